@@ -1,0 +1,185 @@
+// Package cmd wires flags to the packages that do the work: one file per
+// verb, each with an Options struct and a run function that takes it.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"infra/topology"
+	"infra/ui"
+)
+
+// Exit codes, documented in `infra --help`.
+const (
+	ExitOK      = 0
+	ExitError   = 1 // invalid input, failed operation, guardrail violation
+	ExitChanges = 2 // --detailed-exitcode: the plan has changes
+	ExitUsage   = 64
+)
+
+// Factory carries what every command needs, injected so tests can drive
+// commands without a terminal, environment or clock.
+type Factory struct {
+	IO     *ui.IO
+	Getenv func(string) string
+	Now    func() time.Time
+}
+
+// GlobalOptions are the flags every command accepts.
+type GlobalOptions struct {
+	File    string
+	JSON    bool
+	NoColor bool
+}
+
+// exitError ends a command with a code after it has already told the user why.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// Version is set at build time with -ldflags "-X infra/cmd.Version=...".
+var Version = "dev"
+
+// NewRoot builds the command tree.
+func NewRoot(f *Factory) *cobra.Command {
+	g := &GlobalOptions{}
+	root := &cobra.Command{
+		Use:   "infra",
+		Short: "Multi-cloud Kubernetes, networking and guardrails from one topology file",
+		Long: `infra turns one typed topology file into multi-zone Kubernetes clusters, transit
+gateways, a cross-cloud WireGuard mesh, guardrails and global load balancers on
+IBM Cloud, AWS, Hetzner Cloud and OVHcloud, through the Pulumi engine.
+
+Exit codes: 0 success, 1 error (invalid topology, failed run, guardrail
+violation), 2 changes present (with --detailed-exitcode), 64 usage error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+			if g.NoColor {
+				f.IO.Color = false
+			}
+		},
+	}
+	defFile := f.Getenv("INFRA_FILE")
+	if defFile == "" {
+		defFile = "topology.yaml"
+	}
+	pf := root.PersistentFlags()
+	pf.StringVarP(&g.File, "file", "f", defFile, "topology file (env INFRA_FILE)")
+	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
+	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR)")
+
+	root.AddCommand(
+		newValidateCmd(f, g),
+		newSchemaCmd(f),
+		newInitCmd(f, g),
+		newVersionCmd(f, g),
+	)
+	for _, add := range extraCommands {
+		root.AddCommand(add(f, g))
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{err}
+	})
+	return root
+}
+
+// extraCommands lets verbs register themselves from their own files.
+var extraCommands []func(*Factory, *GlobalOptions) *cobra.Command
+
+type usageError struct{ error }
+
+// Execute runs the CLI with the process's streams and returns the exit code.
+func Execute(ctx context.Context) int {
+	noColor := false
+	for _, a := range os.Args[1:] {
+		if a == "--no-color" {
+			noColor = true
+		}
+	}
+	f := &Factory{IO: ui.System(noColor), Getenv: os.Getenv, Now: time.Now}
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run executes args against f and maps the outcome to an exit code.
+func Run(ctx context.Context, f *Factory, args []string) int {
+	root := NewRoot(f)
+	root.SetArgs(args)
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.Err)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	t := ui.NewTheme(f.IO.Err, f.IO.Color)
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintf(f.IO.Err, "%s %v\nRun 'infra --help' for usage.\n", t.Error.Render("error:"), err)
+		return ExitUsage
+	}
+	var ds topology.Diagnostics
+	if errors.As(err, &ds) {
+		for _, d := range ds {
+			ui.RenderDiagnostic(f.IO.Err, t, d)
+		}
+		return ExitError
+	}
+	fmt.Fprintf(f.IO.Err, "%s %v\n", t.Error.Render("error:"), err)
+	return ExitError
+}
+
+// isCobraUsage spots cobra's own argument errors, which it returns as plain errors.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "accepts ", "requires at least", "invalid argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadSpec loads the topology and renders its diagnostics on failure. Commands
+// that need a valid spec call it; warnings are printed to stderr and loading goes on.
+func loadSpec(f *Factory, g *GlobalOptions) (*topology.Spec, error) {
+	spec, ds, err := topology.Load(g.File)
+	if err != nil {
+		var lds topology.Diagnostics
+		if errors.As(err, &lds) && g.JSON {
+			_ = ui.NewDiagnosticsView(f.IO, true).Diagnostics(g.File, nil, lds)
+			return nil, exitError{ExitError}
+		}
+		if errors.As(err, &lds) {
+			t := ui.NewTheme(f.IO.Err, f.IO.Color)
+			for _, d := range lds {
+				ui.RenderDiagnostic(f.IO.Err, t, d)
+			}
+			errs := 0
+			for _, d := range lds {
+				if d.Severity == topology.Error {
+					errs++
+				}
+			}
+			fmt.Fprintf(f.IO.Err, "%s %s is invalid (%d error(s)); fix it, then run `infra validate -f %s`\n", t.Error.Render("✗"), g.File, errs, g.File)
+			return nil, exitError{ExitError}
+		}
+		return nil, err
+	}
+	t := ui.NewTheme(f.IO.Err, f.IO.Color)
+	for _, d := range ds {
+		ui.RenderDiagnostic(f.IO.Err, t, d)
+	}
+	return spec, nil
+}

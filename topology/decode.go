@@ -1,0 +1,532 @@
+package topology
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Limits that keep hostile input (alias bombs, deep nesting) cheap to reject.
+const (
+	maxDepth = 64
+	maxNodes = 200_000
+)
+
+// decoder maps a yaml.Node tree onto the spec types by reflection. Unlike
+// yaml.Unmarshal it keeps going after an error, reports every problem with
+// line and column, suggests field names, and records positions in Meta.
+type decoder struct {
+	file  string
+	d     *diags
+	nodes int
+}
+
+// nodeDecoder is implemented by types with a YAML shape of their own.
+type nodeDecoder interface {
+	decodeNode(d *decoder, n *yaml.Node)
+}
+
+func (d *decoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
+
+var (
+	metaType    = reflect.TypeOf(Meta{})
+	nodeDecType = reflect.TypeOf((*nodeDecoder)(nil)).Elem()
+)
+
+// kindName describes a node for "expected X, got Y" messages.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "nothing"
+		case "!!int", "!!float":
+			return "the number " + n.Value
+		case "!!bool":
+			return "the boolean " + n.Value
+		}
+		return strconv.Quote(n.Value)
+	}
+	return "an unsupported value"
+}
+
+// resolve follows aliases and counts nodes, so that anchors cannot blow up decoding.
+func (d *decoder) resolve(n *yaml.Node, depth int) (*yaml.Node, bool) {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode; i++ {
+		if i > maxDepth {
+			return nil, false
+		}
+		n = n.Alias
+	}
+	if n == nil {
+		return nil, false
+	}
+	d.nodes++
+	if d.nodes > maxNodes || depth > maxDepth {
+		if d.nodes == maxNodes+1 || depth == maxDepth+1 {
+			d.d.errorf(d.pos(n), "split the file or remove recursive anchors", "document is too large or too deeply nested")
+		}
+		return nil, false
+	}
+	return n, true
+}
+
+// decode fills v from n. what names the value for messages, e.g. "field cidr".
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string, depth int) {
+	n, ok := d.resolve(n, depth)
+	if !ok {
+		return
+	}
+	if v.CanAddr() && v.Addr().Type().Implements(nodeDecType) {
+		v.Addr().Interface().(nodeDecoder).decodeNode(d, n)
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return
+		}
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		d.decode(n, v.Elem(), what, depth)
+	case reflect.Struct:
+		d.decodeStruct(n, v, what, depth)
+	case reflect.Slice:
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return
+		}
+		if n.Kind != yaml.SequenceNode {
+			d.d.errorf(d.pos(n), "write it as a list, e.g. [a, b]", "%s must be a list, got %s", what, kindName(n))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, c := range n.Content {
+			d.decode(c, s.Index(i), fmt.Sprintf("%s[%d]", what, i), depth+1)
+		}
+		v.Set(s)
+	case reflect.Map:
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return
+		}
+		if n.Kind != yaml.MappingNode {
+			d.d.errorf(d.pos(n), "write it as key: value pairs", "%s must be a mapping, got %s", what, kindName(n))
+			return
+		}
+		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, ok := d.resolve(n.Content[i], depth+1)
+			if !ok {
+				continue
+			}
+			if k.Kind != yaml.ScalarNode {
+				d.d.errorf(d.pos(k), "", "keys of %s must be plain names", where(what))
+				continue
+			}
+			if seen[k.Value] {
+				d.d.errorf(d.pos(k), "remove one of them", "%s is set twice in %s", strconv.Quote(k.Value), where(what))
+				continue
+			}
+			seen[k.Value] = true
+			ev := reflect.New(v.Type().Elem()).Elem()
+			d.decode(n.Content[i+1], ev, join(what, k.Value), depth+1)
+			m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), ev)
+		}
+		v.Set(m)
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+			d.d.errorf(d.pos(n), "", "%s must be a string, got %s", what, kindName(n))
+			return
+		}
+		v.SetString(n.Value)
+	case reflect.Int:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			d.d.errorf(d.pos(n), "", "%s must be a whole number, got %s", what, kindName(n))
+			return
+		}
+		i, err := strconv.ParseInt(n.Value, 0, 32)
+		if err != nil {
+			d.d.errorf(d.pos(n), "", "%s: %s is out of range", what, n.Value)
+			return
+		}
+		v.SetInt(i)
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			d.d.errorf(d.pos(n), "use true or false", "%s must be true or false, got %s", what, kindName(n))
+			return
+		}
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			d.d.errorf(d.pos(n), "use true or false", "%s must be true or false, got %s", what, kindName(n))
+			return
+		}
+		v.SetBool(b)
+	default:
+		panic("topology: unsupported field kind " + v.Kind().String())
+	}
+}
+
+// join extends a dotted path such as clouds.aws.regions[0].
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// where names a path for messages; the root is "the topology".
+func where(path string) string {
+	if path == "" {
+		return "the topology"
+	}
+	return path
+}
+
+// field is one decodable struct field, possibly inside an inlined struct.
+type field struct {
+	name     string
+	index    []int
+	required bool
+}
+
+type structInfo struct {
+	fields []field
+	byName map[string]*field
+	meta   []int // index path of the Meta, nil when the type has none
+}
+
+var structCache sync.Map // reflect.Type -> *structInfo
+
+func infoOf(t reflect.Type) *structInfo {
+	if si, ok := structCache.Load(t); ok {
+		return si.(*structInfo)
+	}
+	si := &structInfo{byName: map[string]*field{}}
+	var walk func(t reflect.Type, prefix []int)
+	walk = func(t reflect.Type, prefix []int) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			idx := append(append([]int{}, prefix...), i)
+			if f.Type == metaType {
+				if si.meta == nil {
+					si.meta = idx
+				}
+				continue
+			}
+			tag := f.Tag.Get("yaml")
+			name, opts, _ := strings.Cut(tag, ",")
+			if name == "-" || !f.IsExported() {
+				continue
+			}
+			if strings.Contains(opts, "inline") {
+				walk(f.Type, idx)
+				continue
+			}
+			req := strings.Contains(f.Tag.Get("jsonschema"), "required")
+			si.fields = append(si.fields, field{name: name, index: idx, required: req})
+		}
+	}
+	walk(t, nil)
+	for i := range si.fields {
+		si.byName[si.fields[i].name] = &si.fields[i]
+	}
+	structCache.Store(t, si)
+	return si
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, what string, depth int) {
+	si := infoOf(v.Type())
+	var meta *Meta
+	if si.meta != nil {
+		meta = v.FieldByIndex(si.meta).Addr().Interface().(*Meta)
+		meta.Pos = d.pos(n)
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		d.requireFields(n, si, nil, where(what))
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.d.errorf(d.pos(n), "", "%s must be a mapping of fields, got %s", what, kindName(n))
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, ok := d.resolve(n.Content[i], depth+1)
+		if !ok {
+			continue
+		}
+		if k.Kind != yaml.ScalarNode {
+			d.d.errorf(d.pos(k), "", "field names in %s must be plain names", where(what))
+			continue
+		}
+		f := si.byName[k.Value]
+		if f == nil {
+			d.unknownField(k, si, where(what))
+			continue
+		}
+		if seen[k.Value] {
+			d.d.errorf(d.pos(k), "remove one of them", "field %s is set twice in %s", k.Value, where(what))
+			continue
+		}
+		seen[k.Value] = true
+		val := n.Content[i+1]
+		if meta != nil {
+			meta.set(k.Value, d.pos(val))
+			d.recordItems(meta, k.Value, val)
+		}
+		d.decode(val, v.FieldByIndex(f.index), join(what, k.Value), depth+1)
+	}
+	d.requireFields(n, si, seen, where(what))
+}
+
+// recordItems stores positions of scalar list items and map entries so that
+// validation can point at the exact element.
+func (d *decoder) recordItems(meta *Meta, key string, val *yaml.Node) {
+	for val != nil && val.Kind == yaml.AliasNode {
+		val = val.Alias
+	}
+	if val == nil {
+		return
+	}
+	switch val.Kind {
+	case yaml.SequenceNode:
+		for i, c := range val.Content {
+			if c.Kind == yaml.ScalarNode {
+				meta.set(fmt.Sprintf("%s[%d]", key, i), d.pos(c))
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(val.Content); i += 2 {
+			meta.set(key+"."+val.Content[i].Value, d.pos(val.Content[i+1]))
+		}
+	}
+}
+
+func (d *decoder) requireFields(n *yaml.Node, si *structInfo, seen map[string]bool, what string) {
+	for _, f := range si.fields {
+		if f.required && !seen[f.name] {
+			d.d.errorf(d.pos(n), "add "+f.name+": ...", "missing required field %s in %s", f.name, where(what))
+		}
+	}
+}
+
+func (d *decoder) unknownField(k *yaml.Node, si *structInfo, what string) {
+	names := make([]string, 0, len(si.fields))
+	for _, f := range si.fields {
+		names = append(names, f.name)
+	}
+	hint := "valid fields: " + strings.Join(names, ", ")
+	if s := suggest(k.Value, names); s != "" {
+		hint = "did you mean " + s + "?"
+	}
+	d.d.errorf(d.pos(k), hint, "unknown field %s in %s", strconv.Quote(k.Value), where(what))
+}
+
+// suggest returns the candidate closest to s by edit distance, if close enough
+// to be a likely typo.
+func suggest(s string, candidates []string) string {
+	best, bestD := "", 1<<30
+	ls := strings.ToLower(s)
+	for _, c := range candidates {
+		dist := editDistance(ls, strings.ToLower(c))
+		if dist < bestD || (dist == bestD && c < best) {
+			best, bestD = c, dist
+		}
+	}
+	limit := 2
+	if len(s) > 8 {
+		limit = 3
+	}
+	if bestD <= limit || (best != "" && (strings.HasPrefix(strings.ToLower(best), ls) || strings.HasPrefix(ls, strings.ToLower(best)))) {
+		return best
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 1 << 20
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// Duration is a time.Duration written as "60s", "5m" or "1h30m".
+type Duration struct{ time.Duration }
+
+func (t *Duration) decodeNode(d *decoder, n *yaml.Node) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		d.d.errorf(d.pos(n), "write it like 30s or 5m", "duration must be a string, got %s", kindName(n))
+		return
+	}
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v < 0 {
+		d.d.errorf(d.pos(n), "write it like 30s or 5m", "invalid duration %s", strconv.Quote(n.Value))
+		return
+	}
+	t.Duration = v
+}
+
+// String prints whole seconds without the trailing zero units time.Duration adds.
+func (t Duration) String() string {
+	s := t.Duration.String()
+	s = strings.TrimSuffix(s, "0s")
+	s = strings.TrimSuffix(s, "0m")
+	if s == "" {
+		return "0s"
+	}
+	return s
+}
+
+// MarshalText renders the duration as it would be written in the spec.
+func (t Duration) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+func (s *Scaling) decodeNode(d *decoder, n *yaml.Node) {
+	s.Meta.Pos = d.pos(n)
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
+		var c int
+		if err := n.Decode(&c); err != nil {
+			d.d.errorf(d.pos(n), "", "node count %s is out of range", n.Value)
+			return
+		}
+		s.Min, s.Max, s.Desired = c, c, c
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.d.errorf(d.pos(n), "write a number, or {min: 1, max: 3}", "node count must be a number or a mapping, got %s", kindName(n))
+		return
+	}
+	type plain Scaling // drop decodeNode so the struct path handles the mapping
+	var p plain
+	d.decodeStruct(n, reflect.ValueOf(&p).Elem(), "the node count", 0)
+	*s = Scaling(p)
+}
+
+// guardrailNames is the catalogue of guardrails the spec accepts. Parameters
+// are checked by decodeNode; semantics live in policies/.
+var guardrailNames = []string{
+	"allowed-regions",
+	"deny-public-buckets",
+	"deny-root-account",
+	"protect-security-services",
+	"require-encryption",
+	"require-tags",
+}
+
+// GuardrailNames returns the guardrail catalogue, sorted.
+func GuardrailNames() []string { return append([]string(nil), guardrailNames...) }
+
+func (g *Guardrail) decodeNode(d *decoder, n *yaml.Node) {
+	g.Meta.Pos = d.pos(n)
+	var val *yaml.Node
+	switch n.Kind {
+	case yaml.ScalarNode:
+		g.Name = n.Value
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Value == "enforcement" {
+				g.Meta.set("enforcement", d.pos(v))
+				if v.Kind != yaml.ScalarNode || (v.Value != "mandatory" && v.Value != "advisory") {
+					d.d.errorf(d.pos(v), "use mandatory or advisory", "invalid enforcement %s", kindName(v))
+					continue
+				}
+				g.Enforcement = v.Value
+				continue
+			}
+			if g.Name != "" {
+				d.d.errorf(d.pos(k), "write each guardrail as its own list item", "guardrail %s: unexpected key %s", g.Name, strconv.Quote(k.Value))
+				continue
+			}
+			g.Name, val = k.Value, v
+			g.Meta.Pos = d.pos(k)
+		}
+	default:
+		d.d.errorf(d.pos(n), "write a name, or name: parameters", "guardrail must be a name or a mapping, got %s", kindName(n))
+		return
+	}
+	if g.Name == "" {
+		d.d.errorf(d.pos(n), "write a name, or name: parameters", "guardrail has no name")
+		return
+	}
+	if i := sort.SearchStrings(guardrailNames, g.Name); i == len(guardrailNames) || guardrailNames[i] != g.Name {
+		hint := "known guardrails: " + strings.Join(guardrailNames, ", ")
+		if s := suggest(g.Name, guardrailNames); s != "" {
+			hint = "did you mean " + s + "?"
+		}
+		d.d.errorf(g.Meta.Pos, hint, "unknown guardrail %s", strconv.Quote(g.Name))
+		return
+	}
+	if val != nil {
+		g.Meta.set(g.Name, d.pos(val))
+		d.recordItems(&g.Meta, g.Name, val)
+	}
+	hasParams := val != nil && !(val.Kind == yaml.ScalarNode && val.Tag == "!!null")
+	switch g.Name {
+	case "allowed-regions":
+		if !hasParams {
+			d.d.errorf(g.Meta.Pos, "e.g. allowed-regions: {aws: [us-east-1]}", "allowed-regions needs the regions allowed per cloud")
+			return
+		}
+		var m map[string][]string
+		d.decode(val, reflect.ValueOf(&m).Elem(), "allowed-regions", 1)
+		g.AllowedRegions = map[Cloud][]string{}
+		for i := 0; val.Kind == yaml.MappingNode && i+1 < len(val.Content); i += 2 {
+			k := val.Content[i]
+			if !isCloud(k.Value) {
+				d.d.errorf(d.pos(k), "clouds are ibm, aws, hetzner and ovh", "allowed-regions: unknown cloud %s", strconv.Quote(k.Value))
+				continue
+			}
+			g.AllowedRegions[Cloud(k.Value)] = m[k.Value]
+			// positions of each listed region, for contradiction reports
+			for j, r := range val.Content[i+1].Content {
+				g.Meta.set(fmt.Sprintf("allowed-regions.%s[%d]", k.Value, j), d.pos(r))
+			}
+		}
+	case "require-tags":
+		if !hasParams {
+			d.d.errorf(g.Meta.Pos, "e.g. require-tags: [Environment, Owner]", "require-tags needs the list of tags")
+			return
+		}
+		d.decode(val, reflect.ValueOf(&g.Tags).Elem(), "require-tags", 1)
+	default:
+		if hasParams && !(val.Kind == yaml.MappingNode && len(val.Content) == 0) {
+			d.d.errorf(d.pos(val), "write just the name", "guardrail %s takes no parameters", g.Name)
+		}
+	}
+}
+
+func isCloud(s string) bool {
+	for _, c := range AllClouds {
+		if string(c) == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,303 @@
+package topology
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"reflect"
+	"slices"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// MaxFileSize bounds what Load reads; a topology is a few kilobytes.
+const MaxFileSize = 8 << 20
+
+// Load reads, decodes, defaults and validates a topology file. The returned
+// diagnostics include warnings; err is non-nil (and a Diagnostics) when any
+// diagnostic is an error, in which case the spec must not be used.
+func Load(path string) (*Spec, Diagnostics, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			ds := Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: "topology file not found",
+				Hint: "pass -f PATH, set INFRA_FILE, or run `infra init` to create one"}}
+			return nil, ds, ds
+		}
+		return nil, nil, err
+	}
+	if info.IsDir() {
+		ds := Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: "is a directory, not a topology file", Hint: "pass -f PATH/topology.yaml"}}
+		return nil, ds, ds
+	}
+	if info.Size() > MaxFileSize {
+		ds := Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("file is %d bytes; the limit is %d", info.Size(), MaxFileSize)}}
+		return nil, ds, ds
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse is Load on bytes already read; file names the source in diagnostics.
+func Parse(file string, data []byte) (*Spec, Diagnostics, error) {
+	s, ds := decodeSpec(file, data)
+	// Validation runs even after decoding errors, so one run reports everything;
+	// defaults stand in for values that failed to decode.
+	if s != nil {
+		applyDefaults(s)
+		ds = append(ds, validate(s)...)
+	}
+	ds = ds.Sort()
+	if ds.HasErrors() {
+		return nil, ds, ds
+	}
+	return s, ds, nil
+}
+
+func decodeSpec(file string, data []byte) (*Spec, Diagnostics) {
+	c := &diags{}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		c.list = append(c.list, syntaxError(file, err))
+		return nil, c.list
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		c.errorf(Pos{File: file, Line: extra.Line, Col: extra.Column}, "keep one topology per file", "unexpected second YAML document")
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	if root.Kind == yaml.DocumentNode || (root.Kind == yaml.ScalarNode && root.Tag == "!!null") {
+		c.errorf(Pos{File: file, Line: 1, Col: 1}, "run `infra init` for a starter topology", "the file is empty")
+		return nil, c.list
+	}
+	s := &Spec{File: file}
+	d := &decoder{file: file, d: c}
+	d.decode(root, reflect.ValueOf(s).Elem(), "", 0)
+	setClouds(s)
+	return s, c.list
+}
+
+// syntaxError turns a yaml.v3 parse error into a positioned diagnostic.
+func syntaxError(file string, err error) Diagnostic {
+	msg := err.Error()
+	line := 0
+	var rest string
+	if n, _ := fmt.Sscanf(msg, "yaml: line %d:", &line); n == 1 {
+		if i := bytes.IndexByte([]byte(msg), ':'); i >= 0 {
+			rest = msg[i+1:]
+			if j := bytes.IndexByte([]byte(rest), ':'); j >= 0 {
+				rest = rest[j+1:]
+			}
+		}
+	} else {
+		rest = msg
+	}
+	for len(rest) > 0 && rest[0] == ' ' {
+		rest = rest[1:]
+	}
+	return Diagnostic{Severity: Error, Pos: Pos{File: file, Line: line}, Message: "invalid YAML: " + rest,
+		Hint: "check indentation and quoting near this line"}
+}
+
+func setClouds(s *Spec) {
+	if c := s.Clouds.IBM; c != nil {
+		for _, r := range c.Regions {
+			if r != nil {
+				r.Cloud = IBM
+			}
+		}
+	}
+	if c := s.Clouds.AWS; c != nil {
+		for _, r := range c.Regions {
+			if r != nil {
+				r.Cloud = AWS
+			}
+		}
+	}
+	if c := s.Clouds.Hetzner; c != nil {
+		for _, r := range c.Regions {
+			if r != nil {
+				r.Cloud = Hetzner
+			}
+		}
+	}
+	if c := s.Clouds.OVH; c != nil {
+		for _, r := range c.Regions {
+			if r != nil {
+				r.Cloud = OVH
+			}
+		}
+	}
+}
+
+// Defaults. Versions and sizes follow ../shared/reference/clouds.md.
+const (
+	DefaultBackend    = "file://.infra/state"
+	DefaultSupernet   = "10.0.0.0/8"
+	DefaultOverlay    = "10.255.0.0/24"
+	DefaultMeshPort   = 51820
+	DefaultMTU        = 1420
+	DefaultKubernetes = "1.35"
+)
+
+func applyDefaults(s *Spec) {
+	if s.Backend == "" {
+		s.Backend = DefaultBackend
+	}
+	if s.Network.Supernet == "" {
+		s.Network.Supernet = DefaultSupernet
+	}
+	if m := s.Network.Mesh; m != nil {
+		if m.Overlay == "" {
+			m.Overlay = DefaultOverlay
+		}
+		if m.Port == 0 {
+			m.Port = DefaultMeshPort
+		}
+		if m.MTU == 0 {
+			m.MTU = DefaultMTU
+		}
+		if m.Keepalive.Duration == 0 {
+			m.Keepalive.Duration = 25 * time.Second
+		}
+	} else {
+		no := false
+		for _, r := range s.Regions() {
+			if r.Mesh == nil {
+				r.Mesh = &no
+			}
+		}
+	}
+	if t := s.Network.Transit.IBM; t != nil && t.Routing == "" {
+		t.Routing = "local"
+	}
+	if g := s.Network.GlobalLoadBalancer; g != nil {
+		if g.Provider == "" {
+			g.Provider = "ibm-cis"
+		}
+		if g.Steering == "" {
+			g.Steering = "dynamic_latency"
+		}
+		h := &g.HealthCheck
+		if h.Protocol == "" {
+			h.Protocol = "https"
+		}
+		if h.Port == 0 {
+			h.Port = map[string]int{"http": 80}[h.Protocol]
+			if h.Port == 0 {
+				h.Port = 443
+			}
+		}
+		if h.Path == "" {
+			h.Path = "/healthz"
+		}
+		if h.Interval.Duration == 0 {
+			h.Interval.Duration = 60 * time.Second
+		}
+		if h.Timeout.Duration == 0 {
+			h.Timeout.Duration = 5 * time.Second
+		}
+		if _, set := h.Keys["retries"]; !set {
+			h.Retries = 2
+		}
+	}
+	if lz := s.LandingZone.AWS; lz != nil && lz.EmailPattern == "" {
+		lz.EmailPattern = "aws+{account}@example.com"
+	}
+	for _, g := range s.LandingZone.Guardrails {
+		if g != nil && g.Enforcement == "" {
+			g.Enforcement = "mandatory"
+		}
+	}
+	for _, r := range s.Regions() {
+		if len(r.Zones) == 0 {
+			z := ZonesOf(r.Cloud, r.Name)
+			r.Zones = z[:min(3, len(z))]
+		}
+	}
+	if c := s.Clouds.IBM; c != nil {
+		for _, r := range c.Regions {
+			k := &r.Cluster
+			k.Kubernetes = or(k.Kubernetes, DefaultKubernetes)
+			if k.Flavor == "" {
+				k.Flavor = "bx2.4x16"
+				if slices.Contains(ibmThirdGenOnly, r.Name) {
+					k.Flavor = "bx3d.4x20"
+				}
+			}
+			if k.WorkersPerZone == 0 {
+				k.WorkersPerZone = 2
+			}
+		}
+	}
+	if c := s.Clouds.AWS; c != nil {
+		for _, r := range c.Regions {
+			k := &r.Cluster
+			k.Kubernetes = or(k.Kubernetes, DefaultKubernetes)
+			k.InstanceType = or(k.InstanceType, "t3.medium")
+			defaultScaling(&k.NodesPerZone, 1, 3)
+		}
+	}
+	if c := s.Clouds.Hetzner; c != nil {
+		for _, r := range c.Regions {
+			k := &r.Cluster
+			k.Kubernetes = or(k.Kubernetes, DefaultKubernetes)
+			k.ServerType = or(k.ServerType, "cx33")
+			if k.ControlPlanes == 0 {
+				k.ControlPlanes = 1
+			}
+			if k.Workers == 0 {
+				k.Workers = 3
+			}
+		}
+	}
+	if c := s.Clouds.OVH; c != nil {
+		for _, r := range c.Regions {
+			k := &r.Cluster
+			k.Kubernetes = or(k.Kubernetes, DefaultKubernetes)
+			if k.Flavor == "" {
+				k.Flavor = "b2-7"
+				if slices.Contains(ovhGen3Regions, r.Name) {
+					k.Flavor = "b3-8"
+				}
+			}
+			if k.Plan == "" {
+				k.Plan = "free"
+				if OVHStandardOnly(r.Name) {
+					k.Plan = "standard"
+				}
+			}
+			defaultScaling(&k.Nodes, 3, 3)
+		}
+	}
+}
+
+func defaultScaling(s *Scaling, lo, hi int) {
+	if s.Min == 0 && s.Max == 0 && s.Desired == 0 {
+		s.Min, s.Max, s.Desired = lo, hi, lo
+		return
+	}
+	if s.Max == 0 {
+		s.Max = max(s.Min, s.Desired)
+	}
+	if s.Desired == 0 {
+		s.Desired = s.Min
+	}
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,376 @@
+// Package topology is the typed topology spec: its Go types, strict decoding
+// with source positions, defaults and semantic validation.
+package topology
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// Cloud names a supported cloud.
+type Cloud string
+
+// The supported clouds, in the order every listing uses.
+const (
+	IBM     Cloud = "ibm"
+	AWS     Cloud = "aws"
+	Hetzner Cloud = "hetzner"
+	OVH     Cloud = "ovh"
+)
+
+// AllClouds lists the clouds in canonical order.
+var AllClouds = []Cloud{IBM, AWS, Hetzner, OVH}
+
+// Spec is a whole topology: one file, fully typed, with defaults applied.
+type Spec struct {
+	Meta `yaml:"-" json:"-"`
+	// File is the path the spec was loaded from.
+	File string `yaml:"-" json:"-"`
+
+	// Name of the platform; prefixes every stack and resource name.
+	Name string `yaml:"name" jsonschema:"required,pattern=^[a-z]([-a-z0-9]*[a-z0-9])?$,maxLength=40"`
+	// Tags applied to every taggable resource. Environment is added from each region.
+	Tags map[string]string `yaml:"tags,omitempty"`
+	// Clouds and the regions deployed in each.
+	Clouds Clouds `yaml:"clouds" jsonschema:"required"`
+	// Network: address plan, transit, mesh and global load balancing.
+	Network Network `yaml:"network,omitempty"`
+	// LandingZone: organisation structure and guardrails.
+	LandingZone LandingZone `yaml:"landingZone,omitempty"`
+	// Backend is any Pulumi backend URL. Relative file:// paths resolve against the spec's directory.
+	Backend string `yaml:"backend,omitempty" jsonschema:"default=file://.infra/state"`
+}
+
+// Clouds holds one optional section per cloud.
+type Clouds struct {
+	Meta    `yaml:"-" json:"-"`
+	IBM     *IBMCloud     `yaml:"ibm,omitempty"`
+	AWS     *AWSCloud     `yaml:"aws,omitempty"`
+	Hetzner *HetznerCloud `yaml:"hetzner,omitempty"`
+	OVH     *OVHCloud     `yaml:"ovh,omitempty"`
+}
+
+// Region is what every cloud's region entry has in common: where, for which
+// environment, across which zones, with which address range. One entry becomes
+// one regional stack; a region may appear once per environment.
+type Region struct {
+	Meta `yaml:"-" json:"-"`
+	// Cloud is set by the loader from the section the entry is in.
+	Cloud Cloud `yaml:"-" json:"-"`
+
+	// Name is the cloud's region code (IBM/AWS region, Hetzner location, OVH region).
+	Name string `yaml:"region" jsonschema:"required"`
+	// Environment, e.g. prod, staging or dev. Becomes the Environment tag.
+	Environment string `yaml:"environment" jsonschema:"required,pattern=^[a-z]([-a-z0-9]*[a-z0-9])?$"`
+	// Zones to spread over. Defaults to every zone the catalog knows, up to three.
+	Zones []string `yaml:"zones,omitempty"`
+	// CIDR of the region's network. Allocated from network.supernet when omitted.
+	CIDR string `yaml:"cidr,omitempty"`
+	// Mesh says whether this region gets a WireGuard gateway. Defaults to true when network.mesh is set.
+	Mesh *bool `yaml:"mesh,omitempty"`
+}
+
+// ID is the stable identifier of the entry: cloud-region-environment, lower case.
+func (r *Region) ID() string {
+	return strings.ToLower(string(r.Cloud) + "-" + r.Name + "-" + r.Environment)
+}
+
+// Ref is the short reference used in the spec (cloud/region) with the environment appended.
+func (r *Region) Ref() string {
+	return string(r.Cloud) + "/" + r.Name + "/" + r.Environment
+}
+
+// InMesh reports whether the region takes part in the mesh.
+func (r *Region) InMesh() bool { return r.Mesh == nil || *r.Mesh }
+
+// IBMCloud is the IBM Cloud section.
+type IBMCloud struct {
+	Meta    `yaml:"-" json:"-"`
+	Regions []*IBMRegion `yaml:"regions" jsonschema:"required,minItems=1"`
+}
+
+// IBMRegion is an IBM VPC region with an IKS cluster.
+type IBMRegion struct {
+	Region  `yaml:",inline"`
+	Cluster IBMCluster `yaml:"cluster,omitempty"`
+}
+
+// IBMCluster is an IBM Kubernetes Service VPC cluster.
+type IBMCluster struct {
+	Meta           `yaml:"-" json:"-"`
+	Kubernetes     string `yaml:"kubernetes,omitempty" jsonschema:"default=1.35"`
+	Flavor         string `yaml:"flavor,omitempty" jsonschema:"default=bx2.4x16"`
+	WorkersPerZone int    `yaml:"workersPerZone,omitempty" jsonschema:"default=2,minimum=1"`
+}
+
+// AWSCloud is the AWS section.
+type AWSCloud struct {
+	Meta    `yaml:"-" json:"-"`
+	Regions []*AWSRegion `yaml:"regions" jsonschema:"required,minItems=1"`
+}
+
+// AWSRegion is an AWS region with an EKS cluster.
+type AWSRegion struct {
+	Region  `yaml:",inline"`
+	Cluster AWSCluster `yaml:"cluster,omitempty"`
+}
+
+// AWSCluster is an EKS cluster with one managed node group per AZ.
+type AWSCluster struct {
+	Meta         `yaml:"-" json:"-"`
+	Kubernetes   string  `yaml:"kubernetes,omitempty" jsonschema:"default=1.35"`
+	InstanceType string  `yaml:"instanceType,omitempty" jsonschema:"default=t3.medium"`
+	NodesPerZone Scaling `yaml:"nodesPerZone,omitempty"`
+}
+
+// HetznerCloud is the Hetzner Cloud section.
+type HetznerCloud struct {
+	Meta    `yaml:"-" json:"-"`
+	Regions []*HetznerRegion `yaml:"regions" jsonschema:"required,minItems=1"`
+}
+
+// HetznerRegion is a Hetzner location with a k3s cluster.
+type HetznerRegion struct {
+	Region  `yaml:",inline"`
+	Cluster HetznerCluster `yaml:"cluster,omitempty"`
+}
+
+// HetznerCluster is a k3s cluster installed by cloud-init on hcloud servers.
+type HetznerCluster struct {
+	Meta          `yaml:"-" json:"-"`
+	Kubernetes    string `yaml:"kubernetes,omitempty" jsonschema:"default=1.35"`
+	ServerType    string `yaml:"serverType,omitempty" jsonschema:"default=cx33"`
+	ControlPlanes int    `yaml:"controlPlanes,omitempty" jsonschema:"default=1,enum=1,enum=3"`
+	Workers       int    `yaml:"workers,omitempty" jsonschema:"default=3,minimum=1"`
+}
+
+// OVHCloud is the OVHcloud Public Cloud section.
+type OVHCloud struct {
+	Meta `yaml:"-" json:"-"`
+	// Project is the Public Cloud project id (service name). Taken from OVH_CLOUD_PROJECT_SERVICE when omitted.
+	Project string       `yaml:"project,omitempty"`
+	Regions []*OVHRegion `yaml:"regions" jsonschema:"required,minItems=1"`
+}
+
+// OVHRegion is an OVH Managed Kubernetes region.
+type OVHRegion struct {
+	Region  `yaml:",inline"`
+	Cluster OVHCluster `yaml:"cluster,omitempty"`
+}
+
+// OVHCluster is an OVH Managed Kubernetes Service cluster with one node pool per zone.
+type OVHCluster struct {
+	Meta       `yaml:"-" json:"-"`
+	Kubernetes string  `yaml:"kubernetes,omitempty" jsonschema:"default=1.35"`
+	Flavor     string  `yaml:"flavor,omitempty" jsonschema:"default=b3-8"`
+	Plan       string  `yaml:"plan,omitempty" jsonschema:"enum=free,enum=standard"`
+	Nodes      Scaling `yaml:"nodes,omitempty"`
+}
+
+// Scaling is a node count: a plain number (fixed size) or {min, max, desired}.
+type Scaling struct {
+	Meta    `yaml:"-" json:"-"`
+	Min     int `yaml:"min,omitempty"`
+	Max     int `yaml:"max,omitempty"`
+	Desired int `yaml:"desired,omitempty"`
+}
+
+// Network is the address plan and the connectivity between regions.
+type Network struct {
+	Meta `yaml:"-" json:"-"`
+	// Supernet is where omitted region CIDRs are allocated from.
+	Supernet           string              `yaml:"supernet,omitempty" jsonschema:"default=10.0.0.0/8"`
+	Transit            Transit             `yaml:"transit,omitempty"`
+	Mesh               *Mesh               `yaml:"mesh,omitempty"`
+	GlobalLoadBalancer *GlobalLoadBalancer `yaml:"globalLoadBalancer,omitempty"`
+}
+
+// Transit configures the clouds' own transit gateways.
+type Transit struct {
+	Meta `yaml:"-" json:"-"`
+	IBM  *IBMTransit `yaml:"ibm,omitempty"`
+	AWS  *AWSTransit `yaml:"aws,omitempty"`
+}
+
+// IBMTransit is an IBM Transit Gateway connecting every IBM VPC.
+type IBMTransit struct {
+	Meta    `yaml:"-" json:"-"`
+	Routing string `yaml:"routing,omitempty" jsonschema:"enum=local,enum=global,default=local"`
+}
+
+// AWSTransit is one AWS Transit Gateway per region, optionally peered.
+type AWSTransit struct {
+	Meta    `yaml:"-" json:"-"`
+	Peering bool `yaml:"peering,omitempty"`
+}
+
+// Mesh is the cross-cloud WireGuard mesh.
+type Mesh struct {
+	Meta `yaml:"-" json:"-"`
+	// Overlay is the range gateway tunnel addresses come from.
+	Overlay string `yaml:"overlay,omitempty" jsonschema:"default=10.255.0.0/24"`
+	// Port is the UDP listen port on every gateway.
+	Port int `yaml:"port,omitempty" jsonschema:"default=51820,minimum=1,maximum=65535"`
+	// MTU of the tunnel interface; 1420 fits a 1500-byte path with IPv6 outer headers.
+	MTU int `yaml:"mtu,omitempty" jsonschema:"default=1420,minimum=1280,maximum=1500"`
+	// Keepalive is the PersistentKeepalive sent to peers behind NAT.
+	Keepalive Duration `yaml:"keepalive,omitempty" jsonschema:"default=25s"`
+}
+
+// GlobalLoadBalancer spreads one hostname over regional ingresses.
+type GlobalLoadBalancer struct {
+	Meta        `yaml:"-" json:"-"`
+	Hostname    string      `yaml:"hostname" jsonschema:"required"`
+	Provider    string      `yaml:"provider,omitempty" jsonschema:"enum=ibm-cis,enum=route53,default=ibm-cis"`
+	Steering    string      `yaml:"steering,omitempty" jsonschema:"enum=off,enum=geo,enum=random,enum=dynamic_latency,default=dynamic_latency"`
+	HealthCheck HealthCheck `yaml:"healthCheck,omitempty"`
+	Pools       []*Pool     `yaml:"pools" jsonschema:"required,minItems=1"`
+	Fallback    string      `yaml:"fallback" jsonschema:"required"`
+}
+
+// HealthCheck is the monitor every origin is probed with.
+type HealthCheck struct {
+	Meta     `yaml:"-" json:"-"`
+	Protocol string   `yaml:"protocol,omitempty" jsonschema:"enum=http,enum=https,default=https"`
+	Port     int      `yaml:"port,omitempty" jsonschema:"default=443"`
+	Path     string   `yaml:"path,omitempty" jsonschema:"default=/healthz"`
+	Interval Duration `yaml:"interval,omitempty" jsonschema:"default=60s"`
+	Timeout  Duration `yaml:"timeout,omitempty" jsonschema:"default=5s"`
+	Retries  int      `yaml:"retries,omitempty" jsonschema:"default=2,minimum=0,maximum=5"`
+}
+
+// Pool is a set of regions that serve one geography.
+type Pool struct {
+	Meta `yaml:"-" json:"-"`
+	Name string `yaml:"name" jsonschema:"required"`
+	// Members are region references: cloud/region, or cloud/region/environment when a region has several.
+	Members []string `yaml:"members" jsonschema:"required,minItems=1"`
+	// Geo lists the CIS region codes (WNAM, ENAM, WEU...) steered to this pool.
+	Geo []string `yaml:"geo,omitempty"`
+}
+
+// LandingZone is the organisation structure and the guardrails.
+type LandingZone struct {
+	Meta       `yaml:"-" json:"-"`
+	AWS        *AWSLandingZone `yaml:"aws,omitempty"`
+	Guardrails []*Guardrail    `yaml:"guardrails,omitempty"`
+}
+
+// AWSLandingZone is an AWS Organization with one member account per entry.
+type AWSLandingZone struct {
+	Meta `yaml:"-" json:"-"`
+	// Accounts are member accounts; the management account is implicit.
+	Accounts []string `yaml:"accounts" jsonschema:"required,minItems=1"`
+	// EmailPattern makes each account's root email; {account} is replaced by the account name.
+	EmailPattern string `yaml:"emailPattern,omitempty" jsonschema:"default=aws+{account}@example.com"`
+}
+
+// Guardrail is one entry of the guardrail set: a bare name, or a mapping of the
+// name to its parameters with an optional enforcement level.
+type Guardrail struct {
+	Meta `yaml:"-" json:"-"`
+	Name string `yaml:"-"`
+	// Enforcement is mandatory (the default) or advisory.
+	Enforcement string `yaml:"-"`
+	// AllowedRegions is the parameter of allowed-regions, per cloud.
+	AllowedRegions map[Cloud][]string `yaml:"-"`
+	// Tags is the parameter of require-tags.
+	Tags []string `yaml:"-"`
+}
+
+// Mandatory reports whether a violation of the guardrail must stop a deployment.
+func (g *Guardrail) Mandatory() bool { return g.Enforcement != "advisory" }
+
+// Regions lists every region entry of every cloud, clouds in canonical order and
+// entries in file order.
+func (s *Spec) Regions() []*Region {
+	var out []*Region
+	if c := s.Clouds.IBM; c != nil {
+		for _, r := range c.Regions {
+			out = append(out, &r.Region)
+		}
+	}
+	if c := s.Clouds.AWS; c != nil {
+		for _, r := range c.Regions {
+			out = append(out, &r.Region)
+		}
+	}
+	if c := s.Clouds.Hetzner; c != nil {
+		for _, r := range c.Regions {
+			out = append(out, &r.Region)
+		}
+	}
+	if c := s.Clouds.OVH; c != nil {
+		for _, r := range c.Regions {
+			out = append(out, &r.Region)
+		}
+	}
+	return out
+}
+
+// Lookup resolves a region reference (cloud/region or cloud/region/environment).
+// It returns every match, so callers can tell a missing reference from an ambiguous one.
+func (s *Spec) Lookup(ref string) []*Region {
+	parts := strings.Split(ref, "/")
+	if len(parts) < 2 || len(parts) > 3 {
+		return nil
+	}
+	var out []*Region
+	for _, r := range s.Regions() {
+		if string(r.Cloud) != parts[0] || r.Name != parts[1] {
+			continue
+		}
+		if len(parts) == 3 && r.Environment != parts[2] {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Environments lists the distinct environments in first-seen order.
+func (s *Spec) Environments() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range s.Regions() {
+		if !seen[r.Environment] {
+			seen[r.Environment] = true
+			out = append(out, r.Environment)
+		}
+	}
+	return out
+}
+
+// Guardrail returns the named guardrail, or nil when the spec does not set it.
+func (s *Spec) Guardrail(name string) *Guardrail {
+	for _, g := range s.LandingZone.Guardrails {
+		if g.Name == name {
+			return g
+		}
+	}
+	return nil
+}
+
+// TagsFor returns the default tags for a region: the spec's tags plus Environment.
+func (s *Spec) TagsFor(r *Region) map[string]string {
+	out := make(map[string]string, len(s.Tags)+1)
+	for k, v := range s.Tags {
+		out[k] = v
+	}
+	out["Environment"] = r.Environment
+	return out
+}
+
+// BackendURL resolves the backend: relative file:// URLs are taken relative to
+// the spec file's directory, so a spec means the same thing from any working directory.
+func (s *Spec) BackendURL() string {
+	const scheme = "file://"
+	if !strings.HasPrefix(s.Backend, scheme) {
+		return s.Backend
+	}
+	p := strings.TrimPrefix(s.Backend, scheme)
+	if p == "" || p == "~" || strings.HasPrefix(p, "~/") || filepath.IsAbs(p) {
+		return s.Backend
+	}
+	return scheme + filepath.Join(filepath.Dir(s.File), p)
+}

@@ -1,0 +1,635 @@
+package topology
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var (
+	dnsLabel     = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
+	hostnameRE   = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$`)
+	k8sVersion   = regexp.MustCompile(`^1\.[0-9]{2}$`)
+	awsInstance  = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	hcloudLabel  = regexp.MustCompile(`^([a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)?$`)
+	tagKeyRE     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$`)
+	backendSchem = []string{"azblob://", "file://", "gs://", "http://", "https://", "s3://"}
+)
+
+// validator checks what decoding cannot: values, references and cross-field rules.
+type validator struct {
+	s *Spec
+	diags
+}
+
+func validate(s *Spec) Diagnostics {
+	v := &validator{s: s}
+	v.name()
+	v.tags()
+	v.regions()
+	v.clusters()
+	v.cidrs()
+	v.transit()
+	v.mesh()
+	v.glb()
+	v.landingZone()
+	v.backend()
+	return v.list
+}
+
+func (v *validator) name() {
+	if v.s.Name != "" && (!dnsLabel.MatchString(v.s.Name) || len(v.s.Name) > 40) {
+		v.errorf(v.s.At("name"), "use lower-case letters, digits and dashes, at most 40 characters, e.g. acme-platform",
+			"name %s is not a DNS label", strconv.Quote(v.s.Name))
+	}
+}
+
+func (v *validator) tags() {
+	hetzner := v.s.Clouds.Hetzner != nil
+	for _, k := range sortedKeys(v.s.Tags) {
+		p := v.s.At("tags." + k)
+		if k == "Environment" {
+			v.errorf(p, "remove it: Environment is set from each region's environment", "tag Environment is reserved")
+			continue
+		}
+		if !tagKeyRE.MatchString(k) {
+			v.errorf(p, "start with a letter; use letters, digits and _.:/=+@-", "invalid tag key %s", strconv.Quote(k))
+			continue
+		}
+		if val := v.s.Tags[k]; val == "" {
+			v.errorf(p, "give it a value or remove it", "tag %s is empty", k)
+		} else if hetzner && (!hcloudLabel.MatchString(val) || !hcloudLabel.MatchString(k)) {
+			v.errorf(p, "Hetzner labels allow letters, digits and -_. (at most 63 characters)",
+				"tag %s=%s cannot be a Hetzner label", k, strconv.Quote(val))
+		}
+	}
+}
+
+func (v *validator) regions() {
+	all := v.s.Regions()
+	if len(all) == 0 {
+		v.errorf(v.s.Clouds.Pos, "add at least one cloud with one region, e.g. clouds: {aws: {regions: [{region: us-east-1, environment: prod}]}}",
+			"the topology has no regions")
+		return
+	}
+	seen := map[string]*Region{}
+	for _, r := range all {
+		if r.Name == "" || r.Environment == "" {
+			continue // reported as a missing field
+		}
+		if !KnownRegion(r.Cloud, r.Name) {
+			names := RegionNames(r.Cloud)
+			hint := fmt.Sprintf("%s regions: %s", r.Cloud, strings.Join(names, ", "))
+			if s := suggest(r.Name, names); s != "" {
+				hint = "did you mean " + s + "?"
+			}
+			v.errorf(r.At("region"), hint, "%s has no region %s", r.Cloud, strconv.Quote(r.Name))
+			continue
+		}
+		if !dnsLabel.MatchString(r.Environment) || len(r.Environment) > 20 {
+			v.errorf(r.At("environment"), "use a short lower-case name such as prod, staging or dev",
+				"environment %s is not a DNS label", strconv.Quote(r.Environment))
+			continue
+		}
+		if len(r.ID()) > 63 || !dnsLabel.MatchString(r.ID()) {
+			v.errorf(r.Pos, "shorten the environment name", "stack name %s is not a DNS label of at most 63 characters", r.ID())
+		}
+		if prev, dup := seen[r.ID()]; dup {
+			d := v.errorf(r.Pos, "give the second entry a different environment, or merge them",
+				"%s is declared twice for environment %s", r.Cloud+"/"+Cloud(r.Name), r.Environment)
+			d.Related = []Related{{Pos: prev.Pos, Message: "first declared here"}}
+			continue
+		}
+		seen[r.ID()] = r
+		v.zones(r)
+	}
+}
+
+func (v *validator) zones(r *Region) {
+	known := ZonesOf(r.Cloud, r.Name)
+	_, explicit := r.Keys["zones"]
+	switch {
+	case r.Cloud == Hetzner && explicit:
+		v.errorf(r.At("zones"), "remove zones: servers are spread by a placement group",
+			"Hetzner location %s has no zones", r.Name)
+		return
+	case r.Cloud == OVH && len(known) == 0 && explicit:
+		v.errorf(r.At("zones"), "remove zones, or use a 3-AZ region such as EU-WEST-PAR",
+			"OVH region %s is a single-zone region", r.Name)
+		return
+	}
+	dup := map[string]bool{}
+	for i, z := range r.Zones {
+		p := r.At(fmt.Sprintf("zones[%d]", i))
+		if dup[z] {
+			v.errorf(p, "list each zone once", "zone %s is listed twice", z)
+			continue
+		}
+		dup[z] = true
+		if !slices.Contains(known, z) {
+			hint := fmt.Sprintf("zones of %s: %s", r.Name, strings.Join(known, ", "))
+			if s := suggest(z, known); s != "" {
+				hint = "did you mean " + s + "?"
+			}
+			v.errorf(p, hint, "%s region %s has no zone %s", r.Cloud, r.Name, strconv.Quote(z))
+		}
+	}
+	if r.Cloud == AWS && len(r.Zones) < 2 {
+		v.errorf(r.At("zones"), "EKS needs subnets in at least two AZs; list two or more", "AWS region %s has %d zone", r.Name, len(r.Zones))
+	}
+}
+
+func (v *validator) clusters() {
+	if c := v.s.Clouds.IBM; c != nil {
+		for _, r := range c.Regions {
+			k := &r.Cluster
+			v.kubernetes(IBM, k.Meta, k.Kubernetes)
+			if exists, offered := ibmFlavorOK(r.Name, k.Flavor); !exists {
+				v.errorf(k.At("flavor"), "use <family>.<cores>x<GB>, e.g. bx2.4x16 or bx3d.4x20", "unknown IKS worker flavor %s", strconv.Quote(k.Flavor))
+			} else if !offered {
+				v.errorf(k.At("flavor"), "use a 3d family there, e.g. bx3d.4x20", "IBM region %s offers only the bx3d/cx3d/mx3d flavors, not %s", r.Name, k.Flavor)
+			}
+			if k.WorkersPerZone < 1 {
+				v.errorf(k.At("workersPerZone"), "", "workersPerZone must be at least 1")
+			}
+		}
+	}
+	if c := v.s.Clouds.AWS; c != nil {
+		for _, r := range c.Regions {
+			k := &r.Cluster
+			v.kubernetes(AWS, k.Meta, k.Kubernetes)
+			if !awsInstance.MatchString(k.InstanceType) {
+				v.errorf(k.At("instanceType"), "write an EC2 instance type such as t3.medium", "invalid instance type %s", strconv.Quote(k.InstanceType))
+			}
+			v.scaling(&k.NodesPerZone, k.At("nodesPerZone"), 0)
+		}
+	}
+	if c := v.s.Clouds.Hetzner; c != nil {
+		for _, r := range c.Regions {
+			k := &r.Cluster
+			v.kubernetes(Hetzner, k.Meta, k.Kubernetes)
+			t := k.ServerType
+			switch {
+			case hetznerRetired[t] != "":
+				v.errorf(k.At("serverType"), "use "+hetznerRetired[t]+", its current equivalent", "Hetzner server type %s has been retired", t)
+			case hetznerDeprecated[t] != "":
+				v.warnf(k.At("serverType"), "use "+hetznerDeprecated[t]+" before it disappears", "Hetzner server type %s is deprecated", t)
+			case !slices.Contains(hetznerCurrent, t):
+				v.errorf(k.At("serverType"), "current types: "+strings.Join(hetznerCurrent, ", "), "unknown Hetzner server type %s", strconv.Quote(t))
+			}
+			if k.ControlPlanes != 1 && k.ControlPlanes != 3 {
+				v.errorf(k.At("controlPlanes"), "use 1, or 3 for an etcd quorum", "controlPlanes must be 1 or 3, got %d", k.ControlPlanes)
+			}
+			if k.Workers < 1 {
+				v.errorf(k.At("workers"), "", "workers must be at least 1")
+			}
+		}
+	}
+	if c := v.s.Clouds.OVH; c != nil {
+		for _, r := range c.Regions {
+			k := &r.Cluster
+			v.kubernetes(OVH, k.Meta, k.Kubernetes)
+			if exists, offered := ovhFlavorOK(r.Name, k.Flavor); !exists {
+				v.errorf(k.At("flavor"), "use an MKS flavor such as b2-7 or b3-8", "unknown OVH flavor %s", strconv.Quote(k.Flavor))
+			} else if !offered {
+				v.errorf(k.At("flavor"), "3rd-generation flavors are offered in DE1, GRA11, UK1 and WAW1; use b2-7 here",
+					"OVH region %s does not offer %s", r.Name, k.Flavor)
+			}
+			switch {
+			case k.Plan != "free" && k.Plan != "standard":
+				v.errorf(k.At("plan"), "use free or standard", "invalid plan %s", strconv.Quote(k.Plan))
+			case k.Plan == "free" && OVHStandardOnly(r.Name):
+				v.errorf(k.At("plan"), "use plan: standard", "OVH region %s offers only the Standard plan", r.Name)
+			}
+			v.scaling(&k.Nodes, k.At("nodes"), 1)
+		}
+	}
+}
+
+func (v *validator) kubernetes(c Cloud, m Meta, ver string) {
+	p := m.At("kubernetes")
+	if !k8sVersion.MatchString(ver) {
+		v.errorf(p, `write the minor version as a quoted string, e.g. "1.35"`, "invalid Kubernetes version %s", strconv.Quote(ver))
+		return
+	}
+	known, ok := kubernetesVersions[c]
+	if !ok {
+		return
+	}
+	switch {
+	case slices.Contains(known.supported, ver):
+	case slices.Contains(known.deprecated, ver):
+		v.warnf(p, "upgrade to "+known.supported[len(known.supported)-1], "Kubernetes %s is past its end of support on %s", ver, c)
+	default:
+		v.errorf(p, "supported: "+strings.Join(known.supported, ", "), "%s does not offer Kubernetes %s", c, ver)
+	}
+}
+
+func (v *validator) scaling(s *Scaling, p Pos, minNodes int) {
+	switch {
+	case s.Min < minNodes:
+		v.errorf(p, "", "minimum node count must be at least %d", minNodes)
+	case s.Max < 1:
+		v.errorf(p, "", "maximum node count must be at least 1")
+	case s.Min > s.Max:
+		v.errorf(p, "swap them", "minimum %d is above maximum %d", s.Min, s.Max)
+	case s.Desired < s.Min || s.Desired > s.Max:
+		v.errorf(p, "", "desired %d is outside %d..%d", s.Desired, s.Min, s.Max)
+	}
+}
+
+// cidrRange is one address range a spec claims, for the overlap sweep.
+type cidrRange struct {
+	prefix netip.Prefix
+	pos    Pos
+	owner  string
+}
+
+// cidrs checks every explicit range and reports overlaps. The sweep sorts by
+// first address and compares each range only with the widest one open so far,
+// so it is O(n log n) however many ranges there are.
+func (v *validator) cidrs() {
+	var ranges []cidrRange
+	supernet, ok := v.prefix(v.s.Network.At("supernet"), "supernet", v.s.Network.Supernet)
+	if ok && supernet.Bits() > 16 {
+		v.errorf(v.s.Network.At("supernet"), "use a /16 or larger, e.g. 10.0.0.0/8", "supernet %s is too small to hold a /16 per region", supernet)
+	}
+	for _, r := range v.s.Regions() {
+		if r.CIDR == "" {
+			continue
+		}
+		p, ok := v.prefix(r.At("cidr"), r.Ref(), r.CIDR)
+		if !ok {
+			continue
+		}
+		switch {
+		case p.Bits() > 24:
+			v.errorf(r.At("cidr"), "use a /24 or larger (a /16 is recommended)", "CIDR %s of %s is too small for a subnet per zone", p, r.Ref())
+		case p.Bits() < 8:
+			v.errorf(r.At("cidr"), "use a /8 or smaller", "CIDR %s of %s is too large", p, r.Ref())
+		case r.Cloud == Hetzner && !rfc1918(p):
+			v.errorf(r.At("cidr"), "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16", "Hetzner networks must use private (RFC 1918) ranges, not %s", p)
+		}
+		ranges = append(ranges, cidrRange{p, r.At("cidr"), r.Ref()})
+	}
+	if m := v.s.Network.Mesh; m != nil {
+		if p, ok := v.prefix(m.At("overlay"), "mesh overlay", m.Overlay); ok {
+			ranges = append(ranges, cidrRange{p, m.At("overlay"), "the mesh overlay"})
+		}
+	}
+	for _, o := range overlaps(ranges) {
+		d := v.errorf(o[1].pos, "give each region and the overlay a range of its own",
+			"%s %s overlaps %s %s", o[1].owner, o[1].prefix, o[0].owner, o[0].prefix)
+		d.Related = []Related{{Pos: o[0].pos, Message: o[0].owner + " is " + o[0].prefix.String()}}
+	}
+}
+
+// overlaps returns the pairs of overlapping ranges: for each range that starts
+// inside an earlier one, the pair (earlier, later).
+func overlaps(ranges []cidrRange) [][2]cidrRange {
+	sorted := slices.Clone(ranges)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i].prefix, sorted[j].prefix
+		if c := a.Addr().Compare(b.Addr()); c != 0 {
+			return c < 0
+		}
+		return a.Bits() < b.Bits()
+	})
+	var out [][2]cidrRange
+	open := -1
+	for i, r := range sorted {
+		if open >= 0 && sorted[open].prefix.Contains(r.prefix.Addr()) {
+			out = append(out, [2]cidrRange{sorted[open], r})
+			continue
+		}
+		// CIDR blocks either nest or are disjoint, so the newest non-nested block is the only one that can contain later ones.
+		open = i
+	}
+	return out
+}
+
+func (v *validator) prefix(p Pos, what, s string) (netip.Prefix, bool) {
+	pr, err := netip.ParsePrefix(s)
+	if err != nil {
+		v.errorf(p, "write it like 10.1.0.0/16", "%s: %s is not a valid CIDR", what, strconv.Quote(s))
+		return pr, false
+	}
+	if !pr.Addr().Is4() {
+		v.errorf(p, "use an IPv4 range", "%s: %s is not IPv4", what, s)
+		return pr, false
+	}
+	if pr.Masked() != pr {
+		v.errorf(p, "write "+pr.Masked().String(), "%s: %s has host bits set", what, s)
+		return pr, false
+	}
+	return pr, true
+}
+
+func rfc1918(p netip.Prefix) bool {
+	for _, s := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"} {
+		b := netip.MustParsePrefix(s)
+		if b.Contains(p.Addr()) && p.Bits() >= b.Bits() {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) transit() {
+	t := &v.s.Network.Transit
+	if ti := t.IBM; ti != nil {
+		var regions []string
+		if v.s.Clouds.IBM != nil {
+			for _, r := range v.s.Clouds.IBM.Regions {
+				if !slices.Contains(regions, r.Name) {
+					regions = append(regions, r.Name)
+				}
+			}
+		}
+		switch {
+		case ti.Routing != "local" && ti.Routing != "global":
+			v.errorf(ti.At("routing"), "use local or global", "invalid routing %s", strconv.Quote(ti.Routing))
+		case len(regions) == 0:
+			v.errorf(ti.Pos, "remove transit.ibm or add an IBM region", "an IBM transit gateway needs IBM regions")
+		case ti.Routing == "local" && len(regions) > 1:
+			v.errorf(ti.At("routing"), "use routing: global to connect VPCs in several regions",
+				"local routing cannot connect VPCs in %s", strings.Join(regions, " and "))
+		}
+	}
+	if ta := t.AWS; ta != nil {
+		n := 0
+		if v.s.Clouds.AWS != nil {
+			n = len(v.s.Clouds.AWS.Regions)
+		}
+		switch {
+		case n == 0:
+			v.errorf(ta.Pos, "remove transit.aws or add an AWS region", "an AWS transit gateway needs AWS regions")
+		case ta.Peering && n == 1:
+			v.warnf(ta.At("peering"), "peering needs a second AWS region", "peering has nothing to peer with")
+		}
+	}
+}
+
+func (v *validator) mesh() {
+	m := v.s.Network.Mesh
+	if m == nil {
+		for _, r := range v.s.Regions() {
+			if _, set := r.Keys["mesh"]; set && *r.Mesh {
+				v.errorf(r.At("mesh"), "add network.mesh: {} to enable the mesh", "region %s asks for the mesh, but network.mesh is not set", r.Ref())
+			}
+		}
+		return
+	}
+	if m.Port < 1 || m.Port > 65535 {
+		v.errorf(m.At("port"), "use a UDP port such as 51820", "mesh port %d is out of range", m.Port)
+	}
+	if m.MTU < 1280 || m.MTU > 1500 {
+		v.errorf(m.At("mtu"), "1420 suits 1500-byte paths", "mesh MTU %d must be within 1280..1500", m.MTU)
+	}
+	gateways := 0
+	for _, r := range v.s.Regions() {
+		if r.InMesh() {
+			gateways++
+		}
+	}
+	if p, err := netip.ParsePrefix(m.Overlay); err == nil && p.Addr().Is4() {
+		// network and broadcast addresses are not handed out
+		if usable := (1 << (32 - p.Bits())) - 2; gateways > usable {
+			v.errorf(m.At("overlay"), fmt.Sprintf("use a /%d or larger", 32-bitsFor(gateways+2)),
+				"overlay %s has room for %d gateways, but %d regions join the mesh", p, max(usable, 0), gateways)
+		}
+	}
+	if gateways == 1 {
+		v.warnf(m.Pos, "add a second region, or remove network.mesh", "the mesh has a single gateway and no peers")
+	}
+}
+
+func bitsFor(n int) int {
+	b := 0
+	for (1 << b) < n {
+		b++
+	}
+	return b
+}
+
+func (v *validator) glb() {
+	g := v.s.Network.GlobalLoadBalancer
+	if g == nil {
+		return
+	}
+	if g.Hostname != "" && (!hostnameRE.MatchString(g.Hostname) || len(g.Hostname) > 253) {
+		v.errorf(g.At("hostname"), "use a lower-case fully qualified name, e.g. app.example.com", "invalid hostname %s", strconv.Quote(g.Hostname))
+	}
+	steering := map[string][]string{
+		"ibm-cis": {"dynamic_latency", "geo", "off", "random"},
+		"route53": {"dynamic_latency", "geo", "off"},
+	}
+	if allowed, ok := steering[g.Provider]; !ok {
+		v.errorf(g.At("provider"), "use ibm-cis or route53", "unknown load-balancer provider %s", strconv.Quote(g.Provider))
+	} else if !slices.Contains(allowed, g.Steering) {
+		v.errorf(g.At("steering"), "use one of: "+strings.Join(allowed, ", "), "%s does not support steering %s", g.Provider, strconv.Quote(g.Steering))
+	}
+	h := &g.HealthCheck
+	if h.Protocol != "http" && h.Protocol != "https" {
+		v.errorf(h.At("protocol"), "use http or https", "invalid health-check protocol %s", strconv.Quote(h.Protocol))
+	}
+	if !strings.HasPrefix(h.Path, "/") {
+		v.errorf(h.At("path"), "write it like /healthz", "health-check path %s must start with /", strconv.Quote(h.Path))
+	}
+	if h.Port < 1 || h.Port > 65535 {
+		v.errorf(h.At("port"), "", "health-check port %d is out of range", h.Port)
+	}
+	if h.Interval.Duration < 5*time.Second || h.Interval.Duration > time.Hour {
+		v.errorf(h.At("interval"), "use 5s to 1h; 60s is usual", "health-check interval %s is out of range", h.Interval)
+	}
+	if h.Timeout.Duration >= h.Interval.Duration {
+		v.errorf(h.At("timeout"), "keep the timeout shorter than the interval", "health-check timeout %s is not shorter than the interval %s", h.Timeout, h.Interval)
+	}
+	if h.Retries < 0 || h.Retries > 5 {
+		v.errorf(h.At("retries"), "use 0 to 5", "health-check retries %d is out of range", h.Retries)
+	}
+	pools := map[string]*Pool{}
+	geoOwner := map[string]*Pool{}
+	for _, p := range g.Pools {
+		if p == nil || p.Name == "" {
+			continue
+		}
+		if !dnsLabel.MatchString(p.Name) {
+			v.errorf(p.At("name"), "use lower-case letters, digits and dashes", "pool name %s is not a DNS label", strconv.Quote(p.Name))
+		}
+		if prev := pools[p.Name]; prev != nil {
+			d := v.errorf(p.At("name"), "give each pool its own name", "pool %s is defined twice", p.Name)
+			d.Related = []Related{{Pos: prev.At("name"), Message: "first defined here"}}
+			continue
+		}
+		pools[p.Name] = p
+		for i, m := range p.Members {
+			v.member(p, i, m)
+		}
+		for i, code := range p.Geo {
+			pos := p.At(fmt.Sprintf("geo[%d]", i))
+			if !IsCISRegion(code) {
+				hint := "regions: " + strings.Join(cisRegions, ", ")
+				if s := suggest(code, cisRegions); s != "" {
+					hint = "did you mean " + s + "?"
+				}
+				v.errorf(pos, hint, "unknown load-balancer region %s", strconv.Quote(code))
+				continue
+			}
+			if prev := geoOwner[code]; prev != nil && prev != p {
+				d := v.errorf(pos, "steer each region to one pool", "region %s is already steered to pool %s", code, prev.Name)
+				d.Related = []Related{{Pos: prev.Pos, Message: "pool " + prev.Name}}
+				continue
+			}
+			geoOwner[code] = p
+		}
+	}
+	if g.Fallback != "" && pools[g.Fallback] == nil {
+		names := sortedKeys(pools)
+		hint := "defined pools: " + strings.Join(names, ", ")
+		if s := suggest(g.Fallback, names); s != "" {
+			hint = "did you mean " + s + "?"
+		}
+		v.errorf(g.At("fallback"), hint, "fallback pool %s is not defined", strconv.Quote(g.Fallback))
+	}
+	if g.Steering == "geo" && len(geoOwner) == 0 {
+		v.errorf(g.At("steering"), "list geo: [WNAM, ...] on the pools", "geo steering needs pools with geo regions")
+	}
+}
+
+func (v *validator) member(p *Pool, i int, ref string) {
+	pos := p.At(fmt.Sprintf("members[%d]", i))
+	matches := v.s.Lookup(ref)
+	switch {
+	case len(matches) == 1:
+		return
+	case len(matches) > 1:
+		var alts []string
+		for _, r := range matches {
+			alts = append(alts, r.Ref())
+		}
+		v.errorf(pos, "name the environment: "+strings.Join(alts, " or "), "member %s matches %d region entries", ref, len(matches))
+	default:
+		var refs []string
+		for _, r := range v.s.Regions() {
+			refs = append(refs, string(r.Cloud)+"/"+r.Name)
+		}
+		hint := "write cloud/region, one of: " + strings.Join(refs, ", ")
+		if s := suggest(ref, refs); s != "" {
+			hint = "did you mean " + s + "?"
+		}
+		v.errorf(pos, hint, "pool %s: member %s is not a region of this topology", p.Name, strconv.Quote(ref))
+	}
+}
+
+func (v *validator) landingZone() {
+	lz := &v.s.LandingZone
+	if a := lz.AWS; a != nil {
+		seen := map[string]bool{}
+		for i, acct := range a.Accounts {
+			p := a.At(fmt.Sprintf("accounts[%d]", i))
+			switch {
+			case !dnsLabel.MatchString(acct):
+				v.errorf(p, "use lower-case letters, digits and dashes", "account name %s is not a DNS label", strconv.Quote(acct))
+			case acct == "management":
+				v.errorf(p, "remove it: the management account is the organisation itself", "account management is implicit")
+			case seen[acct]:
+				v.errorf(p, "list each account once", "account %s is listed twice", acct)
+			}
+			seen[acct] = true
+		}
+		if !strings.Contains(a.EmailPattern, "{account}") || !strings.Contains(a.EmailPattern, "@") {
+			v.errorf(a.At("emailPattern"), "e.g. aws+{account}@acme.example", "emailPattern %s must be an address containing {account}", strconv.Quote(a.EmailPattern))
+		}
+		if v.s.Clouds.AWS != nil {
+			for _, r := range v.s.Clouds.AWS.Regions {
+				if !seen[r.Environment] {
+					d := v.errorf(r.At("environment"), "add "+r.Environment+" to landingZone.aws.accounts",
+						"AWS environment %s has no member account to deploy into", r.Environment)
+					d.Related = []Related{{Pos: a.At("accounts"), Message: "accounts are listed here"}}
+				}
+			}
+		}
+	}
+	seen := map[string]*Guardrail{}
+	for _, g := range lz.Guardrails {
+		if g == nil || g.Name == "" {
+			continue
+		}
+		if prev := seen[g.Name]; prev != nil {
+			d := v.errorf(g.Pos, "merge the two entries", "guardrail %s is listed twice", g.Name)
+			d.Related = []Related{{Pos: prev.Pos, Message: "first listed here"}}
+			continue
+		}
+		seen[g.Name] = g
+		switch g.Name {
+		case "allowed-regions":
+			v.allowedRegions(g)
+		case "require-tags":
+			v.requireTags(g)
+		}
+	}
+}
+
+func (v *validator) allowedRegions(g *Guardrail) {
+	for _, c := range AllClouds {
+		allowed, ok := g.AllowedRegions[c]
+		if !ok {
+			continue
+		}
+		for i, name := range allowed {
+			if !KnownRegion(c, name) {
+				hint := ""
+				if s := suggest(name, RegionNames(c)); s != "" {
+					hint = "did you mean " + s + "?"
+				}
+				v.errorf(g.At(fmt.Sprintf("allowed-regions.%s[%d]", c, i)), hint, "allowed-regions: %s has no region %s", c, strconv.Quote(name))
+			}
+		}
+		for _, r := range v.s.Regions() {
+			if r.Cloud == c && KnownRegion(c, r.Name) && !slices.Contains(allowed, r.Name) {
+				d := v.errorf(r.At("region"), "add "+r.Name+" to allowed-regions."+string(c)+", or deploy elsewhere",
+					"region %s is not in the guardrail's allowed regions for %s", r.Name, c)
+				d.Related = []Related{{Pos: g.At("allowed-regions." + string(c)), Message: "allowed-regions." + string(c) + " is set here"}}
+			}
+		}
+	}
+}
+
+func (v *validator) requireTags(g *Guardrail) {
+	for i, t := range g.Tags {
+		if t == "Environment" {
+			continue
+		}
+		if _, ok := v.s.Tags[t]; ok {
+			continue
+		}
+		d := v.errorf(g.At(fmt.Sprintf("require-tags[%d]", i)), "add "+t+": <value> to the top-level tags",
+			"required tag %s is not among the default tags", t)
+		d.Related = []Related{{Pos: v.s.At("tags"), Message: "default tags are set here"}}
+	}
+}
+
+func (v *validator) backend() {
+	b := v.s.Backend
+	for _, s := range backendSchem {
+		if strings.HasPrefix(b, s) {
+			return
+		}
+	}
+	v.errorf(v.s.At("backend"), "use file://PATH, s3://, gs://, azblob:// or https://api.pulumi.com", "unsupported backend URL %s", strconv.Quote(b))
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

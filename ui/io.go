@@ -1,0 +1,70 @@
+// Package ui renders plans, diagnostics and engine events for people (human,
+// with colour when the terminal allows), for pull requests (markdown) and for
+// machines (JSON). It knows no flags: cmd decides which view to use.
+package ui
+
+import (
+	"io"
+	"os"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+// IO is the set of streams a command talks to, injected so tests can drive
+// commands without a terminal.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	OutTTY bool // Out is an interactive terminal
+	InTTY  bool // In is an interactive terminal, so prompts can be answered
+	Color  bool // colour and styling are allowed on Out and Err
+}
+
+// System returns the process's streams. Colour is on only for a terminal and
+// when neither NO_COLOR nor noColor asks otherwise.
+func System(noColor bool) *IO {
+	outTTY := isTerminal(os.Stdout)
+	_, noColorEnv := os.LookupEnv("NO_COLOR")
+	return &IO{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		OutTTY: outTTY,
+		InTTY:  isTerminal(os.Stdin),
+		Color:  outTTY && !noColor && !noColorEnv && os.Getenv("TERM") != "dumb",
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// Theme holds the styles of every human view, bound to one writer.
+type Theme struct {
+	Error, Warning, OK, Hint, Dim, Bold, Accent, Create, Update, Delete, Replace lipgloss.Style
+}
+
+// NewTheme returns styles for w; without colour every style renders plain text.
+func NewTheme(w io.Writer, color bool) Theme {
+	r := lipgloss.NewRenderer(w)
+	if color {
+		r.SetColorProfile(termenv.ANSI256)
+	} else {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	s := r.NewStyle
+	return Theme{
+		Error:   s().Foreground(lipgloss.Color("9")).Bold(true),
+		Warning: s().Foreground(lipgloss.Color("11")).Bold(true),
+		OK:      s().Foreground(lipgloss.Color("10")).Bold(true),
+		Hint:    s().Foreground(lipgloss.Color("14")),
+		Dim:     s().Foreground(lipgloss.Color("8")),
+		Bold:    s().Bold(true),
+		Accent:  s().Foreground(lipgloss.Color("12")),
+		Create:  s().Foreground(lipgloss.Color("10")),
+		Update:  s().Foreground(lipgloss.Color("11")),
+		Delete:  s().Foreground(lipgloss.Color("9")),
+		Replace: s().Foreground(lipgloss.Color("13")),
+	}
+}
