@@ -1,0 +1,202 @@
+package network
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"infra/topology"
+)
+
+// Mesh is the cross-cloud WireGuard full mesh: one gateway per region in the
+// mesh, and one peer pair (with its own pre-shared key) per two gateways.
+type Mesh struct {
+	Port      int
+	MTU       int
+	Keepalive time.Duration
+	Overlay   netip.Prefix
+	// Gateways sorted by ID.
+	Gateways []*Gateway
+	byID     map[string]*Gateway
+}
+
+// Gateway is one region's mesh node.
+type Gateway struct {
+	// ID is the region ID the gateway serves.
+	ID    string
+	Cloud topology.Cloud
+	// Overlay is the gateway's tunnel address.
+	Overlay netip.Addr
+	// AllowedIPs are what peers route to this gateway: its overlay /32 and its region's CIDR.
+	AllowedIPs []netip.Prefix
+	// BehindNAT is true where the public IP is 1:1 NAT to a private one (AWS
+	// Elastic IP, IBM floating IP), so the gateway sends keepalives to hold the
+	// stateful firewall's mapping open.
+	BehindNAT bool
+}
+
+// Pair is two gateways that peer; A < B by ID. Each pair has its own PSK.
+type Pair struct{ A, B *Gateway }
+
+// Name is the stable logical name of the pair, used for its PSK resource.
+func (p Pair) Name() string { return p.A.ID + "--" + p.B.ID }
+
+// natClouds are the clouds whose instances see a private address behind a 1:1 NAT.
+var natClouds = []topology.Cloud{topology.AWS, topology.IBM}
+
+// BuildMesh derives the mesh from the spec and its address plan. It returns
+// nil when the spec has no mesh. AllowedIPs of all gateways must be disjoint:
+// WireGuard routes by AllowedIPs, so an overlap would silently send one
+// region's traffic to another.
+func BuildMesh(spec *topology.Spec, plan *Plan) (*Mesh, error) {
+	m := spec.Network.Mesh
+	if m == nil {
+		return nil, nil
+	}
+	mesh := &Mesh{Port: m.Port, MTU: m.MTU, Keepalive: m.Keepalive.Duration, Overlay: plan.Overlay, byID: map[string]*Gateway{}}
+	for _, r := range spec.Regions() {
+		if !r.InMesh() {
+			continue
+		}
+		rn := plan.Region(r.ID())
+		g := &Gateway{
+			ID: rn.ID, Cloud: r.Cloud, Overlay: rn.Overlay,
+			AllowedIPs: []netip.Prefix{netip.PrefixFrom(rn.Overlay, 32), rn.CIDR},
+			BehindNAT:  slices.Contains(natClouds, r.Cloud),
+		}
+		mesh.Gateways = append(mesh.Gateways, g)
+		mesh.byID[g.ID] = g
+	}
+	sort.Slice(mesh.Gateways, func(i, j int) bool { return mesh.Gateways[i].ID < mesh.Gateways[j].ID })
+	if err := checkAllowedIPs(spec, mesh.Gateways); err != nil {
+		return nil, err
+	}
+	return mesh, nil
+}
+
+// checkAllowedIPs finds overlapping AllowedIPs with one sort and a sweep.
+func checkAllowedIPs(spec *topology.Spec, gws []*Gateway) error {
+	type owned struct {
+		p  netip.Prefix
+		id string
+	}
+	var all []owned
+	for _, g := range gws {
+		for _, p := range g.AllowedIPs {
+			all = append(all, owned{p, g.ID})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if c := all[i].p.Addr().Compare(all[j].p.Addr()); c != 0 {
+			return c < 0
+		}
+		return all[i].p.Bits() < all[j].p.Bits()
+	})
+	for i := 1; i < len(all); i++ {
+		// prefixes nest or are disjoint, so a sorted neighbour check finds any overlap
+		if all[i-1].p.Overlaps(all[i].p) {
+			return diag(spec.Network.Mesh.At("overlay"), "mesh AllowedIPs overlap: %s of %s and %s of %s",
+				all[i-1].p, all[i-1].id, all[i].p, all[i].id)
+		}
+	}
+	return nil
+}
+
+// Gateway returns the gateway of a region ID, or nil.
+func (m *Mesh) Gateway(id string) *Gateway { return m.byID[id] }
+
+// Pairs returns every peer pair, sorted. A full mesh of n gateways has n(n-1)/2.
+func (m *Mesh) Pairs() []Pair {
+	n := len(m.Gateways)
+	out := make([]Pair, 0, n*(n-1)/2)
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			out = append(out, Pair{m.Gateways[i], m.Gateways[j]})
+		}
+	}
+	return out
+}
+
+// Peers returns the other gateways, sorted by ID.
+func (m *Mesh) Peers(id string) []*Gateway {
+	out := make([]*Gateway, 0, len(m.Gateways))
+	for _, g := range m.Gateways {
+		if g.ID != id {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// PairName names the pair of two gateways whatever the argument order.
+func PairName(a, b string) string {
+	if b < a {
+		a, b = b, a
+	}
+	return a + "--" + b
+}
+
+// Keys supplies the key material a wg-quick config needs. Offline it returns
+// placeholders; after a deployment it reads state. Private keys and PSKs are
+// only ever handed to Config, never logged.
+type Keys interface {
+	PrivateKey(gateway string) string
+	PublicKey(gateway string) string
+	PresharedKey(pair string) string
+	Endpoint(gateway string) string
+}
+
+// SecretPlaceholder stands in for a secret that lives only in state.
+const SecretPlaceholder = "<secret: from state>"
+
+// Config renders the wg-quick configuration of one gateway.
+func (m *Mesh) Config(id string, keys Keys) (string, error) {
+	g := m.Gateway(id)
+	if g == nil {
+		var ids []string
+		for _, g := range m.Gateways {
+			ids = append(ids, g.ID)
+		}
+		return "", fmt.Errorf("no mesh gateway %q; gateways: %s", id, strings.Join(ids, ", "))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s: WireGuard mesh gateway, generated by infra\n", g.ID)
+	fmt.Fprintf(&b, "[Interface]\n")
+	fmt.Fprintf(&b, "Address = %s\n", netip.PrefixFrom(g.Overlay, m.Overlay.Bits()))
+	fmt.Fprintf(&b, "ListenPort = %d\n", m.Port)
+	fmt.Fprintf(&b, "MTU = %d\n", m.MTU)
+	fmt.Fprintf(&b, "PrivateKey = %s\n", keys.PrivateKey(g.ID))
+	for _, p := range m.Peers(g.ID) {
+		fmt.Fprintf(&b, "\n# %s\n[Peer]\n", p.ID)
+		fmt.Fprintf(&b, "PublicKey = %s\n", keys.PublicKey(p.ID))
+		fmt.Fprintf(&b, "PresharedKey = %s\n", keys.PresharedKey(PairName(g.ID, p.ID)))
+		var allowed []string
+		for _, a := range p.AllowedIPs {
+			allowed = append(allowed, a.String())
+		}
+		fmt.Fprintf(&b, "AllowedIPs = %s\n", strings.Join(allowed, ", "))
+		fmt.Fprintf(&b, "Endpoint = %s:%d\n", keys.Endpoint(p.ID), m.Port)
+		if g.BehindNAT {
+			fmt.Fprintf(&b, "PersistentKeepalive = %d\n", int(m.Keepalive/time.Second))
+		}
+	}
+	return b.String(), nil
+}
+
+// OfflineKeys are the placeholders of a plan: no key material exists offline.
+type OfflineKeys struct{}
+
+// PrivateKey is a placeholder: the real key is a secret in state.
+func (OfflineKeys) PrivateKey(string) string { return SecretPlaceholder }
+
+// PublicKey is a placeholder until the key resource exists.
+func (OfflineKeys) PublicKey(id string) string { return "<public key of " + id + ">" }
+
+// PresharedKey is a placeholder: the real key is a secret in state.
+func (OfflineKeys) PresharedKey(string) string { return SecretPlaceholder }
+
+// Endpoint is a placeholder until the gateway's public IP exists.
+func (OfflineKeys) Endpoint(id string) string { return "<public ip of " + id + ">" }

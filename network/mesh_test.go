@@ -1,0 +1,151 @@
+package network
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"infra/topology"
+)
+
+func loadExample(t testing.TB, name string) (*topology.Spec, *Plan, *Mesh) {
+	t.Helper()
+	spec, _, err := topology.Load("../examples/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := Compute(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mesh, err := BuildMesh(spec, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec, plan, mesh
+}
+
+func TestMeshOfMulticloud(t *testing.T) {
+	spec, _, mesh := loadExample(t, "multicloud.yaml")
+	if got, want := len(mesh.Gateways), len(spec.Regions()); got != want {
+		t.Fatalf("%d gateways, want one per region (%d)", got, want)
+	}
+	if got, want := len(mesh.Pairs()), 9*8/2; got != want {
+		t.Errorf("%d pairs, want %d", got, want)
+	}
+	cfg, err := mesh.Config("aws-us-east-1-prod", OfflineKeys{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Address = 10.100.0.113/24", "ListenPort = 51820", "MTU = 1420",
+		"PrivateKey = <secret: from state>",
+		"# ovh-gra11-prod\n[Peer]\nPublicKey = <public key of ovh-gra11-prod>\nPresharedKey = <secret: from state>\nAllowedIPs = 10.100.0.51/32, 10.30.0.0/16\nEndpoint = <public ip of ovh-gra11-prod>:51820\nPersistentKeepalive = 25\n",
+	} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("config lacks %q:\n%s", want, cfg)
+		}
+	}
+	if n := strings.Count(cfg, "[Peer]"); n != 8 {
+		t.Errorf("%d peers, want 8", n)
+	}
+	// Hetzner servers hold their public IP themselves: no keepalive needed.
+	cfg, _ = mesh.Config("hetzner-nbg1-prod", OfflineKeys{})
+	if strings.Contains(cfg, "PersistentKeepalive") {
+		t.Errorf("hetzner gateway sends keepalives:\n%s", cfg)
+	}
+	if _, err := mesh.Config("aws-nowhere", OfflineKeys{}); err == nil || !strings.Contains(err.Error(), "gateways: aws-us-east-1-prod") {
+		t.Errorf("unknown node error = %v", err)
+	}
+}
+
+func TestMeshRejectsOverlappingAllowedIPs(t *testing.T) {
+	regions := []topology.Region{
+		{Cloud: topology.AWS, Name: "us-east-1", Environment: "prod", CIDR: "10.1.0.0/16"},
+		{Cloud: topology.OVH, Name: "GRA11", Environment: "prod", CIDR: "10.255.0.0/16"}, // swallows the overlay
+	}
+	spec := specOf(regions, "10.0.0.0/8")
+	plan, err := Compute(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = BuildMesh(spec, plan)
+	if err == nil || !strings.Contains(err.Error(), "mesh AllowedIPs overlap") {
+		t.Fatalf("err = %v, want an AllowedIPs overlap", err)
+	}
+}
+
+var keyText = regexp.MustCompile(`[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=`)
+
+func TestOfflineConfigHoldsNoKeyMaterial(t *testing.T) {
+	_, _, mesh := loadExample(t, "multicloud.yaml")
+	for _, g := range mesh.Gateways {
+		cfg, err := mesh.Config(g.ID, OfflineKeys{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := keyText.FindString(cfg); k != "" {
+			t.Errorf("%s: offline config holds key-like text %q", g.ID, k)
+		}
+	}
+}
+
+// syntheticMesh has n gateways spread over the catalog, CIDRs allocated.
+func syntheticMesh(b testing.TB, n int) *topology.Spec {
+	var regions []topology.Region
+	for i := 0; len(regions) < n; i++ {
+		c := candidates[i%len(candidates)]
+		c.Environment = fmt.Sprintf("%s%d", c.Environment, i/len(candidates))
+		regions = append(regions, c)
+	}
+	s := specOf(regions, "10.0.0.0/8")
+	s.Network.Mesh.Overlay = "100.64.0.0/23"
+	return s
+}
+
+// BenchmarkMesh200 is IPAM plus the full mesh of 200 gateways (19,900 pairs),
+// including every gateway's rendered config.
+func BenchmarkMesh200(b *testing.B) {
+	spec := syntheticMesh(b, 200)
+	b.ReportAllocs()
+	for b.Loop() {
+		plan, err := Compute(spec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mesh, err := BuildMesh(spec, plan)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(mesh.Pairs()) != 19900 {
+			b.Fatal("wrong pair count")
+		}
+		for _, g := range mesh.Gateways {
+			if _, err := mesh.Config(g.ID, OfflineKeys{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkIPAM isolates the allocation, which must stay near-linear.
+func BenchmarkIPAM(b *testing.B) {
+	for _, n := range []int{20, 200} {
+		spec := syntheticMesh(b, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Compute(spec); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestPairName(t *testing.T) {
+	if PairName("b", "a") != "a--b" || PairName("a", "b") != "a--b" {
+		t.Error("PairName depends on argument order")
+	}
+}
