@@ -25,6 +25,8 @@ type decoder struct {
 	file  string
 	d     *diags
 	nodes int
+	// tooBig is set once a limit trips; the partial result is then discarded.
+	tooBig bool
 }
 
 // nodeDecoder is implemented by types with a YAML shape of their own.
@@ -73,7 +75,8 @@ func (d *decoder) resolve(n *yaml.Node, depth int) (*yaml.Node, bool) {
 	}
 	d.nodes++
 	if d.nodes > maxNodes || depth > maxDepth {
-		if d.nodes == maxNodes+1 || depth == maxDepth+1 {
+		if !d.tooBig {
+			d.tooBig = true
 			d.d.errorf(d.pos(n), "split the file or remove recursive anchors", "document is too large or too deeply nested")
 		}
 		return nil, false
@@ -110,9 +113,20 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string, depth int) 
 			d.d.errorf(d.pos(n), "write it as a list, e.g. [a, b]", "%s must be a list, got %s", what, kindName(n))
 			return
 		}
-		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
 		for i, c := range n.Content {
-			d.decode(c, s.Index(i), fmt.Sprintf("%s[%d]", what, i), depth+1)
+			item := fmt.Sprintf("%s[%d]", what, i)
+			ev := reflect.New(v.Type().Elem()).Elem()
+			d.decode(c, ev, item, depth+1)
+			// An empty list item ("-" alone) of a struct list would leave a nil
+			// entry that every consumer would have to skip; report and drop it.
+			if ev.Kind() == reflect.Pointer && ev.IsNil() {
+				if r, ok := d.resolve(c, depth+1); ok && r.Kind == yaml.ScalarNode && r.Tag == "!!null" {
+					d.d.errorf(d.pos(r), "remove the empty entry, or fill it in", "%s is empty", item)
+				}
+				continue
+			}
+			s = reflect.Append(s, ev)
 		}
 		v.Set(s)
 	case reflect.Map:
@@ -257,7 +271,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, what string, depth
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		d.d.errorf(d.pos(n), "", "%s must be a mapping of fields, got %s", what, kindName(n))
+		d.d.errorf(d.pos(n), "", "%s must be a mapping of fields, got %s", where(what), kindName(n))
 		return
 	}
 	seen := map[string]bool{}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -65,6 +67,10 @@ func decodeSpec(file string, data []byte) (*Spec, Diagnostics) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) { // nothing but whitespace and comments
+			c.errorf(Pos{File: file, Line: 1, Col: 1}, "run `infra init` for a starter topology", "the file is empty")
+			return nil, c.list
+		}
 		c.list = append(c.list, syntaxError(file, err))
 		return nil, c.list
 	}
@@ -83,6 +89,10 @@ func decodeSpec(file string, data []byte) (*Spec, Diagnostics) {
 	s := &Spec{File: file}
 	d := &decoder{file: file, d: c}
 	d.decode(root, reflect.ValueOf(s).Elem(), "", 0)
+	if d.tooBig {
+		// Validating a truncated document would only add noise.
+		return nil, c.list
+	}
 	setClouds(s)
 	return s, c.list
 }
@@ -105,8 +115,21 @@ func syntaxError(file string, err error) Diagnostic {
 	for len(rest) > 0 && rest[0] == ' ' {
 		rest = rest[1:]
 	}
+	// yaml.v3 numbers parser errors (unlike scanner errors) from line 0.
+	if slices.ContainsFunc(yamlParserErrors, func(p string) bool { return strings.HasPrefix(rest, p) }) {
+		line++
+	}
 	return Diagnostic{Severity: Error, Pos: Pos{File: file, Line: line}, Message: "invalid YAML: " + rest,
 		Hint: "check indentation and quoting near this line"}
+}
+
+// yamlParserErrors are the messages of yaml.v3's parser, as opposed to its scanner.
+var yamlParserErrors = []string{
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"did not find expected <document start>", "did not find expected '-' indicator",
+	"did not find expected key", "did not find expected node content",
+	"found duplicate %YAML directive", "found incompatible YAML document",
+	"found undefined tag handle", "found duplicate %TAG directive",
 }
 
 func setClouds(s *Spec) {

@@ -72,6 +72,9 @@ func (v *validator) tags() {
 
 func (v *validator) regions() {
 	all := v.s.Regions()
+	if _, set := v.s.Keys["clouds"]; !set {
+		return // reported as a missing field
+	}
 	if len(all) == 0 {
 		v.errorf(v.s.Clouds.Pos, "add at least one cloud with one region, e.g. clouds: {aws: {regions: [{region: us-east-1, environment: prod}]}}",
 			"the topology has no regions")
