@@ -350,6 +350,9 @@ func (d *decoder) unknownField(k *yaml.Node, si *structInfo, what string) {
 // suggest returns the candidate closest to s by edit distance, if close enough
 // to be a likely typo.
 func suggest(s string, candidates []string) string {
+	if s == "" {
+		return ""
+	}
 	best, bestD := "", 1<<30
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
@@ -410,10 +413,12 @@ func (t *Duration) decodeNode(d *decoder, n *yaml.Node) {
 // String prints whole seconds without the trailing zero units time.Duration adds.
 func (t Duration) String() string {
 	s := t.Duration.String()
-	s = strings.TrimSuffix(s, "0s")
-	s = strings.TrimSuffix(s, "0m")
-	if s == "" {
-		return "0s"
+	// Only zero units that follow a larger one: "10s" and "20m0s" keep their tens.
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
 }
