@@ -169,6 +169,9 @@ func OVHStandardOnly(region string) bool { return slices.Contains(ovhStandardOnl
 // IsCISRegion reports whether code is an IBM CIS load-balancer region.
 func IsCISRegion(code string) bool { return slices.Contains(cisRegions, code) }
 
+// CISRegions lists the IBM CIS load-balancer region codes, sorted.
+func CISRegions() []string { return slices.Clone(cisRegions) }
+
 // ibmFlavorOK reports whether an IKS flavor exists, and whether the region offers it.
 func ibmFlavorOK(region, flavor string) (exists, offered bool) {
 	family, size, ok := strings.Cut(flavor, ".")
