@@ -1,0 +1,441 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// mocks answers one stack's resource registrations and invokes with
+// plausible, deterministic values, and records every registration.
+type mocks struct {
+	stack string
+
+	mu      sync.Mutex
+	records []*Resource
+	regions map[string]string // providerKey → the provider's region
+	err     error
+}
+
+var _ pulumi.MockResourceMonitor = (*mocks)(nil)
+
+func newMocks(stack string) *mocks {
+	return &mocks{stack: stack, regions: map[string]string{}}
+}
+
+// NewResource records the registration and returns the resource's id and
+// state: its inputs plus the computed attributes of its type.
+func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	rec, err := m.record(args)
+	if err != nil {
+		m.fail(err)
+		return "", nil, err
+	}
+	t := target{stack: m.stack, typ: args.TypeToken, name: args.Name, inputs: args.Inputs}
+	m.mu.Lock()
+	m.records = append(m.records, rec)
+	if strings.HasPrefix(args.TypeToken, "pulumi:providers:") {
+		if r, ok := args.Inputs["region"]; ok && r.IsString() {
+			m.regions[providerKey(args.TypeToken, args.Name)] = r.StringValue()
+		}
+	}
+	t.region = m.regions[refKey(args.Provider)]
+	m.mu.Unlock()
+
+	id := newID(t)
+	t.id = id
+	return id, outputsOf(t), nil
+}
+
+// Call answers the few provider functions programs may use; any other is
+// an error, so a program never silently plans against an invented answer.
+func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	switch args.Token {
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"accountId": mockAccount, "arn": "arn:aws:iam::" + mockAccount + ":user/plan", "userId": "AIDAPLAN",
+		}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws", "dnsSuffix": "amazonaws.com"}), nil
+	}
+	err := fmt.Errorf("plan: function %s has no mock; derive the value from the spec instead", args.Token)
+	m.fail(err)
+	return nil, err
+}
+
+func (m *mocks) fail(err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.err == nil {
+		m.err = err
+	}
+}
+
+func (m *mocks) failed() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.err
+}
+
+// resources returns the records sorted by name then type: registration
+// order is concurrent inside the SDK and must not leak into the plan.
+func (m *mocks) resources() []*Resource {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := append([]*Resource{}, m.records...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].Type < out[j].Type
+	})
+	return out
+}
+
+// record turns a registration into a plan record. It reads the full RPC
+// rather than args.Inputs, which the SDK strips of unknowns.
+func (m *mocks) record(args pulumi.MockResourceArgs) (*Resource, error) {
+	rec := &Resource{Stack: m.stack, Type: args.TypeToken, Name: args.Name, Inputs: map[string]any{}}
+	props := args.Inputs
+	if rpc := args.RegisterRPC; rpc != nil {
+		var err error
+		props, err = plugin.UnmarshalProperties(rpc.GetObject(), plugin.MarshalOptions{
+			KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true, SkipNulls: true,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: inputs: %w", args.Name, err)
+		}
+		rec.Parent = nameOf(rpc.GetParent())
+		rec.Provider = nameOf(refURN(rpc.GetProvider()))
+		seen := map[string]bool{}
+		for _, d := range rpc.GetDependencies() {
+			if n := nameOf(d); n != "" && !seen[n] {
+				seen[n] = true
+				rec.DependsOn = append(rec.DependsOn, n)
+			}
+		}
+		sort.Strings(rec.DependsOn)
+	} else {
+		rec.Provider = nameOf(refURN(args.Provider))
+	}
+	for k, v := range props {
+		rec.Inputs[string(k)] = plain(v)
+	}
+	return rec, nil
+}
+
+// plain converts a property value to JSON-ready Go values, redacting secrets.
+func plain(v resource.PropertyValue) any {
+	switch {
+	case v.IsSecret():
+		return Redacted
+	case v.IsComputed():
+		return Unknown
+	case v.IsOutput():
+		o := v.OutputValue()
+		if o.Secret {
+			return Redacted
+		}
+		if !o.Known {
+			return Unknown
+		}
+		return plain(o.Element)
+	case v.IsNull():
+		return nil
+	case v.IsBool():
+		return v.BoolValue()
+	case v.IsNumber():
+		return v.NumberValue()
+	case v.IsString():
+		return v.StringValue()
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = plain(e)
+		}
+		return out
+	case v.IsObject():
+		out := map[string]any{}
+		for k, e := range v.ObjectValue() {
+			out[string(k)] = plain(e)
+		}
+		return out
+	case v.IsResourceReference():
+		return "resource " + nameOf(string(v.ResourceReferenceValue().URN))
+	case v.IsAsset():
+		return "asset " + v.AssetValue().Hash
+	case v.IsArchive():
+		return "archive " + v.ArchiveValue().Hash
+	}
+	return fmt.Sprint(v.V)
+}
+
+// nameOf is the logical name in a URN; the stack resource itself has none.
+func nameOf(u string) string {
+	urn := resource.URN(u)
+	if u == "" || !urn.IsValid() || urn.QualifiedType() == resource.RootStackType {
+		return ""
+	}
+	return urn.Name()
+}
+
+// refURN is the URN part of a provider reference ("urn::id").
+func refURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i >= 0 {
+		return ref[:i]
+	}
+	return ref
+}
+
+// providerKey identifies a provider within a stack: its type and name, as
+// in the URN of references to it.
+func providerKey(typ, name string) string { return typ + "::" + name }
+
+// refKey is providerKey of a provider reference ("urn::id").
+func refKey(ref string) string {
+	u := resource.URN(refURN(ref))
+	if ref == "" || !u.IsValid() {
+		return ""
+	}
+	return providerKey(string(u.Type()), u.Name())
+}
+
+// mockAccount is the AWS account of the plan: the one AWS documentation uses.
+const mockAccount = "123456789012"
+
+// target is what the generators derive values from.
+type target struct {
+	stack, typ, name string
+	inputs           resource.PropertyMap
+	region           string // from the resource's provider; "" for a default provider
+	id               string
+}
+
+// digest hashes everything that identifies a resource; every mock value is
+// taken from it, so the same program gets the same values on every run.
+func (t target) digest(salt string) [32]byte {
+	return sha256.Sum256([]byte(t.stack + "\x00" + t.typ + "\x00" + t.name + "\x00" + salt))
+}
+
+func (t target) hex(salt string, n int) string {
+	h := t.digest(salt)
+	return hex.EncodeToString(h[:])[:n]
+}
+
+// split cuts a type token package:module:Kind.
+func split(typ string) (pkg, mod, kind string) {
+	parts := strings.SplitN(typ, ":", 3)
+	for len(parts) < 3 {
+		parts = append(parts, "")
+	}
+	return parts[0], parts[1], parts[2]
+}
+
+// awsIDPrefixes are the id prefixes AWS uses for the kinds programs declare.
+var awsIDPrefixes = map[string]string{
+	"Vpc": "vpc", "Subnet": "subnet", "InternetGateway": "igw", "RouteTable": "rtb",
+	"RouteTableAssociation": "rtbassoc", "Route": "r", "Eip": "eipalloc", "NatGateway": "nat",
+	"SecurityGroup": "sg", "TransitGateway": "tgw", "TransitGatewayVpcAttachment": "tgw-attach",
+}
+
+// newID gives a resource an id shaped like its cloud's: AWS <prefix>-<17 hex>,
+// Hetzner a number, OVH and providers a UUID, others <kind>-<hex>.
+func newID(t target) string {
+	pkg, _, kind := split(t.typ)
+	switch {
+	case pkg == "pulumi":
+		return uuid(t)
+	case pkg == "aws":
+		if p, ok := awsIDPrefixes[kind]; ok {
+			return p + "-" + t.hex("id", 17)
+		}
+		if kind == "Key" {
+			return uuid(t)
+		}
+		// Most other AWS resources are known by their name.
+		if n := physicalName(t); n != "" {
+			return n
+		}
+		return autoName(t).StringValue()
+	case pkg == "hcloud":
+		h := t.digest("id")
+		return fmt.Sprint(1_000_000 + binary.BigEndian.Uint32(h[:4])%9_000_000)
+	case pkg == "ovh":
+		return uuid(t)
+	}
+	return strings.ToLower(kind) + "-" + t.hex("id", 17)
+}
+
+func uuid(t target) string {
+	h := t.hex("uuid", 32)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// physicalName is the name the program set, if any.
+func physicalName(t target) string {
+	if v, ok := t.inputs["name"]; ok && v.IsString() {
+		return v.StringValue()
+	}
+	return ""
+}
+
+// computedOutputs are the attributes a cloud computes, by type token. A
+// trailing * matches every type of a package. Every matching row applies.
+var computedOutputs = []struct {
+	typ   string
+	props []string
+}{
+	{"aws:*", []string{"arn", "name"}},
+	{"aws:ec2/eip:Eip", []string{"publicIp", "allocationId"}},
+	{"aws:ec2/natGateway:NatGateway", []string{"publicIp", "privateIp"}},
+	{"aws:lb/loadBalancer:LoadBalancer", []string{"dnsName", "zoneId"}},
+	{"aws:eks/cluster:Cluster", []string{"endpoint", "certificateAuthority", "status"}},
+	{"aws:kms/key:Key", []string{"keyId"}},
+	{"hcloud:*", []string{"name"}},
+	{"hcloud:index/server:Server", []string{"ipv4Address", "ipv6Address", "status"}},
+	{"hcloud:index/primaryIp:PrimaryIp", []string{"ipAddress"}},
+	{"hcloud:index/loadBalancer:LoadBalancer", []string{"ipv4", "ipv6"}},
+	{"ovh:*", []string{"name"}},
+	{"ovh:CloudProject/kube:Kube", []string{"url", "status"}},
+	{"infra:ibm:*", []string{"crn", "name"}},
+	{"infra:ibm:FloatingIp", []string{"address"}},
+	{"infra:ibm:LoadBalancer", []string{"hostname"}},
+	{"infra:ibm:Cluster", []string{"ingressHostname"}},
+}
+
+// generators give each computed attribute its value; an attribute name
+// means the same kind of value on every type.
+var generators = map[string]func(t target) resource.PropertyValue{
+	"arn":                  arn,
+	"name":                 autoName,
+	"publicIp":             publicIPv4,
+	"ipv4Address":          publicIPv4,
+	"ipAddress":            publicIPv4,
+	"address":              publicIPv4,
+	"ipv4":                 publicIPv4,
+	"ipv6Address":          publicIPv6,
+	"ipv6":                 publicIPv6,
+	"privateIp":            privateIPv4,
+	"allocationId":         func(t target) resource.PropertyValue { return resource.NewProperty(t.id) },
+	"keyId":                func(t target) resource.PropertyValue { return resource.NewProperty(t.id) },
+	"dnsName":              hostname,
+	"hostname":             hostname,
+	"ingressHostname":      hostname,
+	"endpoint":             httpsURL,
+	"url":                  httpsURL,
+	"zoneId":               func(t target) resource.PropertyValue { return resource.NewProperty("Z" + strings.ToUpper(t.hex("zone", 13))) },
+	"status":               func(target) resource.PropertyValue { return resource.NewProperty("ACTIVE") },
+	"crn":                  crn,
+	"certificateAuthority": certificateAuthority,
+}
+
+// outputsOf is the state the mocks return: the inputs, plus every computed
+// attribute of the type that the inputs do not set.
+func outputsOf(t target) resource.PropertyMap {
+	out := t.inputs.Copy()
+	for _, row := range computedOutputs {
+		if !matches(row.typ, t.typ) {
+			continue
+		}
+		for _, p := range row.props {
+			k := resource.PropertyKey(p)
+			if v, ok := out[k]; ok && !v.IsNull() {
+				continue
+			}
+			out[k] = generators[p](t)
+		}
+	}
+	return out
+}
+
+func matches(pattern, typ string) bool {
+	if p, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(typ, p)
+	}
+	return pattern == typ
+}
+
+// documentationNets are the IPv4 blocks reserved for documentation (RFC 5737).
+var documentationNets = [][3]byte{{192, 0, 2}, {198, 51, 100}, {203, 0, 113}}
+
+func publicIPv4(t target) resource.PropertyValue {
+	h := t.digest("ipv4")
+	n := documentationNets[int(h[0])%len(documentationNets)]
+	return resource.NewProperty(netip.AddrFrom4([4]byte{n[0], n[1], n[2], 1 + h[1]%254}).String())
+}
+
+// publicIPv6 is in 2001:db8::/32, the IPv6 documentation prefix (RFC 3849).
+func publicIPv6(t target) resource.PropertyValue {
+	h := t.digest("ipv6")
+	a := [16]byte{0x20, 0x01, 0x0d, 0xb8}
+	copy(a[8:], h[:8])
+	return resource.NewProperty(netip.AddrFrom16(a).String())
+}
+
+func privateIPv4(t target) resource.PropertyValue {
+	h := t.digest("private")
+	return resource.NewProperty(netip.AddrFrom4([4]byte{10, h[0], h[1], 1 + h[2]%254}).String())
+}
+
+// hostname is under .invalid (RFC 2606), which never resolves.
+func hostname(t target) resource.PropertyValue {
+	return resource.NewProperty(dnsLabel(t.name) + "-" + t.hex("host", 8) + ".sim.invalid")
+}
+
+func httpsURL(t target) resource.PropertyValue {
+	return resource.NewProperty("https://" + hostname(t).StringValue())
+}
+
+// autoName mimics Pulumi's auto-naming: the logical name and a suffix.
+func autoName(t target) resource.PropertyValue {
+	return resource.NewProperty(t.name + "-" + t.hex("name", 7))
+}
+
+func arn(t target) resource.PropertyValue {
+	_, mod, kind := split(t.typ)
+	service, _, _ := strings.Cut(mod, "/")
+	region := t.region
+	if service == "iam" {
+		region = "" // IAM is global: its ARNs carry no region
+	}
+	return resource.NewProperty(fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", service, region, mockAccount, lowerFirst(kind), t.id))
+}
+
+func crn(t target) resource.PropertyValue {
+	_, _, kind := split(t.typ)
+	return resource.NewProperty(fmt.Sprintf("crn:v1:bluemix:public:is:%s:a/plan::%s:%s", t.region, strings.ToLower(kind), t.id))
+}
+
+func certificateAuthority(t target) resource.PropertyValue {
+	data := base64.StdEncoding.EncodeToString([]byte("plan certificate authority of " + t.name))
+	return resource.NewProperty(resource.PropertyMap{"data": resource.NewProperty(data)})
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// dnsLabel lowercases s and replaces what a DNS label cannot hold.
+func dnsLabel(s string) string {
+	b := []byte(strings.ToLower(s))
+	for i, c := range b {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			b[i] = '-'
+		}
+	}
+	return strings.Trim(string(b), "-")
+}

@@ -1,0 +1,65 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/network"
+	awsstack "infra/stacks/aws"
+	"infra/topology"
+)
+
+// regionalProgram is a cloud's regional program bound to its region entry.
+type regionalProgram func(ctx *pulumi.Context, rn *network.RegionNet) error
+
+// regionalStacks makes one stack per region entry, in spec order (clouds in
+// canonical order, entries in file order), each bound to its cloud's program.
+func regionalStacks(spec *topology.Spec, net *network.Plan) ([]*Stack, error) {
+	var out []*Stack
+	add := func(r *topology.Region, run regionalProgram) error {
+		rn := net.Region(r.ID())
+		if rn == nil {
+			return fmt.Errorf("%s: no address plan for %s", r.Pos, r.ID())
+		}
+		out = append(out, &Stack{
+			Name:   r.ID(),
+			Kind:   Regional,
+			Cloud:  r.Cloud,
+			Region: r,
+			Program: func(Upstream) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error { return run(ctx, rn) }
+			},
+		})
+		return nil
+	}
+	missing := func(r *topology.Region) error {
+		return fmt.Errorf("%s: %s: no regional program for %s yet", r.Pos, r.ID(), r.Cloud)
+	}
+	if c := spec.Clouds.IBM; c != nil {
+		for _, r := range c.Regions {
+			return nil, missing(&r.Region)
+		}
+	}
+	if c := spec.Clouds.AWS; c != nil {
+		for _, r := range c.Regions {
+			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet) error {
+				return awsstack.Regional(ctx, awsstack.RegionalArgs{Spec: spec, Region: r, Net: rn})
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	if c := spec.Clouds.Hetzner; c != nil {
+		for _, r := range c.Regions {
+			return nil, missing(&r.Region)
+		}
+	}
+	if c := spec.Clouds.OVH; c != nil {
+		for _, r := range c.Regions {
+			return nil, missing(&r.Region)
+		}
+	}
+	return out, nil
+}
