@@ -1,0 +1,134 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"infra/plan"
+	"infra/stacks"
+	"infra/topology"
+	"infra/ui"
+)
+
+func init() {
+	extraCommands = append(extraCommands, newPlanCmd)
+}
+
+// PlanOptions are the inputs of `infra plan`.
+type PlanOptions struct {
+	IO       *ui.IO
+	LoadSpec func() (*topology.Spec, error)
+	File     string
+	Stack    string
+	Format   string
+	Out      string
+	Check    string
+}
+
+func newPlanCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+	opts := &PlanOptions{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Show every resource the topology makes, offline, with no credentials",
+		Long: `Plan runs every stack's program under mocks and lists the resources it would
+create: per stack, the count of each resource type. It needs no cloud
+credentials and no Pulumi CLI, and the result is byte-identical on every run.
+
+--format json prints the full record (type, name, inputs with secrets redacted,
+parent, dependencies, provider); it is also what --out writes and --check
+compares, so a repository can golden-test its own topologies:
+
+  infra plan --out plan.json        # record, commit the file
+  infra plan --check plan.json      # in CI: exit 1 with a diff if it changed`,
+		Example: "  infra plan -f examples/multicloud.yaml\n" +
+			"  infra plan --stack aws-us-east-1-prod --format json\n" +
+			"  infra plan --format markdown > comment.md\n" +
+			"  infra plan --check golden/plan.json",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = g.File
+			if g.JSON {
+				if cmd.Flags().Changed("format") && opts.Format != ui.FormatJSON {
+					return usageError{fmt.Errorf("--json and --format %s disagree", opts.Format)}
+				}
+				opts.Format = ui.FormatJSON
+			}
+			if opts.Out != "" && opts.Check != "" {
+				return usageError{errors.New("--out and --check cannot be used together")}
+			}
+			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			return runPlan(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Stack, "stack", "", "show only this stack (e.g. aws-us-east-1-prod, global)")
+	fl.StringVar(&opts.Format, "format", ui.FormatTable, "output format: "+strings.Join(ui.PlanFormats, ", "))
+	fl.StringVar(&opts.Out, "out", "", "also write the plan as JSON to this file")
+	fl.StringVar(&opts.Check, "check", "", "compare with a saved JSON plan; exit 1 with a diff if it differs")
+	return cmd
+}
+
+func runPlan(ctx context.Context, opts *PlanOptions) error {
+	view, err := ui.NewPlanView(opts.IO, opts.Format)
+	if err != nil {
+		return usageError{err}
+	}
+	spec, err := opts.LoadSpec()
+	if err != nil {
+		return err
+	}
+	g, err := stacks.Build(spec)
+	if err != nil {
+		return err
+	}
+	if opts.Stack != "" && g.Stack(opts.Stack) == nil {
+		return usageError{fmt.Errorf("no stack %q in %s; the stacks are: %s", opts.Stack, opts.File, strings.Join(g.Names(), ", "))}
+	}
+	p, err := plan.Generate(ctx, g)
+	if err != nil {
+		return err
+	}
+	if opts.Stack != "" {
+		p = p.Only(opts.Stack)
+	}
+	data, err := p.JSON()
+	if err != nil {
+		return err
+	}
+	t := ui.NewTheme(opts.IO.Err, opts.IO.Color)
+	if opts.Check != "" {
+		saved, err := os.ReadFile(opts.Check)
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s does not exist; write it with `infra plan --out %s`", opts.Check, opts.Check)
+		}
+		if err != nil {
+			return err
+		}
+		if d := ui.PlanDiff(opts.Check, saved, "plan of "+opts.File, data); d != "" {
+			fmt.Fprint(opts.IO.Out, d)
+			fmt.Fprintf(opts.IO.Err, "%s the plan differs from %s; if the change is intended, run `infra plan -f %s --out %s`\n",
+				t.Error.Render("✗"), opts.Check, opts.File, opts.Check)
+			return exitError{ExitError}
+		}
+		fmt.Fprintf(opts.IO.Err, "%s the plan matches %s (%d resources)\n", t.OK.Render("✓"), opts.Check, len(p.Resources()))
+		return nil
+	}
+	if opts.Out != "" {
+		if err := os.WriteFile(opts.Out, data, 0o644); err != nil {
+			return err
+		}
+	}
+	if err := view.Plan(p); err != nil {
+		return err
+	}
+	if opts.Out != "" {
+		fmt.Fprintf(opts.IO.Err, "%s wrote %s\n", t.OK.Render("✓"), opts.Out)
+	}
+	return nil
+}
