@@ -119,6 +119,9 @@ func syntaxError(file string, err error) Diagnostic {
 	if slices.ContainsFunc(yamlParserErrors, func(p string) bool { return strings.HasPrefix(rest, p) }) {
 		line++
 	}
+	if line == 0 { // yaml.v3 leaves out "line 0"
+		line = 1
+	}
 	return Diagnostic{Severity: Error, Pos: Pos{File: file, Line: line}, Message: "invalid YAML: " + rest,
 		Hint: "check indentation and quoting near this line"}
 }
