@@ -20,11 +20,11 @@ func (m *model) clusterRecord(s *site) Record {
 		zones := map[int]string{9999: "3 or more", 9990: "2", 9950: "1"}[t.BasisPoints]
 		mark := ""
 		if t == tier {
-			mark = "**this cluster**"
+			mark = "◀"
 		}
 		tierRows = append(tierRows, []string{zones, t.Target(), t.Downtime(), t.Name, t.Architecture, mark})
 	}
-	where := sf("The %s environment on %s in %s runs %s %s.", r.Environment, cloudName(r.Cloud), r.Name, distribution(r.Cloud), c.kube)
+	where := sf("The %s environment on %s in %s runs Kubernetes %s on %s.", r.Environment, cloudName(r.Cloud), r.Name, c.kube, distribution(r.Cloud))
 	var siteFacts string
 	switch {
 	case r.Cloud == topology.Hetzner:
@@ -36,7 +36,7 @@ func (m *model) clusterRecord(s *site) Record {
 	}
 	context := paras(where, siteFacts,
 		"Seed 000's availability tiers tie the number of zones to an availability target and a yearly downtime budget (365-day year):",
-		table([]string{"Zones", "Target", "Downtime a year", "Tier", "Architecture the tier asks for", ""}, tierRows))
+		table([]string{"Zones", "Target", "Downtime a year", "Tier", "Architecture the tier asks for", "This cluster"}, tierRows))
 
 	chosen := sf("%s: %s target (%s)", plural(z, "zone"), tier.Target(), tier.Name)
 	var decision string
@@ -44,7 +44,7 @@ func (m *model) clusterRecord(s *site) Record {
 	case topology.IBM:
 		decision = sf("Spread the IKS cluster over %s (%s) with one worker pool across them: %s workers, %s, %d in all.", plural(z, "zone"), and(s.zoneNames()), c.node, c.perZone(), c.minPerZone*z)
 	case topology.AWS:
-		decision = sf("Spread the EKS cluster over %s (%s) with one managed node group per zone: %s, %s, %s in all.", plural(z, "zone"), and(s.zoneNames()), c.node, c.perZone(), s.nodes())
+		decision = sf("Spread the EKS cluster over %s (%s) with one managed node group per zone of %s, %s: %s in all.", plural(z, "zone"), and(s.zoneNames()), c.node, c.perZone(), s.nodes())
 	case topology.Hetzner:
 		ha := "one control plane"
 		if c.controlPlanes >= 3 {
@@ -53,7 +53,7 @@ func (m *model) clusterRecord(s *site) Record {
 		decision = sf("Run k3s in %s on %s: %s and %s, all %s, on a spread placement group so that no two servers share a physical host.", r.Name, plural(c.controlPlanes+c.maxPerZone, "server"), ha, plural(c.maxPerZone, "worker"), c.node)
 	case topology.OVH:
 		if z > 1 {
-			decision = sf("Run an MKS cluster (%s plan) over %s (%s) with one node pool per zone: %s, %s, %s in all.", c.plan, plural(z, "zone"), and(s.zoneNames()), c.node, c.perZone(), s.nodes())
+			decision = sf("Run an MKS cluster (%s plan) over %s (%s) with one node pool per zone of %s, %s: %s in all.", c.plan, plural(z, "zone"), and(s.zoneNames()), c.node, c.perZone(), s.nodes())
 		} else {
 			decision = sf("Run an MKS cluster (%s plan) in %s with one node pool: %s, %d–%d nodes (%d desired).", c.plan, r.Name, c.node, c.minPerZone, c.maxPerZone, c.desiredPerZone)
 		}
@@ -84,7 +84,7 @@ func (m *model) clusterRecord(s *site) Record {
 			why = "it would save 2 servers, but a control-plane failure would stop scheduling and the Kubernetes API until it is rebuilt; three keep etcd's quorum through one failure"
 		}
 		alts = append(alts,
-			Alternative{sf("%d control planes", other), why},
+			Alternative{plural(other, "control plane"), why},
 			Alternative{"One cluster stretched over several locations", sf("locations of network zone %s share a private network, but etcd and cluster traffic would cross sites; the topology runs one cluster per location and spreads across them with the global load balancer", topology.NetworkZone(r.Name))})
 	case topology.OVH:
 		if z == 1 {
@@ -97,7 +97,9 @@ func (m *model) clusterRecord(s *site) Record {
 	}
 
 	var pos, neg []string
-	pos = append(pos, sf("the %s target allows at most %s of downtime a year", tier.Target(), tier.Downtime()))
+	if z > 1 {
+		pos = append(pos, sf("the %s target allows at most %s of downtime a year", tier.Target(), tier.Downtime()))
+	}
 	if z > 1 {
 		switch r.Cloud {
 		case topology.AWS:
@@ -109,14 +111,14 @@ func (m *model) clusterRecord(s *site) Record {
 		}
 		neg = append(neg,
 			sf("traffic between the %d zones is billed as cross-zone data transfer, and every replica set needs %s to spread", z, code("topologySpreadConstraints")+" on "+code("topology.kubernetes.io/zone")),
-			sf("%s also asks for %s; the cluster makes that possible, the workloads must do it", tier.Name, tier.Architecture))
+			sf("seed 000's %s also asks for %s: the cluster makes them possible, the workloads must provide them", tier.Name, tier.Operations))
 		if r.Cloud == topology.AWS {
 			neg = append(neg, sf("%s, one per zone, so that a zone's egress does not depend on another zone", plural(z, "NAT gateway")))
 		}
 	} else {
 		neg = append(neg,
 			sf("an outage of %s stops the cluster: the %s target allows %s of downtime a year", r.Name, tier.Target(), tier.Downtime()),
-			"seed 000 expects backups and a manual failover procedure at this tier; the global load balancer and the other regions are that failover")
+			sf("seed 000's %s asks for %s; the global load balancer and the other regions have to be that failover", tier.Name, tier.Operations))
 		if r.Cloud == topology.Hetzner {
 			pos = append(pos, sf("the spread placement group puts the %s on distinct hosts: one host failure takes out one server", plural(c.controlPlanes+c.maxPerZone, "server")))
 		}

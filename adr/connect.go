@@ -96,6 +96,9 @@ func (m *model) transitIBM(sites []*site) Record {
 	}
 	alts = append(alts, Alternative{"The WireGuard mesh alone", "each region's mesh gateway is one instance; the Transit Gateway is a managed, redundant service"})
 	pos := []string{sf("%s through one managed gateway instead of %s", plural(n, "VPC connection"), plural(n*(n-1)/2, "pairwise link"))}
+	if n == 1 {
+		pos = []string{"the gateway is in place before a second VPC needs it: the next IBM VPC joins with one connection"}
+	}
 	if t.Routing == "global" {
 		pos = append(pos, "new IBM regions join by adding a connection; the gateway's location only affects latency")
 	}
@@ -225,15 +228,15 @@ func (m *model) transitAWS(sites []*site) Record {
 func gatewayKind(c topology.Cloud) string {
 	switch c {
 	case topology.AWS:
-		return "EC2 instance with an Elastic IP"
+		return "an EC2 instance with an Elastic IP"
 	case topology.IBM:
-		return "virtual server instance with a floating IP"
+		return "a virtual server instance with a floating IP"
 	case topology.Hetzner:
-		return "hcloud server with a primary IP"
+		return "an hcloud server with a primary IP"
 	case topology.OVH:
-		return "Public Cloud instance with a public IP"
+		return "a Public Cloud instance with a public IP"
 	}
-	return "instance"
+	return "an instance"
 }
 
 func (m *model) meshRecord() Record {
@@ -264,7 +267,11 @@ func (m *model) meshRecord() Record {
 	usable := 1<<(32-ms.Overlay.Bits()) - 2
 	var rows [][]string
 	nat := 0
-	for _, g := range ms.Gateways {
+	for _, s := range m.sites {
+		g := ms.Gateway(s.r.ID())
+		if g == nil {
+			continue
+		}
 		var allowed []string
 		for _, p := range g.AllowedIPs {
 			allowed = append(allowed, p.String())
@@ -304,7 +311,7 @@ func (m *model) meshRecord() Record {
 	)
 	pos := []string{
 		"any two regions are one tunnel apart, with no hub to fail or to carry everyone's traffic",
-		sf("%s keys and %s pre-shared keys live only in state, encrypted by the secrets provider", thousands(n), thousands(pairs)),
+		sf("%s and %s live only in state, encrypted by the secrets provider", plural(n, "private key"), plural(pairs, "pre-shared key")),
 		sf("the overlay has room for %s more gateways", thousands(usable-n)),
 	}
 	neg := []string{
@@ -322,11 +329,11 @@ func (m *model) meshRecord() Record {
 			}
 		}
 		if k > 0 {
-			items = append(items, sf("%s: %s, each a %s and a firewall opening UDP %d to the peers", cloudName(c), plural(k, "gateway"), gatewayKind(c), ms.Port))
+			items = append(items, sf("%s: %s, each %s and a firewall opening UDP %d to the peers only", cloudName(c), plural(k, "gateway"), gatewayKind(c), ms.Port))
 		}
 	}
 	items = append(items,
-		sf("%s `infra:mesh:WireGuardKey` resources and %s pre-shared keys, all secret outputs", thousands(n), thousands(pairs)),
+		sf("%s pre-shared keys, one per peer pair, as secret outputs", thousands(pairs)),
 		"cloud-init renders each gateway's `wg0.conf`; `infra mesh config --node CLOUD/REGION` prints it, keys as `<secret: from state>` unless `--show-secrets` reads them from a deployed stack",
 	)
 	return Record{
@@ -341,9 +348,11 @@ func (m *model) meshRecord() Record {
 			{"A coordinated overlay service (Tailscale, Headscale)", "it adds a control server outside the topology that every gateway depends on to learn its peers"},
 			{"No mesh", "clusters would reach each other only through public endpoints"},
 		},
-		Positive:       pos,
-		Negative:       neg,
-		Implementation: paras("The global stack, given every regional stack's gateway IP, creates:", bullets(items)),
+		Positive: pos,
+		Negative: neg,
+		Implementation: paras(
+			sf("Each regional stack in the mesh reserves its gateway's public IP and creates its `infra:mesh:WireGuardKey` (%s in all), whose private key is a secret output. The %s stack, given every gateway's IP and public key, creates:", thousands(n), code("global")),
+			bullets(items)),
 	}
 }
 
@@ -360,7 +369,7 @@ func steeringMeaning(provider, s string) string {
 		"off":             "failover in pool order; the fallback pool only when all are unhealthy",
 		"geo":             "region pools: clients are sent to the pool of their CIS region",
 		"random":          "a random healthy pool; the fallback pool can get traffic while others are healthy",
-		"dynamic_latency": "the pool with the lowest round-trip time (EWMA), which needs health checks",
+		"dynamic_latency": "the pool with the lowest round-trip time, an EWMA measured by the health checks",
 	}[s]
 }
 
@@ -396,9 +405,9 @@ func (m *model) glb() Record {
 			geo = strings.Join(p.Geo, ", ")
 			covered += len(p.Geo)
 		}
-		role := ""
+		role := "default"
 		if p.Name == g.Fallback {
-			role = "fallback"
+			role = "default, fallback"
 		}
 		rows = append(rows, []string{p.Name, strings.Join(p.Members, ", "), geo, role})
 		if len(p.Members) == 1 {
@@ -406,12 +415,12 @@ func (m *model) glb() Record {
 		}
 	}
 	cis := topology.CISRegions()
-	detect := h.Interval.Duration + time.Duration(h.Retries+1)*h.Timeout.Duration
+	detect := secs(h.Interval.Duration + time.Duration(h.Retries+1)*h.Timeout.Duration)
 	providerName := map[string]string{"ibm-cis": "IBM Cloud Internet Services (CIS)", "route53": "Amazon Route 53"}[g.Provider]
 	context := paras(
 		sf("The platform serves %s from %s. The topology asks for %s with %s steering (%s).", code(g.Hostname), plural(m.members(), "region"), providerName, code(g.Steering), steeringMeaning(g.Provider, g.Steering)),
 		table([]string{"Pool", "Members", "Geo", "Role"}, rows),
-		sf("Health check: %s on port %d, path %s, every %s, timeout %s, %s.", strings.ToUpper(h.Protocol), h.Port, code(h.Path), h.Interval, h.Timeout, plural(h.Retries, "retry")),
+		sf("Health check: %s on port %d, path %s, every %s, timeout %s, %s.", strings.ToUpper(h.Protocol), h.Port, code(h.Path), secs(h.Interval.Duration), secs(h.Timeout.Duration), plural(h.Retries, "retry")),
 	)
 	var alts []Alternative
 	allowed := []string{"dynamic_latency", "geo", "off", "random"}
@@ -431,7 +440,7 @@ func (m *model) glb() Record {
 	alts = append(alts, Alternative{"DNS round robin", "no health checks: a failed region keeps receiving its share of clients"})
 
 	pos := []string{
-		sf("an origin that stops answering is marked unhealthy within about %s (interval %s + %d attempts × timeout %s), and traffic moves to the healthy pools", detect, h.Interval, h.Retries+1, h.Timeout),
+		sf("an origin that stops answering is marked unhealthy within about %s (interval %s + %d attempts × timeout %s), and traffic moves to the healthy pools", detect, secs(h.Interval.Duration), h.Retries+1, secs(h.Timeout.Duration)),
 		sf("when every pool is unhealthy, traffic still goes to the fallback pool %s", code(g.Fallback)),
 	}
 	neg := []string{"steering happens in DNS: clients that cached an answer keep using it until its TTL expires"}
@@ -455,7 +464,7 @@ func (m *model) glb() Record {
 	if g.Provider == "ibm-cis" {
 		items = []string{
 			"a CIS instance and the domain of " + code(g.Hostname),
-			sf("a health monitor: %s %s:%d every %s, timeout %s, %s", strings.ToUpper(h.Protocol), h.Path, h.Port, h.Interval, h.Timeout, plural(h.Retries, "retry")),
+			sf("a health monitor: %s %s:%d every %s, timeout %s, %s", strings.ToUpper(h.Protocol), h.Path, h.Port, secs(h.Interval.Duration), secs(h.Timeout.Duration), plural(h.Retries, "retry")),
 			sf("%s, whose origins are the member regions' ingress load balancers", plural(len(g.Pools), "origin pool")),
 			sf("the global load balancer for %s: steering %s, default pools %s, fallback pool %s", code(g.Hostname), code(g.Steering), and(poolNames(g.Pools)), code(g.Fallback)),
 		}
@@ -465,7 +474,7 @@ func (m *model) glb() Record {
 	} else {
 		kind := map[string]string{"dynamic_latency": "latency", "geo": "geolocation", "off": "failover"}[g.Steering]
 		items = []string{
-			sf("a Route 53 health check per member region (%s %s:%d every %s)", strings.ToUpper(h.Protocol), h.Path, h.Port, h.Interval),
+			sf("a Route 53 health check per member region (%s %s:%d every %s)", strings.ToUpper(h.Protocol), h.Path, h.Port, secs(h.Interval.Duration)),
 			sf("%s records for %s over the pools' ingress load balancers, with %s as the failover target", kind, code(g.Hostname), code(g.Fallback)),
 		}
 	}
@@ -511,4 +520,12 @@ func geoCodes(ps []*topology.Pool) []string {
 		}
 	}
 	return out
+}
+
+// secs renders a duration in seconds, the unit health checks are set in.
+func secs(d time.Duration) string {
+	if d%time.Second != 0 {
+		return d.String()
+	}
+	return sf("%d s", int64(d/time.Second))
 }

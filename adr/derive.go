@@ -143,7 +143,7 @@ func (c cluster) perZone() string {
 	if c.minPerZone == c.maxPerZone {
 		return sf("%d per zone", c.minPerZone)
 	}
-	return sf("%d–%d per zone (%d desired)", c.minPerZone, c.maxPerZone, c.desiredPerZone)
+	return sf("%d–%d per zone, %d desired", c.minPerZone, c.maxPerZone, c.desiredPerZone)
 }
 
 func (m *model) clouds() []topology.Cloud {

@@ -86,6 +86,9 @@ func (m *model) landingZone() Record {
 				hosts = append(hosts, code(s.r.ID()))
 			}
 		}
+		if len(hosts) == 0 {
+			hosts = []string{"—"}
+		}
 		rows = append(rows, []string{a.Name, a.OU, a.Email, strings.Join(hosts, ", ")})
 	}
 	rows = append([][]string{{"management", "(root)", "—", "the Organization itself"}}, rows...)
@@ -109,7 +112,7 @@ func (m *model) landingZone() Record {
 		decision = strings.TrimSuffix(strings.TrimSpace(strings.Split(decision, "On the other clouds:")[0]), "\n")
 	}
 	pos := []string{
-		sf("each environment's blast radius is an account: %s", and(m.envsOf(topology.AWS))),
+		sf("on AWS, %s each have an account as their blast radius", and(m.envsOf(topology.AWS))),
 		"an organisation CloudTrail writes every account's API calls to the log-archive account, out of reach of the workload accounts",
 	}
 	neg := []string{
@@ -372,6 +375,10 @@ func (m *model) stateRecord() Record {
 	} else {
 		neg = append(neg, sf("every deployment depends on reaching %s", kind))
 	}
+	fileNote := ""
+	if scheme == "file" {
+		fileNote = "A relative `file://` path resolves against the topology file's directory, so the same topology finds the same state from any working directory."
+	}
 	var stackNames []string
 	for _, s := range lzStacks {
 		stackNames = append(stackNames, code(s))
@@ -389,7 +396,7 @@ func (m *model) stateRecord() Record {
 		Alternatives:   alts,
 		Positive:       pos,
 		Negative:       neg,
-		Implementation: paras(sf("Stacks, deployed in this order (landing zones, then regions in parallel, then global): %s.", strings.Join(stackNames, ", ")), "Relative `file://` paths resolve against the topology file's directory, so the same topology finds the same state from any working directory."),
+		Implementation: paras(sf("Stacks, deployed in this order (landing zones, then regions in parallel, then global): %s.", strings.Join(stackNames, ", ")), fileNote),
 	}
 }
 

@@ -14,13 +14,15 @@ type Tier struct {
 	BasisPoints int
 	// Architecture is what the tier asks of a deployment, from the same table.
 	Architecture string
+	// Operations is the part of Architecture that workloads, not zones, provide.
+	Operations string
 }
 
 // The tiers of seed 000 ("availability_tiers").
 var (
-	TierMissionCritical  = Tier{"tier 1, mission critical", 9999, "multi-zone over at least 3 zones, active-active, automated failover"}
-	TierBusinessCritical = Tier{"tier 2, business critical", 9990, "multi-zone over at least 2 zones, active-passive, automated failover"}
-	TierStandard         = Tier{"tier 3, standard", 9950, "single zone with backup, manual failover"}
+	TierMissionCritical  = Tier{"tier 1 (mission critical)", 9999, "multi-zone over at least 3 zones, active-active, automated failover", "an active-active configuration and automated failover"}
+	TierBusinessCritical = Tier{"tier 2 (business critical)", 9990, "multi-zone over at least 2 zones, active-passive, automated failover", "an active-passive configuration and automated failover"}
+	TierStandard         = Tier{"tier 3 (standard)", 9950, "single zone with backup, manual failover", "daily backups and a manual failover procedure"}
 )
 
 // TierFor maps a zone count to its tier: 3 or more zones → 99.99%, 2 → 99.9%, 1 → 99.5%.
@@ -116,6 +118,9 @@ func thousands(n int) string {
 func plural(n int, one string) string {
 	if n == 1 {
 		return "1 " + one
+	}
+	if strings.HasSuffix(one, "y") && !strings.HasSuffix(one, "ay") && !strings.HasSuffix(one, "ey") {
+		return fmt.Sprintf("%s %sies", thousands(n), one[:len(one)-1])
 	}
 	if strings.HasSuffix(one, "s") || strings.HasSuffix(one, "x") {
 		return fmt.Sprintf("%s %ses", thousands(n), one)

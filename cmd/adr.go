@@ -1,0 +1,124 @@
+package cmd
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"infra/adr"
+	"infra/network"
+	"infra/ui"
+)
+
+// ADROptions are the inputs of `infra adr`.
+type ADROptions struct {
+	IO     *ui.IO
+	Global *GlobalOptions
+	Dir    string
+	Format string
+	Date   string
+	Check  bool
+}
+
+func init() {
+	extraCommands = append(extraCommands, newADRCmd)
+}
+
+func newADRCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+	opts := &ADROptions{IO: f.IO, Global: g}
+	cmd := &cobra.Command{
+		Use:   "adr",
+		Short: "Generate architecture decision records from the topology",
+		Long: `Adr derives architecture decision records from the topology and its network
+model (placement, multi-zone clusters and their availability tier, transit
+gateways, the WireGuard mesh, global load balancing, landing zone, guardrails,
+state and secrets) and keeps them in a directory the way adr-tools does:
+NNNN-slug.md files and a README.md index.
+
+Regeneration is safe to repeat. An unchanged topology rewrites nothing. A
+decision that changed gets a new record, and the old one's status becomes
+"Superseded by [ADR-NNNN](NNNN-slug.md)". A decision the topology no longer
+makes is marked Deprecated. Dates are set once, when a record is created.
+
+Each record has a fenced part that infra owns, between
+"<!-- infra:adr key=... -->" and "<!-- infra:adr:end -->" (plus the title
+line and, in MADR, the front matter). Everything else, such as the "## Notes"
+section at the end of each new record, is yours and is kept as written.
+
+The directory is -o, else the one named in ./.adr-dir (as adr-tools), else
+docs/adr.`,
+		Example: "  infra adr -f examples/multicloud.yaml -o docs/adr\n  infra adr --format madr --date 2026-01-15\n  infra adr --check   # in CI: exit 1 when docs/adr is out of date",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Date == "" {
+				opts.Date = f.Now().Format(time.DateOnly)
+			}
+			if opts.Dir == "" {
+				opts.Dir = defaultADRDir()
+			}
+			return runADR(f, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Dir, "out", "o", "", "directory of the records (default: ./.adr-dir, else docs/adr)")
+	fl.StringVar(&opts.Format, "format", string(adr.Nygard), "record template: nygard or madr")
+	fl.StringVar(&opts.Date, "date", "", "date of new records, YYYY-MM-DD (default: today)")
+	fl.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 if the directory is out of date")
+	return cmd
+}
+
+// defaultADRDir follows adr-tools: .adr-dir names the directory when present.
+func defaultADRDir() string {
+	if b, err := os.ReadFile(".adr-dir"); err == nil {
+		if d := strings.TrimSpace(string(b)); d != "" {
+			return d
+		}
+	}
+	return "docs/adr"
+}
+
+func runADR(f *Factory, opts *ADROptions) error {
+	format, err := adr.ParseFormat(opts.Format)
+	if err != nil {
+		return usageError{err}
+	}
+	if _, err := time.Parse(time.DateOnly, opts.Date); err != nil {
+		return usageError{errors.New("invalid --date " + opts.Date + ": use YYYY-MM-DD")}
+	}
+	spec, err := loadSpec(f, opts.Global)
+	if err != nil {
+		return err
+	}
+	net, err := network.Compute(spec)
+	if err != nil {
+		return err
+	}
+	recs, err := adr.Derive(spec, net)
+	if err != nil {
+		return err
+	}
+	with := []adr.Option{adr.WithFormat(format), adr.WithDate(opts.Date)}
+	var res *adr.Result
+	if opts.Check {
+		existing, err := adr.ReadDir(opts.Dir)
+		if err != nil {
+			return err
+		}
+		res, err = adr.Plan(existing, recs, with...)
+		if err != nil {
+			return err
+		}
+	} else if res, err = adr.Sync(opts.Dir, recs, with...); err != nil {
+		return err
+	}
+	if err := ui.NewADRView(opts.IO, opts.Global.JSON).Result(opts.Dir, res, opts.Check); err != nil {
+		return err
+	}
+	if opts.Check && res.Changed() {
+		return exitError{ExitError}
+	}
+	return nil
+}
