@@ -38,7 +38,7 @@ func (m *model) clusterRecord(s *site) Record {
 		"Seed 000's availability tiers tie the number of zones to an availability target and a yearly downtime budget (365-day year):",
 		table([]string{"Zones", "Target", "Downtime a year", "Tier", "Architecture the tier asks for", "This cluster"}, tierRows))
 
-	chosen := sf("%s: %s target (%s)", plural(z, "zone"), tier.Target(), tier.Name)
+	chosen := sf("%s, %s target, %s", plural(z, "zone"), tier.Target(), tier.Name)
 	var decision string
 	switch r.Cloud {
 	case topology.IBM:
@@ -55,7 +55,7 @@ func (m *model) clusterRecord(s *site) Record {
 		if z > 1 {
 			decision = sf("Run an MKS cluster (%s plan) over %s (%s) with one node pool per zone of %s, %s: %s in all.", c.plan, plural(z, "zone"), and(s.zoneNames()), c.node, c.perZone(), s.nodes())
 		} else {
-			decision = sf("Run an MKS cluster (%s plan) in %s with one node pool: %s, %d–%d nodes (%d desired).", c.plan, r.Name, c.node, c.minPerZone, c.maxPerZone, c.desiredPerZone)
+			decision = sf("Run an MKS cluster (%s plan) in %s with one node pool of %s, %s.", c.plan, r.Name, c.node, s.nodes())
 		}
 	}
 	decision = paras(decision, sf("This targets %s availability: at most %s of downtime a year.", tier.Target(), tier.Downtime()))
@@ -113,12 +113,13 @@ func (m *model) clusterRecord(s *site) Record {
 			sf("traffic between the %d zones is billed as cross-zone data transfer, and every replica set needs %s to spread", z, code("topologySpreadConstraints")+" on "+code("topology.kubernetes.io/zone")),
 			sf("seed 000's %s also asks for %s: the cluster makes them possible, the workloads must provide them", tier.Name, tier.Operations))
 		if r.Cloud == topology.AWS {
-			neg = append(neg, sf("%s, one per zone, so that a zone's egress does not depend on another zone", plural(z, "NAT gateway")))
+			neg = append(neg, sf("there are %s to pay for, one per zone, so that a zone's egress does not depend on another zone", plural(z, "NAT gateway")))
 		}
 	} else {
 		neg = append(neg,
 			sf("an outage of %s stops the cluster: the %s target allows %s of downtime a year", r.Name, tier.Target(), tier.Downtime()),
 			sf("seed 000's %s asks for %s; the global load balancer and the other regions have to be that failover", tier.Name, tier.Operations))
+		pos = append(pos, "every node is in one zone: no cross-zone data transfer, and no per-zone duplicates of gateways or node groups")
 		if r.Cloud == topology.Hetzner {
 			pos = append(pos, sf("the spread placement group puts the %s on distinct hosts: one host failure takes out one server", plural(c.controlPlanes+c.maxPerZone, "server")))
 		}
@@ -164,7 +165,7 @@ func (m *model) clusterRecord(s *site) Record {
 		if z > 1 {
 			items = append(items, sf("one node pool per zone (%s, %s)", c.node, c.perZone()))
 		} else {
-			items = append(items, sf("a node pool (%s, %d–%d nodes)", c.node, c.minPerZone, c.maxPerZone))
+			items = append(items, sf("a node pool (%s, %s)", c.node, s.nodes()))
 		}
 	}
 	if r.InMesh() && m.mesh != nil {

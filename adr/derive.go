@@ -135,6 +135,9 @@ func (s *site) nodes() string {
 	if lo == hi {
 		return plural(lo, "node")
 	}
+	if z == 1 {
+		return sf("%d–%d nodes, %d desired", lo, hi, c.desiredPerZone)
+	}
 	return sf("%d–%d nodes", lo, hi)
 }
 
