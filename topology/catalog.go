@@ -137,7 +137,21 @@ func RegionNames(c Cloud) []string {
 
 // KnownRegion reports whether a region exists for the cloud.
 func KnownRegion(c Cloud, region string) bool {
-	return slices.Contains(RegionNames(c), region)
+	// Called per region entry, so it looks up rather than listing and sorting.
+	switch c {
+	case AWS:
+		_, ok := awsRegions[region]
+		return ok
+	case IBM:
+		return slices.Contains(ibmRegions, region)
+	case Hetzner:
+		_, ok := hetznerLocations[region]
+		return ok
+	case OVH:
+		_, ok := ovhRegions[region]
+		return ok
+	}
+	return false
 }
 
 // ZonesOf lists the zones of a known region. Hetzner has none (a location is

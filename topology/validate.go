@@ -25,10 +25,24 @@ var (
 type validator struct {
 	s *Spec
 	diags
+	// byName indexes region entries by cloud/region and byRef by
+	// cloud/region/environment, so that resolving pool members stays linear.
+	byName map[string][]*Region
+	byRef  map[string][]*Region
+	// refs are the distinct cloud/region names, for suggestions.
+	refs []string
 }
 
 func validate(s *Spec) Diagnostics {
-	v := &validator{s: s}
+	v := &validator{s: s, byName: map[string][]*Region{}, byRef: map[string][]*Region{}}
+	for _, r := range s.Regions() {
+		key := string(r.Cloud) + "/" + r.Name
+		if v.byName[key] == nil {
+			v.refs = append(v.refs, key)
+		}
+		v.byName[key] = append(v.byName[key], r)
+		v.byRef[r.Ref()] = append(v.byRef[r.Ref()], r)
+	}
 	v.name()
 	v.tags()
 	v.regions()
@@ -507,7 +521,10 @@ func (v *validator) glb() {
 
 func (v *validator) member(p *Pool, i int, ref string) {
 	pos := p.At(fmt.Sprintf("members[%d]", i))
-	matches := v.s.Lookup(ref)
+	matches := v.byRef[ref]
+	if strings.Count(ref, "/") == 1 {
+		matches = v.byName[ref]
+	}
 	switch {
 	case len(matches) == 1:
 		return
@@ -518,12 +535,8 @@ func (v *validator) member(p *Pool, i int, ref string) {
 		}
 		v.errorf(pos, "name the environment: "+strings.Join(alts, " or "), "member %s matches %d region entries", ref, len(matches))
 	default:
-		var refs []string
-		for _, r := range v.s.Regions() {
-			refs = append(refs, string(r.Cloud)+"/"+r.Name)
-		}
-		hint := "write cloud/region, one of: " + strings.Join(refs, ", ")
-		if s := suggest(ref, refs); s != "" {
+		hint := "write cloud/region, one of: " + strings.Join(v.refs, ", ")
+		if s := suggest(ref, v.refs); s != "" {
 			hint = "did you mean " + s + "?"
 		}
 		v.errorf(pos, hint, "pool %s: member %s is not a region of this topology", p.Name, strconv.Quote(ref))
@@ -585,7 +598,9 @@ func (v *validator) allowedRegions(g *Guardrail) {
 		if !ok {
 			continue
 		}
+		set := map[string]bool{}
 		for i, name := range allowed {
+			set[name] = true
 			if !KnownRegion(c, name) {
 				hint := ""
 				if s := suggest(name, RegionNames(c)); s != "" {
@@ -595,7 +610,7 @@ func (v *validator) allowedRegions(g *Guardrail) {
 			}
 		}
 		for _, r := range v.s.Regions() {
-			if r.Cloud == c && KnownRegion(c, r.Name) && !slices.Contains(allowed, r.Name) {
+			if r.Cloud == c && KnownRegion(c, r.Name) && !set[r.Name] {
 				d := v.errorf(r.At("region"), "add "+r.Name+" to allowed-regions."+string(c)+", or deploy elsewhere",
 					"region %s is not in the guardrail's allowed regions for %s", r.Name, c)
 				d.Related = []Related{{Pos: g.At("allowed-regions." + string(c)), Message: "allowed-regions." + string(c) + " is set here"}}
