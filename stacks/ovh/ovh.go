@@ -1,0 +1,226 @@
+// Package ovh is the regional Pulumi program for an OVHcloud Public Cloud
+// region: a vRack private network with its subnet and gateway, a Managed
+// Kubernetes cluster on it with a node pool per zone, and the floating IP
+// its ingress is exposed on.
+package ovh
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"os"
+	"strings"
+
+	"github.com/ovh/pulumi-ovh/sdk/v2/go/ovh"
+	"github.com/ovh/pulumi-ovh/sdk/v2/go/ovh/cloudproject"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/network"
+	"infra/topology"
+)
+
+// Where the Public Cloud project id (the API's service name) comes from when
+// the spec does not set clouds.ovh.project, in this order.
+const (
+	// ProjectConfigKey is the Pulumi config key that can hold it.
+	ProjectConfigKey = "infra:ovhProject"
+	// ProjectEnv is the variable the OVH provider itself also reads.
+	ProjectEnv = "OVH_CLOUD_PROJECT_SERVICE"
+	// ProjectPlaceholder is what a plan shows when neither is set: an
+	// offline plan needs no project, but a deployment with it fails at OVH.
+	ProjectPlaceholder = "${" + ProjectEnv + "}"
+)
+
+// gatewayModel is the smallest OVHcloud Gateway: egress for the nodes, and
+// the router public load balancers need (mandatory on 3-AZ regions).
+const gatewayModel = "s"
+
+// RegionalArgs is what one OVH regional stack is built from.
+type RegionalArgs struct {
+	Spec   *topology.Spec
+	Region *topology.OVHRegion
+	// Net is the region's address plan: network.Compute(spec).Region(id).
+	Net *network.RegionNet
+}
+
+// Regional declares one OVH region's resources and exports vpcId, cidr,
+// clusterName, clusterEndpoint, ingressAddress and zones.
+//
+// OVH resources take no labels or tags, so the spec's tags have nowhere to
+// go here.
+func Regional(ctx *pulumi.Context, args RegionalArgs) error {
+	r, spec, rn := args.Region, args.Spec, args.Net
+	if spec == nil || r == nil || rn == nil {
+		return fmt.Errorf("ovh: Regional needs a spec, a region and its network plan")
+	}
+	id := r.ID()
+	if len(rn.Zones) == 0 {
+		return fmt.Errorf("%s: %s: no zone in the network plan", r.At("region"), id)
+	}
+	start, end, err := pool(rn.CIDR)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", r.At("cidr"), id, err)
+	}
+	project := pulumi.String(Project(ctx, spec))
+	region := pulumi.String(r.Name)
+	name := func(suffix string) string { return id + "-" + suffix }
+
+	net, err := cloudproject.NewNetworkPrivate(ctx, name("network"), &cloudproject.NetworkPrivateArgs{
+		ServiceName: project,
+		Name:        pulumi.String(name("network")),
+		Regions:     pulumi.StringArray{region},
+		VlanId:      pulumi.Int(vlanID(rn.CIDR)),
+	})
+	if err != nil {
+		return err
+	}
+	// The subnet takes the network's own id; the gateway and the cluster
+	// take the region's OpenStack id of it.
+	openstackID := net.RegionsOpenstackIds.MapIndex(region)
+	subnet, err := cloudproject.NewNetworkPrivateSubnet(ctx, name("subnet"), &cloudproject.NetworkPrivateSubnetArgs{
+		ServiceName: project,
+		NetworkId:   net.ID().ToStringOutput(),
+		Region:      region,
+		Network:     pulumi.String(rn.CIDR.String()),
+		Start:       pulumi.String(start.String()),
+		End:         pulumi.String(end.String()),
+		Dhcp:        pulumi.Bool(true),
+		NoGateway:   pulumi.Bool(false),
+	})
+	if err != nil {
+		return err
+	}
+	gw, err := cloudproject.NewGateway(ctx, name("gateway"), &cloudproject.GatewayArgs{
+		ServiceName: project,
+		Name:        pulumi.String(name("gateway")),
+		Model:       pulumi.String(gatewayModel),
+		Region:      region,
+		NetworkId:   openstackID,
+		SubnetId:    subnet.ID().ToStringOutput(),
+	})
+	if err != nil {
+		return err
+	}
+
+	k := r.Cluster
+	kube, err := cloudproject.NewKube(ctx, name("cluster"), &cloudproject.KubeArgs{
+		ServiceName:           project,
+		Name:                  pulumi.String(id),
+		Region:                region,
+		Version:               pulumi.String(k.Kubernetes),
+		Plan:                  pulumi.String(k.Plan),
+		PrivateNetworkId:      openstackID.ToStringPtrOutput(),
+		NodesSubnetId:         subnet.ID().ToStringOutput(),
+		LoadBalancersSubnetId: subnet.ID().ToStringOutput(),
+		// Route egress through the subnet's gateway, as DHCP advertises it.
+		PrivateNetworkConfiguration: cloudproject.KubePrivateNetworkConfigurationArgs{
+			DefaultVrackGateway:            pulumi.String(""),
+			PrivateNetworkRoutingAsDefault: pulumi.Bool(true),
+		},
+	}, pulumi.DependsOn([]pulumi.Resource{gw}))
+	if err != nil {
+		return err
+	}
+
+	// A 3-AZ region gets one pool per zone, each pinned to its zone; a
+	// single-AZ region one pool. Nodes sizes each pool.
+	multiAZ := len(topology.ZonesOf(topology.OVH, r.Name)) > 0
+	var zones []string
+	for _, z := range rn.Zones {
+		zones = append(zones, z.Zone)
+		pool := "nodes-" + strings.ToLower(z.Zone)
+		np := &cloudproject.KubeNodePoolArgs{
+			ServiceName:  project,
+			KubeId:       kube.ID().ToStringOutput(),
+			Name:         pulumi.String(pool),
+			FlavorName:   pulumi.String(k.Flavor),
+			MinNodes:     pulumi.Int(k.Nodes.Min),
+			MaxNodes:     pulumi.Int(k.Nodes.Max),
+			DesiredNodes: pulumi.Int(k.Nodes.Desired),
+			Autoscale:    pulumi.Bool(k.Nodes.Max > k.Nodes.Min),
+		}
+		if multiAZ {
+			np.AvailabilityZones = pulumi.StringArray{pulumi.String(z.Zone)}
+		}
+		if _, err := cloudproject.NewKubeNodePool(ctx, name(pool), np); err != nil {
+			return err
+		}
+	}
+
+	// The ingress controller's LoadBalancer Service claims this address
+	// (spec.loadBalancerIP); reserving it here lets the global load
+	// balancer point at it before the cluster runs anything.
+	fip, err := ovh.NewCloudFloatingIp(ctx, name("ingress-ip"), &ovh.CloudFloatingIpArgs{
+		ServiceName: project,
+		Region:      region,
+		Description: pulumi.String(name("ingress")),
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx.Export("vpcId", net.ID())
+	ctx.Export("cidr", pulumi.String(rn.CIDR.String()))
+	ctx.Export("clusterName", pulumi.String(id))
+	ctx.Export("clusterEndpoint", kube.Url.ApplyT(apiURL).(pulumi.StringOutput))
+	ctx.Export("ingressAddress", fip.CurrentState.Ip())
+	ctx.Export("zones", pulumi.ToStringArray(zones))
+	ctx.Export("openstackNetworkId", openstackID)
+	ctx.Export("subnetId", subnet.ID())
+	ctx.Export("project", project)
+	return nil
+}
+
+// Project is the Public Cloud project id: the spec's clouds.ovh.project,
+// else the ProjectConfigKey config, else ProjectEnv, else ProjectPlaceholder.
+func Project(ctx *pulumi.Context, spec *topology.Spec) string {
+	if c := spec.Clouds.OVH; c != nil && c.Project != "" {
+		return c.Project
+	}
+	if p, _ := ctx.GetConfig(ProjectConfigKey); p != "" {
+		return p
+	}
+	if p := os.Getenv(ProjectEnv); p != "" {
+		return p
+	}
+	return ProjectPlaceholder
+}
+
+// pool is the DHCP range of a subnet spanning cidr: everything but the
+// network address, the gateway (the first host) and the broadcast address.
+func pool(cidr netip.Prefix) (start, end netip.Addr, err error) {
+	if !cidr.Addr().Is4() || cidr.Bits() > 29 {
+		return start, end, fmt.Errorf("CIDR %s is too small for an OVH subnet (want /29 or larger)", cidr)
+	}
+	base := cidr.Masked().Addr()
+	start = base.Next().Next()
+	end = u32Addr(addrU32(base) | (1<<(32-cidr.Bits()) - 1) - 1)
+	return start, end, nil
+}
+
+// vlanID gives each region's private network its own vRack VLAN, so that
+// regions sharing a project (and so a vRack) stay apart. It derives from
+// the network's first 16 bits, which differ between non-overlapping /16s,
+// and stays in the 2-4000 range OVH allows.
+func vlanID(cidr netip.Prefix) int {
+	return 2 + int(addrU32(cidr.Masked().Addr())>>16)%3999
+}
+
+// apiURL makes the cluster's url, which OVH gives as a bare host name, a URL.
+func apiURL(u string) string {
+	if u == "" || strings.Contains(u, "://") {
+		return u
+	}
+	return "https://" + u
+}
+
+func addrU32(a netip.Addr) uint32 {
+	b := a.As4()
+	return binary.BigEndian.Uint32(b[:])
+}
+
+func u32Addr(v uint32) netip.Addr {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], v)
+	return netip.AddrFrom4(b)
+}

@@ -1,0 +1,400 @@
+package ovh
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/network"
+	"infra/topology"
+)
+
+const (
+	tNetworkPrivate = "ovh:CloudProject/networkPrivate:NetworkPrivate"
+	tSubnet         = "ovh:CloudProject/networkPrivateSubnet:NetworkPrivateSubnet"
+	tGateway        = "ovh:CloudProject/gateway:Gateway"
+	tKube           = "ovh:CloudProject/kube:Kube"
+	tNodePool       = "ovh:CloudProject/kubeNodePool:KubeNodePool"
+	tFloatingIP     = "ovh:index/cloudFloatingIp:CloudFloatingIp"
+	testIngressIP   = "198.51.100.7"
+)
+
+type registered struct {
+	typ, name string
+	inputs    resource.PropertyMap
+}
+
+// mocks answers like the OVH API: a per-region OpenStack id for private
+// networks, a bare host name as the cluster url, an address for floating IPs.
+type mocks struct {
+	mu   sync.Mutex
+	res  []registered
+	fail string
+}
+
+func (m *mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	m.mu.Lock()
+	m.res = append(m.res, registered{a.TypeToken, a.Name, a.Inputs})
+	m.mu.Unlock()
+	if a.TypeToken == m.fail {
+		return "", nil, fmt.Errorf("simulated failure creating %s", a.Name)
+	}
+	state := a.Inputs.Copy()
+	switch a.TypeToken {
+	case tNetworkPrivate:
+		ids := resource.PropertyMap{}
+		for _, r := range a.Inputs["regions"].ArrayValue() {
+			ids[resource.PropertyKey(r.StringValue())] = resource.NewStringProperty("os-" + a.Name)
+		}
+		state["regionsOpenstackIds"] = resource.NewObjectProperty(ids)
+	case tKube:
+		state["url"] = resource.NewStringProperty("abc123.c1.gra.k8s.ovh.net")
+	case tFloatingIP:
+		state["currentState"] = resource.NewObjectProperty(resource.PropertyMap{"ip": resource.NewStringProperty(testIngressIP)})
+	}
+	return a.Name + "-id", state, nil
+}
+
+func (m *mocks) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return nil, fmt.Errorf("unexpected invoke %s", a.Token)
+}
+
+func (m *mocks) byType(typ string) []registered {
+	var out []registered
+	for _, r := range m.res {
+		if r.typ == typ {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+func (m *mocks) one(t *testing.T, typ string) resource.PropertyMap {
+	t.Helper()
+	rs := m.byType(typ)
+	if len(rs) != 1 {
+		t.Fatalf("%d × %s, want 1", len(rs), typ)
+	}
+	return rs[0].inputs
+}
+
+func run(t *testing.T, m *mocks, args RegionalArgs) (map[string]any, error) {
+	t.Helper()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	exports := map[string]any{}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		if err := Regional(ctx, args); err != nil {
+			return err
+		}
+		for k, v := range ctx.GetCurrentExportMap() {
+			wg.Add(1)
+			pulumi.ToOutputWithContext(ctx.Context(), v).ApplyT(func(x any) any {
+				defer wg.Done()
+				mu.Lock()
+				defer mu.Unlock()
+				exports[k] = x
+				return x
+			})
+		}
+		return nil
+	}, pulumi.WithMocks("infra", "test", m))
+	if err == nil {
+		wg.Wait()
+	}
+	return exports, err
+}
+
+func load(t *testing.T, path string) (*topology.Spec, *network.Plan) {
+	t.Helper()
+	spec, diags, err := topology.Load(path)
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("load %s: %v %v", path, err, diags)
+	}
+	plan, err := network.Compute(spec)
+	if err != nil {
+		t.Fatalf("network: %v", err)
+	}
+	return spec, plan
+}
+
+// paris is a spec with a 3-AZ region, where pools are pinned to zones.
+const paris = `name: acme
+tags: {Owner: platform-team}
+clouds:
+  ovh:
+    project: 0123456789abcdef0123456789abcdef
+    regions:
+      - region: EU-WEST-PAR
+        environment: prod
+        cluster: {flavor: b3-16, nodes: {min: 2, max: 4}}
+`
+
+func str(m resource.PropertyMap, k string) string {
+	v, ok := m[resource.PropertyKey(k)]
+	if !ok || !v.IsString() {
+		return fmt.Sprint(v)
+	}
+	return v.StringValue()
+}
+
+// strs is a string array input as Go strings.
+func strs(v resource.PropertyValue) []string {
+	var out []string
+	if v.IsArray() {
+		for _, e := range v.ArrayValue() {
+			out = append(out, e.StringValue())
+		}
+	}
+	return out
+}
+
+func num(m resource.PropertyMap, k string) int {
+	v := m[resource.PropertyKey(k)]
+	if !v.IsNumber() {
+		return -1
+	}
+	return int(v.NumberValue())
+}
+
+func TestRegional(t *testing.T) {
+	dir := t.TempDir()
+	parisFile := filepath.Join(dir, "paris.yaml")
+	if err := os.WriteFile(parisFile, []byte(paris), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(ProjectEnv, "")
+	tests := []struct {
+		file, region, env string
+		project           string
+		plan, flavor      string
+		min, max, desired int
+		zones             []string
+	}{
+		{"../../examples/multicloud.yaml", "GRA11", "prod", ProjectPlaceholder, "free", "b3-8", 3, 6, 3, []string{"GRA11"}},
+		{"../../examples/multicloud.yaml", "BHS5", "staging", ProjectPlaceholder, "free", "b2-7", 3, 3, 3, []string{"BHS5"}},
+		{"../../examples/multicloud.yaml", "SBG5", "staging", ProjectPlaceholder, "free", "b2-7", 3, 3, 3, []string{"SBG5"}},
+		{parisFile, "EU-WEST-PAR", "prod", "0123456789abcdef0123456789abcdef", "standard", "b3-16", 2, 4, 2,
+			[]string{"eu-west-par-a", "eu-west-par-b", "eu-west-par-c"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.region, func(t *testing.T) {
+			spec, plan := load(t, tt.file)
+			var r *topology.OVHRegion
+			for _, x := range spec.Clouds.OVH.Regions {
+				if x.Name == tt.region && x.Environment == tt.env {
+					r = x
+				}
+			}
+			id := r.ID()
+			rn := plan.Region(id)
+			m := &mocks{}
+			exports, err := run(t, m, RegionalArgs{Spec: spec, Region: r, Net: rn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, res := range m.res {
+				if !strings.HasPrefix(res.name, id+"-") {
+					t.Errorf("%s %q is not prefixed with %s", res.typ, res.name, id)
+				}
+				if got := str(res.inputs, "serviceName"); got != tt.project {
+					t.Errorf("%s serviceName = %q, want %q", res.name, got, tt.project)
+				}
+				if n := str(res.inputs, "name"); strings.Contains(n, "_") {
+					t.Errorf("%s name %q has an underscore", res.name, n)
+				}
+			}
+			openstackID := "os-" + id + "-network"
+
+			net := m.one(t, tNetworkPrivate)
+			if got := fmt.Sprint(strs(net["regions"])); got != "["+tt.region+"]" {
+				t.Errorf("network regions = %s", got)
+			}
+			if v := num(net, "vlanId"); v < 2 || v > 4000 {
+				t.Errorf("vlanId = %d", v)
+			}
+
+			sub := m.one(t, tSubnet)
+			base := rn.CIDR.Masked().Addr()
+			for k, want := range map[string]string{
+				"network": rn.CIDR.String(), "region": tt.region, "networkId": id + "-network-id",
+				"start": base.Next().Next().String(),
+			} {
+				if got := str(sub, k); got != want {
+					t.Errorf("subnet %s = %q, want %q", k, got, want)
+				}
+			}
+			if end := netip.MustParseAddr(str(sub, "end")); !rn.CIDR.Contains(end) || !rn.CIDR.Contains(end.Next()) {
+				t.Errorf("subnet end %s is not the last host of %s", end, rn.CIDR)
+			}
+
+			gw := m.one(t, tGateway)
+			for k, want := range map[string]string{"model": "s", "region": tt.region, "networkId": openstackID, "subnetId": id + "-subnet-id"} {
+				if got := str(gw, k); got != want {
+					t.Errorf("gateway %s = %q, want %q", k, got, want)
+				}
+			}
+
+			kube := m.one(t, tKube)
+			for k, want := range map[string]string{
+				"region": tt.region, "version": "1.35", "plan": tt.plan, "privateNetworkId": openstackID,
+				"nodesSubnetId": id + "-subnet-id", "loadBalancersSubnetId": id + "-subnet-id", "name": id,
+			} {
+				if got := str(kube, k); got != want {
+					t.Errorf("kube %s = %q, want %q", k, got, want)
+				}
+			}
+			pnc := kube["privateNetworkConfiguration"].ObjectValue()
+			if !pnc["privateNetworkRoutingAsDefault"].BoolValue() || str(pnc, "defaultVrackGateway") != "" {
+				t.Errorf("privateNetworkConfiguration = %v", pnc)
+			}
+
+			pools := m.byType(tNodePool)
+			if len(pools) != len(tt.zones) {
+				t.Fatalf("%d node pools, want %d", len(pools), len(tt.zones))
+			}
+			for i, p := range pools {
+				in := p.inputs
+				if got := str(in, "flavorName"); got != tt.flavor {
+					t.Errorf("%s flavor = %q, want %q", p.name, got, tt.flavor)
+				}
+				if num(in, "minNodes") != tt.min || num(in, "maxNodes") != tt.max || num(in, "desiredNodes") != tt.desired {
+					t.Errorf("%s nodes = %d/%d/%d, want %d/%d/%d", p.name, num(in, "minNodes"), num(in, "maxNodes"),
+						num(in, "desiredNodes"), tt.min, tt.max, tt.desired)
+				}
+				if got := in["autoscale"].BoolValue(); got != (tt.max > tt.min) {
+					t.Errorf("%s autoscale = %v", p.name, got)
+				}
+				if str(in, "kubeId") != id+"-cluster-id" {
+					t.Errorf("%s kubeId = %s", p.name, str(in, "kubeId"))
+				}
+				az, pinned := in["availabilityZones"]
+				if len(tt.zones) > 1 {
+					if !pinned || fmt.Sprint(strs(az)) != "["+tt.zones[i]+"]" {
+						t.Errorf("%s availabilityZones = %v, want [%s]", p.name, az, tt.zones[i])
+					}
+				} else if pinned {
+					t.Errorf("%s pinned to %v in a single-AZ region", p.name, az)
+				}
+			}
+
+			fip := m.one(t, tFloatingIP)
+			if str(fip, "region") != tt.region {
+				t.Errorf("floating IP region = %s", str(fip, "region"))
+			}
+
+			want := map[string]string{
+				"vpcId":           id + "-network-id",
+				"cidr":            rn.CIDR.String(),
+				"clusterName":     id,
+				"clusterEndpoint": "https://abc123.c1.gra.k8s.ovh.net",
+				"ingressAddress":  testIngressIP,
+				"zones":           fmt.Sprint(tt.zones),
+			}
+			for k, w := range want {
+				got := exports[k]
+				if p, ok := got.(*string); ok && p != nil {
+					got = *p
+				}
+				if fmt.Sprint(got) != w {
+					t.Errorf("export %s = %v, want %v", k, got, w)
+				}
+			}
+		})
+	}
+}
+
+func TestProject(t *testing.T) {
+	spec, plan := load(t, "../../examples/multicloud.yaml")
+	r := spec.Clouds.OVH.Regions[0]
+	tests := []struct {
+		name, spec, config, env, want string
+	}{
+		{"spec wins", "from-spec", "from-config", "from-env", "from-spec"},
+		{"then config", "", "from-config", "from-env", "from-config"},
+		{"then environment", "", "", "from-env", "from-env"},
+		{"else placeholder", "", "", "", ProjectPlaceholder},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec.Clouds.OVH.Project = tt.spec
+			t.Setenv(ProjectEnv, tt.env)
+			cfg := "{}"
+			if tt.config != "" {
+				cfg = fmt.Sprintf(`{%q: %q}`, ProjectConfigKey, tt.config)
+			}
+			t.Setenv(pulumi.EnvConfig, cfg)
+			m := &mocks{}
+			exports, err := run(t, m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := str(m.one(t, tKube), "serviceName"); got != tt.want {
+				t.Errorf("serviceName = %q, want %q", got, tt.want)
+			}
+			if exports["project"] != tt.want {
+				t.Errorf("project export = %v", exports["project"])
+			}
+		})
+	}
+}
+
+func TestVLANsDifferAcrossRegions(t *testing.T) {
+	spec, plan := load(t, "../../examples/multicloud.yaml")
+	seen := map[int]string{}
+	for _, r := range spec.Clouds.OVH.Regions {
+		v := vlanID(plan.Region(r.ID()).CIDR)
+		if other, dup := seen[v]; dup {
+			t.Errorf("%s and %s share VLAN %d", r.ID(), other, v)
+		}
+		seen[v] = r.ID()
+	}
+	for _, c := range []string{"10.0.0.0/16", "10.255.0.0/16", "172.16.0.0/16", "172.31.0.0/16", "192.168.0.0/16"} {
+		if v := vlanID(netip.MustParsePrefix(c)); v < 2 || v > 4000 {
+			t.Errorf("vlanID(%s) = %d, outside 2-4000", c, v)
+		}
+	}
+}
+
+func TestPool(t *testing.T) {
+	tests := []struct{ cidr, start, end, err string }{
+		{"10.30.0.0/16", "10.30.0.2", "10.30.255.254", ""},
+		{"192.168.4.0/24", "192.168.4.2", "192.168.4.254", ""},
+		{"10.0.0.0/30", "", "", "too small"},
+	}
+	for _, tt := range tests {
+		s, e, err := pool(netip.MustParsePrefix(tt.cidr))
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("pool(%s) err = %v, want %q", tt.cidr, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || s.String() != tt.start || e.String() != tt.end {
+			t.Errorf("pool(%s) = %s-%s, %v; want %s-%s", tt.cidr, s, e, err, tt.start, tt.end)
+		}
+	}
+}
+
+func TestRegionalErrors(t *testing.T) {
+	spec, plan := load(t, "../../examples/multicloud.yaml")
+	r := spec.Clouds.OVH.Regions[0]
+	for _, typ := range []string{tNetworkPrivate, tKube, tNodePool, tFloatingIP} {
+		_, err := run(t, &mocks{fail: typ}, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())})
+		if err == nil || !strings.Contains(err.Error(), "simulated failure") {
+			t.Errorf("failing %s: err = %v", typ, err)
+		}
+	}
+	if _, err := run(t, &mocks{}, RegionalArgs{Spec: spec, Region: r}); err == nil {
+		t.Error("no error without a network plan")
+	}
+}
