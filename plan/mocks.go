@@ -308,6 +308,7 @@ var computedOutputs = []struct {
 	{"hcloud:index/loadBalancer:LoadBalancer", []string{"ipv4", "ipv6"}},
 	{"ovh:*", []string{"name"}},
 	{"ovh:CloudProject/kube:Kube", []string{"url", "status"}},
+	{"infra:k3s:Token", []string{"token"}},
 	{"infra:ibm:*", []string{"crn", "name"}},
 	{"infra:ibm:FloatingIp", []string{"address"}},
 	{"infra:ibm:LoadBalancer", []string{"hostname"}},
@@ -340,6 +341,7 @@ var generators = map[string]func(t target) resource.PropertyValue{
 	"status":               func(target) resource.PropertyValue { return resource.NewProperty("ACTIVE") },
 	"crn":                  crn,
 	"certificateAuthority": certificateAuthority,
+	"token":                secretToken,
 }
 
 // outputsOf is the state the mocks return: the inputs, plus every computed
@@ -422,6 +424,12 @@ func crn(t target) resource.PropertyValue {
 func certificateAuthority(t target) resource.PropertyValue {
 	data := base64.StdEncoding.EncodeToString([]byte("plan certificate authority of " + t.name))
 	return resource.NewProperty(resource.PropertyMap{"data": resource.NewProperty(data)})
+}
+
+// secretToken stands in for a random secret: a fixed-looking value derived
+// from the name, always wrapped as a secret so it is redacted like the real one.
+func secretToken(t target) resource.PropertyValue {
+	return resource.MakeSecret(resource.NewProperty(t.hex("token", 64)))
 }
 
 func lowerFirst(s string) string {

@@ -7,6 +7,7 @@ import (
 
 	"infra/network"
 	awsstack "infra/stacks/aws"
+	hetznerstack "infra/stacks/hetzner"
 	"infra/topology"
 )
 
@@ -53,7 +54,12 @@ func regionalStacks(spec *topology.Spec, net *network.Plan) ([]*Stack, error) {
 	}
 	if c := spec.Clouds.Hetzner; c != nil {
 		for _, r := range c.Regions {
-			return nil, missing(&r.Region)
+			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet) error {
+				return hetznerstack.Regional(ctx, hetznerstack.RegionalArgs{Spec: spec, Region: r, Net: rn})
+			})
+			if err != nil {
+				return nil, err
+			}
 		}
 	}
 	if c := spec.Clouds.OVH; c != nil {

@@ -1,0 +1,157 @@
+package aws_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"infra/plan"
+	"infra/stacks"
+	"infra/topology"
+)
+
+func planOf(t *testing.T) (*topology.Spec, *stacks.Graph, *plan.Plan) {
+	t.Helper()
+	spec, _, err := topology.Load("testdata/aws.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := stacks.Build(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Generate(context.Background(), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec, g, p
+}
+
+// byType indexes a stack's resources by type, then logical name.
+func byType(s *plan.Stack) map[string]map[string]*plan.Resource {
+	out := map[string]map[string]*plan.Resource{}
+	for _, r := range s.Resources {
+		if out[r.Type] == nil {
+			out[r.Type] = map[string]*plan.Resource{}
+		}
+		out[r.Type][r.Name] = r
+	}
+	return out
+}
+
+func TestRegionalSpreadsOverTheSpecZones(t *testing.T) {
+	_, g, p := planOf(t)
+	for _, id := range []string{"aws-us-east-1-prod", "aws-us-east-1-staging"} {
+		s, res, net := p.Stack(id), byType(p.Stack(id)), g.Net.Region(id)
+		if s == nil || net == nil {
+			t.Fatalf("no stack or address plan for %s", id)
+		}
+		if got := len(res["aws:eks/nodeGroup:NodeGroup"]); got != len(net.Zones) {
+			t.Errorf("%s: %d node groups, want one per zone (%d)", id, got, len(net.Zones))
+		}
+		for _, z := range net.Zones {
+			for kind, cidr := range map[string]string{"public": z.Public.String(), "private": z.Private.String()} {
+				sub := res["aws:ec2/subnet:Subnet"][fmt.Sprintf("%s-%s-%s", id, kind, z.Zone)]
+				if sub == nil {
+					t.Errorf("%s: no %s subnet in %s", id, kind, z.Zone)
+					continue
+				}
+				if sub.Inputs["availabilityZone"] != z.Zone || sub.Inputs["cidrBlock"] != cidr {
+					t.Errorf("%s: %s subnet in %s = %v %v, want %s", id, kind, z.Zone, sub.Inputs["availabilityZone"], sub.Inputs["cidrBlock"], cidr)
+				}
+			}
+			if res["aws:ec2/natGateway:NatGateway"][id+"-nat-"+z.Zone] == nil {
+				t.Errorf("%s: no NAT gateway in %s", id, z.Zone)
+			}
+			ng := res["aws:eks/nodeGroup:NodeGroup"][id+"-nodes-"+z.Zone]
+			if ng == nil {
+				t.Errorf("%s: no node group in %s", id, z.Zone)
+			} else if subs, _ := ng.Inputs["subnetIds"].([]any); len(subs) != 1 {
+				t.Errorf("%s: node group in %s spans %v, want its zone's private subnet", id, z.Zone, subs)
+			}
+		}
+		if got, want := s.Outputs["zones"], len(net.Zones); len(got.([]any)) != want {
+			t.Errorf("%s: zones output %v, want %d zones", id, got, want)
+		}
+		if s.Outputs["cidr"] != net.CIDR.String() {
+			t.Errorf("%s: cidr output %v, want %s", id, s.Outputs["cidr"], net.CIDR)
+		}
+	}
+}
+
+func TestRegionalTakesClusterSettingsFromTheSpec(t *testing.T) {
+	_, _, p := planOf(t)
+	res := byType(p.Stack("aws-us-east-1-prod"))
+	cluster := res["aws:eks/cluster:Cluster"]["aws-us-east-1-prod-eks"]
+	if cluster == nil {
+		t.Fatal("no EKS cluster")
+	}
+	if cluster.Inputs["version"] != "1.34" || cluster.Inputs["name"] != "awstest-aws-us-east-1-prod" {
+		t.Errorf("cluster inputs = %v", cluster.Inputs)
+	}
+	enc, _ := cluster.Inputs["encryptionConfig"].(map[string]any)
+	if res, _ := enc["resources"].([]any); len(res) != 1 || res[0] != "secrets" {
+		t.Errorf("secrets encryption = %v", enc)
+	}
+	for _, ng := range res["aws:eks/nodeGroup:NodeGroup"] {
+		sc := ng.Inputs["scalingConfig"].(map[string]any)
+		if sc["minSize"] != 2.0 || sc["maxSize"] != 5.0 || sc["desiredSize"] != 3.0 {
+			t.Errorf("%s scaling = %v, want 2/5/3", ng.Name, sc)
+		}
+		if it := ng.Inputs["instanceTypes"].([]any); len(it) != 1 || it[0] != "m5.large" {
+			t.Errorf("%s instance types = %v", ng.Name, it)
+		}
+	}
+	for _, tg := range res["aws:lb/targetGroup:TargetGroup"] {
+		hc := tg.Inputs["healthCheck"].(map[string]any)
+		if hc["protocol"] != "HTTP" || hc["path"] != "/ready" || hc["interval"] != 30.0 {
+			t.Errorf("%s health check = %v, want the spec's", tg.Name, hc)
+		}
+	}
+	prov := res["pulumi:providers:aws"]["aws-us-east-1-prod-provider"]
+	if prov == nil || prov.Inputs["region"] != "us-east-1" {
+		t.Fatalf("provider = %+v, want region us-east-1", prov)
+	}
+	for _, r := range p.Stack("aws-us-east-1-prod").Resources {
+		if r.Type != "pulumi:providers:aws" && r.Provider != prov.Name {
+			t.Errorf("%s uses provider %q, want the region's", r.Name, r.Provider)
+		}
+	}
+	// The ingress address is the load balancer's DNS name.
+	addr, _ := p.Stack("aws-us-east-1-prod").Outputs["ingressAddress"].(string)
+	if !strings.HasPrefix(addr, "aws-us-east-1-prod-ingress-") || !strings.HasSuffix(addr, ".sim.invalid") {
+		t.Errorf("ingressAddress = %q", addr)
+	}
+}
+
+// untaggable are the AWS types that take no tags.
+var untaggable = map[string]bool{
+	"pulumi:providers:aws":                                true,
+	"aws:ec2/route:Route":                                 true,
+	"aws:ec2/routeTableAssociation:RouteTableAssociation": true,
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":   true,
+}
+
+func TestRegionalTagsEverythingTaggable(t *testing.T) {
+	spec, _, p := planOf(t)
+	for _, s := range p.Stacks {
+		if s.Kind != string(stacks.Regional) {
+			continue
+		}
+		for _, r := range s.Resources {
+			if untaggable[r.Type] {
+				continue
+			}
+			tags, _ := r.Inputs["tags"].(map[string]any)
+			for k, v := range spec.Tags {
+				if tags[k] != v {
+					t.Errorf("%s: tag %s = %v, want %s", r.Name, k, tags[k], v)
+				}
+			}
+			if tags["Environment"] != s.Environment {
+				t.Errorf("%s: Environment = %v, want %s", r.Name, tags["Environment"], s.Environment)
+			}
+		}
+	}
+}
