@@ -1,0 +1,159 @@
+package network
+
+import (
+	"context"
+	"crypto/ecdh"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// testKeys is real key material for the real-tool test; it never leaves t.TempDir.
+type testKeys struct {
+	priv, pub map[string]string
+	psk       map[string]string
+	endpoint  map[string]string
+}
+
+func newTestKeys(t *testing.T, m *Mesh) *testKeys {
+	k := &testKeys{priv: map[string]string{}, pub: map[string]string{}, psk: map[string]string{}, endpoint: map[string]string{}}
+	for i, g := range m.Gateways {
+		key, err := ecdh.X25519().GenerateKey(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.priv[g.ID] = base64.StdEncoding.EncodeToString(key.Bytes())
+		k.pub[g.ID] = base64.StdEncoding.EncodeToString(key.PublicKey().Bytes())
+		k.endpoint[g.ID] = fmt.Sprintf("198.51.100.%d", i+1) // RFC 5737 documentation range
+	}
+	for _, p := range m.Pairs() {
+		b := make([]byte, 32)
+		rand.Read(b)
+		k.psk[p.Name()] = base64.StdEncoding.EncodeToString(b)
+	}
+	return k
+}
+
+func (k *testKeys) PrivateKey(id string) string  { return k.priv[id] }
+func (k *testKeys) PublicKey(id string) string   { return k.pub[id] }
+func (k *testKeys) PresharedKey(p string) string { return k.psk[p] }
+func (k *testKeys) Endpoint(id string) string    { return k.endpoint[id] }
+
+// wireguardGo finds the userspace implementation: WIREGUARD_GO, PATH, or .bin.
+func wireguardGo() string {
+	if p := os.Getenv("WIREGUARD_GO"); p != "" {
+		return p
+	}
+	for _, name := range []string{"wireguard-go", "../.bin/wireguard-go"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// TestMeshWithRealWireGuard brings up every gateway of the multicloud example
+// with the real tools: one network namespace per gateway joined by a bridge,
+// userspace wireguard-go, `wg-quick strip` and `wg setconf` on the generated
+// config, then a ping from every gateway to every other overlay address.
+func TestMeshWithRealWireGuard(t *testing.T) {
+	wg, err1 := exec.LookPath("wg")
+	_, err2 := exec.LookPath("wg-quick")
+	wgo := wireguardGo()
+	if err1 != nil || err2 != nil || wgo == "" || os.Geteuid() != 0 {
+		t.Skip("needs root, wg and wg-quick (wireguard-tools) and wireguard-go (scripts/install-wireguard)")
+	}
+	_, _, mesh := loadExample(t, "multicloud.yaml")
+	keys := newTestKeys(t, mesh)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	hub := fmt.Sprintf("infrahub%d", os.Getpid()%10000)
+	run(t, "ip", "netns", "add", hub)
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", hub).Run() })
+	run(t, "ip", "-n", hub, "link", "add", "br0", "type", "bridge")
+	run(t, "ip", "-n", hub, "link", "set", "br0", "up")
+
+	names := map[string]string{}
+	for i, g := range mesh.Gateways {
+		ns := fmt.Sprintf("%s-%d", hub, i)
+		names[g.ID] = ns
+		iface := fmt.Sprintf("wg%c", 'a'+i) // distinct: the UAPI socket dir is shared
+		run(t, "ip", "netns", "add", ns)
+		t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
+		veth := fmt.Sprintf("v%d", i)
+		run(t, "ip", "link", "add", veth, "netns", hub, "type", "veth", "peer", "name", "eth0", "netns", ns)
+		run(t, "ip", "-n", hub, "link", "set", veth, "master", "br0", "up")
+		run(t, "ip", "-n", ns, "addr", "add", keys.endpoint[g.ID]+"/24", "dev", "eth0")
+		run(t, "ip", "-n", ns, "link", "set", "eth0", "up")
+		run(t, "ip", "-n", ns, "link", "set", "lo", "up")
+
+		cfg, err := mesh.Config(g.ID, keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, iface+".conf")
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		stripped := run(t, "wg-quick", "strip", path)
+		if strings.Contains(stripped, "Address") || !strings.Contains(stripped, "PrivateKey") {
+			t.Fatalf("wg-quick strip of %s:\n%s", g.ID, stripped)
+		}
+		spath := filepath.Join(dir, iface+".wg")
+		os.WriteFile(spath, []byte(stripped), 0o600)
+
+		cmd := exec.CommandContext(ctx, "ip", "netns", "exec", ns, wgo, "-f", iface)
+		cmd.Env = append(os.Environ(), "WG_PROCESS_FOREGROUND=1")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		waitLink(t, ns, iface)
+		run(t, "ip", "netns", "exec", ns, wg, "setconf", iface, spath)
+		run(t, "ip", "-n", ns, "addr", "add", netip.PrefixFrom(g.Overlay, mesh.Overlay.Bits()).String(), "dev", iface)
+		run(t, "ip", "-n", ns, "link", "set", iface, "mtu", fmt.Sprint(mesh.MTU), "up")
+		show := run(t, "ip", "netns", "exec", ns, wg, "show", iface, "peers")
+		if got := len(strings.Fields(show)); got != len(mesh.Gateways)-1 {
+			t.Fatalf("%s: wg shows %d peers, want %d", g.ID, got, len(mesh.Gateways)-1)
+		}
+	}
+	for _, a := range mesh.Gateways {
+		for _, b := range mesh.Gateways {
+			if a == b {
+				continue
+			}
+			out, err := exec.Command("ip", "netns", "exec", names[a.ID], "ping", "-c", "1", "-W", "5", b.Overlay.String()).CombinedOutput()
+			if err != nil {
+				t.Errorf("%s cannot reach %s at %s over the mesh: %v\n%s", a.ID, b.ID, b.Overlay, err, out)
+			}
+		}
+	}
+}
+
+func waitLink(t *testing.T, ns, iface string) {
+	for i := 0; i < 100; i++ {
+		if exec.Command("ip", "-n", ns, "link", "show", iface).Run() == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s did not appear in %s", iface, ns)
+}
