@@ -1,0 +1,183 @@
+// Package ibm is the regional Pulumi program for an IBM Cloud VPC region:
+// a VPC with an address prefix, subnet and public gateway per zone, an IBM
+// Kubernetes Service cluster across the zones and its ingress load
+// balancer, declared with the project's own infra:ibm:* resource types.
+package ibm
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/network"
+	"infra/topology"
+)
+
+// RegionalArgs is what one IBM regional stack is built from.
+type RegionalArgs struct {
+	Spec   *topology.Spec
+	Region *topology.IBMRegion
+	// Net is the region's address plan: network.Compute(spec).Region(id).
+	Net *network.RegionNet
+}
+
+// Regional declares one IBM region's resources and exports vpcId, cidr,
+// clusterName, clusterEndpoint, ingressAddress and zones, plus vpcCrn (what
+// a Transit Gateway connection names the VPC by) and resourceGroup.
+func Regional(ctx *pulumi.Context, args RegionalArgs) error {
+	r, spec, rn := args.Region, args.Spec, args.Net
+	if spec == nil || r == nil || rn == nil {
+		return fmt.Errorf("ibm: Regional needs a spec, a region and its network plan")
+	}
+	id := r.ID()
+	if len(rn.Zones) == 0 {
+		return fmt.Errorf("%s: %s: no zone in the network plan", r.At("zones"), id)
+	}
+	tags, err := Tags(spec, &r.Region)
+	if err != nil {
+		return err
+	}
+	region := pulumi.String(r.Name)
+	group := pulumi.String(ResourceGroupName(spec, r.Environment))
+	name := func(suffix string) string { return id + "-" + suffix }
+
+	// Manual prefixes: the VPC holds exactly the ranges of the address
+	// plan, not IBM's per-zone defaults (10.240.0.0/18 and so on), which
+	// would overlap other regions and clouds.
+	vpc, err := NewVpc(ctx, name("vpc"), &VpcArgs{
+		Name:                    pulumi.String(name("vpc")),
+		Region:                  region,
+		ResourceGroup:           group,
+		AddressPrefixManagement: pulumi.String("manual"),
+		ClassicAccess:           pulumi.Bool(false),
+		Tags:                    tags,
+	})
+	if err != nil {
+		return err
+	}
+	vpcID := vpc.ID().ToStringOutput()
+
+	// Workers take the zone's private range, which is both the zone's
+	// address prefix and its subnet; the public gateway gives them egress.
+	zoneSubnets := pulumi.StringMap{}
+	var subnets pulumi.StringArray
+	var zones []string
+	for _, z := range rn.Zones {
+		zones = append(zones, z.Zone)
+		prefix, err := NewVpcAddressPrefix(ctx, name("prefix-"+z.Zone), &VpcAddressPrefixArgs{
+			Vpc:    vpcID,
+			Region: region,
+			Name:   pulumi.String(name("prefix-" + z.Zone)),
+			Zone:   pulumi.String(z.Zone),
+			Cidr:   pulumi.String(z.Private.String()),
+		})
+		if err != nil {
+			return err
+		}
+		gw, err := NewPublicGateway(ctx, name("gateway-"+z.Zone), &PublicGatewayArgs{
+			Vpc:           vpcID,
+			Region:        region,
+			Name:          pulumi.String(name("gateway-" + z.Zone)),
+			Zone:          pulumi.String(z.Zone),
+			ResourceGroup: group,
+			Tags:          tags,
+		})
+		if err != nil {
+			return err
+		}
+		subnet, err := NewSubnet(ctx, name("subnet-"+z.Zone), &SubnetArgs{
+			Vpc:           vpcID,
+			Region:        region,
+			Name:          pulumi.String(name("subnet-" + z.Zone)),
+			Zone:          pulumi.String(z.Zone),
+			Ipv4CidrBlock: pulumi.String(z.Private.String()),
+			PublicGateway: gw.ID().ToStringOutput().ToStringPtrOutput(),
+			ResourceGroup: group,
+			Tags:          tags,
+		}, pulumi.DependsOn([]pulumi.Resource{prefix}))
+		if err != nil {
+			return err
+		}
+		zoneSubnets[z.Zone] = subnet.ID().ToStringOutput()
+		subnets = append(subnets, subnet.ID().ToStringOutput())
+	}
+
+	k := r.Cluster
+	cluster, err := NewVpcCluster(ctx, name("cluster"), &VpcClusterArgs{
+		Name:          pulumi.String(id),
+		Region:        region,
+		ResourceGroup: group,
+		Tags:          tags,
+		KubeVersion:   pulumi.String(k.Kubernetes),
+		VpcId:         vpcID,
+		Flavor:        pulumi.String(k.Flavor),
+		WorkerCount:   pulumi.Int(k.WorkersPerZone),
+		ZoneSubnets:   zoneSubnets,
+	})
+	if err != nil {
+		return err
+	}
+
+	lbName := name("ingress")
+	lb, err := NewLoadBalancer(ctx, lbName, &LoadBalancerArgs{
+		Name:          pulumi.String(lbName),
+		Region:        region,
+		IsPublic:      pulumi.Bool(true),
+		Subnets:       subnets,
+		ResourceGroup: group,
+		Tags:          tags,
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx.Export("vpcId", vpc.ID())
+	ctx.Export("vpcCrn", vpc.Crn)
+	ctx.Export("cidr", pulumi.String(rn.CIDR.String()))
+	ctx.Export("clusterName", pulumi.String(id))
+	ctx.Export("clusterEndpoint", cluster.MasterUrl)
+	ctx.Export("ingressAddress", lb.Hostname)
+	ctx.Export("ingressLoadBalancerName", pulumi.String(lbName))
+	ctx.Export("zones", pulumi.ToStringArray(zones))
+	ctx.Export("resourceGroup", group)
+	return nil
+}
+
+// ResourceGroupName is the resource group an environment's IBM resources
+// live in: the platform's name and the environment, e.g. acme-platform-prod.
+// The landing zone creates it; regional stacks only name it.
+func ResourceGroupName(spec *topology.Spec, environment string) string {
+	return spec.Name + "-" + environment
+}
+
+// tagRE is what an IBM Cloud user tag may hold.
+var tagRE = regexp.MustCompile(`^[a-z0-9 _.:-]{1,128}$`)
+
+// Tags are the region's default tags as IBM user tags: "key:value", lower
+// case (IBM compares tags case-insensitively and stores them lower case),
+// sorted. A tag IBM cannot hold is an error at the tag's position.
+func Tags(spec *topology.Spec, r *topology.Region) (pulumi.StringArray, error) {
+	m := spec.TagsFor(r)
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out pulumi.StringArray
+	for _, k := range keys {
+		t := strings.ToLower(k + ":" + m[k])
+		if !tagRE.MatchString(t) {
+			pos := spec.At("tags." + k)
+			if k == "Environment" {
+				pos = r.At("environment")
+			}
+			return nil, fmt.Errorf("%s: tag %s=%s cannot be an IBM Cloud tag %q: use letters, digits, spaces and _ . : - (at most 128 characters)",
+				pos, k, m[k], t)
+		}
+		out = append(out, pulumi.String(t))
+	}
+	return out, nil
+}
