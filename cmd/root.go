@@ -110,6 +110,9 @@ func Execute(ctx context.Context) int {
 
 // Run executes args against f and maps the outcome to an exit code.
 func Run(ctx context.Context, f *Factory, args []string) int {
+	if f.Getenv("NO_COLOR") != "" { // https://no-color.org
+		f.IO.Color = false
+	}
 	root := NewRoot(f)
 	root.SetArgs(args)
 	root.SetIn(f.IO.In)
