@@ -1,0 +1,440 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"infra/network"
+	"infra/topology"
+)
+
+// TopologyGraph is a topology as a diagram: clouds contain regions, regions
+// contain their cluster, zones and mesh gateway; transit gateways, the global
+// load balancer and its pools sit around them; edges are transit attachments,
+// peering, mesh links and load-balancer traffic. Mermaid and DOT render it.
+type TopologyGraph struct {
+	Title    string
+	Clouds   []*GraphGroup // one per cloud, canonical order
+	Global   []*GraphNode  // nodes outside every cloud (GLB and pools)
+	Edges    []*GraphEdge
+	Gateways int // mesh gateways, for the legend
+}
+
+// GraphGroup is a box of nodes: a cloud or a region.
+type GraphGroup struct {
+	ID     string
+	Label  []string
+	Cloud  topology.Cloud
+	Nodes  []*GraphNode
+	Groups []*GraphGroup
+}
+
+// GraphNode is one box of the diagram.
+type GraphNode struct {
+	ID    string
+	Label []string
+	Kind  string // cluster, zone, gateway, transit, glb, pool
+}
+
+// GraphEdge joins two nodes, or a node and a group.
+type GraphEdge struct {
+	From, To string
+	Label    string
+	Kind     string // zone, transit, peering, mesh, origin, pool, fallback
+}
+
+// graphID makes a Mermaid- and DOT-safe identifier.
+func graphID(parts ...string) string {
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte('_')
+		}
+		for _, c := range strings.ToLower(p) {
+			if (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') {
+				b.WriteRune(c)
+			} else {
+				b.WriteByte('_')
+			}
+		}
+	}
+	return b.String()
+}
+
+var cloudTitle = map[topology.Cloud]string{topology.IBM: "IBM Cloud", topology.AWS: "AWS", topology.Hetzner: "Hetzner Cloud", topology.OVH: "OVHcloud"}
+
+// NewTopologyGraph builds the diagram of spec with its address plan.
+func NewTopologyGraph(spec *topology.Spec, net *network.Plan) (*TopologyGraph, error) {
+	mesh, err := network.BuildMesh(spec, net)
+	if err != nil {
+		return nil, err
+	}
+	g := &TopologyGraph{Title: spec.Name}
+	clusterOf := map[string]string{} // region ID → cluster node ID
+	regionOf := map[string]string{}  // region ID → region group ID
+	byCloud := map[topology.Cloud]*GraphGroup{}
+	for _, r := range spec.Regions() {
+		c := byCloud[r.Cloud]
+		if c == nil {
+			c = &GraphGroup{ID: graphID("cloud", string(r.Cloud)), Label: []string{cloudTitle[r.Cloud]}, Cloud: r.Cloud}
+			byCloud[r.Cloud] = c
+			g.Clouds = append(g.Clouds, c)
+		}
+		rn := net.Region(r.ID())
+		if rn == nil {
+			return nil, fmt.Errorf("graph: the address plan has no region %s", r.ID())
+		}
+		id := r.ID()
+		rg := &GraphGroup{ID: graphID("region", id), Label: []string{r.Name + " · " + r.Environment, rn.CIDR.String()}, Cloud: r.Cloud}
+		k := &GraphNode{ID: graphID("k8s", id), Label: clusterLabel(spec, r), Kind: "cluster"}
+		rg.Nodes = append(rg.Nodes, k)
+		for _, z := range rn.Zones {
+			zn := &GraphNode{ID: graphID("zone", id, z.Zone), Label: []string{z.Zone, z.Private.String()}, Kind: "zone"}
+			rg.Nodes = append(rg.Nodes, zn)
+			g.Edges = append(g.Edges, &GraphEdge{From: k.ID, To: zn.ID, Kind: "zone"})
+		}
+		if mesh != nil && mesh.Gateway(id) != nil {
+			gw := mesh.Gateway(id)
+			wg := &GraphNode{ID: graphID("wg", id), Label: []string{"wg gateway", gw.Overlay.String()}, Kind: "gateway"}
+			rg.Nodes = append(rg.Nodes, wg)
+			g.Edges = append(g.Edges, &GraphEdge{From: k.ID, To: wg.ID, Kind: "hosts"})
+		}
+		c.Groups = append(c.Groups, rg)
+		clusterOf[id], regionOf[id] = k.ID, rg.ID
+	}
+	// Transit gateways.
+	if t := spec.Network.Transit.IBM; t != nil && byCloud[topology.IBM] != nil {
+		tg := &GraphNode{ID: "tgw_ibm", Label: []string{"Transit Gateway", t.Routing + " routing"}, Kind: "transit"}
+		byCloud[topology.IBM].Nodes = append(byCloud[topology.IBM].Nodes, tg)
+		for _, r := range spec.Regions() {
+			if r.Cloud == topology.IBM {
+				g.Edges = append(g.Edges, &GraphEdge{From: tg.ID, To: regionOf[r.ID()], Kind: "transit"})
+			}
+		}
+	}
+	if t := spec.Network.Transit.AWS; t != nil && byCloud[topology.AWS] != nil {
+		var tgws []string
+		for _, r := range spec.Regions() {
+			if r.Cloud != topology.AWS {
+				continue
+			}
+			id := graphID("tgw", "aws", r.Name)
+			if !slices.Contains(tgws, id) {
+				tgws = append(tgws, id)
+				byCloud[topology.AWS].Nodes = append(byCloud[topology.AWS].Nodes, &GraphNode{ID: id, Label: []string{"Transit Gateway", r.Name}, Kind: "transit"})
+			}
+			g.Edges = append(g.Edges, &GraphEdge{From: id, To: regionOf[r.ID()], Kind: "transit"})
+		}
+		if t.Peering {
+			for i := range tgws {
+				for j := i + 1; j < len(tgws); j++ {
+					g.Edges = append(g.Edges, &GraphEdge{From: tgws[i], To: tgws[j], Label: "peering", Kind: "peering"})
+				}
+			}
+		}
+	}
+	// Mesh: every gateway peers with every other. Drawn pair by pair, n(n-1)/2
+	// lines become a hairball past four gateways, so the mesh is one node
+	// that names the full mesh and its link count, joined to each gateway.
+	if mesh != nil && len(mesh.Gateways) > 0 {
+		n := len(mesh.Gateways)
+		g.Gateways = n
+		hub := &GraphNode{ID: "mesh", Kind: "mesh", Label: []string{
+			"WireGuard full mesh",
+			fmt.Sprintf("%d gateways · %d peer links", n, n*(n-1)/2),
+			fmt.Sprintf("%s · UDP %d · MTU %d", mesh.Overlay, mesh.Port, mesh.MTU)}}
+		g.Global = append(g.Global, hub)
+		for _, s := range spec.Regions() {
+			if mesh.Gateway(s.ID()) != nil {
+				g.Edges = append(g.Edges, &GraphEdge{From: graphID("wg", s.ID()), To: hub.ID, Kind: "mesh"})
+			}
+		}
+	}
+	// Global load balancer.
+	if lb := spec.Network.GlobalLoadBalancer; lb != nil {
+		h := lb.HealthCheck
+		glb := &GraphNode{ID: "glb", Kind: "glb", Label: []string{lb.Hostname, lb.Provider + " · " + lb.Steering,
+			fmt.Sprintf("%s %s every %ds", strings.ToUpper(h.Protocol), h.Path, int(h.Interval.Seconds()))}}
+		g.Global = append(g.Global, glb)
+		for _, p := range lb.Pools {
+			label := []string{"pool " + p.Name}
+			if len(p.Geo) > 0 {
+				label = append(label, strings.Join(p.Geo, ", "))
+			}
+			pn := &GraphNode{ID: graphID("pool", p.Name), Label: label, Kind: "pool"}
+			g.Global = append(g.Global, pn)
+			if p.Name == lb.Fallback {
+				g.Edges = append(g.Edges, &GraphEdge{From: glb.ID, To: pn.ID, Label: "fallback", Kind: "fallback"})
+			} else {
+				g.Edges = append(g.Edges, &GraphEdge{From: glb.ID, To: pn.ID, Kind: "pool"})
+			}
+			for _, m := range p.Members {
+				for _, r := range spec.Lookup(m) {
+					g.Edges = append(g.Edges, &GraphEdge{From: pn.ID, To: clusterOf[r.ID()], Kind: "origin"})
+				}
+			}
+		}
+	}
+	return g, nil
+}
+
+func clusterLabel(spec *topology.Spec, r *topology.Region) []string {
+	zones := max(1, len(r.Zones))
+	span := func(lo, hi int) string {
+		if lo == hi {
+			return fmt.Sprint(lo)
+		}
+		return fmt.Sprintf("%d–%d", lo, hi)
+	}
+	switch r.Cloud {
+	case topology.IBM:
+		for _, x := range spec.Clouds.IBM.Regions {
+			if &x.Region == r {
+				return []string{"IKS " + x.Cluster.Kubernetes, fmt.Sprintf("%s × %d", x.Cluster.Flavor, x.Cluster.WorkersPerZone*zones)}
+			}
+		}
+	case topology.AWS:
+		for _, x := range spec.Clouds.AWS.Regions {
+			if &x.Region == r {
+				n := x.Cluster.NodesPerZone
+				return []string{"EKS " + x.Cluster.Kubernetes, fmt.Sprintf("%s × %s", x.Cluster.InstanceType, span(n.Min*zones, n.Max*zones))}
+			}
+		}
+	case topology.Hetzner:
+		for _, x := range spec.Clouds.Hetzner.Regions {
+			if &x.Region == r {
+				c := x.Cluster
+				return []string{"k3s " + c.Kubernetes, fmt.Sprintf("%s × %d CP + %d", c.ServerType, c.ControlPlanes, c.Workers)}
+			}
+		}
+	case topology.OVH:
+		for _, x := range spec.Clouds.OVH.Regions {
+			if &x.Region == r {
+				n := x.Cluster.Nodes
+				return []string{"MKS " + x.Cluster.Kubernetes + " " + x.Cluster.Plan, fmt.Sprintf("%s × %s", x.Cluster.Flavor, span(n.Min*zones, n.Max*zones))}
+			}
+		}
+	}
+	return []string{"cluster"}
+}
+
+// Colours per cloud, light enough for black text, distinct in grey scale too.
+var cloudFill = map[topology.Cloud]string{
+	topology.IBM: "#e3ecfa", topology.AWS: "#fdf0dc", topology.Hetzner: "#fbe3e3", topology.OVH: "#e9e4f7",
+}
+
+// Mermaid renders the graph as a Mermaid flowchart that GitHub renders.
+func (g *TopologyGraph) Mermaid() string {
+	var b strings.Builder
+	w := func(indent int, format string, a ...any) {
+		b.WriteString(strings.Repeat("  ", indent))
+		fmt.Fprintf(&b, format, a...)
+		b.WriteByte('\n')
+	}
+	w(0, "flowchart LR")
+	node := func(indent int, n *GraphNode) {
+		l := mermaidLabel(n.Label)
+		switch n.Kind {
+		case "cluster":
+			w(indent, "%s(%s)", n.ID, l)
+		case "gateway":
+			w(indent, "%s([%s])", n.ID, l)
+		case "transit":
+			w(indent, "%s{{%s}}", n.ID, l)
+		case "glb":
+			w(indent, "%s[/%s\\]", n.ID, l)
+		case "pool":
+			w(indent, "%s[(%s)]", n.ID, l)
+		case "mesh":
+			w(indent, "%s((%s))", n.ID, l)
+		default:
+			w(indent, "%s[%s]", n.ID, l)
+		}
+		w(indent, "class %s %s", n.ID, n.Kind)
+	}
+	for _, n := range g.Global {
+		node(1, n)
+	}
+	for _, c := range g.Clouds {
+		w(1, "subgraph %s[%s]", c.ID, mermaidLabel(c.Label))
+		w(2, "direction LR")
+		for _, n := range c.Nodes {
+			node(2, n)
+		}
+		for _, r := range c.Groups {
+			w(2, "subgraph %s[%s]", r.ID, mermaidLabel(r.Label))
+			for _, n := range r.Nodes {
+				node(3, n)
+			}
+			w(2, "end")
+		}
+		w(1, "end")
+	}
+	for _, e := range g.Edges {
+		switch e.Kind {
+		case "zone", "hosts":
+			w(1, "%s --- %s", e.From, e.To)
+		case "mesh":
+			w(1, "%s -.- %s", e.From, e.To)
+		case "fallback":
+			w(1, "%s -- %s --> %s", e.From, e.Label, e.To)
+		case "peering":
+			w(1, "%s <-. %s .-> %s", e.From, e.Label, e.To)
+		case "transit":
+			w(1, "%s === %s", e.From, e.To)
+		default:
+			w(1, "%s --> %s", e.From, e.To)
+		}
+	}
+	w(1, "classDef cluster fill:#ffffff,stroke:#333333,stroke-width:2px")
+	w(1, "classDef zone fill:#f7f7f7,stroke:#999999")
+	w(1, "classDef gateway fill:#f3e5f5,stroke:#7b1fa2")
+	w(1, "classDef transit fill:#e0f2f1,stroke:#00695c")
+	w(1, "classDef glb fill:#fff8e1,stroke:#ef6c00,stroke-width:2px")
+	w(1, "classDef pool fill:#fff8e1,stroke:#ef6c00")
+	w(1, "classDef mesh fill:#f3e5f5,stroke:#7b1fa2,stroke-width:2px")
+	for _, c := range g.Clouds {
+		w(1, "style %s fill:%s,stroke:#555555", c.ID, cloudFill[c.Cloud])
+		for _, r := range c.Groups {
+			w(1, "style %s fill:#ffffff,stroke:#888888", r.ID)
+		}
+	}
+	return b.String()
+}
+
+// mermaidLabel quotes a label, escaping what Mermaid would parse.
+func mermaidLabel(lines []string) string {
+	esc := make([]string, len(lines))
+	for i, l := range lines {
+		l = strings.ReplaceAll(l, "&", "#amp;")
+		l = strings.ReplaceAll(l, `"`, "#quot;")
+		l = strings.ReplaceAll(l, "<", "#lt;")
+		l = strings.ReplaceAll(l, ">", "#gt;")
+		esc[i] = l
+	}
+	return `"` + strings.Join(esc, "<br/>") + `"`
+}
+
+// MermaidBlock is the diagram as a fenced block for markdown (PR comments).
+func MermaidBlock(spec *topology.Spec, net *network.Plan) (string, error) {
+	g, err := NewTopologyGraph(spec, net)
+	if err != nil {
+		return "", err
+	}
+	return "```mermaid\n" + g.Mermaid() + "```\n", nil
+}
+
+// DOT renders the graph for Graphviz.
+func (g *TopologyGraph) DOT() string {
+	var b strings.Builder
+	w := func(indent int, format string, a ...any) {
+		b.WriteString(strings.Repeat("  ", indent))
+		fmt.Fprintf(&b, format, a...)
+		b.WriteByte('\n')
+	}
+	w(0, "digraph %s {", dotQuote(g.Title))
+	w(1, `graph [rankdir=LR, compound=true, newrank=true, ordering=out, nodesep=0.2, ranksep=0.5, fontname="Helvetica", label=%s, labelloc=t, fontsize=16];`,
+		dotQuote(g.Title))
+	w(1, `node [fontname="Helvetica", fontsize=10, shape=box, style="rounded,filled", fillcolor="#ffffff", color="#333333"];`)
+	w(1, `edge [fontname="Helvetica", fontsize=9, color="#555555"];`)
+	node := func(indent int, n *GraphNode) {
+		attrs := map[string]string{
+			"cluster": `penwidth=2`,
+			"zone":    `fillcolor="#f7f7f7", color="#999999", fontsize=9`,
+			"gateway": `shape=ellipse, style=filled, fillcolor="#f3e5f5", color="#7b1fa2", fontsize=9`,
+			"transit": `shape=hexagon, style=filled, fillcolor="#e0f2f1", color="#00695c"`,
+			"glb":     `shape=invtrapezium, style=filled, fillcolor="#fff8e1", color="#ef6c00", penwidth=2`,
+			"pool":    `shape=cylinder, style=filled, fillcolor="#fff8e1", color="#ef6c00"`,
+			"mesh":    `shape=doubleoctagon, style=filled, fillcolor="#f3e5f5", color="#7b1fa2", penwidth=2`,
+		}[n.Kind]
+		w(indent, "%s [label=%s, %s];", n.ID, dotQuote(strings.Join(n.Label, "\n")), attrs)
+	}
+	for _, n := range g.Global {
+		node(1, n)
+	}
+	for _, c := range g.Clouds {
+		w(1, "subgraph cluster_%s {", c.ID)
+		w(2, `label=%s; style="rounded,filled"; fillcolor="%s"; color="#555555"; fontsize=14;`, dotQuote(strings.Join(c.Label, "\n")), cloudFill[c.Cloud])
+		for _, n := range c.Nodes {
+			node(2, n)
+		}
+		for _, r := range c.Groups {
+			w(2, "subgraph cluster_%s {", r.ID)
+			w(3, `label=%s; style="rounded,filled"; fillcolor="#ffffff"; color="#888888"; fontsize=11;`, dotQuote(strings.Join(r.Label, "\n")))
+			for _, n := range r.Nodes {
+				node(3, n)
+			}
+			w(2, "}")
+		}
+		w(1, "}")
+	}
+	// An edge to a region points at its cluster node and is clipped at the region's box.
+	target := map[string]string{}
+	for _, c := range g.Clouds {
+		for _, r := range c.Groups {
+			target[r.ID] = r.Nodes[0].ID
+		}
+	}
+	for _, e := range g.Edges {
+		to, extra := e.To, ""
+		if n, ok := target[e.To]; ok {
+			to, extra = n, ", lhead=cluster_"+e.To
+		}
+		switch e.Kind {
+		case "zone":
+			w(1, `%s -> %s [dir=none, color="#999999"];`, e.From, to)
+		case "hosts":
+			w(1, `%s -> %s [style=invis];`, e.From, to)
+		case "mesh":
+			w(1, `%s -> %s [dir=none, style=dashed, color="#7b1fa2"];`, e.From, to)
+		case "fallback":
+			w(1, `%s -> %s [label=%s, color="#ef6c00", penwidth=1.5];`, e.From, to, dotQuote(e.Label))
+		case "peering":
+			w(1, `%s -> %s [label=%s, dir=both, style=dashed, color="#00695c"];`, e.From, to, dotQuote(e.Label))
+		case "transit":
+			w(1, `%s -> %s [dir=none, penwidth=2, color="#00695c"%s];`, e.From, to, extra)
+		case "origin":
+			w(1, `%s -> %s [color="#ef6c00"%s];`, e.From, to, extra)
+		default:
+			w(1, `%s -> %s [color="#ef6c00", penwidth=1.5%s];`, e.From, to, extra)
+		}
+	}
+	w(0, "}")
+	return b.String()
+}
+
+func dotQuote(s string) string {
+	s = strings.ReplaceAll(s, `\`, `\\`)
+	s = strings.ReplaceAll(s, `"`, `\"`)
+	s = strings.ReplaceAll(s, "\n", `\n`)
+	return `"` + s + `"`
+}
+
+// GraphView renders a topology diagram.
+type GraphView interface {
+	Graph(g *TopologyGraph) error
+}
+
+// NewGraphView picks the renderer for format: mermaid or dot.
+func NewGraphView(io *IO, format string) (GraphView, error) {
+	switch format {
+	case "mermaid":
+		return graphWriter{io.Out, (*TopologyGraph).Mermaid}, nil
+	case "dot":
+		return graphWriter{io.Out, (*TopologyGraph).DOT}, nil
+	}
+	return nil, fmt.Errorf("unknown graph format %q: use mermaid or dot", format)
+}
+
+type graphWriter struct {
+	w      io.Writer
+	render func(*TopologyGraph) string
+}
+
+// Graph writes the rendered diagram.
+func (v graphWriter) Graph(g *TopologyGraph) error {
+	_, err := io.WriteString(v.w, v.render(g))
+	return err
+}
