@@ -292,6 +292,8 @@ func physicalName(t target) string {
 
 // computedOutputs are the attributes a cloud computes, by type token. A
 // trailing * matches every type of a package. Every matching row applies.
+// "prop:generator" takes the value from another generator than the
+// property's own (OVH's kube url is a bare host name, for instance).
 var computedOutputs = []struct {
 	typ   string
 	props []string
@@ -307,7 +309,9 @@ var computedOutputs = []struct {
 	{"hcloud:index/primaryIp:PrimaryIp", []string{"ipAddress"}},
 	{"hcloud:index/loadBalancer:LoadBalancer", []string{"ipv4", "ipv6"}},
 	{"ovh:*", []string{"name"}},
-	{"ovh:CloudProject/kube:Kube", []string{"url", "status"}},
+	{"ovh:CloudProject/kube:Kube", []string{"url:hostname", "status"}},
+	{"ovh:CloudProject/networkPrivate:NetworkPrivate", []string{"regionsOpenstackIds"}},
+	{"ovh:index/cloudFloatingIp:CloudFloatingIp", []string{"currentState"}},
 	{"infra:k3s:Token", []string{"token"}},
 	{"infra:ibm:*", []string{"crn", "name"}},
 	{"infra:ibm:FloatingIp", []string{"address"}},
@@ -342,6 +346,8 @@ var generators = map[string]func(t target) resource.PropertyValue{
 	"crn":                  crn,
 	"certificateAuthority": certificateAuthority,
 	"token":                secretToken,
+	"regionsOpenstackIds":  openstackIDs,
+	"currentState":         floatingIPState,
 }
 
 // outputsOf is the state the mocks return: the inputs, plus every computed
@@ -353,11 +359,15 @@ func outputsOf(t target) resource.PropertyMap {
 			continue
 		}
 		for _, p := range row.props {
-			k := resource.PropertyKey(p)
+			prop, gen, ok := strings.Cut(p, ":")
+			if !ok {
+				gen = prop
+			}
+			k := resource.PropertyKey(prop)
 			if v, ok := out[k]; ok && !v.IsNull() {
 				continue
 			}
-			out[k] = generators[p](t)
+			out[k] = generators[gen](t)
 		}
 	}
 	return out
@@ -430,6 +440,25 @@ func certificateAuthority(t target) resource.PropertyValue {
 // from the name, always wrapped as a secret so it is redacted like the real one.
 func secretToken(t target) resource.PropertyValue {
 	return resource.MakeSecret(resource.NewProperty(t.hex("token", 64)))
+}
+
+// openstackIDs maps each region of an OVH private network to the id of its
+// OpenStack network there.
+func openstackIDs(t target) resource.PropertyValue {
+	ids := resource.PropertyMap{}
+	if rs, ok := t.inputs["regions"]; ok && rs.IsArray() {
+		for _, r := range rs.ArrayValue() {
+			if r.IsString() {
+				ids[resource.PropertyKey(r.StringValue())] = resource.NewProperty(uuid(target{stack: t.stack, typ: t.typ, name: t.name + "/" + r.StringValue()}))
+			}
+		}
+	}
+	return resource.NewProperty(ids)
+}
+
+// floatingIPState is an OVH floating IP's current state: its address.
+func floatingIPState(t target) resource.PropertyValue {
+	return resource.NewProperty(resource.PropertyMap{"ip": publicIPv4(t)})
 }
 
 func lowerFirst(s string) string {

@@ -8,6 +8,7 @@ import (
 	"infra/network"
 	awsstack "infra/stacks/aws"
 	hetznerstack "infra/stacks/hetzner"
+	ovhstack "infra/stacks/ovh"
 	"infra/topology"
 )
 
@@ -64,7 +65,12 @@ func regionalStacks(spec *topology.Spec, net *network.Plan) ([]*Stack, error) {
 	}
 	if c := spec.Clouds.OVH; c != nil {
 		for _, r := range c.Regions {
-			return nil, missing(&r.Region)
+			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet) error {
+				return ovhstack.Regional(ctx, ovhstack.RegionalArgs{Spec: spec, Region: r, Net: rn})
+			})
+			if err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
