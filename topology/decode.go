@@ -469,7 +469,12 @@ func (g *Guardrail) decodeNode(d *decoder, n *yaml.Node) {
 		g.Name = n.Value
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
+			// Anchored parameters (allowed-regions: *eu) are as good as written out.
+			k, kok := d.resolve(n.Content[i], 1)
+			v, vok := d.resolve(n.Content[i+1], 1)
+			if !kok || !vok {
+				continue
+			}
 			if k.Value == "enforcement" {
 				g.Meta.set("enforcement", d.pos(v))
 				if v.Kind != yaml.ScalarNode || (v.Value != "mandatory" && v.Value != "advisory") {

@@ -343,3 +343,32 @@ func TestCatalog(t *testing.T) {
 		t.Error("CIS regions")
 	}
 }
+
+func TestGuardrailAliases(t *testing.T) {
+	// Parameters given through anchors must count, not silently vanish.
+	s := mustParse(t, `name: acme
+tags: {Owner: me}
+clouds:
+  aws:
+    regions:
+      - {region: &r us-east-1, environment: prod}
+landingZone:
+  guardrails:
+    - allowed-regions: {aws: [*r]}
+    - {require-tags: [Owner], enforcement: &adv advisory}
+    - {require-encryption: ~, enforcement: *adv}
+`)
+	g := s.LandingZone.Guardrails
+	if !slices.Equal(g[0].AllowedRegions[AWS], []string{"us-east-1"}) || g[1].Mandatory() || g[2].Mandatory() {
+		t.Errorf("guardrails through anchors: %+v %+v %+v", *g[0], *g[1], *g[2])
+	}
+	s, _ = decodeSpec("t.yaml", []byte(`landingZone:
+  guardrails:
+    - allowed-regions: &m {aws: [eu-west-1]}
+    - {allowed-regions: *m, enforcement: advisory}
+`))
+	g = s.LandingZone.Guardrails
+	if len(g) != 2 || !slices.Equal(g[1].AllowedRegions[AWS], []string{"eu-west-1"}) || g[1].Mandatory() {
+		t.Errorf("allowed-regions through an alias: %+v", g)
+	}
+}
