@@ -1,0 +1,102 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"infra/network"
+	"infra/topology"
+	"infra/ui"
+)
+
+func init() { extraCommands = append(extraCommands, newMeshCmd) }
+
+// MeshConfigOptions are the inputs of `infra mesh config`.
+type MeshConfigOptions struct {
+	IO          *ui.IO
+	Spec        *topology.Spec
+	Node        string
+	JSON        bool
+	ShowSecrets bool
+}
+
+func newMeshCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+	mesh := &cobra.Command{
+		Use:   "mesh",
+		Short: "Inspect the cross-cloud WireGuard mesh",
+	}
+	opts := &MeshConfigOptions{IO: f.IO}
+	config := &cobra.Command{
+		Use:   "config --node CLOUD/REGION[/ENV]",
+		Short: "Print one gateway's wg-quick configuration",
+		Long: `Config prints the wg-quick configuration of one mesh gateway: its overlay
+address, listen port, MTU, and one [Peer] per other gateway with AllowedIPs
+(the peer's overlay /32 and its region's CIDR) and, where the gateway sits
+behind a 1:1 NAT, PersistentKeepalive.
+
+Offline, private and pre-shared keys print as <secret: from state> and public
+keys and endpoints as placeholders: key material exists only in the deployed
+state, encrypted.`,
+		Example: "  infra mesh config -f examples/multicloud.yaml --node aws/us-east-1/prod\n  infra mesh config --node hetzner/nbg1 > wg0.conf",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			spec, err := loadSpec(f, g)
+			if err != nil {
+				return err
+			}
+			opts.Spec, opts.JSON = spec, g.JSON
+			return runMeshConfig(opts)
+		},
+	}
+	config.Flags().StringVar(&opts.Node, "node", "", "gateway to print, as cloud/region or cloud/region/environment (required)")
+	config.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "print real keys from the deployed state")
+	_ = config.MarkFlagRequired("node")
+	mesh.AddCommand(config)
+	return mesh
+}
+
+func runMeshConfig(opts *MeshConfigOptions) error {
+	if opts.Spec.Network.Mesh == nil {
+		return fmt.Errorf("%s has no mesh: add network.mesh to the topology", opts.Spec.File)
+	}
+	matches := opts.Spec.Lookup(opts.Node)
+	switch {
+	case len(matches) == 0:
+		var refs []string
+		for _, r := range opts.Spec.Regions() {
+			if r.InMesh() {
+				refs = append(refs, r.Ref())
+			}
+		}
+		return usageError{fmt.Errorf("no mesh node %q; nodes: %s", opts.Node, strings.Join(refs, ", "))}
+	case len(matches) > 1:
+		var refs []string
+		for _, r := range matches {
+			refs = append(refs, r.Ref())
+		}
+		return usageError{fmt.Errorf("%q matches %s: name the environment", opts.Node, strings.Join(refs, " and "))}
+	}
+	if opts.ShowSecrets {
+		// Keys live only in the deployed state; reading them needs the engine.
+		return fmt.Errorf("--show-secrets reads keys from the deployed state, and no engine state is available for %s: run `infra up` first", matches[0].Ref())
+	}
+	plan, err := network.Compute(opts.Spec)
+	if err != nil {
+		return err
+	}
+	mesh, err := network.BuildMesh(opts.Spec, plan)
+	if err != nil {
+		return err
+	}
+	cfg, err := mesh.Config(matches[0].ID(), network.OfflineKeys{})
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return ui.WriteJSON(opts.IO.Out, map[string]any{"node": matches[0].Ref(), "id": matches[0].ID(), "secrets": "redacted", "config": cfg})
+	}
+	_, err = fmt.Fprint(opts.IO.Out, cfg)
+	return err
+}
