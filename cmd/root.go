@@ -146,7 +146,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 // isCobraUsage spots cobra's own argument errors, which it returns as plain errors.
 func isCobraUsage(err error) bool {
 	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "accepts ", "requires at least", "invalid argument"} {
+	for _, p := range []string{"unknown command", "unknown flag", "required flag", "accepts ", "requires at least", "invalid argument"} {
 		if strings.Contains(msg, p) {
 			return true
 		}
