@@ -329,3 +329,19 @@ func TestSchemaIsCommitted(t *testing.T) {
 		t.Error("`infra schema` differs from topology/topology.schema.json; run go test ./topology -run TestSchemaFile -update")
 	}
 }
+
+func TestHelpAndCompletion(t *testing.T) {
+	r := run(t, false, nil, "--help")
+	for _, verb := range []string{"validate", "schema", "init", "version", "completion", "Exit codes"} {
+		if !strings.Contains(r.out, verb) {
+			t.Errorf("--help lacks %q", verb)
+		}
+	}
+	if r.code != 0 {
+		t.Errorf("--help: exit %d", r.code)
+	}
+	r = run(t, false, nil, "completion", "bash")
+	if r.code != 0 || !strings.Contains(r.out, "__start_infra") {
+		t.Errorf("completion bash: exit %d, %d bytes", r.code, len(r.out))
+	}
+}
