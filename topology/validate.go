@@ -509,6 +509,9 @@ func (v *validator) glb() {
 	if g.Fallback != "" && pools[g.Fallback] == nil {
 		names := sortedKeys(pools)
 		hint := "defined pools: " + strings.Join(names, ", ")
+		if len(names) == 0 {
+			hint = "define a pool named " + g.Fallback + " under pools"
+		}
 		if s := suggest(g.Fallback, names); s != "" {
 			hint = "did you mean " + s + "?"
 		}

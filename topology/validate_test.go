@@ -207,6 +207,11 @@ func TestValidateInvalid(t *testing.T) {
 			want: []want{{pos: "t.yaml:12:15", msg: `fallback pool "usa" is not defined`, hint: "did you mean us?"}},
 		},
 		{
+			name: "fallback without any pools",
+			yaml: base + "network:\n  globalLoadBalancer:\n    hostname: app.example.com\n    pools: []\n    fallback: us\n",
+			want: []want{{pos: "t.yaml:11:15", msg: `fallback pool "us" is not defined`, hint: "define a pool named us under pools"}},
+		},
+		{
 			name: "unknown geo code",
 			yaml: base + glb("[aws/us-east-1]", "[WNAN]", "us"),
 			want: []want{{pos: "t.yaml:11:52", msg: `unknown load-balancer region "WNAN"`, hint: "did you mean WNAM?"}},
