@@ -360,3 +360,27 @@ func TestRegionalNeedsPlan(t *testing.T) {
 		t.Fatal("no error without a network plan")
 	}
 }
+
+// BenchmarkRegional runs the program for the example's 3-zone region under mocks.
+func BenchmarkRegional(b *testing.B) {
+	spec, _, err := topology.Load("../../examples/multicloud.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	plan, err := network.Compute(spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := spec.Clouds.IBM.Regions[0]
+	args := RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())}
+	var n int
+	for b.Loop() {
+		m := &mocks{}
+		if err := pulumi.RunErr(func(ctx *pulumi.Context) error { return Regional(ctx, args) },
+			pulumi.WithMocks("infra", "bench", m)); err != nil {
+			b.Fatal(err)
+		}
+		n = len(m.res)
+	}
+	b.ReportMetric(float64(n), "resources/op")
+}
