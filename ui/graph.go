@@ -141,7 +141,7 @@ func NewTopologyGraph(spec *topology.Spec, net *network.Plan) (*TopologyGraph, e
 	if mesh != nil && len(mesh.Gateways) > 0 {
 		n := len(mesh.Gateways)
 		g.Gateways = n
-		hub := &GraphNode{ID: "mesh", Kind: "mesh", Label: []string{
+		hub := &GraphNode{ID: "wg_mesh", Kind: "mesh", Label: []string{
 			"WireGuard full mesh",
 			fmt.Sprintf("%d gateways · %d peer links", n, n*(n-1)/2),
 			fmt.Sprintf("%s · UDP %d · MTU %d", mesh.Overlay, mesh.Port, mesh.MTU)}}
