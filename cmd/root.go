@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"infra/network"
 	"infra/topology"
 	"infra/ui"
 )
@@ -158,6 +159,13 @@ func isCobraUsage(err error) bool {
 // that need a valid spec call it; warnings are printed to stderr and loading goes on.
 func loadSpec(f *Factory, g *GlobalOptions) (*topology.Spec, error) {
 	spec, ds, err := topology.Load(g.File)
+	if err == nil {
+		// the derived network model can still reject a valid-looking spec
+		if nds := network.Validate(spec); nds.HasErrors() {
+			ds = append(ds, nds...).Sort()
+			spec, err = nil, ds
+		}
+	}
 	if err != nil {
 		var lds topology.Diagnostics
 		if errors.As(err, &lds) && g.JSON {

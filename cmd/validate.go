@@ -3,6 +3,7 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
+	"infra/network"
 	"infra/topology"
 	"infra/ui"
 )
@@ -32,6 +33,12 @@ an error.`,
 
 func runValidate(opts *ValidateOptions) error {
 	spec, ds, _ := topology.Load(opts.File)
+	if spec != nil {
+		ds = append(ds, network.Validate(spec)...).Sort()
+		if ds.HasErrors() {
+			spec = nil
+		}
+	}
 	if err := ui.NewDiagnosticsView(opts.IO, opts.JSON).Diagnostics(opts.File, spec, ds); err != nil {
 		return err
 	}

@@ -149,3 +149,51 @@ func TestPairName(t *testing.T) {
 		t.Error("PairName depends on argument order")
 	}
 }
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"pool of scale-to-zero members", `name: x
+clouds:
+  aws:
+    regions:
+      - {region: us-east-1, environment: prod, cluster: {nodesPerZone: {min: 0, max: 3}}}
+network:
+  globalLoadBalancer:
+    hostname: app.example.com
+    pools: [{name: us, members: [aws/us-east-1]}]
+    fallback: us
+`, "t.yaml:9:33: error: pool us has no member that can pass a health check"},
+		{"supernet exhausted", `name: x
+clouds:
+  aws:
+    regions:
+      - {region: us-east-1, environment: prod}
+      - {region: us-east-2, environment: prod}
+network:
+  supernet: 10.0.0.0/16
+`, "t.yaml:8:13: error: supernet 10.0.0.0/16 has no free /16 left"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec, _, err := topology.Parse("t.yaml", []byte(tt.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds := Validate(spec)
+			if len(ds) != 1 || !strings.HasPrefix(ds[0].String(), tt.want) {
+				t.Errorf("got %v, want one diagnostic starting %q", ds, tt.want)
+			}
+		})
+	}
+	for _, ex := range []string{"multicloud.yaml", "minimal.yaml", "ipam.yaml"} {
+		spec, _, err := topology.Load("../examples/" + ex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ds := Validate(spec); len(ds) != 0 {
+			t.Errorf("%s: %v", ex, ds)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package network
+
+import (
+	"errors"
+	"fmt"
+
+	"infra/topology"
+)
+
+// Validate checks what only the derived network model can tell: that every
+// omitted CIDR and overlay address can be allocated, that mesh AllowedIPs are
+// disjoint, and that every load-balancer pool has a member able to pass
+// health checks. topology.Load has already checked the spec itself.
+func Validate(spec *topology.Spec) topology.Diagnostics {
+	var ds topology.Diagnostics
+	plan, err := Compute(spec)
+	if err == nil {
+		_, err = BuildMesh(spec, plan)
+	}
+	if err != nil {
+		var d topology.Diagnostics
+		if !errors.As(err, &d) {
+			d = topology.Diagnostics{{Severity: topology.Error, Pos: spec.Network.Pos, Message: err.Error()}}
+		}
+		ds = append(ds, d...)
+	}
+	if g := spec.Network.GlobalLoadBalancer; g != nil {
+		for _, p := range g.Pools {
+			if p != nil && len(p.Members) > 0 && !healthCapable(spec, p) {
+				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: p.At("members"),
+					Message: fmt.Sprintf("pool %s has no member that can pass a health check: every member's cluster may scale to zero nodes", p.Name),
+					Hint:    "give at least one member a minimum node count above zero"})
+			}
+		}
+	}
+	return ds.Sort()
+}
+
+// healthCapable reports whether some member of the pool always has a node
+// behind its ingress. Unresolvable members were reported by topology.
+func healthCapable(spec *topology.Spec, p *topology.Pool) bool {
+	for _, m := range p.Members {
+		for _, r := range spec.Lookup(m) {
+			if minNodes(spec, r) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func minNodes(spec *topology.Spec, r *topology.Region) int {
+	switch r.Cloud {
+	case topology.AWS:
+		for _, a := range spec.Clouds.AWS.Regions {
+			if &a.Region == r {
+				return a.Cluster.NodesPerZone.Min
+			}
+		}
+	case topology.OVH:
+		for _, o := range spec.Clouds.OVH.Regions {
+			if &o.Region == r {
+				return o.Cluster.Nodes.Min
+			}
+		}
+	}
+	return 1 // IBM worker pools and Hetzner servers have a fixed size of at least one
+}
