@@ -214,3 +214,45 @@ func TestDOTRenders(t *testing.T) {
 		}
 	}
 }
+
+// TestMermaidParses runs the mermaid package's own parser (the renderer GitHub
+// uses) over every example. .ci/run installs it with npm into
+// scripts/mermaid-check; elsewhere the test skips when node or it is missing.
+func TestMermaidParses(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed")
+	}
+	dir, _ := filepath.Abs(filepath.Join("..", "scripts", "mermaid-check"))
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "mermaid")); err != nil {
+		t.Skip("mermaid not installed: npm ci --prefix scripts/mermaid-check")
+	}
+	tmp := t.TempDir()
+	args := []string{filepath.Join(dir, "check.mjs")}
+	for name, g := range exampleGraphs(t) {
+		p := filepath.Join(tmp, name+".mmd")
+		if err := os.WriteFile(p, []byte(g.Mermaid()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, p)
+	}
+	// A broken diagram must fail, or the check proves nothing.
+	bad := filepath.Join(tmp, "broken.mmd")
+	if err := os.WriteFile(bad, []byte("flowchart LR\n  a[\"x\"] --> b[/\"broken\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// One run (loading mermaid takes seconds): every example must pass and
+	// the broken diagram must fail, or the check proves nothing.
+	out, _ := exec.Command(node, append(args, bad)...).CombinedOutput()
+	for _, p := range args[1:] {
+		if !strings.Contains(string(out), "ok "+p+" flowchart") {
+			t.Errorf("mermaid did not accept %s", filepath.Base(p))
+		}
+	}
+	if !strings.Contains(string(out), "FAIL "+bad) {
+		t.Errorf("mermaid accepted a broken diagram")
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", out)
+	}
+}
