@@ -1,0 +1,223 @@
+package landingzone
+
+import (
+	"strconv"
+	"strings"
+
+	"infra/topology"
+)
+
+// The top-level OUs of the AWS Organization.
+const (
+	SecurityOU       = "Security"
+	InfrastructureOU = "Infrastructure"
+	WorkloadsOU      = "Workloads"
+)
+
+// DeployRole is the role Organizations creates in every member account,
+// trusted by the management account. infra assumes it to deploy into an
+// account, so that the SCPs of the account's OU govern every call it makes.
+const DeployRole = "infra-deployer"
+
+// DefaultAWSHomeRegion is where the organization trail lives when the spec
+// names no AWS region at all.
+const DefaultAWSHomeRegion = "us-east-1"
+
+// foundational accounts and the OU they belong in; every other account is an
+// environment's and goes under Workloads.
+var foundational = map[string]string{
+	"security":        SecurityOU,
+	"audit":           SecurityOU,
+	"log-archive":     SecurityOU,
+	"shared-services": InfrastructureOU,
+	"network":         InfrastructureOU,
+	"networking":      InfrastructureOU,
+}
+
+// AWSOrg is the AWS Organization of a topology: the management account (the
+// organisation itself, implicit), OUs, member accounts, where each guardrail's
+// SCP attaches, and the organization trail.
+type AWSOrg struct {
+	// Pos is the landingZone.aws entry.
+	Pos topology.Pos
+	// HomeRegion is the region of the organization trail and its bucket.
+	HomeRegion string
+	// OUs in creation order: every parent before its children.
+	OUs []*OU
+	// Accounts are the member accounts, in spec order.
+	Accounts []*Account
+	// LogArchive is the account that holds the trail's bucket; "" is the
+	// management account, used when the spec lists no log-archive account.
+	LogArchive string
+	// Trail is the organization trail's name; TrailBucket its S3 bucket's.
+	Trail, TrailBucket string
+	// Notes say what the model chose and why, for people reading the plan.
+	Notes []string
+}
+
+// OU is an organizational unit.
+type OU struct {
+	// Path is the OU's place in the tree, e.g. Workloads/Prod.
+	Path string
+	// Name is the last element of Path.
+	Name string
+	// Parent is the parent OU's path; "" is the organization root.
+	Parent string
+	// Guardrails are the mandatory guardrails whose SCPs attach here, in
+	// catalogue order. Children inherit them.
+	Guardrails []string
+}
+
+// Account is a member account.
+type Account struct {
+	Name  string
+	Email string
+	// OU is the path of the OU the account is placed in.
+	OU string
+	// Environment is the environment whose regional stacks deploy into the
+	// account; "" for foundational accounts.
+	Environment string
+	// Pos is the account's entry in landingZone.aws.accounts.
+	Pos topology.Pos
+}
+
+// RoleARN is the ARN of the deploy role in an account with the given id.
+func RoleARN(partition, accountID string) string {
+	return "arn:" + partition + ":iam::" + accountID + ":role/" + DeployRole
+}
+
+// OU returns the OU at path, or nil.
+func (o *AWSOrg) OU(path string) *OU {
+	for _, u := range o.OUs {
+		if u.Path == path {
+			return u
+		}
+	}
+	return nil
+}
+
+// Account returns the named member account, or nil.
+func (o *AWSOrg) Account(name string) *Account {
+	for _, a := range o.Accounts {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// EnvironmentAccount returns the account an environment deploys into, or nil.
+func (o *AWSOrg) EnvironmentAccount(env string) *Account {
+	for _, a := range o.Accounts {
+		if a.Environment == env {
+			return a
+		}
+	}
+	return nil
+}
+
+// Targets lists the paths of the OUs a guardrail's SCP attaches to.
+func (o *AWSOrg) Targets(guardrail string) []string {
+	var out []string
+	for _, u := range o.OUs {
+		if contains(u.Guardrails, guardrail) {
+			out = append(out, u.Path)
+		}
+	}
+	return out
+}
+
+func deriveAWS(spec *topology.Spec) *AWSOrg {
+	lz := spec.LandingZone.AWS
+	if lz == nil {
+		return nil
+	}
+	o := &AWSOrg{
+		Pos:         lz.Pos,
+		HomeRegion:  awsHomeRegion(spec),
+		Trail:       spec.Name + "-org-trail",
+		TrailBucket: spec.Name + "-org-trail",
+	}
+	guardrails := enforced(spec)
+	addOU := func(path string) {
+		if o.OU(path) != nil {
+			return
+		}
+		parent, name := "", path
+		if i := strings.LastIndex(path, "/"); i >= 0 {
+			parent, name = path[:i], path[i+1:]
+		}
+		var attached []string
+		if parent == "" {
+			// SCPs attach to the top-level OUs and are inherited below.
+			// Foundational OUs hold services AWS itself creates resources
+			// for (GuardDuty, Config, the trail), which carry no workload
+			// tags: require-tags governs workloads only.
+			for _, g := range guardrails {
+				if g == RequireTags && path != WorkloadsOU {
+					continue
+				}
+				attached = append(attached, g)
+			}
+		}
+		o.OUs = append(o.OUs, &OU{Path: path, Name: name, Parent: parent, Guardrails: attached})
+	}
+	for i, name := range lz.Accounts {
+		a := &Account{
+			Name:  name,
+			Email: strings.ReplaceAll(lz.EmailPattern, "{account}", name),
+			Pos:   lz.At(accountKey(i)),
+		}
+		if ou, ok := foundational[name]; ok {
+			a.OU = ou
+			addOU(ou)
+		} else {
+			a.Environment = name
+			a.OU = WorkloadsOU + "/" + title(name)
+			addOU(WorkloadsOU)
+			addOU(a.OU)
+		}
+		o.Accounts = append(o.Accounts, a)
+	}
+	if o.Account("log-archive") != nil {
+		o.LogArchive = "log-archive"
+	} else {
+		o.Notes = append(o.Notes, "no log-archive account is listed: the organization trail's bucket lives in the management account")
+	}
+	o.Notes = append(o.Notes,
+		"SCPs never apply to the management account: it holds only the organization, its policies and the trail",
+		"every member account gets the role "+DeployRole+", which infra assumes to deploy there, so the SCPs of the account's OU govern each call")
+	return o
+}
+
+func accountKey(i int) string { return "accounts[" + strconv.Itoa(i) + "]" }
+
+// awsHomeRegion is the first AWS region of the spec; failing that, the first
+// region allowed-regions allows; failing that, us-east-1.
+func awsHomeRegion(spec *topology.Spec) string {
+	if c := spec.Clouds.AWS; c != nil && len(c.Regions) > 0 {
+		return c.Regions[0].Name
+	}
+	if g := spec.Guardrail(AllowedRegions); g != nil && len(g.AllowedRegions[topology.AWS]) > 0 {
+		return g.AllowedRegions[topology.AWS][0]
+	}
+	return DefaultAWSHomeRegion
+}
+
+// Tags are the tags of a landing-zone resource: the spec's default tags and
+// Environment, which is the environment an account serves or "shared" for
+// what serves the whole organisation.
+func Tags(spec *topology.Spec, env string) map[string]string {
+	out := make(map[string]string, len(spec.Tags)+1)
+	for k, v := range spec.Tags {
+		out[k] = v
+	}
+	if env == "" {
+		env = SharedEnvironment
+	}
+	out["Environment"] = env
+	return out
+}
+
+// SharedEnvironment is the Environment tag of organisation-wide resources.
+const SharedEnvironment = "shared"

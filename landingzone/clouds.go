@@ -1,0 +1,205 @@
+package landingzone
+
+import "infra/topology"
+
+// IBMAccount is the IBM Cloud account's structure: per environment a
+// resource group, an access group that deploys it with grants scoped to the
+// group (and to the allowed regions), and Key Protect when encryption is
+// required. IBM IAM only allows, so narrowing the grants is how a region
+// restriction is enforced there.
+type IBMAccount struct {
+	Environments []*IBMEnvironment
+	Notes        []string
+}
+
+// IBMEnvironment is one environment's share of the IBM account.
+type IBMEnvironment struct {
+	Name string
+	// Pos is the environment of the environment's first IBM region entry.
+	Pos topology.Pos
+	// Regions are the IBM regions the environment deploys to, in spec order.
+	Regions []string
+	// ResourceGroup holds every resource of the environment.
+	ResourceGroup string
+	// AccessGroup is the group whose members (infra's service ID) deploy it.
+	AccessGroup string
+	// Grants are the access group's IAM policies.
+	Grants []IBMGrant
+	// KeyProtect is the environment's key management, nil unless
+	// require-encryption is set.
+	KeyProtect *KeyProtect
+	// Zone names the CBR network zone of the environment's clusters.
+	Zone string
+}
+
+// IBMGrant is one IAM access policy of an access group.
+type IBMGrant struct {
+	// Roles are IAM role names: platform roles (Viewer, Editor, ...) and
+	// service roles (Reader, Writer, Manager).
+	Roles []string
+	// Attributes scope the policy's resource: resourceGroup (a group's name),
+	// region, serviceName, resourceType, resource.
+	Attributes map[string]string
+}
+
+// KeyProtect is a Key Protect instance with one root key, which encrypts the
+// environment's cluster secrets. IKS is authorised to read it.
+type KeyProtect struct {
+	Instance string
+	Region   string
+	RootKey  string
+	// Plan is the Key Protect service plan.
+	Plan string
+}
+
+// ResourceGroupName is the resource group of an environment's IBM resources:
+// the platform's name and the environment, e.g. acme-platform-prod.
+func ResourceGroupName(spec *topology.Spec, env string) string { return spec.Name + "-" + env }
+
+func deriveIBM(spec *topology.Spec) *IBMAccount {
+	envs, first := environments(spec, topology.IBM)
+	if len(envs) == 0 {
+		return nil
+	}
+	a := &IBMAccount{}
+	var allowed []string
+	if g := spec.Guardrail(AllowedRegions); g != nil && g.Mandatory() {
+		allowed = g.AllowedRegions[topology.IBM]
+	}
+	encrypt := spec.Guardrail(RequireEncryption) != nil
+	for _, env := range envs {
+		e := &IBMEnvironment{
+			Name:          env,
+			Pos:           first[env].At("environment"),
+			Regions:       regionsOf(spec, topology.IBM, env),
+			ResourceGroup: ResourceGroupName(spec, env),
+			AccessGroup:   spec.Name + "-" + env + "-deployers",
+			Zone:          spec.Name + "-" + env + "-clusters",
+		}
+		// The group sees its resource group, and edits and manages every
+		// service inside it: in the allowed regions only when the guardrail
+		// restricts them.
+		e.Grants = append(e.Grants, IBMGrant{
+			Roles:      []string{"Viewer"},
+			Attributes: map[string]string{"resourceType": "resource-group", "resource": e.ResourceGroup},
+		})
+		if len(allowed) == 0 {
+			e.Grants = append(e.Grants, IBMGrant{
+				Roles:      []string{"Editor", "Manager"},
+				Attributes: map[string]string{"resourceGroup": e.ResourceGroup},
+			})
+		}
+		for _, r := range allowed {
+			e.Grants = append(e.Grants, IBMGrant{
+				Roles:      []string{"Editor", "Manager"},
+				Attributes: map[string]string{"resourceGroup": e.ResourceGroup, "region": r},
+			})
+		}
+		if encrypt {
+			e.KeyProtect = &KeyProtect{
+				Instance: spec.Name + "-" + env + "-kms",
+				Region:   e.Regions[0],
+				RootKey:  spec.Name + "-" + env + "-cluster-secrets",
+				Plan:     "tiered-pricing",
+			}
+		}
+		a.Environments = append(a.Environments, e)
+	}
+	a.Notes = append(a.Notes,
+		"IBM IAM has no deny policies: guardrails are grants narrowed to each environment's resource group (and allowed regions) plus context-based restrictions",
+		"infra's service ID joins each environment's access group; the account owner's API key is never used")
+	if len(allowed) > 0 {
+		a.Notes = append(a.Notes, "allowed-regions: each access group is granted only in "+join(allowed))
+	}
+	return a
+}
+
+// OVHAccount is the OVHcloud account's structure: one identity group per
+// environment, allowed on the Public Cloud project by an IAM policy.
+type OVHAccount struct {
+	// Project is the Public Cloud project (service name); "" when the spec
+	// leaves it to OVH_CLOUD_PROJECT_SERVICE.
+	Project string
+	Groups  []*OVHGroup
+	Notes   []string
+}
+
+// OVHGroup is an environment's identity group and its policy.
+type OVHGroup struct {
+	Environment string
+	Pos         topology.Pos
+	// Name is the identity group's name; Policy the IAM policy's.
+	Name, Policy string
+	Regions      []string
+}
+
+func deriveOVH(spec *topology.Spec) *OVHAccount {
+	envs, first := environments(spec, topology.OVH)
+	if len(envs) == 0 {
+		return nil
+	}
+	a := &OVHAccount{Project: spec.Clouds.OVH.Project}
+	for _, env := range envs {
+		a.Groups = append(a.Groups, &OVHGroup{
+			Environment: env,
+			Pos:         first[env].At("environment"),
+			Name:        spec.Name + "-" + env,
+			Policy:      spec.Name + "-" + env + "-deployers",
+			Regions:     regionsOf(spec, topology.OVH, env),
+		})
+	}
+	a.Notes = append(a.Notes,
+		"every environment shares the one Public Cloud project: OVH IAM scopes a group to the project, not to a region or environment",
+		"the account owner (NIC handle) bypasses IAM: deploy with a service account in the environment's group, never the owner's API keys",
+		"OVH IAM conditions test resource tags, dates and the request IP, not regions: allowed-regions is enforced at plan time, and natively only by denying new regions in the project")
+	return a
+}
+
+// HetznerProjects is what Hetzner Cloud has instead of an organisation:
+// nothing. A project is the only boundary, it cannot be created through the
+// API, and no policy can be set on it.
+type HetznerProjects struct {
+	Projects []*HetznerProject
+	Notes    []string
+}
+
+// HetznerProject is the project an environment's Hetzner stacks deploy into.
+type HetznerProject struct {
+	Environment string
+	Pos         topology.Pos
+	// Name is the project's name to create in the Hetzner Console.
+	Name      string
+	Locations []string
+}
+
+func deriveHetzner(spec *topology.Spec) *HetznerProjects {
+	envs, first := environments(spec, topology.Hetzner)
+	if len(envs) == 0 {
+		return nil
+	}
+	h := &HetznerProjects{}
+	for _, env := range envs {
+		h.Projects = append(h.Projects, &HetznerProject{
+			Environment: env,
+			Pos:         first[env].At("environment"),
+			Name:        spec.Name + "-" + env,
+			Locations:   regionsOf(spec, topology.Hetzner, env),
+		})
+	}
+	h.Notes = append(h.Notes,
+		"Hetzner Cloud has no organisation level: nothing is created there by a landing zone, and no landingzone-hetzner stack exists",
+		"create one project per environment in the Hetzner Console and give that environment's stacks a read/write API token of its project (hcloud:token, a secret)",
+		"every guardrail on Hetzner is enforced at plan time only")
+	return h
+}
+
+func join(list []string) string {
+	out := ""
+	for i, s := range list {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out
+}

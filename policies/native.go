@@ -1,0 +1,136 @@
+package policies
+
+import "infra/topology"
+
+// IBMSubject is what the IBM landing zone holds for one environment, named
+// as the landing zone names it.
+type IBMSubject struct {
+	Environment   string
+	ResourceGroup string
+	// Zone is the CBR network zone of the environment's clusters.
+	Zone string
+	// KeyProtect is the Key Protect instance's name; "" without one.
+	KeyProtect string
+}
+
+// CBRRule is an IBM context-based restriction: requests to the resource are
+// refused unless they come from Zone over EndpointType.
+type CBRRule struct {
+	// Name identifies the rule within the landing zone, e.g. prod-cos.
+	Name        string
+	Description string
+	Guardrail   string
+	Environment string
+	// Service is the IAM service name of the restricted resource.
+	Service string
+	// ResourceGroup (a group's name) and ServiceInstance (an instance's
+	// name) narrow the resource; "" leaves that attribute out.
+	ResourceGroup, ServiceInstance string
+	Zone, EndpointType             string
+	// EnforcementMode is "enabled" for a mandatory guardrail and "report"
+	// (log what would be denied) for an advisory one.
+	EnforcementMode string
+}
+
+// IBMRules are the context-based restrictions the guardrails ask of each
+// environment: Object Storage only over private endpoints from the
+// environment's clusters (deny-public-buckets), and Key Protect only from
+// them (protect-security-services, where Key Protect exists).
+func IBMRules(spec *topology.Spec, subjects []IBMSubject) []CBRRule {
+	mode := func(g *topology.Guardrail) string {
+		if g.Mandatory() {
+			return "enabled"
+		}
+		return "report"
+	}
+	var out []CBRRule
+	for _, s := range subjects {
+		if g := spec.Guardrail(DenyPublicBuckets); g != nil {
+			out = append(out, CBRRule{
+				Name:            s.Environment + "-cos",
+				Description:     "deny-public-buckets: Object Storage of " + s.ResourceGroup + " only over private endpoints from its clusters",
+				Guardrail:       g.Name,
+				Environment:     s.Environment,
+				Service:         "cloud-object-storage",
+				ResourceGroup:   s.ResourceGroup,
+				Zone:            s.Zone,
+				EndpointType:    "private",
+				EnforcementMode: mode(g),
+			})
+		}
+		if g := spec.Guardrail(ProtectSecurityServices); g != nil && s.KeyProtect != "" {
+			out = append(out, CBRRule{
+				Name:            s.Environment + "-kms",
+				Description:     "protect-security-services: Key Protect " + s.KeyProtect + " only from the environment's clusters",
+				Guardrail:       g.Name,
+				Environment:     s.Environment,
+				Service:         "kms",
+				ServiceInstance: s.KeyProtect,
+				Zone:            s.Zone,
+				EndpointType:    "private",
+				EnforcementMode: mode(g),
+			})
+		}
+	}
+	return out
+}
+
+// APIBody is the rule as the Context Based Restrictions API takes it
+// (POST /v1/rules), with ids not yet known written as <kind:name>.
+func (r CBRRule) APIBody() map[string]any {
+	attrs := []map[string]string{{"name": "accountId", "value": "<account>"}, {"name": "serviceName", "value": r.Service}}
+	if r.ResourceGroup != "" {
+		attrs = append(attrs, map[string]string{"name": "resourceGroupId", "value": "<resource-group:" + r.ResourceGroup + ">"})
+	}
+	if r.ServiceInstance != "" {
+		attrs = append(attrs, map[string]string{"name": "serviceInstance", "value": "<service-instance:" + r.ServiceInstance + ">"})
+	}
+	return map[string]any{
+		"description": r.Description,
+		"resources":   []map[string]any{{"attributes": attrs}},
+		"contexts": []map[string]any{{"attributes": []map[string]string{
+			{"name": "networkZoneId", "value": "<zone:" + r.Zone + ">"},
+			{"name": "endpointType", "value": r.EndpointType},
+		}}},
+		"enforcement_mode": r.EnforcementMode,
+	}
+}
+
+// OVHDeny is what one guardrail denies every environment's identity group
+// on the Public Cloud project.
+type OVHDeny struct {
+	Guardrail string
+	Actions   []string
+}
+
+// OVHDenies are the actions the mandatory guardrails deny on OVH. OVH IAM
+// has no audit mode, so advisory guardrails deny nothing. Action names
+// follow OVH's <resource type>:apiovh:<route>/<verb> scheme.
+func OVHDenies(spec *topology.Spec) []OVHDeny {
+	var out []OVHDeny
+	for _, a := range Enabled(spec) {
+		if !a.Mandatory() {
+			continue
+		}
+		var actions []string
+		switch a.Name {
+		case AllowedRegions:
+			if len(a.Spec.AllowedRegions[topology.OVH]) > 0 {
+				// IAM cannot test a region; new regions in the project can be refused.
+				actions = []string{"publicCloudProject:apiovh:region/create"}
+			}
+		case DenyPublicBuckets:
+			actions = []string{"publicCloudProject:apiovh:storage/edit", "publicCloudProject:apiovh:storage/static"}
+		case ProtectSecurityServices:
+			actions = []string{"publicCloudProject:apiovh:*iam/*", "publicCloudProject:apiovh:*role/*", "publicCloudProject:apiovh:user/*"}
+		}
+		if len(actions) > 0 {
+			out = append(out, OVHDeny{Guardrail: a.Name, Actions: actions})
+		}
+	}
+	return out
+}
+
+// OVHProjectActions are what an environment's identity group is allowed on
+// the project, before the denies.
+var OVHProjectActions = []string{"publicCloudProject:apiovh:*"}
