@@ -273,8 +273,16 @@ func newID(t target) string {
 		return fmt.Sprint(1_000_000 + binary.BigEndian.Uint32(h[:4])%9_000_000)
 	case pkg == "ovh":
 		return uuid(t)
+	case pkg == "infra" && strings.HasPrefix(t.typ, "infra:ibm:"):
+		return ibmID(t, "id")
 	}
 	return strings.ToLower(kind) + "-" + t.hex("id", 17)
+}
+
+// ibmID is shaped like IBM VPC ids: a zone-ish prefix and a UUID.
+func ibmID(t target, salt string) string {
+	h := t.hex(salt, 32)
+	return "r006-" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 func uuid(t target) string {
@@ -313,10 +321,11 @@ var computedOutputs = []struct {
 	{"ovh:CloudProject/networkPrivate:NetworkPrivate", []string{"regionsOpenstackIds"}},
 	{"ovh:index/cloudFloatingIp:CloudFloatingIp", []string{"currentState"}},
 	{"infra:k3s:Token", []string{"token"}},
-	{"infra:ibm:*", []string{"crn", "name"}},
-	{"infra:ibm:FloatingIp", []string{"address"}},
+	{"infra:ibm:*", []string{"crn", "name", "status:available"}},
+	{"infra:ibm:Vpc", []string{"defaultSecurityGroup:ibmID", "defaultNetworkAcl:ibmID", "defaultRoutingTable:ibmID"}},
+	{"infra:ibm:PublicGateway", []string{"floatingIp:publicIp"}},
 	{"infra:ibm:LoadBalancer", []string{"hostname"}},
-	{"infra:ibm:Cluster", []string{"ingressHostname"}},
+	{"infra:ibm:VpcCluster", []string{"masterUrl:endpoint", "privateServiceEndpointUrl:endpoint", "ingressHostname", "state:normal"}},
 }
 
 // generators give each computed attribute its value; an attribute name
@@ -343,6 +352,9 @@ var generators = map[string]func(t target) resource.PropertyValue{
 		return resource.NewProperty("Z" + strings.ToUpper(t.hex("zone", 13)))
 	},
 	"status":               func(target) resource.PropertyValue { return resource.NewProperty("ACTIVE") },
+	"available":            func(target) resource.PropertyValue { return resource.NewProperty("available") },
+	"normal":               func(target) resource.PropertyValue { return resource.NewProperty("normal") },
+	"ibmID":                func(t target) resource.PropertyValue { return resource.NewProperty(ibmID(t, "default")) },
 	"crn":                  crn,
 	"certificateAuthority": certificateAuthority,
 	"token":                secretToken,
@@ -428,7 +440,11 @@ func arn(t target) resource.PropertyValue {
 
 func crn(t target) resource.PropertyValue {
 	_, _, kind := split(t.typ)
-	return resource.NewProperty(fmt.Sprintf("crn:v1:bluemix:public:is:%s:a/plan::%s:%s", t.region, strings.ToLower(kind), t.id))
+	region := t.region
+	if r, ok := t.inputs["region"]; ok && r.IsString() {
+		region = r.StringValue()
+	}
+	return resource.NewProperty(fmt.Sprintf("crn:v1:bluemix:public:is:%s:a/plan::%s:%s", region, strings.ToLower(kind), t.id))
 }
 
 func certificateAuthority(t target) resource.PropertyValue {

@@ -8,6 +8,7 @@ import (
 	"infra/network"
 	awsstack "infra/stacks/aws"
 	hetznerstack "infra/stacks/hetzner"
+	ibmstack "infra/stacks/ibm"
 	ovhstack "infra/stacks/ovh"
 	"infra/topology"
 )
@@ -35,12 +36,14 @@ func regionalStacks(spec *topology.Spec, net *network.Plan) ([]*Stack, error) {
 		})
 		return nil
 	}
-	missing := func(r *topology.Region) error {
-		return fmt.Errorf("%s: %s: no regional program for %s yet", r.Pos, r.ID(), r.Cloud)
-	}
 	if c := spec.Clouds.IBM; c != nil {
 		for _, r := range c.Regions {
-			return nil, missing(&r.Region)
+			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet) error {
+				return ibmstack.Regional(ctx, ibmstack.RegionalArgs{Spec: spec, Region: r, Net: rn})
+			})
+			if err != nil {
+				return nil, err
+			}
 		}
 	}
 	if c := spec.Clouds.AWS; c != nil {
