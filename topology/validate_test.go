@@ -172,6 +172,21 @@ func TestValidateInvalid(t *testing.T) {
 			want: []want{{pos: "t.yaml:5:17", msg: `hetzner has no region "nbg2"`, hint: "did you mean nbg1?"}},
 		},
 		{
+			name: "unknown IBM region",
+			yaml: "name: acme\nclouds:\n  ibm:\n    regions:\n      - region: us-sout\n        environment: prod\n",
+			want: []want{{pos: "t.yaml:5:17", msg: `ibm has no region "us-sout"`, hint: "did you mean us-south?"}},
+		},
+		{
+			name: "unknown OVH region (case matters)",
+			yaml: "name: acme\nclouds:\n  ovh:\n    regions:\n      - region: gra11\n        environment: prod\n",
+			want: []want{{pos: "t.yaml:5:17", msg: `ovh has no region "gra11"`, hint: "did you mean GRA11?"}},
+		},
+		{
+			name: "unknown OVH zone in a 3-AZ region",
+			yaml: "name: acme\nclouds:\n  ovh:\n    regions:\n      - region: EU-WEST-PAR\n        environment: prod\n        zones: [eu-west-par-a, eu-west-par-d]\n        cluster: {plan: standard}\n",
+			want: []want{{pos: "t.yaml:7:32", msg: `ovh region EU-WEST-PAR has no zone "eu-west-par-d"`, hint: "did you mean eu-west-par-a?"}},
+		},
+		{
 			name: "OVH single-zone region with zones",
 			yaml: "name: acme\nclouds:\n  ovh:\n    regions:\n      - region: GRA11\n        environment: prod\n        zones: [gra11-a]\n",
 			want: []want{{pos: "t.yaml:7:16", msg: "OVH region GRA11 is a single-zone region", hint: "EU-WEST-PAR"}},
