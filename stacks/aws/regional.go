@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -26,6 +27,10 @@ type RegionalArgs struct {
 	Region *topology.AWSRegion
 	// Net is the region's address plan, from network.Compute(spec).Region(Region.ID()).
 	Net *network.RegionNet
+	// DeployRole is the ARN of the role to assume in the environment's
+	// member account (the landing zone's deploy role), so that its OU's
+	// SCPs govern the stack; nil deploys with the caller's own credentials.
+	DeployRole pulumi.StringInput
 }
 
 // ingressPorts are the listener ports of the ingress load balancer: plain
@@ -49,17 +54,18 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if len(net.Zones) == 0 {
 		return fmt.Errorf("aws regional program %s: the address plan has no zones", r.ID())
 	}
-	p := &program{ctx: ctx, spec: args.Spec, r: r, net: net, id: r.ID()}
+	p := &program{ctx: ctx, spec: args.Spec, r: r, net: net, id: r.ID(), deployRole: args.DeployRole}
 	return p.run()
 }
 
 type program struct {
-	ctx  *pulumi.Context
-	spec *topology.Spec
-	r    *topology.AWSRegion
-	net  *network.RegionNet
-	id   string // region ID: the prefix of every logical name
-	opts []pulumi.ResourceOption
+	ctx        *pulumi.Context
+	spec       *topology.Spec
+	r          *topology.AWSRegion
+	net        *network.RegionNet
+	id         string // region ID: the prefix of every logical name
+	deployRole pulumi.StringInput
+	opts       []pulumi.ResourceOption
 }
 
 // name is the logical name of a resource: the region ID, then the parts.
@@ -90,15 +96,28 @@ func (p *program) clusterName() string { return p.spec.Name + "-" + p.id }
 
 func (p *program) run() error {
 	ctx := p.ctx
-	// An explicit provider pins the region; the landing zone will add the
-	// role to assume in the environment's member account.
-	prov, err := awsp.NewProvider(ctx, p.name("provider"), &awsp.ProviderArgs{
-		Region: pulumi.String(p.r.Name),
-	})
+	// An explicit provider pins the region and, with a landing zone, assumes
+	// the deploy role in the environment's member account.
+	pargs := &awsp.ProviderArgs{Region: pulumi.String(p.r.Name)}
+	if p.deployRole != nil {
+		pargs.AssumeRole = &awsp.ProviderAssumeRoleArgs{
+			RoleArn:     p.deployRole,
+			SessionName: pulumi.String("infra-" + p.id),
+		}
+	}
+	prov, err := awsp.NewProvider(ctx, p.name("provider"), pargs)
 	if err != nil {
 		return err
 	}
 	p.opts = []pulumi.ResourceOption{pulumi.Provider(prov)}
+
+	// EKS managed node groups boot from EBS volumes that are encrypted only
+	// when the account and region encrypt EBS by default.
+	if _, err := ebs.NewEncryptionByDefault(ctx, p.name("ebs-encryption"), &ebs.EncryptionByDefaultArgs{
+		Enabled: pulumi.Bool(true),
+	}, p.with()...); err != nil {
+		return err
+	}
 
 	vpc, err := ec2.NewVpc(ctx, p.name("vpc"), &ec2.VpcArgs{
 		CidrBlock:          pulumi.String(p.net.CIDR.String()),

@@ -22,6 +22,10 @@ type RegionalArgs struct {
 	Region *topology.IBMRegion
 	// Net is the region's address plan: network.Compute(spec).Region(id).
 	Net *network.RegionNet
+	// KmsInstance and KmsRootKey are the environment's Key Protect instance
+	// (guid) and root key (id) from the landing zone; when set, the
+	// cluster's Kubernetes secrets are encrypted with the root key.
+	KmsInstance, KmsRootKey pulumi.StringInput
 }
 
 // Regional declares one IBM region's resources and exports vpcId, cidr,
@@ -119,6 +123,17 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	})
 	if err != nil {
 		return err
+	}
+	if args.KmsInstance != nil && args.KmsRootKey != nil {
+		if _, err := NewClusterKms(ctx, name("cluster-kms"), &ClusterKmsArgs{
+			Cluster:         cluster.ID().ToStringOutput(),
+			Region:          region,
+			Instance:        args.KmsInstance,
+			RootKey:         args.KmsRootKey,
+			PrivateEndpoint: pulumi.Bool(true),
+		}); err != nil {
+			return err
+		}
 	}
 
 	lbName := name("ingress")
