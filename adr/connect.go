@@ -445,8 +445,8 @@ func (m *model) glb() Record {
 	}
 	neg := []string{"steering happens in DNS: clients that cached an answer keep using it until its TTL expires"}
 	if g.Steering == "geo" {
-		pos = append(pos, sf("%d of the %d CIS regions are steered to a chosen pool", covered, len(cis)))
-		neg = append(neg, sf("the other %d CIS regions get the default pool order, whatever their distance", len(cis)-covered))
+		pos = append(pos, sf("clients in %d of the %d geo regions (%s) are steered to a chosen pool", covered, len(cis), and(geoCodes(g.Pools))))
+		neg = append(neg, sf("clients in the other %d geo regions get the default pool order, whatever their distance", len(cis)-covered))
 	}
 	if g.Steering == "dynamic_latency" {
 		pos = append(pos, "each client gets the pool that answers it fastest, measured, not assumed from geography")
