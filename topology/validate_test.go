@@ -296,6 +296,16 @@ func TestValidateInvalid(t *testing.T) {
 			want: []want{{pos: "t.yaml:2", msg: "invalid YAML: did not find expected ',' or ']'", hint: "indentation"}},
 		},
 		{
+			name: "bad indentation points at the offending line",
+			yaml: "name: acme\nclouds:\n  aws: {}\n bad: y\n",
+			want: []want{{pos: "t.yaml:4", msg: "invalid YAML: did not find expected key"}},
+		},
+		{
+			name: "unterminated quote",
+			yaml: "name: \"acme\nclouds: {}\n",
+			want: []want{{pos: "t.yaml:3", msg: "invalid YAML: found unexpected end of stream"}},
+		},
+		{
 			name: "tab indentation",
 			yaml: "name: acme\nclouds:\n\taws: {}\n",
 			want: []want{{pos: "t.yaml:3", msg: "invalid YAML: found character that cannot start any token"}},
