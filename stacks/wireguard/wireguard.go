@@ -1,0 +1,101 @@
+// Package wireguard holds the project's own Pulumi resource types for the
+// WireGuard mesh (a gateway's key pair and a peer pair's pre-shared key) and
+// the first-boot configuration every mesh gateway runs, whatever its cloud.
+//
+// The types are client side only: the infra binary's provider serves them
+// (package infra), creating keys where the engine runs so that no cloud
+// ever sees a private key before the gateway it belongs to boots.
+package wireguard
+
+import (
+	"reflect"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The type tokens the provider serves. Create draws a fresh Curve25519 key
+// (or 32 random bytes for a PSK) and returns it in WireGuard's text form:
+// standard base64 of 32 bytes, 44 characters.
+const (
+	WireGuardKeyType = "infra:mesh:WireGuardKey"
+	PresharedKeyType = "infra:mesh:PresharedKey"
+)
+
+// Types lists the mesh type tokens the programs declare. The provider must
+// serve each of them.
+var Types = []string{WireGuardKeyType, PresharedKeyType}
+
+// WireGuardKey is a gateway's key pair. The private key is always a secret
+// output: the engine encrypts it in state and plans show it redacted.
+type WireGuardKey struct {
+	pulumi.CustomResourceState
+
+	// Rotation is the generation of the key; changing it replaces the key.
+	Rotation pulumi.IntPtrOutput `pulumi:"rotation"`
+	// PublicKey is what peers name the gateway by.
+	PublicKey pulumi.StringOutput `pulumi:"publicKey"`
+	// PrivateKey never leaves state except into the gateway's own config.
+	PrivateKey pulumi.StringOutput `pulumi:"privateKey"`
+}
+
+type keyArgs struct {
+	Rotation *int `pulumi:"rotation"`
+}
+
+// WireGuardKeyArgs are the inputs of a WireGuardKey.
+type WireGuardKeyArgs struct {
+	// Rotation is optional; bump it to replace the key (and so re-key the gateway).
+	Rotation pulumi.IntPtrInput
+}
+
+// ElementType is the plain shape WireGuardKeyArgs marshals as.
+func (WireGuardKeyArgs) ElementType() reflect.Type { return reflect.TypeOf((*keyArgs)(nil)).Elem() }
+
+// NewWireGuardKey declares a gateway's key pair.
+func NewWireGuardKey(ctx *pulumi.Context, name string, args *WireGuardKeyArgs, opts ...pulumi.ResourceOption) (*WireGuardKey, error) {
+	if args == nil {
+		args = &WireGuardKeyArgs{}
+	}
+	// The engine encrypts it in state; wrapping it here too keeps it secret
+	// where no engine is involved (mocks, plans).
+	opts = append(opts, pulumi.AdditionalSecretOutputs([]string{"privateKey"}))
+	var res WireGuardKey
+	if err := ctx.RegisterResource(WireGuardKeyType, name, args, &res, opts...); err != nil {
+		return nil, err
+	}
+	res.PrivateKey = pulumi.ToSecret(res.PrivateKey).(pulumi.StringOutput)
+	return &res, nil
+}
+
+// PresharedKey is the symmetric key one peer pair mixes into its handshake,
+// for post-quantum resistance. The key output is always a secret.
+type PresharedKey struct {
+	pulumi.CustomResourceState
+
+	// Rotation is the generation of the key; changing it replaces the key.
+	Rotation pulumi.IntPtrOutput `pulumi:"rotation"`
+	Key      pulumi.StringOutput `pulumi:"key"`
+}
+
+// PresharedKeyArgs are the inputs of a PresharedKey.
+type PresharedKeyArgs struct {
+	// Rotation is optional; bump it to replace the key.
+	Rotation pulumi.IntPtrInput
+}
+
+// ElementType is the plain shape PresharedKeyArgs marshals as.
+func (PresharedKeyArgs) ElementType() reflect.Type { return reflect.TypeOf((*keyArgs)(nil)).Elem() }
+
+// NewPresharedKey declares a peer pair's pre-shared key.
+func NewPresharedKey(ctx *pulumi.Context, name string, args *PresharedKeyArgs, opts ...pulumi.ResourceOption) (*PresharedKey, error) {
+	if args == nil {
+		args = &PresharedKeyArgs{}
+	}
+	opts = append(opts, pulumi.AdditionalSecretOutputs([]string{"key"}))
+	var res PresharedKey
+	if err := ctx.RegisterResource(PresharedKeyType, name, args, &res, opts...); err != nil {
+		return nil, err
+	}
+	res.Key = pulumi.ToSecret(res.Key).(pulumi.StringOutput)
+	return &res, nil
+}
