@@ -9,8 +9,9 @@ import (
 
 // Validate checks what only the derived network model can tell: that every
 // omitted CIDR and overlay address can be allocated, that mesh AllowedIPs are
-// disjoint, and that every load-balancer pool has a member able to pass
-// health checks. topology.Load has already checked the spec itself.
+// disjoint, that every load-balancer pool has a member able to pass health
+// checks, and that Route 53 can express the steering asked for.
+// topology.Load has already checked the spec itself.
 func Validate(spec *topology.Spec) topology.Diagnostics {
 	var ds topology.Diagnostics
 	plan, err := Compute(spec)
@@ -24,6 +25,7 @@ func Validate(spec *topology.Spec) topology.Diagnostics {
 		}
 		ds = append(ds, d...)
 	}
+	ds = append(ds, validateGLB(spec)...)
 	if g := spec.Network.GlobalLoadBalancer; g != nil {
 		for _, p := range g.Pools {
 			if p != nil && len(p.Members) > 0 && !healthCapable(spec, p) {

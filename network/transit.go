@@ -1,0 +1,123 @@
+package network
+
+import (
+	"slices"
+	"sort"
+
+	"infra/topology"
+)
+
+// Transit is what the clouds' own transit gateways connect: an IBM Transit
+// Gateway over the IBM VPCs, and an AWS Transit Gateway per AWS region over
+// that region's VPCs, optionally peered across regions. Traffic between two
+// regions a transit gateway joins never needs the mesh.
+type Transit struct {
+	// IBM is nil unless the spec sets network.transit.ibm.
+	IBM *IBMTransit
+	// AWS has one gateway per AWS region, in order of the region's first
+	// entry in the spec; nil unless the spec sets network.transit.aws.
+	AWS []*AWSTransitGateway
+	// Peerings join every two AWS gateways when peering is asked for.
+	Peerings []AWSPeering
+	reach    map[string][]string
+}
+
+// IBMTransit is the one IBM Transit Gateway.
+type IBMTransit struct {
+	// Location is where the gateway lives: the first IBM region of the spec.
+	// With global routing it only affects latency (clouds.md §2.6).
+	Location string
+	Global   bool
+	// Environment is the first IBM entry's environment, whose resource
+	// group holds the gateway.
+	Environment string
+	// VPCs are the region IDs connected, in spec order.
+	VPCs []string
+}
+
+// AWSTransitGateway is the Transit Gateway of one AWS region. Every VPC of
+// the region attaches to it, whatever its environment or account.
+type AWSTransitGateway struct {
+	Region string
+	// VPCs are the region IDs attached, in spec order.
+	VPCs []string
+}
+
+// AWSPeering is a peering attachment between two regions' gateways: the
+// requester's gateway asks, the accepter's accepts. Requester comes first
+// in the order of Transit.AWS.
+type AWSPeering struct{ Requester, Accepter string }
+
+// Name is the stable logical name of the peering.
+func (p AWSPeering) Name() string { return p.Requester + "--" + p.Accepter }
+
+// BuildTransit derives the transit gateways of a spec. It returns an empty
+// Transit (never nil) when the spec asks for none.
+func BuildTransit(spec *topology.Spec) *Transit {
+	t := &Transit{reach: map[string][]string{}}
+	tr := spec.Network.Transit
+	if tr.IBM != nil && spec.Clouds.IBM != nil && len(spec.Clouds.IBM.Regions) > 0 {
+		first := spec.Clouds.IBM.Regions[0]
+		t.IBM = &IBMTransit{Location: first.Name, Global: tr.IBM.Routing == "global", Environment: first.Environment}
+		for _, r := range spec.Clouds.IBM.Regions {
+			t.IBM.VPCs = append(t.IBM.VPCs, r.ID())
+		}
+		t.connect(t.IBM.VPCs)
+	}
+	if tr.AWS != nil && spec.Clouds.AWS != nil {
+		byRegion := map[string]*AWSTransitGateway{}
+		for _, r := range spec.Clouds.AWS.Regions {
+			g := byRegion[r.Name]
+			if g == nil {
+				g = &AWSTransitGateway{Region: r.Name}
+				byRegion[r.Name] = g
+				t.AWS = append(t.AWS, g)
+			}
+			g.VPCs = append(g.VPCs, r.ID())
+		}
+		if tr.AWS.Peering {
+			var all []string
+			for i, a := range t.AWS {
+				all = append(all, a.VPCs...)
+				for _, b := range t.AWS[i+1:] {
+					t.Peerings = append(t.Peerings, AWSPeering{Requester: a.Region, Accepter: b.Region})
+				}
+			}
+			t.connect(all)
+		} else {
+			for _, g := range t.AWS {
+				t.connect(g.VPCs)
+			}
+		}
+	}
+	return t
+}
+
+// connect makes every region of ids reach every other.
+func (t *Transit) connect(ids []string) {
+	for _, a := range ids {
+		for _, b := range ids {
+			if a != b {
+				t.reach[a] = append(t.reach[a], b)
+			}
+		}
+	}
+	for _, a := range ids {
+		sort.Strings(t.reach[a])
+		t.reach[a] = slices.Compact(t.reach[a])
+	}
+}
+
+// Reach lists the region IDs that region id reaches through a transit
+// gateway, sorted. Routes to them go to the transit gateway, not the mesh.
+func (t *Transit) Reach(id string) []string { return t.reach[id] }
+
+// Gateway returns the AWS gateway of a region, or nil.
+func (t *Transit) Gateway(region string) *AWSTransitGateway {
+	for _, g := range t.AWS {
+		if g.Region == region {
+			return g
+		}
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+package network
+
+import (
+	"slices"
+	"testing"
+
+	"infra/topology"
+)
+
+func parse(t *testing.T, src string) *topology.Spec {
+	t.Helper()
+	spec, ds, err := topology.Parse("t.yaml", []byte(src))
+	if err != nil || ds.HasErrors() {
+		t.Fatalf("parse: %v %v", err, ds)
+	}
+	return spec
+}
+
+func TestTransitOfMulticloud(t *testing.T) {
+	spec, _, _ := loadExample(t, "multicloud.yaml")
+	tr := BuildTransit(spec)
+	if tr.IBM == nil || !tr.IBM.Global || tr.IBM.Location != "us-south" || tr.IBM.Environment != "prod" {
+		t.Fatalf("IBM transit = %+v", tr.IBM)
+	}
+	if !slices.Equal(tr.IBM.VPCs, []string{"ibm-us-south-prod"}) {
+		t.Errorf("IBM VPCs = %v", tr.IBM.VPCs)
+	}
+	// prod and staging share us-east-1: one gateway, two attachments.
+	if len(tr.AWS) != 1 || tr.AWS[0].Region != "us-east-1" ||
+		!slices.Equal(tr.AWS[0].VPCs, []string{"aws-us-east-1-prod", "aws-us-east-1-staging"}) {
+		t.Fatalf("AWS gateways = %+v", tr.AWS)
+	}
+	if len(tr.Peerings) != 0 {
+		t.Errorf("one region peers with nothing, got %v", tr.Peerings)
+	}
+	if got := tr.Reach("aws-us-east-1-prod"); !slices.Equal(got, []string{"aws-us-east-1-staging"}) {
+		t.Errorf("prod reaches %v", got)
+	}
+	if got := tr.Reach("hetzner-nbg1-prod"); len(got) != 0 {
+		t.Errorf("hetzner reaches %v through transit", got)
+	}
+}
+
+func TestTransit(t *testing.T) {
+	const head = "name: t\nclouds:\n  aws:\n    regions:\n"
+	aws3 := head +
+		"      - {region: eu-west-1, environment: prod}\n" +
+		"      - {region: us-east-1, environment: prod}\n" +
+		"      - {region: eu-west-1, environment: dev}\n" +
+		"      - {region: ap-south-1, environment: prod}\n"
+	tests := []struct {
+		name     string
+		yaml     string
+		regions  []string
+		peerings []string
+		reach    map[string][]string
+	}{
+		{
+			name:    "peered",
+			yaml:    aws3 + "network: {transit: {aws: {peering: true}}}\n",
+			regions: []string{"eu-west-1", "us-east-1", "ap-south-1"},
+			peerings: []string{"eu-west-1--us-east-1", "eu-west-1--ap-south-1", "us-east-1--ap-south-1"},
+			reach: map[string][]string{
+				"aws-eu-west-1-prod":  {"aws-ap-south-1-prod", "aws-eu-west-1-dev", "aws-us-east-1-prod"},
+				"aws-ap-south-1-prod": {"aws-eu-west-1-dev", "aws-eu-west-1-prod", "aws-us-east-1-prod"},
+			},
+		},
+		{
+			name:    "not peered",
+			yaml:    aws3 + "network: {transit: {aws: {}}}\n",
+			regions: []string{"eu-west-1", "us-east-1", "ap-south-1"},
+			reach: map[string][]string{
+				"aws-eu-west-1-prod":  {"aws-eu-west-1-dev"},
+				"aws-ap-south-1-prod": nil,
+			},
+		},
+		{
+			name:  "no transit",
+			yaml:  aws3,
+			reach: map[string][]string{"aws-eu-west-1-prod": nil},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := BuildTransit(parse(t, tt.yaml))
+			var regions, peerings []string
+			for _, g := range tr.AWS {
+				regions = append(regions, g.Region)
+				if tr.Gateway(g.Region) != g {
+					t.Errorf("Gateway(%s) is not the region's gateway", g.Region)
+				}
+			}
+			for _, p := range tr.Peerings {
+				peerings = append(peerings, p.Name())
+			}
+			if !slices.Equal(regions, tt.regions) {
+				t.Errorf("gateways in %v, want %v", regions, tt.regions)
+			}
+			if !slices.Equal(peerings, tt.peerings) {
+				t.Errorf("peerings %v, want %v", peerings, tt.peerings)
+			}
+			for id, want := range tt.reach {
+				if got := tr.Reach(id); !slices.Equal(got, want) {
+					t.Errorf("%s reaches %v, want %v", id, got, want)
+				}
+			}
+		})
+	}
+}
