@@ -56,9 +56,9 @@ func TestTransit(t *testing.T) {
 		reach    map[string][]string
 	}{
 		{
-			name:    "peered",
-			yaml:    aws3 + "network: {transit: {aws: {peering: true}}}\n",
-			regions: []string{"eu-west-1", "us-east-1", "ap-south-1"},
+			name:     "peered",
+			yaml:     aws3 + "network: {transit: {aws: {peering: true}}}\n",
+			regions:  []string{"eu-west-1", "us-east-1", "ap-south-1"},
 			peerings: []string{"eu-west-1--us-east-1", "eu-west-1--ap-south-1", "us-east-1--ap-south-1"},
 			reach: map[string][]string{
 				"aws-eu-west-1-prod":  {"aws-ap-south-1-prod", "aws-eu-west-1-dev", "aws-us-east-1-prod"},
