@@ -377,7 +377,7 @@ func (g *TopologyGraph) DOT() string {
 			target[r.ID] = r.Nodes[0].ID
 		}
 	}
-	for _, e := range g.Edges {
+	for _, e := range dotOrder(g.Edges) {
 		to, extra := e.To, ""
 		if n, ok := target[e.To]; ok {
 			to, extra = n, ", lhead=cluster_"+e.To
@@ -403,6 +403,25 @@ func (g *TopologyGraph) DOT() string {
 	}
 	w(0, "}")
 	return b.String()
+}
+
+// dotOrder reverses each run of a cluster's zone and gateway edges: with
+// ordering=out and rankdir=LR, dot stacks a node's later out-edges higher, and
+// zones read best top to bottom in spec order with the gateway last.
+func dotOrder(edges []*GraphEdge) []*GraphEdge {
+	out := slices.Clone(edges)
+	inRun := func(e *GraphEdge) bool { return e.Kind == "zone" || e.Kind == "hosts" }
+	for i := 0; i < len(out); {
+		j := i
+		for j < len(out) && inRun(out[j]) && out[j].From == out[i].From {
+			j++
+		}
+		if j > i+1 {
+			slices.Reverse(out[i:j])
+		}
+		i = max(j, i+1)
+	}
+	return out
 }
 
 func dotQuote(s string) string {
