@@ -73,11 +73,11 @@ func BenchmarkPlanSynthetic(b *testing.B) {
 // the benchmark measures the wrong thing.
 func TestSyntheticTopology(t *testing.T) {
 	g := synthetic(t, 10)
-	if got := len(g.Stacks); got != 41 {
-		t.Fatalf("%d stacks, want 40 regional + global", got)
+	if got := len(g.Stacks); got != 43 {
+		t.Fatalf("%d stacks, want 40 regional + 2 landing zones (IBM, OVH) + global", got)
 	}
 	for _, s := range g.Stacks {
-		if s.Cloud == topology.AWS || s.Cloud == topology.IBM {
+		if s.Kind == stacks.Regional && (s.Cloud == topology.AWS || s.Cloud == topology.IBM) {
 			if z := len(g.Net.Region(s.Name).Zones); z != 3 {
 				t.Errorf("%s has %d zones, want 3", s.Name, z)
 			}

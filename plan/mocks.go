@@ -249,6 +249,20 @@ var awsIDPrefixes = map[string]string{
 	"SecurityGroup": "sg", "TransitGateway": "tgw", "TransitGatewayVpcAttachment": "tgw-attach",
 }
 
+// awsOrgIDs shape the ids of AWS Organizations, whose kinds alone are
+// ambiguous (Policy) or whose ids are not prefixed hex (accounts).
+var awsOrgIDs = map[string]func(t target) string{
+	"aws:organizations/organization:Organization": func(t target) string { return "o-" + t.hex("id", 10) },
+	"aws:organizations/organizationalUnit:OrganizationalUnit": func(t target) string {
+		return "ou-" + t.hex("root", 4) + "-" + t.hex("id", 8)
+	},
+	"aws:organizations/policy:Policy": func(t target) string { return "p-" + t.hex("id", 8) },
+	"aws:organizations/account:Account": func(t target) string {
+		h := t.digest("id")
+		return fmt.Sprintf("%012d", binary.BigEndian.Uint64(h[:8])%1_000_000_000_000)
+	},
+}
+
 // newID gives a resource an id shaped like its cloud's: AWS <prefix>-<17 hex>,
 // Hetzner a number, OVH and providers a UUID, others <kind>-<hex>.
 func newID(t target) string {
@@ -257,6 +271,9 @@ func newID(t target) string {
 	case pkg == "pulumi":
 		return uuid(t)
 	case pkg == "aws":
+		if f, ok := awsOrgIDs[t.typ]; ok {
+			return f(t)
+		}
 		if p, ok := awsIDPrefixes[kind]; ok {
 			return p + "-" + t.hex("id", 17)
 		}
@@ -312,6 +329,7 @@ var computedOutputs = []struct {
 	{"aws:lb/loadBalancer:LoadBalancer", []string{"dnsName", "zoneId"}},
 	{"aws:eks/cluster:Cluster", []string{"endpoint", "certificateAuthority", "status"}},
 	{"aws:kms/key:Key", []string{"keyId"}},
+	{"aws:organizations/organization:Organization", []string{"roots", "masterAccountId"}},
 	{"hcloud:*", []string{"name"}},
 	{"hcloud:index/server:Server", []string{"ipv4Address", "ipv6Address", "status"}},
 	{"hcloud:index/primaryIp:PrimaryIp", []string{"ipAddress"}},
@@ -332,6 +350,8 @@ var computedOutputs = []struct {
 // means the same kind of value on every type.
 var generators = map[string]func(t target) resource.PropertyValue{
 	"arn":             arn,
+	"roots":           orgRoots,
+	"masterAccountId": func(target) resource.PropertyValue { return resource.NewProperty(mockAccount) },
 	"name":            autoName,
 	"publicIp":        publicIPv4,
 	"ipv4Address":     publicIPv4,
@@ -426,6 +446,16 @@ func httpsURL(t target) resource.PropertyValue {
 // autoName mimics Pulumi's auto-naming: the logical name and a suffix.
 func autoName(t target) resource.PropertyValue {
 	return resource.NewProperty(t.name + "-" + t.hex("name", 7))
+}
+
+// orgRoots is an organization's one root.
+func orgRoots(t target) resource.PropertyValue {
+	id := "r-" + t.hex("root", 4)
+	return resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
+		"id":   resource.NewProperty(id),
+		"arn":  resource.NewProperty("arn:aws:organizations::" + mockAccount + ":root/" + t.id + "/" + id),
+		"name": resource.NewProperty("Root"),
+	})})
 }
 
 func arn(t target) resource.PropertyValue {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"infra/landingzone"
 	"infra/network"
 	"infra/topology"
 )
@@ -50,6 +51,8 @@ type Graph struct {
 	Spec *topology.Spec
 	// Net is the address plan the regional programs were given.
 	Net *network.Plan
+	// LandingZone is the organisation model the landing-zone stacks declare.
+	LandingZone *landingzone.Model
 	// Stacks in a deterministic topological order: every stack comes after
 	// the stacks it depends on, and ties keep the order they were added in.
 	Stacks []*Stack
@@ -114,11 +117,22 @@ func Build(spec *topology.Spec, opts ...network.Option) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Graph{Spec: spec, Net: net}
-	var stacks []*Stack
-	regional, err := regionalStacks(spec, net)
+	g := &Graph{Spec: spec, Net: net, LandingZone: landingzone.Derive(spec)}
+	stacks, err := landingZoneStacks(spec, g.LandingZone)
 	if err != nil {
 		return nil, err
+	}
+	regional, err := regionalStacks(spec, net, g.LandingZone)
+	if err != nil {
+		return nil, err
+	}
+	// A regional stack deploys into what its cloud's landing zone made.
+	for _, s := range regional {
+		for _, l := range stacks {
+			if l.Cloud == s.Cloud {
+				s.DependsOn = append(s.DependsOn, l.Name)
+			}
+		}
 	}
 	stacks = append(stacks, regional...)
 	global := &Stack{Name: GlobalName, Kind: Global}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"infra/landingzone"
 	"infra/network"
 	awsstack "infra/stacks/aws"
 	hetznerstack "infra/stacks/hetzner"
@@ -13,12 +14,13 @@ import (
 	"infra/topology"
 )
 
-// regionalProgram is a cloud's regional program bound to its region entry.
-type regionalProgram func(ctx *pulumi.Context, rn *network.RegionNet) error
+// regionalProgram is a cloud's regional program bound to its region entry;
+// up holds the outputs of its cloud's landing zone, if it has one.
+type regionalProgram func(ctx *pulumi.Context, rn *network.RegionNet, up Upstream) error
 
 // regionalStacks makes one stack per region entry, in spec order (clouds in
 // canonical order, entries in file order), each bound to its cloud's program.
-func regionalStacks(spec *topology.Spec, net *network.Plan) ([]*Stack, error) {
+func regionalStacks(spec *topology.Spec, net *network.Plan, lz *landingzone.Model) ([]*Stack, error) {
 	var out []*Stack
 	add := func(r *topology.Region, run regionalProgram) error {
 		rn := net.Region(r.ID())
@@ -30,16 +32,17 @@ func regionalStacks(spec *topology.Spec, net *network.Plan) ([]*Stack, error) {
 			Kind:   Regional,
 			Cloud:  r.Cloud,
 			Region: r,
-			Program: func(Upstream) pulumi.RunFunc {
-				return func(ctx *pulumi.Context) error { return run(ctx, rn) }
+			Program: func(up Upstream) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error { return run(ctx, rn, up) }
 			},
 		})
 		return nil
 	}
 	if c := spec.Clouds.IBM; c != nil {
 		for _, r := range c.Regions {
-			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet) error {
-				return ibmstack.Regional(ctx, ibmstack.RegionalArgs{Spec: spec, Region: r, Net: rn})
+			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet, up Upstream) error {
+				instance, key := ibmKms(ctx, lz, up, r.Environment)
+				return ibmstack.Regional(ctx, ibmstack.RegionalArgs{Spec: spec, Region: r, Net: rn, KmsInstance: instance, KmsRootKey: key})
 			})
 			if err != nil {
 				return nil, err
@@ -48,8 +51,9 @@ func regionalStacks(spec *topology.Spec, net *network.Plan) ([]*Stack, error) {
 	}
 	if c := spec.Clouds.AWS; c != nil {
 		for _, r := range c.Regions {
-			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet) error {
-				return awsstack.Regional(ctx, awsstack.RegionalArgs{Spec: spec, Region: r, Net: rn})
+			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet, up Upstream) error {
+				return awsstack.Regional(ctx, awsstack.RegionalArgs{Spec: spec, Region: r, Net: rn,
+					DeployRole: awsDeployRole(ctx, lz, up, r.Environment)})
 			})
 			if err != nil {
 				return nil, err
@@ -58,7 +62,7 @@ func regionalStacks(spec *topology.Spec, net *network.Plan) ([]*Stack, error) {
 	}
 	if c := spec.Clouds.Hetzner; c != nil {
 		for _, r := range c.Regions {
-			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet) error {
+			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet, _ Upstream) error {
 				return hetznerstack.Regional(ctx, hetznerstack.RegionalArgs{Spec: spec, Region: r, Net: rn})
 			})
 			if err != nil {
@@ -68,7 +72,7 @@ func regionalStacks(spec *topology.Spec, net *network.Plan) ([]*Stack, error) {
 	}
 	if c := spec.Clouds.OVH; c != nil {
 		for _, r := range c.Regions {
-			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet) error {
+			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet, _ Upstream) error {
 				return ovhstack.Regional(ctx, ovhstack.RegionalArgs{Spec: spec, Region: r, Net: rn})
 			})
 			if err != nil {

@@ -228,13 +228,13 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 		return none, none, err
 	}
 	if _, err := s3.NewBucketVersioningV2(ctx, name("trail-bucket-versioning"), &s3.BucketVersioningV2Args{
-		Bucket:                  b.ID().ToStringOutput(),
+		Bucket:                  b.Bucket,
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
 	}, inArchive); err != nil {
 		return none, none, err
 	}
 	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name("trail-bucket-encryption"), &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: b.ID().ToStringOutput(),
+		Bucket: b.Bucket,
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 				SseAlgorithm:   pulumi.String("aws:kms"),
@@ -247,7 +247,7 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 		return none, none, err
 	}
 	pab, err := s3.NewBucketPublicAccessBlock(ctx, name("trail-bucket-public-access-block"), &s3.BucketPublicAccessBlockArgs{
-		Bucket:                b.ID().ToStringOutput(),
+		Bucket:                b.Bucket,
 		BlockPublicAcls:       pulumi.Bool(true),
 		BlockPublicPolicy:     pulumi.Bool(true),
 		IgnorePublicAcls:      pulumi.Bool(true),
@@ -286,7 +286,7 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 		})
 	}).(pulumi.StringOutput)
 	bp, err := s3.NewBucketPolicy(ctx, name("trail-bucket-policy"), &s3.BucketPolicyArgs{
-		Bucket: b.ID().ToStringOutput(),
+		Bucket: b.Bucket,
 		Policy: bucketPolicy,
 	}, inArchive, pulumi.DependsOn([]pulumi.Resource{pab}))
 	if err != nil {
@@ -295,7 +295,7 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 
 	t, err := cloudtrail.NewTrail(ctx, name("trail"), &cloudtrail.TrailArgs{
 		Name:                       pulumi.String(o.Trail),
-		S3BucketName:               b.ID().ToStringOutput(),
+		S3BucketName:               b.Bucket,
 		KmsKeyId:                   key.Arn,
 		IsOrganizationTrail:        pulumi.Bool(true),
 		IsMultiRegionTrail:         pulumi.Bool(true),

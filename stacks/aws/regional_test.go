@@ -131,6 +131,7 @@ var untaggable = map[string]bool{
 	"aws:ec2/route:Route":                                 true,
 	"aws:ec2/routeTableAssociation:RouteTableAssociation": true,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":   true,
+	"aws:ebs/encryptionByDefault:EncryptionByDefault":     true,
 }
 
 func TestRegionalTagsEverythingTaggable(t *testing.T) {

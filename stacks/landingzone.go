@@ -1,0 +1,112 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/landingzone"
+	"infra/policies"
+	awsstack "infra/stacks/aws"
+	ibmstack "infra/stacks/ibm"
+	ovhstack "infra/stacks/ovh"
+	"infra/topology"
+)
+
+// LandingZoneName is the name of a cloud's landing-zone stack.
+func LandingZoneName(c topology.Cloud) string { return "landingzone-" + string(c) }
+
+// SCPs are the packed SCPs of a spec's AWS Organization; nil without one.
+func SCPs(spec *topology.Spec, lz *landingzone.Model) *policies.SCPSet {
+	if lz.AWS == nil {
+		return nil
+	}
+	return policies.SCPs(spec, policies.SCPOptions{Targets: lz.AWS.Targets, DeployRole: landingzone.DeployRole})
+}
+
+// landingZoneStacks makes a landing-zone stack for each cloud with
+// organisation-level controls the topology uses: AWS (when landingZone.aws
+// is set), IBM and OVH. Hetzner has none, so it has no such stack.
+func landingZoneStacks(spec *topology.Spec, lz *landingzone.Model) ([]*Stack, error) {
+	var out []*Stack
+	if lz.AWS != nil {
+		scps := SCPs(spec, lz)
+		if scps.Diagnostics.HasErrors() {
+			return nil, scps.Diagnostics
+		}
+		out = append(out, &Stack{
+			Name: awsstack.LandingZoneStack, Kind: LandingZone, Cloud: topology.AWS,
+			Program: func(Upstream) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error {
+					return awsstack.LandingZone(ctx, awsstack.LandingZoneArgs{Spec: spec, Org: lz.AWS, SCPs: scps})
+				}
+			},
+		})
+	}
+	if lz.IBM != nil {
+		rules := policies.IBMRules(spec, ibmstack.Subjects(lz.IBM))
+		out = append(out, &Stack{
+			Name: ibmstack.LandingZoneStack, Kind: LandingZone, Cloud: topology.IBM,
+			Program: func(Upstream) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error {
+					return ibmstack.LandingZone(ctx, ibmstack.LandingZoneArgs{Spec: spec, Account: lz.IBM, Rules: rules})
+				}
+			},
+		})
+	}
+	if lz.OVH != nil {
+		denies := policies.OVHDenies(spec)
+		out = append(out, &Stack{
+			Name: ovhstack.LandingZoneStack, Kind: LandingZone, Cloud: topology.OVH,
+			Program: func(Upstream) pulumi.RunFunc {
+				return func(ctx *pulumi.Context) error {
+					return ovhstack.LandingZone(ctx, ovhstack.LandingZoneArgs{Spec: spec, Account: lz.OVH, Denies: denies})
+				}
+			},
+		})
+	}
+	return out, nil
+}
+
+// entry reads one key of a map-valued upstream output as a string: unknown
+// while the upstream stack is not deployed, an error if it lacks the key.
+func entry(ctx *pulumi.Context, up Upstream, stack, output, key string) pulumi.StringOutput {
+	return up.Output(ctx, stack, output).ApplyT(func(v any) (string, error) {
+		var s string
+		var ok bool
+		switch m := v.(type) {
+		case map[string]string: // as the exporting program declared it
+			s, ok = m[key]
+		case map[string]any: // as decoded from state
+			s, ok = m[key].(string)
+		}
+		if !ok {
+			return "", fmt.Errorf("stack %s exports no %s for %s", stack, output, key)
+		}
+		return s, nil
+	}).(pulumi.StringOutput)
+}
+
+// awsDeployRole is the role an AWS regional stack of env assumes: the deploy
+// role of the environment's member account. Nil without an AWS landing zone.
+func awsDeployRole(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env string) pulumi.StringInput {
+	if lz.AWS == nil || lz.AWS.EnvironmentAccount(env) == nil {
+		return nil
+	}
+	return entry(ctx, up, awsstack.LandingZoneStack, awsstack.DeployRoleArnsOutput, lz.AWS.EnvironmentAccount(env).Name)
+}
+
+// ibmKms is the Key Protect instance and root key an IBM regional stack of
+// env encrypts its cluster's secrets with; nil when there is none.
+func ibmKms(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env string) (instance, key pulumi.StringInput) {
+	if lz.IBM == nil {
+		return nil, nil
+	}
+	for _, e := range lz.IBM.Environments {
+		if e.Name == env && e.KeyProtect != nil {
+			return entry(ctx, up, ibmstack.LandingZoneStack, ibmstack.KmsInstancesOutput, env),
+				entry(ctx, up, ibmstack.LandingZoneStack, ibmstack.KmsRootKeysOutput, env)
+		}
+	}
+	return nil, nil
+}
