@@ -605,3 +605,26 @@ func BenchmarkRegenerate(b *testing.B) {
 		}
 	}
 }
+
+func TestSteeringFigures(t *testing.T) {
+	glbText := func(recs []Record) string {
+		for _, r := range recs {
+			if r.Key == "glb" {
+				_, _, fence := render(&r, state{Number: 1, Date: day1, Status: status{Kind: "accepted"}}, Nygard)
+				return strings.Join(fence, "\n")
+			}
+		}
+		t.Fatal("no glb record")
+		return ""
+	}
+	off := glbText(derive(t, "multicloud.yaml", edit(t, example(t, "multicloud"), "steering: dynamic_latency", "steering: off")))
+	if !strings.Contains(off, "pools take traffic in the order `us` → `eu`") {
+		t.Errorf("off steering without failover order:\n%s", off)
+	}
+	geo := glbText(derive(t, "ipam.yaml", example(t, "ipam")))
+	for _, want := range []string{"Amazon Route 53", "geolocation records (one per location", "zone `example.org`", "7 regions"} {
+		if !strings.Contains(geo, want) {
+			t.Errorf("route53 geo record lacks %q:\n%s", want, geo)
+		}
+	}
+}

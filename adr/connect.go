@@ -57,7 +57,7 @@ func (m *model) transitIBM(sites []*site) Record {
 		table([]string{"VPC", "Region", "Environment", "CIDR"}, rows),
 		"IBM Transit Gateway connects VPCs: with local routing, those in the gateway's own region; with global routing, VPCs in every IBM multi-zone region, the gateway's location affecting only latency (clouds.md §2.6).",
 	)
-	t := m.spec.Network.Transit.IBM
+	t := m.tr.IBM
 	if t == nil {
 		alt := "global routing"
 		if len(regions) == 1 {
@@ -83,9 +83,13 @@ func (m *model) transitIBM(sites []*site) Record {
 			Implementation: "Nothing on IBM Cloud's transit side.",
 		}
 	}
-	n := len(sites)
+	n := len(t.VPCs)
+	routing := "local"
+	if t.Global {
+		routing = "global"
+	}
 	alts := []Alternative{}
-	if t.Routing == "global" {
+	if t.Global {
 		if len(regions) == 1 {
 			alts = append(alts, Alternative{"Local routing", sf("all IBM VPCs are in %s, so local routing would do until a second region is added; global routing is ready for it", regions[0])})
 		} else {
@@ -99,27 +103,27 @@ func (m *model) transitIBM(sites []*site) Record {
 	if n == 1 {
 		pos = []string{"the gateway is in place before a second VPC needs it: the next IBM VPC joins with one connection"}
 	}
-	if t.Routing == "global" {
-		pos = append(pos, "new IBM regions join by adding a connection; the gateway's location only affects latency")
+	if t.Global {
+		pos = append(pos, sf("new IBM regions join by adding a connection; the gateway's location, %s, only affects latency", t.Location))
 	}
 	neg := []string{
 		"the Transit Gateway carries IBM-to-IBM traffic only: other clouds are reached through the mesh",
 	}
-	if t.Routing == "global" {
+	if t.Global {
 		neg = append(neg, "switching back from global to local routing later requires every existing connection to be local")
 	}
 	var conns []string
-	for _, s := range sites {
-		conns = append(conns, sf("a `vpc` connection for %s (%s)", code(s.r.ID()), s.net.CIDR))
+	for _, id := range t.VPCs {
+		conns = append(conns, sf("a `vpc` connection for %s (%s)", code(id), m.net.Region(id).CIDR))
 	}
 	return Record{
 		Key:          "transit/ibm",
-		Title:        sf("IBM Transit Gateway with %s routing", t.Routing),
+		Title:        sf("IBM Transit Gateway with %s routing", routing),
 		Context:      context,
-		Chosen:       sf("one Transit Gateway, %s routing", t.Routing),
-		Decision:     sf("Connect every IBM VPC to one IBM Transit Gateway with %s routing: %s.", t.Routing, plural(n, "connection")),
+		Chosen:       sf("one Transit Gateway, %s routing", routing),
+		Decision:     sf("Connect every IBM VPC to one IBM Transit Gateway in %s with %s routing: %s.", t.Location, routing, plural(n, "connection")),
 		Alternatives: alts, Positive: pos, Negative: neg,
-		Implementation: paras(sf("The %s stack creates the Transit Gateway (routing %s) and:", code("global"), t.Routing), bullets(conns)),
+		Implementation: paras(sf("The %s stack creates the Transit Gateway in %s (routing %s, in the resource group of %s) and:", code("global"), t.Location, routing, t.Environment), bullets(conns)),
 	}
 }
 
@@ -141,7 +145,7 @@ func (m *model) transitAWS(sites []*site) Record {
 		"An AWS Transit Gateway is regional: it routes between VPCs attached to it in its region, and between regions only over peering attachments.",
 	)
 	t := m.spec.Network.Transit.AWS
-	if t == nil {
+	if t == nil || len(m.tr.AWS) == 0 {
 		n := len(sites)
 		pos := []string{"no Transit Gateway attachments or data-processing charges"}
 		if n == 1 {
@@ -163,10 +167,7 @@ func (m *model) transitAWS(sites []*site) Record {
 			Implementation: "Nothing on AWS's transit side.",
 		}
 	}
-	peerings := 0
-	if t.Peering {
-		peerings = k * (k - 1) / 2
-	}
+	peerings := len(m.tr.Peerings)
 	var decision string
 	if t.Peering && k > 1 {
 		decision = sf("One Transit Gateway per AWS region (%d), every VPC attached to its region's gateway (%s), and the gateways peered with each other (%s).",
@@ -202,15 +203,15 @@ func (m *model) transitAWS(sites []*site) Record {
 		}
 	}
 	var items []string
-	for _, reg := range regions {
+	for _, gw := range m.tr.AWS {
 		var ids []string
-		for _, s := range byRegion[reg] {
-			ids = append(ids, code(s.r.ID()))
+		for _, id := range gw.VPCs {
+			ids = append(ids, code(id))
 		}
-		items = append(items, sf("%s: a Transit Gateway with a route table, and VPC attachments for %s", reg, and(ids)))
+		items = append(items, sf("%s: a Transit Gateway with a route table, and VPC attachments for %s", gw.Region, and(ids)))
 	}
-	if peerings > 0 {
-		items = append(items, sf("%s between the regions' gateways", plural(peerings, "peering attachment")))
+	for _, p := range m.tr.Peerings {
+		items = append(items, sf("a peering attachment requested by %s's gateway and accepted by %s's", p.Requester, p.Accepter))
 	}
 	title := "AWS Transit Gateway per region"
 	if t.Peering && k > 1 {
@@ -457,6 +458,14 @@ func (m *model) glb() Record {
 	if g.Steering == "random" {
 		neg = append(neg, "the fallback pool can receive traffic while other pools are healthy")
 	}
+	if g.Steering == "off" {
+		var order []string
+		for _, p := range m.glbm.FailoverOrder() {
+			order = append(order, code(p.Name))
+		}
+		pos = append(pos, sf("failover is predictable: pools take traffic in the order %s", strings.Join(order, " → ")))
+		neg = append(neg, "every client goes to the first healthy pool, however far it is")
+	}
 	if len(single) > 0 {
 		neg = append(neg, sf("pool %s has a single member: one regional failure empties it", and(single)))
 	}
@@ -473,9 +482,13 @@ func (m *model) glb() Record {
 		}
 	} else {
 		kind := map[string]string{"dynamic_latency": "latency", "geo": "geolocation", "off": "failover"}[g.Steering]
+		records := kind + " records"
+		if g.Steering == "geo" {
+			records = plural(len(m.glbm.Geolocations()), "geolocation record") + " (one per location the pools' codes stand for, plus the default)"
+		}
 		items = []string{
-			sf("a Route 53 health check per member region (%s %s:%d every %s)", strings.ToUpper(h.Protocol), h.Path, h.Port, secs(h.Interval.Duration)),
-			sf("%s records for %s over the pools' ingress load balancers, with %s as the failover target", kind, code(g.Hostname), code(g.Fallback)),
+			sf("a Route 53 health check per member region (%s, %s %s:%d every %s)", plural(m.members(), "region"), strings.ToUpper(h.Protocol), h.Path, h.Port, secs(h.Interval.Duration)),
+			sf("%s for %s over the pools' ingress load balancers in zone %s, with %s as the failover target", records, code(g.Hostname), code(m.glbm.Zone), code(g.Fallback)),
 		}
 	}
 	return Record{
@@ -492,17 +505,7 @@ func (m *model) glb() Record {
 }
 
 // members counts distinct pool members.
-func (m *model) members() int {
-	seen := map[string]bool{}
-	for _, p := range m.spec.Network.GlobalLoadBalancer.Pools {
-		for _, mem := range p.Members {
-			for _, r := range m.spec.Lookup(mem) {
-				seen[r.ID()] = true
-			}
-		}
-	}
-	return len(seen)
-}
+func (m *model) members() int { return len(m.glbm.Origins) }
 
 func poolNames(ps []*topology.Pool) []string {
 	var out []string

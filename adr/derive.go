@@ -13,8 +13,10 @@ import (
 type model struct {
 	spec  *topology.Spec
 	net   *network.Plan
-	mesh  *network.Mesh // nil without a mesh
-	sites []*site       // one per region entry, spec order
+	mesh  *network.Mesh    // nil without a mesh
+	tr    *network.Transit // never nil
+	glbm  *network.GLB     // nil without a global load balancer
+	sites []*site          // one per region entry, spec order
 }
 
 // site is one region entry with its cluster and address plan.
@@ -43,7 +45,7 @@ func Derive(spec *topology.Spec, net *network.Plan) ([]Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &model{spec: spec, net: net, mesh: mesh}
+	m := &model{spec: spec, net: net, mesh: mesh, tr: network.BuildTransit(spec), glbm: network.BuildGLB(spec)}
 	for _, r := range spec.Regions() {
 		rn := net.Region(r.ID())
 		if rn == nil {
