@@ -17,6 +17,10 @@ import (
 	"infra/topology"
 )
 
+// regionalTypes are the types the regional program declares; Types also
+// lists those of other stacks.
+var regionalTypes = []string{VpcType, VpcAddressPrefixType, PublicGatewayType, SubnetType, VpcClusterType, LoadBalancerType}
+
 type registered struct {
 	typ, name string
 	id        string
@@ -209,9 +213,9 @@ func TestRegional(t *testing.T) {
 					t.Errorf("%d × %s, want %d", counts[typ], typ, want)
 				}
 			}
-			for _, typ := range Types {
-				if counts[typ] == 0 {
-					t.Errorf("type %s is listed in Types but never declared", typ)
+			for _, typ := range regionalTypes {
+				if !slices.Contains(Types, typ) {
+					t.Errorf("type %s is missing from Types", typ)
 				}
 			}
 
