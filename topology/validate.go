@@ -16,6 +16,7 @@ var (
 	hostnameRE   = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$`)
 	k8sVersion   = regexp.MustCompile(`^1\.[0-9]{2}$`)
 	awsInstance  = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	ibmTag       = regexp.MustCompile(`^[A-Za-z0-9 _.:-]+$`)
 	hcloudLabel  = regexp.MustCompile(`^([a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)?$`)
 	tagKeyRE     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$`)
 	backendSchem = []string{"azblob://", "file://", "gs://", "http://", "https://", "s3://"}
@@ -64,7 +65,7 @@ func (v *validator) name() {
 }
 
 func (v *validator) tags() {
-	hetzner := v.s.Clouds.Hetzner != nil
+	hetzner, ibm := v.s.Clouds.Hetzner != nil, v.s.Clouds.IBM != nil
 	for _, k := range sortedKeys(v.s.Tags) {
 		p := v.s.At("tags." + k)
 		if k == "Environment" {
@@ -80,6 +81,9 @@ func (v *validator) tags() {
 		} else if hetzner && (!hcloudLabel.MatchString(val) || !hcloudLabel.MatchString(k)) {
 			v.errorf(p, "Hetzner labels allow letters, digits and -_. (at most 63 characters)",
 				"tag %s=%s cannot be a Hetzner label", k, strconv.Quote(val))
+		} else if ibm && (!ibmTag.MatchString(k+":"+val) || len(k)+1+len(val) > 128) {
+			v.errorf(p, "IBM tags allow letters, digits, spaces and _-.: (at most 128 characters with the key)",
+				"tag %s=%s cannot be an IBM tag", k, strconv.Quote(val))
 		}
 	}
 }
@@ -294,6 +298,9 @@ func (v *validator) cidrs() {
 		}
 		ranges = append(ranges, cidrRange{p, r.At("cidr"), r.Ref()})
 	}
+	if v.s.Clouds.IBM != nil {
+		v.iksRanges(ranges, supernet)
+	}
 	if m := v.s.Network.Mesh; m != nil {
 		if p, ok := v.prefix(m.At("overlay"), "mesh overlay", m.Overlay); ok {
 			ranges = append(ranges, cidrRange{p, m.At("overlay"), "the mesh overlay"})
@@ -328,6 +335,28 @@ func overlaps(ranges []cidrRange) [][2]cidrRange {
 		open = i
 	}
 	return out
+}
+
+// iksPodServiceRanges are the pod and service networks IKS gives every VPC
+// cluster by default; pods cannot reach addresses inside them.
+var iksPodServiceRanges = []netip.Prefix{netip.MustParsePrefix("172.17.0.0/18"), netip.MustParsePrefix("172.21.0.0/16")}
+
+// iksRanges rejects region CIDRs that IBM clusters' pods could not reach.
+func (v *validator) iksRanges(ranges []cidrRange, supernet netip.Prefix) {
+	for _, r := range ranges {
+		for _, k := range iksPodServiceRanges {
+			if r.prefix.Overlaps(k) {
+				v.errorf(r.pos, "use a range outside 172.17.0.0/18 and 172.21.0.0/16, e.g. inside 10.0.0.0/8",
+					"%s %s overlaps the IKS pod/service network %s, which IBM cluster pods cannot route out of", r.owner, r.prefix, k)
+			}
+		}
+	}
+	for _, k := range iksPodServiceRanges {
+		if supernet.IsValid() && supernet.Overlaps(k) {
+			v.warnf(v.s.Network.At("supernet"), "use a supernet inside 10.0.0.0/8",
+				"supernet %s overlaps the IKS pod/service network %s; regions allocated there would be unreachable from IBM pods", supernet, k)
+		}
+	}
 }
 
 func (v *validator) prefix(p Pos, what, s string) (netip.Prefix, bool) {

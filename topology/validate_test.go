@@ -263,6 +263,16 @@ func TestValidateInvalid(t *testing.T) {
 			want: []want{{pos: "t.yaml:2:21", msg: "tag Environment is reserved"}},
 		},
 		{
+			name: "tag IBM cannot hold",
+			yaml: "name: acme\ntags: {Owner: a@b}\nclouds:\n  ibm:\n    regions:\n      - {region: us-south, environment: prod}\n",
+			want: []want{{pos: "t.yaml:2:15", msg: `tag Owner="a@b" cannot be an IBM tag`, hint: "IBM tags allow"}},
+		},
+		{
+			name: "region CIDR inside the IKS pod network",
+			yaml: "name: acme\nclouds:\n  ibm:\n    regions:\n      - {region: us-south, environment: prod, cidr: 172.21.0.0/16}\n",
+			want: []want{{pos: "t.yaml:5:53", msg: "ibm/us-south/prod 172.21.0.0/16 overlaps the IKS pod/service network 172.21.0.0/16", hint: "outside 172.17.0.0/18"}},
+		},
+		{
 			name: "retired Hetzner server type",
 			yaml: "name: acme\nclouds:\n  hetzner:\n    regions:\n      - region: nbg1\n        environment: prod\n        cluster: {serverType: cx22}\n",
 			want: []want{{pos: "t.yaml:7:31", msg: "Hetzner server type cx22 has been retired", hint: "use cx23"}},
