@@ -330,6 +330,9 @@ var computedOutputs = []struct {
 	{"aws:eks/cluster:Cluster", []string{"endpoint", "certificateAuthority", "status"}},
 	{"aws:kms/key:Key", []string{"keyId"}},
 	{"aws:organizations/organization:Organization", []string{"roots", "masterAccountId"}},
+	{"infra:ibm:ResourceInstance", []string{"guid:uuid"}},
+	{"infra:ibm:KmsKey", []string{"keyId:uuid"}},
+	{"ovh:Me/identityGroup:IdentityGroup", []string{"GroupURN:ovhGroupURN"}},
 	{"hcloud:*", []string{"name"}},
 	{"hcloud:index/server:Server", []string{"ipv4Address", "ipv6Address", "status"}},
 	{"hcloud:index/primaryIp:PrimaryIp", []string{"ipAddress"}},
@@ -352,6 +355,10 @@ var generators = map[string]func(t target) resource.PropertyValue{
 	"arn":             arn,
 	"roots":           orgRoots,
 	"masterAccountId": func(target) resource.PropertyValue { return resource.NewProperty(mockAccount) },
+	"uuid":            func(t target) resource.PropertyValue { return resource.NewProperty(uuid(t)) },
+	"ovhGroupURN": func(t target) resource.PropertyValue {
+		return resource.NewProperty("urn:v1:eu:identity:group:xx1111-ovh/" + physicalName(t))
+	},
 	"name":            autoName,
 	"publicIp":        publicIPv4,
 	"ipv4Address":     publicIPv4,
