@@ -1,0 +1,317 @@
+package ibm
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/IBM/go-sdk-core/v5/core"
+)
+
+// The Kubernetes Service types. IBM publishes no Go SDK for it among the
+// pinned modules, so these call its REST API (containers.cloud.ibm.com,
+// https://containers.cloud.ibm.com/global/swagger-global-api) with
+// go-sdk-core.
+const (
+	vpcClusterType = "infra:ibm:VpcCluster"
+	clusterKmsType = "infra:ibm:ClusterKms"
+)
+
+// defaultPool is the worker pool createCluster makes.
+const defaultPool = "default"
+
+// clusterWire is a cluster as GET /v2/vpc/getCluster answers.
+type clusterWire struct {
+	ID                string `json:"id"`
+	Name              string `json:"name"`
+	Region            string `json:"region"`
+	ResourceGroup     string `json:"resourceGroup"`
+	State             string `json:"state"`
+	MasterKubeVersion string `json:"masterKubeVersion"`
+	CRN               string `json:"crn"`
+	MasterURL         string `json:"masterURL"`
+	Ingress           struct {
+		Hostname string `json:"hostname"`
+	} `json:"ingress"`
+	ServiceEndpoints struct {
+		PrivateServiceEndpointEnabled bool   `json:"privateServiceEndpointEnabled"`
+		PrivateServiceEndpointURL     string `json:"privateServiceEndpointURL"`
+		PublicServiceEndpointEnabled  bool   `json:"publicServiceEndpointEnabled"`
+		PublicServiceEndpointURL      string `json:"publicServiceEndpointURL"`
+	} `json:"serviceEndpoints"`
+	Features struct {
+		KeyProtectEnabled bool `json:"keyProtectEnabled"`
+	} `json:"features"`
+}
+
+// workerPoolWire is a worker pool as GET /v2/vpc/getWorkerPools answers.
+type workerPoolWire struct {
+	ID          string `json:"id"`
+	PoolName    string `json:"poolName"`
+	Flavor      string `json:"flavor"`
+	VpcID       string `json:"vpcID"`
+	WorkerCount int64  `json:"workerCount"`
+	Zones       []struct {
+		ID      string `json:"id"`
+		Subnets []struct {
+			ID string `json:"id"`
+		} `json:"subnets"`
+	} `json:"zones"`
+}
+
+func (o *op) containers() (*core.BaseService, error) { return o.c.rest(o.c.cfg.Endpoints.Containers) }
+
+// cluster reads a cluster; nil when there is none by that id or name.
+func (o *op) cluster(ctx context.Context, id string) (*clusterWire, error) {
+	svc, err := o.containers()
+	if err != nil {
+		return nil, err
+	}
+	var cl clusterWire
+	resp, err := o.rest(ctx, svc, request{method: http.MethodGet, path: "/v2/vpc/getCluster", query: map[string]string{"cluster": id}}, &cl)
+	if notFound(resp) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, o.apiError("read", err, resp)
+	}
+	return &cl, nil
+}
+
+// kubeMinor is the major.minor of a version such as 1.35.2_1530.
+func kubeMinor(v string) string {
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) < 2 {
+		return v
+	}
+	return parts[0] + "." + strings.SplitN(parts[1], "_", 2)[0]
+}
+
+func clusterKinds() []*kind { return []*kind{vpcClusterKind(), clusterKmsKind()} }
+
+func vpcClusterKind() *kind {
+	return &kind{
+		token:    vpcClusterType,
+		required: []string{"name", "region", "resourceGroup", "kubeVersion", "vpcId", "flavor", "workerCount", "zoneSubnets"},
+		// The API renames nothing and moves no cluster; the pool's flavor,
+		// VPC and zones are fixed at creation in this model.
+		replace:  []string{"name", "region", "resourceGroup", "vpcId", "flavor", "zoneSubnets", "disablePublicServiceEndpoint"},
+		computed: []string{"crn", "state", "masterUrl", "privateServiceEndpointUrl", "ingressHostname"},
+		fields: map[string]string{"workerPool.flavor": "flavor", "workerPool.vpcID": "vpcId", "workerPool.workerCount": "workerCount",
+			"workerPool.zones": "zoneSubnets", "kubeVersion": "kubeVersion"},
+		check: func(in props) []CheckFailure {
+			if in.has("workerCount") && in.integer("workerCount") < 1 {
+				return []CheckFailure{{"workerCount", "workerCount must be at least 1 per zone"}}
+			}
+			return nil
+		},
+		uniqueName: true, tagged: true, timeout: 90 * time.Minute,
+		find: func(ctx context.Context, o *op, in props) (string, error) {
+			svc, err := o.containers()
+			if err != nil {
+				return "", err
+			}
+			var list []clusterWire
+			resp, err := o.rest(ctx, svc, request{method: http.MethodGet, path: "/v2/vpc/getClusters", query: map[string]string{"provider": "vpc-gen2"}}, &list)
+			if err != nil {
+				return "", o.apiError("list clusters for", err, resp)
+			}
+			for _, cl := range list {
+				if cl.Name == in.str("name") {
+					return cl.ID, nil
+				}
+			}
+			return "", nil
+		},
+		create: func(ctx context.Context, o *op, in props) (string, error) {
+			svc, err := o.containers()
+			if err != nil {
+				return "", err
+			}
+			rg, err := o.c.resourceGroupID(ctx, o, in.str("resourceGroup"))
+			if err != nil {
+				return "", err
+			}
+			subnets := in.strMap("zoneSubnets")
+			zones := make([]string, 0, len(subnets))
+			for z := range subnets {
+				zones = append(zones, z)
+			}
+			sort.Strings(zones)
+			var poolZones []map[string]string
+			for _, z := range zones {
+				poolZones = append(poolZones, map[string]string{"id": z, "subnetID": subnets[z]})
+			}
+			body := map[string]any{
+				"name":                         in.str("name"),
+				"kubeVersion":                  in.str("kubeVersion"),
+				"provider":                     "vpc-gen2",
+				"disablePublicServiceEndpoint": in.boolean("disablePublicServiceEndpoint"),
+				"workerPool": map[string]any{
+					"name": defaultPool, "flavor": in.str("flavor"), "vpcID": in.str("vpcId"),
+					"workerCount": in.integer("workerCount"), "zones": poolZones,
+				},
+			}
+			var created struct {
+				ClusterID string `json:"clusterID"`
+			}
+			resp, err := o.rest(ctx, svc, request{method: http.MethodPost, path: "/v2/vpc/createCluster", body: body,
+				headers: map[string]string{"X-Auth-Resource-Group": rg}}, &created)
+			if err != nil {
+				return "", o.apiError("create", err, resp)
+			}
+			return created.ClusterID, nil
+		},
+		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
+			cl, err := o.cluster(ctx, id)
+			if err != nil || cl == nil {
+				return nil, err
+			}
+			if cl.State == "deleted" {
+				return nil, nil
+			}
+			ins := pm("name", cl.Name, "disablePublicServiceEndpoint", !cl.ServiceEndpoints.PublicServiceEndpointEnabled)
+			if kubeMinor(cl.MasterKubeVersion) != kubeMinor(in.str("kubeVersion")) {
+				ins["kubeVersion"] = val(kubeMinor(cl.MasterKubeVersion))
+			}
+			pool, err := o.workerPool(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			if pool != nil {
+				ins["flavor"] = val(pool.Flavor)
+				ins["vpcId"] = val(pool.VpcID)
+				ins["workerCount"] = val(pool.WorkerCount)
+				zs := map[string]string{}
+				for _, z := range pool.Zones {
+					if len(z.Subnets) > 0 {
+						zs[z.ID] = z.Subnets[0].ID
+					}
+				}
+				ins["zoneSubnets"] = val(zs)
+			}
+			masterURL := cl.MasterURL
+			if masterURL == "" {
+				masterURL = cl.ServiceEndpoints.PublicServiceEndpointURL
+			}
+			outs := pm("crn", cl.CRN, "state", cl.State, "masterUrl", masterURL,
+				"privateServiceEndpointUrl", cl.ServiceEndpoints.PrivateServiceEndpointURL, "ingressHostname", cl.Ingress.Hostname)
+			// A cluster in warning serves; its workers may still be updating.
+			return statusState(ins, outs, cl.State, []string{"normal", "warning"}, []string{"deploy_failed", "delete_failed"}), nil
+		},
+		update: func(ctx context.Context, o *op, id string, olds, news props) error {
+			svc, err := o.containers()
+			if err != nil {
+				return err
+			}
+			if v := news.str("kubeVersion"); kubeMinor(v) != kubeMinor(olds.str("kubeVersion")) {
+				resp, err := o.rest(ctx, svc, request{method: http.MethodPut, path: "/v1/clusters/" + id,
+					body: map[string]any{"action": "update", "version": v}}, nil)
+				if err != nil {
+					return o.apiError("update the master version of", err, resp)
+				}
+			}
+			if n := news.integer("workerCount"); n != olds.integer("workerCount") {
+				resp, err := o.rest(idempotent(ctx), svc, request{method: http.MethodPost, path: "/v2/resizeWorkerPool",
+					body: map[string]any{"cluster": id, "workerpool": defaultPool, "size": n}}, nil)
+				if err != nil {
+					return o.apiError("resize the worker pool of", err, resp)
+				}
+			}
+			return nil
+		},
+		del: func(ctx context.Context, o *op, id string, in props) error {
+			svc, err := o.containers()
+			if err != nil {
+				return err
+			}
+			resp, err := o.rest(ctx, svc, request{method: http.MethodDelete, path: "/v1/clusters/" + id,
+				query: map[string]string{"deleteResources": "true"}}, nil)
+			if notFound(resp) {
+				return nil
+			}
+			return o.apiError("delete", err, resp)
+		},
+	}
+}
+
+func (o *op) workerPool(ctx context.Context, cluster string) (*workerPoolWire, error) {
+	svc, err := o.containers()
+	if err != nil {
+		return nil, err
+	}
+	var pools []workerPoolWire
+	resp, err := o.rest(ctx, svc, request{method: http.MethodGet, path: "/v2/vpc/getWorkerPools", query: map[string]string{"cluster": cluster}}, &pools)
+	if notFound(resp) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, o.apiError("read the worker pools of", err, resp)
+	}
+	for i := range pools {
+		if pools[i].PoolName == defaultPool {
+			return &pools[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func clusterKmsKind() *kind {
+	return &kind{
+		token:    clusterKmsType,
+		required: []string{"cluster", "region", "instance", "rootKey", "privateEndpoint"},
+		fields:   map[string]string{"instance_id": "instance", "crk_id": "rootKey", "private_endpoint": "privateEndpoint"},
+		// IBM cannot turn encryption off or change its key in place here:
+		// every change is a new enablement, and delete leaves the cluster
+		// encrypted (see del).
+		timeout: 60 * time.Minute,
+		find: func(ctx context.Context, o *op, in props) (string, error) {
+			cl, err := o.cluster(ctx, in.str("cluster"))
+			if err != nil || cl == nil || !cl.Features.KeyProtectEnabled {
+				return "", err
+			}
+			return cl.ID, nil
+		},
+		create: func(ctx context.Context, o *op, in props) (string, error) {
+			svc, err := o.containers()
+			if err != nil {
+				return "", err
+			}
+			acct, err := o.c.accountID()
+			if err != nil {
+				return "", err
+			}
+			body := map[string]any{"cluster": in.str("cluster"), "instance_id": in.str("instance"), "crk_id": in.str("rootKey"),
+				"private_endpoint": in.boolean("privateEndpoint"), "account_id": acct}
+			resp, err := o.rest(idempotent(ctx), svc, request{method: http.MethodPost, path: "/v2/enableKMS", body: body}, nil)
+			if err != nil {
+				return "", o.apiError("enable Key Protect on", err, resp)
+			}
+			return in.str("cluster"), nil
+		},
+		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
+			cl, err := o.cluster(ctx, id)
+			if err != nil || cl == nil {
+				return nil, err
+			}
+			if !cl.Features.KeyProtectEnabled {
+				// Enablement is asynchronous: until the master reports it,
+				// the cluster is updating; a normal cluster without it has
+				// lost it (or never had it).
+				if cl.State == "normal" || cl.State == "warning" {
+					return nil, nil
+				}
+				return &state{status: cl.State}, nil
+			}
+			return readyState(pm("cluster", cl.ID), nil), nil
+		},
+		forget: true,
+		del: func(context.Context, *op, string, props) error {
+			// Kubernetes Service has no call to turn KMS encryption off:
+			// forgetting it is all infra can do. The cluster stays encrypted.
+			return nil
+		},
+	}
+}
