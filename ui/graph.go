@@ -104,35 +104,29 @@ func NewTopologyGraph(spec *topology.Spec, net *network.Plan) (*TopologyGraph, e
 		c.Groups = append(c.Groups, rg)
 		clusterOf[id], regionOf[id] = k.ID, rg.ID
 	}
-	// Transit gateways.
-	if t := spec.Network.Transit.IBM; t != nil && byCloud[topology.IBM] != nil {
-		tg := &GraphNode{ID: "tgw_ibm", Label: []string{"Transit Gateway", t.Routing + " routing"}, Kind: "transit"}
+	// Transit gateways, from the network's transit model.
+	tr := network.BuildTransit(spec)
+	if t := tr.IBM; t != nil && byCloud[topology.IBM] != nil {
+		routing := "local routing"
+		if t.Global {
+			routing = "global routing"
+		}
+		tg := &GraphNode{ID: "tgw_ibm", Label: []string{"Transit Gateway", t.Location + " · " + routing}, Kind: "transit"}
 		byCloud[topology.IBM].Nodes = append(byCloud[topology.IBM].Nodes, tg)
-		for _, r := range spec.Regions() {
-			if r.Cloud == topology.IBM {
-				g.Edges = append(g.Edges, &GraphEdge{From: tg.ID, To: regionOf[r.ID()], Kind: "transit"})
-			}
+		for _, id := range t.VPCs {
+			g.Edges = append(g.Edges, &GraphEdge{From: tg.ID, To: regionOf[id], Kind: "transit"})
 		}
 	}
-	if t := spec.Network.Transit.AWS; t != nil && byCloud[topology.AWS] != nil {
-		var tgws []string
-		for _, r := range spec.Regions() {
-			if r.Cloud != topology.AWS {
-				continue
+	if c := byCloud[topology.AWS]; c != nil {
+		for _, gw := range tr.AWS {
+			id := graphID("tgw", "aws", gw.Region)
+			c.Nodes = append(c.Nodes, &GraphNode{ID: id, Label: []string{"Transit Gateway", gw.Region}, Kind: "transit"})
+			for _, vpc := range gw.VPCs {
+				g.Edges = append(g.Edges, &GraphEdge{From: id, To: regionOf[vpc], Kind: "transit"})
 			}
-			id := graphID("tgw", "aws", r.Name)
-			if !slices.Contains(tgws, id) {
-				tgws = append(tgws, id)
-				byCloud[topology.AWS].Nodes = append(byCloud[topology.AWS].Nodes, &GraphNode{ID: id, Label: []string{"Transit Gateway", r.Name}, Kind: "transit"})
-			}
-			g.Edges = append(g.Edges, &GraphEdge{From: id, To: regionOf[r.ID()], Kind: "transit"})
 		}
-		if t.Peering {
-			for i := range tgws {
-				for j := i + 1; j < len(tgws); j++ {
-					g.Edges = append(g.Edges, &GraphEdge{From: tgws[i], To: tgws[j], Label: "peering", Kind: "peering"})
-				}
-			}
+		for _, p := range tr.Peerings {
+			g.Edges = append(g.Edges, &GraphEdge{From: graphID("tgw", "aws", p.Requester), To: graphID("tgw", "aws", p.Accepter), Label: "peering", Kind: "peering"})
 		}
 	}
 	// Mesh: every gateway peers with every other. Drawn pair by pair, n(n-1)/2
