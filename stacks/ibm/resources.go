@@ -33,6 +33,8 @@ const (
 // The provider must serve each of them.
 var Types = []string{
 	VpcType, VpcAddressPrefixType, PublicGatewayType, SubnetType, VpcClusterType, LoadBalancerType,
+	TransitGatewayType, TransitGatewayConnectionType,
+	CisInstanceType, CisDomainType, CisHealthCheckType, CisOriginPoolType, CisGlobalLoadBalancerType,
 }
 
 // required reports the first of the named Input fields of args left nil, in

@@ -1,0 +1,87 @@
+package aws
+
+import (
+	"fmt"
+	"strings"
+
+	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/landingzone"
+	"infra/topology"
+)
+
+// Account is an AWS account a stack that spans accounts (the global one)
+// deploys into.
+type Account struct {
+	// Name is the landing zone's name for the account; "" is the caller's
+	// own account, used when the spec has no AWS landing zone.
+	Name string
+	// Environment is the Environment tag of what the stack puts there: the
+	// account's environment, or "" for shared.
+	Environment string
+	// Role is the ARN of the account's deploy role; nil deploys with the
+	// caller's own credentials.
+	Role pulumi.StringInput
+}
+
+// ID is the account's 12-digit id, read from its deploy role's ARN; nil for
+// the caller's account.
+func (a Account) ID() pulumi.StringInput {
+	if a.Role == nil {
+		return nil
+	}
+	return a.Role.ToStringOutput().ApplyT(func(arn string) (string, error) {
+		// arn:partition:iam::ACCOUNT:role/NAME
+		parts := strings.Split(arn, ":")
+		if len(parts) < 6 || len(parts[4]) != 12 {
+			return "", fmt.Errorf("account %s: %q is not a role ARN", a.Name, arn)
+		}
+		return parts[4], nil
+	}).(pulumi.StringOutput)
+}
+
+// Providers makes one explicit AWS provider per region and account, shared
+// by every part of a stack, so that two parts deploying to the same place
+// use the same provider.
+type Providers struct {
+	ctx  *pulumi.Context
+	spec *topology.Spec
+	made map[string]*awsp.Provider
+}
+
+// NewProviders starts an empty set of providers for a stack of spec.
+func NewProviders(ctx *pulumi.Context, spec *topology.Spec) *Providers {
+	return &Providers{ctx: ctx, spec: spec, made: map[string]*awsp.Provider{}}
+}
+
+// In returns the resource option that deploys into region of account a. The
+// provider assumes a's deploy role, so that the SCPs of a's OU govern every
+// call, and tags every resource with the spec's tags and a's Environment
+// (shared when a serves several).
+func (p *Providers) In(region string, a Account) (pulumi.ResourceOption, error) {
+	who := a.Name
+	if who == "" {
+		who = "caller"
+	}
+	name := "aws-provider-" + region + "-" + who
+	if prov, ok := p.made[name]; ok {
+		return pulumi.Provider(prov), nil
+	}
+	args := &awsp.ProviderArgs{
+		Region:      pulumi.String(region),
+		DefaultTags: &awsp.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(landingzone.Tags(p.spec, a.Environment))},
+	}
+	if a.Role != nil {
+		args.AssumeRole = &awsp.ProviderAssumeRoleArgs{
+			RoleArn:     a.Role,
+			SessionName: pulumi.String("infra-" + p.ctx.Stack()),
+		}
+	}
+	prov, err := awsp.NewProvider(p.ctx, name, args)
+	if err != nil {
+		return nil, err
+	}
+	p.made[name] = prov
+	return pulumi.Provider(prov), nil
+}

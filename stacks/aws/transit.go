@@ -1,0 +1,330 @@
+package aws
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ram"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/network"
+	"infra/topology"
+)
+
+// TransitArgs is what the AWS Transit Gateways of the global stack are
+// built from.
+type TransitArgs struct {
+	Spec      *topology.Spec
+	Transit   *network.Transit
+	Net       *network.Plan
+	Providers *Providers
+	// Hub owns every region's gateway when set: the landing zone's network
+	// account. Otherwise a region's gateway lives in the account of its
+	// first VPC.
+	Hub *Account
+	// VPCs are the attached VPCs, by region ID.
+	VPCs map[string]TransitVPC
+}
+
+// TransitVPC is one VPC as its regional stack exported it.
+type TransitVPC struct {
+	Account Account
+	VpcId   pulumi.StringInput
+	// PrivateSubnetIds and PrivateRouteTableIds have one entry per zone of
+	// the region's address plan, in its order.
+	PrivateSubnetIds     pulumi.StringArrayInput
+	PrivateRouteTableIds pulumi.StringArrayInput
+}
+
+// Transit declares, per AWS region, a Transit Gateway with one route table
+// that every VPC of the region is attached to (on its private subnets),
+// associated with and propagates into; a route in every private route
+// table of each VPC to each VPC it reaches through the gateways; and, when
+// peering is on, a peering attachment between every two regions' gateways
+// with static routes to the far side's VPCs, which peering cannot
+// propagate. A gateway shared with VPCs of other accounts goes through a
+// RAM share, accepted in each of them, and accepts their attachments
+// itself. It returns the gateways' ids by region.
+func Transit(ctx *pulumi.Context, args TransitArgs) (map[string]pulumi.StringOutput, error) {
+	t := &transit{args: args, ctx: ctx, gateways: map[string]*regionGateway{}}
+	if args.Spec == nil || args.Transit == nil || args.Net == nil || args.Providers == nil {
+		return nil, fmt.Errorf("aws transit: Spec, Transit, Net and Providers are required")
+	}
+	ids := map[string]pulumi.StringOutput{}
+	for _, g := range args.Transit.AWS {
+		rg, err := t.gateway(g)
+		if err != nil {
+			return nil, err
+		}
+		ids[g.Region] = rg.tgw.ID().ToStringOutput()
+	}
+	for _, p := range args.Transit.Peerings {
+		if err := t.peer(p); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+type transit struct {
+	args     TransitArgs
+	ctx      *pulumi.Context
+	gateways map[string]*regionGateway
+}
+
+// regionGateway is what one region's gateway is made of.
+type regionGateway struct {
+	g     *network.AWSTransitGateway
+	owner Account
+	in    pulumi.ResourceOption // the owner's provider in the region
+	tgw   *ec2transitgateway.TransitGateway
+	rt    *ec2transitgateway.RouteTable
+}
+
+func (t *transit) vpc(id string) (TransitVPC, *network.RegionNet, error) {
+	v, ok := t.args.VPCs[id]
+	rn := t.args.Net.Region(id)
+	if !ok || rn == nil || v.VpcId == nil || v.PrivateSubnetIds == nil || v.PrivateRouteTableIds == nil {
+		return TransitVPC{}, nil, fmt.Errorf("aws transit: no VPC outputs or address plan for %s", id)
+	}
+	return v, rn, nil
+}
+
+func (t *transit) gateway(g *network.AWSTransitGateway) (*regionGateway, error) {
+	ctx, region := t.ctx, g.Region
+	first, _, err := t.vpc(g.VPCs[0])
+	if err != nil {
+		return nil, err
+	}
+	owner := first.Account
+	if t.args.Hub != nil {
+		owner = *t.args.Hub
+	}
+	in, err := t.args.Providers.In(region, owner)
+	if err != nil {
+		return nil, err
+	}
+	name := func(suffix string) string { return "aws-" + region + "-" + suffix }
+	nameTag := func(n string) pulumi.StringMap { return pulumi.StringMap{"Name": pulumi.String(n)} }
+	tgw, err := ec2transitgateway.NewTransitGateway(ctx, name("tgw"), &ec2transitgateway.TransitGatewayArgs{
+		Description: pulumi.String(fmt.Sprintf("%s: the VPCs of %s", t.args.Spec.Name, region)),
+		// Attachments from the accounts the gateway is shared with land
+		// without a manual acceptance; the explicit route table below,
+		// not the default one, decides what each attachment reaches.
+		AutoAcceptSharedAttachments:  pulumi.String("enable"),
+		DefaultRouteTableAssociation: pulumi.String("disable"),
+		DefaultRouteTablePropagation: pulumi.String("disable"),
+		DnsSupport:                   pulumi.String("enable"),
+		VpnEcmpSupport:               pulumi.String("enable"),
+		Tags:                         nameTag(t.args.Spec.Name + "-" + region),
+	}, in)
+	if err != nil {
+		return nil, err
+	}
+	rt, err := ec2transitgateway.NewRouteTable(ctx, name("tgw-rt"), &ec2transitgateway.RouteTableArgs{
+		TransitGatewayId: tgw.ID().ToStringOutput(),
+		Tags:             nameTag(t.args.Spec.Name + "-" + region),
+	}, in)
+	if err != nil {
+		return nil, err
+	}
+	rg := &regionGateway{g: g, owner: owner, in: in, tgw: tgw, rt: rt}
+	t.gateways[region] = rg
+
+	accepted, err := t.share(rg)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range g.VPCs {
+		if err := t.attach(rg, id, accepted[id]); err != nil {
+			return nil, err
+		}
+	}
+	return rg, nil
+}
+
+// share shares the gateway through RAM with every other account that has
+// a VPC in the region, and accepts the share there. It returns, by region
+// ID, what an attachment from such a VPC must wait for.
+func (t *transit) share(rg *regionGateway) (map[string]pulumi.Resource, error) {
+	ctx, region := t.ctx, rg.g.Region
+	out := map[string]pulumi.Resource{}
+	var share *ram.ResourceShare
+	accepters := map[string]pulumi.Resource{}
+	for _, id := range rg.g.VPCs {
+		v, _, err := t.vpc(id)
+		if err != nil {
+			return nil, err
+		}
+		a := v.Account
+		if a.Name == rg.owner.Name {
+			continue
+		}
+		if a.Role == nil || rg.owner.Role == nil {
+			return nil, fmt.Errorf("aws transit: %s is in account %q, the %s gateway in %q: sharing across accounts needs both deploy roles", id, a.Name, region, rg.owner.Name)
+		}
+		if share == nil {
+			share, err = ram.NewResourceShare(ctx, "aws-"+region+"-tgw-share", &ram.ResourceShareArgs{
+				Name:                    pulumi.String(t.args.Spec.Name + "-" + region + "-tgw"),
+				AllowExternalPrincipals: pulumi.Bool(false),
+			}, rg.in)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := ram.NewResourceAssociation(ctx, "aws-"+region+"-tgw-share-tgw", &ram.ResourceAssociationArgs{
+				ResourceArn:      rg.tgw.Arn,
+				ResourceShareArn: share.Arn,
+			}, rg.in); err != nil {
+				return nil, err
+			}
+		}
+		if acc, ok := accepters[a.Name]; ok {
+			out[id] = acc
+			continue
+		}
+		principal, err := ram.NewPrincipalAssociation(ctx, "aws-"+region+"-tgw-share-"+a.Name, &ram.PrincipalAssociationArgs{
+			Principal:        a.ID(),
+			ResourceShareArn: share.Arn,
+		}, rg.in)
+		if err != nil {
+			return nil, err
+		}
+		in, err := t.args.Providers.In(region, a)
+		if err != nil {
+			return nil, err
+		}
+		acc, err := ram.NewResourceShareAccepter(ctx, "aws-"+region+"-tgw-share-"+a.Name+"-accepter", &ram.ResourceShareAccepterArgs{
+			ShareArn: principal.ResourceShareArn,
+		}, in)
+		if err != nil {
+			return nil, err
+		}
+		accepters[a.Name] = acc
+		out[id] = acc
+	}
+	return out, nil
+}
+
+// attach attaches one VPC to its region's gateway and routes its private
+// subnets to every VPC it reaches through the gateways.
+func (t *transit) attach(rg *regionGateway, id string, accepted pulumi.Resource) error {
+	ctx := t.ctx
+	v, rn, err := t.vpc(id)
+	if err != nil {
+		return err
+	}
+	in, err := t.args.Providers.In(rg.g.Region, v.Account)
+	if err != nil {
+		return err
+	}
+	args := &ec2transitgateway.VpcAttachmentArgs{
+		TransitGatewayId: rg.tgw.ID().ToStringOutput(),
+		VpcId:            v.VpcId,
+		SubnetIds:        v.PrivateSubnetIds,
+		DnsSupport:       pulumi.String("enable"),
+		Tags:             pulumi.StringMap{"Name": pulumi.String(id)},
+	}
+	opts := []pulumi.ResourceOption{in}
+	if accepted != nil {
+		// A shared gateway's owner decides its route tables; the attaching
+		// account may not set these.
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{accepted}))
+	} else {
+		args.TransitGatewayDefaultRouteTableAssociation = pulumi.Bool(false)
+		args.TransitGatewayDefaultRouteTablePropagation = pulumi.Bool(false)
+	}
+	att, err := ec2transitgateway.NewVpcAttachment(ctx, id+"-tgw-attachment", args, opts...)
+	if err != nil {
+		return err
+	}
+	attID := att.ID().ToStringOutput()
+	if _, err := ec2transitgateway.NewRouteTableAssociation(ctx, id+"-tgw-association", &ec2transitgateway.RouteTableAssociationArgs{
+		TransitGatewayAttachmentId: attID,
+		TransitGatewayRouteTableId: rg.rt.ID().ToStringOutput(),
+	}, rg.in); err != nil {
+		return err
+	}
+	if _, err := ec2transitgateway.NewRouteTablePropagation(ctx, id+"-tgw-propagation", &ec2transitgateway.RouteTablePropagationArgs{
+		TransitGatewayAttachmentId: attID,
+		TransitGatewayRouteTableId: rg.rt.ID().ToStringOutput(),
+	}, rg.in); err != nil {
+		return err
+	}
+	tables := v.PrivateRouteTableIds.ToStringArrayOutput()
+	for _, other := range t.args.Transit.Reach(id) {
+		dest := t.args.Net.Region(other)
+		if dest == nil {
+			return fmt.Errorf("aws transit: no address plan for %s", other)
+		}
+		for i, z := range rn.Zones {
+			if _, err := ec2.NewRoute(ctx, id+"-tgw-route-"+z.Zone+"-"+other, &ec2.RouteArgs{
+				RouteTableId:         tables.Index(pulumi.Int(i)),
+				DestinationCidrBlock: pulumi.String(dest.CIDR.String()),
+				TransitGatewayId:     rg.tgw.ID().ToStringOutput(),
+			}, in, pulumi.DependsOn([]pulumi.Resource{att})); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// peer joins two regions' gateways: the requester's owner asks, the
+// accepter's owner accepts, and each side's route table sends the other
+// side's VPCs over the peering.
+func (t *transit) peer(p network.AWSPeering) error {
+	ctx := t.ctx
+	a, b := t.gateways[p.Requester], t.gateways[p.Accepter]
+	if a == nil || b == nil {
+		return fmt.Errorf("aws transit: peering %s joins a region without a gateway", p.Name())
+	}
+	name := "aws-" + p.Name() + "-tgw-peering"
+	args := &ec2transitgateway.PeeringAttachmentArgs{
+		TransitGatewayId:     a.tgw.ID().ToStringOutput(),
+		PeerRegion:           pulumi.String(b.g.Region),
+		PeerTransitGatewayId: b.tgw.ID().ToStringOutput(),
+		Tags:                 pulumi.StringMap{"Name": pulumi.String(t.args.Spec.Name + "-" + p.Name())},
+	}
+	if id := b.owner.ID(); id != nil {
+		args.PeerAccountId = id
+	}
+	peering, err := ec2transitgateway.NewPeeringAttachment(ctx, name, args, a.in)
+	if err != nil {
+		return err
+	}
+	accepter, err := ec2transitgateway.NewPeeringAttachmentAccepter(ctx, name+"-accepter", &ec2transitgateway.PeeringAttachmentAccepterArgs{
+		TransitGatewayAttachmentId: peering.ID().ToStringOutput(),
+		Tags:                       pulumi.StringMap{"Name": pulumi.String(t.args.Spec.Name + "-" + p.Name())},
+	}, b.in)
+	if err != nil {
+		return err
+	}
+	// Both sides wait for the acceptance: a pending attachment takes no
+	// association and no route.
+	ready := pulumi.DependsOn([]pulumi.Resource{accepter})
+	for _, side := range []struct {
+		near, far *regionGateway
+	}{{a, b}, {b, a}} {
+		if _, err := ec2transitgateway.NewRouteTableAssociation(ctx, name+"-association-"+side.near.g.Region, &ec2transitgateway.RouteTableAssociationArgs{
+			TransitGatewayAttachmentId: peering.ID().ToStringOutput(),
+			TransitGatewayRouteTableId: side.near.rt.ID().ToStringOutput(),
+		}, side.near.in, ready); err != nil {
+			return err
+		}
+		for _, id := range side.far.g.VPCs {
+			rn := t.args.Net.Region(id)
+			if rn == nil {
+				return fmt.Errorf("aws transit: no address plan for %s", id)
+			}
+			if _, err := ec2transitgateway.NewRoute(ctx, "aws-"+side.near.g.Region+"-tgw-route-"+id, &ec2transitgateway.RouteArgs{
+				DestinationCidrBlock:       pulumi.String(rn.CIDR.String()),
+				TransitGatewayAttachmentId: peering.ID().ToStringOutput(),
+				TransitGatewayRouteTableId: side.near.rt.ID().ToStringOutput(),
+			}, side.near.in, ready); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
