@@ -1,0 +1,193 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// Object is one resource in the simulated cloud: what a real cloud API would
+// report for it.
+type Object struct {
+	URN resource.URN
+	ID  resource.ID
+	// Inputs are the arguments the object was created or last updated with.
+	// Refresh reports them back, so changing them simulates drift.
+	Inputs resource.PropertyMap
+	// Outputs are Inputs plus the fields the cloud computed (addresses,
+	// host names, ARNs, CRNs).
+	Outputs resource.PropertyMap
+}
+
+// Cloud is the simulated world: every object that exists, keyed by URN. The
+// providers of one or more Servers act on it, and tests inspect and mutate it
+// to simulate drift and out-of-band deletion. It is safe for concurrent use,
+// because one Cloud serves every stack of a deployment at once.
+type Cloud struct {
+	mu      sync.Mutex
+	objects map[resource.URN]*Object
+	// generation counts the creations per URN, so that a replacement gets a
+	// new ID while IDs stay deterministic.
+	generation map[resource.URN]int
+	// removed remembers objects deleted behind the engine's back, so that a
+	// refresh reports them gone instead of adopting them (see read).
+	removed map[resource.URN]bool
+}
+
+// NewCloud returns an empty simulated cloud.
+func NewCloud() *Cloud {
+	return &Cloud{
+		objects:    map[resource.URN]*Object{},
+		generation: map[resource.URN]int{},
+		removed:    map[resource.URN]bool{},
+	}
+}
+
+// Objects returns a copy of every object, sorted by URN.
+func (c *Cloud) Objects() []Object {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]Object, 0, len(c.objects))
+	for _, o := range c.objects {
+		out = append(out, o.clone())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
+
+// Lookup returns a copy of the object with the given URN.
+func (c *Cloud) Lookup(urn resource.URN) (Object, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.objects[urn]
+	if !ok {
+		return Object{}, false
+	}
+	return o.clone(), true
+}
+
+// Drift sets one input property of an object, and the output of the same
+// name, as a change made outside Pulumi would. A refresh then reports it.
+func (c *Cloud) Drift(urn resource.URN, key string, v resource.PropertyValue) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.objects[urn]
+	if !ok {
+		return fmt.Errorf("sim: no object %s", urn)
+	}
+	o.Inputs[resource.PropertyKey(key)] = v
+	o.Outputs[resource.PropertyKey(key)] = v
+	return nil
+}
+
+// Remove deletes an object behind the engine's back and reports whether it
+// existed. A refresh then drops it from the state, and the next up creates it
+// again.
+func (c *Cloud) Remove(urn resource.URN) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.objects[urn]
+	delete(c.objects, urn)
+	c.removed[urn] = true
+	return ok
+}
+
+// create stores a new object for urn, replacing any older one (a
+// create-before-delete replacement creates the new object first), and
+// returns its ID.
+func (c *Cloud) create(urn resource.URN, inputs resource.PropertyMap, outputs func(resource.ID) resource.PropertyMap) Object {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	gen := c.generation[urn]
+	c.generation[urn] = gen + 1
+	id := newID(urn, gen)
+	o := &Object{URN: urn, ID: id, Inputs: deepCopy(inputs), Outputs: outputs(id)}
+	c.objects[urn] = o
+	delete(c.removed, urn)
+	return o.clone()
+}
+
+// update replaces the inputs and outputs of an existing object. An object the
+// cloud has never seen is adopted with the given ID (see read).
+func (c *Cloud) update(urn resource.URN, id resource.ID, inputs, outputs resource.PropertyMap) (Object, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.objects[urn]
+	if !ok {
+		if c.removed[urn] {
+			return Object{}, false
+		}
+		o = &Object{URN: urn, ID: id}
+		c.objects[urn] = o
+	}
+	o.Inputs, o.Outputs = deepCopy(inputs), deepCopy(outputs)
+	return o.clone(), true
+}
+
+// delete removes the object with this URN and ID. A replacement that created
+// its new object first leaves the old ID to delete, which must not remove the
+// new object; so a mismatched ID is a no-op, as is an object already gone.
+func (c *Cloud) delete(urn resource.URN, id resource.ID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if o, ok := c.objects[urn]; ok && o.ID == id {
+		delete(c.objects, urn)
+	}
+}
+
+// read returns the object as the cloud has it now. The Cloud lives in memory,
+// but a file-backend state outlives the process: an object the cloud has
+// never heard of is assumed to exist as the state says, and is adopted, so a
+// refresh in a new process is a no-op. Only objects removed with Remove read
+// as gone.
+func (c *Cloud) read(urn resource.URN, id resource.ID, inputs, outputs resource.PropertyMap) (Object, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if o, ok := c.objects[urn]; ok {
+		return o.clone(), true
+	}
+	if c.removed[urn] || id == "" {
+		return Object{}, false
+	}
+	o := &Object{URN: urn, ID: id, Inputs: deepCopy(inputs), Outputs: deepCopy(outputs)}
+	c.objects[urn] = o
+	return o.clone(), true
+}
+
+func (o *Object) clone() Object {
+	return Object{URN: o.URN, ID: o.ID, Inputs: deepCopy(o.Inputs), Outputs: deepCopy(o.Outputs)}
+}
+
+// deepCopy copies a property map down to its leaves, so that callers of
+// Objects and Lookup cannot change the cloud by mutating what they got.
+func deepCopy(m resource.PropertyMap) resource.PropertyMap {
+	if m == nil {
+		return resource.PropertyMap{}
+	}
+	out := make(resource.PropertyMap, len(m))
+	for k, v := range m {
+		out[k] = deepCopyValue(v)
+	}
+	return out
+}
+
+func deepCopyValue(v resource.PropertyValue) resource.PropertyValue {
+	switch {
+	case v.IsObject():
+		return resource.NewObjectProperty(deepCopy(v.ObjectValue()))
+	case v.IsArray():
+		arr := make([]resource.PropertyValue, len(v.ArrayValue()))
+		for i, e := range v.ArrayValue() {
+			arr[i] = deepCopyValue(e)
+		}
+		return resource.NewArrayProperty(arr)
+	case v.IsSecret():
+		return resource.MakeSecret(deepCopyValue(v.SecretValue().Element))
+	case v.IsComputed():
+		return resource.MakeComputed(deepCopyValue(v.V.(resource.Computed).Element))
+	default:
+		return v
+	}
+}

@@ -1,0 +1,242 @@
+package sim
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// computedOutputs lists, for each type glob, the outputs the simulated cloud
+// computes when the program does not set them. Every matching row applies.
+// To simulate a new computed field, add a row here and, for a new property
+// name, a generator below.
+var computedOutputs = []struct {
+	types   string
+	outputs []string
+}{
+	{"aws:*", []string{"arn"}},
+	{"aws:ec2/instance:Instance", []string{"publicIp", "publicDns", "privateIp"}},
+	{"aws:ec2/eip:Eip", []string{"publicIp", "publicDns"}},
+	{"aws:ec2/natGateway:NatGateway", []string{"publicIp"}},
+	{"aws:lb/loadBalancer:LoadBalancer", []string{"dnsName"}},
+	{"aws:eks/cluster:Cluster", []string{"endpoint"}},
+	{"hcloud:index/server:Server", []string{"ipv4Address", "ipv6Address"}},
+	{"hcloud:index/primaryIp:PrimaryIp", []string{"ipAddress"}},
+	{"hcloud:index/floatingIp:FloatingIp", []string{"ipAddress"}},
+	{"hcloud:index/loadBalancer:LoadBalancer", []string{"ipv4", "ipv6"}},
+	{"ovh:CloudProject/kube:Kube", []string{"url"}},
+	{"infra:ibm:*", []string{"crn"}},
+	{"infra:ibm:FloatingIp", []string{"address"}},
+	{"infra:ibm:LoadBalancer", []string{"hostname"}},
+	{"infra:ibm:Cluster", []string{"ingressHostname"}},
+}
+
+// generators gives each computed property name its value, so a name means
+// the same kind of value on every type.
+var generators = map[string]func(target) resource.PropertyValue{
+	"arn":             arn,
+	"crn":             crn,
+	"publicIp":        publicIPv4,
+	"ipv4Address":     publicIPv4,
+	"ipAddress":       publicIPv4,
+	"address":         publicIPv4,
+	"ipv4":            publicIPv4,
+	"ipv6Address":     publicIPv6,
+	"ipv6":            publicIPv6,
+	"privateIp":       privateIPv4,
+	"publicDns":       hostname,
+	"dnsName":         hostname,
+	"hostname":        hostname,
+	"ingressHostname": hostname,
+	"endpoint":        httpsURL,
+	"url":             httpsURL,
+}
+
+// target is what a generator may derive a value from.
+type target struct {
+	urn    resource.URN
+	id     resource.ID
+	prop   string
+	inputs resource.PropertyMap
+	region string // from the provider's configuration; "" when unknown
+}
+
+// computeOutputs returns the outputs of a resource: its inputs plus the
+// computed fields of its type that the inputs do not set. In a preview the
+// object does not exist yet, so computed fields are unknown, as a real
+// provider reports them.
+func computeOutputs(t target, preview bool) resource.PropertyMap {
+	out := deepCopy(t.inputs)
+	for _, name := range computedNames(string(t.urn.Type())) {
+		key := resource.PropertyKey(name)
+		if v, ok := out[key]; ok && !v.IsNull() {
+			continue
+		}
+		if preview {
+			out[key] = resource.MakeComputed(resource.NewStringProperty(""))
+			continue
+		}
+		t.prop = name
+		out[key] = generators[name](t)
+	}
+	return out
+}
+
+// computedNames returns the computed outputs of a type token, in table order.
+func computedNames(typ string) []string {
+	var names []string
+	for _, row := range computedOutputs {
+		if !glob(row.types, typ) {
+			continue
+		}
+		for _, n := range row.outputs {
+			if _, ok := generators[n]; !ok {
+				panic("sim: no generator for computed output " + n)
+			}
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// digest hashes the URN with some salt: every simulated value comes from it,
+// so the same program yields the same values on every run.
+func digest(urn resource.URN, salt string) [32]byte {
+	return sha256.Sum256([]byte(string(urn) + "\x00" + salt))
+}
+
+// documentationNets are the IPv4 blocks reserved for documentation (RFC
+// 5737): addresses that can never reach a real host.
+var documentationNets = [][3]byte{{192, 0, 2}, {198, 51, 100}, {203, 0, 113}}
+
+func publicIPv4(t target) resource.PropertyValue {
+	h := digest(t.urn, t.prop)
+	n := documentationNets[int(h[0])%len(documentationNets)]
+	host := 1 + h[1]%254
+	return resource.NewStringProperty(netip.AddrFrom4([4]byte{n[0], n[1], n[2], host}).String())
+}
+
+// publicIPv6 takes an address in 2001:db8::/32, the IPv6 documentation
+// prefix (RFC 3849).
+func publicIPv6(t target) resource.PropertyValue {
+	h := digest(t.urn, t.prop)
+	var a [16]byte
+	a[0], a[1], a[2], a[3] = 0x20, 0x01, 0x0d, 0xb8
+	copy(a[8:], h[:8])
+	return resource.NewStringProperty(netip.AddrFrom16(a).String())
+}
+
+// privateIPv4 takes an address in 10.0.0.0/8; it names nothing reachable
+// from here either.
+func privateIPv4(t target) resource.PropertyValue {
+	h := digest(t.urn, t.prop)
+	return resource.NewStringProperty(netip.AddrFrom4([4]byte{10, h[0], h[1], 1 + h[2]%254}).String())
+}
+
+// hostname is <name>.sim.invalid: the .invalid top-level domain never
+// resolves (RFC 2606).
+func hostname(t target) resource.PropertyValue {
+	return resource.NewStringProperty(dnsLabel(resourceName(t)) + ".sim.invalid")
+}
+
+func httpsURL(t target) resource.PropertyValue {
+	return resource.NewStringProperty("https://" + hostname(t).StringValue())
+}
+
+// arn is arn:aws:<service>:<region>:<account>:<kind>/<id>, with the service
+// taken from the type token's module (aws:ec2/vpc:Vpc is service ec2).
+func arn(t target) resource.PropertyValue {
+	_, mod, kind := splitToken(string(t.urn.Type()))
+	service, _, _ := strings.Cut(mod, "/")
+	return resource.NewStringProperty(fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s",
+		service, regionOr(t.region, "sim"), simAccount, strings.ToLower(kind), t.id))
+}
+
+// crn is an IBM Cloud resource name for the VPC service ("is") of account
+// "sim".
+func crn(t target) resource.PropertyValue {
+	_, _, kind := splitToken(string(t.urn.Type()))
+	return resource.NewStringProperty(fmt.Sprintf("crn:v1:bluemix:public:is:%s:a/sim::%s:%s",
+		regionOr(t.region, "sim"), strings.ToLower(kind), t.id))
+}
+
+// simAccount is the AWS account the simulated cloud lives in: the account
+// number AWS's own documentation uses.
+const simAccount = "123456789012"
+
+// newID returns the provider ID of the gen-th object created for urn. Hetzner
+// IDs are numbers; the others look like AWS's <kind>-<hex>.
+func newID(urn resource.URN, gen int) resource.ID {
+	h := digest(urn, fmt.Sprintf("id/%d", gen))
+	pkg, _, kind := splitToken(string(urn.Type()))
+	if pkg == "hcloud" {
+		return resource.ID(fmt.Sprint(1_000_000 + binary.BigEndian.Uint32(h[:4])%9_000_000))
+	}
+	// 17 hex digits, as in vpc-0a1b2c3d4e5f67890.
+	return resource.ID(fmt.Sprintf("%s-%x", strings.ToLower(kind), h[:9])[:len(kind)+1+17])
+}
+
+// resourceName prefers the cloud-side name the program set, and falls back
+// to the Pulumi resource name.
+func resourceName(t target) string {
+	if v, ok := t.inputs["name"]; ok && v.IsString() && v.StringValue() != "" {
+		return v.StringValue()
+	}
+	return t.urn.Name()
+}
+
+// dnsLabel lowercases s and replaces what a DNS label cannot hold.
+func dnsLabel(s string) string {
+	b := []byte(strings.ToLower(s))
+	for i, c := range b {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' && c != '.' {
+			b[i] = '-'
+		}
+	}
+	return strings.Trim(string(b), "-.")
+}
+
+// splitToken splits a type token pkg:module:Name. Module may be empty.
+func splitToken(tok string) (pkg, mod, name string) {
+	parts := strings.SplitN(tok, ":", 3)
+	switch len(parts) {
+	case 3:
+		return parts[0], parts[1], parts[2]
+	case 2:
+		return parts[0], "", parts[1]
+	default:
+		return tok, "", tok
+	}
+}
+
+func regionOr(region, def string) string {
+	if region == "" {
+		return def
+	}
+	return region
+}
+
+// glob reports whether s matches pattern, where '*' matches any run of
+// characters, '/' and ':' included (path.Match stops at '/', and type
+// tokens are full of them).
+func glob(pattern, s string) bool {
+	star := strings.IndexByte(pattern, '*')
+	if star < 0 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, pattern[:star]) {
+		return false
+	}
+	// Try every place where the rest of the pattern could start.
+	rest := pattern[star+1:]
+	for i := star; i <= len(s); i++ {
+		if glob(rest, s[i:]) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,87 @@
+package sim
+
+import (
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// defaultRegion is the AWS region of a provider configured with none.
+const defaultRegion = "us-east-1"
+
+// invokes answers data sources by function token, given the arguments and
+// the region of the provider instance that was asked ("" when it has none).
+var invokes = map[string]func(args resource.PropertyMap, region string) resource.PropertyMap{
+	"aws:index/getAvailabilityZones:getAvailabilityZones": awsAvailabilityZones,
+	"aws:index/getRegion:getRegion":                       awsRegion,
+	"aws:index/getCallerIdentity:getCallerIdentity":       awsCallerIdentity,
+	"aws:index/getPartition:getPartition":                 awsPartition,
+}
+
+// awsAvailabilityZones answers with three zones, a to c, as most regions
+// have.
+func awsAvailabilityZones(_ resource.PropertyMap, region string) resource.PropertyMap {
+	region = regionOr(region, defaultRegion)
+	var names, ids, groups []resource.PropertyValue
+	for i, suffix := range []string{"a", "b", "c"} {
+		names = append(names, resource.NewStringProperty(region+suffix))
+		ids = append(ids, resource.NewStringProperty(zoneIDPrefix(region)+"-az"+string(rune('1'+i))))
+		groups = append(groups, resource.NewStringProperty(region))
+	}
+	return resource.PropertyMap{
+		"id":         resource.NewStringProperty(region),
+		"names":      resource.NewArrayProperty(names),
+		"zoneIds":    resource.NewArrayProperty(ids),
+		"groupNames": resource.NewArrayProperty(groups),
+		"state":      resource.NewStringProperty("available"),
+	}
+}
+
+// zoneIDPrefix abbreviates a region the way AWS zone IDs do, roughly:
+// us-east-1 becomes use1, eu-central-1 euc1.
+func zoneIDPrefix(region string) string {
+	parts := strings.Split(region, "-")
+	if len(parts) < 3 {
+		return region
+	}
+	var b strings.Builder
+	b.WriteString(parts[0])
+	for _, p := range parts[1 : len(parts)-1] {
+		if p != "" {
+			b.WriteByte(p[0])
+		}
+	}
+	b.WriteString(parts[len(parts)-1])
+	return b.String()
+}
+
+func awsRegion(args resource.PropertyMap, region string) resource.PropertyMap {
+	if v, ok := args["name"]; ok && v.IsString() && v.StringValue() != "" {
+		region = v.StringValue()
+	}
+	region = regionOr(region, defaultRegion)
+	return resource.PropertyMap{
+		"id":          resource.NewStringProperty(region),
+		"name":        resource.NewStringProperty(region),
+		"description": resource.NewStringProperty("Simulated " + region),
+		"endpoint":    resource.NewStringProperty("ec2." + region + ".sim.invalid"),
+	}
+}
+
+func awsCallerIdentity(resource.PropertyMap, string) resource.PropertyMap {
+	return resource.PropertyMap{
+		"id":        resource.NewStringProperty(simAccount),
+		"accountId": resource.NewStringProperty(simAccount),
+		"arn":       resource.NewStringProperty("arn:aws:iam::" + simAccount + ":user/sim"),
+		"userId":    resource.NewStringProperty("AIDASIMULATEDUSER0001"),
+	}
+}
+
+func awsPartition(resource.PropertyMap, string) resource.PropertyMap {
+	return resource.PropertyMap{
+		"id":               resource.NewStringProperty("aws"),
+		"partition":        resource.NewStringProperty("aws"),
+		"dnsSuffix":        resource.NewStringProperty("amazonaws.com"),
+		"reverseDnsPrefix": resource.NewStringProperty("com.amazonaws"),
+	}
+}

@@ -1,0 +1,364 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+// provider is the simulated resource provider of one package. The engine
+// opens one connection per provider instance (the default provider, each
+// explicit aws.Provider, ...); they all share the Server and its Cloud.
+type provider struct {
+	pulumirpc.UnimplementedResourceProviderServer
+	pkg     string
+	version string
+	srv     *Server
+}
+
+// marshalOpts keep secrets, unknowns and resource references intact both
+// ways: the engine sends secrets as secrets because the handshake says the
+// provider accepts them, and a secret input must come back a secret output.
+func marshalOpts(label string) plugin.MarshalOptions {
+	return plugin.MarshalOptions{Label: label, KeepUnknowns: true, KeepSecrets: true, KeepResources: true}
+}
+
+func unmarshal(label string, s *structpb.Struct) (resource.PropertyMap, error) {
+	if s == nil {
+		return resource.PropertyMap{}, nil
+	}
+	m, err := plugin.UnmarshalProperties(s, marshalOpts(label))
+	if err != nil {
+		return nil, fmt.Errorf("sim: %s: %w", label, err)
+	}
+	return m, nil
+}
+
+func marshal(label string, m resource.PropertyMap) (*structpb.Struct, error) {
+	s, err := plugin.MarshalProperties(m, marshalOpts(label))
+	if err != nil {
+		return nil, fmt.Errorf("sim: %s: %w", label, err)
+	}
+	return s, nil
+}
+
+// Handshake is the engine's first call. Implementing it spares a fallback to
+// the legacy Configure negotiation.
+func (p *provider) Handshake(context.Context, *pulumirpc.ProviderHandshakeRequest) (*pulumirpc.ProviderHandshakeResponse, error) {
+	return &pulumirpc.ProviderHandshakeResponse{AcceptSecrets: true, AcceptResources: true}, nil
+}
+
+// Attach is how the engine hands an already running provider its address;
+// the simulator needs nothing from it, but the engine fails without it.
+func (p *provider) Attach(context.Context, *pulumirpc.PluginAttach) (*emptypb.Empty, error) {
+	return &emptypb.Empty{}, nil
+}
+
+// GetPluginInfo reports the package's version (see WithPackage).
+func (p *provider) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: p.version}, nil
+}
+
+// CheckConfig accepts any provider configuration.
+func (p *provider) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+// DiffConfig updates a provider in place when its configuration changes;
+// the simulated cloud has nothing that would force a replacement.
+func (p *provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	olds, err := unmarshal("olds", oldInputs(req.GetOldInputs(), req.GetOlds()))
+	if err != nil {
+		return nil, err
+	}
+	news, err := unmarshal("news", req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	return diff(olds, news, nil), nil
+}
+
+// Configure remembers the region of this provider instance, for invokes and
+// ARNs. Explicit providers pass it as the "region" argument, default
+// providers as the "<pkg>:region" stack configuration.
+func (p *provider) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	region := ""
+	if args, err := unmarshal("config", req.GetArgs()); err == nil {
+		if v, ok := args["region"]; ok && v.IsString() {
+			region = v.StringValue()
+		}
+	}
+	if region == "" {
+		for k, v := range req.GetVariables() {
+			if strings.HasSuffix(k, ":region") {
+				region = v
+			}
+		}
+	}
+	connOf(ctx).setRegion(region)
+	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, nil
+}
+
+// Check accepts the inputs as they are: the simulator validates nothing and
+// fills in no defaults, so what the program says is what the cloud gets.
+func (p *provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+// Diff compares the old inputs with the new ones, property by property.
+func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	olds, err := unmarshal("olds", oldInputs(req.GetOldInputs(), req.GetOlds()))
+	if err != nil {
+		return nil, err
+	}
+	news, err := unmarshal("news", req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	return diff(olds, news, replaceKeys(req.GetType())), nil
+}
+
+// oldInputs prefers the old inputs, which the engine sends since 3.x; the
+// old outputs would show every computed field as a deletion.
+func oldInputs(inputs, outputs *structpb.Struct) *structpb.Struct {
+	if inputs != nil {
+		return inputs
+	}
+	return outputs
+}
+
+// Create makes the object in the simulated cloud. A preview only predicts
+// the outputs, with computed fields unknown, and leaves the cloud alone.
+func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	urn := resource.URN(req.GetUrn())
+	inputs, err := unmarshal("properties", req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	t := target{urn: urn, inputs: inputs, region: connOf(ctx).getRegion()}
+	if req.GetPreview() {
+		props, err := marshal("outputs", computeOutputs(t, true))
+		return &pulumirpc.CreateResponse{Properties: props}, err
+	}
+	if err := p.srv.wait(ctx); err != nil {
+		return nil, err
+	}
+	if p.srv.failing(string(urn.Type()), urn.Name()) {
+		return nil, injected("create", urn)
+	}
+	obj := p.srv.cloud.create(urn, inputs, func(id resource.ID) resource.PropertyMap {
+		t.id = id
+		return computeOutputs(t, false)
+	})
+	props, err := marshal("outputs", obj.Outputs)
+	return &pulumirpc.CreateResponse{Id: string(obj.ID), Properties: props}, err
+}
+
+// injected is the error of a fault injected with WithFail. It names the
+// resource, so the engine's error says which one failed and why.
+func injected(op string, urn resource.URN) error {
+	return fmt.Errorf("sim: injected failure: cannot %s %s %q (%s)", op, urn.Type(), urn.Name(), urn)
+}
+
+// Update changes the object in place. A preview keeps the computed fields
+// the object already has.
+func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	urn, id := resource.URN(req.GetUrn()), resource.ID(req.GetId())
+	olds, err := unmarshal("olds", req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
+	news, err := unmarshal("news", req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	t := target{urn: urn, id: id, inputs: news, region: connOf(ctx).getRegion()}
+	if req.GetPreview() {
+		outs := deepCopy(news)
+		for _, name := range computedNames(string(urn.Type())) {
+			key := resource.PropertyKey(name)
+			if _, set := news[key]; set {
+				continue
+			}
+			if v, ok := olds[key]; ok {
+				outs[key] = v
+			} else {
+				outs[key] = resource.MakeComputed(resource.NewStringProperty(""))
+			}
+		}
+		props, err := marshal("outputs", outs)
+		return &pulumirpc.UpdateResponse{Properties: props}, err
+	}
+	if err := p.srv.wait(ctx); err != nil {
+		return nil, err
+	}
+	if p.srv.failing(string(urn.Type()), urn.Name()) {
+		return nil, injected("update", urn)
+	}
+	obj, ok := p.srv.cloud.update(urn, id, news, computeOutputs(t, false))
+	if !ok {
+		return nil, fmt.Errorf("sim: update %s: object %s no longer exists (refresh to forget it)", urn, id)
+	}
+	props, err := marshal("outputs", obj.Outputs)
+	return &pulumirpc.UpdateResponse{Properties: props}, err
+}
+
+// Delete removes the object; deleting one already gone succeeds, as it does
+// with real providers.
+func (p *provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	if err := p.srv.wait(ctx); err != nil {
+		return nil, err
+	}
+	p.srv.cloud.delete(resource.URN(req.GetUrn()), resource.ID(req.GetId()))
+	return &emptypb.Empty{}, nil
+}
+
+// Read reports the object as the cloud has it now, inputs included, so that
+// a refresh sees drift. An empty ID tells the engine the object is gone.
+func (p *provider) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	if err := p.srv.wait(ctx); err != nil {
+		return nil, err
+	}
+	inputs, err := unmarshal("inputs", req.GetInputs())
+	if err != nil {
+		return nil, err
+	}
+	outputs, err := unmarshal("properties", req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := p.srv.cloud.read(resource.URN(req.GetUrn()), resource.ID(req.GetId()), inputs, outputs)
+	if !ok {
+		return &pulumirpc.ReadResponse{}, nil
+	}
+	props, err := marshal("outputs", obj.Outputs)
+	if err != nil {
+		return nil, err
+	}
+	ins, err := marshal("inputs", obj.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.ReadResponse{Id: string(obj.ID), Properties: props, Inputs: ins}, nil
+}
+
+// Invoke answers the data sources in the invokes table; any other function
+// returns an empty result rather than an error, so programs that look
+// something up still run.
+func (p *provider) Invoke(ctx context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	args, err := unmarshal("args", req.GetArgs())
+	if err != nil {
+		return nil, err
+	}
+	fn, ok := invokes[req.GetTok()]
+	if !ok {
+		return &pulumirpc.InvokeResponse{Return: &structpb.Struct{}}, nil
+	}
+	ret, err := marshal("return", fn(args, connOf(ctx).getRegion()))
+	return &pulumirpc.InvokeResponse{Return: ret}, err
+}
+
+// Cancel cuts short the simulated latency of this connection's calls; the
+// engine calls it when the user interrupts a deployment.
+func (p *provider) Cancel(ctx context.Context, _ *emptypb.Empty) (*emptypb.Empty, error) {
+	connOf(ctx).cancel()
+	return &emptypb.Empty{}, nil
+}
+
+// GetMapping says the simulator maps no other ecosystem's providers; the
+// engine may ask every attached provider.
+func (p *provider) GetMapping(context.Context, *pulumirpc.GetMappingRequest) (*pulumirpc.GetMappingResponse, error) {
+	return &pulumirpc.GetMappingResponse{}, nil
+}
+
+// GetMappings: see GetMapping.
+func (p *provider) GetMappings(context.Context, *pulumirpc.GetMappingsRequest) (*pulumirpc.GetMappingsResponse, error) {
+	return &pulumirpc.GetMappingsResponse{}, nil
+}
+
+// replaceOnChange lists, per type glob, the inputs the cloud cannot change
+// in place: changing one replaces the object, as with the real providers.
+var replaceOnChange = []struct {
+	types string
+	keys  []string
+}{
+	{"aws:ec2/vpc:Vpc", []string{"cidrBlock"}},
+	{"aws:ec2/subnet:Subnet", []string{"vpcId", "cidrBlock", "availabilityZone"}},
+	{"hcloud:index/network:Network", []string{"ipRange"}},
+	{"hcloud:index/networkSubnet:NetworkSubnet", []string{"networkId", "ipRange", "networkZone"}},
+	{"hcloud:index/server:Server", []string{"location", "datacenter"}},
+	{"infra:ibm:Vpc", []string{"region"}},
+}
+
+func replaceKeys(typ string) map[resource.PropertyKey]bool {
+	keys := map[resource.PropertyKey]bool{}
+	for _, row := range replaceOnChange {
+		if glob(row.types, typ) {
+			for _, k := range row.keys {
+				keys[resource.PropertyKey(k)] = true
+			}
+		}
+	}
+	return keys
+}
+
+// diff compares two input maps key by key. A new value that is unknown
+// counts as a change, since it may well be one.
+func diff(olds, news resource.PropertyMap, replace map[resource.PropertyKey]bool) *pulumirpc.DiffResponse {
+	keys := map[resource.PropertyKey]bool{}
+	for k := range olds {
+		keys[k] = true
+	}
+	for k := range news {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, string(k))
+	}
+	sort.Strings(sorted)
+
+	resp := &pulumirpc.DiffResponse{
+		Changes:         pulumirpc.DiffResponse_DIFF_NONE,
+		DetailedDiff:    map[string]*pulumirpc.PropertyDiff{},
+		HasDetailedDiff: true,
+	}
+	for _, name := range sorted {
+		k := resource.PropertyKey(name)
+		ov, inOld := olds[k]
+		nv, inNew := news[k]
+		inOld = inOld && !ov.IsNull()
+		inNew = inNew && !nv.IsNull()
+		var kind pulumirpc.PropertyDiff_Kind
+		switch {
+		case !inOld && !inNew:
+			continue
+		case !inOld:
+			kind = pulumirpc.PropertyDiff_ADD
+		case !inNew:
+			kind = pulumirpc.PropertyDiff_DELETE
+		case nv.ContainsUnknowns() || !ov.DeepEquals(nv):
+			kind = pulumirpc.PropertyDiff_UPDATE
+		default:
+			continue
+		}
+		if replace[k] {
+			// The _REPLACE kinds are the plain kinds plus 1.
+			kind++
+			resp.Replaces = append(resp.Replaces, name)
+		}
+		resp.Diffs = append(resp.Diffs, name)
+		resp.DetailedDiff[name] = &pulumirpc.PropertyDiff{Kind: kind, InputDiff: true}
+	}
+	if len(resp.Diffs) > 0 {
+		resp.Changes = pulumirpc.DiffResponse_DIFF_SOME
+	}
+	return resp
+}

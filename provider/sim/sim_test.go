@@ -1,0 +1,295 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+const (
+	vpcURN = resource.URN("urn:pulumi:dev::simtest::aws:ec2/vpc:Vpc::main")
+	srvURN = resource.URN("urn:pulumi:dev::simtest::hcloud:index/server:Server::gw-1")
+)
+
+func TestGlob(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"aws:*", "aws:ec2/vpc:Vpc", true},
+		{"aws:ec2/*", "aws:ec2/vpc:Vpc", true},
+		{"*:Vpc", "aws:ec2/vpc:Vpc", true},
+		{"main", "main", true},
+		{"mai", "main", false},
+		{"web-*", "web-1", true},
+		{"*-1", "web-2", false},
+		{"a*b*c", "axxbyyc", true},
+		{"a*b*c", "axxbyy", false},
+		{"*", "", true},
+	} {
+		if got := glob(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("glob(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
+		}
+	}
+}
+
+func TestComputedOutputsAreDeterministicDocumentationValues(t *testing.T) {
+	in := resource.PropertyMap{"serverType": resource.NewStringProperty("cx23")}
+	tgt := target{urn: srvURN, id: "42", inputs: in}
+	a, b := computeOutputs(tgt, false), computeOutputs(tgt, false)
+	if !resource.NewObjectProperty(a).DeepEquals(resource.NewObjectProperty(b)) {
+		t.Fatalf("outputs differ between runs:\n%v\n%v", a, b)
+	}
+	if a["serverType"].StringValue() != "cx23" {
+		t.Errorf("inputs not kept in outputs: %v", a)
+	}
+	ip := netip.MustParseAddr(a["ipv4Address"].StringValue())
+	var doc bool
+	for _, p := range []string{"192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"} {
+		doc = doc || netip.MustParsePrefix(p).Contains(ip)
+	}
+	if !doc {
+		t.Errorf("ipv4Address %s is not a documentation address", ip)
+	}
+	if v6 := netip.MustParseAddr(a["ipv6Address"].StringValue()); !netip.MustParsePrefix("2001:db8::/32").Contains(v6) {
+		t.Errorf("ipv6Address %s is not a documentation address", v6)
+	}
+
+	preview := computeOutputs(tgt, true)
+	if !preview["ipv4Address"].IsComputed() {
+		t.Errorf("preview ipv4Address = %v, want unknown", preview["ipv4Address"])
+	}
+}
+
+func TestComputedOutputsByType(t *testing.T) {
+	vpc := computeOutputs(target{urn: vpcURN, id: "vpc-1", region: "eu-central-1"}, false)
+	if got, want := vpc["arn"].StringValue(), "arn:aws:ec2:eu-central-1:123456789012:vpc/vpc-1"; got != want {
+		t.Errorf("arn = %q, want %q", got, want)
+	}
+	lb := computeOutputs(target{
+		urn:    "urn:pulumi:dev::simtest::aws:lb/loadBalancer:LoadBalancer::ingress",
+		inputs: resource.PropertyMap{"name": resource.NewStringProperty("Ingress_EU")},
+	}, false)
+	if got, want := lb["dnsName"].StringValue(), "ingress-eu.sim.invalid"; got != want {
+		t.Errorf("dnsName = %q, want %q", got, want)
+	}
+	ibm := computeOutputs(target{urn: "urn:pulumi:dev::simtest::infra:ibm:Vpc::edge", id: "vpc-2"}, false)
+	if got := ibm["crn"].StringValue(); !strings.HasPrefix(got, "crn:v1:bluemix:public:is:") || !strings.HasSuffix(got, ":vpc:vpc-2") {
+		t.Errorf("crn = %q", got)
+	}
+	// A value the program sets wins over the computed one.
+	set := computeOutputs(target{urn: vpcURN, inputs: resource.PropertyMap{"arn": resource.NewStringProperty("mine")}}, false)
+	if set["arn"].StringValue() != "mine" {
+		t.Errorf("arn = %v, want the input", set["arn"])
+	}
+}
+
+func TestIDs(t *testing.T) {
+	if id := newID(vpcURN, 0); !strings.HasPrefix(string(id), "vpc-") || len(id) != len("vpc-")+17 {
+		t.Errorf("aws id = %q", id)
+	}
+	if newID(vpcURN, 0) == newID(vpcURN, 1) {
+		t.Error("a replacement got the same id")
+	}
+	if id := newID(srvURN, 0); strings.Trim(string(id), "0123456789") != "" {
+		t.Errorf("hcloud id = %q, want a number", id)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	olds := resource.PropertyMap{
+		"cidrBlock": resource.NewStringProperty("10.0.0.0/16"),
+		"tags":      resource.NewObjectProperty(resource.PropertyMap{"Name": resource.NewStringProperty("a")}),
+		"token":     resource.MakeSecret(resource.NewStringProperty("s")),
+	}
+	if d := diff(olds, deepCopy(olds), nil); d.Changes != pulumirpc.DiffResponse_DIFF_NONE {
+		t.Errorf("equal inputs: %v", d)
+	}
+	news := deepCopy(olds)
+	news["cidrBlock"] = resource.NewStringProperty("10.1.0.0/16")
+	news["tags"] = resource.MakeComputed(resource.NewStringProperty(""))
+	delete(news, "token")
+	d := diff(olds, news, replaceKeys("aws:ec2/vpc:Vpc"))
+	if d.Changes != pulumirpc.DiffResponse_DIFF_SOME {
+		t.Fatalf("changes = %v", d.Changes)
+	}
+	want := map[string]pulumirpc.PropertyDiff_Kind{
+		"cidrBlock": pulumirpc.PropertyDiff_UPDATE_REPLACE,
+		"tags":      pulumirpc.PropertyDiff_UPDATE,
+		"token":     pulumirpc.PropertyDiff_DELETE,
+	}
+	for k, kind := range want {
+		if got := d.DetailedDiff[k].GetKind(); got != kind {
+			t.Errorf("%s: kind %v, want %v", k, got, kind)
+		}
+	}
+	if len(d.Replaces) != 1 || d.Replaces[0] != "cidrBlock" {
+		t.Errorf("replaces = %v", d.Replaces)
+	}
+}
+
+func TestFromEnv(t *testing.T) {
+	env := map[string]string{EnvFail: " aws:ec2/* , gw-* ", EnvLatency: "15ms"}
+	opts, err := FromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if srv.latency != 15*time.Millisecond {
+		t.Errorf("latency = %v", srv.latency)
+	}
+	if !srv.failing("aws:ec2/vpc:Vpc", "main") || !srv.failing("hcloud:index/server:Server", "gw-1") || srv.failing("hcloud:index/network:Network", "mesh") {
+		t.Errorf("fail globs = %q", srv.fail)
+	}
+	if _, err := FromEnv(func(k string) string { return map[string]string{EnvLatency: "soon"}[k] }); err == nil {
+		t.Error("a bad latency was accepted")
+	}
+}
+
+// dial connects to the simulated provider of pkg as the engine would.
+func dial(t *testing.T, srv *Server, pkg string) pulumirpc.ResourceProviderClient {
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", srv.ports[pkg])
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return pulumirpc.NewResourceProviderClient(conn)
+}
+
+// TestProtocol drives one resource through its life cycle over gRPC, without
+// the engine: preview, create, drift, refresh, delete.
+func TestProtocol(t *testing.T) {
+	ctx := context.Background()
+	srv, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	aws := dial(t, srv, "aws")
+
+	info, err := aws.GetPluginInfo(ctx, &emptypb.Empty{})
+	if err != nil || info.Version != "6.83.4" {
+		t.Fatalf("GetPluginInfo = %v, %v; want 6.83.4", info, err)
+	}
+	cfg, _ := marshal("config", resource.PropertyMap{"region": resource.NewStringProperty("eu-west-1")})
+	if _, err := aws.Configure(ctx, &pulumirpc.ConfigureRequest{Args: cfg}); err != nil {
+		t.Fatal(err)
+	}
+
+	inputs := resource.PropertyMap{
+		"cidrBlock": resource.NewStringProperty("10.0.0.0/16"),
+		"token":     resource.MakeSecret(resource.NewStringProperty("hunter2")),
+	}
+	props, _ := marshal("inputs", inputs)
+	if _, err := aws.Create(ctx, &pulumirpc.CreateRequest{Urn: string(vpcURN), Type: "aws:ec2/vpc:Vpc", Properties: props, Preview: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Cloud().Objects()); n != 0 {
+		t.Fatalf("a preview created %d objects", n)
+	}
+
+	created, err := aws.Create(ctx, &pulumirpc.CreateRequest{Urn: string(vpcURN), Type: "aws:ec2/vpc:Vpc", Properties: props})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, _ := unmarshal("outputs", created.Properties)
+	if !outs["token"].IsSecret() {
+		t.Errorf("secret input came back as %v", outs["token"])
+	}
+	if got := outs["arn"].StringValue(); !strings.HasPrefix(got, "arn:aws:ec2:eu-west-1:") {
+		t.Errorf("arn = %q, want the configured region", got)
+	}
+
+	if err := srv.Cloud().Drift(vpcURN, "cidrBlock", resource.NewStringProperty("10.9.0.0/16")); err != nil {
+		t.Fatal(err)
+	}
+	read, err := aws.Read(ctx, &pulumirpc.ReadRequest{Id: created.Id, Urn: string(vpcURN), Properties: created.Properties, Inputs: props})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, _ := unmarshal("inputs", read.Inputs)
+	if ins["cidrBlock"].StringValue() != "10.9.0.0/16" || !ins["token"].IsSecret() {
+		t.Errorf("read inputs = %v, want the drifted cidr and the secret", ins)
+	}
+
+	srv.Cloud().Remove(vpcURN)
+	read, err = aws.Read(ctx, &pulumirpc.ReadRequest{Id: created.Id, Urn: string(vpcURN), Properties: created.Properties, Inputs: props})
+	if err != nil || read.Id != "" {
+		t.Errorf("read of a removed object = %v, %v; want no id", read, err)
+	}
+
+	zones, err := aws.Invoke(ctx, &pulumirpc.InvokeRequest{Tok: "aws:index/getAvailabilityZones:getAvailabilityZones"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret, _ := unmarshal("return", zones.Return)
+	if got := ret["names"].ArrayValue()[0].StringValue(); got != "eu-west-1a" {
+		t.Errorf("first zone = %q", got)
+	}
+	if got := ret["zoneIds"].ArrayValue()[0].StringValue(); got != "euw1-az1" {
+		t.Errorf("first zone id = %q", got)
+	}
+	unknown, err := aws.Invoke(ctx, &pulumirpc.InvokeRequest{Tok: "aws:index/getAmi:getAmi"})
+	if err != nil || len(unknown.Return.GetFields()) != 0 {
+		t.Errorf("unknown invoke = %v, %v; want empty", unknown, err)
+	}
+}
+
+func TestFailAndLatency(t *testing.T) {
+	ctx := context.Background()
+	srv, err := Start(WithFail("main"), WithLatency(20*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	aws := dial(t, srv, "aws")
+	props, _ := marshal("inputs", resource.PropertyMap{})
+
+	// The plan is fine; the apply fails.
+	if _, err := aws.Create(ctx, &pulumirpc.CreateRequest{Urn: string(vpcURN), Properties: props, Preview: true}); err != nil {
+		t.Fatalf("preview failed: %v", err)
+	}
+	start := time.Now()
+	_, err = aws.Create(ctx, &pulumirpc.CreateRequest{Urn: string(vpcURN), Properties: props})
+	if err == nil || !strings.Contains(err.Error(), `"main"`) || !strings.Contains(err.Error(), "aws:ec2/vpc:Vpc") {
+		t.Fatalf("create error = %v, want one naming the resource", err)
+	}
+	if time.Since(start) < 20*time.Millisecond {
+		t.Error("no latency was simulated")
+	}
+
+	// Cancel cuts the latency short.
+	if _, err := aws.Cancel(ctx, &emptypb.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := aws.Delete(ctx, &pulumirpc.DeleteRequest{Urn: string(vpcURN), Id: "x"}); err == nil || !strings.Contains(err.Error(), "canceled") {
+		t.Errorf("delete after cancel = %v", err)
+	}
+}
+
+func TestCloudReplacementKeepsNewObject(t *testing.T) {
+	c := NewCloud()
+	outs := func(resource.ID) resource.PropertyMap { return resource.PropertyMap{} }
+	old := c.create(vpcURN, nil, outs)
+	repl := c.create(vpcURN, nil, outs) // create-before-delete
+	c.delete(vpcURN, old.ID)
+	got, ok := c.Lookup(vpcURN)
+	if !ok || got.ID != repl.ID {
+		t.Fatalf("after replacing %s with %s the cloud has %v, %v", old.ID, repl.ID, got.ID, ok)
+	}
+}
