@@ -1,0 +1,434 @@
+package fakeibm
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+func (s *Server) routes() {
+	s.iamRoutes()
+	s.vpcRoutes()
+	s.platformRoutes()
+	s.containerRoutes()
+	s.transitRoutes()
+	s.cisRoutes()
+	s.kmsRoutes()
+}
+
+// seed makes what every account has: the Default resource group, public
+// images and the catalog entries of the services infra creates.
+func (s *Server) seed() {
+	s.put("resource_group", "default0000000000000000000000001", "", map[string]any{"id": "default0000000000000000000000001",
+		"name": "Default", "crn": "crn:v1:bluemix:public:resource-controller::a/" + Account + "::resource-group:default0000000000000000000000001",
+		"account_id": Account, "state": "ACTIVE", "default": true}, "")
+	for i, im := range []struct{ name, os string }{
+		{"ibm-ubuntu-22-04-5-minimal-amd64-1", "ubuntu-22-04-amd64"},
+		{"ibm-ubuntu-24-04-2-minimal-amd64-1", "ubuntu-24-04-amd64"},
+		{"ibm-ubuntu-24-04-3-minimal-amd64-2", "ubuntu-24-04-amd64"},
+	} {
+		id := fmt.Sprintf("r006-image-%04d", i+1)
+		s.put("image", id, "", map[string]any{"id": id, "name": im.name, "status": "available", "visibility": "public",
+			"created_at": fmt.Sprintf("2026-0%d-01T00:00:00Z", i+1), "crn": s.crn("is", "global", "image", id),
+			"operating_system": map[string]any{"name": im.os, "architecture": "amd64", "family": "Ubuntu Linux"}}, "")
+	}
+	for _, svc := range []struct {
+		name  string
+		plans []string
+	}{
+		{"kms", []string{"tiered-pricing", "cross-region-resiliency"}},
+		{"internet-svcs", []string{"standard-next", "enterprise-usage", "trial"}},
+	} {
+		id := svc.name + "-service-id"
+		s.put("catalog", id, "", map[string]any{"id": id, "name": svc.name, "kind": "service", "active": true}, "")
+		for _, p := range svc.plans {
+			pid := svc.name + "-" + p + "-plan-id"
+			s.put("plan", pid, id, map[string]any{"id": pid, "name": p, "kind": "plan", "active": true, "parent_id": id}, "")
+		}
+	}
+}
+
+func (s *Server) defaultGroup() string { return "default0000000000000000000000001" }
+
+func (s *Server) iamRoutes() {
+	s.handle(http.MethodPost, "/iam/identity/token", func(c *call) {
+		if c.r.PostForm.Get("apikey") == "" || c.r.PostForm.Get("grant_type") != "urn:ibm:params:oauth:grant-type:apikey" {
+			c.json(http.StatusBadRequest, map[string]any{"errorCode": "BXNIM0415E", "errorMessage": "Provided API key could not be found"})
+			return
+		}
+		exp := time.Now().Add(time.Hour).Unix()
+		c.json(http.StatusOK, map[string]any{"access_token": token(), "refresh_token": "not-used", "token_type": "Bearer",
+			"expires_in": 3600, "expiration": exp, "scope": "ibm openid"})
+	})
+
+	// IAM Access Groups.
+	s.handle(http.MethodPost, "/iam/v2/groups", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if c.s.nameTaken("access_group", "", "name", c.str("name")) {
+			c.fail(http.StatusConflict, "409", "access group "+c.str("name")+" already exists", "name")
+			return
+		}
+		id := "AccessGroupId-" + c.s.newID("ag")
+		o := c.s.put("access_group", id, "", map[string]any{"id": id, "name": c.str("name"), "description": c.str("description"),
+			"account_id": c.q("account_id"), "crn": "crn:v1:bluemix:public:iam-groups::a/" + Account + "::access-group:" + id}, "")
+		c.json(http.StatusCreated, clone(o.body))
+	})
+	s.handle(http.MethodGet, "/iam/v2/groups", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		items := c.s.list("access_group", "", nil)
+		c.json(http.StatusOK, map[string]any{"limit": 100, "offset": 0, "total_count": len(items), "groups": items})
+	})
+	s.etagged("access_group", "/iam/v2/groups/{id}", http.MethodPatch, func(c *call, o *object) {
+		for _, k := range []string{"name", "description"} {
+			if v, ok := c.body[k]; ok {
+				o.body[k] = v
+			}
+		}
+	})
+
+	// IAM Policy Management.
+	s.handle(http.MethodPost, "/iam/v1/policies", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if msg := badPolicy(c.body); msg != "" {
+			c.fail(http.StatusBadRequest, "invalid_body", msg, "roles")
+			return
+		}
+		id := c.s.newID("policy")
+		body := clone(c.body)
+		body["id"], body["state"], body["created_at"] = id, "active", now()
+		o := c.s.put("policy", id, "", body, "")
+		c.json(http.StatusCreated, clone(o.body))
+	})
+	s.handle(http.MethodGet, "/iam/v1/policies", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		items := c.s.list("policy", "", func(b map[string]any) bool {
+			if t := c.q("type"); t != "" && b["type"] != t {
+				return false
+			}
+			if ag := c.q("access_group_id"); ag != "" && !strings.Contains(fmt.Sprint(b["subjects"]), ag) {
+				return false
+			}
+			return true
+		})
+		c.json(http.StatusOK, map[string]any{"policies": items})
+	})
+	s.etagged("policy", "/iam/v1/policies/{id}", http.MethodPut, func(c *call, o *object) {
+		for _, k := range []string{"type", "subjects", "roles", "resources", "description"} {
+			if v, ok := c.body[k]; ok {
+				o.body[k] = v
+			}
+		}
+	})
+}
+
+// badPolicy checks what IAM checks of a policy's shape.
+func badPolicy(b map[string]any) string {
+	roles, _ := b["roles"].([]any)
+	if len(roles) == 0 {
+		return "a policy needs at least one role"
+	}
+	for _, r := range roles {
+		id, _ := dig(r.(map[string]any), "role_id").(string)
+		if !strings.HasPrefix(id, "crn:v1:bluemix:public:iam::::") {
+			return "role_id " + id + " is not a role CRN"
+		}
+	}
+	subjects, _ := b["subjects"].([]any)
+	if len(subjects) == 0 {
+		return "a policy needs a subject"
+	}
+	return ""
+}
+
+// etagged serves GET, an update that wants If-Match, and DELETE of one
+// object, as IAM, access groups and CBR do.
+func (s *Server) etagged(kind, path, method string, apply func(c *call, o *object)) {
+	etag := func(o *object) string { return fmt.Sprintf(`W/"%s-%d"`, o.id, len(fmt.Sprint(o.body))) }
+	s.handle(http.MethodGet, path, func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find(kind, c.params["id"])
+		if o == nil {
+			c.notFound(kind)
+			return
+		}
+		c.w.Header().Set("ETag", etag(o))
+		c.json(http.StatusOK, c.s.read(o))
+	})
+	s.handle(method, path, func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find(kind, c.params["id"])
+		if o == nil {
+			c.notFound(kind)
+			return
+		}
+		if c.r.Header.Get("If-Match") != etag(o) {
+			c.fail(http.StatusPreconditionFailed, "precondition_failed", "If-Match does not match the current ETag", "If-Match")
+			return
+		}
+		apply(c, o)
+		c.w.Header().Set("ETag", etag(o))
+		c.json(http.StatusOK, clone(o.body))
+	})
+	s.handle(http.MethodDelete, path, func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find(kind, c.params["id"])
+		if o == nil {
+			c.notFound(kind)
+			return
+		}
+		o.gone = true
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (s *Server) platformRoutes() {
+	// Resource Manager.
+	s.handle(http.MethodPost, "/rc/v2/resource_groups", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if c.s.nameTaken("resource_group", "", "name", c.str("name")) {
+			c.fail(http.StatusBadRequest, "resource_group_name_exists", "a resource group named "+c.str("name")+" exists", "name")
+			return
+		}
+		id := strings.ReplaceAll(c.s.newID("rg"), "-", "") + strings.Repeat("0", 24)
+		crn := "crn:v1:bluemix:public:resource-controller::a/" + Account + "::resource-group:" + id
+		c.s.put("resource_group", id, "", map[string]any{"id": id, "name": c.str("name"), "crn": crn, "account_id": Account,
+			"state": "ACTIVE", "default": false}, "")
+		c.json(http.StatusCreated, map[string]any{"id": id, "crn": crn})
+	})
+	s.handle(http.MethodGet, "/rc/v2/resource_groups", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		items := c.s.list("resource_group", "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
+		c.json(http.StatusOK, map[string]any{"resources": items})
+	})
+	s.simple("resource_group", "/rc/v2/resource_groups/{id}", http.MethodPatch, []string{"name", "state"})
+
+	// Resource Controller.
+	s.handle(http.MethodPost, "/rc/v2/resource_instances", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		plan := c.s.find("plan", c.str("resource_plan_id"))
+		if plan == nil {
+			c.fail(http.StatusBadRequest, "invalid_plan", "resource_plan_id "+c.str("resource_plan_id")+" is no catalog plan", "resource_plan_id")
+			return
+		}
+		if c.s.find("resource_group", c.str("resource_group")) == nil {
+			c.fail(http.StatusBadRequest, "invalid_resource_group", "resource_group "+c.str("resource_group")+" not found", "resource_group")
+			return
+		}
+		service := c.s.objs["catalog/"+plan.scope].body["name"].(string)
+		guid := c.s.newID("guid") + "-0000-4000-8000-000000000000"
+		target := c.str("target")
+		crn := fmt.Sprintf("crn:v1:bluemix:public:%s:%s:a/%s:%s::", service, target, Account, guid)
+		o := c.s.put("resource_instance", crn, "", map[string]any{"id": crn, "guid": guid, "crn": crn, "name": c.str("name"),
+			"resource_plan_id": plan.id, "resource_group_id": c.str("resource_group"), "region_id": target, "account_id": Account,
+			"resource_id": plan.scope, "type": "service_instance", "created_at": now()}, "state", "provisioning", "active")
+		c.json(http.StatusCreated, clone(o.body))
+	})
+	s.handle(http.MethodGet, "/rc/v2/resource_instances", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		items := c.s.list("resource_instance", "", func(b map[string]any) bool {
+			return (c.q("name") == "" || b["name"] == c.q("name")) && (c.q("resource_group_id") == "" || b["resource_group_id"] == c.q("resource_group_id"))
+		})
+		c.json(http.StatusOK, map[string]any{"rows_count": len(items), "next_url": nil, "resources": items})
+	})
+	s.handle(http.MethodGet, "/rc/v2/resource_instances/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find("resource_instance", c.params["id"])
+		if o == nil {
+			c.notFound("resource instance")
+			return
+		}
+		c.json(http.StatusOK, c.s.read(o))
+	})
+	s.handle(http.MethodPatch, "/rc/v2/resource_instances/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find("resource_instance", c.params["id"])
+		if o == nil {
+			c.notFound("resource instance")
+			return
+		}
+		if n := c.str("name"); n != "" {
+			o.body["name"] = n
+		}
+		c.json(http.StatusOK, clone(o.body))
+	})
+	s.handle(http.MethodDelete, "/rc/v2/resource_instances/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find("resource_instance", c.params["id"])
+		if o == nil {
+			c.notFound("resource instance")
+			return
+		}
+		// Deleted instances stay readable as "removed", as IBM keeps them
+		// for reclamation.
+		o.states = []string{"removed"}
+		o.body["state"] = "removed"
+		c.w.WriteHeader(http.StatusAccepted)
+	})
+
+	// Global Catalog.
+	s.handle(http.MethodGet, "/catalog/api/v1", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		name := strings.TrimPrefix(c.q("q"), "name:")
+		items := c.s.list("catalog", "", func(b map[string]any) bool { return b["name"] == name })
+		c.json(http.StatusOK, map[string]any{"offset": 0, "limit": 50, "count": len(items), "resource_count": len(items), "resources": items})
+	})
+	s.handle(http.MethodGet, "/catalog/api/v1/{id}/{kind}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if c.s.find("catalog", c.params["id"]) == nil {
+			c.notFound("catalog entry")
+			return
+		}
+		items := c.s.list(c.params["kind"], c.params["id"], nil)
+		c.json(http.StatusOK, map[string]any{"offset": 0, "limit": 50, "count": len(items), "resource_count": len(items), "resources": items})
+	})
+
+	// Global Tagging: tags are kept per CRN.
+	s.handle(http.MethodGet, "/tags/v3/tags", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		var items []any
+		if o := c.s.find("tags", c.q("attached_to")); o != nil {
+			for _, t := range o.body["tags"].([]string) {
+				items = append(items, map[string]any{"name": t})
+			}
+		}
+		c.json(http.StatusOK, map[string]any{"total_count": len(items), "offset": 0, "limit": 1000, "items": items})
+	})
+	for _, verb := range []string{"attach", "detach"} {
+		verb := verb
+		s.handle(http.MethodPost, "/tags/v3/tags/"+verb, func(c *call) {
+			c.s.mu.Lock()
+			defer c.s.mu.Unlock()
+			var results []any
+			resources, _ := c.body["resources"].([]any)
+			names, _ := c.body["tag_names"].([]any)
+			for _, r := range resources {
+				crn, _ := r.(map[string]any)["resource_id"].(string)
+				o := c.s.find("tags", crn)
+				if o == nil {
+					o = c.s.put("tags", crn, "", map[string]any{"tags": []string{}}, "")
+				}
+				have := o.body["tags"].([]string)
+				for _, n := range names {
+					t := n.(string)
+					if verb == "attach" && !contains(have, t) {
+						have = append(have, t)
+					}
+					if verb == "detach" {
+						have = without(have, t)
+					}
+				}
+				o.body["tags"] = have
+				results = append(results, map[string]any{"resource_id": crn, "is_error": false})
+			}
+			c.json(http.StatusOK, map[string]any{"results": results})
+		})
+	}
+
+	// Context-based restrictions.
+	for _, kind := range []string{"zone", "rule"} {
+		kind := kind
+		s.handle(http.MethodPost, "/cbr/v1/"+kind+"s", func(c *call) {
+			c.s.mu.Lock()
+			defer c.s.mu.Unlock()
+			if kind == "zone" {
+				if addrs, _ := c.body["addresses"].([]any); len(addrs) == 0 {
+					c.fail(http.StatusBadRequest, "invalid_zone", "a zone needs at least one address", "addresses")
+					return
+				}
+			}
+			id := strings.ReplaceAll(c.s.newID("cbr"+kind), "-", "")
+			body := clone(c.body)
+			body["id"], body["crn"] = id, "crn:v1:bluemix:public:context-based-restrictions::a/"+Account+"::"+kind+":"+id
+			o := c.s.put("cbr_"+kind, id, "", body, "")
+			c.json(http.StatusCreated, clone(o.body))
+		})
+		s.handle(http.MethodGet, "/cbr/v1/"+kind+"s", func(c *call) {
+			c.s.mu.Lock()
+			defer c.s.mu.Unlock()
+			items := c.s.list("cbr_"+kind, "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
+			c.json(http.StatusOK, map[string]any{"count": len(items), kind + "s": items})
+		})
+		s.etagged("cbr_"+kind, "/cbr/v1/"+kind+"s/{id}", http.MethodPut, func(c *call, o *object) {
+			id, crn := o.body["id"], o.body["crn"]
+			o.body = clone(c.body)
+			o.body["id"], o.body["crn"] = id, crn
+		})
+	}
+}
+
+// simple serves GET, an update of some fields and DELETE of one object.
+func (s *Server) simple(kind, path, method string, fields []string) {
+	s.handle(http.MethodGet, path, func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find(kind, c.params["id"])
+		if o == nil {
+			c.notFound(kind)
+			return
+		}
+		c.json(http.StatusOK, c.s.read(o))
+	})
+	s.handle(method, path, func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find(kind, c.params["id"])
+		if o == nil {
+			c.notFound(kind)
+			return
+		}
+		for _, f := range fields {
+			if v, ok := c.body[f]; ok {
+				o.body[f] = v
+			}
+		}
+		c.json(http.StatusOK, clone(o.body))
+	})
+	s.handle(http.MethodDelete, path, func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find(kind, c.params["id"])
+		if o == nil {
+			c.notFound(kind)
+			return
+		}
+		o.gone = true
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func without(list []string, s string) []string {
+	var out []string
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}

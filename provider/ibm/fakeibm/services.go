@@ -1,0 +1,516 @@
+package fakeibm
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// The Kubernetes Service API, under /containers/global. A cluster goes
+// through deploying and pending before it is normal.
+func (s *Server) containerRoutes() {
+	const base = "/containers/global"
+	csErr := func(c *call, status int, code, msg string) {
+		c.json(status, map[string]any{"incidentID": "fake-incident-0001", "code": code, "description": msg, "type": "General"})
+	}
+	s.handle(http.MethodPost, base+"/v2/vpc/createCluster", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if c.s.nameTaken("cluster", "", "name", c.str("name")) {
+			csErr(c, http.StatusConflict, "E0007", "A cluster with the same name already exists. Choose another name.")
+			return
+		}
+		pool, _ := c.body["workerPool"].(map[string]any)
+		zones, _ := pool["zones"].([]any)
+		if pool == nil || len(zones) == 0 {
+			csErr(c, http.StatusBadRequest, "E0185", "The worker pool needs at least one zone.")
+			return
+		}
+		if c.s.find("vpc", fmt.Sprint(pool["vpcID"])) == nil {
+			csErr(c, http.StatusBadRequest, "E3454", "The VPC "+fmt.Sprint(pool["vpcID"])+" could not be found.")
+			return
+		}
+		rg := c.r.Header.Get("X-Auth-Resource-Group")
+		if rg == "" {
+			rg = c.s.defaultGroup()
+		}
+		id := strings.ReplaceAll(c.s.newID("c"), "-", "") + "fakecluster"
+		disablePublic, _ := c.body["disablePublicServiceEndpoint"].(bool)
+		cl := map[string]any{"id": id, "name": c.str("name"), "region": "us-south", "resourceGroup": rg, "provider": "vpc-gen2",
+			"masterKubeVersion": c.str("kubeVersion") + ".2_1530", "crn": "crn:v1:bluemix:public:containers-kubernetes:us-south:a/" + Account + ":" + id + "::",
+			"ingress": map[string]any{"hostname": c.str("name") + "-" + id[:8] + ".us-south.containers.appdomain.cloud", "secretName": c.str("name")},
+			"serviceEndpoints": map[string]any{"privateServiceEndpointEnabled": true,
+				"privateServiceEndpointURL":    "https://c100.private.us-south.containers.cloud.ibm.com:30000",
+				"publicServiceEndpointEnabled": !disablePublic,
+				"publicServiceEndpointURL":     map[bool]string{true: "", false: "https://c100.us-south.containers.cloud.ibm.com:30000"}[disablePublic]},
+			"features":  map[string]any{"keyProtectEnabled": false},
+			"lifecycle": map[string]any{"masterStatus": "Ready", "masterHealth": "normal", "masterState": "deployed"},
+		}
+		c.s.put("cluster", id, "", cl, "state", "deploying", "pending", "normal")
+		var pz []any
+		for _, z := range zones {
+			zm := z.(map[string]any)
+			pz = append(pz, map[string]any{"id": zm["id"], "workerCount": pool["workerCount"], "subnets": []any{map[string]any{"id": zm["subnetID"], "primary": true}}})
+		}
+		c.s.put("worker_pool", id+"-default", id, map[string]any{"id": id + "-default", "poolName": "default", "flavor": pool["flavor"],
+			"vpcID": pool["vpcID"], "workerCount": pool["workerCount"], "zones": pz, "lifecycle": map[string]any{"actualState": "active"}}, "")
+		c.json(http.StatusCreated, map[string]any{"clusterID": id})
+	})
+	s.handle(http.MethodGet, base+"/v2/vpc/getClusters", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		c.json(http.StatusOK, c.s.list("cluster", "", nil))
+	})
+	cluster := func(c *call, key string) *object {
+		idOrName := c.q(key)
+		if idOrName == "" {
+			idOrName = c.params["id"]
+		}
+		if o := c.s.find("cluster", idOrName); o != nil {
+			return o
+		}
+		for _, o := range c.s.objs {
+			if o.kind == "cluster" && !o.gone && o.body["name"] == idOrName {
+				return o
+			}
+		}
+		csErr(c, http.StatusNotFound, "G0004", "The specified cluster could not be found.")
+		return nil
+	}
+	s.handle(http.MethodGet, base+"/v2/vpc/getCluster", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if o := cluster(c, "cluster"); o != nil {
+			c.json(http.StatusOK, c.s.read(o))
+		}
+	})
+	s.handle(http.MethodGet, base+"/v2/vpc/getWorkerPools", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if o := cluster(c, "cluster"); o != nil {
+			c.json(http.StatusOK, c.s.list("worker_pool", o.id, nil))
+		}
+	})
+	s.handle(http.MethodPost, base+"/v2/resizeWorkerPool", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find("cluster", c.str("cluster"))
+		pool := c.s.find("worker_pool", c.str("cluster")+"-"+c.str("workerpool"))
+		if o == nil || pool == nil {
+			csErr(c, http.StatusNotFound, "G0004", "The specified cluster or worker pool could not be found.")
+			return
+		}
+		pool.body["workerCount"] = c.body["size"]
+		for _, z := range pool.body["zones"].([]any) {
+			z.(map[string]any)["workerCount"] = c.body["size"]
+		}
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+	s.handle(http.MethodPut, base+"/v1/clusters/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := cluster(c, "")
+		if o == nil {
+			return
+		}
+		if c.str("action") != "update" {
+			csErr(c, http.StatusBadRequest, "E0001", "unknown action "+c.str("action"))
+			return
+		}
+		o.body["masterKubeVersion"] = c.str("version") + ".1_1500"
+		o.states = []string{"updating", "normal"}
+		o.body["state"] = "updating"
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+	s.handle(http.MethodDelete, base+"/v1/clusters/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if o := cluster(c, ""); o != nil {
+			c.s.remove(o, "deleting")
+			c.w.WriteHeader(http.StatusNoContent)
+		}
+	})
+	s.handle(http.MethodPost, base+"/v2/enableKMS", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find("cluster", c.str("cluster"))
+		if o == nil {
+			csErr(c, http.StatusNotFound, "G0004", "The specified cluster could not be found.")
+			return
+		}
+		if c.str("crk_id") == "" || c.str("instance_id") == "" {
+			csErr(c, http.StatusBadRequest, "E0240", "crk_id and instance_id are required.")
+			return
+		}
+		o.body["features"] = map[string]any{"keyProtectEnabled": true}
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// The Transit Gateway API, under /transit/v1.
+func (s *Server) transitRoutes() {
+	const base = "/transit/v1/transit_gateways"
+	s.handle(http.MethodPost, base, func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if c.s.nameTaken("transit_gateway", "", "name", c.str("name")) {
+			c.fail(http.StatusConflict, "transit_gateway_name_exists", "a transit gateway named "+c.str("name")+" exists", "name")
+			return
+		}
+		id := c.s.newID("tgw") + "-0000-4000-8000-000000000000"
+		global, _ := c.body["global"].(bool)
+		o := c.s.put("transit_gateway", id, "", map[string]any{"id": id, "name": c.str("name"), "location": c.str("location"),
+			"global": global, "crn": "crn:v1:bluemix:public:transit:" + c.str("location") + ":a/" + Account + "::gateway:" + id,
+			"resource_group": ref(c.str("resource_group.id")), "created_at": now()}, "status", "pending", "available")
+		c.json(http.StatusCreated, clone(o.body))
+	})
+	s.handle(http.MethodGet, base, func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		c.json(http.StatusOK, map[string]any{"transit_gateways": c.s.list("transit_gateway", "", nil), "limit": 50})
+	})
+	s.handle(http.MethodGet, base+"/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if o := c.s.find("transit_gateway", c.params["id"]); o != nil {
+			c.json(http.StatusOK, c.s.read(o))
+			return
+		}
+		c.notFound("transit gateway")
+	})
+	s.handle(http.MethodPatch, base+"/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find("transit_gateway", c.params["id"])
+		if o == nil {
+			c.notFound("transit gateway")
+			return
+		}
+		for _, k := range []string{"name", "global"} {
+			if v, ok := c.body[k]; ok {
+				o.body[k] = v
+			}
+		}
+		c.json(http.StatusOK, clone(o.body))
+	})
+	s.handle(http.MethodDelete, base+"/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find("transit_gateway", c.params["id"])
+		if o == nil {
+			c.notFound("transit gateway")
+			return
+		}
+		if len(c.s.list("transit_connection", o.id, nil)) > 0 {
+			c.fail(http.StatusConflict, "transit_gateway_has_connections", "delete the gateway's connections first", "id")
+			return
+		}
+		c.s.remove(o, "deleting")
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+	s.handle(http.MethodPost, base+"/{gw}/connections", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if c.s.find("transit_gateway", c.params["gw"]) == nil {
+			c.notFound("transit gateway")
+			return
+		}
+		if c.str("network_type") == "vpc" && !strings.HasPrefix(c.str("network_id"), "crn:v1:") {
+			c.fail(http.StatusBadRequest, "invalid_network_id", "a vpc connection's network_id must be the VPC's CRN", "network_id")
+			return
+		}
+		if c.s.nameTaken("transit_connection", c.params["gw"], "name", c.str("name")) {
+			c.fail(http.StatusConflict, "connection_name_exists", "a connection named "+c.str("name")+" exists", "name")
+			return
+		}
+		id := c.s.newID("conn") + "-0000-4000-8000-000000000000"
+		body := map[string]any{"id": id, "name": c.str("name"), "network_type": c.str("network_type"), "created_at": now(),
+			"request_status": "approved"}
+		if n := c.str("network_id"); n != "" {
+			body["network_id"] = n
+		}
+		o := c.s.put("transit_connection", id, c.params["gw"], body, "status", "pending", "attached")
+		c.json(http.StatusCreated, clone(o.body))
+	})
+	s.handle(http.MethodGet, base+"/{gw}/connections", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		c.json(http.StatusOK, map[string]any{"connections": c.s.list("transit_connection", c.params["gw"], nil), "limit": 50})
+	})
+	s.handle(http.MethodGet, base+"/{gw}/connections/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		if o := c.s.find("transit_connection", c.params["id"]); o != nil && o.scope == c.params["gw"] {
+			c.json(http.StatusOK, c.s.read(o))
+			return
+		}
+		c.notFound("connection")
+	})
+	s.handle(http.MethodPatch, base+"/{gw}/connections/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find("transit_connection", c.params["id"])
+		if o == nil {
+			c.notFound("connection")
+			return
+		}
+		if n := c.str("name"); n != "" {
+			o.body["name"] = n
+		}
+		c.json(http.StatusOK, clone(o.body))
+	})
+	s.handle(http.MethodDelete, base+"/{gw}/connections/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		o := c.s.find("transit_connection", c.params["id"])
+		if o == nil {
+			c.notFound("connection")
+			return
+		}
+		c.s.remove(o, "deleting")
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// The CIS API, under /cis. Answers come in CIS's envelope.
+func (s *Server) cisRoutes() {
+	ok := func(c *call, status int, result any) {
+		c.json(status, map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": result})
+	}
+	cisErr := func(c *call, status, code int, msg string) {
+		c.json(status, map[string]any{"success": false, "errors": []any{map[string]any{"code": code, "message": msg}}, "messages": []any{}, "result": nil})
+	}
+	instance := func(c *call) bool {
+		if o := c.s.find("resource_instance", c.params["crn"]); o != nil && strings.Contains(o.id, ":internet-svcs:") {
+			return true
+		}
+		cisErr(c, http.StatusNotFound, 1001, "no CIS instance "+c.params["crn"])
+		return false
+	}
+	type coll struct {
+		kind, path, scopeParam string
+		build                  func(c *call, id string) (map[string]any, bool)
+		status                 []string
+	}
+	for _, cl := range []coll{
+		{kind: "cis_zone", path: "/cis/v1/{crn}/zones", status: []string{"pending"}, build: func(c *call, id string) (map[string]any, bool) {
+			if !strings.Contains(c.str("name"), ".") {
+				cisErr(c, http.StatusBadRequest, 1049, c.str("name")+" is not a registered domain")
+				return nil, false
+			}
+			typ := c.str("type")
+			if typ == "" {
+				typ = "full"
+			}
+			return map[string]any{"name": c.str("name"), "type": typ, "paused": false,
+				"name_servers": []string{"ns1.fake-cis.invalid", "ns2.fake-cis.invalid"}, "original_name_servers": []string{}}, true
+		}},
+		{kind: "cis_monitor", path: "/cis/v1/{crn}/load_balancers/monitors", build: func(c *call, id string) (map[string]any, bool) {
+			b := clone(c.body)
+			if b["type"] == nil {
+				b["type"] = "http"
+			}
+			return b, true
+		}},
+		{kind: "cis_pool", path: "/cis/v1/{crn}/load_balancers/pools", build: func(c *call, id string) (map[string]any, bool) {
+			if m, _ := c.body["monitor"].(string); m != "" && c.s.find("cis_monitor", m) == nil {
+				cisErr(c, http.StatusBadRequest, 1002, "monitor "+m+" not found")
+				return nil, false
+			}
+			b := clone(c.body)
+			b["healthy"] = true
+			return b, true
+		}},
+		{kind: "cis_glb", path: "/cis/v1/{crn}/zones/{zone}/load_balancers", scopeParam: "zone", build: func(c *call, id string) (map[string]any, bool) {
+			if c.s.find("cis_zone", c.params["zone"]) == nil {
+				cisErr(c, http.StatusNotFound, 1001, "zone "+c.params["zone"]+" not found")
+				return nil, false
+			}
+			pools, _ := c.body["default_pools"].([]any)
+			for _, p := range append(pools, c.body["fallback_pool"]) {
+				if c.s.find("cis_pool", fmt.Sprint(p)) == nil {
+					cisErr(c, http.StatusBadRequest, 1002, fmt.Sprintf("pool %v not found", p))
+					return nil, false
+				}
+			}
+			b := clone(c.body)
+			if b["ttl"] == nil {
+				b["ttl"] = 30
+			}
+			return b, true
+		}},
+	} {
+		cl := cl
+		scope := func(c *call) string {
+			if cl.scopeParam != "" {
+				return c.params[cl.scopeParam]
+			}
+			return c.params["crn"]
+		}
+		s.handle(http.MethodPost, cl.path, func(c *call) {
+			c.s.mu.Lock()
+			defer c.s.mu.Unlock()
+			if !instance(c) {
+				return
+			}
+			if n, _ := c.body["name"].(string); n != "" && c.s.nameTaken(cl.kind, scope(c), "name", n) {
+				cisErr(c, http.StatusBadRequest, 1061, n+" already exists")
+				return
+			}
+			id := strings.ReplaceAll(c.s.newID(strings.TrimPrefix(cl.kind, "cis_")), "-", "")
+			b, good := cl.build(c, id)
+			if !good {
+				return
+			}
+			b["id"], b["created_on"], b["modified_on"] = id, now(), now()
+			field := ""
+			if len(cl.status) > 0 {
+				field = "status"
+			}
+			o := c.s.put(cl.kind, id, scope(c), b, field, cl.status...)
+			ok(c, http.StatusOK, clone(o.body))
+		})
+		s.handle(http.MethodGet, cl.path, func(c *call) {
+			c.s.mu.Lock()
+			defer c.s.mu.Unlock()
+			if !instance(c) {
+				return
+			}
+			items := c.s.list(cl.kind, scope(c), nil)
+			c.json(http.StatusOK, map[string]any{"success": true, "errors": []any{}, "messages": []any{}, "result": items,
+				"result_info": map[string]any{"page": 1, "per_page": 50, "count": len(items), "total_count": len(items)}})
+		})
+		item := cl.path + "/{id}"
+		s.handle(http.MethodGet, item, func(c *call) {
+			c.s.mu.Lock()
+			defer c.s.mu.Unlock()
+			o := c.s.find(cl.kind, c.params["id"])
+			if o == nil || o.scope != scope(c) {
+				cisErr(c, http.StatusNotFound, 1001, cl.kind+" not found")
+				return
+			}
+			ok(c, http.StatusOK, c.s.read(o))
+		})
+		for _, m := range []string{http.MethodPut, http.MethodPatch} {
+			s.handle(m, item, func(c *call) {
+				c.s.mu.Lock()
+				defer c.s.mu.Unlock()
+				o := c.s.find(cl.kind, c.params["id"])
+				if o == nil || o.scope != scope(c) {
+					cisErr(c, http.StatusNotFound, 1001, cl.kind+" not found")
+					return
+				}
+				for k, v := range c.body {
+					o.body[k] = v
+				}
+				o.body["modified_on"] = now()
+				ok(c, http.StatusOK, clone(o.body))
+			})
+		}
+		s.handle(http.MethodDelete, item, func(c *call) {
+			c.s.mu.Lock()
+			defer c.s.mu.Unlock()
+			o := c.s.find(cl.kind, c.params["id"])
+			if o == nil || o.scope != scope(c) {
+				cisErr(c, http.StatusNotFound, 1001, cl.kind+" not found")
+				return
+			}
+			o.gone = true
+			ok(c, http.StatusOK, map[string]any{"id": o.id})
+		})
+	}
+}
+
+// Key Protect, under /kms/{region}. Destroyed keys answer 410 Gone.
+func (s *Server) kmsRoutes() {
+	const mime = "application/vnd.ibm.kms.key+json"
+	envelope := func(c *call, status int, keys []any) {
+		c.w.Header().Set("Content-Type", mime)
+		c.w.WriteHeader(status)
+		writeBody(c.w, map[string]any{"metadata": map[string]any{"collectionType": mime, "collectionTotal": len(keys)}, "resources": keys})
+	}
+	instance := func(c *call) string {
+		inst := c.r.Header.Get("bluemix-instance")
+		if inst == "" {
+			c.fail(http.StatusBadRequest, "BAD_HEADER", "the bluemix-instance header is required", "bluemix-instance")
+		}
+		return inst
+	}
+	s.handle(http.MethodPost, "/kms/{region}/api/v2/keys", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		inst := instance(c)
+		if inst == "" {
+			return
+		}
+		res, _ := c.body["resources"].([]any)
+		if len(res) != 1 {
+			c.fail(http.StatusBadRequest, "BAD_BODY", "resources must hold one key", "resources")
+			return
+		}
+		k := res[0].(map[string]any)
+		name, _ := k["name"].(string)
+		if len(name) < 2 {
+			c.fail(http.StatusBadRequest, "BAD_BODY", "key names are 2 to 90 characters", "name")
+			return
+		}
+		id := c.s.newID("key") + "-0000-4000-8000-000000000000"
+		extractable, _ := k["extractable"].(bool)
+		o := c.s.put("kms_key", id, inst, map[string]any{"id": id, "name": name, "type": mime, "extractable": extractable,
+			"state": 1, "crn": fmt.Sprintf("crn:v1:bluemix:public:kms:%s:a/%s:%s:key:%s", c.params["region"], Account, inst, id),
+			"creationDate": now(), "deleted": false}, "")
+		envelope(c, http.StatusCreated, []any{clone(o.body)})
+	})
+	s.handle(http.MethodGet, "/kms/{region}/api/v2/keys", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		inst := instance(c)
+		if inst == "" {
+			return
+		}
+		envelope(c, http.StatusOK, c.s.list("kms_key", inst, nil))
+	})
+	s.handle(http.MethodGet, "/kms/{region}/api/v2/keys/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		inst := instance(c)
+		if inst == "" {
+			return
+		}
+		o, exists := c.s.objs["kms_key/"+c.params["id"]]
+		switch {
+		case !exists || o.scope != inst:
+			c.fail(http.StatusNotFound, "KEY_NOT_FOUND_ERR", "Key does not exist", "id")
+		case o.gone:
+			c.fail(http.StatusGone, "KEY_DELETED_ERR", "The key has been deleted", "id")
+		default:
+			envelope(c, http.StatusOK, []any{c.s.read(o)})
+		}
+	})
+	s.handle(http.MethodDelete, "/kms/{region}/api/v2/keys/{id}", func(c *call) {
+		c.s.mu.Lock()
+		defer c.s.mu.Unlock()
+		inst := instance(c)
+		if inst == "" {
+			return
+		}
+		o := c.s.find("kms_key", c.params["id"])
+		if o == nil || o.scope != inst {
+			c.fail(http.StatusNotFound, "KEY_NOT_FOUND_ERR", "Key does not exist", "id")
+			return
+		}
+		o.gone = true
+		o.body["state"], o.body["deleted"] = 5, true
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
