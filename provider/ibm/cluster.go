@@ -172,7 +172,10 @@ func vpcClusterKind() *kind {
 			if cl.State == "deleted" {
 				return nil, nil
 			}
-			ins := pm("name", cl.Name, "disablePublicServiceEndpoint", !cl.ServiceEndpoints.PublicServiceEndpointEnabled)
+			ins := pm("name", cl.Name)
+			if off := !cl.ServiceEndpoints.PublicServiceEndpointEnabled; off || in.has("disablePublicServiceEndpoint") {
+				ins["disablePublicServiceEndpoint"] = val(off)
+			}
 			if kubeMinor(cl.MasterKubeVersion) != kubeMinor(in.str("kubeVersion")) {
 				ins["kubeVersion"] = val(kubeMinor(cl.MasterKubeVersion))
 			}
