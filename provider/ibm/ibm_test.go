@@ -437,13 +437,20 @@ func TestCoversEveryType(t *testing.T) {
 			t.Errorf("no handler for %s", tok)
 		}
 	}
+	var tested []string
 	for _, s := range lifecycle() {
-		if !slices.Contains(want, s.token) {
-			t.Errorf("%s is tested but no stack declares it", s.token)
+		tested = append(tested, s.token)
+	}
+	for _, tok := range want {
+		if !slices.Contains(tested, tok) {
+			t.Errorf("%s is declared by the stacks but not taken through the lifecycle test", tok)
 		}
 	}
-	if len(lifecycle()) != len(want) {
-		t.Errorf("the lifecycle test covers %d types, the stacks declare %d", len(lifecycle()), len(want))
+	// The provider may serve types whose stacks have not landed yet.
+	for _, tok := range e.reg.Types() {
+		if !slices.Contains(tested, tok) {
+			t.Errorf("%s is served but not tested", tok)
+		}
 	}
 }
 
