@@ -1,0 +1,207 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"infra/landingzone"
+	"infra/plan"
+	"infra/policies"
+	"infra/stacks"
+	ibmstack "infra/stacks/ibm"
+	ovhstack "infra/stacks/ovh"
+	"infra/topology"
+	"infra/ui"
+)
+
+func init() {
+	extraCommands = append(extraCommands, newGuardrailsCmd)
+}
+
+// GuardrailsOptions are the inputs of `infra guardrails check` and `render`.
+type GuardrailsOptions struct {
+	IO       *ui.IO
+	LoadSpec func() (*topology.Spec, error)
+	File     string
+	JSON     bool
+	// Cloud is render's --cloud.
+	Cloud string
+}
+
+func newGuardrailsCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "guardrails",
+		Short: "Check the guardrails offline, or print them as each cloud enforces them",
+		Long: `Guardrails are set under landingZone.guardrails: allowed-regions, deny-public-buckets,
+deny-root-account, protect-security-services, require-encryption and require-tags.
+Each is enforced natively where a cloud can (AWS SCPs, IBM IAM grants and
+context-based restrictions, OVH IAM) and checked at plan time on every cloud.`,
+	}
+	cmd.AddCommand(newGuardrailsCheckCmd(f, g), newGuardrailsRenderCmd(f, g))
+	return cmd
+}
+
+func newGuardrailsCheckCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+	opts := &GuardrailsOptions{IO: f.IO}
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Plan offline and check every guardrail; exit 1 on a mandatory violation",
+		Long: `Check builds the plan under mocks, with no credentials, and evaluates every
+guardrail against every planned resource of every cloud. It also checks the SCP
+documents before anything is applied: policy grammar, the 10,240-character size
+limit (with the headroom left) and at most 10 policies attached per OU.
+
+A violation names the guardrail, the resource (stack, type, name) and the place
+in the topology that caused it. Mandatory guardrails fail the check (exit 1);
+advisory ones are warnings.`,
+		Example: "  infra guardrails check -f examples/multicloud.yaml\n  infra guardrails check --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File, opts.JSON = g.File, g.JSON
+			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			return runGuardrailsCheck(cmd.Context(), opts)
+		},
+	}
+}
+
+func runGuardrailsCheck(ctx context.Context, opts *GuardrailsOptions) error {
+	format := ui.FormatTable
+	if opts.JSON {
+		format = ui.FormatJSON
+	}
+	view, err := ui.NewGuardrailsView(opts.IO, format)
+	if err != nil {
+		return err
+	}
+	spec, err := opts.LoadSpec()
+	if err != nil {
+		return err
+	}
+	g, err := stacks.Build(spec)
+	if err != nil {
+		return err
+	}
+	p, err := plan.Generate(ctx, g)
+	if err != nil {
+		return err
+	}
+	rep := guardrailReport(opts.File, g, p)
+	if err := view.Report(rep); err != nil {
+		return err
+	}
+	if rep.Failed() {
+		return exitError{ExitError}
+	}
+	return nil
+}
+
+// guardrailReport checks a plan's resources against the spec's guardrails.
+func guardrailReport(file string, g *stacks.Graph, p *plan.Plan) ui.GuardrailReport {
+	resources := PolicyResources(p)
+	return ui.GuardrailReport{
+		File:      file,
+		Topology:  g.Spec.Name,
+		Resources: len(resources),
+		Report:    policies.Check(g.Spec, resources),
+		SCPs:      stacks.SCPs(g.Spec, g.LandingZone),
+	}
+}
+
+// PolicyResources adapts plan records to what the guardrail checks read.
+func PolicyResources(p *plan.Plan) []policies.Resource {
+	var out []policies.Resource
+	for _, s := range p.Stacks {
+		for _, r := range s.Resources {
+			out = append(out, policies.Resource{
+				Stack: s.Name, Type: r.Type, Name: r.Name, Provider: r.Provider,
+				DependsOn: r.DependsOn, Inputs: r.Inputs,
+			})
+		}
+	}
+	return out
+}
+
+// renderClouds are the clouds render takes.
+var renderClouds = []string{string(topology.AWS), string(topology.IBM), string(topology.OVH), string(topology.Hetzner)}
+
+func newGuardrailsRenderCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+	opts := &GuardrailsOptions{IO: f.IO}
+	cmd := &cobra.Command{
+		Use:   "render --cloud aws|ibm|ovh|hetzner",
+		Short: "Print the guardrails as a cloud enforces them natively",
+		Long: `Render prints the native documents of the mandatory guardrails for one cloud:
+AWS service control policies with their size report (minified characters,
+headroom under the 10,240 limit, policies attached per OU), IBM IAM policies,
+Key Protect and context-based restrictions, OVH IAM policies. Ids not known
+before deployment are written <kind:name>. Hetzner has no organisation level;
+render says so and lists the projects to create.`,
+		Example: "  infra guardrails render --cloud aws\n  infra guardrails render --cloud ibm --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !slices.Contains(renderClouds, opts.Cloud) {
+				return usageError{fmt.Errorf("--cloud must be one of %s", strings.Join(renderClouds, ", "))}
+			}
+			opts.File, opts.JSON = g.File, g.JSON
+			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			return runGuardrailsRender(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Cloud, "cloud", "", "cloud to render: "+strings.Join(renderClouds, ", "))
+	_ = cmd.MarkFlagRequired("cloud")
+	return cmd
+}
+
+func runGuardrailsRender(opts *GuardrailsOptions) error {
+	spec, err := opts.LoadSpec()
+	if err != nil {
+		return err
+	}
+	lz := landingzone.Derive(spec)
+	n := ui.NativeDocuments{Cloud: topology.Cloud(opts.Cloud), Topology: spec.Name}
+	for _, a := range policies.Enabled(spec) {
+		if !a.Mandatory() {
+			n.Advisory = append(n.Advisory, a.Name)
+		}
+	}
+	switch n.Cloud {
+	case topology.AWS:
+		n.Org = lz.AWS
+		n.SCPs = stacks.SCPs(spec, lz)
+		if n.SCPs == nil { // no organisation: render the documents alone
+			n.SCPs = policies.SCPs(spec, policies.SCPOptions{DeployRole: landingzone.DeployRole})
+		}
+	case topology.IBM:
+		n.IBM = lz.IBM
+		if lz.IBM != nil {
+			n.CBR = policies.IBMRules(spec, ibmstack.Subjects(lz.IBM))
+		}
+		// Advisory guardrails with a CBR rule are rendered, in report mode.
+		n.Advisory = slices.DeleteFunc(n.Advisory, func(name string) bool {
+			return slices.ContainsFunc(n.CBR, func(r policies.CBRRule) bool { return r.Guardrail == name })
+		})
+	case topology.OVH:
+		n.OVH = lz.OVH
+		if spec.Clouds.OVH != nil {
+			project := spec.Clouds.OVH.Project
+			if project == "" {
+				project = ovhstack.ProjectPlaceholder
+			}
+			n.OVHProject = ovhstack.ProjectURN(project)
+		}
+		n.OVHDenies = policies.OVHDenies(spec)
+	case topology.Hetzner:
+		n.Hetzner = lz.Hetzner
+		n.Advisory = nil
+	}
+	if err := ui.NewNativeView(opts.IO, opts.JSON).Native(n); err != nil {
+		return err
+	}
+	if n.SCPs != nil && n.SCPs.Diagnostics.HasErrors() {
+		return exitError{ExitError}
+	}
+	return nil
+}
