@@ -102,13 +102,56 @@ func runGuardrailsCheck(ctx context.Context, opts *GuardrailsOptions) error {
 // guardrailReport checks a plan's resources against the spec's guardrails.
 func guardrailReport(file string, g *stacks.Graph, p *plan.Plan) ui.GuardrailReport {
 	resources := PolicyResources(p)
+	scps := stacks.SCPs(g.Spec, g.LandingZone)
 	return ui.GuardrailReport{
 		File:      file,
 		Topology:  g.Spec.Name,
 		Resources: len(resources),
 		Report:    policies.Check(g.Spec, resources),
-		SCPs:      stacks.SCPs(g.Spec, g.LandingZone),
+		SCPs:      scps,
+		Native:    nativeClouds(g.Spec, g.LandingZone, scps),
 	}
+}
+
+// nativeClouds lists, per guardrail, the clouds whose landing zone enforces
+// it in this topology (beyond the plan-time check every cloud gets).
+func nativeClouds(spec *topology.Spec, lz *landingzone.Model, scps *policies.SCPSet) map[string][]topology.Cloud {
+	out := map[string][]topology.Cloud{}
+	if lz.IBM != nil {
+		rules := policies.IBMRules(spec, ibmstack.Subjects(lz.IBM))
+		for _, a := range policies.Enabled(spec) {
+			ok := slices.ContainsFunc(rules, func(r policies.CBRRule) bool { return r.Guardrail == a.Name })
+			switch a.Name {
+			case policies.DenyRootAccount:
+				ok = true // per-environment access groups, no account-wide grant
+			case policies.RequireEncryption:
+				ok = true // Key Protect
+			case policies.AllowedRegions:
+				ok = a.Mandatory() && len(a.Spec.AllowedRegions[topology.IBM]) > 0
+			}
+			if ok {
+				out[a.Name] = append(out[a.Name], topology.IBM)
+			}
+		}
+	}
+	if scps != nil && lz.AWS != nil {
+		for _, p := range scps.Policies {
+			for _, name := range p.Guardrails {
+				if !slices.Contains(out[name], topology.AWS) {
+					out[name] = append(out[name], topology.AWS)
+				}
+			}
+		}
+	}
+	if lz.OVH != nil {
+		for _, d := range policies.OVHDenies(spec) {
+			out[d.Guardrail] = append(out[d.Guardrail], topology.OVH)
+		}
+		if spec.Guardrail(policies.DenyRootAccount) != nil {
+			out[policies.DenyRootAccount] = append(out[policies.DenyRootAccount], topology.OVH)
+		}
+	}
+	return out
 }
 
 // PolicyResources adapts plan records to what the guardrail checks read.

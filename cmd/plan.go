@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/plan"
+	"infra/policies"
 	"infra/stacks"
 	"infra/topology"
 	"infra/ui"
@@ -126,6 +127,17 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	}
 	if err := view.Plan(p); err != nil {
 		return err
+	}
+	// The guardrail results follow the people's views; the JSON plan stays
+	// the golden format (infra guardrails check --json has them).
+	if opts.Format != ui.FormatJSON && len(policies.Enabled(spec)) > 0 {
+		gv, err := ui.NewGuardrailsView(opts.IO, opts.Format)
+		if err != nil {
+			return err
+		}
+		if err := gv.Report(guardrailReport(opts.File, g, p)); err != nil {
+			return err
+		}
 	}
 	if opts.Out != "" {
 		fmt.Fprintf(opts.IO.Err, "%s wrote %s\n", t.OK.Render("✓"), opts.Out)

@@ -20,6 +20,8 @@ type GuardrailReport struct {
 	Report    *policies.Report
 	// SCPs are the AWS Organization's packed SCPs; nil without one.
 	SCPs *policies.SCPSet
+	// Native lists, per guardrail, the clouds that enforce it natively here.
+	Native map[string][]topology.Cloud
 }
 
 // Diagnostics are the violations and the SCP findings, sorted.
@@ -57,11 +59,13 @@ func NewGuardrailsView(io *IO, format string) (GuardrailsView, error) {
 }
 
 // native says where a guardrail is enforced besides the plan-time check.
-func native(i policies.Info) string {
+func (r GuardrailReport) native(guardrail string) string {
 	var clouds []string
 	for _, c := range topology.AllClouds {
-		if i.Native[c] != "" {
-			clouds = append(clouds, string(c))
+		for _, n := range r.Native[guardrail] {
+			if n == c {
+				clouds = append(clouds, string(c))
+			}
 		}
 	}
 	if len(clouds) == 0 {
@@ -85,8 +89,7 @@ func (v *guardrailsTable) Report(r GuardrailReport) error {
 	} else {
 		rows := [][]string{{"GUARDRAIL", "ENFORCEMENT", "CHECKED", "VIOLATIONS", "ENFORCED BY"}}
 		for _, res := range r.Report.Results {
-			info, _ := policies.Lookup(res.Guardrail)
-			rows = append(rows, []string{res.Guardrail, res.Enforcement, fmt.Sprint(res.Checked), fmt.Sprint(res.Violations), native(info)})
+			rows = append(rows, []string{res.Guardrail, res.Enforcement, fmt.Sprint(res.Checked), fmt.Sprint(res.Violations), r.native(res.Guardrail)})
 		}
 		columns(v.out, v.t, rows, map[int]bool{2: true, 3: true})
 		fmt.Fprintln(v.out)
@@ -190,8 +193,7 @@ func (v *guardrailsMarkdown) Report(r GuardrailReport) error {
 		fmt.Fprintln(v.w, "| Guardrail | Enforcement | Checked | Violations | Enforced by |")
 		fmt.Fprintln(v.w, "|---|---|--:|--:|---|")
 		for _, res := range r.Report.Results {
-			info, _ := policies.Lookup(res.Guardrail)
-			fmt.Fprintf(v.w, "| `%s` | %s | %d | %d | %s |\n", res.Guardrail, res.Enforcement, res.Checked, res.Violations, native(info))
+			fmt.Fprintf(v.w, "| `%s` | %s | %d | %d | %s |\n", res.Guardrail, res.Enforcement, res.Checked, res.Violations, r.native(res.Guardrail))
 		}
 	}
 	if r.SCPs != nil && len(r.SCPs.Policies) > 0 {
@@ -217,13 +219,14 @@ type guardrailsJSON struct{ w io.Writer }
 
 // GuardrailsResult is the JSON document `infra guardrails check --json` prints.
 type GuardrailsResult struct {
-	File        string                `json:"file"`
-	Topology    string                `json:"topology"`
-	Passed      bool                  `json:"passed"`
-	Resources   int                   `json:"resources"`
-	Results     []policies.Result     `json:"results"`
-	SCPs        *SCPReport            `json:"scps,omitempty"`
-	Diagnostics []topology.Diagnostic `json:"diagnostics"`
+	File        string                      `json:"file"`
+	Topology    string                      `json:"topology"`
+	Passed      bool                        `json:"passed"`
+	Resources   int                         `json:"resources"`
+	Results     []policies.Result           `json:"results"`
+	Native      map[string][]topology.Cloud `json:"native"`
+	SCPs        *SCPReport                  `json:"scps,omitempty"`
+	Diagnostics []topology.Diagnostic       `json:"diagnostics"`
 }
 
 // SCPReport is the SCP size report as JSON.
@@ -271,7 +274,10 @@ func (v *guardrailsJSON) Report(r GuardrailReport) error {
 	}
 	res := GuardrailsResult{
 		File: r.File, Topology: r.Topology, Passed: !ds.HasErrors(), Resources: r.Resources,
-		Results: r.Report.Results, SCPs: scpJSON(r.SCPs, false), Diagnostics: ds,
+		Results: r.Report.Results, Native: r.Native, SCPs: scpJSON(r.SCPs, false), Diagnostics: ds,
+	}
+	if res.Native == nil {
+		res.Native = map[string][]topology.Cloud{}
 	}
 	if res.Results == nil {
 		res.Results = []policies.Result{}
