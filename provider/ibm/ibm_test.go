@@ -124,7 +124,9 @@ type step struct {
 func lifecycle() []step {
 	return []step{
 		{token: "infra:ibm:ResourceGroup", kind: "resource_group",
-			inputs: func(map[string]string, map[string]resource.PropertyMap) map[string]any { return map[string]any{"name": "demo-prod"} },
+			inputs: func(map[string]string, map[string]resource.PropertyMap) map[string]any {
+				return map[string]any{"name": "demo-prod"}
+			},
 			update: func(in map[string]any) { in["name"] = "demo-prod-2" }},
 		{token: "infra:ibm:AccessGroup", kind: "access_group",
 			inputs: func(map[string]string, map[string]resource.PropertyMap) map[string]any {
@@ -140,7 +142,7 @@ func lifecycle() []step {
 			inputs: func(ids map[string]string, _ map[string]resource.PropertyMap) map[string]any {
 				return map[string]any{"type": "access", "accessGroup": ids["infra:ibm:AccessGroup"], "roles": []any{"Editor"},
 					"resourceAttributes": map[string]any{"resourceGroupId": ids["infra:ibm:ResourceGroup"], "serviceName": "is"},
-					"description": "Editor on demo-prod"}
+					"description":        "Editor on demo-prod"}
 			},
 			update: func(in map[string]any) { in["roles"] = []any{"Editor", "Manager"} },
 			check: func(t *testing.T, e *env, id string) {
@@ -170,7 +172,10 @@ func lifecycle() []step {
 				return map[string]any{"name": "demo-prod-kms", "service": "kms", "plan": "tiered-pricing", "location": "us-south",
 					"resourceGroup": "demo-prod-2", "tags": []any{"environment:prod"}}
 			},
-			update: func(in map[string]any) { in["name"] = "demo-prod-keys"; in["tags"] = []any{"environment:prod", "owner:platform"} }},
+			update: func(in map[string]any) {
+				in["name"] = "demo-prod-keys"
+				in["tags"] = []any{"environment:prod", "owner:platform"}
+			}},
 		{token: "infra:ibm:KmsKey", kind: "kms_key",
 			inputs: func(_ map[string]string, outs map[string]resource.PropertyMap) map[string]any {
 				return map[string]any{"instance": str(outs["infra:ibm:ResourceInstance"], "guid"), "region": "us-south",
@@ -294,7 +299,7 @@ func lifecycle() []step {
 		{token: "infra:ibm:CisOriginPool", kind: "cis_pool",
 			inputs: func(ids map[string]string, outs map[string]resource.PropertyMap) map[string]any {
 				return map[string]any{"cis": str(outs["infra:ibm:CisInstance"], "crn"), "name": "demo-americas",
-					"origins": []any{map[string]any{"name": "ibm-us-south-prod", "address": "ingress.example.net", "enabled": true, "weight": 1.0}},
+					"origins":      []any{map[string]any{"name": "ibm-us-south-prod", "address": "ingress.example.net", "enabled": true, "weight": 1.0}},
 					"checkRegions": []any{"WNAM", "ENAM"}, "minimumOrigins": 1, "enabled": true, "monitor": ids["infra:ibm:CisHealthCheck"]}
 			},
 			update: func(in map[string]any) { in["minimumOrigins"] = 2 }},
@@ -304,7 +309,10 @@ func lifecycle() []step {
 					"name": "app.example.com", "defaultPools": []any{ids["infra:ibm:CisOriginPool"]}, "fallbackPool": ids["infra:ibm:CisOriginPool"],
 					"steeringPolicy": "off", "ttl": 60, "proxied": false, "enabled": true, "sessionAffinity": "none"}
 			},
-			update: func(in map[string]any) { in["steeringPolicy"] = "geo"; in["regionPools"] = map[string]any{"WNAM": in["defaultPools"]} },
+			update: func(in map[string]any) {
+				in["steeringPolicy"] = "geo"
+				in["regionPools"] = map[string]any{"WNAM": in["defaultPools"]}
+			},
 			check: func(t *testing.T, e *env, id string) {
 				if b, _ := e.fake.Get("cis_glb", id); b["steering_policy"] != "geo" || b["region_pools"] == nil {
 					t.Errorf("GLB steering = %v, region pools %v", b["steering_policy"], b["region_pools"])
@@ -313,7 +321,9 @@ func lifecycle() []step {
 	}
 }
 
-func fmtAny(v any) string { return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(fmtV(v), "\n", " "), "  ", " ")) }
+func fmtAny(v any) string {
+	return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(fmtV(v), "\n", " "), "  ", " "))
+}
 
 func fmtV(v any) string {
 	switch x := v.(type) {

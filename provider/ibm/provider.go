@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -115,3 +116,22 @@ func kinds() []*kind {
 	out = append(out, kmsKinds()...)
 	return out
 }
+
+// Static is the registry without a connection to IBM Cloud: enough to
+// Check, Diff and preview, which call no API. Its handlers fail any call
+// that would reach IBM.
+func Static() Registry {
+	staticOnce.Do(func() {
+		static = Registry{}
+		for _, k := range kinds() {
+			k.c = nil
+			static[k.token] = k
+		}
+	})
+	return static
+}
+
+var (
+	staticOnce sync.Once
+	static     Registry
+)
