@@ -643,12 +643,23 @@ func (v *validator) allowedRegions(g *Guardrail) {
 		}
 		for _, r := range v.s.Regions() {
 			if r.Cloud == c && KnownRegion(c, r.Name) && !set[r.Name] {
-				d := v.errorf(r.At("region"), "add "+r.Name+" to allowed-regions."+string(c)+", or deploy elsewhere",
+				d := v.guardrailf(g, r.At("region"), "add "+r.Name+" to allowed-regions."+string(c)+", or deploy elsewhere",
 					"region %s is not in the guardrail's allowed regions for %s", r.Name, c)
 				d.Related = []Related{{Pos: g.At("allowed-regions." + string(c)), Message: "allowed-regions." + string(c) + " is set here"}}
 			}
 		}
 	}
+}
+
+// guardrailf reports a contradiction between the spec and a guardrail: an
+// error when the guardrail is mandatory, a warning when it is advisory (the
+// plan-time check then warns about each resource it concerns).
+func (v *validator) guardrailf(g *Guardrail, p Pos, hint, format string, args ...any) *Diagnostic {
+	d := v.errorf(p, hint, format, args...)
+	if !g.Mandatory() {
+		d.Severity = Warning
+	}
+	return d
 }
 
 func (v *validator) requireTags(g *Guardrail) {
@@ -659,7 +670,7 @@ func (v *validator) requireTags(g *Guardrail) {
 		if _, ok := v.s.Tags[t]; ok {
 			continue
 		}
-		d := v.errorf(g.At(fmt.Sprintf("require-tags[%d]", i)), "add "+t+": <value> to the top-level tags",
+		d := v.guardrailf(g, g.At(fmt.Sprintf("require-tags[%d]", i)), "add "+t+": <value> to the top-level tags",
 			"required tag %s is not among the default tags", t)
 		d.Related = []Related{{Pos: v.s.At("tags"), Message: "default tags are set here"}}
 	}

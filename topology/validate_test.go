@@ -572,3 +572,30 @@ func TestLoadFileErrors(t *testing.T) {
 		t.Errorf("Load(%s) = %v, %v", ok, spec, err)
 	}
 }
+
+// An advisory guardrail the spec contradicts warns; a mandatory one fails.
+func TestAdvisoryGuardrailContradictionsWarn(t *testing.T) {
+	src := "name: acme\ntags: {Owner: me}\nclouds:\n  aws:\n    regions:\n      - {region: us-east-1, environment: prod}\n" +
+		"landingZone:\n  guardrails:\n" +
+		"    - allowed-regions: {aws: [eu-west-1]}\n      enforcement: advisory\n" +
+		"    - require-tags: [Owner, CostCenter]\n      enforcement: advisory\n"
+	spec, ds, err := Parse("t.yaml", []byte(src))
+	if err != nil || spec == nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	var got []string
+	for _, d := range ds {
+		got = append(got, string(d.Severity)+" "+d.Pos.String()+" "+d.Message)
+	}
+	want := []string{
+		"warning t.yaml:6:18 region us-east-1 is not in the guardrail's allowed regions for aws",
+		"warning t.yaml:11:29 required tag CostCenter is not among the default tags",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("diagnostics = %q, want %q", got, want)
+	}
+	mandatory := strings.ReplaceAll(src, "      enforcement: advisory\n", "")
+	if _, ds, err := Parse("t.yaml", []byte(mandatory)); err == nil || !ds.HasErrors() {
+		t.Errorf("mandatory guardrails contradicted: err = %v", err)
+	}
+}
