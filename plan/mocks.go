@@ -67,6 +67,12 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}), nil
 	case "aws:index/getPartition:getPartition":
 		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws", "dnsSuffix": "amazonaws.com"}), nil
+	case "aws:ssm/getParameter:getParameter":
+		return ssmParameter(m.stack, args.Args), nil
+	case "ovh:CloudProject/getFlavors:getFlavors":
+		return ovhFlavors(m.stack, args.Args), nil
+	case "ovh:CloudProject/getImages:getImages":
+		return ovhImages(m.stack, args.Args), nil
 	}
 	err := fmt.Errorf("plan: function %s has no mock; derive the value from the spec instead", args.Token)
 	m.fail(err)
@@ -342,6 +348,11 @@ var computedOutputs = []struct {
 	{"ovh:CloudProject/networkPrivate:NetworkPrivate", []string{"regionsOpenstackIds"}},
 	{"ovh:index/cloudFloatingIp:CloudFloatingIp", []string{"currentState"}},
 	{"infra:k3s:Token", []string{"token"}},
+	{"aws:ec2/instance:Instance", []string{"primaryNetworkInterfaceId:eni", "privateIp"}},
+	{"infra:mesh:WireGuardKey", []string{"privateKey:wgPrivateKey", "publicKey:wgPublicKey"}},
+	{"infra:mesh:PresharedKey", []string{"key:wgKey"}},
+	{"infra:ibm:FloatingIp", []string{"address:publicIp"}},
+	{"infra:ibm:Instance", []string{"primaryIpAddress:privateIp"}},
 	{"infra:ibm:*", []string{"crn", "name", "status:available"}},
 	{"infra:ibm:Vpc", []string{"defaultSecurityGroup:ibmID", "defaultNetworkAcl:ibmID", "defaultRoutingTable:ibmID"}},
 	{"infra:ibm:PublicGateway", []string{"floatingIp:publicIp"}},
@@ -385,6 +396,10 @@ var generators = map[string]func(t target) resource.PropertyValue{
 	"crn":                  crn,
 	"certificateAuthority": certificateAuthority,
 	"token":                secretToken,
+	"wgPrivateKey":         wgPrivateKey,
+	"eni":                  func(t target) resource.PropertyValue { return resource.NewProperty("eni-" + t.hex("eni", 17)) },
+	"wgPublicKey":          wgPublicKey,
+	"wgKey":                wgKey,
 	"regionsOpenstackIds":  openstackIDs,
 	"currentState":         floatingIPState,
 }
@@ -530,4 +545,71 @@ func dnsLabel(s string) string {
 		}
 	}
 	return strings.Trim(string(b), "-")
+}
+
+// wgKey is a pre-shared key: key material in WireGuard's exact text form,
+// always secret, so a plan that leaked one would fail the key-material
+// check of every output (wireguard.KeyMaterial).
+func wgKey(t target) resource.PropertyValue {
+	h := t.digest("wg-key")
+	return resource.MakeSecret(resource.NewProperty(base64.StdEncoding.EncodeToString(h[:])))
+}
+
+// wgPrivateKey is a clamped Curve25519 private key, secret like wgKey.
+func wgPrivateKey(t target) resource.PropertyValue {
+	h := t.digest("wg-private-key")
+	h[0] &= 248
+	h[31] = h[31]&127 | 64
+	return resource.MakeSecret(resource.NewProperty(base64.StdEncoding.EncodeToString(h[:])))
+}
+
+// wgPublicKey stands in for a public key. Public keys are no secret, but a
+// plan shows none in key form, so that the key-material check has no
+// exceptions to make.
+func wgPublicKey(t target) resource.PropertyValue {
+	return resource.NewProperty("plan-public-key-" + t.hex("wg-public-key", 16))
+}
+
+// ssmParameter answers a public SSM parameter lookup: an AMI id for the
+// AMI parameters programs read.
+func ssmParameter(stack string, args resource.PropertyMap) resource.PropertyMap {
+	name := ""
+	if v, ok := args["name"]; ok && v.IsString() {
+		name = v.StringValue()
+	}
+	t := target{stack: stack, typ: "aws:ssm/getParameter:getParameter", name: name}
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"id": name, "name": name, "type": "String", "value": "ami-" + t.hex("ami", 17), "version": 1,
+		"arn": "arn:aws:ssm:::parameter" + name,
+	})
+}
+
+// ovhFlavors answers a flavor lookup with the one flavor asked for.
+func ovhFlavors(stack string, args resource.PropertyMap) resource.PropertyMap {
+	name, region := mockArg(args, "nameFilter"), mockArg(args, "region")
+	t := target{stack: stack, typ: "ovh:CloudProject/getFlavors:getFlavors", name: region + "/" + name}
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"id": uuid(t), "region": region, "serviceName": mockArg(args, "serviceName"), "nameFilter": name,
+		"flavors": []any{map[string]any{"id": uuid(t), "name": name, "region": region, "available": true, "osType": "linux", "type": "ovh.d2"}},
+	})
+}
+
+// ovhImages answers an image lookup with the region's Ubuntu and Debian images.
+func ovhImages(stack string, args resource.PropertyMap) resource.PropertyMap {
+	region := mockArg(args, "region")
+	var images []any
+	for _, name := range []string{"Debian 12", "Ubuntu 24.04"} {
+		t := target{stack: stack, typ: "ovh:CloudProject/getImages:getImages", name: region + "/" + name}
+		images = append(images, map[string]any{"id": uuid(t), "name": name, "region": region, "status": "active", "type": "linux", "visibility": "public", "user": "ubuntu"})
+	}
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"id": region, "region": region, "serviceName": mockArg(args, "serviceName"), "osType": "linux", "images": images,
+	})
+}
+
+func mockArg(args resource.PropertyMap, key string) string {
+	if v, ok := args[resource.PropertyKey(key)]; ok && v.IsString() {
+		return v.StringValue()
+	}
+	return ""
 }

@@ -139,7 +139,7 @@ func Build(spec *topology.Spec, opts ...network.Option) (*Graph, error) {
 	for _, s := range regional {
 		global.DependsOn = append(global.DependsOn, s.Name)
 	}
-	global.Program = globalProgram(spec, global)
+	global.Program = globalProgram(g, global)
 	stacks = append(stacks, global)
 	if g.Stacks, err = order(stacks); err != nil {
 		return nil, err

@@ -42,8 +42,13 @@ func (u Upstream) Output(ctx *pulumi.Context, stack, key string) pulumi.Output {
 // StringOutput is Output for a string-valued key.
 func (u Upstream) StringOutput(ctx *pulumi.Context, stack, key string) pulumi.StringOutput {
 	return u.Output(ctx, stack, key).ApplyT(func(v any) string {
-		s, _ := v.(string)
-		return s
+		switch s := v.(type) {
+		case string:
+			return s
+		case pulumi.ID: // a resource id exported as such, before a state round trip
+			return string(s)
+		}
+		return ""
 	}).(pulumi.StringOutput)
 }
 

@@ -140,6 +140,9 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
+	if err := p.mesh(sub); err != nil {
+		return err
+	}
 
 	zones := make(pulumi.StringArray, len(p.net.Zones))
 	for i, z := range p.net.Zones {

@@ -92,7 +92,7 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 
 	net, err := hcloud.NewNetwork(ctx, name("network"), &hcloud.NetworkArgs{
 		Name:    pulumi.String(name("network")),
-		IpRange: pulumi.String(rn.CIDR.String()),
+		IpRange: pulumi.String(NetworkRange(rn).String()),
 		Labels:  labels(""),
 	})
 	if err != nil {
@@ -202,6 +202,9 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 
 	lb, err := ingress(ctx, id, r.Name, netID, lbIP, labels(""), subnet)
 	if err != nil {
+		return err
+	}
+	if err := mesh(ctx, r, rn, labels("mesh-gateway")); err != nil {
 		return err
 	}
 

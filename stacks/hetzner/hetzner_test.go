@@ -231,6 +231,10 @@ func TestRegionalExample(t *testing.T) {
 				"hcloud:index/loadBalancerService:LoadBalancerService": 2,
 				TokenType: 1,
 			}
+			if rn.Overlay.IsValid() { // the mesh gateway's key and address (mesh.go)
+				wantCounts["infra:mesh:WireGuardKey"] = 1
+				wantCounts["hcloud:index/primaryIp:PrimaryIp"] = 1
+			}
 			for typ, n := range wantCounts {
 				if counts[typ] != n {
 					t.Errorf("%d × %s, want %d", counts[typ], typ, n)
@@ -242,8 +246,8 @@ func TestRegionalExample(t *testing.T) {
 				}
 			}
 
-			if got := str(m.named(id+"-network").inputs, "ipRange"); got != rn.CIDR.String() {
-				t.Errorf("network ipRange = %s, want %s", got, rn.CIDR)
+			if got := str(m.named(id+"-network").inputs, "ipRange"); got != NetworkRange(rn).String() {
+				t.Errorf("network ipRange = %s, want %s", got, NetworkRange(rn))
 			}
 			sub := m.named(id + "-subnet").inputs
 			if got := str(sub, "networkZone"); got != "eu-central" {

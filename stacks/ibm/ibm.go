@@ -148,6 +148,9 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if err != nil {
 		return err
 	}
+	if err := mesh(ctx, r, rn, vpc, subnets[0].ToStringOutput(), group, tags); err != nil {
+		return err
+	}
 
 	ctx.Export("vpcId", vpc.ID())
 	ctx.Export("vpcCrn", vpc.Crn)

@@ -35,6 +35,7 @@ var Types = []string{
 	VpcType, VpcAddressPrefixType, PublicGatewayType, SubnetType, VpcClusterType, LoadBalancerType,
 	TransitGatewayType, TransitGatewayConnectionType,
 	CisInstanceType, CisDomainType, CisHealthCheckType, CisOriginPoolType, CisGlobalLoadBalancerType,
+	FloatingIpType, SecurityGroupType, SecurityGroupRuleType, InstanceType, VpcRoutingTableRouteType,
 }
 
 // required reports the first of the named Input fields of args left nil, in

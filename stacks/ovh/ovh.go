@@ -158,6 +158,9 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if err != nil {
 		return err
 	}
+	if err := mesh(ctx, r, rn, project, gw); err != nil {
+		return err
+	}
 
 	ctx.Export("vpcId", net.ID())
 	ctx.Export("cidr", pulumi.String(rn.CIDR.String()))

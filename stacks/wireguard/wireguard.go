@@ -8,6 +8,7 @@
 package wireguard
 
 import (
+	"net/netip"
 	"reflect"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -98,4 +99,44 @@ func NewPresharedKey(ctx *pulumi.Context, name string, args *PresharedKeyArgs, o
 	}
 	res.Key = pulumi.ToSecret(res.Key).(pulumi.StringOutput)
 	return &res, nil
+}
+
+// The outputs of a regional stack in the mesh that every cloud exports
+// alike; each cloud adds what placing its gateway takes.
+const (
+	// PublicIPOutput is the gateway's stable public IPv4: its peers' Endpoint.
+	PublicIPOutput = "meshPublicIp"
+	// PublicKeyOutput is the gateway's public key.
+	PublicKeyOutput = "meshPublicKey"
+	// PrivateKeyOutput is the gateway's private key, a secret output that
+	// only the global stack reads, to render the gateway's own wg0.conf.
+	PrivateKeyOutput = "meshPrivateKey"
+)
+
+// Export declares the key pair and public IP outputs of a regional stack.
+func Export(ctx *pulumi.Context, key *WireGuardKey, publicIP pulumi.StringInput) {
+	ctx.Export(PublicIPOutput, publicIP)
+	ctx.Export(PublicKeyOutput, key.PublicKey)
+	ctx.Export(PrivateKeyOutput, key.PrivateKey)
+}
+
+// Peer is another gateway, as a gateway's firewall admits it.
+type Peer struct {
+	// ID is the peer's region ID.
+	ID string
+	// PublicIP is the peer's stable public IPv4.
+	PublicIP pulumi.StringOutput
+}
+
+// CIDR is the peer's public IP as a host block, the form firewalls take.
+func (p Peer) CIDR() pulumi.StringOutput {
+	return p.PublicIP.ApplyT(func(ip string) string { return ip + "/32" }).(pulumi.StringOutput)
+}
+
+// Route is a destination a region's network sends through its gateway.
+type Route struct {
+	// Name is unique among a gateway's routes and stable: "overlay" or the
+	// region ID whose network it reaches.
+	Name        string
+	Destination netip.Prefix
 }

@@ -1,0 +1,142 @@
+package aws
+
+import (
+	"fmt"
+
+	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/network"
+	"infra/stacks/wireguard"
+	"infra/topology"
+)
+
+// Choices for the gateway instance the spec leaves to the program.
+const (
+	// gatewayInstanceType is ample for WireGuard at a few Gbit/s.
+	gatewayInstanceType = "t3.small"
+	// gatewayAMIParameter is Canonical's public SSM parameter for the
+	// current Ubuntu 24.04 AMI of the region.
+	gatewayAMIParameter = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"
+)
+
+// GatewayArgs is what the global stack places one AWS region's mesh
+// gateway with.
+type GatewayArgs struct {
+	Spec   *topology.Spec
+	Region *topology.AWSRegion
+	Net    *network.RegionNet
+	// Port is the mesh's UDP port.
+	Port int
+	// UserData is the gateway's cloud-init (wireguard.CloudInit), secret.
+	UserData pulumi.StringOutput
+	// Peers are the other gateways: only they may send to Port.
+	Peers []wireguard.Peer
+	// Routes are what the region's private route tables send to the gateway.
+	Routes []wireguard.Route
+	// DeployRole is the role the regional stack deployed with; nil for none.
+	DeployRole pulumi.StringInput
+	// VpcId, SubnetId and AllocationId are the regional stack's vpcId,
+	// MeshSubnetOutput and MeshAllocationOutput.
+	VpcId, SubnetId, AllocationId pulumi.StringInput
+	// RouteTables are the private route tables by zone (MeshRouteTablesOutput).
+	RouteTables map[string]pulumi.StringInput
+}
+
+// Gateway declares one AWS region's mesh gateway: an EC2 instance in the
+// first zone's public subnet holding the region's Elastic IP, a security
+// group that admits WireGuard from the peers only, and a route in every
+// private route table sending each destination to the instance. The
+// instance forwards, so its source/destination check is off.
+func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
+	r, rn := args.Region, args.Net
+	if args.Spec == nil || r == nil || rn == nil || args.VpcId == nil || args.SubnetId == nil || args.AllocationId == nil {
+		return fmt.Errorf("aws mesh gateway: Spec, Region, Net, VpcId, SubnetId and AllocationId are required")
+	}
+	p := &program{ctx: ctx, spec: args.Spec, r: r, net: rn, id: r.ID(), deployRole: args.DeployRole}
+	// The gateway lives in the regional stack's account and region.
+	pargs := &awsp.ProviderArgs{Region: pulumi.String(r.Name)}
+	if args.DeployRole != nil {
+		pargs.AssumeRole = &awsp.ProviderAssumeRoleArgs{RoleArn: args.DeployRole, SessionName: pulumi.String("infra-" + p.id + "-mesh")}
+	}
+	prov, err := awsp.NewProvider(ctx, p.name("mesh-provider"), pargs)
+	if err != nil {
+		return err
+	}
+	p.opts = []pulumi.ResourceOption{pulumi.Provider(prov)}
+
+	ingress := ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
+		Description: pulumi.String("traffic the gateway forwards from the region's network"),
+		Protocol:    pulumi.String("-1"),
+		FromPort:    pulumi.Int(0),
+		ToPort:      pulumi.Int(0),
+		CidrBlocks:  pulumi.StringArray{pulumi.String(rn.CIDR.String())},
+	}}
+	for _, peer := range args.Peers {
+		ingress = append(ingress, &ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String("WireGuard from " + peer.ID),
+			Protocol:    pulumi.String("udp"),
+			FromPort:    pulumi.Int(args.Port),
+			ToPort:      pulumi.Int(args.Port),
+			CidrBlocks:  pulumi.StringArray{peer.CIDR()},
+		})
+	}
+	sg, err := ec2.NewSecurityGroup(ctx, p.name("mesh-sg"), &ec2.SecurityGroupArgs{
+		VpcId:       args.VpcId,
+		Description: pulumi.String("WireGuard mesh gateway: the tunnel from the peers, forwarding from the region"),
+		Ingress:     ingress,
+		Egress:      allEgress(),
+		Tags:        p.tags(p.name("mesh-sg")),
+	}, p.with()...)
+	if err != nil {
+		return err
+	}
+
+	ami := ssm.LookupParameterOutput(ctx, ssm.LookupParameterOutputArgs{Name: pulumi.String(gatewayAMIParameter)}, pulumi.Provider(prov))
+	inst, err := ec2.NewInstance(ctx, p.name("mesh-gateway"), &ec2.InstanceArgs{
+		Ami:                 ami.Value(),
+		InstanceType:        pulumi.String(gatewayInstanceType),
+		SubnetId:            args.SubnetId,
+		VpcSecurityGroupIds: pulumi.StringArray{sg.ID()},
+		SourceDestCheck:     pulumi.Bool(false),
+		UserData:            args.UserData,
+		// cloud-init writes wg0.conf on first boot only: a new config is a new instance.
+		UserDataReplaceOnChange: pulumi.Bool(true),
+		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
+			Encrypted:  pulumi.Bool(true),
+			VolumeType: pulumi.String("gp3"),
+		},
+		MetadataOptions: &ec2.InstanceMetadataOptionsArgs{
+			HttpEndpoint: pulumi.String("enabled"),
+			HttpTokens:   pulumi.String("required"),
+		},
+		Tags: p.tags(p.name("mesh-gateway")),
+	}, p.with(pulumi.IgnoreChanges([]string{"ami"}))...) // a newer AMI applies at the next replacement, not by itself
+	if err != nil {
+		return err
+	}
+	if _, err := ec2.NewEipAssociation(ctx, p.name("mesh-eip-association"), &ec2.EipAssociationArgs{
+		AllocationId: args.AllocationId,
+		InstanceId:   inst.ID(),
+	}, p.with()...); err != nil {
+		return err
+	}
+	for _, z := range rn.Zones {
+		rt, ok := args.RouteTables[z.Zone]
+		if !ok {
+			return fmt.Errorf("%s: aws mesh gateway %s: no route table for zone %s", r.At("zones"), p.id, z.Zone)
+		}
+		for _, route := range args.Routes {
+			if _, err := ec2.NewRoute(ctx, p.name("mesh-route", z.Zone, route.Name), &ec2.RouteArgs{
+				RouteTableId:         rt,
+				DestinationCidrBlock: pulumi.String(route.Destination.String()),
+				NetworkInterfaceId:   inst.PrimaryNetworkInterfaceId,
+			}, p.with()...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

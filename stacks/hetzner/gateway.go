@@ -1,0 +1,127 @@
+package hetzner
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/pulumi/pulumi-hcloud/sdk/go/hcloud"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/network"
+	"infra/stacks/wireguard"
+	"infra/topology"
+)
+
+// gatewayServerType is the smallest current shared x86 type (clouds.md §3.2).
+const gatewayServerType = "cx23"
+
+// GatewayArgs is what the global stack places one Hetzner location's mesh
+// gateway with.
+type GatewayArgs struct {
+	Spec   *topology.Spec
+	Region *topology.HetznerRegion
+	Net    *network.RegionNet
+	// Port is the mesh's UDP port.
+	Port int
+	// UserData is the gateway's cloud-init (wireguard.CloudInit), secret.
+	UserData pulumi.StringOutput
+	// Peers are the other gateways: only they may send to Port.
+	Peers []wireguard.Peer
+	// Routes are what the network sends to the gateway.
+	Routes []wireguard.Route
+	// NetworkId and PrimaryIpId are the regional stack's vpcId and
+	// MeshPrimaryIPOutput: hcloud ids, decimal numbers.
+	NetworkId, PrimaryIpId pulumi.StringInput
+}
+
+// Gateway declares one Hetzner location's mesh gateway: a server at its
+// pinned private address holding the location's Primary IP, a firewall
+// that admits WireGuard from the peers only, and a network route per
+// destination through the server. Hetzner private networks do not filter
+// forwarded traffic, so the server needs nothing more to route.
+func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
+	r, rn, spec := args.Region, args.Net, args.Spec
+	if spec == nil || r == nil || rn == nil || args.NetworkId == nil || args.PrimaryIpId == nil {
+		return fmt.Errorf("hetzner mesh gateway: Spec, Region, Net, NetworkId and PrimaryIpId are required")
+	}
+	id := r.ID()
+	gw, err := GatewayIP(rn)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.At("cidr"), err)
+	}
+	within := NetworkRange(rn)
+	for _, route := range args.Routes {
+		if !within.Contains(route.Destination.Addr()) || route.Destination.Bits() < within.Bits() {
+			return fmt.Errorf("%s: %s: cannot route %s (%s) through the mesh: a Hetzner network routes only inside its range %s; keep every region and the overlay in one RFC 1918 block",
+				r.At("cidr"), id, route.Destination, route.Name, within)
+		}
+	}
+	labels := pulumi.StringMap{}
+	for k, v := range spec.TagsFor(&r.Region) {
+		labels[k] = pulumi.String(v)
+	}
+	labels[labelCluster] = pulumi.String(id)
+	labels[labelRole] = pulumi.String("mesh-gateway")
+
+	var rules hcloud.FirewallRuleArray
+	for _, peer := range args.Peers {
+		rules = append(rules, hcloud.FirewallRuleArgs{
+			Direction:   pulumi.String("in"),
+			Protocol:    pulumi.String("udp"),
+			Port:        pulumi.String(strconv.Itoa(args.Port)),
+			SourceIps:   pulumi.StringArray{peer.CIDR()},
+			Description: pulumi.String("WireGuard from " + peer.ID),
+		})
+	}
+	fw, err := hcloud.NewFirewall(ctx, id+"-mesh-firewall", &hcloud.FirewallArgs{
+		Name:   pulumi.String(id + "-mesh-firewall"),
+		Labels: labels,
+		Rules:  rules,
+	})
+	if err != nil {
+		return err
+	}
+	netID := atoi(args.NetworkId)
+	server, err := hcloud.NewServer(ctx, id+"-mesh-gateway", &hcloud.ServerArgs{
+		Name:        pulumi.String(id + "-mesh-gateway"),
+		ServerType:  pulumi.String(gatewayServerType),
+		Image:       pulumi.String(image),
+		Location:    pulumi.String(r.Name),
+		Labels:      labels,
+		FirewallIds: pulumi.IntArray{intID(fw.ID())},
+		Networks: hcloud.ServerNetworkTypeArray{hcloud.ServerNetworkTypeArgs{
+			NetworkId: netID.ToIntPtrOutput(),
+			Ip:        pulumi.String(gw.String()),
+		}},
+		PublicNets: hcloud.ServerPublicNetArray{hcloud.ServerPublicNetArgs{
+			Ipv4Enabled: pulumi.Bool(true),
+			Ipv4:        atoi(args.PrimaryIpId).ToIntPtrOutput(),
+			Ipv6Enabled: pulumi.Bool(false),
+		}},
+		UserData: args.UserData,
+	})
+	if err != nil {
+		return err
+	}
+	for _, route := range args.Routes {
+		if _, err := hcloud.NewNetworkRoute(ctx, id+"-mesh-route-"+route.Name, &hcloud.NetworkRouteArgs{
+			NetworkId:   netID,
+			Destination: pulumi.String(route.Destination.String()),
+			Gateway:     pulumi.String(gw.String()),
+		}, pulumi.DependsOn([]pulumi.Resource{server})); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// atoi is intID for an id that arrives as a string output of another stack.
+func atoi(s pulumi.StringInput) pulumi.IntOutput {
+	return s.ToStringOutput().ApplyT(func(v string) (int, error) {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return 0, fmt.Errorf("hcloud ID %q is not a number", v)
+		}
+		return n, nil
+	}).(pulumi.IntOutput)
+}

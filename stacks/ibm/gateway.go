@@ -1,0 +1,140 @@
+package ibm
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/network"
+	"infra/stacks/wireguard"
+	"infra/topology"
+)
+
+// Choices for the gateway instance the spec leaves to the program.
+const (
+	// gatewayProfile is the smallest compute profile: 2 vCPU, 4 GiB.
+	gatewayProfile = "cx2-2x4"
+	// gatewayImage is the operating system the provider finds IBM's newest stock image of.
+	gatewayImage = "ubuntu-24-04-amd64"
+)
+
+// GatewayArgs is what the global stack places one IBM region's mesh
+// gateway with.
+type GatewayArgs struct {
+	Spec   *topology.Spec
+	Region *topology.IBMRegion
+	Net    *network.RegionNet
+	// Port is the mesh's UDP port.
+	Port int
+	// UserData is the gateway's cloud-init (wireguard.CloudInit), secret.
+	UserData pulumi.StringOutput
+	// Peers are the other gateways: only they may send to Port.
+	Peers []wireguard.Peer
+	// Routes are what the VPC's routing table sends to the gateway.
+	Routes []wireguard.Route
+	// From the regional stack: vpcId, MeshZoneOutput, MeshSubnetOutput,
+	// MeshFloatingIPOutput and MeshRoutingTableOutput.
+	VpcId, Zone, SubnetId, FloatingIpId, RoutingTableId pulumi.StringInput
+}
+
+// Gateway declares one IBM region's mesh gateway: a virtual server in the
+// first zone holding the region's floating IP, with IP spoofing allowed on
+// its interface so that it may forward; a security group admitting
+// WireGuard from the peers only and forwarded traffic from the region; and,
+// since IBM routes are zonal, a route per zone and destination in the
+// VPC's default routing table with the instance as next hop.
+func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
+	r, rn, spec := args.Region, args.Net, args.Spec
+	if spec == nil || r == nil || rn == nil || args.VpcId == nil || args.Zone == nil || args.SubnetId == nil ||
+		args.FloatingIpId == nil || args.RoutingTableId == nil {
+		return fmt.Errorf("ibm mesh gateway: Spec, Region, Net, VpcId, Zone, SubnetId, FloatingIpId and RoutingTableId are required")
+	}
+	id := r.ID()
+	tags, err := Tags(spec, &r.Region)
+	if err != nil {
+		return err
+	}
+	region := pulumi.String(r.Name)
+	group := pulumi.String(ResourceGroupName(spec, r.Environment))
+	name := func(suffix string) string { return id + "-" + suffix }
+
+	sg, err := NewSecurityGroup(ctx, name("mesh-sg"), &SecurityGroupArgs{
+		Vpc: args.VpcId, Region: region, Name: pulumi.String(name("mesh-sg")), ResourceGroup: group, Tags: tags,
+	})
+	if err != nil {
+		return err
+	}
+	sgID := sg.ID().ToStringOutput()
+	rule := func(suffix, dir, proto string, port int, remote pulumi.StringInput) error {
+		a := &SecurityGroupRuleArgs{SecurityGroup: sgID, Region: region, Direction: pulumi.String(dir), Protocol: pulumi.String(proto), Remote: remote}
+		if port > 0 {
+			a.PortMin, a.PortMax = pulumi.Int(port), pulumi.Int(port)
+		}
+		_, err := NewSecurityGroupRule(ctx, name("mesh-sg-"+suffix), a)
+		return err
+	}
+	if err := rule("from-region", "inbound", "all", 0, pulumi.String(rn.CIDR.String())); err != nil {
+		return err
+	}
+	if err := rule("egress", "outbound", "all", 0, pulumi.String("0.0.0.0/0")); err != nil {
+		return err
+	}
+	for _, peer := range args.Peers {
+		if err := rule("wireguard-"+peer.ID, "inbound", "udp", args.Port, peer.PublicIP); err != nil {
+			return err
+		}
+	}
+
+	inst, err := NewInstance(ctx, name("mesh-gateway"), &InstanceArgs{
+		Name:            pulumi.String(name("mesh-gateway")),
+		Region:          region,
+		Zone:            args.Zone,
+		Vpc:             args.VpcId,
+		Profile:         pulumi.String(gatewayProfile),
+		Image:           pulumi.String(gatewayImage),
+		Subnet:          args.SubnetId,
+		SecurityGroups:  pulumi.StringArray{sgID},
+		AllowIpSpoofing: pulumi.Bool(true),
+		FloatingIp:      args.FloatingIpId.ToStringOutput().ToStringPtrOutput(),
+		UserData:        args.UserData.ToStringPtrOutput(),
+		ResourceGroup:   group,
+		Tags:            tags,
+	})
+	if err != nil {
+		return err
+	}
+	for _, z := range rn.Zones {
+		for _, route := range args.Routes {
+			n := name("mesh-route-" + z.Zone + "-" + route.Name)
+			if _, err := NewVpcRoutingTableRoute(ctx, n, &VpcRoutingTableRouteArgs{
+				Vpc:          args.VpcId,
+				Region:       region,
+				RoutingTable: args.RoutingTableId,
+				Name:         pulumi.String(shortName(n)),
+				Zone:         pulumi.String(z.Zone),
+				Destination:  pulumi.String(route.Destination.String()),
+				Action:       pulumi.String("deliver"),
+				NextHop:      inst.PrimaryIpAddress,
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// maxName is the longest name the VPC API takes.
+const maxName = 63
+
+// shortName keeps a name within maxName, replacing the tail of a longer one
+// with a hash of the whole so that names stay unique and stable.
+func shortName(s string) string {
+	if len(s) <= maxName {
+		return s
+	}
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return fmt.Sprintf("%s-%08x", strings.TrimRight(s[:maxName-9], "-"), h.Sum32())
+}

@@ -1,0 +1,230 @@
+package stacks
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/landingzone"
+	"infra/network"
+	awsstack "infra/stacks/aws"
+	hetznerstack "infra/stacks/hetzner"
+	ibmstack "infra/stacks/ibm"
+	ovhstack "infra/stacks/ovh"
+	"infra/stacks/wireguard"
+	"infra/topology"
+)
+
+// MeshGatewaysOutput is the global stack's map of each mesh gateway's
+// public IP, by region ID.
+const MeshGatewaysOutput = "meshGateways"
+
+// PSKName is the logical name of a peer pair's pre-shared key.
+func PSKName(pair string) string { return "mesh-psk-" + pair }
+
+// mesh declares the WireGuard mesh's part of the global stack: a
+// pre-shared key per peer pair and, per gateway, the instance that runs
+// it. Each gateway's cloud-init holds its wg0.conf, rendered by
+// network.Mesh.Config from the real keys: its private key from its regional
+// stack, its peers' public keys and public IPs from theirs, the PSKs from
+// here. The cloud-init is a secret, as the keys in it are. Nothing when the
+// spec has no mesh.
+func mesh(ctx *pulumi.Context, spec *topology.Spec, net *network.Plan, lz *landingzone.Model, up Upstream) error {
+	m, err := network.BuildMesh(spec, net)
+	if err != nil || m == nil {
+		return err
+	}
+	psk := map[string]pulumi.StringOutput{}
+	for _, p := range m.Pairs() {
+		k, err := wireguard.NewPresharedKey(ctx, PSKName(p.Name()), nil)
+		if err != nil {
+			return err
+		}
+		psk[p.Name()] = k.Key
+	}
+	publicKey, publicIP := map[string]pulumi.StringOutput{}, map[string]pulumi.StringOutput{}
+	endpoints := pulumi.StringMap{}
+	for _, g := range m.Gateways {
+		publicKey[g.ID] = up.StringOutput(ctx, g.ID, wireguard.PublicKeyOutput)
+		publicIP[g.ID] = up.StringOutput(ctx, g.ID, wireguard.PublicIPOutput)
+		endpoints[g.ID] = publicIP[g.ID]
+	}
+	transit := network.BuildTransit(spec)
+
+	type gateway struct {
+		userData pulumi.StringOutput
+		peers    []wireguard.Peer
+		routes   []wireguard.Route
+	}
+	gateways := map[string]gateway{}
+	for _, g := range m.Gateways {
+		gw := gateway{userData: bootConfig(ctx, m, g, up, publicKey, publicIP, psk), routes: Routes(m, transit, g.ID)}
+		for _, p := range m.Peers(g.ID) {
+			gw.peers = append(gw.peers, wireguard.Peer{ID: p.ID, PublicIP: publicIP[p.ID]})
+		}
+		gateways[g.ID] = gw
+	}
+	str := func(id, key string) pulumi.StringOutput { return up.StringOutput(ctx, id, key) }
+	for _, r := range spec.Regions() {
+		gw, ok := gateways[r.ID()]
+		if !ok {
+			continue
+		}
+		id, rn := r.ID(), net.Region(r.ID())
+		var err error
+		switch r.Cloud {
+		case topology.AWS:
+			a := awsRegion(spec, r)
+			var role pulumi.StringInput
+			if lz.AWS != nil && lz.AWS.EnvironmentAccount(r.Environment) != nil {
+				role = str(id, awsstack.DeployRoleOutput)
+			}
+			tables := map[string]pulumi.StringInput{}
+			for _, z := range rn.Zones {
+				tables[z.Zone] = entry(ctx, up, id, awsstack.MeshRouteTablesOutput, z.Zone)
+			}
+			err = awsstack.Gateway(ctx, awsstack.GatewayArgs{
+				Spec: spec, Region: a, Net: rn, Port: m.Port, UserData: gw.userData, Peers: gw.peers, Routes: gw.routes,
+				DeployRole: role, VpcId: str(id, "vpcId"), SubnetId: str(id, awsstack.MeshSubnetOutput),
+				AllocationId: str(id, awsstack.MeshAllocationOutput), RouteTables: tables,
+			})
+		case topology.Hetzner:
+			err = hetznerstack.Gateway(ctx, hetznerstack.GatewayArgs{
+				Spec: spec, Region: hetznerRegion(spec, r), Net: rn, Port: m.Port, UserData: gw.userData, Peers: gw.peers, Routes: gw.routes,
+				NetworkId: str(id, "vpcId"), PrimaryIpId: str(id, hetznerstack.MeshPrimaryIPOutput),
+			})
+		case topology.IBM:
+			err = ibmstack.Gateway(ctx, ibmstack.GatewayArgs{
+				Spec: spec, Region: ibmRegion(spec, r), Net: rn, Port: m.Port, UserData: gw.userData, Peers: gw.peers, Routes: gw.routes,
+				VpcId: str(id, "vpcId"), Zone: str(id, ibmstack.MeshZoneOutput), SubnetId: str(id, ibmstack.MeshSubnetOutput),
+				FloatingIpId: str(id, ibmstack.MeshFloatingIPOutput), RoutingTableId: str(id, ibmstack.MeshRoutingTableOutput),
+			})
+		case topology.OVH:
+			err = ovhstack.Gateway(ctx, ovhstack.GatewayArgs{
+				Spec: spec, Region: ovhRegion(spec, r), Net: rn, UserData: gw.userData,
+				Project: str(id, "project"), NetworkId: str(id, "openstackNetworkId"), SubnetId: str(id, "subnetId"),
+				FloatingIpId: str(id, ovhstack.MeshFloatingIPOutput), RouterId: str(id, ovhstack.MeshRouterOutput),
+			})
+		default:
+			err = fmt.Errorf("%s: %s: no mesh gateway for cloud %s", r.Pos, id, r.Cloud)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	ctx.Export(MeshGatewaysOutput, endpoints)
+	return nil
+}
+
+// Routes are the destinations region id's network sends through its mesh
+// gateway: the overlay, so that replies reach the other gateways' tunnel
+// addresses, and every peer's region CIDR except those a transit gateway
+// already reaches (network.Transit.Reach), which route there instead.
+// Each route is named for what it reaches, so adding a region adds routes
+// and renames none.
+func Routes(m *network.Mesh, t *network.Transit, id string) []wireguard.Route {
+	out := []wireguard.Route{{Name: "overlay", Destination: m.Overlay.Masked()}}
+	viaTransit := t.Reach(id)
+	for _, p := range m.Peers(id) {
+		if slices.Contains(viaTransit, p.ID) {
+			continue
+		}
+		n := 0
+		for _, a := range p.AllowedIPs {
+			if m.Overlay.Contains(a.Addr()) && a.Bits() >= m.Overlay.Bits() {
+				continue // inside the overlay route
+			}
+			name := p.ID
+			if n++; n > 1 {
+				name = fmt.Sprintf("%s-%d", p.ID, n)
+			}
+			out = append(out, wireguard.Route{Name: name, Destination: a})
+		}
+	}
+	return out
+}
+
+// bootConfig is gateway g's cloud-init: its wg0.conf rendered with the
+// real keys once they are known, and its host firewall. It is a secret.
+func bootConfig(ctx *pulumi.Context, m *network.Mesh, g *network.Gateway, up Upstream,
+	publicKey, publicIP, psk map[string]pulumi.StringOutput) pulumi.StringOutput {
+	peers := m.Peers(g.ID)
+	// inputs: g's private key, then per peer its public key, public IP and the pair's PSK
+	in := []any{up.StringOutput(ctx, g.ID, wireguard.PrivateKeyOutput)}
+	for _, p := range peers {
+		in = append(in, publicKey[p.ID], publicIP[p.ID], psk[network.PairName(g.ID, p.ID)])
+	}
+	out := pulumi.All(in...).ApplyT(func(vs []any) (string, error) {
+		k := &keys{priv: map[string]string{}, pub: map[string]string{}, psk: map[string]string{}, endpoint: map[string]string{}}
+		k.priv[g.ID] = vs[0].(string)
+		var addrs []netip.Addr
+		for i, p := range peers {
+			pub, ip, s := vs[1+3*i].(string), vs[2+3*i].(string), vs[3+3*i].(string)
+			a, err := netip.ParseAddr(ip)
+			if err != nil || !a.Is4() {
+				return "", fmt.Errorf("mesh gateway %s: peer %s has no public IPv4 (%q)", g.ID, p.ID, ip)
+			}
+			if pub == "" || s == "" {
+				return "", fmt.Errorf("mesh gateway %s: peer %s has no public key or pre-shared key", g.ID, p.ID)
+			}
+			k.pub[p.ID], k.endpoint[p.ID], k.psk[network.PairName(g.ID, p.ID)] = pub, ip, s
+			addrs = append(addrs, a)
+		}
+		if k.priv[g.ID] == "" {
+			return "", fmt.Errorf("mesh gateway %s: its regional stack exports no private key", g.ID)
+		}
+		conf, err := m.Config(g.ID, k)
+		if err != nil {
+			return "", err
+		}
+		return wireguard.CloudInit(wireguard.Boot{ID: g.ID, Config: conf, Port: m.Port, Peers: addrs})
+	}).(pulumi.StringOutput)
+	return pulumi.ToSecret(out).(pulumi.StringOutput)
+}
+
+// keys are the key material of one gateway's config, resolved.
+type keys struct{ priv, pub, psk, endpoint map[string]string }
+
+func (k *keys) PrivateKey(id string) string   { return k.priv[id] }
+func (k *keys) PublicKey(id string) string    { return k.pub[id] }
+func (k *keys) PresharedKey(id string) string { return k.psk[id] }
+func (k *keys) Endpoint(id string) string     { return k.endpoint[id] }
+
+// The typed entries of region entries, found by identity.
+func awsRegion(spec *topology.Spec, r *topology.Region) *topology.AWSRegion {
+	for _, a := range spec.Clouds.AWS.Regions {
+		if &a.Region == r {
+			return a
+		}
+	}
+	return nil
+}
+
+func hetznerRegion(spec *topology.Spec, r *topology.Region) *topology.HetznerRegion {
+	for _, h := range spec.Clouds.Hetzner.Regions {
+		if &h.Region == r {
+			return h
+		}
+	}
+	return nil
+}
+
+func ibmRegion(spec *topology.Spec, r *topology.Region) *topology.IBMRegion {
+	for _, i := range spec.Clouds.IBM.Regions {
+		if &i.Region == r {
+			return i
+		}
+	}
+	return nil
+}
+
+func ovhRegion(spec *topology.Spec, r *topology.Region) *topology.OVHRegion {
+	for _, o := range spec.Clouds.OVH.Regions {
+		if &o.Region == r {
+			return o
+		}
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package ovh
+
+import (
+	"fmt"
+
+	"github.com/ovh/pulumi-ovh/sdk/v2/go/ovh/cloudproject"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/network"
+	"infra/topology"
+)
+
+// Choices for the gateway instance the spec leaves to the program.
+const (
+	// gatewayFlavor is the smallest flavor every region offers (clouds.md §4.2).
+	gatewayFlavor = "d2-4"
+	// gatewayImage is the name of OVHcloud's Ubuntu 24.04 image.
+	gatewayImage = "Ubuntu 24.04"
+)
+
+// GatewayArgs is what the global stack places one OVH region's mesh
+// gateway with.
+type GatewayArgs struct {
+	Spec   *topology.Spec
+	Region *topology.OVHRegion
+	Net    *network.RegionNet
+	// UserData is the gateway's cloud-init (wireguard.CloudInit), secret.
+	UserData pulumi.StringOutput
+	// From the regional stack: project, openstackNetworkId, subnetId,
+	// MeshFloatingIPOutput and MeshRouterOutput.
+	Project, NetworkId, SubnetId, FloatingIpId, RouterId pulumi.StringInput
+}
+
+// Gateway declares one OVH region's mesh gateway: an instance on the
+// region's private network, reached through the region's floating IP on
+// the subnet's OVHcloud Gateway. The instance resource of pulumi-ovh takes
+// no security group, so the gateway's own nftables (wireguard.Firewall) is
+// what admits WireGuard from the peers only.
+//
+// The region's network does not route other regions' CIDRs to the gateway
+// yet: pulumi-ovh has no router routes, and subnet host routes need the
+// v2 subnet, which recreates the subnet (and with it the cluster) whenever
+// they change.
+func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
+	r, rn := args.Region, args.Net
+	if args.Spec == nil || r == nil || rn == nil || args.Project == nil || args.NetworkId == nil || args.SubnetId == nil ||
+		args.FloatingIpId == nil || args.RouterId == nil {
+		return fmt.Errorf("ovh mesh gateway: Spec, Region, Net, Project, NetworkId, SubnetId, FloatingIpId and RouterId are required")
+	}
+	id := r.ID()
+	region := pulumi.String(r.Name)
+	flavor := cloudproject.GetFlavorsOutput(ctx, cloudproject.GetFlavorsOutputArgs{
+		ServiceName: args.Project, Region: region, NameFilter: pulumi.String(gatewayFlavor),
+	}).Flavors().ApplyT(func(fs []cloudproject.GetFlavorsFlavor) (string, error) {
+		for _, f := range fs {
+			if f.Name == gatewayFlavor && f.Region == r.Name {
+				return f.Id, nil
+			}
+		}
+		return "", fmt.Errorf("%s: %s: OVHcloud offers no flavor %s in %s", r.At("region"), id, gatewayFlavor, r.Name)
+	}).(pulumi.StringOutput)
+	image := cloudproject.GetImagesOutput(ctx, cloudproject.GetImagesOutputArgs{
+		ServiceName: args.Project, Region: region, OsType: pulumi.String("linux"),
+	}).Images().ApplyT(func(is []cloudproject.GetImagesImage) (string, error) {
+		for _, i := range is {
+			if i.Name == gatewayImage && i.Region == r.Name {
+				return i.Id, nil
+			}
+		}
+		return "", fmt.Errorf("%s: %s: OVHcloud offers no image %q in %s", r.At("region"), id, gatewayImage, r.Name)
+	}).(pulumi.StringOutput)
+
+	_, err := cloudproject.NewInstance(ctx, id+"-mesh-gateway", &cloudproject.InstanceArgs{
+		ServiceName:   args.Project,
+		Region:        region,
+		Name:          pulumi.String(id + "-mesh-gateway"),
+		BillingPeriod: pulumi.String("hourly"),
+		Flavor:        cloudproject.InstanceFlavorArgs{FlavorId: flavor},
+		BootFrom:      cloudproject.InstanceBootFromArgs{ImageId: image},
+		Network: cloudproject.InstanceNetworkArgs{
+			Public: pulumi.Bool(false),
+			Private: cloudproject.InstanceNetworkPrivateArgs{
+				Network:    cloudproject.InstanceNetworkPrivateNetworkArgs{Id: args.NetworkId, SubnetId: args.SubnetId},
+				FloatingIp: cloudproject.InstanceNetworkPrivateFloatingIpArgs{Id: args.FloatingIpId},
+				Gateway:    cloudproject.InstanceNetworkPrivateGatewayArgs{Id: args.RouterId},
+			},
+		},
+		UserData: args.UserData,
+	})
+	return err
+}
