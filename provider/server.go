@@ -162,6 +162,9 @@ func (s *Server) Configure(context.Context, *pulumirpc.ConfigureRequest) (*pulum
 
 // Check validates a resource's inputs.
 func (s *Server) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	if _, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
+		return localCheck(req)
+	}
 	if !strings.HasPrefix(resource.URN(req.GetUrn()).Type().String(), "infra:ibm:") {
 		return nil, status.Errorf(codes.InvalidArgument, "infra provider: unknown resource type %s", resource.URN(req.GetUrn()).Type())
 	}
@@ -195,6 +198,9 @@ func (s *Server) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pulum
 
 // Diff says what changed and what that replaces.
 func (s *Server) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	if l, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
+		return localDiff(l, req)
+	}
 	h, err := ibm.Static().Lookup(string(resource.URN(req.GetUrn()).Type()))
 	if err != nil {
 		return nil, err
@@ -264,6 +270,9 @@ func initFailed(err error) error {
 // Create makes the resource.
 func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	typ := string(resource.URN(req.GetUrn()).Type())
+	if l, ok := LocalType(typ); ok {
+		return localCreate(l, req)
+	}
 	inputs, err := unmarshal("properties", req.GetProperties())
 	if err != nil {
 		return nil, err
@@ -287,6 +296,9 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 
 // Read reports the resource as IBM has it; an empty id means it is gone.
 func (s *Server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	if _, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
+		return localRead(req)
+	}
 	h, err := s.handler(string(resource.URN(req.GetUrn()).Type()))
 	if err != nil {
 		return nil, err
@@ -314,6 +326,9 @@ func (s *Server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumir
 // Update changes the resource in place.
 func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	typ := string(resource.URN(req.GetUrn()).Type())
+	if l, ok := LocalType(typ); ok {
+		return localUpdate(l, req)
+	}
 	var h ibm.Handler
 	var err error
 	if req.GetPreview() {
@@ -346,6 +361,9 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 
 // Delete removes the resource.
 func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	if _, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
+		return &emptypb.Empty{}, nil // only the state knew it
+	}
 	h, err := s.handler(string(resource.URN(req.GetUrn()).Type()))
 	if err != nil {
 		return nil, err
