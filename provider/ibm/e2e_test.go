@@ -1,0 +1,185 @@
+package ibm_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+
+	"infra/network"
+	"infra/stacks"
+	stacksibm "infra/stacks/ibm"
+	"infra/topology"
+)
+
+// deployMocks deploys what a program declares: infra:ibm:* resources
+// through the provider's handlers against the fake IBM API, anything else
+// (WireGuard keys, say) by echoing its inputs, as a trivial provider would.
+type deployMocks struct {
+	t   *testing.T
+	e   *env
+	mu  sync.Mutex
+	ids map[string]string // by type and name, to see duplicates
+}
+
+func (m *deployMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if !strings.HasPrefix(args.TypeToken, "infra:ibm:") {
+		return args.Name + "-id", args.Inputs, nil
+	}
+	h, err := m.e.reg.Lookup(args.TypeToken)
+	if err != nil {
+		return "", nil, err
+	}
+	ctx := context.Background()
+	checked, failures, err := h.Check(ctx, nil, args.Inputs)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(failures) > 0 {
+		return "", nil, fmt.Errorf("%s %s: check: %v", args.TypeToken, args.Name, failures)
+	}
+	id, outs, err := h.Create(ctx, checked, false)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s %s: %w", args.TypeToken, args.Name, err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key := args.TypeToken + "::" + args.Name
+	if prev, ok := m.ids[key]; ok && prev != id {
+		return "", nil, fmt.Errorf("%s declared twice", key)
+	}
+	m.ids[key] = id
+	return id, outs, nil
+}
+
+func (m *deployMocks) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) { return resource.PropertyMap{}, nil }
+
+// TestMulticloudIBMStacks deploys the IBM stacks of the multicloud example
+// (landing zone first, then the regional stacks, fed its outputs) with the
+// real provider code against the fake IBM API, and checks what IBM then has.
+func TestMulticloudIBMStacks(t *testing.T) {
+	spec, _, err := topology.Load("../../examples/multicloud.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := stacks.Build(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	m := &deployMocks{t: t, e: e, ids: map[string]string{}}
+	outputs := map[string]stacks.Outputs{}
+	ibmRegions := 0
+	for _, level := range g.Levels() {
+		for _, s := range level {
+			if s.Cloud != topology.IBM {
+				continue
+			}
+			if s.Kind == stacks.Regional {
+				ibmRegions++
+			}
+			ctx := context.Background()
+			pctx, err := pulumi.NewContext(ctx, pulumi.RunInfo{Project: spec.Name, Stack: s.Name, Mocks: m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := pulumi.RunWithContext(pctx, s.Program(g.Upstream(s, outputs))); err != nil {
+				t.Fatalf("stack %s: %v", s.Name, err)
+			}
+			out := stacks.Outputs{}
+			for k, in := range pctx.GetCurrentExportMap() {
+				r, err := internals.UnsafeAwaitOutput(ctx, pulumi.ToOutputWithContext(ctx, in))
+				if err != nil {
+					t.Fatalf("stack %s: output %s: %v", s.Name, k, err)
+				}
+				out[k] = stacks.Value{Value: r.Value, Secret: r.Secret, Unknown: !r.Known}
+			}
+			pctx.Close()
+			outputs[s.Name] = out
+		}
+	}
+	if ibmRegions == 0 {
+		t.Fatal("the multicloud example has no IBM region")
+	}
+	globalIBM(t, m, spec, outputs)
+	if n := e.fake.Count("vpc"); n != ibmRegions {
+		t.Errorf("%d VPCs for %d IBM regions", n, ibmRegions)
+	}
+	if n := e.fake.Count("cluster"); n != ibmRegions {
+		t.Errorf("%d clusters for %d IBM regions", n, ibmRegions)
+	}
+	for _, id := range e.fake.IDs("cluster") {
+		if h := e.fake.History(id); len(h) == 0 || h[len(h)-1] != "normal" {
+			t.Errorf("cluster %s states %v, want it normal", id, h)
+		}
+	}
+	for _, kind := range []string{"subnet", "address_prefix", "public_gateway", "load_balancer", "resource_group", "access_group", "policy",
+		"transit_gateway", "transit_connection", "cis_zone", "cis_monitor", "cis_pool", "cis_glb"} {
+		if e.fake.Count(kind) == 0 {
+			t.Errorf("no %s deployed", kind)
+		}
+	}
+	for name, out := range outputs {
+		for k, v := range out {
+			if v.Unknown {
+				t.Errorf("stack %s: output %s is unknown after a deployment", name, k)
+			}
+		}
+	}
+	var names []string
+	for k := range m.ids {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	t.Logf("deployed %d IBM resources: %s", len(m.ids), strings.Join(names, ", "))
+}
+
+// globalIBM deploys the global stack's IBM part: the Transit Gateway over
+// the IBM VPCs and the CIS global load balancer over every region's
+// ingress (other clouds' addresses stand in for their regional stacks).
+func globalIBM(t *testing.T, m *deployMocks, spec *topology.Spec, outputs map[string]stacks.Outputs) {
+	t.Helper()
+	transit, glb := network.BuildTransit(spec), network.BuildGLB(spec)
+	if transit.IBM == nil || glb == nil {
+		t.Fatal("the multicloud example has no IBM transit gateway or no global load balancer")
+	}
+	ctx := context.Background()
+	pctx, err := pulumi.NewContext(ctx, pulumi.RunInfo{Project: spec.Name, Stack: stacks.GlobalName, Mocks: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pctx.Close()
+	str := func(stack, key string) pulumi.StringInput {
+		if v, ok := outputs[stack][key]; ok {
+			return pulumi.String(fmt.Sprint(v.Value))
+		}
+		return pulumi.String("203.0.113.10")
+	}
+	crns := map[string]pulumi.StringInput{}
+	for _, id := range transit.IBM.VPCs {
+		crns[id] = str(id, "vpcCrn")
+	}
+	ingress := map[string]pulumi.StringInput{}
+	for _, p := range glb.Pools {
+		for _, o := range p.Members {
+			ingress[o.ID] = str(o.ID, "ingressAddress")
+		}
+	}
+	err = pulumi.RunWithContext(pctx, func(ctx *pulumi.Context) error {
+		if _, err := stacksibm.Transit(ctx, stacksibm.TransitArgs{Spec: spec, Transit: transit.IBM, VpcCrns: crns}); err != nil {
+			return err
+		}
+		_, _, err := stacksibm.GlobalLoadBalancer(ctx, stacksibm.GlobalLoadBalancerArgs{Spec: spec, GLB: glb, Ingress: ingress,
+			ResourceGroup: stacksibm.ResourceGroupName(spec, transit.IBM.Environment)})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("global stack, IBM part: %v", err)
+	}
+}
