@@ -58,7 +58,9 @@ func (m *deployMocks) NewResource(args pulumi.MockResourceArgs) (string, resourc
 	return id, outs, nil
 }
 
-func (m *deployMocks) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) { return resource.PropertyMap{}, nil }
+func (m *deployMocks) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return resource.PropertyMap{}, nil
+}
 
 // TestMulticloudIBMStacks deploys the IBM stacks of the multicloud example
 // (landing zone first, then the regional stacks, fed its outputs) with the
