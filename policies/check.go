@@ -254,7 +254,8 @@ func (c *checker) allowedRegions() {
 	allowed := c.active.Spec.AllowedRegions
 	in := func(cloud topology.Cloud, region string) bool {
 		for _, a := range allowed[cloud] {
-			if strings.EqualFold(a, region) {
+			// OVH Object Storage names a region by its location (GRA for GRA11).
+			if strings.EqualFold(a, region) || (cloud == topology.OVH && strings.EqualFold(strings.TrimRight(a, "0123456789"), region)) {
 				return true
 			}
 		}
