@@ -1,0 +1,198 @@
+package landingzone
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"infra/topology"
+)
+
+func parse(t *testing.T, src string) *topology.Spec {
+	t.Helper()
+	spec, _, err := topology.Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	return spec
+}
+
+// The seeds' seven accounts: the management account is the organisation,
+// the six members go to Security, Infrastructure and Workloads/<Env>.
+func TestAWSOrgFromSeedAccounts(t *testing.T) {
+	spec, _, err := topology.Load("../examples/multicloud.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Derive(spec).AWS
+	if o == nil {
+		t.Fatal("no AWS organisation")
+	}
+	var ous []string
+	for _, u := range o.OUs {
+		ous = append(ous, u.Path+"<"+u.Parent+">"+strings.Join(u.Guardrails, ","))
+	}
+	all := "allowed-regions,deny-public-buckets,deny-root-account,protect-security-services,require-encryption"
+	want := []string{
+		"Security<>" + all,
+		"Infrastructure<>" + all,
+		"Workloads<>" + all + ",require-tags",
+		"Workloads/Dev<Workloads>",
+		"Workloads/Staging<Workloads>",
+		"Workloads/Prod<Workloads>",
+	}
+	if !slices.Equal(ous, want) {
+		t.Errorf("OUs:\n got %q\nwant %q", ous, want)
+	}
+	src, err := os.ReadFile("../examples/multicloud.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	var accounts []string
+	for _, a := range o.Accounts {
+		accounts = append(accounts, a.Name+" "+a.Email+" "+a.OU+" "+a.Environment)
+		// Each account points at its entry in landingZone.aws.accounts.
+		if p := a.Pos; p.Line < 1 || p.Line > len(lines) || !strings.HasPrefix(lines[p.Line-1][p.Col-1:], a.Name) {
+			t.Errorf("%s: position %s is not its entry", a.Name, p)
+		}
+	}
+	wantAccounts := []string{
+		"security aws+security@acme.example Security ",
+		"log-archive aws+log-archive@acme.example Security ",
+		"shared-services aws+shared-services@acme.example Infrastructure ",
+		"dev aws+dev@acme.example Workloads/Dev dev",
+		"staging aws+staging@acme.example Workloads/Staging staging",
+		"prod aws+prod@acme.example Workloads/Prod prod",
+	}
+	if !slices.Equal(accounts, wantAccounts) {
+		t.Errorf("accounts:\n got %q\nwant %q", accounts, wantAccounts)
+	}
+	if o.HomeRegion != "us-east-1" || o.LogArchive != "log-archive" || o.Trail != "acme-platform-org-trail" {
+		t.Errorf("home %s, log archive %q, trail %s", o.HomeRegion, o.LogArchive, o.Trail)
+	}
+	if got := o.Targets(RequireTags); !slices.Equal(got, []string{"Workloads"}) {
+		t.Errorf("require-tags targets %v", got)
+	}
+	if got := o.Targets(DenyRootAccount); !slices.Equal(got, []string{"Security", "Infrastructure", "Workloads"}) {
+		t.Errorf("deny-root-account targets %v", got)
+	}
+	if a := o.EnvironmentAccount("staging"); a == nil || a.Name != "staging" {
+		t.Errorf("staging account = %+v", a)
+	}
+	if got := RoleARN("aws", "111122223333"); got != "arn:aws:iam::111122223333:role/infra-deployer" {
+		t.Errorf("RoleARN = %s", got)
+	}
+}
+
+// Advisory guardrails attach no SCP; without a log-archive account the trail
+// stays in the management account; with no AWS region the home region is
+// the first allowed one.
+func TestAWSOrgChoices(t *testing.T) {
+	spec := parse(t, `name: acme
+clouds:
+  ibm:
+    regions: [{region: us-south, environment: prod}]
+landingZone:
+  aws: {accounts: [audit, network, sandbox]}
+  guardrails:
+    - deny-root-account
+    - require-encryption: {}
+      enforcement: advisory
+    - allowed-regions: {aws: [eu-west-1, eu-central-1]}
+`)
+	o := Derive(spec).AWS
+	if o.HomeRegion != "eu-west-1" || o.LogArchive != "" {
+		t.Errorf("home %s, log archive %q", o.HomeRegion, o.LogArchive)
+	}
+	if o.Account("audit").OU != SecurityOU || o.Account("network").OU != InfrastructureOU || o.Account("sandbox").OU != "Workloads/Sandbox" {
+		t.Errorf("accounts %+v %+v %+v", o.Account("audit"), o.Account("network"), o.Account("sandbox"))
+	}
+	if g := o.OU(SecurityOU).Guardrails; !slices.Equal(g, []string{AllowedRegions, DenyRootAccount}) {
+		t.Errorf("Security guardrails %v", g)
+	}
+	if !strings.Contains(strings.Join(o.Notes, "\n"), "no log-archive account is listed") {
+		t.Errorf("notes %q", o.Notes)
+	}
+	if Derive(parse(t, "name: acme\nclouds:\n  aws:\n    regions: [{region: us-east-1, environment: prod}]\n")).AWS != nil {
+		t.Error("an organisation without landingZone.aws")
+	}
+}
+
+// IBM grants are scoped to the environment's resource group, and to the
+// allowed regions when the guardrail is mandatory; Key Protect comes with
+// require-encryption.
+func TestIBMAccount(t *testing.T) {
+	spec := parse(t, `name: acme
+clouds:
+  ibm:
+    regions:
+      - {region: us-south, environment: prod}
+      - {region: eu-de, environment: prod}
+      - {region: us-east, environment: dev}
+landingZone:
+  guardrails:
+    - allowed-regions: {ibm: [us-south, eu-de, us-east]}
+    - require-encryption
+`)
+	a := Derive(spec).IBM
+	if len(a.Environments) != 2 {
+		t.Fatalf("environments %d", len(a.Environments))
+	}
+	prod := a.Environments[0]
+	if prod.Name != "prod" || prod.ResourceGroup != "acme-prod" || prod.AccessGroup != "acme-prod-deployers" ||
+		!slices.Equal(prod.Regions, []string{"us-south", "eu-de"}) || prod.Pos.String() != "t.yaml:5:41" {
+		t.Errorf("prod = %+v", prod)
+	}
+	var grants []string
+	for _, g := range prod.Grants {
+		grants = append(grants, strings.Join(g.Roles, "+")+" "+g.Attributes["resourceGroup"]+g.Attributes["resource"]+" "+g.Attributes["region"])
+	}
+	want := []string{"Viewer acme-prod ", "Editor+Manager acme-prod us-south", "Editor+Manager acme-prod eu-de", "Editor+Manager acme-prod us-east"}
+	if !slices.Equal(grants, want) {
+		t.Errorf("grants:\n got %q\nwant %q", grants, want)
+	}
+	if kp := prod.KeyProtect; kp == nil || kp.Region != "us-south" || kp.Instance != "acme-prod-kms" || kp.RootKey != "acme-prod-cluster-secrets" {
+		t.Errorf("Key Protect = %+v", kp)
+	}
+	// Without the guardrails: one unscoped grant, no Key Protect.
+	a = Derive(parse(t, "name: acme\nclouds:\n  ibm:\n    regions: [{region: us-south, environment: prod}]\n")).IBM
+	if e := a.Environments[0]; len(e.Grants) != 2 || e.Grants[1].Attributes["region"] != "" || e.KeyProtect != nil {
+		t.Errorf("plain environment = %+v", e)
+	}
+}
+
+// OVH has one identity group per environment; Hetzner has only projects,
+// and the model says nothing exists at organisation level there.
+func TestOVHAndHetzner(t *testing.T) {
+	spec := parse(t, `name: acme
+clouds:
+  hetzner:
+    regions:
+      - {region: nbg1, environment: prod}
+      - {region: fsn1, environment: prod}
+      - {region: hel1, environment: dev}
+  ovh:
+    project: abc123
+    regions:
+      - {region: GRA11, environment: prod}
+`)
+	m := Derive(spec)
+	if m.AWS != nil || m.IBM != nil {
+		t.Errorf("unexpected clouds: %+v", m)
+	}
+	if m.OVH.Project != "abc123" || len(m.OVH.Groups) != 1 || m.OVH.Groups[0].Name != "acme-prod" || m.OVH.Groups[0].Policy != "acme-prod-deployers" {
+		t.Errorf("OVH = %+v", m.OVH)
+	}
+	var projects []string
+	for _, p := range m.Hetzner.Projects {
+		projects = append(projects, p.Name+" "+strings.Join(p.Locations, ","))
+	}
+	if !slices.Equal(projects, []string{"acme-prod nbg1,fsn1", "acme-dev hel1"}) {
+		t.Errorf("projects %q", projects)
+	}
+	if !strings.HasPrefix(m.Hetzner.Notes[0], "Hetzner Cloud has no organisation level") {
+		t.Errorf("notes %q", m.Hetzner.Notes)
+	}
+}
