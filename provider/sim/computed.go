@@ -2,7 +2,9 @@ package sim
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -13,26 +15,43 @@ import (
 // computedOutputs lists, for each type glob, the outputs the simulated cloud
 // computes when the program does not set them. Every matching row applies.
 // To simulate a new computed field, add a row here and, for a new property
-// name, a generator below.
+// name, a generator below; "prop:generator" takes the value of another
+// generator than the property's own. The rows give downstream stacks what
+// the plan's mocks give them (plan/mocks.go), so a program that plans also
+// deploys on the simulator.
 var computedOutputs = []struct {
 	types   string
 	outputs []string
 }{
-	{"aws:*", []string{"arn"}},
-	{"aws:ec2/instance:Instance", []string{"publicIp", "publicDns", "privateIp"}},
-	{"aws:ec2/eip:Eip", []string{"publicIp", "publicDns"}},
-	{"aws:ec2/natGateway:NatGateway", []string{"publicIp"}},
-	{"aws:lb/loadBalancer:LoadBalancer", []string{"dnsName"}},
-	{"aws:eks/cluster:Cluster", []string{"endpoint"}},
-	{"hcloud:index/server:Server", []string{"ipv4Address", "ipv6Address"}},
+	{"aws:*", []string{"arn", "name"}},
+	{"aws:ec2/instance:Instance", []string{"publicIp", "publicDns", "privateIp", "primaryNetworkInterfaceId:eni"}},
+	{"aws:ec2/eip:Eip", []string{"publicIp", "publicDns", "allocationId:id"}},
+	{"aws:ec2/natGateway:NatGateway", []string{"publicIp", "privateIp"}},
+	{"aws:lb/loadBalancer:LoadBalancer", []string{"dnsName", "zoneId"}},
+	{"aws:eks/cluster:Cluster", []string{"endpoint", "certificateAuthority", "status:active"}},
+	{"aws:kms/key:Key", []string{"keyId:id"}},
+	{"aws:organizations/organization:Organization", []string{"roots", "masterAccountId"}},
+	{"hcloud:*", []string{"name"}},
+	{"hcloud:index/server:Server", []string{"ipv4Address", "ipv6Address", "status:running"}},
 	{"hcloud:index/primaryIp:PrimaryIp", []string{"ipAddress"}},
 	{"hcloud:index/floatingIp:FloatingIp", []string{"ipAddress"}},
 	{"hcloud:index/loadBalancer:LoadBalancer", []string{"ipv4", "ipv6"}},
-	{"ovh:CloudProject/kube:Kube", []string{"url"}},
-	{"infra:ibm:*", []string{"crn"}},
+	{"ovh:*", []string{"name"}},
+	// OVH's kube url is a bare host name.
+	{"ovh:CloudProject/kube:Kube", []string{"url:hostname", "status:ready"}},
+	{"ovh:CloudProject/networkPrivate:NetworkPrivate", []string{"regionsOpenstackIds"}},
+	{"ovh:index/cloudFloatingIp:CloudFloatingIp", []string{"currentState"}},
+	{"ovh:Me/identityGroup:IdentityGroup", []string{"GroupURN:ovhGroupURN"}},
+	{"infra:ibm:*", []string{"crn", "name", "status:available"}},
+	{"infra:ibm:ResourceInstance", []string{"guid:uuid"}},
+	{"infra:ibm:KmsKey", []string{"keyId:uuid"}},
 	{"infra:ibm:FloatingIp", []string{"address"}},
+	{"infra:ibm:Instance", []string{"primaryIpAddress:privateIp"}},
+	{"infra:ibm:Vpc", []string{"defaultSecurityGroup:ibmID", "defaultNetworkAcl:ibmID", "defaultRoutingTable:ibmID"}},
+	{"infra:ibm:PublicGateway", []string{"floatingIp:publicIp"}},
 	{"infra:ibm:LoadBalancer", []string{"hostname"}},
 	{"infra:ibm:Cluster", []string{"ingressHostname"}},
+	{"infra:ibm:VpcCluster", []string{"masterUrl:endpoint", "privateServiceEndpointUrl:endpoint", "ingressHostname", "state:normal"}},
 }
 
 // generators gives each computed property name its value, so a name means
@@ -54,6 +73,81 @@ var generators = map[string]func(target) resource.PropertyValue{
 	"ingressHostname": hostname,
 	"endpoint":        httpsURL,
 	"url":             httpsURL,
+	"name":            autoName,
+	"id":              func(t target) resource.PropertyValue { return resource.NewStringProperty(string(t.id)) },
+	"eni":             func(t target) resource.PropertyValue { return resource.NewStringProperty("eni-" + hexOf(t, 17)) },
+	"zoneId": func(t target) resource.PropertyValue {
+		return resource.NewStringProperty("Z" + strings.ToUpper(hexOf(t, 13)))
+	},
+	"uuid": func(t target) resource.PropertyValue { return resource.NewStringProperty(uuidOf(t.urn, t.prop)) },
+	"ibmID": func(t target) resource.PropertyValue {
+		return resource.NewStringProperty("r006-" + uuidOf(t.urn, t.prop))
+	},
+	"active":          constant("ACTIVE"),
+	"running":         constant("running"),
+	"ready":           constant("READY"),
+	"available":       constant("available"),
+	"normal":          constant("normal"),
+	"masterAccountId": constant(simAccount),
+	"roots":           orgRoots,
+	"ovhGroupURN": func(t target) resource.PropertyValue {
+		return resource.NewStringProperty("urn:v1:eu:identity:group:sim-ovh/" + resourceName(t))
+	},
+	"certificateAuthority": func(t target) resource.PropertyValue {
+		data := base64.StdEncoding.EncodeToString([]byte("simulated certificate authority of " + t.urn.Name()))
+		return resource.NewObjectProperty(resource.PropertyMap{"data": resource.NewStringProperty(data)})
+	},
+	"regionsOpenstackIds": openstackIDs,
+	"currentState": func(t target) resource.PropertyValue {
+		return resource.NewObjectProperty(resource.PropertyMap{"ip": publicIPv4(t)})
+	},
+}
+
+func constant(s string) func(target) resource.PropertyValue {
+	return func(target) resource.PropertyValue { return resource.NewStringProperty(s) }
+}
+
+// hexOf is n hex digits of the digest of the target's property.
+func hexOf(t target, n int) string { return hex.EncodeToString(digestBytes(t.urn, t.prop))[:n] }
+
+func digestBytes(urn resource.URN, salt string) []byte {
+	h := digest(urn, salt)
+	return h[:]
+}
+
+// uuidOf is a UUID-shaped value derived from the URN.
+func uuidOf(urn resource.URN, salt string) string {
+	h := hex.EncodeToString(digestBytes(urn, "uuid/"+salt))
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// autoName mimics the providers' auto-naming: the logical name and a suffix.
+func autoName(t target) resource.PropertyValue {
+	return resource.NewStringProperty(t.urn.Name() + "-" + hexOf(t, 7))
+}
+
+// orgRoots is an AWS organization's one root.
+func orgRoots(t target) resource.PropertyValue {
+	id := "r-" + hexOf(t, 4)
+	return resource.NewArrayProperty([]resource.PropertyValue{resource.NewObjectProperty(resource.PropertyMap{
+		"id":   resource.NewStringProperty(id),
+		"arn":  resource.NewStringProperty("arn:aws:organizations::" + simAccount + ":root/" + string(t.id) + "/" + id),
+		"name": resource.NewStringProperty("Root"),
+	})})
+}
+
+// openstackIDs maps each region of an OVH private network to the id of its
+// OpenStack network there.
+func openstackIDs(t target) resource.PropertyValue {
+	ids := resource.PropertyMap{}
+	if rs, ok := t.inputs["regions"]; ok && rs.IsArray() {
+		for _, r := range rs.ArrayValue() {
+			if r.IsString() {
+				ids[resource.PropertyKey(r.StringValue())] = resource.NewStringProperty(uuidOf(t.urn, "openstack/"+r.StringValue()))
+			}
+		}
+	}
+	return resource.NewObjectProperty(ids)
 }
 
 // target is what a generator may derive a value from.
@@ -71,8 +165,8 @@ type target struct {
 // provider reports them.
 func computeOutputs(t target, preview bool) resource.PropertyMap {
 	out := deepCopy(t.inputs)
-	for _, name := range computedNames(string(t.urn.Type())) {
-		key := resource.PropertyKey(name)
+	for _, c := range computed(string(t.urn.Type())) {
+		key := resource.PropertyKey(c.name)
 		if v, ok := out[key]; ok && !v.IsNull() {
 			continue
 		}
@@ -80,8 +174,8 @@ func computeOutputs(t target, preview bool) resource.PropertyMap {
 			out[key] = resource.MakeComputed(resource.NewStringProperty(""))
 			continue
 		}
-		t.prop = name
-		out[key] = generators[name](t)
+		t.prop = c.name
+		out[key] = generators[c.generator](t)
 	}
 	return out
 }
@@ -89,18 +183,34 @@ func computeOutputs(t target, preview bool) resource.PropertyMap {
 // computedNames returns the computed outputs of a type token, in table order.
 func computedNames(typ string) []string {
 	var names []string
+	for _, c := range computed(typ) {
+		names = append(names, c.name)
+	}
+	return names
+}
+
+type computedOutput struct{ name, generator string }
+
+// computed returns the computed outputs of a type token with their
+// generators, in table order.
+func computed(typ string) []computedOutput {
+	var out []computedOutput
 	for _, row := range computedOutputs {
 		if !glob(row.types, typ) {
 			continue
 		}
 		for _, n := range row.outputs {
-			if _, ok := generators[n]; !ok {
+			name, gen, ok := strings.Cut(n, ":")
+			if !ok {
+				gen = name
+			}
+			if _, ok := generators[gen]; !ok {
 				panic("sim: no generator for computed output " + n)
 			}
-			names = append(names, n)
+			out = append(out, computedOutput{name, gen})
 		}
 	}
-	return names
+	return out
 }
 
 // digest hashes the URN with some salt: every simulated value comes from it,

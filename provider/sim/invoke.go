@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -16,6 +17,50 @@ var invokes = map[string]func(args resource.PropertyMap, region string) resource
 	"aws:index/getRegion:getRegion":                       awsRegion,
 	"aws:index/getCallerIdentity:getCallerIdentity":       awsCallerIdentity,
 	"aws:index/getPartition:getPartition":                 awsPartition,
+	"aws:ssm/getParameter:getParameter":                   awsSSMParameter,
+	"ovh:CloudProject/getFlavors:getFlavors":              ovhFlavors,
+	"ovh:CloudProject/getImages:getImages":                ovhImages,
+}
+
+func str(args resource.PropertyMap, key string) string {
+	if v, ok := args[resource.PropertyKey(key)]; ok && v.IsString() {
+		return v.StringValue()
+	}
+	return ""
+}
+
+// awsSSMParameter answers public parameter lookups, such as the AMI ids
+// AWS publishes under /aws/service/: an AMI id derived from the name.
+func awsSSMParameter(args resource.PropertyMap, region string) resource.PropertyMap {
+	name := str(args, "name")
+	h := digest(resource.URN("ssm:"+regionOr(region, defaultRegion)), name)
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"id": name, "name": name, "type": "String", "value": fmt.Sprintf("ami-%x", h[:9])[:21], "version": 1,
+		"arn": "arn:aws:ssm:" + regionOr(region, defaultRegion) + "::parameter" + name,
+	})
+}
+
+// ovhFlavors answers with the one flavor asked for, available.
+func ovhFlavors(args resource.PropertyMap, _ string) resource.PropertyMap {
+	name, region := str(args, "nameFilter"), str(args, "region")
+	id := uuidOf(resource.URN("ovh-flavor:"+region), name)
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"id": id, "region": region, "serviceName": str(args, "serviceName"), "nameFilter": name,
+		"flavors": []any{map[string]any{"id": id, "name": name, "region": region, "available": true, "osType": "linux", "type": "ovh.d2"}},
+	})
+}
+
+// ovhImages answers with a region's Debian and Ubuntu images.
+func ovhImages(args resource.PropertyMap, _ string) resource.PropertyMap {
+	region := str(args, "region")
+	var images []any
+	for _, name := range []string{"Debian 12", "Ubuntu 24.04"} {
+		images = append(images, map[string]any{"id": uuidOf(resource.URN("ovh-image:"+region), name), "name": name,
+			"region": region, "status": "active", "type": "linux", "visibility": "public", "user": "ubuntu"})
+	}
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"id": region, "region": region, "serviceName": str(args, "serviceName"), "osType": "linux", "images": images,
+	})
 }
 
 // awsAvailabilityZones answers with three zones, a to c, as most regions

@@ -11,6 +11,8 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
+
+	infraprovider "infra/provider"
 )
 
 // provider is the simulated resource provider of one package. The engine
@@ -138,6 +140,9 @@ func oldInputs(inputs, outputs *structpb.Struct) *structpb.Struct {
 // the outputs, with computed fields unknown, and leaves the cloud alone.
 func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	urn := resource.URN(req.GetUrn())
+	if l, ok := infraprovider.LocalType(string(urn.Type())); ok {
+		return p.createLocal(ctx, req, l)
+	}
 	inputs, err := unmarshal("properties", req.GetProperties())
 	if err != nil {
 		return nil, err
@@ -171,6 +176,9 @@ func injected(op string, urn resource.URN) error {
 // the object already has.
 func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	urn, id := resource.URN(req.GetUrn()), resource.ID(req.GetId())
+	if l, ok := infraprovider.LocalType(string(urn.Type())); ok {
+		return p.updateLocal(req, l)
+	}
 	olds, err := unmarshal("olds", req.GetOlds())
 	if err != nil {
 		return nil, err
@@ -204,10 +212,14 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	}
 	obj, ok := p.srv.cloud.update(urn, id, news, computeOutputs(t, false))
 	if !ok {
-		return nil, fmt.Errorf("sim: update %s: object %s no longer exists (refresh to forget it)", urn, id)
+		return nil, errGone(urn, id)
 	}
 	props, err := marshal("outputs", obj.Outputs)
 	return &pulumirpc.UpdateResponse{Properties: props}, err
+}
+
+func errGone(urn resource.URN, id resource.ID) error {
+	return fmt.Errorf("sim: update %s: object %s no longer exists (refresh to forget it)", urn, id)
 }
 
 // Delete removes the object; deleting one already gone succeeds, as it does
@@ -299,6 +311,11 @@ var replaceOnChange = []struct {
 
 func replaceKeys(typ string) map[resource.PropertyKey]bool {
 	keys := map[resource.PropertyKey]bool{}
+	if l, ok := infraprovider.LocalType(typ); ok {
+		for _, k := range l.Replace {
+			keys[resource.PropertyKey(k)] = true
+		}
+	}
 	for _, row := range replaceOnChange {
 		if glob(row.types, typ) {
 			for _, k := range row.keys {

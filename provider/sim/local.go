@@ -1,0 +1,72 @@
+package sim
+
+import (
+	"context"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+
+	infraprovider "infra/provider"
+)
+
+// The local types (WireGuard keys, pre-shared keys, k3s tokens) exist only
+// in state, so simulating them would gain nothing: the simulator makes them
+// exactly as the infra provider does, with real random values, and keeps
+// them in the simulated cloud like any other object. A simulated mesh thus
+// has real key pairs that `wg` accepts.
+
+// createLocal is Create for a local type.
+func (p *provider) createLocal(ctx context.Context, req *pulumirpc.CreateRequest, l infraprovider.Local) (*pulumirpc.CreateResponse, error) {
+	urn := resource.URN(req.GetUrn())
+	inputs, err := unmarshal("properties", req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetPreview() {
+		outs := deepCopy(inputs)
+		for _, k := range l.Outputs {
+			outs[resource.PropertyKey(k)] = resource.MakeComputed(resource.NewStringProperty(""))
+		}
+		props, err := marshal("outputs", outs)
+		return &pulumirpc.CreateResponse{Properties: props}, err
+	}
+	if err := p.srv.wait(ctx); err != nil {
+		return nil, err
+	}
+	if p.srv.failing(string(urn.Type()), urn.Name()) {
+		return nil, injected("create", urn)
+	}
+	outs, err := l.Create(inputs)
+	if err != nil {
+		return nil, err
+	}
+	obj := p.srv.cloud.create(urn, inputs, func(resource.ID) resource.PropertyMap { return outs })
+	props, err := marshal("outputs", obj.Outputs)
+	return &pulumirpc.CreateResponse{Id: string(obj.ID), Properties: props}, err
+}
+
+// updateLocal keeps the values drawn: only a replacement draws new ones.
+func (p *provider) updateLocal(req *pulumirpc.UpdateRequest, l infraprovider.Local) (*pulumirpc.UpdateResponse, error) {
+	urn, id := resource.URN(req.GetUrn()), resource.ID(req.GetId())
+	olds, err := unmarshal("olds", req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
+	news, err := unmarshal("news", req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	outs := deepCopy(news)
+	for _, k := range l.Outputs {
+		if v, ok := olds[resource.PropertyKey(k)]; ok {
+			outs[resource.PropertyKey(k)] = v
+		}
+	}
+	if !req.GetPreview() {
+		if _, ok := p.srv.cloud.update(urn, id, news, outs); !ok {
+			return nil, errGone(urn, id)
+		}
+	}
+	props, err := marshal("outputs", outs)
+	return &pulumirpc.UpdateResponse{Properties: props}, err
+}

@@ -1,0 +1,56 @@
+package sim
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+
+	infraprovider "infra/provider"
+)
+
+// TestLocalTypesAreReal: a simulated WireGuard key is a real key pair, its
+// private half secret, kept in the simulated cloud, and a rotation replaces it.
+func TestLocalTypesAreReal(t *testing.T) {
+	srv, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	c := dial(t, srv, "infra")
+	ctx := context.Background()
+	const urn = "urn:pulumi:prod::simtest::infra:mesh:WireGuardKey::gw"
+	empty, _ := marshal("in", resource.PropertyMap{})
+
+	pre, err := c.Create(ctx, &pulumirpc.CreateRequest{Urn: urn, Properties: empty, Preview: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, _ := unmarshal("out", pre.GetProperties())
+	if !outs["publicKey"].IsComputed() || len(srv.Cloud().Objects()) != 0 {
+		t.Errorf("preview: %v, %d objects; want unknown keys and an untouched cloud", outs, len(srv.Cloud().Objects()))
+	}
+
+	res, err := c.Create(ctx, &pulumirpc.CreateRequest{Urn: urn, Properties: empty})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, _ = unmarshal("out", res.GetProperties())
+	if !outs["privateKey"].IsSecret() {
+		t.Fatalf("private key not secret: %v", outs)
+	}
+	pub, err := infraprovider.PublicKey(outs["privateKey"].SecretValue().Element.StringValue())
+	if err != nil || pub != outs["publicKey"].StringValue() {
+		t.Errorf("public key %v does not belong to the private key (%v)", outs["publicKey"], err)
+	}
+	if _, ok := srv.Cloud().Lookup(urn); !ok {
+		t.Error("the key is not in the simulated cloud")
+	}
+
+	rot, _ := marshal("news", resource.PropertyMap{"rotation": resource.NewNumberProperty(1)})
+	d, err := c.Diff(ctx, &pulumirpc.DiffRequest{Urn: urn, Type: infraprovider.WireGuardKeyType, Id: res.GetId(), OldInputs: empty, News: rot})
+	if err != nil || len(d.GetReplaces()) != 1 {
+		t.Errorf("rotation diff = %v, %v; want a replacement", d, err)
+	}
+}
