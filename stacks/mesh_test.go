@@ -1,0 +1,460 @@
+package stacks
+
+import (
+	"crypto/ecdh"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
+
+	"infra/network"
+	awsstack "infra/stacks/aws"
+	hetznerstack "infra/stacks/hetzner"
+	ibmstack "infra/stacks/ibm"
+	ovhstack "infra/stacks/ovh"
+	"infra/stacks/wireguard"
+	"infra/topology"
+)
+
+// meshMocks answers the global stack's registrations: real pre-shared
+// keys (secret, as the provider returns them), ids, and the lookups.
+type meshMocks struct {
+	mu   sync.Mutex
+	res  map[string]pulumi.MockResourceArgs
+	psks map[string]string // by logical name
+}
+
+func (m *meshMocks) NewResource(a pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, dup := m.res[a.Name]; dup {
+		return "", nil, fmt.Errorf("two resources named %s", a.Name)
+	}
+	m.res[a.Name] = a
+	out := a.Inputs.Copy()
+	switch a.TypeToken {
+	case wireguard.PresharedKeyType:
+		b := make([]byte, 32)
+		rand.Read(b)
+		k := base64.StdEncoding.EncodeToString(b)
+		m.psks[a.Name] = k
+		out["key"] = resource.MakeSecret(resource.NewProperty(k))
+	case "aws:ec2/instance:Instance":
+		out["primaryNetworkInterfaceId"] = resource.NewProperty("eni-" + a.Name)
+	case ibmstack.InstanceType:
+		out["primaryIpAddress"] = resource.NewProperty("10.240.0.4")
+	}
+	id := a.Name + "-id"
+	if strings.HasPrefix(a.TypeToken, "hcloud:") {
+		id = fmt.Sprint(1000 + len(m.res))
+	}
+	return id, out, nil
+}
+
+func (m *meshMocks) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	region := a.Args["region"].StringValue
+	switch a.Token {
+	case "aws:ssm/getParameter:getParameter":
+		return resource.NewPropertyMapFromMap(map[string]any{"name": a.Args["name"].StringValue(), "value": "ami-0123456789abcdef0"}), nil
+	case "ovh:CloudProject/getFlavors:getFlavors":
+		return resource.NewPropertyMapFromMap(map[string]any{"flavors": []any{
+			map[string]any{"id": "flavor-b2-7", "name": "b2-7", "region": region()},
+			map[string]any{"id": "flavor-d2-4", "name": "d2-4", "region": region()},
+		}}), nil
+	case "ovh:CloudProject/getImages:getImages":
+		return resource.NewPropertyMapFromMap(map[string]any{"images": []any{
+			map[string]any{"id": "image-debian", "name": "Debian 12", "region": region()},
+			map[string]any{"id": "image-ubuntu", "name": "Ubuntu 24.04", "region": region()},
+		}}), nil
+	}
+	return nil, fmt.Errorf("unexpected call %s", a.Token)
+}
+
+func (m *meshMocks) byType(typ string) []pulumi.MockResourceArgs {
+	var out []pulumi.MockResourceArgs
+	for _, r := range m.res {
+		if r.TypeToken == typ {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// meshFixture is a deployed-looking graph: every regional stack's outputs
+// with real WireGuard keys, as the engine would pass them.
+type meshFixture struct {
+	spec *topology.Spec
+	g    *Graph
+	m    *network.Mesh
+	up   Upstream
+	priv map[string]string
+	pub  map[string]string
+	ip   map[string]string
+}
+
+func newMeshFixture(t *testing.T, file string) *meshFixture {
+	t.Helper()
+	spec, _, err := topology.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Build(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := network.BuildMesh(spec, g.Net)
+	if err != nil || m == nil {
+		t.Fatalf("mesh: %v", err)
+	}
+	f := &meshFixture{spec: spec, g: g, m: m, up: Upstream{}, priv: map[string]string{}, pub: map[string]string{}, ip: map[string]string{}}
+	for i, gw := range m.Gateways {
+		key, err := ecdh.X25519().GenerateKey(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := gw.ID
+		f.priv[id] = base64.StdEncoding.EncodeToString(key.Bytes())
+		f.pub[id] = base64.StdEncoding.EncodeToString(key.PublicKey().Bytes())
+		f.ip[id] = fmt.Sprintf("198.51.100.%d", i+1)
+		rn := g.Net.Region(id)
+		tables := map[string]any{}
+		for _, z := range rn.Zones {
+			tables[z.Zone] = "rtb-" + z.Zone
+		}
+		v := func(x any) Value { return Value{Value: x} }
+		o := Outputs{
+			wireguard.PrivateKeyOutput: {Value: f.priv[id], Secret: true},
+			wireguard.PublicKeyOutput:  v(f.pub[id]),
+			wireguard.PublicIPOutput:   v(f.ip[id]),
+			"vpcId":                    v(fmt.Sprint(100 + i)), // numeric, as Hetzner's are
+		}
+		switch gw.Cloud {
+		case topology.AWS:
+			o[awsstack.MeshSubnetOutput] = v("subnet-public-" + id)
+			o[awsstack.MeshAllocationOutput] = v("eipalloc-" + id)
+			o[awsstack.MeshRouteTablesOutput] = v(tables)
+			o[awsstack.DeployRoleOutput] = v("arn:aws:iam::111122223333:role/deploy-" + id)
+		case topology.Hetzner:
+			o[hetznerstack.MeshPrimaryIPOutput] = v(fmt.Sprint(5000 + i))
+		case topology.IBM:
+			o[ibmstack.MeshZoneOutput] = v(rn.Zones[0].Zone)
+			o[ibmstack.MeshSubnetOutput] = v("subnet-" + id)
+			o[ibmstack.MeshFloatingIPOutput] = v("fip-" + id)
+			o[ibmstack.MeshRoutingTableOutput] = v("rt-" + id)
+		case topology.OVH:
+			o["project"] = v("0123456789abcdef")
+			o["openstackNetworkId"] = v("net-" + id)
+			o["subnetId"] = v("subnet-" + id)
+			o[ovhstack.MeshFloatingIPOutput] = v("fip-" + id)
+			o[ovhstack.MeshRouterOutput] = v("router-" + id)
+		}
+		f.up[id] = o
+	}
+	return f
+}
+
+func (f *meshFixture) run(t *testing.T) (*meshMocks, error) {
+	t.Helper()
+	mocks := &meshMocks{res: map[string]pulumi.MockResourceArgs{}, psks: map[string]string{}}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		return mesh(ctx, f.spec, f.g.Net, f.g.LandingZone, f.up)
+	}, pulumi.WithMocks(f.spec.Name, GlobalName, mocks))
+	return mocks, err
+}
+
+func (f *meshFixture) Keys(psks map[string]string) network.Keys {
+	k := &keys{priv: f.priv, pub: f.pub, psk: map[string]string{}, endpoint: f.ip}
+	for name, v := range psks {
+		k.psk[strings.TrimPrefix(name, "mesh-psk-")] = v
+	}
+	return k
+}
+
+func secretString(t *testing.T, what string, v resource.PropertyValue) string {
+	t.Helper()
+	if !v.IsSecret() {
+		t.Fatalf("%s is not secret", what)
+	}
+	return v.SecretValue().Element.StringValue()
+}
+
+func plainStrings(v resource.PropertyValue) []string {
+	if v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	var out []string
+	for _, e := range v.ArrayValue() {
+		out = append(out, e.StringValue())
+	}
+	sort.Strings(out)
+	return out
+}
+
+// The mesh of examples/multicloud.yaml: 9 gateways, 36 pairs, and every
+// gateway's cloud-init holds exactly the wg0.conf network.Mesh.Config
+// renders from the real keys, while no key reaches a plain input.
+func TestMeshGlobalStack(t *testing.T) {
+	f := newMeshFixture(t, "../examples/multicloud.yaml")
+	mocks, err := f.run(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.m.Gateways); n != 9 {
+		t.Fatalf("%d gateways, want 9", n)
+	}
+	psks := mocks.byType(wireguard.PresharedKeyType)
+	if len(psks) != 36 {
+		t.Errorf("%d PSKs, want 36 for 9 gateways", len(psks))
+	}
+	for _, p := range f.m.Pairs() {
+		if _, ok := mocks.res[PSKName(p.Name())]; !ok {
+			t.Errorf("no PSK for pair %s", p.Name())
+		}
+	}
+	for typ, want := range map[string]int{
+		"aws:ec2/instance:Instance": 2, "hcloud:index/server:Server": 3, ibmstack.InstanceType: 1,
+		"ovh:CloudProject/instance:Instance": 3, "aws:ec2/eipAssociation:EipAssociation": 2,
+		"hcloud:index/firewall:Firewall": 3, "aws:ec2/securityGroup:SecurityGroup": 2, ibmstack.SecurityGroupType: 1,
+		// AWS: prod's 3 zones and staging's 2 each send the overlay and 7
+		// peers' CIDRs (the other us-east-1 VPC goes by transit gateway)
+		"aws:ec2/route:Route": 5 * 8,
+		// Hetzner: the overlay and 8 CIDRs per location; IBM: per zone too
+		"hcloud:index/networkRoute:NetworkRoute": 3 * 9, ibmstack.VpcRoutingTableRouteType: 3 * 9,
+	} {
+		if got := len(mocks.byType(typ)); got != want {
+			t.Errorf("%d × %s, want %d", got, typ, want)
+		}
+	}
+
+	keys := f.Keys(mocks.psks)
+	gateways := map[string]string{
+		"aws-us-east-1-prod-mesh-gateway": "aws-us-east-1-prod", "aws-us-east-1-staging-mesh-gateway": "aws-us-east-1-staging",
+		"hetzner-nbg1-prod-mesh-gateway": "hetzner-nbg1-prod", "hetzner-fsn1-prod-mesh-gateway": "hetzner-fsn1-prod",
+		"hetzner-hel1-dev-mesh-gateway": "hetzner-hel1-dev", "ibm-us-south-prod-mesh-gateway": "ibm-us-south-prod",
+		"ovh-gra11-prod-mesh-gateway": "ovh-gra11-prod", "ovh-bhs5-staging-mesh-gateway": "ovh-bhs5-staging",
+		"ovh-sbg5-staging-mesh-gateway": "ovh-sbg5-staging",
+	}
+	dir := t.TempDir()
+	for name, id := range gateways {
+		r, ok := mocks.res[name]
+		if !ok {
+			t.Errorf("no gateway %s", name)
+			continue
+		}
+		ud := secretString(t, name+" userData", r.Inputs["userData"])
+		var cc struct {
+			WriteFiles []struct{ Path, Content string } `yaml:"write_files"`
+		}
+		if err := yaml.Unmarshal([]byte(ud), &cc); err != nil {
+			t.Fatalf("%s: cloud-init is not YAML: %v", name, err)
+		}
+		files := map[string]string{}
+		for _, wf := range cc.WriteFiles {
+			files[wf.Path] = wf.Content
+		}
+		want, err := f.m.Config(id, keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if files[wireguard.ConfigPath] != want {
+			t.Errorf("%s: wg0.conf differs from Mesh.Config with the deployed keys:\n%s\nwant\n%s", name, files[wireguard.ConfigPath], want)
+		}
+		conf := files[wireguard.ConfigPath]
+		if !strings.Contains(conf, "PrivateKey = "+f.priv[id]+"\n") || strings.Contains(conf, network.SecretPlaceholder) {
+			t.Errorf("%s: wg0.conf does not carry the gateway's own private key", name)
+		}
+		var peerIPs []netip.Addr
+		for _, p := range f.m.Peers(id) {
+			peerIPs = append(peerIPs, netip.MustParseAddr(f.ip[p.ID]))
+			if !strings.Contains(conf, "Endpoint = "+f.ip[p.ID]+":51820\n") || !strings.Contains(conf, "PublicKey = "+f.pub[p.ID]+"\n") {
+				t.Errorf("%s: no peer %s at %s", name, p.ID, f.ip[p.ID])
+			}
+		}
+		if files[wireguard.FirewallPath] != wireguard.Firewall(51820, peerIPs) {
+			t.Errorf("%s: host firewall does not admit exactly the peers:\n%s", name, files[wireguard.FirewallPath])
+		}
+		// wg-quick parses it (the netns test in network/ runs such configs for real)
+		if _, err := exec.LookPath("wg-quick"); err == nil {
+			path := filepath.Join(dir, "wg0.conf")
+			os.WriteFile(path, []byte(conf), 0o600)
+			out, err := exec.Command("wg-quick", "strip", path).CombinedOutput()
+			if err != nil || !strings.Contains(string(out), "PresharedKey") {
+				t.Errorf("%s: wg-quick strip: %v\n%s", name, err, out)
+			}
+		}
+	}
+
+	// No key material in any plain input: keys live only in secrets.
+	for _, r := range mocks.res {
+		for k, v := range r.Inputs {
+			if v.ContainsSecrets() {
+				continue
+			}
+			if s := fmt.Sprint(v.Mappable()); wireguard.KeyMaterial.MatchString(s) {
+				t.Errorf("%s input %s holds key material in plain text", r.Name, k)
+			}
+		}
+	}
+}
+
+// Each cloud's firewall admits WireGuard from the 8 peers and nobody else.
+func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
+	f := newMeshFixture(t, "../examples/multicloud.yaml")
+	mocks, err := f.run(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := func(id string) []string {
+		var out []string
+		for _, p := range f.m.Peers(id) {
+			out = append(out, f.ip[p.ID]+"/32")
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, id := range []string{"aws-us-east-1-prod", "aws-us-east-1-staging"} {
+		sg := mocks.res[id+"-mesh-sg"].Inputs
+		var udp []string
+		for _, rule := range sg["ingress"].ArrayValue() {
+			o := rule.ObjectValue()
+			switch o["protocol"].StringValue() {
+			case "udp":
+				if o["fromPort"].NumberValue() != 51820 || o["toPort"].NumberValue() != 51820 {
+					t.Errorf("%s: UDP rule on %v-%v", id, o["fromPort"], o["toPort"])
+				}
+				udp = append(udp, plainStrings(o["cidrBlocks"])...)
+			case "-1":
+				if got := plainStrings(o["cidrBlocks"]); !slices.Equal(got, []string{f.g.Net.Region(id).CIDR.String()}) {
+					t.Errorf("%s: forwarding rule from %v, want the region's CIDR", id, got)
+				}
+			default:
+				t.Errorf("%s: unexpected rule %v", id, o)
+			}
+		}
+		sort.Strings(udp)
+		if !slices.Equal(udp, peers(id)) {
+			t.Errorf("%s: UDP sources %v, want the peers %v", id, udp, peers(id))
+		}
+		inst := mocks.res[id+"-mesh-gateway"].Inputs
+		if inst["sourceDestCheck"].BoolValue() {
+			t.Errorf("%s: source/destination check on: the gateway cannot forward", id)
+		}
+		if !inst["rootBlockDevice"].ObjectValue()["encrypted"].BoolValue() {
+			t.Errorf("%s: root volume not encrypted", id)
+		}
+		prov := mocks.res[id+"-mesh-provider"].Inputs
+		role := prov["assumeRole"].ObjectValue()["roleArn"].StringValue()
+		if role != "arn:aws:iam::111122223333:role/deploy-"+id {
+			t.Errorf("%s: provider assumes %q, want the regional stack's deploy role", id, role)
+		}
+	}
+	for _, id := range []string{"hetzner-nbg1-prod", "hetzner-fsn1-prod", "hetzner-hel1-dev"} {
+		var src []string
+		for _, rule := range mocks.res[id+"-mesh-firewall"].Inputs["rules"].ArrayValue() {
+			o := rule.ObjectValue()
+			if o["protocol"].StringValue() != "udp" || o["port"].StringValue() != "51820" || o["direction"].StringValue() != "in" {
+				t.Errorf("%s: unexpected rule %v", id, o)
+			}
+			src = append(src, plainStrings(o["sourceIps"])...)
+		}
+		sort.Strings(src)
+		if !slices.Equal(src, peers(id)) {
+			t.Errorf("%s: UDP sources %v, want the peers %v", id, src, peers(id))
+		}
+		srv := mocks.res[id+"-mesh-gateway"].Inputs
+		gw, _ := hetznerstack.GatewayIP(f.g.Net.Region(id))
+		if ip := srv["networks"].ArrayValue()[0].ObjectValue()["ip"].StringValue(); ip != gw.String() {
+			t.Errorf("%s: server at %s, want the routes' gateway %s", id, ip, gw)
+		}
+	}
+	var udp []string
+	for _, r := range mocks.byType(ibmstack.SecurityGroupRuleType) {
+		if r.Inputs["protocol"].StringValue() == "udp" {
+			udp = append(udp, r.Inputs["remote"].StringValue()+"/32")
+		}
+	}
+	sort.Strings(udp)
+	if id := "ibm-us-south-prod"; !slices.Equal(udp, peers(id)) {
+		t.Errorf("%s: UDP sources %v, want the peers %v", id, udp, peers(id))
+	}
+	if !mocks.res["ibm-us-south-prod-mesh-gateway"].Inputs["allowIpSpoofing"].BoolValue() {
+		t.Error("IBM gateway cannot forward: allowIpSpoofing is off")
+	}
+}
+
+// Routes send every other region's CIDR and the overlay to the gateway,
+// except what a transit gateway reaches.
+func TestMeshRoutes(t *testing.T) {
+	f := newMeshFixture(t, "../examples/multicloud.yaml")
+	transit := network.BuildTransit(f.spec)
+	dest := func(rs []wireguard.Route) []string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.Name+"="+r.Destination.String())
+		}
+		return out
+	}
+	prod := dest(Routes(f.m, transit, "aws-us-east-1-prod"))
+	if slices.Contains(prod, "aws-us-east-1-staging=10.11.0.0/16") || len(prod) != 8 {
+		t.Errorf("aws prod routes %v: want the overlay and 7 CIDRs, staging by transit gateway", prod)
+	}
+	nbg := dest(Routes(f.m, transit, "hetzner-nbg1-prod"))
+	want := []string{"overlay=10.100.0.0/24", "aws-us-east-1-prod=10.10.0.0/16", "aws-us-east-1-staging=10.11.0.0/16",
+		"hetzner-fsn1-prod=10.21.0.0/16", "hetzner-hel1-dev=10.22.0.0/16", "ibm-us-south-prod=10.240.0.0/16",
+		"ovh-bhs5-staging=10.31.0.0/16", "ovh-gra11-prod=10.30.0.0/16", "ovh-sbg5-staging=10.32.0.0/16"}
+	if !slices.Equal(nbg, want) {
+		t.Errorf("hetzner nbg1 routes\n%v\nwant\n%v", nbg, want)
+	}
+	// Without transit gateways, the mesh carries the us-east-1 neighbour too.
+	if got := dest(Routes(f.m, network.BuildTransit(&topology.Spec{}), "aws-us-east-1-prod")); !slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") {
+		t.Errorf("no transit: routes %v lack staging", got)
+	}
+}
+
+func TestMeshErrors(t *testing.T) {
+	// A Hetzner network routes only inside its RFC 1918 block.
+	f := newMeshFixture(t, "../examples/multicloud.yaml")
+	f.spec.Clouds.IBM.Regions[0].CIDR = "172.16.0.0/16"
+	g, err := Build(f.spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.g = g
+	_, err = f.run(t)
+	if err == nil || !strings.Contains(err.Error(), "routes only inside its range 10.0.0.0/8") ||
+		!strings.Contains(err.Error(), "multicloud.yaml:") {
+		t.Errorf("err = %v, want the Hetzner range error at the spec position", err)
+	}
+}
+
+// No mesh in the spec, no mesh resources.
+func TestMeshAbsent(t *testing.T) {
+	spec, _, err := topology.Parse("t.yaml", []byte("name: t\nclouds:\n  hetzner:\n    regions: [{region: nbg1, environment: prod}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Build(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mocks := &meshMocks{res: map[string]pulumi.MockResourceArgs{}, psks: map[string]string{}}
+	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+		return mesh(ctx, spec, g.Net, g.LandingZone, Upstream{})
+	}, pulumi.WithMocks("t", GlobalName, mocks))
+	if err != nil || len(mocks.res) != 0 {
+		t.Errorf("err %v, %d resources, want none", err, len(mocks.res))
+	}
+}
