@@ -40,6 +40,8 @@ type Server struct {
 	pulumirpc.UnimplementedResourceProviderServer
 
 	getenv func(string) string
+	// next serves the types that are not IBM's (infra:mesh:*), if set.
+	next   pulumirpc.ResourceProviderClient
 	once   sync.Once
 	reg    ibm.Registry
 	regErr error
@@ -53,6 +55,10 @@ func WithRegistry(reg ibm.Registry) Option { return func(s *Server) { s.reg = re
 
 // WithGetenv reads the IBM configuration through getenv instead of os.Getenv.
 func WithGetenv(getenv func(string) string) Option { return func(s *Server) { s.getenv = getenv } }
+
+// WithNext passes every request for a type other than infra:ibm:* to next,
+// such as the simulator's infra provider in the fake-IBM mode.
+func WithNext(next pulumirpc.ResourceProviderClient) Option { return func(s *Server) { s.next = next } }
 
 // NewServer returns a provider server.
 func NewServer(opts ...Option) *Server {
@@ -99,6 +105,11 @@ func (s *Server) registry() (ibm.Registry, error) {
 		s.reg, s.regErr = ibm.New(cfg)
 	})
 	return s.reg, s.regErr
+}
+
+// forward says whether a request for urn goes to next.
+func (s *Server) forward(urn string) bool {
+	return s.next != nil && !strings.HasPrefix(string(resource.URN(urn).Type()), "infra:ibm:")
 }
 
 func (s *Server) handler(typ string) (ibm.Handler, error) {
@@ -155,13 +166,21 @@ func (s *Server) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirpc
 	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
 }
 
-// Configure says what the provider supports.
-func (s *Server) Configure(context.Context, *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+// Configure says what the provider supports, and configures next.
+func (s *Server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	if s.next != nil {
+		if _, err := s.next.Configure(ctx, req); err != nil {
+			return nil, err
+		}
+	}
 	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, nil
 }
 
 // Check validates a resource's inputs.
 func (s *Server) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	if s.forward(req.GetUrn()) {
+		return s.next.Check(ctx, req)
+	}
 	if _, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
 		return localCheck(req)
 	}
@@ -198,6 +217,9 @@ func (s *Server) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pulum
 
 // Diff says what changed and what that replaces.
 func (s *Server) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	if s.forward(req.GetUrn()) {
+		return s.next.Diff(ctx, req)
+	}
 	if l, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
 		return localDiff(l, req)
 	}
@@ -269,6 +291,9 @@ func initFailed(err error) error {
 
 // Create makes the resource.
 func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	if s.forward(req.GetUrn()) {
+		return s.next.Create(ctx, req)
+	}
 	typ := string(resource.URN(req.GetUrn()).Type())
 	if l, ok := LocalType(typ); ok {
 		return localCreate(l, req)
@@ -296,6 +321,9 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 
 // Read reports the resource as IBM has it; an empty id means it is gone.
 func (s *Server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	if s.forward(req.GetUrn()) {
+		return s.next.Read(ctx, req)
+	}
 	if _, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
 		return localRead(req)
 	}
@@ -325,6 +353,9 @@ func (s *Server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumir
 
 // Update changes the resource in place.
 func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	if s.forward(req.GetUrn()) {
+		return s.next.Update(ctx, req)
+	}
 	typ := string(resource.URN(req.GetUrn()).Type())
 	if l, ok := LocalType(typ); ok {
 		return localUpdate(l, req)
@@ -361,6 +392,9 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 
 // Delete removes the resource.
 func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	if s.forward(req.GetUrn()) {
+		return s.next.Delete(ctx, req)
+	}
 	if _, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
 		return &emptypb.Empty{}, nil // only the state knew it
 	}
@@ -378,8 +412,11 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 	return &emptypb.Empty{}, nil
 }
 
-// Invoke: the provider has no functions.
-func (s *Server) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+// Invoke: the IBM provider has no functions; next may.
+func (s *Server) Invoke(ctx context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	if s.next != nil {
+		return s.next.Invoke(ctx, req)
+	}
 	return nil, status.Errorf(codes.Unimplemented, "infra provider: no function %s", req.GetTok())
 }
 

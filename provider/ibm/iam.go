@@ -287,11 +287,11 @@ func iamPolicyKind() *kind {
 			var f []CheckFailure
 			switch t := in.str("type"); t {
 			case "access":
-				if !in.has("accessGroup") {
+				if !in.set("accessGroup") {
 					f = append(f, CheckFailure{"accessGroup", "an access policy needs accessGroup, the subject"})
 				}
 			case "authorization":
-				if !in.has("sourceService") {
+				if !in.set("sourceService") {
 					f = append(f, CheckFailure{"sourceService", "an authorization policy needs sourceService, the subject"})
 				}
 			case "":
@@ -453,8 +453,8 @@ func cbrZoneKind() *kind {
 		computed: []string{"crn"},
 		fields:   map[string]string{"addresses": "ipAddresses"},
 		check: func(in props) []CheckFailure {
-			if len(in.strs("serviceRefs"))+len(in.strs("ipAddresses")) == 0 && in.has("name") &&
-				!in.has("serviceRefs") && !in.has("ipAddresses") {
+			if len(in.strs("serviceRefs"))+len(in.strs("ipAddresses")) == 0 && in.set("name") &&
+				!in.set("serviceRefs") && !in.set("ipAddresses") {
 				return []CheckFailure{{"ipAddresses", "a CBR zone needs at least one address or service reference"}}
 			}
 			return nil

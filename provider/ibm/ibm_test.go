@@ -724,3 +724,19 @@ func TestConfigFromEnv(t *testing.T) {
 		t.Errorf("config = %+v, %v", cfg.Endpoints, err)
 	}
 }
+
+// TestCheckUnknowns: in a preview, inputs not known yet satisfy Check.
+func TestCheckUnknowns(t *testing.T) {
+	e := newEnv(t)
+	unknown := resource.MakeComputed(resource.NewStringProperty(""))
+	in := props(map[string]any{"type": "access", "roles": []any{"Editor"}, "resourceAttributes": map[string]any{}})
+	in["accessGroup"] = unknown
+	if _, failures, err := e.h("infra:ibm:IamPolicy").Check(context.Background(), nil, in); err != nil || len(failures) > 0 {
+		t.Errorf("check with an unknown access group: %v %v", err, failures)
+	}
+	pool := props(map[string]any{"cis": "crn", "name": "p"})
+	pool["origins"] = unknown
+	if _, failures, err := e.h("infra:ibm:CisOriginPool").Check(context.Background(), nil, pool); err != nil || len(failures) > 0 {
+		t.Errorf("check with unknown origins: %v %v", err, failures)
+	}
+}

@@ -47,6 +47,13 @@ func (p props) get(k string) (resource.PropertyValue, bool) {
 
 func (p props) has(k string) bool { _, ok := p.get(k); return ok }
 
+// set says whether an input is given, known or not yet: what Check, which
+// runs in previews too, asks.
+func (p props) set(k string) bool {
+	v, ok := p[resource.PropertyKey(k)]
+	return ok && !v.IsNull()
+}
+
 func (p props) str(k string) string {
 	if v, ok := p.get(k); ok && v.IsString() {
 		return v.StringValue()

@@ -111,7 +111,7 @@ func transitConnectionKind() *kind {
 		computed: []string{"status"},
 		fields:   map[string]string{"transit_gateway_id": "transitGateway", "network_id": "networkId", "network_account_id": "networkAccountId"},
 		check: func(in props) []CheckFailure {
-			if in.str("networkType") == "vpc" && !in.has("networkId") {
+			if in.str("networkType") == "vpc" && !in.set("networkId") {
 				return []CheckFailure{{"networkId", "a vpc connection needs networkId, the VPC's CRN"}}
 			}
 			return nil

@@ -982,7 +982,7 @@ func routeKind() *kind {
 			switch a := in.str("action"); a {
 			case "", "delegate", "delegate_vpc", "drop":
 			case "deliver":
-				if !in.has("nextHop") {
+				if !in.set("nextHop") {
 					return []CheckFailure{{"nextHop", "a deliver route needs nextHop"}}
 				}
 			default:

@@ -1,0 +1,172 @@
+package provider_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+
+	"infra/provider"
+	"infra/provider/sim"
+	"infra/stacks"
+	"infra/topology"
+)
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// pulumiCommand is the pinned CLI scripts/install-pulumi builds; the test
+// is skipped without it.
+func pulumiCommand(t *testing.T) auto.PulumiCommand {
+	t.Helper()
+	cli := filepath.Join(repoRoot(t), ".bin", "pulumi")
+	if _, err := os.Stat(cli); err != nil {
+		t.Skipf("no pulumi CLI at %s: run scripts/install-pulumi to build it", cli)
+	}
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(cli, filepath.Join(root, "bin", "pulumi")); err != nil {
+		t.Fatal(err)
+	}
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+// TestFakeIBMEngine deploys the multicloud example's IBM landing zone and
+// regional stacks with the real engine, the real IBM provider code and the
+// fake IBM API (the fake-IBM mode of a simulated run): preview, up, a no-op
+// up, a refresh that sees a subnet deleted behind infra's back, and destroy.
+func TestFakeIBMEngine(t *testing.T) {
+	cmd := pulumiCommand(t)
+	spec, _, err := topology.Load(filepath.Join(repoRoot(t), "examples", "multicloud.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := stacks.Build(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sim.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	fake, err := provider.StartFakeIBM(srv.DebugProviders())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	env := srv.Env()
+	env["PULUMI_DEBUG_PROVIDERS"] = fake.DebugProviders()
+	env["PULUMI_CONFIG_PASSPHRASE"] = "fake-ibm-test"
+	if !strings.Contains(env["PULUMI_DEBUG_PROVIDERS"], "aws:") || strings.Count(env["PULUMI_DEBUG_PROVIDERS"], "infra:") != 1 {
+		t.Fatalf("PULUMI_DEBUG_PROVIDERS = %s", env["PULUMI_DEBUG_PROVIDERS"])
+	}
+
+	dir := t.TempDir()
+	backend := filepath.Join(dir, "state")
+	if err := os.Mkdir(backend, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	newStack := func(s *stacks.Stack, up stacks.Upstream) auto.Stack {
+		work := filepath.Join(dir, "work-"+s.Name)
+		if err := os.Mkdir(work, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		st, err := auto.UpsertStackInlineSource(ctx, s.Name, spec.Name, s.Program(up),
+			auto.Pulumi(cmd), auto.PulumiHome(filepath.Join(dir, "home")), auto.WorkDir(work), auto.EnvVars(env),
+			auto.SecretsProvider("passphrase"),
+			auto.Project(workspace.Project{Name: tokens.PackageName("infra-" + spec.Name), Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+				Backend: &workspace.ProjectBackend{URL: "file://" + backend}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	outputs := map[string]stacks.Outputs{}
+	var deployed []auto.Stack
+	for _, name := range []string{"landingzone-ibm", "ibm-us-south-prod"} {
+		s := g.Stack(name)
+		if s == nil {
+			t.Fatalf("the multicloud example has no stack %s (stacks: %v)", name, g.Names())
+		}
+		st := newStack(s, g.Upstream(s, outputs))
+		if _, err := st.Preview(ctx, optpreview.Diff()); err != nil {
+			t.Fatalf("%s: preview: %v", name, err)
+		}
+		res, err := st.Up(ctx)
+		if err != nil {
+			t.Fatalf("%s: up: %v", name, err)
+		}
+		out := stacks.Outputs{}
+		for k, v := range res.Outputs {
+			out[k] = stacks.Value{Value: v.Value, Secret: v.Secret}
+		}
+		outputs[name] = out
+		deployed = append(deployed, st)
+	}
+	for kind, want := range map[string]int{"vpc": 1, "cluster": 1, "subnet": 3, "resource_group": 2, "kms_key": 1, "load_balancer": 1} {
+		if n := fake.Cloud.Count(kind); n != want {
+			t.Errorf("after up: %d %s in the fake IBM Cloud, want %d", n, kind, want)
+		}
+	}
+	if v := outputs["ibm-us-south-prod"]["vpcCrn"]; !strings.HasPrefix(v.Value.(string), "crn:v1:bluemix:public:is:us-south:") {
+		t.Errorf("vpcCrn output = %v", v.Value)
+	}
+
+	regional := deployed[1]
+	res, err := regional.Up(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := *res.Summary.ResourceChanges; c["create"]+c["update"]+c["delete"]+c["replace"] != 0 {
+		t.Errorf("a second up changed %v", c)
+	}
+
+	subnets := fake.Cloud.IDs("subnet")
+	fake.Cloud.Remove("subnet", subnets[0])
+	ref, err := regional.Refresh(ctx, optrefresh.ExpectNoChanges())
+	if err == nil {
+		t.Errorf("refresh after a subnet was deleted outside infra saw no change: %v", *ref.Summary.ResourceChanges)
+	}
+
+	for i := len(deployed) - 1; i >= 0; i-- {
+		if _, err := deployed[i].Destroy(ctx, optdestroy.ContinueOnError()); err != nil {
+			t.Fatalf("destroy: %v", err)
+		}
+	}
+	for _, kind := range []string{"vpc", "cluster", "subnet", "kms_key", "policy", "access_group"} {
+		if n := fake.Cloud.Count(kind); n != 0 {
+			t.Errorf("after destroy: %d %s left", n, kind)
+		}
+	}
+}
