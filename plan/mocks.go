@@ -269,6 +269,36 @@ var awsOrgIDs = map[string]func(t target) string{
 	},
 }
 
+// awsNetworkIDs shape the ids of AWS kinds whose names alone are ambiguous
+// (a transit gateway's RouteTable) or whose ids are not prefixed hex.
+var awsNetworkIDs = map[string]func(t target) string{
+	"aws:ec2transitgateway/routeTable:RouteTable":                               func(t target) string { return "tgw-rtb-" + t.hex("id", 17) },
+	"aws:ec2transitgateway/vpcAttachment:VpcAttachment":                         func(t target) string { return "tgw-attach-" + t.hex("id", 17) },
+	"aws:ec2transitgateway/peeringAttachment:PeeringAttachment":                 func(t target) string { return "tgw-attach-" + t.hex("id", 17) },
+	"aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": func(t target) string { return "tgw-attach-" + t.hex("id", 17) },
+	"aws:route53/zone:Zone":                                                     func(t target) string { return zoneID(t) },
+	"aws:route53/healthCheck:HealthCheck":                                       uuid,
+}
+
+// ibmServiceIDs shape the ids of IBM services outside the VPC API: Transit
+// Gateway ids are UUIDs, CIS ids (Cloudflare's) 32 hex digits.
+var ibmServiceIDs = map[string]func(t target) string{
+	"infra:ibm:TransitGateway":           uuid,
+	"infra:ibm:TransitGatewayConnection": uuid,
+	"infra:ibm:CisInstance":              cisCRN,
+	"infra:ibm:CisDomain":                func(t target) string { return t.hex("id", 32) },
+	"infra:ibm:CisHealthCheck":           func(t target) string { return t.hex("id", 32) },
+	"infra:ibm:CisOriginPool":            func(t target) string { return t.hex("id", 32) },
+	"infra:ibm:CisGlobalLoadBalancer":    func(t target) string { return t.hex("id", 32) },
+}
+
+func zoneID(t target) string { return "Z" + strings.ToUpper(t.hex("zone", 13)) }
+
+// cisCRN is a CIS instance's CRN, which is also its id.
+func cisCRN(t target) string {
+	return "crn:v1:bluemix:public:internet-svcs:global:a/plan:" + uuid(t) + "::"
+}
+
 // newID gives a resource an id shaped like its cloud's: AWS <prefix>-<17 hex>,
 // Hetzner a number, OVH and providers a UUID, others <kind>-<hex>.
 func newID(t target) string {
@@ -278,6 +308,9 @@ func newID(t target) string {
 		return uuid(t)
 	case pkg == "aws":
 		if f, ok := awsOrgIDs[t.typ]; ok {
+			return f(t)
+		}
+		if f, ok := awsNetworkIDs[t.typ]; ok {
 			return f(t)
 		}
 		if p, ok := awsIDPrefixes[kind]; ok {
@@ -297,6 +330,9 @@ func newID(t target) string {
 	case pkg == "ovh":
 		return uuid(t)
 	case pkg == "infra" && strings.HasPrefix(t.typ, "infra:ibm:"):
+		if f, ok := ibmServiceIDs[t.typ]; ok {
+			return f(t)
+		}
 		return ibmID(t, "id")
 	}
 	return strings.ToLower(kind) + "-" + t.hex("id", 17)
@@ -353,6 +389,12 @@ var computedOutputs = []struct {
 	{"infra:mesh:PresharedKey", []string{"key:wgKey"}},
 	{"infra:ibm:FloatingIp", []string{"address:publicIp"}},
 	{"infra:ibm:Instance", []string{"primaryIpAddress:privateIp"}},
+	{"aws:route53/zone:Zone", []string{"zoneId", "nameServers"}},
+	{"infra:ibm:TransitGateway", []string{"crn:transitCrn"}},
+	{"infra:ibm:TransitGatewayConnection", []string{"status:attached"}},
+	{"infra:ibm:CisInstance", []string{"crn:cisCrn", "guid:uuid"}},
+	{"infra:ibm:CisDomain", []string{"nameServers", "status:active"}},
+	{"infra:ibm:CisOriginPool", []string{"healthy:true"}},
 	{"infra:ibm:*", []string{"crn", "name", "status:available"}},
 	{"infra:ibm:Vpc", []string{"defaultSecurityGroup:ibmID", "defaultNetworkAcl:ibmID", "defaultRoutingTable:ibmID"}},
 	{"infra:ibm:PublicGateway", []string{"floatingIp:publicIp"}},
@@ -394,6 +436,12 @@ var generators = map[string]func(t target) resource.PropertyValue{
 	"normal":               func(target) resource.PropertyValue { return resource.NewProperty("normal") },
 	"ibmID":                func(t target) resource.PropertyValue { return resource.NewProperty(ibmID(t, "default")) },
 	"crn":                  crn,
+	"cisCrn":               func(t target) resource.PropertyValue { return resource.NewProperty(cisCRN(t)) },
+	"transitCrn":           transitCRN,
+	"nameServers":          nameServers,
+	"attached":             func(target) resource.PropertyValue { return resource.NewProperty("attached") },
+	"active":               func(target) resource.PropertyValue { return resource.NewProperty("active") },
+	"true":                 func(target) resource.PropertyValue { return resource.NewProperty(true) },
 	"certificateAuthority": certificateAuthority,
 	"token":                secretToken,
 	"wgPrivateKey":         wgPrivateKey,
@@ -497,6 +545,28 @@ func crn(t target) resource.PropertyValue {
 		region = r.StringValue()
 	}
 	return resource.NewProperty(fmt.Sprintf("crn:v1:bluemix:public:is:%s:a/plan::%s:%s", region, strings.ToLower(kind), t.id))
+}
+
+// transitCRN is a Transit Gateway's CRN: service transit, in its location.
+func transitCRN(t target) resource.PropertyValue {
+	loc := ""
+	if l, ok := t.inputs["location"]; ok && l.IsString() {
+		loc = l.StringValue()
+	}
+	return resource.NewProperty(fmt.Sprintf("crn:v1:bluemix:public:transit:%s:a/plan::gateway:%s", loc, t.id))
+}
+
+// nameServers are a DNS zone's name servers: four for Route 53, two for CIS.
+func nameServers(t target) resource.PropertyValue {
+	n := 2
+	if pkg, _, _ := split(t.typ); pkg == "aws" {
+		n = 4
+	}
+	var out []resource.PropertyValue
+	for i := 1; i <= n; i++ {
+		out = append(out, resource.NewProperty(fmt.Sprintf("ns%d-%s.sim.invalid", i, t.hex("ns", 8))))
+	}
+	return resource.NewProperty(out)
 }
 
 func certificateAuthority(t target) resource.PropertyValue {

@@ -136,7 +136,9 @@ func Build(spec *topology.Spec, opts ...network.Option) (*Graph, error) {
 	}
 	stacks = append(stacks, regional...)
 	global := &Stack{Name: GlobalName, Kind: Global}
-	for _, s := range regional {
+	for _, s := range stacks {
+		// Regional outputs, and the landing zones' deploy roles of the
+		// accounts the transit gateways, mesh gateways and DNS live in.
 		global.DependsOn = append(global.DependsOn, s.Name)
 	}
 	global.Program = globalProgram(g, global)

@@ -47,6 +47,10 @@ func (u Upstream) StringOutput(ctx *pulumi.Context, stack, key string) pulumi.St
 			return s
 		case pulumi.ID: // a resource id exported as such, before a state round trip
 			return string(s)
+		case *string: // an optional output, as the exporting program declared it
+			if s != nil {
+				return *s
+			}
 		}
 		return ""
 	}).(pulumi.StringOutput)

@@ -161,8 +161,9 @@ func (t *transit) share(rg *regionGateway) (map[string]pulumi.Resource, error) {
 		if a.Name == rg.owner.Name {
 			continue
 		}
-		if a.Role == nil || rg.owner.Role == nil {
-			return nil, fmt.Errorf("aws transit: %s is in account %q, the %s gateway in %q: sharing across accounts needs both deploy roles", id, a.Name, region, rg.owner.Name)
+		if a.Role == nil {
+			// RAM shares with an account by its id, known from its deploy role.
+			return nil, fmt.Errorf("aws transit: %s deploys with the caller's credentials, but the %s gateway is in account %s: give its environment an account in landingZone.aws.accounts", id, region, rg.owner.Name)
 		}
 		if share == nil {
 			share, err = ram.NewResourceShare(ctx, "aws-"+region+"-tgw-share", &ram.ResourceShareArgs{

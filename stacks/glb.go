@@ -1,0 +1,96 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/landingzone"
+	"infra/network"
+	awsstack "infra/stacks/aws"
+	ibmstack "infra/stacks/ibm"
+	"infra/topology"
+)
+
+// Exports of the global load balancer.
+const (
+	// GLBHostnameOutput is the load-balanced hostname.
+	GLBHostnameOutput = "glbHostname"
+	// GLBNameServersOutput are the name servers to delegate its zone to.
+	GLBNameServersOutput = "glbNameServers"
+)
+
+// HostnameIngress reports whether a cloud's regional stacks export a DNS
+// name as ingressAddress (AWS network load balancer, IBM VPC load
+// balancer); Hetzner's and OVH's export an IPv4 address.
+func HostnameIngress(c topology.Cloud) bool { return c == topology.AWS || c == topology.IBM }
+
+// glb declares the global load balancer (network.GLB) on the provider the
+// spec names, its origins the member regions' ingressAddress exports.
+// Nothing when the spec has none.
+func glb(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Providers) error {
+	spec := g.Spec
+	m := network.BuildGLB(spec)
+	if m == nil {
+		return nil
+	}
+	var nameServers pulumi.StringArrayOutput
+	switch m.Provider {
+	case "ibm-cis":
+		ingress := map[string]pulumi.StringInput{}
+		for _, o := range m.Origins {
+			ingress[o.ID] = up.StringOutput(ctx, o.ID, "ingressAddress")
+		}
+		_, domain, err := ibmstack.GlobalLoadBalancer(ctx, ibmstack.GlobalLoadBalancerArgs{
+			Spec: spec, GLB: m, Ingress: ingress, ResourceGroup: cisResourceGroup(spec),
+		})
+		if err != nil {
+			return err
+		}
+		nameServers = domain.NameServers
+	case "route53":
+		origins := map[string]awsstack.Origin{}
+		for _, o := range m.Origins {
+			origins[o.ID] = awsstack.Origin{Address: up.StringOutput(ctx, o.ID, "ingressAddress"), Hostname: HostnameIngress(o.Cloud)}
+		}
+		account := awsstack.Account{}
+		if hub := awsHub(ctx, g.LandingZone, up); hub != nil {
+			account = *hub
+		}
+		zone, err := awsstack.Route53(ctx, awsstack.Route53Args{
+			Spec: spec, GLB: m, Providers: providers, Account: account, Region: dnsRegion(spec, g.LandingZone), Origins: origins,
+		})
+		if err != nil {
+			return err
+		}
+		nameServers = zone.NameServers
+	default:
+		return fmt.Errorf("%s: no global load balancer on %q", spec.Network.GlobalLoadBalancer.At("provider"), m.Provider)
+	}
+	ctx.Export(GLBHostnameOutput, pulumi.String(m.Hostname))
+	ctx.Export(GLBNameServersOutput, nameServers)
+	return nil
+}
+
+// cisResourceGroup holds the CIS instance: that of the first IBM entry's
+// environment, as for the Transit Gateway; the account's Default group
+// when the topology has no IBM region, and so no group of its own.
+func cisResourceGroup(spec *topology.Spec) string {
+	if c := spec.Clouds.IBM; c != nil && len(c.Regions) > 0 {
+		return ibmstack.ResourceGroupName(spec, c.Regions[0].Environment)
+	}
+	return "Default"
+}
+
+// dnsRegion is the region of the Route 53 provider (Route 53 itself is
+// global): the landing zone's home region, else the first AWS region of
+// the spec, else us-east-1.
+func dnsRegion(spec *topology.Spec, lz *landingzone.Model) string {
+	switch {
+	case lz != nil && lz.AWS != nil:
+		return lz.AWS.HomeRegion
+	case spec.Clouds.AWS != nil && len(spec.Clouds.AWS.Regions) > 0:
+		return spec.Clouds.AWS.Regions[0].Name
+	}
+	return landingzone.DefaultAWSHomeRegion
+}

@@ -1,0 +1,257 @@
+package stacks_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"infra/plan"
+	"infra/stacks"
+	ovhstack "infra/stacks/ovh"
+	"infra/topology"
+)
+
+// planOf plans a topology, from a file or from YAML text, under the plan's
+// mocks and returns its global stack.
+func planOf(t *testing.T, pathOrYAML string) (*plan.Plan, *plan.Stack) {
+	t.Helper()
+	t.Setenv(ovhstack.ProjectEnv, "")
+	var spec *topology.Spec
+	var ds topology.Diagnostics
+	var err error
+	if strings.HasSuffix(pathOrYAML, ".yaml") {
+		spec, ds, err = topology.Load(pathOrYAML)
+	} else {
+		spec, ds, err = topology.Parse("t.yaml", []byte(pathOrYAML))
+	}
+	if err != nil || ds.HasErrors() {
+		t.Fatalf("load: %v %v", err, ds)
+	}
+	g, err := stacks.Build(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Generate(context.Background(), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, p.Stack(stacks.GlobalName)
+}
+
+func ofType(s *plan.Stack, typ string) []*plan.Resource {
+	var out []*plan.Resource
+	for _, r := range s.Resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func named(t *testing.T, s *plan.Stack, name string) *plan.Resource {
+	t.Helper()
+	for _, r := range s.Resources {
+		if r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("stack %s has no resource %s", s.Name, name)
+	return nil
+}
+
+func names(rs []*plan.Resource) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func in(r *plan.Resource, key string) string { return fmt.Sprint(r.Inputs[key]) }
+
+// output reads one export of a regional stack from the plan.
+func output(t *testing.T, p *plan.Plan, stack, key string) any {
+	t.Helper()
+	s := p.Stack(stack)
+	if s == nil {
+		t.Fatalf("no stack %s", stack)
+	}
+	return s.Outputs[key]
+}
+
+const (
+	tgw         = "aws:ec2transitgateway/transitGateway:TransitGateway"
+	attachment  = "aws:ec2transitgateway/vpcAttachment:VpcAttachment"
+	association = "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation"
+	propagation = "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation"
+	peering     = "aws:ec2transitgateway/peeringAttachment:PeeringAttachment"
+	peerAccept  = "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter"
+	tgwRoute    = "aws:ec2transitgateway/route:Route"
+	vpcRoute    = "aws:ec2/route:Route"
+)
+
+// tgwRoutes are the VPC routes of the transit gateways (the mesh adds others).
+func tgwRoutes(s *plan.Stack) []*plan.Resource {
+	var out []*plan.Resource
+	for _, r := range ofType(s, vpcRoute) {
+		if strings.Contains(r.Name, "-tgw-route-") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestTransitOfMulticloud(t *testing.T) {
+	p, g := planOf(t, "../examples/multicloud.yaml")
+
+	// IBM: one gateway, global routing, a vpc connection naming the VPC's CRN.
+	ibm := named(t, g, "ibm-transit-gateway")
+	if in(ibm, "global") != "true" || in(ibm, "location") != "us-south" || in(ibm, "resourceGroup") != "acme-platform-prod" {
+		t.Errorf("IBM transit gateway inputs %v", ibm.Inputs)
+	}
+	conn := named(t, g, "ibm-us-south-prod-transit-connection")
+	if in(conn, "networkType") != "vpc" || in(conn, "networkId") != output(t, p, "ibm-us-south-prod", "vpcCrn") {
+		t.Errorf("connection %v, want the VPC's crn %v", conn.Inputs, output(t, p, "ibm-us-south-prod", "vpcCrn"))
+	}
+
+	// AWS: prod and staging share us-east-1, so one gateway, in the
+	// landing zone's shared-services account, shared with both.
+	gws := ofType(g, tgw)
+	if len(gws) != 1 || gws[0].Provider != "aws-provider-us-east-1-shared-services" {
+		t.Fatalf("transit gateways %v", names(gws))
+	}
+	if in(gws[0], "defaultRouteTableAssociation") != "disable" || in(gws[0], "autoAcceptSharedAttachments") != "enable" {
+		t.Errorf("gateway %v", gws[0].Inputs)
+	}
+	for _, env := range []string{"prod", "staging"} {
+		id := "aws-us-east-1-" + env
+		att := named(t, g, id+"-tgw-attachment")
+		if att.Provider != "aws-provider-us-east-1-"+env {
+			t.Errorf("%s attaches from %s, want its own account", id, att.Provider)
+		}
+		if !slices.Contains(att.DependsOn, "aws-us-east-1-tgw-share-"+env+"-accepter") {
+			t.Errorf("%s attaches before accepting the share: %v", id, att.DependsOn)
+		}
+		if fmt.Sprint(att.Inputs["subnetIds"]) != fmt.Sprint(output(t, p, id, "privateSubnetIds")) || in(att, "vpcId") != output(t, p, id, "vpcId") {
+			t.Errorf("%s attachment %v", id, att.Inputs)
+		}
+		for _, n := range []string{"-tgw-association", "-tgw-propagation"} {
+			if r := named(t, g, id+n); r.Provider != "aws-provider-us-east-1-shared-services" {
+				t.Errorf("%s%s by %s, want the gateway's owner", id, n, r.Provider)
+			}
+		}
+		principal := named(t, g, "aws-us-east-1-tgw-share-"+env)
+		role := fmt.Sprint(p.Stack("landingzone-aws").Outputs["deployRoleArns"].(map[string]any)[env])
+		if !strings.Contains(role, ":"+in(principal, "principal")+":") {
+			t.Errorf("share with %s names %s, not the account of %s", env, in(principal, "principal"), role)
+		}
+	}
+	if got := len(ofType(g, association)) + len(ofType(g, propagation)); got != 4 {
+		t.Errorf("%d associations and propagations, want 4", got)
+	}
+	if n := len(ofType(g, peering)); n != 0 {
+		t.Errorf("%d peerings with a single AWS region", n)
+	}
+	// Each private route table (3 zones for prod, 2 for staging) routes the
+	// other VPC through the gateway.
+	routes := tgwRoutes(g)
+	var got []string
+	for _, r := range routes {
+		got = append(got, r.Provider+" "+in(r, "destinationCidrBlock"))
+	}
+	sort.Strings(got)
+	want := []string{
+		"aws-provider-us-east-1-prod 10.11.0.0/16", "aws-provider-us-east-1-prod 10.11.0.0/16", "aws-provider-us-east-1-prod 10.11.0.0/16",
+		"aws-provider-us-east-1-staging 10.10.0.0/16", "aws-provider-us-east-1-staging 10.10.0.0/16",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("VPC routes to the gateway:\n got %v\nwant %v", got, want)
+	}
+	tables := output(t, p, "aws-us-east-1-prod", "privateRouteTableIds").([]any)
+	for i, z := range []string{"us-east-1a", "us-east-1b", "us-east-1c"} {
+		r := named(t, g, "aws-us-east-1-prod-tgw-route-"+z+"-aws-us-east-1-staging")
+		if in(r, "routeTableId") != tables[i] || in(r, "transitGatewayId") != g.Outputs[stacks.TransitGatewaysOutput].(map[string]any)["aws-us-east-1"] {
+			t.Errorf("route in %s: %v", z, r.Inputs)
+		}
+	}
+}
+
+const threeRegions = `name: t
+tags: {Owner: me}
+clouds:
+  aws:
+    regions:
+      - {region: eu-west-1, environment: prod}
+      - {region: us-east-1, environment: prod}
+      - {region: eu-west-1, environment: dev}
+      - {region: ap-south-1, environment: prod}
+network:
+  transit: {aws: {peering: true}}
+`
+
+func TestTransitPeersEveryTwoRegions(t *testing.T) {
+	_, g := planOf(t, threeRegions)
+	if gws := ofType(g, tgw); len(gws) != 3 {
+		t.Fatalf("%d gateways for 3 regions", len(gws))
+	}
+	// Without a landing zone everything is in the caller's account: the
+	// gateway owner sets the attachments' route tables itself, no RAM.
+	att := named(t, g, "aws-eu-west-1-dev-tgw-attachment")
+	if in(att, "transitGatewayDefaultRouteTableAssociation") != "false" || att.Provider != "aws-provider-eu-west-1-caller" {
+		t.Errorf("attachment %v by %s", att.Inputs, att.Provider)
+	}
+	if n := len(ofType(g, "aws:ram/resourceShare:ResourceShare")); n != 0 {
+		t.Errorf("%d RAM shares in one account", n)
+	}
+	want := []string{"aws-eu-west-1--ap-south-1-tgw-peering", "aws-eu-west-1--us-east-1-tgw-peering", "aws-us-east-1--ap-south-1-tgw-peering"}
+	if got := names(ofType(g, peering)); !slices.Equal(got, want) {
+		t.Fatalf("peerings %v, want %v", got, want)
+	}
+	pe := named(t, g, "aws-eu-west-1--us-east-1-tgw-peering")
+	acc := named(t, g, "aws-eu-west-1--us-east-1-tgw-peering-accepter")
+	if pe.Provider != "aws-provider-eu-west-1-caller" || in(pe, "peerRegion") != "us-east-1" || acc.Provider != "aws-provider-us-east-1-caller" {
+		t.Errorf("peering %v by %s, accepted by %s", pe.Inputs, pe.Provider, acc.Provider)
+	}
+	if _, ok := pe.Inputs["peerAccountId"]; ok {
+		t.Errorf("peering in one account names a peer account: %v", pe.Inputs)
+	}
+	// Static routes: eu-west-1's table reaches us-east-1 and ap-south-1's
+	// one VPC each; theirs reach eu-west-1's two.
+	count := map[string]int{}
+	for _, r := range ofType(g, tgwRoute) {
+		count[r.Provider]++
+	}
+	if count["aws-provider-eu-west-1-caller"] != 2 || count["aws-provider-us-east-1-caller"] != 3 || count["aws-provider-ap-south-1-caller"] != 3 {
+		t.Errorf("static routes per gateway %v", count)
+	}
+	r := named(t, g, "aws-us-east-1-tgw-route-aws-eu-west-1-dev")
+	if !slices.Contains(r.DependsOn, "aws-eu-west-1--us-east-1-tgw-peering-accepter") {
+		t.Errorf("route over a peering waits for %v, not the acceptance", r.DependsOn)
+	}
+	// VPC routes: eu-west-1-prod reaches the 3 other VPCs from each of its 3 zones.
+	n := 0
+	for _, r := range tgwRoutes(g) {
+		if strings.HasPrefix(r.Name, "aws-eu-west-1-prod-") {
+			n++
+		}
+	}
+	if n != 9 {
+		t.Errorf("eu-west-1-prod has %d transit routes, want 3 zones x 3 VPCs", n)
+	}
+}
+
+func TestNoTransitWithoutTheSpecAsking(t *testing.T) {
+	_, g := planOf(t, strings.TrimSuffix(threeRegions, "network:\n  transit: {aws: {peering: true}}\n"))
+	for _, typ := range []string{tgw, attachment, peering, "infra:ibm:TransitGateway"} {
+		if n := len(ofType(g, typ)); n != 0 {
+			t.Errorf("%d %s", n, typ)
+		}
+	}
+	if _, ok := g.Outputs[stacks.TransitGatewaysOutput]; ok {
+		t.Errorf("exports transit gateways: %v", g.Outputs)
+	}
+}
