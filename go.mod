@@ -3,6 +3,10 @@ module infra
 go 1.26.6
 
 require (
+	github.com/IBM/go-sdk-core/v5 v5.25.2
+	github.com/IBM/networking-go-sdk v0.53.0
+	github.com/IBM/platform-services-go-sdk v0.103.0
+	github.com/IBM/vpc-go-sdk v0.90.0
 	github.com/charmbracelet/lipgloss v1.1.0
 	github.com/invopop/jsonschema v0.14.0
 	github.com/muesli/termenv v0.16.0
@@ -20,10 +24,6 @@ require (
 
 require (
 	github.com/BurntSushi/toml v1.6.0 // indirect
-	github.com/IBM/go-sdk-core/v5 v5.25.2 // indirect
-	github.com/IBM/networking-go-sdk v0.53.0 // indirect
-	github.com/IBM/platform-services-go-sdk v0.103.0 // indirect
-	github.com/IBM/vpc-go-sdk v0.90.0 // indirect
 	github.com/Microsoft/go-winio v0.6.2 // indirect
 	github.com/ProtonMail/go-crypto v1.4.1 // indirect
 	github.com/aead/chacha20 v0.0.0-20180709150244-8b13a72661da // indirect
