@@ -42,6 +42,9 @@ var computedOutputs = []struct {
 	{"ovh:CloudProject/networkPrivate:NetworkPrivate", []string{"regionsOpenstackIds"}},
 	{"ovh:index/cloudFloatingIp:CloudFloatingIp", []string{"currentState"}},
 	{"ovh:Me/identityGroup:IdentityGroup", []string{"GroupURN:ovhGroupURN"}},
+	{"aws:route53/zone:Zone", []string{"zoneId", "nameServers"}},
+	{"infra:ibm:CisInstance", []string{"guid:uuid"}},
+	{"infra:ibm:CisDomain", []string{"nameServers"}},
 	{"infra:ibm:*", []string{"crn", "name", "status:available"}},
 	{"infra:ibm:ResourceInstance", []string{"guid:uuid"}},
 	{"infra:ibm:KmsKey", []string{"keyId:uuid"}},
@@ -98,6 +101,14 @@ var generators = map[string]func(target) resource.PropertyValue{
 		return resource.NewObjectProperty(resource.PropertyMap{"data": resource.NewStringProperty(data)})
 	},
 	"regionsOpenstackIds": openstackIDs,
+	// A DNS zone's name servers, to delegate it to.
+	"nameServers": func(t target) resource.PropertyValue {
+		var out []resource.PropertyValue
+		for i := 1; i <= 2; i++ {
+			out = append(out, resource.NewStringProperty(fmt.Sprintf("ns%d.%s.sim.invalid", i, hexOf(t, 8))))
+		}
+		return resource.NewArrayProperty(out)
+	},
 	"currentState": func(t target) resource.PropertyValue {
 		return resource.NewObjectProperty(resource.PropertyMap{"ip": publicIPv4(t)})
 	},
