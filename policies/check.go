@@ -391,6 +391,8 @@ var labelled = map[string]string{
 	"infra:ibm:SecurityGroup":                              "tags",
 	"infra:ibm:Subnet":                                     "tags",
 	"infra:ibm:Vpc":                                        "tags",
+	"infra:ibm:TransitGateway":                             "tags",
+	"infra:ibm:CisInstance":                                "tags",
 	"infra:ibm:VpcCluster":                                 "tags",
 }
 
@@ -685,9 +687,13 @@ func (c *checker) denyRootAccount() {
 				c.violate(r, "", "carries static access keys", "use the environment's credentials and assume the landing zone's role")
 			case strings.HasSuffix(arn, ":root"):
 				c.violate(r, "", "assumes the root user", "assume the landing zone's role")
-			case lz && reg != nil && reg.Cloud == topology.AWS && get(r.Inputs, "assumeRole", "roleArn") == nil:
-				c.violate(r, "", "deploys with the caller's own credentials, in the management account where no SCP applies",
-					"assume the role the landing zone creates in the "+reg.Environment+" account")
+			case lz && r.Stack != "landingzone-aws" && get(r.Inputs, "assumeRole", "roleArn") == nil:
+				// Only the landing zone itself works in the management account.
+				hint := "assume the deploy role the landing zone creates in the environment's account"
+				if reg != nil {
+					hint = "assume the role the landing zone creates in the " + reg.Environment + " account"
+				}
+				c.violate(r, "", "deploys with the caller's own credentials, in the management account where no SCP applies", hint)
 			}
 		case lz && reg != nil && reg.Cloud == topology.AWS && cloudOf(r.Type) == topology.AWS && r.Provider == "":
 			c.checked++

@@ -217,7 +217,7 @@ func TestCheck(t *testing.T) {
 			},
 		},
 		{
-			name: "deny-root-account", guardrail: "deny-root-account", checked: 6,
+			name: "deny-root-account", guardrail: "deny-root-account", checked: 7,
 			plan: edit(map[string]func(*Resource){
 				"aws-us-east-1-prod-provider": del("assumeRole"),
 				"lz-provider":                 set("accessKey", "[secret]"),
@@ -229,6 +229,9 @@ func TestCheck(t *testing.T) {
 				"ovh-provider": func(r *Resource) {
 					r.Stack, r.Type, r.Inputs = "ovh-gra11-prod", "pulumi:providers:ovh", map[string]any{"applicationKey": "k", "applicationSecret": "[secret]"}
 				},
+				"mesh-provider": func(r *Resource) {
+					r.Stack, r.Type, r.Inputs = "global", "pulumi:providers:aws", map[string]any{"region": "us-east-1"}
+				},
 			}),
 			want: []string{
 				`t.yaml:9:9: error: deny-root-account: pulumi:providers:aws "aws-us-east-1-prod-provider" in stack aws-us-east-1-prod deploys with the caller's own credentials, in the management account where no SCP applies` + sub(rel, DenyRootAccount) + "; assume the role the landing zone creates in the prod account",
@@ -237,6 +240,7 @@ func TestCheck(t *testing.T) {
 				`t.yaml:19:7: error: deny-root-account: infra:ibm:IamPolicy "ibm-grant" in stack landingzone-ibm grants Administrator on the whole account, as good as the owner's key; scope it to a resource group or service`,
 				`t.yaml:19:7: error: deny-root-account: ovh:Iam/policy:Policy "ovh-policy" in stack landingzone-ovh grants to the account itself (urn:v1:eu:identity:account:xx1111-ovh); grant to an identity group`,
 				`t.yaml:19:7: error: deny-root-account: ovh:Me/identityGroup:IdentityGroup "group" in stack landingzone-ovh gives its members the ADMIN account role; use role NONE and grant through IAM policies`,
+				`t.yaml:19:7: error: deny-root-account: pulumi:providers:aws "mesh-provider" in stack global deploys with the caller's own credentials, in the management account where no SCP applies; assume the deploy role the landing zone creates in the environment's account`,
 			},
 		},
 	} {

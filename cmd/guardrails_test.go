@@ -1,0 +1,245 @@
+package cmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"infra/plan"
+	"infra/policies"
+)
+
+// Every example keeps its guardrails: check passes, and the multicloud one
+// reports the six seed SCPs with their sizes.
+func TestGuardrailsCheckExamples(t *testing.T) {
+	for _, f := range examples(t) {
+		r := run(t, false, nil, "guardrails", "check", "-f", f)
+		if r.code != ExitOK || !strings.Contains(r.out, "✓ every mandatory guardrail holds\n") || r.err != "" {
+			t.Errorf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", f, r.code, r.out, r.err)
+		}
+	}
+	r := run(t, false, nil, "guardrails", "check", "-f", "../examples/multicloud.yaml")
+	for _, want := range []string{
+		"Guardrails acme-platform: 6 guardrails over ",
+		"  allowed-regions            mandatory ",
+		"SCPs (minified; at most 10240 characters each, 10 attached per target with FullAWSAccess)",
+		"  RequireTags             require-tags ",
+		"attached per OU: Infrastructure 6/10, Security 6/10, Workloads 7/10",
+	} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.out)
+		}
+	}
+}
+
+func TestGuardrailsCheckJSON(t *testing.T) {
+	r := run(t, false, nil, "guardrails", "check", "-f", "../examples/multicloud.yaml", "--json")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	var res struct {
+		Passed    bool
+		Resources int
+		Results   []policies.Result
+		Native    map[string][]string
+		SCPs      struct {
+			Policies []struct {
+				Name           string
+				Size, Headroom int
+				Targets        []string
+			}
+		}
+		Diagnostics []any
+	}
+	if err := json.Unmarshal([]byte(r.out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, r.out)
+	}
+	if !res.Passed || res.Resources == 0 || len(res.Results) != 6 || len(res.SCPs.Policies) != 6 || len(res.Diagnostics) != 0 {
+		t.Errorf("result: %+v", res)
+	}
+	for _, p := range res.SCPs.Policies {
+		if p.Size <= 0 || p.Size+p.Headroom != policies.SCPMaxSize || len(p.Targets) == 0 {
+			t.Errorf("%s: size %d, headroom %d, targets %v", p.Name, p.Size, p.Headroom, p.Targets)
+		}
+	}
+	if got := strings.Join(res.Native["allowed-regions"], ","); got != "ibm,aws,ovh" {
+		t.Errorf("allowed-regions enforced natively by %s", got)
+	}
+}
+
+// An advisory guardrail the topology contradicts: the plan-time check warns
+// about the resources it concerns, and the check passes.
+func TestGuardrailsCheckAdvisoryViolation(t *testing.T) {
+	f := writeFile(t, "topology.yaml", `name: acme
+tags: {Owner: me}
+clouds:
+  aws:
+    regions:
+      - {region: eu-west-1, environment: dev}
+landingZone:
+  guardrails:
+    - allowed-regions: {aws: [eu-central-1]}
+      enforcement: advisory
+`)
+	r := run(t, false, nil, "guardrails", "check", "-f", f)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.err)
+	}
+	// The load warns about the spec, the check about the provider that
+	// deploys the region's resources.
+	for _, want := range []string{
+		"warning: region eu-west-1 is not in the guardrail's allowed regions for aws\n  --> " + f + ":6:18\n",
+		"warning: allowed-regions: pulumi:providers:aws \"aws-eu-west-1-dev-provider\" in stack aws-eu-west-1-dev deploys 47 resources to eu-west-1, which is not an allowed aws region\n" +
+			"  --> " + f + ":6:18\n" +
+			"    |\n" +
+			"  6 |       - {region: eu-west-1, environment: dev}\n" +
+			"    |                  ^\n" +
+			"  --> " + f + ":9:7: guardrail allowed-regions is set here\n",
+		"  hint: add eu-west-1 to allowed-regions.aws, or deploy elsewhere\n",
+	} {
+		if !strings.Contains(r.err, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.err)
+		}
+	}
+	if !strings.Contains(r.out, "  allowed-regions  advisory           1           1  plan only\n") ||
+		!strings.Contains(r.out, "✓ every mandatory guardrail holds, 1 warning\n") {
+		t.Errorf("stdout:\n%s", r.out)
+	}
+}
+
+// SCPs that cannot fit the limits fail the check before anything is
+// applied: too many required tags split RequireTags into more policies
+// than an OU may have attached.
+func TestGuardrailsCheckSCPsDoNotFit(t *testing.T) {
+	var tags, list []string
+	for i := range 200 {
+		tags = append(tags, fmt.Sprintf("Tag%03d: v", i))
+		list = append(list, fmt.Sprintf("Tag%03d", i))
+	}
+	f := writeFile(t, "topology.yaml", "name: acme\ntags: {"+strings.Join(tags, ", ")+"}\n"+
+		"clouds:\n  aws:\n    regions:\n      - {region: us-east-1, environment: prod}\n"+
+		"landingZone:\n  aws: {accounts: [prod]}\n  guardrails:\n    - deny-root-account\n    - require-tags: ["+strings.Join(list, ", ")+"]\n")
+	r := run(t, false, nil, "guardrails", "check", "-f", f)
+	if r.code != ExitError {
+		t.Fatalf("exit %d, want %d\n%s", r.code, ExitError, r.err)
+	}
+	for _, want := range []string{
+		"error: OU Workloads would have 15 SCPs attached, over the limit of 10 (FullAWSAccess included), and no two of its policies fit one document\n  --> " + f + ":8:8\n",
+		"warning: SCP RequireTags is ",
+		"characters, over the 10240 limit: split into RequireTags-1, RequireTags-2,",
+	} {
+		if !strings.Contains(r.err, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.err)
+		}
+	}
+}
+
+func TestGuardrailsRenderAWS(t *testing.T) {
+	r := run(t, false, nil, "guardrails", "render", "--cloud", "aws", "-f", "../examples/multicloud.yaml")
+	if r.code != ExitOK || r.err != "" {
+		t.Fatalf("exit %d\n%s", r.code, r.err)
+	}
+	for _, name := range []string{"DenyRootAccountUsage", "RequireEncryption", "RequireRegions", "RequireTags", "DenyPublicS3", "PreventSecurityChanges"} {
+		if !strings.Contains(r.out, "# scp "+name+" ") {
+			t.Errorf("no SCP %s:\n%s", name, r.out)
+		}
+	}
+	if !strings.Contains(r.out, "SCPs (minified; at most 10240 characters each") || !strings.Contains(r.out, "attached per OU: Infrastructure 6/10, Security 6/10, Workloads 7/10") {
+		t.Errorf("no size report:\n%s", r.out)
+	}
+
+	r = run(t, false, nil, "guardrails", "render", "--cloud", "aws", "-f", "../examples/multicloud.yaml", "--json")
+	var res struct {
+		Documents []struct {
+			Kind, Name string
+			Body       json.RawMessage
+		}
+		SCPs struct {
+			Policies []struct {
+				Name           string
+				Size, Headroom int
+			}
+		}
+		Notes []string
+	}
+	if err := json.Unmarshal([]byte(r.out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, r.out)
+	}
+	if len(res.Documents) != 6 || len(res.SCPs.Policies) != 6 || len(res.Notes) == 0 {
+		t.Fatalf("render: %+v", res)
+	}
+	for i, d := range res.Documents {
+		if errs := policies.ValidateSCP(d.Body); len(errs) > 0 {
+			t.Errorf("%s: %v", d.Name, errs)
+		}
+		if s := res.SCPs.Policies[i]; s.Name != d.Name || policies.Size(d.Body) != s.Size || s.Size > policies.SCPMaxSize {
+			t.Errorf("%s: size report %+v, document %d characters", d.Name, s, policies.Size(d.Body))
+		}
+	}
+}
+
+func TestGuardrailsRenderOtherClouds(t *testing.T) {
+	for _, tc := range []struct {
+		cloud, file string
+		want        []string
+	}{
+		{"ibm", "../examples/ipam.yaml", []string{
+			"# iam-policy edge-fleet-prod-deployers-2 prod",
+			`"role_id": "crn:v1:bluemix:public:iam::::serviceRole:Manager"`,
+			`"value": "<resource-group:edge-fleet-prod>"`,
+			"# key-protect edge-fleet-prod-kms require-encryption · prod",
+			"# cbr-rule prod-cos deny-public-buckets · prod",
+			`"enforcement_mode": "enabled"`,
+			"note: IBM IAM has no deny policies",
+		}},
+		{"ovh", "../examples/multicloud.yaml", []string{
+			"# iam-policy acme-platform-staging-deployers allowed-regions, deny-public-buckets, protect-security-services · staging",
+			`"action": "publicCloudProject:apiovh:region/create"`,
+			`"urn": "urn:v1:eu:resource:publicCloudProject:${OVH_CLOUD_PROJECT_SERVICE}"`,
+			"note: the account owner (NIC handle) bypasses IAM",
+		}},
+		{"hetzner", "../examples/multicloud.yaml", []string{
+			"# project acme-platform-dev dev",
+			"note: Hetzner Cloud has no organisation level: nothing is created there by a landing zone, and no landingzone-hetzner stack exists",
+		}},
+	} {
+		r := run(t, false, nil, "guardrails", "render", "--cloud", tc.cloud, "-f", tc.file)
+		if r.code != ExitOK {
+			t.Errorf("%s: exit %d\n%s", tc.cloud, r.code, r.err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(r.out, w) {
+				t.Errorf("%s: output lacks %q:\n%s", tc.cloud, w, r.out)
+			}
+		}
+	}
+	for _, args := range [][]string{{"--cloud", "gcp"}, {}} {
+		r := run(t, false, nil, append([]string{"guardrails", "render", "-f", "../examples/minimal.yaml"}, args...)...)
+		if r.code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d\n%s", args, r.code, ExitUsage, r.err)
+		}
+	}
+}
+
+// infra plan appends the guardrail results to its table and markdown views;
+// its JSON is still the golden plan, byte for byte.
+func TestPlanShowsGuardrails(t *testing.T) {
+	r := run(t, false, nil, "plan", "-f", "../examples/multicloud.yaml")
+	if r.code != ExitOK || !strings.Contains(r.out, "\nGuardrails acme-platform: 6 guardrails over ") || !strings.Contains(r.out, "landingzone-aws  landingzone · aws") {
+		t.Errorf("exit %d\n%s", r.code, r.out)
+	}
+	r = run(t, false, nil, "plan", "-f", "../examples/multicloud.yaml", "--format", "markdown")
+	if !strings.Contains(r.out, "### Guardrails\n\n✅ every mandatory guardrail holds") || !strings.Contains(r.out, "| `require-tags` | mandatory |") {
+		t.Errorf("markdown:\n%s", r.out)
+	}
+	r = run(t, false, nil, "plan", "-f", "../examples/multicloud.yaml", "--format", "json")
+	if _, err := plan.Parse([]byte(r.out)); err != nil || strings.Contains(r.out, "Guardrails") {
+		t.Errorf("plan --format json is not just the plan: %v", err)
+	}
+	// A topology without guardrails has no section.
+	r = run(t, false, nil, "plan", "-f", "../examples/minimal.yaml")
+	if strings.Contains(r.out, "Guardrails") {
+		t.Errorf("minimal:\n%s", r.out)
+	}
+}
