@@ -45,13 +45,13 @@ func (c *fakeClock) sleeps() []time.Duration {
 }
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	fake  *fakeibm.Server
 	clock *fakeClock
 	reg   ibm.Registry
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	fake := fakeibm.New()
 	t.Cleanup(fake.Close)
