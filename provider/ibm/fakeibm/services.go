@@ -3,7 +3,6 @@ package fakeibm
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 )
 
@@ -504,13 +503,4 @@ func (s *Server) kmsRoutes() {
 		o.body["state"], o.body["deleted"] = 5, true
 		c.w.WriteHeader(http.StatusNoContent)
 	})
-}
-
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
