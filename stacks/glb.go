@@ -39,7 +39,7 @@ func glb(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provide
 	case "ibm-cis":
 		ingress := map[string]pulumi.StringInput{}
 		for _, o := range m.Origins {
-			ingress[o.ID] = up.StringOutput(ctx, o.ID, "ingressAddress")
+			ingress[o.ID] = ingressOf(ctx, up, o.ID)
 		}
 		_, domain, err := ibmstack.GlobalLoadBalancer(ctx, ibmstack.GlobalLoadBalancerArgs{
 			Spec: spec, GLB: m, Ingress: ingress, ResourceGroup: cisResourceGroup(spec),
@@ -51,14 +51,10 @@ func glb(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provide
 	case "route53":
 		origins := map[string]awsstack.Origin{}
 		for _, o := range m.Origins {
-			origins[o.ID] = awsstack.Origin{Address: up.StringOutput(ctx, o.ID, "ingressAddress"), Hostname: HostnameIngress(o.Cloud)}
-		}
-		account := awsstack.Account{}
-		if hub := awsHub(ctx, g.LandingZone, up); hub != nil {
-			account = *hub
+			origins[o.ID] = awsstack.Origin{Address: ingressOf(ctx, up, o.ID), Hostname: HostnameIngress(o.Cloud)}
 		}
 		zone, err := awsstack.Route53(ctx, awsstack.Route53Args{
-			Spec: spec, GLB: m, Providers: providers, Account: account, Region: dnsRegion(spec, g.LandingZone), Origins: origins,
+			Spec: spec, GLB: m, Providers: providers, Account: dnsAccount(ctx, g.LandingZone, up), Region: dnsRegion(spec, g.LandingZone), Origins: origins,
 		})
 		if err != nil {
 			return err
@@ -72,6 +68,17 @@ func glb(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provide
 	return nil
 }
 
+// ingressOf is a member region's ingress address; an error if its stack
+// exports none, rather than an origin with an empty address.
+func ingressOf(ctx *pulumi.Context, up Upstream, id string) pulumi.StringOutput {
+	return up.StringOutput(ctx, id, "ingressAddress").ApplyT(func(a string) (string, error) {
+		if a == "" {
+			return "", fmt.Errorf("global load balancer: stack %s exports no ingressAddress", id)
+		}
+		return a, nil
+	}).(pulumi.StringOutput)
+}
+
 // cisResourceGroup holds the CIS instance: that of the first IBM entry's
 // environment, as for the Transit Gateway; the account's Default group
 // when the topology has no IBM region, and so no group of its own.
@@ -80,6 +87,26 @@ func cisResourceGroup(spec *topology.Spec) string {
 		return ibmstack.ResourceGroupName(spec, c.Regions[0].Environment)
 	}
 	return "Default"
+}
+
+// dnsAccount holds the Route 53 zone: the landing zone's hub account; else
+// its first environment account (nothing but the landing zone itself
+// deploys in the management account, where no SCP applies); else, with no
+// landing zone, the caller's own.
+func dnsAccount(ctx *pulumi.Context, lz *landingzone.Model, up Upstream) awsstack.Account {
+	if hub := awsHub(ctx, lz, up); hub != nil {
+		return *hub
+	}
+	if lz == nil || lz.AWS == nil {
+		return awsstack.Account{}
+	}
+	for _, a := range lz.AWS.Accounts {
+		if a.Environment != "" {
+			return awsAccount(ctx, lz, up, a.Environment)
+		}
+	}
+	a := lz.AWS.Accounts[0]
+	return awsstack.Account{Name: a.Name, Role: entry(ctx, up, awsstack.LandingZoneStack, awsstack.DeployRoleArnsOutput, a.Name)}
 }
 
 // dnsRegion is the region of the Route 53 provider (Route 53 itself is

@@ -255,3 +255,30 @@ func TestIngressKindsMatchTheRegionalPrograms(t *testing.T) {
 		}
 	}
 }
+
+// The DNS zone stays out of the management account: the hub account when
+// the landing zone has one, else the first environment's.
+func TestRoute53Account(t *testing.T) {
+	src := glbRegions + `    provider: route53
+    steering: "off"
+    pools: [{name: a, members: [aws/us-east-1]}]
+    fallback: a
+landingZone:
+  aws: {accounts: [%s]}
+`
+	for accounts, want := range map[string]string{
+		"security, prod":          "aws-provider-us-east-1-prod",
+		"prod, network":           "aws-provider-us-east-1-network",
+		"shared-services, prod":   "aws-provider-us-east-1-shared-services",
+		"prod, networking, audit": "aws-provider-us-east-1-networking",
+	} {
+		_, g := planOf(t, fmt.Sprintf(src, accounts))
+		if zone := named(t, g, "route53-zone"); zone.Provider != want {
+			t.Errorf("accounts [%s]: zone by %s, want %s", accounts, zone.Provider, want)
+		}
+		// A single pool: one plain record, no failover.
+		if got := records(g, "www.example.net"); !slices.Equal(got, []string{"<nil>>a.pool.www.example.net"}) {
+			t.Errorf("records %v", got)
+		}
+	}
+}

@@ -255,3 +255,30 @@ func TestNoTransitWithoutTheSpecAsking(t *testing.T) {
 		t.Errorf("exports transit gateways: %v", g.Outputs)
 	}
 }
+
+func TestTransitAcrossAccounts(t *testing.T) {
+	const src = `name: t
+tags: {Owner: me}
+clouds:
+  aws:
+    regions:
+      - {region: us-east-1, environment: prod}
+      - {region: us-east-1, environment: dev}
+network:
+  transit: {aws: {}}
+landingZone:
+  aws: {accounts: [%s]}
+`
+	// No hub account: the gateway lives with the region's first VPC (prod)
+	// and is shared with dev's account.
+	_, g := planOf(t, fmt.Sprintf(src, "prod, dev"))
+	if gw := named(t, g, "aws-us-east-1-tgw"); gw.Provider != "aws-provider-us-east-1-prod" {
+		t.Errorf("gateway in %s, want prod's account", gw.Provider)
+	}
+	if got := names(ofType(g, "aws:ram/resourceShareAccepter:ResourceShareAccepter")); !slices.Equal(got, []string{"aws-us-east-1-tgw-share-dev-accepter"}) {
+		t.Errorf("share accepted by %v, want dev only", got)
+	}
+	if att := named(t, g, "aws-us-east-1-prod-tgw-attachment"); in(att, "transitGatewayDefaultRouteTableAssociation") != "false" {
+		t.Errorf("the owner's own attachment leaves the default route table on: %v", att.Inputs)
+	}
+}
