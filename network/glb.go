@@ -99,6 +99,14 @@ func BuildGLB(spec *topology.Spec) *GLB {
 		Hostname: g.Hostname, Zone: zoneOf(g.Hostname), Provider: g.Provider,
 		Steering: g.Steering, HealthCheck: g.HealthCheck,
 	}
+	// Members resolve like spec.Lookup, through an index built once, so
+	// that resolving is linear in members rather than members × regions.
+	byRef := map[string][]*topology.Region{}
+	for _, r := range spec.Regions() {
+		short := string(r.Cloud) + "/" + r.Name
+		byRef[short] = append(byRef[short], r)
+		byRef[r.Ref()] = append(byRef[r.Ref()], r)
+	}
 	origins := map[string]*Origin{}
 	for _, p := range g.Pools {
 		if p == nil {
@@ -106,7 +114,7 @@ func BuildGLB(spec *topology.Spec) *GLB {
 		}
 		pool := &GLBPool{Name: p.Name, Geo: p.Geo, Pos: p.Pos}
 		for _, m := range p.Members {
-			rs := spec.Lookup(m)
+			rs := byRef[m]
 			if len(rs) != 1 {
 				continue
 			}

@@ -210,3 +210,61 @@ clouds:
 		})
 	}
 }
+
+// Members resolve as spec.Lookup does: cloud/region when the region has one
+// entry, cloud/region/environment always; ambiguous and unknown ones are
+// left to topology's diagnostics.
+func TestBuildGLBResolvesLikeLookup(t *testing.T) {
+	spec := parse(t, `name: t
+clouds:
+  aws:
+    regions:
+      - {region: us-east-1, environment: prod}
+      - {region: us-east-1, environment: dev}
+      - {region: eu-west-1, environment: prod}
+network:
+  globalLoadBalancer:
+    hostname: a.example.com
+    pools: [{name: a, members: [aws/eu-west-1, aws/us-east-1/dev, aws/eu-west-1/prod]}]
+    fallback: a
+`)
+	g := BuildGLB(spec)
+	var ids []string
+	for _, m := range g.Pools[0].Members {
+		ids = append(ids, m.ID)
+		if want := spec.Lookup(string(m.Cloud) + "/" + m.Region); len(want) == 0 {
+			t.Errorf("%s does not look up", m.ID)
+		}
+	}
+	if want := []string{"aws-eu-west-1-prod", "aws-us-east-1-dev", "aws-eu-west-1-prod"}; !slices.Equal(ids, want) {
+		t.Errorf("members %v, want %v", ids, want)
+	}
+	if len(g.Origins) != 2 {
+		t.Errorf("%d distinct origins, want 2", len(g.Origins))
+	}
+}
+
+// BenchmarkGLBAndTransit builds the load balancer and transit models of 200
+// regions: one pool per region plus one of all of them, and every AWS
+// region peered. Resolving pools is linear in members; transit reach is
+// quadratic only in the VPCs a gateway domain joins, as its routes are.
+func BenchmarkGLBAndTransit(b *testing.B) {
+	spec := syntheticMesh(b, 200)
+	all := &topology.Pool{Name: "all"}
+	g := &topology.GlobalLoadBalancer{Hostname: "a.example.com", Provider: "ibm-cis", Steering: "geo", Fallback: "all"}
+	for _, r := range spec.Regions() {
+		g.Pools = append(g.Pools, &topology.Pool{Name: r.ID(), Members: []string{r.Ref()}, Geo: []string{"WEU"}})
+		all.Members = append(all.Members, r.Ref())
+	}
+	g.Pools = append(g.Pools, all)
+	spec.Network.GlobalLoadBalancer = g
+	spec.Network.Transit = topology.Transit{AWS: &topology.AWSTransit{Peering: true}, IBM: &topology.IBMTransit{Routing: "global"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		m := BuildGLB(spec)
+		if len(m.Origins) != 200 || len(m.Geolocations()) != 12 {
+			b.Fatalf("%d origins, %d geolocations", len(m.Origins), len(m.Geolocations()))
+		}
+		BuildTransit(spec)
+	}
+}
