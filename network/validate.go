@@ -9,14 +9,18 @@ import (
 
 // Validate checks what only the derived network model can tell: that every
 // omitted CIDR and overlay address can be allocated, that mesh AllowedIPs are
-// disjoint, that every load-balancer pool has a member able to pass health
-// checks, and that Route 53 can express the steering asked for.
+// disjoint, that Hetzner regions can route to the rest of the mesh, that
+// every load-balancer pool has a member able to pass health checks, and
+// that Route 53 can express the steering asked for.
 // topology.Load has already checked the spec itself.
 func Validate(spec *topology.Spec) topology.Diagnostics {
 	var ds topology.Diagnostics
 	plan, err := Compute(spec)
 	if err == nil {
-		_, err = BuildMesh(spec, plan)
+		var m *Mesh
+		if m, err = BuildMesh(spec, plan); err == nil {
+			ds = append(ds, validateMeshRoutes(spec, m)...)
+		}
 	}
 	if err != nil {
 		var d topology.Diagnostics

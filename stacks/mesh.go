@@ -3,7 +3,6 @@ package stacks
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -56,11 +55,11 @@ func mesh(ctx *pulumi.Context, spec *topology.Spec, net *network.Plan, lz *landi
 	type gateway struct {
 		userData pulumi.StringOutput
 		peers    []wireguard.Peer
-		routes   []wireguard.Route
+		routes   []network.Route
 	}
 	gateways := map[string]gateway{}
 	for _, g := range m.Gateways {
-		gw := gateway{userData: bootConfig(ctx, m, g, up, publicKey, publicIP, psk), routes: Routes(m, transit, g.ID)}
+		gw := gateway{userData: bootConfig(ctx, m, g, up, publicKey, publicIP, psk), routes: m.Routes(transit, g.ID)}
 		for _, p := range m.Peers(g.ID) {
 			gw.peers = append(gw.peers, wireguard.Peer{ID: p.ID, PublicIP: publicIP[p.ID]})
 		}
@@ -116,34 +115,6 @@ func mesh(ctx *pulumi.Context, spec *topology.Spec, net *network.Plan, lz *landi
 	}
 	ctx.Export(MeshGatewaysOutput, endpoints)
 	return nil
-}
-
-// Routes are the destinations region id's network sends through its mesh
-// gateway: the overlay, so that replies reach the other gateways' tunnel
-// addresses, and every peer's region CIDR except those a transit gateway
-// already reaches (network.Transit.Reach), which route there instead.
-// Each route is named for what it reaches, so adding a region adds routes
-// and renames none.
-func Routes(m *network.Mesh, t *network.Transit, id string) []wireguard.Route {
-	out := []wireguard.Route{{Name: "overlay", Destination: m.Overlay.Masked()}}
-	viaTransit := t.Reach(id)
-	for _, p := range m.Peers(id) {
-		if slices.Contains(viaTransit, p.ID) {
-			continue
-		}
-		n := 0
-		for _, a := range p.AllowedIPs {
-			if m.Overlay.Contains(a.Addr()) && a.Bits() >= m.Overlay.Bits() {
-				continue // inside the overlay route
-			}
-			name := p.ID
-			if n++; n > 1 {
-				name = fmt.Sprintf("%s-%d", p.ID, n)
-			}
-			out = append(out, wireguard.Route{Name: name, Destination: a})
-		}
-	}
-	return out
 }
 
 // bootConfig is gateway g's cloud-init: its wg0.conf rendered with the

@@ -400,18 +400,18 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 func TestMeshRoutes(t *testing.T) {
 	f := newMeshFixture(t, "../examples/multicloud.yaml")
 	transit := network.BuildTransit(f.spec)
-	dest := func(rs []wireguard.Route) []string {
+	dest := func(rs []network.Route) []string {
 		var out []string
 		for _, r := range rs {
 			out = append(out, r.Name+"="+r.Destination.String())
 		}
 		return out
 	}
-	prod := dest(Routes(f.m, transit, "aws-us-east-1-prod"))
+	prod := dest(f.m.Routes(transit, "aws-us-east-1-prod"))
 	if slices.Contains(prod, "aws-us-east-1-staging=10.11.0.0/16") || len(prod) != 8 {
 		t.Errorf("aws prod routes %v: want the overlay and 7 CIDRs, staging by transit gateway", prod)
 	}
-	nbg := dest(Routes(f.m, transit, "hetzner-nbg1-prod"))
+	nbg := dest(f.m.Routes(transit, "hetzner-nbg1-prod"))
 	want := []string{"overlay=10.100.0.0/24", "aws-us-east-1-prod=10.10.0.0/16", "aws-us-east-1-staging=10.11.0.0/16",
 		"hetzner-fsn1-prod=10.21.0.0/16", "hetzner-hel1-dev=10.22.0.0/16", "ibm-us-south-prod=10.240.0.0/16",
 		"ovh-bhs5-staging=10.31.0.0/16", "ovh-gra11-prod=10.30.0.0/16", "ovh-sbg5-staging=10.32.0.0/16"}
@@ -419,7 +419,7 @@ func TestMeshRoutes(t *testing.T) {
 		t.Errorf("hetzner nbg1 routes\n%v\nwant\n%v", nbg, want)
 	}
 	// Without transit gateways, the mesh carries the us-east-1 neighbour too.
-	if got := dest(Routes(f.m, network.BuildTransit(&topology.Spec{}), "aws-us-east-1-prod")); !slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") {
+	if got := dest(f.m.Routes(nil, "aws-us-east-1-prod")); !slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") {
 		t.Errorf("no transit: routes %v lack staging", got)
 	}
 }

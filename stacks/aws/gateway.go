@@ -35,7 +35,7 @@ type GatewayArgs struct {
 	// Peers are the other gateways: only they may send to Port.
 	Peers []wireguard.Peer
 	// Routes are what the region's private route tables send to the gateway.
-	Routes []wireguard.Route
+	Routes []network.Route
 	// DeployRole is the role the regional stack deployed with; nil for none.
 	DeployRole pulumi.StringInput
 	// VpcId, SubnetId and AllocationId are the regional stack's vpcId,

@@ -28,7 +28,7 @@ type GatewayArgs struct {
 	// Peers are the other gateways: only they may send to Port.
 	Peers []wireguard.Peer
 	// Routes are what the network sends to the gateway.
-	Routes []wireguard.Route
+	Routes []network.Route
 	// NetworkId and PrimaryIpId are the regional stack's vpcId and
 	// MeshPrimaryIPOutput: hcloud ids, decimal numbers.
 	NetworkId, PrimaryIpId pulumi.StringInput

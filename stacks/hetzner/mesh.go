@@ -25,13 +25,6 @@ const (
 	MeshGatewayIPOutput = "meshGatewayIp"
 )
 
-// rfc1918 are the blocks a Hetzner network range must lie in.
-var rfc1918 = []netip.Prefix{
-	netip.MustParsePrefix("10.0.0.0/8"),
-	netip.MustParsePrefix("172.16.0.0/12"),
-	netip.MustParsePrefix("192.168.0.0/16"),
-}
-
 // NetworkRange is the ip_range of a region's Hetzner network. Hetzner
 // routes only to destinations inside the network's range, and servers get a
 // route for the whole range on their private interface, so a region in the
@@ -42,10 +35,8 @@ func NetworkRange(rn *network.RegionNet) netip.Prefix {
 	if !rn.Overlay.IsValid() {
 		return rn.CIDR
 	}
-	for _, b := range rfc1918 {
-		if b.Contains(rn.CIDR.Addr()) && b.Bits() <= rn.CIDR.Bits() {
-			return b
-		}
+	if b, ok := network.PrivateBlock(rn.CIDR); ok {
+		return b
 	}
 	return rn.CIDR
 }

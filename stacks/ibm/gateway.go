@@ -33,7 +33,7 @@ type GatewayArgs struct {
 	// Peers are the other gateways: only they may send to Port.
 	Peers []wireguard.Peer
 	// Routes are what the VPC's routing table sends to the gateway.
-	Routes []wireguard.Route
+	Routes []network.Route
 	// From the regional stack: vpcId, MeshZoneOutput, MeshSubnetOutput,
 	// MeshFloatingIPOutput and MeshRoutingTableOutput.
 	VpcId, Zone, SubnetId, FloatingIpId, RoutingTableId pulumi.StringInput

@@ -8,7 +8,6 @@
 package wireguard
 
 import (
-	"net/netip"
 	"reflect"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -131,12 +130,4 @@ type Peer struct {
 // CIDR is the peer's public IP as a host block, the form firewalls take.
 func (p Peer) CIDR() pulumi.StringOutput {
 	return p.PublicIP.ApplyT(func(ip string) string { return ip + "/32" }).(pulumi.StringOutput)
-}
-
-// Route is a destination a region's network sends through its gateway.
-type Route struct {
-	// Name is unique among a gateway's routes and stable: "overlay" or the
-	// region ID whose network it reaches.
-	Name        string
-	Destination netip.Prefix
 }

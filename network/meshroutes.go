@@ -1,0 +1,99 @@
+package network
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"infra/topology"
+)
+
+// Route is a destination a region's network sends to its mesh gateway.
+type Route struct {
+	// Name is unique among a gateway's routes and stable: "overlay", or the
+	// region ID whose network the route reaches.
+	Name        string
+	Destination netip.Prefix
+}
+
+// Routes are the destinations region id's network sends through its mesh
+// gateway: the overlay, so that replies reach the other gateways' tunnel
+// addresses, and every peer's region CIDR except those a transit gateway
+// reaches (t.Reach), which route there instead. Routes are named for what
+// they reach, so adding a region adds routes and renames none.
+func (m *Mesh) Routes(t *Transit, id string) []Route {
+	out := []Route{{Name: "overlay", Destination: m.Overlay.Masked()}}
+	var viaTransit []string
+	if t != nil {
+		viaTransit = t.Reach(id)
+	}
+	for _, p := range m.Peers(id) {
+		if slices.Contains(viaTransit, p.ID) {
+			continue
+		}
+		n := 0
+		for _, a := range p.AllowedIPs {
+			if m.Overlay.Contains(a.Addr()) && a.Bits() >= m.Overlay.Bits() {
+				continue // inside the overlay route
+			}
+			name := p.ID
+			if n++; n > 1 {
+				name = fmt.Sprintf("%s-%d", p.ID, n)
+			}
+			out = append(out, Route{Name: name, Destination: a})
+		}
+	}
+	return out
+}
+
+// RFC1918 are the private IPv4 blocks.
+var RFC1918 = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+}
+
+// PrivateBlock returns the RFC 1918 block p lies in.
+func PrivateBlock(p netip.Prefix) (netip.Prefix, bool) {
+	for _, b := range RFC1918 {
+		if b.Contains(p.Addr()) && b.Bits() <= p.Bits() {
+			return b, true
+		}
+	}
+	return netip.Prefix{}, false
+}
+
+// validateMeshRoutes checks that a Hetzner region of the mesh can route
+// what its gateway serves. A Hetzner network routes only inside its own
+// ip_range (clouds.md §3.3), and a mesh region's network spans the RFC 1918
+// block of its CIDR, so the overlay and every other region must lie there.
+func validateMeshRoutes(spec *topology.Spec, m *Mesh) topology.Diagnostics {
+	if m == nil || spec.Clouds.Hetzner == nil {
+		return nil
+	}
+	t := BuildTransit(spec)
+	var ds topology.Diagnostics
+	for _, h := range spec.Clouds.Hetzner.Regions {
+		g := m.Gateway(h.ID())
+		if g == nil || len(g.AllowedIPs) < 2 {
+			continue
+		}
+		block, ok := PrivateBlock(g.AllowedIPs[1])
+		if !ok {
+			continue // topology rejects a Hetzner CIDR outside RFC 1918
+		}
+		for _, r := range m.Routes(t, h.ID()) {
+			if !block.Contains(r.Destination.Addr()) || r.Destination.Bits() < block.Bits() {
+				what := "region " + r.Name + "'s CIDR"
+				if r.Name == "overlay" {
+					what = "the mesh overlay"
+				}
+				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: h.At("cidr"),
+					Message: fmt.Sprintf("%s cannot route %s (%s) to its mesh gateway: a Hetzner network routes only inside its range, here %s",
+						h.ID(), what, r.Destination, block),
+					Hint: "keep every region's CIDR and the mesh overlay in one RFC 1918 block, or leave this region out of the mesh (mesh: false)"})
+			}
+		}
+	}
+	return ds
+}
