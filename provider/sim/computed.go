@@ -294,11 +294,28 @@ const simAccount = "123456789012"
 func newID(urn resource.URN, gen int) resource.ID {
 	h := digest(urn, fmt.Sprintf("id/%d", gen))
 	pkg, _, kind := splitToken(string(urn.Type()))
+	if f, ok := idShapes[string(urn.Type())]; ok {
+		return resource.ID(f(h))
+	}
 	if pkg == "hcloud" {
 		return resource.ID(fmt.Sprint(1_000_000 + binary.BigEndian.Uint32(h[:4])%9_000_000))
 	}
 	// 17 hex digits, as in vpc-0a1b2c3d4e5f67890.
 	return resource.ID(fmt.Sprintf("%s-%x", strings.ToLower(kind), h[:9])[:len(kind)+1+17])
+}
+
+// idShapes are the types whose ids programs parse or embed: AWS accounts
+// are 12 digits (they go into role ARNs), organizations, OUs and policies
+// have prefixes of their own.
+var idShapes = map[string]func(h [32]byte) string{
+	"aws:organizations/account:Account": func(h [32]byte) string {
+		return fmt.Sprintf("%012d", binary.BigEndian.Uint64(h[:8])%1_000_000_000_000)
+	},
+	"aws:organizations/organization:Organization": func(h [32]byte) string { return fmt.Sprintf("o-%x", h[:5]) },
+	"aws:organizations/organizationalUnit:OrganizationalUnit": func(h [32]byte) string {
+		return fmt.Sprintf("ou-%x-%x", h[:2], h[2:6])
+	},
+	"aws:organizations/policy:Policy": func(h [32]byte) string { return fmt.Sprintf("p-%x", h[:4]) },
 }
 
 // resourceName prefers the cloud-side name the program set, and falls back

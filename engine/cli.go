@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/blang/semver"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+)
+
+// MinimumCLI is the oldest pulumi CLI the engine works with: older ones
+// cannot refresh or destroy an inline program ("--client").
+var MinimumCLI = semver.MustParse("3.181.0")
+
+// CLI is a pulumi CLI found on this machine.
+type CLI struct {
+	// Path is the executable.
+	Path string
+	// Version is what `pulumi version` printed.
+	Version semver.Version
+	// Source says where it was found: "flag", ".bin" or "PATH".
+	Source string
+}
+
+// ErrNoCLI is returned by FindCLI when there is no pulumi CLI.
+var ErrNoCLI = errors.New("no pulumi CLI found")
+
+// FindCLI looks for the pulumi CLI: path when given, else .bin/pulumi in the
+// directory of the infra executable, the working directory or one of their
+// parents (where scripts/install-pulumi builds it), else pulumi on PATH.
+func FindCLI(ctx context.Context, path string) (*CLI, error) {
+	cli := &CLI{Path: path, Source: "flag"}
+	if path == "" {
+		cli.Path, cli.Source = findBin(), ".bin"
+	}
+	if cli.Path == "" {
+		p, err := exec.LookPath("pulumi")
+		if err != nil {
+			return nil, fmt.Errorf("%w: build the pinned one with scripts/install-pulumi, or install pulumi (https://www.pulumi.com/docs/install/) and put it on PATH", ErrNoCLI)
+		}
+		cli.Path, cli.Source = p, "PATH"
+	}
+	abs, err := filepath.Abs(cli.Path)
+	if err != nil {
+		return nil, err
+	}
+	cli.Path = abs
+	cmd := exec.CommandContext(ctx, cli.Path, "version")
+	cmd.Env = append(os.Environ(), "PULUMI_SKIP_UPDATE_CHECK=true")
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s version: %w", cli.Path, err)
+	}
+	v := strings.TrimSpace(string(out))
+	if cli.Version, err = semver.ParseTolerant(v); err != nil {
+		return nil, fmt.Errorf("%s reports version %q: build it with the version ldflags (scripts/install-pulumi does)", cli.Path, v)
+	}
+	if cli.Version.LT(MinimumCLI) {
+		return nil, fmt.Errorf("%s is pulumi %s; infra needs %s or later", cli.Path, cli.Version, MinimumCLI)
+	}
+	return cli, nil
+}
+
+// findBin returns .bin/pulumi near the executable or the working directory.
+func findBin() string {
+	var starts []string
+	if exe, err := os.Executable(); err == nil {
+		if exe, err = filepath.EvalSymlinks(exe); err == nil {
+			starts = append(starts, filepath.Dir(exe))
+		}
+	}
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
+	}
+	for _, dir := range starts {
+		for {
+			p := filepath.Join(dir, ".bin", "pulumi")
+			if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+				return p
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
+		}
+	}
+	return ""
+}
+
+// command runs the CLI for the Automation API (it implements
+// auto.PulumiCommand). Unlike auto's own, it starts each pulumi in a process
+// group of its own, so a Ctrl-C in the terminal reaches infra alone and
+// infra decides: the first interrupt (ctx done) asks every pulumi to cancel
+// gracefully, which leaves the state consistent; the abort channel asks
+// them to stop at once, and a process that does not is killed.
+type command struct {
+	cli   *CLI
+	path  []string // directories put first on PATH (the infra plugin's)
+	abort <-chan struct{}
+	calls atomic.Int64
+	spent atomic.Int64 // nanoseconds spent in the CLI
+}
+
+var _ auto.PulumiCommand = (*command)(nil)
+
+func (c *command) Version() semver.Version { return c.cli.Version }
+
+// killDelay is how long an aborted pulumi gets to exit before it is killed.
+const killDelay = 5 * time.Second
+
+func (c *command) Run(ctx context.Context, workdir string, stdin io.Reader,
+	additionalOutput, additionalErrorOutput []io.Writer, additionalEnv []string, args ...string,
+) (string, string, int, error) {
+	if err := ctx.Err(); err != nil {
+		return "", "", -1, err
+	}
+	if !slices.Contains(args, "--non-interactive") {
+		args = append([]string{"--non-interactive"}, args...)
+	}
+	cmd := exec.Command(c.cli.Path, args...)
+	cmd.Dir = workdir
+	env := append(os.Environ(), additionalEnv...)
+	env = append(env, "PULUMI_AUTOMATION_API=true")
+	cmd.Env = prependPath(env, append(append([]string{}, c.path...), filepath.Dir(c.cli.Path))...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = io.MultiWriter(append(additionalOutput, &stdout)...)
+	cmd.Stderr = io.MultiWriter(append(additionalErrorOutput, &stderr)...)
+	cmd.Stdin = stdin
+	ownProcessGroup(cmd)
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return "", "", -1, err
+	}
+	c.calls.Add(1)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			interrupt(cmd.Process)
+		}
+		select {
+		case <-done:
+			return
+		case <-c.abort:
+			// Pulumi's own abort: a second interrupt stops at once.
+			interrupt(cmd.Process)
+		}
+		select {
+		case <-done:
+		case <-time.After(killDelay):
+			_ = cmd.Process.Kill()
+		}
+	}()
+	err := cmd.Wait()
+	close(done)
+	c.spent.Add(int64(time.Since(start)))
+	code := -2
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err == nil {
+		code = 0
+	}
+	return stdout.String(), stderr.String(), code, err
+}
+
+// prependPath puts dirs first on PATH in env.
+func prependPath(env []string, dirs ...string) []string {
+	out := slices.Clone(env)
+	for i, e := range out {
+		if len(e) >= 5 && strings.EqualFold(e[:5], "PATH=") {
+			out[i] = "PATH=" + strings.Join(append(dirs, e[5:]), string(os.PathListSeparator))
+			return out
+		}
+	}
+	return append(out, "PATH="+strings.Join(dirs, string(os.PathListSeparator)))
+}

@@ -1,0 +1,410 @@
+// Package engine deploys a topology's stack graph for real, through the
+// Pulumi Automation API: preview, up, refresh and destroy over the DAG of
+// stacks (landing zones, then every region in parallel, then global), with
+// the outputs of each stack fed to the stacks that depend on it as Go
+// values. Each stack gets an inline-program workspace of its own, so
+// workspaces never race on shared files.
+//
+// With WithSimulator the same engine runs against provider/sim's simulated
+// clouds: real CLI, real file-backend state and real diffs, no account.
+//
+// A typical caller:
+//
+//	e, err := engine.New(ctx, spec, engine.WithPassphrase(p), engine.WithProgress(view.Event))
+//	defer e.Close()
+//	res, err := e.Up(ctx)
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+
+	"infra/network"
+	"infra/provider"
+	"infra/provider/sim"
+	"infra/stacks"
+	"infra/topology"
+)
+
+// Environment variables the engine's callers read (see PassphraseFrom and
+// BackendFor).
+const (
+	EnvPassphrase       = "INFRA_PASSPHRASE"
+	EnvPulumiPassphrase = "PULUMI_CONFIG_PASSPHRASE"
+	EnvBackend          = "INFRA_BACKEND"
+)
+
+// OverlayOutput is the output in which every regional stack in the mesh
+// records its gateway's overlay address. Like the "cidr" output, it pins the
+// allocation: the next run reads both back and hands them to network, so a
+// region keeps its addresses whatever is added around it.
+const OverlayOutput = "meshOverlay"
+
+// CIDROutput is the regional stacks' output of their network's range.
+const CIDROutput = "cidr"
+
+// An Option configures an Engine, in the manner of Pulumi's optup.
+type Option func(*settings)
+
+type settings struct {
+	parallel   int
+	progress   func(Event)
+	sim        *sim.Server
+	backend    string
+	passphrase string
+	cli        string
+	pulumiHome string
+	env        map[string]string
+	abort      <-chan struct{}
+	only       []string
+}
+
+// WithParallel bounds how many stacks run at once (default 10).
+func WithParallel(n int) Option { return func(s *settings) { s.parallel = n } }
+
+// WithProgress calls fn with every event of every run, one at a time.
+func WithProgress(fn func(Event)) Option { return func(s *settings) { s.progress = fn } }
+
+// WithSimulator runs against srv's simulated clouds: the engine attaches to
+// its providers through PULUMI_DEBUG_PROVIDERS, with plugin downloads
+// turned off and a private PULUMI_HOME. The caller closes srv after the
+// Engine.
+func WithSimulator(srv *sim.Server) Option { return func(s *settings) { s.sim = srv } }
+
+// WithBackend sets the Pulumi backend URL (default: the spec's, which
+// defaults to file://<topology dir>/.infra/state).
+func WithBackend(url string) Option { return func(s *settings) { s.backend = url } }
+
+// WithPassphrase sets the passphrase of the secrets provider. It is
+// required: without one New fails before touching anything.
+func WithPassphrase(p string) Option { return func(s *settings) { s.passphrase = p } }
+
+// WithPulumi uses the pulumi CLI at path instead of looking for one.
+func WithPulumi(path string) Option { return func(s *settings) { s.cli = path } }
+
+// WithPulumiHome sets PULUMI_HOME for the CLI (simulated runs always get a
+// private one).
+func WithPulumiHome(dir string) Option { return func(s *settings) { s.pulumiHome = dir } }
+
+// WithEnv adds environment variables for the CLI and the providers it runs,
+// such as cloud credentials.
+func WithEnv(env map[string]string) Option {
+	return func(s *settings) {
+		for k, v := range env {
+			s.env[k] = v
+		}
+	}
+}
+
+// WithAbort makes a run stop at once when ch closes, rather than finish the
+// operations in flight. Cancelling the context is the graceful stop.
+func WithAbort(ch <-chan struct{}) Option { return func(s *settings) { s.abort = ch } }
+
+// WithStacks limits runs to the named stacks. The outputs of the stacks
+// they depend on are read from the backend.
+func WithStacks(names ...string) Option {
+	return func(s *settings) { s.only = append(s.only, names...) }
+}
+
+// ErrNoPassphrase is returned by New without a passphrase.
+var ErrNoPassphrase = errors.New("no passphrase for the secrets provider: set " + EnvPassphrase +
+	" (or " + EnvPulumiPassphrase + "); it encrypts WireGuard keys and tokens in the state, so keep it somewhere safe — the same one every run")
+
+// PassphraseFrom returns the passphrase the environment sets.
+func PassphraseFrom(getenv func(string) string) string {
+	if p := getenv(EnvPassphrase); p != "" {
+		return p
+	}
+	return getenv(EnvPulumiPassphrase)
+}
+
+// BackendFor resolves the backend URL: override when set, else the spec's,
+// with a relative file:// path made absolute against the spec's directory.
+func BackendFor(spec *topology.Spec, override string) (string, error) {
+	url := override
+	if url == "" {
+		url = spec.BackendURL()
+	}
+	if url == "" {
+		url = topology.DefaultBackend
+	}
+	const scheme = "file://"
+	if p, ok := strings.CutPrefix(url, scheme); ok {
+		if strings.HasPrefix(p, "~") {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return "", err
+			}
+			p = filepath.Join(home, strings.TrimPrefix(p, "~"))
+		}
+		if !filepath.IsAbs(p) {
+			base := "."
+			if override == "" && spec.File != "" {
+				base = filepath.Dir(spec.File)
+			}
+			p = filepath.Join(base, p)
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return "", err
+		}
+		url = scheme + abs
+	}
+	return url, nil
+}
+
+// Engine runs operations over one topology's stack graph.
+type Engine struct {
+	spec    *topology.Spec
+	graph   *stacks.Graph
+	set     settings
+	cli     *CLI
+	cmd     *command
+	project string
+	backend string
+	root    string // per-run directory: work dirs, PULUMI_HOME of simulations
+	env     map[string]string
+
+	// deployed holds what the backend had when New looked: the stacks
+	// that exist, with their outputs.
+	deployed map[string]*deployed
+
+	mu        sync.Mutex
+	workspace map[string]auto.Stack // by stack name, made on first use
+	emitMu    sync.Mutex
+}
+
+// deployed is a stack as the backend holds it.
+type deployed struct {
+	Outputs stacks.Outputs
+	// Resources counts the resources in state, without the stack resource
+	// and providers.
+	Resources int
+	// Pending counts the operations a previous run left unfinished.
+	Pending int
+}
+
+// New prepares an engine for spec: it finds the CLI, reads what the backend
+// holds and builds the stack graph, pinning the addresses already deployed.
+// Nothing is changed until an operation runs, though reading a file backend
+// creates its directory.
+func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, error) {
+	set := settings{parallel: 10, env: map[string]string{}}
+	for _, o := range opts {
+		o(&set)
+	}
+	if set.passphrase == "" {
+		return nil, ErrNoPassphrase
+	}
+	if set.parallel < 1 {
+		return nil, fmt.Errorf("parallel must be at least 1, not %d", set.parallel)
+	}
+	backend, err := BackendFor(spec, set.backend)
+	if err != nil {
+		return nil, err
+	}
+	g, err := stacks.Build(spec)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range set.only {
+		if g.Stack(name) == nil {
+			return nil, fmt.Errorf("no stack %q in %s; the stacks are: %s", name, spec.File, strings.Join(g.Names(), ", "))
+		}
+	}
+	cli, err := FindCLI(ctx, set.cli)
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := strings.CutPrefix(backend, "file://"); ok {
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			return nil, fmt.Errorf("backend %s: %w", backend, err)
+		}
+	}
+	root, err := os.MkdirTemp("", "infra-engine-")
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		spec: spec, set: set, cli: cli, project: spec.Name, backend: backend, root: root,
+		workspace: map[string]auto.Stack{}, deployed: map[string]*deployed{},
+	}
+	e.env = map[string]string{
+		"PULUMI_CONFIG_PASSPHRASE": set.passphrase,
+		"PULUMI_SKIP_UPDATE_CHECK": "true",
+		"PULUMI_BACKEND_URL":       backend,
+	}
+	e.cmd = &command{cli: cli, abort: set.abort}
+	if set.sim != nil {
+		for k, v := range set.sim.Env() {
+			e.env[k] = v
+		}
+		// A private home: no plugin, credential or setting of the user's
+		// is read or written by a simulation.
+		set.pulumiHome = filepath.Join(root, "pulumi-home")
+	} else {
+		// The engine runs this binary as the infra provider plugin.
+		dir, err := pluginDir(root)
+		if err != nil {
+			e.Close()
+			return nil, err
+		}
+		e.cmd.path = []string{dir}
+	}
+	if set.pulumiHome != "" {
+		e.env["PULUMI_HOME"] = set.pulumiHome
+	}
+	for k, v := range set.env {
+		e.env[k] = v
+	}
+	e.set = set
+	if err := e.readDeployed(ctx, g.Names()); err != nil {
+		e.Close()
+		return nil, err
+	}
+	if e.graph, err = stacks.Build(spec, network.WithPrevious(e.pins())); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// pluginDir makes a directory holding pulumi-resource-infra, a link to the
+// running executable, for the CLI's PATH.
+func pluginDir(root string) (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find the infra executable for its provider plugin: %w", err)
+	}
+	if exe, err = filepath.EvalSymlinks(exe); err != nil {
+		return "", err
+	}
+	dir := filepath.Join(root, "plugins")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.Symlink(exe, filepath.Join(dir, provider.PluginName)); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// pins reads the allocations already deployed from the regional stacks'
+// outputs.
+func (e *Engine) pins() (map[string]netip.Prefix, map[string]netip.Addr) {
+	cidrs, overlays := map[string]netip.Prefix{}, map[string]netip.Addr{}
+	for _, r := range e.spec.Regions() {
+		d := e.deployed[r.ID()]
+		if d == nil {
+			continue
+		}
+		if s, ok := d.Outputs[CIDROutput].Value.(string); ok {
+			if p, err := netip.ParsePrefix(s); err == nil {
+				cidrs[r.ID()] = p
+			}
+		}
+		if s, ok := d.Outputs[OverlayOutput].Value.(string); ok {
+			if a, err := netip.ParseAddr(s); err == nil {
+				overlays[r.ID()] = a
+			}
+		}
+	}
+	return cidrs, overlays
+}
+
+// Close removes the engine's temporary files. Call it after the last run.
+func (e *Engine) Close() error {
+	return os.RemoveAll(e.root)
+}
+
+// Graph is the stack graph, with deployed addresses pinned.
+func (e *Engine) Graph() *stacks.Graph { return e.graph }
+
+// Backend is the backend URL in use.
+func (e *Engine) Backend() string { return e.backend }
+
+// Simulated reports whether the engine runs on the simulator.
+func (e *Engine) Simulated() bool { return e.set.sim != nil }
+
+// CLI is the pulumi CLI in use.
+func (e *Engine) CLI() *CLI { return e.cli }
+
+// Deployed reports whether the stack exists in the backend (as of New or
+// the last run that made it), and how many resources it holds.
+func (e *Engine) Deployed(name string) (resources int, ok bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	d, ok := e.deployed[name]
+	if !ok {
+		return 0, false
+	}
+	return d.Resources, true
+}
+
+// CLIStats reports how many times the engine ran the pulumi CLI and for how
+// long in all: the engine's fixed cost.
+func (e *Engine) CLIStats() (calls int, spent time.Duration) {
+	return int(e.cmd.calls.Load()), time.Duration(e.cmd.spent.Load())
+}
+
+// Outputs returns the deployed outputs of every stack (of the selected ones
+// with WithStacks), in graph order; stacks never deployed are Absent.
+func (e *Engine) Outputs() *Result {
+	res := e.newResult(Operation("outputs"))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, r := range res.Stacks {
+		if d, ok := e.deployed[r.Name]; ok {
+			r.Status, r.Outputs, r.Unchanged = Succeeded, d.Outputs, d.Resources
+		} else {
+			r.Status = Absent
+		}
+	}
+	return res
+}
+
+// selected lists the stacks a run covers, in graph order.
+func (e *Engine) selected() []*stacks.Stack {
+	if len(e.set.only) == 0 {
+		return e.graph.Stacks
+	}
+	var out []*stacks.Stack
+	for _, s := range e.graph.Stacks {
+		if slices.Contains(e.set.only, s.Name) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (e *Engine) newResult(op Operation) *Result {
+	res := &Result{Operation: op, Project: e.project, Backend: e.backend, Simulated: e.Simulated()}
+	for _, s := range e.selected() {
+		r := &StackResult{Name: s.Name, Kind: s.Kind, Cloud: string(s.Cloud), DependsOn: s.DependsOn,
+			Status: Pending, Changes: map[Change]int{}}
+		if s.Region != nil {
+			r.Region, r.Environment = s.Region.Name, s.Region.Environment
+		}
+		res.Stacks = append(res.Stacks, r)
+	}
+	return res
+}
+
+func (e *Engine) emit(ev Event) {
+	if e.set.progress == nil {
+		return
+	}
+	e.emitMu.Lock()
+	defer e.emitMu.Unlock()
+	e.set.progress(ev)
+}

@@ -1,0 +1,192 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"infra/stacks"
+)
+
+// Preview shows what an up would change in every stack. Stacks whose
+// upstream stacks are not deployed yet see those outputs as unknown;
+// deployed ones see the outputs they have.
+func (e *Engine) Preview(ctx context.Context) *Result { return e.run(ctx, Preview) }
+
+// Up deploys every stack, each as soon as the stacks it depends on have
+// succeeded, with the real outputs of those stacks. When a stack fails, the
+// stacks that depend on it are skipped and the others finish.
+func (e *Engine) Up(ctx context.Context) *Result { return e.run(ctx, Up) }
+
+// Refresh reads every deployed stack's resources back from the clouds and
+// reports what drifted. Stacks are independent here, so all run at once
+// (within the parallel bound).
+func (e *Engine) Refresh(ctx context.Context) *Result { return e.run(ctx, Refresh) }
+
+// Destroy deletes every deployed stack's resources in reverse order: a stack
+// only after every stack that depends on it. The stacks stay, empty.
+func (e *Engine) Destroy(ctx context.Context) *Result { return e.run(ctx, Destroy) }
+
+// run schedules op over the selected stacks: a stack starts when what it
+// waits for has finished (its dependencies; for destroy its dependents;
+// nothing for refresh), at most parallel at a time, ready stacks in graph
+// order.
+func (e *Engine) run(ctx context.Context, op Operation) *Result {
+	start := time.Now()
+	res := e.newResult(op)
+	sel := e.selected()
+	byName := map[string]*StackResult{}
+	for _, r := range res.Stacks {
+		byName[r.Name] = r
+	}
+	waitsFor := map[string][]string{}
+	for _, s := range sel {
+		switch op {
+		case Refresh:
+		case Destroy:
+			for _, t := range sel {
+				if slices.Contains(t.DependsOn, s.Name) {
+					waitsFor[s.Name] = append(waitsFor[s.Name], t.Name)
+				}
+			}
+		default:
+			for _, d := range s.DependsOn {
+				if byName[d] != nil {
+					waitsFor[s.Name] = append(waitsFor[s.Name], d)
+				}
+			}
+		}
+	}
+	// Outputs as the run makes them; deployed ones for the rest.
+	outputs := map[string]stacks.Outputs{}
+	e.mu.Lock()
+	for name, d := range e.deployed {
+		outputs[name] = d.Outputs
+	}
+	e.mu.Unlock()
+
+	finished := func(st Status) bool { return st != Pending && st != Running }
+	ok := func(st Status) bool { return st == Succeeded || st == Absent }
+	done := make(chan *StackResult)
+	running := 0
+	for {
+		progressed := true
+		for progressed {
+			progressed = false
+			for _, s := range sel {
+				r := byName[s.Name]
+				if r.Status != Pending || running >= e.set.parallel && ctx.Err() == nil {
+					continue
+				}
+				var blocked []string
+				ready := true
+				for _, w := range waitsFor[s.Name] {
+					switch st := byName[w].Status; {
+					case !finished(st):
+						ready = false
+					case !ok(st):
+						blocked = append(blocked, w)
+					}
+				}
+				if !ready {
+					continue
+				}
+				progressed = true
+				switch {
+				case ctx.Err() != nil:
+					r.Status, r.Err = Canceled, fmt.Errorf("interrupted before it started")
+					e.emit(Event{Kind: StackDone, Operation: op, Stack: s.Name, Result: r})
+				case len(blocked) > 0:
+					r.Status, r.Blocked = Skipped, blocked
+					r.Err = fmt.Errorf("skipped: %s did not succeed", joinNames(blocked))
+					e.emit(Event{Kind: StackDone, Operation: op, Stack: s.Name, Result: r})
+				case op != Preview && op != Up && !e.isDeployed(s.Name):
+					// Nothing to refresh or destroy.
+					r.Status = Absent
+					e.emit(Event{Kind: StackDone, Operation: op, Stack: s.Name, Result: r})
+				case op == Up && !e.upstreamReady(s, outputs, r):
+					e.emit(Event{Kind: StackDone, Operation: op, Stack: s.Name, Result: r})
+				default:
+					up := e.graph.Upstream(s, outputs)
+					running++
+					r.Status = Running
+					go func() {
+						e.runStack(ctx, op, s, up, r)
+						done <- r
+					}()
+				}
+			}
+		}
+		if running == 0 {
+			break
+		}
+		r := <-done
+		running--
+		if r.Status == Succeeded && op == Up {
+			outputs[r.Name] = r.Outputs
+		}
+	}
+	res.Interrupted = ctx.Err() != nil
+	res.Duration = time.Since(start)
+	return res
+}
+
+// upstreamReady checks, for an up of some stacks only, that the stacks it
+// reads from are deployed; otherwise it fails r and says what to run.
+func (e *Engine) upstreamReady(s *stacks.Stack, outputs map[string]stacks.Outputs, r *StackResult) bool {
+	var missing []string
+	for _, d := range s.DependsOn {
+		if _, ok := outputs[d]; !ok {
+			missing = append(missing, d)
+		}
+	}
+	if len(missing) == 0 {
+		return true
+	}
+	r.Status, r.Blocked = Failed, missing
+	r.Err = fmt.Errorf("it reads the outputs of %s, which %s not deployed: deploy %s first", joinNames(missing), isAre(len(missing)), itThem(len(missing)))
+	return false
+}
+
+func (e *Engine) isDeployed(name string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, ok := e.deployed[name]
+	return ok
+}
+
+func joinNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	out := ""
+	for i, n := range names {
+		switch {
+		case i == 0:
+		case i == len(names)-1:
+			out += " and "
+		default:
+			out += ", "
+		}
+		out += n
+	}
+	return out
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}

@@ -1,0 +1,292 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/stacks"
+)
+
+func (e *Engine) workspaceOptions(dir string) []auto.LocalWorkspaceOption {
+	opts := []auto.LocalWorkspaceOption{
+		auto.Pulumi(e.cmd),
+		// A work dir of its own: the Automation API races on shared
+		// workspace files, and without one it leaves pulumi_auto* dirs.
+		auto.WorkDir(dir),
+		auto.EnvVars(e.env),
+		auto.SecretsProvider("passphrase"),
+		auto.Project(workspace.Project{
+			Name:    tokens.PackageName(e.project),
+			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+			Backend: &workspace.ProjectBackend{URL: e.backend},
+		}),
+	}
+	if h := e.env["PULUMI_HOME"]; h != "" {
+		opts = append(opts, auto.PulumiHome(h))
+	}
+	return opts
+}
+
+// stackWorkspace returns the stack's workspace running program, creating
+// the stack in the backend if it does not exist yet.
+func (e *Engine) stackWorkspace(ctx context.Context, name string, program pulumi.RunFunc) (st auto.Stack, err error) {
+	e.mu.Lock()
+	st, ok := e.workspace[name]
+	e.mu.Unlock()
+	if ok {
+		st.Workspace().SetProgram(program)
+		return st, nil
+	}
+	dir := filepath.Join(e.root, name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return auto.Stack{}, err
+	}
+	st, err = auto.UpsertStackInlineSource(ctx, name, e.project, program, e.workspaceOptions(dir)...)
+	if err != nil {
+		return auto.Stack{}, cliError(err)
+	}
+	e.mu.Lock()
+	e.workspace[name] = st
+	e.mu.Unlock()
+	return st, nil
+}
+
+// program is the stack's program given its upstream outputs. A regional
+// stack in the mesh also records its overlay address (OverlayOutput), which
+// pins it for the next run.
+func (e *Engine) program(s *stacks.Stack, up stacks.Upstream) pulumi.RunFunc {
+	run := s.Program(up)
+	if s.Kind != stacks.Regional {
+		return run
+	}
+	rn := e.graph.Net.Region(s.Name)
+	if rn == nil || !rn.Overlay.IsValid() {
+		return run
+	}
+	return func(ctx *pulumi.Context) error {
+		if err := run(ctx); err != nil {
+			return err
+		}
+		ctx.Export(OverlayOutput, pulumi.String(rn.Overlay.String()))
+		return nil
+	}
+}
+
+// runStack runs op on one stack and returns its result; r is the stack's
+// result record, filled in place.
+func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up stacks.Upstream, r *StackResult) {
+	start := time.Now()
+	r.Status = Running
+	e.emit(Event{Kind: StackStarted, Operation: op, Stack: s.Name})
+	defer func() {
+		r.Duration = time.Since(start)
+		e.emit(Event{Kind: StackDone, Operation: op, Stack: s.Name, Result: r, Elapsed: r.Duration})
+	}()
+
+	st, err := e.stackWorkspace(ctx, s.Name, e.program(s, up))
+	if err != nil {
+		e.fail(ctx, r, err)
+		return
+	}
+	ch := make(chan events.EngineEvent)
+	collected := make(chan struct{})
+	steps := map[string]*Step{}
+	var order []string
+	go func() {
+		defer close(collected)
+		for ev := range ch {
+			t, ok := translate(ev)
+			if !ok {
+				continue
+			}
+			t.Operation, t.Stack, t.Elapsed = op, s.Name, time.Since(start)
+			switch t.Kind {
+			case StepStarted, StepDone, StepFailed:
+				prev, seen := steps[t.Step.URN]
+				if !seen {
+					order = append(order, t.Step.URN)
+				}
+				merged := *t.Step
+				if seen {
+					// A replacement is several steps of one resource; so
+					// is a refresh: keep what each told.
+					if prev.Change == Replace && merged.Change != Delete {
+						merged.Change = Replace
+					}
+					if len(merged.Diffs) == 0 {
+						merged.Diffs = prev.Diffs
+					}
+					if len(merged.Replaces) == 0 {
+						merged.Replaces = prev.Replaces
+					}
+					merged.Failed = merged.Failed || prev.Failed
+				}
+				steps[t.Step.URN] = &merged
+			case Diag:
+				if t.Severity == "error" || t.Severity == "warning" {
+					d := Diagnostic{Severity: t.Severity, Message: t.Message}
+					if t.Step != nil {
+						d.URN = t.Step.URN
+					}
+					r.Diagnostics = append(r.Diagnostics, d)
+				}
+			}
+			e.emit(t)
+		}
+	}()
+
+	switch op {
+	case Preview:
+		_, err = st.Preview(ctx, optpreview.EventStreams(ch))
+	case Up:
+		var res auto.UpResult
+		res, err = st.Up(ctx, optup.EventStreams(ch))
+		if err == nil {
+			r.Outputs = outputsOf(res.Outputs)
+		}
+	case Refresh:
+		_, err = st.Refresh(ctx, optrefresh.EventStreams(ch))
+	case Destroy:
+		_, err = st.Destroy(ctx, optdestroy.EventStreams(ch))
+	default:
+		close(ch)
+		err = fmt.Errorf("unknown operation %q", op)
+	}
+	<-collected
+
+	for _, urn := range order {
+		step := *steps[urn]
+		if step.Change == Same {
+			r.Unchanged++
+			continue
+		}
+		r.Changes[step.Change]++
+		r.Steps = append(r.Steps, step)
+	}
+	sortSteps(r.Steps)
+	if err != nil {
+		e.fail(ctx, r, err)
+		return
+	}
+	r.Status = Succeeded
+	e.record(op, s.Name, r)
+}
+
+// record updates what the engine knows is deployed after a run.
+func (e *Engine) record(op Operation, name string, r *StackResult) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	d := e.deployed[name]
+	switch op {
+	case Up:
+		if d == nil {
+			d = &deployed{}
+			e.deployed[name] = d
+		}
+		d.Outputs = r.Outputs
+		d.Resources = r.Unchanged + r.Changes[Create] + r.Changes[Update] + r.Changes[Replace] + r.Changes[Read] + r.Changes[Import]
+		d.Pending = 0
+	case Destroy:
+		if d != nil {
+			d.Resources, d.Outputs = 0, stacks.Outputs{}
+		}
+	case Preview:
+		if d == nil {
+			// The preview made the stack, empty.
+			e.deployed[name] = &deployed{Outputs: stacks.Outputs{}}
+		}
+	}
+	if d != nil && r.Outputs == nil {
+		r.Outputs = d.Outputs
+	}
+}
+
+// fail records why a stack failed: the engine's error diagnostics when it
+// printed some, else what the CLI said.
+func (e *Engine) fail(ctx context.Context, r *StackResult, err error) {
+	if ctx.Err() != nil {
+		r.Status, r.Err = Canceled, fmt.Errorf("interrupted: %w", ctx.Err())
+		return
+	}
+	r.Status = Failed
+	if auto.IsConcurrentUpdateError(err) {
+		r.Err = fmt.Errorf("%w: stack %s is being updated by another run against %s; wait for it to finish (if none is running, a crashed run left the lock: %s)",
+			ErrLocked, r.Name, e.backend, e.lockHint(r.Name))
+		return
+	}
+	var msgs []string
+	for _, d := range r.Diagnostics {
+		if d.Severity != "error" || isBoilerplate(d.Message) {
+			continue
+		}
+		if !slices.Contains(msgs, d.Message) {
+			msgs = append(msgs, d.Message)
+		}
+	}
+	if len(msgs) > 0 {
+		r.Err = errors.New(strings.Join(msgs, "; "))
+		return
+	}
+	r.Err = cliError(err)
+}
+
+// lockHint says how to clear a stale lock on this backend.
+func (e *Engine) lockHint(stack string) string {
+	if p, ok := strings.CutPrefix(e.backend, "file://"); ok {
+		return "remove " + filepath.Join(p, ".pulumi", "locks", "organization", e.project, stack)
+	}
+	return "run `pulumi cancel --stack " + stack + "`"
+}
+
+// isBoilerplate spots the engine's summary errors that repeat what the
+// resource errors said.
+func isBoilerplate(msg string) bool {
+	for _, p := range []string{"update failed", "preview failed", "refresh failed", "destroy failed", "One or more errors occurred"} {
+		if strings.HasPrefix(msg, p) || strings.Contains(msg, "failed to run") {
+			return true
+		}
+	}
+	return false
+}
+
+// cliError shortens an Automation API error to what the CLI said.
+func cliError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae interface{ Error() string }
+	msg := err.Error()
+	if errors.As(err, &ae) {
+		if i := strings.Index(msg, "stderr: "); i >= 0 {
+			if s := lastLines(msg[i+len("stderr: "):], 3); s != "" {
+				return errors.New(s)
+			}
+		}
+	}
+	return err
+}
+
+// outputsOf converts the Automation API's outputs.
+func outputsOf(m auto.OutputMap) stacks.Outputs {
+	out := stacks.Outputs{}
+	for k, v := range m {
+		out[k] = stacks.Value{Value: v.Value, Secret: v.Secret}
+	}
+	return out
+}
