@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"infra/landingzone"
+	ibmstack "infra/stacks/ibm"
 	"infra/topology"
 )
 
@@ -110,5 +112,18 @@ func TestAWSRegionalAssumesDeployRole(t *testing.T) {
 	err = pulumi.RunErr(s.Program(up), pulumi.WithMocks("t", s.Name, &providerMocks{roles: map[string]string{}}))
 	if err == nil || !strings.Contains(err.Error(), "stack landingzone-aws exports no deployRoleArns for staging") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// The IBM regional program names the resource group the landing zone makes.
+func TestIBMResourceGroupNamesAgree(t *testing.T) {
+	spec, _, err := topology.Parse("t.yaml", []byte(withLandingZones))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range landingzone.Derive(spec).IBM.Environments {
+		if got := ibmstack.ResourceGroupName(spec, e.Name); got != e.ResourceGroup {
+			t.Errorf("%s: regional program uses %s, landing zone makes %s", e.Name, got, e.ResourceGroup)
+		}
 	}
 }
