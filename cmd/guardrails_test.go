@@ -243,3 +243,45 @@ func TestPlanShowsGuardrails(t *testing.T) {
 		t.Errorf("minimal:\n%s", r.out)
 	}
 }
+
+// An advisory require-tags the default tags do not satisfy: every taggable
+// resource the programs make is reported, as warnings, and the check passes.
+func TestGuardrailsCheckAdvisoryTags(t *testing.T) {
+	f := writeFile(t, "topology.yaml", `name: acme
+tags: {Owner: me}
+clouds:
+  hetzner:
+    regions:
+      - {region: nbg1, environment: prod}
+landingZone:
+  guardrails:
+    - require-tags: [Owner, CostCenter]
+      enforcement: advisory
+`)
+	r := run(t, false, nil, "guardrails", "check", "-f", f, "--json")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.err)
+	}
+	var res struct {
+		Passed      bool
+		Results     []policies.Result
+		Diagnostics []struct {
+			Severity, Message string
+			Pos               struct{ Line, Column int }
+		}
+	}
+	if err := json.Unmarshal([]byte(r.out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, r.out)
+	}
+	if !res.Passed || len(res.Results) != 1 || res.Results[0].Checked == 0 || res.Results[0].Violations != res.Results[0].Checked {
+		t.Fatalf("result %+v", res)
+	}
+	for _, d := range res.Diagnostics {
+		if d.Severity != "warning" || d.Pos.Line != 6 || !strings.HasSuffix(d.Message, " lacks the required labels CostCenter") {
+			t.Errorf("diagnostic %+v", d)
+		}
+	}
+	if want := `require-tags: hcloud:index/firewall:Firewall "hetzner-nbg1-prod-firewall" in stack hetzner-nbg1-prod lacks the required labels CostCenter`; res.Diagnostics[0].Message != want {
+		t.Errorf("first diagnostic %q, want %q", res.Diagnostics[0].Message, want)
+	}
+}
