@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -82,6 +83,18 @@ func runGuardrailsCheck(ctx context.Context, opts *GuardrailsOptions) error {
 		return err
 	}
 	g, err := stacks.Build(spec)
+	var ds topology.Diagnostics
+	if errors.As(err, &ds) {
+		// SCPs that cannot be packed stop the graph before any plan: report
+		// them in the check's own format, with nothing planned.
+		lz := landingzone.Derive(spec)
+		scps := stacks.SCPs(spec, lz)
+		if err := view.Report(ui.GuardrailReport{File: opts.File, Topology: spec.Name, Report: policies.Check(spec, nil),
+			SCPs: scps, Native: nativeClouds(spec, lz, scps)}); err != nil {
+			return err
+		}
+		return exitError{ExitError}
+	}
 	if err != nil {
 		return err
 	}

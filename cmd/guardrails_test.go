@@ -124,6 +124,9 @@ func TestGuardrailsCheckSCPsDoNotFit(t *testing.T) {
 	if r.code != ExitError {
 		t.Fatalf("exit %d, want %d\n%s", r.code, ExitError, r.err)
 	}
+	if !strings.Contains(r.out, "Guardrails acme: 2 guardrails over 0 planned resources") {
+		t.Errorf("stdout:\n%s", r.out)
+	}
 	for _, want := range []string{
 		"error: OU Workloads would have 15 SCPs attached, over the limit of 10 (FullAWSAccess included), and no two of its policies fit one document\n  --> " + f + ":8:8\n",
 		"warning: SCP RequireTags is ",
@@ -132,6 +135,14 @@ func TestGuardrailsCheckSCPsDoNotFit(t *testing.T) {
 		if !strings.Contains(r.err, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.err)
 		}
+	}
+	r = run(t, false, nil, "guardrails", "check", "-f", f, "--json")
+	var res struct {
+		Passed      bool
+		Diagnostics []struct{ Severity, Message string }
+	}
+	if err := json.Unmarshal([]byte(r.out), &res); err != nil || r.code != ExitError || res.Passed || len(res.Diagnostics) != 3 {
+		t.Errorf("exit %d, %v: %+v", r.code, err, res)
 	}
 }
 
