@@ -105,12 +105,17 @@ type meshFixture struct {
 	ip   map[string]string
 }
 
-func newMeshFixture(t *testing.T, file string) *meshFixture {
+func newMeshFixture(t testing.TB, file string) *meshFixture {
 	t.Helper()
 	spec, _, err := topology.Load(file)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return meshFixtureOf(t, spec)
+}
+
+func meshFixtureOf(t testing.TB, spec *topology.Spec) *meshFixture {
+	t.Helper()
 	g, err := Build(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +171,7 @@ func newMeshFixture(t *testing.T, file string) *meshFixture {
 	return f
 }
 
-func (f *meshFixture) run(t *testing.T) (*meshMocks, error) {
+func (f *meshFixture) run(t testing.TB) (*meshMocks, error) {
 	t.Helper()
 	mocks := &meshMocks{res: map[string]pulumi.MockResourceArgs{}, psks: map[string]string{}}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
@@ -456,5 +461,41 @@ func TestMeshAbsent(t *testing.T) {
 	}, pulumi.WithMocks("t", GlobalName, mocks))
 	if err != nil || len(mocks.res) != 0 {
 		t.Errorf("err %v, %d resources, want none", err, len(mocks.res))
+	}
+}
+
+// BenchmarkMeshGlobalStack is the mesh's part of the global stack under
+// mocks for n gateways spread over the four clouds: n(n-1)/2 PSKs, and per
+// gateway a config, a firewall and routes that each grow with n, so the
+// resources, and the time, grow as n².
+func BenchmarkMeshGlobalStack(b *testing.B) {
+	for _, n := range []int{8, 20, 40} {
+		b.Run(fmt.Sprintf("gateways=%d", n), func(b *testing.B) {
+			var y strings.Builder
+			y.WriteString("name: bench\nclouds:\n")
+			for _, c := range topology.AllClouds {
+				names := topology.RegionNames(c)
+				fmt.Fprintf(&y, "  %s:\n    regions:\n", c)
+				for i := 0; i < n/4; i++ {
+					fmt.Fprintf(&y, "      - {region: %s, environment: env%d}\n", names[i%len(names)], i/len(names))
+				}
+			}
+			y.WriteString("network:\n  mesh: {}\n")
+			spec, _, err := topology.Parse("bench.yaml", []byte(y.String()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			f := meshFixtureOf(b, spec)
+			b.ReportAllocs()
+			resources := 0
+			for b.Loop() {
+				m, err := f.run(b)
+				if err != nil {
+					b.Fatal(err)
+				}
+				resources = len(m.res)
+			}
+			b.ReportMetric(float64(resources), "resources/op")
+		})
 	}
 }
