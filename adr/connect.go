@@ -199,7 +199,7 @@ func (m *model) transitAWS(sites []*site) Record {
 			for _, s := range byRegion[reg] {
 				envs = append(envs, s.r.Environment)
 			}
-			neg = append(neg, sf("in %s, %s share one gateway: route tables, not the gateway, keep them apart", reg, and(envs)))
+			neg = append(neg, sf("in %s, %s share one gateway and one route table, so their VPCs reach each other: only security groups and the accounts' SCPs keep them apart", reg, and(envs)))
 		}
 	}
 	var items []string
