@@ -18,6 +18,7 @@ type IO struct {
 	Out    io.Writer
 	Err    io.Writer
 	OutTTY bool // Out is an interactive terminal
+	ErrTTY bool // Err is an interactive terminal, so progress can redraw in place
 	InTTY  bool // In is an interactive terminal, so prompts can be answered
 	Color  bool // colour and styling are allowed on Out and Err
 }
@@ -30,8 +31,11 @@ func System(noColor bool) *IO {
 	return &IO{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		OutTTY: outTTY,
+		ErrTTY: isTerminal(os.Stderr),
 		InTTY:  isTerminal(os.Stdin),
-		Color:  outTTY && !noColor && !noColorEnv && os.Getenv("TERM") != "dumb",
+		// one flag styles both streams, so both must be terminals: escapes
+		// must never reach a redirected log
+		Color: outTTY && isTerminal(os.Stderr) && !noColor && !noColorEnv && os.Getenv("TERM") != "dumb",
 	}
 }
 
