@@ -16,7 +16,7 @@ func globalProgram(g *Graph, s *Stack) func(Upstream) pulumi.RunFunc {
 			if err := transit(ctx, g, up, providers); err != nil {
 				return err
 			}
-			if err := mesh(ctx, g.Spec, g.Net, g.LandingZone, up); err != nil {
+			if err := mesh(ctx, g, up, providers); err != nil {
 				return err
 			}
 			if err := glb(ctx, g, up, providers); err != nil {

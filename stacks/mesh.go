@@ -6,7 +6,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"infra/landingzone"
 	"infra/network"
 	awsstack "infra/stacks/aws"
 	hetznerstack "infra/stacks/hetzner"
@@ -30,7 +29,8 @@ func PSKName(pair string) string { return "mesh-psk-" + pair }
 // stack, its peers' public keys and public IPs from theirs, the PSKs from
 // here. The cloud-init is a secret, as the keys in it are. Nothing when the
 // spec has no mesh.
-func mesh(ctx *pulumi.Context, spec *topology.Spec, net *network.Plan, lz *landingzone.Model, up Upstream) error {
+func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Providers) error {
+	spec, net := g.Spec, g.Net
 	m, err := network.BuildMesh(spec, net)
 	if err != nil || m == nil {
 		return err
@@ -76,9 +76,10 @@ func mesh(ctx *pulumi.Context, spec *topology.Spec, net *network.Plan, lz *landi
 		switch r.Cloud {
 		case topology.AWS:
 			a := awsRegion(spec, r)
-			var role pulumi.StringInput
-			if lz.AWS != nil && lz.AWS.EnvironmentAccount(r.Environment) != nil {
-				role = str(id, awsstack.DeployRoleOutput)
+			// the account of the region's VPC and Elastic IP
+			in, perr := providers.In(r.Name, awsAccount(ctx, g.LandingZone, up, r.Environment))
+			if perr != nil {
+				return perr
 			}
 			tables := map[string]pulumi.StringInput{}
 			for _, z := range rn.Zones {
@@ -86,7 +87,7 @@ func mesh(ctx *pulumi.Context, spec *topology.Spec, net *network.Plan, lz *landi
 			}
 			err = awsstack.Gateway(ctx, awsstack.GatewayArgs{
 				Spec: spec, Region: a, Net: rn, Port: m.Port, UserData: gw.userData, Peers: gw.peers, Routes: gw.routes,
-				DeployRole: role, VpcId: str(id, "vpcId"), SubnetId: str(id, awsstack.MeshSubnetOutput),
+				Provider: in, VpcId: str(id, "vpcId"), SubnetId: str(id, awsstack.MeshSubnetOutput),
 				AllocationId: str(id, awsstack.MeshAllocationOutput), RouteTables: tables,
 			})
 		case topology.Hetzner:

@@ -151,7 +151,6 @@ func meshFixtureOf(t testing.TB, spec *topology.Spec) *meshFixture {
 			o[awsstack.MeshSubnetOutput] = v("subnet-public-" + id)
 			o[awsstack.MeshAllocationOutput] = v("eipalloc-" + id)
 			o[awsstack.MeshRouteTablesOutput] = v(tables)
-			o[awsstack.DeployRoleOutput] = v("arn:aws:iam::111122223333:role/deploy-" + id)
 		case topology.Hetzner:
 			o[hetznerstack.MeshPrimaryIPOutput] = v(fmt.Sprint(5000 + i))
 		case topology.IBM:
@@ -168,6 +167,16 @@ func meshFixtureOf(t testing.TB, spec *topology.Spec) *meshFixture {
 		}
 		f.up[id] = o
 	}
+	// the landing zone's deploy roles, by account
+	if lz := g.LandingZone.AWS; lz != nil {
+		roles := map[string]any{}
+		for _, r := range spec.Regions() {
+			if a := lz.EnvironmentAccount(r.Environment); a != nil {
+				roles[a.Name] = "arn:aws:iam::111122223333:role/deploy-" + a.Name
+			}
+		}
+		f.up[awsstack.LandingZoneStack] = Outputs{awsstack.DeployRoleArnsOutput: {Value: roles}}
+	}
 	return f
 }
 
@@ -175,7 +184,7 @@ func (f *meshFixture) run(t testing.TB) (*meshMocks, error) {
 	t.Helper()
 	mocks := &meshMocks{res: map[string]pulumi.MockResourceArgs{}, psks: map[string]string{}}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		return mesh(ctx, f.spec, f.g.Net, f.g.LandingZone, f.up)
+		return mesh(ctx, f.g, f.up, awsstack.NewProviders(ctx, f.spec))
 	}, pulumi.WithMocks(f.spec.Name, GlobalName, mocks))
 	return mocks, err
 }
@@ -360,10 +369,16 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 		if !inst["rootBlockDevice"].ObjectValue()["encrypted"].BoolValue() {
 			t.Errorf("%s: root volume not encrypted", id)
 		}
-		prov := mocks.res[id+"-mesh-provider"].Inputs
-		role := prov["assumeRole"].ObjectValue()["roleArn"].StringValue()
-		if role != "arn:aws:iam::111122223333:role/deploy-"+id {
-			t.Errorf("%s: provider assumes %q, want the regional stack's deploy role", id, role)
+		// deployed into the environment's member account, like the region
+		env := f.g.Stack(id).Region.Environment
+		account := f.g.LandingZone.AWS.EnvironmentAccount(env).Name
+		provName := "aws-provider-us-east-1-" + account
+		if !strings.Contains(mocks.res[id+"-mesh-gateway"].Provider, "::"+provName+"::") {
+			t.Errorf("%s: gateway deploys with %s, want %s", id, mocks.res[id+"-mesh-gateway"].Provider, provName)
+		}
+		role := mocks.res[provName].Inputs["assumeRole"].ObjectValue()["roleArn"].StringValue()
+		if role != "arn:aws:iam::111122223333:role/deploy-"+account {
+			t.Errorf("%s: provider assumes %q, want the %s account's deploy role", id, role, account)
 		}
 	}
 	for _, id := range []string{"hetzner-nbg1-prod", "hetzner-fsn1-prod", "hetzner-hel1-dev"} {
@@ -457,7 +472,7 @@ func TestMeshAbsent(t *testing.T) {
 	}
 	mocks := &meshMocks{res: map[string]pulumi.MockResourceArgs{}, psks: map[string]string{}}
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
-		return mesh(ctx, spec, g.Net, g.LandingZone, Upstream{})
+		return mesh(ctx, g, Upstream{}, awsstack.NewProviders(ctx, spec))
 	}, pulumi.WithMocks("t", GlobalName, mocks))
 	if err != nil || len(mocks.res) != 0 {
 		t.Errorf("err %v, %d resources, want none", err, len(mocks.res))

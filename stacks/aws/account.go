@@ -55,11 +55,11 @@ func NewProviders(ctx *pulumi.Context, spec *topology.Spec) *Providers {
 	return &Providers{ctx: ctx, spec: spec, made: map[string]*awsp.Provider{}}
 }
 
-// In returns the resource option that deploys into region of account a. The
+// In returns the option that deploys into, or looks up in, region of account a. The
 // provider assumes a's deploy role, so that the SCPs of a's OU govern every
 // call, and tags every resource with the spec's tags and a's Environment
 // (shared when a serves several).
-func (p *Providers) In(region string, a Account) (pulumi.ResourceOption, error) {
+func (p *Providers) In(region string, a Account) (pulumi.ResourceOrInvokeOption, error) {
 	who := a.Name
 	if who == "" {
 		who = "caller"

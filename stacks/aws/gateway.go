@@ -3,7 +3,6 @@ package aws
 import (
 	"fmt"
 
-	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -36,8 +35,9 @@ type GatewayArgs struct {
 	Peers []wireguard.Peer
 	// Routes are what the region's private route tables send to the gateway.
 	Routes []network.Route
-	// DeployRole is the role the regional stack deployed with; nil for none.
-	DeployRole pulumi.StringInput
+	// Provider deploys into the regional stack's account and region, where
+	// its Elastic IP and VPC are (Providers.In).
+	Provider pulumi.ResourceOrInvokeOption
 	// VpcId, SubnetId and AllocationId are the regional stack's vpcId,
 	// MeshSubnetOutput and MeshAllocationOutput.
 	VpcId, SubnetId, AllocationId pulumi.StringInput
@@ -52,20 +52,10 @@ type GatewayArgs struct {
 // instance forwards, so its source/destination check is off.
 func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	r, rn := args.Region, args.Net
-	if args.Spec == nil || r == nil || rn == nil || args.VpcId == nil || args.SubnetId == nil || args.AllocationId == nil {
-		return fmt.Errorf("aws mesh gateway: Spec, Region, Net, VpcId, SubnetId and AllocationId are required")
+	if args.Spec == nil || r == nil || rn == nil || args.Provider == nil || args.VpcId == nil || args.SubnetId == nil || args.AllocationId == nil {
+		return fmt.Errorf("aws mesh gateway: Spec, Region, Net, Provider, VpcId, SubnetId and AllocationId are required")
 	}
-	p := &program{ctx: ctx, spec: args.Spec, r: r, net: rn, id: r.ID(), deployRole: args.DeployRole}
-	// The gateway lives in the regional stack's account and region.
-	pargs := &awsp.ProviderArgs{Region: pulumi.String(r.Name)}
-	if args.DeployRole != nil {
-		pargs.AssumeRole = &awsp.ProviderAssumeRoleArgs{RoleArn: args.DeployRole, SessionName: pulumi.String("infra-" + p.id + "-mesh")}
-	}
-	prov, err := awsp.NewProvider(ctx, p.name("mesh-provider"), pargs)
-	if err != nil {
-		return err
-	}
-	p.opts = []pulumi.ResourceOption{pulumi.Provider(prov)}
+	p := &program{ctx: ctx, spec: args.Spec, r: r, net: rn, id: r.ID(), opts: []pulumi.ResourceOption{args.Provider}}
 
 	ingress := ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
 		Description: pulumi.String("traffic the gateway forwards from the region's network"),
@@ -94,7 +84,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		return err
 	}
 
-	ami := ssm.LookupParameterOutput(ctx, ssm.LookupParameterOutputArgs{Name: pulumi.String(gatewayAMIParameter)}, pulumi.Provider(prov))
+	ami := ssm.LookupParameterOutput(ctx, ssm.LookupParameterOutputArgs{Name: pulumi.String(gatewayAMIParameter)}, args.Provider)
 	inst, err := ec2.NewInstance(ctx, p.name("mesh-gateway"), &ec2.InstanceArgs{
 		Ami:                 ami.Value(),
 		InstanceType:        pulumi.String(gatewayInstanceType),

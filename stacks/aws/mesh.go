@@ -17,9 +17,6 @@ const (
 	MeshSubnetOutput = "meshSubnetId"
 	// MeshRouteTablesOutput maps each zone to its private route table's id.
 	MeshRouteTablesOutput = "meshRouteTableIds"
-	// DeployRoleOutput is the role the stack deployed with, if any: the
-	// gateway must live in the same member account as its Elastic IP.
-	DeployRoleOutput = "deployRoleArn"
 )
 
 // mesh declares what of the region's mesh gateway outlives any instance:
@@ -50,8 +47,5 @@ func (p *program) mesh(sub *subnets) error {
 	p.ctx.Export(MeshAllocationOutput, eip.ID())
 	p.ctx.Export(MeshSubnetOutput, sub.public[0].ID())
 	p.ctx.Export(MeshRouteTablesOutput, routes)
-	if p.deployRole != nil {
-		p.ctx.Export(DeployRoleOutput, p.deployRole)
-	}
 	return nil
 }
