@@ -1,4 +1,7 @@
 // Command infra provisions multi-cloud Kubernetes platforms from one topology file.
+//
+// Run as pulumi-resource-infra (a link to this executable, which the engine
+// puts on the pulumi CLI's PATH), it serves the infra provider plugin.
 package main
 
 import (
@@ -8,16 +11,16 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"infra/cmd"
 	"infra/provider"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	// Run as pulumi-resource-infra (a symlink to this executable), infra is
-	// the engine's provider plugin for its own resource types.
 	if strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe") == provider.PluginName {
+		// The engine stops a plugin with an interrupt.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		err := provider.Main(ctx, os.Stdout)
 		stop()
 		if err != nil {
@@ -26,7 +29,21 @@ func main() {
 		}
 		return
 	}
-	code := cmd.Execute(ctx)
-	stop()
+	// First interrupt: cancel gracefully (operations in flight finish, the
+	// state stays consistent). Second: abort. Third: leave now.
+	ctx, cancel := context.WithCancel(context.Background())
+	abort := make(chan struct{})
+	sigs := make(chan os.Signal, 3)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		cancel()
+		<-sigs
+		close(abort)
+		<-sigs
+		os.Exit(130)
+	}()
+	code := cmd.Execute(ctx, abort)
+	cancel()
 	os.Exit(code)
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -20,6 +21,8 @@ type MeshConfigOptions struct {
 	Node        string
 	JSON        bool
 	ShowSecrets bool
+	// Keys reads the deployed keys of the named gateways (--show-secrets).
+	Keys func(ctx context.Context, spec *topology.Spec, gateways []string) (network.Keys, error)
 }
 
 func newMeshCmd(f *Factory, g *GlobalOptions) *cobra.Command {
@@ -28,6 +31,7 @@ func newMeshCmd(f *Factory, g *GlobalOptions) *cobra.Command {
 		Short: "Inspect the cross-cloud WireGuard mesh",
 	}
 	opts := &MeshConfigOptions{IO: f.IO}
+	engineFlags := EngineFlags{Parallel: 10}
 	config := &cobra.Command{
 		Use:   "config --node CLOUD/REGION[/ENV]",
 		Short: "Print one gateway's wg-quick configuration",
@@ -47,17 +51,27 @@ state, encrypted.`,
 				return err
 			}
 			opts.Spec, opts.JSON = spec, g.JSON
-			return runMeshConfig(opts)
+			opts.Keys = func(ctx context.Context, spec *topology.Spec, gateways []string) (network.Keys, error) {
+				s, err := startEngine(ctx, f, spec, &engineFlags, nil)
+				if err != nil {
+					return nil, err
+				}
+				defer s.Close()
+				return s.MeshKeys(gateways...)
+			}
+			return runMeshConfig(cmd.Context(), opts)
 		},
 	}
 	config.Flags().StringVar(&opts.Node, "node", "", "gateway to print, as cloud/region or cloud/region/environment (required)")
-	config.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "print real keys from the deployed state")
+	config.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "print real keys from the deployed state (needs INFRA_PASSPHRASE)")
+	config.Flags().StringVar(&engineFlags.Backend, "backend", "", "Pulumi backend URL to read the keys from (env INFRA_BACKEND)")
+	config.Flags().StringVar(&engineFlags.Pulumi, "pulumi", "", "pulumi CLI to use")
 	_ = config.MarkFlagRequired("node")
 	mesh.AddCommand(config)
 	return mesh
 }
 
-func runMeshConfig(opts *MeshConfigOptions) error {
+func runMeshConfig(ctx context.Context, opts *MeshConfigOptions) error {
 	if opts.Spec.Network.Mesh == nil {
 		return fmt.Errorf("%s has no mesh: add network.mesh to the topology", opts.Spec.File)
 	}
@@ -78,10 +92,6 @@ func runMeshConfig(opts *MeshConfigOptions) error {
 		}
 		return usageError{fmt.Errorf("%q matches %s: name the environment", opts.Node, strings.Join(refs, " and "))}
 	}
-	if opts.ShowSecrets {
-		// Keys live only in the deployed state; reading them needs the engine.
-		return fmt.Errorf("--show-secrets reads keys from the deployed state, and no engine state is available for %s: run `infra up` first", matches[0].Ref())
-	}
 	plan, err := network.Compute(opts.Spec)
 	if err != nil {
 		return err
@@ -90,12 +100,25 @@ func runMeshConfig(opts *MeshConfigOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := mesh.Config(matches[0].ID(), network.OfflineKeys{})
+	var keys network.Keys = network.OfflineKeys{}
+	secrets := "redacted"
+	if opts.ShowSecrets {
+		// Keys live only in the deployed state, encrypted.
+		var ids []string
+		for _, gw := range mesh.Gateways {
+			ids = append(ids, gw.ID)
+		}
+		if keys, err = opts.Keys(ctx, opts.Spec, ids); err != nil {
+			return err
+		}
+		secrets = "shown"
+	}
+	cfg, err := mesh.Config(matches[0].ID(), keys)
 	if err != nil {
 		return err
 	}
 	if opts.JSON {
-		return ui.WriteJSON(opts.IO.Out, map[string]any{"node": matches[0].Ref(), "id": matches[0].ID(), "secrets": "redacted", "config": cfg})
+		return ui.WriteJSON(opts.IO.Out, map[string]any{"node": matches[0].Ref(), "id": matches[0].ID(), "secrets": secrets, "config": cfg})
 	}
 	_, err = fmt.Fprint(opts.IO.Out, cfg)
 	return err

@@ -31,6 +31,10 @@ type Factory struct {
 	IO     *ui.IO
 	Getenv func(string) string
 	Now    func() time.Time
+	// Abort closes on a second interrupt: engine runs stop at once instead
+	// of finishing what is in flight (the first interrupt cancels the
+	// context). Nil never closes.
+	Abort <-chan struct{}
 }
 
 // GlobalOptions are the flags every command accepts.
@@ -98,14 +102,15 @@ var extraCommands []func(*Factory, *GlobalOptions) *cobra.Command
 type usageError struct{ error }
 
 // Execute runs the CLI with the process's streams and returns the exit code.
-func Execute(ctx context.Context) int {
+// Cancelling ctx is a graceful interrupt; closing abort, a hard one.
+func Execute(ctx context.Context, abort <-chan struct{}) int {
 	noColor := false
 	for _, a := range os.Args[1:] {
 		if a == "--no-color" {
 			noColor = true
 		}
 	}
-	f := &Factory{IO: ui.System(noColor), Getenv: os.Getenv, Now: time.Now}
+	f := &Factory{IO: ui.System(noColor), Getenv: os.Getenv, Now: time.Now, Abort: abort}
 	return Run(ctx, f, os.Args[1:])
 }
 

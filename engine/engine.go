@@ -128,8 +128,9 @@ func PassphraseFrom(getenv func(string) string) string {
 	return getenv(EnvPulumiPassphrase)
 }
 
-// BackendFor resolves the backend URL: override when set, else the spec's,
-// with a relative file:// path made absolute against the spec's directory.
+// BackendFor resolves the backend URL: override when set (a relative
+// file:// path is taken from the working directory), else the spec's (a
+// relative file:// path is taken from the spec's directory), made absolute.
 func BackendFor(spec *topology.Spec, override string) (string, error) {
 	url := override
 	if url == "" {
@@ -147,13 +148,8 @@ func BackendFor(spec *topology.Spec, override string) (string, error) {
 			}
 			p = filepath.Join(home, strings.TrimPrefix(p, "~"))
 		}
-		if !filepath.IsAbs(p) {
-			base := "."
-			if override == "" && spec.File != "" {
-				base = filepath.Dir(spec.File)
-			}
-			p = filepath.Join(base, p)
-		}
+		// spec.BackendURL has already joined a relative path to the spec's
+		// directory; what is left relative is relative to here.
 		abs, err := filepath.Abs(p)
 		if err != nil {
 			return "", err
@@ -192,6 +188,8 @@ type deployed struct {
 	Resources int
 	// Pending counts the operations a previous run left unfinished.
 	Pending int
+	// PSKs are the values of the stack's pre-shared keys, by resource name.
+	PSKs map[string]string
 }
 
 // New prepares an engine for spec: it finds the CLI, reads what the backend

@@ -108,6 +108,21 @@ func stepOf(m apitype.StepEventMetadata) *Step {
 	return st
 }
 
+// rootChanged reports a step of the stack resource that changes it: the
+// stack's outputs change.
+func rootChanged(e events.EngineEvent) bool {
+	var m *apitype.StepEventMetadata
+	switch {
+	case e.ResourcePreEvent != nil:
+		m = &e.ResourcePreEvent.Metadata
+	case e.ResOutputsEvent != nil:
+		m = &e.ResOutputsEvent.Metadata
+	default:
+		return false
+	}
+	return m.Type == string(resource.RootStackType) && (m.Op == apitype.OpUpdate || m.Op == apitype.OpCreate)
+}
+
 func urnStep(u string) *Step {
 	urn := resource.URN(u)
 	if u == "" || !urn.IsValid() || urn.QualifiedType() == resource.RootStackType {

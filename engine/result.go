@@ -121,6 +121,8 @@ type StackResult struct {
 	Changes map[Change]int `json:"changes"`
 	// Unchanged counts the resources left as they are.
 	Unchanged int `json:"unchanged"`
+	// OutputsChanged is set when the stack's outputs change (or are made).
+	OutputsChanged bool `json:"outputsChanged,omitempty"`
 	// Steps lists every resource that changes, sorted by URN.
 	Steps []Step `json:"steps,omitempty"`
 	// Diagnostics are the warnings and errors of the run, in order.
@@ -134,8 +136,12 @@ type StackResult struct {
 	Duration time.Duration `json:"-"`
 }
 
-// HasChanges reports whether the stack changes anything.
+// HasChanges reports whether the stack changes anything, its outputs
+// included.
 func (s *StackResult) HasChanges() bool {
+	if s.OutputsChanged {
+		return true
+	}
 	for c, n := range s.Changes {
 		if c != Same && n > 0 {
 			return true

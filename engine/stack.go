@@ -111,6 +111,9 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 	go func() {
 		defer close(collected)
 		for ev := range ch {
+			if rootChanged(ev) {
+				r.OutputsChanged = true
+			}
 			t, ok := translate(ev)
 			if !ok {
 				continue

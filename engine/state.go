@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"infra/provider"
 	"infra/stacks"
 )
 
@@ -128,6 +129,19 @@ func parseDeployment(data []byte) (*deployed, error) {
 		case strings.HasPrefix(r.Type, "pulumi:providers:"):
 		default:
 			d.Resources++
+			if r.Type == provider.PresharedKeyType {
+				// Pre-shared keys are no stack output: the mesh
+				// configuration of `infra mesh config --show-secrets`
+				// reads them from here.
+				if v, _, err := reveal(r.Outputs["key"]); err == nil {
+					if k, ok := v.(string); ok {
+						if d.PSKs == nil {
+							d.PSKs = map[string]string{}
+						}
+						d.PSKs[resource.URN(r.URN).Name()] = k
+					}
+				}
+			}
 		}
 	}
 	return d, nil

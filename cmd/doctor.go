@@ -1,0 +1,78 @@
+package cmd
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"infra/engine"
+	"infra/topology"
+	"infra/ui"
+)
+
+func init() { extraCommands = append(extraCommands, newDoctorCmd) }
+
+// DoctorOptions are the inputs of `infra doctor`.
+type DoctorOptions struct {
+	F    *Factory
+	File string
+	JSON bool
+	// Backend and Pulumi are the flags of the engine commands.
+	Backend, Pulumi string
+}
+
+func newDoctorCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+	opts := &DoctorOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check that this machine can run the engine, with a fix for each problem",
+		Long: `Doctor checks what preview, up, refresh and destroy need: the pulumi CLI and
+its version, the backend (for a file backend, that it can be written), the
+passphrase of the secrets provider, the infra provider plugin, and the cloud
+credentials of the topology's clouds. It exits 1 when something would stop
+the engine; missing cloud credentials are warnings, since --simulate needs none.`,
+		Example: "  infra doctor\n  infra doctor -f examples/multicloud.yaml --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File, opts.JSON = g.File, g.JSON
+			return runDoctor(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Backend, "backend", "", "backend URL to check (env INFRA_BACKEND)")
+	cmd.Flags().StringVar(&opts.Pulumi, "pulumi", "", "pulumi CLI to check")
+	return cmd
+}
+
+func runDoctor(ctx context.Context, opts *DoctorOptions) error {
+	in := engine.DoctorInput{Backend: opts.Backend, Pulumi: opts.Pulumi, Getenv: opts.F.Getenv}
+	// A missing or broken topology is a finding, not the end of the checks.
+	spec, _, err := topology.Load(opts.File)
+	var checks []engine.Check
+	if err != nil {
+		checks = append(checks, engine.Check{Name: "topology", Status: engine.CheckWarning,
+			Detail: opts.File + ": " + firstLine(err.Error()) + " (backend and cloud checks skipped)",
+			Fix:    "pass -f with your topology file, or run `infra validate -f " + opts.File + "`"})
+	} else {
+		in.Spec = spec
+		checks = append(checks, engine.Check{Name: "topology", Status: engine.CheckOK, Detail: opts.File + " (" + spec.Name + ")"})
+	}
+	checks = append(checks, engine.Doctor(ctx, in)...)
+	if err := ui.NewDoctorView(opts.F.IO, opts.JSON).Checks(checks); err != nil {
+		return err
+	}
+	for _, c := range checks {
+		if c.Status == engine.CheckError {
+			return exitError{ExitError}
+		}
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	for i, c := range s {
+		if c == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}

@@ -1,0 +1,161 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"infra/engine"
+	"infra/provider/sim"
+	"infra/topology"
+	"infra/ui"
+)
+
+// EngineFlags are the flags of the commands that run the engine (preview,
+// up, refresh, destroy, outputs).
+type EngineFlags struct {
+	Backend  string
+	Simulate bool
+	Parallel int
+	Stacks   []string
+	Pulumi   string
+}
+
+func (fl *EngineFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&fl.Backend, "backend", "", "Pulumi backend URL (env INFRA_BACKEND; default: the topology's, file://<topology dir>/.infra/state)")
+	f.BoolVar(&fl.Simulate, "simulate", false, "run against simulated clouds, in-process: no account needed (env INFRA_SIMULATE=1)")
+	f.IntVar(&fl.Parallel, "parallel", 10, "how many stacks run at once")
+	f.StringSliceVar(&fl.Stacks, "stack", nil, "run only these stacks (repeat or comma-separate); the others' outputs are read from the backend")
+	f.StringVar(&fl.Pulumi, "pulumi", "", "pulumi CLI to use (default: .bin/pulumi near infra or the working directory, else pulumi on PATH)")
+}
+
+// simulated reports whether the run is simulated, by flag or environment.
+func (fl *EngineFlags) simulated(getenv func(string) string) bool {
+	switch strings.ToLower(strings.TrimSpace(getenv("INFRA_SIMULATE"))) {
+	case "1", "true", "yes":
+		return true
+	}
+	return fl.Simulate
+}
+
+// session is an engine with what it runs on: the simulator, if any.
+type session struct {
+	*engine.Engine
+	srv *sim.Server
+}
+
+func (s *session) Close() {
+	_ = s.Engine.Close()
+	if s.srv != nil {
+		_ = s.srv.Close()
+	}
+}
+
+// startEngine checks the passphrase first (so nothing is touched without
+// one), starts the simulator if asked, and opens the engine on spec.
+func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *EngineFlags, progress func(engine.Event)) (*session, error) {
+	pass := engine.PassphraseFrom(f.Getenv)
+	if pass == "" {
+		return nil, engine.ErrNoPassphrase
+	}
+	backend := fl.Backend
+	if backend == "" {
+		backend = f.Getenv(engine.EnvBackend)
+	}
+	opts := []engine.Option{
+		engine.WithPassphrase(pass),
+		engine.WithBackend(backend),
+		engine.WithParallel(fl.Parallel),
+		engine.WithStacks(fl.Stacks...),
+		engine.WithPulumi(fl.Pulumi),
+		engine.WithAbort(f.Abort),
+	}
+	if progress != nil {
+		opts = append(opts, engine.WithProgress(progress))
+	}
+	s := &session{}
+	if fl.simulated(f.Getenv) {
+		simOpts, err := sim.FromEnv(f.Getenv)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		if s.srv, err = sim.Start(simOpts...); err != nil {
+			return nil, err
+		}
+		opts = append(opts, engine.WithSimulator(s.srv))
+	}
+	e, err := engine.New(ctx, spec, opts...)
+	if err != nil {
+		if s.srv != nil {
+			_ = s.srv.Close()
+		}
+		return nil, err
+	}
+	s.Engine = e
+	return s, nil
+}
+
+// watchInterrupt tells the user what the first interrupt does, and the
+// second.
+func watchInterrupt(ctx context.Context, f *Factory) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+		t := ui.NewTheme(f.IO.Err, f.IO.Color)
+		fmt.Fprintf(f.IO.Err, "\n%s finishing the operations in flight so the state stays consistent; no new stack starts. Press Ctrl-C again to stop at once.\n",
+			t.Warning.Render("Interrupted:"))
+		select {
+		case <-done:
+		case <-f.Abort:
+			fmt.Fprintf(f.IO.Err, "%s stopping now; a rerun of the same command completes what was left.\n", t.Error.Render("Aborting:"))
+		}
+	}()
+	return func() { close(done) }
+}
+
+// confirm asks a yes/no question on the terminal; anything but y or yes is
+// no.
+func confirm(f *Factory, question string) (bool, error) {
+	t := ui.NewTheme(f.IO.Err, f.IO.Color)
+	fmt.Fprintf(f.IO.Err, "%s %s ", t.Bold.Render(question), t.Dim.Render("[y/N]"))
+	line, err := bufio.NewReader(f.IO.In).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}
+
+// needYes refuses to run a command that changes the clouds without a
+// confirmation nobody can give.
+func needYes(f *Factory, verb string, yes bool) error {
+	if yes || f.IO.InTTY {
+		return nil
+	}
+	return usageError{fmt.Errorf("infra %s changes your infrastructure and stdin is not a terminal to confirm on: pass --yes", verb)}
+}
+
+// runResult maps a run's outcome to the exit code, after the views have
+// said what happened.
+func runResult(r *engine.Result) error {
+	if err := r.Err(); err != nil {
+		var ie *engine.IncompleteError
+		if errors.As(err, &ie) {
+			return exitError{ExitError}
+		}
+		return err
+	}
+	return nil
+}

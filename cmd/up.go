@@ -1,0 +1,174 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"infra/engine"
+	"infra/plan"
+	"infra/stacks"
+	"infra/topology"
+	"infra/ui"
+)
+
+func init() { extraCommands = append(extraCommands, newUpCmd) }
+
+// UpOptions are the inputs of `infra up`.
+type UpOptions struct {
+	F        *Factory
+	LoadSpec func() (*topology.Spec, error)
+	File     string
+	JSON     bool
+	Engine   EngineFlags
+	Yes      bool
+}
+
+func newUpCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+	opts := &UpOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Deploy the topology: preview, confirm, then update every stack",
+		Long: `Up checks the guardrails on the offline plan and refuses to go on when a
+mandatory one is violated. It then previews every stack, asks for confirmation
+(--yes skips it, and is required when stdin is not a terminal), and deploys:
+landing zones first, then every region in parallel, then the global stack, each
+stack as soon as the stacks it depends on are done, with their real outputs.
+
+When a stack fails, the stacks that depend on it are skipped and the others
+finish; the summary says which is which, and a rerun picks up from there.
+It ends with the outputs of every stack, secrets masked.
+
+Ctrl-C once finishes the operations in flight and starts nothing new, so the
+state stays consistent; twice stops at once. Either way, rerunning up completes
+the deployment.`,
+		Example: "  scripts/install-pulumi && INFRA_PASSPHRASE=demo infra up --simulate --yes -f examples/multicloud.yaml\n" +
+			"  infra up --stack aws-us-east-1-prod",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File, opts.JSON = g.File, g.JSON
+			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			return runUp(cmd.Context(), opts)
+		},
+	}
+	opts.Engine.register(cmd)
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without asking (required when stdin is not a terminal)")
+	return cmd
+}
+
+func runUp(ctx context.Context, opts *UpOptions) error {
+	f := opts.F
+	if err := needYes(f, "up", opts.Yes); err != nil {
+		return err
+	}
+	spec, err := opts.LoadSpec()
+	if err != nil {
+		return err
+	}
+	if err := guardrailGate(ctx, opts.F, opts.File, spec); err != nil {
+		return err
+	}
+	progress := ui.NewProgressView(f.IO)
+	s, err := startEngine(ctx, f, spec, &opts.Engine, progress.Event)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	stop := watchInterrupt(ctx, f)
+	defer stop()
+
+	pre := preview(ctx, s, progress)
+	if !opts.JSON {
+		if err := ui.NewRunView(f.IO, false, ui.RunOptions{}).Result(pre); err != nil {
+			return err
+		}
+	}
+	if pre.Err() != nil {
+		if opts.JSON {
+			_ = ui.WriteJSON(f.IO.Out, map[string]any{"preview": ui.NewResultJSON(pre, ui.RunOptions{})})
+		}
+		return runResult(pre)
+	}
+	if !pre.HasChanges() {
+		// Nothing to deploy: the outputs are those deployed.
+		out := s.Outputs()
+		if opts.JSON {
+			return ui.WriteJSON(f.IO.Out, map[string]any{
+				"preview": ui.NewResultJSON(pre, ui.RunOptions{}),
+				"up":      ui.NewResultJSON(out, ui.RunOptions{Outputs: true}),
+			})
+		}
+		return ui.NewOutputsView(f.IO, false, false).Outputs(out)
+	}
+	if !opts.Yes {
+		ok, err := confirm(f, fmt.Sprintf("Deploy %s to %s?", countChanges(pre), plural(len(pre.Stacks), "stack")))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(f.IO.Err, "Nothing deployed.")
+			return exitError{ExitError}
+		}
+	}
+	if ctx.Err() != nil {
+		return exitError{ExitError}
+	}
+	progress.Start(engine.Up, spec.Name, s.stackNames(), s.Simulated())
+	res := s.Up(ctx)
+	progress.Stop()
+	if opts.JSON {
+		if err := ui.WriteJSON(f.IO.Out, map[string]any{
+			"preview": ui.NewResultJSON(pre, ui.RunOptions{}),
+			"up":      ui.NewResultJSON(res, ui.RunOptions{Outputs: true}),
+		}); err != nil {
+			return err
+		}
+	} else if err := ui.NewRunView(f.IO, false, ui.RunOptions{Outputs: true}).Result(res); err != nil {
+		return err
+	}
+	return runResult(res)
+}
+
+func countChanges(r *engine.Result) string {
+	n := 0
+	for _, s := range r.Stacks {
+		n += s.Total()
+	}
+	return plural(n, "change")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// guardrailGate checks the guardrails on the offline plan and refuses to
+// deploy on a mandatory violation, printing the findings.
+func guardrailGate(ctx context.Context, f *Factory, file string, spec *topology.Spec) error {
+	g, err := stacks.Build(spec)
+	if err != nil {
+		return err
+	}
+	p, err := plan.Generate(ctx, g)
+	if err != nil {
+		return err
+	}
+	rep := guardrailReport(file, g, p)
+	t := ui.NewTheme(f.IO.Err, f.IO.Color)
+	ds := rep.Diagnostics()
+	if !rep.Failed() {
+		for _, d := range ds {
+			ui.RenderDiagnostic(f.IO.Err, t, d) // advisory findings: shown, not blocking
+		}
+		return nil
+	}
+	for _, d := range ds {
+		ui.RenderDiagnostic(f.IO.Err, t, d)
+	}
+	fmt.Fprintf(f.IO.Err, "%s refusing to deploy: a mandatory guardrail is violated; fix the topology (or make the guardrail advisory), then check with `infra guardrails check -f %s`\n",
+		t.Error.Render("✗"), file)
+	return exitError{ExitError}
+}
