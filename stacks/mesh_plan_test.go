@@ -1,0 +1,100 @@
+package stacks_test
+
+import (
+	"context"
+	"net/netip"
+	"testing"
+
+	"infra/network"
+	"infra/plan"
+	"infra/stacks"
+	awsstack "infra/stacks/aws"
+	hetznerstack "infra/stacks/hetzner"
+	ibmstack "infra/stacks/ibm"
+	ovhstack "infra/stacks/ovh"
+	"infra/stacks/wireguard"
+	"infra/topology"
+)
+
+// Every regional stack in the mesh of the multicloud plan exports its
+// gateway's public IP and public key, its private key only as a secret,
+// and what its cloud's gateway is placed with; the global stack's gateways
+// take their cloud-init as a secret.
+func TestMeshInThePlan(t *testing.T) {
+	t.Setenv(ovhstack.ProjectEnv, "")
+	spec, _, err := topology.Load("../examples/multicloud.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := stacks.Build(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Generate(context.Background(), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := network.BuildMesh(spec, g.Net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	placement := map[topology.Cloud][]string{
+		topology.AWS:     {awsstack.MeshAllocationOutput, awsstack.MeshSubnetOutput, awsstack.MeshRouteTablesOutput, "vpcId"},
+		topology.Hetzner: {hetznerstack.MeshPrimaryIPOutput, hetznerstack.MeshGatewayIPOutput, "vpcId"},
+		topology.IBM:     {ibmstack.MeshFloatingIPOutput, ibmstack.MeshZoneOutput, ibmstack.MeshSubnetOutput, ibmstack.MeshRoutingTableOutput, "vpcId"},
+		topology.OVH:     {ovhstack.MeshFloatingIPOutput, ovhstack.MeshRouterOutput, "openstackNetworkId", "subnetId", "project"},
+	}
+	global := p.Stack(stacks.GlobalName)
+	byName := map[string]*plan.Resource{}
+	for _, r := range global.Resources {
+		byName[r.Name] = r
+	}
+	for _, gw := range m.Gateways {
+		s := p.Stack(gw.ID)
+		ip, _ := s.Outputs[wireguard.PublicIPOutput].(string)
+		if a, err := netip.ParseAddr(ip); err != nil || !a.Is4() {
+			t.Errorf("%s: %s = %q, want an IPv4 address", gw.ID, wireguard.PublicIPOutput, ip)
+		}
+		if k, _ := s.Outputs[wireguard.PublicKeyOutput].(string); k == "" || k == plan.Redacted {
+			t.Errorf("%s: %s = %q, want the public key in the clear", gw.ID, wireguard.PublicKeyOutput, k)
+		}
+		if got := s.Outputs[wireguard.PrivateKeyOutput]; got != plan.Redacted {
+			t.Errorf("%s: %s = %v, want %s", gw.ID, wireguard.PrivateKeyOutput, got, plan.Redacted)
+		}
+		for _, k := range placement[gw.Cloud] {
+			if v, ok := s.Outputs[k]; !ok || v == plan.Unknown || v == "" {
+				t.Errorf("%s: output %s = %v", gw.ID, k, v)
+			}
+		}
+		found := false
+		for _, r := range s.Resources {
+			found = found || (r.Type == wireguard.WireGuardKeyType && r.Name == gw.ID+"-mesh-key")
+		}
+		if !found {
+			t.Errorf("%s: no %s", gw.ID, wireguard.WireGuardKeyType)
+		}
+		inst := byName[gw.ID+"-mesh-gateway"]
+		if inst == nil {
+			t.Errorf("global: no gateway instance for %s", gw.ID)
+			continue
+		}
+		if inst.Inputs["userData"] != plan.Redacted {
+			t.Errorf("%s: userData = %v, want %s", inst.Name, inst.Inputs["userData"], plan.Redacted)
+		}
+	}
+	psks := 0
+	for _, r := range global.Resources {
+		if r.Type == wireguard.PresharedKeyType {
+			psks++
+		}
+	}
+	if psks != 36 {
+		t.Errorf("%d PSKs, want 36", psks)
+	}
+	// A Hetzner network of the mesh spans its RFC 1918 block, so that its routes may leave the region's CIDR.
+	for _, r := range p.Stack("hetzner-nbg1-prod").Resources {
+		if r.Name == "hetzner-nbg1-prod-network" && r.Inputs["ipRange"] != "10.0.0.0/8" {
+			t.Errorf("hetzner network ipRange = %v, want 10.0.0.0/8", r.Inputs["ipRange"])
+		}
+	}
+}
