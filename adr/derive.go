@@ -5,18 +5,28 @@ import (
 	"slices"
 	"strings"
 
+	"infra/landingzone"
 	"infra/network"
+	"infra/policies"
 	"infra/topology"
 )
 
 // model is what every record reads: the spec and the derived network model.
 type model struct {
-	spec  *topology.Spec
-	net   *network.Plan
-	mesh  *network.Mesh    // nil without a mesh
-	tr    *network.Transit // never nil
-	glbm  *network.GLB     // nil without a global load balancer
-	sites []*site          // one per region entry, spec order
+	spec *topology.Spec
+	net  *network.Plan
+	mesh *network.Mesh    // nil without a mesh
+	tr   *network.Transit // never nil
+	glbm *network.GLB     // nil without a global load balancer
+	// lz is the organisation model the landing-zone stacks build.
+	lz *landingzone.Model
+	// scps are the packed SCPs of the AWS Organization; nil without one.
+	scps *policies.SCPSet
+	// cbr are the IBM guardrails' context-based restrictions.
+	cbr []policies.CBRRule
+	// ovhDenies are what the OVH guardrail policies deny.
+	ovhDenies []policies.OVHDeny
+	sites     []*site // one per region entry, spec order
 }
 
 // site is one region entry with its cluster and address plan.
@@ -45,7 +55,18 @@ func Derive(spec *topology.Spec, net *network.Plan) ([]Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &model{spec: spec, net: net, mesh: mesh, tr: network.BuildTransit(spec), glbm: network.BuildGLB(spec)}
+	m := &model{spec: spec, net: net, mesh: mesh, tr: network.BuildTransit(spec), glbm: network.BuildGLB(spec), lz: landingzone.Derive(spec)}
+	// The same calls the landing-zone stacks make (stacks.SCPs and
+	// landingZoneStacks), so the records describe what is built.
+	if m.lz.AWS != nil {
+		m.scps = policies.SCPs(spec, policies.SCPOptions{Targets: m.lz.AWS.Targets, DeployRole: landingzone.DeployRole})
+	}
+	if m.lz.IBM != nil {
+		m.cbr = policies.IBMRules(spec, ibmSubjects(m.lz.IBM))
+	}
+	if m.lz.OVH != nil {
+		m.ovhDenies = policies.OVHDenies(spec)
+	}
 	for _, r := range spec.Regions() {
 		rn := net.Region(r.ID())
 		if rn == nil {

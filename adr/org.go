@@ -4,49 +4,139 @@ import (
 	"slices"
 	"strings"
 
+	"infra/landingzone"
+	"infra/policies"
 	"infra/topology"
 )
 
-// account is a member account of the AWS landing zone and where it sits.
-type account struct {
-	Name, OU, Email string
-}
+// The landing-zone and guardrail records read landingzone.Derive and the
+// policies package, the same values the landing-zone stacks are built from;
+// nothing here decides where an account goes or how a guardrail is enforced.
 
-// accounts places the spec's member accounts in the OUs of seeds 001/002:
-// Security (security, log-archive), Infrastructure (shared-services) and
-// Workloads/<Name> for the rest.
-func accounts(lz *topology.AWSLandingZone) []account {
-	var out []account
-	for _, a := range lz.Accounts {
-		ou := "Workloads/" + capitalize(a)
-		switch a {
-		case "security", "log-archive":
-			ou = "Security"
-		case "shared-services":
-			ou = "Infrastructure"
+// ibmSubjects are the IBM environments as policies.IBMRules takes them, as
+// the IBM landing-zone stack passes them.
+func ibmSubjects(a *landingzone.IBMAccount) []policies.IBMSubject {
+	var out []policies.IBMSubject
+	for _, e := range a.Environments {
+		s := policies.IBMSubject{Environment: e.Name, ResourceGroup: e.ResourceGroup, Zone: e.Zone}
+		if e.KeyProtect != nil {
+			s.KeyProtect = e.KeyProtect.Instance
 		}
-		out = append(out, account{Name: a, OU: ou, Email: strings.ReplaceAll(lz.EmailPattern, "{account}", a)})
+		out = append(out, s)
 	}
 	return out
 }
 
-func (m *model) landingZone() Record {
-	clouds := m.clouds()
-	lz := m.spec.LandingZone.AWS
-	var others []string
-	for _, c := range clouds {
-		envs := m.envsOf(c)
-		switch c {
-		case topology.IBM:
-			others = append(others, sf("**IBM Cloud**: an access group and a resource group per environment (%s), with IAM policies and context-based restrictions", and(envs)))
-		case topology.OVH:
-			others = append(others, sf("**OVHcloud**: IAM policies in the Public Cloud project for %s", and(envs)))
-		case topology.Hetzner:
-			others = append(others, sf("**Hetzner Cloud**: no organisation layer exists; one project per environment (%s), each with its own API token", and(envs)))
+// grantRegions are the regions an IBM environment's grants are scoped to;
+// none when they span the resource group in every region.
+func grantRegions(e *landingzone.IBMEnvironment) []string {
+	var out []string
+	for _, g := range e.Grants {
+		if r := g.Attributes["region"]; r != "" && !slices.Contains(out, r) {
+			out = append(out, r)
 		}
 	}
+	return out
+}
+
+// otherClouds describes the organisation-level structure of IBM Cloud,
+// OVHcloud and Hetzner Cloud, in the order the topology uses them.
+func (m *model) otherClouds() []string {
+	var out []string
+	for _, c := range m.clouds() {
+		switch {
+		case c == topology.IBM && m.lz.IBM != nil:
+			var envs []string
+			for _, e := range m.lz.IBM.Environments {
+				scope := "granted in every region"
+				if rs := grantRegions(e); len(rs) > 0 {
+					scope = "granted in " + and(rs) + " only"
+				}
+				d := sf("%s: resource group %s, access group %s (%s)", e.Name, code(e.ResourceGroup), code(e.AccessGroup), scope)
+				if kp := e.KeyProtect; kp != nil {
+					d += sf(", Key Protect %s in %s with root key %s", code(kp.Instance), kp.Region, code(kp.RootKey))
+				}
+				var rules []string
+				for _, r := range m.cbr {
+					if r.Environment == e.Name {
+						rules = append(rules, code(r.Name))
+					}
+				}
+				if len(rules) > 0 {
+					d += ", context-based restrictions " + and(rules)
+				}
+				envs = append(envs, d)
+			}
+			out = append(out, sf("**IBM Cloud** (`landingzone-ibm`): per environment a resource group, an access group that deploys into it with IAM grants scoped to it, and infra's service ID as the group's member. %s.", strings.Join(envs, "; ")))
+		case c == topology.OVH && m.lz.OVH != nil:
+			project := "the Public Cloud project named by `OVH_CLOUD_PROJECT_SERVICE`"
+			if p := m.lz.OVH.Project; p != "" {
+				project = "the Public Cloud project " + code(p)
+			}
+			var groups []string
+			for _, g := range m.lz.OVH.Groups {
+				groups = append(groups, sf("%s: identity group %s, policy %s (%s)", g.Environment, code(g.Name), code(g.Policy), strings.Join(g.Regions, ", ")))
+			}
+			deny := "no guardrail denies an action there"
+			if n := m.ovhDenied(); n > 0 {
+				var gs []string
+				for _, d := range m.ovhDenies {
+					gs = append(gs, d.Guardrail)
+				}
+				deny = sf("the policies deny %s for %s", plural(n, "action"), and(gs))
+			}
+			out = append(out, sf("**OVHcloud** (`landingzone-ovh`): per environment an identity group and an IAM policy allowing it %s on %s; %s. %s.", and(codes(policies.OVHProjectActions)), project, deny, strings.Join(groups, "; ")))
+		case c == topology.Hetzner && m.lz.Hetzner != nil:
+			var ps []string
+			for _, p := range m.lz.Hetzner.Projects {
+				ps = append(ps, sf("%s (%s)", code(p.Name), strings.Join(p.Locations, ", ")))
+			}
+			out = append(out, sf("**Hetzner Cloud**: no organisation layer and no landing-zone stack; one project per environment, created in the Hetzner Console, each with its own API token: %s.", and(ps)))
+		}
+	}
+	return out
+}
+
+// ovhDenied counts the actions the OVH policies deny.
+func (m *model) ovhDenied() int {
+	n := 0
+	for _, d := range m.ovhDenies {
+		n += len(d.Actions)
+	}
+	return n
+}
+
+func codes(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = code(s)
+	}
+	return out
+}
+
+// ouPaths lists the AWS Organization's OUs in creation order.
+func ouPaths(o *landingzone.AWSOrg) []string {
+	var out []string
+	for _, u := range o.OUs {
+		out = append(out, u.Path)
+	}
+	return out
+}
+
+// trailHome says which account holds the organisation trail's bucket.
+func trailHome(o *landingzone.AWSOrg) string {
+	if o.LogArchive == "" {
+		return "the management account"
+	}
+	return "the " + o.LogArchive + " account"
+}
+
+func (m *model) landingZone() Record {
+	clouds := m.clouds()
+	others := m.otherClouds()
+	o := m.lz.AWS
 	awsSites := m.sitesOf(topology.AWS)
-	if lz == nil {
+	if o == nil {
 		ctx := sf("The topology runs on %s and sets no `landingZone.aws`.", and(cloudNames(clouds)))
 		decision := "Create no AWS Organization: AWS regions deploy into the account of the credentials infra runs with."
 		if len(awsSites) == 0 {
@@ -60,7 +150,7 @@ func (m *model) landingZone() Record {
 		if len(others) > 0 {
 			decision = paras(decision, "Per cloud:", bullets(others))
 		}
-		if slices.Contains(clouds, topology.Hetzner) {
+		if m.lz.Hetzner != nil {
 			neg = append(neg, "Hetzner Cloud has no organisation layer: per-environment projects and tokens are the only separation")
 		}
 		if len(neg) == 0 {
@@ -74,15 +164,14 @@ func (m *model) landingZone() Record {
 				{"An AWS Organization with Security, Infrastructure and Workloads OUs", "the seeds' landing zone: 7 accounts, with SCPs on the OUs"},
 			},
 			Positive: pos, Negative: neg,
-			Implementation: "No landing-zone stack for AWS; per-environment separation on the other clouds is created by their landing-zone stacks.",
+			Implementation: bullets(m.lzItems()),
 		}
 	}
-	accts := accounts(lz)
-	var rows [][]string
-	for _, a := range accts {
+	rows := [][]string{{"management", "(root)", "—", "the Organization itself"}}
+	for _, a := range o.Accounts {
 		var hosts []string
 		for _, s := range awsSites {
-			if s.r.Environment == a.Name {
+			if a.Environment != "" && s.r.Environment == a.Environment {
 				hosts = append(hosts, code(s.r.ID()))
 			}
 		}
@@ -91,49 +180,51 @@ func (m *model) landingZone() Record {
 		}
 		rows = append(rows, []string{a.Name, a.OU, a.Email, strings.Join(hosts, ", ")})
 	}
-	rows = append([][]string{{"management", "(root)", "—", "the Organization itself"}}, rows...)
-	var ous []string
-	for _, a := range accts {
-		if !slices.Contains(ous, a.OU) {
-			ous = append(ous, a.OU)
-		}
-	}
-	total := len(accts) + 1
+	ous := ouPaths(o)
+	total := len(o.Accounts) + 1
 	ctx := paras(
-		sf("Seeds 001 and 002 describe an AWS landing zone of 7 accounts (Management, Security, Log Archive, Shared Services, Dev, Staging, Prod) under Security, Infrastructure and Workloads OUs. The topology lists %s; with the implicit management account that is %s. Root e-mail addresses follow %s.", plural(len(accts), "member account"), plural(total, "account"), code(lz.EmailPattern)),
+		sf("Seeds 001 and 002 describe an AWS landing zone of 7 accounts (Management, Security, Log Archive, Shared Services, Dev, Staging, Prod) under Security, Infrastructure and Workloads OUs. The topology lists %s; with the implicit management account that is %s. Root e-mail addresses follow %s.", plural(len(o.Accounts), "member account"), plural(total, "account"), code(m.spec.LandingZone.AWS.EmailPattern)),
 		table([]string{"Account", "OU", "Root e-mail", "Hosts"}, rows),
 	)
+	ouRows := [][]string{}
+	for _, u := range o.OUs {
+		parent := u.Parent
+		if parent == "" {
+			parent = "(root)"
+		}
+		var scps []string
+		for _, p := range m.scpsOn(u.Path) {
+			scps = append(scps, p.Name)
+		}
+		attached := "— (inherited)"
+		if len(scps) > 0 {
+			attached = strings.Join(scps, ", ")
+		} else if u.Parent == "" {
+			attached = "—"
+		}
+		ouRows = append(ouRows, []string{u.Path, parent, attached})
+	}
 	decision := paras(
-		sf("An AWS Organization with %s (%s), and every AWS regional stack deploying into its environment's member account through a role the landing zone creates, so the SCPs on that account's OU govern it.", plural(len(ous), "OU"), and(ous)),
-		"On the other clouds:",
-		bullets(others),
+		sf("An AWS Organization with %s (%s). Every member account is created with the role %s, which infra assumes to deploy there, so the SCPs of the account's OU govern each call; AWS regional stacks deploy into their environment's account.", plural(len(ous), "OU"), and(ous), code(landingzone.DeployRole)),
+		table([]string{"OU", "Parent", "SCPs attached"}, ouRows),
 	)
-	if len(others) == 0 {
-		decision = strings.TrimSuffix(strings.TrimSpace(strings.Split(decision, "On the other clouds:")[0]), "\n")
+	if len(others) > 0 {
+		decision = paras(decision, "On the other clouds:", bullets(others))
 	}
 	pos := []string{
-		sf("on AWS, %s each have an account as their blast radius", and(m.envsOf(topology.AWS))),
-		"an organisation CloudTrail writes every account's API calls to the log-archive account, out of reach of the workload accounts",
+		sf("the organisation trail %s writes every account's API calls to %s, out of reach of the workload accounts", code(o.Trail), trailHome(o)),
+	}
+	if envs := m.envsOf(topology.AWS); len(envs) > 0 {
+		// Validation guarantees every AWS environment a member account.
+		pos = append([]string{sf("on AWS, %s each have an account as their blast radius", and(envs))}, pos...)
 	}
 	neg := []string{
 		sf("%s, each with a root mailbox that must exist and be guarded", plural(total, "account")),
-		"infra needs the management account's credentials to create accounts and OUs, and assumes a role in each member account",
+		sf("infra needs the management account's credentials to create accounts and OUs, and assumes %s in each member account", code(landingzone.DeployRole)),
 	}
-	if slices.Contains(clouds, topology.Hetzner) {
+	neg = append(neg, "SCPs never apply to the management account: its credentials can do anything, so they must be used for the organisation's own changes only")
+	if m.lz.Hetzner != nil {
 		neg = append(neg, "Hetzner Cloud has no organisation layer: per-environment projects and tokens are the only separation there")
-	}
-	items := []string{
-		sf("`landingzone-aws`: the Organization, OUs %s, %s with their e-mail addresses, SCPs attached to the OUs, an organisation CloudTrail writing to an encrypted, versioned, public-access-blocked bucket in log-archive, and the cross-account role infra assumes", and(ous), plural(len(accts), "member account")),
-	}
-	for _, c := range clouds {
-		switch c {
-		case topology.IBM:
-			items = append(items, "`landingzone-ibm`: access groups, IAM policies and context-based-restriction rules per environment")
-		case topology.OVH:
-			items = append(items, "`landingzone-ovh`: IAM policies")
-		case topology.Hetzner:
-			items = append(items, "Hetzner Cloud: nothing at organisation level; each environment's project token is supplied to its regional stacks")
-		}
 	}
 	return Record{
 		Key:      "landing-zone",
@@ -147,8 +238,44 @@ func (m *model) landingZone() Record {
 		},
 		Positive:       pos,
 		Negative:       neg,
-		Implementation: bullets(items),
+		Implementation: bullets(m.lzItems()),
 	}
+}
+
+// lzItems says what each landing-zone stack creates, and what Hetzner needs by hand.
+func (m *model) lzItems() []string {
+	var items []string
+	if o := m.lz.AWS; o != nil {
+		n := 0
+		if m.scps != nil {
+			n = len(m.scps.Policies)
+		}
+		items = append(items, sf("`landingzone-aws`: the Organization; OUs %s; %s with their root e-mail addresses and the role %s; %s attached to the OUs; the organisation trail %s in %s, writing to the encrypted, versioned, public-access-blocked bucket %s in %s", and(ouPaths(o)), plural(len(o.Accounts), "member account"), code(landingzone.DeployRole), plural(n, "SCP"), code(o.Trail), o.HomeRegion, code(o.TrailBucket), trailHome(o)))
+	}
+	if a := m.lz.IBM; a != nil {
+		grants, kps := 0, 0
+		for _, e := range a.Environments {
+			grants += len(e.Grants)
+			if e.KeyProtect != nil {
+				kps++
+			}
+		}
+		item := sf("`landingzone-ibm`: %s, %s with %s, %s", plural(len(a.Environments), "resource group"), plural(len(a.Environments), "access group"), plural(grants, "IAM grant"), plural(len(m.cbr), "context-based restriction"))
+		if kps > 0 {
+			item += sf(", %s with a root key IKS is authorised to read", plural(kps, "Key Protect instance"))
+		}
+		items = append(items, item)
+	}
+	if a := m.lz.OVH; a != nil {
+		items = append(items, sf("`landingzone-ovh`: %s and %s, denying %s", plural(len(a.Groups), "identity group"), plural(len(a.Groups), "IAM policy"), plural(m.ovhDenied(), "action")))
+	}
+	if h := m.lz.Hetzner; h != nil {
+		items = append(items, sf("Hetzner Cloud: nothing at organisation level; each environment's project token (%s) is supplied to its regional stacks", plural(len(h.Projects), "project")))
+	}
+	if len(items) == 0 {
+		items = append(items, "No landing-zone stack.")
+	}
+	return items
 }
 
 func (m *model) envsOf(c topology.Cloud) []string {
@@ -161,45 +288,106 @@ func (m *model) envsOf(c topology.Cloud) []string {
 	return out
 }
 
-// scpNames are the seeds' SCPs behind each guardrail on AWS.
-var scpNames = map[string]string{
-	"deny-root-account":         "DenyRootAccountUsage",
-	"require-encryption":        "RequireEncryption (S3, EBS)",
-	"allowed-regions":           "RequireRegions",
-	"require-tags":              "RequireTags",
-	"deny-public-buckets":       "DenyPublicS3",
-	"protect-security-services": "PreventSecurityChanges (CloudTrail, Config, GuardDuty)",
-}
-
-// guardrailPurpose says what each catalogue entry prevents.
-var guardrailPurpose = map[string]string{
-	"allowed-regions":           "resources outside the approved regions",
-	"deny-public-buckets":       "publicly readable buckets",
-	"deny-root-account":         "use of root or owner credentials",
-	"protect-security-services": "disabling audit and threat-detection services",
-	"require-encryption":        "unencrypted volumes, buckets and cluster secrets",
-	"require-tags":              "resources without the required tags or labels",
-}
-
-// native names how a guardrail is enforced on a cloud by the cloud itself.
-func (m *model) native(g *topology.Guardrail, c topology.Cloud) string {
-	switch {
-	case c == topology.AWS && m.spec.LandingZone.AWS != nil:
-		return "SCP " + scpNames[g.Name]
-	case c == topology.IBM && g.Name == "require-encryption":
-		return "Key Protect"
+// scpsOn lists the SCPs attached directly to an OU.
+func (m *model) scpsOn(path string) []*policies.SCP {
+	if m.scps == nil {
+		return nil
 	}
-	return "plan-time"
+	var out []*policies.SCP
+	for _, p := range m.scps.Policies {
+		if slices.Contains(p.Targets, path) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// native says how a cloud enforces a guardrail in this topology, beyond the
+// plan-time check; "" when the check is all there is. It reads what the
+// landing-zone stacks create: packed SCPs, IBM grants, Key Protect and CBR
+// rules, OVH identity groups and denies.
+func (m *model) native(a *policies.Active, c topology.Cloud) string {
+	switch c {
+	case topology.AWS:
+		if m.scps == nil {
+			return ""
+		}
+		var names []string
+		for _, p := range m.scps.Policies {
+			if slices.Contains(p.Guardrails, a.Name) {
+				names = append(names, p.Name)
+			}
+		}
+		if len(names) == 0 {
+			return ""
+		}
+		return "SCP " + strings.Join(names, ", ")
+	case topology.IBM:
+		if m.lz.IBM == nil {
+			return ""
+		}
+		var how []string
+		for _, e := range m.lz.IBM.Environments {
+			switch {
+			case a.Name == policies.DenyRootAccount:
+				how = append(how, "access groups scoped to resource groups")
+			case a.Name == policies.RequireEncryption && e.KeyProtect != nil:
+				how = append(how, "Key Protect")
+			case a.Name == policies.AllowedRegions && len(grantRegions(e)) > 0:
+				how = append(how, "IAM grants in the allowed regions only")
+			}
+		}
+		for _, r := range m.cbr {
+			if r.Guardrail != a.Name {
+				continue
+			}
+			if r.EnforcementMode == "enabled" {
+				how = append(how, "CBR rules")
+			} else {
+				how = append(how, "CBR rules in report mode")
+			}
+		}
+		return strings.Join(slices.Compact(how), ", ")
+	case topology.OVH:
+		if m.lz.OVH == nil {
+			return ""
+		}
+		if a.Name == policies.DenyRootAccount {
+			return "identity groups without an account role"
+		}
+		for _, d := range m.ovhDenies {
+			if d.Guardrail == a.Name {
+				return sf("IAM deny of %s", plural(len(d.Actions), "action"))
+			}
+		}
+	}
+	return ""
+}
+
+// active lists the spec's guardrails with their catalogue entries, in spec order.
+func (m *model) active() []*policies.Active {
+	var out []*policies.Active
+	for _, g := range m.spec.LandingZone.Guardrails {
+		if info, ok := policies.Lookup(g.Name); ok {
+			out = append(out, &policies.Active{Info: info, Spec: g})
+		}
+	}
+	return out
 }
 
 func (m *model) guardrails() Record {
-	gs := m.spec.LandingZone.Guardrails
-	catalogue := topology.GuardrailNames()
+	gs := m.active()
+	catalogue := policies.Catalogue()
 	clouds := m.clouds()
+	limits := sf("AWS limits an SCP to %s characters and %d policies per root, OU or account since 2026-05-15 (5,120 and 5 before); RCPs stay at 5,120 characters (clouds.md §1.4).", thousands(policies.SCPMaxSize), policies.SCPMaxPerTarget)
 	if len(gs) == 0 {
 		var alts []Alternative
-		for _, n := range catalogue {
-			alts = append(alts, Alternative{code(n), "would prevent " + guardrailPurpose[n]})
+		var demands []string
+		for _, i := range catalogue {
+			alts = append(alts, Alternative{code(i.Name), "it would demand " + i.Summary})
+			if i.Name == policies.AllowedRegions || i.Name == policies.DenyPublicBuckets || i.Name == policies.RequireEncryption {
+				demands = append(demands, i.Summary)
+			}
 		}
 		return Record{
 			Key: "guardrails", Title: "No guardrails",
@@ -208,8 +396,8 @@ func (m *model) guardrails() Record {
 			Decision:       "Deploy without guardrails: neither the clouds nor `infra plan` check the deployment against a policy.",
 			Alternatives:   alts,
 			Positive:       []string{"nothing blocks a deployment"},
-			Negative:       []string{"nothing stops " + and([]string{guardrailPurpose["allowed-regions"], guardrailPurpose["deny-public-buckets"], guardrailPurpose["require-encryption"]})},
-			Implementation: "Nothing: no SCPs, IAM policies or plan-time checks.",
+			Negative:       []string{"nothing holds the deployment to " + strings.Join(demands, "; ")},
+			Implementation: "Nothing: no SCPs, no guardrail IAM policies or context-based restrictions, no plan-time checks.",
 		}
 	}
 	header := []string{"Guardrail", "Enforcement", "Parameters"}
@@ -218,33 +406,47 @@ func (m *model) guardrails() Record {
 	}
 	var rows [][]string
 	var chosen []string
-	mandatory, scps := 0, 0
-	for _, g := range gs {
-		chosen = append(chosen, g.Name)
-		if g.Mandatory() {
+	mandatory := 0
+	for _, a := range gs {
+		chosen = append(chosen, a.Name)
+		if a.Mandatory() {
 			mandatory++
 		}
-		row := []string{g.Name, g.Enforcement, params(g)}
+		row := []string{a.Name, a.Spec.Enforcement, params(a.Spec)}
 		for _, c := range clouds {
-			n := m.native(g, c)
-			if strings.HasPrefix(n, "SCP") {
-				scps++
-			}
-			if n != "plan-time" {
-				n += " + plan-time"
+			n := "plan-time"
+			if how := m.native(a, c); how != "" {
+				n = how + " + plan-time"
 			}
 			row = append(row, n)
 		}
 		rows = append(rows, row)
 	}
+	var mech []string
+	if m.scps != nil {
+		mech = append(mech, "AWS with SCPs on the Organization's OUs")
+	}
+	if m.lz.IBM != nil {
+		mech = append(mech, "IBM Cloud with access groups scoped to resource groups, Key Protect and context-based restrictions")
+	}
+	if m.lz.OVH != nil {
+		mech = append(mech, "OVHcloud with identity groups and IAM policies")
+	}
+	nativeText := "No cloud of the topology enforces them natively."
+	if len(mech) > 0 {
+		nativeText = "Natively, " + and(mech) + " enforce them."
+	}
+	if m.lz.Hetzner != nil {
+		nativeText += " Hetzner Cloud has no organisation-level control."
+	}
 	ctx := paras(
-		sf("The guardrail catalogue has %s; the topology sets %d, %d of them mandatory. The platform runs on %s, and only AWS has organisation-wide policies (SCPs); seeds 001 and 002 describe six.", plural(len(catalogue), "guardrail"), len(gs), mandatory, and(cloudNames(clouds))),
-		"AWS limits an SCP to 10,240 characters and 10 policies per root, OU or account since 2026-05-15 (5,120 and 5 before); RCPs stay at 5,120 characters (clouds.md §1.4).",
+		sf("The guardrail catalogue has %s; the topology sets %d, %d of them mandatory. The platform runs on %s. %s Seeds 001 and 002 describe six SCPs.", plural(len(catalogue), "guardrail"), len(gs), mandatory, and(cloudNames(clouds)), nativeText),
+		limits,
 	)
 	var alts []Alternative
-	for _, n := range catalogue {
-		if !slices.Contains(chosen, n) {
-			alts = append(alts, Alternative{code(n), "not in the set: nothing prevents " + guardrailPurpose[n]})
+	for _, i := range catalogue {
+		if !slices.Contains(chosen, i.Name) {
+			alts = append(alts, Alternative{code(i.Name), "not set; it would demand " + i.Summary})
 		}
 	}
 	alts = append(alts,
@@ -252,8 +454,12 @@ func (m *model) guardrails() Record {
 		Alternative{"Everything advisory", "violations would be reported but never stop `infra up`"},
 	)
 	pos := []string{sf("the same %s apply on %s", plural(len(gs), "rule"), plural(len(clouds), "cloud"))}
-	if scps > 0 {
-		pos = append(pos, sf("on AWS, %s hold even for changes made outside infra, within the 10 SCPs one target can carry", plural(len(gs), "SCP")))
+	if m.scps != nil && len(m.scps.Policies) > 0 {
+		most := 0
+		for _, n := range m.scps.Attached {
+			most = max(most, n)
+		}
+		pos = append(pos, sf("on AWS, %s hold even for changes made outside infra; the busiest OU carries %d of the %d policies one target may have, %s included", plural(len(m.scps.Policies), "SCP"), most, m.scps.Limits.PerTarget, policies.FullAWSAccess))
 	}
 	if mandatory > 0 {
 		pos = append(pos, sf("a mandatory violation (%d of %d guardrails are mandatory) stops `infra up` before anything is applied, with the spec's file:line", mandatory, len(gs)))
@@ -261,8 +467,8 @@ func (m *model) guardrails() Record {
 	var planOnly []string
 	for _, c := range clouds {
 		only := true
-		for _, g := range gs {
-			if m.native(g, c) != "plan-time" {
+		for _, a := range gs {
+			if m.native(a, c) != "" {
 				only = false
 			}
 		}
@@ -274,33 +480,109 @@ func (m *model) guardrails() Record {
 	if len(planOnly) > 0 {
 		neg = append(neg, sf("on %s the guardrails are checked at plan time only: changes made in a console or API bypass them", and(planOnly)))
 	}
-	if scps > 0 {
-		neg = append(neg, "each SCP document must stay within 10,240 characters, minified; infra reports the headroom and splits documents that grow past it")
+	var advisory []string
+	for _, a := range gs {
+		if !a.Mandatory() {
+			advisory = append(advisory, a.Name)
+		}
+	}
+	if len(advisory) > 0 && m.scps != nil {
+		neg = append(neg, sf("advisory guardrails (%s) get no SCP: an SCP can only deny, so on AWS they are reported at plan time only", and(advisory)))
+	}
+	if m.scps != nil && len(m.scps.Policies) > 0 {
+		big := m.scps.Policies[0]
+		for _, p := range m.scps.Policies {
+			if p.Size > big.Size {
+				big = p
+			}
+		}
+		neg = append(neg, sf("each SCP document must stay within %s characters, minified: the largest, %s, has %s, leaving %s; infra splits documents that grow past the limit", thousands(m.scps.Limits.Size), big.Name, thousands(big.Size), thousands(big.Headroom)))
 	}
 	if len(neg) == 0 {
 		neg = append(neg, "guardrails without a native mechanism hold only for changes made through infra")
 	}
-	var items []string
-	if m.spec.LandingZone.AWS != nil && slices.Contains(clouds, topology.AWS) {
-		items = append(items, sf("`landingzone-aws`: %s attached to the Organization's OUs", plural(len(gs), "SCP")))
+	decision := paras("One guardrail set for every cloud: native where the cloud has a mechanism, and checked at plan time on all of them. Mandatory violations stop a deployment; advisory ones are reported.", table(header, rows))
+	if m.scps != nil {
+		decision = paras(decision, m.scpFigures())
 	}
-	for _, g := range gs {
-		if g.Name == "require-encryption" && slices.Contains(clouds, topology.IBM) {
-			items = append(items, "`landingzone-ibm`: a Key Protect instance for cluster and volume encryption")
+	var items []string
+	if m.scps != nil {
+		items = append(items, sf("`landingzone-aws`: %s attached to the Organization's OUs", plural(len(m.scps.Policies), "SCP")))
+	}
+	if m.lz.IBM != nil {
+		kps := 0
+		for _, e := range m.lz.IBM.Environments {
+			if e.KeyProtect != nil {
+				kps++
+			}
+		}
+		var parts []string
+		if kps > 0 {
+			parts = append(parts, sf("%s encrypting cluster secrets", plural(kps, "Key Protect instance")))
+		}
+		if len(m.cbr) > 0 {
+			parts = append(parts, plural(len(m.cbr), "context-based restriction"))
+		}
+		if len(parts) > 0 {
+			items = append(items, "`landingzone-ibm`: "+and(parts))
 		}
 	}
-	items = append(items, sf("`infra plan` and `infra guardrails check` evaluate the %s over the plan record of every stack; `infra guardrails render --cloud aws|ibm|ovh` prints the native documents", plural(len(gs), "guardrail")))
+	if m.lz.OVH != nil && len(m.ovhDenies) > 0 {
+		items = append(items, sf("`landingzone-ovh`: IAM policies denying %s", plural(m.ovhDenied(), "action")))
+	}
+	for _, a := range gs {
+		items = append(items, sf("plan-time check of %s: %s", code(a.Name), a.Checks))
+	}
+	items = append(items, sf("`infra plan` and `infra guardrails check` evaluate the %s over the plan record of every stack; `infra guardrails render --cloud aws|ibm|ovh|hetzner` prints the native documents", plural(len(gs), "guardrail")))
 	return Record{
 		Key:            "guardrails",
 		Title:          sf("Guardrails: %d of %d, enforced on every cloud", len(gs), len(catalogue)),
 		Context:        ctx,
 		Chosen:         strings.Join(chosen, ", "),
-		Decision:       paras("One guardrail set for every cloud: native where the cloud has a mechanism, and checked at plan time on all of them. Mandatory violations stop a deployment; advisory ones are reported.", table(header, rows)),
+		Decision:       decision,
 		Alternatives:   alts,
 		Positive:       pos,
 		Negative:       neg,
 		Implementation: bullets(items),
 	}
+}
+
+// scpFigures is the SCP size report: each policy's guardrails, targets, size
+// and headroom, the policies attached per OU, and every split or merge.
+func (m *model) scpFigures() string {
+	s := m.scps
+	if len(s.Policies) == 0 {
+		return "No SCP: no mandatory guardrail has one."
+	}
+	var rows [][]string
+	for _, p := range s.Policies {
+		targets := strings.Join(p.Targets, ", ")
+		if targets == "" {
+			targets = "—"
+		}
+		rows = append(rows, []string{p.Name, strings.Join(p.Guardrails, ", "), targets, thousands(p.Size), thousands(p.Headroom)})
+	}
+	var per []string
+	for _, path := range ouPaths(m.lz.AWS) {
+		if n, ok := s.Attached[path]; ok {
+			per = append(per, sf("%s %d", path, n))
+		}
+	}
+	out := paras(
+		sf("The SCPs as created, minified (limit %s characters):", thousands(s.Limits.Size)),
+		table([]string{"SCP", "Guardrails", "Attached to", "Characters", "Headroom"}, rows),
+	)
+	if len(per) > 0 {
+		out = paras(out, sf("Policies attached per OU, %s included (limit %d): %s.", policies.FullAWSAccess, s.Limits.PerTarget, strings.Join(per, ", ")))
+	}
+	if len(s.Diagnostics) > 0 {
+		var ds []string
+		for _, d := range s.Diagnostics {
+			ds = append(ds, string(d.Severity)+": "+d.Message)
+		}
+		out = paras(out, "Packing the SCPs into the limits reported:", bullets(ds))
+	}
+	return out
 }
 
 // params renders a guardrail's parameters.
@@ -335,8 +617,8 @@ func (m *model) stateRecord() Record {
 	if gws > 0 {
 		secrets = append(secrets, plural(gws, "WireGuard private key"), plural(pairs, "pre-shared key"))
 	}
-	if h := m.envsOf(topology.Hetzner); len(h) > 0 {
-		secrets = append(secrets, sf("%s (one per environment)", plural(len(h), "Hetzner project token")))
+	if h := m.lz.Hetzner; h != nil {
+		secrets = append(secrets, sf("%s (one per environment)", plural(len(h.Projects), "Hetzner project token")))
 	}
 	secrets = append(secrets, "the cloud credentials the providers are configured with")
 	kind := map[string]string{
@@ -400,17 +682,18 @@ func (m *model) stateRecord() Record {
 	}
 }
 
-// lzStacks names the landing-zone stacks: AWS with an Organization, IBM and OVH when present.
+// lzStacks names the landing-zone stacks the graph builds: one per cloud
+// with organisation-level controls (AWS with landingZone.aws, IBM, OVH).
 func (m *model) lzStacks() []string {
 	var out []string
-	for _, c := range m.clouds() {
-		switch {
-		case c == topology.AWS && m.spec.LandingZone.AWS != nil:
-			out = append(out, "landingzone-aws")
-		case c == topology.IBM, c == topology.OVH:
-			out = append(out, "landingzone-"+string(c))
-		}
+	if m.lz.AWS != nil {
+		out = append(out, "landingzone-aws")
 	}
-	slices.Sort(out)
+	if m.lz.IBM != nil {
+		out = append(out, "landingzone-ibm")
+	}
+	if m.lz.OVH != nil {
+		out = append(out, "landingzone-ovh")
+	}
 	return out
 }
