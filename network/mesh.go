@@ -33,8 +33,8 @@ type Gateway struct {
 	// AllowedIPs are what peers route to this gateway: its overlay /32 and its region's CIDR.
 	AllowedIPs []netip.Prefix
 	// BehindNAT is true where the public IP is 1:1 NAT to a private one (AWS
-	// Elastic IP, IBM floating IP), so the gateway sends keepalives to hold the
-	// stateful firewall's mapping open.
+	// Elastic IP, IBM floating IP, OVH floating IP behind its gateway), so the
+	// gateway sends keepalives to hold the stateful mapping open.
 	BehindNAT bool
 }
 
@@ -45,7 +45,7 @@ type Pair struct{ A, B *Gateway }
 func (p Pair) Name() string { return p.A.ID + "--" + p.B.ID }
 
 // natClouds are the clouds whose instances see a private address behind a 1:1 NAT.
-var natClouds = []topology.Cloud{topology.AWS, topology.IBM}
+var natClouds = []topology.Cloud{topology.AWS, topology.IBM, topology.OVH}
 
 // BuildMesh derives the mesh from the spec and its address plan. It returns
 // nil when the spec has no mesh. AllowedIPs of all gateways must be disjoint:
