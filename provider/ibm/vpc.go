@@ -62,13 +62,18 @@ func asJSON(from, to any) error {
 
 func namePatch(in props) map[string]any { return map[string]any{"name": in.str("name")} }
 
+// vpcCalls are the functions of a VPC type, handed the region's client.
+type vpcCalls = calls[*vpcv1.VpcV1]
+
+func vpcBound(k *kind, c vpcCalls) *kind { return bind(k, (*op).vpcAPI, c) }
+
 func vpcKinds() []*kind {
 	return []*kind{vpcKind(), addressPrefixKind(), publicGatewayKind(), subnetKind(), securityGroupKind(),
 		securityGroupRuleKind(), floatingIPKind(), instanceKind(), routeKind(), loadBalancerKind()}
 }
 
 func vpcKind() *kind {
-	return &kind{
+	return vpcBound(&kind{
 		token:    vpcType,
 		required: []string{"name", "region", "resourceGroup"},
 		replace:  []string{"region", "resourceGroup", "addressPrefixManagement", "classicAccess"},
@@ -81,31 +86,12 @@ func vpcKind() *kind {
 			return nil
 		},
 		uniqueName: true, tagged: true, timeout: 10 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
-			pager, err := api.NewVpcsPager(&vpcv1.ListVpcsOptions{})
-			if err != nil {
-				return "", err
-			}
-			all, err := pager.GetAllWithContext(ctx)
-			if err != nil {
-				return "", o.apiError("list VPCs for", err, nil)
-			}
-			for _, v := range all {
-				if deref(v.Name) == in.str("name") {
-					return deref(v.ID), nil
-				}
-			}
-			return "", nil
+	}, vpcCalls{
+		find: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
+			p, err := api.NewVpcsPager(&vpcv1.ListVpcsOptions{})
+			return findNamed(ctx, o, "list VPCs for", in.str("name"), p, err, func(v vpcv1.VPC) (*string, *string) { return v.Name, v.ID })
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
 			rg, err := o.rg(ctx, in)
 			if err != nil {
 				return "", err
@@ -119,17 +105,10 @@ func vpcKind() *kind {
 			}
 			return deref(v.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			v, resp, err := api.GetVPCWithContext(ctx, &vpcv1.GetVPCOptions{ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			ins := pm("name", v.Name)
 			if in.has("classicAccess") {
@@ -147,33 +126,21 @@ func vpcKind() *kind {
 			}
 			return statusState(ins, outs, deref(v.Status), available, failedVPC), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
+		update: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, olds, news props) error {
 			if olds.str("name") == news.str("name") {
 				return nil
-			}
-			api, err := o.vpcAPI(news)
-			if err != nil {
-				return err
 			}
 			_, resp, err := api.UpdateVPCWithContext(ctx, &vpcv1.UpdateVPCOptions{ID: &id, VPCPatch: namePatch(news)})
 			return o.apiError("rename", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteVPCWithContext(ctx, &vpcv1.DeleteVPCOptions{ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) error {
+			return o.deleted(api.DeleteVPCWithContext(ctx, &vpcv1.DeleteVPCOptions{ID: &id}))
 		},
-	}
+	})
 }
 
 func addressPrefixKind() *kind {
-	return &kind{
+	return vpcBound(&kind{
 		token:    vpcAddressPrefixType,
 		required: []string{"vpc", "region", "name", "zone", "cidr"},
 		replace:  []string{"vpc", "region", "zone", "cidr"},
@@ -181,31 +148,13 @@ func addressPrefixKind() *kind {
 		fields:   map[string]string{"vpc_id": "vpc"},
 		// Prefixes have no status: they exist once created.
 		uniqueName: true, timeout: 5 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
-			pager, err := api.NewVPCAddressPrefixesPager(&vpcv1.ListVPCAddressPrefixesOptions{VPCID: in.strp("vpc")})
-			if err != nil {
-				return "", err
-			}
-			all, err := pager.GetAllWithContext(ctx)
-			if err != nil {
-				return "", o.apiError("list the address prefixes for", err, nil)
-			}
-			for _, p := range all {
-				if deref(p.Name) == in.str("name") {
-					return deref(p.ID), nil
-				}
-			}
-			return "", nil
+	}, vpcCalls{
+		find: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
+			p, err := api.NewVPCAddressPrefixesPager(&vpcv1.ListVPCAddressPrefixesOptions{VPCID: in.strp("vpc")})
+			return findNamed(ctx, o, "list the address prefixes for", in.str("name"), p, err,
+				func(p vpcv1.AddressPrefix) (*string, *string) { return p.Name, p.ID })
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
 			p, resp, err := api.CreateVPCAddressPrefixWithContext(ctx, &vpcv1.CreateVPCAddressPrefixOptions{
 				VPCID: in.strp("vpc"), CIDR: in.strp("cidr"), Zone: &vpcv1.ZoneIdentityByName{Name: in.strp("zone")},
 				Name: in.strp("name"), IsDefault: in.boolp("isDefault"),
@@ -215,17 +164,10 @@ func addressPrefixKind() *kind {
 			}
 			return deref(p.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			p, resp, err := api.GetVPCAddressPrefixWithContext(ctx, &vpcv1.GetVPCAddressPrefixOptions{VPCID: in.strp("vpc"), ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			ins := pm("name", p.Name, "cidr", p.CIDR, "zone", zoneName(p.Zone))
 			if in.has("isDefault") {
@@ -233,11 +175,7 @@ func addressPrefixKind() *kind {
 			}
 			return readyState(ins, pm("hasSubnets", p.HasSubnets)), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.vpcAPI(news)
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, olds, news props) error {
 			patch := namePatch(news)
 			if news.has("isDefault") {
 				patch["is_default"] = news.boolean("isDefault")
@@ -246,40 +184,26 @@ func addressPrefixKind() *kind {
 				VPCID: news.strp("vpc"), ID: &id, AddressPrefixPatch: patch})
 			return o.apiError("update", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteVPCAddressPrefixWithContext(ctx, &vpcv1.DeleteVPCAddressPrefixOptions{VPCID: in.strp("vpc"), ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) error {
+			return o.deleted(api.DeleteVPCAddressPrefixWithContext(ctx, &vpcv1.DeleteVPCAddressPrefixOptions{VPCID: in.strp("vpc"), ID: &id}))
 		},
-	}
+	})
 }
 
 func publicGatewayKind() *kind {
-	return &kind{
+	return vpcBound(&kind{
 		token:      publicGatewayType,
 		required:   []string{"vpc", "region", "name", "zone", "resourceGroup"},
 		replace:    []string{"vpc", "region", "zone", "resourceGroup"},
 		computed:   []string{"crn", "status", "floatingIp"},
 		fields:     map[string]string{"vpc.id": "vpc", "resource_group": "resourceGroup"},
 		uniqueName: true, tagged: true, timeout: 10 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
+	}, vpcCalls{
+		find: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
+			p, err := api.NewPublicGatewaysPager(&vpcv1.ListPublicGatewaysOptions{})
+			all, err := listAll(ctx, o, "list public gateways for", p, err)
 			if err != nil {
 				return "", err
-			}
-			pager, err := api.NewPublicGatewaysPager(&vpcv1.ListPublicGatewaysOptions{})
-			if err != nil {
-				return "", err
-			}
-			all, err := pager.GetAllWithContext(ctx)
-			if err != nil {
-				return "", o.apiError("list public gateways for", err, nil)
 			}
 			for _, g := range all {
 				if deref(g.Name) == in.str("name") && g.VPC != nil && deref(g.VPC.ID) == in.str("vpc") {
@@ -288,11 +212,7 @@ func publicGatewayKind() *kind {
 			}
 			return "", nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
 			rg, err := o.rg(ctx, in)
 			if err != nil {
 				return "", err
@@ -306,17 +226,10 @@ func publicGatewayKind() *kind {
 			}
 			return deref(g.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			g, resp, err := api.GetPublicGatewayWithContext(ctx, &vpcv1.GetPublicGatewayOptions{ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			outs := pm("crn", g.CRN, "status", g.Status)
 			if g.FloatingIP != nil {
@@ -324,64 +237,33 @@ func publicGatewayKind() *kind {
 			}
 			return statusState(pm("name", g.Name, "zone", zoneName(g.Zone)), outs, deref(g.Status), available, failedVPC), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
+		update: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, olds, news props) error {
 			if olds.str("name") == news.str("name") {
 				return nil
-			}
-			api, err := o.vpcAPI(news)
-			if err != nil {
-				return err
 			}
 			_, resp, err := api.UpdatePublicGatewayWithContext(ctx, &vpcv1.UpdatePublicGatewayOptions{ID: &id, PublicGatewayPatch: namePatch(news)})
 			return o.apiError("rename", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeletePublicGatewayWithContext(ctx, &vpcv1.DeletePublicGatewayOptions{ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) error {
+			return o.deleted(api.DeletePublicGatewayWithContext(ctx, &vpcv1.DeletePublicGatewayOptions{ID: &id}))
 		},
-	}
+	})
 }
 
 func subnetKind() *kind {
-	return &kind{
+	return vpcBound(&kind{
 		token:      subnetType,
 		required:   []string{"vpc", "region", "name", "zone", "ipv4CidrBlock", "resourceGroup"},
 		replace:    []string{"vpc", "region", "zone", "ipv4CidrBlock", "resourceGroup"},
 		computed:   []string{"crn", "status", "availableIpv4AddressCount"},
 		fields:     map[string]string{"vpc.id": "vpc", "public_gateway": "publicGateway", "resource_group": "resourceGroup", "zone.name": "zone"},
 		uniqueName: true, tagged: true, timeout: 10 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
-			pager, err := api.NewSubnetsPager(&vpcv1.ListSubnetsOptions{VPCID: in.strp("vpc")})
-			if err != nil {
-				return "", err
-			}
-			all, err := pager.GetAllWithContext(ctx)
-			if err != nil {
-				return "", o.apiError("list subnets for", err, nil)
-			}
-			for _, s := range all {
-				if deref(s.Name) == in.str("name") {
-					return deref(s.ID), nil
-				}
-			}
-			return "", nil
+	}, vpcCalls{
+		find: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
+			p, err := api.NewSubnetsPager(&vpcv1.ListSubnetsOptions{VPCID: in.strp("vpc")})
+			return findNamed(ctx, o, "list subnets for", in.str("name"), p, err, func(s vpcv1.Subnet) (*string, *string) { return s.Name, s.ID })
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
 			rg, err := o.rg(ctx, in)
 			if err != nil {
 				return "", err
@@ -400,17 +282,10 @@ func subnetKind() *kind {
 			}
 			return deref(s.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			s, resp, err := api.GetSubnetWithContext(ctx, &vpcv1.GetSubnetOptions{ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			ins := pm("name", s.Name, "ipv4CidrBlock", s.Ipv4CIDRBlock, "zone", zoneName(s.Zone))
 			if s.PublicGateway != nil {
@@ -421,11 +296,7 @@ func subnetKind() *kind {
 			outs := pm("crn", s.CRN, "status", s.Status, "availableIpv4AddressCount", s.AvailableIpv4AddressCount)
 			return statusState(ins, outs, deref(s.Status), available, failedVPC), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.vpcAPI(news)
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, olds, news props) error {
 			if olds.str("name") != news.str("name") {
 				_, resp, err := api.UpdateSubnetWithContext(ctx, &vpcv1.UpdateSubnetOptions{ID: &id, SubnetPatch: namePatch(news)})
 				if err != nil {
@@ -443,53 +314,27 @@ func subnetKind() *kind {
 			}
 			return nil
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteSubnetWithContext(ctx, &vpcv1.DeleteSubnetOptions{ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) error {
+			return o.deleted(api.DeleteSubnetWithContext(ctx, &vpcv1.DeleteSubnetOptions{ID: &id}))
 		},
-	}
+	})
 }
 
 func securityGroupKind() *kind {
-	return &kind{
+	return vpcBound(&kind{
 		token:      securityGroupType,
 		required:   []string{"vpc", "region", "name", "resourceGroup"},
 		replace:    []string{"vpc", "region", "resourceGroup"},
 		computed:   []string{"crn"},
 		fields:     map[string]string{"vpc.id": "vpc", "resource_group": "resourceGroup"},
 		uniqueName: true, tagged: true, timeout: 5 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
-			pager, err := api.NewSecurityGroupsPager(&vpcv1.ListSecurityGroupsOptions{VPCID: in.strp("vpc")})
-			if err != nil {
-				return "", err
-			}
-			all, err := pager.GetAllWithContext(ctx)
-			if err != nil {
-				return "", o.apiError("list security groups for", err, nil)
-			}
-			for _, g := range all {
-				if deref(g.Name) == in.str("name") {
-					return deref(g.ID), nil
-				}
-			}
-			return "", nil
+	}, vpcCalls{
+		find: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
+			p, err := api.NewSecurityGroupsPager(&vpcv1.ListSecurityGroupsOptions{VPCID: in.strp("vpc")})
+			return findNamed(ctx, o, "list security groups for", in.str("name"), p, err,
+				func(g vpcv1.SecurityGroup) (*string, *string) { return g.Name, g.ID })
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
 			rg, err := o.rg(ctx, in)
 			if err != nil {
 				return "", err
@@ -501,43 +346,24 @@ func securityGroupKind() *kind {
 			}
 			return deref(g.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			g, resp, err := api.GetSecurityGroupWithContext(ctx, &vpcv1.GetSecurityGroupOptions{ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			return readyState(pm("name", g.Name), pm("crn", g.CRN)), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
+		update: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, olds, news props) error {
 			if olds.str("name") == news.str("name") {
 				return nil
-			}
-			api, err := o.vpcAPI(news)
-			if err != nil {
-				return err
 			}
 			_, resp, err := api.UpdateSecurityGroupWithContext(ctx, &vpcv1.UpdateSecurityGroupOptions{ID: &id, SecurityGroupPatch: namePatch(news)})
 			return o.apiError("rename", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteSecurityGroupWithContext(ctx, &vpcv1.DeleteSecurityGroupOptions{ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) error {
+			return o.deleted(api.DeleteSecurityGroupWithContext(ctx, &vpcv1.DeleteSecurityGroupOptions{ID: &id}))
 		},
-	}
+	})
 }
 
 // ruleWire is a security group rule in the API's shape, whichever of the
@@ -569,7 +395,7 @@ func (r ruleWire) same(in props) bool {
 }
 
 func securityGroupRuleKind() *kind {
-	return &kind{
+	return vpcBound(&kind{
 		token:    securityGroupRule,
 		required: []string{"securityGroup", "region", "direction", "protocol", "remote"},
 		fields:   map[string]string{"security_group_id": "securityGroup", "port_min": "portMin", "port_max": "portMax"},
@@ -587,11 +413,8 @@ func securityGroupRuleKind() *kind {
 		},
 		// Rules have no name and no update here: a changed rule is a new rule.
 		timeout: 5 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
+	}, vpcCalls{
+		find: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
 			list, resp, err := api.ListSecurityGroupRulesWithContext(ctx, &vpcv1.ListSecurityGroupRulesOptions{SecurityGroupID: in.strp("securityGroup")})
 			if err != nil {
 				return "", o.apiError("list the rules for", err, resp)
@@ -609,11 +432,7 @@ func securityGroupRuleKind() *kind {
 			}
 			return "", nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
 			remote := &vpcv1.SecurityGroupRuleRemotePrototype{}
 			if r := in.str("remote"); strings.Contains(r, "/") {
 				remote.CIDRBlock = &r
@@ -635,17 +454,10 @@ func securityGroupRuleKind() *kind {
 			}
 			return w.ID, nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			r, resp, err := api.GetSecurityGroupRuleWithContext(ctx, &vpcv1.GetSecurityGroupRuleOptions{SecurityGroupID: in.strp("securityGroup"), ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			var w ruleWire
 			if err := asJSON(r, &w); err != nil {
@@ -654,53 +466,26 @@ func securityGroupRuleKind() *kind {
 			return readyState(pm("direction", w.Direction, "protocol", w.Protocol, "remote", w.remote(),
 				"portMin", w.PortMin, "portMax", w.PortMax), nil), nil
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteSecurityGroupRuleWithContext(ctx, &vpcv1.DeleteSecurityGroupRuleOptions{SecurityGroupID: in.strp("securityGroup"), ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) error {
+			return o.deleted(api.DeleteSecurityGroupRuleWithContext(ctx, &vpcv1.DeleteSecurityGroupRuleOptions{SecurityGroupID: in.strp("securityGroup"), ID: &id}))
 		},
-	}
+	})
 }
 
 func floatingIPKind() *kind {
-	return &kind{
+	return vpcBound(&kind{
 		token:      floatingIPType,
 		required:   []string{"name", "region", "zone", "resourceGroup"},
 		replace:    []string{"region", "zone", "resourceGroup"},
 		computed:   []string{"address", "crn", "status"},
 		fields:     map[string]string{"zone.name": "zone", "resource_group": "resourceGroup"},
 		uniqueName: true, tagged: true, timeout: 5 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
-			pager, err := api.NewFloatingIpsPager(&vpcv1.ListFloatingIpsOptions{})
-			if err != nil {
-				return "", err
-			}
-			all, err := pager.GetAllWithContext(ctx)
-			if err != nil {
-				return "", o.apiError("list floating IPs for", err, nil)
-			}
-			for _, f := range all {
-				if deref(f.Name) == in.str("name") {
-					return deref(f.ID), nil
-				}
-			}
-			return "", nil
+	}, vpcCalls{
+		find: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
+			p, err := api.NewFloatingIpsPager(&vpcv1.ListFloatingIpsOptions{})
+			return findNamed(ctx, o, "list floating IPs for", in.str("name"), p, err, func(f vpcv1.FloatingIP) (*string, *string) { return f.Name, f.ID })
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
 			rg, err := o.rg(ctx, in)
 			if err != nil {
 				return "", err
@@ -712,56 +497,34 @@ func floatingIPKind() *kind {
 			}
 			return deref(f.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			f, resp, err := api.GetFloatingIPWithContext(ctx, &vpcv1.GetFloatingIPOptions{ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			return statusState(pm("name", f.Name, "zone", zoneName(f.Zone)), pm("address", f.Address, "crn", f.CRN, "status", f.Status),
 				deref(f.Status), available, failedVPC), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
+		update: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, olds, news props) error {
 			if olds.str("name") == news.str("name") {
 				return nil
-			}
-			api, err := o.vpcAPI(news)
-			if err != nil {
-				return err
 			}
 			_, resp, err := api.UpdateFloatingIPWithContext(ctx, &vpcv1.UpdateFloatingIPOptions{ID: &id, FloatingIPPatch: namePatch(news)})
 			return o.apiError("rename", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteFloatingIPWithContext(ctx, &vpcv1.DeleteFloatingIPOptions{ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) error {
+			return o.deleted(api.DeleteFloatingIPWithContext(ctx, &vpcv1.DeleteFloatingIPOptions{ID: &id}))
 		},
-	}
+	})
 }
 
 // image finds the newest available public image of an operating system
 // (VPC: ListImages, by operating_system.name).
 func (o *op) image(ctx context.Context, api *vpcv1.VpcV1, osName string) (string, error) {
-	pager, err := api.NewImagesPager(&vpcv1.ListImagesOptions{Visibility: core.StringPtr("public"), Status: []string{"available"}})
+	p, err := api.NewImagesPager(&vpcv1.ListImagesOptions{Visibility: core.StringPtr("public"), Status: []string{"available"}})
+	all, err := listAll(ctx, o, "list images for", p, err)
 	if err != nil {
 		return "", err
-	}
-	all, err := pager.GetAllWithContext(ctx)
-	if err != nil {
-		return "", o.apiError("list images for", err, nil)
 	}
 	var found []vpcv1.Image
 	for _, im := range all {
@@ -784,7 +547,7 @@ func (o *op) image(ctx context.Context, api *vpcv1.VpcV1, osName string) (string
 }
 
 func instanceKind() *kind {
-	k := &kind{
+	k := vpcBound(&kind{
 		token:    instanceType,
 		required: []string{"name", "region", "zone", "vpc", "profile", "image", "subnet", "resourceGroup"},
 		replace:  []string{"region", "zone", "vpc", "profile", "image", "subnet", "securityGroups", "allowIpSpoofing", "userData", "resourceGroup"},
@@ -794,131 +557,93 @@ func instanceKind() *kind {
 		fields: map[string]string{"profile.name": "profile", "user_data": "userData", "primary_network_interface.subnet": "subnet",
 			"resource_group": "resourceGroup", "zone.name": "zone"},
 		uniqueName: true, tagged: true, timeout: 15 * time.Minute,
-	}
-	k.find = func(ctx context.Context, o *op, in props) (string, error) {
-		api, err := o.vpcAPI(in)
-		if err != nil {
-			return "", err
-		}
-		pager, err := api.NewInstancesPager(&vpcv1.ListInstancesOptions{Name: in.strp("name")})
-		if err != nil {
-			return "", err
-		}
-		all, err := pager.GetAllWithContext(ctx)
-		if err != nil {
-			return "", o.apiError("list instances for", err, nil)
-		}
-		for _, i := range all {
-			if deref(i.Name) == in.str("name") {
-				return deref(i.ID), nil
+	}, vpcCalls{
+		find: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
+			p, err := api.NewInstancesPager(&vpcv1.ListInstancesOptions{Name: in.strp("name")})
+			return findNamed(ctx, o, "list instances for", in.str("name"), p, err, func(i vpcv1.Instance) (*string, *string) { return i.Name, i.ID })
+		},
+		create: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
+			rg, err := o.rg(ctx, in)
+			if err != nil {
+				return "", err
 			}
-		}
-		return "", nil
-	}
-	k.create = func(ctx context.Context, o *op, in props) (string, error) {
-		api, err := o.vpcAPI(in)
-		if err != nil {
-			return "", err
-		}
-		rg, err := o.rg(ctx, in)
-		if err != nil {
-			return "", err
-		}
-		image, err := o.image(ctx, api, in.str("image"))
-		if err != nil {
-			return "", err
-		}
-		nic := &vpcv1.NetworkInterfacePrototype{
-			Name:            core.StringPtr("eth0"),
-			Subnet:          &vpcv1.SubnetIdentityByID{ID: in.strp("subnet")},
-			AllowIPSpoofing: in.boolp("allowIpSpoofing"),
-		}
-		for _, sg := range in.strs("securityGroups") {
-			nic.SecurityGroups = append(nic.SecurityGroups, &vpcv1.SecurityGroupIdentityByID{ID: core.StringPtr(sg)})
-		}
-		i, resp, err := api.CreateInstanceWithContext(ctx, &vpcv1.CreateInstanceOptions{InstancePrototype: &vpcv1.InstancePrototypeInstanceByImage{
-			Name: in.strp("name"), Zone: &vpcv1.ZoneIdentityByName{Name: in.strp("zone")},
-			VPC: &vpcv1.VPCIdentityByID{ID: in.strp("vpc")}, Profile: &vpcv1.InstanceProfileIdentityByName{Name: in.strp("profile")},
-			Image: &vpcv1.ImageIdentityByID{ID: &image}, PrimaryNetworkInterface: nic,
-			UserData: in.strp("userData"), ResourceGroup: rg,
-		}})
-		if err != nil {
-			return "", o.apiError("create", err, resp)
-		}
-		return deref(i.ID), nil
-	}
-	k.read = func(ctx context.Context, o *op, id string, in props) (*state, error) {
-		api, err := o.vpcAPI(in)
-		if err != nil {
-			return nil, err
-		}
-		i, resp, err := api.GetInstanceWithContext(ctx, &vpcv1.GetInstanceOptions{ID: &id})
-		if notFound(resp) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, o.apiError("read", err, resp)
-		}
-		ins := pm("name", i.Name, "zone", zoneName(i.Zone))
-		if i.Profile != nil {
-			ins["profile"] = val(i.Profile.Name)
-		}
-		outs := pm("crn", i.CRN, "status", i.Status)
-		if nic := i.PrimaryNetworkInterface; nic != nil {
-			if nic.PrimaryIP != nil {
-				outs["primaryIpAddress"] = val(nic.PrimaryIP.Address)
+			image, err := o.image(ctx, api, in.str("image"))
+			if err != nil {
+				return "", err
 			}
-			if nic.Subnet != nil {
-				ins["subnet"] = val(nic.Subnet.ID)
+			nic := &vpcv1.NetworkInterfacePrototype{
+				Name:            core.StringPtr("eth0"),
+				Subnet:          &vpcv1.SubnetIdentityByID{ID: in.strp("subnet")},
+				AllowIPSpoofing: in.boolp("allowIpSpoofing"),
 			}
-			if fip := in.str("floatingIp"); fip != "" {
-				bound, err := o.boundTo(ctx, api, id, deref(nic.ID), fip)
+			for _, sg := range in.strs("securityGroups") {
+				nic.SecurityGroups = append(nic.SecurityGroups, &vpcv1.SecurityGroupIdentityByID{ID: core.StringPtr(sg)})
+			}
+			i, resp, err := api.CreateInstanceWithContext(ctx, &vpcv1.CreateInstanceOptions{InstancePrototype: &vpcv1.InstancePrototypeInstanceByImage{
+				Name: in.strp("name"), Zone: &vpcv1.ZoneIdentityByName{Name: in.strp("zone")},
+				VPC: &vpcv1.VPCIdentityByID{ID: in.strp("vpc")}, Profile: &vpcv1.InstanceProfileIdentityByName{Name: in.strp("profile")},
+				Image: &vpcv1.ImageIdentityByID{ID: &image}, PrimaryNetworkInterface: nic,
+				UserData: in.strp("userData"), ResourceGroup: rg,
+			}})
+			if err != nil {
+				return "", o.apiError("create", err, resp)
+			}
+			return deref(i.ID), nil
+		},
+		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
+			i, resp, err := api.GetInstanceWithContext(ctx, &vpcv1.GetInstanceOptions{ID: &id})
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
+			}
+			ins := pm("name", i.Name, "zone", zoneName(i.Zone))
+			if i.Profile != nil {
+				ins["profile"] = val(i.Profile.Name)
+			}
+			outs := pm("crn", i.CRN, "status", i.Status)
+			if nic := i.PrimaryNetworkInterface; nic != nil {
+				if nic.PrimaryIP != nil {
+					outs["primaryIpAddress"] = val(nic.PrimaryIP.Address)
+				}
+				if nic.Subnet != nil {
+					ins["subnet"] = val(nic.Subnet.ID)
+				}
+				if fip := in.str("floatingIp"); fip != "" {
+					bound, err := o.boundTo(ctx, api, id, deref(nic.ID), fip)
+					if err != nil {
+						return nil, err
+					}
+					if !bound {
+						ins["floatingIp"] = resource.NewNullProperty()
+					}
+				}
+			}
+			return statusState(ins, outs, deref(i.Status), []string{"running"}, []string{"failed"}), nil
+		},
+		update: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, olds, news props) error {
+			if olds.str("name") != news.str("name") {
+				_, resp, err := api.UpdateInstanceWithContext(ctx, &vpcv1.UpdateInstanceOptions{ID: &id, InstancePatch: namePatch(news)})
 				if err != nil {
-					return nil, err
-				}
-				if !bound {
-					ins["floatingIp"] = resource.NewNullProperty()
+					return o.apiError("rename", err, resp)
 				}
 			}
-		}
-		return statusState(ins, outs, deref(i.Status), []string{"running"}, []string{"failed"}), nil
-	}
-	k.update = func(ctx context.Context, o *op, id string, olds, news props) error {
-		api, err := o.vpcAPI(news)
-		if err != nil {
-			return err
-		}
-		if olds.str("name") != news.str("name") {
-			_, resp, err := api.UpdateInstanceWithContext(ctx, &vpcv1.UpdateInstanceOptions{ID: &id, InstancePatch: namePatch(news)})
-			if err != nil {
-				return o.apiError("rename", err, resp)
+			if old := olds.str("floatingIp"); old != "" && old != news.str("floatingIp") {
+				nic, err := o.primaryNIC(ctx, api, id)
+				if err != nil {
+					return err
+				}
+				resp, err := api.RemoveInstanceNetworkInterfaceFloatingIPWithContext(ctx, &vpcv1.RemoveInstanceNetworkInterfaceFloatingIPOptions{
+					InstanceID: &id, NetworkInterfaceID: &nic, ID: &old})
+				if err != nil && !notFound(resp) {
+					return o.apiError("unbind the floating IP of", err, resp)
+				}
 			}
-		}
-		if old := olds.str("floatingIp"); old != "" && old != news.str("floatingIp") {
-			nic, err := o.primaryNIC(ctx, api, id)
-			if err != nil {
-				return err
-			}
-			resp, err := api.RemoveInstanceNetworkInterfaceFloatingIPWithContext(ctx, &vpcv1.RemoveInstanceNetworkInterfaceFloatingIPOptions{
-				InstanceID: &id, NetworkInterfaceID: &nic, ID: &old})
-			if err != nil && !notFound(resp) {
-				return o.apiError("unbind the floating IP of", err, resp)
-			}
-		}
-		// A new floating IP is bound by afterReady.
-		return nil
-	}
-	k.del = func(ctx context.Context, o *op, id string, in props) error {
-		api, err := o.vpcAPI(in)
-		if err != nil {
-			return err
-		}
-		resp, err := api.DeleteInstanceWithContext(ctx, &vpcv1.DeleteInstanceOptions{ID: &id})
-		if notFound(resp) {
+			// A new floating IP is bound by afterReady.
 			return nil
-		}
-		return o.apiError("delete", err, resp)
-	}
+		},
+		del: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) error {
+			return o.deleted(api.DeleteInstanceWithContext(ctx, &vpcv1.DeleteInstanceOptions{ID: &id}))
+		},
+	})
 	// The floating IP is bound once the instance runs, also when an earlier
 	// attempt made the instance but not the binding.
 	k.afterReady = func(ctx context.Context, o *op, id string, in props) error {
@@ -973,7 +698,7 @@ func (o *op) boundTo(ctx context.Context, api *vpcv1.VpcV1, instance, nic, fip s
 }
 
 func routeKind() *kind {
-	return &kind{
+	return vpcBound(&kind{
 		token:    routeType,
 		required: []string{"vpc", "region", "routingTable", "name", "zone", "destination", "action"},
 		replace:  []string{"vpc", "region", "routingTable", "zone", "destination", "action"},
@@ -991,31 +716,12 @@ func routeKind() *kind {
 			return nil
 		},
 		uniqueName: true, timeout: 5 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
-			pager, err := api.NewVPCRoutingTableRoutesPager(&vpcv1.ListVPCRoutingTableRoutesOptions{VPCID: in.strp("vpc"), RoutingTableID: in.strp("routingTable")})
-			if err != nil {
-				return "", err
-			}
-			all, err := pager.GetAllWithContext(ctx)
-			if err != nil {
-				return "", o.apiError("list routes for", err, nil)
-			}
-			for _, r := range all {
-				if deref(r.Name) == in.str("name") {
-					return deref(r.ID), nil
-				}
-			}
-			return "", nil
+	}, vpcCalls{
+		find: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
+			p, err := api.NewVPCRoutingTableRoutesPager(&vpcv1.ListVPCRoutingTableRoutesOptions{VPCID: in.strp("vpc"), RoutingTableID: in.strp("routingTable")})
+			return findNamed(ctx, o, "list routes for", in.str("name"), p, err, func(r vpcv1.Route) (*string, *string) { return r.Name, r.ID })
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
 			opts := &vpcv1.CreateVPCRoutingTableRouteOptions{
 				VPCID: in.strp("vpc"), RoutingTableID: in.strp("routingTable"), Destination: in.strp("destination"),
 				Zone: &vpcv1.ZoneIdentityByName{Name: in.strp("zone")}, Action: in.strp("action"), Name: in.strp("name"),
@@ -1029,18 +735,11 @@ func routeKind() *kind {
 			}
 			return deref(r.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			r, resp, err := api.GetVPCRoutingTableRouteWithContext(ctx, &vpcv1.GetVPCRoutingTableRouteOptions{
 				VPCID: in.strp("vpc"), RoutingTableID: in.strp("routingTable"), ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			var w struct {
 				NextHop struct {
@@ -1056,11 +755,7 @@ func routeKind() *kind {
 			}
 			return statusState(ins, nil, deref(r.LifecycleState), []string{"stable"}, []string{"failed", "suspended"}), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.vpcAPI(news)
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, olds, news props) error {
 			patch := namePatch(news)
 			if hop := news.str("nextHop"); hop != "" {
 				patch["next_hop"] = map[string]any{"address": hop}
@@ -1069,54 +764,28 @@ func routeKind() *kind {
 				VPCID: news.strp("vpc"), RoutingTableID: news.strp("routingTable"), ID: &id, RoutePatch: patch})
 			return o.apiError("update", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteVPCRoutingTableRouteWithContext(ctx, &vpcv1.DeleteVPCRoutingTableRouteOptions{
-				VPCID: in.strp("vpc"), RoutingTableID: in.strp("routingTable"), ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) error {
+			return o.deleted(api.DeleteVPCRoutingTableRouteWithContext(ctx, &vpcv1.DeleteVPCRoutingTableRouteOptions{
+				VPCID: in.strp("vpc"), RoutingTableID: in.strp("routingTable"), ID: &id}))
 		},
-	}
+	})
 }
 
 func loadBalancerKind() *kind {
-	return &kind{
+	return vpcBound(&kind{
 		token:      loadBalancerType,
 		required:   []string{"name", "region", "isPublic", "subnets", "resourceGroup"},
 		replace:    []string{"region", "isPublic", "profile", "resourceGroup"},
 		computed:   []string{"crn", "hostname", "publicIps", "privateIps", "operatingStatus", "provisioningStatus"},
 		fields:     map[string]string{"is_public": "isPublic", "profile.name": "profile", "resource_group": "resourceGroup"},
 		uniqueName: true, tagged: true, timeout: 20 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
-			pager, err := api.NewLoadBalancersPager(&vpcv1.ListLoadBalancersOptions{})
-			if err != nil {
-				return "", err
-			}
-			all, err := pager.GetAllWithContext(ctx)
-			if err != nil {
-				return "", o.apiError("list load balancers for", err, nil)
-			}
-			for _, lb := range all {
-				if deref(lb.Name) == in.str("name") {
-					return deref(lb.ID), nil
-				}
-			}
-			return "", nil
+	}, vpcCalls{
+		find: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
+			p, err := api.NewLoadBalancersPager(&vpcv1.ListLoadBalancersOptions{})
+			return findNamed(ctx, o, "list load balancers for", in.str("name"), p, err,
+				func(lb vpcv1.LoadBalancer) (*string, *string) { return lb.Name, lb.ID })
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api *vpcv1.VpcV1, in props) (string, error) {
 			rg, err := o.rg(ctx, in)
 			if err != nil {
 				return "", err
@@ -1134,17 +803,10 @@ func loadBalancerKind() *kind {
 			}
 			return deref(lb.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			lb, resp, err := api.GetLoadBalancerWithContext(ctx, &vpcv1.GetLoadBalancerOptions{ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			var subnets, public, private []string
 			for _, s := range lb.Subnets {
@@ -1161,11 +823,7 @@ func loadBalancerKind() *kind {
 				"operatingStatus", lb.OperatingStatus, "provisioningStatus", lb.ProvisioningStatus)
 			return statusState(ins, outs, deref(lb.ProvisioningStatus), []string{"active"}, []string{"failed"}), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.vpcAPI(news)
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, olds, news props) error {
 			patch := map[string]any{}
 			if olds.str("name") != news.str("name") {
 				patch["name"] = news.str("name")
@@ -1183,16 +841,8 @@ func loadBalancerKind() *kind {
 			_, resp, err := api.UpdateLoadBalancerWithContext(ctx, &vpcv1.UpdateLoadBalancerOptions{ID: &id, LoadBalancerPatch: patch})
 			return o.apiError("update", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.vpcAPI(in)
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteLoadBalancerWithContext(ctx, &vpcv1.DeleteLoadBalancerOptions{ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) error {
+			return o.deleted(api.DeleteLoadBalancerWithContext(ctx, &vpcv1.DeleteLoadBalancerOptions{ID: &id}))
 		},
-	}
+	})
 }
