@@ -7,13 +7,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/network"
+	"infra/stacks/stackstest"
 )
 
 // The transit and CIS constructors refuse to declare a resource without
 // its required inputs, and the programs refuse a model they cannot build.
 func TestTransitAndCISArguments(t *testing.T) {
 	s := pulumi.String("x")
-	spec, _ := load(t, "../../examples/multicloud.yaml")
+	spec, _ := stackstest.Load(t, "../../examples/multicloud.yaml")
 	tests := []struct {
 		name string
 		new  func(ctx *pulumi.Context) error
@@ -59,8 +60,8 @@ func TestTransitAndCISArguments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := &mocks{}
-			err := pulumi.RunErr(tt.new, pulumi.WithMocks("infra", "test", m))
+			m := newMocks()
+			_, err := stackstest.Run(m, tt.new)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want it to name %s", err, tt.want)
 			}

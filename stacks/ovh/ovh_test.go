@@ -5,16 +5,13 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"infra/network"
-	"infra/topology"
+	"infra/stacks/stackstest"
 )
 
 const (
@@ -27,104 +24,28 @@ const (
 	testIngressIP   = "198.51.100.7"
 )
 
-type registered struct {
-	typ, name string
-	inputs    resource.PropertyMap
-}
-
-// mocks answers like the OVH API: a per-region OpenStack id for private
+// newMocks answers like the OVH API: a per-region OpenStack id for private
 // networks, a bare host name as the cluster url, an address for floating IPs.
-type mocks struct {
-	mu   sync.Mutex
-	res  []registered
-	fail string
-}
-
-func (m *mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	m.mu.Lock()
-	m.res = append(m.res, registered{a.TypeToken, a.Name, a.Inputs})
-	m.mu.Unlock()
-	if a.TypeToken == m.fail {
-		return "", nil, fmt.Errorf("simulated failure creating %s", a.Name)
-	}
-	state := a.Inputs.Copy()
-	switch a.TypeToken {
-	case tNetworkPrivate:
-		ids := resource.PropertyMap{}
-		for _, r := range a.Inputs["regions"].ArrayValue() {
-			ids[resource.PropertyKey(r.StringValue())] = resource.NewStringProperty("os-" + a.Name)
+func newMocks() *stackstest.Mocks {
+	return &stackstest.Mocks{State: func(a pulumi.MockResourceArgs, _ string, state resource.PropertyMap) {
+		switch a.TypeToken {
+		case tNetworkPrivate:
+			ids := resource.PropertyMap{}
+			for _, r := range a.Inputs["regions"].ArrayValue() {
+				ids[resource.PropertyKey(r.StringValue())] = resource.NewStringProperty("os-" + a.Name)
+			}
+			state["regionsOpenstackIds"] = resource.NewObjectProperty(ids)
+		case tKube:
+			state["url"] = resource.NewStringProperty("abc123.c1.gra.k8s.ovh.net")
+		case tFloatingIP:
+			state["currentState"] = resource.NewObjectProperty(resource.PropertyMap{"ip": resource.NewStringProperty(testIngressIP)})
 		}
-		state["regionsOpenstackIds"] = resource.NewObjectProperty(ids)
-	case tKube:
-		state["url"] = resource.NewStringProperty("abc123.c1.gra.k8s.ovh.net")
-	case tFloatingIP:
-		state["currentState"] = resource.NewObjectProperty(resource.PropertyMap{"ip": resource.NewStringProperty(testIngressIP)})
-	}
-	return a.Name + "-id", state, nil
+	}}
 }
 
-func (m *mocks) Call(a pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	return nil, fmt.Errorf("unexpected invoke %s", a.Token)
-}
-
-func (m *mocks) byType(typ string) []registered {
-	var out []registered
-	for _, r := range m.res {
-		if r.typ == typ {
-			out = append(out, r)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out
-}
-
-func (m *mocks) one(t *testing.T, typ string) resource.PropertyMap {
-	t.Helper()
-	rs := m.byType(typ)
-	if len(rs) != 1 {
-		t.Fatalf("%d × %s, want 1", len(rs), typ)
-	}
-	return rs[0].inputs
-}
-
-func run(t *testing.T, m *mocks, args RegionalArgs) (map[string]any, error) {
-	t.Helper()
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	exports := map[string]any{}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		if err := Regional(ctx, args); err != nil {
-			return err
-		}
-		for k, v := range ctx.GetCurrentExportMap() {
-			wg.Add(1)
-			pulumi.ToOutputWithContext(ctx.Context(), v).ApplyT(func(x any) any {
-				defer wg.Done()
-				mu.Lock()
-				defer mu.Unlock()
-				exports[k] = x
-				return x
-			})
-		}
-		return nil
-	}, pulumi.WithMocks("infra", "test", m))
-	if err == nil {
-		wg.Wait()
-	}
-	return exports, err
-}
-
-func load(t *testing.T, path string) (*topology.Spec, *network.Plan) {
-	t.Helper()
-	spec, diags, err := topology.Load(path)
-	if err != nil || diags.HasErrors() {
-		t.Fatalf("load %s: %v %v", path, err, diags)
-	}
-	plan, err := network.Compute(spec)
-	if err != nil {
-		t.Fatalf("network: %v", err)
-	}
-	return spec, plan
+// run runs Regional under m and returns the resolved exports.
+func run(m *stackstest.Mocks, args RegionalArgs) (map[string]any, error) {
+	return stackstest.Run(m, func(ctx *pulumi.Context) error { return Regional(ctx, args) })
 }
 
 // paris is a spec with a 3-AZ region, where pools are pinned to zones.
@@ -138,33 +59,6 @@ clouds:
         environment: prod
         cluster: {flavor: b3-16, nodes: {min: 2, max: 4}}
 `
-
-func str(m resource.PropertyMap, k string) string {
-	v, ok := m[resource.PropertyKey(k)]
-	if !ok || !v.IsString() {
-		return fmt.Sprint(v)
-	}
-	return v.StringValue()
-}
-
-// strs is a string array input as Go strings.
-func strs(v resource.PropertyValue) []string {
-	var out []string
-	if v.IsArray() {
-		for _, e := range v.ArrayValue() {
-			out = append(out, e.StringValue())
-		}
-	}
-	return out
-}
-
-func num(m resource.PropertyMap, k string) int {
-	v := m[resource.PropertyKey(k)]
-	if !v.IsNumber() {
-		return -1
-	}
-	return int(v.NumberValue())
-}
 
 func TestRegional(t *testing.T) {
 	dir := t.TempDir()
@@ -188,116 +82,111 @@ func TestRegional(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.region, func(t *testing.T) {
-			spec, plan := load(t, tt.file)
-			var r *topology.OVHRegion
-			for _, x := range spec.Clouds.OVH.Regions {
-				if x.Name == tt.region && x.Environment == tt.env {
-					r = x
-				}
-			}
+			spec, plan := stackstest.Load(t, tt.file)
+			r := stackstest.Region(t, spec.Clouds.OVH.Regions, tt.region, tt.env)
 			id := r.ID()
 			rn := plan.Region(id)
-			m := &mocks{}
-			exports, err := run(t, m, RegionalArgs{Spec: spec, Region: r, Net: rn})
+			m := newMocks()
+			exports, err := run(m, RegionalArgs{Spec: spec, Region: r, Net: rn})
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, res := range m.res {
-				if !strings.HasPrefix(res.name, id+"-") {
-					t.Errorf("%s %q is not prefixed with %s", res.typ, res.name, id)
+			for _, res := range m.Resources() {
+				if !strings.HasPrefix(res.Name, id+"-") {
+					t.Errorf("%s %q is not prefixed with %s", res.Type, res.Name, id)
 				}
-				if strings.HasPrefix(res.typ, "infra:mesh:") {
+				if strings.HasPrefix(res.Type, "infra:mesh:") {
 					continue // the mesh key is the infra provider's, not OVH's
 				}
-				if got := str(res.inputs, "serviceName"); got != tt.project {
-					t.Errorf("%s serviceName = %q, want %q", res.name, got, tt.project)
+				if got := stackstest.Str(res.Inputs, "serviceName"); got != tt.project {
+					t.Errorf("%s serviceName = %q, want %q", res.Name, got, tt.project)
 				}
-				if n := str(res.inputs, "name"); strings.Contains(n, "_") {
-					t.Errorf("%s name %q has an underscore", res.name, n)
+				if n := stackstest.Str(res.Inputs, "name"); strings.Contains(n, "_") {
+					t.Errorf("%s name %q has an underscore", res.Name, n)
 				}
 			}
 			openstackID := "os-" + id + "-network"
 
-			net := m.one(t, tNetworkPrivate)
-			if got := fmt.Sprint(strs(net["regions"])); got != "["+tt.region+"]" {
+			net := m.One(t, tNetworkPrivate)
+			if got := fmt.Sprint(stackstest.Strs(net["regions"])); got != "["+tt.region+"]" {
 				t.Errorf("network regions = %s", got)
 			}
-			if v := num(net, "vlanId"); v < 2 || v > 4000 {
+			if v := stackstest.Num(net, "vlanId"); v < 2 || v > 4000 {
 				t.Errorf("vlanId = %d", v)
 			}
 
-			sub := m.one(t, tSubnet)
+			sub := m.One(t, tSubnet)
 			base := rn.CIDR.Masked().Addr()
 			for k, want := range map[string]string{
 				"network": rn.CIDR.String(), "region": tt.region, "networkId": id + "-network-id",
 				"start": base.Next().Next().String(),
 			} {
-				if got := str(sub, k); got != want {
+				if got := stackstest.Str(sub, k); got != want {
 					t.Errorf("subnet %s = %q, want %q", k, got, want)
 				}
 			}
-			if end := netip.MustParseAddr(str(sub, "end")); !rn.CIDR.Contains(end) || !rn.CIDR.Contains(end.Next()) {
+			if end := netip.MustParseAddr(stackstest.Str(sub, "end")); !rn.CIDR.Contains(end) || !rn.CIDR.Contains(end.Next()) {
 				t.Errorf("subnet end %s is not the last host of %s", end, rn.CIDR)
 			}
 
-			gw := m.one(t, tGateway)
+			gw := m.One(t, tGateway)
 			for k, want := range map[string]string{"model": "s", "region": tt.region, "networkId": openstackID, "subnetId": id + "-subnet-id"} {
-				if got := str(gw, k); got != want {
+				if got := stackstest.Str(gw, k); got != want {
 					t.Errorf("gateway %s = %q, want %q", k, got, want)
 				}
 			}
 
-			kube := m.one(t, tKube)
+			kube := m.One(t, tKube)
 			for k, want := range map[string]string{
 				"region": tt.region, "version": "1.35", "plan": tt.plan, "privateNetworkId": openstackID,
 				"nodesSubnetId": id + "-subnet-id", "loadBalancersSubnetId": id + "-subnet-id", "name": id,
 			} {
-				if got := str(kube, k); got != want {
+				if got := stackstest.Str(kube, k); got != want {
 					t.Errorf("kube %s = %q, want %q", k, got, want)
 				}
 			}
 			pnc := kube["privateNetworkConfiguration"].ObjectValue()
-			if !pnc["privateNetworkRoutingAsDefault"].BoolValue() || str(pnc, "defaultVrackGateway") != "" {
+			if !pnc["privateNetworkRoutingAsDefault"].BoolValue() || stackstest.Str(pnc, "defaultVrackGateway") != "" {
 				t.Errorf("privateNetworkConfiguration = %v", pnc)
 			}
 
-			pools := m.byType(tNodePool)
+			pools := m.ByType(tNodePool)
 			if len(pools) != len(tt.zones) {
 				t.Fatalf("%d node pools, want %d", len(pools), len(tt.zones))
 			}
 			for i, p := range pools {
-				in := p.inputs
-				if got := str(in, "flavorName"); got != tt.flavor {
-					t.Errorf("%s flavor = %q, want %q", p.name, got, tt.flavor)
+				in := p.Inputs
+				if got := stackstest.Str(in, "flavorName"); got != tt.flavor {
+					t.Errorf("%s flavor = %q, want %q", p.Name, got, tt.flavor)
 				}
-				if num(in, "minNodes") != tt.min || num(in, "maxNodes") != tt.max || num(in, "desiredNodes") != tt.desired {
-					t.Errorf("%s nodes = %d/%d/%d, want %d/%d/%d", p.name, num(in, "minNodes"), num(in, "maxNodes"),
-						num(in, "desiredNodes"), tt.min, tt.max, tt.desired)
+				if stackstest.Num(in, "minNodes") != tt.min || stackstest.Num(in, "maxNodes") != tt.max || stackstest.Num(in, "desiredNodes") != tt.desired {
+					t.Errorf("%s nodes = %d/%d/%d, want %d/%d/%d", p.Name, stackstest.Num(in, "minNodes"), stackstest.Num(in, "maxNodes"),
+						stackstest.Num(in, "desiredNodes"), tt.min, tt.max, tt.desired)
 				}
 				if got := in["autoscale"].BoolValue(); got != (tt.max > tt.min) {
-					t.Errorf("%s autoscale = %v", p.name, got)
+					t.Errorf("%s autoscale = %v", p.Name, got)
 				}
-				if str(in, "kubeId") != id+"-cluster-id" {
-					t.Errorf("%s kubeId = %s", p.name, str(in, "kubeId"))
+				if stackstest.Str(in, "kubeId") != id+"-cluster-id" {
+					t.Errorf("%s kubeId = %s", p.Name, stackstest.Str(in, "kubeId"))
 				}
 				az, pinned := in["availabilityZones"]
 				if len(tt.zones) > 1 {
-					if !pinned || fmt.Sprint(strs(az)) != "["+tt.zones[i]+"]" {
-						t.Errorf("%s availabilityZones = %v, want [%s]", p.name, az, tt.zones[i])
+					if !pinned || fmt.Sprint(stackstest.Strs(az)) != "["+tt.zones[i]+"]" {
+						t.Errorf("%s availabilityZones = %v, want [%s]", p.Name, az, tt.zones[i])
 					}
 				} else if pinned {
-					t.Errorf("%s pinned to %v in a single-AZ region", p.name, az)
+					t.Errorf("%s pinned to %v in a single-AZ region", p.Name, az)
 				}
 			}
 
 			var fip resource.PropertyMap
-			for _, f := range m.byType(tFloatingIP) {
-				if f.name == id+"-ingress-ip" {
-					fip = f.inputs
+			for _, f := range m.ByType(tFloatingIP) {
+				if f.Name == id+"-ingress-ip" {
+					fip = f.Inputs
 				}
 			}
-			if str(fip, "region") != tt.region {
-				t.Errorf("floating IP region = %s", str(fip, "region"))
+			if stackstest.Str(fip, "region") != tt.region {
+				t.Errorf("floating IP region = %s", stackstest.Str(fip, "region"))
 			}
 
 			want := map[string]string{
@@ -322,7 +211,7 @@ func TestRegional(t *testing.T) {
 }
 
 func TestProject(t *testing.T) {
-	spec, plan := load(t, "../../examples/multicloud.yaml")
+	spec, plan := stackstest.Load(t, "../../examples/multicloud.yaml")
 	r := spec.Clouds.OVH.Regions[0]
 	tests := []struct {
 		name, spec, config, env, want string
@@ -341,12 +230,12 @@ func TestProject(t *testing.T) {
 				cfg = fmt.Sprintf(`{%q: %q}`, ProjectConfigKey, tt.config)
 			}
 			t.Setenv(pulumi.EnvConfig, cfg)
-			m := &mocks{}
-			exports, err := run(t, m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())})
+			m := newMocks()
+			exports, err := run(m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := str(m.one(t, tKube), "serviceName"); got != tt.want {
+			if got := stackstest.Str(m.One(t, tKube), "serviceName"); got != tt.want {
 				t.Errorf("serviceName = %q, want %q", got, tt.want)
 			}
 			if exports["project"] != tt.want {
@@ -357,7 +246,7 @@ func TestProject(t *testing.T) {
 }
 
 func TestVLANsDifferAcrossRegions(t *testing.T) {
-	spec, plan := load(t, "../../examples/multicloud.yaml")
+	spec, plan := stackstest.Load(t, "../../examples/multicloud.yaml")
 	seen := map[int]string{}
 	for _, r := range spec.Clouds.OVH.Regions {
 		v := vlanID(plan.Region(r.ID()).CIDR)
@@ -394,39 +283,25 @@ func TestPool(t *testing.T) {
 }
 
 func TestRegionalErrors(t *testing.T) {
-	spec, plan := load(t, "../../examples/multicloud.yaml")
+	spec, plan := stackstest.Load(t, "../../examples/multicloud.yaml")
 	r := spec.Clouds.OVH.Regions[0]
 	for _, typ := range []string{tNetworkPrivate, tKube, tNodePool, tFloatingIP} {
-		_, err := run(t, &mocks{fail: typ}, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())})
+		failing := newMocks()
+		failing.Fail = typ
+		_, err := run(failing, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())})
 		if err == nil || !strings.Contains(err.Error(), "simulated failure") {
 			t.Errorf("failing %s: err = %v", typ, err)
 		}
 	}
-	if _, err := run(t, &mocks{}, RegionalArgs{Spec: spec, Region: r}); err == nil {
+	if _, err := run(newMocks(), RegionalArgs{Spec: spec, Region: r}); err == nil {
 		t.Error("no error without a network plan")
 	}
 }
 
 // BenchmarkRegional runs the program for one example region under mocks.
 func BenchmarkRegional(b *testing.B) {
-	spec, _, err := topology.Load("../../examples/multicloud.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	plan, err := network.Compute(spec)
-	if err != nil {
-		b.Fatal(err)
-	}
+	spec, plan := stackstest.Load(b, "../../examples/multicloud.yaml")
 	r := spec.Clouds.OVH.Regions[0]
 	args := RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())}
-	var n int
-	for b.Loop() {
-		m := &mocks{}
-		if err := pulumi.RunErr(func(ctx *pulumi.Context) error { return Regional(ctx, args) },
-			pulumi.WithMocks("infra", "bench", m)); err != nil {
-			b.Fatal(err)
-		}
-		n = len(m.res)
-	}
-	b.ReportMetric(float64(n), "resources/op")
+	stackstest.Benchmark(b, newMocks, func(ctx *pulumi.Context) error { return Regional(ctx, args) })
 }
