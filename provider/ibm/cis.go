@@ -23,6 +23,14 @@ const (
 	cisGLBType        = "infra:ibm:CisGlobalLoadBalancer"
 )
 
+// The clients the types here act through, as bind hands them over.
+type (
+	zonesAPI    = *zonesv1.ZonesV1
+	monitorsAPI = *globalloadbalancermonitorv1.GlobalLoadBalancerMonitorV1
+	poolsAPI    = *globalloadbalancerpoolsv0.GlobalLoadBalancerPoolsV0
+	glbsAPI     = *globalloadbalancerv1.GlobalLoadBalancerV1
+)
+
 func (o *op) cisZones(in props) (*zonesv1.ZonesV1, error) {
 	s, err := zonesv1.NewZonesV1(&zonesv1.ZonesV1Options{URL: o.c.cfg.Endpoints.CIS, Authenticator: o.c.auth, Crn: in.strp("cis")})
 	if err == nil {
@@ -66,7 +74,7 @@ func cisKinds() []*kind {
 }
 
 func cisDomainKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:    cisDomainType,
 		required: []string{"cis", "domain"},
 		computed: []string{"nameServers", "status"},
@@ -74,44 +82,25 @@ func cisDomainKind() *kind {
 		// A zone is usable once created; it turns active when the registrar
 		// delegates to nameServers, which infra cannot do.
 		uniqueName: true, timeout: 10 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.cisZones(in)
-			if err != nil {
-				return "", err
-			}
+	}, (*op).cisZones, calls[zonesAPI]{
+		find: func(ctx context.Context, o *op, api zonesAPI, in props) (string, error) {
 			list, resp, err := api.ListZonesWithContext(ctx, &zonesv1.ListZonesOptions{})
 			if err != nil {
 				return "", o.apiError("list domains for", err, resp)
 			}
-			for _, z := range list.Result {
-				if deref(z.Name) == in.str("domain") {
-					return deref(z.ID), nil
-				}
-			}
-			return "", nil
+			return named(list.Result, in.str("domain"), func(z zonesv1.ZoneDetails) (*string, *string) { return z.Name, z.ID }), nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.cisZones(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api zonesAPI, in props) (string, error) {
 			z, resp, err := api.CreateZoneWithContext(ctx, &zonesv1.CreateZoneOptions{Name: in.strp("domain"), Type: in.strp("type")})
 			if err != nil {
 				return "", o.apiError("create", err, resp)
 			}
 			return deref(z.Result.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.cisZones(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api zonesAPI, id string, in props) (*state, error) {
 			z, resp, err := api.GetZoneWithContext(ctx, &zonesv1.GetZoneOptions{ZoneIdentifier: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			d := z.Result
 			ins := pm("domain", d.Name)
@@ -121,18 +110,11 @@ func cisDomainKind() *kind {
 			return statusState(ins, pm("nameServers", d.NameServers, "status", d.Status), deref(d.Status),
 				[]string{"pending", "active"}, []string{"deactivated"}), nil
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.cisZones(in)
-			if err != nil {
-				return err
-			}
+		del: func(ctx context.Context, o *op, api zonesAPI, id string, in props) error {
 			_, resp, err := api.DeleteZoneWithContext(ctx, &zonesv1.DeleteZoneOptions{ZoneIdentifier: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+			return o.deleted(resp, err)
 		},
-	}
+	})
 }
 
 // monitorFields are a monitor's inputs as the SDK takes them.
@@ -146,7 +128,7 @@ func monitorOptions(in props) globalloadbalancermonitorv1.CreateLoadBalancerMoni
 }
 
 func cisHealthCheckKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:    cisHealthType,
 		required: []string{"cis", "type"},
 		replace:  []string{"cis"},
@@ -160,14 +142,11 @@ func cisHealthCheckKind() *kind {
 			return nil
 		},
 		timeout: 5 * time.Minute,
+	}, (*op).cisMonitors, calls[monitorsAPI]{
 		// Monitors have no name: the description tells infra's apart.
-		find: func(ctx context.Context, o *op, in props) (string, error) {
+		find: func(ctx context.Context, o *op, api monitorsAPI, in props) (string, error) {
 			if !in.has("description") {
 				return "", nil
-			}
-			api, err := o.cisMonitors(in)
-			if err != nil {
-				return "", err
 			}
 			list, resp, err := api.ListAllLoadBalancerMonitorsWithContext(ctx, &globalloadbalancermonitorv1.ListAllLoadBalancerMonitorsOptions{})
 			if err != nil {
@@ -180,11 +159,7 @@ func cisHealthCheckKind() *kind {
 			}
 			return "", nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.cisMonitors(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api monitorsAPI, in props) (string, error) {
 			opts := monitorOptions(in)
 			m, resp, err := api.CreateLoadBalancerMonitorWithContext(ctx, &opts)
 			if err != nil {
@@ -192,17 +167,10 @@ func cisHealthCheckKind() *kind {
 			}
 			return deref(m.Result.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.cisMonitors(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api monitorsAPI, id string, in props) (*state, error) {
 			m, resp, err := api.GetLoadBalancerMonitorWithContext(ctx, &globalloadbalancermonitorv1.GetLoadBalancerMonitorOptions{MonitorIdentifier: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			r := m.Result
 			ins := pm("type", r.Type)
@@ -214,11 +182,7 @@ func cisHealthCheckKind() *kind {
 			}
 			return readyState(ins, nil), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.cisMonitors(news)
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api monitorsAPI, id string, olds, news props) error {
 			c := monitorOptions(news)
 			_, resp, err := api.EditLoadBalancerMonitorWithContext(ctx, &globalloadbalancermonitorv1.EditLoadBalancerMonitorOptions{
 				MonitorIdentifier: &id, Type: c.Type, Description: c.Description, Method: c.Method, Port: c.Port, Path: c.Path,
@@ -226,18 +190,11 @@ func cisHealthCheckKind() *kind {
 				FollowRedirects: c.FollowRedirects, AllowInsecure: c.AllowInsecure, Header: c.Header})
 			return o.apiError("update", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.cisMonitors(in)
-			if err != nil {
-				return err
-			}
+		del: func(ctx context.Context, o *op, api monitorsAPI, id string, in props) error {
 			_, resp, err := api.DeleteLoadBalancerMonitorWithContext(ctx, &globalloadbalancermonitorv1.DeleteLoadBalancerMonitorOptions{MonitorIdentifier: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+			return o.deleted(resp, err)
 		},
-	}
+	})
 }
 
 func origins(in props) []globalloadbalancerpoolsv0.LoadBalancerPoolReqOriginsItem {
@@ -250,7 +207,7 @@ func origins(in props) []globalloadbalancerpoolsv0.LoadBalancerPoolReqOriginsIte
 }
 
 func cisOriginPoolKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:    cisOriginPoolType,
 		required: []string{"cis", "name", "origins"},
 		replace:  []string{"cis"},
@@ -263,27 +220,15 @@ func cisOriginPoolKind() *kind {
 			return nil
 		},
 		uniqueName: true, timeout: 5 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.cisPools(in)
-			if err != nil {
-				return "", err
-			}
+	}, (*op).cisPools, calls[poolsAPI]{
+		find: func(ctx context.Context, o *op, api poolsAPI, in props) (string, error) {
 			list, resp, err := api.ListAllLoadBalancerPoolsWithContext(ctx, &globalloadbalancerpoolsv0.ListAllLoadBalancerPoolsOptions{})
 			if err != nil {
 				return "", o.apiError("list pools for", err, resp)
 			}
-			for _, p := range list.Result {
-				if deref(p.Name) == in.str("name") {
-					return deref(p.ID), nil
-				}
-			}
-			return "", nil
+			return named(list.Result, in.str("name"), func(p globalloadbalancerpoolsv0.LoadBalancerPoolPack) (*string, *string) { return p.Name, p.ID }), nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.cisPools(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api poolsAPI, in props) (string, error) {
 			p, resp, err := api.CreateLoadBalancerPoolWithContext(ctx, &globalloadbalancerpoolsv0.CreateLoadBalancerPoolOptions{
 				Name: in.strp("name"), CheckRegions: in.strs("checkRegions"), Origins: origins(in), Description: in.strp("description"),
 				MinimumOrigins: in.intp("minimumOrigins"), Enabled: in.boolp("enabled"), Monitor: in.strp("monitor"),
@@ -293,17 +238,10 @@ func cisOriginPoolKind() *kind {
 			}
 			return deref(p.Result.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.cisPools(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api poolsAPI, id string, in props) (*state, error) {
 			p, resp, err := api.GetLoadBalancerPoolWithContext(ctx, &globalloadbalancerpoolsv0.GetLoadBalancerPoolOptions{PoolIdentifier: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			r := p.Result
 			var origins []resource.PropertyValue
@@ -322,29 +260,18 @@ func cisOriginPoolKind() *kind {
 			}
 			return readyState(ins, pm("healthy", r.Healthy)), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.cisPools(news)
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api poolsAPI, id string, olds, news props) error {
 			_, resp, err := api.EditLoadBalancerPoolWithContext(ctx, &globalloadbalancerpoolsv0.EditLoadBalancerPoolOptions{
 				PoolIdentifier: &id, Name: news.strp("name"), CheckRegions: news.strs("checkRegions"), Origins: origins(news),
 				Description: news.strp("description"), MinimumOrigins: news.intp("minimumOrigins"), Enabled: news.boolp("enabled"),
 				Monitor: news.strp("monitor"), NotificationEmail: news.strp("notificationEmail")})
 			return o.apiError("update", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.cisPools(in)
-			if err != nil {
-				return err
-			}
+		del: func(ctx context.Context, o *op, api poolsAPI, id string, in props) error {
 			_, resp, err := api.DeleteLoadBalancerPoolWithContext(ctx, &globalloadbalancerpoolsv0.DeleteLoadBalancerPoolOptions{PoolIdentifier: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+			return o.deleted(resp, err)
 		},
-	}
+	})
 }
 
 // regionPools is the region_pools object, or nil when there is none.
@@ -357,7 +284,7 @@ func regionPools(in props) any {
 }
 
 func cisGLBKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:    cisGLBType,
 		required: []string{"cis", "domain", "name", "defaultPools", "fallbackPool"},
 		replace:  []string{"cis", "domain"},
@@ -372,27 +299,15 @@ func cisGLBKind() *kind {
 			return nil
 		},
 		uniqueName: true, timeout: 5 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.cisGLBs(in)
-			if err != nil {
-				return "", err
-			}
+	}, (*op).cisGLBs, calls[glbsAPI]{
+		find: func(ctx context.Context, o *op, api glbsAPI, in props) (string, error) {
 			list, resp, err := api.ListAllLoadBalancersWithContext(ctx, &globalloadbalancerv1.ListAllLoadBalancersOptions{})
 			if err != nil {
 				return "", o.apiError("list load balancers for", err, resp)
 			}
-			for _, lb := range list.Result {
-				if deref(lb.Name) == in.str("name") {
-					return deref(lb.ID), nil
-				}
-			}
-			return "", nil
+			return named(list.Result, in.str("name"), func(lb globalloadbalancerv1.LoadBalancerPack) (*string, *string) { return lb.Name, lb.ID }), nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.cisGLBs(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api glbsAPI, in props) (string, error) {
 			lb, resp, err := api.CreateLoadBalancerWithContext(ctx, &globalloadbalancerv1.CreateLoadBalancerOptions{
 				Name: in.strp("name"), FallbackPool: in.strp("fallbackPool"), DefaultPools: in.strs("defaultPools"),
 				Description: in.strp("description"), TTL: in.intp("ttl"), RegionPools: regionPools(in), Proxied: in.boolp("proxied"),
@@ -402,17 +317,10 @@ func cisGLBKind() *kind {
 			}
 			return deref(lb.Result.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.cisGLBs(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api glbsAPI, id string, in props) (*state, error) {
 			lb, resp, err := api.GetLoadBalancerSettingsWithContext(ctx, &globalloadbalancerv1.GetLoadBalancerSettingsOptions{LoadBalancerIdentifier: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			r := lb.Result
 			ins := pm("name", r.Name, "defaultPools", r.DefaultPools, "fallbackPool", r.FallbackPool)
@@ -430,11 +338,7 @@ func cisGLBKind() *kind {
 			}
 			return readyState(ins, nil), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.cisGLBs(news)
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api glbsAPI, id string, olds, news props) error {
 			_, resp, err := api.EditLoadBalancerWithContext(ctx, &globalloadbalancerv1.EditLoadBalancerOptions{
 				LoadBalancerIdentifier: &id, Name: news.strp("name"), FallbackPool: news.strp("fallbackPool"),
 				DefaultPools: news.strs("defaultPools"), Description: news.strp("description"), TTL: news.intp("ttl"),
@@ -442,16 +346,9 @@ func cisGLBKind() *kind {
 				SessionAffinity: news.strp("sessionAffinity"), SteeringPolicy: news.strp("steeringPolicy")})
 			return o.apiError("update", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.cisGLBs(in)
-			if err != nil {
-				return err
-			}
+		del: func(ctx context.Context, o *op, api glbsAPI, id string, in props) error {
 			_, resp, err := api.DeleteLoadBalancerWithContext(ctx, &globalloadbalancerv1.DeleteLoadBalancerOptions{LoadBalancerIdentifier: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+			return o.deleted(resp, err)
 		},
-	}
+	})
 }

@@ -63,6 +63,9 @@ type workerPoolWire struct {
 
 func (o *op) containers() (*core.BaseService, error) { return o.c.rest(o.c.cfg.Endpoints.Containers) }
 
+// containersFor is the Kubernetes Service client as bind takes it.
+func containersFor(o *op, _ props) (*core.BaseService, error) { return o.containers() }
+
 // cluster reads a cluster; nil when there is none by that id or name.
 func (o *op) cluster(ctx context.Context, id string) (*clusterWire, error) {
 	svc, err := o.containers()
@@ -71,11 +74,8 @@ func (o *op) cluster(ctx context.Context, id string) (*clusterWire, error) {
 	}
 	var cl clusterWire
 	resp, err := o.rest(ctx, svc, request{method: http.MethodGet, path: "/v2/vpc/getCluster", query: map[string]string{"cluster": id}}, &cl)
-	if notFound(resp) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, o.apiError("read", err, resp)
+	if gone, err := o.gone(resp, err); gone || err != nil {
+		return nil, err
 	}
 	return &cl, nil
 }
@@ -92,7 +92,7 @@ func kubeMinor(v string) string {
 func clusterKinds() []*kind { return []*kind{vpcClusterKind(), clusterKmsKind()} }
 
 func vpcClusterKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:    vpcClusterType,
 		required: []string{"name", "region", "resourceGroup", "kubeVersion", "vpcId", "flavor", "workerCount", "zoneSubnets"},
 		// The API renames nothing and moves no cluster; the pool's flavor,
@@ -108,11 +108,8 @@ func vpcClusterKind() *kind {
 			return nil
 		},
 		uniqueName: true, tagged: true, timeout: 90 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			svc, err := o.containers()
-			if err != nil {
-				return "", err
-			}
+	}, containersFor, calls[*core.BaseService]{
+		find: func(ctx context.Context, o *op, svc *core.BaseService, in props) (string, error) {
 			var list []clusterWire
 			resp, err := o.rest(ctx, svc, request{method: http.MethodGet, path: "/v2/vpc/getClusters", query: map[string]string{"provider": "vpc-gen2"}}, &list)
 			if err != nil {
@@ -125,11 +122,7 @@ func vpcClusterKind() *kind {
 			}
 			return "", nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			svc, err := o.containers()
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, svc *core.BaseService, in props) (string, error) {
 			rg, err := o.c.resourceGroupID(ctx, o, in.str("resourceGroup"))
 			if err != nil {
 				return "", err
@@ -164,7 +157,7 @@ func vpcClusterKind() *kind {
 			}
 			return created.ClusterID, nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
+		read: func(ctx context.Context, o *op, _ *core.BaseService, id string, in props) (*state, error) {
 			cl, err := o.cluster(ctx, id)
 			if err != nil || cl == nil {
 				return nil, err
@@ -204,11 +197,7 @@ func vpcClusterKind() *kind {
 			// A cluster in warning serves; its workers may still be updating.
 			return statusState(ins, outs, cl.State, []string{"normal", "warning"}, []string{"deploy_failed", "delete_failed"}), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			svc, err := o.containers()
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, svc *core.BaseService, id string, olds, news props) error {
 			if v := news.str("kubeVersion"); kubeMinor(v) != kubeMinor(olds.str("kubeVersion")) {
 				resp, err := o.rest(ctx, svc, request{method: http.MethodPut, path: "/v1/clusters/" + id,
 					body: map[string]any{"action": "update", "version": v}}, nil)
@@ -225,19 +214,11 @@ func vpcClusterKind() *kind {
 			}
 			return nil
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			svc, err := o.containers()
-			if err != nil {
-				return err
-			}
-			resp, err := o.rest(ctx, svc, request{method: http.MethodDelete, path: "/v1/clusters/" + id,
-				query: map[string]string{"deleteResources": "true"}}, nil)
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, svc *core.BaseService, id string, in props) error {
+			return o.deleted(o.rest(ctx, svc, request{method: http.MethodDelete, path: "/v1/clusters/" + id,
+				query: map[string]string{"deleteResources": "true"}}, nil))
 		},
-	}
+	})
 }
 
 func (o *op) workerPool(ctx context.Context, cluster string) (*workerPoolWire, error) {

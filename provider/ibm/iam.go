@@ -30,22 +30,28 @@ const (
 	resourceInstanceType = "infra:ibm:ResourceInstance"
 )
 
+// The clients the types here act through, as bind hands them over.
+type (
+	managerAPI      = *resourcemanagerv2.ResourceManagerV2
+	groupsAPI       = *iamaccessgroupsv2.IamAccessGroupsV2
+	policiesAPI     = *iampolicymanagementv1.IamPolicyManagementV1
+	restrictionsAPI = *contextbasedrestrictionsv1.ContextBasedRestrictionsV1
+	controllerAPI   = *resourcecontrollerv2.ResourceControllerV2
+)
+
 func iamKinds() []*kind {
 	return []*kind{resourceGroupKind(), accessGroupKind(), iamPolicyKind(), cbrZoneKind(), cbrRuleKind(),
 		resourceInstanceKind(resourceInstanceType, "")}
 }
 
 func resourceGroupKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:      resourceGroupType,
 		required:   []string{"name"},
 		computed:   []string{"crn"},
 		uniqueName: true, timeout: 5 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			rm, err := o.c.manager()
-			if err != nil {
-				return "", err
-			}
+	}, shared((*clients).manager), calls[managerAPI]{
+		find: func(ctx context.Context, o *op, rm managerAPI, in props) (string, error) {
 			acct, err := o.c.accountID()
 			if err != nil {
 				return "", err
@@ -54,18 +60,9 @@ func resourceGroupKind() *kind {
 			if err != nil {
 				return "", o.apiError("list resource groups for", err, resp)
 			}
-			for _, g := range list.Resources {
-				if deref(g.Name) == in.str("name") {
-					return deref(g.ID), nil
-				}
-			}
-			return "", nil
+			return named(list.Resources, in.str("name"), func(g resourcemanagerv2.ResourceGroup) (*string, *string) { return g.Name, g.ID }), nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			rm, err := o.c.manager()
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, rm managerAPI, in props) (string, error) {
 			acct, err := o.c.accountID()
 			if err != nil {
 				return "", err
@@ -76,80 +73,42 @@ func resourceGroupKind() *kind {
 			}
 			return deref(g.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			rm, err := o.c.manager()
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, rm managerAPI, id string, in props) (*state, error) {
 			g, resp, err := rm.GetResourceGroupWithContext(ctx, &resourcemanagerv2.GetResourceGroupOptions{ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			if strings.EqualFold(deref(g.State), "deleted") {
 				return nil, nil
 			}
 			return readyState(pm("name", g.Name), pm("crn", g.CRN)), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			rm, err := o.c.manager()
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, rm managerAPI, id string, olds, news props) error {
 			_, resp, err := rm.UpdateResourceGroupWithContext(ctx, &resourcemanagerv2.UpdateResourceGroupOptions{ID: &id, Name: news.strp("name")})
 			return o.apiError("rename", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			rm, err := o.c.manager()
-			if err != nil {
-				return err
-			}
-			resp, err := rm.DeleteResourceGroupWithContext(ctx, &resourcemanagerv2.DeleteResourceGroupOptions{ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, rm managerAPI, id string, in props) error {
+			return o.deleted(rm.DeleteResourceGroupWithContext(ctx, &resourcemanagerv2.DeleteResourceGroupOptions{ID: &id}))
 		},
-	}
+	})
 }
 
 func accessGroupKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:      accessGroupType,
 		required:   []string{"name"},
 		computed:   []string{"crn"},
 		uniqueName: true, timeout: 5 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.accessGroups()
-			if err != nil {
-				return "", err
-			}
+	}, shared((*clients).accessGroups), calls[groupsAPI]{
+		find: func(ctx context.Context, o *op, api groupsAPI, in props) (string, error) {
 			acct, err := o.c.accountID()
 			if err != nil {
 				return "", err
 			}
-			pager, err := api.NewAccessGroupsPager(&iamaccessgroupsv2.ListAccessGroupsOptions{AccountID: &acct})
-			if err != nil {
-				return "", err
-			}
-			all, err := pager.GetAllWithContext(ctx)
-			if err != nil {
-				return "", o.apiError("list access groups for", err, nil)
-			}
-			for _, g := range all {
-				if deref(g.Name) == in.str("name") {
-					return deref(g.ID), nil
-				}
-			}
-			return "", nil
+			p, err := api.NewAccessGroupsPager(&iamaccessgroupsv2.ListAccessGroupsOptions{AccountID: &acct})
+			return findNamed(ctx, o, "list access groups for", in.str("name"), p, err, func(g iamaccessgroupsv2.Group) (*string, *string) { return g.Name, g.ID })
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.accessGroups()
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api groupsAPI, in props) (string, error) {
 			acct, err := o.c.accountID()
 			if err != nil {
 				return "", err
@@ -161,17 +120,10 @@ func accessGroupKind() *kind {
 			}
 			return deref(g.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.c.accessGroups()
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api groupsAPI, id string, in props) (*state, error) {
 			g, resp, err := api.GetAccessGroupWithContext(ctx, &iamaccessgroupsv2.GetAccessGroupOptions{AccessGroupID: &id, ShowCRN: core.BoolPtr(true)})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			ins := pm("name", g.Name)
 			if in.has("description") || deref(g.Description) != "" {
@@ -179,11 +131,7 @@ func accessGroupKind() *kind {
 			}
 			return readyState(ins, pm("crn", g.CRN)), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.c.accessGroups()
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api groupsAPI, id string, olds, news props) error {
 			// Updates are conditional on the group's current ETag.
 			_, resp, err := api.GetAccessGroupWithContext(ctx, &iamaccessgroupsv2.GetAccessGroupOptions{AccessGroupID: &id})
 			if err != nil {
@@ -194,18 +142,10 @@ func accessGroupKind() *kind {
 				AccessGroupID: &id, IfMatch: &etag, Name: news.strp("name"), Description: news.strp("description")})
 			return o.apiError("update", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.c.accessGroups()
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteAccessGroupWithContext(ctx, &iamaccessgroupsv2.DeleteAccessGroupOptions{AccessGroupID: &id, Force: core.BoolPtr(true)})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api groupsAPI, id string, in props) error {
+			return o.deleted(api.DeleteAccessGroupWithContext(ctx, &iamaccessgroupsv2.DeleteAccessGroupOptions{AccessGroupID: &id, Force: core.BoolPtr(true)}))
 		},
-	}
+	})
 }
 
 // Role names and the CRNs IAM knows them by: platform roles, and the
@@ -278,7 +218,7 @@ func subjectValue(subjects []iampolicymanagementv1.PolicySubject, name string) s
 }
 
 func iamPolicyKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:    iamPolicyType,
 		required: []string{"type", "roles", "resourceAttributes"},
 		replace:  []string{"type"},
@@ -307,12 +247,9 @@ func iamPolicyKind() *kind {
 			return f
 		},
 		timeout: 5 * time.Minute,
+	}, shared((*clients).policyAPI), calls[policiesAPI]{
 		// Policies have no name: the subject and description identify infra's.
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.policyAPI()
-			if err != nil {
-				return "", err
-			}
+		find: func(ctx context.Context, o *op, api policiesAPI, in props) (string, error) {
 			acct, err := o.c.accountID()
 			if err != nil {
 				return "", err
@@ -334,11 +271,7 @@ func iamPolicyKind() *kind {
 			}
 			return "", nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.policyAPI()
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api policiesAPI, in props) (string, error) {
 			subjects, roles, resources, err := o.policyParts(in)
 			if err != nil {
 				return "", err
@@ -350,17 +283,10 @@ func iamPolicyKind() *kind {
 			}
 			return deref(p.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.c.policyAPI()
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api policiesAPI, id string, in props) (*state, error) {
 			p, resp, err := api.GetPolicyWithContext(ctx, &iampolicymanagementv1.GetPolicyOptions{PolicyID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			if deref(p.State) == "deleted" {
 				return nil, nil
@@ -389,11 +315,7 @@ func iamPolicyKind() *kind {
 			}
 			return readyState(ins, nil), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.c.policyAPI()
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api policiesAPI, id string, olds, news props) error {
 			_, resp, err := api.GetPolicyWithContext(ctx, &iampolicymanagementv1.GetPolicyOptions{PolicyID: &id})
 			if err != nil {
 				return o.apiError("read", err, resp)
@@ -407,18 +329,10 @@ func iamPolicyKind() *kind {
 				Type: news.strp("type"), Subjects: subjects, Roles: roles, Resources: resources, Description: news.strp("description")})
 			return o.apiError("update", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.c.policyAPI()
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeletePolicyWithContext(ctx, &iampolicymanagementv1.DeletePolicyOptions{PolicyID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api policiesAPI, id string, in props) error {
+			return o.deleted(api.DeletePolicyWithContext(ctx, &iampolicymanagementv1.DeletePolicyOptions{PolicyID: &id}))
 		},
-	}
+	})
 }
 
 // cbrAddresses are a CbrZone's addresses in the API's variants.
@@ -447,7 +361,7 @@ func (o *op) cbrAddresses(in props) ([]contextbasedrestrictionsv1.AddressIntf, e
 }
 
 func cbrZoneKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:    cbrZoneType,
 		required: []string{"name"},
 		computed: []string{"crn"},
@@ -460,11 +374,8 @@ func cbrZoneKind() *kind {
 			return nil
 		},
 		uniqueName: true, timeout: 5 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.cbrAPI()
-			if err != nil {
-				return "", err
-			}
+	}, shared((*clients).cbrAPI), calls[restrictionsAPI]{
+		find: func(ctx context.Context, o *op, api restrictionsAPI, in props) (string, error) {
 			acct, err := o.c.accountID()
 			if err != nil {
 				return "", err
@@ -489,11 +400,7 @@ func cbrZoneKind() *kind {
 			}
 			return "", nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.cbrAPI()
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api restrictionsAPI, in props) (string, error) {
 			acct, err := o.c.accountID()
 			if err != nil {
 				return "", err
@@ -509,17 +416,10 @@ func cbrZoneKind() *kind {
 			}
 			return deref(z.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.c.cbrAPI()
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) (*state, error) {
 			z, resp, err := api.GetZoneWithContext(ctx, &contextbasedrestrictionsv1.GetZoneOptions{ZoneID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			var w struct {
 				Addresses []struct {
@@ -553,11 +453,7 @@ func cbrZoneKind() *kind {
 			}
 			return readyState(ins, pm("crn", z.CRN)), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.c.cbrAPI()
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api restrictionsAPI, id string, olds, news props) error {
 			_, resp, err := api.GetZoneWithContext(ctx, &contextbasedrestrictionsv1.GetZoneOptions{ZoneID: &id})
 			if err != nil {
 				return o.apiError("read", err, resp)
@@ -575,18 +471,10 @@ func cbrZoneKind() *kind {
 				Name: news.strp("name"), AccountID: &acct, Description: news.strp("description"), Addresses: addrs})
 			return o.apiError("update", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.c.cbrAPI()
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteZoneWithContext(ctx, &contextbasedrestrictionsv1.DeleteZoneOptions{ZoneID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) error {
+			return o.deleted(api.DeleteZoneWithContext(ctx, &contextbasedrestrictionsv1.DeleteZoneOptions{ZoneID: &id}))
 		},
-	}
+	})
 }
 
 // ruleParts are a CbrRule's contexts and resources in the API's terms.
@@ -616,7 +504,7 @@ func (o *op) ruleParts(in props) ([]contextbasedrestrictionsv1.RuleContext, []co
 }
 
 func cbrRuleKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:    cbrRuleType,
 		required: []string{"description", "resourceAttributes", "zones", "endpointType", "enforcementMode"},
 		computed: []string{"crn"},
@@ -636,12 +524,9 @@ func cbrRuleKind() *kind {
 			return f
 		},
 		timeout: 5 * time.Minute,
+	}, shared((*clients).cbrAPI), calls[restrictionsAPI]{
 		// Rules have no name: the description identifies infra's.
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.cbrAPI()
-			if err != nil {
-				return "", err
-			}
+		find: func(ctx context.Context, o *op, api restrictionsAPI, in props) (string, error) {
 			acct, err := o.c.accountID()
 			if err != nil {
 				return "", err
@@ -657,11 +542,7 @@ func cbrRuleKind() *kind {
 			}
 			return "", nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.cbrAPI()
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api restrictionsAPI, in props) (string, error) {
 			contexts, resources, err := o.ruleParts(in)
 			if err != nil {
 				return "", err
@@ -673,17 +554,10 @@ func cbrRuleKind() *kind {
 			}
 			return deref(r.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.c.cbrAPI()
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) (*state, error) {
 			r, resp, err := api.GetRuleWithContext(ctx, &contextbasedrestrictionsv1.GetRuleOptions{RuleID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			var zones []string
 			endpoint := ""
@@ -709,11 +583,7 @@ func cbrRuleKind() *kind {
 				"enforcementMode", r.EnforcementMode, "resourceAttributes", attrs)
 			return readyState(ins, pm("crn", r.CRN)), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.c.cbrAPI()
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api restrictionsAPI, id string, olds, news props) error {
 			_, resp, err := api.GetRuleWithContext(ctx, &contextbasedrestrictionsv1.GetRuleOptions{RuleID: &id})
 			if err != nil {
 				return o.apiError("read", err, resp)
@@ -727,18 +597,10 @@ func cbrRuleKind() *kind {
 				Description: news.strp("description"), Contexts: contexts, Resources: resources, EnforcementMode: news.strp("enforcementMode")})
 			return o.apiError("update", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.c.cbrAPI()
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteRuleWithContext(ctx, &contextbasedrestrictionsv1.DeleteRuleOptions{RuleID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) error {
+			return o.deleted(api.DeleteRuleWithContext(ctx, &contextbasedrestrictionsv1.DeleteRuleOptions{RuleID: &id}))
 		},
-	}
+	})
 }
 
 // planID resolves a catalog service's plan name to the plan's id (Global
@@ -796,18 +658,15 @@ func resourceInstanceKind(token, service string) *kind {
 		required = append(required, "service", "location")
 		replace = append(replace, "service", "location")
 	}
-	return &kind{
+	return bind(&kind{
 		token:      token,
 		required:   required,
 		replace:    replace,
 		computed:   []string{"crn", "guid", "status"},
 		fields:     map[string]string{"resource_plan_id": "plan", "resource_group": "resourceGroup", "target": "location"},
 		uniqueName: true, tagged: true, timeout: 30 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			rc, err := o.c.controller()
-			if err != nil {
-				return "", err
-			}
+	}, shared((*clients).controller), calls[controllerAPI]{
+		find: func(ctx context.Context, o *op, rc controllerAPI, in props) (string, error) {
 			rg, err := o.c.resourceGroupID(ctx, o, in.str("resourceGroup"))
 			if err != nil {
 				return "", err
@@ -823,11 +682,7 @@ func resourceInstanceKind(token, service string) *kind {
 			}
 			return "", nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			rc, err := o.c.controller()
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, rc controllerAPI, in props) (string, error) {
 			rg, err := o.c.resourceGroupID(ctx, o, in.str("resourceGroup"))
 			if err != nil {
 				return "", err
@@ -844,17 +699,10 @@ func resourceInstanceKind(token, service string) *kind {
 			}
 			return deref(ri.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			rc, err := o.c.controller()
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, rc controllerAPI, id string, in props) (*state, error) {
 			ri, resp, err := rc.GetResourceInstanceWithContext(ctx, &resourcecontrollerv2.GetResourceInstanceOptions{ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			st := deref(ri.State)
 			if st == "removed" || st == "pending_reclamation" {
@@ -863,27 +711,15 @@ func resourceInstanceKind(token, service string) *kind {
 			return statusState(pm("name", ri.Name), pm("crn", ri.CRN, "guid", ri.GUID, "status", st), st,
 				[]string{"active"}, []string{"failed"}), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
+		update: func(ctx context.Context, o *op, rc controllerAPI, id string, olds, news props) error {
 			if olds.str("name") == news.str("name") {
 				return nil
-			}
-			rc, err := o.c.controller()
-			if err != nil {
-				return err
 			}
 			_, resp, err := rc.UpdateResourceInstanceWithContext(ctx, &resourcecontrollerv2.UpdateResourceInstanceOptions{ID: &id, Name: news.strp("name")})
 			return o.apiError("rename", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			rc, err := o.c.controller()
-			if err != nil {
-				return err
-			}
-			resp, err := rc.DeleteResourceInstanceWithContext(ctx, &resourcecontrollerv2.DeleteResourceInstanceOptions{ID: &id, Recursive: core.BoolPtr(true)})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, rc controllerAPI, id string, in props) error {
+			return o.deleted(rc.DeleteResourceInstanceWithContext(ctx, &resourcecontrollerv2.DeleteResourceInstanceOptions{ID: &id, Recursive: core.BoolPtr(true)}))
 		},
-	}
+	})
 }

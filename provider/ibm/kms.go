@@ -39,7 +39,7 @@ func (o *op) kms(in props) (*core.BaseService, error) {
 func kmsKinds() []*kind { return []*kind{kmsKeyKind()} }
 
 func kmsKeyKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:    kmsKeyType,
 		required: []string{"instance", "region", "name", "rootKey"},
 		computed: []string{"keyId", "crn"},
@@ -47,11 +47,8 @@ func kmsKeyKind() *kind {
 		// changed key is a new key. Key names need not be unique, but infra
 		// names its keys uniquely, which is what a retried create finds.
 		timeout: 5 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			svc, err := o.kms(in)
-			if err != nil {
-				return "", err
-			}
+	}, (*op).kms, calls[*core.BaseService]{
+		find: func(ctx context.Context, o *op, svc *core.BaseService, in props) (string, error) {
 			var list keysWire
 			resp, err := o.rest(ctx, svc, request{method: http.MethodGet, path: "/api/v2/keys",
 				headers: map[string]string{"bluemix-instance": in.str("instance")}, query: map[string]string{"limit": "5000"}}, &list)
@@ -65,11 +62,7 @@ func kmsKeyKind() *kind {
 			}
 			return "", nil
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			svc, err := o.kms(in)
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, svc *core.BaseService, in props) (string, error) {
 			body := map[string]any{
 				"metadata":  map[string]any{"collectionType": keyMIME, "collectionTotal": 1},
 				"resources": []map[string]any{{"type": keyMIME, "name": in.str("name"), "extractable": !in.boolean("rootKey")}},
@@ -85,19 +78,12 @@ func kmsKeyKind() *kind {
 			}
 			return created.Resources[0].ID, nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			svc, err := o.kms(in)
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, svc *core.BaseService, id string, in props) (*state, error) {
 			var got keysWire
 			resp, err := o.rest(ctx, svc, request{method: http.MethodGet, path: "/api/v2/keys/" + id,
 				headers: map[string]string{"bluemix-instance": in.str("instance")}}, &got)
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			if len(got.Resources) == 0 || got.Resources[0].State == keyDestroyed || got.Resources[0].Deleted {
 				return nil, nil
@@ -105,17 +91,9 @@ func kmsKeyKind() *kind {
 			k := got.Resources[0]
 			return readyState(pm("name", k.Name, "rootKey", !k.Extractable), pm("keyId", k.ID, "crn", k.CRN)), nil
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			svc, err := o.kms(in)
-			if err != nil {
-				return err
-			}
-			resp, err := o.rest(ctx, svc, request{method: http.MethodDelete, path: "/api/v2/keys/" + id,
-				headers: map[string]string{"bluemix-instance": in.str("instance")}}, nil)
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, svc *core.BaseService, id string, in props) error {
+			return o.deleted(o.rest(ctx, svc, request{method: http.MethodDelete, path: "/api/v2/keys/" + id,
+				headers: map[string]string{"bluemix-instance": in.str("instance")}}, nil))
 		},
-	}
+	})
 }

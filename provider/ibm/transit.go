@@ -14,41 +14,27 @@ const (
 	transitGatewayConnectionType = "infra:ibm:TransitGatewayConnection"
 )
 
+// The clients the types here act through, as bind hands them over.
+type (
+	transitClient = *transitgatewayapisv1.TransitGatewayApisV1
+)
+
 func transitKinds() []*kind { return []*kind{transitGatewayKind(), transitConnectionKind()} }
 
 func transitGatewayKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:      transitGatewayType,
 		required:   []string{"name", "location", "resourceGroup"},
 		replace:    []string{"location", "resourceGroup"},
 		computed:   []string{"crn", "status"},
 		fields:     map[string]string{"resource_group": "resourceGroup"},
 		uniqueName: true, tagged: true, timeout: 30 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.transitAPI()
-			if err != nil {
-				return "", err
-			}
-			pager, err := api.NewTransitGatewaysPager(&transitgatewayapisv1.ListTransitGatewaysOptions{})
-			if err != nil {
-				return "", err
-			}
-			all, err := pager.GetAllWithContext(ctx)
-			if err != nil {
-				return "", o.apiError("list transit gateways for", err, nil)
-			}
-			for _, g := range all {
-				if deref(g.Name) == in.str("name") {
-					return deref(g.ID), nil
-				}
-			}
-			return "", nil
+	}, shared((*clients).transitAPI), calls[transitClient]{
+		find: func(ctx context.Context, o *op, api transitClient, in props) (string, error) {
+			p, err := api.NewTransitGatewaysPager(&transitgatewayapisv1.ListTransitGatewaysOptions{})
+			return findNamed(ctx, o, "list transit gateways for", in.str("name"), p, err, func(g transitgatewayapisv1.TransitGateway) (*string, *string) { return g.Name, g.ID })
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.transitAPI()
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api transitClient, in props) (string, error) {
 			rg, err := o.c.resourceGroupID(ctx, o, in.str("resourceGroup"))
 			if err != nil {
 				return "", err
@@ -61,17 +47,10 @@ func transitGatewayKind() *kind {
 			}
 			return deref(g.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.c.transitAPI()
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api transitClient, id string, in props) (*state, error) {
 			g, resp, err := api.GetTransitGatewayWithContext(ctx, &transitgatewayapisv1.GetTransitGatewayOptions{ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			ins := pm("name", g.Name, "location", g.Location)
 			if in.has("global") || (g.Global != nil && *g.Global) {
@@ -79,32 +58,20 @@ func transitGatewayKind() *kind {
 			}
 			return statusState(ins, pm("crn", g.Crn, "status", g.Status), deref(g.Status), available, failedVPC), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.c.transitAPI()
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api transitClient, id string, olds, news props) error {
 			global := news.boolean("global")
 			_, resp, err := api.UpdateTransitGatewayWithContext(ctx, &transitgatewayapisv1.UpdateTransitGatewayOptions{
 				ID: &id, Name: news.strp("name"), Global: &global})
 			return o.apiError("update", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.c.transitAPI()
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteTransitGatewayWithContext(ctx, &transitgatewayapisv1.DeleteTransitGatewayOptions{ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api transitClient, id string, in props) error {
+			return o.deleted(api.DeleteTransitGatewayWithContext(ctx, &transitgatewayapisv1.DeleteTransitGatewayOptions{ID: &id}))
 		},
-	}
+	})
 }
 
 func transitConnectionKind() *kind {
-	return &kind{
+	return bind(&kind{
 		token:    transitGatewayConnectionType,
 		required: []string{"transitGateway", "name", "networkType"},
 		replace:  []string{"transitGateway", "networkType", "networkId", "networkAccountId"},
@@ -117,31 +84,12 @@ func transitConnectionKind() *kind {
 			return nil
 		},
 		uniqueName: true, timeout: 30 * time.Minute,
-		find: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.transitAPI()
-			if err != nil {
-				return "", err
-			}
-			pager, err := api.NewTransitGatewayConnectionsPager(&transitgatewayapisv1.ListTransitGatewayConnectionsOptions{TransitGatewayID: in.strp("transitGateway")})
-			if err != nil {
-				return "", err
-			}
-			all, err := pager.GetAllWithContext(ctx)
-			if err != nil {
-				return "", o.apiError("list connections for", err, nil)
-			}
-			for _, c := range all {
-				if deref(c.Name) == in.str("name") {
-					return deref(c.ID), nil
-				}
-			}
-			return "", nil
+	}, shared((*clients).transitAPI), calls[transitClient]{
+		find: func(ctx context.Context, o *op, api transitClient, in props) (string, error) {
+			p, err := api.NewTransitGatewayConnectionsPager(&transitgatewayapisv1.ListTransitGatewayConnectionsOptions{TransitGatewayID: in.strp("transitGateway")})
+			return findNamed(ctx, o, "list connections for", in.str("name"), p, err, func(c transitgatewayapisv1.TransitGatewayConnectionCust) (*string, *string) { return c.Name, c.ID })
 		},
-		create: func(ctx context.Context, o *op, in props) (string, error) {
-			api, err := o.c.transitAPI()
-			if err != nil {
-				return "", err
-			}
+		create: func(ctx context.Context, o *op, api transitClient, in props) (string, error) {
 			c, resp, err := api.CreateTransitGatewayConnectionWithContext(ctx, &transitgatewayapisv1.CreateTransitGatewayConnectionOptions{
 				TransitGatewayID: in.strp("transitGateway"), NetworkType: in.strp("networkType"), Name: in.strp("name"),
 				NetworkID: in.strp("networkId"), NetworkAccountID: in.strp("networkAccountId")})
@@ -150,42 +98,23 @@ func transitConnectionKind() *kind {
 			}
 			return deref(c.ID), nil
 		},
-		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
-			api, err := o.c.transitAPI()
-			if err != nil {
-				return nil, err
-			}
+		read: func(ctx context.Context, o *op, api transitClient, id string, in props) (*state, error) {
 			c, resp, err := api.GetTransitGatewayConnectionWithContext(ctx, &transitgatewayapisv1.GetTransitGatewayConnectionOptions{
 				TransitGatewayID: in.strp("transitGateway"), ID: &id})
-			if notFound(resp) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, o.apiError("read", err, resp)
+			if gone, err := o.gone(resp, err); gone || err != nil {
+				return nil, err
 			}
 			ins := pm("name", c.Name, "networkType", c.NetworkType, "networkId", c.NetworkID)
 			return statusState(ins, pm("status", c.Status), deref(c.Status), []string{"attached"}, []string{"failed"}), nil
 		},
-		update: func(ctx context.Context, o *op, id string, olds, news props) error {
-			api, err := o.c.transitAPI()
-			if err != nil {
-				return err
-			}
+		update: func(ctx context.Context, o *op, api transitClient, id string, olds, news props) error {
 			_, resp, err := api.UpdateTransitGatewayConnectionWithContext(ctx, &transitgatewayapisv1.UpdateTransitGatewayConnectionOptions{
 				TransitGatewayID: news.strp("transitGateway"), ID: &id, Name: news.strp("name")})
 			return o.apiError("rename", err, resp)
 		},
-		del: func(ctx context.Context, o *op, id string, in props) error {
-			api, err := o.c.transitAPI()
-			if err != nil {
-				return err
-			}
-			resp, err := api.DeleteTransitGatewayConnectionWithContext(ctx, &transitgatewayapisv1.DeleteTransitGatewayConnectionOptions{
-				TransitGatewayID: in.strp("transitGateway"), ID: &id})
-			if notFound(resp) {
-				return nil
-			}
-			return o.apiError("delete", err, resp)
+		del: func(ctx context.Context, o *op, api transitClient, id string, in props) error {
+			return o.deleted(api.DeleteTransitGatewayConnectionWithContext(ctx, &transitgatewayapisv1.DeleteTransitGatewayConnectionOptions{
+				TransitGatewayID: in.strp("transitGateway"), ID: &id}))
 		},
-	}
+	})
 }
