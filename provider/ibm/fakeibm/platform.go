@@ -64,8 +64,6 @@ func (s *Server) iamRoutes() {
 
 	// IAM Access Groups.
 	s.handle(http.MethodPost, "/iam/v2/groups", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if c.s.nameTaken("access_group", "", "name", c.str("name")) {
 			c.fail(http.StatusConflict, "409", "access group "+c.str("name")+" already exists", "name")
 			return
@@ -76,23 +74,13 @@ func (s *Server) iamRoutes() {
 		c.json(http.StatusCreated, clone(o.body))
 	})
 	s.handle(http.MethodGet, "/iam/v2/groups", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		items := c.s.list("access_group", "", nil)
 		c.json(http.StatusOK, map[string]any{"limit": 100, "offset": 0, "total_count": len(items), "groups": items})
 	})
-	s.etagged("access_group", "/iam/v2/groups/{id}", http.MethodPatch, func(c *call, o *object) {
-		for _, k := range []string{"name", "description"} {
-			if v, ok := c.body[k]; ok {
-				o.body[k] = v
-			}
-		}
-	})
+	s.single("access_group", "/iam/v2/groups/{id}", http.MethodPatch, true, fields("name", "description"))
 
 	// IAM Policy Management.
 	s.handle(http.MethodPost, "/iam/v1/policies", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if msg := badPolicy(c.body); msg != "" {
 			c.fail(http.StatusBadRequest, "invalid_body", msg, "roles")
 			return
@@ -104,8 +92,6 @@ func (s *Server) iamRoutes() {
 		c.json(http.StatusCreated, clone(o.body))
 	})
 	s.handle(http.MethodGet, "/iam/v1/policies", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		items := c.s.list("policy", "", func(b map[string]any) bool {
 			if t := c.q("type"); t != "" && b["type"] != t {
 				return false
@@ -117,13 +103,7 @@ func (s *Server) iamRoutes() {
 		})
 		c.json(http.StatusOK, map[string]any{"policies": items})
 	})
-	s.etagged("policy", "/iam/v1/policies/{id}", http.MethodPut, func(c *call, o *object) {
-		for _, k := range []string{"type", "subjects", "roles", "resources", "description"} {
-			if v, ok := c.body[k]; ok {
-				o.body[k] = v
-			}
-		}
-	})
+	s.single("policy", "/iam/v1/policies/{id}", http.MethodPut, true, fields("type", "subjects", "roles", "resources", "description"))
 }
 
 // badPolicy checks what IAM checks of a policy's shape.
@@ -145,43 +125,39 @@ func badPolicy(b map[string]any) string {
 	return ""
 }
 
-// etagged serves GET, an update that wants If-Match, and DELETE of one
-// object, as IAM, access groups and CBR do.
-func (s *Server) etagged(kind, path, method string, apply func(c *call, o *object)) {
+// single serves GET, an update (apply) and DELETE of one object. With
+// ifMatch the object carries an ETag and the update wants it in If-Match,
+// as IAM, access groups and CBR do.
+func (s *Server) single(kind, path, method string, ifMatch bool, apply func(c *call, o *object)) {
 	etag := func(o *object) string { return fmt.Sprintf(`W/"%s-%d"`, o.id, len(fmt.Sprint(o.body))) }
 	s.handle(http.MethodGet, path, func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find(kind, c.params["id"])
+		o := c.item(kind, "", func() { c.notFound(kind) })
 		if o == nil {
-			c.notFound(kind)
 			return
 		}
-		c.w.Header().Set("ETag", etag(o))
+		if ifMatch {
+			c.w.Header().Set("ETag", etag(o))
+		}
 		c.json(http.StatusOK, c.s.read(o))
 	})
 	s.handle(method, path, func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find(kind, c.params["id"])
+		o := c.item(kind, "", func() { c.notFound(kind) })
 		if o == nil {
-			c.notFound(kind)
 			return
 		}
-		if c.r.Header.Get("If-Match") != etag(o) {
+		if ifMatch && c.r.Header.Get("If-Match") != etag(o) {
 			c.fail(http.StatusPreconditionFailed, "precondition_failed", "If-Match does not match the current ETag", "If-Match")
 			return
 		}
 		apply(c, o)
-		c.w.Header().Set("ETag", etag(o))
+		if ifMatch {
+			c.w.Header().Set("ETag", etag(o))
+		}
 		c.json(http.StatusOK, clone(o.body))
 	})
 	s.handle(http.MethodDelete, path, func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find(kind, c.params["id"])
+		o := c.item(kind, "", func() { c.notFound(kind) })
 		if o == nil {
-			c.notFound(kind)
 			return
 		}
 		o.gone = true
@@ -189,11 +165,14 @@ func (s *Server) etagged(kind, path, method string, apply func(c *call, o *objec
 	})
 }
 
+// fields is an update that sets those of the fields the request body has.
+func fields(names ...string) func(c *call, o *object) {
+	return func(c *call, o *object) { c.copy(o, names...) }
+}
+
 func (s *Server) platformRoutes() {
 	// Resource Manager.
 	s.handle(http.MethodPost, "/rc/v2/resource_groups", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if c.s.nameTaken("resource_group", "", "name", c.str("name")) {
 			c.fail(http.StatusBadRequest, "resource_group_name_exists", "a resource group named "+c.str("name")+" exists", "name")
 			return
@@ -205,17 +184,13 @@ func (s *Server) platformRoutes() {
 		c.json(http.StatusCreated, map[string]any{"id": id, "crn": crn})
 	})
 	s.handle(http.MethodGet, "/rc/v2/resource_groups", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		items := c.s.list("resource_group", "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
 		c.json(http.StatusOK, map[string]any{"resources": items})
 	})
-	s.simple("resource_group", "/rc/v2/resource_groups/{id}", http.MethodPatch, []string{"name", "state"})
+	s.single("resource_group", "/rc/v2/resource_groups/{id}", http.MethodPatch, false, fields("name", "state"))
 
 	// Resource Controller.
 	s.handle(http.MethodPost, "/rc/v2/resource_instances", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		plan := c.s.find("plan", c.str("resource_plan_id"))
 		if plan == nil {
 			c.fail(http.StatusBadRequest, "invalid_plan", "resource_plan_id "+c.str("resource_plan_id")+" is no catalog plan", "resource_plan_id")
@@ -235,29 +210,21 @@ func (s *Server) platformRoutes() {
 		c.json(http.StatusCreated, clone(o.body))
 	})
 	s.handle(http.MethodGet, "/rc/v2/resource_instances", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		items := c.s.list("resource_instance", "", func(b map[string]any) bool {
 			return (c.q("name") == "" || b["name"] == c.q("name")) && (c.q("resource_group_id") == "" || b["resource_group_id"] == c.q("resource_group_id"))
 		})
 		c.json(http.StatusOK, map[string]any{"rows_count": len(items), "next_url": nil, "resources": items})
 	})
 	s.handle(http.MethodGet, "/rc/v2/resource_instances/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find("resource_instance", c.params["id"])
+		o := c.item("resource_instance", "", func() { c.notFound("resource instance") })
 		if o == nil {
-			c.notFound("resource instance")
 			return
 		}
 		c.json(http.StatusOK, c.s.read(o))
 	})
 	s.handle(http.MethodPatch, "/rc/v2/resource_instances/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find("resource_instance", c.params["id"])
+		o := c.item("resource_instance", "", func() { c.notFound("resource instance") })
 		if o == nil {
-			c.notFound("resource instance")
 			return
 		}
 		if n := c.str("name"); n != "" {
@@ -266,11 +233,8 @@ func (s *Server) platformRoutes() {
 		c.json(http.StatusOK, clone(o.body))
 	})
 	s.handle(http.MethodDelete, "/rc/v2/resource_instances/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find("resource_instance", c.params["id"])
+		o := c.item("resource_instance", "", func() { c.notFound("resource instance") })
 		if o == nil {
-			c.notFound("resource instance")
 			return
 		}
 		// Deleted instances stay readable as "removed", as IBM keeps them
@@ -282,15 +246,11 @@ func (s *Server) platformRoutes() {
 
 	// Global Catalog.
 	s.handle(http.MethodGet, "/catalog/api/v1", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		name := strings.TrimPrefix(c.q("q"), "name:")
 		items := c.s.list("catalog", "", func(b map[string]any) bool { return b["name"] == name })
 		c.json(http.StatusOK, map[string]any{"offset": 0, "limit": 50, "count": len(items), "resource_count": len(items), "resources": items})
 	})
 	s.handle(http.MethodGet, "/catalog/api/v1/{id}/{kind}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if c.s.find("catalog", c.params["id"]) == nil {
 			c.notFound("catalog entry")
 			return
@@ -301,8 +261,6 @@ func (s *Server) platformRoutes() {
 
 	// Global Tagging: tags are kept per CRN.
 	s.handle(http.MethodGet, "/tags/v3/tags", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		var items []any
 		if o := c.s.find("tags", c.q("attached_to")); o != nil {
 			for _, t := range o.body["tags"].([]string) {
@@ -314,8 +272,6 @@ func (s *Server) platformRoutes() {
 	for _, verb := range []string{"attach", "detach"} {
 		verb := verb
 		s.handle(http.MethodPost, "/tags/v3/tags/"+verb, func(c *call) {
-			c.s.mu.Lock()
-			defer c.s.mu.Unlock()
 			var results []any
 			resources, _ := c.body["resources"].([]any)
 			names, _ := c.body["tag_names"].([]any)
@@ -346,8 +302,6 @@ func (s *Server) platformRoutes() {
 	for _, kind := range []string{"zone", "rule"} {
 		kind := kind
 		s.handle(http.MethodPost, "/cbr/v1/"+kind+"s", func(c *call) {
-			c.s.mu.Lock()
-			defer c.s.mu.Unlock()
 			if kind == "zone" {
 				if addrs, _ := c.body["addresses"].([]any); len(addrs) == 0 {
 					c.fail(http.StatusBadRequest, "invalid_zone", "a zone needs at least one address", "addresses")
@@ -361,57 +315,15 @@ func (s *Server) platformRoutes() {
 			c.json(http.StatusCreated, clone(o.body))
 		})
 		s.handle(http.MethodGet, "/cbr/v1/"+kind+"s", func(c *call) {
-			c.s.mu.Lock()
-			defer c.s.mu.Unlock()
 			items := c.s.list("cbr_"+kind, "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
 			c.json(http.StatusOK, map[string]any{"count": len(items), kind + "s": items})
 		})
-		s.etagged("cbr_"+kind, "/cbr/v1/"+kind+"s/{id}", http.MethodPut, func(c *call, o *object) {
+		s.single("cbr_"+kind, "/cbr/v1/"+kind+"s/{id}", http.MethodPut, true, func(c *call, o *object) {
 			id, crn := o.body["id"], o.body["crn"]
 			o.body = clone(c.body)
 			o.body["id"], o.body["crn"] = id, crn
 		})
 	}
-}
-
-// simple serves GET, an update of some fields and DELETE of one object.
-func (s *Server) simple(kind, path, method string, fields []string) {
-	s.handle(http.MethodGet, path, func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find(kind, c.params["id"])
-		if o == nil {
-			c.notFound(kind)
-			return
-		}
-		c.json(http.StatusOK, c.s.read(o))
-	})
-	s.handle(method, path, func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find(kind, c.params["id"])
-		if o == nil {
-			c.notFound(kind)
-			return
-		}
-		for _, f := range fields {
-			if v, ok := c.body[f]; ok {
-				o.body[f] = v
-			}
-		}
-		c.json(http.StatusOK, clone(o.body))
-	})
-	s.handle(http.MethodDelete, path, func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find(kind, c.params["id"])
-		if o == nil {
-			c.notFound(kind)
-			return
-		}
-		o.gone = true
-		c.w.WriteHeader(http.StatusNoContent)
-	})
 }
 
 func contains(list []string, s string) bool {

@@ -275,6 +275,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			writeErr(w, http.StatusUnauthorized, "not_authorized", "missing or malformed Authorization header", "")
 			return
 		}
+		// Handlers see and change the objects: one request at a time.
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		rt.handle(c)
 		return
 	}
@@ -303,6 +306,26 @@ func (c *call) fail(status int, code, msg, field string) {
 }
 func (c *call) notFound(what string) {
 	c.fail(http.StatusNotFound, "not_found", what+" not found", "id")
+}
+
+// item is the live object of the kind that the path's {id} names, in scope
+// unless scope is ""; when there is none it answers with missing, and is nil.
+func (c *call) item(kind, scope string, missing func()) *object {
+	o := c.s.find(kind, c.params["id"])
+	if o == nil || scope != "" && o.scope != scope {
+		missing()
+		return nil
+	}
+	return o
+}
+
+// copy sets those of the fields the request body has.
+func (c *call) copy(o *object, fields ...string) {
+	for _, f := range fields {
+		if v, ok := c.body[f]; ok {
+			o.body[f] = v
+		}
+	}
 }
 
 func (c *call) q(k string) string { return c.r.URL.Query().Get(k) }

@@ -14,8 +14,6 @@ func (s *Server) containerRoutes() {
 		c.json(status, map[string]any{"incidentID": "fake-incident-0001", "code": code, "description": msg, "type": "General"})
 	}
 	s.handle(http.MethodPost, base+"/v2/vpc/createCluster", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if c.s.nameTaken("cluster", "", "name", c.str("name")) {
 			csErr(c, http.StatusConflict, "E0007", "A cluster with the same name already exists. Choose another name.")
 			return
@@ -57,8 +55,6 @@ func (s *Server) containerRoutes() {
 		c.json(http.StatusCreated, map[string]any{"clusterID": id})
 	})
 	s.handle(http.MethodGet, base+"/v2/vpc/getClusters", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		c.json(http.StatusOK, c.s.list("cluster", "", nil))
 	})
 	cluster := func(c *call, key string) *object {
@@ -78,22 +74,16 @@ func (s *Server) containerRoutes() {
 		return nil
 	}
 	s.handle(http.MethodGet, base+"/v2/vpc/getCluster", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if o := cluster(c, "cluster"); o != nil {
 			c.json(http.StatusOK, c.s.read(o))
 		}
 	})
 	s.handle(http.MethodGet, base+"/v2/vpc/getWorkerPools", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if o := cluster(c, "cluster"); o != nil {
 			c.json(http.StatusOK, c.s.list("worker_pool", o.id, nil))
 		}
 	})
 	s.handle(http.MethodPost, base+"/v2/resizeWorkerPool", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		o := c.s.find("cluster", c.str("cluster"))
 		pool := c.s.find("worker_pool", c.str("cluster")+"-"+c.str("workerpool"))
 		if o == nil || pool == nil {
@@ -107,8 +97,6 @@ func (s *Server) containerRoutes() {
 		c.w.WriteHeader(http.StatusNoContent)
 	})
 	s.handle(http.MethodPut, base+"/v1/clusters/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		o := cluster(c, "")
 		if o == nil {
 			return
@@ -123,16 +111,12 @@ func (s *Server) containerRoutes() {
 		c.w.WriteHeader(http.StatusNoContent)
 	})
 	s.handle(http.MethodDelete, base+"/v1/clusters/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if o := cluster(c, ""); o != nil {
 			c.s.remove(o, "deleting")
 			c.w.WriteHeader(http.StatusNoContent)
 		}
 	})
 	s.handle(http.MethodPost, base+"/v2/enableKMS", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		o := c.s.find("cluster", c.str("cluster"))
 		if o == nil {
 			csErr(c, http.StatusNotFound, "G0004", "The specified cluster could not be found.")
@@ -151,8 +135,6 @@ func (s *Server) containerRoutes() {
 func (s *Server) transitRoutes() {
 	const base = "/transit/v1/transit_gateways"
 	s.handle(http.MethodPost, base, func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if c.s.nameTaken("transit_gateway", "", "name", c.str("name")) {
 			c.fail(http.StatusConflict, "transit_gateway_name_exists", "a transit gateway named "+c.str("name")+" exists", "name")
 			return
@@ -165,13 +147,9 @@ func (s *Server) transitRoutes() {
 		c.json(http.StatusCreated, clone(o.body))
 	})
 	s.handle(http.MethodGet, base, func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		c.json(http.StatusOK, map[string]any{"transit_gateways": c.s.list("transit_gateway", "", nil), "limit": 50})
 	})
 	s.handle(http.MethodGet, base+"/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if o := c.s.find("transit_gateway", c.params["id"]); o != nil {
 			c.json(http.StatusOK, c.s.read(o))
 			return
@@ -179,26 +157,16 @@ func (s *Server) transitRoutes() {
 		c.notFound("transit gateway")
 	})
 	s.handle(http.MethodPatch, base+"/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find("transit_gateway", c.params["id"])
+		o := c.item("transit_gateway", "", func() { c.notFound("transit gateway") })
 		if o == nil {
-			c.notFound("transit gateway")
 			return
 		}
-		for _, k := range []string{"name", "global"} {
-			if v, ok := c.body[k]; ok {
-				o.body[k] = v
-			}
-		}
+		c.copy(o, "name", "global")
 		c.json(http.StatusOK, clone(o.body))
 	})
 	s.handle(http.MethodDelete, base+"/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find("transit_gateway", c.params["id"])
+		o := c.item("transit_gateway", "", func() { c.notFound("transit gateway") })
 		if o == nil {
-			c.notFound("transit gateway")
 			return
 		}
 		if len(c.s.list("transit_connection", o.id, nil)) > 0 {
@@ -209,8 +177,6 @@ func (s *Server) transitRoutes() {
 		c.w.WriteHeader(http.StatusNoContent)
 	})
 	s.handle(http.MethodPost, base+"/{gw}/connections", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if c.s.find("transit_gateway", c.params["gw"]) == nil {
 			c.notFound("transit gateway")
 			return
@@ -233,13 +199,9 @@ func (s *Server) transitRoutes() {
 		c.json(http.StatusCreated, clone(o.body))
 	})
 	s.handle(http.MethodGet, base+"/{gw}/connections", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		c.json(http.StatusOK, map[string]any{"connections": c.s.list("transit_connection", c.params["gw"], nil), "limit": 50})
 	})
 	s.handle(http.MethodGet, base+"/{gw}/connections/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if o := c.s.find("transit_connection", c.params["id"]); o != nil && o.scope == c.params["gw"] {
 			c.json(http.StatusOK, c.s.read(o))
 			return
@@ -247,11 +209,8 @@ func (s *Server) transitRoutes() {
 		c.notFound("connection")
 	})
 	s.handle(http.MethodPatch, base+"/{gw}/connections/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find("transit_connection", c.params["id"])
+		o := c.item("transit_connection", "", func() { c.notFound("connection") })
 		if o == nil {
-			c.notFound("connection")
 			return
 		}
 		if n := c.str("name"); n != "" {
@@ -260,11 +219,8 @@ func (s *Server) transitRoutes() {
 		c.json(http.StatusOK, clone(o.body))
 	})
 	s.handle(http.MethodDelete, base+"/{gw}/connections/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find("transit_connection", c.params["id"])
+		o := c.item("transit_connection", "", func() { c.notFound("connection") })
 		if o == nil {
-			c.notFound("connection")
 			return
 		}
 		c.s.remove(o, "deleting")
@@ -348,8 +304,6 @@ func (s *Server) cisRoutes() {
 			return c.params["crn"]
 		}
 		s.handle(http.MethodPost, cl.path, func(c *call) {
-			c.s.mu.Lock()
-			defer c.s.mu.Unlock()
 			if !instance(c) {
 				return
 			}
@@ -371,8 +325,6 @@ func (s *Server) cisRoutes() {
 			ok(c, http.StatusOK, clone(o.body))
 		})
 		s.handle(http.MethodGet, cl.path, func(c *call) {
-			c.s.mu.Lock()
-			defer c.s.mu.Unlock()
 			if !instance(c) {
 				return
 			}
@@ -382,22 +334,16 @@ func (s *Server) cisRoutes() {
 		})
 		item := cl.path + "/{id}"
 		s.handle(http.MethodGet, item, func(c *call) {
-			c.s.mu.Lock()
-			defer c.s.mu.Unlock()
-			o := c.s.find(cl.kind, c.params["id"])
-			if o == nil || o.scope != scope(c) {
-				cisErr(c, http.StatusNotFound, 1001, cl.kind+" not found")
+			o := c.item(cl.kind, scope(c), func() { cisErr(c, http.StatusNotFound, 1001, cl.kind+" not found") })
+			if o == nil {
 				return
 			}
 			ok(c, http.StatusOK, c.s.read(o))
 		})
 		for _, m := range []string{http.MethodPut, http.MethodPatch} {
 			s.handle(m, item, func(c *call) {
-				c.s.mu.Lock()
-				defer c.s.mu.Unlock()
-				o := c.s.find(cl.kind, c.params["id"])
-				if o == nil || o.scope != scope(c) {
-					cisErr(c, http.StatusNotFound, 1001, cl.kind+" not found")
+				o := c.item(cl.kind, scope(c), func() { cisErr(c, http.StatusNotFound, 1001, cl.kind+" not found") })
+				if o == nil {
 					return
 				}
 				for k, v := range c.body {
@@ -408,11 +354,8 @@ func (s *Server) cisRoutes() {
 			})
 		}
 		s.handle(http.MethodDelete, item, func(c *call) {
-			c.s.mu.Lock()
-			defer c.s.mu.Unlock()
-			o := c.s.find(cl.kind, c.params["id"])
-			if o == nil || o.scope != scope(c) {
-				cisErr(c, http.StatusNotFound, 1001, cl.kind+" not found")
+			o := c.item(cl.kind, scope(c), func() { cisErr(c, http.StatusNotFound, 1001, cl.kind+" not found") })
+			if o == nil {
 				return
 			}
 			o.gone = true
@@ -437,8 +380,6 @@ func (s *Server) kmsRoutes() {
 		return inst
 	}
 	s.handle(http.MethodPost, "/kms/{region}/api/v2/keys", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		inst := instance(c)
 		if inst == "" {
 			return
@@ -462,8 +403,6 @@ func (s *Server) kmsRoutes() {
 		envelope(c, http.StatusCreated, []any{clone(o.body)})
 	})
 	s.handle(http.MethodGet, "/kms/{region}/api/v2/keys", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		inst := instance(c)
 		if inst == "" {
 			return
@@ -471,8 +410,6 @@ func (s *Server) kmsRoutes() {
 		envelope(c, http.StatusOK, c.s.list("kms_key", inst, nil))
 	})
 	s.handle(http.MethodGet, "/kms/{region}/api/v2/keys/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		inst := instance(c)
 		if inst == "" {
 			return
@@ -488,15 +425,12 @@ func (s *Server) kmsRoutes() {
 		}
 	})
 	s.handle(http.MethodDelete, "/kms/{region}/api/v2/keys/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		inst := instance(c)
 		if inst == "" {
 			return
 		}
-		o := c.s.find("kms_key", c.params["id"])
-		if o == nil || o.scope != inst {
-			c.fail(http.StatusNotFound, "KEY_NOT_FOUND_ERR", "Key does not exist", "id")
+		o := c.item("kms_key", inst, func() { c.fail(http.StatusNotFound, "KEY_NOT_FOUND_ERR", "Key does not exist", "id") })
+		if o == nil {
 			return
 		}
 		o.gone = true

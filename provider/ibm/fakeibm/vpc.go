@@ -38,8 +38,6 @@ func (s *Server) vpcCollection(v vpcColl, scopeParam string) {
 		return c.params["region"]
 	}
 	s.handle(http.MethodPost, base, func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		if name := c.str("name"); name != "" && c.s.nameTaken(v.kind, scope(c), "name", name) {
 			c.fail(http.StatusConflict, "validation_unique_failed", fmt.Sprintf("%s name %q is already in use", v.kind, name), "name")
 			return
@@ -60,8 +58,6 @@ func (s *Server) vpcCollection(v vpcColl, scopeParam string) {
 		c.json(http.StatusCreated, clone(o.body))
 	})
 	s.handle(http.MethodGet, base, func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		items := c.s.list(v.kind, scope(c), func(b map[string]any) bool {
 			if n := c.q("name"); n != "" && b["name"] != n {
 				return false
@@ -75,21 +71,15 @@ func (s *Server) vpcCollection(v vpcColl, scopeParam string) {
 			"first": map[string]any{"href": c.r.URL.String()}})
 	})
 	s.handle(http.MethodGet, base+"/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find(v.kind, c.params["id"])
-		if o == nil || o.scope != scope(c) {
-			c.notFound(v.kind)
+		o := c.item(v.kind, scope(c), func() { c.notFound(v.kind) })
+		if o == nil {
 			return
 		}
 		c.json(http.StatusOK, c.s.read(o))
 	})
 	s.handle(http.MethodPatch, base+"/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find(v.kind, c.params["id"])
-		if o == nil || o.scope != scope(c) {
-			c.notFound(v.kind)
+		o := c.item(v.kind, scope(c), func() { c.notFound(v.kind) })
+		if o == nil {
 			return
 		}
 		if name := c.str("name"); name != "" {
@@ -105,11 +95,8 @@ func (s *Server) vpcCollection(v vpcColl, scopeParam string) {
 		c.json(http.StatusOK, clone(o.body))
 	})
 	s.handle(http.MethodDelete, base+"/{id}", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find(v.kind, c.params["id"])
-		if o == nil || o.scope != scope(c) {
-			c.notFound(v.kind)
+		o := c.item(v.kind, scope(c), func() { c.notFound(v.kind) })
+		if o == nil {
 			return
 		}
 		if msg := c.s.inUse(o); msg != "" {
@@ -238,8 +225,6 @@ func (s *Server) vpcRoutes() {
 			return body, true
 		}}, "")
 	s.handle(http.MethodPut, "/vpc/{region}/v1/subnets/{id}/public_gateway", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		o, gw := c.s.find("subnet", c.params["id"]), c.s.find("public_gateway", c.str("id"))
 		if o == nil || gw == nil {
 			c.notFound("subnet or public gateway")
@@ -249,11 +234,8 @@ func (s *Server) vpcRoutes() {
 		c.json(http.StatusCreated, clone(gw.body))
 	})
 	s.handle(http.MethodDelete, "/vpc/{region}/v1/subnets/{id}/public_gateway", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
-		o := c.s.find("subnet", c.params["id"])
+		o := c.item("subnet", "", func() { c.notFound("subnet") })
 		if o == nil {
-			c.notFound("subnet")
 			return
 		}
 		delete(o.body, "public_gateway")
@@ -322,8 +304,6 @@ func (s *Server) vpcRoutes() {
 	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodDelete} {
 		m := m
 		s.handle(m, "/vpc/{region}/v1/instances/{id}/network_interfaces/{nic}/floating_ips/{fip}", func(c *call) {
-			c.s.mu.Lock()
-			defer c.s.mu.Unlock()
 			inst, fip := c.s.find("instance", c.params["id"]), c.s.find("floating_ip", c.params["fip"])
 			if inst == nil || fip == nil || dig(inst.body, "primary_network_interface.id") != c.params["nic"] {
 				c.notFound("floating IP binding")
@@ -404,8 +384,6 @@ func (s *Server) vpcRoutes() {
 		}}, "")
 
 	s.handle(http.MethodGet, "/vpc/{region}/v1/images", func(c *call) {
-		c.s.mu.Lock()
-		defer c.s.mu.Unlock()
 		items := c.s.list("image", "", nil)
 		c.json(http.StatusOK, map[string]any{"images": items, "limit": 50, "first": map[string]any{"href": c.r.URL.String()}})
 	})
