@@ -151,7 +151,9 @@ type IpsecPolicyArgs struct {
 }
 
 // ElementType is the plain shape IpsecPolicyArgs marshals as.
-func (IpsecPolicyArgs) ElementType() reflect.Type { return reflect.TypeOf((*ipsecPolicyArgs)(nil)).Elem() }
+func (IpsecPolicyArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ipsecPolicyArgs)(nil)).Elem()
+}
 
 // NewIpsecPolicy declares an IpsecPolicy.
 func NewIpsecPolicy(ctx *pulumi.Context, name string, args *IpsecPolicyArgs, opts ...pulumi.ResourceOption) (*IpsecPolicy, error) {
@@ -205,7 +207,9 @@ type VpnGatewayArgs struct {
 }
 
 // ElementType is the plain shape VpnGatewayArgs marshals as.
-func (VpnGatewayArgs) ElementType() reflect.Type { return reflect.TypeOf((*vpnGatewayArgs)(nil)).Elem() }
+func (VpnGatewayArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*vpnGatewayArgs)(nil)).Elem()
+}
 
 // NewVpnGateway declares a VpnGateway.
 func NewVpnGateway(ctx *pulumi.Context, name string, args *VpnGatewayArgs, opts ...pulumi.ResourceOption) (*VpnGateway, error) {
