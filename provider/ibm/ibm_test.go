@@ -122,7 +122,7 @@ type step struct {
 }
 
 func lifecycle() []step {
-	return []step{
+	return append([]step{
 		{token: "infra:ibm:ResourceGroup", kind: "resource_group",
 			inputs: func(map[string]string, map[string]resource.PropertyMap) map[string]any {
 				return map[string]any{"name": "demo-prod"}
@@ -318,7 +318,7 @@ func lifecycle() []step {
 					t.Errorf("GLB steering = %v, region pools %v", b["steering_policy"], b["region_pools"])
 				}
 			}},
-	}
+	}, vpnLifecycle()...)
 }
 
 func fmtAny(v any) string {

@@ -10,6 +10,7 @@ import (
 func (s *Server) routes() {
 	s.iamRoutes()
 	s.vpcRoutes()
+	s.vpnRoutes()
 	s.platformRoutes()
 	s.containerRoutes()
 	s.transitRoutes()

@@ -112,7 +112,7 @@ func statusField(kind string) string {
 	switch kind {
 	case "load_balancer":
 		return "provisioning_status"
-	case "route":
+	case "route", "vpn_gateway":
 		return "lifecycle_state"
 	}
 	return "status"
