@@ -16,3 +16,9 @@ func ownProcessGroup(cmd *exec.Cmd) {
 
 // interrupt asks a pulumi to cancel, as a Ctrl-C would.
 func interrupt(p *os.Process) { _ = p.Signal(os.Interrupt) }
+
+// processAlive reports whether a process of this host runs.
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || err == syscall.EPERM
+}

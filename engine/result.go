@@ -265,7 +265,7 @@ func (e *IncompleteError) Error() string { return e.msg }
 func (e *IncompleteError) Interrupted() bool { return e.interrupted }
 
 // ErrLocked is wrapped by errors of a stack that another update holds.
-var ErrLocked = errors.New("stack locked by another update")
+var ErrLocked = errors.New("stack locked")
 
 func sortSteps(steps []Step) {
 	sort.Slice(steps, func(i, j int) bool { return steps[i].URN < steps[j].URN })

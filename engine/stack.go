@@ -99,58 +99,88 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		e.emit(Event{Kind: StackDone, Operation: op, Stack: s.Name, Result: r, Elapsed: r.Duration})
 	}()
 
+	unlock, err := e.lock(s.Name, op)
+	if err != nil {
+		r.Status, r.Err = Failed, err
+		return
+	}
+	defer unlock()
 	st, err := e.stackWorkspace(ctx, s.Name, e.program(s, up))
 	if err != nil {
 		e.fail(ctx, r, err)
 		return
 	}
 	ch := make(chan events.EngineEvent)
-	collected := make(chan struct{})
+	finished, collected := make(chan struct{}), make(chan struct{})
 	steps := map[string]*Step{}
 	var order []string
+	handle := func(ev events.EngineEvent) {
+		if rootChanged(ev) {
+			r.OutputsChanged = true
+		}
+		t, ok := translate(ev)
+		if !ok {
+			return
+		}
+		t.Operation, t.Stack, t.Elapsed = op, s.Name, time.Since(start)
+		switch t.Kind {
+		case StepStarted, StepDone, StepFailed:
+			prev, seen := steps[t.Step.URN]
+			if !seen {
+				order = append(order, t.Step.URN)
+			}
+			merged := *t.Step
+			if seen {
+				// A replacement is several steps of one resource; so
+				// is a refresh: keep what each told.
+				if prev.Change == Replace && merged.Change != Delete {
+					merged.Change = Replace
+				}
+				if len(merged.Diffs) == 0 {
+					merged.Diffs = prev.Diffs
+				}
+				if len(merged.Replaces) == 0 {
+					merged.Replaces = prev.Replaces
+				}
+				merged.Failed = merged.Failed || prev.Failed
+			}
+			steps[t.Step.URN] = &merged
+		case Diag:
+			if t.Severity == "error" || t.Severity == "warning" {
+				d := Diagnostic{Severity: t.Severity, Message: t.Message}
+				if t.Step != nil {
+					d.URN = t.Step.URN
+				}
+				r.Diagnostics = append(r.Diagnostics, d)
+			}
+		}
+		e.emit(t)
+	}
 	go func() {
 		defer close(collected)
-		for ev := range ch {
-			if rootChanged(ev) {
-				r.OutputsChanged = true
-			}
-			t, ok := translate(ev)
-			if !ok {
-				continue
-			}
-			t.Operation, t.Stack, t.Elapsed = op, s.Name, time.Since(start)
-			switch t.Kind {
-			case StepStarted, StepDone, StepFailed:
-				prev, seen := steps[t.Step.URN]
-				if !seen {
-					order = append(order, t.Step.URN)
+		for {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					return
 				}
-				merged := *t.Step
-				if seen {
-					// A replacement is several steps of one resource; so
-					// is a refresh: keep what each told.
-					if prev.Change == Replace && merged.Change != Delete {
-						merged.Change = Replace
+				handle(ev)
+			case <-finished:
+				// The CLI has exited and the Automation API has shut its
+				// event server: what is left comes at once, and a stream
+				// the CLI never opened (it failed first) never closes.
+				for {
+					select {
+					case ev, ok := <-ch:
+						if !ok {
+							return
+						}
+						handle(ev)
+					case <-time.After(200 * time.Millisecond):
+						return
 					}
-					if len(merged.Diffs) == 0 {
-						merged.Diffs = prev.Diffs
-					}
-					if len(merged.Replaces) == 0 {
-						merged.Replaces = prev.Replaces
-					}
-					merged.Failed = merged.Failed || prev.Failed
-				}
-				steps[t.Step.URN] = &merged
-			case Diag:
-				if t.Severity == "error" || t.Severity == "warning" {
-					d := Diagnostic{Severity: t.Severity, Message: t.Message}
-					if t.Step != nil {
-						d.URN = t.Step.URN
-					}
-					r.Diagnostics = append(r.Diagnostics, d)
 				}
 			}
-			e.emit(t)
 		}
 	}()
 
@@ -168,9 +198,9 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 	case Destroy:
 		_, err = st.Destroy(ctx, optdestroy.EventStreams(ch))
 	default:
-		close(ch)
 		err = fmt.Errorf("unknown operation %q", op)
 	}
+	close(finished)
 	<-collected
 
 	for _, urn := range order {

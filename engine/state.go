@@ -51,7 +51,12 @@ func (e *Engine) readDeployed(ctx context.Context, names []string) error {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			d, err := e.export(ctx, ws.WorkDir(), name)
+			var d *deployed
+			unlock, err := e.lock(name, "read")
+			if err == nil {
+				d, err = e.export(ctx, ws.WorkDir(), name)
+				unlock()
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"infra/engine"
 	"infra/stacks"
@@ -460,7 +461,8 @@ func (v *runHuman) table(r *engine.Result) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%-*s", width, name)
 		for i, c := range cells {
-			fmt.Fprintf(&b, "  %*s", len(heads[i]), c)
+			// Pad by characters: "·" is one column but two bytes.
+			b.WriteString("  " + strings.Repeat(" ", max(0, len(heads[i])-utf8.RuneCountInString(c))) + c)
 		}
 		fmt.Fprintf(&b, "  %9s  %s", same, status)
 		fmt.Fprintln(v.w, strings.TrimRight(b.String(), " "))

@@ -1,0 +1,329 @@
+package cmd
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"infra/ui"
+)
+
+// needCLI skips a test that runs the engine when the pinned pulumi CLI has
+// not been built (CI builds it first).
+func needCLI(t *testing.T) {
+	t.Helper()
+	p, _ := filepath.Abs("../.bin/pulumi")
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("no pulumi CLI at %s: run scripts/install-pulumi to build it (CI does)", p)
+	}
+}
+
+// pairSpec copies the two-region test topology into a directory of its own,
+// so its default backend (.infra/state beside it) is the test's.
+func pairSpec(t *testing.T) (file, dir string) {
+	t.Helper()
+	data, err := os.ReadFile("../engine/testdata/pair.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	file = filepath.Join(dir, "topology.yaml")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file, dir
+}
+
+func TestEngineCommandsNeedAPassphrase(t *testing.T) {
+	file, dir := pairSpec(t)
+	for _, verb := range []string{"preview", "refresh", "outputs"} {
+		r := run(t, false, map[string]string{}, verb, "--simulate", "-f", file)
+		if r.code != ExitError || !strings.Contains(r.err, "INFRA_PASSPHRASE") {
+			t.Errorf("%s without a passphrase: exit %d, stderr %q", verb, r.code, r.err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".infra")); !os.IsNotExist(err) {
+		t.Errorf("a command without a passphrase touched the backend")
+	}
+}
+
+func TestUpAndDestroyNeedYesWithoutATerminal(t *testing.T) {
+	file, _ := pairSpec(t)
+	for _, verb := range []string{"up", "destroy"} {
+		r := run(t, false, map[string]string{"INFRA_PASSPHRASE": "p"}, verb, "--simulate", "-f", file)
+		if r.code != ExitUsage || !strings.Contains(r.err, "--yes") {
+			t.Errorf("%s off a terminal without --yes: exit %d, stderr %q", verb, r.code, r.err)
+		}
+	}
+}
+
+func TestDoctor(t *testing.T) {
+	file, _ := pairSpec(t)
+	r := run(t, false, map[string]string{}, "doctor", "-f", file, "--pulumi", "/nonexistent/pulumi")
+	if r.code != ExitError {
+		t.Errorf("doctor with problems: exit %d", r.code)
+	}
+	for _, want := range []string{"✗ pulumi CLI", "✗ passphrase", "fix: export INFRA_PASSPHRASE", "! hetzner credentials", "fix: export HCLOUD_TOKEN", "✓ backend"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, r.out)
+		}
+	}
+	r = run(t, false, map[string]string{"INFRA_PASSPHRASE": "p", "HCLOUD_TOKEN": "t"}, "doctor", "-f", file, "--json", "--pulumi", "/nonexistent/pulumi")
+	var doc struct {
+		OK     bool `json:"ok"`
+		Checks []struct{ Name, Status, Fix string }
+	}
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+		t.Fatalf("doctor --json: %v\n%s", err, r.out)
+	}
+	status := map[string]string{}
+	for _, c := range doc.Checks {
+		status[c.Name] = c.Status
+	}
+	if doc.OK || status["pulumi CLI"] != "error" || status["passphrase"] != "ok" || status["hetzner credentials"] != "ok" {
+		t.Errorf("doctor --json = %+v", doc)
+	}
+}
+
+// keyText is WireGuard key material in text form, the base64 of 32 bytes,
+// standing alone: inside a longer base64 run (a ciphertext) it is no key.
+var keyText = regexp.MustCompile(`(?:^|[^A-Za-z0-9+/=])([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)(?:[^A-Za-z0-9+/=]|$)`)
+
+// TestSimulatedWorkflow runs the commands a newcomer runs, in-process, on the
+// simulator and the topology's default backend: preview with a PR comment,
+// up, the outputs, the mesh config from state, a no-op preview and up,
+// refresh, destroy. No output but the --show-secrets ones holds a secret.
+func TestSimulatedWorkflow(t *testing.T) {
+	needCLI(t)
+	file, dir := pairSpec(t)
+	env := map[string]string{"INFRA_PASSPHRASE": "cmd-test"}
+	var shown []string // outputs that must not hold secrets
+	step := func(want int, args ...string) result {
+		t.Helper()
+		r := run(t, false, env, args...)
+		if r.code != want {
+			t.Fatalf("infra %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, want, r.out, r.err)
+		}
+		return r
+	}
+	comment := filepath.Join(dir, "comment.md")
+	r := step(ExitChanges, "preview", "--simulate", "-f", file, "--detailed-exitcode", "--comment", comment)
+	shown = append(shown, r.out, r.err)
+	for _, want := range []string{ui.SimulatedBanner, "Preview of pair: 39 to create", "hetzner-nbg1-dev", "global"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("preview output lacks %q:\n%s", want, r.out)
+		}
+	}
+	c, err := os.ReadFile(comment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown = append(shown, string(c))
+	for _, want := range []string{ui.CommentMarker("pair"), "SIMULATED", "| `global` |", "### Guardrails", "```mermaid", "<details>"} {
+		if !strings.Contains(string(c), want) {
+			t.Errorf("comment lacks %q:\n%s", want, c)
+		}
+	}
+
+	r = step(ExitOK, "up", "--simulate", "--yes", "-f", file)
+	shown = append(shown, r.out, r.err)
+	for _, want := range []string{ui.SimulatedBanner, "Update of pair: 39 created", "Outputs:", "meshPrivateKey", ui.Redacted, "up done [SIMULATED]"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("up output lacks %q:\n%s", want, r.out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "global.json")); err != nil {
+		t.Errorf("the default backend beside the topology holds no global stack: %v", err)
+	}
+
+	r = step(ExitOK, "outputs", "-f", file, "--json")
+	shown = append(shown, r.out)
+	r = step(ExitOK, "outputs", "-f", file, "--json", "--show-secrets")
+	var outs map[string]map[string]any
+	if err := json.Unmarshal([]byte(r.out), &outs); err != nil {
+		t.Fatal(err)
+	}
+	var secrets []string
+	for _, id := range []string{"hetzner-nbg1-dev", "hetzner-fsn1-dev"} {
+		k, _ := outs[id]["meshPrivateKey"].(string)
+		if len(k) != 44 {
+			t.Fatalf("%s: --show-secrets gave no private key: %v", id, outs[id]["meshPrivateKey"])
+		}
+		secrets = append(secrets, k)
+	}
+	r = step(ExitOK, "mesh", "config", "-f", file, "--node", "hetzner/nbg1", "--show-secrets")
+	psk := regexp.MustCompile(`PresharedKey = (\S+)`).FindStringSubmatch(r.out)
+	if !strings.Contains(r.out, "PrivateKey = "+secrets[0]) || psk == nil || len(psk[1]) != 44 {
+		t.Fatalf("mesh config --show-secrets does not hold the deployed keys:\n%s", r.out)
+	}
+	secrets = append(secrets, psk[1])
+	r = step(ExitOK, "mesh", "config", "-f", file, "--node", "hetzner/nbg1")
+	shown = append(shown, r.out)
+
+	r = step(ExitOK, "preview", "--simulate", "-f", file, "--detailed-exitcode")
+	shown = append(shown, r.out, r.err)
+	if !strings.Contains(r.out, "no changes") {
+		t.Errorf("second preview:\n%s", r.out)
+	}
+	r = step(ExitOK, "up", "--simulate", "--yes", "-f", file, "--json")
+	shown = append(shown, r.out, r.err)
+	var upDoc struct {
+		Preview ui.ResultJSON `json:"preview"`
+		Up      ui.ResultJSON `json:"up"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &upDoc); err != nil {
+		t.Fatalf("up --json: %v\n%s", err, r.out)
+	}
+	if len(upDoc.Preview.Changes) != 0 || len(upDoc.Up.Stacks) != 3 || !upDoc.Up.Simulated {
+		t.Errorf("no-op up --json: %+v", upDoc)
+	}
+	r = step(ExitOK, "refresh", "--simulate", "-f", file, "--detailed-exitcode")
+	shown = append(shown, r.out, r.err)
+	if !strings.Contains(r.out, "No drift") {
+		t.Errorf("refresh:\n%s", r.out)
+	}
+
+	// Nothing shown holds a secret; key-shaped text is a public key.
+	var public []string
+	for _, id := range []string{"hetzner-nbg1-dev", "hetzner-fsn1-dev"} {
+		public = append(public, outs[id]["meshPublicKey"].(string))
+	}
+	scan := func(where, text string) {
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("%s holds a secret in plaintext", where)
+			}
+		}
+		for _, sub := range keyText.FindAllStringSubmatch(text, -1) {
+			if m := sub[1]; !contains(public, m) {
+				t.Errorf("%s holds key material that is no public key: %s…", where, m[:8])
+			}
+		}
+	}
+	for i, s := range shown {
+		scan("output "+string(rune('A'+i)), s)
+	}
+	_ = filepath.WalkDir(filepath.Join(dir, ".infra"), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, _ := os.ReadFile(path)
+			scan(path, string(data))
+		}
+		return nil
+	})
+
+	r = step(ExitOK, "destroy", "--simulate", "--yes", "-f", file)
+	if !strings.Contains(r.out, "Destroy of pair: 39 deleted") {
+		t.Errorf("destroy:\n%s", r.out)
+	}
+	if locks, _ := filepath.Glob(filepath.Join(dir, ".infra", "state", ".infra", "locks", "pair", "*")); len(locks) > 0 {
+		t.Errorf("locks left behind: %v", locks)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+var buildOnce struct {
+	sync.Once
+	path string
+	err  error
+}
+
+// binary builds infra once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "infra-bin-")
+		if err != nil {
+			buildOnce.err = err
+			return
+		}
+		buildOnce.path = filepath.Join(dir, "infra")
+		out, err := exec.Command("go", "build", "-o", buildOnce.path, "..").CombinedOutput()
+		if err != nil {
+			buildOnce.err = &exec.ExitError{Stderr: out}
+		}
+	})
+	if buildOnce.err != nil {
+		t.Fatalf("go build: %v", buildOnce.err)
+	}
+	return buildOnce.path
+}
+
+// TestInterruptedUpLeavesStateARerunCompletes sends SIGINT to a real infra
+// up in the middle of a deployment: it stops gracefully, says so, exits 1,
+// and a rerun completes the deployment with nothing left to change.
+func TestInterruptedUpLeavesStateARerunCompletes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the infra binary: skipped with -short")
+	}
+	needCLI(t)
+	bin := binary(t)
+	file, dir := pairSpec(t)
+	cmd := exec.Command(bin, "up", "--simulate", "--yes", "-f", file, "--no-color")
+	cmd.Env = append(os.Environ(), "INFRA_PASSPHRASE=interrupt-test", "INFRA_SIM_LATENCY=300ms")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupt once the deployment has made something.
+	var log strings.Builder
+	sc := bufio.NewScanner(stderr)
+	sent := false
+	for sc.Scan() {
+		line := sc.Text()
+		log.WriteString(line + "\n")
+		if !sent && strings.HasSuffix(strings.TrimSpace(line), " created") {
+			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+			sent = true
+		}
+	}
+	err = cmd.Wait()
+	if !sent {
+		t.Fatalf("the up finished before anything was created:\n%s", log.String())
+	}
+	if code := cmd.ProcessState.ExitCode(); code != ExitError {
+		t.Errorf("interrupted up: exit %d (%v), want %d", code, err, ExitError)
+	}
+	if !strings.Contains(log.String(), "Interrupted:") || !strings.Contains(stdout.String(), "interrupted") {
+		t.Errorf("the interrupt is not reported:\nstderr:\n%s\nstdout:\n%s", log.String(), stdout.String())
+	}
+	t.Logf("interrupted run:\n%s", stdout.String())
+
+	rerun := exec.Command(bin, "up", "--simulate", "--yes", "-f", file, "--no-color")
+	rerun.Env = append(os.Environ(), "INFRA_PASSPHRASE=interrupt-test")
+	out, err := rerun.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the rerun failed: %v\n%s", err, out)
+	}
+	check := exec.Command(bin, "preview", "--simulate", "--detailed-exitcode", "-f", file, "--no-color")
+	check.Env = append(os.Environ(), "INFRA_PASSPHRASE=interrupt-test")
+	if out, err := check.CombinedOutput(); err != nil {
+		t.Errorf("after the rerun, preview finds changes or fails (%v):\n%s", err, out)
+	}
+	if locks, _ := filepath.Glob(filepath.Join(dir, ".infra", "state", ".infra", "locks", "pair", "*")); len(locks) > 0 {
+		t.Errorf("locks left behind: %v", locks)
+	}
+	_ = time.Second
+}

@@ -1,0 +1,208 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"infra/engine"
+	"infra/stacks"
+)
+
+// sampleResult is a preview of three stacks: one with a replacement and a
+// deletion, one failed, one skipped after it.
+func sampleResult(op engine.Operation, simulated bool) *engine.Result {
+	return &engine.Result{
+		Operation: op, Project: "acme", Backend: "file:///state", Simulated: simulated,
+		Stacks: []*engine.StackResult{
+			{Name: "aws-us-east-1-prod", Kind: stacks.Regional, Status: engine.Succeeded,
+				Changes:   map[engine.Change]int{engine.Create: 2, engine.Replace: 1, engine.Delete: 1},
+				Unchanged: 5,
+				Steps: []engine.Step{
+					{URN: "u1", Type: "aws:ec2/vpc:Vpc", Name: "vpc", Change: engine.Replace, Diffs: []string{"cidrBlock"}, Replaces: []string{"cidrBlock"}},
+					{URN: "u2", Type: "aws:ec2/subnet:Subnet", Name: "old", Change: engine.Delete},
+					{URN: "u3", Type: "aws:ec2/subnet:Subnet", Name: "a", Change: engine.Create},
+					{URN: "u4", Type: "aws:ec2/subnet:Subnet", Name: "b", Change: engine.Create},
+				},
+				Diagnostics: []engine.Diagnostic{{Severity: "warning", Message: "deprecated argument <x> | y"}},
+				Outputs: stacks.Outputs{
+					"cidr":           {Value: "10.0.0.0/16"},
+					"meshPrivateKey": {Value: "c2VjcmV0LWtleS1tYXRlcmlhbC1ub3QtZm9yLXlvdQ==", Secret: true},
+					"zones":          {Value: []any{"a", "b"}},
+				}},
+			{Name: "hetzner-nbg1-prod", Kind: stacks.Regional, Status: engine.Failed, Changes: map[engine.Change]int{},
+				Err: errors.New("sim: injected failure: cannot create network")},
+			{Name: "global", Kind: stacks.Global, Status: engine.Skipped, Changes: map[engine.Change]int{},
+				Blocked: []string{"hetzner-nbg1-prod"}},
+		},
+	}
+}
+
+func TestRunViewHuman(t *testing.T) {
+	var out bytes.Buffer
+	v := NewRunView(&IO{Out: &out}, false, RunOptions{Outputs: true})
+	if err := v.Result(sampleResult(engine.Preview, true)); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		SimulatedBanner,
+		"Preview of acme: 2 to create, 1 to replace, 1 to delete",
+		"STACK               CREATE  UPDATE  REPLACE  DELETE  UNCHANGED  STATUS\n",
+		"aws-us-east-1-prod       2       ·        1       1          5  ok\n",
+		"hetzner-nbg1-prod        ·       ·        ·       ·          0  FAILED\n",
+		"total                    2       ·        1       1          5\n",
+		"Failed:\n  ✗ hetzner-nbg1-prod: sim: injected failure",
+		"Skipped, because a stack they depend on did not succeed:\n  − global (after hetzner-nbg1-prod)",
+		"Replacements", "+- aws-us-east-1-prod aws:ec2/vpc:Vpc vpc (cidrBlock forces replacement)",
+		"Deletions", "- aws-us-east-1-prod aws:ec2/subnet:Subnet old",
+		"Warnings:", "meshPrivateKey  [secret]", `zones           ["a","b"]`,
+		"✗ preview incomplete (failed: hetzner-nbg1-prod; skipped: global)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("human view lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "c2VjcmV0") || ansi(got) {
+		t.Errorf("the view shows a secret or colour:\n%s", got)
+	}
+}
+
+func ansi(s string) bool { return strings.Contains(s, "\x1b[") }
+
+func TestRunViewJSONMasksSecrets(t *testing.T) {
+	for _, show := range []bool{false, true} {
+		var out bytes.Buffer
+		if err := NewRunView(&IO{Out: &out}, true, RunOptions{Outputs: true, ShowSecrets: show}).Result(sampleResult(engine.Up, false)); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(out.String(), "c2VjcmV0"); got != show {
+			t.Errorf("show=%v: secret in JSON = %v:\n%s", show, got, out.String())
+		}
+		for _, want := range []string{`"operation": "up"`, `"status": "failed"`, `"error": "sim: injected failure`, `"blocked": [`, `"create": 2`} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("JSON lacks %s:\n%s", want, out.String())
+			}
+		}
+	}
+}
+
+func TestPlainProgress(t *testing.T) {
+	var errb bytes.Buffer
+	p := NewProgressView(&IO{Err: &errb})
+	p.Start(engine.Up, "acme", []string{"a"}, true)
+	p.Event(engine.Event{Kind: engine.StackStarted, Operation: engine.Up, Stack: "a"})
+	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: &engine.Step{Type: "aws:ec2/vpc:Vpc", Name: "vpc", Change: engine.Create}})
+	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: &engine.Step{Type: "aws:ec2/vpc:Vpc", Name: "same", Change: engine.Same}})
+	p.Event(engine.Event{Kind: engine.StackDone, Operation: engine.Up, Stack: "a", Result: &engine.StackResult{Status: engine.Succeeded, Changes: map[engine.Change]int{engine.Create: 1}}})
+	p.Stop()
+	want := SimulatedBanner + "\n[SIMULATED] up acme: 1 stack\na up started\na + aws:ec2/vpc:Vpc vpc created\na ✓ 1 created\n"
+	if errb.String() != want {
+		t.Errorf("plain progress:\n%s\nwant:\n%s", errb.String(), want)
+	}
+}
+
+func TestLiveProgressRedrawsInPlace(t *testing.T) {
+	var errb bytes.Buffer
+	p := NewProgressView(&IO{Err: &errb, ErrTTY: true})
+	p.Start(engine.Up, "acme", []string{"a", "b"}, false)
+	p.Event(engine.Event{Kind: engine.StackStarted, Operation: engine.Up, Stack: "a"})
+	p.Event(engine.Event{Kind: engine.StackDone, Operation: engine.Up, Stack: "a", Result: &engine.StackResult{Status: engine.Succeeded, Changes: map[engine.Change]int{engine.Create: 3}}})
+	p.Stop()
+	got := errb.String()
+	if !strings.Contains(got, "\x1b[2A") || !strings.Contains(got, "3 created") || !strings.Contains(got, "waiting") {
+		t.Errorf("live view does not redraw its two lines in place:\n%q", got)
+	}
+}
+
+func TestCommentFitsGitHubsLimit(t *testing.T) {
+	r := sampleResult(engine.Preview, true)
+	c := RenderComment(Comment{Preview: r, Mermaid: "```mermaid\nflowchart LR\n  a --> b\n```\n"})
+	for _, want := range []string{
+		CommentMarker("acme") + "\n", "— SIMULATED", "| `aws-us-east-1-prod` | 2 | · | 1 | 1 | 5 | changes |",
+		"❌ failed", "#### ⚠️ Replacements", "#### ⚠️ Deletions", "&lt;x> \\| y", "```diff\n-+ aws:ec2/vpc:Vpc vpc",
+		"<details><summary>Topology</summary>", "```mermaid",
+	} {
+		if !strings.Contains(c, want) {
+			t.Errorf("comment lacks %q:\n%s", want, c)
+		}
+	}
+	if strings.Contains(c, "Cut to stay") {
+		t.Errorf("a small comment was cut:\n%s", c)
+	}
+	if !strings.HasPrefix(c, CommentMarker("acme")) {
+		t.Errorf("the marker is not the first line")
+	}
+
+	// A preview too big for one comment: thousands of steps.
+	big := sampleResult(engine.Preview, false)
+	for i := range 40 {
+		s := &engine.StackResult{Name: fmt.Sprintf("aws-region-%02d-prod", i), Status: engine.Succeeded, Changes: map[engine.Change]int{engine.Create: 400}}
+		for j := range 400 {
+			s.Steps = append(s.Steps, engine.Step{URN: fmt.Sprint(j), Type: "aws:ec2/subnet:Subnet", Name: fmt.Sprintf("subnet-%d-%d", i, j), Change: engine.Create})
+		}
+		big.Stacks = append(big.Stacks, s)
+	}
+	c = RenderComment(Comment{Preview: big, Mermaid: "```mermaid\nflowchart LR\n```\n"})
+	if len(c) > GitHubCommentLimit {
+		t.Errorf("comment is %d characters, over %d", len(c), GitHubCommentLimit)
+	}
+	for _, want := range []string{"Cut to stay under GitHub's 65536-character limit", "the details of ", "#### ⚠️ Replacements", "| `aws-region-39-prod` |"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("cut comment lacks %q", want)
+		}
+	}
+	if !strings.Contains(c, "```mermaid") && !strings.Contains(c, "the topology diagram") {
+		t.Error("the diagram is neither in the comment nor said to be cut")
+	}
+	// A tiny limit still gives a valid, marked comment.
+	c = RenderComment(Comment{Preview: big, Limit: 2000})
+	if len(c) > 2000 || !strings.HasPrefix(c, CommentMarker("acme")) || !strings.Contains(c, "Cut to stay") {
+		t.Errorf("comment under a 2000 limit: %d characters:\n%s", len(c), c)
+	}
+}
+
+// TestWorkflowFindsTheComment: the documented workflow runs the preview
+// with --comment and finds its comment by the marker RenderComment writes.
+func TestWorkflowFindsTheComment(t *testing.T) {
+	data, err := os.ReadFile("../docs/workflows/infra-preview.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		On   map[string]any `yaml:"on"`
+		Jobs map[string]struct {
+			Steps []struct {
+				Name string            `yaml:"name"`
+				Run  string            `yaml:"run"`
+				Uses string            `yaml:"uses"`
+				With map[string]string `yaml:"with"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := wf.On["pull_request"]; !ok {
+		t.Error("the workflow does not run on pull requests")
+	}
+	var preview, post bool
+	marker := strings.TrimSuffix(CommentMarker(""), " -->")
+	for _, s := range wf.Jobs["preview"].Steps {
+		if strings.Contains(s.Run, "infra preview --comment preview.md") {
+			preview = true
+		}
+		if strings.HasPrefix(s.Uses, "actions/github-script") && strings.Contains(s.With["script"], "'"+marker+"'") &&
+			strings.Contains(s.With["script"], "updateComment") && strings.Contains(s.With["script"], "createComment") {
+			post = true
+		}
+	}
+	if !preview || !post {
+		t.Errorf("workflow: preview step %v, sticky comment step %v (marker %q)", preview, post, marker)
+	}
+}
