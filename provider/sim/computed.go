@@ -45,6 +45,12 @@ var computedOutputs = []struct {
 	{"aws:route53/zone:Zone", []string{"zoneId", "nameServers"}},
 	{"infra:ibm:CisInstance", []string{"guid:uuid"}},
 	{"infra:ibm:CisDomain", []string{"nameServers"}},
+	// VPN for VPC, before the infra:ibm:* row so that a connection's status
+	// is IBM's down (no peer answers a simulated tunnel), not available.
+	{"infra:ibm:VpnGateway", []string{"publicIps", "lifecycleState:stable", "healthState:ok"}},
+	{"infra:ibm:VpnGatewayConnection", []string{"mode:vpnMode", "status:down"}},
+	{"infra:ibm:IkePolicy", []string{"negotiationMode:main"}},
+	{"infra:ibm:IpsecPolicy", []string{"encapsulationMode:tunnel", "transformProtocol:esp"}},
 	{"infra:ibm:*", []string{"crn", "name", "status:available"}},
 	{"infra:ibm:ResourceInstance", []string{"guid:uuid"}},
 	{"infra:ibm:KmsKey", []string{"keyId:uuid"}},
@@ -86,11 +92,34 @@ var generators = map[string]func(target) resource.PropertyValue{
 	"ibmID": func(t target) resource.PropertyValue {
 		return resource.NewStringProperty("r006-" + uuidOf(t.urn, t.prop))
 	},
-	"active":          constant("ACTIVE"),
-	"running":         constant("running"),
-	"ready":           constant("READY"),
-	"available":       constant("available"),
-	"normal":          constant("normal"),
+	"active":    constant("ACTIVE"),
+	"running":   constant("running"),
+	"ready":     constant("READY"),
+	"available": constant("available"),
+	"normal":    constant("normal"),
+	"stable":    constant("stable"),
+	"ok":        constant("ok"),
+	"down":      constant("down"),
+	"main":      constant("main"),
+	"tunnel":    constant("tunnel"),
+	"esp":       constant("esp"),
+	// A VPN gateway's two members (active, standby) each have a public IP.
+	"publicIps": func(t target) resource.PropertyValue {
+		prop := t.prop
+		var ips []resource.PropertyValue
+		for _, member := range []string{"active", "standby"} {
+			t.prop = prop + "/" + member
+			ips = append(ips, publicIPv4(t))
+		}
+		return resource.NewArrayProperty(ips)
+	},
+	// A connection is in its gateway's mode: CIDRs mean policy mode.
+	"vpnMode": func(t target) resource.PropertyValue {
+		if v, ok := t.inputs["peerCidrs"]; ok && !v.IsNull() {
+			return resource.NewStringProperty("policy")
+		}
+		return resource.NewStringProperty("route")
+	},
 	"masterAccountId": constant(simAccount),
 	"roots":           orgRoots,
 	"ovhGroupURN": func(t target) resource.PropertyValue {

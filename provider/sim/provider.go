@@ -307,6 +307,9 @@ var replaceOnChange = []struct {
 	{"hcloud:index/networkSubnet:NetworkSubnet", []string{"networkId", "ipRange", "networkZone"}},
 	{"hcloud:index/server:Server", []string{"location", "datacenter"}},
 	{"infra:ibm:Vpc", []string{"region"}},
+	// As the IBM provider's Diff: what VPN for VPC cannot change in place.
+	{"infra:ibm:VpnGateway", []string{"region", "subnet", "mode", "resourceGroup"}},
+	{"infra:ibm:VpnGatewayConnection", []string{"vpnGateway", "region", "localCidrs", "peerCidrs"}},
 }
 
 func replaceKeys(typ string) map[resource.PropertyKey]bool {
