@@ -2,7 +2,9 @@ package cmd
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -325,5 +327,52 @@ func TestInterruptedUpLeavesStateARerunCompletes(t *testing.T) {
 	if locks, _ := filepath.Glob(filepath.Join(dir, ".infra", "state", ".infra", "locks", "pair", "*")); len(locks) > 0 {
 		t.Errorf("locks left behind: %v", locks)
 	}
-	_ = time.Second
+}
+
+// runTTY drives the CLI as from a terminal, answering prompts with answer.
+func runTTY(t *testing.T, answer string, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb strings.Builder
+	f := &Factory{
+		IO:     &ui.IO{In: strings.NewReader(answer), Out: &out, Err: &errb, InTTY: true},
+		Getenv: func(k string) string { return env[k] },
+		Now:    time.Now,
+	}
+	code := Run(context.Background(), f, args)
+	return result{out.String(), errb.String(), code}
+}
+
+// TestUpAsksFirst: on a terminal, up shows the preview and deploys nothing
+// unless the answer is yes.
+func TestUpAsksFirst(t *testing.T) {
+	needCLI(t)
+	file, _ := pairSpec(t)
+	r := runTTY(t, "n\n", map[string]string{"INFRA_PASSPHRASE": "p"}, "up", "--simulate", "-f", file)
+	if r.code != ExitError || !strings.Contains(r.err, "Deploy 39 changes to 3 stacks? [y/N]") || !strings.Contains(r.err, "Nothing deployed.") {
+		t.Fatalf("up answered no: exit %d\nstderr:\n%s", r.code, r.err)
+	}
+	r = run(t, false, map[string]string{"INFRA_PASSPHRASE": "p"}, "outputs", "-f", file, "--json")
+	if r.code != ExitOK || strings.Contains(r.out, "meshPublicKey") {
+		t.Errorf("something was deployed after a no (exit %d):\n%s", r.code, r.out)
+	}
+}
+
+// TestUpRefusesOnGuardrailViolation: a mandatory guardrail that cannot hold
+// stops up before anything is touched, passphrase or not.
+func TestUpRefusesOnGuardrailViolation(t *testing.T) {
+	var tags, list []string
+	for i := range 200 {
+		tags = append(tags, fmt.Sprintf("Tag%03d: v", i))
+		list = append(list, fmt.Sprintf("Tag%03d", i))
+	}
+	f := writeFile(t, "topology.yaml", "name: acme\ntags: {"+strings.Join(tags, ", ")+"}\n"+
+		"clouds:\n  aws:\n    regions:\n      - {region: us-east-1, environment: prod}\n"+
+		"landingZone:\n  aws: {accounts: [prod]}\n  guardrails:\n    - deny-root-account\n    - require-tags: ["+strings.Join(list, ", ")+"]\n")
+	r := run(t, false, map[string]string{"INFRA_PASSPHRASE": "p"}, "up", "--simulate", "--yes", "-f", f)
+	if r.code != ExitError || !strings.Contains(r.err, "over the limit of 10") {
+		t.Errorf("up with an SCP that cannot fit: exit %d\n%s", r.code, r.err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(f), ".infra")); !os.IsNotExist(err) {
+		t.Errorf("up touched the backend despite the violation")
+	}
 }

@@ -57,7 +57,17 @@ func (e *Engine) stackWorkspace(ctx context.Context, name string, program pulumi
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return auto.Stack{}, err
 	}
-	st, err = auto.UpsertStackInlineSource(ctx, name, e.project, program, e.workspaceOptions(dir)...)
+	lw, err := auto.NewLocalWorkspace(ctx, append(e.workspaceOptions(dir), auto.Program(program))...)
+	if err != nil {
+		return auto.Stack{}, cliError(err)
+	}
+	ws := &stackWorkspace{Workspace: lw, e: e}
+	// One CLI call: select a stack the backend has, make one it has not.
+	if e.isDeployed(name) {
+		st, err = auto.SelectStack(ctx, name, ws)
+	} else if st, err = auto.NewStack(ctx, name, ws); auto.IsCreateStack409Error(err) {
+		st, err = auto.SelectStack(ctx, name, ws) // made meanwhile by another run
+	}
 	if err != nil {
 		return auto.Stack{}, cliError(err)
 	}
@@ -65,6 +75,29 @@ func (e *Engine) stackWorkspace(ctx context.Context, name string, program pulumi
 	e.workspace[name] = st
 	e.mu.Unlock()
 	return st, nil
+}
+
+// stackWorkspace is a stack's workspace, reading outputs in one CLI call
+// (an export) where the Automation API makes two.
+type stackWorkspace struct {
+	auto.Workspace
+	e *Engine
+}
+
+// StackOutputs is what the Automation API reads after an up.
+func (w *stackWorkspace) StackOutputs(ctx context.Context, name string) (auto.OutputMap, error) {
+	d, err := w.e.export(ctx, w.WorkDir(), name)
+	if err != nil {
+		return nil, err
+	}
+	out := auto.OutputMap{}
+	for k, v := range d.Outputs {
+		out[k] = auto.OutputValue{Value: v.Value, Secret: v.Secret}
+	}
+	w.e.mu.Lock()
+	w.e.deployed[name] = d
+	w.e.mu.Unlock()
+	return out, nil
 }
 
 // program is the stack's program given its upstream outputs. A regional
@@ -228,13 +261,11 @@ func (e *Engine) record(op Operation, name string, r *StackResult) {
 	d := e.deployed[name]
 	switch op {
 	case Up:
+		// StackOutputs has read the deployment back: counts and outputs.
 		if d == nil {
-			d = &deployed{}
+			d = &deployed{Outputs: r.Outputs}
 			e.deployed[name] = d
 		}
-		d.Outputs = r.Outputs
-		d.Resources = r.Unchanged + r.Changes[Create] + r.Changes[Update] + r.Changes[Replace] + r.Changes[Read] + r.Changes[Import]
-		d.Pending = 0
 	case Destroy:
 		if d != nil {
 			d.Resources, d.Outputs = 0, stacks.Outputs{}
