@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/engine"
+	"infra/provider"
 	"infra/provider/sim"
 	"infra/topology"
 	"infra/ui"
@@ -46,11 +47,15 @@ func (fl *EngineFlags) simulated(getenv func(string) string) bool {
 // session is an engine with what it runs on: the simulator, if any.
 type session struct {
 	*engine.Engine
-	srv *sim.Server
+	srv  *sim.Server
+	fake *provider.FakeIBM
 }
 
 func (s *session) Close() {
 	_ = s.Engine.Close()
+	if s.fake != nil {
+		s.fake.Close()
+	}
 	if s.srv != nil {
 		_ = s.srv.Close()
 	}
@@ -88,9 +93,21 @@ func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *Engin
 			return nil, err
 		}
 		opts = append(opts, engine.WithSimulator(s.srv))
+		// INFRA_IBM_FAKE=1: the real IBM provider code deploys infra:ibm:*
+		// to an in-memory IBM Cloud instead of the simulator.
+		if v := f.Getenv(provider.EnvFakeIBM); v != "" && v != "0" {
+			if s.fake, err = provider.StartFakeIBM(s.srv.DebugProviders()); err != nil {
+				_ = s.srv.Close()
+				return nil, err
+			}
+			opts = append(opts, engine.WithEnv(map[string]string{"PULUMI_DEBUG_PROVIDERS": s.fake.DebugProviders()}))
+		}
 	}
 	e, err := engine.New(ctx, spec, opts...)
 	if err != nil {
+		if s.fake != nil {
+			s.fake.Close()
+		}
 		if s.srv != nil {
 			_ = s.srv.Close()
 		}
