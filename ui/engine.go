@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/charmbracelet/lipgloss"
 
 	"infra/engine"
 	"infra/stacks"
@@ -37,7 +40,14 @@ type ProgressView interface {
 func NewProgressView(io *IO) ProgressView {
 	t := NewTheme(io.Err, io.Color)
 	if io.ErrTTY {
-		return &liveProgress{w: io.Err, t: t, lines: map[string]*liveLine{}, now: time.Now}
+		cols := 0
+		if f, ok := io.Err.(*os.File); ok {
+			cols = termWidth(f)
+		}
+		if cols <= 0 {
+			cols = 80
+		}
+		return &liveProgress{w: io.Err, t: t, lines: map[string]*liveLine{}, now: time.Now, cols: cols}
 	}
 	return &plainProgress{w: io.Err, t: t}
 }
@@ -244,6 +254,7 @@ type liveProgress struct {
 	last    time.Time
 	now     func() time.Time
 	width   int
+	cols    int // the terminal's width: a line that wrapped would break the redraw
 	spinner int
 	notes   []string
 }
@@ -331,20 +342,20 @@ func (p *liveProgress) draw(force bool) {
 		b.WriteString("\x1b[2K" + n + "\n")
 	}
 	p.notes = nil
+	fit := lipgloss.NewStyle().MaxWidth(max(p.cols-1, 20))
 	for _, name := range p.names {
 		l := p.lines[name]
-		b.WriteString("\x1b[2K  ")
-		fmt.Fprintf(&b, "%s %-*s  ", p.icon(l), p.width, name)
+		var line strings.Builder
+		fmt.Fprintf(&line, "  %s %-*s  ", p.icon(l), p.width, name)
 		switch l.status {
 		case engine.Pending:
-			b.WriteString(p.t.Dim.Render("waiting"))
+			line.WriteString(p.t.Dim.Render("waiting"))
 		case engine.Running:
-			fmt.Fprintf(&b, "%s %s", p.t.Dim.Render(fmt.Sprintf("%d done", l.done)), truncate(l.current, 70))
-			fmt.Fprintf(&b, " %s", p.t.Dim.Render(fmt.Sprintf("%.0fs", now.Sub(l.started).Seconds())))
+			fmt.Fprintf(&line, "%s %s", p.t.Dim.Render(fmt.Sprintf("%.0fs %d done", now.Sub(l.started).Seconds(), l.done)), l.current)
 		default:
-			b.WriteString(strings.TrimPrefix(strings.TrimPrefix(stackOutcome(p.t, p.op, l.result), p.t.OK.Render("✓")+" "), " "))
+			line.WriteString(strings.TrimPrefix(strings.TrimPrefix(stackOutcome(p.t, p.op, l.result), p.t.OK.Render("✓")+" "), " "))
 		}
-		b.WriteString("\n")
+		b.WriteString("\x1b[2K" + fit.Render(line.String()) + "\n")
 	}
 	p.drawn = len(p.names)
 	fmt.Fprint(p.w, b.String())
@@ -371,13 +382,6 @@ func (p *liveProgress) Stop() {
 	defer p.mu.Unlock()
 	p.draw(true)
 	p.drawn = 0
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n-1] + "…"
 }
 
 // RunView renders the outcome of an engine run.
