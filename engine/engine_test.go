@@ -463,3 +463,55 @@ func TestWithStacksNeedsDeployedUpstream(t *testing.T) {
 		t.Errorf("blocked by %v", names)
 	}
 }
+
+// TestRefreshReportsDrift: a property changed and a resource deleted behind
+// the engine's back show as drifted and gone; the next up puts them back.
+func TestRefreshReportsDrift(t *testing.T) {
+	ctx := context.Background()
+	spec := load(t, "testdata/pair.yaml")
+	backend := t.TempDir()
+	srv := startSim(t)
+	e := open(t, spec, backend, srv, engine.WithStacks("hetzner-nbg1-dev"))
+	mustSucceed(t, "up", e.Up(ctx))
+	var network, lb sim.Object
+	for _, o := range srv.Cloud().Objects() {
+		switch o.URN.Type() {
+		case "hcloud:index/network:Network":
+			network = o
+		case "hcloud:index/loadBalancer:LoadBalancer":
+			lb = o
+		}
+	}
+	if network.URN == "" || lb.URN == "" {
+		t.Fatal("no network or load balancer in the simulated cloud")
+	}
+	if err := srv.Cloud().Drift(network.URN, "labels", resource.NewObjectProperty(resource.PropertyMap{"hand": resource.NewStringProperty("edited")})); err != nil {
+		t.Fatal(err)
+	}
+	srv.Cloud().Remove(lb.URN)
+
+	r := e.Refresh(ctx)
+	mustSucceed(t, "refresh", r)
+	s := r.Stack("hetzner-nbg1-dev")
+	got := map[string]string{}
+	for _, st := range s.Steps {
+		got[st.Name] = string(st.Change) + " " + strings.Join(st.Diffs, ",")
+	}
+	if len(got) != 2 || got[network.URN.Name()] != "update labels" || !strings.HasPrefix(got[lb.URN.Name()], "delete") {
+		t.Errorf("drift = %v, want the network's labels updated and the load balancer deleted", got)
+	}
+	fix := e.Up(ctx)
+	mustSucceed(t, "up after drift", fix)
+	// The load balancer is made again; what refers to it by id follows.
+	fixed := fix.Stack("hetzner-nbg1-dev")
+	labels := false
+	for _, st := range fixed.StepsOf(engine.Update) {
+		labels = labels || st.Name == network.URN.Name() && strings.Join(st.Diffs, ",") == "labels"
+	}
+	if fixed.Changes[engine.Create] != 1 || fixed.StepsOf(engine.Create)[0].Name != lb.URN.Name() || !labels {
+		t.Errorf("up after drift: %+v, want the load balancer made again and the labels put back", fixed.Steps)
+	}
+	if n := len(srv.Cloud().Objects()); n != 15 {
+		t.Errorf("the cloud holds %d objects, want the stack's 15", n)
+	}
+}
