@@ -43,8 +43,12 @@ var computedOutputs = []struct {
 	{"ovh:index/cloudFloatingIp:CloudFloatingIp", []string{"currentState"}},
 	{"ovh:Me/identityGroup:IdentityGroup", []string{"GroupURN:ovhGroupURN"}},
 	{"aws:route53/zone:Zone", []string{"zoneId", "nameServers"}},
-	{"infra:ibm:CisInstance", []string{"guid:uuid"}},
-	{"infra:ibm:CisDomain", []string{"nameServers"}},
+	{"infra:ibm:CisInstance", []string{"crn:cisCrn", "guid:uuid"}},
+	{"infra:ibm:CisDomain", []string{"nameServers", "status:activeLower"}},
+	{"infra:ibm:CisOriginPool", []string{"healthy:true"}},
+	{"infra:ibm:TransitGateway", []string{"crn:transitCrn"}},
+	{"infra:ibm:TransitGatewayConnection", []string{"status:attached"}},
+	// Before the catch-all: the first row that sets a property wins.
 	// VPN for VPC, before the infra:ibm:* row so that a connection's status
 	// is IBM's down (no peer answers a simulated tunnel), not available.
 	{"infra:ibm:VpnGateway", []string{"publicIps", "lifecycleState:stable", "healthState:ok"}},
@@ -130,6 +134,19 @@ var generators = map[string]func(target) resource.PropertyValue{
 		return resource.NewObjectProperty(resource.PropertyMap{"data": resource.NewStringProperty(data)})
 	},
 	"regionsOpenstackIds": openstackIDs,
+	"attached":            constant("attached"),
+	"activeLower":         constant("active"),
+	"true":                func(target) resource.PropertyValue { return resource.NewBoolProperty(true) },
+	"transitCrn": func(t target) resource.PropertyValue {
+		loc := ""
+		if l, ok := t.inputs["location"]; ok && l.IsString() {
+			loc = l.StringValue()
+		}
+		return resource.NewStringProperty(fmt.Sprintf("crn:v1:bluemix:public:transit:%s:a/sim::gateway:%s", loc, t.id))
+	},
+	"cisCrn": func(t target) resource.PropertyValue {
+		return resource.NewStringProperty("crn:v1:bluemix:public:internet-svcs:global:a/sim:" + uuidOf(t.urn, "cis") + "::")
+	},
 	// A DNS zone's name servers, to delegate it to.
 	"nameServers": func(t target) resource.PropertyValue {
 		var out []resource.PropertyValue
