@@ -165,6 +165,13 @@ network:
     pools: [{name: us, members: [aws/us-east-1]}]
     fallback: us
 `, "t.yaml:9:33: error: pool us has no member that can pass a health check"},
+		{"OVH regions sharing a VLAN", `name: x
+clouds:
+  ovh:
+    regions:
+      - {region: GRA11, environment: prod, cidr: 10.30.0.0/24}
+      - {region: SBG5, environment: prod, cidr: 10.30.1.0/24}
+`, "t.yaml:6:49: error: ovh/SBG5/prod would share vRack VLAN 2592 with ovh/GRA11/prod"},
 		{"supernet exhausted", `name: x
 clouds:
   aws:

@@ -17,6 +17,7 @@ func Validate(spec *topology.Spec) topology.Diagnostics {
 	var ds topology.Diagnostics
 	plan, err := Compute(spec)
 	if err == nil {
+		ds = append(ds, checkOVHVLANs(spec, plan)...)
 		var m *Mesh
 		if m, err = BuildMesh(spec, plan); err == nil {
 			ds = append(ds, validateMeshRoutes(spec, m)...)

@@ -69,7 +69,7 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 		ServiceName: project,
 		Name:        pulumi.String(name("network")),
 		Regions:     pulumi.StringArray{region},
-		VlanId:      pulumi.Int(vlanID(rn.CIDR)),
+		VlanId:      pulumi.Int(network.OVHVLAN(rn.CIDR)),
 	})
 	if err != nil {
 		return err
@@ -199,14 +199,6 @@ func pool(cidr netip.Prefix) (start, end netip.Addr, err error) {
 	start = base.Next().Next()
 	end = u32Addr(addrU32(base) | (1<<(32-cidr.Bits()) - 1) - 1)
 	return start, end, nil
-}
-
-// vlanID gives each region's private network its own vRack VLAN, so that
-// regions sharing a project (and so a vRack) stay apart. It derives from
-// the network's first 16 bits, which differ between non-overlapping /16s,
-// and stays in the 2-4000 range OVH allows.
-func vlanID(cidr netip.Prefix) int {
-	return 2 + int(addrU32(cidr.Masked().Addr())>>16)%3999
 }
 
 // apiURL makes the cluster's url, which OVH gives as a bare host name, a URL.

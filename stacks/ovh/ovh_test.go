@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"infra/network"
 	"infra/stacks/stackstest"
 )
 
@@ -249,15 +250,15 @@ func TestVLANsDifferAcrossRegions(t *testing.T) {
 	spec, plan := stackstest.Load(t, "../../examples/multicloud.yaml")
 	seen := map[int]string{}
 	for _, r := range spec.Clouds.OVH.Regions {
-		v := vlanID(plan.Region(r.ID()).CIDR)
+		v := network.OVHVLAN(plan.Region(r.ID()).CIDR)
 		if other, dup := seen[v]; dup {
 			t.Errorf("%s and %s share VLAN %d", r.ID(), other, v)
 		}
 		seen[v] = r.ID()
 	}
 	for _, c := range []string{"10.0.0.0/16", "10.255.0.0/16", "172.16.0.0/16", "172.31.0.0/16", "192.168.0.0/16"} {
-		if v := vlanID(netip.MustParsePrefix(c)); v < 2 || v > 4000 {
-			t.Errorf("vlanID(%s) = %d, outside 2-4000", c, v)
+		if v := network.OVHVLAN(netip.MustParsePrefix(c)); v < 2 || v > 4000 {
+			t.Errorf("network.OVHVLAN(%s) = %d, outside 2-4000", c, v)
 		}
 	}
 }
