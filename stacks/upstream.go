@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -25,10 +26,17 @@ type Outputs map[string]Value
 // StackReference round trip.
 type Upstream map[string]Outputs
 
-// Output returns an upstream output as a Pulumi output: unknown when the
-// stack or key has no value yet, secret when the value is.
+// Output returns an upstream output as a Pulumi output, secret when the
+// value is. In a preview (and the offline plan) a stack or key with no value
+// yet is unknown; in a real run it is an error naming the stack and key, so a
+// program never deploys from a value it was not given (an unknown secret
+// reaching a provider in an update fails far from its cause).
 func (u Upstream) Output(ctx *pulumi.Context, stack, key string) pulumi.Output {
 	v, ok := u[stack][key]
+	if !ok && !ctx.DryRun() {
+		err := &MissingOutputError{Stack: stack, Key: key, StackMissing: u[stack] == nil}
+		return pulumi.String("").ToStringOutput().ApplyT(func(string) (any, error) { return nil, err }).(pulumi.AnyOutput)
+	}
 	if !ok || v.Unknown {
 		return pulumi.UnsafeUnknownOutput(nil)
 	}
@@ -64,4 +72,19 @@ func (u Upstream) Stacks() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// MissingOutputError is a real run reading an upstream output that the
+// upstream stack does not have.
+type MissingOutputError struct {
+	Stack, Key string
+	// StackMissing is set when no outputs of the stack were given at all.
+	StackMissing bool
+}
+
+func (e *MissingOutputError) Error() string {
+	if e.StackMissing {
+		return fmt.Sprintf("upstream stack %s has no outputs (is it deployed?): cannot read %q", e.Stack, e.Key)
+	}
+	return fmt.Sprintf("upstream stack %s has no output %q: run `infra up` on %s so it exports it", e.Stack, e.Key, e.Stack)
 }

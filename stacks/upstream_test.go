@@ -2,6 +2,8 @@ package stacks
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -48,5 +50,27 @@ func TestUpstreamOutput(t *testing.T) {
 	}, pulumi.WithMocks("p", "s", noMocks{}), func(ri *pulumi.RunInfo) { ri.DryRun = true })
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A real run never turns a missing upstream output into an unknown: a
+// resource reading it fails with the stack and key named.
+func TestUpstreamOutputMissingInRealRunFails(t *testing.T) {
+	up := Upstream{"a": {"plain": {Value: "v"}}}
+	for _, tc := range []struct{ stack, key, want string }{
+		{"a", "gone", `upstream stack a has no output "gone"`},
+		{"b", "x", `upstream stack b has no outputs`},
+	} {
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := internals.UnsafeAwaitOutput(ctx.Context(), up.Output(ctx, tc.stack, tc.key))
+			return err
+		}, pulumi.WithMocks("p", "s", noMocks{}))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s.%s: err = %v, want it to say %q", tc.stack, tc.key, err, tc.want)
+		}
+		var missing *MissingOutputError
+		if !errors.As(err, &missing) {
+			t.Errorf("%s.%s: err = %v, want a *MissingOutputError", tc.stack, tc.key, err)
+		}
 	}
 }
