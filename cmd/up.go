@@ -102,7 +102,11 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 		return ui.NewOutputsView(f.IO, false, false).Outputs(out)
 	}
 	if !opts.Yes {
-		ok, err := confirm(f, fmt.Sprintf("Deploy %s to %s?", countChanges(pre), plural(len(pre.Stacks), "stack")))
+		q := fmt.Sprintf("Deploy %s to %s", countChanges(pre), plural(len(pre.Stacks), "stack"))
+		for _, r := range ui.RemovedStacks(pre) {
+			q += fmt.Sprintf(" (%s removed from the topology: %d to delete)", r.Name, r.Changes[engine.Delete])
+		}
+		ok, err := confirm(f, q+"?")
 		if err != nil {
 			return err
 		}
@@ -117,6 +121,7 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 	progress.Start(engine.Up, spec.Name, s.stackNames(), s.Simulated())
 	res := s.Up(ctx)
 	progress.Stop()
+	res.NotePlanned(pre)
 	if opts.JSON {
 		if err := ui.WriteJSON(f.IO.Out, map[string]any{
 			"preview": ui.NewResultJSON(pre, ui.RunOptions{}),

@@ -174,6 +174,9 @@ type Engine struct {
 	// deployed holds what the backend had when New looked: the stacks
 	// that exist, with their outputs.
 	deployed map[string]*deployed
+	// orphans are the stacks the backend held, when New looked, that the
+	// topology does not have (see orphan.go).
+	orphans []string
 
 	mu        sync.Mutex
 	workspace map[string]auto.Stack // by stack name, made on first use
@@ -190,7 +193,13 @@ type deployed struct {
 	Pending int
 	// PSKs are the values of the stack's pre-shared keys, by resource name.
 	PSKs map[string]string
+	// State lists the resources in state, in state order (providers and
+	// the stack resource left out).
+	State []stateResource
 }
+
+// stateResource is one resource of a stack's state.
+type stateResource struct{ URN, Type, Name string }
 
 // New prepares an engine for spec: it finds the CLI, reads what the backend
 // holds and builds the stack graph, pinning the addresses already deployed.
@@ -214,11 +223,6 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 	g, err := stacks.Build(spec)
 	if err != nil {
 		return nil, err
-	}
-	for _, name := range set.only {
-		if g.Stack(name) == nil {
-			return nil, fmt.Errorf("no stack %q in %s; the stacks are: %s", name, spec.File, strings.Join(g.Names(), ", "))
-		}
 	}
 	cli, err := FindCLI(ctx, set.cli)
 	if err != nil {
@@ -269,6 +273,12 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 	if err := e.readDeployed(ctx, g.Names()); err != nil {
 		e.Close()
 		return nil, err
+	}
+	for _, name := range set.only {
+		if g.Stack(name) == nil && !e.isOrphan(name) {
+			e.Close()
+			return nil, fmt.Errorf("no stack %q in %s; the stacks are: %s", name, spec.File, strings.Join(append(g.Names(), e.orphans...), ", "))
+		}
 	}
 	if e.graph, err = stacks.Build(spec, network.WithPrevious(e.pins())); err != nil {
 		e.Close()
@@ -371,15 +381,18 @@ func (e *Engine) Outputs() *Result {
 	return res
 }
 
-// selected lists the stacks a run covers, in graph order.
+// selected lists the stacks a run covers, in graph order, then the
+// orphans still in the backend.
 func (e *Engine) selected() []*stacks.Stack {
-	if len(e.set.only) == 0 {
-		return e.graph.Stacks
-	}
 	var out []*stacks.Stack
 	for _, s := range e.graph.Stacks {
-		if slices.Contains(e.set.only, s.Name) {
+		if len(e.set.only) == 0 || slices.Contains(e.set.only, s.Name) {
 			out = append(out, s)
+		}
+	}
+	for _, name := range e.Orphans() {
+		if len(e.set.only) == 0 || slices.Contains(e.set.only, name) {
+			out = append(out, orphanStack(name))
 		}
 	}
 	return out
@@ -389,7 +402,7 @@ func (e *Engine) newResult(op Operation) *Result {
 	res := &Result{Operation: op, Project: e.project, Backend: e.backend, Simulated: e.Simulated()}
 	for _, s := range e.selected() {
 		r := &StackResult{Name: s.Name, Kind: s.Kind, Cloud: string(s.Cloud), DependsOn: s.DependsOn,
-			Status: Pending, Changes: map[Change]int{}}
+			Status: Pending, Changes: map[Change]int{}, Removed: e.isOrphan(s.Name)}
 		if s.Region != nil {
 			r.Region, r.Environment = s.Region.Name, s.Region.Environment
 		}

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -96,6 +98,10 @@ type Step struct {
 	Replaces []string `json:"replaces,omitempty"`
 	// Failed is set when the step failed.
 	Failed bool `json:"failed,omitempty"`
+	// Incomplete is set when the step started but did not finish (the run
+	// was interrupted or its stack failed meanwhile): it is not counted.
+	Incomplete bool `json:"incomplete,omitempty"`
+	done       bool
 }
 
 // Diagnostic is a message the engine or a provider printed about a stack.
@@ -116,6 +122,9 @@ type StackResult struct {
 	Environment string      `json:"environment,omitempty"`
 	DependsOn   []string    `json:"dependsOn,omitempty"`
 	Status      Status      `json:"status"`
+	// Removed marks a stack the backend holds that the topology no longer
+	// has: the run deletes its resources and then the stack.
+	Removed bool `json:"removed,omitempty"`
 	// Changes counts the resources per change, without Same (and without
 	// the stack resource and default providers, which Pulumi counts).
 	Changes map[Change]int `json:"changes"`
@@ -131,9 +140,21 @@ type StackResult struct {
 	Outputs stacks.Outputs `json:"-"`
 	// Err says why the stack failed; nil otherwise.
 	Err error `json:"-"`
+	// Planned is what a skipped or canceled stack would have changed, from
+	// the preview that came before the run (see Result.NotePlanned).
+	Planned map[Change]int `json:"planned,omitempty"`
 	// Blocked names the failed or skipped stacks that made this one Skipped.
 	Blocked  []string      `json:"blocked,omitempty"`
 	Duration time.Duration `json:"-"`
+}
+
+// fresh returns a copy of a pending result for a stack goroutine to fill:
+// it shares nothing the scheduler reads.
+func (s *StackResult) fresh() *StackResult {
+	c := *s
+	c.Changes = map[Change]int{}
+	c.DependsOn = slices.Clone(s.DependsOn)
+	return &c
 }
 
 // HasChanges reports whether the stack changes anything, its outputs
@@ -185,6 +206,20 @@ type Result struct {
 	// the run's).
 	Stacks   []*StackResult `json:"stacks"`
 	Duration time.Duration  `json:"-"`
+}
+
+// NotePlanned records, on every stack of r that was skipped or canceled,
+// what pre (the preview before r) planned for it, so a summary can say what
+// did not happen.
+func (r *Result) NotePlanned(pre *Result) {
+	for _, s := range r.Stacks {
+		if s.Status != Skipped && s.Status != Canceled {
+			continue
+		}
+		if p := pre.Stack(s.Name); p != nil && p.Total() > 0 {
+			s.Planned = maps.Clone(p.Changes)
+		}
+	}
 }
 
 // Stack returns the named stack's result, or nil.

@@ -32,6 +32,11 @@ func (e *Engine) Destroy(ctx context.Context) *Result { return e.run(ctx, Destro
 // waits for has finished (its dependencies; for destroy its dependents;
 // nothing for refresh), at most parallel at a time, ready stacks in graph
 // order.
+//
+// The scheduler is the only owner of each stack's status and of the outputs
+// it passes on: a stack goroutine works on a result of its own and hands it
+// over on done; the scheduler records the outputs first, then the status, and
+// only then considers the stacks that read them.
 func (e *Engine) run(ctx context.Context, op Operation) *Result {
 	start := time.Now()
 	res := e.newResult(op)
@@ -58,6 +63,13 @@ func (e *Engine) run(ctx context.Context, op Operation) *Result {
 			}
 		}
 	}
+	orphan := map[string]bool{}
+	for _, s := range sel {
+		if e.isOrphan(s.Name) {
+			orphan[s.Name] = true
+		}
+	}
+	orphanWaits(op, sel, orphan, waitsFor)
 	// Outputs as the run makes them; deployed ones for the rest.
 	outputs := map[string]stacks.Outputs{}
 	e.mu.Lock()
@@ -68,6 +80,9 @@ func (e *Engine) run(ctx context.Context, op Operation) *Result {
 
 	finished := func(st Status) bool { return st != Pending && st != Running }
 	ok := func(st Status) bool { return st == Succeeded || st == Absent }
+	settle := func(r *StackResult) {
+		e.emit(Event{Kind: StackDone, Operation: op, Stack: r.Name, Result: r, Elapsed: r.Duration})
+	}
 	done := make(chan *StackResult)
 	running := 0
 	for {
@@ -96,24 +111,40 @@ func (e *Engine) run(ctx context.Context, op Operation) *Result {
 				switch {
 				case ctx.Err() != nil:
 					r.Status, r.Err = Canceled, fmt.Errorf("interrupted before it started")
-					e.emit(Event{Kind: StackDone, Operation: op, Stack: s.Name, Result: r})
+					settle(r)
 				case len(blocked) > 0:
 					r.Status, r.Blocked = Skipped, blocked
 					r.Err = fmt.Errorf("skipped: %s did not succeed", joinNames(blocked))
-					e.emit(Event{Kind: StackDone, Operation: op, Stack: s.Name, Result: r})
+					settle(r)
 				case op != Preview && op != Up && !e.isDeployed(s.Name):
 					// Nothing to refresh or destroy.
 					r.Status = Absent
-					e.emit(Event{Kind: StackDone, Operation: op, Stack: s.Name, Result: r})
-				case op == Up && !e.upstreamReady(s, outputs, r):
-					e.emit(Event{Kind: StackDone, Operation: op, Stack: s.Name, Result: r})
+					settle(r)
+				case orphan[s.Name] && op == Preview:
+					e.previewOrphan(r)
+					settle(r)
+				case !orphan[s.Name] && op == Up && !e.upstreamReady(s, outputs, r):
+					settle(r)
 				default:
-					up := e.graph.Upstream(s, outputs)
+					var up stacks.Upstream
+					if !orphan[s.Name] {
+						up = e.graph.Upstream(s, outputs)
+					}
 					running++
 					r.Status = Running
+					own := r.fresh()
 					go func() {
-						e.runStack(ctx, op, s, up, r)
-						done <- r
+						if !orphan[s.Name] {
+							e.runStack(ctx, op, s, up, own)
+						} else if op == Up || op == Destroy {
+							// Up and destroy both delete it, then drop it.
+							if e.runStack(ctx, Destroy, s, nil, own); own.Status == Succeeded {
+								e.removeOrphan(ctx, own)
+							}
+						} else {
+							e.runStack(ctx, op, s, nil, own)
+						}
+						done <- own
 					}()
 				}
 			}
@@ -121,11 +152,13 @@ func (e *Engine) run(ctx context.Context, op Operation) *Result {
 		if running == 0 {
 			break
 		}
-		r := <-done
+		got := <-done
 		running--
-		if r.Status == Succeeded && op == Up {
-			outputs[r.Name] = r.Outputs
+		if got.Status == Succeeded && op == Up {
+			outputs[got.Name] = got.Outputs
 		}
+		*byName[got.Name] = *got
+		settle(byName[got.Name])
 	}
 	res.Interrupted = ctx.Err() != nil
 	res.Duration = time.Since(start)

@@ -121,16 +121,12 @@ func (e *Engine) program(s *stacks.Stack, up stacks.Upstream) pulumi.RunFunc {
 	}
 }
 
-// runStack runs op on one stack and returns its result; r is the stack's
-// result record, filled in place.
+// runStack runs op on one stack and fills r, a result the calling
+// goroutine owns until it hands it to the scheduler (which emits StackDone).
 func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up stacks.Upstream, r *StackResult) {
 	start := time.Now()
-	r.Status = Running
 	e.emit(Event{Kind: StackStarted, Operation: op, Stack: s.Name})
-	defer func() {
-		r.Duration = time.Since(start)
-		e.emit(Event{Kind: StackDone, Operation: op, Stack: s.Name, Result: r, Elapsed: r.Duration})
-	}()
+	defer func() { r.Duration = time.Since(start) }()
 
 	unlock, err := e.lock(s.Name, op)
 	if err != nil {
@@ -163,6 +159,7 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 				order = append(order, t.Step.URN)
 			}
 			merged := *t.Step
+			merged.done = t.Kind == StepDone
 			if seen {
 				// A replacement is several steps of one resource; so
 				// is a refresh: keep what each told.
@@ -176,6 +173,8 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 					merged.Replaces = prev.Replaces
 				}
 				merged.Failed = merged.Failed || prev.Failed
+				// A replacement is done when its last step is.
+				merged.done = merged.done || prev.done && t.Kind != StepStarted
 			}
 			steps[t.Step.URN] = &merged
 		case Diag:
@@ -191,28 +190,28 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 	}
 	go func() {
 		defer close(collected)
+		opened := false
 		for {
 			select {
 			case ev, ok := <-ch:
 				if !ok {
 					return
 				}
+				opened = true
 				handle(ev)
 			case <-finished:
-				// The CLI has exited and the Automation API has shut its
-				// event server: what is left comes at once, and a stream
-				// the CLI never opened (it failed first) never closes.
-				for {
-					select {
-					case ev, ok := <-ch:
-						if !ok {
-							return
-						}
-						handle(ev)
-					case <-time.After(200 * time.Millisecond):
-						return
-					}
+				// The CLI has exited. A stream it opened is closed by the
+				// Automation API when it stops its event server
+				// (eventsWatcher.Close calls GracefulStop), so wait for
+				// that; a stream it never opened (it failed first) never
+				// closes, and nothing more will come on it.
+				if !opened {
+					return
 				}
+				for ev := range ch {
+					handle(ev)
+				}
+				return
 			}
 		}
 	}()
@@ -236,13 +235,23 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 	close(finished)
 	<-collected
 
+	// Counts say what happened: in a preview every planned step; otherwise
+	// only the steps that finished without failing. A step that started and
+	// was cut short, or a replacement whose create failed, is listed (failed
+	// or incomplete) but not counted.
 	for _, urn := range order {
 		step := *steps[urn]
 		if step.Change == Same {
 			r.Unchanged++
 			continue
 		}
-		r.Changes[step.Change]++
+		switch {
+		case step.Failed:
+		case op == Preview || step.done:
+			r.Changes[step.Change]++
+		default:
+			step.Incomplete = true
+		}
 		r.Steps = append(r.Steps, step)
 	}
 	sortSteps(r.Steps)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,8 +37,14 @@ func (e *Engine) readDeployed(ctx context.Context, names []string) error {
 	}
 	exists := map[string]bool{}
 	for _, s := range list {
-		exists[path.Base(s.Name)] = true
+		name := path.Base(s.Name)
+		exists[name] = true
+		if !slices.Contains(names, name) {
+			e.orphans = append(e.orphans, name)
+		}
 	}
+	sort.Strings(e.orphans)
+	names = append(slices.Clone(names), e.orphans...)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error
@@ -134,6 +141,8 @@ func parseDeployment(data []byte) (*deployed, error) {
 		case strings.HasPrefix(r.Type, "pulumi:providers:"):
 		default:
 			d.Resources++
+			u := resource.URN(r.URN)
+			d.State = append(d.State, stateResource{URN: r.URN, Type: r.Type, Name: u.Name()})
 			if r.Type == provider.PresharedKeyType {
 				// Pre-shared keys are no stack output: the mesh
 				// configuration of `infra mesh config --show-secrets`

@@ -54,8 +54,19 @@ func RenderComment(c Comment) string {
 	fmt.Fprintf(&head, "**%s** across %s.\n\n", changeList(engine.Preview, r.Totals(), nil), plural(len(r.Stacks), "stack"))
 	fmt.Fprintln(&head, "| Stack | Create | Update | Replace | Delete | Unchanged | Status |")
 	fmt.Fprintln(&head, "|---|--:|--:|--:|--:|--:|---|")
+	if removed := RemovedStacks(r); len(removed) > 0 {
+		fmt.Fprintf(&head, "> [!WARNING]\n> **Removed from the topology**: `infra up` destroys these stacks after the stacks that read from them have updated:\n")
+		for _, s := range removed {
+			fmt.Fprintf(&head, "> - `%s`: %s\n", s.Name, RemovedCount(engine.Preview, s))
+		}
+		fmt.Fprintln(&head)
+	}
 	for _, s := range r.Stacks {
-		fmt.Fprintf(&head, "| `%s` | %s | %s | %s | %s | %d | %s |\n", s.Name,
+		name := "`" + s.Name + "`"
+		if s.Removed {
+			name += " (removed)"
+		}
+		fmt.Fprintf(&head, "| %s | %s | %s | %s | %s | %d | %s |\n", name,
 			cell(s.Changes[engine.Create]), cell(s.Changes[engine.Update]), cell(s.Changes[engine.Replace]),
 			cell(s.Changes[engine.Delete]), s.Unchanged, mdStatus(s))
 	}

@@ -421,7 +421,14 @@ func (v *runHuman) Result(r *engine.Result) error {
 		fmt.Fprintln(w, t.Warning.Render(SimulatedBanner))
 	}
 	totals := r.Totals()
-	title := fmt.Sprintf("%s of %s: %s", opTitle(r.Operation), r.Project, changeList(r.Operation, totals, nil))
+	summary := changeList(r.Operation, totals, nil)
+	if failed := len(r.With(engine.Failed)); failed > 0 {
+		if summary == changeList(r.Operation, nil, nil) {
+			summary = "nothing changed"
+		}
+		summary += fmt.Sprintf(", %s failed", plural(failed, "stack"))
+	}
+	title := fmt.Sprintf("%s of %s: %s", opTitle(r.Operation), r.Project, summary)
 	fmt.Fprintln(w, t.Bold.Render(title))
 	fmt.Fprintln(w)
 	v.table(r)
@@ -458,8 +465,14 @@ func (v *runHuman) table(r *engine.Result) {
 		cols, heads = []engine.Change{engine.Delete}, []string{"DELETE"}
 	}
 	width := len("STACK")
+	label := func(s *engine.StackResult) string {
+		if s.Removed {
+			return s.Name + " (removed)"
+		}
+		return s.Name
+	}
 	for _, s := range r.Stacks {
-		width = max(width, len(s.Name))
+		width = max(width, len(label(s)))
 	}
 	row := func(name string, cells []string, same, status string) {
 		var b strings.Builder
@@ -481,7 +494,12 @@ func (v *runHuman) table(r *engine.Result) {
 			totals[c] += s.Changes[c]
 		}
 		unchanged += s.Unchanged
-		row(s.Name, cells, fmt.Sprint(s.Unchanged), v.status(s))
+		same := fmt.Sprint(s.Unchanged)
+		if s.Status != engine.Succeeded && s.Status != engine.Failed {
+			// It did not run: how many stay unchanged is not known.
+			same = "—"
+		}
+		row(label(s), cells, same, v.status(s))
 	}
 	var cells []string
 	for _, c := range cols {
@@ -523,18 +541,26 @@ func (v *runHuman) attention(r *engine.Result) {
 			fmt.Fprintf(w, "  %s %s: %s\n", t.Error.Render("✗"), name, errText(r.Stack(name).Err))
 		}
 	}
+	if removed := RemovedStacks(r); len(removed) > 0 && r.Operation != engine.Refresh {
+		section(t.Delete.Render("Removed from the topology") + fmt.Sprintf(" (%s):", removedVerb(r.Operation)))
+		for _, s := range removed {
+			fmt.Fprintf(w, "  %s %s: %s\n", t.Delete.Render("-"), s.Name, RemovedCount(r.Operation, s))
+		}
+	}
 	if skipped := r.With(engine.Skipped); len(skipped) > 0 {
 		section("Skipped, because a stack they depend on did not succeed:")
 		for _, name := range skipped {
-			fmt.Fprintf(w, "  %s %s (after %s)\n", t.Warning.Render("−"), name, strings.Join(r.Stack(name).Blocked, ", "))
+			s := r.Stack(name)
+			fmt.Fprintf(w, "  %s %s (after %s)%s\n", t.Warning.Render("−"), name, strings.Join(s.Blocked, ", "), wouldHave(r.Operation, s))
 		}
 	}
 	if canceled := r.With(engine.Canceled); len(canceled) > 0 {
 		section("Canceled by the interrupt:")
 		for _, name := range canceled {
-			fmt.Fprintf(w, "  %s %s\n", t.Warning.Render("−"), name)
+			fmt.Fprintf(w, "  %s %s%s\n", t.Warning.Render("−"), name, wouldHave(r.Operation, r.Stack(name)))
 		}
 	}
+	v.unfinished(r)
 	switch r.Operation {
 	case engine.Refresh:
 		drift := false
@@ -560,6 +586,9 @@ func (v *runHuman) attention(r *engine.Result) {
 			first := true
 			for _, s := range r.Stacks {
 				for _, st := range s.StepsOf(c) {
+					if st.Failed || st.Incomplete {
+						continue // listed under "Not done"
+					}
 					if first {
 						if c == engine.Replace {
 							section(t.Replace.Render("Replacements") + " (deleted and created again: new ids, possible downtime):")
@@ -585,6 +614,67 @@ func (v *runHuman) attention(r *engine.Result) {
 		section("Warnings:")
 		for _, m := range warns {
 			fmt.Fprintf(w, "  %s %s\n", t.Warning.Render("!"), m)
+		}
+	}
+}
+
+// RemovedStacks lists the stacks of r that the topology no longer has.
+func RemovedStacks(r *engine.Result) []*engine.StackResult {
+	var out []*engine.StackResult
+	for _, s := range r.Stacks {
+		if s.Removed {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// RemovedCount says what happens to a removed stack's resources.
+func RemovedCount(op engine.Operation, s *engine.StackResult) string {
+	n := s.Changes[engine.Delete]
+	if op == engine.Preview {
+		return fmt.Sprintf("%d to delete, then the stack is removed", n)
+	}
+	if s.Status == engine.Succeeded {
+		return fmt.Sprintf("%d deleted, stack removed", n)
+	}
+	return fmt.Sprintf("%d deleted, stack kept (%s)", n, s.Status)
+}
+
+func removedVerb(op engine.Operation) string {
+	if op == engine.Preview {
+		return "`infra up` destroys these stacks after the stacks that read from them have updated"
+	}
+	return "their resources are destroyed and the stacks removed from the backend"
+}
+
+// wouldHave says what a stack that did not run had planned.
+func wouldHave(op engine.Operation, s *engine.StackResult) string {
+	if len(s.Planned) == 0 {
+		return ""
+	}
+	return ": would have " + changeList(op, s.Planned, nil)
+}
+
+// unfinished lists the steps that failed or were cut short: they are not in
+// the counts, and a reviewer must know they did not happen.
+func (v *runHuman) unfinished(r *engine.Result) {
+	w, t := v.w, v.t
+	first := true
+	for _, s := range r.Stacks {
+		for _, st := range s.Steps {
+			if !st.Failed && !st.Incomplete {
+				continue
+			}
+			if first {
+				fmt.Fprintf(w, "\n%s\n", t.Bold.Render("Not done (not counted above):"))
+				first = false
+			}
+			what := "failed"
+			if !st.Failed {
+				what = "did not finish"
+			}
+			fmt.Fprintf(w, "  %s %s %s %s: %s %s\n", t.Error.Render("✗"), s.Name, st.Type, st.Name, st.Change, what)
 		}
 	}
 }
