@@ -44,7 +44,19 @@ type clusterWire struct {
 	Features struct {
 		KeyProtectEnabled bool `json:"keyProtectEnabled"`
 	} `json:"features"`
+	// Lifecycle is the master's deployment (bluemix-go containerv2
+	// clusters.go:116-121): masterStatus goes Deploy requested, Deploy in
+	// progress, Ready while the master redeploys (enabling KMS, say).
+	Lifecycle struct {
+		MasterStatus string `json:"masterStatus"`
+		MasterState  string `json:"masterState"`
+	} `json:"lifecycle"`
 }
+
+// masterPending says whether a master version update is under way: the
+// version reads "… (pending)" until it is done (terraform-provider-ibm
+// vpcClusterVersionRefreshFunc).
+func (cl *clusterWire) masterPending() bool { return strings.Contains(cl.MasterKubeVersion, "(pending)") }
 
 // workerPoolWire is a worker pool as GET /v2/vpc/getWorkerPools answers.
 type workerPoolWire struct {
@@ -165,11 +177,13 @@ func vpcClusterKind() *kind {
 			if cl.State == "deleted" {
 				return nil, nil
 			}
-			ins := pm("name", cl.Name)
+			// The region the cluster reports: a create that landed it
+			// elsewhere shows as drift.
+			ins := pm("name", cl.Name, "region", cl.Region)
 			if off := !cl.ServiceEndpoints.PublicServiceEndpointEnabled; off || in.has("disablePublicServiceEndpoint") {
 				ins["disablePublicServiceEndpoint"] = val(off)
 			}
-			if kubeMinor(cl.MasterKubeVersion) != kubeMinor(in.str("kubeVersion")) {
+			if !cl.masterPending() && kubeMinor(cl.MasterKubeVersion) != kubeMinor(in.str("kubeVersion")) {
 				ins["kubeVersion"] = val(kubeMinor(cl.MasterKubeVersion))
 			}
 			pool, err := o.workerPool(ctx, id)
@@ -195,7 +209,11 @@ func vpcClusterKind() *kind {
 			outs := pm("crn", cl.CRN, "state", cl.State, "masterUrl", masterURL,
 				"privateServiceEndpointUrl", cl.ServiceEndpoints.PrivateServiceEndpointURL, "ingressHostname", cl.Ingress.Hostname)
 			// A cluster in warning serves; its workers may still be updating.
-			return statusState(ins, outs, cl.State, []string{"normal", "warning"}, []string{"deploy_failed", "delete_failed"}), nil
+			st := statusState(ins, outs, cl.State, []string{"normal", "warning"}, []string{"deploy_failed", "delete_failed"})
+			if cl.masterPending() {
+				st.ready, st.status = false, "master update to "+cl.MasterKubeVersion
+			}
+			return st, nil
 		},
 		update: func(ctx context.Context, o *op, svc *core.BaseService, id string, olds, news props) error {
 			if v := news.str("kubeVersion"); kubeMinor(v) != kubeMinor(olds.str("kubeVersion")) {
@@ -277,17 +295,26 @@ func clusterKmsKind() *kind {
 		},
 		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
 			cl, err := o.cluster(ctx, id)
-			if err != nil || cl == nil {
+			if err != nil || cl == nil || cl.State == "deleted" || cl.State == "deleting" {
+				// Only a cluster that is gone takes its encryption with it.
 				return nil, err
 			}
+			// Enablement is asynchronous and the cluster stays normal
+			// throughout: the master redeploys (Deploy requested, Deploy in
+			// progress, Ready) and keyProtectEnabled turns true at the end.
+			// Until then it is pending, never gone
+			// (terraform-provider-ibm@v2.5.0 resource_ibm_container_vpc_cluster.go:1347-1380,
+			// waitForVpcClusterMasterKMSApply).
+			lc := cl.Lifecycle
 			if !cl.Features.KeyProtectEnabled {
-				// Enablement is asynchronous: until the master reports it,
-				// the cluster is updating; a normal cluster without it has
-				// lost it (or never had it).
-				if cl.State == "normal" || cl.State == "warning" {
-					return nil, nil
+				status := "Key Protect not enabled yet"
+				if lc.MasterStatus != "" {
+					status += " (master: " + lc.MasterStatus + ")"
 				}
-				return &state{status: cl.State}, nil
+				return &state{inputs: pm("cluster", cl.ID), status: status}, nil
+			}
+			if lc.MasterStatus != "" && (lc.MasterStatus != "Ready" || lc.MasterState != "deployed") {
+				return &state{inputs: pm("cluster", cl.ID), status: "master " + lc.MasterStatus + " (" + lc.MasterState + ")"}, nil
 			}
 			return readyState(pm("cluster", cl.ID), nil), nil
 		},
