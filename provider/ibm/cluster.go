@@ -56,7 +56,9 @@ type clusterWire struct {
 // masterPending says whether a master version update is under way: the
 // version reads "… (pending)" until it is done (terraform-provider-ibm
 // vpcClusterVersionRefreshFunc).
-func (cl *clusterWire) masterPending() bool { return strings.Contains(cl.MasterKubeVersion, "(pending)") }
+func (cl *clusterWire) masterPending() bool {
+	return strings.Contains(cl.MasterKubeVersion, "(pending)")
+}
 
 // workerPoolWire is a worker pool as GET /v2/vpc/getWorkerPools answers.
 type workerPoolWire struct {

@@ -43,7 +43,7 @@ type Server struct {
 	seq     int
 	faults  []*Fault
 	log     []string
-	uris    []string // "METHOD uri content-type" of every request
+	uris    []string            // "METHOD uri content-type" of every request
 	history map[string][]string // statuses answered, by id
 	// Steps is how many reads an asynchronous resource takes to move from
 	// one state to the next.
