@@ -53,6 +53,12 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvClock(t, nil)
+}
+
+// newEnvClock is newEnv with another clock than the fake one, when set.
+func newEnvClock(t testing.TB, other ibm.Clock) *env {
+	t.Helper()
 	fake := fakeibm.New()
 	t.Cleanup(fake.Close)
 	vars := fake.Env()
@@ -62,6 +68,9 @@ func newEnv(t testing.TB) *env {
 	}
 	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	cfg.Clock = clock
+	if other != nil {
+		cfg.Clock = other
+	}
 	cfg.Jitter = func() float64 { return 0.5 }
 	reg, err := ibm.New(cfg)
 	if err != nil {

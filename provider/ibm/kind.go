@@ -82,7 +82,7 @@ type op struct {
 
 func (k *kind) op(in props) *op {
 	name := ""
-	for _, key := range []string{"name", "domain", "description", "destination"} {
+	for _, key := range []string{"name", "domain", "description", "destination", "cluster"} {
 		if name = in.str(key); name != "" {
 			break
 		}
