@@ -332,3 +332,60 @@ func TestKeyProtectErrorShape(t *testing.T) {
 		t.Errorf("error = %v, want Key Protect's reason code, message and correlation id", err)
 	}
 }
+
+// TestClusterChangesInPlace: adding a zone and changing the flavor change
+// the worker pool, never the cluster (item 7): the diff replaces nothing,
+// the cluster keeps its id, and no cluster delete is sent.
+func TestClusterChangesInPlace(t *testing.T) {
+	e := newEnv(t)
+	vpc, _ := e.create("infra:ibm:Vpc", props(map[string]any{"name": "grow", "region": "us-south", "resourceGroup": "Default",
+		"addressPrefixManagement": "manual"}))
+	subnets := map[string]any{}
+	for i, z := range []string{"us-south-1", "us-south-2"} {
+		cidr := []string{"10.10.0.0/20", "10.10.16.0/20"}[i]
+		e.create("infra:ibm:VpcAddressPrefix", props(map[string]any{"vpc": vpc, "region": "us-south", "name": "p" + z, "zone": z, "cidr": cidr}))
+		subnets[z], _ = e.create("infra:ibm:Subnet", props(map[string]any{"vpc": vpc, "region": "us-south", "name": "s" + z, "zone": z,
+			"ipv4CidrBlock": cidr, "resourceGroup": "Default"}))
+	}
+	in := map[string]any{"name": "grow", "region": "us-south", "resourceGroup": "Default", "kubeVersion": "1.35", "vpcId": vpc,
+		"flavor": "bx2.4x16", "workerCount": 2, "zoneSubnets": map[string]any{"us-south-1": subnets["us-south-1"]}}
+	h := e.h("infra:ibm:VpcCluster")
+	id, outs := e.create("infra:ibm:VpcCluster", props(in))
+	ctx := context.Background()
+	step := func(what string, change func(m map[string]any)) map[string]any {
+		t.Helper()
+		news := map[string]any{}
+		for k, v := range in {
+			news[k] = v
+		}
+		change(news)
+		d, err := h.Diff(ctx, id, props(in), props(news))
+		if err != nil || len(d.Replaces) > 0 || d.DeleteBeforeReplace || len(d.Changes) == 0 {
+			t.Fatalf("%s: diff %+v (%v), want an in-place change", what, d, err)
+		}
+		if outs, err = h.Update(ctx, id, outs, props(in), props(news), false); err != nil {
+			t.Fatalf("%s: update: %v", what, err)
+		}
+		r, err := h.Read(ctx, id, props(news), outs)
+		if err != nil || r.ID != id || !r.Inputs.DeepEquals(props(news)) {
+			t.Fatalf("%s: read after the update: %v %q\n got %v\nwant %v", what, err, r.ID, r.Inputs, props(news))
+		}
+		in = news
+		return news
+	}
+	step("add a zone", func(m map[string]any) { m["zoneSubnets"] = subnets })
+	step("change the flavor", func(m map[string]any) { m["flavor"] = "bx2.8x32" })
+	step("drop a zone", func(m map[string]any) { m["zoneSubnets"] = map[string]any{"us-south-2": subnets["us-south-2"]} })
+	if ids := e.fake.IDs("cluster"); !slices.Equal(ids, []string{id}) {
+		t.Errorf("clusters %v, want only %s", ids, id)
+	}
+	for _, r := range e.fake.Requests() {
+		if r == "DELETE /containers/global/v1/clusters/"+id {
+			t.Errorf("the cluster was deleted by a pool change")
+		}
+	}
+	pools := e.fake.IDs("worker_pool")
+	if len(pools) != 1 || pools[0] != id+"-pool-bx2-8x32" {
+		t.Errorf("worker pools %v, want the bx2.8x32 pool only", pools)
+	}
+}

@@ -138,6 +138,120 @@ func (s *Server) containerRoutes() {
 		}
 		c.w.WriteHeader(http.StatusNoContent)
 	})
+	// Worker pools and their zones change in place (bluemix-go containerv2
+	// worker_pool.go: createWorkerPool, createWorkerPoolZone, DeleteWorkerPool;
+	// containerv1 RemoveZone).
+	pool := func(c *call, cluster, nameOrID string) *object {
+		for _, o := range c.s.objs {
+			if o.kind == "worker_pool" && !o.gone && o.scope == cluster && (o.id == nameOrID || o.body["poolName"] == nameOrID) {
+				return o
+			}
+		}
+		csErr(c, http.StatusNotFound, "G0004", "The specified worker pool could not be found.")
+		return nil
+	}
+	zoneSubnet := func(c *call, vpcID, zone, sid string) bool {
+		sn := c.s.find("subnet", sid)
+		switch {
+		case sn == nil || dig(sn.body, "vpc.id") != vpcID:
+			csErr(c, http.StatusBadRequest, "E3456", "The subnet "+sid+" is not in VPC "+vpcID+".")
+			return false
+		case dig(sn.body, "zone.name") != zone:
+			csErr(c, http.StatusBadRequest, "E3457", fmt.Sprintf("The subnet %s is in zone %v, not in zone %s.", sid, dig(sn.body, "zone.name"), zone))
+			return false
+		}
+		return true
+	}
+	bodyCluster := func(c *call) *object {
+		if o := c.s.find("cluster", c.str("cluster")); o != nil {
+			return o
+		}
+		csErr(c, http.StatusNotFound, "G0004", "The specified cluster could not be found.")
+		return nil
+	}
+	s.handle(http.MethodPost, base+"/v2/vpc/createWorkerPool", func(c *call) {
+		o := bodyCluster(c)
+		if o == nil {
+			return
+		}
+		name := c.str("name")
+		if c.s.find("worker_pool", o.id+"-"+name) != nil {
+			csErr(c, http.StatusConflict, "E0012", "A worker pool named "+name+" already exists.")
+			return
+		}
+		zones, _ := c.body["zones"].([]any)
+		var pz []any
+		for _, z := range zones {
+			zm, _ := z.(map[string]any)
+			if !zoneSubnet(c, c.str("vpcID"), fmt.Sprint(zm["id"]), fmt.Sprint(zm["subnetID"])) {
+				return
+			}
+			pz = append(pz, map[string]any{"id": zm["id"], "workerCount": c.body["workerCount"], "subnets": []any{map[string]any{"id": zm["subnetID"], "primary": true}}})
+		}
+		id := o.id + "-" + name
+		c.s.put("worker_pool", id, o.id, map[string]any{"id": id, "poolName": name, "flavor": c.body["flavor"], "vpcID": c.body["vpcID"],
+			"workerCount": c.body["workerCount"], "zones": pz, "lifecycle": map[string]any{"actualState": "active"}}, "")
+		c.json(http.StatusCreated, map[string]any{"workerPoolID": id})
+	})
+	s.handle(http.MethodPost, base+"/v2/vpc/createWorkerPoolZone", func(c *call) {
+		o := bodyCluster(c)
+		if o == nil {
+			return
+		}
+		wp := pool(c, o.id, c.str("workerPoolID"))
+		if wp == nil || !zoneSubnet(c, fmt.Sprint(wp.body["vpcID"]), c.str("id"), c.str("subnetID")) {
+			return
+		}
+		zones, _ := wp.body["zones"].([]any)
+		for _, z := range zones {
+			if z.(map[string]any)["id"] == c.str("id") {
+				csErr(c, http.StatusConflict, "E0015", "The worker pool already has zone "+c.str("id")+".")
+				return
+			}
+		}
+		wp.body["zones"] = append(zones, map[string]any{"id": c.str("id"), "workerCount": wp.body["workerCount"],
+			"subnets": []any{map[string]any{"id": c.str("subnetID"), "primary": true}}})
+		c.w.WriteHeader(http.StatusCreated)
+	})
+	s.handle(http.MethodDelete, base+"/v1/clusters/{id}/workerpools/{pool}/zones/{zone}", func(c *call) {
+		o := cluster(c, "")
+		if o == nil {
+			return
+		}
+		wp := pool(c, o.id, c.params["pool"])
+		if wp == nil {
+			return
+		}
+		zones, _ := wp.body["zones"].([]any)
+		var keep []any
+		for _, z := range zones {
+			if z.(map[string]any)["id"] != c.params["zone"] {
+				keep = append(keep, z)
+			}
+		}
+		if len(keep) == len(zones) {
+			csErr(c, http.StatusNotFound, "G0004", "The worker pool has no zone "+c.params["zone"]+".")
+			return
+		}
+		wp.body["zones"] = keep
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+	s.handle(http.MethodDelete, base+"/v1/clusters/{id}/workerpools/{pool}", func(c *call) {
+		o := cluster(c, "")
+		if o == nil {
+			return
+		}
+		wp := pool(c, o.id, c.params["pool"])
+		if wp == nil {
+			return
+		}
+		if len(c.s.list("worker_pool", o.id, nil)) == 1 {
+			csErr(c, http.StatusBadRequest, "E0148", "A cluster needs at least one worker pool.")
+			return
+		}
+		wp.gone = true
+		c.w.WriteHeader(http.StatusNoContent)
+	})
 	s.handle(http.MethodPut, base+"/v1/clusters/{id}", func(c *call) {
 		o := cluster(c, "")
 		if o == nil {
@@ -162,7 +276,10 @@ func (s *Server) containerRoutes() {
 			// (kube-<clusterID>-*) are deleted after the cluster, and hold their
 			// subnets until then (terraform-provider-ibm waits for them:
 			// isWaitForLBDeleted).
-			if wp := c.s.find("worker_pool", o.id+"-default"); wp != nil {
+			for _, wp := range c.s.objs {
+				if wp.kind != "worker_pool" || wp.gone || wp.scope != o.id {
+					continue
+				}
 				var subnets []any
 				for _, z := range wp.body["zones"].([]any) {
 					for _, sn := range z.(map[string]any)["subnets"].([]any) {
@@ -175,6 +292,7 @@ func (s *Server) containerRoutes() {
 					"subnets": subnets, "is_public": true}, "provisioning_status", "delete_pending")
 				lo.deleting, lo.ttl = true, 6
 				wp.gone = true
+				break
 			}
 			c.w.WriteHeader(http.StatusNoContent)
 		}
