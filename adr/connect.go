@@ -321,6 +321,14 @@ func (m *model) meshRecord() Record {
 		sf("%d of every 1,500 bytes go to encapsulation over IPv6 (%s)", 1500-ms.MTU, percent(1500-ms.MTU, 1500)),
 		"traffic between clouds is billed as internet egress by the sending provider",
 	}
+	for _, g := range ms.Gateways {
+		if g.Cloud == topology.IBM {
+			// IBM doc "Determining route preference": a route's next hop must be
+			// in the zone the traffic comes from.
+			neg = append(neg, "IBM Cloud routes are zonal and a route's next hop must be in the zone the traffic comes from: each IBM region's one gateway runs in its first zone, so only that zone's subnets route to the mesh, and workloads in the other zones reach other clouds only through public endpoints until there is a gateway per zone")
+			break
+		}
+	}
 	var items []string
 	for _, c := range m.clouds() {
 		k := 0

@@ -65,8 +65,16 @@ func pulumiCommand(t *testing.T) auto.PulumiCommand {
 // fake IBM API (the fake-IBM mode of a simulated run): preview, up, a no-op
 // up, a refresh that sees a subnet deleted behind infra's back, and destroy.
 func TestFakeIBMEngine(t *testing.T) {
+	// multicloud is in us-south, ipam in eu-de: the fake derives a
+	// cluster's region, CRN and endpoints from its VPC, so both must deploy.
+	for _, c := range []struct{ example, region string }{{"multicloud", "us-south"}, {"ipam", "eu-de"}} {
+		t.Run(c.example, func(t *testing.T) { fakeIBMEngine(t, c.example, c.region) })
+	}
+}
+
+func fakeIBMEngine(t *testing.T, example, ibmRegion string) {
 	cmd := pulumiCommand(t)
-	spec, _, err := topology.Load(filepath.Join(repoRoot(t), "examples", "multicloud.yaml"))
+	spec, _, err := topology.Load(filepath.Join(repoRoot(t), "examples", example+".yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,10 +122,11 @@ func TestFakeIBMEngine(t *testing.T) {
 	}
 	outputs := map[string]stacks.Outputs{}
 	var deployed []auto.Stack
-	for _, name := range []string{"landingzone-ibm", "ibm-us-south-prod"} {
+	regionalName := "ibm-" + ibmRegion + "-prod"
+	for _, name := range []string{"landingzone-ibm", regionalName} {
 		s := g.Stack(name)
 		if s == nil {
-			t.Fatalf("the multicloud example has no stack %s (stacks: %v)", name, g.Names())
+			t.Fatalf("the %s example has no stack %s (stacks: %v)", example, name, g.Names())
 		}
 		st := newStack(s, g.Upstream(s, outputs))
 		if _, err := st.Preview(ctx, optpreview.Diff()); err != nil {
@@ -139,8 +148,18 @@ func TestFakeIBMEngine(t *testing.T) {
 			t.Errorf("after up: %d %s in the fake IBM Cloud, want %d", n, kind, want)
 		}
 	}
-	if v := outputs["ibm-us-south-prod"]["vpcCrn"]; !strings.HasPrefix(v.Value.(string), "crn:v1:bluemix:public:is:us-south:") {
+	if v := outputs[regionalName]["vpcCrn"]; !strings.HasPrefix(v.Value.(string), "crn:v1:bluemix:public:is:"+ibmRegion+":") {
 		t.Errorf("vpcCrn output = %v", v.Value)
+	}
+	for _, id := range fake.Cloud.IDs("cluster") {
+		if b, _ := fake.Cloud.Get("cluster", id); b["region"] != ibmRegion || !strings.Contains(b["crn"].(string), ":"+ibmRegion+":") {
+			t.Errorf("cluster %s: region %v, crn %v, want %s", id, b["region"], b["crn"], ibmRegion)
+		}
+	}
+	for _, k := range []string{"clusterEndpoint", "ingressAddress"} {
+		if v, ok := outputs[regionalName][k]; ok && strings.Contains(v.Value.(string), "us-south") != (ibmRegion == "us-south") {
+			t.Errorf("output %s = %v, want it in %s", k, v.Value, ibmRegion)
+		}
 	}
 
 	regional := deployed[1]

@@ -245,8 +245,9 @@ func TestMeshGlobalStack(t *testing.T) {
 		// AWS: prod's 3 zones and staging's 2 each send the overlay and 7
 		// peers' CIDRs (the other us-east-1 VPC goes by transit gateway)
 		"aws:ec2/route:Route": 5 * 8,
-		// Hetzner: the overlay and 8 CIDRs per location; IBM: per zone too
-		"hcloud:index/networkRoute:NetworkRoute": 3 * 9, ibmstack.VpcRoutingTableRouteType: 3 * 9,
+		// Hetzner: the overlay and 8 CIDRs per location; IBM: the same in
+		// the gateway's zone only (a next hop must be in the route's zone)
+		"hcloud:index/networkRoute:NetworkRoute": 3 * 9, ibmstack.VpcRoutingTableRouteType: 9,
 	} {
 		if got := len(mocks.byType(typ)); got != want {
 			t.Errorf("%d × %s, want %d", got, typ, want)

@@ -25,9 +25,18 @@ import (
 // transitVersion is the Transit Gateway API version the requests ask for.
 const transitVersion = "2024-07-16"
 
-// requestTimeout bounds one HTTP exchange; a longer silence counts as a
-// failed request (retried, or looked for if it was a create).
-const requestTimeout = 2 * time.Minute
+// vpcVersion is the VPC API version the requests ask for, pinned so that
+// an SDK bump cannot change the API contract silently (vpc-go-sdk sends its
+// own default otherwise: 2026-08-18 in v0.90.0, vpcv1/vpc_v1.go:136). It is
+// the version vpc-go-sdk v0.90.0 documents ("API Version: 2026-04-07",
+// vpcv1/vpc_v1.go:41). At it, security-group rule protocols are those of
+// 2025-12-09 and later: 'icmp_tcp_udp' and 'any', no 'all'.
+const vpcVersion = "2026-04-07"
+
+// attemptTimeout bounds one HTTP exchange; a longer silence counts as a
+// failed attempt (retried, or looked for if it was a create). It is per
+// attempt: waits between attempts are bounded by the operation's context.
+const attemptTimeout = 2 * time.Minute
 
 // clients holds one SDK client per IBM service, made on first use, all
 // sharing one IAM authenticator and one retrying HTTP client.
@@ -59,8 +68,7 @@ func newClients(cfg Config) (*clients, error) {
 		return nil, fmt.Errorf("ibm: no API key: set %s", EnvAPIKey)
 	}
 	hc := &http.Client{
-		Timeout:   requestTimeout,
-		Transport: &retryTransport{next: cfg.Transport, policy: cfg.Retry, clock: cfg.Clock, jitter: cfg.Jitter},
+		Transport: &retryTransport{next: cfg.Transport, policy: cfg.Retry, clock: cfg.Clock, jitter: cfg.Jitter, attempt: attemptTimeout},
 	}
 	auth, err := core.NewIamAuthenticatorBuilder().
 		SetApiKey(cfg.APIKey).
@@ -87,7 +95,8 @@ func (c *clients) vpc(region string) (*vpcv1.VpcV1, error) {
 	if region == "" {
 		return nil, fmt.Errorf("ibm: no region given")
 	}
-	s, err := vpcv1.NewVpcV1(&vpcv1.VpcV1Options{URL: regional(c.cfg.Endpoints.VPC, region), Authenticator: c.auth})
+	s, err := vpcv1.NewVpcV1(&vpcv1.VpcV1Options{URL: regional(c.cfg.Endpoints.VPC, region), Authenticator: c.auth,
+		Version: core.StringPtr(vpcVersion)})
 	if err != nil {
 		return nil, err
 	}

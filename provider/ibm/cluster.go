@@ -44,6 +44,20 @@ type clusterWire struct {
 	Features struct {
 		KeyProtectEnabled bool `json:"keyProtectEnabled"`
 	} `json:"features"`
+	// Lifecycle is the master's deployment (bluemix-go containerv2
+	// clusters.go:116-121): masterStatus goes Deploy requested, Deploy in
+	// progress, Ready while the master redeploys (enabling KMS, say).
+	Lifecycle struct {
+		MasterStatus string `json:"masterStatus"`
+		MasterState  string `json:"masterState"`
+	} `json:"lifecycle"`
+}
+
+// masterPending says whether a master version update is under way: the
+// version reads "… (pending)" until it is done (terraform-provider-ibm
+// vpcClusterVersionRefreshFunc).
+func (cl *clusterWire) masterPending() bool {
+	return strings.Contains(cl.MasterKubeVersion, "(pending)")
 }
 
 // workerPoolWire is a worker pool as GET /v2/vpc/getWorkerPools answers.
@@ -95,9 +109,12 @@ func vpcClusterKind() *kind {
 	return bind(&kind{
 		token:    vpcClusterType,
 		required: []string{"name", "region", "resourceGroup", "kubeVersion", "vpcId", "flavor", "workerCount", "zoneSubnets"},
-		// The API renames nothing and moves no cluster; the pool's flavor,
-		// VPC and zones are fixed at creation in this model.
-		replace:  []string{"name", "region", "resourceGroup", "vpcId", "flavor", "zoneSubnets", "disablePublicServiceEndpoint"},
+		// The API renames nothing and moves no cluster to another VPC. Zones
+		// and flavor change in place through worker pools (see update): a
+		// replacement would delete the cluster and its workloads
+		// (../shared/reference/provider-rules.json ibm.VpcCluster.appliedOnceOnly:
+		// the default pool is managed apart from the cluster).
+		replace:  []string{"name", "region", "resourceGroup", "vpcId", "disablePublicServiceEndpoint"},
 		computed: []string{"crn", "state", "masterUrl", "privateServiceEndpointUrl", "ingressHostname"},
 		fields: map[string]string{"workerPool.flavor": "flavor", "workerPool.vpcID": "vpcId", "workerPool.workerCount": "workerCount",
 			"workerPool.zones": "zoneSubnets", "kubeVersion": "kubeVersion"},
@@ -165,11 +182,13 @@ func vpcClusterKind() *kind {
 			if cl.State == "deleted" {
 				return nil, nil
 			}
-			ins := pm("name", cl.Name)
+			// The region the cluster reports: a create that landed it
+			// elsewhere shows as drift.
+			ins := pm("name", cl.Name, "region", cl.Region)
 			if off := !cl.ServiceEndpoints.PublicServiceEndpointEnabled; off || in.has("disablePublicServiceEndpoint") {
 				ins["disablePublicServiceEndpoint"] = val(off)
 			}
-			if kubeMinor(cl.MasterKubeVersion) != kubeMinor(in.str("kubeVersion")) {
+			if !cl.masterPending() && kubeMinor(cl.MasterKubeVersion) != kubeMinor(in.str("kubeVersion")) {
 				ins["kubeVersion"] = val(kubeMinor(cl.MasterKubeVersion))
 			}
 			pool, err := o.workerPool(ctx, id)
@@ -195,9 +214,16 @@ func vpcClusterKind() *kind {
 			outs := pm("crn", cl.CRN, "state", cl.State, "masterUrl", masterURL,
 				"privateServiceEndpointUrl", cl.ServiceEndpoints.PrivateServiceEndpointURL, "ingressHostname", cl.Ingress.Hostname)
 			// A cluster in warning serves; its workers may still be updating.
-			return statusState(ins, outs, cl.State, []string{"normal", "warning"}, []string{"deploy_failed", "delete_failed"}), nil
+			st := statusState(ins, outs, cl.State, []string{"normal", "warning"}, []string{"deploy_failed", "delete_failed"})
+			if cl.masterPending() {
+				st.ready, st.status = false, "master update to "+cl.MasterKubeVersion
+			}
+			return st, nil
 		},
 		update: func(ctx context.Context, o *op, svc *core.BaseService, id string, olds, news props) error {
+			if err := o.updatePool(ctx, svc, id, olds, news); err != nil {
+				return err
+			}
 			if v := news.str("kubeVersion"); kubeMinor(v) != kubeMinor(olds.str("kubeVersion")) {
 				resp, err := o.rest(ctx, svc, request{method: http.MethodPut, path: "/v1/clusters/" + id,
 					body: map[string]any{"action": "update", "version": v}}, nil)
@@ -205,9 +231,17 @@ func vpcClusterKind() *kind {
 					return o.apiError("update the master version of", err, resp)
 				}
 			}
-			if n := news.integer("workerCount"); n != olds.integer("workerCount") {
+			if n := news.integer("workerCount"); n != olds.integer("workerCount") && news.str("flavor") == olds.str("flavor") {
+				pool, err := o.workerPool(ctx, id)
+				if err != nil {
+					return err
+				}
+				name := defaultPool
+				if pool != nil {
+					name = pool.PoolName
+				}
 				resp, err := o.rest(idempotent(ctx), svc, request{method: http.MethodPost, path: "/v2/resizeWorkerPool",
-					body: map[string]any{"cluster": id, "workerpool": defaultPool, "size": n}}, nil)
+					body: map[string]any{"cluster": id, "workerpool": name, "size": n}}, nil)
 				if err != nil {
 					return o.apiError("resize the worker pool of", err, resp)
 				}
@@ -215,8 +249,11 @@ func vpcClusterKind() *kind {
 			return nil
 		},
 		del: func(ctx context.Context, o *op, svc *core.BaseService, id string, in props) error {
+			// deleteResources=false: the cluster's persistent volumes outlive
+			// it. A topology change must never take data with it (bluemix-go
+			// containerv1 Delete(..., deleteDependencies) -> deleteResources).
 			return o.deleted(o.rest(ctx, svc, request{method: http.MethodDelete, path: "/v1/clusters/" + id,
-				query: map[string]string{"deleteResources": "true"}}, nil))
+				query: map[string]string{"deleteResources": "false"}}, nil))
 		},
 	})
 }
@@ -234,12 +271,104 @@ func (o *op) workerPool(ctx context.Context, cluster string) (*workerPoolWire, e
 	if err != nil {
 		return nil, o.apiError("read the worker pools of", err, resp)
 	}
+	// The pool infra manages: the one createCluster made, or the one a
+	// flavor change replaced it with.
+	sort.Slice(pools, func(i, j int) bool { return pools[i].PoolName < pools[j].PoolName })
 	for i := range pools {
 		if pools[i].PoolName == defaultPool {
 			return &pools[i], nil
 		}
 	}
+	if len(pools) > 0 {
+		return &pools[0], nil
+	}
 	return nil, nil
+}
+
+// poolName is the worker pool of a flavor: a flavor change makes a new pool,
+// since a pool's flavor is fixed (IKS names may hold letters, digits, '-').
+func poolName(flavor string) string {
+	return "pool-" + strings.NewReplacer(".", "-", "_", "-").Replace(flavor)
+}
+
+// updatePool changes the cluster's worker pool in place: a new flavor is a
+// new pool over the new zones (createWorkerPool), after which the old one
+// is deleted and its workers drained; a new zone is added to the pool
+// (createWorkerPoolZone), a dropped one removed (containerv1 RemoveZone:
+// DELETE /v1/clusters/{c}/workerpools/{p}/zones/{z}); a zone whose subnet
+// changed is removed and added again.
+func (o *op) updatePool(ctx context.Context, svc *core.BaseService, id string, olds, news props) error {
+	oldZones, newZones := olds.strMap("zoneSubnets"), news.strMap("zoneSubnets")
+	if news.str("flavor") == olds.str("flavor") && mapsEqual(oldZones, newZones) {
+		return nil
+	}
+	pool, err := o.workerPool(ctx, id)
+	if err != nil {
+		return err
+	}
+	if pool == nil {
+		return &Error{Op: "update", Type: o.k.token, Name: o.name, Message: "the cluster has no worker pool"}
+	}
+	zoneNames := make([]string, 0, len(newZones))
+	for z := range newZones {
+		zoneNames = append(zoneNames, z)
+	}
+	sort.Strings(zoneNames)
+	if f := news.str("flavor"); f != pool.Flavor {
+		var zones []map[string]string
+		for _, z := range zoneNames {
+			zones = append(zones, map[string]string{"id": z, "subnetID": newZones[z]})
+		}
+		name := poolName(f)
+		resp, err := o.rest(ctx, svc, request{method: http.MethodPost, path: "/v2/vpc/createWorkerPool", body: map[string]any{
+			"cluster": id, "name": name, "flavor": f, "vpcID": news.str("vpcId"), "workerCount": news.integer("workerCount"), "zones": zones}}, nil)
+		if err != nil && (resp == nil || resp.StatusCode != http.StatusConflict) {
+			return o.apiError("add a worker pool of flavor "+f+" to", err, resp)
+		}
+		resp, err = o.rest(ctx, svc, request{method: http.MethodDelete, path: "/v1/clusters/" + id + "/workerpools/" + pool.PoolName}, nil)
+		if err != nil && !notFound(resp) {
+			return o.apiError("delete the old worker pool "+pool.PoolName+" of", err, resp)
+		}
+		return nil
+	}
+	have := map[string]string{}
+	for _, z := range pool.Zones {
+		if len(z.Subnets) > 0 {
+			have[z.ID] = z.Subnets[0].ID
+		}
+	}
+	for z, sub := range have {
+		if newZones[z] == sub {
+			continue
+		}
+		resp, err := o.rest(ctx, svc, request{method: http.MethodDelete, path: "/v1/clusters/" + id + "/workerpools/" + pool.PoolName + "/zones/" + z}, nil)
+		if err != nil && !notFound(resp) {
+			return o.apiError("remove zone "+z+" from", err, resp)
+		}
+	}
+	for _, z := range zoneNames {
+		if have[z] == newZones[z] {
+			continue
+		}
+		resp, err := o.rest(ctx, svc, request{method: http.MethodPost, path: "/v2/vpc/createWorkerPoolZone", body: map[string]any{
+			"cluster": id, "id": z, "subnetID": newZones[z], "workerPoolID": pool.ID}}, nil)
+		if err != nil {
+			return o.apiError("add zone "+z+" to", err, resp)
+		}
+	}
+	return nil
+}
+
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }
 
 func clusterKmsKind() *kind {
@@ -277,17 +406,26 @@ func clusterKmsKind() *kind {
 		},
 		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
 			cl, err := o.cluster(ctx, id)
-			if err != nil || cl == nil {
+			if err != nil || cl == nil || cl.State == "deleted" || cl.State == "deleting" {
+				// Only a cluster that is gone takes its encryption with it.
 				return nil, err
 			}
+			// Enablement is asynchronous and the cluster stays normal
+			// throughout: the master redeploys (Deploy requested, Deploy in
+			// progress, Ready) and keyProtectEnabled turns true at the end.
+			// Until then it is pending, never gone
+			// (terraform-provider-ibm@v2.5.0 resource_ibm_container_vpc_cluster.go:1347-1380,
+			// waitForVpcClusterMasterKMSApply).
+			lc := cl.Lifecycle
 			if !cl.Features.KeyProtectEnabled {
-				// Enablement is asynchronous: until the master reports it,
-				// the cluster is updating; a normal cluster without it has
-				// lost it (or never had it).
-				if cl.State == "normal" || cl.State == "warning" {
-					return nil, nil
+				status := "Key Protect not enabled yet"
+				if lc.MasterStatus != "" {
+					status += " (master: " + lc.MasterStatus + ")"
 				}
-				return &state{status: cl.State}, nil
+				return &state{inputs: pm("cluster", cl.ID), status: status}, nil
+			}
+			if lc.MasterStatus != "" && (lc.MasterStatus != "Ready" || lc.MasterState != "deployed") {
+				return &state{inputs: pm("cluster", cl.ID), status: "master " + lc.MasterStatus + " (" + lc.MasterState + ")"}, nil
 			}
 			return readyState(pm("cluster", cl.ID), nil), nil
 		},

@@ -15,6 +15,7 @@ import (
 	"infra/network"
 	"infra/stacks"
 	stacksibm "infra/stacks/ibm"
+	"infra/stacks/wireguard"
 	"infra/topology"
 )
 
@@ -62,11 +63,20 @@ func (m *deployMocks) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	return resource.PropertyMap{}, nil
 }
 
-// TestMulticloudIBMStacks deploys the IBM stacks of the multicloud example
-// (landing zone first, then the regional stacks, fed its outputs) with the
-// real provider code against the fake IBM API, and checks what IBM then has.
-func TestMulticloudIBMStacks(t *testing.T) {
-	spec, _, err := topology.Load("../../examples/multicloud.yaml")
+// TestIBMStacks deploys the IBM stacks of the examples with IBM regions
+// (landing zone first, then the regional stacks, fed its outputs, then the
+// mesh gateways, transit and global load balancer) with the real provider
+// code against the fake IBM API, and checks what IBM then has: multicloud
+// is in us-south, ipam in eu-de and eu-gb, so a region that does not reach
+// the cloud shows.
+func TestIBMStacks(t *testing.T) {
+	for _, example := range []string{"multicloud", "ipam"} {
+		t.Run(example, func(t *testing.T) { deployIBM(t, "../../examples/"+example+".yaml") })
+	}
+}
+
+func deployIBM(t *testing.T, path string) {
+	spec, _, err := topology.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,13 +126,38 @@ func TestMulticloudIBMStacks(t *testing.T) {
 	if n := e.fake.Count("cluster"); n != ibmRegions {
 		t.Errorf("%d clusters for %d IBM regions", n, ibmRegions)
 	}
+	regions := map[string]bool{}
+	for _, r := range spec.Clouds.IBM.Regions {
+		regions[r.Name] = true
+	}
 	for _, id := range e.fake.IDs("cluster") {
-		if h := e.fake.History(id); len(h) == 0 || h[len(h)-1] != "normal" {
-			t.Errorf("cluster %s states %v, want it normal", id, h)
+		if h := e.fake.History(id); !slices.Contains(h, "normal") || !slices.Contains(h, "master:Ready") {
+			t.Errorf("cluster %s states %v, want it normal and its master Ready after Key Protect", id, h)
+		}
+		// The cluster, its CRN, ingress and endpoints are in its VPC's region.
+		b, _ := e.fake.Get("cluster", id)
+		region, _ := b["region"].(string)
+		if !regions[region] {
+			t.Errorf("cluster %s is in region %q, not one of the spec's %v", id, region, regions)
+		}
+		for _, f := range []any{b["crn"], dig(b, "ingress", "hostname"), dig(b, "serviceEndpoints", "privateServiceEndpointURL")} {
+			if !strings.Contains(fmt.Sprint(f), region) {
+				t.Errorf("cluster %s in %s: %v names another region", id, region, f)
+			}
 		}
 	}
-	for _, kind := range []string{"subnet", "address_prefix", "public_gateway", "load_balancer", "resource_group", "access_group", "policy",
-		"transit_gateway", "transit_connection", "cis_zone", "cis_monitor", "cis_pool", "cis_glb"} {
+	// The mesh gateway's rules and routes are what the pinned VPC API
+	// version takes.
+	if e.fake.Count("security_group_rule") == 0 || e.fake.Count("route") == 0 || e.fake.Count("instance") != ibmRegions {
+		t.Errorf("mesh gateways: %d rules, %d routes, %d instances for %d regions", e.fake.Count("security_group_rule"),
+			e.fake.Count("route"), e.fake.Count("instance"), ibmRegions)
+	}
+	kinds := []string{"subnet", "address_prefix", "public_gateway", "load_balancer", "resource_group", "access_group", "policy",
+		"transit_gateway", "transit_connection"}
+	if network.BuildGLB(spec).Provider == "ibm-cis" {
+		kinds = append(kinds, "cis_zone", "cis_monitor", "cis_pool", "cis_glb")
+	}
+	for _, kind := range kinds {
 		if e.fake.Count(kind) == 0 {
 			t.Errorf("no %s deployed", kind)
 		}
@@ -149,7 +184,7 @@ func globalIBM(t *testing.T, m *deployMocks, spec *topology.Spec, outputs map[st
 	t.Helper()
 	transit, glb := network.BuildTransit(spec), network.BuildGLB(spec)
 	if transit.IBM == nil || glb == nil {
-		t.Fatal("the multicloud example has no IBM transit gateway or no global load balancer")
+		t.Fatal("the example has no IBM transit gateway or no global load balancer")
 	}
 	ctx := context.Background()
 	pctx, err := pulumi.NewContext(ctx, pulumi.RunInfo{Project: spec.Name, Stack: stacks.GlobalName, Mocks: m})
@@ -173,9 +208,33 @@ func globalIBM(t *testing.T, m *deployMocks, spec *topology.Spec, outputs map[st
 			ingress[o.ID] = str(o.ID, "ingressAddress")
 		}
 	}
+	net, err := network.Compute(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mesh, err := network.BuildMesh(spec, net)
+	if err != nil || mesh == nil {
+		t.Fatalf("the example has no mesh: %v", err)
+	}
 	err = pulumi.RunWithContext(pctx, func(ctx *pulumi.Context) error {
+		for _, r := range spec.Clouds.IBM.Regions {
+			id := r.ID()
+			var peers []wireguard.Peer
+			for _, p := range mesh.Peers(id) {
+				peers = append(peers, wireguard.Peer{ID: p.ID, PublicIP: pulumi.String("198.51.100.9").ToStringOutput()})
+			}
+			if err := stacksibm.Gateway(ctx, stacksibm.GatewayArgs{Spec: spec, Region: r, Net: net.Region(id), Port: mesh.Port,
+				UserData: pulumi.String("#cloud-config\n").ToStringOutput(), Peers: peers, Routes: mesh.Routes(transit, id),
+				VpcId: str(id, "vpcId"), Zone: str(id, stacksibm.MeshZoneOutput), SubnetId: str(id, stacksibm.MeshSubnetOutput),
+				FloatingIpId: str(id, stacksibm.MeshFloatingIPOutput), RoutingTableId: str(id, stacksibm.MeshRoutingTableOutput)}); err != nil {
+				return err
+			}
+		}
 		if _, err := stacksibm.Transit(ctx, stacksibm.TransitArgs{Spec: spec, Transit: transit.IBM, VpcCrns: crns}); err != nil {
 			return err
+		}
+		if glb.Provider != "ibm-cis" {
+			return nil
 		}
 		_, _, err := stacksibm.GlobalLoadBalancer(ctx, stacksibm.GlobalLoadBalancerArgs{Spec: spec, GLB: glb, Ingress: ingress,
 			ResourceGroup: stacksibm.ResourceGroupName(spec, transit.IBM.Environment)})

@@ -95,8 +95,10 @@ func (o *op) apiError(verb string, err error, resp *core.DetailedResponse) error
 		if m, ok := resp.Result.(map[string]any); ok {
 			e.fromBody(m, o.k.fields)
 		}
-		if e.Trace == "" {
-			e.Trace = resp.Headers.Get("X-Request-Id")
+		for _, h := range []string{"X-Request-Id", "Correlation-Id"} {
+			if e.Trace == "" {
+				e.Trace = resp.Headers.Get(h)
+			}
 		}
 	}
 	return e
@@ -104,10 +106,25 @@ func (o *op) apiError(verb string, err error, resp *core.DetailedResponse) error
 
 // fromBody reads the error shapes of IBM's APIs: the VPC and platform
 // APIs' {"errors":[{code,message,target:{name}}],"trace"}, the Kubernetes
-// Service's {code,description,incidentID} and CIS's {errors:[{code,message}]}.
+// Service's {code,description,incidentID}, CIS's {errors:[{code,message}]}
+// and Key Protect's {resources:[{errorMsg,reasons:[{code,message}]}]}.
 func (e *Error) fromBody(m map[string]any, fields map[string]string) {
 	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
-	if list, ok := m["errors"].([]any); ok && len(list) > 0 {
+	if res, ok := m["resources"].([]any); ok && len(res) > 0 {
+		// Key Protect: {"metadata":…,"resources":[{"errorMsg","reasons":[{"code","message"}]}]}
+		// (IBM/keyprotect-go-client kp.go).
+		if first, ok := res[0].(map[string]any); ok {
+			e.Message = str(first, "errorMsg")
+			if rs, ok := first["reasons"].([]any); ok && len(rs) > 0 {
+				if r, ok := rs[0].(map[string]any); ok {
+					e.Code = str(r, "code")
+					if msg := str(r, "message"); e.Message == "" {
+						e.Message = msg
+					}
+				}
+			}
+		}
+	} else if list, ok := m["errors"].([]any); ok && len(list) > 0 {
 		if first, ok := list[0].(map[string]any); ok {
 			e.Message = str(first, "message")
 			switch c := first["code"].(type) {

@@ -53,6 +53,12 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvClock(t, nil)
+}
+
+// newEnvClock is newEnv with another clock than the fake one, when set.
+func newEnvClock(t testing.TB, other ibm.Clock) *env {
+	t.Helper()
 	fake := fakeibm.New()
 	t.Cleanup(fake.Close)
 	vars := fake.Env()
@@ -62,6 +68,9 @@ func newEnv(t testing.TB) *env {
 	}
 	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	cfg.Clock = clock
+	if other != nil {
+		cfg.Clock = other
+	}
 	cfg.Jitter = func() float64 { return 0.5 }
 	reg, err := ibm.New(cfg)
 	if err != nil {
@@ -254,8 +263,9 @@ func lifecycle() []step {
 			update: func(in map[string]any) { in["workerCount"] = 3; in["kubeVersion"] = "1.36" },
 			check: func(t *testing.T, e *env, id string) {
 				b, _ := e.fake.Get("cluster", id)
-				if !strings.HasPrefix(b["masterKubeVersion"].(string), "1.36.") {
-					t.Errorf("master version = %v, want 1.36.x", b["masterKubeVersion"])
+				// The update waits for the master: no "(pending)" left.
+				if v := b["masterKubeVersion"].(string); !strings.HasPrefix(v, "1.36.") || strings.Contains(v, "pending") {
+					t.Errorf("master version = %v, want 1.36.x, updated", v)
 				}
 			}},
 		{token: "infra:ibm:ClusterKms", kind: "",
@@ -464,6 +474,18 @@ func TestCoversEveryType(t *testing.T) {
 	}
 }
 
+// network makes a VPC in region with one zone's prefix and subnet, what a
+// cluster needs, and returns their ids.
+func (e *env) network(region, zone string) (vpc, subnet string) {
+	e.t.Helper()
+	vpc, _ = e.create("infra:ibm:Vpc", props(map[string]any{"name": "net-" + region, "region": region, "resourceGroup": "Default",
+		"addressPrefixManagement": "manual"}))
+	e.create("infra:ibm:VpcAddressPrefix", props(map[string]any{"vpc": vpc, "region": region, "name": "p-" + zone, "zone": zone, "cidr": "10.10.0.0/18"}))
+	subnet, _ = e.create("infra:ibm:Subnet", props(map[string]any{"vpc": vpc, "region": region, "name": "s-" + zone, "zone": zone,
+		"ipv4CidrBlock": "10.10.0.0/20", "resourceGroup": "Default"}))
+	return vpc, subnet
+}
+
 func vpcInputs() resource.PropertyMap {
 	return props(map[string]any{"name": "demo-vpc", "region": "us-south", "resourceGroup": "Default"})
 }
@@ -471,11 +493,11 @@ func vpcInputs() resource.PropertyMap {
 // TestClusterStates: a cluster reaches normal through deploying and pending.
 func TestClusterStates(t *testing.T) {
 	e := newEnv(t)
-	vpc, _ := e.create("infra:ibm:Vpc", vpcInputs())
+	vpc, subnet := e.network("us-south", "us-south-1")
 	id, outs := e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "c1", "region": "us-south", "resourceGroup": "Default",
-		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": "s"}}))
-	if got := e.fake.History(id); !slices.Equal(got, []string{"deploying", "pending", "normal"}) {
-		t.Errorf("cluster states seen = %v, want deploying, pending, normal", got)
+		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	if got := e.fake.History(id); !slices.Equal(got, []string{"requested", "deploying", "pending", "normal"}) {
+		t.Errorf("cluster states seen = %v, want requested, deploying, pending, normal", got)
 	}
 	if str(outs, "state") != "normal" || !strings.HasSuffix(str(outs, "ingressHostname"), ".containers.appdomain.cloud") {
 		t.Errorf("outputs = %v", outs)
@@ -620,7 +642,7 @@ func TestReadinessTimeout(t *testing.T) {
 func TestCheck(t *testing.T) {
 	e := newEnv(t)
 	_, failures, err := e.h("infra:ibm:SecurityGroupRule").Check(context.Background(), nil,
-		props(map[string]any{"securityGroup": "sg", "region": "us-south", "direction": "sideways", "protocol": "gre"}))
+		props(map[string]any{"securityGroup": "sg", "region": "us-south", "direction": "sideways", "protocol": "all"}))
 	if err != nil {
 		t.Fatal(err)
 	}

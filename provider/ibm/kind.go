@@ -2,7 +2,9 @@ package ibm
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
 	"time"
@@ -80,7 +82,7 @@ type op struct {
 
 func (k *kind) op(in props) *op {
 	name := ""
-	for _, key := range []string{"name", "domain", "description", "destination"} {
+	for _, key := range []string{"name", "domain", "description", "destination", "cluster"} {
 		if name = in.str(key); name != "" {
 			break
 		}
@@ -276,7 +278,10 @@ func (k *kind) Update(ctx context.Context, id string, prior, olds, news resource
 	in, old := props(plainMap(news)), props(plainMap(olds))
 	o := k.op(in)
 	if k.update != nil {
-		if err := k.update(ctx, o, id, old, in); err != nil {
+		// Each try reads the resource afresh (an ETag-guarded update
+		// re-reads its ETag), so a 412 from a concurrent change is retried
+		// on the new version.
+		if err := k.untilSettled(ctx, func() (bool, error) { return false, k.update(ctx, o, id, old, in) }); err != nil {
 			return nil, err
 		}
 	}
@@ -309,20 +314,71 @@ func (k *kind) Update(ctx context.Context, id string, prior, olds, news resource
 func (k *kind) Delete(ctx context.Context, id string, prior resource.PropertyMap) error {
 	in := props(plainMap(prior))
 	o := k.op(in)
-	if err := k.del(ctx, o, id, in); err != nil || k.forget {
+	err := k.untilSettled(ctx, func() (bool, error) {
+		err := k.del(ctx, o, id, in)
+		if err == nil || !conflict(err) || k.forget {
+			return false, err
+		}
+		// Refused because something still depends on it (the load
+		// balancers of a deleted cluster hold its subnets for a while): if
+		// a fresh read finds it gone, the delete is done; otherwise retry.
+		st, rerr := k.read(ctx, o, id, in)
+		if rerr != nil {
+			return false, rerr
+		}
+		return st == nil, err
+	})
+	if err != nil || k.forget {
 		return err
 	}
-	_, err := k.wait(ctx, o, id, in, "deleted", func(st *state) (bool, error) { return st == nil, nil })
+	_, err = k.wait(ctx, o, id, in, "deleted", func(st *state) (bool, error) { return st == nil, nil })
 	return err
+}
+
+// conflict says whether IBM refused for a reason that passes: 409 (the
+// resource is in use, or another operation on it is under way) or 412 (its
+// ETag changed under us). Other 4xx answers are final.
+func conflict(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && (e.Status == http.StatusConflict || e.Status == http.StatusPreconditionFailed)
+}
+
+// timeout is the type's deadline for one operation (its waits and its
+// retries of conflicts): far longer than any Retry-After the transport
+// honours (RetryPolicy.MaxRetryAfter).
+func (k *kind) deadline() time.Duration {
+	if t, ok := k.c.cfg.Timeouts[k.token]; ok {
+		return t
+	}
+	return k.timeout
+}
+
+// untilSettled runs try until it succeeds, reports done, or fails with an
+// error other than a conflict; conflicts are retried with backoff until
+// the type's deadline, after which the last one is returned.
+func (k *kind) untilSettled(ctx context.Context, try func() (done bool, err error)) error {
+	deadline := k.c.clock.Now().Add(k.deadline())
+	for n := 0; ; n++ {
+		done, err := try()
+		if done {
+			return nil
+		}
+		if err == nil || !conflict(err) {
+			return err
+		}
+		if !k.c.clock.Now().Before(deadline) {
+			return err
+		}
+		if err := k.c.clock.Sleep(ctx, k.c.cfg.Poll.delay(n, k.c.jitter)); err != nil {
+			return err
+		}
+	}
 }
 
 // wait polls read until done says so, backing off with jitter, for at most
 // the type's timeout.
 func (k *kind) wait(ctx context.Context, o *op, id string, in props, what string, done func(*state) (bool, error)) (*state, error) {
-	timeout := k.timeout
-	if t, ok := k.c.cfg.Timeouts[k.token]; ok {
-		timeout = t
-	}
+	timeout := k.deadline()
 	deadline := k.c.clock.Now().Add(timeout)
 	last := ""
 	for n := 0; ; n++ {

@@ -33,9 +33,15 @@ func (o *op) rest(ctx context.Context, svc *core.BaseService, r request, result 
 		if _, err := b.SetBodyContentJSON(r.body); err != nil {
 			return nil, err
 		}
-		if r.contentType != "" {
-			b.AddHeader("Content-Type", r.contentType)
+		// go-sdk-core's SetBodyContentJSON sets no Content-Type
+		// (core/request_builder.go:240-248); IBM's APIs refuse an untyped
+		// body, and every IBM client types it (bluemix-go
+		// rest/client.go:173-174 defaults to application/json).
+		ct := r.contentType
+		if ct == "" {
+			ct = "application/json"
 		}
+		b.AddHeader("Content-Type", ct)
 	}
 	req, err := b.Build()
 	if err != nil {

@@ -15,11 +15,29 @@ import (
 // else with exponential backoff and jitter. A POST that failed with a 5xx
 // may have been carried out, so it is not repeated here: the handler looks
 // for what it made before it tries again (see kind.Create).
+//
+// Each attempt has its own timeout (attempt); the request as a whole is
+// bounded only by its context, the operation's. An http.Client.Timeout
+// would put one deadline over every attempt and every wait between them
+// (net/http setRequestCancel), cutting a Retry-After of minutes short.
 type retryTransport struct {
-	next   http.RoundTripper
-	policy RetryPolicy
-	clock  Clock
-	jitter func() float64
+	next    http.RoundTripper
+	policy  RetryPolicy
+	clock   Clock
+	jitter  func() float64
+	attempt time.Duration // 0: no per-attempt timeout
+}
+
+// cancelBody ends an attempt's context once its answer is read.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 type idempotentKey struct{}
@@ -53,7 +71,11 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	for attempt := 1; ; attempt++ {
-		r := req.Clone(ctx)
+		actx, cancel := ctx, context.CancelFunc(func() {})
+		if t.attempt > 0 {
+			actx, cancel = context.WithTimeout(ctx, t.attempt)
+		}
+		r := req.Clone(actx)
 		if body != nil {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
@@ -62,12 +84,18 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp, err := t.next.RoundTrip(r)
 		wait, retry := t.retry(req, resp, err, attempt)
 		if !retry || attempt >= t.policy.Attempts || ctx.Err() != nil {
+			if resp != nil {
+				resp.Body = cancelBody{resp.Body, cancel}
+			} else {
+				cancel()
+			}
 			return resp, err
 		}
 		if resp != nil {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 			_ = resp.Body.Close()
 		}
+		cancel()
 		if err := t.clock.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}

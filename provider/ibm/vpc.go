@@ -3,6 +3,7 @@ package ibm
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -394,6 +395,19 @@ func (r ruleWire) same(in props) bool {
 		eq(r.PortMin, in.intp("portMin")) && eq(r.PortMax, in.intp("portMax"))
 }
 
+// ruleProtocols are the security-group rule protocols of VPC API version
+// vpcVersion (IBM/vpc-go-sdk@v0.90.0 vpcv1/vpc_v1.go:103146-103170;
+// ../shared/reference/provider-rules.json ibm.SecurityGroupRule.enums).
+var ruleProtocols = []string{"any", "icmp_tcp_udp", "icmp", "tcp", "udp", "ah", "esp", "gre", "ip_in_ip", "l2tp", "rsvp", "sctp", "vrrp"}
+
+func ruleProtocol(p string) bool {
+	if slices.Contains(ruleProtocols, p) {
+		return true
+	}
+	n, ok := strings.CutPrefix(p, "number_")
+	return ok && n != "" && strings.Trim(n, "0123456789") == ""
+}
+
 func securityGroupRuleKind() *kind {
 	return vpcBound(&kind{
 		token:    securityGroupRule,
@@ -404,10 +418,16 @@ func securityGroupRuleKind() *kind {
 			if d := in.str("direction"); d != "" && d != "inbound" && d != "outbound" {
 				f = append(f, CheckFailure{"direction", "direction must be inbound or outbound, not " + d})
 			}
-			switch p := in.str("protocol"); p {
-			case "", "all", "tcp", "udp", "icmp":
-			default:
-				f = append(f, CheckFailure{"protocol", "protocol must be all, tcp, udp or icmp, not " + p})
+			if p := in.str("protocol"); p != "" && !ruleProtocol(p) {
+				reason := "protocol must be one of " + strings.Join(ruleProtocols, ", ") + " or number_<N>, not " + p
+				if p == "all" {
+					reason += ": 'all' is gone from VPC API version 2025-12-09 (this provider sends " + vpcVersion +
+						"); use icmp_tcp_udp for ICMP, TCP and UDP, or any for every protocol"
+				}
+				f = append(f, CheckFailure{"protocol", reason})
+			}
+			if (in.has("portMin") || in.has("portMax")) && in.str("protocol") != "tcp" && in.str("protocol") != "udp" {
+				f = append(f, CheckFailure{"portMin", "portMin and portMax apply only to protocol tcp or udp"})
 			}
 			return f
 		},
@@ -704,6 +724,10 @@ func routeKind() *kind {
 		replace:  []string{"vpc", "region", "routingTable", "zone", "destination", "action"},
 		fields:   map[string]string{"next_hop": "nextHop", "vpc_id": "vpc", "routing_table_id": "routingTable", "zone.name": "zone"},
 		check: func(in props) []CheckFailure {
+			if n := in.str("name"); strings.HasPrefix(n, "ibm-") {
+				// IBM/vpc-go-sdk@v0.90.0 vpcv1/vpc_v1.go:51290 (RoutePrototype.Name).
+				return []CheckFailure{{"name", "route name " + n + ": names starting with 'ibm-' are reserved for system-provided routes, and are not allowed"}}
+			}
 			switch a := in.str("action"); a {
 			case "", "delegate", "delegate_vpc", "drop":
 			case "deliver":

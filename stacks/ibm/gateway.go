@@ -75,10 +75,14 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		_, err := NewSecurityGroupRule(ctx, name("mesh-sg-"+suffix), a)
 		return err
 	}
-	if err := rule("from-region", "inbound", "all", 0, pulumi.String(rn.CIDR.String())); err != nil {
+	// icmp_tcp_udp, not 'all' (gone from VPC API version 2025-12-09, and
+	// the provider pins a later one) nor 'any' (IBM doc "Updating to the
+	// 2025-12-09 version" warns it can break IKS clusters in the VPC):
+	// IBM/vpc-go-sdk@v0.90.0 vpcv1/vpc_v1.go:103146-103170.
+	if err := rule("from-region", "inbound", "icmp_tcp_udp", 0, pulumi.String(rn.CIDR.String())); err != nil {
 		return err
 	}
-	if err := rule("egress", "outbound", "all", 0, pulumi.String("0.0.0.0/0")); err != nil {
+	if err := rule("egress", "outbound", "icmp_tcp_udp", 0, pulumi.String("0.0.0.0/0")); err != nil {
 		return err
 	}
 	for _, peer := range args.Peers {
@@ -105,14 +109,20 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	if err != nil {
 		return err
 	}
-	for _, z := range rn.Zones {
+	// IBM routes are zonal and "the next-hop-ip for a route must be in the
+	// same zone as the zone the traffic is sourcing from" (IBM doc
+	// "Determining route preference"). The one gateway runs in the first
+	// zone (MeshZoneOutput), so only that zone routes to the mesh; the
+	// other zones' workers reach the other clouds only once there is a
+	// gateway per zone (a limit the ADR states).
+	for _, z := range rn.Zones[:1] {
 		for _, route := range args.Routes {
 			n := name("mesh-route-" + z.Zone + "-" + route.Name)
 			if _, err := NewVpcRoutingTableRoute(ctx, n, &VpcRoutingTableRouteArgs{
 				Vpc:          args.VpcId,
 				Region:       region,
 				RoutingTable: args.RoutingTableId,
-				Name:         pulumi.String(shortName(n)),
+				Name:         pulumi.String(routeName(n)),
 				Zone:         pulumi.String(z.Zone),
 				Destination:  pulumi.String(route.Destination.String()),
 				Action:       pulumi.String("deliver"),
@@ -138,3 +148,9 @@ func shortName(s string) string {
 	h.Write([]byte(s))
 	return fmt.Sprintf("%s-%08x", strings.TrimRight(s[:maxName-9], "-"), h.Sum32())
 }
+
+// routeName is a route's name in IBM: route names starting with "ibm-" are
+// reserved for system-provided routes and refused (IBM/vpc-go-sdk@v0.90.0
+// vpcv1/vpc_v1.go:51290), and every IBM stack id starts with it, so the
+// cloud prefix goes.
+func routeName(n string) string { return shortName(strings.TrimPrefix(n, "ibm-")) }

@@ -12,9 +12,12 @@
 package fakeibm
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -40,6 +43,7 @@ type Server struct {
 	seq     int
 	faults  []*Fault
 	log     []string
+	uris    []string            // "METHOD uri content-type" of every request
 	history map[string][]string // statuses answered, by id
 	// Steps is how many reads an asynchronous resource takes to move from
 	// one state to the next.
@@ -58,6 +62,15 @@ type object struct {
 	gone   bool // deleted, answered as 404 from now on
 	// deleting: removed after the current state's reads.
 	deleting bool
+	// timeline is a second state machine beside the status field (a
+	// cluster master redeploying, say): each entry changes the body, one per
+	// Steps reads, after the status has moved on.
+	timeline []func(body map[string]any)
+	treads   int
+	// ttl, when positive, is how many more requests to the fake the object
+	// lives: what IBM deletes on its own after a while (the load balancers
+	// of a deleted cluster).
+	ttl int
 }
 
 // Fault makes requests fail. Method and Path (a prefix of the URL path)
@@ -115,6 +128,14 @@ func (s *Server) Requests() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.log...)
+}
+
+// RequestURIs returns "METHOD path?query Content-Type" of every request
+// answered so far.
+func (s *Server) RequestURIs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.uris...)
 }
 
 // Count is the number of live objects of a kind (vpc, subnet, cluster, ...).
@@ -181,7 +202,7 @@ func (s *Server) Set(kind, id, field string, value any) bool {
 }
 
 // History lists the statuses the fake answered for an object, in order,
-// without repeats.
+// without repeats; a cluster's master states appear as "master:<status>".
 func (s *Server) History(id string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -192,6 +213,14 @@ func (s *Server) History(id string) []string {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.log = append(s.log, r.Method+" "+r.URL.Path)
+	s.uris = append(s.uris, r.Method+" "+r.URL.RequestURI()+" "+r.Header.Get("Content-Type"))
+	for _, o := range s.objs {
+		if o.ttl > 0 && !o.gone {
+			if o.ttl--; o.ttl == 0 {
+				o.gone = true
+			}
+		}
+	}
 	var fault *Fault
 	for _, f := range s.faults {
 		if (f.Method == "" || f.Method == r.Method) && strings.HasPrefix(r.URL.Path, f.Path) && (f.Times == 0 || f.hits < f.Times) {
@@ -263,13 +292,33 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 				_ = r.ParseForm()
 			} else {
-				var body map[string]any
-				if err := json.NewDecoder(r.Body).Decode(&body); err != nil && err.Error() != "EOF" {
-					writeErr(w, http.StatusBadRequest, "bad_request", "the body is not a JSON object: "+err.Error(), "")
+				raw, err := io.ReadAll(r.Body)
+				if err != nil {
+					writeErr(w, http.StatusBadRequest, "bad_request", "cannot read the body: "+err.Error(), "")
 					return
 				}
-				c.body = body
+				if len(bytes.TrimSpace(raw)) > 0 {
+					// IBM's APIs bind a body by its declared media type: one
+					// without a JSON Content-Type is refused, not guessed at
+					// (every IBM client sets it: go-sdk-core's generated calls,
+					// e.g. vpcv1 CreateVPC "Content-Type: application/json",
+					// and bluemix-go rest/client.go:173-174). 415 is HTTP's
+					// answer to an unsupported media type (RFC 9110 §15.5.16).
+					if !jsonMedia(r.Header.Get("Content-Type")) {
+						c.unsupportedMedia()
+						return
+					}
+					var body map[string]any
+					if err := json.Unmarshal(raw, &body); err != nil {
+						writeErr(w, http.StatusBadRequest, "bad_request", "the body is not a JSON object: "+err.Error(), "")
+						return
+					}
+					c.body = body
+				}
 			}
+		}
+		if strings.HasPrefix(r.URL.Path, "/vpc/") && !c.vpcVersion() {
+			return
 		}
 		if !strings.HasSuffix(r.URL.Path, "/identity/token") && !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
 			writeErr(w, http.StatusUnauthorized, "not_authorized", "missing or malformed Authorization header", "")
@@ -388,6 +437,13 @@ func (s *Server) read(o *object) map[string]any {
 		}
 	}
 	out := clone(o.body)
+	if len(o.timeline) > 0 {
+		if o.treads++; o.treads >= s.Steps {
+			o.timeline[0](o.body)
+			o.timeline = o.timeline[1:]
+			o.treads = 0
+		}
+	}
 	o.reads++
 	if o.reads >= s.Steps && len(o.states) > 1 {
 		o.states = o.states[1:]
@@ -450,3 +506,69 @@ func token() string {
 func now() string { return "2026-01-01T00:00:00Z" }
 
 func writeBody(w http.ResponseWriter, v any) { _ = json.NewEncoder(w).Encode(v) }
+
+// jsonMedia says whether a Content-Type names JSON: application/json or a
+// JSON-based type such as application/merge-patch+json (VPC PATCH) or
+// application/vnd.ibm.kms.key+json (Key Protect).
+func jsonMedia(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
+}
+
+// unsupportedMedia answers 415 in the error shape of the API called.
+func (c *call) unsupportedMedia() {
+	const msg = "The request body has no JSON Content-Type: set Content-Type: application/json"
+	got := c.r.Header.Get("Content-Type")
+	if got == "" {
+		got = "none"
+	}
+	switch p := c.r.URL.Path; {
+	case strings.HasPrefix(p, "/containers/"):
+		c.json(http.StatusUnsupportedMediaType, map[string]any{"incidentID": "fake-incident-0415", "code": "E0415",
+			"description": msg + " (Content-Type: " + got + ")", "type": "General"})
+	case strings.HasPrefix(p, "/kms/"):
+		kpErr(c, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", msg+" (Content-Type: "+got+")")
+	case strings.HasPrefix(p, "/cis/"):
+		c.json(http.StatusUnsupportedMediaType, map[string]any{"success": false, "errors": []any{map[string]any{"code": 415, "message": msg}},
+			"messages": []any{}, "result": nil})
+	default:
+		c.fail(http.StatusUnsupportedMediaType, "unsupported_media_type", msg+" (Content-Type: "+got+")", "Content-Type")
+	}
+}
+
+// VPCVersion is the VPC API version from which the security-group and
+// network-ACL rule protocol 'all' is gone, replaced by 'icmp_tcp_udp' and
+// 'any' (IBM/vpc-go-sdk v0.77.0, API 2025-12-09; IBM doc "Updating to the
+// 2025-12-09 version (security group and network ACL rules)").
+const protocolAllRemoved = "2025-12-09"
+
+// vpcVersion checks the version and generation query parameters every VPC
+// API request must carry (https://cloud.ibm.com/apidocs/vpc/latest#api-versioning):
+// a missing or malformed version is a 400.
+func (c *call) vpcVersion() bool {
+	v := c.q("version")
+	if v == "" {
+		c.fail(http.StatusBadRequest, "missing_version", "The version query parameter is required", "version")
+		return false
+	}
+	if _, err := time.Parse("2006-01-02", v); err != nil {
+		c.fail(http.StatusBadRequest, "invalid_version", "version must be a date in the format YYYY-MM-DD, not "+v, "version")
+		return false
+	}
+	if g := c.q("generation"); g != "" && g != "2" {
+		c.fail(http.StatusBadRequest, "invalid_generation", "generation must be 2", "generation")
+		return false
+	}
+	return true
+}
+
+// note adds an entry to an object's history unless it repeats the last.
+func (s *Server) note(id, entry string) {
+	h := s.history[id]
+	if len(h) == 0 || h[len(h)-1] != entry {
+		s.history[id] = append(h, entry)
+	}
+}

@@ -6,8 +6,22 @@ import (
 	"strings"
 )
 
+// kubeVersions are the Kubernetes minor versions IKS offers, what
+// createCluster accepts (../shared/reference/clouds.md §2.3, from IBM doc
+// "Kubernetes version information": 1.33 to 1.36, n-2 supported).
+var kubeVersions = []string{"1.33", "1.34", "1.35", "1.36"}
+
+func supportedKube(v string) bool {
+	for _, k := range kubeVersions {
+		if v == k || strings.HasPrefix(v, k+".") {
+			return true
+		}
+	}
+	return false
+}
+
 // The Kubernetes Service API, under /containers/global. A cluster goes
-// through deploying and pending before it is normal.
+// through requested, deploying and pending before it is normal.
 func (s *Server) containerRoutes() {
 	const base = "/containers/global"
 	csErr := func(c *call, status int, code, msg string) {
@@ -32,24 +46,52 @@ func (s *Server) containerRoutes() {
 		if rg == "" {
 			rg = c.s.defaultGroup()
 		}
+		// The cluster lives where its VPC does: IKS validates every zone's
+		// subnet against the VPC and the zone (F7), and the region, CRN,
+		// ingress domain and service endpoints follow the VPC's region (F16).
+		vpc := c.s.find("vpc", fmt.Sprint(pool["vpcID"]))
+		region, _, _ := strings.Cut(vpc.scope, "/")
+		var pz []any
+		for _, z := range zones {
+			zm, _ := z.(map[string]any)
+			zone, sid := fmt.Sprint(zm["id"]), fmt.Sprint(zm["subnetID"])
+			sn := c.s.find("subnet", sid)
+			switch {
+			case sn == nil:
+				csErr(c, http.StatusBadRequest, "E3455", "The subnet "+sid+" could not be found.")
+				return
+			case dig(sn.body, "vpc.id") != vpc.id:
+				csErr(c, http.StatusBadRequest, "E3456", "The subnet "+sid+" is not in VPC "+vpc.id+".")
+				return
+			case dig(sn.body, "zone.name") != zone:
+				csErr(c, http.StatusBadRequest, "E3457", fmt.Sprintf("The subnet %s is in zone %v, not in zone %s.", sid, dig(sn.body, "zone.name"), zone))
+				return
+			}
+			pz = append(pz, map[string]any{"id": zone, "workerCount": pool["workerCount"], "subnets": []any{map[string]any{"id": sid, "primary": true}}})
+		}
+		if v := c.str("kubeVersion"); !supportedKube(v) {
+			csErr(c, http.StatusBadRequest, "E0156", "The Kubernetes version "+v+" is not supported. Supported versions: "+strings.Join(kubeVersions, ", ")+".")
+			return
+		}
+		if f := fmt.Sprint(pool["flavor"]); !strings.Contains(f, ".") || strings.Contains(f, "-") {
+			csErr(c, http.StatusBadRequest, "E0182", "The flavor "+f+" is not available in this zone (IKS flavors are written like bx2.4x16).")
+			return
+		}
 		id := strings.ReplaceAll(c.s.newID("c"), "-", "") + "fakecluster"
 		disablePublic, _ := c.body["disablePublicServiceEndpoint"].(bool)
-		cl := map[string]any{"id": id, "name": c.str("name"), "region": "us-south", "resourceGroup": rg, "provider": "vpc-gen2",
-			"masterKubeVersion": c.str("kubeVersion") + ".2_1530", "crn": "crn:v1:bluemix:public:containers-kubernetes:us-south:a/" + Account + ":" + id + "::",
-			"ingress": map[string]any{"hostname": c.str("name") + "-" + id[:8] + ".us-south.containers.appdomain.cloud", "secretName": c.str("name")},
+		cl := map[string]any{"id": id, "name": c.str("name"), "region": region, "resourceGroup": rg, "provider": "vpc-gen2",
+			"masterKubeVersion": c.str("kubeVersion") + ".2_1530", "crn": "crn:v1:bluemix:public:containers-kubernetes:" + region + ":a/" + Account + ":" + id + "::",
+			"ingress": map[string]any{"hostname": c.str("name") + "-" + id[:8] + "." + region + ".containers.appdomain.cloud", "secretName": c.str("name")},
 			"serviceEndpoints": map[string]any{"privateServiceEndpointEnabled": true,
-				"privateServiceEndpointURL":    "https://c100.private.us-south.containers.cloud.ibm.com:30000",
+				"privateServiceEndpointURL":    "https://c100.private." + region + ".containers.cloud.ibm.com:30000",
 				"publicServiceEndpointEnabled": !disablePublic,
-				"publicServiceEndpointURL":     map[bool]string{true: "", false: "https://c100.us-south.containers.cloud.ibm.com:30000"}[disablePublic]},
+				"publicServiceEndpointURL":     map[bool]string{true: "", false: "https://c100." + region + ".containers.cloud.ibm.com:30000"}[disablePublic]},
 			"features":  map[string]any{"keyProtectEnabled": false},
 			"lifecycle": map[string]any{"masterStatus": "Ready", "masterHealth": "normal", "masterState": "deployed"},
 		}
-		c.s.put("cluster", id, "", cl, "state", "deploying", "pending", "normal")
-		var pz []any
-		for _, z := range zones {
-			zm := z.(map[string]any)
-			pz = append(pz, map[string]any{"id": zm["id"], "workerCount": pool["workerCount"], "subnets": []any{map[string]any{"id": zm["subnetID"], "primary": true}}})
-		}
+		// Cluster states as Terraform waits on them (IBM-Cloud/terraform-
+		// provider-ibm@v2.5.0 resource_ibm_container_cluster.go:26-34).
+		c.s.put("cluster", id, "", cl, "state", "requested", "deploying", "pending", "normal")
 		c.s.put("worker_pool", id+"-default", id, map[string]any{"id": id + "-default", "poolName": "default", "flavor": pool["flavor"],
 			"vpcID": pool["vpcID"], "workerCount": pool["workerCount"], "zones": pz, "lifecycle": map[string]any{"actualState": "active"}}, "")
 		c.json(http.StatusCreated, map[string]any{"clusterID": id})
@@ -96,6 +138,120 @@ func (s *Server) containerRoutes() {
 		}
 		c.w.WriteHeader(http.StatusNoContent)
 	})
+	// Worker pools and their zones change in place (bluemix-go containerv2
+	// worker_pool.go: createWorkerPool, createWorkerPoolZone, DeleteWorkerPool;
+	// containerv1 RemoveZone).
+	pool := func(c *call, cluster, nameOrID string) *object {
+		for _, o := range c.s.objs {
+			if o.kind == "worker_pool" && !o.gone && o.scope == cluster && (o.id == nameOrID || o.body["poolName"] == nameOrID) {
+				return o
+			}
+		}
+		csErr(c, http.StatusNotFound, "G0004", "The specified worker pool could not be found.")
+		return nil
+	}
+	zoneSubnet := func(c *call, vpcID, zone, sid string) bool {
+		sn := c.s.find("subnet", sid)
+		switch {
+		case sn == nil || dig(sn.body, "vpc.id") != vpcID:
+			csErr(c, http.StatusBadRequest, "E3456", "The subnet "+sid+" is not in VPC "+vpcID+".")
+			return false
+		case dig(sn.body, "zone.name") != zone:
+			csErr(c, http.StatusBadRequest, "E3457", fmt.Sprintf("The subnet %s is in zone %v, not in zone %s.", sid, dig(sn.body, "zone.name"), zone))
+			return false
+		}
+		return true
+	}
+	bodyCluster := func(c *call) *object {
+		if o := c.s.find("cluster", c.str("cluster")); o != nil {
+			return o
+		}
+		csErr(c, http.StatusNotFound, "G0004", "The specified cluster could not be found.")
+		return nil
+	}
+	s.handle(http.MethodPost, base+"/v2/vpc/createWorkerPool", func(c *call) {
+		o := bodyCluster(c)
+		if o == nil {
+			return
+		}
+		name := c.str("name")
+		if c.s.find("worker_pool", o.id+"-"+name) != nil {
+			csErr(c, http.StatusConflict, "E0012", "A worker pool named "+name+" already exists.")
+			return
+		}
+		zones, _ := c.body["zones"].([]any)
+		var pz []any
+		for _, z := range zones {
+			zm, _ := z.(map[string]any)
+			if !zoneSubnet(c, c.str("vpcID"), fmt.Sprint(zm["id"]), fmt.Sprint(zm["subnetID"])) {
+				return
+			}
+			pz = append(pz, map[string]any{"id": zm["id"], "workerCount": c.body["workerCount"], "subnets": []any{map[string]any{"id": zm["subnetID"], "primary": true}}})
+		}
+		id := o.id + "-" + name
+		c.s.put("worker_pool", id, o.id, map[string]any{"id": id, "poolName": name, "flavor": c.body["flavor"], "vpcID": c.body["vpcID"],
+			"workerCount": c.body["workerCount"], "zones": pz, "lifecycle": map[string]any{"actualState": "active"}}, "")
+		c.json(http.StatusCreated, map[string]any{"workerPoolID": id})
+	})
+	s.handle(http.MethodPost, base+"/v2/vpc/createWorkerPoolZone", func(c *call) {
+		o := bodyCluster(c)
+		if o == nil {
+			return
+		}
+		wp := pool(c, o.id, c.str("workerPoolID"))
+		if wp == nil || !zoneSubnet(c, fmt.Sprint(wp.body["vpcID"]), c.str("id"), c.str("subnetID")) {
+			return
+		}
+		zones, _ := wp.body["zones"].([]any)
+		for _, z := range zones {
+			if z.(map[string]any)["id"] == c.str("id") {
+				csErr(c, http.StatusConflict, "E0015", "The worker pool already has zone "+c.str("id")+".")
+				return
+			}
+		}
+		wp.body["zones"] = append(zones, map[string]any{"id": c.str("id"), "workerCount": wp.body["workerCount"],
+			"subnets": []any{map[string]any{"id": c.str("subnetID"), "primary": true}}})
+		c.w.WriteHeader(http.StatusCreated)
+	})
+	s.handle(http.MethodDelete, base+"/v1/clusters/{id}/workerpools/{pool}/zones/{zone}", func(c *call) {
+		o := cluster(c, "")
+		if o == nil {
+			return
+		}
+		wp := pool(c, o.id, c.params["pool"])
+		if wp == nil {
+			return
+		}
+		zones, _ := wp.body["zones"].([]any)
+		var keep []any
+		for _, z := range zones {
+			if z.(map[string]any)["id"] != c.params["zone"] {
+				keep = append(keep, z)
+			}
+		}
+		if len(keep) == len(zones) {
+			csErr(c, http.StatusNotFound, "G0004", "The worker pool has no zone "+c.params["zone"]+".")
+			return
+		}
+		wp.body["zones"] = keep
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+	s.handle(http.MethodDelete, base+"/v1/clusters/{id}/workerpools/{pool}", func(c *call) {
+		o := cluster(c, "")
+		if o == nil {
+			return
+		}
+		wp := pool(c, o.id, c.params["pool"])
+		if wp == nil {
+			return
+		}
+		if len(c.s.list("worker_pool", o.id, nil)) == 1 {
+			csErr(c, http.StatusBadRequest, "E0148", "A cluster needs at least one worker pool.")
+			return
+		}
+		wp.gone = true
+		c.w.WriteHeader(http.StatusNoContent)
+	})
 	s.handle(http.MethodPut, base+"/v1/clusters/{id}", func(c *call) {
 		o := cluster(c, "")
 		if o == nil {
@@ -105,14 +261,39 @@ func (s *Server) containerRoutes() {
 			csErr(c, http.StatusBadRequest, "E0001", "unknown action "+c.str("action"))
 			return
 		}
-		o.body["masterKubeVersion"] = c.str("version") + ".1_1500"
-		o.states = []string{"updating", "normal"}
-		o.body["state"] = "updating"
+		// The master updates asynchronously: masterKubeVersion says
+		// "(pending)" until it is done (Terraform's vpcClusterVersionRefreshFunc
+		// waits on that); the cluster state stays normal.
+		target := c.str("version") + ".1_1500"
+		o.body["masterKubeVersion"] = target + " (pending)"
+		o.timeline = append(o.timeline, func(b map[string]any) {}, func(b map[string]any) { b["masterKubeVersion"] = target })
 		c.w.WriteHeader(http.StatusNoContent)
 	})
 	s.handle(http.MethodDelete, base+"/v1/clusters/{id}", func(c *call) {
 		if o := cluster(c, ""); o != nil {
 			c.s.remove(o, "deleting")
+			// The VPC load balancers the cluster's LoadBalancer Services made
+			// (kube-<clusterID>-*) are deleted after the cluster, and hold their
+			// subnets until then (terraform-provider-ibm waits for them:
+			// isWaitForLBDeleted).
+			for _, wp := range c.s.objs {
+				if wp.kind != "worker_pool" || wp.gone || wp.scope != o.id {
+					continue
+				}
+				var subnets []any
+				for _, z := range wp.body["zones"].([]any) {
+					for _, sn := range z.(map[string]any)["subnets"].([]any) {
+						subnets = append(subnets, ref(fmt.Sprint(sn.(map[string]any)["id"])))
+					}
+				}
+				lb := c.s.newID("r006-load_balancer")
+				region, _ := o.body["region"].(string)
+				lo := c.s.put("load_balancer", lb, region, map[string]any{"id": lb, "name": "kube-" + o.id + "-ingress",
+					"subnets": subnets, "is_public": true}, "provisioning_status", "delete_pending")
+				lo.deleting, lo.ttl = true, 6
+				wp.gone = true
+				break
+			}
 			c.w.WriteHeader(http.StatusNoContent)
 		}
 	})
@@ -126,7 +307,22 @@ func (s *Server) containerRoutes() {
 			csErr(c, http.StatusBadRequest, "E0240", "crk_id and instance_id are required.")
 			return
 		}
-		o.body["features"] = map[string]any{"keyProtectEnabled": true}
+		// Enabling KMS redeploys the master: masterStatus goes Deploy
+		// requested -> Deploy in progress -> Ready, and keyProtectEnabled
+		// turns true only at the end; the cluster state stays normal
+		// (IBM-Cloud/terraform-provider-ibm@v2.5.0
+		// resource_ibm_container_vpc_cluster.go:1347-1380).
+		id := o.id
+		master := func(status, state string, enabled bool) func(map[string]any) {
+			return func(b map[string]any) {
+				lc, _ := b["lifecycle"].(map[string]any)
+				lc["masterStatus"], lc["masterState"] = status, state
+				b["features"] = map[string]any{"keyProtectEnabled": enabled}
+				c.s.note(id, "master:"+status)
+			}
+		}
+		master("Deploy requested", "deploying", false)(o.body)
+		o.timeline = append(o.timeline, master("Deploy in progress", "deploying", false), master("Ready", "deployed", true))
 		c.w.WriteHeader(http.StatusNoContent)
 	})
 }
@@ -375,7 +571,7 @@ func (s *Server) kmsRoutes() {
 	instance := func(c *call) string {
 		inst := c.r.Header.Get("bluemix-instance")
 		if inst == "" {
-			c.fail(http.StatusBadRequest, "BAD_HEADER", "the bluemix-instance header is required", "bluemix-instance")
+			kpErr(c, http.StatusBadRequest, "BAD_HEADER", "the bluemix-instance header is required")
 		}
 		return inst
 	}
@@ -386,13 +582,13 @@ func (s *Server) kmsRoutes() {
 		}
 		res, _ := c.body["resources"].([]any)
 		if len(res) != 1 {
-			c.fail(http.StatusBadRequest, "BAD_BODY", "resources must hold one key", "resources")
+			kpErr(c, http.StatusBadRequest, "BAD_BODY_ERR", "resources must hold one key")
 			return
 		}
 		k := res[0].(map[string]any)
 		name, _ := k["name"].(string)
 		if len(name) < 2 {
-			c.fail(http.StatusBadRequest, "BAD_BODY", "key names are 2 to 90 characters", "name")
+			kpErr(c, http.StatusBadRequest, "BAD_BODY_ERR", "key names are 2 to 90 characters")
 			return
 		}
 		id := c.s.newID("key") + "-0000-4000-8000-000000000000"
@@ -417,9 +613,9 @@ func (s *Server) kmsRoutes() {
 		o, exists := c.s.objs["kms_key/"+c.params["id"]]
 		switch {
 		case !exists || o.scope != inst:
-			c.fail(http.StatusNotFound, "KEY_NOT_FOUND_ERR", "Key does not exist", "id")
+			kpErr(c, http.StatusNotFound, "KEY_NOT_FOUND_ERR", "Key does not exist")
 		case o.gone:
-			c.fail(http.StatusGone, "KEY_DELETED_ERR", "The key has been deleted", "id")
+			kpErr(c, http.StatusGone, "KEY_DELETED_ERR", "The key has been deleted")
 		default:
 			envelope(c, http.StatusOK, []any{c.s.read(o)})
 		}
@@ -429,7 +625,7 @@ func (s *Server) kmsRoutes() {
 		if inst == "" {
 			return
 		}
-		o := c.item("kms_key", inst, func() { c.fail(http.StatusNotFound, "KEY_NOT_FOUND_ERR", "Key does not exist", "id") })
+		o := c.item("kms_key", inst, func() { kpErr(c, http.StatusNotFound, "KEY_NOT_FOUND_ERR", "Key does not exist") })
 		if o == nil {
 			return
 		}
@@ -437,4 +633,19 @@ func (s *Server) kmsRoutes() {
 		o.body["state"], o.body["deleted"] = 5, true
 		c.w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// kpErr answers in Key Protect's error shape (IBM/keyprotect-go-client
+// kp.go: Error{errorMsg, reasons[{code, message, status, moreInfo}]} in a
+// collection of type application/vnd.ibm.kms.error+json), with its trace in
+// the Correlation-Id header.
+func kpErr(c *call, status int, code, msg string) {
+	const mime = "application/vnd.ibm.kms.error+json"
+	c.w.Header().Set("Content-Type", mime)
+	c.w.Header().Set("Correlation-Id", "fake-correlation-0001")
+	c.w.WriteHeader(status)
+	writeBody(c.w, map[string]any{"metadata": map[string]any{"collectionType": mime, "collectionTotal": 1},
+		"resources": []any{map[string]any{"errorMsg": http.StatusText(status) + ": " + msg,
+			"reasons": []any{map[string]any{"code": code, "message": msg, "status": status,
+				"moreInfo": "https://cloud.ibm.com/apidocs/key-protect"}}}}})
 }

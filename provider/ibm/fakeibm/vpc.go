@@ -27,6 +27,18 @@ type vpcColl struct {
 	build func(c *call, region, id string) (map[string]any, bool)
 	// patch applies a PATCH body; nil allows name only.
 	patch func(c *call, o *object) bool
+	// reserved is a name prefix IBM keeps for its own objects, with the
+	// message it refuses it with.
+	reserved, reservedMsg string
+}
+
+// reservedName refuses a name with the collection's reserved prefix.
+func (v vpcColl) reservedName(c *call, name string) bool {
+	if v.reserved != "" && strings.HasPrefix(name, v.reserved) {
+		c.fail(http.StatusBadRequest, "validation_invalid_argument", v.reservedMsg, "name")
+		return true
+	}
+	return false
 }
 
 func (s *Server) vpcCollection(v vpcColl, scopeParam string) {
@@ -38,6 +50,9 @@ func (s *Server) vpcCollection(v vpcColl, scopeParam string) {
 		return c.params["region"]
 	}
 	s.handle(http.MethodPost, base, func(c *call) {
+		if v.reservedName(c, c.str("name")) {
+			return
+		}
 		if name := c.str("name"); name != "" && c.s.nameTaken(v.kind, scope(c), "name", name) {
 			c.fail(http.StatusConflict, "validation_unique_failed", fmt.Sprintf("%s name %q is already in use", v.kind, name), "name")
 			return
@@ -83,6 +98,9 @@ func (s *Server) vpcCollection(v vpcColl, scopeParam string) {
 			return
 		}
 		if name := c.str("name"); name != "" {
+			if v.reservedName(c, name) {
+				return
+			}
 			if name != o.body["name"] && c.s.nameTaken(v.kind, o.scope, "name", name) {
 				c.fail(http.StatusConflict, "validation_unique_failed", fmt.Sprintf("%s name %q is already in use", v.kind, name), "name")
 				return
@@ -121,10 +139,20 @@ func statusField(kind string) string {
 // inUse is IBM's refusal to delete what others depend on.
 func (s *Server) inUse(o *object) string {
 	for _, other := range s.objs {
-		if other.gone || other.deleting {
+		if other.gone {
+			continue
+		}
+		// A load balancer holds its subnets until it is gone, also while
+		// delete_pending: VPC answers 409 to a subnet delete meanwhile.
+		if o.kind == "subnet" && other.kind == "load_balancer" && holdsSubnet(other.body["subnets"], o.id) {
+			return fmt.Sprintf("subnet %s is in use by load balancer %s (%v), status %v", o.id, other.id, other.body["name"], other.body["provisioning_status"])
+		}
+		if other.deleting {
 			continue
 		}
 		switch {
+		case o.kind == "subnet" && other.kind == "worker_pool" && s.find("cluster", other.scope) != nil && poolHolds(other.body, o.id):
+			return fmt.Sprintf("subnet %s is in use by the workers of cluster %s", o.id, other.scope)
 		case o.kind == "vpc" && other.scope == o.scope && dig(other.body, "vpc.id") == o.id && other.kind != "security_group":
 			return fmt.Sprintf("VPC %s still has a %s (%s)", o.id, other.kind, other.id)
 		case o.kind == "subnet" && other.kind == "instance" && dig(other.body, "primary_network_interface.subnet.id") == o.id:
@@ -262,6 +290,16 @@ func (s *Server) vpcRoutes() {
 				c.fail(http.StatusBadRequest, "invalid_direction", "direction must be inbound or outbound", "direction")
 				return nil, false
 			}
+			if msg := ruleProtocol(proto, c.q("version")); msg != "" {
+				c.fail(http.StatusBadRequest, "validation_invalid_argument", msg, "protocol")
+				return nil, false
+			}
+			_, hasMin := c.body["port_min"]
+			_, hasMax := c.body["port_max"]
+			if (hasMin || hasMax) && proto != "tcp" && proto != "udp" {
+				c.fail(http.StatusBadRequest, "validation_invalid_argument", "port_min and port_max are allowed only with protocol tcp or udp", "port_min")
+				return nil, false
+			}
 			body := map[string]any{"direction": dir, "protocol": proto, "ip_version": "ipv4", "remote": dig(c.body, "remote")}
 			for _, k := range []string{"port_min", "port_max"} {
 				if v, ok := c.body[k]; ok {
@@ -329,6 +367,8 @@ func (s *Server) vpcRoutes() {
 
 	s.vpcCollection(vpcColl{kind: "route", path: "/vpcs/{vpc}/routing_tables/{rt}/routes", listKey: "routes",
 		states: []string{"pending", "stable"}, deleting: "deleting",
+		// IBM/vpc-go-sdk@v0.90.0 vpcv1/vpc_v1.go:51290 (RoutePrototype.Name).
+		reserved: "ibm-", reservedMsg: "Names starting with 'ibm-' are reserved for system-provided routes, and are not allowed",
 		build: func(c *call, region, id string) (map[string]any, bool) {
 			vpc := c.s.find("vpc", c.params["vpc"])
 			if vpc == nil || dig(vpc.body, "default_routing_table.id") != c.params["rt"] {
@@ -337,6 +377,10 @@ func (s *Server) vpcRoutes() {
 			}
 			if _, err := netip.ParsePrefix(c.str("destination")); err != nil {
 				c.fail(http.StatusBadRequest, "invalid_destination", "destination is not a CIDR block", "destination")
+				return nil, false
+			}
+			if msg := c.s.nextHopZone(region, vpc.id, c.str("zone.name"), c.str("next_hop.address")); msg != "" {
+				c.fail(http.StatusBadRequest, "route_next_hop_invalid", msg, "next_hop.address")
 				return nil, false
 			}
 			action := c.str("action")
@@ -349,6 +393,10 @@ func (s *Server) vpcRoutes() {
 		},
 		patch: func(c *call, o *object) bool {
 			if a := c.str("next_hop.address"); a != "" {
+				if msg := c.s.nextHopZone(c.params["region"], c.params["vpc"], fmt.Sprint(dig(o.body, "zone.name")), a); msg != "" {
+					c.fail(http.StatusBadRequest, "route_next_hop_invalid", msg, "next_hop.address")
+					return false
+				}
 				o.body["next_hop"] = map[string]any{"address": a}
 			}
 			return true
@@ -402,4 +450,74 @@ func hostIn(cidr string, n int) string {
 		a = a.Next()
 	}
 	return a.String()
+}
+
+// ruleProtocol is the refusal of a security-group rule protocol at an API
+// version, "" when it is accepted. From 2025-12-09 'all' is gone, replaced
+// by 'icmp_tcp_udp' and 'any' plus individual protocols (IBM/vpc-go-sdk
+// v0.77.0; v0.90.0 vpcv1/vpc_v1.go:103146-103170); before it, 'all' was the
+// only catch-all (v0.76.0).
+func ruleProtocol(proto, version string) string {
+	switch proto {
+	case "icmp", "tcp", "udp":
+		return ""
+	}
+	if version < protocolAllRemoved {
+		if proto == "all" {
+			return ""
+		}
+		return fmt.Sprintf("protocol must be one of all, icmp, tcp, udp at version %s, not %q", version, proto)
+	}
+	switch proto {
+	case "any", "icmp_tcp_udp", "ah", "esp", "gre", "ip_in_ip", "l2tp", "rsvp", "sctp", "vrrp":
+		return ""
+	}
+	if n, ok := strings.CutPrefix(proto, "number_"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+		return ""
+	}
+	return fmt.Sprintf("protocol must be one of any, icmp_tcp_udp, icmp, tcp, udp, ah, esp, gre, ip_in_ip, l2tp, rsvp, sctp, vrrp, number_<N> at version %s, not %q", version, proto)
+}
+
+// nextHopZone is the refusal of a route whose next hop lies in a subnet of
+// the VPC in another zone than the route's, "" otherwise. IBM doc
+// "Determining route preference": "The next-hop-ip for a route must be in
+// the same zone as the zone the traffic is sourcing from."
+func (s *Server) nextHopZone(region, vpc, zone, hop string) string {
+	addr, err := netip.ParseAddr(hop)
+	if err != nil {
+		return "next_hop.address is not an IP address: " + hop
+	}
+	for _, o := range s.objs {
+		if o.kind != "subnet" || o.gone || o.scope != region || dig(o.body, "vpc.id") != vpc {
+			continue
+		}
+		p, err := netip.ParsePrefix(fmt.Sprint(o.body["ipv4_cidr_block"]))
+		if err != nil || !p.Contains(addr) {
+			continue
+		}
+		if z := fmt.Sprint(dig(o.body, "zone.name")); z != zone {
+			return fmt.Sprintf("the next hop %s is in subnet %s in zone %s, not in the route's zone %s: a next hop must be in the zone the traffic comes from", hop, o.id, z, zone)
+		}
+	}
+	return ""
+}
+
+func holdsSubnet(list any, id string) bool {
+	l, _ := list.([]any)
+	for _, x := range l {
+		if m, ok := x.(map[string]any); ok && m["id"] == id {
+			return true
+		}
+	}
+	return false
+}
+
+func poolHolds(pool map[string]any, id string) bool {
+	zones, _ := pool["zones"].([]any)
+	for _, z := range zones {
+		if zm, ok := z.(map[string]any); ok && holdsSubnet(zm["subnets"], id) {
+			return true
+		}
+	}
+	return false
 }
