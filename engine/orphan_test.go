@@ -1,0 +1,56 @@
+package engine
+
+import (
+	"slices"
+	"testing"
+
+	"infra/stacks"
+)
+
+func TestOrphanWaits(t *testing.T) {
+	lz := &stacks.Stack{Name: "landingzone-aws", Kind: stacks.LandingZone}
+	reg := &stacks.Stack{Name: "aws-us-east-1-prod", Kind: stacks.Regional, DependsOn: []string{"landingzone-aws"}}
+	glob := &stacks.Stack{Name: "global", Kind: stacks.Global, DependsOn: []string{"aws-us-east-1-prod"}}
+	goneReg, goneLZ := orphanStack("ovh-sbg5-staging"), orphanStack("landingzone-ovh")
+	if goneReg.Kind != stacks.Regional || goneLZ.Kind != stacks.LandingZone {
+		t.Fatalf("orphan kinds: %s %s", goneReg.Kind, goneLZ.Kind)
+	}
+	sel := []*stacks.Stack{lz, reg, glob, goneReg, goneLZ}
+	orphan := map[string]bool{goneReg.Name: true, goneLZ.Name: true}
+	for _, tc := range []struct {
+		op   Operation
+		want map[string][]string
+	}{
+		// Up: a removed stack goes after every stack of the topology, a
+		// removed landing zone also after the removed regions.
+		{Up, map[string][]string{
+			goneReg.Name: {lz.Name, reg.Name, glob.Name},
+			goneLZ.Name:  {lz.Name, reg.Name, glob.Name, goneReg.Name},
+		}},
+		// Destroy: a removed region after the cross-region stacks, every
+		// landing zone after the removed regions.
+		{Destroy, map[string][]string{
+			goneReg.Name: {glob.Name},
+			goneLZ.Name:  {reg.Name, glob.Name, goneReg.Name},
+			lz.Name:      {goneReg.Name},
+		}},
+		{Refresh, map[string][]string{}},
+	} {
+		got := map[string][]string{}
+		orphanWaits(tc.op, sel, orphan, got)
+		for name, want := range tc.want {
+			g := slices.Clone(got[name])
+			slices.Sort(g)
+			w := slices.Clone(want)
+			slices.Sort(w)
+			if !slices.Equal(g, w) {
+				t.Errorf("%s: %s waits for %v, want %v", tc.op, name, g, w)
+			}
+		}
+		for name := range got {
+			if _, ok := tc.want[name]; !ok {
+				t.Errorf("%s: %s waits for %v, want nothing", tc.op, name, got[name])
+			}
+		}
+	}
+}
