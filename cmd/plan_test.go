@@ -152,24 +152,3 @@ landingZone:
 		t.Errorf("fixed topology: exit %d\n%s", r.code, r.err)
 	}
 }
-
-// ibmRuleErrorsOnly reports whether every error line of a command's stderr
-// is one of the provider rule errors of the IBM programs that branch ibm
-// fixes (golden's ibmOwned): protocol "all" and route names starting with
-// "ibm-". TO BE REMOVED by branch ibm, with golden's ibmOwned list; the
-// tests that call it then expect exit 0 again.
-func ibmRuleErrorsOnly(stderr string) bool {
-	n := 0
-	for _, line := range strings.Split(stderr, "\n") {
-		if !strings.HasPrefix(line, "error: ") {
-			continue
-		}
-		n++
-		ibm := strings.Contains(line, "infra:ibm:SecurityGroupRule") && strings.Contains(line, "[rule notOneOf]") ||
-			strings.Contains(line, "infra:ibm:VpcRoutingTableRoute") && strings.Contains(line, "[rule name]")
-		if !ibm {
-			return false
-		}
-	}
-	return n > 0
-}
