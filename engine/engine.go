@@ -92,10 +92,6 @@ func WithPassphrase(p string) Option { return func(s *settings) { s.passphrase =
 // WithPulumi uses the pulumi CLI at path instead of looking for one.
 func WithPulumi(path string) Option { return func(s *settings) { s.cli = path } }
 
-// WithPulumiHome sets PULUMI_HOME for the CLI (simulated runs always get a
-// private one).
-func WithPulumiHome(dir string) Option { return func(s *settings) { s.pulumiHome = dir } }
-
 // WithEnv adds environment variables for the CLI and the providers it runs,
 // such as cloud credentials.
 func WithEnv(env map[string]string) Option {
