@@ -30,7 +30,7 @@ func (e *Engine) workspaceOptions(dir string) []auto.LocalWorkspaceOption {
 		// workspace files, and without one it leaves pulumi_auto* dirs.
 		auto.WorkDir(dir),
 		auto.EnvVars(e.env),
-		auto.SecretsProvider("passphrase"),
+		auto.SecretsProvider(e.secretsProvider()),
 		auto.Project(workspace.Project{
 			Name:    tokens.PackageName(e.project),
 			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
@@ -134,7 +134,7 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		return
 	}
 	defer unlock()
-	st, err := e.stackWorkspace(ctx, s.Name, e.program(s, up))
+	st, err := e.workspaceFor(ctx, op, s.Name, e.program(s, up))
 	if err != nil {
 		e.fail(ctx, r, err)
 		return
@@ -227,6 +227,8 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		}
 	case Refresh:
 		_, err = st.Refresh(ctx, optrefresh.EventStreams(ch))
+	case PreviewRefresh:
+		_, err = st.PreviewRefresh(ctx, optrefresh.EventStreams(ch))
 	case Destroy:
 		_, err = st.Destroy(ctx, optdestroy.EventStreams(ch))
 	default:
@@ -278,11 +280,6 @@ func (e *Engine) record(op Operation, name string, r *StackResult) {
 	case Destroy:
 		if d != nil {
 			d.Resources, d.Outputs = 0, stacks.Outputs{}
-		}
-	case Preview:
-		if d == nil {
-			// The preview made the stack, empty.
-			e.deployed[name] = &deployed{Outputs: stacks.Outputs{}}
 		}
 	}
 	if d != nil && r.Outputs == nil {
