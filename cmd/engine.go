@@ -119,6 +119,9 @@ func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *Engin
 			return nil, err
 		}
 		opts = append(opts, engine.WithSimulator(s.srv))
+		if f.OnSimulator != nil {
+			f.OnSimulator(s.srv)
+		}
 		// INFRA_IBM_FAKE=1: the real IBM provider code deploys infra:ibm:*
 		// to an in-memory IBM Cloud instead of the simulator.
 		if v := f.Getenv(provider.EnvFakeIBM); v != "" && v != "0" {
