@@ -200,6 +200,9 @@ type deployed struct {
 	State []stateResource
 	// SecretsProvider is the stack's secrets provider (see providerOf).
 	SecretsProvider string
+	// SecretsKey is the stack's data key as its key service encrypted it
+	// (a key-service provider's encryptedkey).
+	SecretsKey string
 }
 
 // stateResource is one resource of a stack's state.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
 
 // Where the secrets provider and its passphrase come from.
@@ -223,6 +224,21 @@ func (e *Engine) changeSecretsProvider(ctx context.Context, name, to string, opt
 	}
 	e.mu.Unlock()
 	return nil
+}
+
+// restoreSecretsSettings writes, in a fresh workspace of a deployed stack
+// on a key service, the stack settings that name it. Pulumi reads a stack's
+// secrets provider from those settings (Pulumi.<stack>.yaml), not from the
+// state, and without them assumes a passphrase: only the passphrase
+// provider works from an empty workspace.
+func (e *Engine) restoreSecretsSettings(ctx context.Context, ws auto.Workspace, name string) error {
+	e.mu.Lock()
+	d := e.deployed[name]
+	e.mu.Unlock()
+	if d == nil || IsPassphrase(d.SecretsProvider) || d.SecretsProvider == "default" {
+		return nil
+	}
+	return ws.SaveStackSettings(ctx, name, &workspace.ProjectStack{SecretsProvider: d.SecretsProvider, EncryptedKey: d.SecretsKey})
 }
 
 // providerOf names the secrets provider a deployment's secrets_providers

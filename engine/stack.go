@@ -62,6 +62,9 @@ func (e *Engine) stackWorkspace(ctx context.Context, name string, program pulumi
 		return auto.Stack{}, cliError(err)
 	}
 	ws := &stackWorkspace{Workspace: lw, e: e}
+	if err := e.restoreSecretsSettings(ctx, ws, name); err != nil {
+		return auto.Stack{}, err
+	}
 	// One CLI call: select a stack the backend has, make one it has not.
 	if e.isDeployed(name) {
 		st, err = auto.SelectStack(ctx, name, ws)

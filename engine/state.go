@@ -125,7 +125,8 @@ func parseDeployment(data []byte) (*deployed, error) {
 			SecretsProvider struct {
 				Type  string `json:"type"`
 				State struct {
-					URL string `json:"url"`
+					URL          string `json:"url"`
+					EncryptedKey string `json:"encryptedkey"`
 				} `json:"state"`
 			} `json:"secrets_providers"`
 		} `json:"deployment"`
@@ -134,7 +135,8 @@ func parseDeployment(data []byte) (*deployed, error) {
 		return nil, fmt.Errorf("not a deployment: %w", err)
 	}
 	d := &deployed{Outputs: stacks.Outputs{}, Pending: len(doc.Deployment.Pending),
-		SecretsProvider: providerOf(doc.Deployment.SecretsProvider.Type, doc.Deployment.SecretsProvider.State.URL)}
+		SecretsProvider: providerOf(doc.Deployment.SecretsProvider.Type, doc.Deployment.SecretsProvider.State.URL),
+		SecretsKey:      doc.Deployment.SecretsProvider.State.EncryptedKey}
 	for _, r := range doc.Deployment.Resources {
 		switch {
 		case r.Type == string(resource.RootStackType):
