@@ -214,3 +214,25 @@ func TestUnknownStackIsUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateUnreadablePaths: validate says why it cannot read the file and
+// exits 1; it never calls an unread file valid.
+func TestValidateUnreadablePaths(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, "topology.yaml", "name: acme\n")
+	loop := filepath.Join(dir, "loop.yaml")
+	if err := os.Symlink(loop, loop); err != nil {
+		t.Fatal(err)
+	}
+	for path, msg := range map[string]string{
+		loop:                            "symlink loop",
+		filepath.Join(file, "x.yaml"):   "a part of the path is a file",
+		"/dev/zero":                     "not a regular file or a pipe",
+		filepath.Join(dir, "none.yaml"): "not found",
+	} {
+		r := run(t, false, nil, "validate", "-f", path)
+		if r.code != ExitError || !strings.Contains(r.err+r.out, msg) || strings.Contains(r.out+r.err, "is valid") {
+			t.Errorf("validate -f %s: exit %d\n%s%s", path, r.code, r.out, r.err)
+		}
+	}
+}
