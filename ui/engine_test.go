@@ -52,7 +52,7 @@ func TestRunViewHuman(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		SimulatedBanner,
-		"Preview of acme: 2 to create, 1 to replace, 1 to delete",
+		"Preview of acme FAILED in 1 of 3 stacks; the others: 2 to create, 1 to replace, 1 to delete",
 		"STACK               CREATE  UPDATE  REPLACE  DELETE  UNCHANGED  STATUS\n",
 		"aws-us-east-1-prod       2       ·        1       1          5  ok\n",
 		"hetzner-nbg1-prod        ·       ·        ·       ·          0  FAILED\n",
@@ -104,6 +104,47 @@ func TestPlainProgress(t *testing.T) {
 	want := SimulatedBanner + "\n[SIMULATED] up acme: 1 stack\na up started\na + aws:ec2/vpc:Vpc vpc created\na ✓ 1 created\n"
 	if errb.String() != want {
 		t.Errorf("plain progress:\n%s\nwant:\n%s", errb.String(), want)
+	}
+}
+
+// TestDecisionPointMessages: a failed preview is headlined as failed even
+// with nothing to change, its row has one cross, and a preview inside up
+// closes with what comes next rather than "run infra up".
+func TestDecisionPointMessages(t *testing.T) {
+	failed := &engine.Result{Operation: engine.Preview, Project: "acme", Stacks: []*engine.StackResult{
+		{Name: "hetzner-hel1-dev", Status: engine.Failed, Err: errors.New("no plugin"), Changes: map[engine.Change]int{}},
+	}}
+	var out bytes.Buffer
+	if err := NewRunView(&IO{Out: &out}, false, RunOptions{}).Result(failed); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "Preview of acme FAILED in 1 of 1 stack\n") || strings.Contains(got, "no changes") {
+		t.Errorf("failed preview headline:\n%s", got)
+	}
+	var errb bytes.Buffer
+	p := NewProgressView(&IO{Err: &errb, ErrTTY: true})
+	p.Start(engine.Preview, "acme", []string{"hetzner-hel1-dev"}, false)
+	p.Event(engine.Event{Kind: engine.StackDone, Operation: engine.Preview, Stack: "hetzner-hel1-dev", Result: failed.Stacks[0]})
+	p.Stop()
+	last := ""
+	for _, line := range strings.Split(errb.String(), "\n") {
+		if strings.Contains(line, "hetzner-hel1-dev") {
+			last = line
+		}
+	}
+	if strings.Count(last, "✗") != 1 || !strings.Contains(last, "failed: no plugin") {
+		t.Errorf("failed row with %d crosses: %q", strings.Count(last, "✗"), last)
+	}
+	changes := sampleResult(engine.Preview, false)
+	changes.Stacks = changes.Stacks[:1]
+	for then, want := range map[engine.Operation]string{"": "run `infra up` to apply", engine.Up: "these are the changes up makes next"} {
+		out.Reset()
+		if err := NewRunView(&IO{Out: &out}, false, RunOptions{Then: then}).Result(changes); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("Then=%q: closing line lacks %q:\n%s", then, want, out.String())
+		}
 	}
 }
 
