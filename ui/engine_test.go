@@ -52,7 +52,7 @@ func TestRunViewHuman(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		SimulatedBanner,
-		"Preview of acme FAILED in 1 of 3 stacks; the others: 2 to create, 1 to replace, 1 to delete",
+		"Preview of acme: 2 to create, 1 to replace, 1 to delete",
 		"STACK               CREATE  UPDATE  REPLACE  DELETE  UNCHANGED  STATUS\n",
 		"aws-us-east-1-prod       2       ·        1       1          5  ok\n",
 		"hetzner-nbg1-prod        ·       ·        ·       ·          0  FAILED\n",
@@ -118,7 +118,7 @@ func TestDecisionPointMessages(t *testing.T) {
 	if err := NewRunView(&IO{Out: &out}, false, RunOptions{}).Result(failed); err != nil {
 		t.Fatal(err)
 	}
-	if got := out.String(); !strings.Contains(got, "Preview of acme FAILED in 1 of 1 stack\n") || strings.Contains(got, "no changes") {
+	if got := out.String(); !strings.Contains(got, "Preview of acme: nothing changed, 1 stack failed\n") || strings.Contains(got, "no changes") {
 		t.Errorf("failed preview headline:\n%s", got)
 	}
 	var errb bytes.Buffer
