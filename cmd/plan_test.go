@@ -80,8 +80,8 @@ func TestPlanOutThenCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := run(t, false, nil, "plan", "-f", spec, "--check", saved)
-	if r.code != ExitError {
-		t.Fatalf("--check of a changed plan: exit %d, want 1", r.code)
+	if r.code != ExitChanges {
+		t.Fatalf("--check of a changed plan: exit %d, want 2 (1 is for errors)", r.code)
 	}
 	if !strings.Contains(r.out, "--- "+saved) || !strings.Contains(r.out, `+          "name": "aws-eu-west-1-dev-nodes-eu-west-1c",`) {
 		t.Errorf("diff lacks the new node group:\n%s", r.out)
