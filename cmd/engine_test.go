@@ -188,7 +188,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	if len(upDoc.Preview.Changes) != 0 || len(upDoc.Up.Stacks) != 3 || !upDoc.Up.Simulated {
 		t.Errorf("no-op up --json: %+v", upDoc)
 	}
-	r = step(ExitOK, "refresh", "--simulate", "-f", file, "--detailed-exitcode")
+	r = step(ExitOK, "refresh", "--simulate", "--yes", "-f", file, "--detailed-exitcode")
 	shown = append(shown, r.out, r.err)
 	if !strings.Contains(r.out, "No drift") {
 		t.Errorf("refresh:\n%s", r.out)
