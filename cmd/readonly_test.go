@@ -72,3 +72,27 @@ func TestReadsFromAReadOnlyState(t *testing.T) {
 		t.Errorf("preview from a read-only state: %v\n%s", err, out)
 	}
 }
+
+// TestOutputsWithADamagedCheckpoint: `infra outputs` prints the stacks it
+// can read, names the damaged one with its file and backup, and exits 1.
+func TestOutputsWithADamagedCheckpoint(t *testing.T) {
+	needCLI(t)
+	file, dir := pairSpec(t)
+	env := map[string]string{"INFRA_PASSPHRASE": "damage-test"}
+	if r := run(t, false, env, "up", "--simulate", "--yes", "-f", file, "--stack", "hetzner-nbg1-dev,hetzner-fsn1-dev"); r.code != ExitOK {
+		t.Fatalf("up: exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	damaged := filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "hetzner-fsn1-dev.json")
+	if err := os.WriteFile(damaged, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, false, env, "outputs", "-f", file)
+	if r.code != ExitError || !strings.Contains(r.out, "hetzner-nbg1-dev") {
+		t.Errorf("outputs with a damaged checkpoint: exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	for _, want := range []string{"✗ hetzner-fsn1-dev", damaged, damaged + ".bak"} {
+		if !strings.Contains(r.err, want) {
+			t.Errorf("the error lacks %q:\n%s", want, r.err)
+		}
+	}
+}
