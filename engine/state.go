@@ -230,6 +230,11 @@ func (d *DamagedError) Error() string {
 
 // damaged recognises pulumi's failure to read a checkpoint.
 func (e *Engine) damaged(stack, stderr string) *DamagedError {
+	if strings.Contains(stderr, "passphrase") || strings.Contains(stderr, "decrypt") {
+		// A checkpoint that does not decrypt is sound: the key is wrong
+		// (secretsError says so).
+		return nil
+	}
 	var reason string
 	for l := range strings.SplitSeq(stderr, "\n") {
 		if strings.Contains(l, "failed to load checkpoint") || strings.Contains(l, "could not deserialize deployment") ||
