@@ -30,11 +30,14 @@ func main() {
 		return
 	}
 	// First interrupt: cancel gracefully (operations in flight finish, the
-	// state stays consistent). Second: abort. Third: leave now.
+	// state stays consistent). Second: abort. Third: leave now. A hangup
+	// (the terminal closed, an ssh session dropped) is an interrupt too:
+	// left to its default, it would kill infra and leave pulumi's locks and
+	// pending operations behind.
 	ctx, cancel := context.WithCancel(context.Background())
 	abort := make(chan struct{})
 	sigs := make(chan os.Signal, 3)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		<-sigs
 		cancel()

@@ -105,6 +105,7 @@ func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *Engin
 		engine.WithStacks(fl.Stacks...),
 		engine.WithPulumi(fl.Pulumi),
 		engine.WithAbort(f.Abort),
+		engine.WithLog(f.LogLevel, f.IO.Err),
 	}
 	if progress != nil {
 		opts = append(opts, engine.WithProgress(progress))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"infra/engine"
 	"infra/network"
 	"infra/provider/sim"
 	"infra/topology"
@@ -40,6 +41,9 @@ type Factory struct {
 	// starts, before the engine opens: tests change them behind the
 	// engine's back (drift, deletions).
 	OnSimulator func(*sim.Server)
+	// LogLevel is how much of the pulumi CLI's output engine runs stream
+	// (--verbose, INFRA_LOG); set before a command runs.
+	LogLevel engine.LogLevel
 }
 
 // GlobalOptions are the flags every command accepts.
@@ -47,6 +51,7 @@ type GlobalOptions struct {
 	File    string
 	JSON    bool
 	NoColor bool
+	Verbose bool
 }
 
 // exitError ends a command with a code after it has already told the user why.
@@ -73,10 +78,24 @@ violation), 2 changes or differences present (with --detailed-exitcode or
 needs --yes off a terminal).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if g.NoColor {
 				f.IO.Color = false
 			}
+			level, err := engine.ParseLogLevel(f.Getenv("INFRA_LOG"))
+			if err != nil {
+				return usageError{err}
+			}
+			if g.Verbose && level < engine.LogVerbose {
+				level = engine.LogVerbose
+			}
+			f.LogLevel = level
+			if level > engine.LogQuiet {
+				// Streamed lines and a live view that redraws in place
+				// would fight: plain progress lines instead.
+				f.IO.ErrTTY = false
+			}
+			return nil
 		},
 	}
 	defFile := f.Getenv("INFRA_FILE")
@@ -87,12 +106,14 @@ needs --yes off a terminal).`,
 	pf.StringVarP(&g.File, "file", "f", defFile, "topology file (env INFRA_FILE)")
 	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
 	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR)")
+	pf.BoolVar(&g.Verbose, "verbose", false, "stream the pulumi CLI's output (env INFRA_LOG=verbose; INFRA_LOG=debug adds pulumi's -v=8); every run also writes it to .infra/logs/")
 
 	root.AddCommand(
 		newValidateCmd(f, g),
 		newSchemaCmd(f),
 		newInitCmd(f, g),
 		newVersionCmd(f, g),
+		NewCmdUnlock(f, g, nil),
 	)
 	for _, add := range extraCommands {
 		root.AddCommand(add(f, g))

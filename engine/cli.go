@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -108,6 +109,10 @@ type command struct {
 	cli   *CLI
 	path  []string // directories put first on PATH (the infra plugin's)
 	abort <-chan struct{}
+	// root is the engine's directory of work dirs: a call's work dir
+	// under it names the stack the call is about, for the log.
+	root  string
+	log   *runLog
 	calls atomic.Int64
 	spent atomic.Int64 // nanoseconds spent in the CLI
 }
@@ -134,18 +139,42 @@ func (c *command) Run(ctx context.Context, workdir string, stdin io.Reader,
 	if !slices.Contains(args, "--non-interactive") {
 		args = append([]string{"--non-interactive"}, args...)
 	}
+	if c.log != nil && c.log.level >= LogDebug {
+		// Pulumi's verbosity, on stderr, into the log: -v=8, because -v=9 logs
+		// property values, secrets in plaintext.
+		args = append([]string{"-v=8", "--logtostderr"}, args...)
+	}
 	cmd := exec.Command(c.cli.Path, args...)
 	cmd.Dir = workdir
 	env := append(os.Environ(), additionalEnv...)
 	env = append(env, "PULUMI_AUTOMATION_API=true")
 	cmd.Env = prependPath(env, append(append([]string{}, c.path...), filepath.Dir(c.cli.Path))...)
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout = io.MultiWriter(append(additionalOutput, &stdout)...)
-	cmd.Stderr = io.MultiWriter(append(additionalErrorOutput, &stderr)...)
+	outs := append(additionalOutput, &stdout)
+	errs := append(additionalErrorOutput, &stderr)
+	var logw io.Writer
+	if c.log != nil {
+		stack := c.stackOf(workdir, args)
+		logw = c.log.writer(stack)
+		_, _ = io.WriteString(logw, callHeader(args, time.Now()))
+		if showsSecrets(args) {
+			_, _ = io.WriteString(logw, "(stdout not logged: it holds decrypted secrets)\n")
+		} else {
+			outs = append(outs, logw)
+		}
+		// A writer of its own per stream: each is copied by its own
+		// goroutine.
+		errs = append(errs, c.log.writer(stack))
+	}
+	cmd.Stdout = io.MultiWriter(outs...)
+	cmd.Stderr = io.MultiWriter(errs...)
 	cmd.Stdin = stdin
 	ownProcessGroup(cmd)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
+		if logw != nil {
+			fmt.Fprintf(logw, "=== could not start: %v\n", err)
+		}
 		return "", "", -1, err
 	}
 	c.calls.Add(1)
@@ -180,7 +209,31 @@ func (c *command) Run(ctx context.Context, workdir string, stdin io.Reader,
 	} else if err == nil {
 		code = 0
 	}
+	if logw != nil {
+		fmt.Fprintf(logw, "=== exit %d after %s\n", code, time.Since(start).Round(time.Millisecond))
+	}
 	return stdout.String(), stderr.String(), code, err
+}
+
+// backendLog is the log of the CLI calls about no stack in particular
+// (listing the backend's stacks).
+const backendLog = "_backend"
+
+// stackOf names the stack a call is about: its --stack, else its work
+// dir's (root/<stack>), else none.
+func (c *command) stackOf(workdir string, args []string) string {
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "--stack" && checkStackName(path.Base(args[i+1])) == nil {
+			return path.Base(args[i+1])
+		}
+	}
+	if rel, err := filepath.Rel(c.root, workdir); err == nil && rel != "." && !strings.HasPrefix(rel, "..") && !strings.ContainsRune(rel, filepath.Separator) {
+		if rel == projectDir {
+			return backendLog
+		}
+		return rel
+	}
+	return backendLog
 }
 
 // isHistory spots `pulumi stack history`.

@@ -401,7 +401,7 @@ func TestLockContention(t *testing.T) {
 		case errors.Is(s.Err, engine.ErrLocked):
 			locked++
 			t.Logf("lock error: %v", s.Err)
-			if !strings.Contains(s.Err.Error(), "another run") || !strings.Contains(s.Err.Error(), "remove ") {
+			if !strings.Contains(s.Err.Error(), "another run") || !strings.Contains(s.Err.Error(), "pid ") || !strings.Contains(s.Err.Error(), "wait for it to finish") {
 				t.Errorf("the lock error does not say what to do: %v", s.Err)
 			}
 		default:

@@ -142,6 +142,10 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		e.fail(ctx, r, err)
 		return
 	}
+	if err := e.clearPending(ctx, op, st, r); err != nil {
+		e.fail(ctx, r, err)
+		return
+	}
 	ch := make(chan events.EngineEvent)
 	finished, collected := make(chan struct{}), make(chan struct{})
 	steps := map[string]*Step{}
@@ -291,16 +295,27 @@ func (e *Engine) record(op Operation, name string, r *StackResult) {
 }
 
 // fail records why a stack failed: the engine's error diagnostics when it
-// printed some, else what the CLI said.
+// printed some, else the first meaningful line the CLI said; either way
+// with the path of the stack's full log.
 func (e *Engine) fail(ctx context.Context, r *StackResult, err error) {
 	if ctx.Err() != nil {
 		r.Status, r.Err = Canceled, fmt.Errorf("interrupted: %w", ctx.Err())
 		return
 	}
 	r.Status = Failed
-	if auto.IsConcurrentUpdateError(err) {
-		r.Err = fmt.Errorf("%w: stack %s is being updated by another run against %s; wait for it to finish (if none is running, a crashed run left the lock: %s)",
-			ErrLocked, r.Name, e.backend, e.lockHint(r.Name))
+	e.mu.Lock()
+	d := e.deployed[r.Name]
+	e.mu.Unlock()
+	switch {
+	case d != nil && d.Damaged != nil:
+		r.Err = d.Damaged
+		return
+	case auto.IsConcurrentUpdateError(err):
+		r.Err = e.lockError(r.Name, stderrOf(err))
+		return
+	}
+	if de := e.damaged(r.Name, stderrOf(err)); de != nil {
+		r.Err = de
 		return
 	}
 	var msgs []string
@@ -313,18 +328,14 @@ func (e *Engine) fail(ctx context.Context, r *StackResult, err error) {
 		}
 	}
 	if len(msgs) > 0 {
-		r.Err = errors.New(strings.Join(msgs, "; "))
-		return
+		err = errors.New(strings.Join(msgs, "; "))
+	} else {
+		err = cliError(err)
 	}
-	r.Err = cliError(err)
-}
-
-// lockHint says how to clear a stale lock on this backend.
-func (e *Engine) lockHint(stack string) string {
-	if p, ok := strings.CutPrefix(e.backend, "file://"); ok {
-		return "remove " + filepath.Join(p, ".pulumi", "locks", "organization", e.project, stack)
+	if where := e.cmd.log.where(r.Name); where != "" {
+		err = fmt.Errorf("%w (%s)", err, where)
 	}
-	return "run `pulumi cancel --stack " + stack + "`"
+	r.Err = err
 }
 
 // isBoilerplate spots the engine's summary errors that repeat what the
@@ -338,21 +349,31 @@ func isBoilerplate(msg string) bool {
 	return false
 }
 
-// cliError shortens an Automation API error to what the CLI said.
+// cliError shortens an Automation API error to the first meaningful line
+// the CLI said (a panic's message and frame, the first real "error:").
 func cliError(err error) error {
 	if err == nil {
 		return nil
 	}
-	var ae interface{ Error() string }
-	msg := err.Error()
-	if errors.As(err, &ae) {
-		if i := strings.Index(msg, "stderr: "); i >= 0 {
-			if s := lastLines(msg[i+len("stderr: "):], 3); s != "" {
-				return errors.New(s)
-			}
+	if stderr := stderrOf(err); stderr != "" {
+		if s := firstError(stderr); s != "" {
+			return errors.New(s)
 		}
 	}
 	return err
+}
+
+// stderrOf is what the CLI printed on stderr, as an Automation API error
+// carries it ("...\nstderr: <text>\n"), or "".
+func stderrOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, "\nstderr: "); i >= 0 {
+		return msg[i+len("\nstderr: "):]
+	}
+	return ""
 }
 
 // outputsOf converts the Automation API's outputs.
