@@ -197,6 +197,11 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 			steps[t.Step.URN] = &merged
 		case Diag:
 			t.Message = ownVerb(op, t.Message)
+			if t.Severity == "error" && (strings.HasPrefix(t.Message, string(op)+" canceled") || strings.HasPrefix(t.Message, "update canceled")) {
+				// pulumi's word that it stopped: the stack's outcome says
+				// it, with what finished.
+				return
+			}
 			if t.Severity == "error" || t.Severity == "warning" {
 				d := Diagnostic{Severity: t.Severity, Message: t.Message}
 				if t.Step != nil {
