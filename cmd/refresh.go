@@ -53,13 +53,16 @@ func runRefresh(ctx context.Context, opts *RefreshOptions) error {
 		return err
 	}
 	progress := ui.NewProgressView(f.IO)
-	s, err := startEngine(ctx, f, spec, &opts.Engine, progress.Event)
+	in := watchInterrupt(f, progress)
+	defer in.Close()
+	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	stop := watchInterrupt(ctx, f)
-	defer stop()
+	if in.stopped() {
+		return exitError{ExitInterrupted}
+	}
 	progress.Start(engine.Refresh, spec.Name, s.stackNames(), s.Simulated())
 	res := s.Refresh(ctx)
 	progress.Stop()

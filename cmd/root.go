@@ -23,6 +23,9 @@ const (
 	ExitError   = 1 // invalid input, failed operation, guardrail violation
 	ExitChanges = 2 // --detailed-exitcode: the plan has changes
 	ExitUsage   = 64
+	// ExitInterrupted: a run stopped by Ctrl-C, SIGTERM or SIGHUP (128 +
+	// SIGINT, as shells report it).
+	ExitInterrupted = 130
 )
 
 // Factory carries what every command needs, injected so tests can drive
@@ -31,10 +34,6 @@ type Factory struct {
 	IO     *ui.IO
 	Getenv func(string) string
 	Now    func() time.Time
-	// Abort closes on a second interrupt: engine runs stop at once instead
-	// of finishing what is in flight (the first interrupt cancels the
-	// context). Nil never closes.
-	Abort <-chan struct{}
 }
 
 // GlobalOptions are the flags every command accepts.
@@ -63,7 +62,8 @@ gateways, a cross-cloud WireGuard mesh, guardrails and global load balancers on
 IBM Cloud, AWS, Hetzner Cloud and OVHcloud, through the Pulumi engine.
 
 Exit codes: 0 success, 1 error (invalid topology, failed run, guardrail
-violation), 2 changes present (with --detailed-exitcode), 64 usage error.`,
+violation), 2 changes present (with --detailed-exitcode), 64 usage error,
+130 interrupted (Ctrl-C, SIGTERM or SIGHUP; a rerun completes the run).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(cmd *cobra.Command, args []string) {
@@ -102,15 +102,16 @@ var extraCommands []func(*Factory, *GlobalOptions) *cobra.Command
 type usageError struct{ error }
 
 // Execute runs the CLI with the process's streams and returns the exit code.
-// Cancelling ctx is a graceful interrupt; closing abort, a hard one.
-func Execute(ctx context.Context, abort <-chan struct{}) int {
+// The commands that run the engine take the interrupt signals while they
+// run (watchInterrupt).
+func Execute(ctx context.Context) int {
 	noColor := false
 	for _, a := range os.Args[1:] {
 		if a == "--no-color" {
 			noColor = true
 		}
 	}
-	f := &Factory{IO: ui.System(noColor), Getenv: os.Getenv, Now: time.Now, Abort: abort}
+	f := &Factory{IO: ui.System(noColor), Getenv: os.Getenv, Now: time.Now}
 	return Run(ctx, f, os.Args[1:])
 }
 
