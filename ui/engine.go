@@ -453,6 +453,12 @@ func (v *runHuman) Result(r *engine.Result) error {
 		}
 		summary += fmt.Sprintf(", %s failed", plural(failed, "stack"))
 	}
+	if r.Interrupted {
+		if summary == changeList(r.Operation, nil, nil) {
+			summary = "nothing changed"
+		}
+		summary += ", interrupted"
+	}
 	title := fmt.Sprintf("%s of %s: %s", opTitle(r.Operation), r.Project, summary)
 	fmt.Fprintln(w, t.Bold.Render(title))
 	fmt.Fprintln(w)
