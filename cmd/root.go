@@ -25,6 +25,9 @@ const (
 	ExitError   = 1 // invalid input, failed operation, guardrail violation
 	ExitChanges = 2 // --detailed-exitcode: the plan has changes
 	ExitUsage   = 64
+	// ExitInterrupted: a run stopped by Ctrl-C, SIGTERM or SIGHUP (128 +
+	// SIGINT, as shells report it).
+	ExitInterrupted = 130
 )
 
 // Factory carries what every command needs, injected so tests can drive
@@ -33,10 +36,6 @@ type Factory struct {
 	IO     *ui.IO
 	Getenv func(string) string
 	Now    func() time.Time
-	// Abort closes on a second interrupt: engine runs stop at once instead
-	// of finishing what is in flight (the first interrupt cancels the
-	// context). Nil never closes.
-	Abort <-chan struct{}
 	// OnSimulator, when set, is called with the simulated clouds a command
 	// starts, before the engine opens: tests change them behind the
 	// engine's back (drift, deletions).
@@ -75,7 +74,8 @@ IBM Cloud, AWS, Hetzner Cloud and OVHcloud, through the Pulumi engine.
 Exit codes: 0 success, 1 error (invalid topology, failed run, guardrail
 violation), 2 changes or differences present (with --detailed-exitcode or
 --check), 64 usage error (including an unknown --stack, and a command that
-needs --yes off a terminal).`,
+needs --yes off a terminal), 130 interrupted (Ctrl-C, SIGTERM or SIGHUP; a
+rerun completes the run).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -130,15 +130,16 @@ var extraCommands []func(*Factory, *GlobalOptions) *cobra.Command
 type usageError struct{ error }
 
 // Execute runs the CLI with the process's streams and returns the exit code.
-// Cancelling ctx is a graceful interrupt; closing abort, a hard one.
-func Execute(ctx context.Context, abort <-chan struct{}) int {
+// The commands that run the engine take the interrupt signals while they
+// run (watchInterrupt).
+func Execute(ctx context.Context) int {
 	noColor := false
 	for _, a := range os.Args[1:] {
 		if a == "--no-color" {
 			noColor = true
 		}
 	}
-	f := &Factory{IO: ui.System(noColor), Getenv: os.Getenv, Now: time.Now, Abort: abort}
+	f := &Factory{IO: ui.System(noColor), Getenv: os.Getenv, Now: time.Now}
 	return Run(ctx, f, os.Args[1:])
 }
 

@@ -109,7 +109,7 @@ func runUnlock(ctx context.Context, opts *UnlockOptions) error {
 		question = fmt.Sprintf("Clear every lock of stack %s?", opts.Stack)
 	}
 	if !opts.Yes {
-		ok, err := confirm(&Factory{IO: opts.IO}, question)
+		ok, err := confirm(&Factory{IO: opts.IO}, nil, question)
 		if err != nil {
 			return err
 		}

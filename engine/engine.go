@@ -70,6 +70,7 @@ type settings struct {
 	cli             string
 	pulumiHome      string
 	env             map[string]string
+	stop            <-chan struct{}
 	abort           <-chan struct{}
 	only            []string
 	logLevel        LogLevel
@@ -112,8 +113,18 @@ func WithEnv(env map[string]string) Option {
 	}
 }
 
-// WithAbort makes a run stop at once when ch closes, rather than finish the
-// operations in flight. Cancelling the context is the graceful stop.
+// WithStop makes a run stop gracefully when ch closes (a first Ctrl-C): no
+// stack starts after that, and each stack in flight starts no new resource
+// operation, lets the ones in flight finish and records them in its state
+// (pulumi's own cancel), then ends Canceled. Stacks that never started end
+// NotStarted. The context stays live meanwhile, so what finished is read
+// back.
+func WithStop(ch <-chan struct{}) Option { return func(s *settings) { s.stop = ch } }
+
+// WithAbort makes a run stop at once when ch closes (a second Ctrl-C):
+// every pulumi in flight is terminated, leaving what it was doing
+// unfinished (pending operations in the state, which a rerun resolves), and
+// killed if it does not exit. Cancelling the context does the same.
 func WithAbort(ch <-chan struct{}) Option { return func(s *settings) { s.abort = ch } }
 
 // WithStacks limits runs to the named stacks. The outputs of the stacks
@@ -461,6 +472,30 @@ func (e *Engine) newResult(op Operation) *Result {
 		res.Stacks = append(res.Stacks, r)
 	}
 	return res
+}
+
+// stopping reports whether the run was asked to stop, gracefully or at
+// once: no stack or operation starts after that.
+func (e *Engine) stopping(ctx context.Context) bool {
+	return closed(e.set.stop) || e.aborting(ctx)
+}
+
+// aborting reports whether the run was asked to stop at once.
+func (e *Engine) aborting(ctx context.Context) bool {
+	return closed(e.set.abort) || ctx.Err() != nil
+}
+
+// closed reports whether ch is closed; a nil channel never is.
+func closed(ch <-chan struct{}) bool {
+	if ch == nil {
+		return false
+	}
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 func (e *Engine) emit(ev Event) {

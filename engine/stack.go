@@ -148,6 +148,24 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 	}
 	ch := make(chan events.EngineEvent)
 	finished, collected := make(chan struct{}), make(chan struct{})
+	// The operation's pulumi is told to stop gracefully once it listens
+	// for it: its engine has started, which its first event shows (pulumi
+	// sets up its interrupt handler just before; an interrupt before that
+	// would kill it with its lock held).
+	sig := &opSignals{graceful: make(chan struct{}), acked: make(chan struct{})}
+	listening := make(chan struct{})
+	go func() {
+		select {
+		case <-listening:
+		case <-finished:
+			return
+		}
+		select {
+		case <-e.set.stop:
+			close(sig.graceful)
+		case <-finished:
+		}
+	}()
 	steps := map[string]*Step{}
 	var order []string
 	handle := func(ev events.EngineEvent) {
@@ -185,6 +203,12 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 			}
 			steps[t.Step.URN] = &merged
 		case Diag:
+			t.Message = ownVerb(op, t.Message)
+			if t.Severity == "error" && (strings.HasPrefix(t.Message, string(op)+" canceled") || strings.HasPrefix(t.Message, "update canceled")) {
+				// pulumi's word that it stopped: the stack's outcome says
+				// it, with what finished.
+				return
+			}
 			if t.Severity == "error" || t.Severity == "warning" {
 				d := Diagnostic{Severity: t.Severity, Message: t.Message}
 				if t.Step != nil {
@@ -204,7 +228,13 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 				if !ok {
 					return
 				}
+				if !opened {
+					close(listening)
+				}
 				opened = true
+				if isCancelAck(ev) {
+					sig.ack()
+				}
 				handle(ev)
 			case <-finished:
 				// The CLI has exited. A stream it opened is closed by the
@@ -216,6 +246,9 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 					return
 				}
 				for ev := range ch {
+					if isCancelAck(ev) {
+						sig.ack()
+					}
 					handle(ev)
 				}
 				return
@@ -223,6 +256,14 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		}
 	}()
 
+	if e.stopping(ctx) {
+		// Interrupted while it was being set up: its operation never began.
+		close(finished)
+		<-collected
+		r.Status, r.Err = NotStarted, fmt.Errorf("not started: the run was interrupted before its %s began", op)
+		return
+	}
+	ctx = context.WithValue(ctx, opSignalsKey{}, sig)
 	switch op {
 	case Preview:
 		_, err = st.Preview(ctx, optpreview.EventStreams(ch))
@@ -298,8 +339,22 @@ func (e *Engine) record(op Operation, name string, r *StackResult) {
 // printed some, else the first meaningful line the CLI said; either way
 // with the path of the stack's full log.
 func (e *Engine) fail(ctx context.Context, r *StackResult, err error) {
-	if ctx.Err() != nil {
-		r.Status, r.Err = Canceled, fmt.Errorf("interrupted: %w", ctx.Err())
+	if e.aborting(ctx) {
+		r.Status, r.Err = Canceled, errors.New("stopped at once by the interrupt: operations in flight may be left pending; a rerun completes them")
+		return
+	}
+	var msgs []string
+	for _, d := range r.Diagnostics {
+		if d.Severity != "error" || isBoilerplate(d.Message) {
+			continue
+		}
+		if !slices.Contains(msgs, d.Message) {
+			msgs = append(msgs, d.Message)
+		}
+	}
+	if closed(e.set.stop) && len(msgs) == 0 {
+		// pulumi's graceful cancel: what was in flight finished.
+		r.Status, r.Err = Canceled, errors.New("interrupted: the operations in flight finished and are recorded; the rest did not start")
 		return
 	}
 	r.Status = Failed
@@ -318,15 +373,6 @@ func (e *Engine) fail(ctx context.Context, r *StackResult, err error) {
 		r.Err = de
 		return
 	}
-	var msgs []string
-	for _, d := range r.Diagnostics {
-		if d.Severity != "error" || isBoilerplate(d.Message) {
-			continue
-		}
-		if !slices.Contains(msgs, d.Message) {
-			msgs = append(msgs, d.Message)
-		}
-	}
 	if len(msgs) > 0 {
 		err = errors.New(strings.Join(msgs, "; "))
 	} else {
@@ -339,14 +385,32 @@ func (e *Engine) fail(ctx context.Context, r *StackResult, err error) {
 }
 
 // isBoilerplate spots the engine's summary errors that repeat what the
-// resource errors said.
+// resource errors said, or that it was canceled.
 func isBoilerplate(msg string) bool {
-	for _, p := range []string{"update failed", "preview failed", "refresh failed", "destroy failed", "One or more errors occurred"} {
-		if strings.HasPrefix(msg, p) || strings.Contains(msg, "failed to run") {
+	if strings.HasPrefix(msg, "One or more errors occurred") || strings.Contains(msg, "failed to run") {
+		return true
+	}
+	for _, verb := range []Operation{Up, Preview, Refresh, Destroy, "update"} {
+		if strings.HasPrefix(msg, string(verb)+" failed") || strings.HasPrefix(msg, string(verb)+" canceled") {
 			return true
 		}
 	}
 	return false
+}
+
+// ownVerb gives the engine's "update failed" and "update canceled" the
+// operation's own verb: pulumi says "update" of every operation that is not
+// a preview (pkg/resource/deploy/deployment_executor.go reportExecResult).
+func ownVerb(op Operation, msg string) string {
+	if op != Refresh && op != Destroy {
+		return msg
+	}
+	for _, outcome := range []string{"failed", "canceled"} {
+		if rest, ok := strings.CutPrefix(msg, "update "+outcome); ok {
+			return string(op) + " " + outcome + rest
+		}
+	}
+	return msg
 }
 
 // cliError shortens an Automation API error to the first meaningful line
