@@ -58,10 +58,13 @@ func runDestroy(ctx context.Context, opts *DestroyOptions) error {
 		return err
 	}
 	progress := ui.NewProgressView(f.IO)
-	in := watchInterrupt(f, progress)
+	ctx, in := watchInterrupt(ctx, f, progress)
 	defer in.Close()
 	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
 	if err != nil {
+		if in.stopped() {
+			return exitError{ExitInterrupted}
+		}
 		return err
 	}
 	defer s.Close()

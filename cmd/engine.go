@@ -174,18 +174,22 @@ var interruptSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP
 // (abort), the third exits.
 type interrupts struct {
 	stop, abort chan struct{}
+	cancel      context.CancelFunc
 	sigs        chan os.Signal
 	done        chan struct{}
 }
 
 // watchInterrupt takes the interrupt signals until Close, and says what
 // each does through view (above its live display, not drawn over by it).
-// Pass its options to startEngine.
-func watchInterrupt(f *Factory, view ui.ProgressView) *interrupts {
+// Pass its options to startEngine. The context it returns ends on a stop at
+// once, so what runs outside the engine's operations (reading the state
+// first) stops then too.
+func watchInterrupt(ctx context.Context, f *Factory, view ui.ProgressView) (context.Context, *interrupts) {
 	in := &interrupts{stop: make(chan struct{}), abort: make(chan struct{}), sigs: make(chan os.Signal, 3), done: make(chan struct{})}
+	ctx, in.cancel = context.WithCancel(ctx)
 	signal.Notify(in.sigs, interruptSignals...)
 	go in.watch(f, view)
-	return in
+	return ctx, in
 }
 
 func (in *interrupts) watch(f *Factory, view ui.ProgressView) {
@@ -208,6 +212,7 @@ func (in *interrupts) watch(f *Factory, view ui.ProgressView) {
 				t.Warning.Render("Interrupted:"), again))
 		case 2:
 			close(in.abort)
+			in.cancel()
 			view.Note(fmt.Sprintf("%s stopping now; what was in flight may be left pending, and a rerun of the same command completes it.", t.Error.Render("Aborting:")))
 		default:
 			os.Exit(ExitInterrupted)
@@ -234,6 +239,7 @@ func (in *interrupts) stopped() bool {
 func (in *interrupts) Close() {
 	signal.Stop(in.sigs)
 	close(in.done)
+	in.cancel()
 }
 
 // confirm asks a yes/no question on the terminal; anything but y or yes is

@@ -66,10 +66,13 @@ func runPreview(ctx context.Context, opts *PreviewOptions) error {
 		return err
 	}
 	progress := ui.NewProgressView(f.IO)
-	in := watchInterrupt(f, progress)
+	ctx, in := watchInterrupt(ctx, f, progress)
 	defer in.Close()
 	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
 	if err != nil {
+		if in.stopped() {
+			return exitError{ExitInterrupted}
+		}
 		return err
 	}
 	defer s.Close()

@@ -235,3 +235,65 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestStopDuringDestroy: a graceful stop while global deletes its mesh
+// gateways (held in flight). pulumi ends such a destroy without an error,
+// its other deletes skipped; the engine still reports global as
+// interrupted, not destroyed, and starts no region. The gateways' deletes
+// finish; the rest stays, in the cloud and in the state; a rerun of destroy
+// empties both.
+func TestStopDuringDestroy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("deploys on the simulator: skipped with -short")
+	}
+	ctx := context.Background()
+	spec := load(t, "testdata/pair.yaml")
+	backend := t.TempDir()
+	world := startSim(t)
+	mustSucceed(t, "up", open(t, spec, backend, world).Up(ctx))
+
+	srv, held := heldCalls(t, []string{"*-mesh-gateway"}, sim.WithCloud(world.Cloud()))
+	stop := make(chan struct{})
+	e := open(t, spec, backend, srv, engine.WithStop(stop))
+	done := make(chan *engine.Result)
+	go func() { done <- e.Destroy(ctx) }()
+	for range 2 {
+		<-held
+	}
+	close(stop)
+	res := <-done
+	logResult(t, res)
+
+	if !res.Interrupted {
+		t.Errorf("the result does not say it was interrupted: %v", res.Err())
+	}
+	g := res.Stack(stacks.GlobalName)
+	if g.Status != engine.Canceled {
+		t.Errorf("global: %s (%v), want canceled: its destroy did not finish", g.Status, g.Err)
+	}
+	cp := readCheckpoint(t, backend, "pair", stacks.GlobalName)
+	cloud := inCloud(srv, stacks.GlobalName)
+	if len(cp.URNs) == 0 || len(cloud) != len(cp.URNs) || cp.Pending != 0 {
+		t.Errorf("global after the stop: %d resources in the state, %d in the cloud, %d pending: want the same, more than none, no pending",
+			len(cp.URNs), len(cloud), cp.Pending)
+	}
+	for urn := range cloud {
+		if strings.HasSuffix(urn, "-mesh-gateway") {
+			t.Errorf("a gateway whose delete was in flight is still there: %s", urn)
+		}
+	}
+	if g.Changes[engine.Delete] < 2 {
+		t.Errorf("global: %d deletes counted, want the two gateways at least", g.Changes[engine.Delete])
+	}
+	for _, name := range []string{"hetzner-nbg1-dev", "hetzner-fsn1-dev"} {
+		if r := res.Stack(name); r.Status != engine.NotStarted {
+			t.Errorf("%s: %s, want not started", name, r.Status)
+		}
+	}
+
+	again := startSim(t, sim.WithCloud(world.Cloud()))
+	mustSucceed(t, "destroy again", open(t, spec, backend, again).Destroy(ctx))
+	if n := len(again.Cloud().Objects()); n != 0 {
+		t.Errorf("%d objects left in the cloud after the rerun of destroy", n)
+	}
+}

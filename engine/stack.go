@@ -284,6 +284,9 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 	}
 	close(finished)
 	<-collected
+	if err == nil && closed(sig.graceful) && !e.completed(ctx, op, st) {
+		err = errStopped
+	}
 
 	// Counts say what happened: in a preview every planned step; otherwise
 	// only the steps that finished without failing. A step that started and
@@ -311,6 +314,24 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 	}
 	r.Status = Succeeded
 	e.record(op, s.Name, r)
+}
+
+// errStopped is a stack's operation that the graceful stop cut short.
+var errStopped = errors.New("stopped by the interrupt")
+
+// completed tells whether an operation that pulumi reported done after it
+// was interrupted really is. pulumi can end an interrupted destroy without
+// an error, its remaining deletes skipped: its executor notices a cancel
+// only while the program registers resources, not while the deletes run
+// (pkg/resource/deploy/deployment_executor.go Execute, v3.259.0). A destroy
+// is complete when the stack holds nothing; nothing says so of the other
+// operations, so they count as stopped.
+func (e *Engine) completed(ctx context.Context, op Operation, st auto.Stack) bool {
+	if op != Destroy {
+		return false
+	}
+	d, err := e.export(ctx, st.Workspace().WorkDir(), st.Name())
+	return err == nil && d.Resources == 0
 }
 
 // record updates what the engine knows is deployed after a run.
