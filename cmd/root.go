@@ -189,6 +189,16 @@ func isCobraUsage(err error) bool {
 	return false
 }
 
+// invalidTopology is loadSpec's error for a topology with errors, after it
+// has printed them: it exits 1 like exitError, and keeps the diagnostics for
+// views that report them elsewhere (the pull-request comment).
+type invalidTopology struct{ ds topology.Diagnostics }
+
+func (e *invalidTopology) Error() string { return "invalid topology" }
+
+// Unwrap makes the error exit with ExitError, already reported.
+func (e *invalidTopology) Unwrap() error { return exitError{ExitError} }
+
 // loadSpec loads the topology and renders its diagnostics on failure. Commands
 // that need a valid spec call it; warnings are printed to stderr and loading goes on.
 func loadSpec(f *Factory, g *GlobalOptions) (*topology.Spec, error) {
@@ -204,7 +214,7 @@ func loadSpec(f *Factory, g *GlobalOptions) (*topology.Spec, error) {
 		var lds topology.Diagnostics
 		if errors.As(err, &lds) && g.JSON {
 			_ = ui.NewDiagnosticsView(f.IO, true).Diagnostics(g.File, nil, lds)
-			return nil, exitError{ExitError}
+			return nil, &invalidTopology{lds}
 		}
 		if errors.As(err, &lds) {
 			t := ui.NewTheme(f.IO.Err, f.IO.Color)
@@ -218,7 +228,7 @@ func loadSpec(f *Factory, g *GlobalOptions) (*topology.Spec, error) {
 				}
 			}
 			fmt.Fprintf(f.IO.Err, "%s %s is invalid (%d error(s)); fix it, then run `infra validate -f %s`\n", t.Error.Render("✗"), g.File, errs, g.File)
-			return nil, exitError{ExitError}
+			return nil, &invalidTopology{lds}
 		}
 		return nil, err
 	}

@@ -200,7 +200,7 @@ func (p *plainProgress) Event(ev engine.Event) {
 
 func diffNote(s *engine.Step) string {
 	if len(s.Replaces) > 0 {
-		return " (" + strings.Join(s.Replaces, ", ") + " forces replacement)"
+		return " (" + forcingValues(s) + " forces replacement)"
 	}
 	if len(s.Diffs) > 0 {
 		return " (" + strings.Join(s.Diffs, ", ") + ")"
@@ -431,6 +431,8 @@ type RunOptions struct {
 	ShowSecrets bool
 	// Outputs lists each stack's outputs after the summary.
 	Outputs bool
+	// Diff lists the old and new value of every changed property.
+	Diff bool
 	// Then is the operation the same command runs after this preview, on
 	// confirmation (up after a preview, refresh after a refresh preview):
 	// the closing line says so instead of naming the command to run.
@@ -478,6 +480,9 @@ func (v *runHuman) Result(r *engine.Result) error {
 	fmt.Fprintln(w)
 	v.table(r)
 	v.attention(r)
+	if v.opts.Diff {
+		v.values(r)
+	}
 	if v.opts.Outputs {
 		v.outputs(r)
 	}
@@ -669,6 +674,38 @@ func (v *runHuman) attention(r *engine.Result) {
 		section("Warnings:")
 		for _, m := range warns {
 			fmt.Fprintf(w, "  %s %s\n", t.Warning.Render("!"), m)
+		}
+	}
+}
+
+// values lists, under --diff, every update and replacement with the old and
+// new value of each property it changes.
+func (v *runHuman) values(r *engine.Result) {
+	w, t := v.w, v.t
+	first := true
+	for _, s := range r.Stacks {
+		for _, st := range s.Steps {
+			lines := stepValues(&st)
+			if len(lines) == 0 {
+				continue
+			}
+			if first {
+				fmt.Fprintf(w, "\n%s\n", t.Bold.Render("Changed values (old → new):"))
+				first = false
+			}
+			fmt.Fprintf(w, "  %s %s %s %s\n", t.change(st.Change, sign(st.Change)), s.Name, st.Type, st.Name)
+			for _, l := range lines {
+				mark := l.sign
+				switch l.sign {
+				case "+":
+					mark = t.Create.Render("+")
+				case "-":
+					mark = t.Delete.Render("-")
+				case "!":
+					mark = t.Update.Render("~")
+				}
+				fmt.Fprintf(w, "  %s %s\n", mark, l.text)
+			}
 		}
 	}
 }
