@@ -139,6 +139,7 @@ func RenderComment(c Comment) string {
 		// Even the head is too long (thousands of stacks): cut hard, at a
 		// line boundary.
 		const noteRoom = 300
+		out = head.top + head.rest
 		out = out[:strings.LastIndex(out[:limit-len(footer)-noteRoom], "\n")+1] +
 			"\n> [!WARNING]\n> Cut to stay under GitHub's limit" + fullPreviewPointer(c) + "\n"
 	}

@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -198,53 +197,6 @@ func TestLiveProgressNotes(t *testing.T) {
 	}
 }
 
-func TestCommentFitsGitHubsLimit(t *testing.T) {
-	r := sampleResult(engine.Preview, true)
-	c := RenderComment(Comment{Preview: r, Mermaid: "```mermaid\nflowchart LR\n  a --> b\n```\n"})
-	for _, want := range []string{
-		CommentMarker("acme") + "\n", "— SIMULATED", "| `aws-us-east-1-prod` | 2 | · | 1 | 1 | 5 | changes |",
-		"❌ failed", "#### ⚠️ Replacements", "#### ⚠️ Deletions", "&lt;x> \\| y", "```diff\n-+ aws:ec2/vpc:Vpc vpc",
-		"<details><summary>Topology</summary>", "```mermaid",
-	} {
-		if !strings.Contains(c, want) {
-			t.Errorf("comment lacks %q:\n%s", want, c)
-		}
-	}
-	if strings.Contains(c, "Cut to stay") {
-		t.Errorf("a small comment was cut:\n%s", c)
-	}
-	if !strings.HasPrefix(c, CommentMarker("acme")) {
-		t.Errorf("the marker is not the first line")
-	}
-
-	// A preview too big for one comment: thousands of steps.
-	big := sampleResult(engine.Preview, false)
-	for i := range 40 {
-		s := &engine.StackResult{Name: fmt.Sprintf("aws-region-%02d-prod", i), Status: engine.Succeeded, Changes: map[engine.Change]int{engine.Create: 400}}
-		for j := range 400 {
-			s.Steps = append(s.Steps, engine.Step{URN: fmt.Sprint(j), Type: "aws:ec2/subnet:Subnet", Name: fmt.Sprintf("subnet-%d-%d", i, j), Change: engine.Create})
-		}
-		big.Stacks = append(big.Stacks, s)
-	}
-	c = RenderComment(Comment{Preview: big, Mermaid: "```mermaid\nflowchart LR\n```\n"})
-	if len(c) > GitHubCommentLimit {
-		t.Errorf("comment is %d characters, over %d", len(c), GitHubCommentLimit)
-	}
-	for _, want := range []string{"Cut to stay under GitHub's 65536-character limit", "the details of ", "#### ⚠️ Replacements", "| `aws-region-39-prod` |"} {
-		if !strings.Contains(c, want) {
-			t.Errorf("cut comment lacks %q", want)
-		}
-	}
-	if !strings.Contains(c, "```mermaid") && !strings.Contains(c, "the topology diagram") {
-		t.Error("the diagram is neither in the comment nor said to be cut")
-	}
-	// A tiny limit still gives a valid, marked comment.
-	c = RenderComment(Comment{Preview: big, Limit: 2000})
-	if len(c) > 2000 || !strings.HasPrefix(c, CommentMarker("acme")) || !strings.Contains(c, "Cut to stay") {
-		t.Errorf("comment under a 2000 limit: %d characters:\n%s", len(c), c)
-	}
-}
-
 // TestWorkflowFindsTheComment: the documented workflow runs the preview
 // with --comment and finds its comment by the marker RenderComment writes.
 func TestWorkflowFindsTheComment(t *testing.T) {
@@ -259,6 +211,7 @@ func TestWorkflowFindsTheComment(t *testing.T) {
 				Name string            `yaml:"name"`
 				Run  string            `yaml:"run"`
 				Uses string            `yaml:"uses"`
+				If   string            `yaml:"if"`
 				With map[string]string `yaml:"with"`
 			} `yaml:"steps"`
 		} `yaml:"jobs"`
@@ -269,18 +222,23 @@ func TestWorkflowFindsTheComment(t *testing.T) {
 	if _, ok := wf.On["pull_request"]; !ok {
 		t.Error("the workflow does not run on pull requests")
 	}
-	var preview, post bool
-	marker := strings.TrimSuffix(CommentMarker(""), " -->")
+	var preview, post, upload bool
 	for _, s := range wf.Jobs["preview"].Steps {
-		if strings.Contains(s.Run, "infra preview --comment preview.md") {
+		if strings.Contains(s.Run, "infra preview --comment preview.md --full-preview preview-full.md") {
 			preview = true
 		}
-		if strings.HasPrefix(s.Uses, "actions/github-script") && strings.Contains(s.With["script"], "'"+marker+"'") &&
+		if strings.HasPrefix(s.Uses, "actions/upload-artifact") && s.With["path"] == "preview-full.md" {
+			upload = true
+		}
+		// Posted on every outcome, under the marker RenderComment writes
+		// for the workflow's INFRA_FILE.
+		if strings.HasPrefix(s.Uses, "actions/github-script") && s.If == "always()" &&
+			strings.Contains(s.With["script"], "`"+strings.Replace(CommentMarker("topology.yaml"), "topology.yaml", "${process.env.INFRA_FILE}", 1)+"`") &&
 			strings.Contains(s.With["script"], "updateComment") && strings.Contains(s.With["script"], "createComment") {
 			post = true
 		}
 	}
-	if !preview || !post {
-		t.Errorf("workflow: preview step %v, sticky comment step %v (marker %q)", preview, post, marker)
+	if !preview || !post || !upload {
+		t.Errorf("workflow: preview step %v, sticky comment step on every outcome %v, full preview uploaded %v", preview, post, upload)
 	}
 }
