@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -91,18 +92,77 @@ func TestRunViewJSONMasksSecrets(t *testing.T) {
 	}
 }
 
+// fakeClock is a clock tests move by hand.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time      { return c.t }
+func (c *fakeClock) add(d time.Duration) { c.t = c.t.Add(d) }
+func testPlain(w *bytes.Buffer, c *fakeClock) *plainProgress {
+	return &plainProgress{w: w, t: NewTheme(w, false), now: c.now}
+}
+
 func TestPlainProgress(t *testing.T) {
 	var errb bytes.Buffer
-	p := NewProgressView(&IO{Err: &errb})
+	clock := &fakeClock{time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	p := testPlain(&errb, clock)
 	p.Start(engine.Up, "acme", []string{"a"}, true)
 	p.Event(engine.Event{Kind: engine.StackStarted, Operation: engine.Up, Stack: "a"})
-	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: &engine.Step{Type: "aws:ec2/vpc:Vpc", Name: "vpc", Change: engine.Create}})
+	vpc := &engine.Step{URN: "u1", Type: "aws:ec2/vpc:Vpc", Name: "vpc", Change: engine.Create}
+	p.Event(engine.Event{Kind: engine.StepStarted, Operation: engine.Up, Stack: "a", Step: vpc})
+	clock.add(2 * time.Second)
+	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: vpc})
 	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: &engine.Step{Type: "aws:ec2/vpc:Vpc", Name: "same", Change: engine.Same}})
 	p.Event(engine.Event{Kind: engine.StackDone, Operation: engine.Up, Stack: "a", Result: &engine.StackResult{Status: engine.Succeeded, Changes: map[engine.Change]int{engine.Create: 1}}})
 	p.Stop()
-	want := SimulatedBanner + "\n[SIMULATED] up acme: 1 stack\na up started\na + aws:ec2/vpc:Vpc vpc created\na ✓ 1 created\n"
+	want := "03:04:05 " + SimulatedBanner + "\n03:04:05 [SIMULATED] up acme: 1 stack\n03:04:05 a up started\n" +
+		"03:04:05 a + aws:ec2/vpc:Vpc vpc creating…\n03:04:07 a + aws:ec2/vpc:Vpc vpc created (2s)\n03:04:07 a ✓ 1 created\n"
 	if errb.String() != want {
 		t.Errorf("plain progress:\n%s\nwant:\n%s", errb.String(), want)
+	}
+}
+
+// TestPlainProgressHeartbeat: a step that runs long is reported every
+// Heartbeat with its elapsed time, and no more once it is done; a preview
+// does not print when each step starts.
+func TestPlainProgressHeartbeat(t *testing.T) {
+	var errb bytes.Buffer
+	clock := &fakeClock{time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)}
+	p := testPlain(&errb, clock)
+	p.Start(engine.Up, "acme", []string{"a"}, false)
+	eks := &engine.Step{URN: "u1", Type: "aws:eks/cluster:Cluster", Name: "eks", Change: engine.Create}
+	sub := &engine.Step{URN: "u2", Type: "aws:ec2/subnet:Subnet", Name: "sub", Change: engine.Create}
+	p.Event(engine.Event{Kind: engine.StepStarted, Operation: engine.Up, Stack: "a", Step: eks})
+	p.Event(engine.Event{Kind: engine.StepStarted, Operation: engine.Up, Stack: "a", Step: sub})
+	errb.Reset()
+	clock.add(10 * time.Second)
+	p.heartbeat() // too early
+	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: sub})
+	for range 9 { // 10s + 9×30s = 4m40s
+		clock.add(30 * time.Second)
+		p.heartbeat()
+	}
+	got := errb.String()
+	if n := strings.Count(got, "still creating…"); n != 9 || strings.Count(got, "a + aws:eks/cluster:Cluster eks still creating…") != 9 {
+		t.Errorf("%d heartbeats, want 9 for the cluster only:\n%s", n, got)
+	}
+	for _, want := range []string{"03:00:40 a + aws:eks/cluster:Cluster eks still creating… 40s\n", "03:04:40 a + aws:eks/cluster:Cluster eks still creating… 4m40s\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("heartbeats lack %q:\n%s", want, got)
+		}
+	}
+	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: eks})
+	errb.Reset()
+	clock.add(time.Minute)
+	p.heartbeat()
+	if errb.Len() != 0 {
+		t.Errorf("a heartbeat after the step ended: %q", errb.String())
+	}
+
+	errb.Reset()
+	p.Start(engine.Preview, "acme", []string{"a"}, false)
+	p.Event(engine.Event{Kind: engine.StepStarted, Operation: engine.Preview, Stack: "a", Step: eks})
+	if strings.Contains(errb.String(), "eks") {
+		t.Errorf("a preview prints when a step starts: %q", errb.String())
 	}
 }
 
