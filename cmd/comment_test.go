@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,5 +59,29 @@ clouds:
 				}
 			}
 		})
+	}
+}
+
+// TestJSONErrorsAndRefusals: under --json an error is a JSON document on
+// stdout with the exit code, and a command with no JSON output refuses
+// --json instead of ignoring it.
+func TestJSONErrorsAndRefusals(t *testing.T) {
+	file, _ := pairSpec(t)
+	r := run(t, false, map[string]string{}, "graph", "-f", file, "--json")
+	if r.code != ExitUsage || !strings.Contains(r.err, "has no JSON output") {
+		t.Errorf("graph --json: exit %d, stderr %q", r.code, r.err)
+	}
+	var doc ui.ErrorJSON
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || doc.Kind != "error" || doc.Version != ui.JSONVersion || doc.Error.Code != ExitUsage {
+		t.Errorf("graph --json stdout = %q (%v)", r.out, err)
+	}
+	r = run(t, false, map[string]string{}, "preview", "--simulate", "-f", file, "--json")
+	doc = ui.ErrorJSON{}
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || r.code != ExitError || doc.Error.Code != ExitError || !strings.Contains(doc.Error.Message, "INFRA_PASSPHRASE") {
+		t.Errorf("preview --json without a passphrase: exit %d, stdout %q (%v)", r.code, r.out, err)
+	}
+	r = run(t, false, map[string]string{}, "graph", "-f", file)
+	if r.code != ExitOK || r.out == "" {
+		t.Errorf("graph without --json: exit %d", r.code)
 	}
 }

@@ -95,6 +95,9 @@ rerun completes the run).`,
 				// would fight: plain progress lines instead.
 				f.IO.ErrTTY = false
 			}
+			if g.JSON && noJSON[cmd.Name()] {
+				return usageError{fmt.Errorf("infra %s has no JSON output: drop --json", cmd.Name())}
+			}
 			return nil
 		},
 	}
@@ -123,6 +126,10 @@ rerun completes the run).`,
 	})
 	return root
 }
+
+// noJSON are the commands whose output has no JSON form: --json is refused
+// there rather than silently ignored.
+var noJSON = map[string]bool{"graph": true, "init": true, "change-secrets-provider": true, "completion": true}
 
 // extraCommands lets verbs register themselves from their own files.
 var extraCommands []func(*Factory, *GlobalOptions) *cobra.Command
@@ -163,7 +170,17 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	t := ui.NewTheme(f.IO.Err, f.IO.Color)
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
+	usage := errors.As(err, &ue) || isCobraUsage(err)
+	if jsonFlag(root, args) {
+		// Under --json the error is JSON on stdout too, for the machine
+		// that reads it; people still read stderr.
+		code := ExitError
+		if usage {
+			code = ExitUsage
+		}
+		_ = ui.WriteJSON(f.IO.Out, ui.ErrorJSON{Kind: "error", Version: ui.JSONVersion, Error: ui.ErrorDetail{Message: err.Error(), Code: code}})
+	}
+	if usage {
 		fmt.Fprintf(f.IO.Err, "%s %v\nRun 'infra --help' for usage.\n", t.Error.Render("error:"), err)
 		return ExitUsage
 	}
@@ -176,6 +193,20 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	fmt.Fprintf(f.IO.Err, "%s %v\n", t.Error.Render("error:"), err)
 	return ExitError
+}
+
+// jsonFlag reports whether --json was given, even when parsing the flags
+// failed.
+func jsonFlag(root *cobra.Command, args []string) bool {
+	if fl := root.PersistentFlags().Lookup("json"); fl != nil && fl.Changed {
+		return fl.Value.String() == "true"
+	}
+	for _, a := range args {
+		if a == "--json" || a == "--json=true" {
+			return true
+		}
+	}
+	return false
 }
 
 // isCobraUsage spots cobra's own argument errors, which it returns as plain errors.
