@@ -175,8 +175,8 @@ type plainProgress struct {
 // runningStep is a step in flight, for the heartbeat.
 type runningStep struct {
 	stack, text, verb string
-	started     time.Time
-	last        time.Time
+	started           time.Time
+	last              time.Time
 }
 
 // newPlainProgress is plain progress on w with the wall clock and a ticker.
