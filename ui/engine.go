@@ -259,7 +259,7 @@ func elapsed(d time.Duration) string {
 func (p *plainProgress) Note(line string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintln(p.w, line)
+	p.line("%s", line)
 }
 
 func (p *plainProgress) Event(ev engine.Event) {
