@@ -128,7 +128,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	shown = append(shown, string(c))
-	for _, want := range []string{ui.CommentMarker("pair"), "SIMULATED", "| `global` |", "### Guardrails", "```mermaid", "<details>"} {
+	for _, want := range []string{ui.CommentMarker(file), "SIMULATED", "| `global` |", "### Guardrails", "```mermaid", "<details>"} {
 		if !strings.Contains(string(c), want) {
 			t.Errorf("comment lacks %q:\n%s", want, c)
 		}
@@ -190,6 +190,48 @@ func TestSimulatedWorkflow(t *testing.T) {
 	shown = append(shown, r.out, r.err)
 	if !strings.Contains(r.out, "No drift") {
 		t.Errorf("refresh:\n%s", r.out)
+	}
+
+	// An edit of the mesh's port and a server type: the gateways' secret
+	// user data (their WireGuard private keys and PSKs) changes, and so does
+	// a plain value. The terminal (--diff), the JSON and the comment show
+	// the plain value old → new and the secret as [secret] on both sides.
+	edited := filepath.Join(dir, "edited.yaml")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(data), "overlay: 10.100.0.0/24", "overlay: 10.100.0.0/24\n    port: 51821", 1)
+	text = strings.Replace(text, "cluster: {serverType: cx23, workers: 1}", "cluster: {serverType: cx33, workers: 1}", 1)
+	if err := os.WriteFile(edited, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The edited file's default backend is the same .infra/state beside it.
+	r = step(ExitChanges, "preview", "--simulate", "-f", edited, "--detailed-exitcode", "--diff", "--comment", comment)
+	shown = append(shown, r.out, r.err)
+	for _, want := range []string{"Changed values (old → new):", `serverType: "cx23" → "cx33"`, "userData: [secret] → [secret]"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("preview --diff lacks %q:\n%s", want, r.out)
+		}
+	}
+	c, err = os.ReadFile(comment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown = append(shown, string(c))
+	for _, want := range []string{`!     serverType: "cx23" → "cx33"`, "!     userData: [secret] → [secret]", ui.CommentMarker(edited)} {
+		if !strings.Contains(string(c), want) {
+			t.Errorf("comment of the edit lacks %q:\n%s", want, c)
+		}
+	}
+	r = step(ExitOK, "preview", "--simulate", "-f", edited, "--json")
+	shown = append(shown, r.out)
+	if !strings.Contains(r.out, `"name":"userData","kind":"update","old":"[secret]","new":"[secret]"`) &&
+		!strings.Contains(r.out, `"name": "userData",`) {
+		t.Errorf("preview --json lacks the masked userData values:\n%.3000s", r.out)
+	}
+	if !strings.Contains(r.out, `"cx33"`) {
+		t.Errorf("preview --json lacks the new server type")
 	}
 
 	// Nothing shown holds a secret; key-shaped text is a public key.

@@ -2,8 +2,10 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +26,10 @@ type PreviewOptions struct {
 	Engine           EngineFlags
 	Comment          string
 	DetailedExitcode bool
+	// Diff lists the old and new value of every changed property.
+	Diff bool
+	// FullPreview is where to write the preview uncut, for CI to upload.
+	FullPreview string
 }
 
 func newPreviewCmd(f *Factory, g *GlobalOptions) *cobra.Command {
@@ -38,8 +44,14 @@ see the outputs of the stacks they depend on as unknown.
 A live line per stack on a terminal, plain lines in CI; then a summary table,
 with replacements and deletions called out. --json prints the result for
 machines; --comment FILE writes a markdown pull-request comment (summary,
-warnings, guardrail results, per-stack details, the topology diagram), kept
-under GitHub's 65,536-character limit.
+warnings, guardrail results, per-stack details with old → new values, the
+topology diagram), kept under GitHub's 65,536-character limit. The comment is
+written on every outcome: an invalid topology, a mandatory guardrail violation
+or an engine that cannot start gets one that says so, with the diagnostics. It
+names the commit (INFRA_COMMIT, else GITHUB_SHA) and, in GitHub Actions, links
+the run. --full-preview FILE writes the whole preview too, for the workflow to
+upload as an artifact. --diff lists the old and new value of each changed
+property on the terminal (--json always has them).
 
 Needs a passphrase for the secrets provider (INFRA_PASSPHRASE). With --simulate
 (or INFRA_SIMULATE=1) it runs against simulated clouds and needs no account;
@@ -55,6 +67,8 @@ INFRA_SIM_FAIL and INFRA_SIM_LATENCY inject faults and latency there.`,
 	}
 	opts.Engine.register(cmd)
 	cmd.Flags().StringVar(&opts.Comment, "comment", "", "also write a markdown pull-request comment to this file")
+	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
+	cmd.Flags().StringVar(&opts.FullPreview, "full-preview", "", "with --comment, also write the whole preview, never cut, to this file (for CI to upload as an artifact; a cut comment points at it)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 with no changes, 2 with changes, 1 on error")
 	return cmd
 }
@@ -63,7 +77,7 @@ func runPreview(ctx context.Context, opts *PreviewOptions) error {
 	f := opts.F
 	spec, err := opts.LoadSpec()
 	if err != nil {
-		return err
+		return opts.commentOnFailure(err)
 	}
 	progress := ui.NewProgressView(f.IO)
 	ctx, in := watchInterrupt(ctx, f, progress)
@@ -73,7 +87,7 @@ func runPreview(ctx context.Context, opts *PreviewOptions) error {
 		if in.stopped() {
 			return exitError{ExitInterrupted}
 		}
-		return err
+		return opts.commentOnFailure(err)
 	}
 	defer s.Close()
 	if in.stopped() {
@@ -81,7 +95,7 @@ func runPreview(ctx context.Context, opts *PreviewOptions) error {
 	}
 
 	res := preview(ctx, s, progress)
-	if err := ui.NewRunView(f.IO, opts.JSON, ui.RunOptions{}).Result(res); err != nil {
+	if err := ui.NewRunView(f.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff}).Result(res); err != nil {
 		return err
 	}
 	if opts.Comment != "" {
@@ -110,24 +124,74 @@ func (s *session) stackNames() []string {
 	return ui.StackNames(s.Outputs())
 }
 
+// comment is the part of a pull-request comment every outcome has: the
+// marker's key, the commit and the CI run (GitHub Actions' environment;
+// INFRA_COMMIT overrides the commit, since on a pull_request event
+// GITHUB_SHA is the merge commit GitHub made, not the pushed head).
+func (opts *PreviewOptions) comment() ui.Comment {
+	env := opts.F.Getenv
+	c := ui.Comment{File: opts.File, Commit: env("INFRA_COMMIT"), FullPreview: opts.FullPreview}
+	if c.Commit == "" {
+		c.Commit = env("GITHUB_SHA")
+	}
+	if server, repo, run := env("GITHUB_SERVER_URL"), env("GITHUB_REPOSITORY"), env("GITHUB_RUN_ID"); server != "" && repo != "" && run != "" {
+		c.RunURL = strings.TrimRight(server, "/") + "/" + repo + "/actions/runs/" + run
+	}
+	return c
+}
+
+// commentOnFailure writes, with --comment, a comment saying why nothing
+// was previewed (the topology's diagnostics, or the error), so that the
+// comment of an earlier commit does not stay looking current; it returns
+// err.
+func (opts *PreviewOptions) commentOnFailure(err error) error {
+	if opts.Comment == "" {
+		return err
+	}
+	c := opts.comment()
+	var inv *invalidTopology
+	if errors.As(err, &inv) {
+		c.Invalid = inv.ds
+	} else {
+		c.Failure = err.Error()
+	}
+	if werr := opts.writeComments(c); werr != nil {
+		return errors.Join(err, werr)
+	}
+	return err
+}
+
 // writeComment writes the pull-request comment: the preview, the guardrail
-// check of the offline plan, and the topology diagram.
+// check of the offline plan, and the topology diagram with what the preview
+// adds, changes and removes marked.
 func writeComment(ctx context.Context, opts *PreviewOptions, e *engine.Engine, res *engine.Result) error {
 	g := e.Graph()
-	c := ui.Comment{Preview: res}
+	c := opts.comment()
+	c.Preview = res
 	p, err := plan.Generate(ctx, g)
 	if err != nil {
 		return fmt.Errorf("guardrails for the comment: %w", err)
 	}
 	rep := guardrailReport(opts.File, g, p)
 	c.Guardrails = &rep
-	if m, err := ui.MermaidBlock(g.Spec, g.Net); err == nil {
+	if m, err := ui.MermaidBlock(g.Spec, g.Net, ui.MarksOf(res)); err == nil {
 		c.Mermaid = m
 	}
+	return opts.writeComments(c)
+}
+
+// writeComments writes the comment and, with --full-preview, the whole
+// preview uncut.
+func (opts *PreviewOptions) writeComments(c ui.Comment) error {
 	if err := os.WriteFile(opts.Comment, []byte(ui.RenderComment(c)), 0o644); err != nil {
 		return err
 	}
 	t := ui.NewTheme(opts.F.IO.Err, opts.F.IO.Color)
 	fmt.Fprintf(opts.F.IO.Err, "%s wrote the pull-request comment to %s\n", t.OK.Render("✓"), opts.Comment)
+	if opts.FullPreview != "" {
+		if err := os.WriteFile(opts.FullPreview, []byte(ui.RenderFullPreview(c)), 0o644); err != nil {
+			return err
+		}
+	}
 	return nil
 }

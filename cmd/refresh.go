@@ -22,6 +22,8 @@ type RefreshOptions struct {
 	DetailedExitcode bool
 	PreviewOnly      bool
 	Yes              bool
+	// Diff lists the old and new value of every drifted property.
+	Diff bool
 }
 
 func newRefreshCmd(f *Factory, g *GlobalOptions) *cobra.Command {
@@ -53,6 +55,7 @@ other stacks. Stacks never deployed are skipped.`,
 	}
 	opts.Engine.register(cmd)
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 without drift, 2 with drift, 1 on error")
+	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every drifted property (--json always has them)")
 	cmd.Flags().BoolVar(&opts.PreviewOnly, "preview-only", false, "report the drift and leave the state as it is (read-only)")
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "write the drift into the state without asking (required when stdin is not a terminal)")
 	cmd.MarkFlagsMutuallyExclusive("preview-only", "yes")
@@ -96,7 +99,7 @@ func runRefresh(ctx context.Context, opts *RefreshOptions) error {
 		progress.Stop()
 		if !opts.PreviewOnly && res.Err() == nil && res.HasChanges() {
 			if !opts.JSON {
-				if err := ui.NewRunView(f.IO, false, ui.RunOptions{Then: engine.Refresh}).Result(res); err != nil {
+				if err := ui.NewRunView(f.IO, false, ui.RunOptions{Then: engine.Refresh, Diff: opts.Diff}).Result(res); err != nil {
 					return err
 				}
 			}
@@ -117,7 +120,7 @@ func runRefresh(ctx context.Context, opts *RefreshOptions) error {
 			progress.Stop()
 		}
 	}
-	if err := ui.NewRunView(f.IO, opts.JSON, ui.RunOptions{}).Result(res); err != nil {
+	if err := ui.NewRunView(f.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff}).Result(res); err != nil {
 		return err
 	}
 	if err := runResult(res); err != nil {

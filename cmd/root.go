@@ -95,6 +95,9 @@ rerun completes the run).`,
 				// would fight: plain progress lines instead.
 				f.IO.ErrTTY = false
 			}
+			if g.JSON && noJSON[cmd.Name()] {
+				return usageError{fmt.Errorf("infra %s has no JSON output: drop --json", cmd.Name())}
+			}
 			return nil
 		},
 	}
@@ -123,6 +126,10 @@ rerun completes the run).`,
 	})
 	return root
 }
+
+// noJSON are the commands whose output has no JSON form: --json is refused
+// there rather than silently ignored.
+var noJSON = map[string]bool{"graph": true, "init": true, "change-secrets-provider": true, "completion": true}
 
 // extraCommands lets verbs register themselves from their own files.
 var extraCommands []func(*Factory, *GlobalOptions) *cobra.Command
@@ -163,7 +170,17 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	t := ui.NewTheme(f.IO.Err, f.IO.Color)
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
+	usage := errors.As(err, &ue) || isCobraUsage(err)
+	if jsonFlag(root, args) {
+		// Under --json the error is JSON on stdout too, for the machine
+		// that reads it; people still read stderr.
+		code := ExitError
+		if usage {
+			code = ExitUsage
+		}
+		_ = ui.WriteJSON(f.IO.Out, ui.ErrorJSON{Kind: "error", Version: ui.JSONVersion, Error: ui.ErrorDetail{Message: err.Error(), Code: code}})
+	}
+	if usage {
 		fmt.Fprintf(f.IO.Err, "%s %v\nRun 'infra --help' for usage.\n", t.Error.Render("error:"), err)
 		return ExitUsage
 	}
@@ -178,6 +195,20 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	return ExitError
 }
 
+// jsonFlag reports whether --json was given, even when parsing the flags
+// failed.
+func jsonFlag(root *cobra.Command, args []string) bool {
+	if fl := root.PersistentFlags().Lookup("json"); fl != nil && fl.Changed {
+		return fl.Value.String() == "true"
+	}
+	for _, a := range args {
+		if a == "--json" || a == "--json=true" {
+			return true
+		}
+	}
+	return false
+}
+
 // isCobraUsage spots cobra's own argument errors, which it returns as plain errors.
 func isCobraUsage(err error) bool {
 	msg := err.Error()
@@ -188,6 +219,16 @@ func isCobraUsage(err error) bool {
 	}
 	return false
 }
+
+// invalidTopology is loadSpec's error for a topology with errors, after it
+// has printed them: it exits 1 like exitError, and keeps the diagnostics for
+// views that report them elsewhere (the pull-request comment).
+type invalidTopology struct{ ds topology.Diagnostics }
+
+func (e *invalidTopology) Error() string { return "invalid topology" }
+
+// Unwrap makes the error exit with ExitError, already reported.
+func (e *invalidTopology) Unwrap() error { return exitError{ExitError} }
 
 // loadSpec loads the topology and renders its diagnostics on failure. Commands
 // that need a valid spec call it; warnings are printed to stderr and loading goes on.
@@ -204,7 +245,7 @@ func loadSpec(f *Factory, g *GlobalOptions) (*topology.Spec, error) {
 		var lds topology.Diagnostics
 		if errors.As(err, &lds) && g.JSON {
 			_ = ui.NewDiagnosticsView(f.IO, true).Diagnostics(g.File, nil, lds)
-			return nil, exitError{ExitError}
+			return nil, &invalidTopology{lds}
 		}
 		if errors.As(err, &lds) {
 			t := ui.NewTheme(f.IO.Err, f.IO.Color)
@@ -218,7 +259,7 @@ func loadSpec(f *Factory, g *GlobalOptions) (*topology.Spec, error) {
 				}
 			}
 			fmt.Fprintf(f.IO.Err, "%s %s is invalid (%d error(s)); fix it, then run `infra validate -f %s`\n", t.Error.Render("✗"), g.File, errs, g.File)
-			return nil, exitError{ExitError}
+			return nil, &invalidTopology{lds}
 		}
 		return nil, err
 	}

@@ -26,6 +26,8 @@ type UpOptions struct {
 	Yes      bool
 	// DetailedExitcode: exit 2 when the up changed something.
 	DetailedExitcode bool
+	// Diff lists the old and new value of every changed property.
+	Diff bool
 }
 
 func newUpCmd(f *Factory, g *GlobalOptions) *cobra.Command {
@@ -61,6 +63,7 @@ the deployment.`,
 	}
 	opts.Engine.register(cmd)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without asking (required when stdin is not a terminal)")
+	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 when nothing changed, 2 when the up changed something, 1 on error")
 	return cmd
 }
@@ -94,7 +97,7 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 
 	pre := preview(ctx, s, progress)
 	if !opts.JSON {
-		if err := ui.NewRunView(f.IO, false, ui.RunOptions{Then: engine.Up}).Result(pre); err != nil {
+		if err := ui.NewRunView(f.IO, false, ui.RunOptions{Then: engine.Up, Diff: opts.Diff}).Result(pre); err != nil {
 			return err
 		}
 	}

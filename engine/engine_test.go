@@ -531,3 +531,56 @@ func TestRefreshReportsDrift(t *testing.T) {
 		t.Errorf("the cloud holds %d objects, want the stack's 15", n)
 	}
 }
+
+// TestPreviewCarriesValues: after an up, an edit that moves a region's
+// network (its subnet is replaced, forced by ipRange), rescales its servers (an update
+// in place) and changes their Kubernetes version (their secret user data
+// changes) previews with the old and new values of each property, the secret
+// masked on both sides and nowhere in plaintext.
+func TestPreviewCarriesValues(t *testing.T) {
+	ctx := context.Background()
+	srv := startSim(t)
+	backend := t.TempDir()
+	e := open(t, load(t, "testdata/pair.yaml"), backend, srv, engine.WithStacks("hetzner-nbg1-dev"))
+	mustSucceed(t, "up", e.Up(ctx))
+
+	data, err := os.ReadFile("testdata/pair.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), "cluster: {serverType: cx23, workers: 1}",
+		"cidr: 10.50.0.0/16\n        cluster: {serverType: cx33, workers: 1, kubernetes: \"1.34\"}", 1)
+	file := filepath.Join(t.TempDir(), "pair.yaml")
+	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pre := open(t, load(t, file), backend, srv, engine.WithStacks("hetzner-nbg1-dev")).Preview(ctx)
+	mustSucceed(t, "preview of the edit", pre)
+	servers, networks := 0, 0
+	for _, st := range pre.Stack("hetzner-nbg1-dev").Steps {
+		values := map[string]engine.PropertyChange{}
+		for _, v := range st.Values {
+			values[v.Name] = v
+		}
+		switch st.Type {
+		case "hcloud:index/server:Server":
+			servers++
+			if v := values["serverType"]; v.Old != "cx23" || v.New != "cx33" || v.Replaces {
+				t.Errorf("%s serverType = %+v, want cx23 → cx33 in place", st.Name, v)
+			}
+			if v := values["userData"]; !v.Secret || v.Old != engine.Secret || v.New != engine.Secret {
+				t.Errorf("%s userData = %+v, want masked on both sides", st.Name, v)
+			}
+		case "hcloud:index/networkSubnet:NetworkSubnet":
+			networks++
+			old, _ := values["ipRange"].Old.(string)
+			if v := values["ipRange"]; st.Change != engine.Replace || !v.Replaces || v.New != "10.50.0.0/20" || !strings.HasSuffix(old, "/20") || old == v.New {
+				t.Errorf("%s: %s, ipRange = %+v, want a replacement forced by ipRange, old and new CIDR", st.Name, st.Change, v)
+			}
+		}
+	}
+	if servers == 0 || networks != 1 {
+		t.Fatalf("the preview changes %d servers and %d subnets: %+v", servers, networks, pre.Stack("hetzner-nbg1-dev").Steps)
+	}
+	keysOf(srv.Cloud()).assertAbsent(t, backend, resultJSON(t, pre))
+}

@@ -118,6 +118,9 @@ func stepOf(m apitype.StepEventMetadata) *Step {
 	if st.Change != Replace {
 		st.Replaces = nil
 	}
+	if st.Change == Update || st.Change == Replace {
+		st.Values = valuesOf(m)
+	}
 	return st
 }
 

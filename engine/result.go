@@ -109,6 +109,9 @@ type Step struct {
 	// a replacement. Refresh reports drifted properties in Diffs.
 	Diffs    []string `json:"diffs,omitempty"`
 	Replaces []string `json:"replaces,omitempty"`
+	// Values are the changed inputs with their old and new values (an
+	// update or replacement), secrets masked.
+	Values []PropertyChange `json:"values,omitempty"`
 	// Failed is set when the step failed.
 	Failed bool `json:"failed,omitempty"`
 	// Incomplete is set when the step started but did not finish (the run

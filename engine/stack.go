@@ -197,6 +197,9 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 				if len(merged.Replaces) == 0 {
 					merged.Replaces = prev.Replaces
 				}
+				if len(merged.Values) == 0 {
+					merged.Values = prev.Values
+				}
 				merged.Failed = merged.Failed || prev.Failed
 				// A replacement is done when its last step is.
 				merged.done = merged.done || prev.done && t.Kind != StepStarted

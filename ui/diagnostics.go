@@ -178,6 +178,24 @@ func (v *diagnosticsJSON) Diagnostics(file string, spec *topology.Spec, ds topol
 	return WriteJSON(v.w, res)
 }
 
+// JSONVersion is the version of infra's JSON documents: it changes when a
+// field changes meaning or goes away, not when one is added.
+const JSONVersion = 1
+
+// ErrorJSON is what a command prints on stdout under --json when it fails
+// before it could print its own document.
+type ErrorJSON struct {
+	Kind    string      `json:"kind"`
+	Version int         `json:"version"`
+	Error   ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is the error of ErrorJSON; Code is the exit code.
+type ErrorDetail struct {
+	Message string `json:"message"`
+	Code    int    `json:"code"`
+}
+
 // WriteJSON writes v as indented JSON with a trailing newline.
 func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

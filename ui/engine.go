@@ -52,7 +52,7 @@ func NewProgressView(io *IO) ProgressView {
 		}
 		return &liveProgress{w: io.Err, t: t, lines: map[string]*liveLine{}, now: time.Now, cols: cols}
 	}
-	return &plainProgress{w: io.Err, t: t}
+	return newPlainProgress(io.Err, t)
 }
 
 // opVerbs are how a change reads in a run of each operation.
@@ -154,53 +154,171 @@ func header(op engine.Operation, project string, n int, simulated bool) string {
 	return s
 }
 
+// Heartbeat is how often plain progress says that a step is still running:
+// a CI log that stays silent through a 15-minute cluster create looks hung.
+const Heartbeat = 30 * time.Second
+
 type plainProgress struct {
 	w  io.Writer
 	t  Theme
 	mu sync.Mutex
+	// now is the clock of the timestamps and elapsed times; tick, when
+	// set, drives the heartbeats (a ticker in production, nil in tests,
+	// which call heartbeat themselves).
+	now     func() time.Time
+	tick    func() (<-chan time.Time, func())
+	stop    func()
+	op      engine.Operation
+	running map[string]*runningStep
+}
+
+// runningStep is a step in flight, for the heartbeat.
+type runningStep struct {
+	stack, text, verb string
+	started           time.Time
+	last              time.Time
+}
+
+// newPlainProgress is plain progress on w with the wall clock and a ticker.
+func newPlainProgress(w io.Writer, t Theme) *plainProgress {
+	return &plainProgress{w: w, t: t, now: time.Now, tick: func() (<-chan time.Time, func()) {
+		tk := time.NewTicker(Heartbeat / 6)
+		return tk.C, tk.Stop
+	}}
+}
+
+// line prints one line with a timestamp, as CI logs want.
+func (p *plainProgress) line(format string, a ...any) {
+	fmt.Fprintf(p.w, "%s %s\n", p.t.Dim.Render(p.now().Format("15:04:05")), fmt.Sprintf(format, a...))
 }
 
 func (p *plainProgress) Start(op engine.Operation, project string, names []string, simulated bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if simulated {
-		fmt.Fprintln(p.w, p.t.Warning.Render(SimulatedBanner))
+		p.line("%s", p.t.Warning.Render(SimulatedBanner))
 	}
-	fmt.Fprintln(p.w, p.t.Bold.Render(header(op, project, len(names), simulated)))
+	p.line("%s", p.t.Bold.Render(header(op, project, len(names), simulated)))
+	p.op, p.running = op, map[string]*runningStep{}
+	if p.tick != nil && p.stop == nil {
+		c, stopTicker := p.tick()
+		done := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-c:
+					p.heartbeat()
+				case <-done:
+					return
+				}
+			}
+		}()
+		p.stop = func() { stopTicker(); close(done) }
+	}
 }
 
-func (p *plainProgress) Stop() {}
+func (p *plainProgress) Stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stop != nil {
+		p.stop()
+		p.stop = nil
+	}
+}
+
+// heartbeat prints, for every step running for a Heartbeat or more since it
+// started or was last reported, that it is still running and for how long.
+func (p *plainProgress) heartbeat() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	keys := make([]string, 0, len(p.running))
+	for k := range p.running {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		r := p.running[k]
+		if now.Sub(r.last) < Heartbeat {
+			continue
+		}
+		r.last = now
+		p.line("%s %s %s", p.t.Accent.Render(r.stack), r.text, p.t.Dim.Render("still "+r.verb+"… "+elapsed(now.Sub(r.started))))
+	}
+}
+
+// elapsed is a duration as CI logs show it: 45s, 4m30s.
+func elapsed(d time.Duration) string {
+	d = d.Round(time.Second)
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	}
+	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+}
 
 func (p *plainProgress) Note(line string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintln(p.w, line)
+	p.line("%s", line)
 }
 
 func (p *plainProgress) Event(ev engine.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.running == nil {
+		p.running = map[string]*runningStep{}
+	}
+	key := ""
+	if ev.Step != nil {
+		key = ev.Stack + "\x00" + ev.Step.URN
+	}
 	switch ev.Kind {
 	case engine.StackStarted:
-		fmt.Fprintf(p.w, "%s %s\n", p.t.Accent.Render(ev.Stack), p.t.Dim.Render(string(ev.Operation)+" started"))
-	case engine.StepDone:
+		p.line("%s %s", p.t.Accent.Render(ev.Stack), p.t.Dim.Render(string(ev.Operation)+" started"))
+	case engine.StepStarted:
 		if ev.Step.Change == engine.Same {
 			return
 		}
-		fmt.Fprintf(p.w, "%s %s %s %s %s\n", p.t.Accent.Render(ev.Stack), p.t.change(ev.Step.Change, sign(ev.Step.Change)),
-			ev.Step.Type, ev.Step.Name, p.t.Dim.Render(doing(ev.Operation, ev.Step.Change)+diffNote(ev.Step)))
+		text := p.t.change(ev.Step.Change, sign(ev.Step.Change)) + " " + ev.Step.Type + " " + ev.Step.Name
+		now := p.now()
+		p.running[key] = &runningStep{stack: ev.Stack, text: text, verb: doingNow(ev.Operation, ev.Step.Change), started: now, last: now}
+		if ev.Operation != engine.Preview {
+			// A preview plans hundreds of steps in seconds: their ends
+			// say enough. A real operation says when each begins.
+			p.line("%s %s %s", p.t.Accent.Render(ev.Stack), text, p.t.Dim.Render(doingNow(ev.Operation, ev.Step.Change)+"…"))
+		}
+	case engine.StepDone:
+		r := p.running[key]
+		delete(p.running, key)
+		if ev.Step.Change == engine.Same {
+			return
+		}
+		took := ""
+		if r != nil && ev.Operation != engine.Preview {
+			took = " (" + elapsed(p.now().Sub(r.started)) + ")"
+		}
+		p.line("%s %s %s %s %s", p.t.Accent.Render(ev.Stack), p.t.change(ev.Step.Change, sign(ev.Step.Change)),
+			ev.Step.Type, ev.Step.Name, p.t.Dim.Render(doing(ev.Operation, ev.Step.Change)+diffNote(ev.Step)+took))
 	case engine.StepFailed:
-		fmt.Fprintf(p.w, "%s %s %s %s %s\n", p.t.Accent.Render(ev.Stack), p.t.Error.Render("✗"), ev.Step.Type, ev.Step.Name, p.t.Error.Render("failed"))
+		delete(p.running, key)
+		p.line("%s %s %s %s %s", p.t.Accent.Render(ev.Stack), p.t.Error.Render("✗"), ev.Step.Type, ev.Step.Name, p.t.Error.Render("failed"))
 	case engine.Diag:
 		if ev.Severity == "error" || ev.Severity == "warning" {
-			fmt.Fprintf(p.w, "%s %s %s\n", p.t.Accent.Render(ev.Stack), severityLabel(p.t, ev.Severity), ev.Message)
+			p.line("%s %s %s", p.t.Accent.Render(ev.Stack), severityLabel(p.t, ev.Severity), ev.Message)
 		}
 	case engine.StackDone:
-		fmt.Fprintf(p.w, "%s %s\n", p.t.Accent.Render(ev.Stack), stackOutcome(p.t, ev.Operation, ev.Result))
+		for k, r := range p.running {
+			if r.stack == ev.Stack {
+				delete(p.running, k)
+			}
+		}
+		p.line("%s %s", p.t.Accent.Render(ev.Stack), stackOutcome(p.t, ev.Operation, ev.Result))
 	}
 }
 
 func diffNote(s *engine.Step) string {
 	if len(s.Replaces) > 0 {
-		return " (" + strings.Join(s.Replaces, ", ") + " forces replacement)"
+		return " (" + forcingValues(s) + " forces replacement)"
 	}
 	if len(s.Diffs) > 0 {
 		return " (" + strings.Join(s.Diffs, ", ") + ")"
@@ -431,6 +549,8 @@ type RunOptions struct {
 	ShowSecrets bool
 	// Outputs lists each stack's outputs after the summary.
 	Outputs bool
+	// Diff lists the old and new value of every changed property.
+	Diff bool
 	// Then is the operation the same command runs after this preview, on
 	// confirmation (up after a preview, refresh after a refresh preview):
 	// the closing line says so instead of naming the command to run.
@@ -478,6 +598,9 @@ func (v *runHuman) Result(r *engine.Result) error {
 	fmt.Fprintln(w)
 	v.table(r)
 	v.attention(r)
+	if v.opts.Diff {
+		v.values(r)
+	}
 	if v.opts.Outputs {
 		v.outputs(r)
 	}
@@ -669,6 +792,38 @@ func (v *runHuman) attention(r *engine.Result) {
 		section("Warnings:")
 		for _, m := range warns {
 			fmt.Fprintf(w, "  %s %s\n", t.Warning.Render("!"), m)
+		}
+	}
+}
+
+// values lists, under --diff, every update and replacement with the old and
+// new value of each property it changes.
+func (v *runHuman) values(r *engine.Result) {
+	w, t := v.w, v.t
+	first := true
+	for _, s := range r.Stacks {
+		for _, st := range s.Steps {
+			lines := stepValues(&st)
+			if len(lines) == 0 {
+				continue
+			}
+			if first {
+				fmt.Fprintf(w, "\n%s\n", t.Bold.Render("Changed values (old → new):"))
+				first = false
+			}
+			fmt.Fprintf(w, "  %s %s %s %s\n", t.change(st.Change, sign(st.Change)), s.Name, st.Type, st.Name)
+			for _, l := range lines {
+				mark := l.sign
+				switch l.sign {
+				case "+":
+					mark = t.Create.Render("+")
+				case "-":
+					mark = t.Delete.Render("-")
+				case "!":
+					mark = t.Update.Render("~")
+				}
+				fmt.Fprintf(w, "  %s %s\n", mark, l.text)
+			}
 		}
 	}
 }

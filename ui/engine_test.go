@@ -3,10 +3,10 @@ package ui
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -92,18 +92,77 @@ func TestRunViewJSONMasksSecrets(t *testing.T) {
 	}
 }
 
+// fakeClock is a clock tests move by hand.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time      { return c.t }
+func (c *fakeClock) add(d time.Duration) { c.t = c.t.Add(d) }
+func testPlain(w *bytes.Buffer, c *fakeClock) *plainProgress {
+	return &plainProgress{w: w, t: NewTheme(w, false), now: c.now}
+}
+
 func TestPlainProgress(t *testing.T) {
 	var errb bytes.Buffer
-	p := NewProgressView(&IO{Err: &errb})
+	clock := &fakeClock{time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	p := testPlain(&errb, clock)
 	p.Start(engine.Up, "acme", []string{"a"}, true)
 	p.Event(engine.Event{Kind: engine.StackStarted, Operation: engine.Up, Stack: "a"})
-	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: &engine.Step{Type: "aws:ec2/vpc:Vpc", Name: "vpc", Change: engine.Create}})
+	vpc := &engine.Step{URN: "u1", Type: "aws:ec2/vpc:Vpc", Name: "vpc", Change: engine.Create}
+	p.Event(engine.Event{Kind: engine.StepStarted, Operation: engine.Up, Stack: "a", Step: vpc})
+	clock.add(2 * time.Second)
+	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: vpc})
 	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: &engine.Step{Type: "aws:ec2/vpc:Vpc", Name: "same", Change: engine.Same}})
 	p.Event(engine.Event{Kind: engine.StackDone, Operation: engine.Up, Stack: "a", Result: &engine.StackResult{Status: engine.Succeeded, Changes: map[engine.Change]int{engine.Create: 1}}})
 	p.Stop()
-	want := SimulatedBanner + "\n[SIMULATED] up acme: 1 stack\na up started\na + aws:ec2/vpc:Vpc vpc created\na ✓ 1 created\n"
+	want := "03:04:05 " + SimulatedBanner + "\n03:04:05 [SIMULATED] up acme: 1 stack\n03:04:05 a up started\n" +
+		"03:04:05 a + aws:ec2/vpc:Vpc vpc creating…\n03:04:07 a + aws:ec2/vpc:Vpc vpc created (2s)\n03:04:07 a ✓ 1 created\n"
 	if errb.String() != want {
 		t.Errorf("plain progress:\n%s\nwant:\n%s", errb.String(), want)
+	}
+}
+
+// TestPlainProgressHeartbeat: a step that runs long is reported every
+// Heartbeat with its elapsed time, and no more once it is done; a preview
+// does not print when each step starts.
+func TestPlainProgressHeartbeat(t *testing.T) {
+	var errb bytes.Buffer
+	clock := &fakeClock{time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)}
+	p := testPlain(&errb, clock)
+	p.Start(engine.Up, "acme", []string{"a"}, false)
+	eks := &engine.Step{URN: "u1", Type: "aws:eks/cluster:Cluster", Name: "eks", Change: engine.Create}
+	sub := &engine.Step{URN: "u2", Type: "aws:ec2/subnet:Subnet", Name: "sub", Change: engine.Create}
+	p.Event(engine.Event{Kind: engine.StepStarted, Operation: engine.Up, Stack: "a", Step: eks})
+	p.Event(engine.Event{Kind: engine.StepStarted, Operation: engine.Up, Stack: "a", Step: sub})
+	errb.Reset()
+	clock.add(10 * time.Second)
+	p.heartbeat() // too early
+	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: sub})
+	for range 9 { // 10s + 9×30s = 4m40s
+		clock.add(30 * time.Second)
+		p.heartbeat()
+	}
+	got := errb.String()
+	if n := strings.Count(got, "still creating…"); n != 9 || strings.Count(got, "a + aws:eks/cluster:Cluster eks still creating…") != 9 {
+		t.Errorf("%d heartbeats, want 9 for the cluster only:\n%s", n, got)
+	}
+	for _, want := range []string{"03:00:40 a + aws:eks/cluster:Cluster eks still creating… 40s\n", "03:04:40 a + aws:eks/cluster:Cluster eks still creating… 4m40s\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("heartbeats lack %q:\n%s", want, got)
+		}
+	}
+	p.Event(engine.Event{Kind: engine.StepDone, Operation: engine.Up, Stack: "a", Step: eks})
+	errb.Reset()
+	clock.add(time.Minute)
+	p.heartbeat()
+	if errb.Len() != 0 {
+		t.Errorf("a heartbeat after the step ended: %q", errb.String())
+	}
+
+	errb.Reset()
+	p.Start(engine.Preview, "acme", []string{"a"}, false)
+	p.Event(engine.Event{Kind: engine.StepStarted, Operation: engine.Preview, Stack: "a", Step: eks})
+	if strings.Contains(errb.String(), "eks") {
+		t.Errorf("a preview prints when a step starts: %q", errb.String())
 	}
 }
 
@@ -198,53 +257,6 @@ func TestLiveProgressNotes(t *testing.T) {
 	}
 }
 
-func TestCommentFitsGitHubsLimit(t *testing.T) {
-	r := sampleResult(engine.Preview, true)
-	c := RenderComment(Comment{Preview: r, Mermaid: "```mermaid\nflowchart LR\n  a --> b\n```\n"})
-	for _, want := range []string{
-		CommentMarker("acme") + "\n", "— SIMULATED", "| `aws-us-east-1-prod` | 2 | · | 1 | 1 | 5 | changes |",
-		"❌ failed", "#### ⚠️ Replacements", "#### ⚠️ Deletions", "&lt;x> \\| y", "```diff\n-+ aws:ec2/vpc:Vpc vpc",
-		"<details><summary>Topology</summary>", "```mermaid",
-	} {
-		if !strings.Contains(c, want) {
-			t.Errorf("comment lacks %q:\n%s", want, c)
-		}
-	}
-	if strings.Contains(c, "Cut to stay") {
-		t.Errorf("a small comment was cut:\n%s", c)
-	}
-	if !strings.HasPrefix(c, CommentMarker("acme")) {
-		t.Errorf("the marker is not the first line")
-	}
-
-	// A preview too big for one comment: thousands of steps.
-	big := sampleResult(engine.Preview, false)
-	for i := range 40 {
-		s := &engine.StackResult{Name: fmt.Sprintf("aws-region-%02d-prod", i), Status: engine.Succeeded, Changes: map[engine.Change]int{engine.Create: 400}}
-		for j := range 400 {
-			s.Steps = append(s.Steps, engine.Step{URN: fmt.Sprint(j), Type: "aws:ec2/subnet:Subnet", Name: fmt.Sprintf("subnet-%d-%d", i, j), Change: engine.Create})
-		}
-		big.Stacks = append(big.Stacks, s)
-	}
-	c = RenderComment(Comment{Preview: big, Mermaid: "```mermaid\nflowchart LR\n```\n"})
-	if len(c) > GitHubCommentLimit {
-		t.Errorf("comment is %d characters, over %d", len(c), GitHubCommentLimit)
-	}
-	for _, want := range []string{"Cut to stay under GitHub's 65536-character limit", "the details of ", "#### ⚠️ Replacements", "| `aws-region-39-prod` |"} {
-		if !strings.Contains(c, want) {
-			t.Errorf("cut comment lacks %q", want)
-		}
-	}
-	if !strings.Contains(c, "```mermaid") && !strings.Contains(c, "the topology diagram") {
-		t.Error("the diagram is neither in the comment nor said to be cut")
-	}
-	// A tiny limit still gives a valid, marked comment.
-	c = RenderComment(Comment{Preview: big, Limit: 2000})
-	if len(c) > 2000 || !strings.HasPrefix(c, CommentMarker("acme")) || !strings.Contains(c, "Cut to stay") {
-		t.Errorf("comment under a 2000 limit: %d characters:\n%s", len(c), c)
-	}
-}
-
 // TestWorkflowFindsTheComment: the documented workflow runs the preview
 // with --comment and finds its comment by the marker RenderComment writes.
 func TestWorkflowFindsTheComment(t *testing.T) {
@@ -259,6 +271,7 @@ func TestWorkflowFindsTheComment(t *testing.T) {
 				Name string            `yaml:"name"`
 				Run  string            `yaml:"run"`
 				Uses string            `yaml:"uses"`
+				If   string            `yaml:"if"`
 				With map[string]string `yaml:"with"`
 			} `yaml:"steps"`
 		} `yaml:"jobs"`
@@ -269,18 +282,23 @@ func TestWorkflowFindsTheComment(t *testing.T) {
 	if _, ok := wf.On["pull_request"]; !ok {
 		t.Error("the workflow does not run on pull requests")
 	}
-	var preview, post bool
-	marker := strings.TrimSuffix(CommentMarker(""), " -->")
+	var preview, post, upload bool
 	for _, s := range wf.Jobs["preview"].Steps {
-		if strings.Contains(s.Run, "infra preview --comment preview.md") {
+		if strings.Contains(s.Run, "infra preview --comment preview.md --full-preview preview-full.md") {
 			preview = true
 		}
-		if strings.HasPrefix(s.Uses, "actions/github-script") && strings.Contains(s.With["script"], "'"+marker+"'") &&
+		if strings.HasPrefix(s.Uses, "actions/upload-artifact") && s.With["path"] == "preview-full.md" {
+			upload = true
+		}
+		// Posted on every outcome, under the marker RenderComment writes
+		// for the workflow's INFRA_FILE.
+		if strings.HasPrefix(s.Uses, "actions/github-script") && s.If == "always()" &&
+			strings.Contains(s.With["script"], "`"+strings.Replace(CommentMarker("topology.yaml"), "topology.yaml", "${process.env.INFRA_FILE}", 1)+"`") &&
 			strings.Contains(s.With["script"], "updateComment") && strings.Contains(s.With["script"], "createComment") {
 			post = true
 		}
 	}
-	if !preview || !post {
-		t.Errorf("workflow: preview step %v, sticky comment step %v (marker %q)", preview, post, marker)
+	if !preview || !post || !upload {
+		t.Errorf("workflow: preview step %v, sticky comment step on every outcome %v, full preview uploaded %v", preview, post, upload)
 	}
 }

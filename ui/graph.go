@@ -20,6 +20,18 @@ type TopologyGraph struct {
 	Global   []*GraphNode  // nodes outside every cloud (GLB and pools)
 	Edges    []*GraphEdge
 	Gateways int // mesh gateways, for the legend
+	// Marks are what a preview does to the regions; zero for none.
+	Marks GraphMarks
+}
+
+// GraphMarks are the regions a preview adds, changes or removes, by region
+// ID (the name of its regional stack), for a pull request's reviewer.
+type GraphMarks struct {
+	Added, Changed map[string]bool
+	// Removed are stacks the backend holds that the topology no longer
+	// has: the diagram of the topology has no box for them, so they are
+	// drawn apart.
+	Removed []string
 }
 
 // GraphGroup is a box of nodes: a cloud or a region.
@@ -266,6 +278,14 @@ func (g *TopologyGraph) Mermaid() string {
 		}
 		w(1, "end")
 	}
+	if len(g.Marks.Removed) > 0 {
+		w(1, "subgraph removed[%s]", mermaidLabel([]string{"Removed from the topology"}))
+		for _, name := range g.Marks.Removed {
+			w(2, "%s[%s]", graphID("removed", name), mermaidLabel([]string{name}))
+			w(2, "class %s removed", graphID("removed", name))
+		}
+		w(1, "end")
+	}
 	for _, e := range g.Edges {
 		switch e.Kind {
 		case "zone", "hosts":
@@ -289,11 +309,29 @@ func (g *TopologyGraph) Mermaid() string {
 	w(1, "classDef glb fill:#fff8e1,stroke:#ef6c00,stroke-width:2px")
 	w(1, "classDef pool fill:#fff8e1,stroke:#ef6c00")
 	w(1, "classDef mesh fill:#f3e5f5,stroke:#7b1fa2,stroke-width:2px")
+	added, changed := map[string]bool{}, map[string]bool{}
+	for id := range g.Marks.Added {
+		added[graphID("region", id)] = true
+	}
+	for id := range g.Marks.Changed {
+		changed[graphID("region", id)] = true
+	}
 	for _, c := range g.Clouds {
 		w(1, "style %s fill:%s,stroke:#555555", c.ID, cloudFill[c.Cloud])
 		for _, r := range c.Groups {
-			w(1, "style %s fill:#ffffff,stroke:#888888", r.ID)
+			switch {
+			case added[r.ID]:
+				w(1, "style %s fill:#dafbe1,stroke:#1a7f37,stroke-width:3px", r.ID)
+			case changed[r.ID]:
+				w(1, "style %s fill:#fff1e5,stroke:#bc4c00,stroke-width:3px", r.ID)
+			default:
+				w(1, "style %s fill:#ffffff,stroke:#888888", r.ID)
+			}
 		}
+	}
+	if len(g.Marks.Removed) > 0 {
+		w(1, "classDef removed fill:#ffebe9,stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 5")
+		w(1, "style removed fill:#fff8f8,stroke:#cf222e,stroke-dasharray:5 5")
 	}
 	return b.String()
 }
@@ -311,12 +349,14 @@ func mermaidLabel(lines []string) string {
 	return `"` + strings.Join(esc, "<br/>") + `"`
 }
 
-// MermaidBlock is the diagram as a fenced block for markdown (PR comments).
-func MermaidBlock(spec *topology.Spec, net *network.Plan) (string, error) {
+// MermaidBlock is the diagram as a fenced block for markdown (PR comments),
+// with the regions marks names marked.
+func MermaidBlock(spec *topology.Spec, net *network.Plan, marks GraphMarks) (string, error) {
 	g, err := NewTopologyGraph(spec, net)
 	if err != nil {
 		return "", err
 	}
+	g.Marks = marks
 	return "```mermaid\n" + g.Mermaid() + "```\n", nil
 }
 

@@ -175,7 +175,7 @@ func TestMermaidBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := MermaidBlock(spec, net)
+	b, err := MermaidBlock(spec, net, GraphMarks{})
 	if err != nil {
 		t.Fatal(err)
 	}
