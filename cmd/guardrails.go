@@ -103,6 +103,9 @@ func runGuardrailsCheck(ctx context.Context, opts *GuardrailsOptions) error {
 		return err
 	}
 	rep := guardrailReport(opts.File, g, p)
+	// The providers' own rules fail a check too: a guardrail-clean plan the
+	// cloud rejects is not deployable.
+	rep.Rules = plan.RuleDiagnostics(spec, p.Check())
 	if err := view.Report(rep); err != nil {
 		return err
 	}

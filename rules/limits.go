@@ -76,7 +76,7 @@ func (d *db) checkResourceLimits(typ string, inputs map[string]any) []Violation 
 				continue
 			}
 			if !sgCharset.MatchString(s) || utf8.RuneCountInString(s) > 255 {
-				c.add(Error, p, RuleCloudLimit, l.Source, "InvalidParameterValue: Value (%s) for parameter Group%s is invalid. Character sets beyond ASCII are not supported; %s", s, strings.ToUpper(p[:1])+p[1:], valueText(l.Value))
+				c.add(Error, p, RuleCloudLimit, l.Source, "InvalidParameterValue: Value (%s) for parameter Group%s is invalid. Valid characters: %s", s, strings.ToUpper(p[:1])+p[1:], valueText(l.Value))
 			}
 		}
 	}
