@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"infra/policies"
 	"infra/rules"
@@ -69,10 +70,18 @@ func RuleDiagnostics(spec *topology.Spec, fs []Finding) topology.Diagnostics {
 		}
 		ds = append(ds, topology.Diagnostic{
 			Severity: sev,
-			Pos:      policies.Locate(spec, f.Stack, f.Resource, f.Type),
+			Pos:      policies.Locate(spec, f.Stack, f.Resource, f.Type, stripIndex(f.Property)),
 			Message:  msg,
 			Hint:     hint,
 		})
 	}
 	return ds.Sort()
+}
+
+// stripIndex is a property path's first key: ingress[0].description -> ingress.
+func stripIndex(p string) string {
+	if i := strings.IndexAny(p, ".["); i >= 0 {
+		return p[:i]
+	}
+	return p
 }
