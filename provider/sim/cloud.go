@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"infra/provider/computed"
 )
 
 // Object is one resource in the simulated cloud: what a real cloud API would
@@ -94,19 +96,29 @@ func (c *Cloud) Remove(urn resource.URN) bool {
 	return ok
 }
 
-// create stores a new object for urn, replacing any older one (a
-// create-before-delete replacement creates the new object first), and
-// returns its ID.
-func (c *Cloud) create(urn resource.URN, inputs resource.PropertyMap, outputs func(resource.ID) resource.PropertyMap) Object {
+// create stores a new object for r.URN, replacing any older one (a
+// create-before-delete replacement creates the new object first). Its ID
+// comes from the shared model, for the URN's next generation, so a
+// replacement gets a new one; outputs computes its state given the ID.
+func (c *Cloud) create(r computed.Resource, outputs func(computed.Resource) resource.PropertyMap) Object {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	gen := c.generation[urn]
-	c.generation[urn] = gen + 1
-	id := newID(urn, gen)
-	o := &Object{URN: urn, ID: id, Inputs: deepCopy(inputs), Outputs: outputs(id)}
-	c.objects[urn] = o
-	delete(c.removed, urn)
+	gen := c.generation[r.URN]
+	c.generation[r.URN] = gen + 1
+	r.ID = computed.NewID(r, gen)
+	o := &Object{URN: r.URN, ID: r.ID, Inputs: deepCopy(r.Inputs), Outputs: outputs(r)}
+	c.objects[r.URN] = o
+	delete(c.removed, r.URN)
 	return o.clone()
+}
+
+// nextGeneration is the generation the next object created for urn will
+// have: what a Check without old inputs (a create, or the second Check of
+// a replacement) auto-names for.
+func (c *Cloud) nextGeneration(urn resource.URN) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.generation[urn]
 }
 
 // update replaces the inputs and outputs of an existing object. An object the
