@@ -14,6 +14,7 @@ import (
 // preview the object does not exist yet, so computed fields are unknown, as
 // a real provider reports them.
 func outputs(r computed.Resource, preview bool) resource.PropertyMap {
+	r.Inputs = withoutMarker(r.Inputs)
 	if !preview {
 		return computed.Outputs(r)
 	}

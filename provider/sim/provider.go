@@ -112,7 +112,9 @@ func (p *provider) Configure(ctx context.Context, req *pulumirpc.ConfigureReques
 // Check returns the inputs as the real provider's Check would: with an
 // auto-name where the type takes one and the program set none (kept from
 // the old inputs on an update, as Pulumi keeps it; new for a replacement,
-// which checks again without old inputs) and the provider's defaults.
+// which checks again without old inputs) and the provider's defaults; or
+// the failures the real provider would report, from the providers' rules
+// (package rules), length limits applying to the auto-name.
 func (p *provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
 	urn := resource.URN(req.GetUrn())
 	if _, ok := infraprovider.LocalType(string(urn.Type())); ok {
@@ -126,7 +128,8 @@ func (p *provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulum
 	if err != nil {
 		return nil, err
 	}
-	if prop, ok := computed.AutoNamed(string(urn.Type())); ok {
+	program := news.Copy()
+	if prop, ok := computed.AutoNamed(string(urn.Type())); ok && defaultedKeys(olds)[prop] {
 		key := resource.PropertyKey(prop)
 		if v, set := news[key]; !set || v.IsNull() {
 			if old, ok := olds[key]; ok && !old.IsNull() {
@@ -134,16 +137,24 @@ func (p *provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulum
 			}
 		}
 	}
-	inputs, err := computed.Defaults(urn, news, p.srv.cloud.nextGeneration(urn))
+	inputs, err := computed.Defaults(urn, withoutMarker(news), p.srv.cloud.nextGeneration(urn))
 	if err != nil {
 		prop, _ := computed.AutoNamed(string(urn.Type()))
 		return &pulumirpc.CheckResponse{Inputs: req.GetNews(), Failures: []*pulumirpc.CheckFailure{{Property: prop, Reason: err.Error()}}}, nil
 	}
+	if failures := checkFailures(string(urn.Type()), inputs); len(failures) > 0 {
+		return &pulumirpc.CheckResponse{Inputs: req.GetNews(), Failures: failures}, nil
+	}
+	markDefaults(program, inputs, olds)
 	props, err := marshal("inputs", inputs)
 	return &pulumirpc.CheckResponse{Inputs: props}, err
 }
 
-// Diff compares the old inputs with the new ones, property by property.
+// Diff compares the old inputs with the new ones, property by property. A
+// change replaces the resource where the real provider's would: the
+// force-new inputs of the providers' rules (package rules), and the few
+// the simulator knows itself (local types, VPN for VPC); the old object is
+// deleted first where the real provider says so.
 func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	olds, err := unmarshal("olds", oldInputs(req.GetOldInputs(), req.GetOlds()))
 	if err != nil {
@@ -153,7 +164,15 @@ func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
-	return diff(olds, news, replaceKeys(req.GetType())), nil
+	typ := req.GetType()
+	keys := replaceKeys(typ)
+	byRules, deleteFirst := ruleReplacement(typ, olds, news)
+	for k := range byRules {
+		keys[k] = true
+	}
+	resp := diff(withoutMarker(olds), withoutMarker(news), keys)
+	resp.DeleteBeforeReplace = len(resp.Replaces) > 0 && deleteFirst
+	return resp, nil
 }
 
 // oldInputs prefers the old inputs, which the engine sends since 3.x; the
@@ -215,7 +234,7 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	}
 	r := computed.Resource{URN: urn, ID: id, Inputs: news, Region: connOf(ctx).getRegion()}
 	if req.GetPreview() {
-		outs := deepCopy(news)
+		outs := deepCopy(withoutMarker(news))
 		for _, name := range computed.Names(string(urn.Type())) {
 			key := resource.PropertyKey(name)
 			if _, set := news[key]; set {
@@ -319,15 +338,12 @@ func (p *provider) GetMappings(context.Context, *pulumirpc.GetMappingsRequest) (
 
 // replaceOnChange lists, per type glob, the inputs the cloud cannot change
 // in place: changing one replaces the object, as with the real providers.
+// The providers' rules (package rules) give every other type's; these are
+// what the rules do not hold.
 var replaceOnChange = []struct {
 	types string
 	keys  []string
 }{
-	{"aws:ec2/vpc:Vpc", []string{"cidrBlock"}},
-	{"aws:ec2/subnet:Subnet", []string{"vpcId", "cidrBlock", "availabilityZone"}},
-	{"hcloud:index/network:Network", []string{"ipRange"}},
-	{"hcloud:index/networkSubnet:NetworkSubnet", []string{"networkId", "ipRange", "networkZone"}},
-	{"hcloud:index/server:Server", []string{"location", "datacenter"}},
 	{"infra:ibm:Vpc", []string{"region"}},
 	// As the IBM provider's Diff: what VPN for VPC cannot change in place.
 	{"infra:ibm:VpnGateway", []string{"region", "subnet", "mode", "resourceGroup"}},

@@ -69,12 +69,12 @@ func TestDiff(t *testing.T) {
 	news["cidrBlock"] = resource.NewStringProperty("10.1.0.0/16")
 	news["tags"] = resource.MakeComputed(resource.NewStringProperty(""))
 	delete(news, "token")
-	d := diff(olds, news, replaceKeys("aws:ec2/vpc:Vpc"))
+	d := diffRPC(t, "aws:ec2/vpc:Vpc", olds, news)
 	if d.Changes != pulumirpc.DiffResponse_DIFF_SOME {
 		t.Fatalf("changes = %v", d.Changes)
 	}
 	want := map[string]pulumirpc.PropertyDiff_Kind{
-		"cidrBlock": pulumirpc.PropertyDiff_UPDATE_REPLACE,
+		"cidrBlock": pulumirpc.PropertyDiff_UPDATE_REPLACE, // force-new in the rules
 		"tags":      pulumirpc.PropertyDiff_UPDATE,
 		"token":     pulumirpc.PropertyDiff_DELETE,
 	}
@@ -83,8 +83,8 @@ func TestDiff(t *testing.T) {
 			t.Errorf("%s: kind %v, want %v", k, got, kind)
 		}
 	}
-	if len(d.Replaces) != 1 || d.Replaces[0] != "cidrBlock" {
-		t.Errorf("replaces = %v", d.Replaces)
+	if len(d.Replaces) != 1 || d.Replaces[0] != "cidrBlock" || d.DeleteBeforeReplace {
+		t.Errorf("replaces = %v, delete first %v", d.Replaces, d.DeleteBeforeReplace)
 	}
 }
 
