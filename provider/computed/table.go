@@ -102,6 +102,9 @@ var kinds = map[string]kind{
 	// The IAM URN of a group: urn:v1:eu:identity:group:<NIC handle>/<name>.
 	"ovh:Me/identityGroup:IdentityGroup":        {id: byName, outputs: []string{"GroupURN:ovhGroupURN"}},
 	"ovh:index/cloudFloatingIp:CloudFloatingIp": {outputs: []string{"currentState"}},
+	// A vRack is ordered once per account and its service name is pn-<number>;
+	// programs attach to one that exists (a seed, in the simulator).
+	"ovh:Vrack/vrack:Vrack": {id: func(r Resource, salt string) string { return "pn-" + hcloudID(r, salt) }},
 
 	// IBM Cloud, through infra's own provider. Every infra:ibm type also
 	// gets a CRN, a name and status available (see packageOutputs).

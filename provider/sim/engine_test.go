@@ -115,6 +115,12 @@ func pulumiCommand(t *testing.T) auto.PulumiCommand {
 // directory, attached to the providers of srv.
 func newStack(t *testing.T, srv *sim.Server, name string) (auto.Stack, string) {
 	t.Helper()
+	return newProgramStack(t, srv, name, program)
+}
+
+// newProgramStack is newStack with another program.
+func newProgramStack(t *testing.T, srv *sim.Server, name string, program pulumi.RunFunc) (auto.Stack, string) {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	backend, work := filepath.Join(dir, "state"), filepath.Join(dir, "work")

@@ -41,7 +41,10 @@ func (p *provider) createLocal(ctx context.Context, req *pulumirpc.CreateRequest
 	if err != nil {
 		return nil, err
 	}
-	obj := p.srv.cloud.create(computed.Resource{URN: urn, Inputs: inputs}, func(computed.Resource) resource.PropertyMap { return outs })
+	obj, err := p.srv.cloud.create(computed.Resource{URN: urn, Inputs: inputs}, func(computed.Resource) resource.PropertyMap { return outs })
+	if err != nil {
+		return nil, err
+	}
 	props, err := marshal("outputs", obj.Outputs)
 	return &pulumirpc.CreateResponse{Id: string(obj.ID), Properties: props}, err
 }

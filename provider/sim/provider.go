@@ -206,7 +206,10 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	if p.srv.failing(string(urn.Type()), urn.Name()) {
 		return nil, injected("create", urn)
 	}
-	obj := p.srv.cloud.create(r, func(r computed.Resource) resource.PropertyMap { return outputs(r, false) })
+	obj, err := p.srv.cloud.create(r, func(r computed.Resource) resource.PropertyMap { return outputs(r, false) })
+	if err != nil {
+		return nil, err
+	}
 	props, err := marshal("outputs", obj.Outputs)
 	return &pulumirpc.CreateResponse{Id: string(obj.ID), Properties: props}, err
 }

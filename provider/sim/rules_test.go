@@ -2,12 +2,16 @@ package sim
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+
+	"infra/provider/computed"
 )
 
 func testProvider() *provider {
@@ -142,5 +146,50 @@ func TestDiffReplacesOnForceNew(t *testing.T) {
 	news, _ = checkRPC(t, p, network, "mesh", olds, moved)
 	if d := diffRPC(t, network, olds, news); strings.Join(d.Replaces, ",") != "ipRange" || !d.DeleteBeforeReplace {
 		t.Errorf("a new range: replaces %v, delete first %v; want ipRange, true", d.Replaces, d.DeleteBeforeReplace)
+	}
+}
+
+// Two objects the cloud allows only once collide, whether the first was
+// seeded or made: the second create fails as the cloud would, and a
+// different scope (another VPC) does not collide.
+func TestCreateCollides(t *testing.T) {
+	c := NewCloud()
+	c.seed([]Seed{{Type: "aws:iam/role:Role", ID: "deployer", Inputs: map[string]any{"name": "deployer"}}})
+	outs := func(computed.Resource) resource.PropertyMap { return resource.PropertyMap{} }
+	role := computed.Resource{URN: resource.URN(urnOf("aws:iam/role:Role", "r")), Inputs: resource.PropertyMap{"name": str("deployer")}}
+	if _, err := c.create(role, outs); err == nil || !strings.Contains(err.Error(), "EntityAlreadyExists") {
+		t.Errorf("a second role deployer: %v", err)
+	}
+	sg := func(name, vpc string) computed.Resource {
+		return computed.Resource{URN: resource.URN(urnOf("aws:ec2/securityGroup:SecurityGroup", name+vpc)), Region: "eu-central-1",
+			Inputs: resource.PropertyMap{"name": str(name), "vpcId": str(vpc)}}
+	}
+	if _, err := c.create(sg("mesh", "vpc-1"), outs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.create(sg("mesh", "vpc-2"), outs); err != nil {
+		t.Errorf("same name in another VPC: %v", err)
+	}
+	if _, err := c.create(sg("mesh", "vpc-1"), outs); err == nil || !strings.Contains(err.Error(), "InvalidGroup.Duplicate") {
+		t.Errorf("same name in the same VPC: %v", err)
+	}
+}
+
+func TestLoadSeeds(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ text, err string }{
+		{"- type: hcloud:index/network:Network\n  id: \"1\"\n", ""},
+		{"- type: hcloud:index/network:Network\n", "want a type and an id"},
+		{"- type: hcloud:index/nope:Nope\n  id: x\n", "unknown type"},
+		{"{", "yaml"},
+	} {
+		path := filepath.Join(dir, "seed.yaml")
+		if err := os.WriteFile(path, []byte(tc.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadSeeds(path)
+		if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("%q: err %v, want %q", tc.text, err, tc.err)
+		}
 	}
 }

@@ -236,8 +236,8 @@ func TestFailAndLatency(t *testing.T) {
 func TestCloudReplacementKeepsNewObject(t *testing.T) {
 	c := NewCloud()
 	outs := func(computed.Resource) resource.PropertyMap { return resource.PropertyMap{} }
-	old := c.create(computed.Resource{URN: vpcURN}, outs)
-	repl := c.create(computed.Resource{URN: vpcURN}, outs) // create-before-delete
+	old, _ := c.create(computed.Resource{URN: vpcURN}, outs)
+	repl, _ := c.create(computed.Resource{URN: vpcURN}, outs) // create-before-delete
 	c.delete(vpcURN, old.ID)
 	got, ok := c.Lookup(vpcURN)
 	if !ok || got.ID != repl.ID {
