@@ -43,7 +43,9 @@ func program(ctx *pulumi.Context) error {
 		return err
 	}
 	network, err := hcloud.NewNetwork(ctx, "mesh", &hcloud.NetworkArgs{
-		Name:    pulumi.String("mesh"),
+		// Hetzner names are unique per project: one per stack, as the
+		// stacks of TestEngineConcurrentStacks share one simulated project.
+		Name:    pulumi.String("mesh-" + ctx.Stack()),
 		IpRange: pulumi.String("10.30.0.0/16"),
 		Labels:  pulumi.StringMap{"psk": pulumi.ToSecret(pulumi.String(psk)).(pulumi.StringOutput)},
 	})

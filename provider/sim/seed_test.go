@@ -49,25 +49,31 @@ func seededServer(t *testing.T) *sim.Server {
 	return srv
 }
 
-// Creating what the account already has fails as the cloud would.
+// Creating what the account already has fails as the cloud would. One
+// stack per resource: an up stops at its first failure.
 func TestSeededCreateFailsAsTheCloudWould(t *testing.T) {
 	t.Parallel()
 	srv := seededServer(t)
-	stack, _ := newProgramStack(t, srv, "create", func(ctx *pulumi.Context) error {
-		if _, err := organizations.NewOrganization(ctx, "org", &organizations.OrganizationArgs{FeatureSet: pulumi.String("ALL")}); err != nil {
+	for name, tc := range map[string]struct {
+		program pulumi.RunFunc
+		want    string
+	}{
+		"org": {func(ctx *pulumi.Context) error {
+			_, err := organizations.NewOrganization(ctx, "org", &organizations.OrganizationArgs{FeatureSet: pulumi.String("ALL")})
 			return err
-		}
-		_, err := hcloud.NewNetwork(ctx, "net", &hcloud.NetworkArgs{Name: pulumi.String("prod"), IpRange: pulumi.String("10.1.0.0/16")})
-		return err
-	})
-	var out strings.Builder
-	_, err := stack.Up(context.Background(), optup.ProgressStreams(&out))
-	if err == nil {
-		t.Fatal("up created an organization in an account that has one")
-	}
-	for _, want := range []string{"AlreadyInOrganizationException", "name is already used (uniqueness_error)"} {
-		if !strings.Contains(out.String()+err.Error(), want) {
-			t.Errorf("up's error does not say %q:\n%s", want, out.String())
+		}, "AlreadyInOrganizationException"},
+		"net": {func(ctx *pulumi.Context) error {
+			_, err := hcloud.NewNetwork(ctx, "net", &hcloud.NetworkArgs{Name: pulumi.String("prod"), IpRange: pulumi.String("10.1.0.0/16")})
+			return err
+		}, "name is already used (uniqueness_error)"},
+	} {
+		stack, _ := newProgramStack(t, srv, name, tc.program)
+		var out strings.Builder
+		_, err := stack.Up(context.Background(), optup.ProgressStreams(&out))
+		if err == nil {
+			t.Errorf("%s: up created what the account has", name)
+		} else if !strings.Contains(out.String()+err.Error(), tc.want) {
+			t.Errorf("%s: up's error does not say %q:\n%s", name, tc.want, out.String())
 		}
 	}
 	if n := len(srv.Cloud().Objects()); n != 0 {
