@@ -379,7 +379,7 @@ func (m *model) guardrails() Record {
 	gs := m.active()
 	catalogue := policies.Catalogue()
 	clouds := m.clouds()
-	limits := sf("AWS limits an SCP to %s characters and %d policies per root, OU or account since 2026-05-15 (5,120 and 5 before); RCPs stay at 5,120 characters (clouds.md §1.4).", thousands(policies.SCPMaxSize), policies.SCPMaxPerTarget)
+	limits := sf("AWS limits an SCP to %s characters and %d policies per root, OU or account (Managing policies in AWS Organizations); the doubled quotas reported since 2026-05-15 are not on AWS's own quota page, so infra packs to the documented ones.", thousands(policies.SCPMaxSize), policies.SCPMaxPerTarget)
 	if len(gs) == 0 {
 		var alts []Alternative
 		var demands []string

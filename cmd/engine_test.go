@@ -369,7 +369,7 @@ func TestUpRefusesOnGuardrailViolation(t *testing.T) {
 		"clouds:\n  aws:\n    regions:\n      - {region: us-east-1, environment: prod}\n"+
 		"landingZone:\n  aws: {accounts: [prod]}\n  guardrails:\n    - deny-root-account\n    - require-tags: ["+strings.Join(list, ", ")+"]\n")
 	r := run(t, false, map[string]string{"INFRA_PASSPHRASE": "p"}, "up", "--simulate", "--yes", "-f", f)
-	if r.code != ExitError || !strings.Contains(r.err, "over the limit of 10") {
+	if r.code != ExitError || !strings.Contains(r.err, "over the limit of 5") {
 		t.Errorf("up with an SCP that cannot fit: exit %d\n%s", r.code, r.err)
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(f), ".infra")); !os.IsNotExist(err) {

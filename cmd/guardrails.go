@@ -53,8 +53,11 @@ func newGuardrailsCheckCmd(f *Factory, g *GlobalOptions) *cobra.Command {
 		Short: "Plan offline and check every guardrail; exit 1 on a mandatory violation",
 		Long: `Check builds the plan under mocks, with no credentials, and evaluates every
 guardrail against every planned resource of every cloud. It also checks the SCP
-documents before anything is applied: policy grammar, the 10,240-character size
-limit (with the headroom left) and at most 10 policies attached per OU.
+documents before anything is applied: policy grammar, the 5,120-character size
+limit (with the headroom left) and at most 5 policies attached per OU,
+FullAWSAccess included. Every planned resource also goes through the real
+providers' rules (schemas, input constraints, cloud limits): an input the
+cloud would reject fails the check too.
 
 A violation names the guardrail, the resource (stack, type, name) and the place
 in the topology that caused it. Mandatory guardrails fail the check (exit 1);
@@ -103,6 +106,9 @@ func runGuardrailsCheck(ctx context.Context, opts *GuardrailsOptions) error {
 		return err
 	}
 	rep := guardrailReport(opts.File, g, p)
+	// The providers' own rules fail a check too: a guardrail-clean plan the
+	// cloud rejects is not deployable.
+	rep.Rules = plan.RuleDiagnostics(spec, p.Check())
 	if err := view.Report(rep); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -95,9 +96,14 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
+	// The providers' rules read the whole plan (cloud limits span stacks);
+	// --stack narrows what is shown.
+	findings := p.Check()
 	if opts.Stack != "" {
 		p = p.Only(opts.Stack)
+		findings = slices.DeleteFunc(findings, func(f plan.Finding) bool { return f.Stack != opts.Stack })
 	}
+	ruleDiags := plan.RuleDiagnostics(spec, findings)
 	data, err := p.JSON()
 	if err != nil {
 		return err
@@ -110,6 +116,9 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 		}
 		if err != nil {
 			return err
+		}
+		if renderRuleDiagnostics(opts.IO, t, ruleDiags) {
+			return exitError{ExitError}
 		}
 		if d := ui.PlanDiff(opts.Check, saved, "plan of "+opts.File, data); d != "" {
 			fmt.Fprint(opts.IO.Out, d)
@@ -142,5 +151,28 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	if opts.Out != "" {
 		fmt.Fprintf(opts.IO.Err, "%s wrote %s\n", t.OK.Render("✓"), opts.Out)
 	}
+	if renderRuleDiagnostics(opts.IO, t, ruleDiags) {
+		return exitError{ExitError}
+	}
 	return nil
+}
+
+// renderRuleDiagnostics writes the provider rule findings to stderr, where
+// they never mix with a JSON plan, and reports whether any is an error.
+func renderRuleDiagnostics(io *ui.IO, t ui.Theme, ds topology.Diagnostics) (failed bool) {
+	if len(ds) == 0 {
+		return false
+	}
+	errs := 0
+	for _, d := range ds {
+		ui.RenderDiagnostic(io.Err, t, d)
+		if d.Severity == topology.Error {
+			errs++
+		}
+	}
+	if errs > 0 {
+		fmt.Fprintf(io.Err, "%s %d of the planned inputs would be rejected by the real providers (%d warnings)\n",
+			t.Error.Render("✗"), errs, len(ds)-errs)
+	}
+	return errs > 0
 }

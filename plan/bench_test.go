@@ -40,13 +40,19 @@ func synthetic(tb testing.TB, perCloud int) *stacks.Graph {
 	return g
 }
 
-func benchPlan(b *testing.B, g *stacks.Graph) {
+func benchPlan(b *testing.B, g *stacks.Graph) { benchPlanRules(b, g, false) }
+
+// benchPlanRules measures a plan, with or without the providers' rules.
+func benchPlanRules(b *testing.B, g *stacks.Graph, withRules bool) {
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
 		p, err := Generate(context.Background(), g)
 		if err != nil {
 			b.Fatal(err)
+		}
+		if withRules {
+			_ = p.Check()
 		}
 		n = len(p.Resources())
 	}
@@ -57,6 +63,27 @@ func benchPlan(b *testing.B, g *stacks.Graph) {
 // go test ./plan -run '^$' -bench Plan -benchtime 5x
 func BenchmarkPlanMulticloud(b *testing.B) {
 	benchPlan(b, load(b, "../examples/multicloud.yaml"))
+}
+
+// The plan-time cost of the providers' rules: the multicloud plan with and
+// without them, and the rules alone over its resources.
+// go test ./plan -run '^$' -bench 'PlanMulticloudRules|RulesMulticloud' -benchtime 20x
+func BenchmarkPlanMulticloudRules(b *testing.B) {
+	g := load(b, "../examples/multicloud.yaml")
+	b.Run("without", func(b *testing.B) { benchPlanRules(b, g, false) })
+	b.Run("with", func(b *testing.B) { benchPlanRules(b, g, true) })
+}
+
+func BenchmarkRulesMulticloud(b *testing.B) {
+	p, err := Generate(context.Background(), load(b, "../examples/multicloud.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = p.Check()
+	}
+	b.ReportMetric(float64(len(p.Resources())), "resources/op")
 }
 
 // BenchmarkPlanSynthetic is 4 clouds × N regions × up to 3 zones, N from 1

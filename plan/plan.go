@@ -107,7 +107,7 @@ func Generate(ctx context.Context, g *stacks.Graph) (*Plan, error) {
 
 // runStack runs one program under fresh mocks and returns its record and exports.
 func runStack(ctx context.Context, project string, s *stacks.Stack, up stacks.Upstream) (*Stack, stacks.Outputs, error) {
-	m := newMocks(s.Name)
+	m := newMocks(project, s.Name)
 	pctx, err := pulumi.NewContext(ctx, pulumi.RunInfo{
 		Project: project,
 		Stack:   s.Name,

@@ -10,13 +10,19 @@ import (
 	"infra/topology"
 )
 
-// AWS Organizations limits of service control policies (reference/clouds.md
-// §1.4, since 2026-05-15): the minified document's size in characters, and
-// how many SCPs one root, OU or account may have attached directly —
-// FullAWSAccess, which AWS attaches everywhere, included.
+// AWS Organizations limits of service control policies: the minified
+// document's size in characters, and how many SCPs one root, OU or account
+// may have attached directly — FullAWSAccess, which AWS attaches everywhere,
+// included. Source: "Managing policies in AWS Organizations" (AWS
+// Organizations User Guide, policy type table: "SCP - 5 - 5120 characters"),
+// as recorded in provider-rules.json cloudLimits and enforced by rules/ at
+// plan time. The doubled quotas reported from 2026-05-15 (10 and 10,240)
+// rest on third-party write-ups only (provider-rules.json, confidence
+// medium; AWS's own quota page still lists these): an account must raise
+// them through Service Quotas before infra may count on them.
 const (
-	SCPMaxSize      = 10240
-	SCPMaxPerTarget = 10
+	SCPMaxSize      = 5120
+	SCPMaxPerTarget = 5
 )
 
 // FullAWSAccess is the AWS-managed SCP attached to every target by default.

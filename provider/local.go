@@ -2,12 +2,17 @@ package provider
 
 import (
 	"crypto/ecdh"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/pem"
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -21,6 +26,7 @@ const (
 	WireGuardKeyType = "infra:mesh:WireGuardKey"
 	PresharedKeyType = "infra:mesh:PresharedKey"
 	TokenType        = "infra:k3s:Token"
+	SSHKeyType       = "infra:mesh:SshKey"
 )
 
 // Local is one local type: how its outputs are made, which inputs replace it
@@ -40,6 +46,8 @@ var locals = map[string]Local{
 		Outputs: []string{"privateKey", "publicKey"}, Secret: []string{"privateKey"}},
 	PresharedKeyType: {Create: presharedKey, Replace: []string{"rotation"},
 		Outputs: []string{"key"}, Secret: []string{"key"}},
+	SSHKeyType: {Create: sshKey, Replace: []string{"rotation"},
+		Outputs: []string{"privateKey", "publicKey"}, Secret: []string{"privateKey"}},
 	TokenType: {Create: token, Replace: []string{"length"},
 		Outputs: []string{"token"}, Secret: []string{"token"}},
 }
@@ -97,6 +105,28 @@ func wireGuardKey(inputs resource.PropertyMap) (resource.PropertyMap, error) {
 	out := inputs.Copy()
 	out["privateKey"] = resource.MakeSecret(resource.NewStringProperty(private))
 	out["publicKey"] = resource.NewStringProperty(public)
+	return out, nil
+}
+
+// sshKey draws an Ed25519 key pair: the public key as an authorized_keys
+// line, the private key as an OpenSSH PEM block (what ssh-keygen -t ed25519
+// writes), secret.
+func sshKey(inputs resource.PropertyMap) (resource.PropertyMap, error) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("generate SSH key: %w", err)
+	}
+	sp, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		return nil, err
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "infra")
+	if err != nil {
+		return nil, err
+	}
+	out := inputs.Copy()
+	out["privateKey"] = resource.MakeSecret(resource.NewStringProperty(string(pem.EncodeToMemory(block))))
+	out["publicKey"] = resource.NewStringProperty(strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sp))) + " infra")
 	return out, nil
 }
 

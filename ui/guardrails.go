@@ -22,6 +22,8 @@ type GuardrailReport struct {
 	SCPs *policies.SCPSet
 	// Native lists, per guardrail, the clouds that enforce it natively here.
 	Native map[string][]topology.Cloud
+	// Rules are the planned inputs the providers' own rules reject.
+	Rules topology.Diagnostics
 }
 
 // Diagnostics are the violations and the SCP findings, sorted.
@@ -33,6 +35,7 @@ func (r GuardrailReport) Diagnostics() topology.Diagnostics {
 	if r.SCPs != nil {
 		ds = append(ds, r.SCPs.Diagnostics...)
 	}
+	ds = append(ds, r.Rules...)
 	return ds.Sort()
 }
 

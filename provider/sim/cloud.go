@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"infra/provider/computed"
 )
 
 // Object is one resource in the simulated cloud: what a real cloud API would
@@ -19,6 +21,8 @@ type Object struct {
 	// Outputs are Inputs plus the fields the cloud computed (addresses,
 	// host names, ARNs, CRNs).
 	Outputs resource.PropertyMap
+	// region of the provider that made it, for the uniqueness rules.
+	region string
 }
 
 // Cloud is the simulated world: every object that exists, keyed by URN. The
@@ -34,6 +38,9 @@ type Cloud struct {
 	// removed remembers objects deleted behind the engine's back, so that a
 	// refresh reports them gone instead of adopting them (see read).
 	removed map[resource.URN]bool
+	// existing holds what the account had before any stack (see Seed),
+	// by type and ID, until a stack imports it.
+	existing map[string]*Object
 }
 
 // NewCloud returns an empty simulated cloud.
@@ -42,6 +49,7 @@ func NewCloud() *Cloud {
 		objects:    map[resource.URN]*Object{},
 		generation: map[resource.URN]int{},
 		removed:    map[resource.URN]bool{},
+		existing:   map[string]*Object{},
 	}
 }
 
@@ -94,19 +102,35 @@ func (c *Cloud) Remove(urn resource.URN) bool {
 	return ok
 }
 
-// create stores a new object for urn, replacing any older one (a
-// create-before-delete replacement creates the new object first), and
-// returns its ID.
-func (c *Cloud) create(urn resource.URN, inputs resource.PropertyMap, outputs func(resource.ID) resource.PropertyMap) Object {
+// create stores a new object for r.URN, replacing any older one (a
+// create-before-delete replacement creates the new object first). Its ID
+// comes from the shared model, for the URN's next generation, so a
+// replacement gets a new one; outputs computes its state given the ID.
+//
+// It fails as the cloud would when the object would collide with one that
+// exists, seeded or made (see exclusive).
+func (c *Cloud) create(r computed.Resource, outputs func(computed.Resource) resource.PropertyMap) (Object, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	gen := c.generation[urn]
-	c.generation[urn] = gen + 1
-	id := newID(urn, gen)
-	o := &Object{URN: urn, ID: id, Inputs: deepCopy(inputs), Outputs: outputs(id)}
-	c.objects[urn] = o
-	delete(c.removed, urn)
-	return o.clone()
+	if err := c.collision(r); err != nil {
+		return Object{}, err
+	}
+	gen := c.generation[r.URN]
+	c.generation[r.URN] = gen + 1
+	r.ID = computed.NewID(r, gen)
+	o := &Object{URN: r.URN, ID: r.ID, Inputs: deepCopy(r.Inputs), Outputs: outputs(r), region: r.Region}
+	c.objects[r.URN] = o
+	delete(c.removed, r.URN)
+	return o.clone(), nil
+}
+
+// nextGeneration is the generation the next object created for urn will
+// have: what a Check without old inputs (a create, or the second Check of
+// a replacement) auto-names for.
+func (c *Cloud) nextGeneration(urn resource.URN) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.generation[urn]
 }
 
 // update replaces the inputs and outputs of an existing object. An object the
@@ -142,9 +166,16 @@ func (c *Cloud) delete(urn resource.URN, id resource.ID) {
 // never heard of is assumed to exist as the state says, and is adopted, so a
 // refresh in a new process is a no-op. Only objects removed with Remove read
 // as gone.
+//
+// A read with no state is an import: it finds the object by type and ID,
+// among what the account had before (seeds) and what stacks made, and the
+// importing URN adopts it; an ID the cloud does not have reads as gone.
 func (c *Cloud) read(urn resource.URN, id resource.ID, inputs, outputs resource.PropertyMap) (Object, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if len(inputs) == 0 && len(outputs) == 0 {
+		return c.importLocked(urn, id)
+	}
 	if o, ok := c.objects[urn]; ok {
 		return o.clone(), true
 	}
@@ -156,8 +187,26 @@ func (c *Cloud) read(urn resource.URN, id resource.ID, inputs, outputs resource.
 	return o.clone(), true
 }
 
+func (c *Cloud) importLocked(urn resource.URN, id resource.ID) (Object, bool) {
+	typ := string(urn.Type())
+	if o, ok := c.objects[urn]; ok && o.ID == id {
+		return o.clone(), true
+	}
+	key := existingKey(typ, id)
+	o, ok := c.existing[key]
+	if !ok {
+		return Object{}, false
+	}
+	delete(c.existing, key)
+	adopted := &Object{URN: urn, ID: o.ID, Inputs: deepCopy(o.Inputs), region: o.region,
+		Outputs: computed.Outputs(computed.Resource{URN: urn, ID: o.ID, Inputs: o.Inputs, Region: o.region})}
+	c.objects[urn] = adopted
+	delete(c.removed, urn)
+	return adopted.clone(), true
+}
+
 func (o *Object) clone() Object {
-	return Object{URN: o.URN, ID: o.ID, Inputs: deepCopy(o.Inputs), Outputs: deepCopy(o.Outputs)}
+	return Object{URN: o.URN, ID: o.ID, Inputs: deepCopy(o.Inputs), Outputs: deepCopy(o.Outputs), region: o.region}
 }
 
 // deepCopy copies a property map down to its leaves, so that callers of

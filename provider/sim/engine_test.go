@@ -43,7 +43,9 @@ func program(ctx *pulumi.Context) error {
 		return err
 	}
 	network, err := hcloud.NewNetwork(ctx, "mesh", &hcloud.NetworkArgs{
-		Name:    pulumi.String("mesh"),
+		// Hetzner names are unique per project: one per stack, as the
+		// stacks of TestEngineConcurrentStacks share one simulated project.
+		Name:    pulumi.String("mesh-" + ctx.Stack()),
 		IpRange: pulumi.String("10.30.0.0/16"),
 		Labels:  pulumi.StringMap{"psk": pulumi.ToSecret(pulumi.String(psk)).(pulumi.StringOutput)},
 	})
@@ -114,6 +116,12 @@ func pulumiCommand(t *testing.T) auto.PulumiCommand {
 // newStack makes a stack of program on a file backend in a temporary
 // directory, attached to the providers of srv.
 func newStack(t *testing.T, srv *sim.Server, name string) (auto.Stack, string) {
+	t.Helper()
+	return newProgramStack(t, srv, name, program)
+}
+
+// newProgramStack is newStack with another program.
+func newProgramStack(t *testing.T, srv *sim.Server, name string, program pulumi.RunFunc) (auto.Stack, string) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()

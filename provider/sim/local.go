@@ -7,6 +7,7 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
 	infraprovider "infra/provider"
+	"infra/provider/computed"
 )
 
 // The local types (WireGuard keys, pre-shared keys, k3s tokens) exist only
@@ -40,7 +41,10 @@ func (p *provider) createLocal(ctx context.Context, req *pulumirpc.CreateRequest
 	if err != nil {
 		return nil, err
 	}
-	obj := p.srv.cloud.create(urn, inputs, func(resource.ID) resource.PropertyMap { return outs })
+	obj, err := p.srv.cloud.create(computed.Resource{URN: urn, Inputs: inputs}, func(computed.Resource) resource.PropertyMap { return outs })
+	if err != nil {
+		return nil, err
+	}
 	props, err := marshal("outputs", obj.Outputs)
 	return &pulumirpc.CreateResponse{Id: string(obj.ID), Properties: props}, err
 }

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -53,30 +52,5 @@ func TestLocalTypesAreReal(t *testing.T) {
 	d, err := c.Diff(ctx, &pulumirpc.DiffRequest{Urn: urn, Type: infraprovider.WireGuardKeyType, Id: res.GetId(), OldInputs: empty, News: rot})
 	if err != nil || len(d.GetReplaces()) != 1 {
 		t.Errorf("rotation diff = %v, %v; want a replacement", d, err)
-	}
-}
-
-// TestIBMNetworkOutputs: the transit and CIS types get the outputs the
-// plan's mocks give them, before the infra:ibm:* catch-all.
-func TestIBMNetworkOutputs(t *testing.T) {
-	for _, tc := range []struct{ typ, key, want string }{
-		{"infra:ibm:TransitGateway", "crn", "crn:v1:bluemix:public:transit:us-south:a/sim::gateway:gw-1"},
-		{"infra:ibm:TransitGatewayConnection", "status", "attached"},
-		{"infra:ibm:CisDomain", "status", "active"},
-		{"infra:ibm:Vpc", "status", "available"},
-	} {
-		out := computeOutputs(target{urn: resource.URN("urn:pulumi:g::p::" + tc.typ + "::x"), id: "gw-1",
-			inputs: resource.PropertyMap{"location": resource.NewStringProperty("us-south")}}, false)
-		if got := out[resource.PropertyKey(tc.key)]; !got.IsString() || got.StringValue() != tc.want {
-			t.Errorf("%s %s = %v, want %s", tc.typ, tc.key, got, tc.want)
-		}
-	}
-	pool := computeOutputs(target{urn: "urn:pulumi:g::p::infra:ibm:CisOriginPool::x"}, false)
-	if !pool["healthy"].IsBool() || !pool["healthy"].BoolValue() {
-		t.Errorf("origin pool healthy = %v", pool["healthy"])
-	}
-	cis := computeOutputs(target{urn: "urn:pulumi:g::p::infra:ibm:CisInstance::x"}, false)
-	if !strings.HasPrefix(cis["crn"].StringValue(), "crn:v1:bluemix:public:internet-svcs:global:") {
-		t.Errorf("CIS crn = %v", cis["crn"])
 	}
 }

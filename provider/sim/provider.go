@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	infraprovider "infra/provider"
+	"infra/provider/computed"
 )
 
 // provider is the simulated resource provider of one package. The engine
@@ -108,13 +109,52 @@ func (p *provider) Configure(ctx context.Context, req *pulumirpc.ConfigureReques
 	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, nil
 }
 
-// Check accepts the inputs as they are: the simulator validates nothing and
-// fills in no defaults, so what the program says is what the cloud gets.
+// Check returns the inputs as the real provider's Check would: with an
+// auto-name where the type takes one and the program set none (kept from
+// the old inputs on an update, as Pulumi keeps it; new for a replacement,
+// which checks again without old inputs) and the provider's defaults; or
+// the failures the real provider would report, from the providers' rules
+// (package rules), length limits applying to the auto-name.
 func (p *provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
-	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+	urn := resource.URN(req.GetUrn())
+	if _, ok := infraprovider.LocalType(string(urn.Type())); ok {
+		return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+	}
+	news, err := unmarshal("news", req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	olds, err := unmarshal("olds", req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
+	program := news.Copy()
+	if prop, ok := computed.AutoNamed(string(urn.Type())); ok && defaultedKeys(olds)[prop] {
+		key := resource.PropertyKey(prop)
+		if v, set := news[key]; !set || v.IsNull() {
+			if old, ok := olds[key]; ok && !old.IsNull() {
+				news[key] = old
+			}
+		}
+	}
+	inputs, err := computed.Defaults(urn, withoutMarker(news), p.srv.cloud.nextGeneration(urn))
+	if err != nil {
+		prop, _ := computed.AutoNamed(string(urn.Type()))
+		return &pulumirpc.CheckResponse{Inputs: req.GetNews(), Failures: []*pulumirpc.CheckFailure{{Property: prop, Reason: err.Error()}}}, nil
+	}
+	if failures := checkFailures(string(urn.Type()), inputs); len(failures) > 0 {
+		return &pulumirpc.CheckResponse{Inputs: req.GetNews(), Failures: failures}, nil
+	}
+	markDefaults(program, inputs, olds)
+	props, err := marshal("inputs", inputs)
+	return &pulumirpc.CheckResponse{Inputs: props}, err
 }
 
-// Diff compares the old inputs with the new ones, property by property.
+// Diff compares the old inputs with the new ones, property by property. A
+// change replaces the resource where the real provider's would: the
+// force-new inputs of the providers' rules (package rules), and the few
+// the simulator knows itself (local types, VPN for VPC); the old object is
+// deleted first where the real provider says so.
 func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	olds, err := unmarshal("olds", oldInputs(req.GetOldInputs(), req.GetOlds()))
 	if err != nil {
@@ -124,7 +164,15 @@ func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
-	return diff(olds, news, replaceKeys(req.GetType())), nil
+	typ := req.GetType()
+	keys := replaceKeys(typ)
+	byRules, deleteFirst := ruleReplacement(typ, olds, news)
+	for k := range byRules {
+		keys[k] = true
+	}
+	resp := diff(withoutMarker(olds), withoutMarker(news), keys)
+	resp.DeleteBeforeReplace = len(resp.Replaces) > 0 && deleteFirst
+	return resp, nil
 }
 
 // oldInputs prefers the old inputs, which the engine sends since 3.x; the
@@ -147,9 +195,9 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	if err != nil {
 		return nil, err
 	}
-	t := target{urn: urn, inputs: inputs, region: connOf(ctx).getRegion()}
+	r := computed.Resource{URN: urn, Inputs: inputs, Region: connOf(ctx).getRegion()}
 	if req.GetPreview() {
-		props, err := marshal("outputs", computeOutputs(t, true))
+		props, err := marshal("outputs", outputs(r, true))
 		return &pulumirpc.CreateResponse{Properties: props}, err
 	}
 	if err := p.srv.wait(ctx); err != nil {
@@ -158,10 +206,10 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	if p.srv.failing(string(urn.Type()), urn.Name()) {
 		return nil, injected("create", urn)
 	}
-	obj := p.srv.cloud.create(urn, inputs, func(id resource.ID) resource.PropertyMap {
-		t.id = id
-		return computeOutputs(t, false)
-	})
+	obj, err := p.srv.cloud.create(r, func(r computed.Resource) resource.PropertyMap { return outputs(r, false) })
+	if err != nil {
+		return nil, err
+	}
 	props, err := marshal("outputs", obj.Outputs)
 	return &pulumirpc.CreateResponse{Id: string(obj.ID), Properties: props}, err
 }
@@ -187,10 +235,10 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	if err != nil {
 		return nil, err
 	}
-	t := target{urn: urn, id: id, inputs: news, region: connOf(ctx).getRegion()}
+	r := computed.Resource{URN: urn, ID: id, Inputs: news, Region: connOf(ctx).getRegion()}
 	if req.GetPreview() {
-		outs := deepCopy(news)
-		for _, name := range computedNames(string(urn.Type())) {
+		outs := deepCopy(withoutMarker(news))
+		for _, name := range computed.Names(string(urn.Type())) {
 			key := resource.PropertyKey(name)
 			if _, set := news[key]; set {
 				continue
@@ -210,7 +258,7 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	if p.srv.failing(string(urn.Type()), urn.Name()) {
 		return nil, injected("update", urn)
 	}
-	obj, ok := p.srv.cloud.update(urn, id, news, computeOutputs(t, false))
+	obj, ok := p.srv.cloud.update(urn, id, news, outputs(r, false))
 	if !ok {
 		return nil, errGone(urn, id)
 	}
@@ -269,11 +317,7 @@ func (p *provider) Invoke(ctx context.Context, req *pulumirpc.InvokeRequest) (*p
 	if err != nil {
 		return nil, err
 	}
-	fn, ok := invokes[req.GetTok()]
-	if !ok {
-		return &pulumirpc.InvokeResponse{Return: &structpb.Struct{}}, nil
-	}
-	ret, err := marshal("return", fn(args, connOf(ctx).getRegion()))
+	ret, err := marshal("return", invoke(req.GetTok(), args, connOf(ctx).getRegion()))
 	return &pulumirpc.InvokeResponse{Return: ret}, err
 }
 
@@ -297,15 +341,12 @@ func (p *provider) GetMappings(context.Context, *pulumirpc.GetMappingsRequest) (
 
 // replaceOnChange lists, per type glob, the inputs the cloud cannot change
 // in place: changing one replaces the object, as with the real providers.
+// The providers' rules (package rules) give every other type's; these are
+// what the rules do not hold.
 var replaceOnChange = []struct {
 	types string
 	keys  []string
 }{
-	{"aws:ec2/vpc:Vpc", []string{"cidrBlock"}},
-	{"aws:ec2/subnet:Subnet", []string{"vpcId", "cidrBlock", "availabilityZone"}},
-	{"hcloud:index/network:Network", []string{"ipRange"}},
-	{"hcloud:index/networkSubnet:NetworkSubnet", []string{"networkId", "ipRange", "networkZone"}},
-	{"hcloud:index/server:Server", []string{"location", "datacenter"}},
 	{"infra:ibm:Vpc", []string{"region"}},
 	// As the IBM provider's Diff: what VPN for VPC cannot change in place.
 	{"infra:ibm:VpnGateway", []string{"region", "subnet", "mode", "resourceGroup"}},

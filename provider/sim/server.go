@@ -41,6 +41,7 @@ type settings struct {
 	fail     []string
 	latency  time.Duration
 	packages map[string]string // package name → version reported to the engine
+	seeds    []Seed
 }
 
 // WithCloud makes the Server act on c instead of a new, empty Cloud. Servers
@@ -79,8 +80,9 @@ const (
 	EnvLatency = "INFRA_SIM_LATENCY"
 )
 
-// FromEnv returns the options that INFRA_SIM_FAIL and INFRA_SIM_LATENCY ask
-// for, read through getenv (os.Getenv, or a fake in tests).
+// FromEnv returns the options that INFRA_SIM_FAIL, INFRA_SIM_LATENCY and
+// INFRA_SIM_SEED ask for, read through getenv (os.Getenv, or a fake in
+// tests).
 func FromEnv(getenv func(string) string) ([]Option, error) {
 	var opts []Option
 	if v := strings.TrimSpace(getenv(EnvFail)); v != "" {
@@ -98,6 +100,13 @@ func FromEnv(getenv func(string) string) ([]Option, error) {
 			return nil, fmt.Errorf("%s=%q: want a non-negative duration such as 250ms", EnvLatency, v)
 		}
 		opts = append(opts, WithLatency(d))
+	}
+	if path := strings.TrimSpace(getenv(EnvSeed)); path != "" {
+		seeds, err := LoadSeeds(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", EnvSeed, err)
+		}
+		opts = append(opts, WithSeeds(seeds...))
 	}
 	return opts, nil
 }
@@ -141,6 +150,7 @@ func Start(opts ...Option) (*Server, error) {
 	if set.cloud == nil {
 		set.cloud = NewCloud()
 	}
+	set.cloud.seed(set.seeds)
 	s := &Server{
 		cloud:   set.cloud,
 		fail:    set.fail,

@@ -3,7 +3,6 @@ package sim
 import (
 	"context"
 	"fmt"
-	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +12,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/emptypb"
+
+	"infra/provider/computed"
 )
 
 const (
@@ -42,66 +43,16 @@ func TestGlob(t *testing.T) {
 	}
 }
 
-func TestComputedOutputsAreDeterministicDocumentationValues(t *testing.T) {
+// A preview predicts the outputs: the inputs, with every computed field of
+// the type unknown, because the object does not exist yet.
+func TestPreviewOutputsAreUnknown(t *testing.T) {
 	in := resource.PropertyMap{"serverType": resource.NewStringProperty("cx23")}
-	tgt := target{urn: srvURN, id: "42", inputs: in}
-	a, b := computeOutputs(tgt, false), computeOutputs(tgt, false)
-	if !resource.NewObjectProperty(a).DeepEquals(resource.NewObjectProperty(b)) {
-		t.Fatalf("outputs differ between runs:\n%v\n%v", a, b)
+	preview := outputs(computed.Resource{URN: srvURN, Inputs: in}, true)
+	if !preview["ipv4Address"].IsComputed() || preview["serverType"].StringValue() != "cx23" {
+		t.Errorf("preview = %v, want the inputs and ipv4Address unknown", preview)
 	}
-	if a["serverType"].StringValue() != "cx23" {
-		t.Errorf("inputs not kept in outputs: %v", a)
-	}
-	ip := netip.MustParseAddr(a["ipv4Address"].StringValue())
-	var doc bool
-	for _, p := range []string{"192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"} {
-		doc = doc || netip.MustParsePrefix(p).Contains(ip)
-	}
-	if !doc {
-		t.Errorf("ipv4Address %s is not a documentation address", ip)
-	}
-	if v6 := netip.MustParseAddr(a["ipv6Address"].StringValue()); !netip.MustParsePrefix("2001:db8::/32").Contains(v6) {
-		t.Errorf("ipv6Address %s is not a documentation address", v6)
-	}
-
-	preview := computeOutputs(tgt, true)
-	if !preview["ipv4Address"].IsComputed() {
-		t.Errorf("preview ipv4Address = %v, want unknown", preview["ipv4Address"])
-	}
-}
-
-func TestComputedOutputsByType(t *testing.T) {
-	vpc := computeOutputs(target{urn: vpcURN, id: "vpc-1", region: "eu-central-1"}, false)
-	if got, want := vpc["arn"].StringValue(), "arn:aws:ec2:eu-central-1:123456789012:vpc/vpc-1"; got != want {
-		t.Errorf("arn = %q, want %q", got, want)
-	}
-	lb := computeOutputs(target{
-		urn:    "urn:pulumi:dev::simtest::aws:lb/loadBalancer:LoadBalancer::ingress",
-		inputs: resource.PropertyMap{"name": resource.NewStringProperty("Ingress_EU")},
-	}, false)
-	if got, want := lb["dnsName"].StringValue(), "ingress-eu.sim.invalid"; got != want {
-		t.Errorf("dnsName = %q, want %q", got, want)
-	}
-	ibm := computeOutputs(target{urn: "urn:pulumi:dev::simtest::infra:ibm:Vpc::edge", id: "vpc-2"}, false)
-	if got := ibm["crn"].StringValue(); !strings.HasPrefix(got, "crn:v1:bluemix:public:is:") || !strings.HasSuffix(got, ":vpc:vpc-2") {
-		t.Errorf("crn = %q", got)
-	}
-	// A value the program sets wins over the computed one.
-	set := computeOutputs(target{urn: vpcURN, inputs: resource.PropertyMap{"arn": resource.NewStringProperty("mine")}}, false)
-	if set["arn"].StringValue() != "mine" {
-		t.Errorf("arn = %v, want the input", set["arn"])
-	}
-}
-
-func TestIDs(t *testing.T) {
-	if id := newID(vpcURN, 0); !strings.HasPrefix(string(id), "vpc-") || len(id) != len("vpc-")+17 {
-		t.Errorf("aws id = %q", id)
-	}
-	if newID(vpcURN, 0) == newID(vpcURN, 1) {
-		t.Error("a replacement got the same id")
-	}
-	if id := newID(srvURN, 0); strings.Trim(string(id), "0123456789") != "" {
-		t.Errorf("hcloud id = %q, want a number", id)
+	if done := outputs(computed.Resource{URN: srvURN, ID: "42", Inputs: in}, false); !done["ipv4Address"].IsString() {
+		t.Errorf("outputs = %v, want an address", done)
 	}
 }
 
@@ -118,12 +69,12 @@ func TestDiff(t *testing.T) {
 	news["cidrBlock"] = resource.NewStringProperty("10.1.0.0/16")
 	news["tags"] = resource.MakeComputed(resource.NewStringProperty(""))
 	delete(news, "token")
-	d := diff(olds, news, replaceKeys("aws:ec2/vpc:Vpc"))
+	d := diffRPC(t, "aws:ec2/vpc:Vpc", olds, news)
 	if d.Changes != pulumirpc.DiffResponse_DIFF_SOME {
 		t.Fatalf("changes = %v", d.Changes)
 	}
 	want := map[string]pulumirpc.PropertyDiff_Kind{
-		"cidrBlock": pulumirpc.PropertyDiff_UPDATE_REPLACE,
+		"cidrBlock": pulumirpc.PropertyDiff_UPDATE_REPLACE, // force-new in the rules
 		"tags":      pulumirpc.PropertyDiff_UPDATE,
 		"token":     pulumirpc.PropertyDiff_DELETE,
 	}
@@ -132,8 +83,8 @@ func TestDiff(t *testing.T) {
 			t.Errorf("%s: kind %v, want %v", k, got, kind)
 		}
 	}
-	if len(d.Replaces) != 1 || d.Replaces[0] != "cidrBlock" {
-		t.Errorf("replaces = %v", d.Replaces)
+	if len(d.Replaces) != 1 || d.Replaces[0] != "cidrBlock" || d.DeleteBeforeReplace {
+		t.Errorf("replaces = %v, delete first %v", d.Replaces, d.DeleteBeforeReplace)
 	}
 }
 
@@ -284,9 +235,9 @@ func TestFailAndLatency(t *testing.T) {
 
 func TestCloudReplacementKeepsNewObject(t *testing.T) {
 	c := NewCloud()
-	outs := func(resource.ID) resource.PropertyMap { return resource.PropertyMap{} }
-	old := c.create(vpcURN, nil, outs)
-	repl := c.create(vpcURN, nil, outs) // create-before-delete
+	outs := func(computed.Resource) resource.PropertyMap { return resource.PropertyMap{} }
+	old, _ := c.create(computed.Resource{URN: vpcURN}, outs)
+	repl, _ := c.create(computed.Resource{URN: vpcURN}, outs) // create-before-delete
 	c.delete(vpcURN, old.ID)
 	got, ok := c.Lookup(vpcURN)
 	if !ok || got.ID != repl.ID {

@@ -58,7 +58,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	p := &program{ctx: ctx, spec: args.Spec, r: r, net: rn, id: r.ID(), opts: []pulumi.ResourceOption{args.Provider}}
 
 	ingress := ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
-		Description: pulumi.String("traffic the gateway forwards from the region's network"),
+		Description: pulumi.String("traffic the gateway forwards from the region network"),
 		Protocol:    pulumi.String("-1"),
 		FromPort:    pulumi.Int(0),
 		ToPort:      pulumi.Int(0),

@@ -3,6 +3,8 @@
 package aws
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -71,6 +73,29 @@ type program struct {
 // name is the logical name of a resource: the region ID, then the parts.
 func (p *program) name(parts ...string) string {
 	return p.id + "-" + strings.Join(parts, "-")
+}
+
+// lbMaxName is the longest load balancer or target group name ELB takes:
+// "can have a maximum of 32 characters" (CreateLoadBalancer,
+// CreateTargetGroup; terraform-provider-aws elbv2/validate.go:19, :67).
+const lbMaxName = 32
+
+// lbName is the physical name of the ingress load balancer or one of its
+// target groups: region, environment and suffix (the names are per account
+// and region, and the "aws-" of the stack name adds nothing there). Set
+// explicitly, because Pulumi's auto-name (logical name plus 8 characters)
+// passes 32 for most regions. A name that would still be too long keeps
+// its suffix and a hash of the stack name in place of the middle.
+func (p *program) lbName(suffix string) string {
+	name := strings.TrimPrefix(p.id, "aws-") + "-" + suffix
+	if len(name) <= lbMaxName {
+		return name
+	}
+	sum := sha256.Sum256([]byte(p.id))
+	h := hex.EncodeToString(sum[:])[:6]
+	keep := lbMaxName - len(suffix) - len(h) - 2
+	head := strings.Trim(name[:keep], "-")
+	return head + "-" + h + "-" + suffix
 }
 
 // tags are the default tags plus a Name tag, as the AWS console shows it.
@@ -289,7 +314,7 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 	}
 	sg, err := ec2.NewSecurityGroup(ctx, p.name("cluster-sg"), &ec2.SecurityGroupArgs{
 		VpcId:       vpc.ID(),
-		Description: pulumi.String("EKS control plane: the Kubernetes API from inside the region's network"),
+		Description: pulumi.String("EKS control plane: the Kubernetes API from inside the region network"),
 		Ingress: ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
 			Description: pulumi.String("Kubernetes API"),
 			Protocol:    pulumi.String("tcp"),
@@ -407,7 +432,7 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets) (*lb.LoadBalancer, error) 
 		Description: pulumi.String("Ingress load balancer: HTTP and HTTPS from anywhere"),
 		Ingress:     rules,
 		Egress: ec2.SecurityGroupEgressArray{&ec2.SecurityGroupEgressArgs{
-			Description: pulumi.String("to the cluster's pods"),
+			Description: pulumi.String("to the cluster pods"),
 			Protocol:    pulumi.String("-1"),
 			FromPort:    pulumi.Int(0),
 			ToPort:      pulumi.Int(0),
@@ -419,6 +444,7 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets) (*lb.LoadBalancer, error) 
 		return nil, err
 	}
 	nlb, err := lb.NewLoadBalancer(ctx, p.name("ingress"), &lb.LoadBalancerArgs{
+		Name:                         pulumi.String(p.lbName("ingress")),
 		LoadBalancerType:             pulumi.String("network"),
 		Internal:                     pulumi.Bool(false),
 		Subnets:                      idsOf(sub.public),
@@ -432,6 +458,7 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets) (*lb.LoadBalancer, error) 
 	for _, port := range ingressPorts {
 		ps := strconv.Itoa(port)
 		tg, err := lb.NewTargetGroup(ctx, p.name("ingress-tg", ps), &lb.TargetGroupArgs{
+			Name:        pulumi.String(p.lbName("tg-" + ps)),
 			VpcId:       vpc.ID(),
 			Port:        pulumi.Int(port),
 			Protocol:    pulumi.String("TCP"),

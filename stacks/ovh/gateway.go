@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/network"
+	"infra/stacks/wireguard"
 	"infra/topology"
 )
 
@@ -70,10 +71,23 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		return "", fmt.Errorf("%s: %s: OVHcloud offers no image %q in %s", r.At("region"), id, gatewayImage, r.Name)
 	}).(pulumi.StringOutput)
 
-	_, err := cloudproject.NewInstance(ctx, id+"-mesh-gateway", &cloudproject.InstanceArgs{
-		ServiceName:   args.Project,
-		Region:        region,
-		Name:          pulumi.String(id + "-mesh-gateway"),
+	// The instance resource requires exactly one of sshKey (an existing
+	// project key) and sshKeyCreate (terraform-provider-ovh v2.17.0
+	// resource_cloud_project_instance.go:157). infra draws the key pair
+	// itself, as it does the WireGuard keys: no key has to exist in the
+	// project first, and the private half is a secret in state only.
+	key, err := wireguard.NewSSHKey(ctx, id+"-mesh-ssh-key", nil)
+	if err != nil {
+		return err
+	}
+	_, err = cloudproject.NewInstance(ctx, id+"-mesh-gateway", &cloudproject.InstanceArgs{
+		ServiceName: args.Project,
+		Region:      region,
+		Name:        pulumi.String(id + "-mesh-gateway"),
+		SshKeyCreate: cloudproject.InstanceSshKeyCreateArgs{
+			Name:      pulumi.String(id + "-mesh-gateway"),
+			PublicKey: key.PublicKey,
+		},
 		BillingPeriod: pulumi.String("hourly"),
 		Flavor:        cloudproject.InstanceFlavorArgs{FlavorId: flavor},
 		BootFrom:      cloudproject.InstanceBootFromArgs{ImageId: image},

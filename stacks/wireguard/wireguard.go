@@ -21,9 +21,54 @@ const (
 	PresharedKeyType = "infra:mesh:PresharedKey"
 )
 
+// SSHKeyType is a gateway's SSH key pair, for clouds whose instances
+// require one: the OVH instance resource takes exactly one of sshKey and
+// sshKeyCreate (terraform-provider-ovh v2.17.0
+// resource_cloud_project_instance.go:157). Create draws an Ed25519 key and
+// returns the public half in authorized_keys form and the private half, a
+// secret output, as an OpenSSH private key. Nobody needs it for the mesh
+// (cloud-init configures the gateway); it is the break-glass key, readable
+// only by whoever can decrypt the stack's state.
+const SSHKeyType = "infra:mesh:SshKey"
+
 // Types lists the mesh type tokens the programs declare. The provider must
 // serve each of them.
-var Types = []string{WireGuardKeyType, PresharedKeyType}
+var Types = []string{WireGuardKeyType, PresharedKeyType, SSHKeyType}
+
+// SSHKey is a gateway's SSH key pair. The private key is always a secret output.
+type SSHKey struct {
+	pulumi.CustomResourceState
+
+	// Rotation is the generation of the key; changing it replaces the key.
+	Rotation pulumi.IntPtrOutput `pulumi:"rotation"`
+	// PublicKey is the authorized_keys line: "ssh-ed25519 AAAA... <comment>".
+	PublicKey pulumi.StringOutput `pulumi:"publicKey"`
+	// PrivateKey is the OpenSSH private key (PEM).
+	PrivateKey pulumi.StringOutput `pulumi:"privateKey"`
+}
+
+// SSHKeyArgs are the inputs of an SSHKey.
+type SSHKeyArgs struct {
+	// Rotation is optional; bump it to replace the key.
+	Rotation pulumi.IntPtrInput
+}
+
+// ElementType is the plain shape SSHKeyArgs marshals as.
+func (SSHKeyArgs) ElementType() reflect.Type { return reflect.TypeOf((*keyArgs)(nil)).Elem() }
+
+// NewSSHKey declares a gateway's SSH key pair.
+func NewSSHKey(ctx *pulumi.Context, name string, args *SSHKeyArgs, opts ...pulumi.ResourceOption) (*SSHKey, error) {
+	if args == nil {
+		args = &SSHKeyArgs{}
+	}
+	opts = append(opts, pulumi.AdditionalSecretOutputs([]string{"privateKey"}))
+	var res SSHKey
+	if err := ctx.RegisterResource(SSHKeyType, name, args, &res, opts...); err != nil {
+		return nil, err
+	}
+	res.PrivateKey = pulumi.ToSecret(res.PrivateKey).(pulumi.StringOutput)
+	return &res, nil
+}
 
 // WireGuardKey is a gateway's key pair. The private key is always a secret
 // output: the engine encrypts it in state and plans show it redacted.

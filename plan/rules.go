@@ -1,0 +1,87 @@
+package plan
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"infra/policies"
+	"infra/rules"
+	"infra/topology"
+)
+
+// autoSuffix stands for the random characters Pulumi appends to an
+// auto-named resource; only its length matters to the rules.
+const autoSuffix = "xxxxxxx"
+
+// Finding is a provider rule a planned resource breaks.
+type Finding struct {
+	Stack string
+	rules.Violation
+	// AutoNamed says the property is the name the provider would generate.
+	AutoNamed bool
+}
+
+// Check runs every resource of the plan through the providers' rules
+// (schema, constraints, per-resource cloud limits, with auto-names filled
+// in as the providers would fill them) and the cloud limits over the whole
+// plan. Values a plan does not know are skipped.
+func (p *Plan) Check() []Finding {
+	var out []Finding
+	var all []rules.Resource
+	stackOf := map[string]string{}
+	for _, s := range p.Stacks {
+		for _, r := range s.Resources {
+			in := rules.WithAutoName(r.Type, r.Name, autoSuffix, r.Inputs)
+			auto, _ := rules.AutoName(r.Type)
+			for _, v := range rules.Check(r.Type, in) {
+				v.Resource = r.Name
+				named := len(in) != len(r.Inputs) && v.Property == auto.Property
+				out = append(out, Finding{Stack: s.Name, Violation: v, AutoNamed: named})
+			}
+			all = append(all, rules.Resource{Type: r.Type, Name: r.Name, Inputs: r.Inputs})
+			stackOf[r.Type+"\x00"+r.Name] = s.Name
+		}
+	}
+	for _, v := range rules.Limits(all) {
+		out = append(out, Finding{Stack: stackOf[v.Type+"\x00"+v.Resource], Violation: v})
+	}
+	return out
+}
+
+// RuleDiagnostics turns findings into diagnostics at the topology position
+// each resource comes from: errors for what the provider or cloud rejects,
+// warnings for what it accepts with a complaint.
+func RuleDiagnostics(spec *topology.Spec, fs []Finding) topology.Diagnostics {
+	var ds topology.Diagnostics
+	for _, f := range fs {
+		sev := topology.Error
+		if f.Severity == rules.Warning {
+			sev = topology.Warning
+		}
+		prop := f.Property
+		if prop == "" {
+			prop = "(resource)"
+		}
+		msg := fmt.Sprintf("%s %s in stack %s: %s: %s [rule %s]", f.Type, strconv.Quote(f.Resource), f.Stack, prop, f.Message, f.Rule)
+		hint := "source: " + f.Source
+		if f.AutoNamed {
+			hint = "the program sets no name, so the provider generates the logical name plus a 7-character random suffix; set a shorter name explicitly; " + hint
+		}
+		ds = append(ds, topology.Diagnostic{
+			Severity: sev,
+			Pos:      policies.Locate(spec, f.Stack, f.Resource, f.Type, stripIndex(f.Property)),
+			Message:  msg,
+			Hint:     hint,
+		})
+	}
+	return ds.Sort()
+}
+
+// stripIndex is a property path's first key: ingress[0].description -> ingress.
+func stripIndex(p string) string {
+	if i := strings.IndexAny(p, ".["); i >= 0 {
+		return p[:i]
+	}
+	return p
+}

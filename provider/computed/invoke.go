@@ -1,0 +1,132 @@
+package computed
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// Invoke answers a data source by function token, given its arguments and
+// the region of the provider instance asked ("" when it has none). ok is
+// false for a function the model does not know: the plan refuses it, the
+// simulator answers nothing.
+func Invoke(token string, args resource.PropertyMap, region string) (ret resource.PropertyMap, ok bool) {
+	fn, ok := invokes[token]
+	if !ok {
+		return nil, false
+	}
+	return fn(args, region), true
+}
+
+var invokes = map[string]func(args resource.PropertyMap, region string) resource.PropertyMap{
+	"aws:index/getAvailabilityZones:getAvailabilityZones": awsAvailabilityZones,
+	"aws:index/getRegion:getRegion":                       awsRegion,
+	"aws:index/getCallerIdentity:getCallerIdentity":       awsCallerIdentity,
+	"aws:index/getPartition:getPartition":                 awsPartition,
+	"aws:ssm/getParameter:getParameter":                   awsSSMParameter,
+	"ovh:CloudProject/getFlavors:getFlavors":              ovhFlavors,
+	"ovh:CloudProject/getImages:getImages":                ovhImages,
+}
+
+// awsSSMParameter answers public parameter lookups, such as the AMI IDs
+// AWS publishes under /aws/service/: an AMI ID derived from the name.
+func awsSSMParameter(args resource.PropertyMap, region string) resource.PropertyMap {
+	name := str(args, "name")
+	region = regionOr(region, DefaultRegion)
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"id": name, "name": name, "type": "String", "value": "ami-" + hexOf(resource.URN("ssm:"+region), name, 17), "version": 1,
+		"arn": "arn:aws:ssm:" + region + "::parameter" + name,
+	})
+}
+
+// ovhFlavors answers with the one flavor asked for, available.
+func ovhFlavors(args resource.PropertyMap, _ string) resource.PropertyMap {
+	name, region := str(args, "nameFilter"), str(args, "region")
+	id := uuidOf(resource.URN("ovh-flavor:"+region), name)
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"id": id, "region": region, "serviceName": str(args, "serviceName"), "nameFilter": name,
+		"flavors": []any{map[string]any{"id": id, "name": name, "region": region, "available": true, "osType": "linux", "type": "ovh.d2"}},
+	})
+}
+
+// ovhImages answers with a region's Debian and Ubuntu images.
+func ovhImages(args resource.PropertyMap, _ string) resource.PropertyMap {
+	region := str(args, "region")
+	var images []any
+	for _, name := range []string{"Debian 12", "Ubuntu 24.04"} {
+		images = append(images, map[string]any{"id": uuidOf(resource.URN("ovh-image:"+region), name), "name": name,
+			"region": region, "status": "active", "type": "linux", "visibility": "public", "user": "ubuntu"})
+	}
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"id": region, "region": region, "serviceName": str(args, "serviceName"), "osType": "linux", "images": images,
+	})
+}
+
+// awsAvailabilityZones answers with three zones, a to c, as most regions
+// have.
+func awsAvailabilityZones(_ resource.PropertyMap, region string) resource.PropertyMap {
+	region = regionOr(region, DefaultRegion)
+	var names, ids, groups []resource.PropertyValue
+	for i, suffix := range []string{"a", "b", "c"} {
+		names = append(names, value(region+suffix))
+		ids = append(ids, value(fmt.Sprintf("%s-az%d", zoneIDPrefix(region), i+1)))
+		groups = append(groups, value(region))
+	}
+	return resource.PropertyMap{
+		"id":         value(region),
+		"names":      resource.NewProperty(names),
+		"zoneIds":    resource.NewProperty(ids),
+		"groupNames": resource.NewProperty(groups),
+		"state":      value("available"),
+	}
+}
+
+// zoneIDPrefix abbreviates a region the way AWS zone IDs do, roughly:
+// us-east-1 becomes use1, eu-central-1 euc1.
+func zoneIDPrefix(region string) string {
+	parts := strings.Split(region, "-")
+	if len(parts) < 3 {
+		return region
+	}
+	var b strings.Builder
+	b.WriteString(parts[0])
+	for _, p := range parts[1 : len(parts)-1] {
+		if p != "" {
+			b.WriteByte(p[0])
+		}
+	}
+	b.WriteString(parts[len(parts)-1])
+	return b.String()
+}
+
+func awsRegion(args resource.PropertyMap, region string) resource.PropertyMap {
+	if n := str(args, "name"); n != "" {
+		region = n
+	}
+	region = regionOr(region, DefaultRegion)
+	return resource.PropertyMap{
+		"id":          value(region),
+		"name":        value(region),
+		"description": value("Simulated " + region),
+		"endpoint":    value("ec2." + region + ".sim.invalid"),
+	}
+}
+
+func awsCallerIdentity(resource.PropertyMap, string) resource.PropertyMap {
+	return resource.PropertyMap{
+		"id":        value(Account),
+		"accountId": value(Account),
+		"arn":       value("arn:aws:iam::" + Account + ":user/sim"),
+		"userId":    value("AIDASIMULATEDUSER0001"),
+	}
+}
+
+func awsPartition(resource.PropertyMap, string) resource.PropertyMap {
+	return resource.PropertyMap{
+		"id":               value("aws"),
+		"partition":        value("aws"),
+		"dnsSuffix":        value("amazonaws.com"),
+		"reverseDnsPrefix": value("com.amazonaws"),
+	}
+}

@@ -1,0 +1,241 @@
+package rules
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+//go:generate sh -c "cp ../../shared/reference/provider-rules.json data/ && cp ../../shared/reference/schemas/aws.json ../../shared/reference/schemas/hcloud.json ../../shared/reference/schemas/ovh.json data/schemas/ && chmod 644 data/*.json data/schemas/*.json"
+
+// data holds byte-identical copies of ../shared/reference/provider-rules.json
+// and ../shared/reference/schemas/*.json (TestDataMatchesReference proves it
+// wherever the reference is present; `go generate ./rules` refreshes them).
+//
+//go:embed data/provider-rules.json data/schemas/*.json
+var data embed.FS
+
+// Schema files per package prefix of a type token.
+var schemaFiles = map[string]string{
+	"aws":    "data/schemas/aws.json",
+	"hcloud": "data/schemas/hcloud.json",
+	"ovh":    "data/schemas/ovh.json",
+}
+
+type ruleFile struct {
+	Resources   map[string]*resourceRules  `json:"resources"`
+	CloudLimits []cloudLimit               `json:"cloudLimits"`
+	IBM         map[string]json.RawMessage `json:"ibm"`
+}
+
+type resourceRules struct {
+	TerraformResource   string        `json:"terraformResource"`
+	ForceNew            []string      `json:"forceNew"`
+	ConditionalForceNew []conditional `json:"conditionalForceNew"`
+	Constraints         []constraint  `json:"constraints"`
+	ImportID            string        `json:"importId"`
+	Source              string        `json:"source"`
+}
+
+type constraint struct {
+	Property   string          `json:"property"`
+	Rule       string          `json:"rule"`
+	Value      json.RawMessage `json:"value"`
+	Source     string          `json:"source"`
+	Note       string          `json:"note"`
+	Confidence string          `json:"confidence"`
+}
+
+type conditional struct {
+	Property  string `json:"property"`
+	Condition string `json:"condition"`
+	Source    string `json:"source"`
+}
+
+type cloudLimit struct {
+	Cloud      string          `json:"cloud"`
+	AppliesTo  []string        `json:"appliesTo"`
+	Limit      string          `json:"limit"`
+	Value      json.RawMessage `json:"value"`
+	Source     string          `json:"source"`
+	Note       string          `json:"note"`
+	Confidence string          `json:"confidence"`
+}
+
+type ibmObject struct {
+	Name              *ibmName            `json:"name"`
+	Mutable           []string            `json:"mutable"`
+	Immutable         []string            `json:"immutable"`
+	ImmutableSource   string              `json:"immutableSource"`
+	AppliedOnceOnly   []string            `json:"appliedOnceOnly"`
+	AppliedOnceSource string              `json:"appliedOnceSource"`
+	Enums             map[string][]string `json:"enums"`
+	EnumSource        string              `json:"enumSource"`
+	Constraints       []constraint        `json:"constraints"`
+}
+
+type ibmName struct {
+	Pattern        string   `json:"pattern"`
+	LengthBetween  []int    `json:"lengthBetween"`
+	MaxLength      int      `json:"maxLength"`
+	ReservedPrefix string   `json:"reservedPrefix"`
+	Charset        string   `json:"charset"`
+	Note           string   `json:"note"`
+	Source         []string `json:"source"`
+	Confidence     string   `json:"confidence"`
+}
+
+type ibmAPIVersion struct {
+	VersionDependentEnums []struct {
+		Object   string `json:"object"`
+		Property string `json:"property"`
+		Rule     string `json:"rule"`
+		Source   string `json:"source"`
+	} `json:"versionDependentEnums"`
+}
+
+type schemaFile struct {
+	Resources map[string]*schemaRes  `json:"resources"`
+	Types     map[string]*schemaType `json:"types"`
+}
+
+type schemaRes struct {
+	InputProperties map[string]*propSpec `json:"inputProperties"`
+	RequiredInputs  []string             `json:"requiredInputs"`
+}
+
+type schemaType struct {
+	Properties map[string]*propSpec `json:"properties"`
+	Required   []string             `json:"required"`
+}
+
+type propSpec struct {
+	Type                 string    `json:"type"`
+	Ref                  string    `json:"$ref"`
+	Items                *propSpec `json:"items"`
+	AdditionalProperties *propSpec `json:"additionalProperties"`
+	DocEnum              []any     `json:"x-docEnum"`
+	DocEnumSource        string    `json:"x-docEnumSource"`
+	DocEnumAuto          []any     `json:"x-docEnumAuto"`
+	Pattern              string    `json:"x-pattern"`
+	PatternSource        string    `json:"x-patternSource"`
+	KeyPattern           string    `json:"x-keyPattern"`
+}
+
+// db is the decoded data with its regular expressions compiled.
+type db struct {
+	resources  map[string]*resourceRules
+	limits     []cloudLimit
+	ibm        map[string]*ibmObject
+	ibmVersion ibmAPIVersion
+	schemaRes  map[string]*schemaRes
+	// schemaTypes by package ("aws") and type token.
+	schemaTypes map[string]*schemaType
+	// schemaSource names the schema a type's facts come from.
+	schemaSource map[string]string
+	regexps      map[string]*regexp.Regexp
+}
+
+var (
+	loadOnce sync.Once
+	loaded   *db
+)
+
+// load decodes the embedded data once. The data is part of the binary, so a
+// decoding error is a build defect: it panics, and the package tests catch it.
+func load() *db {
+	loadOnce.Do(func() {
+		d, err := decode()
+		if err != nil {
+			panic("rules: embedded data: " + err.Error())
+		}
+		loaded = d
+	})
+	return loaded
+}
+
+func decode() (*db, error) {
+	d := &db{
+		ibm:          map[string]*ibmObject{},
+		schemaRes:    map[string]*schemaRes{},
+		schemaTypes:  map[string]*schemaType{},
+		schemaSource: map[string]string{},
+		regexps:      map[string]*regexp.Regexp{},
+	}
+	raw, err := data.ReadFile("data/provider-rules.json")
+	if err != nil {
+		return nil, err
+	}
+	var rf ruleFile
+	if err := json.Unmarshal(raw, &rf); err != nil {
+		return nil, fmt.Errorf("provider-rules.json: %w", err)
+	}
+	d.resources, d.limits = rf.Resources, rf.CloudLimits
+	for name, msg := range rf.IBM {
+		if name == "_apiVersion" {
+			if err := json.Unmarshal(msg, &d.ibmVersion); err != nil {
+				return nil, fmt.Errorf("provider-rules.json ibm._apiVersion: %w", err)
+			}
+			continue
+		}
+		var o ibmObject
+		if err := json.Unmarshal(msg, &o); err != nil {
+			return nil, fmt.Errorf("provider-rules.json ibm.%s: %w", name, err)
+		}
+		d.ibm[name] = &o
+	}
+	for pkg, file := range schemaFiles {
+		raw, err := data.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		var sf schemaFile
+		if err := json.Unmarshal(raw, &sf); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		for t, r := range sf.Resources {
+			d.schemaRes[t] = r
+			d.schemaSource[t] = pkg
+		}
+		for t, ty := range sf.Types {
+			d.schemaTypes[t] = ty
+		}
+	}
+	return d, nil
+}
+
+var reMu sync.Mutex
+
+// compile returns the compiled pattern, or nil when it is not a Go regular
+// expression (prose, or a lookahead).
+func (d *db) compile(pattern string) *regexp.Regexp {
+	reMu.Lock()
+	defer reMu.Unlock()
+	if r, ok := d.regexps[pattern]; ok {
+		return r
+	}
+	r, err := regexp.Compile(pattern)
+	if err != nil {
+		r = nil
+	}
+	d.regexps[pattern] = r
+	return r
+}
+
+// ibmObject is the IBM object behind an infra:ibm:* type, or nil.
+func (d *db) ibmObject(typ string) *ibmObject {
+	name, ok := strings.CutPrefix(typ, "infra:ibm:")
+	if !ok {
+		return nil
+	}
+	return d.ibm[name]
+}
+
+// pkgOf is the package of a type token: aws, hcloud, ovh, infra.
+func pkgOf(typ string) string {
+	p, _, _ := strings.Cut(typ, ":")
+	return p
+}

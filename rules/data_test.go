@@ -1,0 +1,52 @@
+package rules
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// The embedded data are byte-identical copies of the reference facts. CI has
+// no ../shared, so the comparison runs wherever the reference exists.
+func TestDataMatchesReference(t *testing.T) {
+	ref := filepath.Join("..", "..", "shared", "reference")
+	if _, err := os.Stat(ref); err != nil {
+		t.Skipf("no reference at %s: %v", ref, err)
+	}
+	pairs := map[string]string{
+		"data/provider-rules.json": filepath.Join(ref, "provider-rules.json"),
+	}
+	for _, s := range []string{"aws", "hcloud", "ovh"} {
+		pairs["data/schemas/"+s+".json"] = filepath.Join(ref, "schemas", s+".json")
+	}
+	for copyPath, src := range pairs {
+		want, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := data.ReadFile(copyPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s; run `go generate ./rules`", copyPath, src)
+		}
+	}
+}
+
+// The embedded data decode, and every pattern the rules use compiles.
+func TestDataDecodes(t *testing.T) {
+	d, err := decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.resources) == 0 || len(d.schemaRes) == 0 || len(d.ibm) == 0 || len(d.limits) == 0 {
+		t.Fatalf("empty data: %d resources, %d schemas, %d ibm objects, %d limits", len(d.resources), len(d.schemaRes), len(d.ibm), len(d.limits))
+	}
+	for typ := range d.resources {
+		if d.schemaRes[typ] == nil {
+			t.Errorf("%s has rules but no schema", typ)
+		}
+	}
+}

@@ -1,0 +1,225 @@
+package rules
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Cloud limits are prose in the data (a limit name, a value, a unit, the
+// documentation page as source). Each one the package enforces is matched
+// here by its limit name, so its value and source stay the data's.
+const (
+	limitSCPSize        = "maximum size of a service control policy document"
+	limitSCPPerTarget   = "SCPs attached to one root, OU or account"
+	limitPoliciesPerOrg = "policies of each type in an organization"
+	limitAccountsPerOrg = "accounts in an organization (default, raisable)"
+	limitSGCharset      = "security group description (GroupDescription) and name character set"
+	limitServersPerPG   = "servers per spread placement group"
+	limitNetworkZones   = "network zones within one network"
+	limitIKSSubnets     = "VPC subnets used by IKS clusters"
+)
+
+// limitsCovered are the limits other rules already enforce with the same
+// effect (constraints or IBM name rules), so that no input is reported twice,
+// and the one superseded by the documented quota.
+var limitsCovered = map[string]string{
+	"IAM role name":    "iam/role name constraints (lengthBetween, pattern)",
+	"EKS cluster name": "eks/cluster name constraints (lengthBetween, pattern)",
+	"server name":      "hcloud server name pattern (RFC 1123)",
+	"IBM Cloud Kubernetes Service VPC cluster name":                      "ibm.VpcCluster.name",
+	"SCP size and per-target count after the 15 May 2026 quota increase": "medium confidence (third-party write-ups); the documented quota (5 per target, 5,120 characters) is enforced",
+}
+
+func (d *db) limit(name string) *cloudLimit {
+	for i := range d.limits {
+		if d.limits[i].Limit == name {
+			return &d.limits[i]
+		}
+	}
+	return nil
+}
+
+func (l *cloudLimit) intValue() int {
+	var n int
+	_ = json.Unmarshal(l.Value, &n)
+	return n
+}
+
+func (l *cloudLimit) applies(typ string) bool {
+	for _, t := range l.AppliesTo {
+		if t == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// sgCharset is the CreateSecurityGroup character set: "a-z, A-Z, 0-9,
+// spaces, and ._-:/()#,@[]+=&;{}!$*", up to 255 characters.
+var sgCharset = regexp.MustCompile(`^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*$`)
+
+// iksReserved are the ranges an IKS cluster's VPC subnets must not use.
+var iksReserved = []string{"172.16.0.0/16", "172.18.0.0/16", "172.19.0.0/16", "172.20.0.0/16"}
+
+// checkResourceLimits applies the cloud limits that concern one resource.
+func (d *db) checkResourceLimits(typ string, inputs map[string]any) []Violation {
+	c := &checker{d: d, typ: typ}
+	if l := d.limit(limitSGCharset); l != nil && l.applies(typ) {
+		for _, p := range []string{"description", "name"} {
+			s, ok := inputs[p].(string)
+			if !ok || unknown(s) {
+				continue
+			}
+			if !sgCharset.MatchString(s) || utf8.RuneCountInString(s) > 255 {
+				c.add(Error, p, RuleCloudLimit, l.Source, "InvalidParameterValue: Value (%s) for parameter Group%s is invalid. Valid characters: %s", s, strings.ToUpper(p[:1])+p[1:], valueText(l.Value))
+			}
+		}
+	}
+	if l := d.limit(limitIKSSubnets); l != nil && typ == "infra:ibm:Subnet" {
+		if s, ok := inputs["ipv4CidrBlock"].(string); ok {
+			if _, n, err := net.ParseCIDR(s); err == nil {
+				for _, r := range iksReserved {
+					_, rn, _ := net.ParseCIDR(r)
+					if rn.Contains(n.IP) || n.Contains(rn.IP) {
+						c.add(Error, "ipv4CidrBlock", RuleCloudLimit, l.Source, "subnet %s overlaps %s, which IBM Cloud Kubernetes Service reserves: %s", s, r, valueText(l.Value))
+					}
+				}
+			}
+		}
+	}
+	return c.out
+}
+
+func valueText(raw json.RawMessage) string {
+	if s := rawString(raw); s != "" {
+		return s
+	}
+	return string(raw)
+}
+
+// checkLimits applies the limits that span resources.
+func (d *db) checkLimits(resources []Resource) []Violation {
+	var out []Violation
+	add := func(r *Resource, prop string, l *cloudLimit, sev Severity, format string, args ...any) {
+		out = append(out, Violation{Type: r.Type, Resource: r.Name, Property: prop, Rule: RuleCloudLimit,
+			Source: l.Source, Severity: sev, Message: fmt.Sprintf(format, args...)})
+	}
+	str := func(r *Resource, key string) (string, bool) {
+		s, ok := r.Inputs[key].(string)
+		return s, ok && !unknown(s)
+	}
+	const (
+		policyType     = "aws:organizations/policy:Policy"
+		attachmentType = "aws:organizations/policyAttachment:PolicyAttachment"
+		accountType    = "aws:organizations/account:Account"
+		serverType     = "hcloud:index/server:Server"
+		subnetType     = "hcloud:index/networkSubnet:NetworkSubnet"
+	)
+	byType := map[string][]*Resource{}
+	for i := range resources {
+		r := &resources[i]
+		byType[r.Type] = append(byType[r.Type], r)
+	}
+
+	if l := d.limit(limitSCPSize); l != nil {
+		max := l.intValue()
+		for _, r := range byType[policyType] {
+			t, _ := str(r, "type")
+			content, ok := str(r, "content")
+			if !ok || (t != "" && t != "SERVICE_CONTROL_POLICY") {
+				continue
+			}
+			if n := utf8.RuneCountInString(content); n > max {
+				add(r, "content", l, Error, "ConstraintViolationException: POLICY_CONTENT_LIMIT_EXCEEDED: the policy document is %d characters; an SCP holds at most %d", n, max)
+			}
+		}
+	}
+	if l := d.limit(limitSCPPerTarget); l != nil {
+		max := l.intValue()
+		perTarget := map[string][]*Resource{}
+		var targets []string
+		for _, r := range byType[attachmentType] {
+			target, ok := str(r, "targetId")
+			if !ok {
+				continue
+			}
+			if _, seen := perTarget[target]; !seen {
+				targets = append(targets, target)
+			}
+			perTarget[target] = append(perTarget[target], r)
+		}
+		sort.Strings(targets)
+		for _, t := range targets {
+			atts := perTarget[t]
+			// FullAWSAccess is attached to every root, OU and account when
+			// SCPs are enabled, and one SCP must stay attached (DetachPolicy,
+			// Organizations API Reference): it counts against the quota.
+			if n := len(atts) + 1; n > max {
+				last := atts[len(atts)-1]
+				add(last, "targetId", l, Error, "ConstraintViolationException: POLICY_NUMBER_LIMIT_EXCEEDED: target %s would have %d SCPs (%d attached here plus FullAWSAccess); the quota is %d", t, n, len(atts), max)
+			}
+		}
+	}
+	if l := d.limit(limitPoliciesPerOrg); l != nil {
+		perType := map[string][]*Resource{}
+		for _, r := range byType[policyType] {
+			t, _ := str(r, "type")
+			perType[t] = append(perType[t], r)
+		}
+		for _, t := range sortedKeys(perType) {
+			if ps := perType[t]; len(ps) > l.intValue() {
+				add(ps[len(ps)-1], "type", l, Error, "ConstraintViolationException: POLICY_NUMBER_LIMIT_EXCEEDED: %d policies of type %s; an organization holds at most %d", len(ps), t, l.intValue())
+			}
+		}
+	}
+	if l := d.limit(limitAccountsPerOrg); l != nil {
+		if as := byType[accountType]; len(as) > l.intValue() {
+			add(as[len(as)-1], "", l, Warning, "ConstraintViolationException: ACCOUNT_NUMBER_LIMIT_EXCEEDED unless the quota was raised: %d accounts; the default quota is %d", len(as), l.intValue())
+		}
+	}
+	if l := d.limit(limitServersPerPG); l != nil {
+		perGroup := map[string][]*Resource{}
+		for _, r := range byType[serverType] {
+			if pg, ok := r.Inputs["placementGroupId"]; ok && pg != nil && !unknown(pg) {
+				k := fmt.Sprint(pg)
+				perGroup[k] = append(perGroup[k], r)
+			}
+		}
+		for _, pg := range sortedKeys(perGroup) {
+			if ss := perGroup[pg]; len(ss) > l.intValue() {
+				add(ss[len(ss)-1], "placementGroupId", l, Error, "placement_error: spread placement group %s would hold %d servers; at most %d", pg, len(ss), l.intValue())
+			}
+		}
+	}
+	if l := d.limit(limitNetworkZones); l != nil {
+		zones := map[string]map[string]*Resource{}
+		for _, r := range byType[subnetType] {
+			nz, ok1 := str(r, "networkZone")
+			nid, ok2 := r.Inputs["networkId"]
+			if !ok1 || !ok2 || nid == nil || unknown(nid) {
+				continue
+			}
+			k := fmt.Sprint(nid)
+			if zones[k] == nil {
+				zones[k] = map[string]*Resource{}
+			}
+			if _, seen := zones[k][nz]; !seen {
+				zones[k][nz] = r
+			}
+		}
+		for _, nid := range sortedKeys(zones) {
+			if zs := zones[nid]; len(zs) > 1 {
+				names := sortedKeys(zs)
+				add(zs[names[len(names)-1]], "networkZone", l, Error, "invalid_input: network %s would span the network zones %s; all subnets of a network are in one zone", nid, strings.Join(names, ", "))
+			}
+		}
+	}
+	return out
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

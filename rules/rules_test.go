@@ -1,0 +1,207 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+)
+
+// valid inputs per type: each passes every rule, and each table row below
+// mutates one of them so that exactly one rule class fires.
+func validLB() map[string]any {
+	return map[string]any{"name": "us-east-1-prod-ingress", "loadBalancerType": "network", "subnets": []any{"subnet-1"}}
+}
+
+func validSG() map[string]any {
+	return map[string]any{"name": "web", "description": "web tier", "vpcId": "vpc-1",
+		"ingress": []any{map[string]any{"protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "description": "https"}}}
+}
+
+func validOVHInstance() map[string]any {
+	return map[string]any{
+		"serviceName": "p", "region": "GRA11", "name": "gw", "billingPeriod": "hourly",
+		"flavor":   map[string]any{"flavorId": "f"},
+		"bootFrom": map[string]any{"imageId": "i"},
+		"network":  map[string]any{"public": true},
+		"sshKey":   map[string]any{"name": "k"},
+	}
+}
+
+func with(m map[string]any, k string, v any) map[string]any {
+	out := map[string]any{}
+	for kk, vv := range m {
+		out[kk] = vv
+	}
+	if v == nil {
+		delete(out, k)
+	} else {
+		out[k] = v
+	}
+	return out
+}
+
+// Each rule class fires on one mutated input, with the property and a source.
+func TestRuleClassesFire(t *testing.T) {
+	const (
+		lb  = "aws:lb/loadBalancer:LoadBalancer"
+		sg  = "aws:ec2/securityGroup:SecurityGroup"
+		ovh = "ovh:CloudProject/instance:Instance"
+		tg  = "aws:lb/targetGroup:TargetGroup"
+	)
+	for _, valid := range []struct {
+		typ    string
+		inputs map[string]any
+	}{{lb, validLB()}, {sg, validSG()}, {ovh, validOVHInstance()}} {
+		if vs := Check(valid.typ, valid.inputs); len(vs) != 0 {
+			t.Fatalf("valid %s fails: %v", valid.typ, vs)
+		}
+	}
+	sgRule := func(desc string) map[string]any {
+		return with(validSG(), "ingress", []any{map[string]any{"protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "description": desc}})
+	}
+	for _, tc := range []struct {
+		class, typ string
+		inputs     map[string]any
+		rule, prop string
+	}{
+		{"length", lb, with(validLB(), "name", strings.Repeat("a", 33)), "maxLength", "name"},
+		{"charset (pattern)", sg, sgRule("the region's network"), "pattern", "ingress[0].description"},
+		{"charset (cloud limit)", sg, with(validSG(), "description", "the region's network"), RuleCloudLimit, "description"},
+		{"notPattern", lb, with(validLB(), "name", "internal-x"), "notPattern", "name"},
+		{"exactly-one-of (none)", ovh, with(validOVHInstance(), "sshKey", nil), "exactlyOneOf", "sshKey"},
+		{"exactly-one-of (both)", ovh, with(validOVHInstance(), "sshKeyCreate", map[string]any{"name": "k", "publicKey": "ssh-ed25519 AAAA"}), "exactlyOneOf", "sshKey"},
+		{"conflicts", lb, with(validLB(), "namePrefix", "ing"), "conflictsWith", "name"},
+		{"enum", lb, with(validLB(), "loadBalancerType", "classic"), "oneOf", "loadBalancerType"},
+		{"range", tg, map[string]any{"port": 70000.0}, "range", "port"},
+		{"required (nested)", sg, with(validSG(), "ingress", []any{map[string]any{"fromPort": 1.0, "toPort": 1.0}}), "required", "ingress[0].protocol"},
+		{"type", lb, with(validLB(), "internal", "yes"), RuleType, "internal"},
+		{"unknown property", lb, with(validLB(), "nmae", "x"), RuleUnknownProperty, "nmae"},
+		{"ibm reserved name", "infra:ibm:VpcRoutingTableRoute", map[string]any{"name": "ibm-route", "action": "deliver"}, RuleName, "name"},
+		{"ibm enum", "infra:ibm:VpcRoutingTableRoute", map[string]any{"name": "route", "action": "forward"}, RuleEnum, "action"},
+		{"ibm version-dependent", "infra:ibm:SecurityGroupRule", map[string]any{"protocol": "all", "direction": "inbound"}, "notOneOf", "protocol"},
+	} {
+		t.Run(tc.class, func(t *testing.T) {
+			vs := Check(tc.typ, tc.inputs)
+			found := false
+			for _, v := range vs {
+				if v.Rule == tc.rule && v.Property == tc.prop && v.Severity == Error && v.Source != "" && v.Message != "" {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("want %s on %s, got %v", tc.rule, tc.prop, vs)
+			}
+		})
+	}
+}
+
+// Values a plan cannot know pass every rule.
+func TestUnknownsAreSkipped(t *testing.T) {
+	in := with(validLB(), "name", Unknown)
+	in["loadBalancerType"] = Secret
+	if vs := Check("aws:lb/loadBalancer:LoadBalancer", in); len(vs) != 0 {
+		t.Errorf("unknowns fired rules: %v", vs)
+	}
+	// An unknown member satisfies exactly-one-of: it is set.
+	if vs := Check("ovh:CloudProject/instance:Instance", with(validOVHInstance(), "sshKey", Unknown)); len(vs) != 0 {
+		t.Errorf("unknown sshKey: %v", vs)
+	}
+}
+
+// A warning is a warning: hcloud primary IP assigneeType without assigneeId.
+func TestWarnWithout(t *testing.T) {
+	vs := Check("hcloud:index/primaryIp:PrimaryIp", map[string]any{"name": "ip", "type": "ipv4", "assigneeType": "server", "location": "nbg1", "autoDelete": false})
+	if len(vs) != 1 || vs[0].Severity != Warning || vs[0].Rule != "warnWithout" {
+		t.Errorf("got %v", vs)
+	}
+}
+
+// Auto-names count against length limits: a target group named by Pulumi
+// is its logical name plus 8 characters.
+func TestAutoName(t *testing.T) {
+	const tg = "aws:lb/targetGroup:TargetGroup"
+	a, ok := AutoName(tg)
+	if !ok || a.MaxLen != 32 || a.Property != "name" {
+		t.Fatalf("AutoName(%s) = %+v, %v", tg, a, ok)
+	}
+	in := WithAutoName(tg, "aws-us-east-1-prod-ingress-tg-443", "abc", map[string]any{"port": 443.0})
+	if in["name"] != "aws-us-east-1-prod-ingress-tg-443-abc0000" {
+		t.Errorf("auto-name %v", in["name"])
+	}
+	vs := Check(tg, in)
+	if len(vs) != 1 || vs[0].Rule != "maxLength" {
+		t.Errorf("got %v", vs)
+	}
+	if out := WithAutoName(tg, "x", "abc", map[string]any{"namePrefix": "x"}); out["name"] != nil {
+		t.Errorf("auto-named despite namePrefix: %v", out)
+	}
+}
+
+// Cloud limits over a plan: SCPs per target (FullAWSAccess counts), spread
+// placement groups, network zones.
+func TestLimits(t *testing.T) {
+	var rs []Resource
+	for i := range 5 {
+		rs = append(rs, Resource{Type: "aws:organizations/policyAttachment:PolicyAttachment", Name: "a" + string(rune('0'+i)),
+			Inputs: map[string]any{"policyId": "p", "targetId": "ou-1"}})
+	}
+	rs = append(rs, Resource{Type: "aws:organizations/policyAttachment:PolicyAttachment", Name: "ok",
+		Inputs: map[string]any{"policyId": "p", "targetId": "ou-2"}})
+	rs = append(rs,
+		Resource{Type: "hcloud:index/networkSubnet:NetworkSubnet", Name: "s1", Inputs: map[string]any{"networkId": "n", "networkZone": "eu-central"}},
+		Resource{Type: "hcloud:index/networkSubnet:NetworkSubnet", Name: "s2", Inputs: map[string]any{"networkId": "n", "networkZone": "us-east"}})
+	vs := Limits(rs)
+	if len(vs) != 2 {
+		t.Fatalf("got %v", vs)
+	}
+	if vs[0].Resource != "a4" || !strings.Contains(vs[0].Message, "6 SCPs") || vs[1].Resource != "s2" {
+		t.Errorf("got %v", vs)
+	}
+}
+
+// Force-new paths replace; other changes update; conditions need values.
+func TestForceNew(t *testing.T) {
+	const pool = "ovh:CloudProject/kubeNodePool:KubeNodePool"
+	if r, because, _ := ForceNew(pool, []string{"flavorName", "desiredNodes"}); !r || len(because) != 1 || because[0] != "flavorName" {
+		t.Errorf("flavorName: %v %v", r, because)
+	}
+	if r, _, _ := ForceNew(pool, []string{"desiredNodes"}); r {
+		t.Error("desiredNodes replaced the pool")
+	}
+	if r, because, _ := ForceNew("hcloud:index/network:Network", []string{"ipRange"}); !r || because[0] != "ipRange" {
+		t.Errorf("network ipRange: %v", because)
+	}
+	if r, because, _ := ForceNew("infra:ibm:SecurityGroupRule", []string{"protocol"}); !r || because[0] != "protocol" {
+		t.Errorf("ibm immutable protocol: %v", because)
+	}
+	const inst = "aws:ec2/instance:Instance"
+	old := map[string]any{"userData": "a", "userDataReplaceOnChange": true, "instanceType": "t3.small"}
+	if r, because, _ := Replace(inst, old, with(old, "userData", "b")); !r || because[0] != "userData" {
+		t.Errorf("userData with userDataReplaceOnChange: %v", because)
+	}
+	noRep := with(old, "userDataReplaceOnChange", false)
+	if r, _, _ := Replace(inst, noRep, with(noRep, "userData", "b")); r {
+		t.Error("userData replaced without userDataReplaceOnChange")
+	}
+	if r, _, _ := Replace(inst, old, with(old, "instanceType", "t3.large")); r {
+		t.Error("same-architecture resize replaced the instance")
+	}
+	if r, _, _ := Replace(inst, old, with(old, "instanceType", "t4g.small")); !r {
+		t.Error("x86 to arm64 did not replace the instance")
+	}
+	// The program named the load balancer: the provider deletes first.
+	lbOld := validLB()
+	if r, _, dbr := Replace("aws:lb/loadBalancer:LoadBalancer", lbOld, with(lbOld, "internal", true)); !r || !dbr {
+		t.Errorf("internal change: replace %v, deleteBeforeReplace %v", r, dbr)
+	}
+	// IBM inputs applied once never replace.
+	if r, _, _ := Replace("infra:ibm:VpcCluster", map[string]any{"flavor": "a"}, map[string]any{"flavor": "b"}); r {
+		t.Error("VpcCluster flavor (applied once) replaced the cluster")
+	}
+}
+
+// What Check cannot evaluate is known and short.
+func TestUnchecked(t *testing.T) {
+	if u := Unchecked(); len(u) > 6 {
+		t.Errorf("%d unchecked constraints: %v", len(u), u)
+	}
+}
