@@ -120,7 +120,7 @@ func TestRegionalTakesClusterSettingsFromTheSpec(t *testing.T) {
 	}
 	// The ingress address is the load balancer's DNS name.
 	addr, _ := p.Stack("aws-us-east-1-prod").Outputs["ingressAddress"].(string)
-	if !strings.HasPrefix(addr, "aws-us-east-1-prod-ingress-") || !strings.HasSuffix(addr, ".sim.invalid") {
+	if !strings.HasPrefix(addr, "us-east-1-prod-ingress-") || !strings.HasSuffix(addr, ".sim.invalid") {
 		t.Errorf("ingressAddress = %q", addr)
 	}
 }
