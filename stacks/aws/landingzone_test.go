@@ -205,3 +205,21 @@ func TestTrailKeyPolicyHasCloudTrailSections(t *testing.T) {
 		}
 	}
 }
+
+// destroy must not disable EBS default encryption: the require-encryption
+// SCP denies it, so the resource is left in place.
+func TestEBSDefaultEncryptionOutlivesDestroy(t *testing.T) {
+	spec, g, _ := planOf(t)
+	r := spec.Clouds.AWS.Regions[0]
+	m := &orgMocks{registered: map[string]pulumi.MockResourceArgs{}}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		return awsstack.Regional(ctx, awsstack.RegionalArgs{Spec: spec, Region: r, Net: g.Net.Region(r.ID())})
+	}, pulumi.WithMocks("t", r.ID(), m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ebs := m.registered[r.ID()+"-ebs-encryption"]
+	if ebs.TypeToken != "aws:ebs/encryptionByDefault:EncryptionByDefault" || !ebs.RegisterRPC.GetRetainOnDelete() {
+		t.Errorf("%s (%s) is deleted on destroy", r.ID()+"-ebs-encryption", ebs.TypeToken)
+	}
+}
