@@ -144,10 +144,6 @@ func (s *site) zoneNames() []string {
 }
 
 // where names a site for prose: "AWS us-east-1 (prod)".
-func (s *site) where() string {
-	return sf("%s %s (%s)", cloudName(s.r.Cloud), s.r.Name, s.r.Environment)
-}
-
 // nodes describes the node count of the whole cluster, e.g. "3–9 nodes".
 func (s *site) nodes() string {
 	c, z := s.cluster, s.zones()

@@ -50,7 +50,7 @@ section at the end of each new record, is yours and is kept as written.
 
 The directory is -o, else the one named in ./.adr-dir (as adr-tools), else
 docs/adr.`,
-		Example: "  infra adr -f examples/multicloud.yaml -o docs/adr\n  infra adr --format madr --date 2026-01-15\n  infra adr --check   # in CI: exit 1 when docs/adr is out of date",
+		Example: "  infra adr -f examples/multicloud.yaml -o docs/adr\n  infra adr --format madr --date 2026-01-15\n  infra adr --check   # in CI: exit 2 when docs/adr is out of date (1 is an error)",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Date == "" {
@@ -66,7 +66,7 @@ docs/adr.`,
 	fl.StringVarP(&opts.Dir, "out", "o", "", "directory of the records (default: ./.adr-dir, else docs/adr)")
 	fl.StringVar(&opts.Format, "format", string(adr.Nygard), "record template: nygard or madr")
 	fl.StringVar(&opts.Date, "date", "", "date of new records, YYYY-MM-DD (default: today)")
-	fl.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 if the directory is out of date")
+	fl.BoolVar(&opts.Check, "check", false, "write nothing; exit 2 if the directory is out of date (1 is an error)")
 	return cmd
 }
 
@@ -118,7 +118,7 @@ func runADR(f *Factory, opts *ADROptions) error {
 		return err
 	}
 	if opts.Check && res.Changed() {
-		return exitError{ExitError}
+		return exitError{ExitChanges}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -29,13 +30,25 @@ type result struct {
 func run(t *testing.T, color bool, env map[string]string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	f := &Factory{
-		IO:     &ui.IO{In: strings.NewReader(""), Out: &out, Err: &errb, Color: color},
+	f := newTestFactory(&out, &errb, strings.NewReader(""), false, env)
+	f.IO.Color = color
+	code := runFactory(t, f, args)
+	return result{out.String(), errb.String(), code}
+}
+
+// newTestFactory is a Factory on the given streams, stdin a terminal when
+// tty, with env as the environment and a fixed clock.
+func newTestFactory(out, errw io.Writer, in io.Reader, tty bool, env map[string]string) *Factory {
+	return &Factory{
+		IO:     &ui.IO{In: in, Out: out, Err: errw, InTTY: tty},
 		Getenv: func(k string) string { return env[k] },
 		Now:    func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 	}
-	code := Run(context.Background(), f, args)
-	return result{out.String(), errb.String(), code}
+}
+
+func runFactory(t *testing.T, f *Factory, args []string) int {
+	t.Helper()
+	return Run(context.Background(), f, args)
 }
 
 var ansi = regexp.MustCompile("\x1b\\[")

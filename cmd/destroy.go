@@ -50,7 +50,7 @@ terminal.`,
 
 func runDestroy(ctx context.Context, opts *DestroyOptions) error {
 	f := opts.F
-	if err := needYes(f, "destroy", opts.Yes); err != nil {
+	if err := needYes(f, "destroy", "deletes your infrastructure", "", opts.Yes); err != nil {
 		return err
 	}
 	spec, err := opts.LoadSpec()

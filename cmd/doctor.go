@@ -17,8 +17,8 @@ type DoctorOptions struct {
 	F    *Factory
 	File string
 	JSON bool
-	// Backend and Pulumi are the flags of the engine commands.
-	Backend, Pulumi string
+	// Backend, Pulumi and Secrets are the flags of the engine commands.
+	Backend, Pulumi, Secrets string
 }
 
 func newDoctorCmd(f *Factory, g *GlobalOptions) *cobra.Command {
@@ -40,11 +40,12 @@ the engine; missing cloud credentials are warnings, since --simulate needs none.
 	}
 	cmd.Flags().StringVar(&opts.Backend, "backend", "", "backend URL to check (env INFRA_BACKEND)")
 	cmd.Flags().StringVar(&opts.Pulumi, "pulumi", "", "pulumi CLI to check")
+	cmd.Flags().StringVar(&opts.Secrets, "secrets-provider", "", "secrets provider to check (env INFRA_SECRETS_PROVIDER)")
 	return cmd
 }
 
 func runDoctor(ctx context.Context, opts *DoctorOptions) error {
-	in := engine.DoctorInput{Backend: opts.Backend, Pulumi: opts.Pulumi, Getenv: opts.F.Getenv}
+	in := engine.DoctorInput{Backend: opts.Backend, Pulumi: opts.Pulumi, SecretsProvider: opts.Secrets, Getenv: opts.F.Getenv}
 	// A missing or broken topology is a finding, not the end of the checks.
 	spec, _, err := topology.Load(opts.File)
 	var checks []engine.Check

@@ -20,6 +20,7 @@ import (
 // up, refresh, destroy, outputs).
 type EngineFlags struct {
 	Backend  string
+	Secrets  string
 	Simulate bool
 	Parallel int
 	Stacks   []string
@@ -29,6 +30,7 @@ type EngineFlags struct {
 func (fl *EngineFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&fl.Backend, "backend", "", "Pulumi backend URL (env INFRA_BACKEND; default: the topology's, file://<topology dir>/.infra/state)")
+	f.StringVar(&fl.Secrets, "secrets-provider", "", "secrets provider of new stacks: passphrase (default), or a key service URL such as awskms://alias/infra?region=eu-west-1, gcpkms://…, azurekeyvault://…, hashivault://… (env INFRA_SECRETS_PROVIDER); `infra up` moves deployed stacks to it")
 	f.BoolVar(&fl.Simulate, "simulate", false, "run against simulated clouds, in-process: no account needed (env INFRA_SIMULATE=1)")
 	f.IntVar(&fl.Parallel, "parallel", 10, "how many stacks run at once")
 	f.StringSliceVar(&fl.Stacks, "stack", nil, "run only these stacks (repeat or comma-separate); the others' outputs are read from the backend")
@@ -61,11 +63,33 @@ func (s *session) Close() {
 	}
 }
 
-// startEngine checks the passphrase first (so nothing is touched without
-// one), starts the simulator if asked, and opens the engine on spec.
+// secretsProvider is the secrets provider the flags and environment ask
+// for, checked.
+func (fl *EngineFlags) secretsProvider(getenv func(string) string) (string, error) {
+	p := fl.Secrets
+	if p == "" {
+		p = getenv(engine.EnvSecretsProvider)
+	}
+	p, err := engine.ParseSecretsProvider(p)
+	if err != nil {
+		return "", usageError{err}
+	}
+	return p, nil
+}
+
+// startEngine checks the secrets settings first (so nothing is touched
+// without a passphrase), starts the simulator if asked, and opens the engine
+// on spec.
 func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *EngineFlags, progress func(engine.Event)) (*session, error) {
-	pass := engine.PassphraseFrom(f.Getenv)
-	if pass == "" {
+	secrets, err := fl.secretsProvider(f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	pass, err := engine.ReadPassphrase(f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if pass.Value == "" && engine.IsPassphrase(secrets) {
 		return nil, engine.ErrNoPassphrase
 	}
 	backend := fl.Backend
@@ -73,7 +97,9 @@ func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *Engin
 		backend = f.Getenv(engine.EnvBackend)
 	}
 	opts := []engine.Option{
-		engine.WithPassphrase(pass),
+		engine.WithPassphrase(pass.Value),
+		engine.WithPassphraseSource(pass.Source),
+		engine.WithSecretsProvider(secrets),
 		engine.WithBackend(backend),
 		engine.WithParallel(fl.Parallel),
 		engine.WithStacks(fl.Stacks...),
@@ -93,6 +119,9 @@ func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *Engin
 			return nil, err
 		}
 		opts = append(opts, engine.WithSimulator(s.srv))
+		if f.OnSimulator != nil {
+			f.OnSimulator(s.srv)
+		}
 		// INFRA_IBM_FAKE=1: the real IBM provider code deploys infra:ibm:*
 		// to an in-memory IBM Cloud instead of the simulator.
 		if v := f.Getenv(provider.EnvFakeIBM); v != "" && v != "0" {
@@ -104,6 +133,9 @@ func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *Engin
 		}
 	}
 	e, err := engine.New(ctx, spec, opts...)
+	if errors.Is(err, engine.ErrNoStack) {
+		err = usageError{err}
+	}
 	if err != nil {
 		if s.fake != nil {
 			s.fake.Close()
@@ -155,13 +187,18 @@ func confirm(f *Factory, question string) (bool, error) {
 	return false, nil
 }
 
-// needYes refuses to run a command that changes the clouds without a
-// confirmation nobody can give.
-func needYes(f *Factory, verb string, yes bool) error {
+// needYes refuses, before anything starts, to run a command that changes
+// the clouds or the state without a confirmation nobody can give. does
+// says what the command changes; instead is a read-only alternative, if any.
+func needYes(f *Factory, verb, does, instead string, yes bool) error {
 	if yes || f.IO.InTTY {
 		return nil
 	}
-	return usageError{fmt.Errorf("infra %s changes your infrastructure and stdin is not a terminal to confirm on: pass --yes", verb)}
+	msg := fmt.Sprintf("infra %s %s and stdin is not a terminal to confirm on: pass --yes", verb, does)
+	if instead != "" {
+		msg += ", or " + instead
+	}
+	return usageError{errors.New(msg)}
 }
 
 // runResult maps a run's outcome to the exit code, after the views have

@@ -46,8 +46,9 @@ func pairSpec(t *testing.T) (file, dir string) {
 
 func TestEngineCommandsNeedAPassphrase(t *testing.T) {
 	file, dir := pairSpec(t)
-	for _, verb := range []string{"preview", "refresh", "outputs"} {
-		r := run(t, false, map[string]string{}, verb, "--simulate", "-f", file)
+	for _, verb := range []string{"preview", "refresh --preview-only", "outputs"} {
+		args := append(strings.Fields(verb), "--simulate", "-f", file)
+		r := run(t, false, map[string]string{}, args...)
 		if r.code != ExitError || !strings.Contains(r.err, "INFRA_PASSPHRASE") {
 			t.Errorf("%s without a passphrase: exit %d, stderr %q", verb, r.code, r.err)
 		}

@@ -47,7 +47,7 @@ parent, dependencies, provider); it is also what --out writes and --check
 compares, so a repository can golden-test its own topologies:
 
   infra plan --out plan.json        # record, commit the file
-  infra plan --check plan.json      # in CI: exit 1 with a diff if it changed`,
+  infra plan --check plan.json      # in CI: exit 2 with a diff if it changed (1 is an error)`,
 		Example: "  infra plan -f examples/multicloud.yaml\n" +
 			"  infra plan --stack aws-us-east-1-prod --format json\n" +
 			"  infra plan --format markdown > comment.md\n" +
@@ -72,7 +72,7 @@ compares, so a repository can golden-test its own topologies:
 	fl.StringVar(&opts.Stack, "stack", "", "show only this stack (e.g. aws-us-east-1-prod, global)")
 	fl.StringVar(&opts.Format, "format", ui.FormatTable, "output format: "+strings.Join(ui.PlanFormats, ", "))
 	fl.StringVar(&opts.Out, "out", "", "also write the plan as JSON to this file")
-	fl.StringVar(&opts.Check, "check", "", "compare with a saved JSON plan; exit 1 with a diff if it differs")
+	fl.StringVar(&opts.Check, "check", "", "compare with a saved JSON plan; exit 2 with a diff if it differs (1 is an error)")
 	return cmd
 }
 
@@ -124,7 +124,7 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 			fmt.Fprint(opts.IO.Out, d)
 			fmt.Fprintf(opts.IO.Err, "%s the plan differs from %s; if the change is intended, run `infra plan -f %s --out %s`\n",
 				t.Error.Render("✗"), opts.Check, opts.File, opts.Check)
-			return exitError{ExitError}
+			return exitError{ExitChanges}
 		}
 		fmt.Fprintf(opts.IO.Err, "%s the plan matches %s (%d resources)\n", t.OK.Render("✓"), opts.Check, len(p.Resources()))
 		return nil

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,8 @@ type RefreshOptions struct {
 	JSON             bool
 	Engine           EngineFlags
 	DetailedExitcode bool
+	PreviewOnly      bool
+	Yes              bool
 }
 
 func newRefreshCmd(f *Factory, g *GlobalOptions) *cobra.Command {
@@ -28,12 +31,19 @@ func newRefreshCmd(f *Factory, g *GlobalOptions) *cobra.Command {
 		Short: "Read every resource back from the clouds and report drift",
 		Long: `Refresh asks the clouds for every deployed resource and compares it with the
 state: resources changed outside infra (drifted, with the properties that
-differ) and resources deleted outside infra (gone). The state is updated to
-what the clouds say, so the next ` + "`infra up`" + ` puts the topology back.
+differ) and resources deleted outside infra (gone). It then writes what the
+clouds say into the state, which accepts the drift: the next ` + "`infra up`" + `
+no longer sees it.
+
+On a terminal it shows the drift first and asks before writing the state;
+--yes skips the question and is required when stdin is not a terminal.
+--preview-only reports the drift and writes nothing, so a drift check in CI
+needs no confirmation and no write access to the backend; with
+--detailed-exitcode it exits 2 when there is drift.
 
 All stacks refresh at once (within --parallel): refresh needs no outputs of
 other stacks. Stacks never deployed are skipped.`,
-		Example: "  infra refresh\n  infra refresh --json --detailed-exitcode",
+		Example: "  infra refresh\n  infra refresh --preview-only --json --detailed-exitcode",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.JSON = g.JSON
@@ -43,11 +53,19 @@ other stacks. Stacks never deployed are skipped.`,
 	}
 	opts.Engine.register(cmd)
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 without drift, 2 with drift, 1 on error")
+	cmd.Flags().BoolVar(&opts.PreviewOnly, "preview-only", false, "report the drift and leave the state as it is (read-only)")
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "write the drift into the state without asking (required when stdin is not a terminal)")
+	cmd.MarkFlagsMutuallyExclusive("preview-only", "yes")
 	return cmd
 }
 
 func runRefresh(ctx context.Context, opts *RefreshOptions) error {
 	f := opts.F
+	if !opts.PreviewOnly {
+		if err := needYes(f, "refresh", "writes the clouds' view into the state", "--preview-only to only look", opts.Yes); err != nil {
+			return err
+		}
+	}
 	spec, err := opts.LoadSpec()
 	if err != nil {
 		return err
@@ -60,9 +78,39 @@ func runRefresh(ctx context.Context, opts *RefreshOptions) error {
 	defer s.Close()
 	stop := watchInterrupt(ctx, f)
 	defer stop()
-	progress.Start(engine.Refresh, spec.Name, s.stackNames(), s.Simulated())
-	res := s.Refresh(ctx)
-	progress.Stop()
+	var res *engine.Result
+	if opts.Yes {
+		progress.Start(engine.Refresh, spec.Name, s.stackNames(), s.Simulated())
+		res = s.Refresh(ctx)
+		progress.Stop()
+	} else {
+		// Read-only first: the drift, shown before anything is written.
+		progress.Start(engine.PreviewRefresh, spec.Name, s.stackNames(), s.Simulated())
+		res = s.PreviewRefresh(ctx)
+		progress.Stop()
+		if !opts.PreviewOnly && res.Err() == nil && res.HasChanges() {
+			if !opts.JSON {
+				if err := ui.NewRunView(f.IO, false, ui.RunOptions{Then: engine.Refresh}).Result(res); err != nil {
+					return err
+				}
+			}
+			n, stacks := changeCounts(res)
+			ok, err := confirm(f, fmt.Sprintf("Write the drift of %s in %s into the state?", plural(n, "resource"), plural(stacks, "stack")))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				fmt.Fprintln(f.IO.Err, "The state is unchanged.")
+				return exitError{ExitError}
+			}
+			if ctx.Err() != nil {
+				return exitError{ExitError}
+			}
+			progress.Start(engine.Refresh, spec.Name, s.stackNames(), s.Simulated())
+			res = s.Refresh(ctx)
+			progress.Stop()
+		}
+	}
 	if err := ui.NewRunView(f.IO, opts.JSON, ui.RunOptions{}).Result(res); err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/network"
+	"infra/provider/sim"
 	"infra/topology"
 	"infra/ui"
 )
@@ -35,6 +36,10 @@ type Factory struct {
 	// of finishing what is in flight (the first interrupt cancels the
 	// context). Nil never closes.
 	Abort <-chan struct{}
+	// OnSimulator, when set, is called with the simulated clouds a command
+	// starts, before the engine opens: tests change them behind the
+	// engine's back (drift, deletions).
+	OnSimulator func(*sim.Server)
 }
 
 // GlobalOptions are the flags every command accepts.
@@ -63,7 +68,9 @@ gateways, a cross-cloud WireGuard mesh, guardrails and global load balancers on
 IBM Cloud, AWS, Hetzner Cloud and OVHcloud, through the Pulumi engine.
 
 Exit codes: 0 success, 1 error (invalid topology, failed run, guardrail
-violation), 2 changes present (with --detailed-exitcode), 64 usage error.`,
+violation), 2 changes or differences present (with --detailed-exitcode or
+--check), 64 usage error (including an unknown --stack, and a command that
+needs --yes off a terminal).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(cmd *cobra.Command, args []string) {

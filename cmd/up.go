@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +24,8 @@ type UpOptions struct {
 	JSON     bool
 	Engine   EngineFlags
 	Yes      bool
+	// DetailedExitcode: exit 2 when the up changed something.
+	DetailedExitcode bool
 }
 
 func newUpCmd(f *Factory, g *GlobalOptions) *cobra.Command {
@@ -40,6 +43,10 @@ When a stack fails, the stacks that depend on it are skipped and the others
 finish; the summary says which is which, and a rerun picks up from there.
 It ends with the outputs of every stack, secrets masked.
 
+Deployed stacks whose secrets provider is not --secrets-provider (or
+INFRA_SECRETS_PROVIDER; default passphrase) have their secrets re-encrypted
+with it first, after the confirmation.
+
 Ctrl-C once finishes the operations in flight and starts nothing new, so the
 state stays consistent; twice stops at once. Either way, rerunning up completes
 the deployment.`,
@@ -54,12 +61,13 @@ the deployment.`,
 	}
 	opts.Engine.register(cmd)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without asking (required when stdin is not a terminal)")
+	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 when nothing changed, 2 when the up changed something, 1 on error")
 	return cmd
 }
 
 func runUp(ctx context.Context, opts *UpOptions) error {
 	f := opts.F
-	if err := needYes(f, "up", opts.Yes); err != nil {
+	if err := needYes(f, "up", "changes your infrastructure", "run `infra preview` to only look", opts.Yes); err != nil {
 		return err
 	}
 	spec, err := opts.LoadSpec()
@@ -80,7 +88,7 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 
 	pre := preview(ctx, s, progress)
 	if !opts.JSON {
-		if err := ui.NewRunView(f.IO, false, ui.RunOptions{}).Result(pre); err != nil {
+		if err := ui.NewRunView(f.IO, false, ui.RunOptions{Then: engine.Up}).Result(pre); err != nil {
 			return err
 		}
 	}
@@ -90,7 +98,8 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 		}
 		return runResult(pre)
 	}
-	if !pre.HasChanges() {
+	reencrypt := s.Reencrypt()
+	if !pre.HasChanges() && len(reencrypt) == 0 {
 		// Nothing to deploy: the outputs are those deployed.
 		out := s.Outputs()
 		if opts.JSON {
@@ -102,7 +111,12 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 		return ui.NewOutputsView(f.IO, false, false).Outputs(out)
 	}
 	if !opts.Yes {
-		q := fmt.Sprintf("Deploy %s to %s", countChanges(pre), plural(len(pre.Stacks), "stack"))
+		n, changed := changeCounts(pre)
+		q := fmt.Sprintf("Deploy %s to %s", plural(n, "change"), plural(changed, "stack"))
+		if len(reencrypt) > 0 {
+			q = fmt.Sprintf("Re-encrypt the secrets of %s with %s and deploy %s to %s", plural(len(reencrypt), "stack"),
+				s.SecretsProvider(), plural(n, "change"), plural(changed, "stack"))
+		}
 		for _, r := range ui.RemovedStacks(pre) {
 			q += fmt.Sprintf(" (%s removed from the topology: %d to delete)", r.Name, r.Changes[engine.Delete])
 		}
@@ -118,6 +132,14 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 	if ctx.Err() != nil {
 		return exitError{ExitError}
 	}
+	if len(reencrypt) > 0 {
+		t := ui.NewTheme(f.IO.Err, f.IO.Color)
+		fmt.Fprintf(f.IO.Err, "re-encrypting the secrets of %s with %s\n", joinComma(reencrypt), s.SecretsProvider())
+		if err := s.ChangeSecretsProvider(ctx, reencrypt, ""); err != nil {
+			fmt.Fprintf(f.IO.Err, "%s nothing deployed: %v\n", t.Error.Render("✗"), err)
+			return exitError{ExitError}
+		}
+	}
 	progress.Start(engine.Up, spec.Name, s.stackNames(), s.Simulated())
 	res := s.Up(ctx)
 	progress.Stop()
@@ -132,15 +154,26 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 	} else if err := ui.NewRunView(f.IO, false, ui.RunOptions{Outputs: true}).Result(res); err != nil {
 		return err
 	}
-	return runResult(res)
+	if err := runResult(res); err != nil {
+		return err
+	}
+	if opts.DetailedExitcode && res.HasChanges() {
+		return exitError{ExitChanges}
+	}
+	return nil
 }
 
-func countChanges(r *engine.Result) string {
-	n := 0
+func joinComma(names []string) string { return strings.Join(names, ", ") }
+
+// changeCounts counts the resources that change and the stacks they are in.
+func changeCounts(r *engine.Result) (resources, stacks int) {
 	for _, s := range r.Stacks {
-		n += s.Total()
+		if n := s.Total(); n > 0 {
+			resources += n
+			stacks++
+		}
 	}
-	return plural(n, "change")
+	return resources, stacks
 }
 
 func plural(n int, word string) string {

@@ -40,19 +40,30 @@ type DoctorInput struct {
 	Spec *topology.Spec
 	// Backend and Pulumi are the --backend and --pulumi flags.
 	Backend, Pulumi string
+	// SecretsProvider is the --secrets-provider flag.
+	SecretsProvider string
 	Getenv          func(string) string
 }
 
 // Doctor checks what the engine needs: the pulumi CLI and its version, the
 // backend, the passphrase, the infra provider plugin, and the credentials of
-// the spec's clouds. Each problem comes with its fix.
+// the spec's clouds. Each problem comes with its fix. When the backend holds
+// stacks of the spec, the passphrase check opens them: it proves the
+// passphrase decrypts them, rather than that a variable is set.
 func Doctor(ctx context.Context, in DoctorInput) []Check {
 	var out []Check
-	out = append(out, checkCLI(ctx, in.Pulumi))
+	cli := checkCLI(ctx, in.Pulumi)
+	out = append(out, cli)
+	backend := Check{Status: CheckError}
 	if in.Spec != nil {
-		out = append(out, checkBackend(in.Spec, firstOf(in.Backend, in.Getenv(EnvBackend))))
+		backend = checkBackend(in.Spec, firstOf(in.Backend, in.Getenv(EnvBackend)))
+		out = append(out, backend)
 	}
-	out = append(out, checkPassphrase(in.Getenv))
+	pass := checkPassphrase(in.Getenv, firstOf(in.SecretsProvider, in.Getenv(EnvSecretsProvider)))
+	if pass.Status != CheckError && cli.Status == CheckOK && backend.Status == CheckOK {
+		pass = checkDecrypt(ctx, in, pass)
+	}
+	out = append(out, pass)
 	out = append(out, checkPlugin())
 	if in.Spec != nil {
 		out = append(out, checkClouds(in.Spec, in.Getenv)...)
@@ -132,22 +143,76 @@ func checkBackend(spec *topology.Spec, override string) Check {
 	return c
 }
 
-func checkPassphrase(getenv func(string) string) Check {
+func checkPassphrase(getenv func(string) string, provider string) Check {
 	c := Check{Name: "passphrase"}
-	infra, pulumi := getenv(EnvPassphrase), getenv(EnvPulumiPassphrase)
+	provider, err := ParseSecretsProvider(provider)
+	if err != nil {
+		c.Status, c.Detail, c.Fix = CheckError, err.Error(), "set --secrets-provider or "+EnvSecretsProvider+" to passphrase or a key-service URL"
+		return c
+	}
+	p, err := ReadPassphrase(getenv)
+	pulumi := getenv(EnvPulumiPassphrase)
 	switch {
-	case infra != "" && pulumi != "" && infra != pulumi:
-		c.Status, c.Detail = CheckWarning, EnvPassphrase+" and "+EnvPulumiPassphrase+" are both set and differ; infra uses "+EnvPassphrase
+	case err != nil:
+		c.Status, c.Detail, c.Fix = CheckError, err.Error(), "point it at a readable file holding the passphrase"
+	case p.Value != "" && pulumi != "" && p.Value != pulumi:
+		c.Status, c.Detail = CheckWarning, p.Source+" and "+EnvPulumiPassphrase+" are both set and differ; infra uses "+p.Source
 		c.Fix = "unset one of them"
-	case infra != "":
-		c.Status, c.Detail = CheckOK, EnvPassphrase+" is set"
-	case pulumi != "":
-		c.Status, c.Detail = CheckOK, EnvPulumiPassphrase+" is set"
+	case p.Value != "":
+		c.Status, c.Detail = CheckOK, p.Source+" is set"
+	case !IsPassphrase(provider):
+		c.Status, c.Detail = CheckOK, "not set; new stacks are encrypted by "+provider+" (stacks still on a passphrase need "+EnvPassphrase+")"
 	default:
-		c.Status, c.Detail = CheckError, "neither "+EnvPassphrase+" nor "+EnvPulumiPassphrase+" is set: secrets in state cannot be encrypted"
-		c.Fix = "export " + EnvPassphrase + "=<a long random passphrase>, the same on every run (store it in your secret manager; CI: a repository secret)"
+		c.Status, c.Detail = CheckError, "neither "+EnvPassphrase+", "+EnvPassphraseFile+" nor "+EnvPulumiPassphrase+" is set: secrets in state cannot be encrypted"
+		c.Fix = "export " + EnvPassphraseFile + "=<a file holding a long random passphrase> (or " + EnvPassphrase + "), the same on every run (store it in your secret manager; CI: a repository secret)"
 	}
 	return c
+}
+
+// checkDecrypt opens the stacks the backend holds for the spec, the way
+// every engine command does, and so proves the secrets settings decrypt
+// them. A file backend not made yet has none, and is not made here.
+func checkDecrypt(ctx context.Context, in DoctorInput, c Check) Check {
+	url, err := BackendFor(in.Spec, firstOf(in.Backend, in.Getenv(EnvBackend)))
+	if err != nil {
+		return c
+	}
+	if p, ok := strings.CutPrefix(url, "file://"); ok {
+		if _, err := os.Stat(filepath.Join(p, ".pulumi", "stacks", in.Spec.Name)); err != nil {
+			c.Detail += " (no deployed stack to try it on yet)"
+			return c
+		}
+	}
+	p, _ := ReadPassphrase(in.Getenv)
+	e, err := New(ctx, in.Spec, WithPassphrase(p.Value), WithPassphraseSource(p.Source), WithBackend(url),
+		WithPulumi(in.Pulumi), WithSecretsProvider(firstOf(in.SecretsProvider, in.Getenv(EnvSecretsProvider))))
+	if err != nil {
+		c.Status, c.Detail = CheckError, err.Error()
+		if errors.Is(err, ErrWrongPassphrase) || errors.Is(err, ErrNoPassphrase) {
+			c.Fix = "export " + EnvPassphrase + " (or " + EnvPassphraseFile + ") with the passphrase the stacks were created with"
+		}
+		return c
+	}
+	defer e.Close()
+	n := 0
+	for _, name := range e.graph.Names() {
+		if _, ok := e.Deployed(name); ok {
+			n++
+		}
+	}
+	if n == 0 {
+		c.Detail += " (no deployed stack to try it on yet)"
+	} else {
+		c.Detail += fmt.Sprintf(" and decrypts the %s of %s", pluralize(n, "deployed stack"), in.Spec.Name)
+	}
+	return c
+}
+
+func pluralize(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func checkPlugin() Check {

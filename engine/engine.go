@@ -62,11 +62,15 @@ type settings struct {
 	sim        *sim.Server
 	backend    string
 	passphrase string
-	cli        string
-	pulumiHome string
-	env        map[string]string
-	abort      <-chan struct{}
-	only       []string
+	// passphraseSource names the setting the passphrase came from.
+	passphraseSource string
+	// secretsProvider is the provider of new stacks; "" is passphrase.
+	secretsProvider string
+	cli             string
+	pulumiHome      string
+	env             map[string]string
+	abort           <-chan struct{}
+	only            []string
 }
 
 // WithParallel bounds how many stacks run at once (default 10).
@@ -86,15 +90,13 @@ func WithSimulator(srv *sim.Server) Option { return func(s *settings) { s.sim = 
 func WithBackend(url string) Option { return func(s *settings) { s.backend = url } }
 
 // WithPassphrase sets the passphrase of the secrets provider. It is
-// required: without one New fails before touching anything.
+// required with the passphrase provider (the default): without one New
+// fails before touching anything. With a key service, stacks still
+// encrypted with a passphrase need it.
 func WithPassphrase(p string) Option { return func(s *settings) { s.passphrase = p } }
 
 // WithPulumi uses the pulumi CLI at path instead of looking for one.
 func WithPulumi(path string) Option { return func(s *settings) { s.cli = path } }
-
-// WithPulumiHome sets PULUMI_HOME for the CLI (simulated runs always get a
-// private one).
-func WithPulumiHome(dir string) Option { return func(s *settings) { s.pulumiHome = dir } }
 
 // WithEnv adds environment variables for the CLI and the providers it runs,
 // such as cloud credentials.
@@ -116,17 +118,13 @@ func WithStacks(names ...string) Option {
 	return func(s *settings) { s.only = append(s.only, names...) }
 }
 
+// ErrNoStack is returned by New when WithStacks names a stack the graph
+// does not have.
+var ErrNoStack = errors.New("no stack")
+
 // ErrNoPassphrase is returned by New without a passphrase.
 var ErrNoPassphrase = errors.New("no passphrase for the secrets provider: set " + EnvPassphrase +
-	" (or " + EnvPulumiPassphrase + "); it encrypts WireGuard keys and tokens in the state, so keep it somewhere safe — the same one every run")
-
-// PassphraseFrom returns the passphrase the environment sets.
-func PassphraseFrom(getenv func(string) string) string {
-	if p := getenv(EnvPassphrase); p != "" {
-		return p
-	}
-	return getenv(EnvPulumiPassphrase)
-}
+	" or " + EnvPassphraseFile + " (or " + EnvPulumiPassphrase + "); it encrypts WireGuard keys and tokens in the state, so keep it somewhere safe — the same one every run")
 
 // BackendFor resolves the backend URL: override when set (a relative
 // file:// path is taken from the working directory), else the spec's (a
@@ -196,6 +194,11 @@ type deployed struct {
 	// State lists the resources in state, in state order (providers and
 	// the stack resource left out).
 	State []stateResource
+	// SecretsProvider is the stack's secrets provider (see providerOf).
+	SecretsProvider string
+	// SecretsKey is the stack's data key as its key service encrypted it
+	// (a key-service provider's encryptedkey).
+	SecretsKey string
 }
 
 // stateResource is one resource of a stack's state.
@@ -210,7 +213,12 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 	for _, o := range opts {
 		o(&set)
 	}
-	if set.passphrase == "" {
+	provider, err := ParseSecretsProvider(set.secretsProvider)
+	if err != nil {
+		return nil, err
+	}
+	set.secretsProvider = provider
+	if set.passphrase == "" && IsPassphrase(provider) {
 		return nil, ErrNoPassphrase
 	}
 	if set.parallel < 1 {
@@ -242,9 +250,12 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 		workspace: map[string]auto.Stack{}, deployed: map[string]*deployed{},
 	}
 	e.env = map[string]string{
-		"PULUMI_CONFIG_PASSPHRASE": set.passphrase,
 		"PULUMI_SKIP_UPDATE_CHECK": "true",
 		"PULUMI_BACKEND_URL":       backend,
+	}
+	if set.passphrase != "" {
+		// It wins over PULUMI_CONFIG_PASSPHRASE_FILE in the environment.
+		e.env["PULUMI_CONFIG_PASSPHRASE"] = set.passphrase
 	}
 	e.cmd = &command{cli: cli, abort: set.abort}
 	if set.sim != nil {
@@ -272,12 +283,12 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 	e.set = set
 	if err := e.readDeployed(ctx, g.Names()); err != nil {
 		e.Close()
-		return nil, err
+		return nil, e.secretsError(err)
 	}
 	for _, name := range set.only {
 		if g.Stack(name) == nil && !e.isOrphan(name) {
 			e.Close()
-			return nil, fmt.Errorf("no stack %q in %s; the stacks are: %s", name, spec.File, strings.Join(append(g.Names(), e.orphans...), ", "))
+			return nil, fmt.Errorf("%w %q in %s; the stacks are: %s", ErrNoStack, name, spec.File, strings.Join(append(g.Names(), e.orphans...), ", "))
 		}
 	}
 	if e.graph, err = stacks.Build(spec, network.WithPrevious(e.pins())); err != nil {

@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"infra/provider"
 )
 
 // EventKind says what an Event reports.
@@ -73,6 +75,9 @@ func translate(e events.EngineEvent) (Event, bool) {
 		if d.Ephemeral || d.Severity == "debug" || strings.TrimSpace(d.Message) == "" {
 			return Event{}, false
 		}
+		if isOwnPluginNotice(d.Message) {
+			return Event{}, false
+		}
 		sev := d.Severity
 		if sev == "info#err" {
 			sev = "info"
@@ -80,6 +85,14 @@ func translate(e events.EngineEvent) (Event, bool) {
 		return Event{Kind: Diag, Severity: sev, Message: cleanMessage(d.Message), Step: urnStep(d.URN)}, true
 	}
 	return Event{}, false
+}
+
+// isOwnPluginNotice spots pulumi's warning that it runs a provider plugin
+// found on $PATH ("using pulumi-resource-infra from $PATH at …"): for
+// infra's own plugin that is by design (the engine puts it there), and the
+// warning on every run would teach users to ignore warnings.
+func isOwnPluginNotice(msg string) bool {
+	return strings.Contains(msg, "using "+provider.PluginName+" from $PATH")
 }
 
 // stepOf reads a step's metadata. The stack resource and the default

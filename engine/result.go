@@ -20,7 +20,14 @@ const (
 	Up      Operation = "up"
 	Refresh Operation = "refresh"
 	Destroy Operation = "destroy"
+	// PreviewRefresh reads the clouds like Refresh and reports the drift,
+	// but writes nothing to the state (pulumi refresh --preview-only).
+	PreviewRefresh Operation = "preview-refresh"
 )
+
+// Refreshes reports whether op reads the resources back from the clouds
+// (Refresh, PreviewRefresh): its changes are drift.
+func (op Operation) Refreshes() bool { return op == Refresh || op == PreviewRefresh }
 
 // Status is where a stack is in a run.
 type Status string

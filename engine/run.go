@@ -24,6 +24,10 @@ func (e *Engine) Up(ctx context.Context) *Result { return e.run(ctx, Up) }
 // (within the parallel bound).
 func (e *Engine) Refresh(ctx context.Context) *Result { return e.run(ctx, Refresh) }
 
+// PreviewRefresh is a read-only Refresh: it reports the drift and leaves
+// the state as it is, so a drift detector needs no write access.
+func (e *Engine) PreviewRefresh(ctx context.Context) *Result { return e.run(ctx, PreviewRefresh) }
+
 // Destroy deletes every deployed stack's resources in reverse order: a stack
 // only after every stack that depends on it. The stacks stay, empty.
 func (e *Engine) Destroy(ctx context.Context) *Result { return e.run(ctx, Destroy) }
@@ -48,7 +52,7 @@ func (e *Engine) run(ctx context.Context, op Operation) *Result {
 	waitsFor := map[string][]string{}
 	for _, s := range sel {
 		switch op {
-		case Refresh:
+		case Refresh, PreviewRefresh:
 		case Destroy:
 			for _, t := range sel {
 				if slices.Contains(t.DependsOn, s.Name) {

@@ -30,7 +30,7 @@ func (e *Engine) workspaceOptions(dir string) []auto.LocalWorkspaceOption {
 		// workspace files, and without one it leaves pulumi_auto* dirs.
 		auto.WorkDir(dir),
 		auto.EnvVars(e.env),
-		auto.SecretsProvider("passphrase"),
+		auto.SecretsProvider(e.secretsProvider()),
 		auto.Project(workspace.Project{
 			Name:    tokens.PackageName(e.project),
 			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
@@ -62,6 +62,9 @@ func (e *Engine) stackWorkspace(ctx context.Context, name string, program pulumi
 		return auto.Stack{}, cliError(err)
 	}
 	ws := &stackWorkspace{Workspace: lw, e: e}
+	if err := e.restoreSecretsSettings(ctx, ws, name); err != nil {
+		return auto.Stack{}, err
+	}
 	// One CLI call: select a stack the backend has, make one it has not.
 	if e.isDeployed(name) {
 		st, err = auto.SelectStack(ctx, name, ws)
@@ -134,7 +137,7 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		return
 	}
 	defer unlock()
-	st, err := e.stackWorkspace(ctx, s.Name, e.program(s, up))
+	st, err := e.workspaceFor(ctx, op, s.Name, e.program(s, up))
 	if err != nil {
 		e.fail(ctx, r, err)
 		return
@@ -227,6 +230,8 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		}
 	case Refresh:
 		_, err = st.Refresh(ctx, optrefresh.EventStreams(ch))
+	case PreviewRefresh:
+		_, err = st.PreviewRefresh(ctx, optrefresh.EventStreams(ch))
 	case Destroy:
 		_, err = st.Destroy(ctx, optdestroy.EventStreams(ch))
 	default:
@@ -278,11 +283,6 @@ func (e *Engine) record(op Operation, name string, r *StackResult) {
 	case Destroy:
 		if d != nil {
 			d.Resources, d.Outputs = 0, stacks.Outputs{}
-		}
-	case Preview:
-		if d == nil {
-			// The preview made the stack, empty.
-			e.deployed[name] = &deployed{Outputs: stacks.Outputs{}}
 		}
 	}
 	if d != nil && r.Outputs == nil {

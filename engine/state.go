@@ -121,13 +121,22 @@ func parseDeployment(data []byte) (*deployed, error) {
 				Type    string         `json:"type"`
 				Outputs map[string]any `json:"outputs"`
 			} `json:"resources"`
-			Pending []json.RawMessage `json:"pending_operations"`
+			Pending         []json.RawMessage `json:"pending_operations"`
+			SecretsProvider struct {
+				Type  string `json:"type"`
+				State struct {
+					URL          string `json:"url"`
+					EncryptedKey string `json:"encryptedkey"`
+				} `json:"state"`
+			} `json:"secrets_providers"`
 		} `json:"deployment"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("not a deployment: %w", err)
 	}
-	d := &deployed{Outputs: stacks.Outputs{}, Pending: len(doc.Deployment.Pending)}
+	d := &deployed{Outputs: stacks.Outputs{}, Pending: len(doc.Deployment.Pending),
+		SecretsProvider: providerOf(doc.Deployment.SecretsProvider.Type, doc.Deployment.SecretsProvider.State.URL),
+		SecretsKey:      doc.Deployment.SecretsProvider.State.EncryptedKey}
 	for _, r := range doc.Deployment.Resources {
 		switch {
 		case r.Type == string(resource.RootStackType):

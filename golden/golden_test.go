@@ -115,33 +115,13 @@ func TestPlansAreDeterministic(t *testing.T) {
 	}
 }
 
-// ibmOwned are the provider rule errors of the IBM programs (stacks/ibm,
-// provider/ibm), which branch `ibm` fixes. TO BE EMPTIED BY BRANCH ibm: the
-// list exists only so that this branch stays green until then; the lead
-// removes it at merge. Every other rule error fails the test.
-var ibmOwned = []struct{ typ, property, rule string }{
-	// protocol "all" is gone from VPC API 2025-12-09 (vpc-go-sdk v0.77.0).
-	{"infra:ibm:SecurityGroupRule", "protocol", "notOneOf"},
-	// route names starting with "ibm-" are reserved (vpc-go-sdk v0.90.0 vpc_v1.go:51006).
-	{"infra:ibm:VpcRoutingTableRoute", "name", "name"},
-}
-
-func ibmTolerated(f plan.Finding) bool {
-	for _, o := range ibmOwned {
-		if f.Type == o.typ && f.Property == o.property && f.Rule == o.rule {
-			return true
-		}
-	}
-	return false
-}
-
 // Every golden plan passes the providers' schema, constraint and cloud-limit
 // rules: the real providers would accept every planned input.
 func TestGoldenPlansPassProviderRules(t *testing.T) {
 	for _, ex := range examples(t) {
 		t.Run(filepath.Base(ex), func(t *testing.T) {
 			for _, f := range generate(t, ex).Check() {
-				if f.Severity != rules.Error || ibmTolerated(f) {
+				if f.Severity != rules.Error {
 					continue
 				}
 				t.Errorf("%s: %s", f.Stack, f.Violation)

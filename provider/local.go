@@ -58,16 +58,6 @@ func LocalType(token string) (Local, bool) {
 	return l, ok
 }
 
-// LocalTypes lists the local type tokens, sorted.
-func LocalTypes() []string {
-	out := make([]string, 0, len(locals))
-	for t := range locals {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // KeyPair returns a fresh WireGuard key pair in wg's text form: the
 // base64 of a clamped Curve25519 private key and of its public key.
 func KeyPair() (private, public string, err error) {

@@ -137,24 +137,24 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string, depth int) 
 			d.d.errorf(d.pos(n), "write it as key: value pairs", "%s must be a mapping, got %s", what, kindName(n))
 			return
 		}
-		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+		pairs := d.pairs(n, what, depth)
+		m := reflect.MakeMapWithSize(v.Type(), len(pairs))
 		seen := map[string]bool{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, ok := d.resolve(n.Content[i], depth+1)
-			if !ok {
-				continue
-			}
+		for _, p := range pairs {
+			k := p.key
 			if k.Kind != yaml.ScalarNode {
 				d.d.errorf(d.pos(k), "", "keys of %s must be plain names", where(what))
 				continue
 			}
 			if seen[k.Value] {
-				d.d.errorf(d.pos(k), "remove one of them", "%s is set twice in %s", strconv.Quote(k.Value), where(what))
+				if !p.merged {
+					d.d.errorf(d.pos(k), "remove one of them", "%s is set twice in %s", strconv.Quote(k.Value), where(what))
+				}
 				continue
 			}
 			seen[k.Value] = true
 			ev := reflect.New(v.Type().Elem()).Elem()
-			d.decode(n.Content[i+1], ev, join(what, k.Value), depth+1)
+			d.decode(p.val, ev, join(what, k.Value), depth+1)
 			m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), ev)
 		}
 		v.Set(m)
@@ -189,6 +189,70 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string, depth int) 
 	default:
 		panic("topology: unsupported field kind " + v.Kind().String())
 	}
+}
+
+// pair is one key and value of a mapping; merged when it came through a
+// merge key (<<: *defaults) rather than being written in the mapping.
+type pair struct {
+	key, val *yaml.Node
+	merged   bool
+}
+
+// pairs lists a mapping's entries with YAML merge keys expanded
+// (https://yaml.org/type/merge.html): first the keys written in the mapping,
+// in order, then those of each merged mapping that the mapping does not set
+// itself, earlier merges before later ones. Merged values keep their own
+// positions, under the anchor, which is where a fix goes.
+func (d *decoder) pairs(n *yaml.Node, what string, depth int) []pair {
+	var own, merged []pair
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, ok := d.resolve(n.Content[i], depth+1)
+		if !ok {
+			continue
+		}
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			merged = append(merged, d.mergeSources(n.Content[i+1], what, depth+1)...)
+			continue
+		}
+		own = append(own, pair{key: k, val: n.Content[i+1]})
+	}
+	return append(own, merged...)
+}
+
+// mergeSources is the entries a merge key's value brings: one mapping, or a
+// list of mappings, each possibly with merge keys of its own.
+func (d *decoder) mergeSources(v *yaml.Node, what string, depth int) []pair {
+	v, ok := d.resolve(v, depth)
+	if !ok {
+		return nil
+	}
+	var out []pair
+	add := func(m *yaml.Node) {
+		for _, p := range d.pairs(m, what, depth+1) {
+			p.merged = true
+			out = append(out, p)
+		}
+	}
+	switch v.Kind {
+	case yaml.MappingNode:
+		add(v)
+		return out
+	case yaml.SequenceNode:
+		for _, c := range v.Content {
+			c, ok := d.resolve(c, depth+1)
+			if !ok {
+				continue
+			}
+			if c.Kind != yaml.MappingNode {
+				d.d.errorf(d.pos(c), "merge a mapping, e.g. <<: *defaults", "a merge key in %s takes mappings, got %s", where(what), kindName(c))
+				continue
+			}
+			add(c)
+		}
+		return out
+	}
+	d.d.errorf(d.pos(v), "merge a mapping, e.g. <<: *defaults", "a merge key in %s takes a mapping, got %s", where(what), kindName(v))
+	return nil
 }
 
 // join extends a dotted path such as clouds.aws.regions[0].
@@ -275,11 +339,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, what string, depth
 		return
 	}
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, ok := d.resolve(n.Content[i], depth+1)
-		if !ok {
-			continue
-		}
+	for _, p := range d.pairs(n, what, depth) {
+		k := p.key
 		if k.Kind != yaml.ScalarNode {
 			d.d.errorf(d.pos(k), "", "field names in %s must be plain names", where(what))
 			continue
@@ -290,16 +351,22 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, what string, depth
 			continue
 		}
 		if seen[k.Value] {
-			d.d.errorf(d.pos(k), "remove one of them", "field %s is set twice in %s", k.Value, where(what))
+			if !p.merged {
+				d.d.errorf(d.pos(k), "remove one of them", "field %s is set twice in %s", k.Value, where(what))
+			}
 			continue
 		}
 		seen[k.Value] = true
-		val := n.Content[i+1]
+		val := p.val
 		if meta != nil {
 			meta.set(k.Value, d.pos(val))
 			d.recordItems(meta, k.Value, val)
 		}
+		before := len(d.d.list)
 		d.decode(val, v.FieldByIndex(f.index), join(what, k.Value), depth+1)
+		if meta != nil && len(d.d.list) > before {
+			meta.markFailed(k.Value)
+		}
 	}
 	d.requireFields(n, si, seen, where(what))
 }

@@ -28,6 +28,24 @@ func (p Pos) String() string {
 type Meta struct {
 	Pos  Pos
 	Keys map[string]Pos
+	// failed holds the keys whose values did not decode: defaults stand
+	// in for them, so validation does not report them twice.
+	failed map[string]bool
+}
+
+// Explicit reports whether key was written with a value that decoded:
+// defaults apply to the others, and an explicit zero is kept for
+// validation to judge.
+func (m *Meta) Explicit(key string) bool {
+	_, set := m.Keys[key]
+	return set && !m.failed[key]
+}
+
+func (m *Meta) markFailed(key string) {
+	if m.failed == nil {
+		m.failed = map[string]bool{}
+	}
+	m.failed[key] = true
 }
 
 // At returns the position of a key's value, or of the mapping when the key is absent.

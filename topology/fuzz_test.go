@@ -26,6 +26,8 @@ func FuzzParse(f *testing.F) {
 		"name: acme\nclouds: [aws\n",
 		"name: acme\nclouds:\n  aws:\n    regions:\n      -\n",
 		"a: &a [*a]\n",
+		"a: &a {<<: *a}\n",
+		"name: acme\nclouds:\n  hetzner:\n    regions:\n      - &d {region: nbg1, environment: dev}\n      - {<<: [*d, *d], region: fsn1}\n",
 		"name: &n acme\nclouds: {aws: {regions: [&r {region: us-east-1, environment: *n}, *r]}}\n",
 		base + "---\n" + base,
 		base + "landingZone:\n  guardrails: [~, {allowed-regions: {aws: x}}, {require-tags: *x}]\n",

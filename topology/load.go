@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -20,30 +21,94 @@ const MaxFileSize = 8 << 20
 
 // Load reads, decodes, defaults and validates a topology file. The returned
 // diagnostics include warnings; err is non-nil (and a Diagnostics) when any
-// diagnostic is an error, in which case the spec must not be used.
+// diagnostic is an error, in which case the spec must not be used. A file
+// that cannot be read (missing, permission denied, a symlink loop, a path
+// through a file, a device) is an error diagnostic too, never a silent pass.
 func Load(path string) (*Spec, Diagnostics, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			ds := Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: "topology file not found",
-				Hint: "pass -f PATH, set INFRA_FILE, or run `infra init` to create one"}}
-			return nil, ds, ds
-		}
-		return nil, nil, err
-	}
-	if info.IsDir() {
-		ds := Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: "is a directory, not a topology file", Hint: "pass -f PATH/topology.yaml"}}
+	data, d := read(path)
+	if d != nil {
+		ds := Diagnostics{*d}
 		return nil, ds, ds
-	}
-	if info.Size() > MaxFileSize {
-		ds := Diagnostics{{Severity: Error, Pos: Pos{File: path}, Message: fmt.Sprintf("file is %d bytes; the limit is %d", info.Size(), MaxFileSize)}}
-		return nil, ds, ds
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
 	}
 	return Parse(path, data)
+}
+
+// ReadFile reads a topology file the way Load does: bounded, and refusing
+// what is not a regular file or a pipe. Views that quote the source use it,
+// so that no path reads a device whole.
+func ReadFile(path string) ([]byte, error) {
+	data, d := read(path)
+	if d != nil {
+		return nil, errors.New(d.Message)
+	}
+	return data, nil
+}
+
+// read reads a topology file: a regular file or a pipe (-f /dev/stdin),
+// never more than MaxFileSize whatever its kind, so /dev/zero or an endless
+// pipe cannot exhaust memory.
+func read(path string) ([]byte, *Diagnostic) {
+	fail := func(msg, hint string) ([]byte, *Diagnostic) {
+		return nil, &Diagnostic{Severity: Error, Pos: Pos{File: path}, Message: msg, Hint: hint}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return fail("topology file not found", "pass -f PATH, set INFRA_FILE, or run `infra init` to create one")
+		case errors.Is(err, fs.ErrPermission):
+			return fail("cannot read the topology file: permission denied", "check its permissions and those of its directories")
+		case errors.Is(err, syscall.ELOOP):
+			return fail("cannot read the topology file: too many levels of symbolic links (a symlink loop)", "point -f at the file itself")
+		case errors.Is(err, syscall.ENOTDIR):
+			return fail("cannot read the topology file: a part of the path is a file, not a directory", "check the path")
+		}
+		return fail("cannot read the topology file: "+unwrapPath(err), "")
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fail("cannot read the topology file: "+unwrapPath(err), "")
+	}
+	switch mode := info.Mode(); {
+	case mode.IsDir():
+		return fail("is a directory, not a topology file", "pass -f PATH/topology.yaml")
+	case mode.IsRegular(), mode&fs.ModeNamedPipe != 0:
+	default:
+		return fail(fmt.Sprintf("is not a regular file or a pipe (%s), so not a topology file", fileKind(mode)), "pass -f with a YAML file")
+	}
+	if info.Mode().IsRegular() && info.Size() > MaxFileSize {
+		return fail(fmt.Sprintf("file is %d bytes; the limit is %d", info.Size(), MaxFileSize), "")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return fail("cannot read the topology file: "+unwrapPath(err), "")
+	}
+	if len(data) > MaxFileSize {
+		return fail(fmt.Sprintf("more than %d bytes; the limit is %d", MaxFileSize, MaxFileSize), "")
+	}
+	return data, nil
+}
+
+// unwrapPath drops the path a *fs.PathError repeats: the diagnostic names it.
+func unwrapPath(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return m.Type().String()
 }
 
 // Parse is Load on bytes already read; file names the source in diagnostics.
@@ -193,7 +258,7 @@ func applyDefaults(s *Spec) {
 		if m.MTU == 0 {
 			m.MTU = DefaultMTU
 		}
-		if m.Keepalive.Duration == 0 {
+		if !m.Explicit("keepalive") {
 			m.Keepalive.Duration = 25 * time.Second
 		}
 	} else {
@@ -233,7 +298,7 @@ func applyDefaults(s *Spec) {
 		if h.Timeout.Duration == 0 {
 			h.Timeout.Duration = 5 * time.Second
 		}
-		if _, set := h.Keys["retries"]; !set {
+		if !h.Explicit("retries") {
 			h.Retries = 2
 		}
 	}
@@ -281,7 +346,7 @@ func applyDefaults(s *Spec) {
 					k.Flavor = "bx3d.4x20"
 				}
 			}
-			if k.WorkersPerZone == 0 {
+			if !k.Explicit("workersPerZone") {
 				k.WorkersPerZone = 2
 			}
 		}
@@ -291,7 +356,7 @@ func applyDefaults(s *Spec) {
 			k := &r.Cluster
 			k.Kubernetes = or(k.Kubernetes, DefaultKubernetes)
 			k.InstanceType = or(k.InstanceType, "t3.medium")
-			defaultScaling(&k.NodesPerZone, 1, 3)
+			defaultScaling(&k.NodesPerZone, k.Meta, "nodesPerZone", 1, 3)
 		}
 	}
 	if c := s.Clouds.Hetzner; c != nil {
@@ -299,10 +364,10 @@ func applyDefaults(s *Spec) {
 			k := &r.Cluster
 			k.Kubernetes = or(k.Kubernetes, DefaultKubernetes)
 			k.ServerType = or(k.ServerType, "cx33")
-			if k.ControlPlanes == 0 {
+			if !k.Explicit("controlPlanes") {
 				k.ControlPlanes = 1
 			}
-			if k.Workers == 0 {
+			if !k.Explicit("workers") {
 				k.Workers = 3
 			}
 		}
@@ -323,13 +388,16 @@ func applyDefaults(s *Spec) {
 					k.Plan = "standard"
 				}
 			}
-			defaultScaling(&k.Nodes, 3, 3)
+			defaultScaling(&k.Nodes, k.Meta, "nodes", 3, 3)
 		}
 	}
 }
 
-func defaultScaling(s *Scaling, lo, hi int) {
-	if s.Min == 0 && s.Max == 0 && s.Desired == 0 {
+// defaultScaling fills a node count: all of it when the key is absent, the
+// parts left out of a mapping otherwise. An explicit 0 stays 0, for
+// validation to reject: it is never silently replaced by the default.
+func defaultScaling(s *Scaling, parent Meta, key string, lo, hi int) {
+	if !parent.Explicit(key) {
 		s.Min, s.Max, s.Desired = lo, hi, lo
 		return
 	}

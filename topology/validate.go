@@ -139,7 +139,7 @@ func (v *validator) zones(r *Region) {
 		v.errorf(r.At("zones"), "remove zones: servers are spread by a placement group",
 			"Hetzner location %s has no zones", r.Name)
 		return
-	case r.Cloud == OVH && len(known) == 0 && explicit:
+	case r.Cloud == OVH && len(known) == 0 && explicit && len(r.Zones) > 0:
 		v.errorf(r.At("zones"), "remove zones, or use a 3-AZ region such as EU-WEST-PAR",
 			"OVH region %s is a single-zone region", r.Name)
 		return
@@ -176,7 +176,10 @@ func (v *validator) clusters() {
 				v.errorf(k.At("flavor"), "use a 3d family there, e.g. bx3d.4x20", "IBM region %s offers only the bx3d/cx3d/mx3d flavors, not %s", r.Name, k.Flavor)
 			}
 			if k.WorkersPerZone < 1 {
-				v.errorf(k.At("workersPerZone"), "", "workersPerZone must be at least 1")
+				v.errorf(k.At("workersPerZone"), "omit it for the default of 2", "workersPerZone must be at least 1, got %d", k.WorkersPerZone)
+			} else if n := k.WorkersPerZone * len(r.Zones); n > maxClusterNodes {
+				v.errorf(k.At("workersPerZone"), fmt.Sprintf("at most %d worker nodes per cluster (%s)", maxClusterNodes, maxClusterNodesSource),
+					"workersPerZone %d makes %d workers in %d zones", k.WorkersPerZone, n, len(r.Zones))
 			}
 		}
 	}
@@ -187,7 +190,7 @@ func (v *validator) clusters() {
 			if !awsInstance.MatchString(k.InstanceType) {
 				v.errorf(k.At("instanceType"), "write an EC2 instance type such as t3.medium", "invalid instance type %s", strconv.Quote(k.InstanceType))
 			}
-			v.scaling(&k.NodesPerZone, k.At("nodesPerZone"), 0)
+			v.scaling(&k.NodesPerZone, k.At("nodesPerZone"), 0, maxEKSNodeGroup, maxEKSNodeGroupSource)
 		}
 	}
 	if c := v.s.Clouds.Hetzner; c != nil {
@@ -207,7 +210,10 @@ func (v *validator) clusters() {
 				v.errorf(k.At("controlPlanes"), "use 1, or 3 for an etcd quorum", "controlPlanes must be 1 or 3, got %d", k.ControlPlanes)
 			}
 			if k.Workers < 1 {
-				v.errorf(k.At("workers"), "", "workers must be at least 1")
+				v.errorf(k.At("workers"), "omit it for the default of 3", "workers must be at least 1, got %d", k.Workers)
+			} else if n := k.Workers + k.ControlPlanes + 1; n > maxHetznerNetworkServers {
+				v.errorf(k.At("workers"), fmt.Sprintf("a Hetzner network takes at most %d servers (%s); the control planes and the mesh gateway count too", maxHetznerNetworkServers, maxHetznerNetworkServersSource),
+					"workers %d make %d servers on the region's network", k.Workers, n)
 			}
 		}
 	}
@@ -227,7 +233,7 @@ func (v *validator) clusters() {
 			case k.Plan == "free" && OVHStandardOnly(r.Name):
 				v.errorf(k.At("plan"), "use plan: standard", "OVH region %s offers only the Standard plan", r.Name)
 			}
-			v.scaling(&k.Nodes, k.At("nodes"), 1)
+			v.scaling(&k.Nodes, k.At("nodes"), 1, maxOVHClusterNodes, maxOVHClusterNodesSource)
 		}
 	}
 }
@@ -251,12 +257,33 @@ func (v *validator) kubernetes(c Cloud, m Meta, ver string) {
 	}
 }
 
-func (v *validator) scaling(s *Scaling, p Pos, minNodes int) {
+// Upper bounds on node counts, from each cloud's published limits.
+const (
+	// EKS service quotas, "Nodes per managed node group": 450; infra makes
+	// one managed node group per zone.
+	maxEKSNodeGroup       = 450
+	maxEKSNodeGroupSource = "EKS quota: nodes per managed node group, docs.aws.amazon.com/eks/latest/userguide/service-quotas.html"
+	// OVHcloud Managed Kubernetes known limits: 100 nodes per cluster
+	// (tested maximum; support.us.ovhcloud.com/hc/en-us/articles/1500005048361).
+	maxOVHClusterNodes       = 100
+	maxOVHClusterNodesSource = "OVHcloud MKS known limits: 100 nodes per cluster, help.ovhcloud.com managed-kubernetes-known-limits"
+	// Hetzner Cloud Networks: at most 100 servers attached to one network.
+	maxHetznerNetworkServers       = 100
+	maxHetznerNetworkServersSource = "docs.hetzner.com/cloud/networks/overview, limits"
+	// Kubernetes' own tested ceiling, used for IKS, whose per-cluster
+	// worker limit is a quota of the account (ibmcloud ks quota ls).
+	maxClusterNodes       = 5000
+	maxClusterNodesSource = "kubernetes.io/docs/setup/best-practices/cluster-large: no more than 5,000 nodes"
+)
+
+func (v *validator) scaling(s *Scaling, p Pos, minNodes, maxNodes int, source string) {
 	switch {
 	case s.Min < minNodes:
 		v.errorf(p, "", "minimum node count must be at least %d", minNodes)
 	case s.Max < 1:
-		v.errorf(p, "", "maximum node count must be at least 1")
+		v.errorf(p, "omit it for the default", "maximum node count must be at least 1, got %d", s.Max)
+	case s.Max > maxNodes:
+		v.errorf(p, fmt.Sprintf("at most %d (%s)", maxNodes, source), "maximum node count %d is over the limit of %d", s.Max, maxNodes)
 	case s.Min > s.Max:
 		v.errorf(p, "swap them", "minimum %d is above maximum %d", s.Min, s.Max)
 	case s.Desired < s.Min || s.Desired > s.Max:
@@ -437,6 +464,11 @@ func (v *validator) mesh() {
 	if m.MTU < 1280 || m.MTU > 1500 {
 		v.errorf(m.At("mtu"), "1420 suits 1500-byte paths", "mesh MTU %d must be within 1280..1500", m.MTU)
 	}
+	if m.Keepalive.Duration <= 0 {
+		// 0 would turn keepalives off, and a gateway behind NAT would
+		// drop out of the mesh once its mapping expires.
+		v.errorf(m.At("keepalive"), "omit it for 25s, WireGuard's usual interval", "mesh keepalive must be positive, got %s", m.Keepalive)
+	}
 	gateways := 0
 	for _, r := range v.s.Regions() {
 		if r.InMesh() {
@@ -467,6 +499,14 @@ func (v *validator) glb() {
 	g := v.s.Network.GlobalLoadBalancer
 	if g == nil {
 		return
+	}
+	// A missing key is reported by the decoder; these are the written ones
+	// that say nothing.
+	if g.Explicit("pools") && len(g.Pools) == 0 {
+		v.errorf(g.At("pools"), "list a pool per region group, e.g. [{name: us, regions: [aws/us-east-1]}]", "the global load balancer has no pools")
+	}
+	if g.Explicit("fallback") && g.Fallback == "" {
+		v.errorf(g.At("fallback"), "name the pool that takes traffic when every other is down", "the fallback pool is empty")
 	}
 	if g.Hostname != "" && (!hostnameRE.MatchString(g.Hostname) || len(g.Hostname) > 253) {
 		v.errorf(g.At("hostname"), "use a lower-case fully qualified name, e.g. app.example.com", "invalid hostname %s", strconv.Quote(g.Hostname))
@@ -687,6 +727,9 @@ var (
 )
 
 func (v *validator) allowedRegions(g *Guardrail) {
+	if g.AllowedRegions != nil && len(g.AllowedRegions) == 0 {
+		v.errorf(g.At(g.Name), "e.g. allowed-regions: {aws: [us-east-1]}", "allowed-regions lists no cloud, so it enforces nothing")
+	}
 	for _, c := range AllClouds {
 		allowed, ok := g.AllowedRegions[c]
 		if !ok {

@@ -246,7 +246,10 @@ func TestValidateInvalid(t *testing.T) {
 		{
 			name: "fallback without any pools",
 			yaml: base + "network:\n  globalLoadBalancer:\n    hostname: app.example.com\n    pools: []\n    fallback: us\n",
-			want: []want{{pos: "t.yaml:11:15", msg: `fallback pool "us" is not defined`, hint: "define a pool named us under pools"}},
+			want: []want{
+				{pos: "t.yaml:10:12", msg: "the global load balancer has no pools"},
+				{pos: "t.yaml:11:15", msg: `fallback pool "us" is not defined`, hint: "define a pool named us under pools"},
+			},
 		},
 		{
 			name: "unknown geo code",

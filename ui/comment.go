@@ -52,8 +52,6 @@ func RenderComment(c Comment) string {
 		fmt.Fprintf(&head, "> [!NOTE]\n> %s. Nothing here was checked against a real cloud.\n\n", SimulatedBanner)
 	}
 	fmt.Fprintf(&head, "**%s** across %s.\n\n", changeList(engine.Preview, r.Totals(), nil), plural(len(r.Stacks), "stack"))
-	fmt.Fprintln(&head, "| Stack | Create | Update | Replace | Delete | Unchanged | Status |")
-	fmt.Fprintln(&head, "|---|--:|--:|--:|--:|--:|---|")
 	if removed := RemovedStacks(r); len(removed) > 0 {
 		fmt.Fprintf(&head, "> [!WARNING]\n> **Removed from the topology**: `infra up` destroys these stacks after the stacks that read from them have updated:\n")
 		for _, s := range removed {
@@ -61,6 +59,8 @@ func RenderComment(c Comment) string {
 		}
 		fmt.Fprintln(&head)
 	}
+	fmt.Fprintln(&head, "| Stack | Create | Update | Replace | Delete | Unchanged | Status |")
+	fmt.Fprintln(&head, "|---|--:|--:|--:|--:|--:|---|")
 	for _, s := range r.Stacks {
 		name := "`" + s.Name + "`"
 		if s.Removed {

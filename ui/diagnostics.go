@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"infra/topology"
@@ -95,9 +94,9 @@ func (v *diagnosticsHuman) source(file string) []string {
 	if l, ok := v.sources[file]; ok {
 		return l
 	}
-	data, err := os.ReadFile(file)
+	data, err := topology.ReadFile(file)
 	var lines []string
-	if err == nil && len(data) <= topology.MaxFileSize {
+	if err == nil {
 		lines = strings.Split(string(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))), "\n")
 	}
 	v.sources[file] = lines

@@ -67,7 +67,7 @@ func doing(op engine.Operation, c engine.Change) string {
 		}
 		return "to " + string(c)
 	}
-	if op == engine.Refresh {
+	if op.Refreshes() {
 		switch c {
 		case engine.Update:
 			return "drifted"
@@ -134,7 +134,7 @@ func changeList(op engine.Operation, counts map[engine.Change]int, t *Theme) str
 		}
 	}
 	if len(parts) == 0 {
-		if op == engine.Refresh {
+		if op.Refreshes() {
 			return "no drift"
 		}
 		return "no changes"
@@ -206,23 +206,42 @@ func severityLabel(t Theme, sev string) string {
 	return t.Warning.Render("warning:")
 }
 
-// stackOutcome is one line on how a stack ended.
+// stackOutcome is one line on how a stack ended, after its mark.
 func stackOutcome(t Theme, op engine.Operation, r *engine.StackResult) string {
+	return statusMark(t, r.Status) + " " + stackOutcomeText(t, op, r)
+}
+
+// statusMark is the one-character mark of a stack's status.
+func statusMark(t Theme, st engine.Status) string {
+	switch st {
+	case engine.Pending, engine.Absent:
+		return t.Dim.Render("·")
+	case engine.Succeeded:
+		return t.OK.Render("✓")
+	case engine.Failed:
+		return t.Error.Render("✗")
+	}
+	return t.Warning.Render("−")
+}
+
+// stackOutcomeText says how a stack ended, without its mark: the live view
+// draws the mark in its own column.
+func stackOutcomeText(t Theme, op engine.Operation, r *engine.StackResult) string {
 	dur := ""
 	if r.Duration > 0 {
 		dur = " " + t.Dim.Render(fmt.Sprintf("(%.1fs)", r.Duration.Seconds()))
 	}
 	switch r.Status {
 	case engine.Succeeded:
-		return t.OK.Render("✓") + " " + changeList(op, r.Changes, &t) + dur
+		return changeList(op, r.Changes, &t) + dur
 	case engine.Failed:
-		return t.Error.Render("✗ failed: ") + errText(r.Err) + dur
+		return t.Error.Render("failed:") + " " + errText(r.Err) + dur
 	case engine.Skipped:
-		return t.Warning.Render("− skipped: ") + "depends on " + strings.Join(r.Blocked, ", ") + ", which did not succeed"
+		return t.Warning.Render("skipped:") + " depends on " + strings.Join(r.Blocked, ", ") + ", which did not succeed"
 	case engine.Canceled:
-		return t.Warning.Render("− canceled") + dur
+		return t.Warning.Render("canceled") + dur
 	case engine.Absent:
-		return t.Dim.Render("· not deployed: nothing to " + string(op))
+		return t.Dim.Render("not deployed: nothing to " + string(op))
 	}
 	return string(r.Status)
 }
@@ -353,7 +372,7 @@ func (p *liveProgress) draw(force bool) {
 		case engine.Running:
 			fmt.Fprintf(&line, "%s %s", p.t.Dim.Render(fmt.Sprintf("%.0fs %d done", now.Sub(l.started).Seconds(), l.done)), l.current)
 		default:
-			line.WriteString(strings.TrimPrefix(strings.TrimPrefix(stackOutcome(p.t, p.op, l.result), p.t.OK.Render("✓")+" "), " "))
+			line.WriteString(stackOutcomeText(p.t, p.op, l.result))
 		}
 		b.WriteString("\x1b[2K" + fit.Render(line.String()) + "\n")
 	}
@@ -362,19 +381,10 @@ func (p *liveProgress) draw(force bool) {
 }
 
 func (p *liveProgress) icon(l *liveLine) string {
-	switch l.status {
-	case engine.Pending:
-		return p.t.Dim.Render("·")
-	case engine.Running:
+	if l.status == engine.Running {
 		return p.t.Accent.Render(spinner[p.spinner%len(spinner)])
-	case engine.Succeeded:
-		return p.t.OK.Render("✓")
-	case engine.Failed:
-		return p.t.Error.Render("✗")
-	case engine.Absent:
-		return p.t.Dim.Render("·")
 	}
-	return p.t.Warning.Render("−")
+	return statusMark(p.t, l.status)
 }
 
 func (p *liveProgress) Stop() {
@@ -396,6 +406,10 @@ type RunOptions struct {
 	ShowSecrets bool
 	// Outputs lists each stack's outputs after the summary.
 	Outputs bool
+	// Then is the operation the same command runs after this preview, on
+	// confirmation (up after a preview, refresh after a refresh preview):
+	// the closing line says so instead of naming the command to run.
+	Then engine.Operation
 }
 
 // NewRunView returns the human or JSON view of a run's outcome.
@@ -448,6 +462,8 @@ func opTitle(op engine.Operation) string {
 		return "Update"
 	case engine.Refresh:
 		return "Refresh"
+	case engine.PreviewRefresh:
+		return "Refresh preview"
 	case engine.Destroy:
 		return "Destroy"
 	}
@@ -458,7 +474,7 @@ func opTitle(op engine.Operation) string {
 func (v *runHuman) table(r *engine.Result) {
 	cols := []engine.Change{engine.Create, engine.Update, engine.Replace, engine.Delete}
 	heads := []string{"CREATE", "UPDATE", "REPLACE", "DELETE"}
-	if r.Operation == engine.Refresh {
+	if r.Operation.Refreshes() {
 		cols, heads = []engine.Change{engine.Update, engine.Delete}, []string{"DRIFTED", "GONE"}
 	}
 	if r.Operation == engine.Destroy {
@@ -562,7 +578,7 @@ func (v *runHuman) attention(r *engine.Result) {
 	}
 	v.unfinished(r)
 	switch r.Operation {
-	case engine.Refresh:
+	case engine.Refresh, engine.PreviewRefresh:
 		drift := false
 		for _, s := range r.Stacks {
 			for _, st := range s.Steps {
@@ -717,10 +733,22 @@ func (v *runHuman) verdict(r *engine.Result) {
 	}
 	switch r.Operation {
 	case engine.Preview:
-		if r.HasChanges() {
-			fmt.Fprintf(w, "%s preview done%s: run `infra up` to apply\n", t.OK.Render("✓"), sim)
-		} else {
+		switch {
+		case !r.HasChanges():
 			fmt.Fprintf(w, "%s no changes%s: the clouds match the topology\n", t.OK.Render("✓"), sim)
+		case v.opts.Then == engine.Up:
+			fmt.Fprintf(w, "%s preview done%s: these are the changes up makes next\n", t.OK.Render("✓"), sim)
+		default:
+			fmt.Fprintf(w, "%s preview done%s: run `infra up` to apply\n", t.OK.Render("✓"), sim)
+		}
+	case engine.PreviewRefresh:
+		switch {
+		case !r.HasChanges():
+			fmt.Fprintf(w, "%s no drift%s: the state is unchanged\n", t.OK.Render("✓"), sim)
+		case v.opts.Then == engine.Refresh:
+			fmt.Fprintf(w, "%s refresh preview done%s: confirm to write this drift into the state\n", t.OK.Render("✓"), sim)
+		default:
+			fmt.Fprintf(w, "%s refresh preview done%s: the state is unchanged; `infra refresh` writes the drift into it, `infra up` puts the clouds back\n", t.OK.Render("✓"), sim)
 		}
 	default:
 		fmt.Fprintf(w, "%s %s done%s (%.1fs)\n", t.OK.Render("✓"), r.Operation, sim, r.Duration.Seconds())

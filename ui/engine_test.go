@@ -107,6 +107,47 @@ func TestPlainProgress(t *testing.T) {
 	}
 }
 
+// TestDecisionPointMessages: a failed preview is headlined as failed even
+// with nothing to change, its row has one cross, and a preview inside up
+// closes with what comes next rather than "run infra up".
+func TestDecisionPointMessages(t *testing.T) {
+	failed := &engine.Result{Operation: engine.Preview, Project: "acme", Stacks: []*engine.StackResult{
+		{Name: "hetzner-hel1-dev", Status: engine.Failed, Err: errors.New("no plugin"), Changes: map[engine.Change]int{}},
+	}}
+	var out bytes.Buffer
+	if err := NewRunView(&IO{Out: &out}, false, RunOptions{}).Result(failed); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "Preview of acme: nothing changed, 1 stack failed\n") || strings.Contains(got, "no changes") {
+		t.Errorf("failed preview headline:\n%s", got)
+	}
+	var errb bytes.Buffer
+	p := NewProgressView(&IO{Err: &errb, ErrTTY: true})
+	p.Start(engine.Preview, "acme", []string{"hetzner-hel1-dev"}, false)
+	p.Event(engine.Event{Kind: engine.StackDone, Operation: engine.Preview, Stack: "hetzner-hel1-dev", Result: failed.Stacks[0]})
+	p.Stop()
+	last := ""
+	for _, line := range strings.Split(errb.String(), "\n") {
+		if strings.Contains(line, "hetzner-hel1-dev") {
+			last = line
+		}
+	}
+	if strings.Count(last, "✗") != 1 || !strings.Contains(last, "failed: no plugin") {
+		t.Errorf("failed row with %d crosses: %q", strings.Count(last, "✗"), last)
+	}
+	changes := sampleResult(engine.Preview, false)
+	changes.Stacks = changes.Stacks[:1]
+	for then, want := range map[engine.Operation]string{"": "run `infra up` to apply", engine.Up: "these are the changes up makes next"} {
+		out.Reset()
+		if err := NewRunView(&IO{Out: &out}, false, RunOptions{Then: then}).Result(changes); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("Then=%q: closing line lacks %q:\n%s", then, want, out.String())
+		}
+	}
+}
+
 func TestLiveProgressRedrawsInPlace(t *testing.T) {
 	var errb bytes.Buffer
 	p := NewProgressView(&IO{Err: &errb, ErrTTY: true})

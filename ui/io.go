@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+	"golang.org/x/term"
 )
 
 // IO is the set of streams a command talks to, injected so tests can drive
@@ -39,9 +40,10 @@ func System(noColor bool) *IO {
 	}
 }
 
+// isTerminal asks the terminal driver (isatty): /dev/null is a character
+// device too, but nobody can answer a prompt on it.
 func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // Theme holds the styles of every human view, bound to one writer.
