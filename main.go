@@ -29,21 +29,9 @@ func main() {
 		}
 		return
 	}
-	// First interrupt: cancel gracefully (operations in flight finish, the
-	// state stays consistent). Second: abort. Third: leave now.
-	ctx, cancel := context.WithCancel(context.Background())
-	abort := make(chan struct{})
-	sigs := make(chan os.Signal, 3)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-sigs
-		cancel()
-		<-sigs
-		close(abort)
-		<-sigs
-		os.Exit(130)
-	}()
-	code := cmd.Execute(ctx, abort)
-	cancel()
+	// The commands that run the engine take Ctrl-C, SIGTERM and SIGHUP
+	// while they run: the first stops gracefully, the second at once, the
+	// third exits (cmd/engine.go watchInterrupt). The others end at once.
+	code := cmd.Execute(context.Background())
 	os.Exit(code)
 }

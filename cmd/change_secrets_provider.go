@@ -95,7 +95,7 @@ func runChangeSecretsProvider(ctx context.Context, opts *ChangeSecretsProviderOp
 		return nil
 	}
 	if !opts.Yes {
-		ok, err := confirm(f, fmt.Sprintf("Re-encrypt the secrets of %s with %s?", plural(len(names), "stack"), describeProvider(to)))
+		ok, err := confirm(f, nil, fmt.Sprintf("Re-encrypt the secrets of %s with %s?", plural(len(names), "stack"), describeProvider(to)))
 		if err != nil {
 			return err
 		}

@@ -58,13 +58,16 @@ func runDestroy(ctx context.Context, opts *DestroyOptions) error {
 		return err
 	}
 	progress := ui.NewProgressView(f.IO)
-	s, err := startEngine(ctx, f, spec, &opts.Engine, progress.Event)
+	in := watchInterrupt(f, progress)
+	defer in.Close()
+	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	stop := watchInterrupt(ctx, f)
-	defer stop()
+	if in.stopped() {
+		return exitError{ExitInterrupted}
+	}
 
 	total, deployed := 0, 0
 	for _, name := range s.stackNames() {
@@ -78,13 +81,16 @@ func runDestroy(ctx context.Context, opts *DestroyOptions) error {
 		if s.Simulated() {
 			sim = " (SIMULATED)"
 		}
-		ok, err := confirm(f, fmt.Sprintf("Destroy %s in %s of %s%s? This cannot be undone.",
+		ok, err := confirm(f, in.stop, fmt.Sprintf("Destroy %s in %s of %s%s? This cannot be undone.",
 			plural(total, "resource"), plural(deployed, "stack"), spec.Name, sim))
 		if err != nil {
 			return err
 		}
 		if !ok {
 			fmt.Fprintln(f.IO.Err, "Nothing destroyed.")
+			if in.stopped() {
+				return exitError{ExitInterrupted}
+			}
 			return exitError{ExitError}
 		}
 	}

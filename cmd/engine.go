@@ -5,7 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -79,8 +82,9 @@ func (fl *EngineFlags) secretsProvider(getenv func(string) string) (string, erro
 
 // startEngine checks the secrets settings first (so nothing is touched
 // without a passphrase), starts the simulator if asked, and opens the engine
-// on spec.
-func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *EngineFlags, progress func(engine.Event)) (*session, error) {
+// on spec with extra options (an interrupts' options, say). view, if any,
+// shows the engine's progress.
+func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *EngineFlags, view ui.ProgressView, extra ...engine.Option) (*session, error) {
 	secrets, err := fl.secretsProvider(f.Getenv)
 	if err != nil {
 		return nil, err
@@ -104,16 +108,26 @@ func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *Engin
 		engine.WithParallel(fl.Parallel),
 		engine.WithStacks(fl.Stacks...),
 		engine.WithPulumi(fl.Pulumi),
-		engine.WithAbort(f.Abort),
+		engine.WithLog(f.LogLevel, f.IO.Err),
 	}
-	if progress != nil {
-		opts = append(opts, engine.WithProgress(progress))
+	opts = append(opts, extra...)
+	if view != nil {
+		opts = append(opts, engine.WithProgress(view.Event))
 	}
 	s := &session{}
 	if fl.simulated(f.Getenv) {
 		simOpts, err := sim.FromEnv(f.Getenv)
 		if err != nil {
 			return nil, usageError{err}
+		}
+		if view != nil && f.Getenv(sim.EnvHold) != "" {
+			simOpts = append(simOpts, sim.WithHook(func(_ context.Context, c sim.Call) error {
+				if c.Held {
+					view.Note(fmt.Sprintf("%s %s %s %s held in flight until the run is interrupted (%s)",
+						c.URN.Stack(), c.Op, c.URN.Type(), c.URN.Name(), sim.EnvHold))
+				}
+				return nil
+			}))
 		}
 		if s.srv, err = sim.Start(simOpts...); err != nil {
 			return nil, err
@@ -149,35 +163,94 @@ func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *Engin
 	return s, nil
 }
 
-// watchInterrupt tells the user what the first interrupt does, and the
-// second.
-func watchInterrupt(ctx context.Context, f *Factory) (stop func()) {
-	done := make(chan struct{})
-	go func() {
+// interruptSignals stop a command that runs the engine: Ctrl-C, kill's
+// default SIGTERM, and SIGHUP, which a terminal or ssh session that goes
+// away sends (a deploy must not be cut half-way by a dropped connection any
+// more than by a Ctrl-C).
+var interruptSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// interrupts is what the interrupt signals mean while a command runs the
+// engine: the first stops the run gracefully (stop), the second at once
+// (abort), the third exits.
+type interrupts struct {
+	stop, abort chan struct{}
+	sigs        chan os.Signal
+	done        chan struct{}
+}
+
+// watchInterrupt takes the interrupt signals until Close, and says what
+// each does through view (above its live display, not drawn over by it).
+// Pass its options to startEngine.
+func watchInterrupt(f *Factory, view ui.ProgressView) *interrupts {
+	in := &interrupts{stop: make(chan struct{}), abort: make(chan struct{}), sigs: make(chan os.Signal, 3), done: make(chan struct{})}
+	signal.Notify(in.sigs, interruptSignals...)
+	go in.watch(f, view)
+	return in
+}
+
+func (in *interrupts) watch(f *Factory, view ui.ProgressView) {
+	t := ui.NewTheme(f.IO.Err, f.IO.Color)
+	for n := 1; ; n++ {
+		var sig os.Signal
 		select {
-		case <-done:
+		case <-in.done:
 			return
-		case <-ctx.Done():
+		case sig = <-in.sigs:
 		}
-		t := ui.NewTheme(f.IO.Err, f.IO.Color)
-		fmt.Fprintf(f.IO.Err, "\n%s finishing the operations in flight so the state stays consistent; no new stack starts. Press Ctrl-C again to stop at once.\n",
-			t.Warning.Render("Interrupted:"))
-		select {
-		case <-done:
-		case <-f.Abort:
-			fmt.Fprintf(f.IO.Err, "%s stopping now; a rerun of the same command completes what was left.\n", t.Error.Render("Aborting:"))
+		again := "Press Ctrl-C again"
+		if sig != os.Interrupt {
+			again = fmt.Sprintf("Send %s again", sig)
 		}
-	}()
-	return func() { close(done) }
+		switch n {
+		case 1:
+			close(in.stop)
+			view.Note(fmt.Sprintf("%s no new stack or resource operation starts; the operations in flight finish and are recorded, so the state stays consistent. %s to stop at once.",
+				t.Warning.Render("Interrupted:"), again))
+		case 2:
+			close(in.abort)
+			view.Note(fmt.Sprintf("%s stopping now; what was in flight may be left pending, and a rerun of the same command completes it.", t.Error.Render("Aborting:")))
+		default:
+			os.Exit(ExitInterrupted)
+		}
+	}
+}
+
+// options are the engine options that make a run obey the interrupts.
+func (in *interrupts) options() []engine.Option {
+	return []engine.Option{engine.WithStop(in.stop), engine.WithAbort(in.abort)}
+}
+
+// stopped reports whether the command was interrupted.
+func (in *interrupts) stopped() bool {
+	select {
+	case <-in.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// Close gives the signals their default effect back.
+func (in *interrupts) Close() {
+	signal.Stop(in.sigs)
+	close(in.done)
 }
 
 // confirm asks a yes/no question on the terminal; anything but y or yes is
-// no.
-func confirm(f *Factory, question string) (bool, error) {
+// no, and so is an interrupt (stop closing) while it waits.
+func confirm(f *Factory, stop <-chan struct{}, question string) (bool, error) {
 	t := ui.NewTheme(f.IO.Err, f.IO.Color)
 	fmt.Fprintf(f.IO.Err, "%s %s ", t.Bold.Render(question), t.Dim.Render("[y/N]"))
-	line, err := bufio.NewReader(f.IO.In).ReadString('\n')
-	if err != nil && line == "" {
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(f.IO.In).ReadString('\n')
+		answer <- line
+	}()
+	var line string
+	select {
+	case line = <-answer:
+	case <-stop:
+		fmt.Fprintln(f.IO.Err)
 		return false, nil
 	}
 	switch strings.ToLower(strings.TrimSpace(line)) {
@@ -207,6 +280,9 @@ func runResult(r *engine.Result) error {
 	if err := r.Err(); err != nil {
 		var ie *engine.IncompleteError
 		if errors.As(err, &ie) {
+			if ie.Interrupted() {
+				return exitError{ExitInterrupted}
+			}
 			return exitError{ExitError}
 		}
 		return err

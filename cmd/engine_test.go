@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -188,7 +186,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	if len(upDoc.Preview.Changes) != 0 || len(upDoc.Up.Stacks) != 3 || !upDoc.Up.Simulated {
 		t.Errorf("no-op up --json: %+v", upDoc)
 	}
-	r = step(ExitOK, "refresh", "--simulate", "-f", file, "--detailed-exitcode")
+	r = step(ExitOK, "refresh", "--simulate", "--yes", "-f", file, "--detailed-exitcode")
 	shown = append(shown, r.out, r.err)
 	if !strings.Contains(r.out, "No drift") {
 		t.Errorf("refresh:\n%s", r.out)
@@ -265,69 +263,6 @@ func binary(t *testing.T) string {
 		t.Fatalf("go build: %v", buildOnce.err)
 	}
 	return buildOnce.path
-}
-
-// TestInterruptedUpLeavesStateARerunCompletes sends SIGINT to a real infra
-// up in the middle of a deployment: it stops gracefully, says so, exits 1,
-// and a rerun completes the deployment with nothing left to change.
-func TestInterruptedUpLeavesStateARerunCompletes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	needCLI(t)
-	bin := binary(t)
-	file, dir := pairSpec(t)
-	cmd := exec.Command(bin, "up", "--simulate", "--yes", "-f", file, "--no-color")
-	cmd.Env = append(os.Environ(), "INFRA_PASSPHRASE=interrupt-test", "INFRA_SIM_LATENCY=300ms")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stdout strings.Builder
-	cmd.Stdout = &stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Interrupt once the deployment has made something.
-	var log strings.Builder
-	sc := bufio.NewScanner(stderr)
-	sent := false
-	for sc.Scan() {
-		line := sc.Text()
-		log.WriteString(line + "\n")
-		if !sent && strings.HasSuffix(strings.TrimSpace(line), " created") {
-			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-				t.Fatal(err)
-			}
-			sent = true
-		}
-	}
-	err = cmd.Wait()
-	if !sent {
-		t.Fatalf("the up finished before anything was created:\n%s", log.String())
-	}
-	if code := cmd.ProcessState.ExitCode(); code != ExitError {
-		t.Errorf("interrupted up: exit %d (%v), want %d", code, err, ExitError)
-	}
-	if !strings.Contains(log.String(), "Interrupted:") || !strings.Contains(stdout.String(), "interrupted") {
-		t.Errorf("the interrupt is not reported:\nstderr:\n%s\nstdout:\n%s", log.String(), stdout.String())
-	}
-	t.Logf("interrupted run:\n%s", stdout.String())
-
-	rerun := exec.Command(bin, "up", "--simulate", "--yes", "-f", file, "--no-color")
-	rerun.Env = append(os.Environ(), "INFRA_PASSPHRASE=interrupt-test")
-	out, err := rerun.CombinedOutput()
-	if err != nil {
-		t.Fatalf("the rerun failed: %v\n%s", err, out)
-	}
-	check := exec.Command(bin, "preview", "--simulate", "--detailed-exitcode", "-f", file, "--no-color")
-	check.Env = append(os.Environ(), "INFRA_PASSPHRASE=interrupt-test")
-	if out, err := check.CombinedOutput(); err != nil {
-		t.Errorf("after the rerun, preview finds changes or fails (%v):\n%s", err, out)
-	}
-	if locks, _ := filepath.Glob(filepath.Join(dir, ".infra", "state", ".infra", "locks", "pair", "*")); len(locks) > 0 {
-		t.Errorf("locks left behind: %v", locks)
-	}
 }
 
 // runTTY drives the CLI as from a terminal, answering prompts with answer.

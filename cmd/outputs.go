@@ -2,9 +2,11 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"infra/engine"
 	"infra/topology"
 	"infra/ui"
 )
@@ -51,5 +53,22 @@ func runOutputs(ctx context.Context, opts *OutputsOptions) error {
 		return err
 	}
 	defer s.Close()
-	return ui.NewOutputsView(opts.F.IO, opts.JSON, opts.ShowSecrets).Outputs(s.Outputs())
+	res := s.Outputs()
+	if err := ui.NewOutputsView(opts.F.IO, opts.JSON, opts.ShowSecrets).Outputs(res); err != nil {
+		return err
+	}
+	// A stack that cannot be read (a damaged checkpoint) is named, and
+	// fails the command; the others are printed all the same.
+	t := ui.NewTheme(opts.F.IO.Err, opts.F.IO.Color)
+	failed := false
+	for _, r := range res.Stacks {
+		if r.Status == engine.Failed && r.Err != nil {
+			fmt.Fprintf(opts.F.IO.Err, "%s %s: %v\n", t.Error.Render("✗"), r.Name, r.Err)
+			failed = true
+		}
+	}
+	if failed {
+		return exitError{ExitError}
+	}
+	return nil
 }

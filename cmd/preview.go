@@ -66,13 +66,16 @@ func runPreview(ctx context.Context, opts *PreviewOptions) error {
 		return err
 	}
 	progress := ui.NewProgressView(f.IO)
-	s, err := startEngine(ctx, f, spec, &opts.Engine, progress.Event)
+	in := watchInterrupt(f, progress)
+	defer in.Close()
+	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	stop := watchInterrupt(ctx, f)
-	defer stop()
+	if in.stopped() {
+		return exitError{ExitInterrupted}
+	}
 
 	res := preview(ctx, s, progress)
 	if err := ui.NewRunView(f.IO, opts.JSON, ui.RunOptions{}).Result(res); err != nil {

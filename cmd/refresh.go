@@ -71,13 +71,16 @@ func runRefresh(ctx context.Context, opts *RefreshOptions) error {
 		return err
 	}
 	progress := ui.NewProgressView(f.IO)
-	s, err := startEngine(ctx, f, spec, &opts.Engine, progress.Event)
+	in := watchInterrupt(f, progress)
+	defer in.Close()
+	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	stop := watchInterrupt(ctx, f)
-	defer stop()
+	if in.stopped() {
+		return exitError{ExitInterrupted}
+	}
 	var res *engine.Result
 	if opts.Yes {
 		progress.Start(engine.Refresh, spec.Name, s.stackNames(), s.Simulated())
@@ -95,7 +98,7 @@ func runRefresh(ctx context.Context, opts *RefreshOptions) error {
 				}
 			}
 			n, stacks := changeCounts(res)
-			ok, err := confirm(f, fmt.Sprintf("Write the drift of %s in %s into the state?", plural(n, "resource"), plural(stacks, "stack")))
+			ok, err := confirm(f, in.stop, fmt.Sprintf("Write the drift of %s in %s into the state?", plural(n, "resource"), plural(stacks, "stack")))
 			if err != nil {
 				return err
 			}
@@ -103,8 +106,8 @@ func runRefresh(ctx context.Context, opts *RefreshOptions) error {
 				fmt.Fprintln(f.IO.Err, "The state is unchanged.")
 				return exitError{ExitError}
 			}
-			if ctx.Err() != nil {
-				return exitError{ExitError}
+			if in.stopped() {
+				return exitError{ExitInterrupted}
 			}
 			progress.Start(engine.Refresh, spec.Name, s.stackNames(), s.Simulated())
 			res = s.Refresh(ctx)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"infra/engine"
 	"infra/network"
 	"infra/provider/sim"
 	"infra/topology"
@@ -24,6 +25,9 @@ const (
 	ExitError   = 1 // invalid input, failed operation, guardrail violation
 	ExitChanges = 2 // --detailed-exitcode: the plan has changes
 	ExitUsage   = 64
+	// ExitInterrupted: a run stopped by Ctrl-C, SIGTERM or SIGHUP (128 +
+	// SIGINT, as shells report it).
+	ExitInterrupted = 130
 )
 
 // Factory carries what every command needs, injected so tests can drive
@@ -32,14 +36,13 @@ type Factory struct {
 	IO     *ui.IO
 	Getenv func(string) string
 	Now    func() time.Time
-	// Abort closes on a second interrupt: engine runs stop at once instead
-	// of finishing what is in flight (the first interrupt cancels the
-	// context). Nil never closes.
-	Abort <-chan struct{}
 	// OnSimulator, when set, is called with the simulated clouds a command
 	// starts, before the engine opens: tests change them behind the
 	// engine's back (drift, deletions).
 	OnSimulator func(*sim.Server)
+	// LogLevel is how much of the pulumi CLI's output engine runs stream
+	// (--verbose, INFRA_LOG); set before a command runs.
+	LogLevel engine.LogLevel
 }
 
 // GlobalOptions are the flags every command accepts.
@@ -47,6 +50,7 @@ type GlobalOptions struct {
 	File    string
 	JSON    bool
 	NoColor bool
+	Verbose bool
 }
 
 // exitError ends a command with a code after it has already told the user why.
@@ -70,13 +74,28 @@ IBM Cloud, AWS, Hetzner Cloud and OVHcloud, through the Pulumi engine.
 Exit codes: 0 success, 1 error (invalid topology, failed run, guardrail
 violation), 2 changes or differences present (with --detailed-exitcode or
 --check), 64 usage error (including an unknown --stack, and a command that
-needs --yes off a terminal).`,
+needs --yes off a terminal), 130 interrupted (Ctrl-C, SIGTERM or SIGHUP; a
+rerun completes the run).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if g.NoColor {
 				f.IO.Color = false
 			}
+			level, err := engine.ParseLogLevel(f.Getenv("INFRA_LOG"))
+			if err != nil {
+				return usageError{err}
+			}
+			if g.Verbose && level < engine.LogVerbose {
+				level = engine.LogVerbose
+			}
+			f.LogLevel = level
+			if level > engine.LogQuiet {
+				// Streamed lines and a live view that redraws in place
+				// would fight: plain progress lines instead.
+				f.IO.ErrTTY = false
+			}
+			return nil
 		},
 	}
 	defFile := f.Getenv("INFRA_FILE")
@@ -87,12 +106,14 @@ needs --yes off a terminal).`,
 	pf.StringVarP(&g.File, "file", "f", defFile, "topology file (env INFRA_FILE)")
 	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
 	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR)")
+	pf.BoolVar(&g.Verbose, "verbose", false, "stream the pulumi CLI's output (env INFRA_LOG=verbose; INFRA_LOG=debug adds pulumi's -v=8); every run also writes it to .infra/logs/")
 
 	root.AddCommand(
 		newValidateCmd(f, g),
 		newSchemaCmd(f),
 		newInitCmd(f, g),
 		newVersionCmd(f, g),
+		NewCmdUnlock(f, g, nil),
 	)
 	for _, add := range extraCommands {
 		root.AddCommand(add(f, g))
@@ -109,15 +130,16 @@ var extraCommands []func(*Factory, *GlobalOptions) *cobra.Command
 type usageError struct{ error }
 
 // Execute runs the CLI with the process's streams and returns the exit code.
-// Cancelling ctx is a graceful interrupt; closing abort, a hard one.
-func Execute(ctx context.Context, abort <-chan struct{}) int {
+// The commands that run the engine take the interrupt signals while they
+// run (watchInterrupt).
+func Execute(ctx context.Context) int {
 	noColor := false
 	for _, a := range os.Args[1:] {
 		if a == "--no-color" {
 			noColor = true
 		}
 	}
-	f := &Factory{IO: ui.System(noColor), Getenv: os.Getenv, Now: time.Now, Abort: abort}
+	f := &Factory{IO: ui.System(noColor), Getenv: os.Getenv, Now: time.Now}
 	return Run(ctx, f, os.Args[1:])
 }
 

@@ -78,13 +78,16 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 		return err
 	}
 	progress := ui.NewProgressView(f.IO)
-	s, err := startEngine(ctx, f, spec, &opts.Engine, progress.Event)
+	in := watchInterrupt(f, progress)
+	defer in.Close()
+	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	stop := watchInterrupt(ctx, f)
-	defer stop()
+	if in.stopped() {
+		return exitError{ExitInterrupted}
+	}
 
 	pre := preview(ctx, s, progress)
 	if !opts.JSON {
@@ -120,17 +123,21 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 		for _, r := range ui.RemovedStacks(pre) {
 			q += fmt.Sprintf(" (%s removed from the topology: %d to delete)", r.Name, r.Changes[engine.Delete])
 		}
-		ok, err := confirm(f, q+"?")
+		ok, err := confirm(f, in.stop, q+"?")
 		if err != nil {
 			return err
 		}
 		if !ok {
 			fmt.Fprintln(f.IO.Err, "Nothing deployed.")
+			if in.stopped() {
+				return exitError{ExitInterrupted}
+			}
 			return exitError{ExitError}
 		}
 	}
-	if ctx.Err() != nil {
-		return exitError{ExitError}
+	if in.stopped() {
+		fmt.Fprintln(f.IO.Err, "Nothing deployed.")
+		return exitError{ExitInterrupted}
 	}
 	if len(reencrypt) > 0 {
 		t := ui.NewTheme(f.IO.Err, f.IO.Color)

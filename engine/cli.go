@@ -8,14 +8,17 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 )
 
 // MinimumCLI is the oldest pulumi CLI the engine works with: older ones
@@ -101,13 +104,20 @@ func findBin() string {
 // command runs the CLI for the Automation API (it implements
 // auto.PulumiCommand). Unlike auto's own, it starts each pulumi in a process
 // group of its own, so a Ctrl-C in the terminal reaches infra alone and
-// infra decides: the first interrupt (ctx done) asks every pulumi to cancel
-// gracefully, which leaves the state consistent; the abort channel asks
-// them to stop at once, and a process that does not is killed.
+// infra decides. A graceful stop (WithStop) interrupts a stack's operation
+// once: pulumi then starts no new resource operation and finishes those in
+// flight, which leaves the state consistent; every other CLI call (reading
+// the outputs back, say) runs to its end. A stop at once (WithAbort, or the
+// context) interrupts pulumi twice, which is pulumi's own abort, and kills
+// a process that does not exit.
 type command struct {
 	cli   *CLI
 	path  []string // directories put first on PATH (the infra plugin's)
 	abort <-chan struct{}
+	// root is the engine's directory of work dirs: a call's work dir
+	// under it names the stack the call is about, for the log.
+	root  string
+	log   *runLog
 	calls atomic.Int64
 	spent atomic.Int64 // nanoseconds spent in the CLI
 }
@@ -134,42 +144,47 @@ func (c *command) Run(ctx context.Context, workdir string, stdin io.Reader,
 	if !slices.Contains(args, "--non-interactive") {
 		args = append([]string{"--non-interactive"}, args...)
 	}
+	if c.log != nil && c.log.level >= LogDebug {
+		// Pulumi's verbosity, on stderr, into the log: -v=8, because -v=9 logs
+		// property values, secrets in plaintext.
+		args = append([]string{"-v=8", "--logtostderr"}, args...)
+	}
 	cmd := exec.Command(c.cli.Path, args...)
 	cmd.Dir = workdir
 	env := append(os.Environ(), additionalEnv...)
 	env = append(env, "PULUMI_AUTOMATION_API=true")
 	cmd.Env = prependPath(env, append(append([]string{}, c.path...), filepath.Dir(c.cli.Path))...)
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout = io.MultiWriter(append(additionalOutput, &stdout)...)
-	cmd.Stderr = io.MultiWriter(append(additionalErrorOutput, &stderr)...)
+	outs := append(additionalOutput, &stdout)
+	errs := append(additionalErrorOutput, &stderr)
+	var logw io.Writer
+	if c.log != nil {
+		stack := c.stackOf(workdir, args)
+		logw = c.log.writer(stack)
+		_, _ = io.WriteString(logw, callHeader(args, time.Now()))
+		if showsSecrets(args) {
+			_, _ = io.WriteString(logw, "(stdout not logged: it holds decrypted secrets)\n")
+		} else {
+			outs = append(outs, logw)
+		}
+		// A writer of its own per stream: each is copied by its own
+		// goroutine.
+		errs = append(errs, c.log.writer(stack))
+	}
+	cmd.Stdout = io.MultiWriter(outs...)
+	cmd.Stderr = io.MultiWriter(errs...)
 	cmd.Stdin = stdin
 	ownProcessGroup(cmd)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
+		if logw != nil {
+			fmt.Fprintf(logw, "=== could not start: %v\n", err)
+		}
 		return "", "", -1, err
 	}
 	c.calls.Add(1)
 	done := make(chan struct{})
-	go func() {
-		select {
-		case <-done:
-			return
-		case <-ctx.Done():
-			interrupt(cmd.Process)
-		}
-		select {
-		case <-done:
-			return
-		case <-c.abort:
-			// Pulumi's own abort: a second interrupt stops at once.
-			interrupt(cmd.Process)
-		}
-		select {
-		case <-done:
-		case <-time.After(killDelay):
-			_ = cmd.Process.Kill()
-		}
-	}()
+	go c.watch(ctx, cmd.Process, opSignalsOf(ctx, args), done)
 	err := cmd.Wait()
 	close(done)
 	c.spent.Add(int64(time.Since(start)))
@@ -180,7 +195,123 @@ func (c *command) Run(ctx context.Context, workdir string, stdin io.Reader,
 	} else if err == nil {
 		code = 0
 	}
+	if logw != nil {
+		fmt.Fprintf(logw, "=== exit %d after %s\n", code, time.Since(start).Round(time.Millisecond))
+	}
 	return stdout.String(), stderr.String(), code, err
+}
+
+// backendLog is the log of the CLI calls about no stack in particular
+// (listing the backend's stacks).
+const backendLog = "_backend"
+
+// stackOf names the stack a call is about: its --stack, else its work
+// dir's (root/<stack>), else none.
+func (c *command) stackOf(workdir string, args []string) string {
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "--stack" && checkStackName(path.Base(args[i+1])) == nil {
+			return path.Base(args[i+1])
+		}
+	}
+	if rel, err := filepath.Rel(c.root, workdir); err == nil && rel != "." && !strings.HasPrefix(rel, "..") && !strings.ContainsRune(rel, filepath.Separator) {
+		if rel == projectDir {
+			return backendLog
+		}
+		return rel
+	}
+	return backendLog
+}
+
+// opSignals are what runStack tells the command about its operation's
+// pulumi: graceful closes when it should stop gracefully (the run's stop,
+// once pulumi listens for interrupts), acked when pulumi has taken an
+// interrupt (a second one then stops it at once).
+type opSignals struct {
+	graceful chan struct{}
+	acked    chan struct{}
+	ackOnce  sync.Once
+}
+
+func (s *opSignals) ack() { s.ackOnce.Do(func() { close(s.acked) }) }
+
+type opSignalsKey struct{}
+
+// opSignalsOf returns the signals of a stack's operation when args run it,
+// or nil for any other CLI call.
+func opSignalsOf(ctx context.Context, args []string) *opSignals {
+	s, _ := ctx.Value(opSignalsKey{}).(*opSignals)
+	if s == nil || !isOperation(args) {
+		return nil
+	}
+	return s
+}
+
+// isOperation spots `pulumi up`, `preview`, `refresh` and `destroy`.
+func isOperation(args []string) bool {
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		switch a {
+		case "up", "update", "preview", "refresh", "destroy":
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// isCancelAck spots pulumi's answer to an interrupt on its event stream
+// (pkg/backend/cancellation_scope.go: "^C received; cancelling. If you
+// would like to terminate immediately, press ^C again.").
+func isCancelAck(ev events.EngineEvent) bool {
+	return ev.StdoutEvent != nil && strings.Contains(ev.StdoutEvent.Message, "received; cancelling")
+}
+
+// watch interrupts p, a pulumi the command runs, as the run's stop and
+// abort ask, until done closes. op is nil unless p runs a stack's
+// operation.
+func (c *command) watch(ctx context.Context, p *os.Process, op *opSignals, done <-chan struct{}) {
+	var graceful, acked <-chan struct{}
+	if op != nil {
+		graceful, acked = op.graceful, op.acked
+	}
+	interrupted := false
+	select {
+	case <-done:
+		return
+	case <-graceful:
+		interrupt(p)
+		interrupted = true
+		select {
+		case <-done:
+			return
+		case <-c.abort:
+		case <-ctx.Done():
+		}
+	case <-c.abort:
+	case <-ctx.Done():
+	}
+	// Stop at once. pulumi counts a second interrupt only once it has taken
+	// the first (a signal that arrives before is lost), so the second waits
+	// for its answer; a pulumi that does not exit is killed.
+	if !interrupted {
+		interrupt(p)
+	}
+	kill := time.NewTimer(killDelay)
+	defer kill.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-acked:
+			interrupt(p)
+			acked = nil
+		case <-kill.C:
+			_ = p.Kill()
+			return
+		}
+	}
 }
 
 // isHistory spots `pulumi stack history`.

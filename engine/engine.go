@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -69,8 +70,12 @@ type settings struct {
 	cli             string
 	pulumiHome      string
 	env             map[string]string
+	stop            <-chan struct{}
 	abort           <-chan struct{}
 	only            []string
+	logLevel        LogLevel
+	logStream       io.Writer
+	logDir          string
 }
 
 // WithParallel bounds how many stacks run at once (default 10).
@@ -108,8 +113,18 @@ func WithEnv(env map[string]string) Option {
 	}
 }
 
-// WithAbort makes a run stop at once when ch closes, rather than finish the
-// operations in flight. Cancelling the context is the graceful stop.
+// WithStop makes a run stop gracefully when ch closes (a first Ctrl-C): no
+// stack starts after that, and each stack in flight starts no new resource
+// operation, lets the ones in flight finish and records them in its state
+// (pulumi's own cancel), then ends Canceled. Stacks that never started end
+// NotStarted. The context stays live meanwhile, so what finished is read
+// back.
+func WithStop(ch <-chan struct{}) Option { return func(s *settings) { s.stop = ch } }
+
+// WithAbort makes a run stop at once when ch closes (a second Ctrl-C):
+// every pulumi in flight is terminated, leaving what it was doing
+// unfinished (pending operations in the state, which a rerun resolves), and
+// killed if it does not exit. Cancelling the context does the same.
 func WithAbort(ch <-chan struct{}) Option { return func(s *settings) { s.abort = ch } }
 
 // WithStacks limits runs to the named stacks. The outputs of the stacks
@@ -121,6 +136,17 @@ func WithStacks(names ...string) Option {
 // ErrNoStack is returned by New when WithStacks names a stack the graph
 // does not have.
 var ErrNoStack = errors.New("no stack")
+
+// WithLog streams every pulumi call's output to w at level LogVerbose and
+// above (LogDebug also turns on pulumi's own verbosity). Whatever the level,
+// each stack's full CLI output goes to its log file (see WithLogDir).
+func WithLog(level LogLevel, w io.Writer) Option {
+	return func(s *settings) { s.logLevel, s.logStream = level, w }
+}
+
+// WithLogDir sets the directory of the run logs (default: .infra/logs
+// beside the topology file); each run writes <dir>/<run id>/<stack>.log.
+func WithLogDir(dir string) Option { return func(s *settings) { s.logDir = dir } }
 
 // ErrNoPassphrase is returned by New without a passphrase.
 var ErrNoPassphrase = errors.New("no passphrase for the secrets provider: set " + EnvPassphrase +
@@ -187,8 +213,11 @@ type deployed struct {
 	// Resources counts the resources in state, without the stack resource
 	// and providers.
 	Resources int
-	// Pending counts the operations a previous run left unfinished.
-	Pending int
+	// Pending lists the operations a previous run left unfinished (it was
+	// killed while they ran).
+	Pending []PendingOperation
+	// Damaged is set when pulumi cannot read the stack's checkpoint.
+	Damaged *DamagedError
 	// PSKs are the values of the stack's pre-shared keys, by resource name.
 	PSKs map[string]string
 	// State lists the resources in state, in state order (providers and
@@ -241,7 +270,8 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 			return nil, fmt.Errorf("backend %s: %w", backend, err)
 		}
 	}
-	root, err := os.MkdirTemp("", "infra-engine-")
+	cleanStaleRoots(os.TempDir())
+	root, err := os.MkdirTemp("", rootPrefix())
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +287,14 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 		// It wins over PULUMI_CONFIG_PASSPHRASE_FILE in the environment.
 		e.env["PULUMI_CONFIG_PASSPHRASE"] = set.passphrase
 	}
-	e.cmd = &command{cli: cli, abort: set.abort}
+	logDir := set.logDir
+	if logDir == "" && spec.File != "" {
+		if abs, err := filepath.Abs(spec.File); err == nil {
+			logDir = filepath.Join(filepath.Dir(abs), ".infra", "logs")
+		}
+	}
+	e.cmd = &command{cli: cli, abort: set.abort, root: root,
+		log: newRunLog(logDir, set.logLevel, set.logStream, time.Now())}
 	if set.sim != nil {
 		for k, v := range set.sim.Env() {
 			e.env[k] = v
@@ -341,10 +378,16 @@ func (e *Engine) pins() (map[string]netip.Prefix, map[string]netip.Addr) {
 	return cidrs, overlays
 }
 
-// Close removes the engine's temporary files. Call it after the last run.
+// Close closes the run's logs and removes the engine's temporary files.
+// Call it after the last run.
 func (e *Engine) Close() error {
+	e.cmd.log.Close()
 	return os.RemoveAll(e.root)
 }
+
+// LogDir is the directory of this run's logs, one file per stack; it
+// exists once a CLI call has written to it.
+func (e *Engine) LogDir() string { return e.cmd.log.dir() }
 
 // Graph is the stack graph, with deployed addresses pinned.
 func (e *Engine) Graph() *stacks.Graph { return e.graph }
@@ -383,7 +426,9 @@ func (e *Engine) Outputs() *Result {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, r := range res.Stacks {
-		if d, ok := e.deployed[r.Name]; ok {
+		if d, ok := e.deployed[r.Name]; ok && d.Damaged != nil {
+			r.Status, r.Err = Failed, d.Damaged
+		} else if ok {
 			r.Status, r.Outputs, r.Unchanged = Succeeded, d.Outputs, d.Resources
 		} else {
 			r.Status = Absent
@@ -417,9 +462,40 @@ func (e *Engine) newResult(op Operation) *Result {
 		if s.Region != nil {
 			r.Region, r.Environment = s.Region.Name, s.Region.Environment
 		}
+		e.mu.Lock()
+		d := e.deployed[s.Name]
+		e.mu.Unlock()
+		if d != nil && (op == Preview || op == "outputs") {
+			// Runs that write the stack resolve them, and say so.
+			r.Diagnostics = pendingWarnings(s.Name, d.Pending)
+		}
 		res.Stacks = append(res.Stacks, r)
 	}
 	return res
+}
+
+// stopping reports whether the run was asked to stop, gracefully or at
+// once: no stack or operation starts after that.
+func (e *Engine) stopping(ctx context.Context) bool {
+	return closed(e.set.stop) || e.aborting(ctx)
+}
+
+// aborting reports whether the run was asked to stop at once.
+func (e *Engine) aborting(ctx context.Context) bool {
+	return closed(e.set.abort) || ctx.Err() != nil
+}
+
+// closed reports whether ch is closed; a nil channel never is.
+func closed(ch <-chan struct{}) bool {
+	if ch == nil {
+		return false
+	}
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 func (e *Engine) emit(ev Event) {

@@ -374,24 +374,40 @@ func TestFaultSkipsDependentsAndRerunConverges(t *testing.T) {
 	}
 }
 
-// TestLockContention: two ups of one stack at once; one gets a clear lock
-// error, the other deploys, and the state is sound after.
+// TestLockContention: a second up of a stack while the first is in flight
+// (its first create held open by the simulator) gets a clear lock error;
+// the first then deploys, and the state is sound after.
 func TestLockContention(t *testing.T) {
 	ctx := context.Background()
 	spec := load(t, "testdata/pair.yaml")
 	backend := t.TempDir()
-	srv := startSim(t, sim.WithLatency(400*time.Millisecond))
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	srv := startSim(t, sim.WithHook(func(ctx context.Context, c sim.Call) error {
+		first := false
+		once.Do(func() { first = true })
+		if !first {
+			return nil
+		}
+		close(inFlight)
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}))
 	only := engine.WithStacks("hetzner-nbg1-dev")
 	a, b := open(t, spec, backend, srv, only), open(t, spec, backend, srv, only)
 	// The stack exists before the race, as it would for a second run.
 	mustSucceed(t, "preview", a.Preview(ctx))
 
-	results := make([]*engine.Result, 2)
-	var wg sync.WaitGroup
-	for i, e := range []*engine.Engine{a, b} {
-		wg.Go(func() { results[i] = e.Up(ctx) })
-	}
-	wg.Wait()
+	first := make(chan *engine.Result)
+	go func() { first <- a.Up(ctx) }()
+	<-inFlight
+	second := b.Up(ctx)
+	close(release)
+	results := []*engine.Result{<-first, second}
 	var locked, ok int
 	for _, r := range results {
 		s := r.Stack("hetzner-nbg1-dev")
@@ -401,15 +417,15 @@ func TestLockContention(t *testing.T) {
 		case errors.Is(s.Err, engine.ErrLocked):
 			locked++
 			t.Logf("lock error: %v", s.Err)
-			if !strings.Contains(s.Err.Error(), "another run") || !strings.Contains(s.Err.Error(), "remove ") {
+			if !strings.Contains(s.Err.Error(), "another run") || !strings.Contains(s.Err.Error(), "pid ") || !strings.Contains(s.Err.Error(), "wait for it to finish") {
 				t.Errorf("the lock error does not say what to do: %v", s.Err)
 			}
 		default:
 			t.Errorf("unexpected outcome: %s: %v", s.Status, s.Err)
 		}
 	}
-	if ok != 1 || locked != 1 {
-		t.Fatalf("%d succeeded and %d were locked out, want 1 and 1", ok, locked)
+	if results[0].Stack("hetzner-nbg1-dev").Status != engine.Succeeded || locked != 1 {
+		t.Fatalf("%d succeeded and %d were locked out, want the first to succeed and the second locked out", ok, locked)
 	}
 	again := open(t, spec, backend, srv, only).Up(ctx)
 	mustSucceed(t, "up after the race", again)

@@ -54,13 +54,13 @@ func TestParseDeploymentRevealsSecrets(t *testing.T) {
 	  {"urn":"urn:pulumi:s::p::pulumi:providers:aws::default","type":"pulumi:providers:aws"},
 	  {"urn":"urn:pulumi:s::p::infra:mesh:PresharedKey::mesh-psk-a-b","type":"infra:mesh:PresharedKey","outputs":{
 	    "key":{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","plaintext":"\"psk\""}}}
-	],"pending_operations":[{}]}}`
+	],"pending_operations":[{"resource":{"urn":"urn:pulumi:s::p::aws:ec2/vpc:Vpc::v"},"type":"creating"}]}}`
 	d, err := parseDeployment([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Resources != 1 || d.Pending != 1 {
-		t.Errorf("resources %d, pending %d; want 1 and 1", d.Resources, d.Pending)
+	if d.Resources != 1 || len(d.Pending) != 1 || d.Pending[0] != (PendingOperation{URN: "urn:pulumi:s::p::aws:ec2/vpc:Vpc::v", Type: "creating"}) {
+		t.Errorf("resources %d, pending %v; want 1 and the create of v", d.Resources, d.Pending)
 	}
 	if v := d.Outputs["plain"]; v.Value != "x" || v.Secret {
 		t.Errorf("plain = %#v", v)

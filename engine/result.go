@@ -33,7 +33,8 @@ func (op Operation) Refreshes() bool { return op == Refresh || op == PreviewRefr
 type Status string
 
 // The statuses a stack goes through. Pending and Running are transient;
-// every stack of a finished run is Succeeded, Failed, Skipped or Canceled.
+// every stack of a finished run is Succeeded, Failed, Skipped, Canceled,
+// NotStarted or Absent.
 const (
 	Pending   Status = "pending"
 	Running   Status = "running"
@@ -43,8 +44,13 @@ const (
 	// depends on it) failed or was skipped, so running it would act on
 	// inputs that do not exist.
 	Skipped Status = "skipped"
-	// Canceled: the run was interrupted before or while the stack ran.
+	// Canceled: the run was interrupted while the stack ran. After a
+	// graceful stop its operations in flight finished and are in its state
+	// (and counted); after a stop at once they may be pending.
 	Canceled Status = "canceled"
+	// NotStarted: the run was interrupted before the stack's operation
+	// began; nothing of it changed.
+	NotStarted Status = "not-started"
 	// Absent: the stack was never deployed, so there is nothing to refresh,
 	// destroy or read.
 	Absent Status = "absent"
@@ -215,12 +221,12 @@ type Result struct {
 	Duration time.Duration  `json:"-"`
 }
 
-// NotePlanned records, on every stack of r that was skipped or canceled,
-// what pre (the preview before r) planned for it, so a summary can say what
-// did not happen.
+// NotePlanned records, on every stack of r that was skipped, canceled or
+// not started, what pre (the preview before r) planned for it, so a summary
+// can say what did not happen.
 func (r *Result) NotePlanned(pre *Result) {
 	for _, s := range r.Stacks {
-		if s.Status != Skipped && s.Status != Canceled {
+		if s.Status != Skipped && s.Status != Canceled && s.Status != NotStarted {
 			continue
 		}
 		if p := pre.Stack(s.Name); p != nil && p.Total() > 0 {
@@ -274,8 +280,8 @@ func (r *Result) Totals() map[Change]int {
 // Err is nil when every stack succeeded (or had nothing to do); otherwise
 // it says which stacks failed, were skipped or canceled.
 func (r *Result) Err() error {
-	failed, skipped, canceled := r.With(Failed), r.With(Skipped), r.With(Canceled)
-	if len(failed)+len(skipped)+len(canceled) == 0 {
+	failed, skipped, canceled, notStarted := r.With(Failed), r.With(Skipped), r.With(Canceled), r.With(NotStarted)
+	if len(failed)+len(skipped)+len(canceled)+len(notStarted) == 0 {
 		return nil
 	}
 	var parts []string
@@ -287,6 +293,9 @@ func (r *Result) Err() error {
 	}
 	if len(canceled) > 0 {
 		parts = append(parts, "canceled: "+strings.Join(canceled, ", "))
+	}
+	if len(notStarted) > 0 {
+		parts = append(parts, "not started: "+strings.Join(notStarted, ", "))
 	}
 	msg := string(r.Operation) + " incomplete (" + strings.Join(parts, "; ") + ")"
 	if r.Interrupted {

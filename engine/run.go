@@ -95,7 +95,7 @@ func (e *Engine) run(ctx context.Context, op Operation) *Result {
 			progressed = false
 			for _, s := range sel {
 				r := byName[s.Name]
-				if r.Status != Pending || running >= e.set.parallel && ctx.Err() == nil {
+				if r.Status != Pending || running >= e.set.parallel && !e.stopping(ctx) {
 					continue
 				}
 				var blocked []string
@@ -113,8 +113,8 @@ func (e *Engine) run(ctx context.Context, op Operation) *Result {
 				}
 				progressed = true
 				switch {
-				case ctx.Err() != nil:
-					r.Status, r.Err = Canceled, fmt.Errorf("interrupted before it started")
+				case e.stopping(ctx):
+					r.Status, r.Err = NotStarted, fmt.Errorf("not started: the run was interrupted first")
 					settle(r)
 				case len(blocked) > 0:
 					r.Status, r.Blocked = Skipped, blocked
@@ -164,7 +164,7 @@ func (e *Engine) run(ctx context.Context, op Operation) *Result {
 		*byName[got.Name] = *got
 		settle(byName[got.Name])
 	}
-	res.Interrupted = ctx.Err() != nil
+	res.Interrupted = e.stopping(ctx)
 	res.Duration = time.Since(start)
 	return res
 }

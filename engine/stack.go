@@ -142,8 +142,30 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		e.fail(ctx, r, err)
 		return
 	}
+	if err := e.clearPending(ctx, op, st, r); err != nil {
+		e.fail(ctx, r, err)
+		return
+	}
 	ch := make(chan events.EngineEvent)
 	finished, collected := make(chan struct{}), make(chan struct{})
+	// The operation's pulumi is told to stop gracefully once it listens
+	// for it: its engine has started, which its first event shows (pulumi
+	// sets up its interrupt handler just before; an interrupt before that
+	// would kill it with its lock held).
+	sig := &opSignals{graceful: make(chan struct{}), acked: make(chan struct{})}
+	listening := make(chan struct{})
+	go func() {
+		select {
+		case <-listening:
+		case <-finished:
+			return
+		}
+		select {
+		case <-e.set.stop:
+			close(sig.graceful)
+		case <-finished:
+		}
+	}()
 	steps := map[string]*Step{}
 	var order []string
 	handle := func(ev events.EngineEvent) {
@@ -181,6 +203,12 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 			}
 			steps[t.Step.URN] = &merged
 		case Diag:
+			t.Message = ownVerb(op, t.Message)
+			if t.Severity == "error" && (strings.HasPrefix(t.Message, string(op)+" canceled") || strings.HasPrefix(t.Message, "update canceled")) {
+				// pulumi's word that it stopped: the stack's outcome says
+				// it, with what finished.
+				return
+			}
 			if t.Severity == "error" || t.Severity == "warning" {
 				d := Diagnostic{Severity: t.Severity, Message: t.Message}
 				if t.Step != nil {
@@ -200,7 +228,13 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 				if !ok {
 					return
 				}
+				if !opened {
+					close(listening)
+				}
 				opened = true
+				if isCancelAck(ev) {
+					sig.ack()
+				}
 				handle(ev)
 			case <-finished:
 				// The CLI has exited. A stream it opened is closed by the
@@ -212,6 +246,9 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 					return
 				}
 				for ev := range ch {
+					if isCancelAck(ev) {
+						sig.ack()
+					}
 					handle(ev)
 				}
 				return
@@ -219,6 +256,14 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		}
 	}()
 
+	if e.stopping(ctx) {
+		// Interrupted while it was being set up: its operation never began.
+		close(finished)
+		<-collected
+		r.Status, r.Err = NotStarted, fmt.Errorf("not started: the run was interrupted before its %s began", op)
+		return
+	}
+	ctx = context.WithValue(ctx, opSignalsKey{}, sig)
 	switch op {
 	case Preview:
 		_, err = st.Preview(ctx, optpreview.EventStreams(ch))
@@ -291,16 +336,11 @@ func (e *Engine) record(op Operation, name string, r *StackResult) {
 }
 
 // fail records why a stack failed: the engine's error diagnostics when it
-// printed some, else what the CLI said.
+// printed some, else the first meaningful line the CLI said; either way
+// with the path of the stack's full log.
 func (e *Engine) fail(ctx context.Context, r *StackResult, err error) {
-	if ctx.Err() != nil {
-		r.Status, r.Err = Canceled, fmt.Errorf("interrupted: %w", ctx.Err())
-		return
-	}
-	r.Status = Failed
-	if auto.IsConcurrentUpdateError(err) {
-		r.Err = fmt.Errorf("%w: stack %s is being updated by another run against %s; wait for it to finish (if none is running, a crashed run left the lock: %s)",
-			ErrLocked, r.Name, e.backend, e.lockHint(r.Name))
+	if e.aborting(ctx) {
+		r.Status, r.Err = Canceled, errors.New("stopped at once by the interrupt: operations in flight may be left pending; a rerun completes them")
 		return
 	}
 	var msgs []string
@@ -312,47 +352,92 @@ func (e *Engine) fail(ctx context.Context, r *StackResult, err error) {
 			msgs = append(msgs, d.Message)
 		}
 	}
-	if len(msgs) > 0 {
-		r.Err = errors.New(strings.Join(msgs, "; "))
+	if closed(e.set.stop) && len(msgs) == 0 {
+		// pulumi's graceful cancel: what was in flight finished.
+		r.Status, r.Err = Canceled, errors.New("interrupted: the operations in flight finished and are recorded; the rest did not start")
 		return
 	}
-	r.Err = cliError(err)
-}
-
-// lockHint says how to clear a stale lock on this backend.
-func (e *Engine) lockHint(stack string) string {
-	if p, ok := strings.CutPrefix(e.backend, "file://"); ok {
-		return "remove " + filepath.Join(p, ".pulumi", "locks", "organization", e.project, stack)
+	r.Status = Failed
+	e.mu.Lock()
+	d := e.deployed[r.Name]
+	e.mu.Unlock()
+	switch {
+	case d != nil && d.Damaged != nil:
+		r.Err = d.Damaged
+		return
+	case auto.IsConcurrentUpdateError(err):
+		r.Err = e.lockError(r.Name, stderrOf(err))
+		return
 	}
-	return "run `pulumi cancel --stack " + stack + "`"
+	if de := e.damaged(r.Name, stderrOf(err)); de != nil {
+		r.Err = de
+		return
+	}
+	if len(msgs) > 0 {
+		err = errors.New(strings.Join(msgs, "; "))
+	} else {
+		err = cliError(err)
+	}
+	if where := e.cmd.log.where(r.Name); where != "" {
+		err = fmt.Errorf("%w (%s)", err, where)
+	}
+	r.Err = err
 }
 
 // isBoilerplate spots the engine's summary errors that repeat what the
-// resource errors said.
+// resource errors said, or that it was canceled.
 func isBoilerplate(msg string) bool {
-	for _, p := range []string{"update failed", "preview failed", "refresh failed", "destroy failed", "One or more errors occurred"} {
-		if strings.HasPrefix(msg, p) || strings.Contains(msg, "failed to run") {
+	if strings.HasPrefix(msg, "One or more errors occurred") || strings.Contains(msg, "failed to run") {
+		return true
+	}
+	for _, verb := range []Operation{Up, Preview, Refresh, Destroy, "update"} {
+		if strings.HasPrefix(msg, string(verb)+" failed") || strings.HasPrefix(msg, string(verb)+" canceled") {
 			return true
 		}
 	}
 	return false
 }
 
-// cliError shortens an Automation API error to what the CLI said.
+// ownVerb gives the engine's "update failed" and "update canceled" the
+// operation's own verb: pulumi says "update" of every operation that is not
+// a preview (pkg/resource/deploy/deployment_executor.go reportExecResult).
+func ownVerb(op Operation, msg string) string {
+	if op != Refresh && op != Destroy {
+		return msg
+	}
+	for _, outcome := range []string{"failed", "canceled"} {
+		if rest, ok := strings.CutPrefix(msg, "update "+outcome); ok {
+			return string(op) + " " + outcome + rest
+		}
+	}
+	return msg
+}
+
+// cliError shortens an Automation API error to the first meaningful line
+// the CLI said (a panic's message and frame, the first real "error:").
 func cliError(err error) error {
 	if err == nil {
 		return nil
 	}
-	var ae interface{ Error() string }
-	msg := err.Error()
-	if errors.As(err, &ae) {
-		if i := strings.Index(msg, "stderr: "); i >= 0 {
-			if s := lastLines(msg[i+len("stderr: "):], 3); s != "" {
-				return errors.New(s)
-			}
+	if stderr := stderrOf(err); stderr != "" {
+		if s := firstError(stderr); s != "" {
+			return errors.New(s)
 		}
 	}
 	return err
+}
+
+// stderrOf is what the CLI printed on stderr, as an Automation API error
+// carries it ("...\nstderr: <text>\n"), or "".
+func stderrOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, "\nstderr: "); i >= 0 {
+		return msg[i+len("\nstderr: "):]
+	}
+	return ""
 }
 
 // outputsOf converts the Automation API's outputs.

@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -11,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -22,23 +25,30 @@ import (
 // secretSig marks a secret value in an exported deployment.
 const secretSig = "4dabf18193072939515e22adb298388d"
 
+// projectDir is the work dir, under the engine's root, of the CLI calls
+// about the project rather than one stack.
+const projectDir = "_project"
+
 // readDeployed finds which of the named stacks exist and reads their outputs
 // and resource counts. One export per stack, with secrets decrypted in
 // memory: downstream stacks need the secret outputs (a gateway's private
 // key, say) as values.
+//
+// Reading never takes a lock: an export reads the checkpoint as it is on
+// disk or in the bucket, which pulumi replaces whole (a rename, or an
+// object put), so a read never blocks, or is blocked by, a run that holds
+// the stack, and it needs no write access to the backend. A read that
+// races the rename of a checkpoint is retried. A stack whose checkpoint is
+// damaged is recorded as such (runs on it fail, naming the file and its
+// backup); the other stacks are read as usual.
 func (e *Engine) readDeployed(ctx context.Context, names []string) error {
-	ws, err := e.metaWorkspace(ctx)
+	exists, err := e.listStacks(ctx)
 	if err != nil {
 		return err
 	}
-	list, err := ws.ListStacks(ctx)
-	if err != nil {
-		return fmt.Errorf("list the stacks of %s in %s: %w", e.project, e.backend, cliError(err))
-	}
-	exists := map[string]bool{}
-	for _, s := range list {
-		name := path.Base(s.Name)
-		exists[name] = true
+	// Stacks of the project that the topology no longer has: read too, to
+	// be shown and destroyed.
+	for name := range exists {
 		if !slices.Contains(names, name) {
 			e.orphans = append(e.orphans, name)
 		}
@@ -49,6 +59,13 @@ func (e *Engine) readDeployed(ctx context.Context, names []string) error {
 	var mu sync.Mutex
 	var errs []error
 	sem := make(chan struct{}, e.set.parallel)
+	// The project's workspace holds the Pulumi.yaml that a bare stack
+	// name is resolved against.
+	ws, err := e.metaWorkspace(ctx)
+	if err != nil {
+		return err
+	}
+	dir := ws.WorkDir()
 	for _, name := range names {
 		if !exists[name] {
 			continue
@@ -58,19 +75,18 @@ func (e *Engine) readDeployed(ctx context.Context, names []string) error {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			var d *deployed
-			unlock, err := e.lock(name, "read")
-			if err == nil {
-				d, err = e.export(ctx, ws.WorkDir(), name)
-				unlock()
-			}
+			d, err := e.export(ctx, dir, name)
 			mu.Lock()
 			defer mu.Unlock()
-			if err != nil {
+			var de *DamagedError
+			switch {
+			case errors.As(err, &de):
+				e.deployed[name] = &deployed{Outputs: stacks.Outputs{}, Damaged: de}
+			case err != nil:
 				errs = append(errs, fmt.Errorf("read stack %s: %w", name, err))
-				return
+			default:
+				e.deployed[name] = d
 			}
-			e.deployed[name] = d
 		}()
 	}
 	wg.Wait()
@@ -81,10 +97,171 @@ func (e *Engine) readDeployed(ctx context.Context, names []string) error {
 	return nil
 }
 
+// listStacks lists the project's stacks in the backend. A file backend is
+// listed from its directory, without the CLI: pulumi's `stack ls` loads
+// every checkpoint, so one damaged file would hide every stack.
+func (e *Engine) listStacks(ctx context.Context) (map[string]bool, error) {
+	exists := map[string]bool{}
+	if dir, ok := strings.CutPrefix(e.backend, "file://"); ok {
+		entries, err := os.ReadDir(filepath.Join(dir, ".pulumi", "stacks", e.project))
+		if errors.Is(err, fs.ErrNotExist) {
+			return exists, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list the stacks of %s in %s: %w", e.project, e.backend, err)
+		}
+		for _, en := range entries {
+			if name, ok := checkpointStack(en.Name()); ok && !en.IsDir() {
+				exists[name] = true
+			}
+		}
+		return exists, nil
+	}
+	ws, err := e.metaWorkspace(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var list []auto.StackSummary
+	err = retryRead(ctx, func() error {
+		var err error
+		list, err = ws.ListStacks(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list the stacks of %s in %s: %w", e.project, e.backend, cliError(err))
+	}
+	for _, s := range list {
+		exists[path.Base(s.Name)] = true
+	}
+	return exists, nil
+}
+
+// checkpointStack names the stack of a checkpoint file of a file backend:
+// <stack>.json, compressed or not; backups (.bak), attributes (.attrs) and
+// files being written (.tmp) are none.
+func checkpointStack(file string) (string, bool) {
+	for _, ext := range []string{".json", ".json.gz", ".json.zst"} {
+		if name, ok := strings.CutSuffix(file, ext); ok && name != "" {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// checkpointFile is where a file backend keeps a stack's checkpoint, as
+// found on disk; "" for other backends.
+func (e *Engine) checkpointFile(stack string) string {
+	dir, ok := strings.CutPrefix(e.backend, "file://")
+	if !ok {
+		return ""
+	}
+	base := filepath.Join(dir, ".pulumi", "stacks", e.project, stack)
+	for _, ext := range []string{".json", ".json.gz", ".json.zst"} {
+		if _, err := os.Stat(base + ext); err == nil {
+			return base + ext
+		}
+	}
+	return base + ".json"
+}
+
+// retryRead runs read again while it fails the way a read fails when it
+// races a run replacing a checkpoint (a listing that sees the temporary
+// file a moment before its rename), a few times, then gives up with the
+// last error.
+func retryRead(ctx context.Context, read func() error) error {
+	delay := 50 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := read()
+		if err == nil || attempt == 4 || !isRenameRace(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+		delay *= 2
+	}
+}
+
+// isRenameRace spots the errors of a read that met a checkpoint being
+// replaced. gocloud's fileblob (v0.46) writes <file>.<hex>.tmp and renames
+// it, so a listing in between finds the name but not the file; and it
+// rewrites the <file>.attrs sidecar in place (os.Create, then the JSON), so
+// a read in between decodes an empty file: a bare EOF, where a truncated
+// checkpoint says "unexpected end of JSON input".
+func isRenameRace(err error) bool {
+	msg := err.Error()
+	if strings.Contains(msg, ".tmp: no such file or directory") ||
+		strings.Contains(msg, "could not list bucket") && strings.Contains(msg, "no such file or directory") {
+		return true
+	}
+	for l := range strings.SplitSeq(msg, "\n") {
+		if strings.HasSuffix(strings.TrimSpace(l), ": EOF") {
+			return true
+		}
+	}
+	return false
+}
+
+// DamagedError is a stack whose checkpoint pulumi cannot read.
+type DamagedError struct {
+	Stack string
+	// File is the checkpoint, and Backup the copy pulumi keeps of the one
+	// before (file backends; "" otherwise).
+	File, Backup string
+	Backend      string
+	// Reason is what pulumi said.
+	Reason string
+}
+
+func (d *DamagedError) Error() string {
+	if d.File == "" {
+		return fmt.Sprintf("the checkpoint of stack %s in %s is damaged (%s): restore the previous version of .pulumi/stacks/%s from the bucket (or its .json.bak beside it), then run `infra refresh --stack %s`",
+			d.Stack, d.Backend, d.Reason, d.Stack, d.Stack)
+	}
+	fix := fmt.Sprintf("no backup %s exists: restore the file from a backup of the state directory", d.Backup)
+	if _, err := os.Stat(d.Backup); err == nil {
+		fix = fmt.Sprintf("pulumi kept the previous checkpoint in %s: keep a copy of the damaged file, restore the backup with `cp %s %s`, then run `infra refresh --stack %s` to read back what changed since",
+			d.Backup, d.Backup, d.File, d.Stack)
+	}
+	return fmt.Sprintf("the checkpoint of stack %s is damaged: %s (%s); %s", d.Stack, d.File, d.Reason, fix)
+}
+
+// damaged recognises pulumi's failure to read a checkpoint.
+func (e *Engine) damaged(stack, stderr string) *DamagedError {
+	if strings.Contains(stderr, "passphrase") || strings.Contains(stderr, "decrypt") {
+		// A checkpoint that does not decrypt is sound: the key is wrong
+		// (secretsError says so).
+		return nil
+	}
+	var reason string
+	for l := range strings.SplitSeq(stderr, "\n") {
+		if strings.Contains(l, "failed to load checkpoint") || strings.Contains(l, "could not deserialize deployment") ||
+			strings.Contains(l, "unexpected end of JSON input") || strings.Contains(l, "invalid character") {
+			reason = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "error:"))
+			break
+		}
+	}
+	if reason == "" {
+		return nil
+	}
+	return e.damagedError(stack, reason)
+}
+
+func (e *Engine) damagedError(stack, reason string) *DamagedError {
+	d := &DamagedError{Stack: stack, Backend: e.backend, Reason: reason}
+	if f := e.checkpointFile(stack); f != "" {
+		d.File = f
+		d.Backup = f + ".bak"
+	}
+	return d
+}
+
 // metaWorkspace is a workspace of the project, for commands about no stack
 // in particular.
 func (e *Engine) metaWorkspace(ctx context.Context) (auto.Workspace, error) {
-	dir := filepath.Join(e.root, "_project")
+	dir := filepath.Join(e.root, projectDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
@@ -101,14 +278,30 @@ func (e *Engine) envList() []string {
 	return out
 }
 
-// export reads one stack's deployment.
+// export reads one stack's deployment, without a lock (pulumi's export
+// takes none either).
 func (e *Engine) export(ctx context.Context, dir, name string) (*deployed, error) {
-	stdout, stderr, _, err := e.cmd.Run(ctx, dir, nil, nil, nil, e.envList(),
-		"stack", "export", "--show-secrets", "--stack", name)
+	var stdout, stderr string
+	err := retryRead(ctx, func() error {
+		var err error
+		stdout, stderr, _, err = e.cmd.Run(ctx, dir, nil, nil, nil, e.envList(),
+			"stack", "export", "--show-secrets", "--stack", name)
+		if err != nil {
+			return fmt.Errorf("%w: %s", err, stderr)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s", err, lastLines(stderr, 3))
+		if d := e.damaged(name, stderr); d != nil {
+			return nil, d
+		}
+		return nil, fmt.Errorf("%w: %s", errors.Unwrap(err), firstError(stderr))
 	}
-	return parseDeployment([]byte(stdout))
+	d, err := parseDeployment([]byte(stdout))
+	if err != nil {
+		return nil, e.damagedError(name, err.Error())
+	}
+	return d, nil
 }
 
 // parseDeployment reads the outputs of the stack resource, and counts the
@@ -121,7 +314,12 @@ func parseDeployment(data []byte) (*deployed, error) {
 				Type    string         `json:"type"`
 				Outputs map[string]any `json:"outputs"`
 			} `json:"resources"`
-			Pending         []json.RawMessage `json:"pending_operations"`
+			Pending []struct {
+				Resource struct {
+					URN string `json:"urn"`
+				} `json:"resource"`
+				Type string `json:"type"`
+			} `json:"pending_operations"`
 			SecretsProvider struct {
 				Type  string `json:"type"`
 				State struct {
@@ -134,9 +332,12 @@ func parseDeployment(data []byte) (*deployed, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("not a deployment: %w", err)
 	}
-	d := &deployed{Outputs: stacks.Outputs{}, Pending: len(doc.Deployment.Pending),
+	d := &deployed{Outputs: stacks.Outputs{},
 		SecretsProvider: providerOf(doc.Deployment.SecretsProvider.Type, doc.Deployment.SecretsProvider.State.URL),
 		SecretsKey:      doc.Deployment.SecretsProvider.State.EncryptedKey}
+	for _, p := range doc.Deployment.Pending {
+		d.Pending = append(d.Pending, PendingOperation{URN: p.Resource.URN, Type: p.Type})
+	}
 	for _, r := range doc.Deployment.Resources {
 		switch {
 		case r.Type == string(resource.RootStackType):
@@ -208,18 +409,4 @@ func reveal(v any) (out any, secret bool, err error) {
 		return a, secret, nil
 	}
 	return v, false, nil
-}
-
-// lastLines returns the last n non-empty lines of s, joined.
-func lastLines(s string, n int) string {
-	var lines []string
-	for l := range strings.SplitSeq(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			lines = append(lines, l)
-		}
-	}
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "; ")
 }

@@ -201,3 +201,19 @@ func names(p *Plan) []string {
 	}
 	return out
 }
+
+// The mocks record the auto-names the providers would give; a rule that
+// fails on one says so, since the program set no name to shorten.
+func TestCheckMarksAutoNames(t *testing.T) {
+	p := &Plan{Stacks: []*Stack{{Name: "aws-us-east-1-prod", Resources: []*Resource{{
+		Stack: "aws-us-east-1-prod", Type: "aws:lb/loadBalancer:LoadBalancer", Name: "aws-us-east-1-prod-ingress",
+		Inputs: map[string]any{"name": "aws-us-east-1-prod-ingress-0a1b2c3", "loadBalancerType": "network"},
+	}}}}}
+	var named bool
+	for _, f := range p.Check() {
+		named = named || f.Property == "name" && f.AutoNamed
+	}
+	if !named {
+		t.Errorf("findings %v: none on the auto-name, marked as such", p.Check())
+	}
+}

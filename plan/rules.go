@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"infra/policies"
+	"infra/provider/computed"
 	"infra/rules"
 	"infra/topology"
 )
@@ -36,7 +37,9 @@ func (p *Plan) Check() []Finding {
 			auto, _ := rules.AutoName(r.Type)
 			for _, v := range rules.Check(r.Type, in) {
 				v.Resource = r.Name
-				named := len(in) != len(r.Inputs) && v.Property == auto.Property
+				// The mocks record the auto-names the providers would give.
+				generated, _ := r.Inputs[auto.Property].(string)
+				named := v.Property == auto.Property && (len(in) != len(r.Inputs) || computed.IsAutoName(r.Type, r.Name, generated))
 				out = append(out, Finding{Stack: s.Name, Violation: v, AutoNamed: named})
 			}
 			all = append(all, rules.Resource{Type: r.Type, Name: r.Name, Inputs: r.Inputs})

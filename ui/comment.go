@@ -145,6 +145,8 @@ func mdStatus(s *engine.StackResult) string {
 		return "⏭ skipped"
 	case engine.Canceled:
 		return "canceled"
+	case engine.NotStarted:
+		return "not started"
 	}
 	return string(s.Status)
 }

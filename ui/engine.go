@@ -32,6 +32,9 @@ type ProgressView interface {
 	Start(op engine.Operation, project string, names []string, simulated bool)
 	// Stop ends the run's live display.
 	Stop()
+	// Note prints a line for the user, such as what an interrupt does:
+	// above the live display while there is one, so it stays on screen.
+	Note(line string)
 }
 
 // NewProgressView returns a live view with a line per stack when stderr is
@@ -166,6 +169,12 @@ func (p *plainProgress) Start(op engine.Operation, project string, names []strin
 
 func (p *plainProgress) Stop() {}
 
+func (p *plainProgress) Note(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintln(p.w, line)
+}
+
 func (p *plainProgress) Event(ev engine.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -240,6 +249,8 @@ func stackOutcomeText(t Theme, op engine.Operation, r *engine.StackResult) strin
 		return t.Warning.Render("skipped:") + " depends on " + strings.Join(r.Blocked, ", ") + ", which did not succeed"
 	case engine.Canceled:
 		return t.Warning.Render("canceled") + dur
+	case engine.NotStarted:
+		return t.Warning.Render("not started")
 	case engine.Absent:
 		return t.Dim.Render("not deployed: nothing to " + string(op))
 	}
@@ -313,8 +324,10 @@ func (p *liveProgress) Event(ev engine.Event) {
 	case engine.StepDone, engine.StepFailed:
 		l.done++
 	case engine.Diag:
-		if ev.Severity == "warning" || ev.Severity == "error" {
-			// Printed above the live block, so it stays on screen.
+		// Warnings are printed above the live block, so they stay on
+		// screen. Errors are not: the stack's line says it failed, and the
+		// summary says why, once.
+		if ev.Severity == "warning" {
 			p.notes = append(p.notes, fmt.Sprintf("%s %s %s", p.t.Accent.Render(ev.Stack), severityLabel(p.t, ev.Severity), ev.Message))
 			force = true
 		}
@@ -394,6 +407,18 @@ func (p *liveProgress) Stop() {
 	p.drawn = 0
 }
 
+func (p *liveProgress) Note(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn == 0 {
+		// No live block on screen.
+		fmt.Fprintln(p.w, line)
+		return
+	}
+	p.notes = append(p.notes, line)
+	p.draw(true)
+}
+
 // RunView renders the outcome of an engine run.
 type RunView interface {
 	// Result renders a run's outcome; an up also lists the outputs.
@@ -441,6 +466,12 @@ func (v *runHuman) Result(r *engine.Result) error {
 			summary = "nothing changed"
 		}
 		summary += fmt.Sprintf(", %s failed", plural(failed, "stack"))
+	}
+	if r.Interrupted {
+		if summary == changeList(r.Operation, nil, nil) {
+			summary = "nothing changed"
+		}
+		summary += ", interrupted"
 	}
 	title := fmt.Sprintf("%s of %s: %s", opTitle(r.Operation), r.Project, summary)
 	fmt.Fprintln(w, t.Bold.Render(title))
@@ -541,6 +572,8 @@ func (v *runHuman) status(s *engine.StackResult) string {
 		return v.t.Warning.Render("skipped")
 	case engine.Canceled:
 		return v.t.Warning.Render("canceled")
+	case engine.NotStarted:
+		return v.t.Warning.Render("not started")
 	case engine.Absent:
 		return v.t.Dim.Render("not deployed")
 	}
@@ -571,8 +604,14 @@ func (v *runHuman) attention(r *engine.Result) {
 		}
 	}
 	if canceled := r.With(engine.Canceled); len(canceled) > 0 {
-		section("Canceled by the interrupt:")
+		section("Interrupted while running:")
 		for _, name := range canceled {
+			fmt.Fprintf(w, "  %s %s: %s\n", t.Warning.Render("−"), name, errText(r.Stack(name).Err))
+		}
+	}
+	if notStarted := r.With(engine.NotStarted); len(notStarted) > 0 {
+		section("Not started (the run was interrupted first):")
+		for _, name := range notStarted {
 			fmt.Fprintf(w, "  %s %s%s\n", t.Warning.Render("−"), name, wouldHave(r.Operation, r.Stack(name)))
 		}
 	}
@@ -725,6 +764,9 @@ func (v *runHuman) verdict(r *engine.Result) {
 	fmt.Fprintln(w)
 	if err := r.Err(); err != nil {
 		fmt.Fprintf(w, "%s %s\n", t.Error.Render("✗"), err)
+		if r.Interrupted {
+			fmt.Fprintf(w, "  %s\n", t.Dim.Render(fmt.Sprintf("rerun `infra %s` to complete it", r.Operation)))
+		}
 		return
 	}
 	sim := ""

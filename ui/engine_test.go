@@ -161,6 +161,43 @@ func TestLiveProgressRedrawsInPlace(t *testing.T) {
 	}
 }
 
+// TestLiveProgressNotes: a note (an interrupt's notice) and a warning are
+// printed above the live block, which is then redrawn below them; errors
+// stay out of the block (the stack's line and the summary say them).
+func TestLiveProgressNotes(t *testing.T) {
+	var errb bytes.Buffer
+	p := NewProgressView(&IO{Err: &errb, ErrTTY: true})
+	p.Note("before the run")
+	p.Start(engine.Up, "acme", []string{"a", "b"}, false)
+	p.Event(engine.Event{Kind: engine.StackStarted, Operation: engine.Up, Stack: "a"})
+	errb.Reset()
+	p.Note("Interrupted: finishing")
+	p.Event(engine.Event{Kind: engine.Diag, Operation: engine.Up, Stack: "a", Severity: "error", Message: "raw engine error"})
+	p.Event(engine.Event{Kind: engine.Diag, Operation: engine.Up, Stack: "a", Severity: "warning", Message: "a warning"})
+	p.Event(engine.Event{Kind: engine.StackDone, Operation: engine.Up, Stack: "b", Result: &engine.StackResult{Status: engine.NotStarted}})
+	p.Stop()
+	got := errb.String()
+	// Each redraw goes up over the two stack lines only, clears the first
+	// line there and writes the note in its place.
+	if !strings.HasPrefix(got, "\x1b[2A\x1b[2KInterrupted: finishing\n\x1b[2K  ") {
+		t.Errorf("the note is not written over the top of the live block:\n%q", got)
+	}
+	if strings.Count(got, "Interrupted: finishing") != 1 || !strings.Contains(got, "a warning") {
+		t.Errorf("the note or the warning is not printed once:\n%q", got)
+	}
+	if strings.Contains(got, "raw engine error") {
+		t.Errorf("an engine error is written into the live block:\n%q", got)
+	}
+	if !strings.Contains(got, "not started") {
+		t.Errorf("the never-started stack is not shown as such:\n%q", got)
+	}
+	errb.Reset()
+	p.Note("after the run")
+	if errb.String() != "after the run\n" {
+		t.Errorf("a note with no live block = %q", errb.String())
+	}
+}
+
 func TestCommentFitsGitHubsLimit(t *testing.T) {
 	r := sampleResult(engine.Preview, true)
 	c := RenderComment(Comment{Preview: r, Mermaid: "```mermaid\nflowchart LR\n  a --> b\n```\n"})

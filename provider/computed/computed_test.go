@@ -298,6 +298,11 @@ func TestAutoNames(t *testing.T) {
 	if vpc, _ := Defaults(urnOf("aws:ec2/vpc:Vpc", "main"), nil, 0); vpc.HasValue("name") {
 		t.Errorf("a VPC has no name input, got %v", vpc)
 	}
+	if !IsAutoName("aws:ec2/securityGroup:SecurityGroup", "aws-us-east-1-prod-mesh-sg", name) ||
+		IsAutoName("aws:ec2/securityGroup:SecurityGroup", "aws-us-east-1-prod-mesh-sg", "mine") ||
+		!IsAutoName("aws:kms/alias:Alias", "state", alias["name"].StringValue()) {
+		t.Error("IsAutoName does not recognise the auto-names")
+	}
 	long := urnOf("aws:iam/role:Role", strings.Repeat("r", 60))
 	if _, err := Defaults(long, nil, 0); err == nil || !strings.Contains(err.Error(), "plus 7 random chars is longer than maximum length 64") {
 		t.Errorf("a 60-character role name: err = %v", err)

@@ -133,3 +133,25 @@ func (a autoName) make(urn resource.URN, gen int) (string, error) {
 	}
 	return name, nil
 }
+
+// IsAutoName reports whether value is the auto-name the provider of typ
+// gives a resource of that logical name (of any generation): a plan
+// records auto-names among the inputs, and a reader may want to say which
+// names the program did not choose.
+func IsAutoName(typ, logical, value string) bool {
+	a, ok := autoNames[typ]
+	if !ok {
+		return false
+	}
+	if a.transform != nil {
+		logical = a.transform(logical)
+	}
+	if a.post != nil {
+		value = strings.TrimPrefix(value, a.post(""))
+	}
+	suffix, ok := strings.CutPrefix(value, logical+"-")
+	if !ok || len(suffix) != 7 {
+		return false
+	}
+	return strings.Trim(suffix, "0123456789abcdef") == ""
+}

@@ -150,6 +150,7 @@ var kinds = map[string]kind{
 	// where the real value is.
 	"infra:k3s:Token":         {outputs: []string{"token"}},
 	"infra:mesh:PresharedKey": {outputs: []string{"key:wgKey"}},
+	"infra:mesh:SshKey":       {outputs: []string{"privateKey:token", "publicKey:sshPublicKey"}},
 	"infra:mesh:WireGuardKey": {outputs: []string{"privateKey:wgPrivateKey", "publicKey:wgPublicKey"}},
 	// Explicit providers get an ID like any resource in the plan; the engine
 	// gives them theirs in a deployment.
@@ -344,4 +345,5 @@ var generators = map[string]func(r Resource, prop string) resource.PropertyValue
 	"wgKey":        wgKey,
 	"wgPrivateKey": wgPrivateKey,
 	"wgPublicKey":  wgPublicKey,
+	"sshPublicKey": sshPublicKey,
 }

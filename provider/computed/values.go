@@ -1,12 +1,14 @@
 package computed
 
 import (
+	"crypto/ed25519"
 	"encoding/base64"
 	"fmt"
 	"net/netip"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"golang.org/x/crypto/ssh"
 )
 
 // documentationNets are the IPv4 blocks reserved for documentation (RFC
@@ -169,4 +171,17 @@ func wgPrivateKey(r Resource, prop string) resource.PropertyValue {
 // exceptions to make.
 func wgPublicKey(r Resource, prop string) resource.PropertyValue {
 	return value("plan-public-key-" + hexOf(r.URN, prop, 16))
+}
+
+// sshPublicKey is an Ed25519 public key in authorized_keys form, as the
+// infra provider makes it (ssh-ed25519 <base64> infra), derived from the
+// URN; its private half is a secret stand-in (token).
+func sshPublicKey(r Resource, prop string) resource.PropertyValue {
+	seed := digest(r.URN, "ssh-key/"+prop)
+	pub := ed25519.NewKeyFromSeed(seed[:]).Public().(ed25519.PublicKey)
+	sp, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		panic(err) // an Ed25519 key always converts
+	}
+	return value(strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sp))) + " infra")
 }

@@ -31,7 +31,7 @@ func (p *provider) createLocal(ctx context.Context, req *pulumirpc.CreateRequest
 		props, err := marshal("outputs", outs)
 		return &pulumirpc.CreateResponse{Properties: props}, err
 	}
-	if err := p.srv.wait(ctx); err != nil {
+	if err := p.srv.wait(ctx, "create", urn); err != nil {
 		return nil, err
 	}
 	if p.srv.failing(string(urn.Type()), urn.Name()) {

@@ -200,7 +200,7 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 		props, err := marshal("outputs", outputs(r, true))
 		return &pulumirpc.CreateResponse{Properties: props}, err
 	}
-	if err := p.srv.wait(ctx); err != nil {
+	if err := p.srv.wait(ctx, "create", urn); err != nil {
 		return nil, err
 	}
 	if p.srv.failing(string(urn.Type()), urn.Name()) {
@@ -252,7 +252,7 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 		props, err := marshal("outputs", outs)
 		return &pulumirpc.UpdateResponse{Properties: props}, err
 	}
-	if err := p.srv.wait(ctx); err != nil {
+	if err := p.srv.wait(ctx, "update", urn); err != nil {
 		return nil, err
 	}
 	if p.srv.failing(string(urn.Type()), urn.Name()) {
@@ -273,7 +273,7 @@ func errGone(urn resource.URN, id resource.ID) error {
 // Delete removes the object; deleting one already gone succeeds, as it does
 // with real providers.
 func (p *provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
-	if err := p.srv.wait(ctx); err != nil {
+	if err := p.srv.wait(ctx, "delete", resource.URN(req.GetUrn())); err != nil {
 		return nil, err
 	}
 	p.srv.cloud.delete(resource.URN(req.GetUrn()), resource.ID(req.GetId()))
@@ -283,7 +283,7 @@ func (p *provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*e
 // Read reports the object as the cloud has it now, inputs included, so that
 // a refresh sees drift. An empty ID tells the engine the object is gone.
 func (p *provider) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	if err := p.srv.wait(ctx); err != nil {
+	if err := p.srv.wait(ctx, "read", resource.URN(req.GetUrn())); err != nil {
 		return nil, err
 	}
 	inputs, err := unmarshal("inputs", req.GetInputs())
@@ -321,8 +321,10 @@ func (p *provider) Invoke(ctx context.Context, req *pulumirpc.InvokeRequest) (*p
 	return &pulumirpc.InvokeResponse{Return: ret}, err
 }
 
-// Cancel cuts short the simulated latency of this connection's calls; the
-// engine calls it when the user interrupts a deployment.
+// Cancel is the engine's graceful stop (an interrupted pulumi calls it on
+// every provider): it releases this connection's held calls (WithHold),
+// which then complete. Like the real providers' Cancel it cuts nothing
+// short (see Server.wait).
 func (p *provider) Cancel(ctx context.Context, _ *emptypb.Empty) (*emptypb.Empty, error) {
 	connOf(ctx).cancel()
 	return &emptypb.Empty{}, nil

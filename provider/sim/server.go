@@ -29,6 +29,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 )
@@ -39,9 +40,41 @@ type Option func(*settings)
 type settings struct {
 	cloud    *Cloud
 	fail     []string
+	hold     []string
+	hooks    []func(context.Context, Call) error
 	latency  time.Duration
 	packages map[string]string // package name → version reported to the engine
 	seeds    []Seed
+}
+
+// Call is an operation that reached the simulated cloud: a Create, Update,
+// Delete or Read outside a preview.
+type Call struct {
+	// Op is "create", "update", "delete" or "read".
+	Op  string
+	URN resource.URN
+	// Held is set when the call waits for the engine's cancel (WithHold)
+	// once the hooks have run.
+	Held bool
+}
+
+// WithHook calls fn with every operation that reaches the simulated cloud,
+// before its hold and latency. The call is in flight while fn runs, so fn
+// can tell a test that an operation is under way, or block to keep it open;
+// ctx ends when the engine drops the call. An error from fn fails the call.
+// Hooks run one after another, in the order given.
+func WithHook(fn func(ctx context.Context, c Call) error) Option {
+	return func(s *settings) { s.hooks = append(s.hooks, fn) }
+}
+
+// WithHold keeps every Create, Update and Delete of a resource whose type
+// token or name matches a glob in flight until the engine cancels: the
+// graceful stop of an interrupted pulumi, which calls every provider's
+// Cancel. The operation then completes as usual, as an operation in flight
+// at a Ctrl-C does. It also ends, failing, when the engine drops the call (a
+// stop at once, a killed pulumi).
+func WithHold(globs ...string) Option {
+	return func(s *settings) { s.hold = append(s.hold, globs...) }
 }
 
 // WithCloud makes the Server act on c instead of a new, empty Cloud. Servers
@@ -78,21 +111,20 @@ const (
 	EnvFail = "INFRA_SIM_FAIL"
 	// EnvLatency holds a Go duration for WithLatency, such as "250ms".
 	EnvLatency = "INFRA_SIM_LATENCY"
+	// EnvHold holds comma-separated globs for WithHold.
+	EnvHold = "INFRA_SIM_HOLD"
 )
 
-// FromEnv returns the options that INFRA_SIM_FAIL, INFRA_SIM_LATENCY and
-// INFRA_SIM_SEED ask for, read through getenv (os.Getenv, or a fake in
+// FromEnv returns the options that INFRA_SIM_FAIL, INFRA_SIM_HOLD,
+// INFRA_SIM_LATENCY and INFRA_SIM_SEED ask for, read through getenv (os.Getenv, or a fake in
 // tests).
 func FromEnv(getenv func(string) string) ([]Option, error) {
 	var opts []Option
-	if v := strings.TrimSpace(getenv(EnvFail)); v != "" {
-		var globs []string
-		for g := range strings.SplitSeq(v, ",") {
-			if g = strings.TrimSpace(g); g != "" {
-				globs = append(globs, g)
-			}
-		}
+	if globs := globList(getenv(EnvFail)); len(globs) > 0 {
 		opts = append(opts, WithFail(globs...))
+	}
+	if globs := globList(getenv(EnvHold)); len(globs) > 0 {
+		opts = append(opts, WithHold(globs...))
 	}
 	if v := strings.TrimSpace(getenv(EnvLatency)); v != "" {
 		d, err := time.ParseDuration(v)
@@ -109,6 +141,17 @@ func FromEnv(getenv func(string) string) ([]Option, error) {
 		opts = append(opts, WithSeeds(seeds...))
 	}
 	return opts, nil
+}
+
+// globList splits a comma-separated list of globs.
+func globList(v string) []string {
+	var globs []string
+	for g := range strings.SplitSeq(v, ",") {
+		if g = strings.TrimSpace(g); g != "" {
+			globs = append(globs, g)
+		}
+	}
+	return globs
 }
 
 // defaultPackages are the packages every Server serves. Each reports the
@@ -129,7 +172,11 @@ var defaultPackages = map[string]struct{ module, version string }{
 type Server struct {
 	cloud   *Cloud
 	fail    []string
+	hold    []string
+	hooks   []func(context.Context, Call) error
 	latency time.Duration
+	// after is time.After; tests count the latency through a fake.
+	after func(time.Duration) <-chan time.Time
 
 	servers []*grpc.Server
 	ports   map[string]int // package → port
@@ -154,7 +201,10 @@ func Start(opts ...Option) (*Server, error) {
 	s := &Server{
 		cloud:   set.cloud,
 		fail:    set.fail,
+		hold:    set.hold,
+		hooks:   set.hooks,
 		latency: set.latency,
+		after:   time.After,
 		ports:   map[string]int{},
 		closed:  make(chan struct{}),
 	}
@@ -226,7 +276,11 @@ func (s *Server) Close() error {
 
 // failing reports whether a fault was injected for this resource.
 func (s *Server) failing(typ, name string) bool {
-	for _, g := range s.fail {
+	return matches(s.fail, typ, name)
+}
+
+func matches(globs []string, typ, name string) bool {
+	for _, g := range globs {
 		if glob(g, typ) || glob(g, name) {
 			return true
 		}
@@ -234,23 +288,40 @@ func (s *Server) failing(typ, name string) bool {
 	return false
 }
 
-// errCanceled is returned by calls cut short by Cancel or Close.
+// errCanceled is returned by calls the engine dropped, or cut short by
+// Close.
 var errCanceled = errors.New("sim: operation canceled")
 
-// wait simulates the cloud's latency. It returns early, with errCanceled,
-// when the engine cancels the call or the connection or the Server closes,
-// so an interrupted deployment does not sit out every delay.
-func (s *Server) wait(ctx context.Context) error {
+// wait is an operation reaching the cloud: it runs the hooks, holds the call
+// (WithHold) and simulates the cloud's latency. Only the engine dropping the
+// call (its context) or Close cuts it short, with errCanceled: the
+// providers' Cancel does not, because the Terraform-bridged providers
+// (aws, hcloud, ovh) ignore it and finish the operations in flight
+// (pulumi-terraform-bridge pkg/tfbridge/provider.go: "Cancel requests that
+// the provider cancel all ongoing RPCs. For TF, this is a no-op."), and so
+// does infra's own provider (provider/server.go Cancel).
+func (s *Server) wait(ctx context.Context, op string, urn resource.URN) error {
+	c := Call{Op: op, URN: urn, Held: op != "read" && matches(s.hold, string(urn.Type()), urn.Name())}
+	for _, h := range s.hooks {
+		if err := h(ctx, c); err != nil {
+			return err
+		}
+	}
+	if c.Held {
+		select {
+		case <-connOf(ctx).canceled:
+		case <-s.closed:
+			return errCanceled
+		case <-ctx.Done():
+			return errCanceled
+		}
+	}
 	if s.latency <= 0 {
 		return nil
 	}
-	t := time.NewTimer(s.latency)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-s.after(s.latency):
 		return nil
-	case <-connOf(ctx).canceled:
-		return errCanceled
 	case <-s.closed:
 		return errCanceled
 	case <-ctx.Done():

@@ -89,7 +89,7 @@ func TestDiff(t *testing.T) {
 }
 
 func TestFromEnv(t *testing.T) {
-	env := map[string]string{EnvFail: " aws:ec2/* , gw-* ", EnvLatency: "15ms"}
+	env := map[string]string{EnvFail: " aws:ec2/* , gw-* ", EnvLatency: "15ms", EnvHold: "main"}
 	opts, err := FromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +104,9 @@ func TestFromEnv(t *testing.T) {
 	}
 	if !srv.failing("aws:ec2/vpc:Vpc", "main") || !srv.failing("hcloud:index/server:Server", "gw-1") || srv.failing("hcloud:index/network:Network", "mesh") {
 		t.Errorf("fail globs = %q", srv.fail)
+	}
+	if len(srv.hold) != 1 || srv.hold[0] != "main" {
+		t.Errorf("hold globs = %q", srv.hold)
 	}
 	if _, err := FromEnv(func(k string) string { return map[string]string{EnvLatency: "soon"}[k] }); err == nil {
 		t.Error("a bad latency was accepted")
@@ -208,6 +211,14 @@ func TestFailAndLatency(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
+	// Count the latency through a clock of the test's: no wall-clock.
+	var waited []time.Duration
+	srv.after = func(d time.Duration) <-chan time.Time {
+		waited = append(waited, d)
+		ch := make(chan time.Time, 1)
+		ch <- time.Time{}
+		return ch
+	}
 	aws := dial(t, srv, "aws")
 	props, _ := marshal("inputs", resource.PropertyMap{})
 
@@ -215,22 +226,94 @@ func TestFailAndLatency(t *testing.T) {
 	if _, err := aws.Create(ctx, &pulumirpc.CreateRequest{Urn: string(vpcURN), Properties: props, Preview: true}); err != nil {
 		t.Fatalf("preview failed: %v", err)
 	}
-	start := time.Now()
+	if len(waited) != 0 {
+		t.Errorf("a preview waited %v: it never reaches the cloud", waited)
+	}
 	_, err = aws.Create(ctx, &pulumirpc.CreateRequest{Urn: string(vpcURN), Properties: props})
 	if err == nil || !strings.Contains(err.Error(), `"main"`) || !strings.Contains(err.Error(), "aws:ec2/vpc:Vpc") {
 		t.Fatalf("create error = %v, want one naming the resource", err)
 	}
-	if time.Since(start) < 20*time.Millisecond {
-		t.Error("no latency was simulated")
+	if len(waited) != 1 || waited[0] != 20*time.Millisecond {
+		t.Errorf("the create waited %v, want [20ms]", waited)
 	}
 
-	// Cancel cuts the latency short.
+	// Cancel cuts nothing short, as with the real providers: the delete
+	// waits its latency and succeeds.
 	if _, err := aws.Cancel(ctx, &emptypb.Empty{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := aws.Delete(ctx, &pulumirpc.DeleteRequest{Urn: string(vpcURN), Id: "x"}); err == nil || !strings.Contains(err.Error(), "canceled") {
+	if _, err := aws.Delete(ctx, &pulumirpc.DeleteRequest{Urn: string(vpcURN), Id: "x"}); err != nil {
 		t.Errorf("delete after cancel = %v", err)
 	}
+	if len(waited) != 2 {
+		t.Errorf("the delete after Cancel did not wait its latency: %v", waited)
+	}
+}
+
+// TestHoldAndHook: a held create stays in flight, seen by the hook, until
+// the engine's Cancel, then completes; one the engine drops fails and
+// leaves the cloud as it was.
+func TestHoldAndHook(t *testing.T) {
+	calls := make(chan Call, 4)
+	srv, err := Start(WithHold("main"), WithHook(func(_ context.Context, c Call) error {
+		calls <- c
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	props, _ := marshal("inputs", resource.PropertyMap{})
+	create := func(aws pulumirpc.ResourceProviderClient, ctx context.Context, urn resource.URN) <-chan error {
+		done := make(chan error, 1)
+		go func() {
+			_, err := aws.Create(ctx, &pulumirpc.CreateRequest{Urn: string(urn), Properties: props})
+			done <- err
+		}()
+		return done
+	}
+
+	// Dropped by the engine: fails, nothing made.
+	dropped := dial(t, srv, "aws")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := create(dropped, ctx, vpcURN)
+	if c := <-calls; c.Op != "create" || c.URN != vpcURN || !c.Held {
+		t.Fatalf("hook saw %+v, want a held create of %s", c, vpcURN)
+	}
+	cancel()
+	if err := <-done; err == nil {
+		t.Error("a dropped held create succeeded")
+	}
+	if _, ok := srv.Cloud().Lookup(vpcURN); ok {
+		t.Error("a dropped create made its object")
+	}
+
+	// Released by Cancel: completes. Resources the hold does not name pass.
+	aws := dial(t, srv, "aws")
+	done = create(aws, context.Background(), vpcURN)
+	if c := <-calls; !c.Held {
+		t.Fatalf("hook saw %+v, want a held create", c)
+	}
+	other := holdURN("aws:ec2/subnet:Subnet", "other")
+	if err := <-create(aws, context.Background(), other); err != nil {
+		t.Fatalf("a create the hold does not name: %v", err)
+	}
+	if c := <-calls; c.Held || c.URN != other {
+		t.Errorf("hook saw %+v, want %s not held", c, other)
+	}
+	if _, err := aws.Cancel(context.Background(), &emptypb.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("the held create after Cancel: %v", err)
+	}
+	if _, ok := srv.Cloud().Lookup(vpcURN); !ok {
+		t.Error("the held create did not make its object")
+	}
+}
+
+func holdURN(typ, name string) resource.URN {
+	return resource.URN("urn:pulumi:dev::simtest::" + typ + "::" + name)
 }
 
 func TestCloudReplacementKeepsNewObject(t *testing.T) {

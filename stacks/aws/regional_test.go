@@ -118,7 +118,9 @@ func TestRegionalTakesClusterSettingsFromTheSpec(t *testing.T) {
 			t.Errorf("%s uses provider %q, want the region's", r.Name, r.Provider)
 		}
 	}
-	// The ingress address is the load balancer's DNS name.
+	// The ingress address is the load balancer's DNS name, which starts
+	// with its name (region-environment-ingress, within ELB's 32
+	// characters).
 	addr, _ := p.Stack("aws-us-east-1-prod").Outputs["ingressAddress"].(string)
 	if !strings.HasPrefix(addr, "us-east-1-prod-ingress-") || !strings.HasSuffix(addr, ".sim.invalid") {
 		t.Errorf("ingressAddress = %q", addr)

@@ -1,0 +1,237 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"infra/engine"
+	"infra/plan"
+	"infra/provider/sim"
+	"infra/stacks"
+)
+
+// checkpoint is what a file backend holds of one stack: its resources'
+// URNs and the operations a run left unfinished.
+type checkpoint struct {
+	URNs    []string
+	Pending int
+}
+
+func readCheckpoint(t *testing.T, backend, project, stack string) checkpoint {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(backend, ".pulumi", "stacks", project, stack+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Checkpoint struct {
+			Latest struct {
+				Resources []struct {
+					URN  string `json:"urn"`
+					Type string `json:"type"`
+				} `json:"resources"`
+				Pending []json.RawMessage `json:"pending_operations"`
+			} `json:"latest"`
+		} `json:"checkpoint"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var c checkpoint
+	for _, r := range doc.Checkpoint.Latest.Resources {
+		if r.Type == "pulumi:pulumi:Stack" || strings.HasPrefix(r.Type, "pulumi:providers:") {
+			continue
+		}
+		c.URNs = append(c.URNs, r.URN)
+	}
+	c.Pending = len(doc.Checkpoint.Latest.Pending)
+	return c
+}
+
+// inCloud lists the URNs of the simulated cloud's objects of one stack.
+func inCloud(srv *sim.Server, stack string) map[string]bool {
+	out := map[string]bool{}
+	for _, o := range srv.Cloud().Objects() {
+		if strings.HasPrefix(string(o.URN), "urn:pulumi:"+stack+"::") {
+			out[string(o.URN)] = true
+		}
+	}
+	return out
+}
+
+// heldCalls starts a simulator that holds the Create of the resources
+// matching globs until the engine cancels, and reports each held call.
+func heldCalls(t *testing.T, globs []string, opts ...sim.Option) (*sim.Server, <-chan sim.Call) {
+	held := make(chan sim.Call, 16)
+	opts = append(opts, sim.WithHold(globs...), sim.WithHook(func(_ context.Context, c sim.Call) error {
+		if c.Held {
+			held <- c
+		}
+		return nil
+	}))
+	return startSim(t, opts...), held
+}
+
+// converges reruns up on a simulator of the same world without holds and
+// checks that it completes, that nothing is left to change, and that the
+// cloud holds each resource of the topology once.
+func converges(t *testing.T, spec string, backend string, world *sim.Cloud) {
+	t.Helper()
+	ctx := context.Background()
+	s := load(t, spec)
+	srv := startSim(t, sim.WithCloud(world))
+	mustSucceed(t, "rerun", open(t, s, backend, srv).Up(ctx))
+	e := open(t, s, backend, srv)
+	pre := e.Preview(ctx)
+	mustSucceed(t, "preview after the rerun", pre)
+	if pre.HasChanges() {
+		for _, st := range pre.Stacks {
+			t.Logf("%s: %v", st.Name, st.Steps)
+		}
+		t.Errorf("the rerun left changes")
+	}
+	p, err := plan.Generate(ctx, e.Graph())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, r := range p.Resources() {
+		if !strings.HasPrefix(r.Type, "pulumi:providers:") {
+			want++
+		}
+	}
+	if got := len(srv.Cloud().Objects()); got != want {
+		t.Errorf("the cloud holds %d objects, the topology has %d resources: duplicates or losses", got, want)
+	}
+}
+
+// TestStopFinishesWhatIsInFlight: a graceful stop while both regions create
+// their networks (held open by the simulator until the engine cancels). The
+// networks finish, are in the state with no pending operation and are
+// counted as created; nothing that needs them starts; global does not
+// start; the run says it was interrupted; a rerun converges.
+func TestStopFinishesWhatIsInFlight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("deploys on the simulator: skipped with -short")
+	}
+	ctx := context.Background()
+	spec := load(t, "testdata/pair.yaml")
+	backend := t.TempDir()
+	srv, held := heldCalls(t, []string{"hetzner-*-dev-network"})
+	stop := make(chan struct{})
+	e := open(t, spec, backend, srv, engine.WithStop(stop))
+	done := make(chan *engine.Result)
+	go func() { done <- e.Up(ctx) }()
+	for range 2 {
+		<-held
+	}
+	close(stop)
+	res := <-done
+	logResult(t, res)
+
+	var ie *engine.IncompleteError
+	if !res.Interrupted || !errors.As(res.Err(), &ie) || !ie.Interrupted() {
+		t.Errorf("the result does not say it was interrupted: %v", res.Err())
+	}
+	for _, name := range []string{"hetzner-nbg1-dev", "hetzner-fsn1-dev"} {
+		r := res.Stack(name)
+		if r.Status != engine.Canceled {
+			t.Errorf("%s: %s (%v), want canceled", name, r.Status, r.Err)
+		}
+		network := "urn:pulumi:" + name + "::pair::hcloud:index/network:Network::" + name + "-network"
+		subnet := "urn:pulumi:" + name + "::pair::hcloud:index/networkSubnet:NetworkSubnet::" + name + "-subnet"
+		cp := readCheckpoint(t, backend, "pair", name)
+		if cp.Pending != 0 {
+			t.Errorf("%s: %d operations left pending by a graceful stop", name, cp.Pending)
+		}
+		cloud := inCloud(srv, name)
+		if !cloud[network] || !contains(cp.URNs, network) {
+			t.Errorf("%s: the network in flight did not finish: in the cloud %v, in the state %v", name, cloud[network], contains(cp.URNs, network))
+		}
+		if cloud[subnet] {
+			t.Errorf("%s: the subnet, which needs the network, started after the stop", name)
+		}
+		if len(cloud) != len(cp.URNs) || r.Changes[engine.Create] != len(cp.URNs) {
+			t.Errorf("%s: %d objects in the cloud, %d in the state, %d counted as created: want the same",
+				name, len(cloud), len(cp.URNs), r.Changes[engine.Create])
+		}
+		for _, st := range r.Steps {
+			if st.URN == network && (st.Failed || st.Incomplete) {
+				t.Errorf("%s: the network is reported as not done: %+v", name, st)
+			}
+		}
+	}
+	if g := res.Stack(stacks.GlobalName); g.Status != engine.NotStarted {
+		t.Errorf("global: %s (%v), want not started", g.Status, g.Err)
+	}
+	if _, err := os.Stat(filepath.Join(backend, ".pulumi", "stacks", "pair", stacks.GlobalName+".json")); err == nil {
+		t.Errorf("global was made in the backend though it never started")
+	}
+	converges(t, "testdata/pair.yaml", backend, srv.Cloud())
+}
+
+// TestAbortStopsAtOnce: a stop at once while both networks are in flight,
+// which here would take an hour after the cancel: the run ends without
+// them, says it was interrupted, and a rerun converges.
+func TestAbortStopsAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("deploys on the simulator: skipped with -short")
+	}
+	ctx := context.Background()
+	spec := load(t, "testdata/pair.yaml")
+	backend := t.TempDir()
+	// Once the cancel releases the networks, the cloud's answer is an hour
+	// away: they can only end by the run stopping at once.
+	srv, held := heldCalls(t, []string{"hetzner-*-dev-network"}, sim.WithLatency(time.Hour))
+	stop, abort := make(chan struct{}), make(chan struct{})
+	e := open(t, spec, backend, srv, engine.WithStop(stop), engine.WithAbort(abort))
+	done := make(chan *engine.Result)
+	go func() { done <- e.Up(ctx) }()
+	for range 2 {
+		<-held
+	}
+	close(abort)
+	aborted := time.Now()
+	res := <-done
+	logResult(t, res)
+	t.Logf("the run ended %v after the abort", time.Since(aborted).Round(time.Millisecond))
+	if !res.Interrupted {
+		t.Errorf("the result does not say it was interrupted: %v", res.Err())
+	}
+	for _, name := range []string{"hetzner-nbg1-dev", "hetzner-fsn1-dev"} {
+		r := res.Stack(name)
+		if r.Status != engine.Canceled || r.Err == nil || !strings.Contains(r.Err.Error(), "at once") {
+			t.Errorf("%s: %s (%v), want canceled at once", name, r.Status, r.Err)
+		}
+		network := "urn:pulumi:" + name + "::pair::hcloud:index/network:Network::" + name + "-network"
+		if inCloud(srv, name)[network] {
+			t.Errorf("%s: the network finished although the run stopped at once", name)
+		}
+	}
+	if g := res.Stack(stacks.GlobalName); g.Status != engine.NotStarted {
+		t.Errorf("global: %s, want not started", g.Status)
+	}
+	converges(t, "testdata/pair.yaml", backend, srv.Cloud())
+}
+
+func logResult(t *testing.T, res *engine.Result) {
+	t.Helper()
+	for _, s := range res.Stacks {
+		t.Logf("%s: %s %v (%v)", s.Name, s.Status, s.Changes, s.Err)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
