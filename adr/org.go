@@ -204,8 +204,19 @@ func (m *model) landingZone() Record {
 		}
 		ouRows = append(ouRows, []string{u.Path, parent, attached})
 	}
+	var adopted []string
+	for _, a := range o.Accounts {
+		if a.Existing {
+			adopted = append(adopted, sf("%s (assuming %s)", code(a.Name), code(a.Role)))
+		}
+	}
+	intro := sf("An AWS Organization with %s (%s). Every member account is created with the role %s, which infra assumes to deploy there, so the SCPs of the account's OU govern each call; AWS regional stacks deploy into their environment's account.", plural(len(ous), "OU"), and(ous), code(landingzone.DeployRole))
+	if o.Existing {
+		intro = sf("The AWS Organization the management account already runs, adopted: imported with its trusted services and policy types kept, CloudTrail and RAM trusted access and SCPs added, and left in place by destroy; %s (%s) are added to it. Every member account infra creates gets the role %s; the existing accounts %s are imported and moved to their OUs. infra assumes an account's role to deploy there, so the SCPs of the account's OU govern each call; AWS regional stacks deploy into their environment's account.",
+			plural(len(ous), "OU"), and(ous), code(landingzone.DeployRole), and(adopted))
+	}
 	decision := paras(
-		sf("An AWS Organization with %s (%s). Every member account is created with the role %s, which infra assumes to deploy there, so the SCPs of the account's OU govern each call; AWS regional stacks deploy into their environment's account.", plural(len(ous), "OU"), and(ous), code(landingzone.DeployRole)),
+		intro,
 		table([]string{"OU", "Parent", "SCPs attached"}, ouRows),
 	)
 	if len(others) > 0 {

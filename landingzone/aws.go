@@ -14,10 +14,11 @@ const (
 	WorkloadsOU      = "Workloads"
 )
 
-// DeployRole is the role Organizations creates in every member account,
-// trusted by the management account. infra assumes it to deploy into an
-// account, so that the SCPs of the account's OU govern every call it makes.
-const DeployRole = "infra-deployer"
+// DeployRole is the role Organizations creates in every member account
+// infra creates, trusted by the management account. infra assumes it (or an
+// existing account's role, Account.Role) to deploy into an account, so that
+// the SCPs of the account's OU govern every call it makes.
+const DeployRole = topology.DefaultDeployRole
 
 // DefaultAWSHomeRegion is where the organization trail lives when the spec
 // names no AWS region at all.
@@ -49,6 +50,12 @@ type AWSOrg struct {
 	// LogArchive is the account that holds the trail's bucket; "" is the
 	// management account, used when the spec lists no log-archive account.
 	LogArchive string
+	// Existing is true when the organization exists already and infra
+	// adopts it (landingZone.aws.organization: existing).
+	Existing bool
+	// OrganizationID is the id of the organization to adopt, when the spec
+	// gives it; "" reads it from the management account.
+	OrganizationID string
 	// Trail is the organization trail's name; TrailBucket its S3 bucket's.
 	Trail, TrailBucket string
 	// Notes say what the model chose and why, for people reading the plan.
@@ -79,11 +86,23 @@ type Account struct {
 	Environment string
 	// Pos is the account's entry in landingZone.aws.accounts.
 	Pos topology.Pos
+	// Existing accounts are adopted, not created: found by ID or, without
+	// one, by Email among the organization's accounts.
+	Existing bool
+	// ID is an existing account's id when the spec gives it.
+	ID string
+	// Role is the role infra assumes in the account.
+	Role string
 }
 
-// RoleARN is the ARN of the deploy role in an account with the given id.
-func RoleARN(partition, accountID string) string {
-	return "arn:" + partition + ":iam::" + accountID + ":role/" + DeployRole
+// RoleARN is the ARN of the account's deploy role, given its id.
+func (a *Account) RoleARN(partition, accountID string) string {
+	return RoleARN(partition, accountID, a.Role)
+}
+
+// RoleARN is the ARN of role in an account with the given id.
+func RoleARN(partition, accountID, role string) string {
+	return "arn:" + partition + ":iam::" + accountID + ":role/" + role
 }
 
 // OU returns the OU at path, or nil.
@@ -162,11 +181,19 @@ func deriveAWS(spec *topology.Spec) *AWSOrg {
 		}
 		o.OUs = append(o.OUs, &OU{Path: path, Name: name, Parent: parent, Guardrails: attached})
 	}
-	for i, name := range lz.Accounts {
+	o.Existing, o.OrganizationID = lz.AdoptsOrganization(), lz.OrganizationID
+	for i, acct := range lz.Accounts {
+		name := acct.Name
 		a := &Account{
-			Name:  name,
-			Email: strings.ReplaceAll(lz.EmailPattern, "{account}", name),
-			Pos:   lz.At(accountKey(i)),
+			Name:     name,
+			Email:    acct.Email,
+			Pos:      lz.At(accountKey(i)),
+			Existing: acct.Existing,
+			ID:       acct.ID,
+			Role:     acct.Role,
+		}
+		if acct.Pos.Line != 0 {
+			a.Pos = acct.Pos
 		}
 		if ou, ok := foundational[name]; ok {
 			a.OU = ou
@@ -184,9 +211,21 @@ func deriveAWS(spec *topology.Spec) *AWSOrg {
 	} else {
 		o.Notes = append(o.Notes, "no log-archive account is listed: the organization trail's bucket lives in the management account")
 	}
+	if o.Existing {
+		o.Notes = append(o.Notes, "the organization exists already: infra imports it, keeps the trusted services and policy types it has and adds only what infra needs; destroy leaves it in place")
+	}
 	o.Notes = append(o.Notes,
 		"SCPs never apply to the management account: it holds only the organization, its policies and the trail",
-		"every member account gets the role "+DeployRole+", which infra assumes to deploy there, so the SCPs of the account's OU govern each call")
+		"every member account infra creates gets the role "+DeployRole+", which infra assumes to deploy there, so the SCPs of the account's OU govern each call")
+	for _, a := range o.Accounts {
+		if a.Existing {
+			how := "found by its e-mail address " + a.Email
+			if a.ID != "" {
+				how = "account " + a.ID
+			}
+			o.Notes = append(o.Notes, "account "+a.Name+" exists already ("+how+"): infra imports it, moves it to "+a.OU+", assumes "+a.Role+" there and never closes it")
+		}
+	}
 	return o
 }
 

@@ -81,7 +81,7 @@ func TestAWSOrgFromSeedAccounts(t *testing.T) {
 	if a := o.EnvironmentAccount("staging"); a == nil || a.Name != "staging" {
 		t.Errorf("staging account = %+v", a)
 	}
-	if got := RoleARN("aws", "111122223333"); got != "arn:aws:iam::111122223333:role/infra-deployer" {
+	if got := o.Account("staging").RoleARN("aws", "111122223333"); got != "arn:aws:iam::111122223333:role/infra-deployer" {
 		t.Errorf("RoleARN = %s", got)
 	}
 }

@@ -48,9 +48,13 @@ func transit(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Pro
 				PrivateRouteTableIds: stringArray(ctx, up, id, "privateRouteTableIds"),
 			}
 		}
+		var orgArn pulumi.StringInput
+		if g.LandingZone != nil && g.LandingZone.AWS != nil {
+			orgArn = up.StringOutput(ctx, awsstack.LandingZoneStack, awsstack.OrganizationArnOutput)
+		}
 		gws, err := awsstack.Transit(ctx, awsstack.TransitArgs{
 			Spec: spec, Transit: t, Net: g.Net, Providers: providers,
-			Hub: awsHub(ctx, g.LandingZone, up), VPCs: vpcs,
+			Hub: awsHub(ctx, g.LandingZone, up), VPCs: vpcs, OrganizationArn: orgArn,
 		})
 		if err != nil {
 			return err

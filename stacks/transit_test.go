@@ -133,8 +133,8 @@ func TestTransitOfMulticloud(t *testing.T) {
 		if att.Provider != "aws-provider-us-east-1-"+env {
 			t.Errorf("%s attaches from %s, want its own account", id, att.Provider)
 		}
-		if !slices.Contains(att.DependsOn, "aws-us-east-1-tgw-share-"+env+"-accepter") {
-			t.Errorf("%s attaches before accepting the share: %v", id, att.DependsOn)
+		if !slices.Contains(att.DependsOn, "aws-us-east-1-tgw-share-organization") {
+			t.Errorf("%s attaches before the share reaches the organization: %v", id, att.DependsOn)
 		}
 		if fmt.Sprint(att.Inputs["subnetIds"]) != fmt.Sprint(output(t, p, id, "privateSubnetIds")) || in(att, "vpcId") != output(t, p, id, "vpcId") {
 			t.Errorf("%s attachment %v", id, att.Inputs)
@@ -144,11 +144,15 @@ func TestTransitOfMulticloud(t *testing.T) {
 				t.Errorf("%s%s by %s, want the gateway's owner", id, n, r.Provider)
 			}
 		}
-		principal := named(t, g, "aws-us-east-1-tgw-share-"+env)
-		role := fmt.Sprint(p.Stack("landingzone-aws").Outputs["deployRoleArns"].(map[string]any)[env])
-		if !strings.Contains(role, ":"+in(principal, "principal")+":") {
-			t.Errorf("share with %s names %s, not the account of %s", env, in(principal, "principal"), role)
-		}
+	}
+	// One share, with the organization: no per-account principal and no
+	// accepter, which fails within an organization.
+	principal := named(t, g, "aws-us-east-1-tgw-share-organization")
+	if org := fmt.Sprint(p.Stack("landingzone-aws").Outputs["organizationArn"]); in(principal, "principal") != org || !strings.Contains(org, ":organization/o-") {
+		t.Errorf("share principal %s, want the organization %s", in(principal, "principal"), org)
+	}
+	if n := len(ofType(g, "aws:ram/principalAssociation:PrincipalAssociation")) + len(ofType(g, "aws:ram/resourceShareAccepter:ResourceShareAccepter")); n != 1 {
+		t.Errorf("%d principal associations and accepters, want the organization's alone", n)
 	}
 	if got := len(ofType(g, association)) + len(ofType(g, propagation)); got != 4 {
 		t.Errorf("%d associations and propagations, want 4", got)
@@ -275,8 +279,11 @@ landingZone:
 	if gw := named(t, g, "aws-us-east-1-tgw"); gw.Provider != "aws-provider-us-east-1-prod" {
 		t.Errorf("gateway in %s, want prod's account", gw.Provider)
 	}
-	if got := names(ofType(g, "aws:ram/resourceShareAccepter:ResourceShareAccepter")); !slices.Equal(got, []string{"aws-us-east-1-tgw-share-dev-accepter"}) {
-		t.Errorf("share accepted by %v, want dev only", got)
+	if got := names(ofType(g, "aws:ram/principalAssociation:PrincipalAssociation")); !slices.Equal(got, []string{"aws-us-east-1-tgw-share-organization"}) {
+		t.Errorf("shared with %v, want the organization only", got)
+	}
+	if att := named(t, g, "aws-us-east-1-dev-tgw-attachment"); !slices.Contains(att.DependsOn, "aws-us-east-1-tgw-share-organization") {
+		t.Errorf("dev attaches before the share: %v", att.DependsOn)
 	}
 	if att := named(t, g, "aws-us-east-1-prod-tgw-attachment"); in(att, "transitGatewayDefaultRouteTableAssociation") != "false" {
 		t.Errorf("the owner's own attachment leaves the default route table on: %v", att.Inputs)

@@ -514,6 +514,23 @@ func (s *Scaling) decodeNode(d *decoder, n *yaml.Node) {
 	*s = Scaling(p)
 }
 
+// decodeNode reads an account: a bare name, or a mapping of its fields.
+func (a *AWSAccount) decodeNode(d *decoder, n *yaml.Node) {
+	a.Meta.Pos = d.pos(n)
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+		a.Name = n.Value
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.d.errorf(d.pos(n), "write a name, or {name: prod, id: \"123456789012\"}", "account must be a name or a mapping, got %s", kindName(n))
+		return
+	}
+	type plain AWSAccount // drop decodeNode so the struct path handles the mapping
+	var p plain
+	d.decodeStruct(n, reflect.ValueOf(&p).Elem(), "the account", 0)
+	*a = AWSAccount(p)
+}
+
 // guardrailNames is the catalogue of guardrails the spec accepts. Parameters
 // are checked by decodeNode; semantics live in policies/.
 var guardrailNames = []string{

@@ -302,8 +302,28 @@ func applyDefaults(s *Spec) {
 			h.Retries = 2
 		}
 	}
-	if lz := s.LandingZone.AWS; lz != nil && lz.EmailPattern == "" {
-		lz.EmailPattern = "aws+{account}@example.com"
+	if lz := s.LandingZone.AWS; lz != nil {
+		if lz.EmailPattern == "" {
+			lz.EmailPattern = "aws+{account}@example.com"
+		}
+		lz.Organization = or(lz.Organization, OrganizationCreate)
+		for _, a := range lz.Accounts {
+			if a == nil {
+				continue
+			}
+			if _, set := a.Keys["existing"]; !set && a.ID != "" {
+				a.Existing = true
+			}
+			if a.Email == "" {
+				a.Email = strings.ReplaceAll(lz.EmailPattern, "{account}", a.Name)
+			}
+			if a.Role == "" {
+				a.Role = DefaultDeployRole
+				if a.Existing {
+					a.Role = ExistingAccountRole
+				}
+			}
+		}
 	}
 	for _, g := range s.LandingZone.Guardrails {
 		if g != nil && g.Enforcement == "" {

@@ -73,3 +73,20 @@ func (Guardrail) JSONSchema() *jsonschema.Schema {
 	}
 	return &jsonschema.Schema{OneOf: oneOf}
 }
+
+// JSONSchema describes an account: a bare name (infra creates it) or a
+// mapping that may adopt an existing one.
+func (AWSAccount) JSONSchema() *jsonschema.Schema {
+	name := &jsonschema.Schema{Type: "string", Pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"}
+	p := jsonschema.NewProperties()
+	p.Set("name", name)
+	p.Set("existing", &jsonschema.Schema{Type: "boolean", Description: "adopt an account the organization already has, found by id or, without one, by email"})
+	p.Set("id", &jsonschema.Schema{Type: "string", Pattern: "^[0-9]{12}$", Description: "12-digit id of an existing account; implies existing"})
+	p.Set("email", &jsonschema.Schema{Type: "string", Description: "root e-mail address; defaults to emailPattern"})
+	p.Set("role", &jsonschema.Schema{Type: "string", Pattern: `^[\w+=,.@-]{1,64}$`,
+		Description: "role infra assumes in the account: infra-deployer for created accounts, OrganizationAccountAccessRole for existing ones by default"})
+	return &jsonschema.Schema{OneOf: []*jsonschema.Schema{
+		{Type: "string", Pattern: name.Pattern, Description: "an account infra creates"},
+		{Type: "object", Properties: p, Required: []string{"name"}, AdditionalProperties: jsonschema.FalseSchema},
+	}}
+}

@@ -259,10 +259,61 @@ type LandingZone struct {
 // AWSLandingZone is an AWS Organization with one member account per entry.
 type AWSLandingZone struct {
 	Meta `yaml:"-" json:"-"`
-	// Accounts are member accounts; the management account is implicit.
-	Accounts []string `yaml:"accounts" jsonschema:"required,minItems=1"`
+	// Organization says whether infra creates the AWS Organization (create) or adopts the one the management account already runs (existing): adopting imports it and keeps its trusted services and policy types, adding only what infra needs.
+	Organization string `yaml:"organization,omitempty" jsonschema:"enum=create,enum=existing,default=create"`
+	// OrganizationID is the id (o-...) of the organization to adopt; read from the management account when omitted. Only with organization: existing.
+	OrganizationID string `yaml:"organizationId,omitempty" jsonschema:"pattern=^o-[a-z0-9]{10,32}$"`
+	// Accounts are member accounts; the management account is implicit. A name alone is an account infra creates; a mapping can adopt one the organization already has.
+	Accounts []*AWSAccount `yaml:"accounts" jsonschema:"required,minItems=1"`
 	// EmailPattern makes each account's root email; {account} is replaced by the account name.
 	EmailPattern string `yaml:"emailPattern,omitempty" jsonschema:"default=aws+{account}@example.com"`
+}
+
+// AdoptsOrganization reports whether the organization exists already.
+func (lz *AWSLandingZone) AdoptsOrganization() bool { return lz.Organization == OrganizationExisting }
+
+// Values of AWSLandingZone.Organization.
+const (
+	OrganizationCreate   = "create"
+	OrganizationExisting = "existing"
+)
+
+// AWSAccount is one member account: a bare name (infra creates it), or a
+// mapping that adopts an account the organization already has, by id or by
+// e-mail address.
+type AWSAccount struct {
+	Meta `yaml:"-" json:"-"`
+	// Name is the account's name in the landing zone: an environment (its regional stacks deploy there) or a foundational account (security, log-archive, shared-services, network).
+	Name string `yaml:"name" jsonschema:"required,pattern=^[a-z]([-a-z0-9]*[a-z0-9])?$"`
+	// Existing adopts an account the organization already has, found by ID or, without one, by Email.
+	Existing bool `yaml:"existing,omitempty"`
+	// ID is the 12-digit id of an existing account; setting it implies existing.
+	ID string `yaml:"id,omitempty" jsonschema:"pattern=^[0-9]{12}$"`
+	// Email is the account's root e-mail address; defaults to emailPattern.
+	Email string `yaml:"email,omitempty"`
+	// Role is the role infra assumes in the account. Defaults to infra-deployer for accounts infra creates (Organizations creates it) and OrganizationAccountAccessRole for existing ones (the role Organizations gives the accounts it creates; add it to invited accounts).
+	Role string `yaml:"role,omitempty"`
+}
+
+// The roles infra assumes in member accounts by default.
+const (
+	// DefaultDeployRole is the role Organizations creates, at infra's
+	// request, in every account infra creates (CreateAccount RoleName).
+	DefaultDeployRole = "infra-deployer"
+	// ExistingAccountRole is the role Organizations creates in accounts it
+	// creates when no RoleName is given; invited accounts need it added
+	// ("Accessing member accounts in your organization", AWS Organizations
+	// User Guide).
+	ExistingAccountRole = "OrganizationAccountAccessRole"
+)
+
+// AccountNames lists the member accounts' names in spec order.
+func (lz *AWSLandingZone) AccountNames() []string {
+	out := make([]string, 0, len(lz.Accounts))
+	for _, a := range lz.Accounts {
+		out = append(out, a.Name)
+	}
+	return out
 }
 
 // Guardrail is one entry of the guardrail set: a bare name, or a mapping of the

@@ -57,6 +57,28 @@ func TestValidateInvalid(t *testing.T) {
 			want: []want{{pos: "t.yaml:8:3", msg: `unknown field "firewall" in network`, hint: "valid fields: supernet, transit, mesh, globalLoadBalancer"}},
 		},
 		{
+			name: "adopted accounts need the existing organization; ids and roles are checked",
+			yaml: base + "landingZone:\n  aws:\n    organizationId: o-abc\n    accounts:\n      - prod\n      - {name: staging, id: \"12345\"}\n      - {name: dev, id: \"111122223333\", existing: false}\n      - {name: qa, existing: true, role: \"bad role\"}\n",
+			want: []want{
+				{pos: "t.yaml:9:21", msg: "organizationId names an organization to adopt, but organization is create", hint: "organization: existing"},
+				{pos: "t.yaml:12:9", msg: "account staging exists already, but the landing zone creates a new organization", related: []string{"t.yaml:9:5"}},
+				{pos: "t.yaml:12:29", msg: `account staging: id "12345" is not a 12-digit account id`},
+				{pos: "t.yaml:13:51", msg: "account dev has an id but existing: false"},
+				{pos: "t.yaml:14:9", msg: "account qa exists already"},
+				{pos: "t.yaml:14:42", msg: `account qa: "bad role" is not an IAM role name`},
+			},
+		},
+		{
+			name: "organization mode and adopted ids and e-mails",
+			yaml: base + "landingZone:\n  aws:\n    organization: exists\n    accounts: [prod, {name: prod, id: \"111122223333\", email: aws+prod@example.com}]\n",
+			want: []want{
+				{pos: "t.yaml:9:19", msg: `organization must be create or existing, got "exists"`},
+				{pos: "t.yaml:10:22", msg: "account prod exists already"},
+				{pos: "t.yaml:10:22", msg: "account prod is listed twice", related: []string{"t.yaml:10:16"}},
+				{pos: "t.yaml:10:22", msg: "accounts prod and prod have the same e-mail address"},
+			},
+		},
+		{
 			name: "number expected",
 			yaml: "name: acme\nclouds:\n  ibm:\n    regions:\n      - region: us-south\n        environment: prod\n        cluster: {workersPerZone: two}\n",
 			want: []want{{pos: "t.yaml:7:35", msg: `clouds.ibm.regions[0].cluster.workersPerZone must be a whole number, got "two"`}},

@@ -25,6 +25,7 @@ var invokes = map[string]func(args resource.PropertyMap, region string) resource
 	"aws:index/getCallerIdentity:getCallerIdentity":       awsCallerIdentity,
 	"aws:index/getPartition:getPartition":                 awsPartition,
 	"aws:ssm/getParameter:getParameter":                   awsSSMParameter,
+	"aws:organizations/getOrganization:getOrganization":   awsOrganization,
 	"ovh:CloudProject/getFlavors:getFlavors":              ovhFlavors,
 	"ovh:CloudProject/getImages:getImages":                ovhImages,
 }
@@ -128,5 +129,36 @@ func awsPartition(resource.PropertyMap, string) resource.PropertyMap {
 		"partition":        value("aws"),
 		"dnsSuffix":        value("amazonaws.com"),
 		"reverseDnsPrefix": value("com.amazonaws"),
+	}
+}
+
+// awsOrganization answers DescribeOrganization and its companions for a
+// landing zone that adopts the management account's organization: one with
+// all features, the caller as management account and nothing enabled yet.
+// It knows no member accounts, so an account adopted by e-mail address is
+// not found offline; one adopted by id is imported by that id.
+func awsOrganization(resource.PropertyMap, string) resource.PropertyMap {
+	urn := resource.URN("organization:" + Account)
+	id := "o-" + hexOf(urn, "organization", 10)
+	root := "r-" + hexOf(urn, "root", 4)
+	master := resource.NewPropertyMapFromMap(map[string]any{
+		"id": Account, "arn": orgARN("account/" + id + "/" + Account), "name": "management",
+		"email": "management@sim.invalid", "status": "ACTIVE",
+	})
+	return resource.PropertyMap{
+		"id":                         value(id),
+		"arn":                        value(orgARN("organization/" + id)),
+		"featureSet":                 value("ALL"),
+		"masterAccountId":            value(Account),
+		"masterAccountArn":           value(orgARN("account/" + id + "/" + Account)),
+		"masterAccountEmail":         value("management@sim.invalid"),
+		"masterAccountName":          value("management"),
+		"awsServiceAccessPrincipals": resource.NewProperty([]resource.PropertyValue{}),
+		"enabledPolicyTypes":         resource.NewProperty([]resource.PropertyValue{}),
+		"accounts":                   resource.NewProperty([]resource.PropertyValue{resource.NewProperty(master)}),
+		"nonMasterAccounts":          resource.NewProperty([]resource.PropertyValue{}),
+		"roots": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
+			"id": value(root), "arn": value(orgARN("root/" + id + "/" + root)), "name": value("Root"),
+		})}),
 	}
 }

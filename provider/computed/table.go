@@ -60,12 +60,15 @@ var kinds = map[string]kind{
 	}},
 	"aws:organizations/policy:Policy":                     {id: func(r Resource, salt string) string { return "p-" + hexOf(r.URN, salt, 8) }},
 	"aws:organizations/policyAttachment:PolicyAttachment": {id: joined(":", "targetId", "policyId")},
-	"aws:ram/principalAssociation:PrincipalAssociation":   {id: joined(",", "resourceShareArn", "principal")},
-	"aws:ram/resourceAssociation:ResourceAssociation":     {id: joined(",", "resourceShareArn", "resourceArn")},
-	"aws:ram/resourceShare:ResourceShare":                 {id: byARN},
-	"aws:ram/resourceShareAccepter:ResourceShareAccepter": {id: func(r Resource, _ string) string { return str(r.Inputs, "shareArn") }},
-	"aws:route53/healthCheck:HealthCheck":                 {id: uuidID},
-	"aws:route53/record:Record":                           {id: recordID, outputs: []string{"fqdn:recordFQDN"}},
+	// EnableSharingWithAwsOrganization: one per organization, named by the
+	// management account (terraform-provider-aws ram sharing_with_organization).
+	"aws:ram/sharingWithOrganization:SharingWithOrganization": {id: func(Resource, string) string { return Account }},
+	"aws:ram/principalAssociation:PrincipalAssociation":       {id: joined(",", "resourceShareArn", "principal")},
+	"aws:ram/resourceAssociation:ResourceAssociation":         {id: joined(",", "resourceShareArn", "resourceArn")},
+	"aws:ram/resourceShare:ResourceShare":                     {id: byARN},
+	"aws:ram/resourceShareAccepter:ResourceShareAccepter":     {id: func(r Resource, _ string) string { return str(r.Inputs, "shareArn") }},
+	"aws:route53/healthCheck:HealthCheck":                     {id: uuidID},
+	"aws:route53/record:Record":                               {id: recordID, outputs: []string{"fqdn:recordFQDN"}},
 	// Route 53 gives a hosted zone four name servers.
 	"aws:route53/zone:Zone":                                  {id: func(r Resource, salt string) string { return "Z" + strings.ToUpper(hexOf(r.URN, salt, 13)) }, outputs: []string{"zoneId:id", "nameServers"}},
 	"aws:s3/bucketPolicy:BucketPolicy":                       {id: joined("", "bucket")},

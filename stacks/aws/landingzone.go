@@ -3,11 +3,15 @@ package aws
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"sort"
+	"strings"
 
 	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ram"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -22,6 +26,97 @@ const LandingZoneStack = "landingzone-aws"
 // DeployRoleArnsOutput is the landing zone's export mapping each member
 // account's name to the ARN of its deploy role.
 const DeployRoleArnsOutput = "deployRoleArns"
+
+// OrganizationArnOutput is the landing zone's export of the organization's
+// ARN, the principal RAM shares go to.
+const OrganizationArnOutput = "organizationArn"
+
+// The trusted services and policy types infra needs in the organization:
+// CloudTrail for the organization trail, RAM to share transit gateways, and
+// SCPs for the guardrails.
+var (
+	neededServicePrincipals = []string{"cloudtrail.amazonaws.com", "ram.amazonaws.com"}
+	neededPolicyTypes       = []string{"SERVICE_CONTROL_POLICY"}
+)
+
+// organization declares the AWS Organization: a new one, or, when the
+// landing zone adopts the management account's existing organization, that
+// one imported, with the trusted services and policy types it has kept and
+// infra's added. It returns what it read of an existing one (nil for a new
+// one).
+func organization(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSOrg, in pulumi.ResourceOrInvokeOption) (*organizations.Organization, *organizations.LookupOrganizationResult, error) {
+	args := &organizations.OrganizationArgs{
+		FeatureSet:                 pulumi.String("ALL"),
+		EnabledPolicyTypes:         pulumi.ToStringArray(neededPolicyTypes),
+		AwsServiceAccessPrincipals: pulumi.ToStringArray(neededServicePrincipals),
+	}
+	opts := []pulumi.ResourceOption{in}
+	if !o.Existing {
+		// A created organization outlives a destroy too: it still holds the
+		// retained accounts, and DeleteOrganization needs it empty.
+		org, err := organizations.NewOrganization(ctx, name("organization"), args, append(opts, pulumi.RetainOnDelete(true))...)
+		return org, nil, err
+	}
+	// An account already in an organization cannot create one
+	// (CreateOrganization: AlreadyInOrganizationException), so the existing
+	// one is read (DescribeOrganization, ListRoots, ListAccounts, ...) and
+	// imported.
+	existing, err := organizations.LookupOrganization(ctx, in)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: landingZone.aws: organization existing: reading the management account's organization: %w", o.Pos, err)
+	}
+	if err := adoptable(o, existing); err != nil {
+		return nil, nil, err
+	}
+	// Updating the organization sets these lists whole: keep what it has,
+	// or the next update would turn off every other trusted service and
+	// policy type (Config, GuardDuty, IAM Identity Center, tag policies).
+	args.AwsServiceAccessPrincipals = pulumi.ToStringArray(union(existing.AwsServiceAccessPrincipals, neededServicePrincipals))
+	args.EnabledPolicyTypes = pulumi.ToStringArray(union(existing.EnabledPolicyTypes, neededPolicyTypes))
+	org, err := organizations.NewOrganization(ctx, name("organization"), args,
+		append(opts, pulumi.Import(pulumi.ID(existing.Id)), pulumi.RetainOnDelete(true))...)
+	return org, existing, err
+}
+
+// adoptable checks that the organization read from the account is the one
+// the spec means and can carry the landing zone.
+func adoptable(o *landingzone.AWSOrg, existing *organizations.LookupOrganizationResult) error {
+	switch {
+	case existing == nil || existing.Id == "":
+		return fmt.Errorf("%s: landingZone.aws: organization existing, but the management account is in no organization: remove organization: existing to create one", o.Pos)
+	case o.OrganizationID != "" && existing.Id != o.OrganizationID:
+		return fmt.Errorf("%s: landingZone.aws: organizationId is %s, but the credentials are of an account in organization %s", o.Pos, o.OrganizationID, existing.Id)
+	case existing.FeatureSet != "" && existing.FeatureSet != "ALL":
+		// SCPs need all features (EnablePolicyType:
+		// PolicyTypeNotAvailableForOrganizationException).
+		return fmt.Errorf("%s: landingZone.aws: organization %s has feature set %s; the guardrails' SCPs need all features: enable them in the Organizations console first (every member account must approve)", o.Pos, existing.Id, existing.FeatureSet)
+	}
+	return nil
+}
+
+// existingAccountID is the id of an account to adopt: the spec's, checked
+// against the organization, or the one whose root e-mail address the spec
+// gives.
+func existingAccountID(o *landingzone.AWSOrg, a *landingzone.Account, existing *organizations.LookupOrganizationResult) (string, error) {
+	if a.ID != "" {
+		// Importing an id the organization lacks fails with
+		// AccountNotFoundException (DescribeAccount).
+		return a.ID, nil
+	}
+	for _, m := range existing.Accounts {
+		if strings.EqualFold(m.Email, a.Email) {
+			return m.Id, nil
+		}
+	}
+	return "", fmt.Errorf("%s: account %s: organization %s has no account with the e-mail address %s: give its id", a.Pos, a.Name, existing.Id, a.Email)
+}
+
+// union is a and b merged, sorted, without duplicates.
+func union(a, b []string) []string {
+	out := append(append([]string{}, a...), b...)
+	sort.Strings(out)
+	return slices.Compact(out)
+}
 
 // LandingZoneArgs is what the AWS landing-zone program is built from.
 type LandingZoneArgs struct {
@@ -67,15 +162,19 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		return err
 	}
 
-	org, err := organizations.NewOrganization(ctx, name("organization"), &organizations.OrganizationArgs{
-		FeatureSet:                 pulumi.String("ALL"),
-		EnabledPolicyTypes:         pulumi.StringArray{pulumi.String("SERVICE_CONTROL_POLICY")},
-		AwsServiceAccessPrincipals: pulumi.StringArray{pulumi.String("cloudtrail.amazonaws.com")},
-	}, inMgmt)
+	org, existing, err := organization(ctx, name, o, inMgmt)
 	if err != nil {
 		return err
 	}
 	rootID := org.Roots.Index(pulumi.Int(0)).Id().Elem()
+	// Sharing the transit gateways with the organization (RAM): without it,
+	// a principal association with a member account fails with
+	// OperationNotPermittedException, and within the organization shares
+	// need no invitation (Pulumi docs, ram.SharingWithOrganization;
+	// hashicorp/terraform-provider-aws#7769).
+	if _, err := ram.NewSharingWithOrganization(ctx, name("ram-sharing"), nil, inMgmt, pulumi.DependsOn([]pulumi.Resource{org})); err != nil {
+		return err
+	}
 
 	ous := map[string]*organizations.OrganizationalUnit{}
 	for _, u := range o.OUs {
@@ -83,11 +182,13 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		if u.Parent != "" {
 			parent = ous[u.Parent].ID().ToStringOutput()
 		}
+		// OUs outlive a destroy: the accounts in them do (see below), and
+		// DeleteOrganizationalUnit refuses an OU that is not empty.
 		ou, err := organizations.NewOrganizationalUnit(ctx, name("ou", slug(u.Path)), &organizations.OrganizationalUnitArgs{
 			Name:     pulumi.String(u.Name),
 			ParentId: parent,
 			Tags:     tags(""),
-		}, inMgmt)
+		}, inMgmt, pulumi.RetainOnDelete(true))
 		if err != nil {
 			return err
 		}
@@ -96,22 +197,55 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 
 	accounts := map[string]*organizations.Account{}
 	roleArns := pulumi.StringMap{}
+	var previous pulumi.Resource
 	for _, a := range o.Accounts {
-		acct, err := organizations.NewAccount(ctx, name("account", a.Name), &organizations.AccountArgs{
-			Name:     pulumi.String(a.Name),
-			Email:    pulumi.String(a.Email),
-			ParentId: ous[a.OU].ID().ToStringOutput(),
-			// Organizations creates the role, trusted by the management account.
-			RoleName:               pulumi.String(landingzone.DeployRole),
+		args := &organizations.AccountArgs{
+			Name:                   pulumi.String(a.Name),
+			Email:                  pulumi.String(a.Email),
+			ParentId:               ous[a.OU].ID().ToStringOutput(),
 			IamUserAccessToBilling: pulumi.String("DENY"),
 			Tags:                   tags(a.Environment),
-		}, inMgmt)
+		}
+		// An account is never closed or removed by destroy: removing one
+		// needs standalone billing and waits 7 days after creation, and
+		// closing one is final (Pulumi docs, organizations.Account;
+		// Organizations quotas). destroy leaves it, and the README says how
+		// to close it by hand.
+		opts := []pulumi.ResourceOption{inMgmt, pulumi.RetainOnDelete(true)}
+		if a.Existing {
+			id, err := existingAccountID(o, a, existing)
+			if err != nil {
+				return err
+			}
+			// What AWS cannot read back (roleName, iamUserAccessToBilling)
+			// or infra must not change on someone's account (its name and
+			// root e-mail, which would replace it) is ignored; the account
+			// moves to its OU.
+			opts = append(opts, pulumi.Import(pulumi.ID(id)),
+				pulumi.IgnoreChanges([]string{"name", "email", "roleName", "iamUserAccessToBilling"}))
+		} else {
+			// Organizations creates the role, trusted by the management account.
+			args.RoleName = pulumi.String(a.Role)
+			// CreateAccount is asynchronous and "if you create multiple
+			// accounts at the same time, Organizations returns an error"
+			// (CloudFormation AWS::Organizations::Account, quoted in
+			// pulumi/pulumi-aws-native#1687): one at a time, each waiting
+			// for the one before.
+			if previous != nil {
+				opts = append(opts, pulumi.DependsOn([]pulumi.Resource{previous}))
+			}
+		}
+		acct, err := organizations.NewAccount(ctx, name("account", a.Name), args, opts...)
 		if err != nil {
 			return err
 		}
+		if !a.Existing {
+			previous = acct
+		}
 		accounts[a.Name] = acct
+		role := a.Role
 		roleArns[a.Name] = acct.ID().ToStringOutput().ApplyT(func(id string) string {
-			return landingzone.RoleARN(part, id)
+			return landingzone.RoleARN(part, id, role)
 		}).(pulumi.StringOutput)
 	}
 
@@ -148,6 +282,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	}
 
 	ctx.Export("organizationId", org.ID())
+	ctx.Export(OrganizationArnOutput, org.Arn)
 	ctx.Export("rootId", rootID)
 	ctx.Export(DeployRoleArnsOutput, roleArns)
 	ctx.Export("policyIds", policyIDs)
@@ -171,7 +306,7 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 		p, err := awsp.NewProvider(ctx, name("provider", o.LogArchive), &awsp.ProviderArgs{
 			Region: pulumi.String(o.HomeRegion),
 			AssumeRole: &awsp.ProviderAssumeRoleArgs{
-				RoleArn:     acct.ID().ToStringOutput().ApplyT(func(id string) string { return landingzone.RoleARN(part, id) }).(pulumi.StringOutput),
+				RoleArn:     acct.ID().ToStringOutput().ApplyT(func(id string) string { return o.Account(o.LogArchive).RoleARN(part, id) }).(pulumi.StringOutput),
 				SessionName: pulumi.String("infra-" + LandingZoneStack),
 			},
 		})
@@ -182,6 +317,7 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 	}
 	inArchive := pulumi.Provider(archive)
 	trailArn := fmt.Sprintf("arn:%s:cloudtrail:%s:%s:trail/%s", part, o.HomeRegion, caller.AccountId, o.Trail)
+	trailContext := "arn:" + part + ":cloudtrail:*:" + caller.AccountId + ":trail/*"
 
 	keyPolicy := pulumi.All(archiveAccount).ApplyT(func(v []any) (string, error) {
 		return jsonString(map[string]any{
@@ -192,13 +328,48 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 					"Principal": map[string]string{"AWS": "arn:" + part + ":iam::" + v[0].(string) + ":root"},
 					"Action":    "kms:*", "Resource": "*",
 				},
+				// The three sections "Configure AWS KMS key policies for
+				// CloudTrail" requires (AWS CloudTrail User Guide,
+				// create-kms-key-policy-for-cloudtrail): encrypt, with
+				// the trail's encryption context;
 				{
 					"Sid": "CloudTrailEncrypts", "Effect": "Allow",
 					"Principal": map[string]string{"Service": "cloudtrail.amazonaws.com"},
-					"Action":    []string{"kms:DescribeKey", "kms:GenerateDataKey*"}, "Resource": "*",
+					"Action":    "kms:GenerateDataKey*", "Resource": "*",
 					"Condition": map[string]any{
 						"StringEquals": map[string]string{"aws:SourceArn": trailArn},
-						"StringLike":   map[string]string{"kms:EncryptionContext:aws:cloudtrail:arn": "arn:" + part + ":cloudtrail:*:" + caller.AccountId + ":trail/*"},
+						"StringLike":   map[string]string{"kms:EncryptionContext:aws:cloudtrail:arn": trailContext},
+					},
+				},
+				// describe the key, a call that carries no encryption
+				// context, so conditioned on the trail alone;
+				{
+					"Sid": "CloudTrailDescribesKey", "Effect": "Allow",
+					"Principal": map[string]string{"Service": "cloudtrail.amazonaws.com"},
+					"Action":    "kms:DescribeKey", "Resource": "*",
+					"Condition": map[string]any{"StringEquals": map[string]string{"aws:SourceArn": trailArn}},
+				},
+				// and decrypt: "required to create or update a trail with
+				// SSE-KMS encryption enabled" when the bucket uses an S3
+				// Bucket Key, as this one does,
+				{
+					"Sid": "CloudTrailDecryptsForBucketKey", "Effect": "Allow",
+					"Principal": map[string]string{"Service": "cloudtrail.amazonaws.com"},
+					"Action":    "kms:Decrypt", "Resource": "*",
+					"Condition": map[string]any{
+						"StringEquals": map[string]string{"aws:SourceArn": trailArn},
+						"Null":         map[string]string{"kms:EncryptionContext:aws:cloudtrail:arn": "false"},
+					},
+				},
+				// and for the log readers of the archive account, only
+				// for CloudTrail's files.
+				{
+					"Sid": "ArchiveReadsLogs", "Effect": "Allow",
+					"Principal": map[string]string{"AWS": "*"},
+					"Action":    []string{"kms:Decrypt", "kms:ReEncryptFrom"}, "Resource": "*",
+					"Condition": map[string]any{
+						"StringEquals": map[string]string{"kms:CallerAccount": v[0].(string)},
+						"StringLike":   map[string]string{"kms:EncryptionContext:aws:cloudtrail:arn": trailContext},
 					},
 				},
 			},
@@ -209,7 +380,9 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 		EnableKeyRotation: pulumi.Bool(true),
 		Policy:            keyPolicy,
 		Tags:              tags,
-	}, inArchive)
+		// The audit trail outlives a destroy: the key that decrypts it and
+		// the bucket that holds it are left in place.
+	}, inArchive, pulumi.RetainOnDelete(true))
 	if err != nil {
 		return none, none, err
 	}
@@ -223,7 +396,7 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 	b, err := s3.NewBucketV2(ctx, name("trail-bucket"), &s3.BucketV2Args{
 		Bucket: pulumi.String(o.TrailBucket),
 		Tags:   tags,
-	}, inArchive)
+	}, inArchive, pulumi.RetainOnDelete(true))
 	if err != nil {
 		return none, none, err
 	}

@@ -138,9 +138,13 @@ func (p *program) run() error {
 
 	// EKS managed node groups boot from EBS volumes that are encrypted only
 	// when the account and region encrypt EBS by default.
+	// Deleting it would disable default encryption ("Removing the resource
+	// disables default encryption", terraform-provider-aws
+	// ebs_encryption_by_default), which the require-encryption SCP denies
+	// (DenyDisablingEbsDefaultEncryption): destroy leaves it on.
 	if _, err := ebs.NewEncryptionByDefault(ctx, p.name("ebs-encryption"), &ebs.EncryptionByDefaultArgs{
 		Enabled: pulumi.Bool(true),
-	}, p.with()...); err != nil {
+	}, p.with(pulumi.RetainOnDelete(true))...); err != nil {
 		return err
 	}
 

@@ -25,6 +25,10 @@ type TransitArgs struct {
 	Hub *Account
 	// VPCs are the attached VPCs, by region ID.
 	VPCs map[string]TransitVPC
+	// OrganizationArn is the landing zone's organization, the principal of
+	// the gateways' RAM shares; nil without a landing zone, where every VPC
+	// is in the caller's account and nothing is shared.
+	OrganizationArn pulumi.StringInput
 }
 
 // TransitVPC is one VPC as its regional stack exported it.
@@ -44,8 +48,7 @@ type TransitVPC struct {
 // peering is on, a peering attachment between every two regions' gateways
 // with static routes to the far side's VPCs, which peering cannot
 // propagate. A gateway shared with VPCs of other accounts goes through a
-// RAM share, accepted in each of them, and accepts their attachments
-// itself. It returns the gateways' ids by region.
+// RAM share with the organization, and accepts their attachments itself. It returns the gateways' ids by region.
 func Transit(ctx *pulumi.Context, args TransitArgs) (map[string]pulumi.StringOutput, error) {
 	t := &transit{args: args, ctx: ctx, gateways: map[string]*regionGateway{}}
 	if args.Spec == nil || args.Transit == nil || args.Net == nil || args.Providers == nil {
@@ -144,14 +147,17 @@ func (t *transit) gateway(g *network.AWSTransitGateway) (*regionGateway, error) 
 	return rg, nil
 }
 
-// share shares the gateway through RAM with every other account that has
-// a VPC in the region, and accepts the share there. It returns, by region
-// ID, what an attachment from such a VPC must wait for.
+// share shares the gateway through RAM with the organization when another
+// account has a VPC in the region. Within an organization that shares with
+// itself (the landing zone's ram.SharingWithOrganization), a share with the
+// organization needs no invitation, so there is nothing to accept (Pulumi
+// docs, ram.ResourceShareAccepter: invitations are not used within one
+// organization). It returns, by region ID, what an attachment from such a
+// VPC must wait for.
 func (t *transit) share(rg *regionGateway) (map[string]pulumi.Resource, error) {
 	ctx, region := t.ctx, rg.g.Region
 	out := map[string]pulumi.Resource{}
-	var share *ram.ResourceShare
-	accepters := map[string]pulumi.Resource{}
+	var shared pulumi.Resource
 	for _, id := range rg.g.VPCs {
 		v, _, err := t.vpc(id)
 		if err != nil {
@@ -161,48 +167,34 @@ func (t *transit) share(rg *regionGateway) (map[string]pulumi.Resource, error) {
 		if a.Name == rg.owner.Name {
 			continue
 		}
-		if a.Role == nil {
-			// RAM shares with an account by its id, known from its deploy role.
+		if a.Role == nil || t.args.OrganizationArn == nil {
 			return nil, fmt.Errorf("aws transit: %s deploys with the caller's credentials, but the %s gateway is in account %s: give its environment an account in landingZone.aws.accounts", id, region, rg.owner.Name)
 		}
-		if share == nil {
-			share, err = ram.NewResourceShare(ctx, "aws-"+region+"-tgw-share", &ram.ResourceShareArgs{
+		if shared == nil {
+			share, err := ram.NewResourceShare(ctx, "aws-"+region+"-tgw-share", &ram.ResourceShareArgs{
 				Name:                    pulumi.String(t.args.Spec.Name + "-" + region + "-tgw"),
 				AllowExternalPrincipals: pulumi.Bool(false),
 			}, rg.in)
 			if err != nil {
 				return nil, err
 			}
-			if _, err := ram.NewResourceAssociation(ctx, "aws-"+region+"-tgw-share-tgw", &ram.ResourceAssociationArgs{
+			res, err := ram.NewResourceAssociation(ctx, "aws-"+region+"-tgw-share-tgw", &ram.ResourceAssociationArgs{
 				ResourceArn:      rg.tgw.Arn,
 				ResourceShareArn: share.Arn,
-			}, rg.in); err != nil {
+			}, rg.in)
+			if err != nil {
 				return nil, err
 			}
+			principal, err := ram.NewPrincipalAssociation(ctx, "aws-"+region+"-tgw-share-organization", &ram.PrincipalAssociationArgs{
+				Principal:        t.args.OrganizationArn,
+				ResourceShareArn: share.Arn,
+			}, rg.in, pulumi.DependsOn([]pulumi.Resource{res}))
+			if err != nil {
+				return nil, err
+			}
+			shared = principal
 		}
-		if acc, ok := accepters[a.Name]; ok {
-			out[id] = acc
-			continue
-		}
-		principal, err := ram.NewPrincipalAssociation(ctx, "aws-"+region+"-tgw-share-"+a.Name, &ram.PrincipalAssociationArgs{
-			Principal:        a.ID(),
-			ResourceShareArn: share.Arn,
-		}, rg.in)
-		if err != nil {
-			return nil, err
-		}
-		in, err := t.args.Providers.In(region, a)
-		if err != nil {
-			return nil, err
-		}
-		acc, err := ram.NewResourceShareAccepter(ctx, "aws-"+region+"-tgw-share-"+a.Name+"-accepter", &ram.ResourceShareAccepterArgs{
-			ShareArn: principal.ResourceShareArn,
-		}, in)
-		if err != nil {
-			return nil, err
-		}
-		accepters[a.Name] = acc
-		out[id] = acc
+		out[id] = shared
 	}
 	return out, nil
 }
