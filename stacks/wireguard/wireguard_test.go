@@ -72,7 +72,7 @@ func TestCloudInit(t *testing.T) {
 	if files[sysctlPath] != "net.ipv4.ip_forward = 1\n" {
 		t.Errorf("sysctl = %q", files[sysctlPath])
 	}
-	if files[FirewallPath] != Firewall(51820, peers) {
+	if files[FirewallPath] != Firewall(Boot{Port: 51820, Peers: peers}) {
 		t.Errorf("firewall differs from Firewall()")
 	}
 	if !strings.Contains(files[FirewallPath], "elements = { 198.51.100.2, 203.0.113.9 }") {
@@ -112,7 +112,7 @@ func TestFirewallNft(t *testing.T) {
 	}
 	for _, peers := range [][]netip.Addr{nil, {netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("192.0.2.1")}} {
 		path := filepath.Join(t.TempDir(), "mesh.nft")
-		if err := os.WriteFile(path, []byte(Firewall(51820, peers)), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(Firewall(Boot{Port: 51820, Peers: peers, Local: netip.MustParsePrefix("10.20.0.0/16"), SNAT: true})), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		out, err := exec.Command(nft, "-c", "-f", path).CombinedOutput()
@@ -120,7 +120,7 @@ func TestFirewallNft(t *testing.T) {
 			if strings.Contains(string(out), "Operation not permitted") {
 				t.Skipf("nft -c needs CAP_NET_ADMIN here: %s", out)
 			}
-			t.Errorf("nft -c rejects the ruleset with %d peers: %v\n%s\n%s", len(peers), err, out, Firewall(51820, peers))
+			t.Errorf("nft -c rejects the ruleset with %d peers: %v\n%s\n%s", len(peers), err, out, Firewall(Boot{Port: 51820, Peers: peers}))
 		}
 	}
 }
