@@ -195,3 +195,21 @@ func TestKeysAreSecret(t *testing.T) {
 		}
 	}
 }
+
+// The real cloud-init accepts the gateway's cloud-config.
+func TestCloudInitSchema(t *testing.T) {
+	ci, err := exec.LookPath("cloud-init")
+	if err != nil {
+		t.Skip("cloud-init not installed (apt-get install cloud-init)")
+	}
+	doc, err := CloudInit(Boot{ID: "a", Config: testConfig, Port: 51820, Peers: []netip.Addr{netip.MustParseAddr("198.51.100.2")},
+		Local: netip.MustParsePrefix("10.20.0.0/16"), SNAT: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "user-data")
+	os.WriteFile(path, []byte(doc), 0o600)
+	if out, err := exec.Command(ci, "schema", "--config-file", path).CombinedOutput(); err != nil || !strings.Contains(string(out), "Valid cloud-config") {
+		t.Errorf("cloud-init schema: %v\n%s", err, out)
+	}
+}
