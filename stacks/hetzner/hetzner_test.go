@@ -21,7 +21,7 @@ const example = "../../examples/multicloud.yaml"
 const (
 	testToken      = "0123456789abcdef-test-token"
 	testAgentToken = "fedcba9876543210-agent-token"
-	testLBIP  = "203.0.113.10"
+	testLBIP       = "203.0.113.10"
 )
 
 // newMocks answers like the Hetzner API would: numeric IDs, an IPv4 for

@@ -100,6 +100,8 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 			},
 		},
 		UserData: args.UserData,
-	})
+		// Every input forces a new instance, and the new one asks for the
+		// floating IP and the pinned private IP the old one holds: delete first.
+	}, pulumi.DeleteBeforeReplace(true))
 	return err
 }
