@@ -125,6 +125,9 @@ func (m *model) clusterRecord(s *site) Record {
 		}
 	}
 	if r.Cloud == topology.Hetzner {
+		pos = append(pos, "nodes join, and clients reach the API, through a private load balancer in front of every control plane, so no single control plane is the cluster's address")
+		// DESIGN.md "Secrets on machines": Hetzner has no secret store.
+		neg = append(neg, "Hetzner Cloud has no secret store, so the k3s join tokens sit in the servers' user data, which the metadata service (169.254.169.254) serves to anything on the server: every node's nftables drop pod traffic to it, and workers hold only the agent token, but a pod on the host network can still read it")
 		if c.controlPlanes >= 3 {
 			pos = append(pos, sf("%d control planes keep etcd's quorum through the loss of %d", c.controlPlanes, (c.controlPlanes-1)/2))
 		} else {
@@ -152,14 +155,14 @@ func (m *model) clusterRecord(s *site) Record {
 		}
 	case topology.Hetzner:
 		items = []string{
-			sf("network %s with a subnet in network zone %s", s.net.CIDR, topology.NetworkZone(r.Name)),
-			"a spread placement group and a firewall",
-			sf("%s and %s (%s) installing k3s %s through cloud-init", plural(c.controlPlanes, "control-plane server"), plural(c.maxPerZone, "worker server"), c.node, c.kube),
-			"a load balancer targeting the workers",
+			sf("network spanning the RFC 1918 block of %s with a subnet %s in network zone %s", s.net.CIDR, s.net.CIDR, topology.NetworkZone(r.Name)),
+			"a spread placement group, and a firewall with no inbound rule (Hetzner firewalls filter public interfaces only; each node's nftables filter the private network)",
+			sf("%s and %s (%s) installing k3s %s through cloud-init, flannel on the private interface, secrets encrypted in etcd", plural(c.controlPlanes, "control-plane server"), plural(c.maxPerZone, "worker server"), c.node, c.kube),
+			"a private registration load balancer for the control planes (port 6443), and a load balancer targeting the workers",
 		}
 	case topology.OVH:
 		items = []string{
-			sf("private network (vRack) with a subnet in %s, and a gateway", s.net.CIDR),
+			sf("private network (vRack, the project attached to it in the landing zone) with a subnet in %s whose DHCP routes the rest of its RFC 1918 block through the mesh gateway, and a gateway", s.net.CIDR),
 			sf("MKS cluster %s (%s plan) on the private network", c.kube, c.plan),
 		}
 		if z > 1 {

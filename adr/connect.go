@@ -235,7 +235,7 @@ func gatewayKind(c topology.Cloud) string {
 	case topology.Hetzner:
 		return "an hcloud server with a primary IP"
 	case topology.OVH:
-		return "a Public Cloud instance with a public IP"
+		return "a Public Cloud instance with a floating IP"
 	}
 	return "an instance"
 }
@@ -307,7 +307,7 @@ func (m *model) meshRecord() Record {
 			"**Keys** are generated inside Pulumi state: one key pair per gateway, an `infra:mesh:WireGuardKey` resource whose private key is a secret output, and one pre-shared key per peer pair. No key is ever written in plaintext to state, plan output, golden files, logs or pull-request comments; offline configs show `<secret: from state>`.",
 			sf("**Addressing**: each gateway has one overlay address; a peer's AllowedIPs are its overlay /32 and its region's CIDR, and no two overlap, so WireGuard's routing by AllowedIPs is unambiguous."),
 			sf("**NAT**: %s behind a 1:1 NAT (AWS Elastic IPs, IBM floating IPs) send a keepalive every %s to hold the mapping open.", plural(nat, "gateway"), ms.Keepalive),
-			sf("**Routing**: every region's network sends the other regions' CIDRs to its gateway; the gateway's firewall admits UDP %d from the peers' public IPs only.", ms.Port),
+			sf("**Routing**: every region's network sends the other regions' CIDRs to its gateway (an OVH subnet sends its whole RFC 1918 block with one DHCP host route); the gateway's firewall admits UDP %d from the peers' public IPs only and drops unsolicited input from anywhere else.", ms.Port),
 		}),
 	)
 	pos := []string{
@@ -320,6 +320,14 @@ func (m *model) meshRecord() Record {
 		"each region's gateway is a single instance: while it is down, that region is cut off from the others",
 		sf("%d of every 1,500 bytes go to encapsulation over IPv6 (%s)", 1500-ms.MTU, percent(1500-ms.MTU, 1500)),
 		"traffic between clouds is billed as internet egress by the sending provider",
+	}
+	neg = append(neg, "a gateway's peers are in its user data: adding or removing a region replaces every gateway (Hetzner and OVH gateways delete first, as the replacement reuses their name and addresses), so the mesh is down while they boot")
+	for _, g := range ms.Gateways {
+		if g.Cloud == topology.OVH {
+			// OVH public-cloud roadmap #295: routing through an instance needs port security off.
+			neg = append(neg, "OVHcloud gateways source-NAT what they forward into their region, because OpenStack port security drops packets with a foreign source address: OVH clusters see mesh traffic as coming from their gateway, and connections they start toward other regions get their replies only where port security is off on the gateway's port, which the instance resource cannot set")
+			break
+		}
 	}
 	for _, g := range ms.Gateways {
 		if g.Cloud == topology.IBM {

@@ -63,18 +63,36 @@ func PrivateBlock(p netip.Prefix) (netip.Prefix, bool) {
 	return netip.Prefix{}, false
 }
 
-// validateMeshRoutes checks that a Hetzner region of the mesh can route
-// what its gateway serves. A Hetzner network routes only inside its own
-// ip_range (clouds.md §3.3), and a mesh region's network spans the RFC 1918
-// block of its CIDR, so the overlay and every other region must lie there.
+// validateMeshRoutes checks that a Hetzner or OVH region of the mesh can
+// route what its gateway serves. A Hetzner network routes only inside its
+// own ip_range (clouds.md §3.3), and a mesh region's network spans the RFC
+// 1918 block of its CIDR; an OVH subnet sends that same block to its gateway
+// with one host route. Either way the overlay and every other region must
+// lie in the block.
 func validateMeshRoutes(spec *topology.Spec, m *Mesh) topology.Diagnostics {
-	if m == nil || spec.Clouds.Hetzner == nil {
+	if m == nil {
 		return nil
+	}
+	type region struct {
+		id    string
+		cidr  topology.Pos
+		cloud string
+	}
+	var regions []region
+	if spec.Clouds.Hetzner != nil {
+		for _, h := range spec.Clouds.Hetzner.Regions {
+			regions = append(regions, region{h.ID(), h.At("cidr"), "a Hetzner network routes only inside its range"})
+		}
+	}
+	if spec.Clouds.OVH != nil {
+		for _, o := range spec.Clouds.OVH.Regions {
+			regions = append(regions, region{o.ID(), o.At("cidr"), "an OVH subnet sends only its RFC 1918 block to the gateway"})
+		}
 	}
 	t := BuildTransit(spec)
 	var ds topology.Diagnostics
-	for _, h := range spec.Clouds.Hetzner.Regions {
-		g := m.Gateway(h.ID())
+	for _, h := range regions {
+		g := m.Gateway(h.id)
 		if g == nil || len(g.AllowedIPs) < 2 {
 			continue
 		}
@@ -82,15 +100,15 @@ func validateMeshRoutes(spec *topology.Spec, m *Mesh) topology.Diagnostics {
 		if !ok {
 			continue // topology rejects a Hetzner CIDR outside RFC 1918
 		}
-		for _, r := range m.Routes(t, h.ID()) {
+		for _, r := range m.Routes(t, h.id) {
 			if !block.Contains(r.Destination.Addr()) || r.Destination.Bits() < block.Bits() {
 				what := "region " + r.Name + "'s CIDR"
 				if r.Name == "overlay" {
 					what = "the mesh overlay"
 				}
-				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: h.At("cidr"),
-					Message: fmt.Sprintf("%s cannot route %s (%s) to its mesh gateway: a Hetzner network routes only inside its range, here %s",
-						h.ID(), what, r.Destination, block),
+				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: h.cidr,
+					Message: fmt.Sprintf("%s cannot route %s (%s) to its mesh gateway: %s, here %s",
+						h.id, what, r.Destination, h.cloud, block),
 					Hint: "keep every region's CIDR and the mesh overlay in one RFC 1918 block, or leave this region out of the mesh (mesh: false)"})
 			}
 		}

@@ -106,6 +106,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 				Spec: spec, Region: ovhRegion(spec, r), Net: rn, UserData: gw.userData,
 				Project: str(id, "project"), NetworkId: str(id, "openstackNetworkId"), SubnetId: str(id, "subnetId"),
 				FloatingIpId: str(id, ovhstack.MeshFloatingIPOutput), RouterId: str(id, ovhstack.MeshRouterOutput),
+				PrivateIp: str(id, ovhstack.MeshGatewayIPOutput),
 			})
 		default:
 			err = fmt.Errorf("%s: %s: no mesh gateway for cloud %s", r.Pos, id, r.Cloud)
@@ -123,6 +124,10 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 func bootConfig(ctx *pulumi.Context, m *network.Mesh, g *network.Gateway, up Upstream,
 	publicKey, publicIP, psk map[string]pulumi.StringOutput) pulumi.StringOutput {
 	peers := m.Peers(g.ID)
+	var local netip.Prefix // the region's CIDR: AllowedIPs after the overlay /32
+	if len(g.AllowedIPs) > 1 {
+		local = g.AllowedIPs[1]
+	}
 	// inputs: g's private key, then per peer its public key, public IP and the pair's PSK
 	in := []any{up.StringOutput(ctx, g.ID, wireguard.PrivateKeyOutput)}
 	for _, p := range peers {
@@ -151,7 +156,8 @@ func bootConfig(ctx *pulumi.Context, m *network.Mesh, g *network.Gateway, up Ups
 		if err != nil {
 			return "", err
 		}
-		return wireguard.CloudInit(wireguard.Boot{ID: g.ID, Config: conf, Port: m.Port, Peers: addrs})
+		return wireguard.CloudInit(wireguard.Boot{ID: g.ID, Config: conf, Port: m.Port, Peers: addrs,
+			Local: local, SNAT: g.Cloud == topology.OVH})
 	}).(pulumi.StringOutput)
 	return pulumi.ToSecret(out).(pulumi.StringOutput)
 }

@@ -164,6 +164,11 @@ func meshFixtureOf(t testing.TB, spec *topology.Spec) *meshFixture {
 			o["subnetId"] = v("subnet-" + id)
 			o[ovhstack.MeshFloatingIPOutput] = v("fip-" + id)
 			o[ovhstack.MeshRouterOutput] = v("router-" + id)
+			ip, err := ovhstack.MeshGatewayIP(rn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o[ovhstack.MeshGatewayIPOutput] = v(ip.String())
 		}
 		f.up[id] = o
 	}
@@ -292,13 +297,15 @@ func TestMeshGlobalStack(t *testing.T) {
 			t.Errorf("%s: wg0.conf does not carry the gateway's own private key", name)
 		}
 		var peerIPs []netip.Addr
+		g := f.m.Gateway(id)
+		local, snat := g.AllowedIPs[1], g.Cloud == topology.OVH
 		for _, p := range f.m.Peers(id) {
 			peerIPs = append(peerIPs, netip.MustParseAddr(f.ip[p.ID]))
 			if !strings.Contains(conf, "Endpoint = "+f.ip[p.ID]+":51820\n") || !strings.Contains(conf, "PublicKey = "+f.pub[p.ID]+"\n") {
 				t.Errorf("%s: no peer %s at %s", name, p.ID, f.ip[p.ID])
 			}
 		}
-		if files[wireguard.FirewallPath] != wireguard.Firewall(51820, peerIPs) {
+		if files[wireguard.FirewallPath] != wireguard.Firewall(wireguard.Boot{Port: 51820, Peers: peerIPs, Local: local, SNAT: snat}) {
 			t.Errorf("%s: host firewall does not admit exactly the peers:\n%s", name, files[wireguard.FirewallPath])
 		}
 		// wg-quick parses it (the netns test in network/ runs such configs for real)

@@ -148,7 +148,9 @@ type HetznerCluster struct {
 type OVHCloud struct {
 	Meta `yaml:"-" json:"-"`
 	// Project is the Public Cloud project id (service name). Taken from OVH_CLOUD_PROJECT_SERVICE when omitted.
-	Project string       `yaml:"project,omitempty"`
+	Project string `yaml:"project,omitempty"`
+	// Vrack is the vRack (service name, pn-…) the project is attached to, so that its private networks exist. Taken from OVH_VRACK_SERVICE when omitted.
+	Vrack   string       `yaml:"vrack,omitempty"`
 	Regions []*OVHRegion `yaml:"regions" jsonschema:"required,minItems=1"`
 }
 

@@ -8,35 +8,83 @@ import (
 	"strings"
 )
 
-// k3sInstall is the k3s installer. INSTALL_K3S_CHANNEL selects the minor
-// release (channel "v1.35" follows the newest 1.35.x).
-const k3sInstall = "https://get.k3s.io"
+// k3sVersions pins the k3s release of each Kubernetes minor version the
+// topology accepts: every node of a cluster, whenever it is created, runs
+// the same build. v1.35.5+k3s1: github.com/k3s-io/k3s/releases/tag/v1.35.5+k3s1.
+var k3sVersions = map[string]string{"1.35": "v1.35.5+k3s1"}
+
+// k3sVersion is the pinned k3s release of a Kubernetes minor version.
+func k3sVersion(kubernetes string) (string, error) {
+	v, ok := k3sVersions[kubernetes]
+	if !ok {
+		return "", fmt.Errorf("no pinned k3s release for Kubernetes %s", kubernetes)
+	}
+	return v, nil
+}
+
+// installScript is the k3s installer at the pinned release's tag, not the
+// floating get.k3s.io: the script then matches the binary it installs, and
+// it checks that binary against the release's sha256sum file itself.
+func installScript(version string) string {
+	return "https://raw.githubusercontent.com/k3s-io/k3s/" + version + "/install.sh"
+}
+
+// Cluster-internal ranges of k3s (its defaults): pods and services.
+var podCIDR = netip.MustParsePrefix("10.42.0.0/16")
+
+// metadataIP is Hetzner's metadata service, which serves the node's user
+// data (canonical/cloud-init DataSourceHetzner.py, userdata_url).
+const metadataIP = "169.254.169.254"
+
+// Paths on the node.
+const (
+	k3sConfigPath  = "/etc/rancher/k3s/config.yaml"
+	installPath    = "/usr/local/sbin/infra-k3s-install"
+	nodeFWPath     = "/etc/infra/node.nft"
+	nodeFWUnitPath = "/etc/systemd/system/infra-node-firewall.service"
+)
 
 // node is what one server's cloud-init needs to know.
 type node struct {
 	// Role is "server" (control plane) or "agent" (worker).
 	Role string
-	// First is true for the server that initialises the embedded etcd.
+	// First is true for the server that initialises the embedded etcd
+	// when the cluster is created.
 	First bool
 	// IP is the node's address on the private network.
 	IP netip.Addr
-	// Join is the private address of the first server; unused by it.
+	// Join is the cluster's registration address: the private load
+	// balancer in front of every control plane.
 	Join netip.Addr
-	// Channel is the k3s release channel, e.g. "v1.35".
-	Channel string
+	// Version is the pinned k3s release, e.g. "v1.35.5+k3s1".
+	Version string
+	// Region is the region's CIDR: the only network, besides the pods, that
+	// reaches etcd, the kubelet and flannel.
+	Region netip.Prefix
 	// Labels become Kubernetes node labels.
 	Labels map[string]string
 }
 
-// cloudInit renders a node's cloud-config: the k3s config file (holding the
-// join token, so the result is as secret as the token) and the install.
+// secrets are the join secrets: servers hold both, agents only the agent
+// token, which joins agents and nothing more (k3s agent-token).
+type secrets struct{ server, agent string }
+
+// cloudInit renders a node's cloud-config: the k3s config file (holding a
+// join token, so the result is as secret as the token), the node's host
+// firewall, and the install script that runcmd starts.
 //
-// Nodes talk over the private network only: node-ip pins kubelet and
-// flannel to it. Servers run embedded etcd (cluster-init on the first), so
-// a single control plane can later grow to three. Servers are tainted so
-// workloads land on workers, whose k3s service load balancer exposes the
-// ingress on ports 80 and 443 to the Hetzner load balancer.
-func cloudInit(n node, token string) string {
+// Nodes talk over the private network only: node-ip and advertise-address
+// pin kubelet and etcd to it, and the install script adds flannel-iface, the
+// interface that holds node-ip, because flannel otherwise takes the
+// default-route interface, the public one on Hetzner (k3s-io/k3s#12459). All
+// nodes register through the registration load balancer. Servers run
+// embedded etcd with secrets encryption; the first server initialises etcd
+// only when no control plane answers at the registration address yet, so a
+// replaced first server rejoins the cluster instead of starting a new one.
+// Servers are tainted so workloads land on workers, whose k3s service load
+// balancer exposes the ingress on ports 80 and 443 to the Hetzner load
+// balancer.
+func cloudInit(n node, s secrets) string {
 	var cfg []string
 	add := func(k, v string) { cfg = append(cfg, k+": "+v) }
 	list := func(k string, vs ...string) {
@@ -45,17 +93,21 @@ func cloudInit(n node, token string) string {
 			cfg = append(cfg, "  - "+v)
 		}
 	}
-	add("token", strconv.Quote(token))
-	switch {
-	case n.Role == "server" && n.First:
-		add("cluster-init", "true")
-	default:
-		add("server", strconv.Quote(fmt.Sprintf("https://%s:%d", n.Join, apiPort)))
+	join := fmt.Sprintf("https://%s:%d", n.Join, apiPort)
+	if n.Role == "server" {
+		add("token", strconv.Quote(s.server))
+		add("agent-token", strconv.Quote(s.agent))
+	} else {
+		add("token", strconv.Quote(s.agent))
+	}
+	if !n.First {
+		add("server", strconv.Quote(join))
 	}
 	add("node-ip", strconv.Quote(n.IP.String()))
 	if n.Role == "server" {
 		add("advertise-address", strconv.Quote(n.IP.String()))
-		list("tls-san", strconv.Quote(n.IP.String()))
+		add("secrets-encryption", "true")
+		list("tls-san", strconv.Quote(n.Join.String()), strconv.Quote(n.IP.String()))
 		list("node-taint", strconv.Quote("node-role.kubernetes.io/control-plane:NoSchedule"))
 	}
 	keys := make([]string, 0, len(n.Labels))
@@ -74,14 +126,96 @@ func cloudInit(n node, token string) string {
 	var b strings.Builder
 	b.WriteString("#cloud-config\n")
 	b.WriteString("write_files:\n")
-	b.WriteString("  - path: /etc/rancher/k3s/config.yaml\n")
-	b.WriteString("    owner: root:root\n")
-	b.WriteString("    permissions: \"0600\"\n")
-	b.WriteString("    content: |\n")
-	for _, l := range cfg {
+	writeFile(&b, k3sConfigPath, "0600", strings.Join(cfg, "\n")+"\n")
+	writeFile(&b, nodeFWPath, "0644", nodeFirewall(n.Region))
+	writeFile(&b, nodeFWUnitPath, "0644", `[Unit]
+Description=infra node firewall: no metadata service for pods, k3s ports for the region only
+After=network-pre.target
+Before=k3s.service k3s-agent.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/nft -f `+nodeFWPath+`
+
+[Install]
+WantedBy=multi-user.target
+`)
+	writeFile(&b, installPath, "0700", installer(n, join))
+	b.WriteString("runcmd:\n")
+	b.WriteString("  - [systemctl, daemon-reload]\n")
+	b.WriteString("  - [systemctl, enable, --now, infra-node-firewall.service]\n")
+	fmt.Fprintf(&b, "  - [%s]\n", installPath)
+	return b.String()
+}
+
+// nodeFirewall is the node's nftables ruleset. Hetzner firewalls filter only
+// the public interface, so the private network needs its own: pods may not
+// reach the metadata service (it serves the user data, and with it the join
+// token), and etcd, the kubelet and flannel answer only the region's network
+// and the pods, not other regions arriving over the mesh. The Kubernetes API
+// stays reachable, as it is behind the registration load balancer anyway.
+func nodeFirewall(region netip.Prefix) string {
+	var b strings.Builder
+	b.WriteString("table inet infra_node\ndelete table inet infra_node\n")
+	b.WriteString("table inet infra_node {\n")
+	b.WriteString("\tchain input {\n\t\ttype filter hook input priority filter - 10; policy accept;\n")
+	b.WriteString("\t\tiifname \"lo\" accept\n")
+	fmt.Fprintf(&b, "\t\tip saddr { %s, %s } accept\n", region.Masked(), podCIDR)
+	b.WriteString("\t\ttcp dport { 2379-2380, 10250 } drop\n")
+	b.WriteString("\t\tudp dport 8472 drop\n\t}\n\n")
+	b.WriteString("\tchain forward {\n\t\ttype filter hook forward priority filter - 10; policy accept;\n")
+	fmt.Fprintf(&b, "\t\tip saddr %s ip daddr %s drop\n\t}\n}\n", podCIDR, metadataIP)
+	return b.String()
+}
+
+// installer is the node's install script: it finds the private interface
+// for flannel, decides whether the first server initialises etcd, waits for
+// the registration address where it must join, downloads the pinned
+// installer with retries (a failed download stops the script instead of
+// feeding sh an empty one) and installs k3s.
+func installer(n node, join string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `#!/bin/sh
+# infra: install k3s %s as %s
+set -eu
+cfg=%s
+ip=%s
+i=0
+until iface=$(ip -o -4 addr show | awk -v ip="$ip" '{split($4, a, "/"); if (a[1] == ip) { print $2; exit }}'); [ -n "$iface" ]; do
+  i=$((i + 1)); [ "$i" -le 120 ] || { echo "infra: no interface holds $ip" >&2; exit 1; }
+  sleep 5
+done
+grep -q '^flannel-iface:' "$cfg" || echo "flannel-iface: \"$iface\"" >> "$cfg"
+ready() { curl -ksf --max-time 5 %s/cacerts > /dev/null; }
+`, n.Version, n.Role, k3sConfigPath, n.IP, join)
+	if n.First {
+		fmt.Fprintf(&b, `if ! grep -q '^server:\|^cluster-init:' "$cfg"; then
+  if ready; then echo 'server: "%s"' >> "$cfg"; else echo 'cluster-init: true' >> "$cfg"; fi
+fi
+`, join)
+	} else {
+		b.WriteString(`i=0
+until ready; do
+  i=$((i + 1)); [ "$i" -le 360 ] || { echo "infra: no control plane at the registration address" >&2; exit 1; }
+  sleep 10
+done
+`)
+	}
+	fmt.Fprintf(&b, `curl -sfL --retry 10 --retry-delay 5 --retry-all-errors -o /run/k3s-install.sh %s
+INSTALL_K3S_VERSION=%s sh /run/k3s-install.sh %s
+`, installScript(n.Version), n.Version, n.Role)
+	return b.String()
+}
+
+// writeFile writes one write_files entry with its content as a literal block.
+func writeFile(b *strings.Builder, path, mode, content string) {
+	fmt.Fprintf(b, "  - path: %s\n    owner: root:root\n    permissions: %q\n    content: |\n", path, mode)
+	for _, l := range strings.Split(strings.TrimSuffix(content, "\n"), "\n") {
+		if l == "" {
+			b.WriteString("\n")
+			continue
+		}
 		b.WriteString("      " + l + "\n")
 	}
-	b.WriteString("runcmd:\n")
-	fmt.Fprintf(&b, "  - curl -sfL %s | INSTALL_K3S_CHANNEL=%s sh -s - %s\n", k3sInstall, n.Channel, n.Role)
-	return b.String()
 }

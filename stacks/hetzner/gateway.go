@@ -99,7 +99,11 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 			Ipv6Enabled: pulumi.Bool(false),
 		}},
 		UserData: args.UserData,
-	})
+		// user_data forces a new server (terraform-provider-hcloud
+		// internal/server/resource.go), and the new one needs the old one's
+		// name, private IP and Primary IP, all of which Hetzner keeps
+		// unique: delete first, or the replacement fails.
+	}, pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return err
 	}

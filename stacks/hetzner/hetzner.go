@@ -34,6 +34,7 @@ const (
 // the load balancer, created in parallel, never race for the same one.
 const (
 	hostLB           = 2
+	hostRegistration = 4  // the control planes' private load balancer
 	hostControlPlane = 10 // up to 10 control planes: .10-.19
 	hostWorker       = 20 // workers from .20 on
 )
@@ -74,6 +75,10 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if err != nil {
 		return fmt.Errorf("%s: %s: %w", r.At("cidr"), id, err)
 	}
+	regIP, err := host(subnetRange, hostRegistration)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", r.At("cidr"), id, err)
+	}
 	if k.ControlPlanes < 1 || k.ControlPlanes > hostWorker-hostControlPlane {
 		return fmt.Errorf("%s: %s: %d control planes; want 1 to %d", k.At("controlPlanes"), id, k.ControlPlanes, hostWorker-hostControlPlane)
 	}
@@ -109,14 +114,24 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 		return err
 	}
 
-	fw, err := firewall(ctx, name("firewall"), rn.CIDR, labels(""))
+	fw, err := firewall(ctx, name("firewall"), labels(""))
 	if err != nil {
 		return err
 	}
 
+	// The server token makes servers (and is cluster admin); the agent
+	// token joins workers only, so a worker never holds the server token.
 	token, err := NewToken(ctx, name("k3s-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
 	if err != nil {
 		return err
+	}
+	agentToken, err := NewToken(ctx, name("k3s-agent-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
+	if err != nil {
+		return err
+	}
+	version, err := k3sVersion(k.Kubernetes)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", k.At("kubernetes"), id, err)
 	}
 
 	type server struct {
@@ -165,17 +180,17 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 		}
 		servers = append(servers, server{"worker", name(fmt.Sprintf("worker-%d", i+1)), ip, false, g})
 	}
-	joinIP := servers[0].ip
-	channel := "v" + k.Kubernetes
 	var workerIPs []netip.Addr
 	for _, s := range servers {
-		n := node{Role: "server", First: s.first, IP: s.ip, Join: joinIP, Channel: channel,
+		n := node{Role: "server", First: s.first, IP: s.ip, Join: regIP, Version: version, Region: rn.CIDR,
 			Labels: map[string]string{labelCluster: id, labelRole: s.role}}
 		if s.role == "worker" {
 			n.Role = "agent"
 			workerIPs = append(workerIPs, s.ip)
 		}
-		userData := pulumi.ToSecret(token.Token.ApplyT(func(t string) string { return cloudInit(n, t) })).(pulumi.StringOutput)
+		userData := pulumi.ToSecret(pulumi.All(token.Token, agentToken.Token).ApplyT(func(v []any) string {
+			return cloudInit(n, secrets{server: v[0].(string), agent: v[1].(string)})
+		})).(pulumi.StringOutput)
 		_, err := hcloud.NewServer(ctx, s.name, &hcloud.ServerArgs{
 			Name:             pulumi.String(s.name),
 			ServerType:       pulumi.String(k.ServerType),
@@ -204,6 +219,9 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if err != nil {
 		return err
 	}
+	if err := registration(ctx, id, r.Name, netID, regIP, labels(""), subnet); err != nil {
+		return err
+	}
 	if err := mesh(ctx, r, rn, labels("mesh-gateway")); err != nil {
 		return err
 	}
@@ -211,7 +229,7 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	ctx.Export("vpcId", net.ID())
 	ctx.Export("cidr", pulumi.String(rn.CIDR.String()))
 	ctx.Export("clusterName", pulumi.String(id))
-	ctx.Export("clusterEndpoint", pulumi.String(fmt.Sprintf("https://%s:%d", joinIP, apiPort)))
+	ctx.Export("clusterEndpoint", pulumi.String(fmt.Sprintf("https://%s:%d", regIP, apiPort)))
 	ctx.Export("ingressAddress", lb.Ipv4)
 	ctx.Export("zones", pulumi.ToStringArray([]string{r.Name}))
 	ctx.Export("networkZone", pulumi.String(zone))
@@ -219,38 +237,60 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	return nil
 }
 
-// firewall admits, on the servers' public interfaces, only traffic from
-// inside the region's network: the Kubernetes API, etcd, kubelet, flannel
-// and the ingress ports the load balancer reaches. Nothing else, SSH
-// included, gets in. (Hetzner firewalls filter public interfaces; the rules
-// also state the intent for the private one.)
-func firewall(ctx *pulumi.Context, name string, cidr netip.Prefix, labels pulumi.StringMap) (*hcloud.Firewall, error) {
-	from := pulumi.StringArray{pulumi.String(cidr.String())}
-	rule := func(proto, port, what string) hcloud.FirewallRuleArgs {
-		r := hcloud.FirewallRuleArgs{
-			Direction:   pulumi.String("in"),
-			Protocol:    pulumi.String(proto),
-			SourceIps:   from,
-			Description: pulumi.String(what),
-		}
-		if port != "" {
-			r.Port = pulumi.String(port)
-		}
-		return r
-	}
+// firewall is the servers' Hetzner firewall. Hetzner firewalls filter only
+// public interfaces (docs.hetzner.com/cloud/firewalls: "Firewalls only
+// filter traffic on the public network interfaces"), so it has no rules: no
+// inbound traffic from the internet at all, SSH included; replies to what
+// the servers start pass, as the firewall is stateful. What crosses the
+// private network is the nodes' own nftables' business (nodeFirewall).
+func firewall(ctx *pulumi.Context, name string, labels pulumi.StringMap) (*hcloud.Firewall, error) {
 	return hcloud.NewFirewall(ctx, name, &hcloud.FirewallArgs{
 		Name:   pulumi.String(name),
 		Labels: labels,
-		Rules: hcloud.FirewallRuleArray{
-			rule("tcp", strconv.Itoa(apiPort), "Kubernetes API"),
-			rule("tcp", "2379-2380", "etcd between control planes"),
-			rule("tcp", "10250", "kubelet"),
-			rule("udp", "8472", "flannel VXLAN"),
-			rule("tcp", "80", "HTTP from the load balancer"),
-			rule("tcp", "443", "HTTPS from the load balancer"),
-			rule("icmp", "", "ICMP inside the network"),
-		},
 	})
+}
+
+// registration is the cluster's fixed registration address: a load balancer
+// with no public interface, on the private network at a pinned address,
+// forwarding TCP 6443 (k3s's API and supervisor) to every control plane over
+// the private network. Nodes join through it and it is the API endpoint, so
+// neither depends on any one control plane being up (k3s docs, "Cluster
+// Load Balancer": a fixed registration address).
+func registration(ctx *pulumi.Context, id, location string, netID pulumi.IntOutput, ip netip.Addr,
+	labels pulumi.StringMap, subnet pulumi.Resource) error {
+	lb, err := hcloud.NewLoadBalancer(ctx, id+"-registration", &hcloud.LoadBalancerArgs{
+		Name:             pulumi.String(id + "-registration"),
+		LoadBalancerType: pulumi.String(lbType),
+		Location:         pulumi.String(location),
+		Labels:           labels,
+	})
+	if err != nil {
+		return err
+	}
+	attach, err := hcloud.NewLoadBalancerNetwork(ctx, id+"-registration-network", &hcloud.LoadBalancerNetworkArgs{
+		LoadBalancerId:        intID(lb.ID()),
+		NetworkId:             netID.ToIntPtrOutput(),
+		Ip:                    pulumi.String(ip.String()),
+		EnablePublicInterface: pulumi.Bool(false),
+	}, pulumi.DependsOn([]pulumi.Resource{subnet}))
+	if err != nil {
+		return err
+	}
+	if _, err := hcloud.NewLoadBalancerTarget(ctx, id+"-registration-control-planes", &hcloud.LoadBalancerTargetArgs{
+		LoadBalancerId: intID(lb.ID()),
+		Type:           pulumi.String("label_selector"),
+		LabelSelector:  pulumi.String(labelCluster + "=" + id + "," + labelRole + "=control-plane"),
+		UsePrivateIp:   pulumi.Bool(true),
+	}, pulumi.DependsOn([]pulumi.Resource{attach})); err != nil {
+		return err
+	}
+	_, err = hcloud.NewLoadBalancerService(ctx, id+"-registration-api", &hcloud.LoadBalancerServiceArgs{
+		LoadBalancerId:  lb.ID().ToStringOutput(),
+		Protocol:        pulumi.String("tcp"),
+		ListenPort:      pulumi.Int(apiPort),
+		DestinationPort: pulumi.Int(apiPort),
+	})
+	return err
 }
 
 // ingress is the load balancer in front of the workers: it joins the

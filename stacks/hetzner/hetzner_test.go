@@ -19,8 +19,9 @@ import (
 const example = "../../examples/multicloud.yaml"
 
 const (
-	testToken = "0123456789abcdef-test-token"
-	testLBIP  = "203.0.113.10"
+	testToken      = "0123456789abcdef-test-token"
+	testAgentToken = "fedcba9876543210-agent-token"
+	testLBIP       = "203.0.113.10"
 )
 
 // newMocks answers like the Hetzner API would: numeric IDs, an IPv4 for
@@ -40,7 +41,11 @@ func hetznerState(a pulumi.MockResourceArgs, _ string, state resource.PropertyMa
 	case "hcloud:index/loadBalancer:LoadBalancer":
 		state["ipv4"] = resource.NewStringProperty(testLBIP)
 	case TokenType:
-		state["token"] = resource.NewStringProperty(testToken)
+		if strings.HasSuffix(a.Name, "-k3s-agent-token") {
+			state["token"] = resource.NewStringProperty(testAgentToken)
+		} else {
+			state["token"] = resource.NewStringProperty(testToken)
+		}
 	}
 }
 
@@ -92,11 +97,11 @@ func TestRegionalExample(t *testing.T) {
 				"hcloud:index/firewall:Firewall":                       1,
 				"hcloud:index/placementGroup:PlacementGroup":           2,
 				"hcloud:index/server:Server":                           tt.controlPlanes + tt.wrks,
-				"hcloud:index/loadBalancer:LoadBalancer":               1,
-				"hcloud:index/loadBalancerNetwork:LoadBalancerNetwork": 1,
-				"hcloud:index/loadBalancerTarget:LoadBalancerTarget":   1,
-				"hcloud:index/loadBalancerService:LoadBalancerService": 2,
-				TokenType: 1,
+				"hcloud:index/loadBalancer:LoadBalancer":               2, // ingress and registration
+				"hcloud:index/loadBalancerNetwork:LoadBalancerNetwork": 2,
+				"hcloud:index/loadBalancerTarget:LoadBalancerTarget":   2,
+				"hcloud:index/loadBalancerService:LoadBalancerService": 3,
+				TokenType: 2, // server and agent tokens
 			}
 			if rn.Overlay.IsValid() { // the mesh gateway's key and address (mesh.go)
 				wantCounts["infra:mesh:WireGuardKey"] = 1
@@ -124,7 +129,15 @@ func TestRegionalExample(t *testing.T) {
 				t.Errorf("subnet ipRange = %s, want %s", got, rn.Zones[0].Private)
 			}
 
-			cp1 := netip.MustParseAddr(stackstest.Str(stackstest.Unwrap(stackstest.Unwrap(m.Named(id + "-control-plane-1").Inputs["networks"]).ArrayValue()[0]).ObjectValue(), "ip"))
+			reg, _ := host(rn.Zones[0].Private, hostRegistration)
+			regNet := m.Named(id + "-registration-network").Inputs
+			if stackstest.Str(regNet, "ip") != reg.String() || regNet["enablePublicInterface"].BoolValue() {
+				t.Errorf("registration load balancer network = %v, want private only at %s", regNet, reg)
+			}
+			if got := stackstest.Str(m.Named(id+"-registration-control-planes").Inputs, "labelSelector"); got != labelCluster+"="+id+","+labelRole+"=control-plane" {
+				t.Errorf("registration targets %q", got)
+			}
+			join := fmt.Sprintf(`server: "https://%s:6443"`, reg)
 			for _, s := range m.ByType("hcloud:index/server:Server") {
 				in := s.Inputs
 				for k, want := range map[string]string{"serverType": tt.serverType, "location": tt.location, "image": image} {
@@ -140,10 +153,15 @@ func TestRegionalExample(t *testing.T) {
 					t.Fatalf("%s userData is not secret", s.Name)
 				}
 				text := stackstest.Unwrap(ud).StringValue()
-				for _, want := range []string{"#cloud-config", "INSTALL_K3S_CHANNEL=v1.35", `token: "` + testToken + `"`} {
+				for _, want := range []string{"#cloud-config", "INSTALL_K3S_VERSION=v1.35.5+k3s1 sh /run/k3s-install.sh",
+					"https://raw.githubusercontent.com/k3s-io/k3s/v1.35.5+k3s1/install.sh", `echo "flannel-iface: \"$iface\""`,
+					"ip saddr 10.42.0.0/16 ip daddr 169.254.169.254 drop", "ip saddr { " + rn.CIDR.String() + ", 10.42.0.0/16 } accept"} {
 					if !strings.Contains(text, want) {
 						t.Errorf("%s cloud-init lacks %q:\n%s", s.Name, want, text)
 					}
+				}
+				if strings.Contains(text, "get.k3s.io") || strings.Contains(text, "| sh") {
+					t.Errorf("%s pipes an unpinned installer into sh", s.Name)
 				}
 				ip := stackstest.Str(stackstest.Unwrap(stackstest.Unwrap(in["networks"]).ArrayValue()[0]).ObjectValue(), "ip")
 				if !rn.Zones[0].Private.Contains(netip.MustParseAddr(ip)) {
@@ -152,18 +170,23 @@ func TestRegionalExample(t *testing.T) {
 				if !strings.Contains(text, `node-ip: "`+ip+`"`) {
 					t.Errorf("%s cloud-init does not pin node-ip %s", s.Name, ip)
 				}
+				server := strings.Contains(text, `token: "`+testToken+`"`) && strings.Contains(text, `agent-token: "`+testAgentToken+`"`) &&
+					strings.Contains(text, "secrets-encryption: true") && strings.Contains(text, `  - "`+reg.String()+`"`)
 				switch role := stackstest.Str(stackstest.Unwrap(in["labels"]).ObjectValue(), labelRole); {
 				case s.Name == id+"-control-plane-1":
-					if !strings.Contains(text, "cluster-init: true") || !strings.HasSuffix(text, "sh -s - server\n") {
-						t.Errorf("first control plane does not initialise the cluster:\n%s", text)
+					// etcd starts here only if no control plane answers at the registration address
+					if !server || strings.Contains(text, "\n      "+join) || !strings.Contains(text, "echo 'cluster-init: true'") ||
+						!strings.Contains(text, "if ready; then echo '"+join+"'") || !strings.HasSuffix(text, "[/usr/local/sbin/infra-k3s-install]\n") {
+						t.Errorf("first control plane does not initialise or rejoin the cluster:\n%s", text)
 					}
 				case role == "control-plane":
-					if !strings.Contains(text, fmt.Sprintf(`server: "https://%s:6443"`, cp1)) || !strings.HasSuffix(text, "sh -s - server\n") {
-						t.Errorf("%s does not join %s as a server:\n%s", s.Name, cp1, text)
+					if !server || !strings.Contains(text, "\n      "+join) || !strings.Contains(text, "k3s-install.sh server\n") {
+						t.Errorf("%s does not join %s as a server:\n%s", s.Name, reg, text)
 					}
 				case role == "worker":
-					if !strings.Contains(text, fmt.Sprintf(`server: "https://%s:6443"`, cp1)) || !strings.HasSuffix(text, "sh -s - agent\n") {
-						t.Errorf("%s does not join %s as an agent:\n%s", s.Name, cp1, text)
+					if strings.Contains(text, testToken) || !strings.Contains(text, `token: "`+testAgentToken+`"`) ||
+						!strings.Contains(text, "\n      "+join) || !strings.Contains(text, "k3s-install.sh agent\n") {
+						t.Errorf("%s does not join %s as an agent with the agent token alone:\n%s", s.Name, reg, text)
 					}
 				default:
 					t.Errorf("%s has role %q", s.Name, role)
@@ -176,25 +199,15 @@ func TestRegionalExample(t *testing.T) {
 			// The token never appears outside a secret.
 			for _, res := range m.Resources() {
 				for _, s := range stackstest.PlainStrings(resource.NewObjectProperty(res.Inputs)) {
-					if strings.Contains(s, testToken) {
+					if strings.Contains(s, testToken) || strings.Contains(s, testAgentToken) {
 						t.Errorf("%s carries the k3s token in plaintext", res.Name)
 					}
 				}
 			}
 
-			rules := stackstest.Unwrap(m.Named(id + "-firewall").Inputs["rules"]).ArrayValue()
-			if len(rules) == 0 {
-				t.Fatal("firewall has no rules")
-			}
-			for _, rule := range rules {
-				o := stackstest.Unwrap(rule).ObjectValue()
-				if stackstest.Str(o, "port") == "22" {
-					t.Error("firewall opens SSH")
-				}
-				src := stackstest.Unwrap(o["sourceIps"]).ArrayValue()
-				if len(src) != 1 || stackstest.Unwrap(src[0]).StringValue() != rn.CIDR.String() {
-					t.Errorf("firewall rule %v admits %v, want only %s", o, src, rn.CIDR)
-				}
+			// Hetzner firewalls filter public interfaces only: no rule, no public inbound.
+			if rules, ok := m.Named(id + "-firewall").Inputs["rules"]; ok && len(stackstest.Unwrap(rules).ArrayValue()) > 0 {
+				t.Errorf("firewall has rules %v, want none", rules)
 			}
 
 			target := m.Named(id + "-ingress-workers").Inputs
@@ -205,7 +218,7 @@ func TestRegionalExample(t *testing.T) {
 			want := map[string]any{
 				"cidr":            rn.CIDR.String(),
 				"clusterName":     id,
-				"clusterEndpoint": fmt.Sprintf("https://%s:6443", cp1),
+				"clusterEndpoint": fmt.Sprintf("https://%s:6443", reg),
 				"ingressAddress":  testLBIP,
 				"zones":           []string{tt.location},
 			}

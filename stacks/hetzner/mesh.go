@@ -27,14 +27,14 @@ const (
 
 // NetworkRange is the ip_range of a region's Hetzner network. Hetzner
 // routes only to destinations inside the network's range, and servers get a
-// route for the whole range on their private interface, so a region in the
-// mesh spans its whole RFC 1918 block: its subnet stays the region's own
-// range, and the other regions' CIDRs become routes through the gateway.
-// A region outside the mesh keeps just its CIDR.
+// route for the whole range on their private interface, so the network spans
+// the whole RFC 1918 block of the region's CIDR: its subnet stays the
+// region's own range, and the other regions' CIDRs become routes through the
+// mesh gateway. It does so whether or not the region is in the mesh, as
+// ip_range forces a new network (terraform-provider-hcloud
+// internal/network/resource.go, ip_range ForceNew): joining or leaving the
+// mesh must not recreate the network under a running cluster.
 func NetworkRange(rn *network.RegionNet) netip.Prefix {
-	if !rn.Overlay.IsValid() {
-		return rn.CIDR
-	}
 	if b, ok := network.PrivateBlock(rn.CIDR); ok {
 		return b
 	}

@@ -28,25 +28,24 @@ type GatewayArgs struct {
 	// UserData is the gateway's cloud-init (wireguard.CloudInit), secret.
 	UserData pulumi.StringOutput
 	// From the regional stack: project, openstackNetworkId, subnetId,
-	// MeshFloatingIPOutput and MeshRouterOutput.
-	Project, NetworkId, SubnetId, FloatingIpId, RouterId pulumi.StringInput
+	// MeshFloatingIPOutput, MeshRouterOutput and MeshGatewayIPOutput.
+	Project, NetworkId, SubnetId, FloatingIpId, RouterId, PrivateIp pulumi.StringInput
 }
 
 // Gateway declares one OVH region's mesh gateway: an instance on the
-// region's private network, reached through the region's floating IP on
-// the subnet's OVHcloud Gateway. The instance resource of pulumi-ovh takes
-// no security group, so the gateway's own nftables (wireguard.Firewall) is
-// what admits WireGuard from the peers only.
-//
-// The region's network does not route other regions' CIDRs to the gateway
-// yet: pulumi-ovh has no router routes, and subnet host routes need the
-// v2 subnet, which recreates the subnet (and with it the cluster) whenever
-// they change.
+// region's private network at the pinned address the subnet's host route
+// names (MeshGatewayIP), reached through the region's floating IP on the
+// subnet's OVHcloud Gateway. The instance resource of pulumi-ovh takes no
+// security group, so the gateway's own nftables (wireguard.Firewall, input
+// dropped by default) is its firewall. It source-NATs what it forwards from
+// the tunnel into the region's network (wireguard.Boot.SNAT): OpenStack
+// port security drops packets leaving a port with a source address that is
+// not the port's own, and the instance resource cannot turn it off.
 func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	r, rn := args.Region, args.Net
 	if args.Spec == nil || r == nil || rn == nil || args.Project == nil || args.NetworkId == nil || args.SubnetId == nil ||
-		args.FloatingIpId == nil || args.RouterId == nil {
-		return fmt.Errorf("ovh mesh gateway: Spec, Region, Net, Project, NetworkId, SubnetId, FloatingIpId and RouterId are required")
+		args.FloatingIpId == nil || args.RouterId == nil || args.PrivateIp == nil {
+		return fmt.Errorf("ovh mesh gateway: Spec, Region, Net, Project, NetworkId, SubnetId, FloatingIpId, RouterId and PrivateIp are required")
 	}
 	id := r.ID()
 	region := pulumi.String(r.Name)
@@ -94,12 +93,15 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		Network: cloudproject.InstanceNetworkArgs{
 			Public: pulumi.Bool(false),
 			Private: cloudproject.InstanceNetworkPrivateArgs{
+				Ip:         args.PrivateIp,
 				Network:    cloudproject.InstanceNetworkPrivateNetworkArgs{Id: args.NetworkId, SubnetId: args.SubnetId},
 				FloatingIp: cloudproject.InstanceNetworkPrivateFloatingIpArgs{Id: args.FloatingIpId},
 				Gateway:    cloudproject.InstanceNetworkPrivateGatewayArgs{Id: args.RouterId},
 			},
 		},
 		UserData: args.UserData,
-	})
+		// Every input forces a new instance, and the new one asks for the
+		// floating IP and the pinned private IP the old one holds: delete first.
+	}, pulumi.DeleteBeforeReplace(true))
 	return err
 }

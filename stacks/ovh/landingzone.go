@@ -2,9 +2,11 @@ package ovh
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/ovh/pulumi-ovh/sdk/v2/go/ovh/iam"
 	"github.com/ovh/pulumi-ovh/sdk/v2/go/ovh/me"
+	"github.com/ovh/pulumi-ovh/sdk/v2/go/ovh/vrack"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/landingzone"
@@ -36,6 +38,15 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	a, spec := args.Account, args.Spec
 	if a == nil || spec == nil {
 		return fmt.Errorf("ovh landing zone: Spec and Account are required")
+	}
+	// The project's private networks live in a vRack: attach the project
+	// to it first (ovh_vrack_cloudproject). The regional stacks, which
+	// create the networks, run after this stack.
+	if _, err := vrack.NewCloudProject(ctx, LandingZoneStack+"-vrack", &vrack.CloudProjectArgs{
+		ServiceName: pulumi.String(Vrack(ctx, spec)),
+		ProjectId:   pulumi.String(Project(ctx, spec)),
+	}); err != nil {
+		return err
 	}
 	project := ProjectURN(Project(ctx, spec))
 	var denies []string
@@ -69,4 +80,19 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	}
 	ctx.Export("identityGroups", groups)
 	return nil
+}
+
+// Vrack is the vRack the project is attached to: the spec's clouds.ovh.vrack,
+// else the VrackConfigKey config, else VrackEnv, else VrackPlaceholder.
+func Vrack(ctx *pulumi.Context, spec *topology.Spec) string {
+	if c := spec.Clouds.OVH; c != nil && c.Vrack != "" {
+		return c.Vrack
+	}
+	if v, _ := ctx.GetConfig(VrackConfigKey); v != "" {
+		return v
+	}
+	if v := os.Getenv(VrackEnv); v != "" {
+		return v
+	}
+	return VrackPlaceholder
 }

@@ -31,6 +31,23 @@ const (
 	ProjectPlaceholder = "${" + ProjectEnv + "}"
 )
 
+// Where the vRack the project is attached to comes from when the spec does
+// not set clouds.ovh.vrack, in the same order as the project.
+const (
+	VrackConfigKey   = "infra:ovhVrack"
+	VrackEnv         = "OVH_VRACK_SERVICE"
+	VrackPlaceholder = "${" + VrackEnv + "}"
+)
+
+// Host numbers in a region's subnet. The first host is the subnet's gateway
+// IP, where the OVHcloud Gateway attaches; the hosts up to hostPoolStart-1
+// are left out of DHCP for addresses infra pins (the mesh gateway), so that
+// the subnet's host route can name its next hop before the instance exists.
+const (
+	hostMeshGateway = 3
+	hostPoolStart   = 16
+)
+
 // gatewayModel is the smallest OVHcloud Gateway: egress for the nodes, and
 // the router public load balancers need (mandatory on 3-AZ regions).
 const gatewayModel = "s"
@@ -57,7 +74,11 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if len(rn.Zones) == 0 {
 		return fmt.Errorf("%s: %s: no zone in the network plan", r.At("region"), id)
 	}
-	start, end, err := pool(rn.CIDR)
+	first, start, end, err := pool(rn.CIDR)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", r.At("cidr"), id, err)
+	}
+	meshIP, err := MeshGatewayIP(rn)
 	if err != nil {
 		return fmt.Errorf("%s: %s: %w", r.At("cidr"), id, err)
 	}
@@ -74,19 +95,38 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if err != nil {
 		return err
 	}
-	// The subnet takes the network's own id; the gateway and the cluster
-	// take the region's OpenStack id of it.
+	// The subnet and the gateway and cluster take the region's OpenStack id
+	// of the network. The subnet is the v2 resource, the one with host
+	// routes: DHCP hands the nodes a route for the region's whole RFC 1918
+	// block through the mesh gateway's pinned address, so that every other
+	// region (and the overlay) goes through the mesh while the region's own
+	// CIDR stays on link. One stable route, whatever the mesh holds:
+	// host_routes changes recreate the subnet, and with it the cluster
+	// (terraform-provider-ovh v2.17.0 docs, cloud_project_network_private_subnet_v2:
+	// "Changing this value recreates the resource"). It is there even when
+	// the region is outside the mesh, so that joining the mesh never
+	// recreates the subnet; without a gateway the route leads nowhere, as
+	// other regions' addresses do then anyway.
 	openstackID := net.RegionsOpenstackIds.MapIndex(region)
-	subnet, err := cloudproject.NewNetworkPrivateSubnet(ctx, name("subnet"), &cloudproject.NetworkPrivateSubnetArgs{
-		ServiceName: project,
-		NetworkId:   net.ID().ToStringOutput(),
-		Region:      region,
-		Network:     pulumi.String(rn.CIDR.String()),
-		Start:       pulumi.String(start.String()),
-		End:         pulumi.String(end.String()),
-		Dhcp:        pulumi.Bool(true),
-		NoGateway:   pulumi.Bool(false),
-	})
+	subnetArgs := &cloudproject.NetworkPrivateSubnetV2Args{
+		ServiceName:     project,
+		NetworkId:       openstackID,
+		Region:          region,
+		Name:            pulumi.String(name("subnet")),
+		Cidr:            pulumi.String(rn.CIDR.String()),
+		Dhcp:            pulumi.Bool(true),
+		EnableGatewayIp: pulumi.Bool(true),
+		GatewayIp:       pulumi.String(first.String()),
+		AllocationPools: cloudproject.NetworkPrivateSubnetV2AllocationPoolArray{cloudproject.NetworkPrivateSubnetV2AllocationPoolArgs{
+			Start: pulumi.String(start.String()), End: pulumi.String(end.String()),
+		}},
+	}
+	if block, ok := network.PrivateBlock(rn.CIDR); ok {
+		subnetArgs.HostRoutes = cloudproject.NetworkPrivateSubnetV2HostRouteArray{cloudproject.NetworkPrivateSubnetV2HostRouteArgs{
+			Destination: pulumi.String(block.String()), Nexthop: pulumi.String(meshIP.String()),
+		}}
+	}
+	subnet, err := cloudproject.NewNetworkPrivateSubnetV2(ctx, name("subnet"), subnetArgs)
 	if err != nil {
 		return err
 	}
@@ -158,7 +198,7 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if err != nil {
 		return err
 	}
-	if err := mesh(ctx, r, rn, project, gw); err != nil {
+	if err := mesh(ctx, r, rn, project, gw, meshIP); err != nil {
 		return err
 	}
 
@@ -189,16 +229,27 @@ func Project(ctx *pulumi.Context, spec *topology.Spec) string {
 	return ProjectPlaceholder
 }
 
-// pool is the DHCP range of a subnet spanning cidr: everything but the
-// network address, the gateway (the first host) and the broadcast address.
-func pool(cidr netip.Prefix) (start, end netip.Addr, err error) {
-	if !cidr.Addr().Is4() || cidr.Bits() > 29 {
-		return start, end, fmt.Errorf("CIDR %s is too small for an OVH subnet (want /29 or larger)", cidr)
+// pool is the gateway IP (the first host) and the DHCP range of a subnet
+// spanning cidr: from host hostPoolStart to the last host, leaving the
+// addresses infra pins out of it.
+func pool(cidr netip.Prefix) (gateway, start, end netip.Addr, err error) {
+	if !cidr.Addr().Is4() || cidr.Bits() > 26 {
+		return gateway, start, end, fmt.Errorf("CIDR %s is too small for an OVH subnet (want /26 or larger)", cidr)
 	}
 	base := cidr.Masked().Addr()
-	start = base.Next().Next()
+	gateway = base.Next()
+	start = u32Addr(addrU32(base) + hostPoolStart)
 	end = u32Addr(addrU32(base) | (1<<(32-cidr.Bits()) - 1) - 1)
-	return start, end, nil
+	return gateway, start, end, nil
+}
+
+// MeshGatewayIP is the mesh gateway's pinned address in the region's
+// subnet: the next hop of the subnet's host route.
+func MeshGatewayIP(rn *network.RegionNet) (netip.Addr, error) {
+	if !rn.CIDR.Addr().Is4() || rn.CIDR.Bits() > 26 {
+		return netip.Addr{}, fmt.Errorf("CIDR %s is too small for an OVH subnet (want /26 or larger)", rn.CIDR)
+	}
+	return u32Addr(addrU32(rn.CIDR.Masked().Addr()) + hostMeshGateway), nil
 }
 
 // apiURL makes the cluster's url, which OVH gives as a bare host name, a URL.

@@ -17,7 +17,7 @@ import (
 
 const (
 	tNetworkPrivate = "ovh:CloudProject/networkPrivate:NetworkPrivate"
-	tSubnet         = "ovh:CloudProject/networkPrivateSubnet:NetworkPrivateSubnet"
+	tSubnet         = "ovh:CloudProject/networkPrivateSubnetV2:NetworkPrivateSubnetV2"
 	tGateway        = "ovh:CloudProject/gateway:Gateway"
 	tKube           = "ovh:CloudProject/kube:Kube"
 	tNodePool       = "ovh:CloudProject/kubeNodePool:KubeNodePool"
@@ -119,15 +119,36 @@ func TestRegional(t *testing.T) {
 			sub := m.One(t, tSubnet)
 			base := rn.CIDR.Masked().Addr()
 			for k, want := range map[string]string{
-				"network": rn.CIDR.String(), "region": tt.region, "networkId": id + "-network-id",
-				"start": base.Next().Next().String(),
+				"cidr": rn.CIDR.String(), "region": tt.region, "networkId": openstackID,
+				"gatewayIp": base.Next().String(),
 			} {
 				if got := stackstest.Str(sub, k); got != want {
 					t.Errorf("subnet %s = %q, want %q", k, got, want)
 				}
 			}
-			if end := netip.MustParseAddr(stackstest.Str(sub, "end")); !rn.CIDR.Contains(end) || !rn.CIDR.Contains(end.Next()) {
-				t.Errorf("subnet end %s is not the last host of %s", end, rn.CIDR)
+			pools := sub["allocationPools"].ArrayValue()
+			if len(pools) != 1 {
+				t.Fatalf("subnet allocationPools = %v", pools)
+			}
+			start := netip.MustParseAddr(stackstest.Str(pools[0].ObjectValue(), "start"))
+			end := netip.MustParseAddr(stackstest.Str(pools[0].ObjectValue(), "end"))
+			if !rn.CIDR.Contains(end) || !rn.CIDR.Contains(end.Next()) {
+				t.Errorf("subnet pool end %s is not the last host of %s", end, rn.CIDR)
+			}
+			// Every region of the mesh lies in the RFC 1918 block: one host
+			// route sends it all to the gateway, whose address DHCP never hands out.
+			gwIP, err := MeshGatewayIP(rn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !gwIP.Less(start) || !base.Next().Less(gwIP) {
+				t.Errorf("mesh gateway %s is not between the gateway IP and the DHCP pool %s-%s", gwIP, start, end)
+			}
+			routes := sub["hostRoutes"].ArrayValue()
+			block, _ := network.PrivateBlock(rn.CIDR)
+			if len(routes) != 1 || stackstest.Str(routes[0].ObjectValue(), "destination") != block.String() ||
+				stackstest.Str(routes[0].ObjectValue(), "nexthop") != gwIP.String() {
+				t.Errorf("subnet hostRoutes = %v, want %s via %s", routes, block, gwIP)
 			}
 
 			gw := m.One(t, tGateway)
@@ -151,11 +172,11 @@ func TestRegional(t *testing.T) {
 				t.Errorf("privateNetworkConfiguration = %v", pnc)
 			}
 
-			pools := m.ByType(tNodePool)
-			if len(pools) != len(tt.zones) {
-				t.Fatalf("%d node pools, want %d", len(pools), len(tt.zones))
+			nodePools := m.ByType(tNodePool)
+			if len(nodePools) != len(tt.zones) {
+				t.Fatalf("%d node pools, want %d", len(nodePools), len(tt.zones))
 			}
-			for i, p := range pools {
+			for i, p := range nodePools {
 				in := p.Inputs
 				if got := stackstest.Str(in, "flavorName"); got != tt.flavor {
 					t.Errorf("%s flavor = %q, want %q", p.Name, got, tt.flavor)
@@ -264,21 +285,21 @@ func TestVLANsDifferAcrossRegions(t *testing.T) {
 }
 
 func TestPool(t *testing.T) {
-	tests := []struct{ cidr, start, end, err string }{
-		{"10.30.0.0/16", "10.30.0.2", "10.30.255.254", ""},
-		{"192.168.4.0/24", "192.168.4.2", "192.168.4.254", ""},
-		{"10.0.0.0/30", "", "", "too small"},
+	tests := []struct{ cidr, gateway, start, end, err string }{
+		{"10.30.0.0/16", "10.30.0.1", "10.30.0.16", "10.30.255.254", ""},
+		{"192.168.4.0/24", "192.168.4.1", "192.168.4.16", "192.168.4.254", ""},
+		{"10.0.0.0/27", "", "", "", "too small"},
 	}
 	for _, tt := range tests {
-		s, e, err := pool(netip.MustParsePrefix(tt.cidr))
+		g, s, e, err := pool(netip.MustParsePrefix(tt.cidr))
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("pool(%s) err = %v, want %q", tt.cidr, err, tt.err)
 			}
 			continue
 		}
-		if err != nil || s.String() != tt.start || e.String() != tt.end {
-			t.Errorf("pool(%s) = %s-%s, %v; want %s-%s", tt.cidr, s, e, err, tt.start, tt.end)
+		if err != nil || g.String() != tt.gateway || s.String() != tt.start || e.String() != tt.end {
+			t.Errorf("pool(%s) = %s, %s-%s, %v; want %s, %s-%s", tt.cidr, g, s, e, err, tt.gateway, tt.start, tt.end)
 		}
 	}
 }

@@ -34,6 +34,13 @@ type Boot struct {
 	Port int
 	// Peers are the peers' public IPs: the only sources Port accepts.
 	Peers []netip.Addr
+	// Local is the region's network: the only place besides the tunnel
+	// the gateway itself accepts connections from (SSH for break-glass).
+	Local netip.Prefix
+	// SNAT makes the gateway source-NAT what it forwards from the tunnel
+	// into the region's network, for clouds that drop forwarded packets
+	// with a foreign source address (OpenStack port security on OVH).
+	SNAT bool
 }
 
 // CloudInit renders the gateway's cloud-config for Ubuntu 24.04: it
@@ -56,7 +63,7 @@ func CloudInit(b Boot) (string, error) {
 	w.WriteString("write_files:\n")
 	file(&w, ConfigPath, "0600", b.Config)
 	file(&w, sysctlPath, "0644", "net.ipv4.ip_forward = 1\n")
-	file(&w, FirewallPath, "0644", Firewall(b.Port, b.Peers))
+	file(&w, FirewallPath, "0644", Firewall(b))
 	file(&w, unitPath, "0644", `[Unit]
 Description=infra mesh firewall: WireGuard from the mesh peers only
 Before=wg-quick@`+Interface+`.service
@@ -91,29 +98,50 @@ func file(w *strings.Builder, path, mode, content string) {
 	}
 }
 
-// Firewall is the gateway's nftables ruleset. It only ever drops WireGuard
-// from strangers: everything else keeps the host's defaults, so it cannot
-// lock out the cloud's own agents. Loading it twice replaces it.
-func Firewall(port int, peers []netip.Addr) string {
-	peers = slices.Clone(peers)
+// Firewall is the gateway's nftables ruleset. The input chain drops by
+// default: the gateway answers WireGuard from its peers, anything over the
+// tunnel, connections from its own region's network (SSH for break-glass
+// included), replies to what it started (DHCP, packages, metadata), and
+// ICMP (path MTU discovery needs it); nothing else, so a 1:1 NAT that
+// exposes every port (an OVH floating IP) exposes nothing. Forwarding is
+// open, with TCP MSS clamped to the tunnel's MTU, and with SNAT set what the
+// tunnel delivers into the region's network leaves with the gateway's
+// address. Loading it twice replaces it.
+func Firewall(b Boot) string {
+	peers := slices.Clone(b.Peers)
 	slices.SortFunc(peers, netip.Addr.Compare)
 	peers = slices.Compact(peers)
 	var elems []string
 	for _, p := range peers {
 		elems = append(elems, p.String())
 	}
-	var b strings.Builder
-	b.WriteString("table inet infra_mesh\ndelete table inet infra_mesh\n")
-	b.WriteString("table inet infra_mesh {\n\tset peers {\n\t\ttype ipv4_addr\n")
+	var w strings.Builder
+	w.WriteString("table inet infra_mesh\ndelete table inet infra_mesh\n")
+	w.WriteString("table inet infra_mesh {\n\tset peers {\n\t\ttype ipv4_addr\n")
 	if len(elems) > 0 {
-		fmt.Fprintf(&b, "\t\telements = { %s }\n", strings.Join(elems, ", "))
+		fmt.Fprintf(&w, "\t\telements = { %s }\n", strings.Join(elems, ", "))
 	}
-	b.WriteString("\t}\n\n")
-	b.WriteString("\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n")
-	fmt.Fprintf(&b, "\t\tudp dport %d ip saddr != @peers drop\n\t}\n\n", port)
-	b.WriteString("\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n")
+	w.WriteString("\t}\n\n")
+	w.WriteString("\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n")
+	w.WriteString("\t\tct state established,related accept\n")
+	w.WriteString("\t\tct state invalid drop\n")
+	w.WriteString("\t\tiifname \"lo\" accept\n")
+	w.WriteString("\t\tmeta l4proto { icmp, ipv6-icmp } accept\n")
+	fmt.Fprintf(&w, "\t\tudp dport %d ip saddr @peers accept\n", b.Port)
+	fmt.Fprintf(&w, "\t\tiifname %q accept\n", Interface)
+	if b.Local.IsValid() {
+		fmt.Fprintf(&w, "\t\tip saddr %s accept\n", b.Local.Masked())
+	}
+	// DHCP renewals are unicast replies to port 68 that conntrack may not tie to the request.
+	w.WriteString("\t\tudp sport 67 udp dport 68 accept\n\t}\n\n")
+	w.WriteString("\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n")
 	// Both directions of a connection leave through wg0 on one of the two
 	// gateways, so clamping on the way out covers SYN and SYN-ACK.
-	fmt.Fprintf(&b, "\t\toifname %q tcp flags syn tcp option maxseg size set rt mtu\n\t}\n}\n", Interface)
-	return b.String()
+	fmt.Fprintf(&w, "\t\toifname %q tcp flags syn tcp option maxseg size set rt mtu\n\t}\n", Interface)
+	if b.SNAT {
+		w.WriteString("\n\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n")
+		fmt.Fprintf(&w, "\t\tiifname %q oifname != %q masquerade\n\t}\n", Interface, Interface)
+	}
+	w.WriteString("}\n")
+	return w.String()
 }

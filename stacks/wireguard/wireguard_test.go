@@ -72,7 +72,7 @@ func TestCloudInit(t *testing.T) {
 	if files[sysctlPath] != "net.ipv4.ip_forward = 1\n" {
 		t.Errorf("sysctl = %q", files[sysctlPath])
 	}
-	if files[FirewallPath] != Firewall(51820, peers) {
+	if files[FirewallPath] != Firewall(Boot{Port: 51820, Peers: peers}) {
 		t.Errorf("firewall differs from Firewall()")
 	}
 	if !strings.Contains(files[FirewallPath], "elements = { 198.51.100.2, 203.0.113.9 }") {
@@ -112,7 +112,7 @@ func TestFirewallNft(t *testing.T) {
 	}
 	for _, peers := range [][]netip.Addr{nil, {netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("192.0.2.1")}} {
 		path := filepath.Join(t.TempDir(), "mesh.nft")
-		if err := os.WriteFile(path, []byte(Firewall(51820, peers)), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(Firewall(Boot{Port: 51820, Peers: peers, Local: netip.MustParsePrefix("10.20.0.0/16"), SNAT: true})), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		out, err := exec.Command(nft, "-c", "-f", path).CombinedOutput()
@@ -120,7 +120,7 @@ func TestFirewallNft(t *testing.T) {
 			if strings.Contains(string(out), "Operation not permitted") {
 				t.Skipf("nft -c needs CAP_NET_ADMIN here: %s", out)
 			}
-			t.Errorf("nft -c rejects the ruleset with %d peers: %v\n%s\n%s", len(peers), err, out, Firewall(51820, peers))
+			t.Errorf("nft -c rejects the ruleset with %d peers: %v\n%s\n%s", len(peers), err, out, Firewall(Boot{Port: 51820, Peers: peers}))
 		}
 	}
 }
@@ -193,5 +193,23 @@ func TestKeysAreSecret(t *testing.T) {
 		if r.Type == PresharedKeyType && r.Inputs["rotation"].NumberValue() != 2 {
 			t.Errorf("rotation = %v", r.Inputs["rotation"])
 		}
+	}
+}
+
+// The real cloud-init accepts the gateway's cloud-config.
+func TestCloudInitSchema(t *testing.T) {
+	ci, err := exec.LookPath("cloud-init")
+	if err != nil {
+		t.Skip("cloud-init not installed (apt-get install cloud-init)")
+	}
+	doc, err := CloudInit(Boot{ID: "a", Config: testConfig, Port: 51820, Peers: []netip.Addr{netip.MustParseAddr("198.51.100.2")},
+		Local: netip.MustParsePrefix("10.20.0.0/16"), SNAT: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "user-data")
+	os.WriteFile(path, []byte(doc), 0o600)
+	if out, err := exec.Command(ci, "schema", "--config-file", path).CombinedOutput(); err != nil || !strings.Contains(string(out), "Valid cloud-config") {
+		t.Errorf("cloud-init schema: %v\n%s", err, out)
 	}
 }
