@@ -101,13 +101,19 @@ var kinds = map[string]kind{
 	"ovh:CloudProject/kubeNodePool:KubeNodePool":                 {outputs: []string{"status:READY"}},
 	"ovh:CloudProject/networkPrivate:NetworkPrivate":             {id: ovhNetworkID, outputs: []string{"regionsOpenstackIds"}},
 	"ovh:CloudProject/networkPrivateSubnet:NetworkPrivateSubnet": {},
-	"ovh:Iam/policy:Policy":                                      {},
+	// The v2 subnet is an OpenStack subnet: its id is the OpenStack UUID.
+	"ovh:CloudProject/networkPrivateSubnetV2:NetworkPrivateSubnetV2": {},
+	"ovh:Iam/policy:Policy": {},
 	// The IAM URN of a group: urn:v1:eu:identity:group:<NIC handle>/<name>.
 	"ovh:Me/identityGroup:IdentityGroup":        {id: byName, outputs: []string{"GroupURN:ovhGroupURN"}},
 	"ovh:index/cloudFloatingIp:CloudFloatingIp": {outputs: []string{"currentState"}},
 	// A vRack is ordered once per account and its service name is pn-<number>;
 	// programs attach to one that exists (a seed, in the simulator).
 	"ovh:Vrack/vrack:Vrack": {id: func(r Resource, salt string) string { return "pn-" + hcloudID(r, salt) }},
+	// A project's attachment to a vRack: the provider's id is
+	// <vrack service name>/<project id> (terraform-provider-ovh
+	// resource_vrack_cloudproject.go).
+	"ovh:Vrack/cloudProject:CloudProject": {id: joined("/", "serviceName", "projectId")},
 
 	// IBM Cloud, through infra's own provider. Every infra:ibm type also
 	// gets a CRN, a name and status available (see packageOutputs).
