@@ -330,8 +330,11 @@ var generators = map[string]func(r Resource, prop string) resource.PropertyValue
 		})})
 	},
 	"regionsOpenstackIds": openstackIDs,
+	// A floating IP's current state: its address, and the OpenStack id the
+	// v1 instance API takes (not the address: OVH API
+	// cloud.project.floatingip, currentState.id).
 	"currentState": func(r Resource, prop string) resource.PropertyValue {
-		return resource.NewProperty(resource.PropertyMap{"ip": publicIPv4(r, prop)})
+		return resource.NewProperty(resource.PropertyMap{"ip": publicIPv4(r, prop), "id": value(uuidOf(r.URN, prop+"/id"))})
 	},
 	"ovhGroupURN": func(r Resource, _ string) resource.PropertyValue {
 		return value("urn:v1:eu:identity:group:xx1111-ovh/" + nameOr(r))
