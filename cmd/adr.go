@@ -107,7 +107,7 @@ func runADR(f *Factory, opts *ADROptions) error {
 		if err != nil {
 			return err
 		}
-		res, err = adr.Plan(existing, recs, with...)
+		res, err = adr.PlanFiles(existing, recs, with...)
 		if err != nil {
 			return err
 		}
