@@ -313,16 +313,54 @@ func (c *clients) setTags(ctx context.Context, o *op, crn string, want []string)
 	user := "user"
 	res := []globaltaggingv1.Resource{{ResourceID: &crn}}
 	if len(add) > 0 {
-		if _, resp, err := gt.AttachTagWithContext(ctx, &globaltaggingv1.AttachTagOptions{Resources: res, TagNames: add, TagType: &user}); err != nil {
-			return o.apiError("tag", err, resp)
+		if err := c.tagUntilIndexed(ctx, o, "tag", func() (*globaltaggingv1.TagResults, *core.DetailedResponse, error) {
+			return gt.AttachTagWithContext(ctx, &globaltaggingv1.AttachTagOptions{Resources: res, TagNames: add, TagType: &user})
+		}); err != nil {
+			return err
 		}
 	}
 	if len(drop) > 0 {
-		if _, resp, err := gt.DetachTagWithContext(ctx, &globaltaggingv1.DetachTagOptions{Resources: res, TagNames: drop, TagType: &user}); err != nil {
-			return o.apiError("untag", err, resp)
+		if err := c.tagUntilIndexed(ctx, o, "untag", func() (*globaltaggingv1.TagResults, *core.DetailedResponse, error) {
+			return gt.DetachTagWithContext(ctx, &globaltaggingv1.DetachTagOptions{Resources: res, TagNames: drop, TagType: &user})
+		}); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// tagUntilIndexed runs a tag attach or detach until no resource of its
+// answer has is_error. Global Tagging answers 200 with a per-resource
+// is_error, mostly for a resource its index does not know yet
+// (platform-services-go-sdk globaltaggingv1 TagResultsItem;
+// IBM-Cloud/terraform-provider-ibm ibm/flex/structures.go turns IsError of
+// its tag updates into an error): retry with backoff within the type's
+// deadline, then fail with IBM's message.
+func (c *clients) tagUntilIndexed(ctx context.Context, o *op, verb string, call func() (*globaltaggingv1.TagResults, *core.DetailedResponse, error)) error {
+	deadline := c.clock.Now().Add(o.k.deadline())
+	for n := 0; ; n++ {
+		r, resp, err := call()
+		if err != nil {
+			return o.apiError(verb, err, resp)
+		}
+		var msgs []string
+		if r != nil {
+			for _, it := range r.Results {
+				if it.IsError != nil && *it.IsError {
+					msgs = append(msgs, deref(it.Message))
+				}
+			}
+		}
+		if len(msgs) == 0 {
+			return nil
+		}
+		if !c.clock.Now().Before(deadline) {
+			return &Error{Op: verb, Type: o.k.token, Name: o.name, Message: strings.Join(msgs, "; ")}
+		}
+		if err := c.clock.Sleep(ctx, c.cfg.Poll.delay(n, c.jitter)); err != nil {
+			return err
+		}
+	}
 }
 
 func contains(list []string, s string) bool {

@@ -258,11 +258,15 @@ func iamPolicyKind() *kind {
 			if in.str("type") == "access" {
 				opts.AccessGroupID = in.strp("accessGroup")
 			}
-			list, resp, err := api.ListPoliciesWithContext(ctx, opts)
+			// IAM pages policies (50 a page by default), and authorization
+			// policies are listed account-wide: read every page
+			// (platform-services-go-sdk iampolicymanagementv1 NewPoliciesPager).
+			pager, err := api.NewPoliciesPager(opts)
+			all, err := listAll(ctx, o, "list policies for", pager, err)
 			if err != nil {
-				return "", o.apiError("list policies for", err, resp)
+				return "", err
 			}
-			for _, p := range list.Policies {
+			for _, p := range all {
 				if deref(p.Description) == in.str("description") && deref(p.State) != "deleted" &&
 					subjectValue(p.Subjects, "access_group_id") == in.str("accessGroup") &&
 					subjectValue(p.Subjects, "serviceName") == in.str("sourceService") {

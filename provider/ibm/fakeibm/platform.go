@@ -102,9 +102,45 @@ func (s *Server) iamRoutes() {
 			}
 			return true
 		})
-		c.json(http.StatusOK, map[string]any{"policies": items})
+		// IAM pages the list: limit defaults to 50 (at most 100) and the
+		// next page starts at next.start (IAM Policy Management API, "List
+		// policies": limit, start; platform-services-go-sdk
+		// iampolicymanagementv1 PolicyCollection.Next, NewPoliciesPager).
+		page, next, err := pageOf(items, c.q("limit"), c.q("start"), 50, 100)
+		if err != "" {
+			c.fail(http.StatusBadRequest, "invalid_query", err, "limit")
+			return
+		}
+		out := map[string]any{"limit": len(page), "first": map[string]any{"href": c.r.URL.Path}, "policies": page}
+		if next != "" {
+			out["next"] = map[string]any{"href": c.r.URL.Path + "?start=" + next, "start": next}
+		}
+		c.json(http.StatusOK, out)
 	})
 	s.single("policy", "/iam/v1/policies/{id}", http.MethodPut, true, fields("type", "subjects", "roles", "resources", "description"))
+}
+
+// pageOf cuts a list into the page that starts at the token start (an
+// index, opaque to clients) with limit items, the default def and at most
+// max, and returns the next page's token, empty on the last page.
+func pageOf(items []any, limit, start string, def, max int) (page []any, next, bad string) {
+	n := def
+	if limit != "" {
+		if _, err := fmt.Sscan(limit, &n); err != nil || n < 1 || n > max {
+			return nil, "", fmt.Sprintf("limit must be between 1 and %d, not %s", max, limit)
+		}
+	}
+	from := 0
+	if start != "" {
+		if _, err := fmt.Sscan(strings.TrimPrefix(start, "p"), &from); err != nil || from < 0 || from > len(items) {
+			return nil, "", "start " + start + " is no page token"
+		}
+	}
+	to := from + n
+	if to >= len(items) {
+		return items[from:], "", ""
+	}
+	return items[from:to], fmt.Sprintf("p%d", to), ""
 }
 
 // badPolicy checks what IAM checks of a policy's shape.
@@ -278,6 +314,22 @@ func (s *Server) platformRoutes() {
 			names, _ := c.body["tag_names"].([]any)
 			for _, r := range resources {
 				crn, _ := r.(map[string]any)["resource_id"].(string)
+				// Global Tagging answers 200 with a per-resource is_error
+				// (platform-services-go-sdk globaltaggingv1 TagResultsItem;
+				// IBM-Cloud/terraform-provider-ibm flex/structures.go turns it
+				// into an error): for a CRN no live resource has, and for a new
+				// one until the search index knows it.
+				if !c.s.crnLive(crn) {
+					results = append(results, map[string]any{"resource_id": crn, "is_error": true,
+						"message": "The resource " + crn + " was not found"})
+					continue
+				}
+				if c.s.tagged[crn] < c.s.TagLag {
+					c.s.tagged[crn]++
+					results = append(results, map[string]any{"resource_id": crn, "is_error": true,
+						"message": "The resource " + crn + " is not yet indexed; try again later"})
+					continue
+				}
 				o := c.s.find("tags", crn)
 				if o == nil {
 					o = c.s.put("tags", crn, "", map[string]any{"tags": []string{}}, "")
@@ -325,6 +377,16 @@ func (s *Server) platformRoutes() {
 			o.body["id"], o.body["crn"] = id, crn
 		})
 	}
+}
+
+// crnLive reports whether a live object has the CRN.
+func (s *Server) crnLive(crn string) bool {
+	for _, o := range s.objs {
+		if !o.gone && o.kind != "tags" && o.body["crn"] == crn {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {

@@ -1,0 +1,68 @@
+package ibm_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestPolicyFindReadsEveryPage: IAM lists policies 50 a page (F10); a
+// retried create finds a policy that is on the second page instead of
+// making a duplicate (item 13).
+func TestPolicyFindReadsEveryPage(t *testing.T) {
+	e := newEnv(t)
+	for i := 0; i < 60; i++ {
+		status, _ := raw(t, e.fake, http.MethodPost, "/iam/v1/policies", "application/json", map[string]any{
+			"type": "authorization", "description": fmt.Sprintf("another service's grant %02d", i),
+			"subjects": []any{map[string]any{"attributes": []any{map[string]any{"name": "serviceName", "value": "is"}}}},
+			"roles":    []any{map[string]any{"role_id": "crn:v1:bluemix:public:iam::::serviceRole:Reader"}},
+			"resources": []any{map[string]any{"attributes": []any{map[string]any{"name": "serviceName", "value": "kms"}}}}})
+		if status != http.StatusCreated {
+			t.Fatalf("seed policy %d: %d", i, status)
+		}
+	}
+	if status, page := raw(t, e.fake, http.MethodGet, "/iam/v1/policies?type=authorization", "", nil); status != http.StatusOK ||
+		len(page["policies"].([]any)) != 50 || page["next"] == nil {
+		t.Fatalf("first page: %d, %d policies, next %v; want 50 and a next page", status, len(page["policies"].([]any)), page["next"])
+	}
+	in := props(map[string]any{"type": "authorization", "sourceService": "containers-kubernetes", "roles": []any{"Reader"},
+		"resourceAttributes": map[string]any{"serviceName": "kms", "serviceInstance": "guid"}, "description": "IKS reads kms"})
+	first, _ := e.create("infra:ibm:IamPolicy", in)
+	// A second create with the same inputs (a retried create after an
+	// uncertain failure) must find the first, which sorts after the first page.
+	again, _, err := e.h("infra:ibm:IamPolicy").Create(context.Background(), in, false)
+	if err != nil || again != first {
+		t.Errorf("second create = %q, %v; want the existing policy %q", again, err, first)
+	}
+	if n := e.fake.Count("policy"); n != 61 {
+		t.Errorf("%d policies, want 61 (no duplicate)", n)
+	}
+}
+
+// TestTagErrorsRetriedThenReported: Global Tagging answers 200 with
+// is_error for a resource its index does not know yet (F11); the provider
+// retries until the tags are attached, and reports IBM's message when the
+// resource never becomes known (item 12).
+func TestTagErrorsRetriedThenReported(t *testing.T) {
+	e := newEnv(t)
+	e.fake.TagLag = 3
+	in := props(map[string]any{"name": "tagged", "service": "kms", "plan": "tiered-pricing", "location": "us-south",
+		"resourceGroup": "Default", "tags": []any{"env:prod"}})
+	id, outs := e.create("infra:ibm:ResourceInstance", in)
+	r, err := e.h("infra:ibm:ResourceInstance").Read(context.Background(), id, in, outs)
+	if err != nil || fmtAny(r.Inputs["tags"]) != fmtAny(in["tags"]) {
+		t.Errorf("tags read back %v (%v), want %v", r.Inputs["tags"], err, in["tags"])
+	}
+
+	// A resource tagging never knows (here: removed behind IBM's back
+	// before its tags are set) fails with IBM's message, not silently.
+	e.fake.TagLag = 1000
+	in2 := props(map[string]any{"name": "never-indexed", "service": "kms", "plan": "tiered-pricing", "location": "us-south",
+		"resourceGroup": "Default", "tags": []any{"env:prod"}})
+	_, _, err = e.h("infra:ibm:ResourceInstance").Create(context.Background(), in2, false)
+	if err == nil || !strings.Contains(err.Error(), "not yet indexed") {
+		t.Errorf("create with tags never attached: %v, want IBM's is_error message", err)
+	}
+}
