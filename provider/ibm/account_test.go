@@ -16,8 +16,8 @@ func TestPolicyFindReadsEveryPage(t *testing.T) {
 	for i := 0; i < 60; i++ {
 		status, _ := raw(t, e.fake, http.MethodPost, "/iam/v1/policies", "application/json", map[string]any{
 			"type": "authorization", "description": fmt.Sprintf("another service's grant %02d", i),
-			"subjects": []any{map[string]any{"attributes": []any{map[string]any{"name": "serviceName", "value": "is"}}}},
-			"roles":    []any{map[string]any{"role_id": "crn:v1:bluemix:public:iam::::serviceRole:Reader"}},
+			"subjects":  []any{map[string]any{"attributes": []any{map[string]any{"name": "serviceName", "value": "is"}}}},
+			"roles":     []any{map[string]any{"role_id": "crn:v1:bluemix:public:iam::::serviceRole:Reader"}},
 			"resources": []any{map[string]any{"attributes": []any{map[string]any{"name": "serviceName", "value": "kms"}}}}})
 		if status != http.StatusCreated {
 			t.Fatalf("seed policy %d: %d", i, status)
@@ -52,8 +52,11 @@ func TestTagErrorsRetriedThenReported(t *testing.T) {
 		"resourceGroup": "Default", "tags": []any{"env:prod"}})
 	id, outs := e.create("infra:ibm:ResourceInstance", in)
 	r, err := e.h("infra:ibm:ResourceInstance").Read(context.Background(), id, in, outs)
-	if err != nil || fmtAny(r.Inputs["tags"]) != fmtAny(in["tags"]) {
+	if err != nil || !r.Inputs["tags"].DeepEquals(in["tags"]) {
 		t.Errorf("tags read back %v (%v), want %v", r.Inputs["tags"], err, in["tags"])
+	}
+	if b, _ := e.fake.Get("tags", str(outs, "crn")); fmtAny(b["tags"]) != "[env:prod]" {
+		t.Errorf("tags the fake holds: %v, want [env:prod]", b["tags"])
 	}
 
 	// A resource tagging never knows (here: removed behind IBM's back
