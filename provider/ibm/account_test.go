@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -67,5 +68,21 @@ func TestTagErrorsRetriedThenReported(t *testing.T) {
 	_, _, err = e.h("infra:ibm:ResourceInstance").Create(context.Background(), in2, false)
 	if err == nil || !strings.Contains(err.Error(), "not yet indexed") {
 		t.Errorf("create with tags never attached: %v, want IBM's is_error message", err)
+	}
+}
+
+// TestHealthCheckIntervalAsCISTakesIt: CIS refuses a monitor interval under
+// 60 seconds on the plans below Enterprise (F14), and Check says so first.
+func TestHealthCheckIntervalAsCISTakesIt(t *testing.T) {
+	e := newEnv(t)
+	in := map[string]any{"cis": "crn", "type": "https", "interval": 30}
+	if _, failures, err := e.h("infra:ibm:CisHealthCheck").Check(context.Background(), nil, props(in)); err != nil || len(failures) != 1 {
+		t.Errorf("check interval 30: %v %v, want one failure", failures, err)
+	}
+	_, cis := e.create("infra:ibm:CisInstance", props(map[string]any{"name": "cis", "plan": "standard-next", "resourceGroup": "Default"}))
+	status, body := raw(t, e.fake, http.MethodPost, "/cis/v1/"+url.PathEscape(str(cis, "crn"))+"/load_balancers/monitors", "application/json",
+		map[string]any{"type": "https", "interval": 30})
+	if status != http.StatusBadRequest {
+		t.Errorf("the fake took interval 30: %d %v", status, body)
 	}
 }

@@ -305,7 +305,7 @@ func lifecycle() []step {
 					"interval": 60, "timeout": 5, "retries": 2, "description": "HTTPS app.example.com:443/healthz",
 					"header": map[string]any{"Host": []any{"app.example.com"}}}
 			},
-			update: func(in map[string]any) { in["interval"] = 30 }},
+			update: func(in map[string]any) { in["interval"] = 120 }},
 		{token: "infra:ibm:CisOriginPool", kind: "cis_pool",
 			inputs: func(ids map[string]string, outs map[string]resource.PropertyMap) map[string]any {
 				return map[string]any{"cis": str(outs["infra:ibm:CisInstance"], "crn"), "name": "demo-americas",

@@ -443,6 +443,8 @@ func (s *Server) cisRoutes() {
 		kind, path, scopeParam string
 		build                  func(c *call, id string) (map[string]any, bool)
 		status                 []string
+		// valid, when set, refuses a create or update body as CIS does.
+		valid func(c *call) bool
 	}
 	for _, cl := range []coll{
 		{kind: "cis_zone", path: "/cis/v1/{crn}/zones", status: []string{"pending"}, build: func(c *call, id string) (map[string]any, bool) {
@@ -457,7 +459,17 @@ func (s *Server) cisRoutes() {
 			return map[string]any{"name": c.str("name"), "type": typ, "paused": false,
 				"name_servers": []string{"ns1.fake-cis.invalid", "ns2.fake-cis.invalid"}, "original_name_servers": []string{}}, true
 		}},
-		{kind: "cis_monitor", path: "/cis/v1/{crn}/load_balancers/monitors", build: func(c *call, id string) (map[string]any, bool) {
+		{kind: "cis_monitor", path: "/cis/v1/{crn}/load_balancers/monitors", valid: func(c *call) bool {
+			// CIS health checks run at most once a minute below the
+			// Enterprise plans (IBM Cloud docs, CIS "Setting health check
+			// intervals"; Cloudflare's monitors: interval default 60), and at
+			// least once an hour; the fake's instances are standard-next.
+			if v, ok := c.body["interval"].(float64); ok && (v < 60 || v > 3600) {
+				cisErr(c, http.StatusBadRequest, 1002, fmt.Sprintf("interval %v must be between 60 and 3600 seconds on this plan", v))
+				return false
+			}
+			return true
+		}, build: func(c *call, id string) (map[string]any, bool) {
 			b := clone(c.body)
 			if b["type"] == nil {
 				b["type"] = "http"
@@ -507,6 +519,9 @@ func (s *Server) cisRoutes() {
 				cisErr(c, http.StatusBadRequest, 1061, n+" already exists")
 				return
 			}
+			if cl.valid != nil && !cl.valid(c) {
+				return
+			}
 			id := strings.ReplaceAll(c.s.newID(strings.TrimPrefix(cl.kind, "cis_")), "-", "")
 			b, good := cl.build(c, id)
 			if !good {
@@ -539,7 +554,7 @@ func (s *Server) cisRoutes() {
 		for _, m := range []string{http.MethodPut, http.MethodPatch} {
 			s.handle(m, item, func(c *call) {
 				o := c.item(cl.kind, scope(c), func() { cisErr(c, http.StatusNotFound, 1001, cl.kind+" not found") })
-				if o == nil {
+				if o == nil || (cl.valid != nil && !cl.valid(c)) {
 					return
 				}
 				for k, v := range c.body {
