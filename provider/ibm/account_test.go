@@ -86,3 +86,30 @@ func TestHealthCheckIntervalAsCISTakesIt(t *testing.T) {
 		t.Errorf("the fake took interval 30: %d %v", status, body)
 	}
 }
+
+// TestGroupDeleteReclaimsDeletedInstances: a deleted Key Protect instance
+// waits in reclamation and keeps its resource group from being deleted
+// (F12); the group's delete reclaims it first (item 8).
+func TestGroupDeleteReclaimsDeletedInstances(t *testing.T) {
+	e := newEnv(t)
+	rgIn := props(map[string]any{"name": "demo-prod"})
+	rg, rgOuts := e.create("infra:ibm:ResourceGroup", rgIn)
+	in := props(map[string]any{"name": "demo-prod-kms", "service": "kms", "plan": "tiered-pricing", "location": "us-south",
+		"resourceGroup": "demo-prod"})
+	inst, outs := e.create("infra:ibm:ResourceInstance", in)
+	if err := e.h("infra:ibm:ResourceInstance").Delete(context.Background(), inst, outs); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := e.fake.Get("resource_instance", inst); b["state"] != "pending_reclamation" {
+		t.Fatalf("deleted instance in state %v, want pending_reclamation", b["state"])
+	}
+	if err := e.h("infra:ibm:ResourceGroup").Delete(context.Background(), rg, rgOuts); err != nil {
+		t.Fatalf("group delete: %v", err)
+	}
+	if _, ok := e.fake.Get("resource_group", rg); ok {
+		t.Error("the resource group is still there")
+	}
+	if b, _ := e.fake.Get("resource_instance", inst); b["state"] != "removed" {
+		t.Errorf("instance in state %v after the group's delete, want removed (reclaimed)", b["state"])
+	}
+}

@@ -88,9 +88,44 @@ func resourceGroupKind() *kind {
 			return o.apiError("rename", err, resp)
 		},
 		del: func(ctx context.Context, o *op, rm managerAPI, id string, in props) error {
+			// A group is deleted only when empty, and an instance deleted
+			// before it (Key Protect) waits in reclamation for 7 days: reclaim
+			// what is scheduled in the group first (Resource Controller:
+			// ListReclamations, RunReclamationAction reclaim; IBM Cloud docs
+			// "Using resource reclamation").
+			if err := o.reclaimGroup(ctx, id); err != nil {
+				return err
+			}
 			return o.deleted(rm.DeleteResourceGroupWithContext(ctx, &resourcemanagerv2.DeleteResourceGroupOptions{ID: &id}))
 		},
 	})
+}
+
+// reclaimGroup reclaims, for good, the instances of a resource group that
+// wait in reclamation, so that the group can be deleted.
+func (o *op) reclaimGroup(ctx context.Context, group string) error {
+	rc, err := o.c.controller()
+	if err != nil {
+		return err
+	}
+	acct, err := o.c.accountID()
+	if err != nil {
+		return err
+	}
+	list, resp, err := rc.ListReclamationsWithContext(ctx, &resourcecontrollerv2.ListReclamationsOptions{AccountID: &acct, ResourceGroupID: &group})
+	if err != nil {
+		return o.apiError("list the reclamations of", err, resp)
+	}
+	for _, r := range list.Resources {
+		if st := strings.ToUpper(deref(r.State)); st != "SCHEDULED" && st != "FAILED" {
+			continue
+		}
+		_, resp, err := rc.RunReclamationActionWithContext(ctx, &resourcecontrollerv2.RunReclamationActionOptions{ID: r.ID, ActionName: core.StringPtr("reclaim")})
+		if err != nil && (resp == nil || resp.StatusCode != 404) {
+			return o.apiError("reclaim "+deref(r.ResourceInstanceID)+" before deleting", err, resp)
+		}
+	}
+	return nil
 }
 
 func accessGroupKind() *kind {
@@ -680,7 +715,7 @@ func resourceInstanceKind(token, service string) *kind {
 				return "", o.apiError("list service instances for", err, resp)
 			}
 			for _, ri := range list.Resources {
-				if deref(ri.Name) == in.str("name") && deref(ri.State) != "removed" && deref(ri.State) != "pending_removal" {
+				if st := deref(ri.State); deref(ri.Name) == in.str("name") && st != "removed" && st != "pending_removal" && st != "pending_reclamation" {
 					return deref(ri.ID), nil
 				}
 			}

@@ -224,7 +224,68 @@ func (s *Server) platformRoutes() {
 		items := c.s.list("resource_group", "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
 		c.json(http.StatusOK, map[string]any{"resources": items})
 	})
+	s.handle(http.MethodDelete, "/rc/v2/resource_groups/{id}", func(c *call) {
+		o := c.item("resource_group", "", func() { c.notFound("resource group") })
+		if o == nil {
+			return
+		}
+		// A resource group is deleted only when empty: instances in
+		// reclamation still count (IBM Cloud docs, "Deleting a resource
+		// group": "you can't delete a resource group that contains
+		// resources, including those pending reclamation").
+		held := c.s.list("resource_instance", "", func(b map[string]any) bool {
+			return b["resource_group_id"] == o.id && b["state"] != "removed"
+		})
+		if len(held) > 0 {
+			var names []string
+			for _, h := range held {
+				b := h.(map[string]any)
+				names = append(names, fmt.Sprintf("%v (%v)", b["name"], b["state"]))
+			}
+			c.fail(http.StatusBadRequest, "resource_group_not_empty",
+				"resource group "+o.id+" contains resources and cannot be deleted: "+strings.Join(names, ", "), "id")
+			return
+		}
+		o.gone = true
+		c.w.WriteHeader(http.StatusNoContent)
+	})
 	s.single("resource_group", "/rc/v2/resource_groups/{id}", http.MethodPatch, false, fields("name", "state"))
+
+	// Reclamations: a deleted instance waits here (7 days on IBM) unless
+	// reclaimed (Resource Controller: GET /v1/reclamations,
+	// POST /v1/reclamations/{id}/actions/{reclaim|restore}).
+	s.handle(http.MethodGet, "/rc/v1/reclamations", func(c *call) {
+		items := c.s.list("reclamation", "", func(b map[string]any) bool {
+			return (c.q("resource_group_id") == "" || b["resource_group_id"] == c.q("resource_group_id")) &&
+				(c.q("resource_instance_id") == "" || b["resource_instance_id"] == c.q("resource_instance_id"))
+		})
+		c.json(http.StatusOK, map[string]any{"resources": items})
+	})
+	s.handle(http.MethodPost, "/rc/v1/reclamations/{id}/actions/{action}", func(c *call) {
+		r := c.item("reclamation", "", func() { c.notFound("reclamation") })
+		if r == nil {
+			return
+		}
+		inst := c.s.find("resource_instance", fmt.Sprint(r.body["entity_crn"]))
+		switch c.params["action"] {
+		case "reclaim":
+			if inst != nil {
+				inst.states, inst.body["state"] = []string{"removed"}, "removed"
+			}
+			r.body["state"] = "RECLAIMING"
+			r.gone = true
+		case "restore":
+			if inst != nil {
+				inst.states, inst.body["state"] = []string{"active"}, "active"
+			}
+			r.body["state"] = "RESTORING"
+			r.gone = true
+		default:
+			c.fail(http.StatusBadRequest, "invalid_action", "action must be reclaim or restore", "action_name")
+			return
+		}
+		c.json(http.StatusOK, clone(r.body))
+	})
 
 	// Resource Controller.
 	s.handle(http.MethodPost, "/rc/v2/resource_instances", func(c *call) {
@@ -274,10 +335,16 @@ func (s *Server) platformRoutes() {
 		if o == nil {
 			return
 		}
-		// Deleted instances stay readable as "removed", as IBM keeps them
-		// for reclamation.
-		o.states = []string{"removed"}
-		o.body["state"] = "removed"
+		// A deleted instance of a reclaimable service (Key Protect, CIS...)
+		// goes to pending_reclamation and keeps its resource group busy until
+		// it is reclaimed (Resource Controller API, "Delete a resource
+		// instance"; IBM Cloud docs "Using resource reclamation").
+		o.states = []string{"pending_reclamation"}
+		o.body["state"] = "pending_reclamation"
+		rid := c.s.newID("reclamation")
+		c.s.put("reclamation", rid, "", map[string]any{"id": rid, "entity_id": o.body["guid"], "entity_crn": o.id,
+			"resource_instance_id": o.body["guid"], "resource_group_id": o.body["resource_group_id"], "account_id": Account,
+			"state": "SCHEDULED"}, "")
 		c.w.WriteHeader(http.StatusAccepted)
 	})
 
