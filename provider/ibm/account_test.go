@@ -113,3 +113,37 @@ func TestGroupDeleteReclaimsDeletedInstances(t *testing.T) {
 		t.Errorf("instance in state %v after the group's delete, want removed (reclaimed)", b["state"])
 	}
 }
+
+// TestServiceIDJoinsTheAccessGroup: the identity infra deploys as is a
+// service ID with a stored API key, always secret, and an access-group
+// member (item 3); IAM refuses, member by member, an identity it does not
+// have.
+func TestServiceIDJoinsTheAccessGroup(t *testing.T) {
+	e := newEnv(t)
+	sid, outs := e.create("infra:ibm:ServiceId", props(map[string]any{"name": "demo-prod-deployer", "description": "infra deploys prod"}))
+	if !outs["apiKey"].IsSecret() || str(outs, "apiKey") == "" || !strings.HasPrefix(str(outs, "iamId"), "iam-ServiceId-") {
+		t.Fatalf("outputs: apiKey secret %v, iamId %q", outs["apiKey"].IsSecret(), str(outs, "iamId"))
+	}
+	r, err := e.h("infra:ibm:ServiceId").Read(context.Background(), sid, props(map[string]any{"name": "demo-prod-deployer",
+		"description": "infra deploys prod"}), outs)
+	if err != nil || !r.Outputs["apiKey"].IsSecret() || str(r.Outputs, "apiKey") != str(outs, "apiKey") {
+		t.Errorf("read: key kept %v, secret %v, %v", str(r.Outputs, "apiKey") == str(outs, "apiKey"), r.Outputs["apiKey"].IsSecret(), err)
+	}
+	group, _ := e.create("infra:ibm:AccessGroup", props(map[string]any{"name": "demo-prod-deployers"}))
+	bad := props(map[string]any{"accessGroup": group, "iamId": "iam-ServiceId-nobody", "type": "service"})
+	if _, _, err := e.h("infra:ibm:AccessGroupMember").Create(context.Background(), bad, false); err == nil ||
+		!strings.Contains(err.Error(), "not found") {
+		t.Errorf("member that does not exist: %v, want IAM's per-member refusal", err)
+	}
+	in := props(map[string]any{"accessGroup": group, "iamId": str(outs, "iamId"), "type": "service"})
+	id, mouts := e.create("infra:ibm:AccessGroupMember", in)
+	if status, _ := raw(t, e.fake, http.MethodHead, "/iam/v2/groups/"+group+"/members/"+str(outs, "iamId"), "", nil); status != http.StatusNoContent {
+		t.Errorf("membership: HEAD %d, want 204", status)
+	}
+	if err := e.h("infra:ibm:AccessGroupMember").Delete(context.Background(), id, mouts); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := raw(t, e.fake, http.MethodHead, "/iam/v2/groups/"+group+"/members/"+str(outs, "iamId"), "", nil); status != http.StatusNotFound {
+		t.Errorf("after delete: HEAD %d, want 404", status)
+	}
+}

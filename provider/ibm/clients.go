@@ -16,6 +16,7 @@ import (
 	"github.com/IBM/platform-services-go-sdk/globalcatalogv1"
 	"github.com/IBM/platform-services-go-sdk/globaltaggingv1"
 	"github.com/IBM/platform-services-go-sdk/iamaccessgroupsv2"
+	"github.com/IBM/platform-services-go-sdk/iamidentityv1"
 	"github.com/IBM/platform-services-go-sdk/iampolicymanagementv1"
 	"github.com/IBM/platform-services-go-sdk/resourcecontrollerv2"
 	"github.com/IBM/platform-services-go-sdk/resourcemanagerv2"
@@ -57,6 +58,7 @@ type clients struct {
 	tagging  *globaltaggingv1.GlobalTaggingV1
 	groups   *iamaccessgroupsv2.IamAccessGroupsV2
 	policies *iampolicymanagementv1.IamPolicyManagementV1
+	identity *iamidentityv1.IamIdentityV1
 	cbr      *contextbasedrestrictionsv1.ContextBasedRestrictionsV1
 	rgIDs    map[string]string // resource group name → id
 	account  string
@@ -179,6 +181,12 @@ func (c *clients) accessGroups() (*iamaccessgroupsv2.IamAccessGroupsV2, error) {
 		return iamaccessgroupsv2.NewIamAccessGroupsV2(&iamaccessgroupsv2.IamAccessGroupsV2Options{
 			URL: c.cfg.Endpoints.IAM, Authenticator: c.auth})
 	}, func(s *iamaccessgroupsv2.IamAccessGroupsV2) { s.Service.SetHTTPClient(c.http) })
+}
+
+func (c *clients) identityAPI() (*iamidentityv1.IamIdentityV1, error) {
+	return once(c, &c.identity, func() (*iamidentityv1.IamIdentityV1, error) {
+		return iamidentityv1.NewIamIdentityV1(&iamidentityv1.IamIdentityV1Options{URL: c.cfg.Endpoints.IAM, Authenticator: c.auth})
+	}, func(s *iamidentityv1.IamIdentityV1) { s.Service.SetHTTPClient(c.http) })
 }
 
 func (c *clients) policyAPI() (*iampolicymanagementv1.IamPolicyManagementV1, error) {

@@ -190,7 +190,20 @@ var (
 	serviceRoles  = []string{"Reader", "Writer", "Manager"}
 )
 
+// Service roles of VPC Infrastructure Services beyond the common three:
+// IP Spoofing Operator lets an identity create an instance with
+// allow_ip_spoofing, which Editor and Manager do not (IBM Cloud docs,
+// "Managing IAM access for VPC Infrastructure Services", table of role ID
+// values: crn:v1:bluemix:public:iam::::serviceRole:IPSpoofingOperator; "About
+// IP spoofing checks").
+var vpcServiceRoles = []string{"IPSpoofingOperator"}
+
 func roleCRN(name string) (string, bool) {
+	for _, r := range vpcServiceRoles {
+		if r == name {
+			return "crn:v1:bluemix:public:iam::::serviceRole:" + name, true
+		}
+	}
 	for _, r := range platformRoles {
 		if r == name {
 			return "crn:v1:bluemix:public:iam::::role:" + name, true
@@ -276,7 +289,7 @@ func iamPolicyKind() *kind {
 			for _, r := range in.strs("roles") {
 				if _, ok := roleCRN(r); !ok {
 					f = append(f, CheckFailure{"roles", fmt.Sprintf("unknown role %q: want one of %s", r,
-						strings.Join(append(append([]string{}, platformRoles...), serviceRoles...), ", "))})
+						strings.Join(append(append(append([]string{}, platformRoles...), serviceRoles...), vpcServiceRoles...), ", "))})
 				}
 			}
 			return f
