@@ -129,6 +129,10 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 			return err
 		}
 		instances := map[string]pulumi.StringOutput{}
+		// A rule on an instance waits for what infra makes inside it: once
+		// enforced, the rule refuses infra's own calls to the instance
+		// (ibm.md item 5b: the root key's create raced the Key Protect rule).
+		inside := map[string][]pulumi.Resource{}
 		if kp := e.KeyProtect; kp != nil {
 			tags, err := envTags(spec, e.Name)
 			if err != nil {
@@ -168,6 +172,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 				return err
 			}
 			instances[kp.Instance] = inst.Guid
+			inside[kp.Instance] = append(inside[kp.Instance], key)
 			kmsInstances[e.Name] = inst.Guid
 			kmsKeys[e.Name] = key.KeyId
 		}
@@ -192,7 +197,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 				Zones:              pulumi.StringArray{zone.ID().ToStringOutput()},
 				EndpointType:       pulumi.String(r.EndpointType),
 				EnforcementMode:    pulumi.String(r.EnforcementMode),
-			}); err != nil {
+			}, pulumi.DependsOn(inside[r.ServiceInstance])); err != nil {
 				return err
 			}
 		}
