@@ -2,6 +2,7 @@ package ibm
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -106,6 +107,88 @@ func kubeMinor(v string) string {
 func clusterKinds() []*kind { return []*kind{vpcClusterKind(), clusterKmsKind()} }
 
 func vpcClusterKind() *kind {
+	k := vpcClusterCalls()
+	// Once the master runs a new version, the workers follow, one at a time
+	// (see updateWorkers). On a create every worker already runs the
+	// master's version, so this only reads the workers.
+	k.afterReady = func(ctx context.Context, o *op, id string, in props) error { return o.updateWorkers(ctx, id) }
+	return k
+}
+
+// workerWire is a worker node as GET /v2/vpc/getWorkers answers (bluemix-go
+// containerv2 workers.go Worker).
+type workerWire struct {
+	ID          string `json:"id"`
+	PoolName    string `json:"poolName"`
+	Location    string `json:"location"`
+	KubeVersion struct {
+		Actual string `json:"actual"`
+	} `json:"kubeVersion"`
+	Lifecycle struct {
+		ActualState string `json:"actualState"`
+	} `json:"lifecycle"`
+}
+
+// updateWorkers brings every worker to the master's major.minor after a
+// master update: one worker at a time, POST /v2/vpc/replaceWorker with
+// update=true (bluemix-go containerv2 workers.go ReplaceWokerNode), then a
+// wait until the replacement is deployed, so that the cluster never loses
+// more than one worker at once. That is what terraform-provider-ibm does
+// with update_all_workers after vpcClusterVersionRefreshFunc saw the
+// master's "(pending)" clear; IKS refuses worker updates while the master
+// is updating, and supports workers only a limited number of minor
+// versions behind the master.
+func (o *op) updateWorkers(ctx context.Context, id string) error {
+	svc, err := o.containers()
+	if err != nil {
+		return err
+	}
+	deadline := o.c.clock.Now().Add(o.k.deadline())
+	for n := 0; ; n++ {
+		cl, err := o.cluster(ctx, id)
+		if err != nil || cl == nil {
+			return err
+		}
+		var workers []workerWire
+		resp, err := o.rest(ctx, svc, request{method: http.MethodGet, path: "/v2/vpc/getWorkers",
+			query: map[string]string{"cluster": id, "showDeleted": "false"}}, &workers)
+		if err != nil {
+			return o.apiError("list the workers of", err, resp)
+		}
+		master := kubeMinor(cl.MasterKubeVersion)
+		busy, next := false, ""
+		sort.Slice(workers, func(i, j int) bool { return workers[i].ID < workers[j].ID })
+		for _, w := range workers {
+			switch {
+			case w.Lifecycle.ActualState != "deployed":
+				busy = true
+			case next == "" && kubeMinor(w.KubeVersion.Actual) != master:
+				next = w.ID
+			}
+		}
+		switch {
+		case cl.masterPending() || busy:
+			// Wait for the master, or for the worker being replaced.
+		case next == "":
+			return nil
+		default:
+			resp, err := o.rest(ctx, svc, request{method: http.MethodPost, path: "/v2/vpc/replaceWorker",
+				body: map[string]any{"cluster": id, "workerID": next, "update": true}}, nil)
+			if err != nil && !conflict(o.apiError("", err, resp)) {
+				return o.apiError("update worker "+next+" of", err, resp)
+			}
+		}
+		if !o.c.clock.Now().Before(deadline) {
+			return &Error{Op: "update the workers of", Type: o.k.token, Name: o.name,
+				Message: fmt.Sprintf("workers not at the master's version %s after %s", master, o.k.deadline())}
+		}
+		if err := o.c.clock.Sleep(ctx, o.c.cfg.Poll.delay(min(n, 4), o.c.jitter)); err != nil {
+			return err
+		}
+	}
+}
+
+func vpcClusterCalls() *kind {
 	return bind(&kind{
 		token:    vpcClusterType,
 		required: []string{"name", "region", "resourceGroup", "kubeVersion", "vpcId", "flavor", "workerCount", "zoneSubnets"},

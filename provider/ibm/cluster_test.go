@@ -1,0 +1,78 @@
+package ibm_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestVersionBumpUpdatesMasterThenWorkers: a Kubernetes version change
+// updates the master, waits for its "(pending)" to clear, then replaces the
+// workers one at a time with update=true (F3, item 10); the cluster is
+// never replaced.
+func TestVersionBumpUpdatesMasterThenWorkers(t *testing.T) {
+	e := newEnv(t)
+	vpc, subnet := e.network("us-south", "us-south-1")
+	in := map[string]any{"name": "bump", "region": "us-south", "resourceGroup": "Default", "kubeVersion": "1.35", "vpcId": vpc,
+		"flavor": "bx2.4x16", "workerCount": 3, "zoneSubnets": map[string]any{"us-south-1": subnet}}
+	h := e.h("infra:ibm:VpcCluster")
+	id, outs := e.create("infra:ibm:VpcCluster", props(in))
+	news := map[string]any{}
+	for k, v := range in {
+		news[k] = v
+	}
+	news["kubeVersion"] = "1.36"
+	d, err := h.Diff(context.Background(), id, props(in), props(news))
+	if err != nil || len(d.Replaces) > 0 {
+		t.Fatalf("diff %+v %v, want an in-place update", d, err)
+	}
+	if _, err := h.Update(context.Background(), id, outs, props(in), props(news), false); err != nil {
+		t.Fatal(err)
+	}
+	// Order: the master update, then each worker replaced only after the
+	// previous replacement is deployed (one replaceWorker per wait).
+	var order []string
+	for _, r := range e.fake.Requests() {
+		switch {
+		case r == "PUT /containers/global/v1/clusters/"+id:
+			order = append(order, "master")
+		case r == "POST /containers/global/v2/vpc/replaceWorker":
+			order = append(order, "worker")
+		}
+	}
+	if strings.Join(order, ",") != "master,worker,worker,worker" {
+		t.Errorf("calls %v, want the master then three workers", order)
+	}
+	status, workers := rawList(t, e, "/containers/global/v2/vpc/getWorkers?cluster="+id)
+	if status != 200 || len(workers) != 3 {
+		t.Fatalf("workers: %d %d", status, len(workers))
+	}
+	for _, w := range workers {
+		if v := dig(w, "kubeVersion", "actual"); !strings.HasPrefix(v.(string), "1.36.") || dig(w, "lifecycle", "actualState") != "deployed" {
+			t.Errorf("worker %v at %v (%v), want 1.36 deployed", w["id"], v, dig(w, "lifecycle", "actualState"))
+		}
+	}
+	if b, _ := e.fake.Get("cluster", id); strings.Contains(b["masterKubeVersion"].(string), "pending") || !strings.HasPrefix(b["masterKubeVersion"].(string), "1.36") {
+		t.Errorf("master at %v", b["masterKubeVersion"])
+	}
+}
+
+// rawList GETs a path of the fake whose answer is a JSON array.
+func rawList(t *testing.T, e *env, path string) (int, []map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, e.fake.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer fake")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out []map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
