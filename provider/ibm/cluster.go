@@ -454,14 +454,33 @@ func mapsEqual(a, b map[string]string) bool {
 	return true
 }
 
+// enableKMS asks IKS to encrypt the cluster's secrets with the root key
+// (POST /v2/enableKMS, bluemix-go containerv2 kms.go KmsEnableReq).
+func (o *op) enableKMS(ctx context.Context, in props) error {
+	svc, err := o.containers()
+	if err != nil {
+		return err
+	}
+	acct, err := o.c.accountID()
+	if err != nil {
+		return err
+	}
+	body := map[string]any{"cluster": in.str("cluster"), "instance_id": in.str("instance"), "crk_id": in.str("rootKey"),
+		"private_endpoint": in.boolean("privateEndpoint"), "account_id": acct}
+	resp, err := o.rest(idempotent(ctx), svc, request{method: http.MethodPost, path: "/v2/enableKMS", body: body}, nil)
+	return o.apiError("enable Key Protect on", err, resp)
+}
+
 func clusterKmsKind() *kind {
 	return &kind{
 		token:    clusterKmsType,
 		required: []string{"cluster", "region", "instance", "rootKey", "privateEndpoint"},
 		fields:   map[string]string{"instance_id": "instance", "crk_id": "rootKey", "private_endpoint": "privateEndpoint"},
-		// IBM cannot turn encryption off or change its key in place here:
-		// every change is a new enablement, and delete leaves the cluster
-		// encrypted (see del).
+		// IBM cannot turn encryption off (delete leaves the cluster
+		// encrypted, see del), and moves no encryption to another cluster;
+		// another root key or instance is enableKMS again with it, which
+		// rotates the cluster to that key in place (update).
+		replace: []string{"cluster", "region"},
 		timeout: 60 * time.Minute,
 		find: func(ctx context.Context, o *op, in props) (string, error) {
 			cl, err := o.cluster(ctx, in.str("cluster"))
@@ -471,21 +490,17 @@ func clusterKmsKind() *kind {
 			return cl.ID, nil
 		},
 		create: func(ctx context.Context, o *op, in props) (string, error) {
-			svc, err := o.containers()
-			if err != nil {
+			if err := o.enableKMS(ctx, in); err != nil {
 				return "", err
-			}
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
-			body := map[string]any{"cluster": in.str("cluster"), "instance_id": in.str("instance"), "crk_id": in.str("rootKey"),
-				"private_endpoint": in.boolean("privateEndpoint"), "account_id": acct}
-			resp, err := o.rest(idempotent(ctx), svc, request{method: http.MethodPost, path: "/v2/enableKMS", body: body}, nil)
-			if err != nil {
-				return "", o.apiError("enable Key Protect on", err, resp)
 			}
 			return in.str("cluster"), nil
+		},
+		update: func(ctx context.Context, o *op, id string, olds, news props) error {
+			if olds.str("instance") == news.str("instance") && olds.str("rootKey") == news.str("rootKey") &&
+				olds.boolean("privateEndpoint") == news.boolean("privateEndpoint") {
+				return nil
+			}
+			return o.enableKMS(ctx, news)
 		},
 		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
 			cl, err := o.cluster(ctx, id)

@@ -76,3 +76,30 @@ func rawList(t *testing.T, e *env, path string) (int, []map[string]any) {
 	_ = json.NewDecoder(resp.Body).Decode(&out)
 	return resp.StatusCode, out
 }
+
+// TestRootKeyChangeInPlace: another root key is enableKMS again with it, in
+// place (item 10); encryption stays on while the master redeploys.
+func TestRootKeyChangeInPlace(t *testing.T) {
+	e := newEnv(t)
+	vpc, subnet := e.network("us-south", "us-south-1")
+	cluster, _ := e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "rot", "region": "us-south", "resourceGroup": "Default",
+		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	in := map[string]any{"cluster": cluster, "region": "us-south", "instance": "kp-guid", "rootKey": "key-A", "privateEndpoint": true}
+	h := e.h("infra:ibm:ClusterKms")
+	id, outs := e.create("infra:ibm:ClusterKms", props(in))
+	news := map[string]any{}
+	for k, v := range in {
+		news[k] = v
+	}
+	news["rootKey"] = "key-B"
+	d, err := h.Diff(context.Background(), id, props(in), props(news))
+	if err != nil || len(d.Replaces) > 0 || len(d.Changes) == 0 {
+		t.Fatalf("diff %+v %v, want an in-place change", d, err)
+	}
+	if _, err := h.Update(context.Background(), id, outs, props(in), props(news), false); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := e.fake.Get("cluster", cluster); b["_crk"] != "key-B" || dig(b, "features", "keyProtectEnabled") != true {
+		t.Errorf("cluster key %v, enabled %v; want key-B, enabled", b["_crk"], dig(b, "features", "keyProtectEnabled"))
+	}
+}

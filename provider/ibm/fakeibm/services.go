@@ -355,12 +355,18 @@ func (s *Server) containerRoutes() {
 		// turns true only at the end; the cluster state stays normal
 		// (IBM-Cloud/terraform-provider-ibm@v2.5.0
 		// resource_ibm_container_vpc_cluster.go:1347-1380).
+		// Enabling it again with another root key rotates to that key: the
+		// master redeploys while encryption stays on (IBM Cloud docs, "Encrypting
+		// the Kubernetes secrets by using a KMS provider": run kms enable
+		// again with the new root key).
 		id := o.id
+		was, _ := dig(o.body, "features.keyProtectEnabled").(bool)
+		o.body["_crk"] = c.str("crk_id")
 		master := func(status, state string, enabled bool) func(map[string]any) {
 			return func(b map[string]any) {
 				lc, _ := b["lifecycle"].(map[string]any)
 				lc["masterStatus"], lc["masterState"] = status, state
-				b["features"] = map[string]any{"keyProtectEnabled": enabled}
+				b["features"] = map[string]any{"keyProtectEnabled": enabled || was}
 				c.s.note(id, "master:"+status)
 			}
 		}
