@@ -103,3 +103,38 @@ func TestRootKeyChangeInPlace(t *testing.T) {
 		t.Errorf("cluster key %v, enabled %v; want key-B, enabled", b["_crk"], dig(b, "features", "keyProtectEnabled"))
 	}
 }
+
+// TestGatewayReplacedBeforeItGoes: a mesh gateway whose configuration
+// changed is a new instance under a new name, made before the old one is
+// deleted (item 15): the diff is no delete-before-replace, the new instance
+// takes the floating IP over from the old one (which IBM refuses to bind
+// twice), and the old one still runs until its delete.
+func TestGatewayReplacedBeforeItGoes(t *testing.T) {
+	e := newEnv(t)
+	vpc, subnet := e.network("us-south", "us-south-1")
+	fip, fipOuts := e.create("infra:ibm:FloatingIp", props(map[string]any{"name": "mesh-ip", "region": "us-south", "zone": "us-south-1",
+		"resourceGroup": "Default"}))
+	gw := func(name, userData string) map[string]any {
+		return map[string]any{"name": name, "region": "us-south", "zone": "us-south-1", "vpc": vpc, "profile": "cx2-2x4",
+			"image": "ubuntu-24-04-amd64", "subnet": subnet, "allowIpSpoofing": true, "floatingIp": fip, "userData": userData,
+			"resourceGroup": "Default"}
+	}
+	h := e.h("infra:ibm:Instance")
+	oldIn := gw("us-south-prod-mesh-gateway-0a1b2c", "#cloud-config\n# two peers")
+	oldID, _ := e.create("infra:ibm:Instance", props(oldIn))
+	newIn := gw("us-south-prod-mesh-gateway-3d4e5f", "#cloud-config\n# three peers")
+	d, err := h.Diff(context.Background(), oldID, props(oldIn), props(newIn))
+	if err != nil || len(d.Replaces) == 0 || d.DeleteBeforeReplace {
+		t.Fatalf("diff %+v %v, want a replacement made before the delete", d, err)
+	}
+	newID, _ := e.create("infra:ibm:Instance", props(newIn))
+	f, _ := e.fake.Get("floating_ip", fip)
+	newInst, _ := e.fake.Get("instance", newID)
+	if dig(f, "target", "id") != dig(newInst, "primary_network_interface", "id") {
+		t.Errorf("floating IP %s bound to %v, want the new gateway's interface %v", str(fipOuts, "address"), dig(f, "target", "id"),
+			dig(newInst, "primary_network_interface", "id"))
+	}
+	if _, ok := e.fake.Get("instance", oldID); !ok {
+		t.Error("the old gateway went before the new one took over")
+	}
+}
