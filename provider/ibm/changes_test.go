@@ -138,3 +138,32 @@ func TestGatewayReplacedBeforeItGoes(t *testing.T) {
 		t.Error("the old gateway went before the new one took over")
 	}
 }
+
+// TestOutboundTrafficProtectionExplicit: IKS blocks a new cluster's public
+// egress unless the create says otherwise (item 11), and the setting
+// changes in place.
+func TestOutboundTrafficProtectionExplicit(t *testing.T) {
+	e := newEnv(t)
+	vpc, subnet := e.network("us-south", "us-south-1")
+	in := map[string]any{"name": "egress", "region": "us-south", "resourceGroup": "Default", "kubeVersion": "1.35", "vpcId": vpc,
+		"flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}, "disableOutboundTrafficProtection": true}
+	id, outs := e.create("infra:ibm:VpcCluster", props(in))
+	if b, _ := e.fake.Get("cluster", id); b["_outboundTrafficProtection"] != false {
+		t.Fatalf("outbound traffic protection %v after a create that turned it off", b["_outboundTrafficProtection"])
+	}
+	news := map[string]any{}
+	for k, v := range in {
+		news[k] = v
+	}
+	news["disableOutboundTrafficProtection"] = false
+	h := e.h("infra:ibm:VpcCluster")
+	if d, err := h.Diff(context.Background(), id, props(in), props(news)); err != nil || len(d.Replaces) > 0 {
+		t.Fatalf("diff %+v %v, want in place", d, err)
+	}
+	if _, err := h.Update(context.Background(), id, outs, props(in), props(news), false); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := e.fake.Get("cluster", id); b["_outboundTrafficProtection"] != true {
+		t.Errorf("outbound traffic protection %v, want it back on", b["_outboundTrafficProtection"])
+	}
+}

@@ -242,6 +242,12 @@ func vpcClusterCalls() *kind {
 				"kubeVersion":                  in.str("kubeVersion"),
 				"provider":                     "vpc-gen2",
 				"disablePublicServiceEndpoint": in.boolean("disablePublicServiceEndpoint"),
+				// Clusters of 1.30 and later are "secure by default": workers
+				// reach nothing public unless outbound traffic protection is
+				// off (IBM Cloud docs "Understanding Secure by Default cluster
+				// VPC networking"; terraform-provider-ibm
+				// disable_outbound_traffic_protection, PR #5247).
+				"disableOutboundTrafficProtection": in.boolean("disableOutboundTrafficProtection"),
 				"workerPool": map[string]any{
 					"name": defaultPool, "flavor": in.str("flavor"), "vpcID": in.str("vpcId"),
 					"workerCount": in.integer("workerCount"), "zones": poolZones,
@@ -306,6 +312,20 @@ func vpcClusterCalls() *kind {
 		update: func(ctx context.Context, o *op, svc *core.BaseService, id string, olds, news props) error {
 			if err := o.updatePool(ctx, svc, id, olds, news); err != nil {
 				return err
+			}
+			if d := news.boolean("disableOutboundTrafficProtection"); d != olds.boolean("disableOutboundTrafficProtection") {
+				// In place (bluemix-go containerv2 vpcs.go
+				// SetOutboundTrafficProtection: POST
+				// /network/v2/outbound-traffic-protection {cluster, operation}).
+				op := "enable-outbound-protection"
+				if d {
+					op = "disable-outbound-protection"
+				}
+				resp, err := o.rest(ctx, svc, request{method: http.MethodPost, path: "/network/v2/outbound-traffic-protection",
+					body: map[string]any{"cluster": id, "operation": op}}, nil)
+				if err != nil {
+					return o.apiError("set the outbound traffic protection of", err, resp)
+				}
 			}
 			if v := news.str("kubeVersion"); kubeMinor(v) != kubeMinor(olds.str("kubeVersion")) {
 				resp, err := o.rest(ctx, svc, request{method: http.MethodPut, path: "/v1/clusters/" + id,

@@ -80,6 +80,9 @@ func (s *Server) containerRoutes() {
 		}
 		id := strings.ReplaceAll(c.s.newID("c"), "-", "") + "fakecluster"
 		disablePublic, _ := c.body["disablePublicServiceEndpoint"].(bool)
+		// Secure by default (1.30 and later): public egress is blocked
+		// unless the create turns outbound traffic protection off.
+		openEgress, _ := c.body["disableOutboundTrafficProtection"].(bool)
 		cl := map[string]any{"id": id, "name": c.str("name"), "region": region, "resourceGroup": rg, "provider": "vpc-gen2",
 			"masterKubeVersion": c.str("kubeVersion") + ".2_1530", "crn": "crn:v1:bluemix:public:containers-kubernetes:" + region + ":a/" + Account + ":" + id + "::",
 			"ingress": map[string]any{"hostname": c.str("name") + "-" + id[:8] + "." + region + ".containers.appdomain.cloud", "secretName": c.str("name")},
@@ -87,8 +90,9 @@ func (s *Server) containerRoutes() {
 				"privateServiceEndpointURL":    "https://c100.private." + region + ".containers.cloud.ibm.com:30000",
 				"publicServiceEndpointEnabled": !disablePublic,
 				"publicServiceEndpointURL":     map[bool]string{true: "", false: "https://c100." + region + ".containers.cloud.ibm.com:30000"}[disablePublic]},
-			"features":  map[string]any{"keyProtectEnabled": false},
-			"lifecycle": map[string]any{"masterStatus": "Ready", "masterHealth": "normal", "masterState": "deployed"},
+			"features":                   map[string]any{"keyProtectEnabled": false},
+			"_outboundTrafficProtection": !openEgress,
+			"lifecycle":                  map[string]any{"masterStatus": "Ready", "masterHealth": "normal", "masterState": "deployed"},
 		}
 		// Cluster states as Terraform waits on them (IBM-Cloud/terraform-
 		// provider-ibm@v2.5.0 resource_ibm_container_cluster.go:26-34).
@@ -291,6 +295,23 @@ func (s *Server) containerRoutes() {
 		}
 		w.gone = true
 		c.s.newWorker(o, w.body["poolName"].(string), w.body["poolID"].(string), w.body["flavor"], w.body["location"].(string), true)
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+	s.handle(http.MethodPost, base+"/network/v2/outbound-traffic-protection", func(c *call) {
+		o := c.s.clusterByIDOrName(c.str("cluster"))
+		if o == nil {
+			csErr(c, http.StatusNotFound, "G0004", "The specified cluster could not be found.")
+			return
+		}
+		switch c.str("operation") {
+		case "enable-outbound-protection":
+			o.body["_outboundTrafficProtection"] = true
+		case "disable-outbound-protection":
+			o.body["_outboundTrafficProtection"] = false
+		default:
+			csErr(c, http.StatusBadRequest, "E0001", "operation must be enable-outbound-protection or disable-outbound-protection")
+			return
+		}
 		c.w.WriteHeader(http.StatusNoContent)
 	})
 	s.handle(http.MethodPut, base+"/v1/clusters/{id}", func(c *call) {
