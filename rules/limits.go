@@ -177,6 +177,34 @@ func (d *db) checkLimits(resources []Resource) []Violation {
 			}
 		}
 	}
+	// An IBM Transit Gateway routes between its connections: with one it
+	// routes nothing and only costs, and global routing over connections in
+	// one region is billed at the global rate for nothing (IBM Cloud docs,
+	// "About IBM Cloud Transit Gateway": local routing connects networks in
+	// one region, global across regions; "Transit Gateway pricing").
+	if gws := byType["infra:ibm:TransitGateway"]; len(gws) == 1 {
+		const source = "IBM Cloud docs, About IBM Cloud Transit Gateway (local and global routing) and Transit Gateway pricing"
+		gw, conns := gws[0], byType["infra:ibm:TransitGatewayConnection"]
+		warn := func(prop, format string, args ...any) {
+			out = append(out, Violation{Type: gw.Type, Resource: gw.Name, Property: prop, Rule: RuleCloudLimit,
+				Source: source, Severity: Warning, Message: fmt.Sprintf(format, args...)})
+		}
+		regions := map[string]bool{}
+		for _, c := range conns {
+			if crn, ok := str(c, "networkId"); ok {
+				// crn:v1:bluemix:public:is:<region>:a/<account>::vpc:<id>
+				if parts := strings.Split(crn, ":"); len(parts) > 5 && parts[5] != "" {
+					regions[parts[5]] = true
+				}
+			}
+		}
+		switch global, _ := gw.Inputs["global"].(bool); {
+		case len(conns) < 2:
+			warn("", "the transit gateway has %d connection(s): it routes between its connections, so it routes nothing until a second network joins", len(conns))
+		case global && len(regions) == 1:
+			warn("global", "global routing connects networks in several regions; every connection is in one region, where local routing does the same at a lower price")
+		}
+	}
 	if l := d.limit(limitAccountsPerOrg); l != nil {
 		if as := byType[accountType]; len(as) > l.intValue() {
 			add(as[len(as)-1], "", l, Warning, "ConstraintViolationException: ACCOUNT_NUMBER_LIMIT_EXCEEDED unless the quota was raised: %d accounts; the default quota is %d", len(as), l.intValue())

@@ -205,3 +205,33 @@ func TestUnchecked(t *testing.T) {
 		t.Errorf("%d unchecked constraints: %v", len(u), u)
 	}
 }
+
+// An IBM transit gateway with one connection routes nothing, and global
+// routing within one region costs more for nothing: both warn (ibm.md 16).
+func TestTransitGatewayWarnings(t *testing.T) {
+	gw := func(global bool) Resource {
+		return Resource{Type: "infra:ibm:TransitGateway", Name: "ibm-transit-gateway", Inputs: map[string]any{"global": global}}
+	}
+	conn := func(n, region string) Resource {
+		return Resource{Type: "infra:ibm:TransitGatewayConnection", Name: n,
+			Inputs: map[string]any{"networkId": "crn:v1:bluemix:public:is:" + region + ":a/acct::vpc:r006-" + n}}
+	}
+	for _, c := range []struct {
+		name string
+		rs   []Resource
+		want string
+	}{
+		{"one connection", []Resource{gw(true), conn("a", "us-south")}, "routes nothing"},
+		{"global in one region", []Resource{gw(true), conn("a", "us-south"), conn("b", "us-south")}, "local routing"},
+		{"global across regions", []Resource{gw(true), conn("a", "us-south"), conn("b", "eu-de")}, ""},
+		{"local in one region", []Resource{gw(false), conn("a", "us-south"), conn("b", "us-south")}, ""},
+	} {
+		vs := Limits(c.rs)
+		switch {
+		case c.want == "" && len(vs) != 0:
+			t.Errorf("%s: %v, want nothing", c.name, vs)
+		case c.want != "" && (len(vs) != 1 || vs[0].Severity != Warning || !strings.Contains(vs[0].Message, c.want)):
+			t.Errorf("%s: %v, want one warning with %q", c.name, vs, c.want)
+		}
+	}
+}
