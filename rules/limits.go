@@ -80,6 +80,17 @@ func (d *db) checkResourceLimits(typ string, inputs map[string]any) []Violation 
 			}
 		}
 	}
+	if typ == "infra:ibm:CisDomain" {
+		// RFC 2606 reserves example.com, .net and .org and the .test,
+		// .example, .invalid and .localhost TLDs: nobody can delegate them,
+		// so a CIS zone for one stays pending forever, and Route 53 refuses
+		// them outright (InvalidDomainName). Whether CIS refuses the zone is
+		// unverified, hence a warning (ibm.md item 18).
+		if dom, ok := inputs["domain"].(string); ok && !unknown(dom) && reservedDomain(dom) {
+			c.add(Warning, "domain", RuleCloudLimit, "RFC 2606 (reserved top-level and second-level domain names)",
+				"%s is a reserved domain (RFC 2606): no registrar delegates it, so the CIS zone never becomes active; use a domain the organisation owns", dom)
+		}
+	}
 	if l := d.limit(limitIKSSubnets); l != nil && typ == "infra:ibm:Subnet" {
 		if s, ok := inputs["ipv4CidrBlock"].(string); ok {
 			if _, n, err := net.ParseCIDR(s); err == nil {
@@ -93,6 +104,22 @@ func (d *db) checkResourceLimits(typ string, inputs map[string]any) []Violation 
 		}
 	}
 	return c.out
+}
+
+// reservedDomain says whether a domain is one RFC 2606 reserves.
+func reservedDomain(d string) bool {
+	d = strings.ToLower(strings.TrimSuffix(d, "."))
+	for _, tld := range []string{"test", "example", "invalid", "localhost"} {
+		if d == tld || strings.HasSuffix(d, "."+tld) {
+			return true
+		}
+	}
+	for _, sld := range []string{"example.com", "example.net", "example.org"} {
+		if d == sld || strings.HasSuffix(d, "."+sld) {
+			return true
+		}
+	}
+	return false
 }
 
 func valueText(raw json.RawMessage) string {

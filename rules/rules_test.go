@@ -235,3 +235,20 @@ func TestTransitGatewayWarnings(t *testing.T) {
 		}
 	}
 }
+
+// A CIS zone for an RFC 2606 domain can never be delegated: a warning
+// (ibm.md 18); a real domain passes.
+func TestReservedCISDomain(t *testing.T) {
+	for dom, want := range map[string]bool{"example.com": true, "app.example.org": true, "shop.test": true, "acme.io": false, "example.com.au": false} {
+		vs := Check("infra:ibm:CisDomain", map[string]any{"cis": "crn", "domain": dom})
+		got := false
+		for _, v := range vs {
+			if v.Property == "domain" && v.Severity == Warning && strings.Contains(v.Message, "RFC 2606") {
+				got = true
+			}
+		}
+		if got != want {
+			t.Errorf("%s: warned %v, want %v (%v)", dom, got, want, vs)
+		}
+	}
+}
