@@ -233,7 +233,12 @@ func (m *model) landingZone() Record {
 		sf("%s, each with a root mailbox that must exist and be guarded", plural(total, "account")),
 		sf("infra needs the management account's credentials to create accounts and OUs, and assumes %s in each member account", code(landingzone.DeployRole)),
 	}
-	neg = append(neg, "SCPs never apply to the management account: its credentials can do anything, so they must be used for the organisation's own changes only")
+	neg = append(neg, "SCPs never apply to the management account: its credentials can do anything, so they must be used for the organisation's own changes only",
+		// Review aws.md item 20: the trust of the role Organizations
+		// creates cannot be changed by infra (pulumi-aws has no resource
+		// for a role's trust policy alone, and importing the role fails
+		// unless the program's inputs match it exactly).
+		sf("%s has administrator rights and trusts the whole management account (Organizations creates it so); the guardrails keep anyone else in a member account from changing it, the trail or the public access block, but scoping who in the management account may assume it (an %s condition naming the pipeline's role) is done by hand", code(landingzone.DeployRole), code("aws:PrincipalArn")))
 	if m.lz.Hetzner != nil {
 		neg = append(neg, "Hetzner Cloud has no organisation layer: per-environment projects and tokens are the only separation there")
 	}
@@ -261,7 +266,7 @@ func (m *model) lzItems() []string {
 		if m.scps != nil {
 			n = len(m.scps.Policies)
 		}
-		items = append(items, sf("`landingzone-aws`: the Organization; OUs %s; %s with their root e-mail addresses and the role %s; %s attached to the OUs; the organisation trail %s in %s, writing to the encrypted, versioned, public-access-blocked bucket %s in %s", and(ouPaths(o)), plural(len(o.Accounts), "member account"), code(landingzone.DeployRole), plural(n, "SCP"), code(o.Trail), o.HomeRegion, code(o.TrailBucket), trailHome(o)))
+		items = append(items, sf("`landingzone-aws`: the Organization; OUs %s; %s with their root e-mail addresses and the role %s, created one at a time (Organizations refuses concurrent CreateAccount calls), each with the account-wide S3 public access block set through that role; %s attached to the OUs; the organisation trail %s in %s, writing to the encrypted, versioned, public-access-blocked bucket %s in %s, whose files Object Lock keeps for a year", and(ouPaths(o)), plural(len(o.Accounts), "member account"), code(landingzone.DeployRole), plural(n, "SCP"), code(o.Trail), o.HomeRegion, code(o.TrailBucket), trailHome(o)))
 	}
 	if a := m.lz.IBM; a != nil {
 		grants, kps := 0, 0

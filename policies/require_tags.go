@@ -37,6 +37,7 @@ var awsUntaggable = map[string]bool{
 	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock":                                   true,
 	"aws:s3/bucketAclV2:BucketAclV2":                                                             true,
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       true,
+	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2":                     true,
 	"aws:s3/bucketOwnershipControls:BucketOwnershipControls":                                     true,
 	"aws:s3/bucketPolicy:BucketPolicy":                                                           true,
 	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     true,

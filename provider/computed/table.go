@@ -70,12 +70,16 @@ var kinds = map[string]kind{
 	"aws:route53/healthCheck:HealthCheck":                     {id: uuidID},
 	"aws:route53/record:Record":                               {id: recordID, outputs: []string{"fqdn:recordFQDN"}},
 	// Route 53 gives a hosted zone four name servers.
-	"aws:route53/zone:Zone":                                  {id: func(r Resource, salt string) string { return "Z" + strings.ToUpper(hexOf(r.URN, salt, 13)) }, outputs: []string{"zoneId:id", "nameServers"}},
-	"aws:s3/bucketPolicy:BucketPolicy":                       {id: joined("", "bucket")},
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {id: joined("", "bucket")},
+	"aws:route53/zone:Zone": {id: func(r Resource, salt string) string { return "Z" + strings.ToUpper(hexOf(r.URN, salt, 13)) }, outputs: []string{"zoneId:id", "nameServers"}},
+	// PutPublicAccessBlock (S3 Control): the id is the account's
+	// (terraform-provider-aws s3control account_public_access_block).
+	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock":                                   {id: joined("", "accountId")},
+	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2":                     {id: joined("", "bucket")},
+	"aws:s3/bucketPolicy:BucketPolicy":                                                           {id: joined("", "bucket")},
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     {id: joined("", "bucket")},
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": {id: joined("", "bucket")},
-	"aws:s3/bucketV2:BucketV2":                     {id: byName, outputs: []string{"bucketDomainName:s3Domain", "bucketRegionalDomainName:s3Domain"}},
-	"aws:s3/bucketVersioningV2:BucketVersioningV2": {id: joined("", "bucket")},
+	"aws:s3/bucketV2:BucketV2":                                                                   {id: byName, outputs: []string{"bucketDomainName:s3Domain", "bucketRegionalDomainName:s3Domain"}},
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               {id: joined("", "bucket")},
 
 	// Hetzner Cloud. Server status: running | initializing | starting |
 	// stopping | off | deleting | migrating | rebuilding | unknown (Hetzner

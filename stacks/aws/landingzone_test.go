@@ -87,7 +87,7 @@ func runLandingZone(t *testing.T, src string, m *orgMocks) error {
 		t.Fatalf("%v %v", err, diags)
 	}
 	org := landingzone.Derive(spec).AWS
-	scps := policies.SCPs(spec, policies.SCPOptions{Targets: org.Targets, DeployRole: landingzone.DeployRole})
+	scps := policies.SCPs(spec, policies.SCPOptions{Targets: org.Targets, DeployRoles: []string{landingzone.DeployRole}})
 	return pulumi.RunErr(func(ctx *pulumi.Context) error {
 		return awsstack.LandingZone(ctx, awsstack.LandingZoneArgs{Spec: spec, Org: org, SCPs: scps})
 	}, pulumi.WithMocks("t", "landingzone-aws", m))
