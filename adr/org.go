@@ -659,13 +659,16 @@ func (m *model) stateRecord() Record {
 		}
 		alts = append(alts, Alternative{alt.what, alt.why})
 	}
-	alts = append(alts, Alternative{"Keys generated outside and passed in as configuration", "private keys would pass through files, environment variables or CI logs before reaching state"})
+	alts = append(alts, Alternative{"Keys generated outside and passed in as configuration", "private keys would pass through files, environment variables or CI logs before reaching state"},
+		// Review aws.md item 26.
+		Alternative{"One stack per cross-region concern (a transit stack per cloud, mesh, global load balancer), each waiting only for the stacks it reads", "it limits a failure to what depends on it, but moving deployed resources out of the " + code("global") + " stack's state needs an engine migration that is not written yet"})
 	pos := []string{
 		"private keys and pre-shared keys are created inside state as secret outputs, so they never appear in the topology, plans, logs or pull-request comments",
 		"any Pulumi backend URL works (`--backend`, `INFRA_BACKEND`), so the state can move when the team outgrows it",
 	}
 	neg := []string{
 		"losing the passphrase (or the KMS key) makes every secret in state unreadable: the mesh keys must then be rotated on every gateway",
+		sf("the %s stack holds the transit gateways, the mesh and the global load balancer of every cloud and waits for every other stack: one stack that fails, on any cloud, leaves all three as they were until it deploys (one blast radius for all clouds)", code("global")),
 	}
 	if scheme == "file" {
 		pos = append(pos, "no service or bucket to run: state works offline, next to the topology")
