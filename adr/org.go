@@ -212,7 +212,7 @@ func (m *model) landingZone() Record {
 	}
 	intro := sf("An AWS Organization with %s (%s). Every member account is created with the role %s, which infra assumes to deploy there, so the SCPs of the account's OU govern each call; AWS regional stacks deploy into their environment's account.", plural(len(ous), "OU"), and(ous), code(landingzone.DeployRole))
 	if o.Existing {
-		intro = sf("The AWS Organization the management account already runs, adopted: imported with its trusted services and policy types kept, CloudTrail and RAM trusted access and SCPs added, and left in place by destroy; %s (%s) are added to it. Every member account infra creates gets the role %s; the existing accounts %s are imported and moved to their OUs. infra assumes an account's role to deploy there, so the SCPs of the account's OU govern each call; AWS regional stacks deploy into their environment's account.",
+		intro = sf("The AWS Organization the management account already runs, adopted: imported with its trusted services and policy types kept, CloudTrail, IAM and RAM trusted access and the SCP, RCP and tag policy types added, centralized root access turned on, and left in place by destroy; %s (%s) are added to it. Every member account infra creates gets the role %s; the existing accounts %s are imported and moved to their OUs. infra assumes an account's role to deploy there, so the SCPs of the account's OU govern each call; AWS regional stacks deploy into their environment's account.",
 			plural(len(ous), "OU"), and(ous), code(landingzone.DeployRole), and(adopted))
 	}
 	decision := paras(
@@ -266,7 +266,7 @@ func (m *model) lzItems() []string {
 		if m.scps != nil {
 			n = len(m.scps.Policies)
 		}
-		items = append(items, sf("`landingzone-aws`: the Organization; OUs %s; %s with their root e-mail addresses and the role %s, created one at a time (Organizations refuses concurrent CreateAccount calls), each with the account-wide S3 public access block set through that role; %s attached to the OUs; the organisation trail %s in %s, writing to the encrypted, versioned, public-access-blocked bucket %s in %s, whose files Object Lock keeps for a year", and(ouPaths(o)), plural(len(o.Accounts), "member account"), code(landingzone.DeployRole), plural(n, "SCP"), code(o.Trail), o.HomeRegion, code(o.TrailBucket), trailHome(o)))
+		items = append(items, sf("`landingzone-aws`: the Organization, with centralized root access (member accounts keep no root credentials); OUs %s; %s with their root e-mail addresses and the role %s, created one at a time (Organizations refuses concurrent CreateAccount calls), each with the account-wide S3 public access block set through that role; %s attached to the OUs; the organisation trail %s in %s, writing to the encrypted, versioned, public-access-blocked bucket %s in %s, whose files Object Lock keeps for a year", and(ouPaths(o)), plural(len(o.Accounts), "member account"), code(landingzone.DeployRole), plural(n, "SCP"), code(o.Trail), o.HomeRegion, code(o.TrailBucket), trailHome(o)))
 	}
 	if a := m.lz.IBM; a != nil {
 		grants, kps := 0, 0

@@ -22,6 +22,7 @@ var awsUntaggable = map[string]bool{
 	"aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation":                          true,
 	"aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation":                          true,
 	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":                                    true,
+	"aws:iam/organizationsFeatures:OrganizationsFeatures":                                        true,
 	"aws:iam/policyAttachment:PolicyAttachment":                                                  true,
 	"aws:iam/rolePolicy:RolePolicy":                                                              true,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          true,

@@ -44,9 +44,12 @@ var kinds = map[string]kind{
 	"aws:ec2transitgateway/vpcAttachment:VpcAttachment":                         {id: prefixed("tgw-attach")},
 	// EKS statuses: CREATING | ACTIVE | DELETING | FAILED | UPDATING |
 	// PENDING (EKS API Reference, Cluster and Nodegroup).
-	"aws:eks/cluster:Cluster":                           {id: byName, outputs: []string{"endpoint:eksEndpoint", "certificateAuthority", "status:ACTIVE"}},
-	"aws:eks/nodeGroup:NodeGroup":                       {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE"}},
-	"aws:iam/role:Role":                                 {id: byName, outputs: []string{"uniqueId:roleUniqueID"}},
+	"aws:eks/cluster:Cluster":     {id: byName, outputs: []string{"endpoint:eksEndpoint", "certificateAuthority", "status:ACTIVE"}},
+	"aws:eks/nodeGroup:NodeGroup": {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE"}},
+	// Centralized root access: one per organization, named by its id
+	// (pulumi-aws iam/organizationsFeatures.go, Import).
+	"aws:iam/organizationsFeatures:OrganizationsFeatures": {id: func(r Resource, _ string) string { return orgID(r.URN) }},
+	"aws:iam/role:Role": {id: byName, outputs: []string{"uniqueId:roleUniqueID"}},
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": {id: rolePolicyAttachmentID},
 	"aws:kms/alias:Alias":                               {id: byName, outputs: []string{"targetKeyArn:kmsTargetArn"}},
 	"aws:kms/key:Key":                                   {id: uuidID, outputs: []string{"keyId:id"}},

@@ -9,6 +9,7 @@ import (
 
 	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ram"
@@ -32,11 +33,15 @@ const DeployRoleArnsOutput = "deployRoleArns"
 const OrganizationArnOutput = "organizationArn"
 
 // The trusted services and policy types infra needs in the organization:
-// CloudTrail for the organization trail, RAM to share transit gateways, and
-// SCPs for the guardrails.
+// CloudTrail for the organization trail, RAM to share transit gateways, IAM
+// for centralized root access; SCPs for the guardrails, and resource
+// control and tag policies enabled so that the organization can use them
+// (enabling a policy type attaches only AWS's allow-all policy, so it
+// changes no permission: Organizations User Guide, "Enabling a policy
+// type").
 var (
-	neededServicePrincipals = []string{"cloudtrail.amazonaws.com", "ram.amazonaws.com"}
-	neededPolicyTypes       = []string{"SERVICE_CONTROL_POLICY"}
+	neededServicePrincipals = []string{"cloudtrail.amazonaws.com", "iam.amazonaws.com", "ram.amazonaws.com"}
+	neededPolicyTypes       = []string{"RESOURCE_CONTROL_POLICY", "SERVICE_CONTROL_POLICY", "TAG_POLICY"}
 )
 
 // organization declares the AWS Organization: a new one, or, when the
@@ -173,6 +178,17 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	// need no invitation (Pulumi docs, ram.SharingWithOrganization;
 	// hashicorp/terraform-provider-aws#7769).
 	if _, err := ram.NewSharingWithOrganization(ctx, name("ram-sharing"), nil, inMgmt, pulumi.DependsOn([]pulumi.Resource{org})); err != nil {
+		return err
+	}
+
+	// Centralized root access: member accounts have no root credentials
+	// to steal, and the management account can still run the few tasks
+	// that need root through a short root session (IAM User Guide,
+	// "Centralize root access for member accounts"; needs IAM's trusted
+	// access, above).
+	if _, err := iam.NewOrganizationsFeatures(ctx, name("root-access"), &iam.OrganizationsFeaturesArgs{
+		EnabledFeatures: pulumi.ToStringArray([]string{"RootCredentialsManagement", "RootSessions"}),
+	}, inMgmt, pulumi.DependsOn([]pulumi.Resource{org})); err != nil {
 		return err
 	}
 
