@@ -188,7 +188,7 @@ func TestMulticloudFigures(t *testing.T) {
 		"mesh":                          {"9 gateways", "36 peer pairs", "MTU 1420", "UDP port 51820", "`infra:mesh:WireGuardKey`", "room for 245 more gateways", "6 gateways behind a 1:1 NAT"},
 		"glb":                           {"`dynamic_latency` steering", "about 80 s", "fallback pool `eu`", "`geo` steering", "`random` steering"},
 		"landing-zone":                  {"7 accounts", "Workloads/Prod", "aws+log-archive@acme.example"},
-		"guardrails":                    {"SCP RequireRegions+DenyPublicS3+DenyRootAccountUsage", "Key Protect", "5,120 characters"},
+		"guardrails":                    {"SCP DenyPublicS3+DenyRootAccountUsage+RequireEncryption", "Key Protect", "5,120 characters"},
 		"state":                         {"`file://.infra/state`", "36 pre-shared keys", "13 Pulumi stacks"},
 		"transit/ibm":                   {"global routing"},
 		"placement":                     {"prod keeps serving if any one cloud fails: no cloud holds more than 2 of its 5 regions"},

@@ -185,7 +185,10 @@ func (m *model) transitAWS(sites []*site) Record {
 	} else if k > 1 {
 		alts = append(alts, Alternative{"Inter-region peering", sf("%s would join the regions' gateways", plural(k*(k-1)/2, "peering attachment"))})
 	}
-	pos := []string{"routing between VPCs is transitive: a VPC attached once reaches every other VPC of its region"}
+	pos := []string{"routing between VPCs is transitive: a VPC attached once reaches every other VPC of its region and environment"}
+	if !t.ConnectEnvironments {
+		pos = append(pos, "each environment has a route table of its own on every gateway: prod and staging share a gateway but no route, so a compromised staging workload cannot reach prod at layer 3 (and the mesh does not route between them either); `network.transit.aws.connectEnvironments: true` joins them")
+	}
 	if t.Peering && k > 1 {
 		pos = append(pos, sf("%s reach each other privately over AWS's backbone", and(regions)))
 	}
@@ -199,7 +202,9 @@ func (m *model) transitAWS(sites []*site) Record {
 			for _, s := range byRegion[reg] {
 				envs = append(envs, s.r.Environment)
 			}
-			neg = append(neg, sf("in %s, %s share one gateway and one route table, so their VPCs reach each other: only security groups and the accounts' SCPs keep them apart", reg, and(envs)))
+			if t.ConnectEnvironments {
+				neg = append(neg, sf("in %s, %s share one gateway and one route table, so their VPCs reach each other: only security groups and the accounts' SCPs keep them apart", reg, and(envs)))
+			}
 		}
 	}
 	var items []string
@@ -208,10 +213,13 @@ func (m *model) transitAWS(sites []*site) Record {
 		for _, id := range gw.VPCs {
 			ids = append(ids, code(id))
 		}
-		items = append(items, sf("%s: a Transit Gateway with a route table, and VPC attachments for %s", gw.Region, and(ids)))
+		items = append(items, sf("%s: a Transit Gateway with %s (%s), and VPC attachments for %s", gw.Region, plural(len(gw.Tables), "route table"), and(gw.Tables), and(ids)))
 	}
 	for _, p := range m.tr.Peerings {
 		items = append(items, sf("a peering attachment requested by %s's gateway and accepted by %s's", p.Requester, p.Accepter))
+	}
+	if len(m.tr.Peerings) > 0 && !t.ConnectEnvironments {
+		items = append(items, "on each gateway, a peering route table the peering attachments are associated with (an attachment has exactly one), into which every local VPC propagates; the far VPCs are routed only from the table of their own environment, so no connection crosses environments (a packet sent one way is not answered)")
 	}
 	title := "AWS Transit Gateway per region"
 	if t.Peering && k > 1 {

@@ -59,7 +59,8 @@ func Derive(spec *topology.Spec, net *network.AddressPlan) ([]Record, error) {
 	// The same calls the landing-zone stacks make (stacks.SCPs and
 	// landingZoneStacks), so the records describe what is built.
 	if m.lz.AWS != nil {
-		m.scps = policies.SCPs(spec, policies.SCPOptions{Targets: m.lz.AWS.Targets, DeployRole: landingzone.DeployRole})
+		m.scps = policies.SCPs(spec, policies.SCPOptions{Targets: m.lz.AWS.Targets, DeployRoles: m.lz.AWS.DeployRoles(),
+			TrailBucket: m.lz.AWS.TrailBucket, TrailKeyAlias: m.lz.AWS.TrailKeyAlias})
 	}
 	if m.lz.IBM != nil {
 		m.cbr = policies.IBMRules(spec, ibmSubjects(m.lz.IBM))

@@ -212,7 +212,7 @@ func (m *model) landingZone() Record {
 	}
 	intro := sf("An AWS Organization with %s (%s). Every member account is created with the role %s, which infra assumes to deploy there, so the SCPs of the account's OU govern each call; AWS regional stacks deploy into their environment's account.", plural(len(ous), "OU"), and(ous), code(landingzone.DeployRole))
 	if o.Existing {
-		intro = sf("The AWS Organization the management account already runs, adopted: imported with its trusted services and policy types kept, CloudTrail and RAM trusted access and SCPs added, and left in place by destroy; %s (%s) are added to it. Every member account infra creates gets the role %s; the existing accounts %s are imported and moved to their OUs. infra assumes an account's role to deploy there, so the SCPs of the account's OU govern each call; AWS regional stacks deploy into their environment's account.",
+		intro = sf("The AWS Organization the management account already runs, adopted: imported with its trusted services and policy types kept, CloudTrail, IAM and RAM trusted access and the SCP, RCP and tag policy types added, centralized root access turned on, and left in place by destroy; %s (%s) are added to it. Every member account infra creates gets the role %s; the existing accounts %s are imported and moved to their OUs. infra assumes an account's role to deploy there, so the SCPs of the account's OU govern each call; AWS regional stacks deploy into their environment's account.",
 			plural(len(ous), "OU"), and(ous), code(landingzone.DeployRole), and(adopted))
 	}
 	decision := paras(
@@ -233,7 +233,12 @@ func (m *model) landingZone() Record {
 		sf("%s, each with a root mailbox that must exist and be guarded", plural(total, "account")),
 		sf("infra needs the management account's credentials to create accounts and OUs, and assumes %s in each member account", code(landingzone.DeployRole)),
 	}
-	neg = append(neg, "SCPs never apply to the management account: its credentials can do anything, so they must be used for the organisation's own changes only")
+	neg = append(neg, "SCPs never apply to the management account: its credentials can do anything, so they must be used for the organisation's own changes only",
+		// Review aws.md item 20: the trust of the role Organizations
+		// creates cannot be changed by infra (pulumi-aws has no resource
+		// for a role's trust policy alone, and importing the role fails
+		// unless the program's inputs match it exactly).
+		sf("%s has administrator rights and trusts the whole management account (Organizations creates it so); the guardrails keep anyone else in a member account from changing it, the trail or the public access block, but scoping who in the management account may assume it (an %s condition naming the pipeline's role) is done by hand", code(landingzone.DeployRole), code("aws:PrincipalArn")))
 	if m.lz.Hetzner != nil {
 		neg = append(neg, "Hetzner Cloud has no organisation layer: per-environment projects and tokens are the only separation there")
 	}
@@ -261,7 +266,7 @@ func (m *model) lzItems() []string {
 		if m.scps != nil {
 			n = len(m.scps.Policies)
 		}
-		items = append(items, sf("`landingzone-aws`: the Organization; OUs %s; %s with their root e-mail addresses and the role %s; %s attached to the OUs; the organisation trail %s in %s, writing to the encrypted, versioned, public-access-blocked bucket %s in %s", and(ouPaths(o)), plural(len(o.Accounts), "member account"), code(landingzone.DeployRole), plural(n, "SCP"), code(o.Trail), o.HomeRegion, code(o.TrailBucket), trailHome(o)))
+		items = append(items, sf("`landingzone-aws`: the Organization, with centralized root access (member accounts keep no root credentials); OUs %s; %s with their root e-mail addresses and the role %s, created one at a time (Organizations refuses concurrent CreateAccount calls), each with the account-wide S3 public access block set through that role; %s attached to the OUs; the organisation trail %s in %s, writing to the encrypted, versioned, public-access-blocked bucket %s in %s, whose files Object Lock keeps for a year", and(ouPaths(o)), plural(len(o.Accounts), "member account"), code(landingzone.DeployRole), plural(n, "SCP"), code(o.Trail), o.HomeRegion, code(o.TrailBucket), trailHome(o)))
 	}
 	if a := m.lz.IBM; a != nil {
 		grants, kps := 0, 0
@@ -654,13 +659,16 @@ func (m *model) stateRecord() Record {
 		}
 		alts = append(alts, Alternative{alt.what, alt.why})
 	}
-	alts = append(alts, Alternative{"Keys generated outside and passed in as configuration", "private keys would pass through files, environment variables or CI logs before reaching state"})
+	alts = append(alts, Alternative{"Keys generated outside and passed in as configuration", "private keys would pass through files, environment variables or CI logs before reaching state"},
+		// Review aws.md item 26.
+		Alternative{"One stack per cross-region concern (a transit stack per cloud, mesh, global load balancer), each waiting only for the stacks it reads", "it limits a failure to what depends on it, but moving deployed resources out of the " + code("global") + " stack's state needs an engine migration that is not written yet"})
 	pos := []string{
 		"private keys and pre-shared keys are created inside state as secret outputs, so they never appear in the topology, plans, logs or pull-request comments",
 		"any Pulumi backend URL works (`--backend`, `INFRA_BACKEND`), so the state can move when the team outgrows it",
 	}
 	neg := []string{
 		"losing the passphrase (or the KMS key) makes every secret in state unreadable: the mesh keys must then be rotated on every gateway",
+		sf("the %s stack holds the transit gateways, the mesh and the global load balancer of every cloud and waits for every other stack: one stack that fails, on any cloud, leaves all three as they were until it deploys (one blast radius for all clouds)", code("global")),
 	}
 	if scheme == "file" {
 		pos = append(pos, "no service or bucket to run: state works offline, next to the topology")

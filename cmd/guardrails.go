@@ -230,7 +230,7 @@ func runGuardrailsRender(opts *GuardrailsRenderOptions) error {
 		n.Org = lz.AWS
 		n.SCPs = stacks.SCPs(spec, lz)
 		if n.SCPs == nil { // no organisation: render the documents alone
-			n.SCPs = policies.SCPs(spec, policies.SCPOptions{DeployRole: landingzone.DeployRole})
+			n.SCPs = policies.SCPs(spec, policies.SCPOptions{DeployRoles: []string{landingzone.DeployRole}})
 		}
 	case topology.IBM:
 		n.IBM = lz.IBM

@@ -25,8 +25,8 @@ func TestGuardrailsCheckExamples(t *testing.T) {
 		"Guardrails acme-platform: 6 guardrails over ",
 		"  allowed-regions            mandatory ",
 		"SCPs (minified; at most 5120 characters each, 5 attached per target with FullAWSAccess)",
-		"  RequireRegions+DenyPublicS3+DenyRootAccountUsage  allowed-regions, deny-public-buckets, deny-root-account ",
-		"  RequireTags                                       require-tags ",
+		"  DenyPublicS3+DenyRootAccountUsage+RequireEncryption  deny-public-buckets, deny-root-account, require-encryption ",
+		"  RequireTags                                          require-tags ",
 		"attached per OU: Infrastructure 4/5, Security 4/5, Workloads 5/5",
 	} {
 		if !strings.Contains(r.out, want) {
@@ -160,7 +160,7 @@ func TestGuardrailsRenderAWS(t *testing.T) {
 	if r.code != ExitOK || strings.Contains(r.err, "error") || !strings.Contains(r.err, "warning: Workloads would have more than 5 SCPs attached: merged ") {
 		t.Fatalf("exit %d\n%s", r.code, r.err)
 	}
-	for _, name := range []string{"RequireRegions+DenyPublicS3+DenyRootAccountUsage", "RequireEncryption", "RequireTags", "PreventSecurityChanges"} {
+	for _, name := range []string{"RequireRegions", "DenyPublicS3+DenyRootAccountUsage+RequireEncryption", "RequireTags", "PreventSecurityChanges"} {
 		if !strings.Contains(r.out, "# scp "+name+" ") {
 			t.Errorf("no SCP %s:\n%s", name, r.out)
 		}

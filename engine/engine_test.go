@@ -225,7 +225,7 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("destroy deleted %d resources, up created %d", n, total)
 	}
 	// What the programs retain on delete stays (aws.md item 12: the
-	// organization, its OUs and accounts, the trail's key and bucket, and
+	// organization, its OUs and accounts, the trail's key, bucket and Object Lock, and
 	// EBS default encryption, which the require-encryption SCP keeps on).
 	retained := map[string]bool{
 		"aws:organizations/organization:Organization":             true,
@@ -235,6 +235,8 @@ func TestLifecycle(t *testing.T) {
 		"aws:kms/alias:Alias":                                     true,
 		"aws:s3/bucketV2:BucketV2":                                true,
 		"aws:ebs/encryptionByDefault:EncryptionByDefault":         true,
+		// Object Lock cannot be turned off (aws.md item 19).
+		"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
 	}
 	for _, o := range srv.Cloud().Objects() {
 		if !retained[string(o.URN.Type())] {

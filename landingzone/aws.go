@@ -1,6 +1,7 @@
 package landingzone
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -56,8 +57,9 @@ type AWSOrg struct {
 	// OrganizationID is the id of the organization to adopt, when the spec
 	// gives it; "" reads it from the management account.
 	OrganizationID string
-	// Trail is the organization trail's name; TrailBucket its S3 bucket's.
-	Trail, TrailBucket string
+	// Trail is the organization trail's name; TrailBucket its S3 bucket's;
+	// TrailKeyAlias the alias of the KMS key that encrypts it.
+	Trail, TrailBucket, TrailKeyAlias string
 	// Notes say what the model chose and why, for people reading the plan.
 	Notes []string
 }
@@ -103,6 +105,29 @@ func (a *Account) RoleARN(partition, accountID string) string {
 // RoleARN is the ARN of role in an account with the given id.
 func RoleARN(partition, accountID, role string) string {
 	return "arn:" + partition + ":iam::" + accountID + ":role/" + role
+}
+
+// DeployRoles are the names of the roles infra assumes in member accounts,
+// sorted, without duplicates: the guardrails exempt them, and only them,
+// from the denies that would stop infra deploying.
+func (o *AWSOrg) DeployRoles() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range o.Accounts {
+		r := a.Role
+		if r == "" {
+			r = DeployRole
+		}
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{DeployRole}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // OU returns the OU at path, or nil.
@@ -157,6 +182,7 @@ func deriveAWS(spec *topology.Spec) *AWSOrg {
 		Trail:       spec.Name + "-org-trail",
 		TrailBucket: spec.Name + "-org-trail",
 	}
+	o.TrailKeyAlias = "alias/" + o.Trail
 	guardrails := enforced(spec)
 	addOU := func(path string) {
 		if o.OU(path) != nil {

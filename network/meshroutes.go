@@ -19,7 +19,8 @@ type Route struct {
 // Routes are the destinations region id's network sends through its mesh
 // gateway: the overlay, so that replies reach the other gateways' tunnel
 // addresses, and every peer's region CIDR except those a transit gateway
-// reaches (t.Reach), which route there instead. Routes are named for what
+// reaches (t.Reach), which route there instead, and those it isolates from
+// id (t.Isolates), which are not routed. Routes are named for what
 // they reach, so adding a region adds routes and renames none.
 func (m *Mesh) Routes(t *Transit, id string) []Route {
 	out := []Route{{Name: "overlay", Destination: m.Overlay.Masked()}}
@@ -28,7 +29,10 @@ func (m *Mesh) Routes(t *Transit, id string) []Route {
 		viaTransit = t.Reach(id)
 	}
 	for _, p := range m.Peers(id) {
-		if slices.Contains(viaTransit, p.ID) {
+		// A region the transit gateways reach routes there; one they keep
+		// apart from this one (another environment's route table) is not
+		// routed at all.
+		if slices.Contains(viaTransit, p.ID) || (t != nil && t.Isolates(id, p.ID)) {
 			continue
 		}
 		n := 0

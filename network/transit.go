@@ -20,6 +20,8 @@ type Transit struct {
 	// Peerings join every two AWS gateways when peering is asked for.
 	Peerings []AWSPeering
 	reach    map[string][]string
+	// covered are the AWS VPCs attached to a gateway.
+	covered []string
 }
 
 // IBMTransit is the one IBM Transit Gateway.
@@ -36,12 +38,28 @@ type IBMTransit struct {
 }
 
 // AWSTransitGateway is the Transit Gateway of one AWS region. Every VPC of
-// the region attaches to it, whatever its environment or account.
+// the region attaches to it, whatever its environment or account; which
+// VPCs reach each other is decided by route tables, one per environment
+// (RouteTable) unless the spec connects environments.
 type AWSTransitGateway struct {
 	Region string
 	// VPCs are the region IDs attached, in spec order.
 	VPCs []string
+	// Tables are the gateway's route tables, in order of first use: one
+	// per environment, or the one "shared" table when the spec connects
+	// environments.
+	Tables []string
+	// table is the route table of each VPC (region ID).
+	table map[string]string
 }
+
+// SharedTable is the name of the one route table of a gateway whose
+// environments are connected.
+const SharedTable = "shared"
+
+// RouteTable is the route table a VPC (region ID) is associated with and
+// propagates into.
+func (g *AWSTransitGateway) RouteTable(id string) string { return g.table[id] }
 
 // AWSPeering is a peering attachment between two regions' gateways: the
 // requester's gateway asks, the accepter's accepts. Requester comes first
@@ -66,31 +84,69 @@ func BuildTransit(spec *topology.Spec) *Transit {
 	}
 	if tr.AWS != nil && spec.Clouds.AWS != nil {
 		byRegion := map[string]*AWSTransitGateway{}
+		// The VPCs that reach each other: those of one route table, in one
+		// region or, with peering, in every region.
+		groups := map[string][]string{}
+		var groupOrder []string
 		for _, r := range spec.Clouds.AWS.Regions {
 			g := byRegion[r.Name]
 			if g == nil {
-				g = &AWSTransitGateway{Region: r.Name}
+				g = &AWSTransitGateway{Region: r.Name, table: map[string]string{}}
 				byRegion[r.Name] = g
 				t.AWS = append(t.AWS, g)
 			}
 			g.VPCs = append(g.VPCs, r.ID())
+			table := r.Environment
+			if tr.AWS.ConnectEnvironments {
+				table = SharedTable
+			}
+			g.table[r.ID()] = table
+			if !slices.Contains(g.Tables, table) {
+				g.Tables = append(g.Tables, table)
+			}
+			key := table
+			if !tr.AWS.Peering {
+				key = r.Name + "/" + table
+			}
+			if _, ok := groups[key]; !ok {
+				groupOrder = append(groupOrder, key)
+			}
+			groups[key] = append(groups[key], r.ID())
+			t.covered = append(t.covered, r.ID())
 		}
 		if tr.AWS.Peering {
-			var all []string
 			for i, a := range t.AWS {
-				all = append(all, a.VPCs...)
 				for _, b := range t.AWS[i+1:] {
 					t.Peerings = append(t.Peerings, AWSPeering{Requester: a.Region, Accepter: b.Region})
 				}
 			}
-			t.connect(all)
-		} else {
-			for _, g := range t.AWS {
-				t.connect(g.VPCs)
-			}
+		}
+		for _, k := range groupOrder {
+			t.connect(groups[k])
 		}
 	}
 	return t
+}
+
+// Isolates reports whether the transit gateways keep regions a and b apart
+// on purpose: both are AWS VPCs attached to gateways that could join them
+// (one region, or peered regions) but in different route tables. The mesh
+// must not route between them either, or it would undo the isolation.
+func (t *Transit) Isolates(a, b string) bool {
+	if !slices.Contains(t.covered, a) || !slices.Contains(t.covered, b) || slices.Contains(t.reach[a], b) {
+		return false
+	}
+	ga, gb := t.gatewayOf(a), t.gatewayOf(b)
+	return ga == gb || len(t.Peerings) > 0
+}
+
+func (t *Transit) gatewayOf(id string) *AWSTransitGateway {
+	for _, g := range t.AWS {
+		if slices.Contains(g.VPCs, id) {
+			return g
+		}
+	}
+	return nil
 }
 
 // connect makes every region of ids reach every other.

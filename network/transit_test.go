@@ -33,8 +33,16 @@ func TestTransitOfMulticloud(t *testing.T) {
 	if len(tr.Peerings) != 0 {
 		t.Errorf("one region peers with nothing, got %v", tr.Peerings)
 	}
-	if got := tr.Reach("aws-us-east-1-prod"); !slices.Equal(got, []string{"aws-us-east-1-staging"}) {
+	// Each environment has a route table of its own: prod and staging
+	// share the gateway but not a route, and the mesh must not join them.
+	if got := tr.Reach("aws-us-east-1-prod"); len(got) != 0 {
 		t.Errorf("prod reaches %v", got)
+	}
+	if g := tr.AWS[0]; !slices.Equal(g.Tables, []string{"prod", "staging"}) || g.RouteTable("aws-us-east-1-staging") != "staging" {
+		t.Errorf("route tables %v", g.Tables)
+	}
+	if !tr.Isolates("aws-us-east-1-prod", "aws-us-east-1-staging") || tr.Isolates("aws-us-east-1-prod", "hetzner-nbg1-prod") {
+		t.Errorf("Isolates: prod and staging must be kept apart, other clouds are the mesh's")
 	}
 	if got := tr.Reach("hetzner-nbg1-prod"); len(got) != 0 {
 		t.Errorf("hetzner reaches %v through transit", got)
@@ -54,10 +62,23 @@ func TestTransit(t *testing.T) {
 		regions  []string
 		peerings []string
 		reach    map[string][]string
+		isolated [][2]string
 	}{
 		{
 			name:     "peered",
 			yaml:     aws3 + "network: {transit: {aws: {peering: true}}}\n",
+			regions:  []string{"eu-west-1", "us-east-1", "ap-south-1"},
+			peerings: []string{"eu-west-1--us-east-1", "eu-west-1--ap-south-1", "us-east-1--ap-south-1"},
+			reach: map[string][]string{
+				"aws-eu-west-1-prod":  {"aws-ap-south-1-prod", "aws-us-east-1-prod"},
+				"aws-ap-south-1-prod": {"aws-eu-west-1-prod", "aws-us-east-1-prod"},
+				"aws-eu-west-1-dev":   nil,
+			},
+			isolated: [][2]string{{"aws-eu-west-1-prod", "aws-eu-west-1-dev"}, {"aws-ap-south-1-prod", "aws-eu-west-1-dev"}},
+		},
+		{
+			name:     "peered, environments connected",
+			yaml:     aws3 + "network: {transit: {aws: {peering: true, connectEnvironments: true}}}\n",
 			regions:  []string{"eu-west-1", "us-east-1", "ap-south-1"},
 			peerings: []string{"eu-west-1--us-east-1", "eu-west-1--ap-south-1", "us-east-1--ap-south-1"},
 			reach: map[string][]string{
@@ -70,9 +91,10 @@ func TestTransit(t *testing.T) {
 			yaml:    aws3 + "network: {transit: {aws: {}}}\n",
 			regions: []string{"eu-west-1", "us-east-1", "ap-south-1"},
 			reach: map[string][]string{
-				"aws-eu-west-1-prod":  {"aws-eu-west-1-dev"},
+				"aws-eu-west-1-prod":  nil,
 				"aws-ap-south-1-prod": nil,
 			},
+			isolated: [][2]string{{"aws-eu-west-1-prod", "aws-eu-west-1-dev"}},
 		},
 		{
 			name:  "no transit",
@@ -102,6 +124,11 @@ func TestTransit(t *testing.T) {
 			for id, want := range tt.reach {
 				if got := tr.Reach(id); !slices.Equal(got, want) {
 					t.Errorf("%s reaches %v, want %v", id, got, want)
+				}
+			}
+			for _, p := range tt.isolated {
+				if !tr.Isolates(p[0], p[1]) || !tr.Isolates(p[1], p[0]) {
+					t.Errorf("%s and %s are not isolated", p[0], p[1])
 				}
 			}
 		})

@@ -140,6 +140,7 @@ func (m *mocks) record(args pulumi.MockResourceArgs) (*Resource, error) {
 		}
 		rec.Parent = nameOf(rpc.GetParent())
 		rec.Provider = nameOf(refURN(rpc.GetProvider()))
+		rec.Import = rpc.GetImportId()
 		seen := map[string]bool{}
 		for _, d := range rpc.GetDependencies() {
 			if n := nameOf(d); n != "" && !seen[n] {

@@ -60,6 +60,9 @@ type Resource struct {
 	Provider string `json:"provider,omitempty"`
 	// DependsOn lists the logical names of the resources this one waits for, sorted.
 	DependsOn []string `json:"dependsOn,omitempty"`
+	// Import is the id of the existing resource the program adopts; empty
+	// for one it creates.
+	Import string `json:"import,omitempty"`
 	// Inputs as sent to the provider, with secrets replaced by Redacted and
 	// values not known until deployment by Unknown.
 	Inputs map[string]any `json:"inputs"`

@@ -51,7 +51,7 @@ var catalogue = []Info{
 		SCP:     "DenyPublicS3",
 		Summary: "no bucket readable by the public",
 		Native: map[topology.Cloud]string{
-			topology.AWS: "SCP denying public ACLs and changes to the account's public access block",
+			topology.AWS: "S3 public access block on every member account, and an SCP denying public ACLs and, to all but infra's deploy role, changes to account or bucket public access blocks",
 			topology.IBM: "context-based restriction: Object Storage reachable only over private endpoints from the environment's clusters",
 			topology.OVH: "IAM policy denying publishing or re-typing storage containers",
 		},
@@ -73,7 +73,7 @@ var catalogue = []Info{
 		SCP:     "PreventSecurityChanges",
 		Summary: "CloudTrail, Config, GuardDuty, Security Hub and their equivalents stay on",
 		Native: map[topology.Cloud]string{
-			topology.AWS: "SCP denying stopping or deleting CloudTrail, Config, GuardDuty, Security Hub and Access Analyzer",
+			topology.AWS: "SCP denying stopping or deleting CloudTrail, Config, GuardDuty, Security Hub and Access Analyzer, leaving the organization, deleting or shortening the trail archive (under Object Lock) or disabling its key, and changes to the deploy role by anyone else",
 			topology.IBM: "context-based restriction: Key Protect usable only from the environment's clusters",
 			topology.OVH: "IAM policy denying changes to project users, roles and IAM",
 		},

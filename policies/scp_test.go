@@ -43,7 +43,7 @@ func seedTargets(g string) []string {
 // policies within the size limit, with the headroom reported.
 func TestSeedSCPs(t *testing.T) {
 	spec := load(t, "../examples/multicloud.yaml")
-	set := SCPs(spec, SCPOptions{Targets: seedTargets, DeployRole: "infra-deployer"})
+	set := SCPs(spec, SCPOptions{Targets: seedTargets, DeployRoles: []string{"infra-deployer"}, TrailBucket: "acme-org-trail", TrailKeyAlias: "alias/acme-org-trail"})
 	// Under the documented quota of 5 per OU the six SCPs are merged (with a
 	// warning each time); nothing may be an error.
 	if set.Diagnostics.HasErrors() {
@@ -68,8 +68,8 @@ func TestSeedSCPs(t *testing.T) {
 	}
 	// Five per OU with FullAWSAccess leaves four: the three smallest that
 	// go to every OU are merged into one.
-	merged := "RequireRegions+DenyPublicS3+DenyRootAccountUsage"
-	want := []string{merged, "PreventSecurityChanges", "RequireEncryption", "RequireTags"}
+	merged := "DenyPublicS3+DenyRootAccountUsage+RequireEncryption"
+	want := []string{"RequireRegions", merged, "PreventSecurityChanges", "RequireTags"}
 	if !slices.Equal(names, want) {
 		t.Errorf("SCPs = %v, want %v", names, want)
 	}
@@ -84,11 +84,11 @@ func TestSeedSCPs(t *testing.T) {
 	for _, p := range set.Policies {
 		byName[p.Name] = p
 	}
-	regions := byName[merged].Document.Statement[0]
+	regions := byName["RequireRegions"].Document.Statement[0]
 	if got := regions.Condition["StringNotEquals"]["aws:RequestedRegion"]; !slices.Equal(got, Strings{"us-east-1", "us-west-2", "eu-west-1"}) {
 		t.Errorf("RequireRegions regions = %v", got)
 	}
-	if !slices.Contains(regions.NotAction, "iam:*") || regions.Effect != "Deny" {
+	if !slices.Contains(regions.NotAction, "iam:*") || !slices.Contains(regions.NotAction, "wafv2:*") || regions.Effect != "Deny" {
 		t.Errorf("RequireRegions must deny everything but global services: %+v", regions)
 	}
 	var sids []string
@@ -103,6 +103,31 @@ func TestSeedSCPs(t *testing.T) {
 	root := string(byName[merged].JSON)
 	if !strings.Contains(root, `{"Sid":"DenyRootUser","Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:root"}}}`) {
 		t.Errorf("DenyRootAccountUsage statement missing from %s", root)
+	}
+	// deny-public-buckets: only the deploy role may lift a public access
+	// block, at account or bucket level.
+	if !strings.Contains(root, `{"Sid":"DenyPublicAccessBlockChanges","Effect":"Deny","Action":["s3:PutAccountPublicAccessBlock","s3:PutBucketPublicAccessBlock"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/infra-deployer"}}}`) {
+		t.Errorf("DenyPublicAccessBlockChanges missing from %s", root)
+	}
+	// protect-security-services guards the trail's bucket and key, the
+	// deploy role, and membership of the organization.
+	sec := string(byName["PreventSecurityChanges"].JSON)
+	for _, want := range []string{
+		`"Sid":"DenyLeavingOrganization"`,
+		`"Sid":"ProtectDeployRoles","Effect":"Deny","Action":["iam:AttachRolePolicy",`,
+		`"Resource":"arn:aws:iam::*:role/infra-deployer","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/infra-deployer"}}`,
+		`"Sid":"DenyTrailArchiveDeletion","Effect":"Deny","Action":["s3:BypassGovernanceRetention","s3:DeleteBucket","s3:DeleteObject","s3:DeleteObjectVersion","s3:PutLifecycleConfiguration"],"Resource":["arn:aws:s3:::acme-org-trail","arn:aws:s3:::acme-org-trail/*"]}`,
+		`"Sid":"DenyTrailKeyDeletion","Effect":"Deny","Action":["kms:DisableKey","kms:DisableKeyRotation","kms:ScheduleKeyDeletion"],"Resource":"*","Condition":{"ForAnyValue:StringEquals":{"kms:ResourceAliases":"alias/acme-org-trail"}}}`,
+		`"Resource":"arn:aws:kms:*:*:alias/acme-org-trail"`,
+	} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("PreventSecurityChanges lacks %s:\n%s", want, sec)
+		}
+	}
+	// require-tags leaves what Kubernetes creates alone.
+	tags := string(byName["RequireTags"].JSON)
+	if !strings.Contains(tags, `"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/aws-*-eks-cluster-role-*"`) {
+		t.Errorf("RequireTags does not exempt the Kubernetes roles: %s", tags)
 	}
 }
 
@@ -181,7 +206,7 @@ func manyTags(n int) string {
 // the guardrail; together the parts hold every statement.
 func TestSplitOversize(t *testing.T) {
 	spec := parse(t, manyTags(40))
-	whole := scpDocument(spec.Guardrail(RequireTags), "")
+	whole := scpDocument(spec.Guardrail(RequireTags), SCPOptions{})
 	// The doubled quotas leave room for three parts on one OU; splitting is
 	// what this test is about.
 	lim := Limits{Size: 10240, PerTarget: 10}
@@ -194,7 +219,7 @@ func TestSplitOversize(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := set.Diagnostics[0]
-	want := fmt.Sprintf("t.yaml:8:7: warning: SCP RequireTags is %d characters, over the 10240 limit: split into RequireTags-1, RequireTags-2, RequireTags-3; "+
+	want := fmt.Sprintf("t.yaml:8:7: warning: SCP RequireTags is %d characters, over the 10240 limit: split into RequireTags-1, RequireTags-2, RequireTags-3, RequireTags-4; "+
 		"each part attaches to the same OUs; fewer parameters make one policy again", full.Size)
 	if d.String() != want {
 		t.Errorf("diagnostic:\n got %s\nwant %s", d, want)

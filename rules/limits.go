@@ -237,6 +237,7 @@ func (d *db) checkLimits(resources []Resource) []Violation {
 			add(as[len(as)-1], "", l, Warning, "ConstraintViolationException: ACCOUNT_NUMBER_LIMIT_EXCEEDED unless the quota was raised: %d accounts; the default quota is %d", len(as), l.intValue())
 		}
 	}
+	out = append(out, accountsOneAtATime(resources, byType[accountType])...)
 	if l := d.limit(limitServersPerPG); l != nil {
 		perGroup := map[string][]*Resource{}
 		for _, r := range byType[serverType] {
@@ -278,3 +279,63 @@ func (d *db) checkLimits(resources []Resource) []Violation {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// RuleSerialCreate names the rule that creations of a type must not overlap.
+const RuleSerialCreate = "serialCreate"
+
+// sourceAccountsOneAtATime is where AWS says account creations must not
+// overlap.
+const sourceAccountsOneAtATime = "AWS CloudFormation User Guide, AWS::Organizations::Account: " +
+	"\"If you create multiple accounts at the same time, Organizations returns an error\" " +
+	"(quoted in pulumi/pulumi-aws-native#1687); Organizations API Reference, CreateAccountStatus FailureReason CONCURRENT_ACCOUNT_MODIFICATION"
+
+// accountsOneAtATime checks that the accounts a deployment creates (not
+// those it imports) are created one after another: every two of them must
+// be ordered by a chain of dependencies, or the engine runs their
+// CreateAccount calls at the same time.
+func accountsOneAtATime(all []Resource, accounts []*Resource) []Violation {
+	var created []*Resource
+	for _, r := range accounts {
+		if r.Import == "" {
+			created = append(created, r)
+		}
+	}
+	if len(created) < 2 {
+		return nil
+	}
+	// Any chain orders two creates, through other resources too.
+	deps := map[string][]string{}
+	for _, r := range all {
+		deps[r.Name] = append(deps[r.Name], r.DependsOn...)
+	}
+	reach := func(from, to string) bool {
+		seen := map[string]bool{}
+		stack := []string{from}
+		for len(stack) > 0 {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, d := range deps[n] {
+				if d == to {
+					return true
+				}
+				if !seen[d] {
+					seen[d] = true
+					stack = append(stack, d)
+				}
+			}
+		}
+		return false
+	}
+	var out []Violation
+	for i, b := range created {
+		for _, a := range created[:i] {
+			if reach(a.Name, b.Name) || reach(b.Name, a.Name) {
+				continue
+			}
+			out = append(out, Violation{Type: b.Type, Resource: b.Name, Rule: RuleSerialCreate, Severity: Error, Source: sourceAccountsOneAtATime,
+				Message: fmt.Sprintf("CreateAccount of %s may run at the same time as that of %s: Organizations creates one account at a time and fails the other (CONCURRENT_ACCOUNT_MODIFICATION); make each new account depend on the one before", b.Name, a.Name)})
+			break
+		}
+	}
+	return out
+}

@@ -117,12 +117,18 @@ type Resource struct {
 	Type   string
 	Name   string
 	Inputs map[string]any
+	// DependsOn names the resources this one waits for (explicit and
+	// through its inputs), as the plan records them.
+	DependsOn []string
+	// Import is the id of an existing resource the program adopts; ""
+	// for one it creates.
+	Import string
 }
 
 // Limits tests the cloud API limits that span resources, over every resource
 // of a deployment: SCPs attached per target, SCP document size, policies per
-// organization, accounts per organization, servers per placement group,
-// network zones per network. Each violation names the resource that crosses
+// organization, accounts per organization, accounts created one at a time,
+// servers per placement group, network zones per network. Each violation names the resource that crosses
 // the limit.
 func Limits(resources []Resource) []Violation {
 	out := load().checkLimits(resources)

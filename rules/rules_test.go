@@ -252,3 +252,33 @@ func TestReservedCISDomain(t *testing.T) {
 		}
 	}
 }
+
+// New accounts must be created one at a time: two creates with no chain of
+// dependencies between them break the rule; imported accounts never do.
+func TestAccountsOneAtATime(t *testing.T) {
+	const acct = "aws:organizations/account:Account"
+	tests := []struct {
+		name string
+		rs   []Resource
+		want []string // resources named by violations
+	}{
+		{"parallel", []Resource{{Type: acct, Name: "a"}, {Type: acct, Name: "b"}, {Type: acct, Name: "c", DependsOn: []string{"b"}}}, []string{"b", "c"}},
+		{"chained", []Resource{{Type: acct, Name: "a"}, {Type: acct, Name: "b", DependsOn: []string{"a"}}, {Type: acct, Name: "c", DependsOn: []string{"b"}}}, nil},
+		{"through another resource", []Resource{{Type: acct, Name: "a"}, {Type: "x", Name: "probe", DependsOn: []string{"a"}}, {Type: acct, Name: "b", DependsOn: []string{"probe"}}}, nil},
+		{"imports run in parallel", []Resource{{Type: acct, Name: "a", Import: "111111111111"}, {Type: acct, Name: "b", Import: "222222222222"}, {Type: acct, Name: "c"}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, v := range Limits(tt.rs) {
+				if v.Rule != RuleSerialCreate || !strings.Contains(v.Message, "CONCURRENT_ACCOUNT_MODIFICATION") {
+					t.Errorf("unexpected %v", v)
+				}
+				got = append(got, v.Resource)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("violations on %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -21,7 +21,8 @@ func SCPs(spec *topology.Spec, lz *landingzone.Model) *policies.SCPSet {
 	if lz.AWS == nil {
 		return nil
 	}
-	return policies.SCPs(spec, policies.SCPOptions{Targets: lz.AWS.Targets, DeployRole: landingzone.DeployRole})
+	return policies.SCPs(spec, policies.SCPOptions{Targets: lz.AWS.Targets, DeployRoles: lz.AWS.DeployRoles(),
+		TrailBucket: lz.AWS.TrailBucket, TrailKeyAlias: lz.AWS.TrailKeyAlias})
 }
 
 // landingZoneStacks makes a landing-zone stack for each cloud with

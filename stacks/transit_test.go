@@ -3,6 +3,7 @@ package stacks_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -160,11 +161,39 @@ func TestTransitOfMulticloud(t *testing.T) {
 	if n := len(ofType(g, peering)); n != 0 {
 		t.Errorf("%d peerings with a single AWS region", n)
 	}
-	// Each private route table (3 zones for prod, 2 for staging) routes the
-	// other VPC through the gateway.
-	routes := tgwRoutes(g)
+	// Each environment has its own gateway route table: each attachment is
+	// associated with and propagates into its own, and no private route
+	// table sends the other environment's VPC to the gateway.
+	for _, env := range []string{"prod", "staging"} {
+		id := "aws-us-east-1-" + env
+		rt := named(t, g, "aws-us-east-1-tgw-rt-"+env)
+		for _, n := range []string{"-tgw-association", "-tgw-propagation"} {
+			if r := named(t, g, id+n); !slices.Contains(r.DependsOn, rt.Name) {
+				t.Errorf("%s%s is not in the %s table: %v", id, n, env, r.DependsOn)
+			}
+		}
+	}
+	if n := len(ofType(g, "aws:ec2transitgateway/routeTable:RouteTable")); n != 2 {
+		t.Errorf("%d gateway route tables, want one per environment", n)
+	}
+	if routes := tgwRoutes(g); len(routes) != 0 {
+		t.Errorf("VPC routes to the other environment: %v", names(routes))
+	}
+	// Nor does the mesh route prod to staging in the same region.
+	r := p.Stack("global")
+	for _, res := range r.Resources {
+		if strings.HasPrefix(res.Name, "aws-us-east-1-prod-mesh-route-") && strings.HasSuffix(res.Name, "-aws-us-east-1-staging") {
+			t.Errorf("mesh route %s joins prod to staging", res.Name)
+		}
+	}
+
+	// Connected environments share one table, and route to each other.
+	_, g = planOf(t, strings.Replace(string(mustRead(t, "../examples/multicloud.yaml")), "aws: {peering: true}", "aws: {peering: true, connectEnvironments: true}", 1))
+	if n := len(ofType(g, "aws:ec2transitgateway/routeTable:RouteTable")); n != 1 {
+		t.Errorf("%d gateway route tables with connected environments, want 1", n)
+	}
 	var got []string
-	for _, r := range routes {
+	for _, r := range tgwRoutes(g) {
 		got = append(got, r.Provider+" "+in(r, "destinationCidrBlock"))
 	}
 	sort.Strings(got)
@@ -174,13 +203,6 @@ func TestTransitOfMulticloud(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("VPC routes to the gateway:\n got %v\nwant %v", got, want)
-	}
-	tables := output(t, p, "aws-us-east-1-prod", "privateRouteTableIds").([]any)
-	for i, z := range []string{"us-east-1a", "us-east-1b", "us-east-1c"} {
-		r := named(t, g, "aws-us-east-1-prod-tgw-route-"+z+"-aws-us-east-1-staging")
-		if in(r, "routeTableId") != tables[i] || in(r, "transitGatewayId") != g.Outputs[stacks.TransitGatewaysOutput].(map[string]any)["aws-us-east-1"] {
-			t.Errorf("route in %s: %v", z, r.Inputs)
-		}
 	}
 }
 
@@ -223,28 +245,42 @@ func TestTransitPeersEveryTwoRegions(t *testing.T) {
 	if _, ok := pe.Inputs["peerAccountId"]; ok {
 		t.Errorf("peering in one account names a peer account: %v", pe.Inputs)
 	}
-	// Static routes: eu-west-1's table reaches us-east-1 and ap-south-1's
-	// one VPC each; theirs reach eu-west-1's two.
+	// Static routes, in the prod tables only: eu-west-1's reaches
+	// us-east-1's and ap-south-1's prod VPC; theirs reach eu-west-1's prod
+	// and each other's. dev, in eu-west-1 alone, is routed over no peering.
 	count := map[string]int{}
 	for _, r := range ofType(g, tgwRoute) {
 		count[r.Provider]++
+		if !strings.Contains(fmt.Sprint(r.DependsOn), "-tgw-rt-prod") {
+			t.Errorf("static route %s not in a prod table: %v", r.Name, r.DependsOn)
+		}
 	}
-	if count["aws-provider-eu-west-1-caller"] != 2 || count["aws-provider-us-east-1-caller"] != 3 || count["aws-provider-ap-south-1-caller"] != 3 {
+	if count["aws-provider-eu-west-1-caller"] != 2 || count["aws-provider-us-east-1-caller"] != 2 || count["aws-provider-ap-south-1-caller"] != 2 {
 		t.Errorf("static routes per gateway %v", count)
 	}
-	r := named(t, g, "aws-us-east-1-tgw-route-aws-eu-west-1-dev")
+	r := named(t, g, "aws-us-east-1-tgw-route-aws-eu-west-1-prod")
 	if !slices.Contains(r.DependsOn, "aws-eu-west-1--us-east-1-tgw-peering-accepter") {
 		t.Errorf("route over a peering waits for %v, not the acceptance", r.DependsOn)
 	}
-	// VPC routes: eu-west-1-prod reaches the 3 other VPCs from each of its 3 zones.
+	// Peering attachments look up the peering table, which every local VPC
+	// propagates into.
+	if a := named(t, g, "aws-eu-west-1--us-east-1-tgw-peering-association-eu-west-1"); !slices.Contains(a.DependsOn, "aws-eu-west-1-tgw-rt-peering") {
+		t.Errorf("peering associated with %v", a.DependsOn)
+	}
+	named(t, g, "aws-eu-west-1-dev-tgw-propagation-peering")
+	// VPC routes: eu-west-1-prod reaches the 2 other prod VPCs from each of
+	// its 3 zones, and not eu-west-1-dev.
 	n := 0
 	for _, r := range tgwRoutes(g) {
 		if strings.HasPrefix(r.Name, "aws-eu-west-1-prod-") {
 			n++
 		}
+		if strings.HasSuffix(r.Name, "-aws-eu-west-1-dev") || strings.HasPrefix(r.Name, "aws-eu-west-1-dev-") {
+			t.Errorf("route %s joins dev to prod", r.Name)
+		}
 	}
-	if n != 9 {
-		t.Errorf("eu-west-1-prod has %d transit routes, want 3 zones x 3 VPCs", n)
+	if n != 6 {
+		t.Errorf("eu-west-1-prod has %d transit routes, want 3 zones x 2 VPCs", n)
 	}
 }
 
@@ -288,4 +324,13 @@ landingZone:
 	if att := named(t, g, "aws-us-east-1-prod-tgw-attachment"); in(att, "transitGatewayDefaultRouteTableAssociation") != "false" {
 		t.Errorf("the owner's own attachment leaves the default route table on: %v", att.Inputs)
 	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

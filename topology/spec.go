@@ -204,6 +204,11 @@ type IBMTransit struct {
 type AWSTransit struct {
 	Meta    `yaml:"-" json:"-"`
 	Peering bool `yaml:"peering,omitempty"`
+	// ConnectEnvironments routes the VPCs of different environments to
+	// each other through the gateways. Off by default: each environment
+	// has a route table of its own, so prod and staging do not reach each
+	// other at layer 3.
+	ConnectEnvironments bool `yaml:"connectEnvironments,omitempty"`
 }
 
 // Mesh is the cross-cloud WireGuard mesh.

@@ -44,9 +44,12 @@ var kinds = map[string]kind{
 	"aws:ec2transitgateway/vpcAttachment:VpcAttachment":                         {id: prefixed("tgw-attach")},
 	// EKS statuses: CREATING | ACTIVE | DELETING | FAILED | UPDATING |
 	// PENDING (EKS API Reference, Cluster and Nodegroup).
-	"aws:eks/cluster:Cluster":                           {id: byName, outputs: []string{"endpoint:eksEndpoint", "certificateAuthority", "status:ACTIVE"}},
-	"aws:eks/nodeGroup:NodeGroup":                       {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE"}},
-	"aws:iam/role:Role":                                 {id: byName, outputs: []string{"uniqueId:roleUniqueID"}},
+	"aws:eks/cluster:Cluster":     {id: byName, outputs: []string{"endpoint:eksEndpoint", "certificateAuthority", "status:ACTIVE"}},
+	"aws:eks/nodeGroup:NodeGroup": {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE"}},
+	// Centralized root access: one per organization, named by its id
+	// (pulumi-aws iam/organizationsFeatures.go, Import).
+	"aws:iam/organizationsFeatures:OrganizationsFeatures": {id: func(r Resource, _ string) string { return orgID(r.URN) }},
+	"aws:iam/role:Role": {id: byName, outputs: []string{"uniqueId:roleUniqueID"}},
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": {id: rolePolicyAttachmentID},
 	"aws:kms/alias:Alias":                               {id: byName, outputs: []string{"targetKeyArn:kmsTargetArn"}},
 	"aws:kms/key:Key":                                   {id: uuidID, outputs: []string{"keyId:id"}},
@@ -70,12 +73,16 @@ var kinds = map[string]kind{
 	"aws:route53/healthCheck:HealthCheck":                     {id: uuidID},
 	"aws:route53/record:Record":                               {id: recordID, outputs: []string{"fqdn:recordFQDN"}},
 	// Route 53 gives a hosted zone four name servers.
-	"aws:route53/zone:Zone":                                  {id: func(r Resource, salt string) string { return "Z" + strings.ToUpper(hexOf(r.URN, salt, 13)) }, outputs: []string{"zoneId:id", "nameServers"}},
-	"aws:s3/bucketPolicy:BucketPolicy":                       {id: joined("", "bucket")},
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {id: joined("", "bucket")},
+	"aws:route53/zone:Zone": {id: func(r Resource, salt string) string { return "Z" + strings.ToUpper(hexOf(r.URN, salt, 13)) }, outputs: []string{"zoneId:id", "nameServers"}},
+	// PutPublicAccessBlock (S3 Control): the id is the account's
+	// (terraform-provider-aws s3control account_public_access_block).
+	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock":                                   {id: joined("", "accountId")},
+	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2":                     {id: joined("", "bucket")},
+	"aws:s3/bucketPolicy:BucketPolicy":                                                           {id: joined("", "bucket")},
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     {id: joined("", "bucket")},
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": {id: joined("", "bucket")},
-	"aws:s3/bucketV2:BucketV2":                     {id: byName, outputs: []string{"bucketDomainName:s3Domain", "bucketRegionalDomainName:s3Domain"}},
-	"aws:s3/bucketVersioningV2:BucketVersioningV2": {id: joined("", "bucket")},
+	"aws:s3/bucketV2:BucketV2":                                                                   {id: byName, outputs: []string{"bucketDomainName:s3Domain", "bucketRegionalDomainName:s3Domain"}},
+	"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               {id: joined("", "bucket")},
 
 	// Hetzner Cloud. Server status: running | initializing | starting |
 	// stopping | off | deleting | migrating | rebuilding | unknown (Hetzner

@@ -9,6 +9,7 @@ import (
 
 	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ram"
@@ -32,11 +33,15 @@ const DeployRoleArnsOutput = "deployRoleArns"
 const OrganizationArnOutput = "organizationArn"
 
 // The trusted services and policy types infra needs in the organization:
-// CloudTrail for the organization trail, RAM to share transit gateways, and
-// SCPs for the guardrails.
+// CloudTrail for the organization trail, RAM to share transit gateways, IAM
+// for centralized root access; SCPs for the guardrails, and resource
+// control and tag policies enabled so that the organization can use them
+// (enabling a policy type attaches only AWS's allow-all policy, so it
+// changes no permission: Organizations User Guide, "Enabling a policy
+// type").
 var (
-	neededServicePrincipals = []string{"cloudtrail.amazonaws.com", "ram.amazonaws.com"}
-	neededPolicyTypes       = []string{"SERVICE_CONTROL_POLICY"}
+	neededServicePrincipals = []string{"cloudtrail.amazonaws.com", "iam.amazonaws.com", "ram.amazonaws.com"}
+	neededPolicyTypes       = []string{"RESOURCE_CONTROL_POLICY", "SERVICE_CONTROL_POLICY", "TAG_POLICY"}
 )
 
 // organization declares the AWS Organization: a new one, or, when the
@@ -176,6 +181,17 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		return err
 	}
 
+	// Centralized root access: member accounts have no root credentials
+	// to steal, and the management account can still run the few tasks
+	// that need root through a short root session (IAM User Guide,
+	// "Centralize root access for member accounts"; needs IAM's trusted
+	// access, above).
+	if _, err := iam.NewOrganizationsFeatures(ctx, name("root-access"), &iam.OrganizationsFeaturesArgs{
+		EnabledFeatures: pulumi.ToStringArray([]string{"RootCredentialsManagement", "RootSessions"}),
+	}, inMgmt, pulumi.DependsOn([]pulumi.Resource{org})); err != nil {
+		return err
+	}
+
 	ous := map[string]*organizations.OrganizationalUnit{}
 	for _, u := range o.OUs {
 		parent := rootID
@@ -196,6 +212,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	}
 
 	accounts := map[string]*organizations.Account{}
+	members := map[string]*awsp.Provider{}
 	roleArns := pulumi.StringMap{}
 	var previous pulumi.Resource
 	for _, a := range o.Accounts {
@@ -244,9 +261,39 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		}
 		accounts[a.Name] = acct
 		role := a.Role
-		roleArns[a.Name] = acct.ID().ToStringOutput().ApplyT(func(id string) string {
+		roleArn := acct.ID().ToStringOutput().ApplyT(func(id string) string {
 			return landingzone.RoleARN(part, id, role)
 		}).(pulumi.StringOutput)
+		roleArns[a.Name] = roleArn
+		// Each member account is reached through its deploy role, so that
+		// the SCPs of its OU govern what infra does there too.
+		p, err := awsp.NewProvider(ctx, name("provider", a.Name), &awsp.ProviderArgs{
+			Region: pulumi.String(o.HomeRegion),
+			AssumeRole: &awsp.ProviderAssumeRoleArgs{
+				RoleArn:     roleArn,
+				SessionName: pulumi.String("infra-" + LandingZoneStack),
+			},
+		})
+		if err != nil {
+			return err
+		}
+		members[a.Name] = p
+		// The account-wide S3 public access block: with it, S3 refuses
+		// public ACLs and public bucket policies on every bucket of the
+		// account, whatever the bucket's own settings (S3 User Guide,
+		// "Blocking public access to your Amazon S3 storage");
+		// deny-public-buckets keeps anyone but infra from lifting it. It is
+		// also the first call made with the new account's role, before any
+		// regional stack uses it.
+		if _, err := s3.NewAccountPublicAccessBlock(ctx, name("public-access-block", a.Name), &s3.AccountPublicAccessBlockArgs{
+			AccountId:             acct.ID().ToStringOutput(),
+			BlockPublicAcls:       pulumi.Bool(true),
+			BlockPublicPolicy:     pulumi.Bool(true),
+			IgnorePublicAcls:      pulumi.Bool(true),
+			RestrictPublicBuckets: pulumi.Bool(true),
+		}, pulumi.Provider(p)); err != nil {
+			return err
+		}
 	}
 
 	policyIDs := pulumi.StringMap{}
@@ -276,7 +323,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		}
 	}
 
-	trailArn, bucket, err := trail(ctx, name, o, org, caller, mgmt, accounts, part, tags(""))
+	trailArn, bucket, err := trail(ctx, name, o, org, caller, mgmt, accounts, members, part, tags(""))
 	if err != nil {
 		return err
 	}
@@ -296,24 +343,13 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 // access blocked, writable only by CloudTrail for this trail).
 func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSOrg, org *organizations.Organization,
 	caller *awsp.GetCallerIdentityResult, mgmt *awsp.Provider, accounts map[string]*organizations.Account,
-	part string, tags pulumi.StringMap) (pulumi.StringOutput, pulumi.StringOutput, error) {
+	members map[string]*awsp.Provider, part string, tags pulumi.StringMap) (pulumi.StringOutput, pulumi.StringOutput, error) {
 	var none pulumi.StringOutput
 	archive := mgmt
 	archiveAccount := pulumi.String(caller.AccountId).ToStringOutput()
 	if o.LogArchive != "" {
-		acct := accounts[o.LogArchive]
-		archiveAccount = acct.ID().ToStringOutput()
-		p, err := awsp.NewProvider(ctx, name("provider", o.LogArchive), &awsp.ProviderArgs{
-			Region: pulumi.String(o.HomeRegion),
-			AssumeRole: &awsp.ProviderAssumeRoleArgs{
-				RoleArn:     acct.ID().ToStringOutput().ApplyT(func(id string) string { return o.Account(o.LogArchive).RoleARN(part, id) }).(pulumi.StringOutput),
-				SessionName: pulumi.String("infra-" + LandingZoneStack),
-			},
-		})
-		if err != nil {
-			return none, none, err
-		}
-		archive = p
+		archiveAccount = accounts[o.LogArchive].ID().ToStringOutput()
+		archive = members[o.LogArchive]
 	}
 	inArchive := pulumi.Provider(archive)
 	trailArn := fmt.Sprintf("arn:%s:cloudtrail:%s:%s:trail/%s", part, o.HomeRegion, caller.AccountId, o.Trail)
@@ -387,7 +423,7 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 		return none, none, err
 	}
 	if _, err := kms.NewAlias(ctx, name("trail-key-alias"), &kms.AliasArgs{
-		Name:        pulumi.String("alias/" + o.Trail),
+		Name:        pulumi.String(o.TrailKeyAlias),
 		TargetKeyId: key.KeyId,
 	}, inArchive); err != nil {
 		return none, none, err
@@ -400,10 +436,31 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 	if err != nil {
 		return none, none, err
 	}
-	if _, err := s3.NewBucketVersioningV2(ctx, name("trail-bucket-versioning"), &s3.BucketVersioningV2Args{
+	versioning, err := s3.NewBucketVersioningV2(ctx, name("trail-bucket-versioning"), &s3.BucketVersioningV2Args{
 		Bucket:                  b.Bucket,
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, inArchive); err != nil {
+	}, inArchive)
+	if err != nil {
+		return none, none, err
+	}
+	// Object Lock keeps every version of the trail's files for a year:
+	// in governance mode only s3:BypassGovernanceRetention could shorten
+	// it, and protect-security-services denies that to everyone. A
+	// versioned bucket can have Object Lock turned on after creation
+	// (S3 User Guide, "Enabling S3 Object Lock on an existing bucket";
+	// terraform-provider-aws s3 bucket_object_lock_configuration).
+	if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name("trail-bucket-object-lock"), &s3.BucketObjectLockConfigurationV2Args{
+		Bucket:            b.Bucket,
+		ObjectLockEnabled: pulumi.String("Enabled"),
+		Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
+			DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+				Mode: pulumi.String("GOVERNANCE"),
+				Days: pulumi.Int(trailRetentionDays),
+			},
+		},
+		// Object Lock cannot be turned off again; destroy leaves the
+		// retention in place with the bucket.
+	}, inArchive, pulumi.DependsOn([]pulumi.Resource{versioning}), pulumi.RetainOnDelete(true)); err != nil {
 		return none, none, err
 	}
 	sse, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name("trail-bucket-encryption"), &s3.BucketServerSideEncryptionConfigurationV2Args{
@@ -482,6 +539,10 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 	}
 	return t.Arn, b.Bucket, nil
 }
+
+// trailRetentionDays is how long Object Lock keeps each version of the
+// trail's log files.
+const trailRetentionDays = 365
 
 func jsonString(v any) (string, error) {
 	b, err := json.Marshal(v)

@@ -87,7 +87,7 @@ func runLandingZone(t *testing.T, src string, m *orgMocks) error {
 		t.Fatalf("%v %v", err, diags)
 	}
 	org := landingzone.Derive(spec).AWS
-	scps := policies.SCPs(spec, policies.SCPOptions{Targets: org.Targets, DeployRole: landingzone.DeployRole})
+	scps := policies.SCPs(spec, policies.SCPOptions{Targets: org.Targets, DeployRoles: []string{landingzone.DeployRole}})
 	return pulumi.RunErr(func(ctx *pulumi.Context) error {
 		return awsstack.LandingZone(ctx, awsstack.LandingZoneArgs{Spec: spec, Org: org, SCPs: scps})
 	}, pulumi.WithMocks("t", "landingzone-aws", m))
@@ -112,11 +112,11 @@ func TestLandingZoneAdoptsTheExistingOrganization(t *testing.T) {
 		}
 		return out
 	}
-	if got := strs(org.Inputs["awsServiceAccessPrincipals"]); !slices.Equal(got, []string{"cloudtrail.amazonaws.com", "config.amazonaws.com", "ram.amazonaws.com", "sso.amazonaws.com"}) {
-		t.Errorf("trusted services %v: want the existing ones kept and RAM added", got)
+	if got := strs(org.Inputs["awsServiceAccessPrincipals"]); !slices.Equal(got, []string{"cloudtrail.amazonaws.com", "config.amazonaws.com", "iam.amazonaws.com", "ram.amazonaws.com", "sso.amazonaws.com"}) {
+		t.Errorf("trusted services %v: want the existing ones kept and IAM and RAM added", got)
 	}
-	if got := strs(org.Inputs["enabledPolicyTypes"]); !slices.Equal(got, []string{"SERVICE_CONTROL_POLICY", "TAG_POLICY"}) {
-		t.Errorf("policy types %v: want TAG_POLICY kept and SCPs added", got)
+	if got := strs(org.Inputs["enabledPolicyTypes"]); !slices.Equal(got, []string{"RESOURCE_CONTROL_POLICY", "SERVICE_CONTROL_POLICY", "TAG_POLICY"}) {
+		t.Errorf("policy types %v: want TAG_POLICY kept and SCPs and RCPs added", got)
 	}
 
 	for name, want := range map[string]string{"prod": "111122223333", "staging": "222233334444", "log-archive": ""} {

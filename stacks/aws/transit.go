@@ -2,6 +2,7 @@ package aws
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
@@ -41,9 +42,10 @@ type TransitVPC struct {
 	PrivateRouteTableIds pulumi.StringArrayInput
 }
 
-// Transit declares, per AWS region, a Transit Gateway with one route table
-// that every VPC of the region is attached to (on its private subnets),
-// associated with and propagates into; a route in every private route
+// Transit declares, per AWS region, a Transit Gateway with a route table per
+// environment (one in all when the spec connects environments); every VPC of
+// the region is attached to it (on its private subnets) and is associated
+// with and propagates into its environment's table; a route in every private route
 // table of each VPC to each VPC it reaches through the gateways; and, when
 // peering is on, a peering attachment between every two regions' gateways
 // with static routes to the far side's VPCs, which peering cannot
@@ -82,7 +84,28 @@ type regionGateway struct {
 	owner Account
 	in    pulumi.ResourceOption // the owner's provider in the region
 	tgw   *ec2transitgateway.TransitGateway
-	rt    *ec2transitgateway.RouteTable
+	// tables are the gateway's route tables by name (network's
+	// AWSTransitGateway.Tables), plus "peering" for the peering
+	// attachments when the environments are kept apart.
+	tables map[string]*ec2transitgateway.RouteTable
+}
+
+// peeringTable names the route table that peering attachments of a gateway
+// with one table per environment are associated with: an attachment
+// associates with exactly one route table (Amazon VPC Transit Gateways,
+// "Transit gateway route tables"), so traffic arriving over a peering
+// looks up there, and every local VPC propagates into it. Leaving from a
+// VPC, only its environment's table sends traffic to the peering, and only
+// for the far VPCs of that environment.
+const peeringTable = "peering"
+
+// tableName is the logical name of one of a gateway's route tables; the
+// one table of connected environments keeps the name it always had.
+func tableName(region, table string) string {
+	if table == network.SharedTable {
+		return "aws-" + region + "-tgw-rt"
+	}
+	return "aws-" + region + "-tgw-rt-" + table
 }
 
 func (t *transit) vpc(id string) (TransitVPC, *network.RegionNet, error) {
@@ -125,14 +148,28 @@ func (t *transit) gateway(g *network.AWSTransitGateway) (*regionGateway, error) 
 	if err != nil {
 		return nil, err
 	}
-	rt, err := ec2transitgateway.NewRouteTable(ctx, name("tgw-rt"), &ec2transitgateway.RouteTableArgs{
-		TransitGatewayId: tgw.ID().ToStringOutput(),
-		Tags:             nameTag(t.args.Spec.Name + "-" + region),
-	}, in)
-	if err != nil {
-		return nil, err
+	// One route table per environment, so that prod and staging share the
+	// gateway but no route (review aws.md item 16); one for all when the
+	// spec connects environments.
+	rg := &regionGateway{g: g, owner: owner, in: in, tgw: tgw, tables: map[string]*ec2transitgateway.RouteTable{}}
+	tables := append([]string{}, g.Tables...)
+	if len(t.args.Transit.Peerings) > 0 && !slices.Contains(g.Tables, network.SharedTable) {
+		tables = append(tables, peeringTable)
 	}
-	rg := &regionGateway{g: g, owner: owner, in: in, tgw: tgw, rt: rt}
+	for _, tb := range tables {
+		tag := t.args.Spec.Name + "-" + region
+		if tb != network.SharedTable {
+			tag += "-" + tb
+		}
+		rt, err := ec2transitgateway.NewRouteTable(ctx, tableName(region, tb), &ec2transitgateway.RouteTableArgs{
+			TransitGatewayId: tgw.ID().ToStringOutput(),
+			Tags:             nameTag(tag),
+		}, in)
+		if err != nil {
+			return nil, err
+		}
+		rg.tables[tb] = rt
+	}
 	t.gateways[region] = rg
 
 	accepted, err := t.share(rg)
@@ -232,17 +269,29 @@ func (t *transit) attach(rg *regionGateway, id string, accepted pulumi.Resource)
 		return err
 	}
 	attID := att.ID().ToStringOutput()
+	// The VPC looks up its environment's table and propagates into it, so
+	// only VPCs of its environment learn its routes.
+	rt := rg.tables[rg.g.RouteTable(id)]
 	if _, err := ec2transitgateway.NewRouteTableAssociation(ctx, id+"-tgw-association", &ec2transitgateway.RouteTableAssociationArgs{
 		TransitGatewayAttachmentId: attID,
-		TransitGatewayRouteTableId: rg.rt.ID().ToStringOutput(),
+		TransitGatewayRouteTableId: rt.ID().ToStringOutput(),
 	}, rg.in); err != nil {
 		return err
 	}
 	if _, err := ec2transitgateway.NewRouteTablePropagation(ctx, id+"-tgw-propagation", &ec2transitgateway.RouteTablePropagationArgs{
 		TransitGatewayAttachmentId: attID,
-		TransitGatewayRouteTableId: rg.rt.ID().ToStringOutput(),
+		TransitGatewayRouteTableId: rt.ID().ToStringOutput(),
 	}, rg.in); err != nil {
 		return err
+	}
+	if pt, ok := rg.tables[peeringTable]; ok {
+		// Traffic arriving over a peering finds the VPC here.
+		if _, err := ec2transitgateway.NewRouteTablePropagation(ctx, id+"-tgw-propagation-peering", &ec2transitgateway.RouteTablePropagationArgs{
+			TransitGatewayAttachmentId: attID,
+			TransitGatewayRouteTableId: pt.ID().ToStringOutput(),
+		}, rg.in); err != nil {
+			return err
+		}
 	}
 	tables := v.PrivateRouteTableIds.ToStringArrayOutput()
 	for _, other := range t.args.Transit.Reach(id) {
@@ -299,9 +348,13 @@ func (t *transit) peer(p network.AWSPeering) error {
 	for _, side := range []struct {
 		near, far *regionGateway
 	}{{a, b}, {b, a}} {
+		arrivals := side.near.tables[peeringTable]
+		if arrivals == nil {
+			arrivals = side.near.tables[network.SharedTable]
+		}
 		if _, err := ec2transitgateway.NewRouteTableAssociation(ctx, name+"-association-"+side.near.g.Region, &ec2transitgateway.RouteTableAssociationArgs{
 			TransitGatewayAttachmentId: peering.ID().ToStringOutput(),
-			TransitGatewayRouteTableId: side.near.rt.ID().ToStringOutput(),
+			TransitGatewayRouteTableId: arrivals.ID().ToStringOutput(),
 		}, side.near.in, ready); err != nil {
 			return err
 		}
@@ -310,10 +363,16 @@ func (t *transit) peer(p network.AWSPeering) error {
 			if rn == nil {
 				return fmt.Errorf("aws transit: no address plan for %s", id)
 			}
+			// The far VPC is routed from the near table of its own
+			// environment, when the near side has one.
+			rt := side.near.tables[side.far.g.RouteTable(id)]
+			if rt == nil {
+				continue
+			}
 			if _, err := ec2transitgateway.NewRoute(ctx, "aws-"+side.near.g.Region+"-tgw-route-"+id, &ec2transitgateway.RouteArgs{
 				DestinationCidrBlock:       pulumi.String(rn.CIDR.String()),
 				TransitGatewayAttachmentId: peering.ID().ToStringOutput(),
-				TransitGatewayRouteTableId: side.near.rt.ID().ToStringOutput(),
+				TransitGatewayRouteTableId: rt.ID().ToStringOutput(),
 			}, side.near.in, ready); err != nil {
 				return err
 			}
