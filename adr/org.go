@@ -9,35 +9,10 @@ import (
 	"infra/topology"
 )
 
-// The landing-zone and guardrail records read landingzone.Derive and the
-// policies package, the same values the landing-zone stacks are built from;
-// nothing here decides where an account goes or how a guardrail is enforced.
-
-// ibmSubjects are the IBM environments as policies.IBMRules takes them, as
-// the IBM landing-zone stack passes them.
-func ibmSubjects(a *landingzone.IBMAccount) []policies.IBMSubject {
-	var out []policies.IBMSubject
-	for _, e := range a.Environments {
-		s := policies.IBMSubject{Environment: e.Name, ResourceGroup: e.ResourceGroup, Zone: e.Zone}
-		if e.KeyProtect != nil {
-			s.KeyProtect = e.KeyProtect.Instance
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
-// grantRegions are the regions an IBM environment's grants are scoped to;
-// none when they span the resource group in every region.
-func grantRegions(e *landingzone.IBMEnvironment) []string {
-	var out []string
-	for _, g := range e.Grants {
-		if r := g.Attributes["region"]; r != "" && !slices.Contains(out, r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+// The landing-zone and guardrail records read the derived model (landing zone,
+// SCPs, CBR rules, OVH denies, native enforcement), the same values the
+// landing-zone stacks are built from; nothing here decides where an account
+// goes or how a guardrail is enforced.
 
 // otherClouds describes the organisation-level structure of IBM Cloud,
 // OVHcloud and Hetzner Cloud, in the order the topology uses them.
@@ -49,7 +24,7 @@ func (m *model) otherClouds() []string {
 			var envs []string
 			for _, e := range m.lz.IBM.Environments {
 				scope := "granted in every region"
-				if rs := grantRegions(e); len(rs) > 0 {
+				if rs := e.GrantRegions(); len(rs) > 0 {
 					scope = "granted in " + and(rs) + " only"
 				}
 				d := sf("%s: resource group %s, access group %s (%s)", e.Name, code(e.ResourceGroup), code(e.AccessGroup), scope)
@@ -314,65 +289,9 @@ func (m *model) scpsOn(path string) []*policies.SCP {
 }
 
 // native says how a cloud enforces a guardrail in this topology, beyond the
-// plan-time check; "" when the check is all there is. It reads what the
-// landing-zone stacks create: packed SCPs, IBM grants, Key Protect and CBR
-// rules, OVH identity groups and denies.
+// plan-time check; "" when the check is all there is (model.Model.Native).
 func (m *model) native(a *policies.Active, c topology.Cloud) string {
-	switch c {
-	case topology.AWS:
-		if m.scps == nil {
-			return ""
-		}
-		var names []string
-		for _, p := range m.scps.Policies {
-			if slices.Contains(p.Guardrails, a.Name) {
-				names = append(names, p.Name)
-			}
-		}
-		if len(names) == 0 {
-			return ""
-		}
-		return "SCP " + strings.Join(names, ", ")
-	case topology.IBM:
-		if m.lz.IBM == nil {
-			return ""
-		}
-		var how []string
-		for _, e := range m.lz.IBM.Environments {
-			switch {
-			case a.Name == policies.DenyRootAccount:
-				how = append(how, "access groups scoped to resource groups")
-			case a.Name == policies.RequireEncryption && e.KeyProtect != nil:
-				how = append(how, "Key Protect")
-			case a.Name == policies.AllowedRegions && len(grantRegions(e)) > 0:
-				how = append(how, "IAM grants in the allowed regions only")
-			}
-		}
-		for _, r := range m.cbr {
-			if r.Guardrail != a.Name {
-				continue
-			}
-			if r.EnforcementMode == "enabled" {
-				how = append(how, "CBR rules")
-			} else {
-				how = append(how, "CBR rules in report mode")
-			}
-		}
-		return strings.Join(slices.Compact(how), ", ")
-	case topology.OVH:
-		if m.lz.OVH == nil {
-			return ""
-		}
-		if a.Name == policies.DenyRootAccount {
-			return "identity groups without an account role"
-		}
-		for _, d := range m.ovhDenies {
-			if d.Guardrail == a.Name {
-				return sf("IAM deny of %s", plural(len(d.Actions), "action"))
-			}
-		}
-	}
-	return ""
+	return m.nativeBy[a.Name][c]
 }
 
 // active lists the spec's guardrails with their catalogue entries, in spec order.

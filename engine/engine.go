@@ -30,9 +30,9 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
+	"infra/model"
 	"infra/network"
 	"infra/provider"
-	"infra/provider/sim"
 	"infra/stacks"
 	"infra/topology"
 )
@@ -60,7 +60,8 @@ type Option func(*settings)
 type settings struct {
 	parallel   int
 	progress   func(Event)
-	sim        *sim.Server
+	sim        Simulator
+	model      *model.Model
 	backend    string
 	passphrase string
 	// passphraseSource names the setting the passphrase came from.
@@ -84,11 +85,25 @@ func WithParallel(n int) Option { return func(s *settings) { s.parallel = n } }
 // WithProgress calls fn with every event of every run, one at a time.
 func WithProgress(fn func(Event)) Option { return func(s *settings) { s.progress = fn } }
 
+// Simulator is what the engine needs of a set of simulated clouds
+// (provider/sim's Server is one): the environment under which the pulumi
+// CLI attaches to its providers instead of real ones.
+type Simulator interface {
+	// Env holds PULUMI_DEBUG_PROVIDERS, the providers' addresses, and
+	// turns plugin downloads off.
+	Env() map[string]string
+}
+
 // WithSimulator runs against srv's simulated clouds: the engine attaches to
-// its providers through PULUMI_DEBUG_PROVIDERS, with plugin downloads
-// turned off and a private PULUMI_HOME. The caller closes srv after the
-// Engine.
-func WithSimulator(srv *sim.Server) Option { return func(s *settings) { s.sim = srv } }
+// its providers through the environment srv gives (PULUMI_DEBUG_PROVIDERS,
+// plugin downloads turned off) and a private PULUMI_HOME. The caller closes
+// srv after the Engine.
+func WithSimulator(srv Simulator) Option { return func(s *settings) { s.sim = srv } }
+
+// WithModel gives the engine the model the command already derived from the
+// spec, so it derives none of its own unless the deployed allocations pin
+// the addresses elsewhere. m.Spec must be New's spec.
+func WithModel(m *model.Model) Option { return func(s *settings) { s.model = m } }
 
 // WithBackend sets the Pulumi backend URL (default: the spec's, which
 // defaults to file://<topology dir>/.infra/state).
@@ -257,7 +272,13 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 	if err != nil {
 		return nil, err
 	}
-	g, err := stacks.Build(spec)
+	m := set.model
+	if m == nil || m.Spec != spec {
+		if m, err = model.Derive(spec); err != nil {
+			return nil, err
+		}
+	}
+	g, err := stacks.New(m)
 	if err != nil {
 		return nil, err
 	}
@@ -328,10 +349,19 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 			return nil, fmt.Errorf("%w %q in %s; the stacks are: %s", ErrNoStack, name, spec.File, strings.Join(append(g.Names(), e.orphans...), ", "))
 		}
 	}
-	if e.graph, err = stacks.Build(spec, network.WithPrevious(e.pins())); err != nil {
-		e.Close()
-		return nil, err
+	// The addresses already deployed are kept whatever the spec now
+	// allocates; a model that places them so already is used as it is.
+	if cidrs, overlays := e.pins(); !m.Pinned(cidrs, overlays) {
+		if m, err = model.Derive(spec, network.WithPrevious(cidrs, overlays)); err != nil {
+			e.Close()
+			return nil, err
+		}
+		if g, err = stacks.New(m); err != nil {
+			e.Close()
+			return nil, err
+		}
 	}
+	e.graph = g
 	return e, nil
 }
 
