@@ -25,36 +25,16 @@ func (m *model) active() []*policies.Active {
 	return out
 }
 
+// guardrails is the guardrail record: which guardrails hold, how each cloud
+// enforces them (the model's native matrix) and the SCP figures.
 func (m *model) guardrails() Record {
 	gs := m.active()
 	catalogue := policies.Catalogue()
+	if len(gs) == 0 {
+		return noGuardrails(catalogue)
+	}
 	clouds := m.clouds()
 	limits := sf("AWS limits an SCP to %s characters and %d policies per root, OU or account (Managing policies in AWS Organizations); the doubled quotas reported since 2026-05-15 are not on AWS's own quota page, so infra packs to the documented ones.", thousands(policies.SCPMaxSize), policies.SCPMaxPerTarget)
-	if len(gs) == 0 {
-		var alts []Alternative
-		var demands []string
-		for _, i := range catalogue {
-			alts = append(alts, Alternative{code(i.Name), "it would demand " + i.Summary})
-			if i.Name == policies.AllowedRegions || i.Name == policies.DenyPublicBuckets || i.Name == policies.RequireEncryption {
-				demands = append(demands, i.Summary)
-			}
-		}
-		return Record{
-			Key: "guardrails", Title: "No guardrails",
-			Context:        sf("The guardrail catalogue has %s; the topology sets none.", plural(len(catalogue), "guardrail")),
-			Chosen:         "no guardrails",
-			Decision:       "Deploy without guardrails: neither the clouds nor `infra plan` check the deployment against a policy.",
-			Alternatives:   alts,
-			Positive:       []string{"nothing blocks a deployment"},
-			Negative:       []string{"nothing holds the deployment to " + strings.Join(demands, "; ")},
-			Implementation: "Nothing: no SCPs, no guardrail IAM policies or context-based restrictions, no plan-time checks.",
-		}
-	}
-	header := []string{"Guardrail", "Enforcement", "Parameters"}
-	for _, c := range clouds {
-		header = append(header, cloudName(c))
-	}
-	var rows [][]string
 	var chosen []string
 	mandatory := 0
 	for _, a := range gs {
@@ -62,35 +42,9 @@ func (m *model) guardrails() Record {
 		if a.Mandatory() {
 			mandatory++
 		}
-		row := []string{a.Name, a.Spec.Enforcement, params(a.Spec)}
-		for _, c := range clouds {
-			n := "plan-time"
-			if how := m.native(a, c); how != "" {
-				n = how + " + plan-time"
-			}
-			row = append(row, n)
-		}
-		rows = append(rows, row)
-	}
-	var mech []string
-	if m.scps != nil {
-		mech = append(mech, "AWS with SCPs on the Organization's OUs")
-	}
-	if m.lz.IBM != nil {
-		mech = append(mech, "IBM Cloud with access groups scoped to resource groups, Key Protect and context-based restrictions")
-	}
-	if m.lz.OVH != nil {
-		mech = append(mech, "OVHcloud with identity groups and IAM policies")
-	}
-	nativeText := "No cloud of the topology enforces them natively."
-	if len(mech) > 0 {
-		nativeText = "Natively, " + and(mech) + " enforce them."
-	}
-	if m.lz.Hetzner != nil {
-		nativeText += " Hetzner Cloud has no organisation-level control."
 	}
 	ctx := paras(
-		sf("The guardrail catalogue has %s; the topology sets %d, %d of them mandatory. The platform runs on %s. %s Seeds 001 and 002 describe six SCPs.", plural(len(catalogue), "guardrail"), len(gs), mandatory, and(cloudNames(clouds)), nativeText),
+		sf("The guardrail catalogue has %s; the topology sets %d, %d of them mandatory. The platform runs on %s. %s Seeds 001 and 002 describe six SCPs.", plural(len(catalogue), "guardrail"), len(gs), mandatory, and(cloudNames(clouds)), m.nativeText()),
 		limits,
 	)
 	var alts []Alternative
@@ -103,6 +57,91 @@ func (m *model) guardrails() Record {
 		Alternative{"SCPs on AWS only", sf("the %s of the other clouds would be ungoverned", plural(len(m.sites)-len(m.sitesOf(topology.AWS)), "region"))},
 		Alternative{"Everything advisory", "violations would be reported but never stop `infra up`"},
 	)
+	decision := paras("One guardrail set for every cloud: native where the cloud has a mechanism, and checked at plan time on all of them. Mandatory violations stop a deployment; advisory ones are reported.", m.guardrailTable(gs, clouds))
+	if m.scps != nil {
+		decision = paras(decision, m.scpFigures())
+	}
+	return Record{
+		Key:            "guardrails",
+		Title:          sf("Guardrails: %d of %d, enforced on every cloud", len(gs), len(catalogue)),
+		Context:        ctx,
+		Chosen:         strings.Join(chosen, ", "),
+		Decision:       decision,
+		Alternatives:   alts,
+		Positive:       m.guardrailGains(gs, clouds, mandatory),
+		Negative:       m.guardrailCosts(gs, clouds),
+		Implementation: bullets(m.guardrailItems(gs)),
+	}
+}
+
+// noGuardrails is the record of a topology that sets no guardrail.
+func noGuardrails(catalogue []policies.Info) Record {
+	var alts []Alternative
+	var demands []string
+	for _, i := range catalogue {
+		alts = append(alts, Alternative{code(i.Name), "it would demand " + i.Summary})
+		if i.Name == policies.AllowedRegions || i.Name == policies.DenyPublicBuckets || i.Name == policies.RequireEncryption {
+			demands = append(demands, i.Summary)
+		}
+	}
+	return Record{
+		Key: "guardrails", Title: "No guardrails",
+		Context:        sf("The guardrail catalogue has %s; the topology sets none.", plural(len(catalogue), "guardrail")),
+		Chosen:         "no guardrails",
+		Decision:       "Deploy without guardrails: neither the clouds nor `infra plan` check the deployment against a policy.",
+		Alternatives:   alts,
+		Positive:       []string{"nothing blocks a deployment"},
+		Negative:       []string{"nothing holds the deployment to " + strings.Join(demands, "; ")},
+		Implementation: "Nothing: no SCPs, no guardrail IAM policies or context-based restrictions, no plan-time checks.",
+	}
+}
+
+// nativeText says which clouds enforce the guardrails natively, and with what.
+func (m *model) nativeText() string {
+	var mech []string
+	if m.scps != nil {
+		mech = append(mech, "AWS with SCPs on the Organization's OUs")
+	}
+	if m.lz.IBM != nil {
+		mech = append(mech, "IBM Cloud with access groups scoped to resource groups, Key Protect and context-based restrictions")
+	}
+	if m.lz.OVH != nil {
+		mech = append(mech, "OVHcloud with identity groups and IAM policies")
+	}
+	text := "No cloud of the topology enforces them natively."
+	if len(mech) > 0 {
+		text = "Natively, " + and(mech) + " enforce them."
+	}
+	if m.lz.Hetzner != nil {
+		text += " Hetzner Cloud has no organisation-level control."
+	}
+	return text
+}
+
+// guardrailTable is the matrix of guardrails against clouds: native
+// enforcement, or the plan-time check alone.
+func (m *model) guardrailTable(gs []*policies.Active, clouds []topology.Cloud) string {
+	header := []string{"Guardrail", "Enforcement", "Parameters"}
+	for _, c := range clouds {
+		header = append(header, cloudName(c))
+	}
+	var rows [][]string
+	for _, a := range gs {
+		row := []string{a.Name, a.Spec.Enforcement, params(a.Spec)}
+		for _, c := range clouds {
+			n := "plan-time"
+			if how := m.native(a, c); how != "" {
+				n = how + " + plan-time"
+			}
+			row = append(row, n)
+		}
+		rows = append(rows, row)
+	}
+	return table(header, rows)
+}
+
+// guardrailGains are the record's positive consequences.
+func (m *model) guardrailGains(gs []*policies.Active, clouds []topology.Cloud, mandatory int) []string {
 	pos := []string{sf("the same %s apply on %s", plural(len(gs), "rule"), plural(len(clouds), "cloud"))}
 	if m.scps != nil && len(m.scps.Policies) > 0 {
 		most := 0
@@ -114,6 +153,11 @@ func (m *model) guardrails() Record {
 	if mandatory > 0 {
 		pos = append(pos, sf("a mandatory violation (%d of %d guardrails are mandatory) stops `infra up` before anything is applied, with the spec's file:line", mandatory, len(gs)))
 	}
+	return pos
+}
+
+// guardrailCosts are the record's negative consequences.
+func (m *model) guardrailCosts(gs []*policies.Active, clouds []topology.Cloud) []string {
 	var planOnly []string
 	for _, c := range clouds {
 		only := true
@@ -151,10 +195,11 @@ func (m *model) guardrails() Record {
 	if len(neg) == 0 {
 		neg = append(neg, "guardrails without a native mechanism hold only for changes made through infra")
 	}
-	decision := paras("One guardrail set for every cloud: native where the cloud has a mechanism, and checked at plan time on all of them. Mandatory violations stop a deployment; advisory ones are reported.", table(header, rows))
-	if m.scps != nil {
-		decision = paras(decision, m.scpFigures())
-	}
+	return neg
+}
+
+// guardrailItems say what each landing-zone stack and each check implements.
+func (m *model) guardrailItems(gs []*policies.Active) []string {
 	var items []string
 	if m.scps != nil {
 		items = append(items, sf("`landingzone-aws`: %s attached to the Organization's OUs", plural(len(m.scps.Policies), "SCP")))
@@ -183,18 +228,7 @@ func (m *model) guardrails() Record {
 	for _, a := range gs {
 		items = append(items, sf("plan-time check of %s: %s", code(a.Name), a.Checks))
 	}
-	items = append(items, sf("`infra plan` and `infra guardrails check` evaluate the %s over the plan record of every stack; `infra guardrails render --cloud aws|ibm|ovh|hetzner` prints the native documents", plural(len(gs), "guardrail")))
-	return Record{
-		Key:            "guardrails",
-		Title:          sf("Guardrails: %d of %d, enforced on every cloud", len(gs), len(catalogue)),
-		Context:        ctx,
-		Chosen:         strings.Join(chosen, ", "),
-		Decision:       decision,
-		Alternatives:   alts,
-		Positive:       pos,
-		Negative:       neg,
-		Implementation: bullets(items),
-	}
+	return append(items, sf("`infra plan` and `infra guardrails check` evaluate the %s over the plan record of every stack; `infra guardrails render --cloud aws|ibm|ovh|hetzner` prints the native documents", plural(len(gs), "guardrail")))
 }
 
 // scpFigures is the SCP size report: each policy's guardrails, targets, size
