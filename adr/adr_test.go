@@ -2,6 +2,7 @@ package adr
 
 import (
 	"flag"
+	derived "infra/model"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"infra/network"
 	"infra/topology"
 )
 
@@ -27,11 +27,11 @@ func derive(t testing.TB, file string, data []byte) []Record {
 	if err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
-	net, err := network.Compute(spec)
+	m, err := derived.Derive(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := Derive(spec, net)
+	recs, err := Derive(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -584,14 +584,14 @@ func BenchmarkDerive(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		net, err := network.Compute(spec)
+		m, err := derived.Derive(spec)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Derive(spec, net); err != nil {
+				if _, err := Derive(m); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -2,6 +2,7 @@ package adr
 
 import (
 	"fmt"
+	derived "infra/model"
 	"slices"
 	"strings"
 
@@ -26,7 +27,9 @@ type model struct {
 	cbr []policies.CBRRule
 	// ovhDenies are what the OVH guardrail policies deny.
 	ovhDenies []policies.OVHDeny
-	sites     []*site // one per region entry, spec order
+	// nativeBy is how each cloud enforces each guardrail (model.Model.Native).
+	nativeBy map[string]map[topology.Cloud]string
+	sites    []*site // one per region entry, spec order
 }
 
 // site is one region entry with its cluster and address plan.
@@ -48,26 +51,13 @@ type cluster struct {
 	plan                                   string
 }
 
-// Derive computes the records of a topology, in the order new records are
-// numbered. net is the address plan of network.Compute for the same spec.
-func Derive(spec *topology.Spec, net *network.AddressPlan) ([]Record, error) {
-	mesh, err := network.BuildMesh(spec, net)
-	if err != nil {
-		return nil, err
-	}
-	m := &model{spec: spec, net: net, mesh: mesh, tr: network.BuildTransit(spec), glbm: network.BuildGLB(spec), lz: landingzone.Derive(spec)}
-	// The same calls the landing-zone stacks make (stacks.SCPs and
-	// landingZoneStacks), so the records describe what is built.
-	if m.lz.AWS != nil {
-		m.scps = policies.SCPs(spec, policies.SCPOptions{Targets: m.lz.AWS.Targets, DeployRoles: m.lz.AWS.DeployRoles(),
-			TrailBucket: m.lz.AWS.TrailBucket, TrailKeyAlias: m.lz.AWS.TrailKeyAlias})
-	}
-	if m.lz.IBM != nil {
-		m.cbr = policies.IBMRules(spec, ibmSubjects(m.lz.IBM))
-	}
-	if m.lz.OVH != nil {
-		m.ovhDenies = policies.OVHDenies(spec)
-	}
+// Derive computes the records of a derived topology, in the order new
+// records are numbered. The model is the one the stacks are built from, so
+// the records describe what is built.
+func Derive(d *derived.Model) ([]Record, error) {
+	spec, net := d.Spec, d.Addresses
+	m := &model{spec: spec, net: net, mesh: d.Mesh, tr: d.Transit, glbm: d.GLB, lz: d.LandingZone,
+		scps: d.SCPs, cbr: d.CBR, ovhDenies: d.OVHDenies, nativeBy: d.Native}
 	for _, r := range spec.Regions() {
 		rn := net.Region(r.ID())
 		if rn == nil {

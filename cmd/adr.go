@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/adr"
-	"infra/network"
+	"infra/model"
 	"infra/topology"
 	"infra/ui"
 )
@@ -96,11 +96,11 @@ func runADR(opts *ADROptions) error {
 	if err != nil {
 		return err
 	}
-	net, err := network.Compute(spec)
+	m, err := model.Derive(spec)
 	if err != nil {
 		return err
 	}
-	recs, err := adr.Derive(spec, net)
+	recs, err := adr.Derive(m)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"infra/provider"
 	"infra/ui"
 )
 
@@ -359,6 +360,9 @@ func TestUpRefusesOnGuardrailViolation(t *testing.T) {
 // CLI, against the in-memory IBM Cloud (INFRA_IBM_FAKE=1) while the other
 // clouds stay simulated.
 func TestSimulatedUpWithFakeIBM(t *testing.T) {
+	if !provider.FakeIBMBuilt {
+		t.Skip("the fake IBM Cloud is built only with -tags fakeibm (scripts/test passes it)")
+	}
 	needCLI(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "topology.yaml")
@@ -390,5 +394,23 @@ network:
 	r = run(t, false, env, "destroy", "--simulate", "--yes", "-f", file)
 	if r.code != ExitOK {
 		t.Fatalf("destroy with fake IBM: exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+}
+
+// TestFakeIBMRefusedWithoutTheTag: a binary built without the fake IBM Cloud
+// (a release) says so when INFRA_IBM_FAKE asks for it, before touching a
+// stack.
+func TestFakeIBMRefusedWithoutTheTag(t *testing.T) {
+	if provider.FakeIBMBuilt {
+		t.Skip("built with -tags fakeibm")
+	}
+	file, dir := pairSpec(t)
+	env := map[string]string{"INFRA_PASSPHRASE": "p", provider.EnvFakeIBM: "1"}
+	r := run(t, false, env, "preview", "--simulate", "-f", file)
+	if r.code != ExitError || !strings.Contains(r.err, "-tags fakeibm") {
+		t.Errorf("INFRA_IBM_FAKE=1 without the fake built in: exit %d, stderr %q", r.code, r.err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".infra", "state")); !os.IsNotExist(err) {
+		t.Errorf("the refused run touched the backend: %v", err)
 	}
 }

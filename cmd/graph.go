@@ -3,7 +3,7 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
-	"infra/network"
+	"infra/model"
 	"infra/topology"
 	"infra/ui"
 )
@@ -51,11 +51,11 @@ func runGraph(opts *GraphOptions) error {
 	if err != nil {
 		return err
 	}
-	net, err := network.Compute(spec)
+	m, err := model.Derive(spec)
 	if err != nil {
 		return err
 	}
-	g, err := ui.NewTopologyGraph(spec, net)
+	g, err := ui.NewTopologyGraph(m)
 	if err != nil {
 		return err
 	}

@@ -10,11 +10,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/landingzone"
+	"infra/model"
 	"infra/plan"
 	"infra/policies"
 	"infra/stacks"
-	ibmstack "infra/stacks/ibm"
-	ovhstack "infra/stacks/ovh"
 	"infra/topology"
 	"infra/ui"
 )
@@ -92,15 +91,18 @@ func runGuardrailsCheck(ctx context.Context, opts *GuardrailsCheckOptions) error
 	if err != nil {
 		return err
 	}
-	g, err := stacks.Build(spec)
+	m, err := model.Derive(spec)
+	if err != nil {
+		return err
+	}
+	g, err := stacks.New(m)
 	var ds topology.Diagnostics
 	if errors.As(err, &ds) {
 		// SCPs that cannot be packed stop the graph before any plan: report
 		// them in the check's own format, with nothing planned.
-		lz := landingzone.Derive(spec)
-		scps := stacks.SCPs(spec, lz)
+		scps := m.SCPs
 		if err := view.Report(ui.GuardrailReport{File: opts.File, Topology: spec.Name, Report: policies.Check(spec, nil),
-			SCPs: scps, Native: nativeClouds(spec, lz, scps)}); err != nil {
+			SCPs: scps, Native: m.NativeClouds()}); err != nil {
 			return err
 		}
 		return exitError{ExitError}
@@ -128,56 +130,15 @@ func runGuardrailsCheck(ctx context.Context, opts *GuardrailsCheckOptions) error
 // guardrailReport checks a plan's resources against the spec's guardrails.
 func guardrailReport(file string, g *stacks.Graph, p *plan.Plan) ui.GuardrailReport {
 	resources := p.PolicyResources()
-	scps := stacks.SCPs(g.Spec, g.LandingZone)
+	scps := g.Model.SCPs
 	return ui.GuardrailReport{
 		File:      file,
 		Topology:  g.Spec.Name,
 		Resources: len(resources),
 		Report:    policies.Check(g.Spec, resources),
 		SCPs:      scps,
-		Native:    nativeClouds(g.Spec, g.LandingZone, scps),
+		Native:    g.Model.NativeClouds(),
 	}
-}
-
-// nativeClouds lists, per guardrail, the clouds whose landing zone enforces
-// it in this topology (beyond the plan-time check every cloud gets).
-func nativeClouds(spec *topology.Spec, lz *landingzone.Model, scps *policies.SCPSet) map[string][]topology.Cloud {
-	out := map[string][]topology.Cloud{}
-	if lz.IBM != nil {
-		rules := policies.IBMRules(spec, ibmstack.Subjects(lz.IBM))
-		for _, a := range policies.Enabled(spec) {
-			ok := slices.ContainsFunc(rules, func(r policies.CBRRule) bool { return r.Guardrail == a.Name })
-			switch a.Name {
-			case policies.DenyRootAccount:
-				ok = true // per-environment access groups, no account-wide grant
-			case policies.RequireEncryption:
-				ok = true // Key Protect
-			case policies.AllowedRegions:
-				ok = a.Mandatory() && len(a.Spec.AllowedRegions[topology.IBM]) > 0
-			}
-			if ok {
-				out[a.Name] = append(out[a.Name], topology.IBM)
-			}
-		}
-	}
-	if scps != nil && lz.AWS != nil {
-		for _, p := range scps.Policies {
-			for _, name := range p.Guardrails {
-				if !slices.Contains(out[name], topology.AWS) {
-					out[name] = append(out[name], topology.AWS)
-				}
-			}
-		}
-	}
-	if lz.OVH != nil {
-		for _, d := range policies.OVHDenies(spec) {
-			out[d.Guardrail] = append(out[d.Guardrail], topology.OVH)
-		}
-		if spec.Guardrail(policies.DenyRootAccount) != nil {
-			out[policies.DenyRootAccount] = append(out[policies.DenyRootAccount], topology.OVH)
-		}
-	}
-	return out
 }
 
 // renderClouds are the clouds render takes.
@@ -218,7 +179,11 @@ func runGuardrailsRender(opts *GuardrailsRenderOptions) error {
 	if err != nil {
 		return err
 	}
-	lz := landingzone.Derive(spec)
+	m, err := model.Derive(spec)
+	if err != nil {
+		return err
+	}
+	lz := m.LandingZone
 	n := ui.NativeDocuments{Cloud: topology.Cloud(opts.Cloud), Topology: spec.Name}
 	for _, a := range policies.Enabled(spec) {
 		if !a.Mandatory() {
@@ -228,14 +193,14 @@ func runGuardrailsRender(opts *GuardrailsRenderOptions) error {
 	switch n.Cloud {
 	case topology.AWS:
 		n.Org = lz.AWS
-		n.SCPs = stacks.SCPs(spec, lz)
+		n.SCPs = m.SCPs
 		if n.SCPs == nil { // no organisation: render the documents alone
 			n.SCPs = policies.SCPs(spec, policies.SCPOptions{DeployRoles: []string{landingzone.DeployRole}})
 		}
 	case topology.IBM:
 		n.IBM = lz.IBM
 		if lz.IBM != nil {
-			n.CBR = policies.IBMRules(spec, ibmstack.Subjects(lz.IBM))
+			n.CBR = m.CBR
 		}
 		// Advisory guardrails with a CBR rule are rendered, in report mode.
 		n.Advisory = slices.DeleteFunc(n.Advisory, func(name string) bool {
@@ -246,9 +211,9 @@ func runGuardrailsRender(opts *GuardrailsRenderOptions) error {
 		if spec.Clouds.OVH != nil {
 			project := spec.Clouds.OVH.Project
 			if project == "" {
-				project = ovhstack.ProjectPlaceholder
+				project = landingzone.OVHProjectPlaceholder
 			}
-			n.OVHProject = ovhstack.ProjectURN(project)
+			n.OVHProject = landingzone.OVHProjectURN(project)
 		}
 		n.OVHDenies = policies.OVHDenies(spec)
 	case topology.Hetzner:

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"infra/model"
 	"infra/network"
 	"infra/topology"
 	"infra/ui"
@@ -95,14 +96,11 @@ func runMeshConfig(ctx context.Context, opts *MeshConfigOptions) error {
 		}
 		return usageError{fmt.Errorf("%q matches %s: name the environment", opts.Node, strings.Join(refs, " and "))}
 	}
-	addrs, err := network.Compute(spec)
+	m, err := model.Derive(spec)
 	if err != nil {
 		return err
 	}
-	mesh, err := network.BuildMesh(spec, addrs)
-	if err != nil {
-		return err
-	}
+	mesh := m.Mesh
 	var keys network.Keys = network.OfflineKeys{}
 	secrets := "redacted"
 	if opts.ShowSecrets {

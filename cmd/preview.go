@@ -144,7 +144,7 @@ func writeComment(ctx context.Context, opts *PreviewOptions, e *engine.Engine, r
 	}
 	rep := guardrailReport(opts.File, g, p)
 	c.Guardrails = &rep
-	if m, err := ui.MermaidBlock(g.Spec, g.Net, ui.MarksOf(res)); err == nil {
+	if m, err := ui.MermaidBlock(g.Model, ui.MarksOf(res)); err == nil {
 		c.Mermaid = m
 	}
 	return opts.writeComments(c)

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/engine"
+	"infra/model"
 	"infra/plan"
 	"infra/policies"
 	"infra/stacks"
@@ -22,7 +23,7 @@ type UpOptions struct {
 	// File is the topology file the guardrail gate's advice names.
 	File string
 	// Gate checks the guardrails on the offline plan before anything runs.
-	Gate func(ctx context.Context, spec *topology.Spec) error
+	Gate func(ctx context.Context, m *model.Model) error
 	Yes  bool
 	// DetailedExitcode: exit 2 when the up changed something.
 	DetailedExitcode bool
@@ -59,8 +60,8 @@ the deployment.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.bind(f)
 			opts.File = f.Global().File
-			opts.Gate = func(ctx context.Context, spec *topology.Spec) error {
-				return guardrailGate(ctx, f.IO, opts.File, spec)
+			opts.Gate = func(ctx context.Context, m *model.Model) error {
+				return guardrailGate(ctx, f.IO, opts.File, m)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -79,14 +80,22 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 	if err := needYes(opts.IO, "up", "changes your infrastructure", "run `infra preview` to only look", opts.Yes); err != nil {
 		return err
 	}
-	load := opts.LoadSpec
+	// One model for the guardrail gate and the engine.
+	var m *model.Model
+	load, open := opts.LoadSpec, opts.Open
 	o := opts.OperationOptions
 	o.LoadSpec = func() (*topology.Spec, error) {
 		spec, err := load()
 		if err != nil {
 			return nil, err
 		}
-		return spec, opts.Gate(ctx, spec)
+		if m, err = model.Derive(spec); err != nil {
+			return nil, err
+		}
+		return spec, opts.Gate(ctx, m)
+	}
+	o.Open = func(ctx context.Context, spec *topology.Spec, view ui.ProgressView, extra ...engine.Option) (*session, error) {
+		return open(ctx, spec, view, append(extra, engine.WithModel(m))...)
 	}
 	return runOperation(ctx, &o, nil, func(op *operation) error { return upOperation(op, opts) })
 }
@@ -170,8 +179,9 @@ func plural(n int, word string) string {
 // guardrailGate runs the guardrail gate (policies.Gate) on the offline
 // plan: it shows the findings and refuses to deploy on a mandatory
 // violation.
-func guardrailGate(ctx context.Context, io *ui.IO, file string, spec *topology.Spec) error {
-	g, err := stacks.Build(spec)
+func guardrailGate(ctx context.Context, io *ui.IO, file string, m *model.Model) error {
+	spec := m.Spec
+	g, err := stacks.New(m)
 	if err != nil {
 		return err
 	}
@@ -179,7 +189,7 @@ func guardrailGate(ctx context.Context, io *ui.IO, file string, spec *topology.S
 	if err != nil {
 		return err
 	}
-	ds, err := policies.Gate(spec, p.PolicyResources(), stacks.SCPs(g.Spec, g.LandingZone))
+	ds, err := policies.Gate(spec, p.PolicyResources(), m.SCPs)
 	t := ui.NewTheme(io.Err, io.Color)
 	ui.RenderDiagnostics(io.Err, t, ds)
 	if errors.Is(err, policies.ErrMandatoryViolation) {

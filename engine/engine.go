@@ -17,9 +17,7 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -30,9 +28,9 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
+	"infra/model"
 	"infra/network"
 	"infra/provider"
-	"infra/provider/sim"
 	"infra/stacks"
 	"infra/topology"
 )
@@ -53,104 +51,6 @@ const OverlayOutput = "meshOverlay"
 
 // CIDROutput is the regional stacks' output of their network's range.
 const CIDROutput = "cidr"
-
-// An Option configures an Engine, in the manner of Pulumi's optup.
-type Option func(*settings)
-
-type settings struct {
-	parallel   int
-	progress   func(Event)
-	sim        *sim.Server
-	backend    string
-	passphrase string
-	// passphraseSource names the setting the passphrase came from.
-	passphraseSource string
-	// secretsProvider is the provider of new stacks; "" is passphrase.
-	secretsProvider string
-	cli             string
-	pulumiHome      string
-	env             map[string]string
-	stop            <-chan struct{}
-	abort           <-chan struct{}
-	only            []string
-	logLevel        LogLevel
-	logStream       io.Writer
-	logDir          string
-}
-
-// WithParallel bounds how many stacks run at once (default 10).
-func WithParallel(n int) Option { return func(s *settings) { s.parallel = n } }
-
-// WithProgress calls fn with every event of every run, one at a time.
-func WithProgress(fn func(Event)) Option { return func(s *settings) { s.progress = fn } }
-
-// WithSimulator runs against srv's simulated clouds: the engine attaches to
-// its providers through PULUMI_DEBUG_PROVIDERS, with plugin downloads
-// turned off and a private PULUMI_HOME. The caller closes srv after the
-// Engine.
-func WithSimulator(srv *sim.Server) Option { return func(s *settings) { s.sim = srv } }
-
-// WithBackend sets the Pulumi backend URL (default: the spec's, which
-// defaults to file://<topology dir>/.infra/state).
-func WithBackend(url string) Option { return func(s *settings) { s.backend = url } }
-
-// WithPassphrase sets the passphrase of the secrets provider. It is
-// required with the passphrase provider (the default): without one New
-// fails before touching anything. With a key service, stacks still
-// encrypted with a passphrase need it.
-func WithPassphrase(p string) Option { return func(s *settings) { s.passphrase = p } }
-
-// WithPulumi uses the pulumi CLI at path instead of looking for one.
-func WithPulumi(path string) Option { return func(s *settings) { s.cli = path } }
-
-// WithEnv adds environment variables for the CLI and the providers it runs,
-// such as cloud credentials.
-func WithEnv(env map[string]string) Option {
-	return func(s *settings) {
-		for k, v := range env {
-			s.env[k] = v
-		}
-	}
-}
-
-// WithStop makes a run stop gracefully when ch closes (a first Ctrl-C): no
-// stack starts after that, and each stack in flight starts no new resource
-// operation, lets the ones in flight finish and records them in its state
-// (pulumi's own cancel), then ends Canceled. Stacks that never started end
-// NotStarted. The context stays live meanwhile, so what finished is read
-// back.
-func WithStop(ch <-chan struct{}) Option { return func(s *settings) { s.stop = ch } }
-
-// WithAbort makes a run stop at once when ch closes (a second Ctrl-C):
-// every pulumi in flight is terminated, leaving what it was doing
-// unfinished (pending operations in the state, which a rerun resolves), and
-// killed if it does not exit. Cancelling the context does the same.
-func WithAbort(ch <-chan struct{}) Option { return func(s *settings) { s.abort = ch } }
-
-// WithStacks limits runs to the named stacks. The outputs of the stacks
-// they depend on are read from the backend.
-func WithStacks(names ...string) Option {
-	return func(s *settings) { s.only = append(s.only, names...) }
-}
-
-// ErrNoStack is returned by New when WithStacks names a stack the graph
-// does not have.
-var ErrNoStack = errors.New("no stack")
-
-// WithLog streams every pulumi call's output to w at level LogVerbose and
-// above (LogDebug also turns on pulumi's own verbosity). Whatever the level,
-// each stack's full CLI output goes to its log file (see WithLogDir).
-func WithLog(level LogLevel, w io.Writer) Option {
-	return func(s *settings) { s.logLevel, s.logStream = level, w }
-}
-
-// WithLogDir sets the directory of the run logs (default: .infra/logs
-// beside the topology file); each run writes <dir>/<run id>/<stack>.log.
-func WithLogDir(dir string) Option { return func(s *settings) { s.logDir = dir } }
-
-// ErrNoPassphrase is returned by New without a passphrase.
-var ErrNoPassphrase = errors.New("no passphrase for the secrets provider: set " + EnvPassphrase +
-	" or " + EnvPassphraseFile + " (or " + EnvPulumiPassphrase + "); it encrypts WireGuard keys and tokens in the state, so keep it somewhere safe — the same one every run")
 
 // BackendFor resolves the backend URL: override when set (a relative
 // file:// path is taken from the working directory), else the spec's (a
@@ -257,7 +157,13 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 	if err != nil {
 		return nil, err
 	}
-	g, err := stacks.Build(spec)
+	m := set.model
+	if m == nil || m.Spec != spec {
+		if m, err = model.Derive(spec); err != nil {
+			return nil, err
+		}
+	}
+	g, err := stacks.New(m)
 	if err != nil {
 		return nil, err
 	}
@@ -328,10 +234,19 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 			return nil, fmt.Errorf("%w %q in %s; the stacks are: %s", ErrNoStack, name, spec.File, strings.Join(append(g.Names(), e.orphans...), ", "))
 		}
 	}
-	if e.graph, err = stacks.Build(spec, network.WithPrevious(e.pins())); err != nil {
-		e.Close()
-		return nil, err
+	// The addresses already deployed are kept whatever the spec now
+	// allocates; a model that places them so already is used as it is.
+	if cidrs, overlays := e.pins(); !m.Pinned(cidrs, overlays) {
+		if m, err = model.Derive(spec, network.WithPrevious(cidrs, overlays)); err != nil {
+			e.Close()
+			return nil, err
+		}
+		if g, err = stacks.New(m); err != nil {
+			e.Close()
+			return nil, err
+		}
 	}
+	e.graph = g
 	return e, nil
 }
 

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"infra/landingzone"
 	"infra/plan"
 	"infra/rules"
 	"infra/stacks"
-	ovhstack "infra/stacks/ovh"
 	"infra/topology"
 	"infra/ui"
 )
@@ -42,7 +42,7 @@ func generate(t *testing.T, file string) *plan.Plan {
 	t.Helper()
 	// The OVH program takes the project id from the environment when the
 	// spec has none; golden files must not depend on who runs the test.
-	t.Setenv(ovhstack.ProjectEnv, "")
+	t.Setenv(landingzone.OVHProjectEnv, "")
 	spec, _, err := topology.Load(file)
 	if err != nil {
 		t.Fatal(err)

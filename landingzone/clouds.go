@@ -166,6 +166,19 @@ type OVHAccount struct {
 	Notes   []string
 }
 
+// OVHProjectEnv is the variable the OVH provider reads the Public Cloud
+// project from when the spec names none.
+const OVHProjectEnv = "OVH_CLOUD_PROJECT_SERVICE"
+
+// OVHProjectPlaceholder stands for the project when neither the spec nor
+// the environment names it: an offline plan needs none, a deployment fails
+// at OVH without one.
+const OVHProjectPlaceholder = "${" + OVHProjectEnv + "}"
+
+// OVHProjectURN is the IAM URN of a Public Cloud project on the EU API, which
+// serves every region the catalog lists.
+func OVHProjectURN(project string) string { return "urn:v1:eu:resource:publicCloudProject:" + project }
+
 // OVHGroup is an environment's identity group and its policy.
 type OVHGroup struct {
 	Environment string

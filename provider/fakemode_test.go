@@ -1,3 +1,5 @@
+//go:build fakeibm
+
 package provider_test
 
 import (

@@ -6,7 +6,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/landingzone"
-	"infra/network"
 	awsstack "infra/stacks/aws"
 	ibmstack "infra/stacks/ibm"
 	"infra/topology"
@@ -30,7 +29,7 @@ func HostnameIngress(c topology.Cloud) bool { return c == topology.AWS || c == t
 // Nothing when the spec has none.
 func glb(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Providers) error {
 	spec := g.Spec
-	m := network.BuildGLB(spec)
+	m := g.Model.GLB
 	if m == nil {
 		return nil
 	}

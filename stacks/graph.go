@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/landingzone"
+	"infra/model"
 	"infra/network"
 	"infra/topology"
 )
@@ -48,7 +49,9 @@ type Stack struct {
 
 // Graph is the DAG of stacks of one topology.
 type Graph struct {
-	Spec *topology.Spec
+	// Model is the derived topology every program reads.
+	Model *model.Model
+	Spec  *topology.Spec
 	// Net is the address plan the regional programs were given.
 	Net *network.AddressPlan
 	// LandingZone is the organisation model the landing-zone stacks declare.
@@ -110,15 +113,22 @@ func (g *Graph) Upstream(s *Stack, outputs map[string]Outputs) Upstream {
 	return up
 }
 
-// Build derives the stack graph of a spec. Options are passed to
-// network.Compute, so the engine can pin allocations already deployed.
+// Build derives the model of a spec and its stack graph. Options are passed
+// to network.Compute. A command that reads the model elsewhere too derives it
+// once with model.Derive and calls New.
 func Build(spec *topology.Spec, opts ...network.Option) (*Graph, error) {
-	net, err := network.Compute(spec, opts...)
+	m, err := model.Derive(spec, opts...)
 	if err != nil {
 		return nil, err
 	}
-	g := &Graph{Spec: spec, Net: net, LandingZone: landingzone.Derive(spec)}
-	stacks, err := landingZoneStacks(spec, g.LandingZone)
+	return New(m)
+}
+
+// New makes the stack graph of a derived model.
+func New(m *model.Model) (*Graph, error) {
+	spec, net := m.Spec, m.Addresses
+	g := &Graph{Model: m, Spec: spec, Net: net, LandingZone: m.LandingZone}
+	stacks, err := landingZoneStacks(m)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/landingzone"
-	"infra/policies"
+	"infra/model"
 	awsstack "infra/stacks/aws"
 	ibmstack "infra/stacks/ibm"
 	ovhstack "infra/stacks/ovh"
@@ -16,22 +16,14 @@ import (
 // LandingZoneName is the name of a cloud's landing-zone stack.
 func LandingZoneName(c topology.Cloud) string { return "landingzone-" + string(c) }
 
-// SCPs are the packed SCPs of a spec's AWS Organization; nil without one.
-func SCPs(spec *topology.Spec, lz *landingzone.Model) *policies.SCPSet {
-	if lz.AWS == nil {
-		return nil
-	}
-	return policies.SCPs(spec, policies.SCPOptions{Targets: lz.AWS.Targets, DeployRoles: lz.AWS.DeployRoles(),
-		TrailBucket: lz.AWS.TrailBucket, TrailKeyAlias: lz.AWS.TrailKeyAlias})
-}
-
 // landingZoneStacks makes a landing-zone stack for each cloud with
 // organisation-level controls the topology uses: AWS (when landingZone.aws
 // is set), IBM and OVH. Hetzner has none, so it has no such stack.
-func landingZoneStacks(spec *topology.Spec, lz *landingzone.Model) ([]*Stack, error) {
+func landingZoneStacks(m *model.Model) ([]*Stack, error) {
+	spec, lz := m.Spec, m.LandingZone
 	var out []*Stack
 	if lz.AWS != nil {
-		scps := SCPs(spec, lz)
+		scps := m.SCPs
 		if scps.Diagnostics.HasErrors() {
 			return nil, scps.Diagnostics
 		}
@@ -45,7 +37,7 @@ func landingZoneStacks(spec *topology.Spec, lz *landingzone.Model) ([]*Stack, er
 		})
 	}
 	if lz.IBM != nil {
-		rules := policies.IBMRules(spec, ibmstack.Subjects(lz.IBM))
+		rules := m.CBR
 		out = append(out, &Stack{
 			Name: ibmstack.LandingZoneStack, Kind: LandingZone, Cloud: topology.IBM,
 			Program: func(Upstream) pulumi.RunFunc {
@@ -56,7 +48,7 @@ func landingZoneStacks(spec *topology.Spec, lz *landingzone.Model) ([]*Stack, er
 		})
 	}
 	if lz.OVH != nil {
-		denies := policies.OVHDenies(spec)
+		denies := m.OVHDenies
 		out = append(out, &Stack{
 			Name: ovhstack.LandingZoneStack, Kind: LandingZone, Cloud: topology.OVH,
 			Program: func(Upstream) pulumi.RunFunc {

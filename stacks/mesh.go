@@ -30,10 +30,9 @@ func PSKName(pair string) string { return "mesh-psk-" + pair }
 // here. The cloud-init is a secret, as the keys in it are. Nothing when the
 // spec has no mesh.
 func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Providers) error {
-	spec, net := g.Spec, g.Net
-	m, err := network.BuildMesh(spec, net)
-	if err != nil || m == nil {
-		return err
+	spec, net, m := g.Spec, g.Net, g.Model.Mesh
+	if m == nil {
+		return nil
 	}
 	psk := map[string]pulumi.StringOutput{}
 	for _, p := range m.Pairs() {
@@ -50,7 +49,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 		publicIP[g.ID] = up.StringOutput(ctx, g.ID, wireguard.PublicIPOutput)
 		endpoints[g.ID] = publicIP[g.ID]
 	}
-	transit := network.BuildTransit(spec)
+	transit := g.Model.Transit
 
 	type gateway struct {
 		userData pulumi.StringOutput

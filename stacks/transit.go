@@ -4,7 +4,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/landingzone"
-	"infra/network"
 	awsstack "infra/stacks/aws"
 	ibmstack "infra/stacks/ibm"
 	"infra/topology"
@@ -21,7 +20,7 @@ const TransitGatewaysOutput = "transitGateways"
 // zone. Nothing when the spec asks for no transit.
 func transit(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Providers) error {
 	spec := g.Spec
-	t := network.BuildTransit(spec)
+	t := g.Model.Transit
 	ids := pulumi.StringMap{}
 	if t.IBM != nil {
 		crns := map[string]pulumi.StringInput{}

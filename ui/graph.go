@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"infra/network"
+	"infra/model"
 	"infra/topology"
 )
 
@@ -77,12 +77,9 @@ func graphID(parts ...string) string {
 
 var cloudTitle = map[topology.Cloud]string{topology.IBM: "IBM Cloud", topology.AWS: "AWS", topology.Hetzner: "Hetzner Cloud", topology.OVH: "OVHcloud"}
 
-// NewTopologyGraph builds the diagram of spec with its address plan.
-func NewTopologyGraph(spec *topology.Spec, net *network.AddressPlan) (*TopologyGraph, error) {
-	mesh, err := network.BuildMesh(spec, net)
-	if err != nil {
-		return nil, err
-	}
+// NewTopologyGraph builds the diagram of a derived topology.
+func NewTopologyGraph(m *model.Model) (*TopologyGraph, error) {
+	spec, net, mesh := m.Spec, m.Addresses, m.Mesh
 	g := &TopologyGraph{Title: spec.Name}
 	clusterOf := map[string]string{} // region ID → cluster node ID
 	regionOf := map[string]string{}  // region ID → region group ID
@@ -117,7 +114,7 @@ func NewTopologyGraph(spec *topology.Spec, net *network.AddressPlan) (*TopologyG
 		clusterOf[id], regionOf[id] = k.ID, rg.ID
 	}
 	// Transit gateways, from the network's transit model.
-	tr := network.BuildTransit(spec)
+	tr := m.Transit
 	if t := tr.IBM; t != nil && byCloud[topology.IBM] != nil {
 		routing := "local routing"
 		if t.Global {
@@ -351,8 +348,8 @@ func mermaidLabel(lines []string) string {
 
 // MermaidBlock is the diagram as a fenced block for markdown (PR comments),
 // with the regions marks names marked.
-func MermaidBlock(spec *topology.Spec, net *network.AddressPlan, marks GraphMarks) (string, error) {
-	g, err := NewTopologyGraph(spec, net)
+func MermaidBlock(m *model.Model, marks GraphMarks) (string, error) {
+	g, err := NewTopologyGraph(m)
 	if err != nil {
 		return "", err
 	}

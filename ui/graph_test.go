@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"infra/network"
+	"infra/model"
 	"infra/topology"
 )
 
@@ -39,11 +39,11 @@ func exampleGraphs(t *testing.T) map[string]*TopologyGraph {
 		if err != nil {
 			t.Fatal(err)
 		}
-		net, err := network.Compute(spec)
+		m, err := model.Derive(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, err := NewTopologyGraph(spec, net)
+		g, err := NewTopologyGraph(m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,11 +171,11 @@ func TestMermaidBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := network.Compute(spec)
+	m, err := model.Derive(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := MermaidBlock(spec, net, GraphMarks{})
+	b, err := MermaidBlock(m, GraphMarks{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,21 +32,8 @@ type LandingZoneArgs struct {
 	Spec *topology.Spec
 	// Account is landingzone.Derive(Spec).IBM.
 	Account *landingzone.IBMAccount
-	// Rules are the guardrails' context-based restrictions (policies.IBMRules).
+	// Rules are the guardrails' context-based restrictions (model.Model.CBR).
 	Rules []policies.CBRRule
-}
-
-// Subjects are the landing zone's environments as policies.IBMRules takes them.
-func Subjects(a *landingzone.IBMAccount) []policies.IBMSubject {
-	var out []policies.IBMSubject
-	for _, e := range a.Environments {
-		s := policies.IBMSubject{Environment: e.Name, ResourceGroup: e.ResourceGroup, Zone: e.Zone}
-		if e.KeyProtect != nil {
-			s.KeyProtect = e.KeyProtect.Instance
-		}
-		out = append(out, s)
-	}
-	return out
 }
 
 // LandingZone declares, per environment, the resource group the regional

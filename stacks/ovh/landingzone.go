@@ -26,9 +26,8 @@ type LandingZoneArgs struct {
 	Denies []policies.OVHDeny
 }
 
-// ProjectURN is the IAM URN of a Public Cloud project on the EU API, which
-// serves every region the catalog lists.
-func ProjectURN(project string) string { return "urn:v1:eu:resource:publicCloudProject:" + project }
+// ProjectURN is the IAM URN of a Public Cloud project (landingzone.OVHProjectURN).
+func ProjectURN(project string) string { return landingzone.OVHProjectURN(project) }
 
 // LandingZone declares one identity group per environment, with no account
 // role of its own, and an IAM policy allowing it the Public Cloud project

@@ -15,6 +15,7 @@ import (
 	"github.com/ovh/pulumi-ovh/sdk/v2/go/ovh/cloudproject"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"infra/landingzone"
 	"infra/network"
 	"infra/topology"
 )
@@ -25,10 +26,10 @@ const (
 	// ProjectConfigKey is the Pulumi config key that can hold it.
 	ProjectConfigKey = "infra:ovhProject"
 	// ProjectEnv is the variable the OVH provider itself also reads.
-	ProjectEnv = "OVH_CLOUD_PROJECT_SERVICE"
+	ProjectEnv = landingzone.OVHProjectEnv
 	// ProjectPlaceholder is what a plan shows when neither is set: an
 	// offline plan needs no project, but a deployment with it fails at OVH.
-	ProjectPlaceholder = "${" + ProjectEnv + "}"
+	ProjectPlaceholder = landingzone.OVHProjectPlaceholder
 )
 
 // Where the vRack the project is attached to comes from when the spec does
