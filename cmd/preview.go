@@ -30,6 +30,8 @@ type PreviewOptions struct {
 	Diff bool
 	// FullPreview is where to write the preview uncut, for CI to upload.
 	FullPreview string
+	// Out is where to write the reviewed plan bundle (see bundle.go).
+	Out string
 }
 
 func newPreviewCmd(f *Factory, g *GlobalOptions) *cobra.Command {
@@ -70,6 +72,7 @@ INFRA_SIM_FAIL and INFRA_SIM_LATENCY inject faults and latency there.`,
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().StringVar(&opts.FullPreview, "full-preview", "", "with --comment, also write the whole preview, never cut, to this file (for CI to upload as an artifact; a cut comment points at it)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 with no changes, 2 with changes, 1 on error")
+	cmd.Flags().StringVar(&opts.Out, "out", "", "also write the reviewed plan bundle to this file, for `infra up --plan` (and `infra show`)")
 	return cmd
 }
 
@@ -94,7 +97,10 @@ func runPreview(ctx context.Context, opts *PreviewOptions) error {
 		return exitError{ExitInterrupted}
 	}
 
-	res := preview(ctx, s, progress)
+	res, err := previewRun(ctx, opts, s, progress)
+	if err != nil {
+		return err
+	}
 	if err := ui.NewRunView(f.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff}).Result(res); err != nil {
 		return err
 	}

@@ -28,6 +28,10 @@ type UpOptions struct {
 	DetailedExitcode bool
 	// Diff lists the old and new value of every changed property.
 	Diff bool
+	// Plan is a reviewed plan bundle to apply (see bundle.go), with what
+	// to do with its stale stacks.
+	Plan                  string
+	AllowStale, SkipStale bool
 }
 
 func newUpCmd(f *Factory, g *GlobalOptions) *cobra.Command {
@@ -65,6 +69,9 @@ the deployment.`,
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without asking (required when stdin is not a terminal)")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 when nothing changed, 2 when the up changed something, 1 on error")
+	cmd.Flags().StringVar(&opts.Plan, "plan", "", "apply exactly this reviewed plan bundle (from `infra preview --out`); stacks whose starting point moved are refused")
+	cmd.Flags().BoolVar(&opts.AllowStale, "allow-stale", false, "with --plan, apply stacks whose starting point moved anyway")
+	cmd.Flags().BoolVar(&opts.SkipStale, "skip-stale", false, "with --plan, apply the stacks that did not move and skip the others and what depends on them")
 	return cmd
 }
 
@@ -72,6 +79,9 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 	f := opts.F
 	if err := needYes(f, "up", "changes your infrastructure", "run `infra preview` to only look", opts.Yes); err != nil {
 		return err
+	}
+	if opts.Plan != "" {
+		return runUpPlan(ctx, opts)
 	}
 	spec, err := opts.LoadSpec()
 	if err != nil {

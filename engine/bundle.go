@@ -383,18 +383,55 @@ type ApplyOptions struct {
 	// SkipStale applies the stacks that are not stale, and skips the stale
 	// ones and what depends on them.
 	SkipStale bool
+	// Checked says CheckBundle ran already on this engine and found Stale.
+	Checked bool
+	Stale   []Stale
+}
+
+// prepareApply writes the bundle's update plans and salts where the stacks'
+// runs find them (upOptions, bundleSalt). It is done before the check: its
+// read-only refresh makes the workspaces, which must have the plans' salts.
+func (e *Engine) prepareApply(b *Bundle) error {
+	if e.bundle != nil && e.bundle.apply {
+		return nil
+	}
+	dir := filepath.Join(e.root, "plans-in")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	for _, s := range b.Stacks {
+		if !s.HasChanges() {
+			continue
+		}
+		if len(s.Plan) > 0 {
+			if err := os.WriteFile(filepath.Join(dir, s.Name+".json"), s.Plan, 0o600); err != nil {
+				return err
+			}
+		}
+		if s.EncryptionSalt != "" {
+			if err := os.WriteFile(filepath.Join(dir, s.Name+".salt"), []byte(s.EncryptionSalt), 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	e.bundle = &bundleRun{dir: dir, upstream: map[string]string{}, apply: true}
+	return nil
 }
 
 // CheckBundle compares where each stack of b that changes something starts
 // from now with where its review started: its checkpoint, the clouds'
 // resources (a read-only refresh), its program's inputs and the upstream
-// outputs it reads. It writes nothing.
+// outputs it reads. It writes nothing to the backend or the clouds. Call
+// ApplyBundle after it on the same engine (with Checked), not another run.
 func (e *Engine) CheckBundle(ctx context.Context, b *Bundle) ([]Stale, error) {
 	if b.Project != e.project {
 		return nil, fmt.Errorf("the plan bundle is of project %s, the topology is %s", b.Project, e.project)
 	}
 	if b.Simulated != e.Simulated() {
 		return nil, fmt.Errorf("the plan bundle was made %s, this run is %s", simWord(b.Simulated), simWord(e.Simulated()))
+	}
+	if err := e.prepareApply(b); err != nil {
+		return nil, err
 	}
 	_, inputs, err := e.inputDigests(ctx)
 	if err != nil {
@@ -491,33 +528,14 @@ func simWord(sim bool) string {
 // unless opts say otherwise. After the run, each stack's steps are compared
 // with the reviewed ones; a difference is an error diagnostic.
 func (e *Engine) ApplyBundle(ctx context.Context, b *Bundle, opts ApplyOptions) (*Result, []Stale, error) {
-	dir := filepath.Join(e.root, "plans-in")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, err
-	}
-	var run []string
-	for _, s := range b.Stacks {
-		if !s.HasChanges() {
-			continue
-		}
-		run = append(run, s.Name)
-		if len(s.Plan) > 0 {
-			if err := os.WriteFile(filepath.Join(dir, s.Name+".json"), s.Plan, 0o600); err != nil {
-				return nil, nil, err
-			}
-		}
-		if s.EncryptionSalt != "" {
-			if err := os.WriteFile(filepath.Join(dir, s.Name+".salt"), []byte(s.EncryptionSalt), 0o600); err != nil {
-				return nil, nil, err
-			}
-		}
-	}
-	// Set before the check: its read-only refresh makes the workspaces,
-	// which must have the salts of the plans (see bundleSalt).
-	e.bundle = &bundleRun{dir: dir, upstream: map[string]string{}, apply: true}
 	defer func() { e.bundle = nil }()
-	stale, err := e.CheckBundle(ctx, b)
-	if err != nil {
+	stale := opts.Stale
+	if !opts.Checked {
+		var err error
+		if stale, err = e.CheckBundle(ctx, b); err != nil {
+			return nil, nil, err
+		}
+	} else if err := e.prepareApply(b); err != nil {
 		return nil, nil, err
 	}
 	if len(stale) > 0 && !opts.AllowStale && !opts.SkipStale {
@@ -527,6 +545,12 @@ func (e *Engine) ApplyBundle(ctx context.Context, b *Bundle, opts ApplyOptions) 
 	if !opts.AllowStale {
 		for _, s := range stale {
 			refused[s.Stack] = true
+		}
+	}
+	var run []string
+	for _, s := range b.Stacks {
+		if s.HasChanges() {
+			run = append(run, s.Name)
 		}
 	}
 	only := e.set.only
