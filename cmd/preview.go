@@ -32,6 +32,8 @@ type PreviewOptions struct {
 	FullPreview string
 	// Out is where to write the reviewed plan bundle (see bundle.go).
 	Out string
+	// Changed runs only the stacks a change affects (see changed.go).
+	Changed ChangedFlags
 }
 
 func newPreviewCmd(f *Factory, g *GlobalOptions) *cobra.Command {
@@ -68,6 +70,7 @@ INFRA_SIM_FAIL and INFRA_SIM_LATENCY inject faults and latency there.`,
 		},
 	}
 	opts.Engine.register(cmd)
+	opts.Changed.register(cmd)
 	cmd.Flags().StringVar(&opts.Comment, "comment", "", "also write a markdown pull-request comment to this file")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().StringVar(&opts.FullPreview, "full-preview", "", "with --comment, also write the whole preview, never cut, to this file (for CI to upload as an artifact; a cut comment points at it)")
@@ -96,6 +99,9 @@ func runPreview(ctx context.Context, opts *PreviewOptions) error {
 	if in.stopped() {
 		return exitError{ExitInterrupted}
 	}
+	if none, err := opts.Changed.apply(ctx, f, s, opts.File, opts.Engine.Stacks); none || err != nil {
+		return err
+	}
 
 	res, err := previewRun(ctx, opts, s, progress)
 	if err != nil {
@@ -104,6 +110,7 @@ func runPreview(ctx context.Context, opts *PreviewOptions) error {
 	if err := ui.NewRunView(f.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff}).Result(res); err != nil {
 		return err
 	}
+	opts.Changed.summary(f, res)
 	if opts.Comment != "" {
 		if err := writeComment(ctx, opts, s.Engine, res); err != nil {
 			return err

@@ -32,6 +32,8 @@ type UpOptions struct {
 	// to do with its stale stacks.
 	Plan                  string
 	AllowStale, SkipStale bool
+	// Changed runs only the stacks a change affects (see changed.go).
+	Changed ChangedFlags
 }
 
 func newUpCmd(f *Factory, g *GlobalOptions) *cobra.Command {
@@ -66,6 +68,7 @@ the deployment.`,
 		},
 	}
 	opts.Engine.register(cmd)
+	opts.Changed.register(cmd)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without asking (required when stdin is not a terminal)")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 when nothing changed, 2 when the up changed something, 1 on error")
@@ -103,6 +106,9 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 	defer s.Close()
 	if in.stopped() {
 		return exitError{ExitInterrupted}
+	}
+	if none, err := opts.Changed.apply(ctx, f, s, opts.File, opts.Engine.Stacks); none || err != nil {
+		return err
 	}
 
 	pre := preview(ctx, s, progress)
@@ -177,6 +183,7 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 	} else if err := ui.NewRunView(f.IO, false, ui.RunOptions{Outputs: true}).Result(res); err != nil {
 		return err
 	}
+	opts.Changed.summary(f, res)
 	if err := runResult(res); err != nil {
 		return err
 	}

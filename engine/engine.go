@@ -210,6 +210,12 @@ type Engine struct {
 	// refused names the stale stacks it must not run (see bundle.go).
 	bundle  *bundleRun
 	refused map[string]bool
+
+	// inputs are the digests of the stacks' offline plans, made once, for
+	// the InputsTag an up records (see changed.go).
+	inputsOnce sync.Once
+	inputs     map[string]string
+	inputsErr  error
 }
 
 // deployed is a stack as the backend holds it.

@@ -318,6 +318,9 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		return
 	}
 	r.Status = Succeeded
+	if op == Up {
+		e.tagInputs(ctx, st, r)
+	}
 	e.record(op, s.Name, r)
 }
 
