@@ -62,7 +62,7 @@ func examples(t testing.TB) []string {
 
 func plan(t testing.TB, existing Files, recs []Record, opts ...Option) (*Result, Files) {
 	t.Helper()
-	res, err := Plan(existing, recs, opts...)
+	res, err := PlanFiles(existing, recs, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -487,7 +487,7 @@ func TestPlanErrors(t *testing.T) {
 		"repeated key": {Files{}, append(recs, recs[0]), []Option{WithDate(day1)}, "repeated"},
 		"same number":  {Files{"0001-a.md": []byte("# 1. A\n"), "0001-b.md": []byte("# 1. B\n")}, recs, []Option{WithDate(day1)}, "share number 0001"},
 	} {
-		_, err := Plan(tc.files, tc.recs, tc.opts...)
+		_, err := PlanFiles(tc.files, tc.recs, tc.opts...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", name, err, tc.want)
 		}
@@ -605,7 +605,7 @@ func BenchmarkRegenerate(b *testing.B) {
 	_, files := plan(b, Files{}, recs, WithDate(day1))
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := Plan(files, recs, WithDate(day2))
+		res, err := PlanFiles(files, recs, WithDate(day2))
 		if err != nil || res.Changed() {
 			b.Fatal(err)
 		}

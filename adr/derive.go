@@ -14,7 +14,7 @@ import (
 // model is what every record reads: the spec and the derived network model.
 type model struct {
 	spec *topology.Spec
-	net  *network.Plan
+	net  *network.AddressPlan
 	mesh *network.Mesh    // nil without a mesh
 	tr   *network.Transit // never nil
 	glbm *network.GLB     // nil without a global load balancer
@@ -50,7 +50,7 @@ type cluster struct {
 
 // Derive computes the records of a topology, in the order new records are
 // numbered. net is the address plan of network.Compute for the same spec.
-func Derive(spec *topology.Spec, net *network.Plan) ([]Record, error) {
+func Derive(spec *topology.Spec, net *network.AddressPlan) ([]Record, error) {
 	mesh, err := network.BuildMesh(spec, net)
 	if err != nil {
 		return nil, err

@@ -61,7 +61,7 @@ func (r *Result) Count(a Action) int {
 	return n
 }
 
-// Option configures Plan and Sync.
+// Option configures PlanFiles and Sync.
 type Option func(*options)
 
 type options struct {
@@ -77,9 +77,9 @@ func WithFormat(f Format) Option { return func(o *options) { o.format = f } }
 // records keep their own date, so regeneration never rewrites history.
 func WithDate(d string) Option { return func(o *options) { o.date = d } }
 
-// Plan computes the directory that records should produce, given what it holds
+// PlanFiles computes the directory that records should produce, given what it holds
 // now. It is pure: Sync does the reading and writing.
-func Plan(existing Files, recs []Record, opts ...Option) (*Result, error) {
+func PlanFiles(existing Files, recs []Record, opts ...Option) (*Result, error) {
 	o := options{format: Nygard}
 	for _, f := range opts {
 		f(&o)
@@ -281,7 +281,7 @@ func Sync(dir string, recs []Record, opts ...Option) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := Plan(existing, recs, opts...)
+	res, err := PlanFiles(existing, recs, opts...)
 	if err != nil {
 		return nil, err
 	}

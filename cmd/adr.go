@@ -10,25 +10,25 @@ import (
 
 	"infra/adr"
 	"infra/network"
+	"infra/topology"
 	"infra/ui"
 )
 
 // ADROptions are the inputs of `infra adr`.
 type ADROptions struct {
-	IO     *ui.IO
-	Global *GlobalOptions
-	Dir    string
-	Format string
-	Date   string
-	Check  bool
+	IO       *ui.IO
+	LoadSpec func() (*topology.Spec, error)
+	JSON     bool
+	Dir      string
+	Format   string
+	Date     string
+	Check    bool
 }
 
-func init() {
-	extraCommands = append(extraCommands, newADRCmd)
-}
-
-func newADRCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &ADROptions{IO: f.IO, Global: g}
+// NewCmdADR builds `infra adr`; runF, when set, replaces the run (flag
+// tests).
+func NewCmdADR(f *Factory, runF func(*ADROptions) error) *cobra.Command {
+	opts := &ADROptions{IO: f.IO, LoadSpec: f.loadSpec}
 	cmd := &cobra.Command{
 		Use:   "adr",
 		Short: "Generate architecture decision records from the topology",
@@ -59,7 +59,11 @@ docs/adr.`,
 			if opts.Dir == "" {
 				opts.Dir = defaultADRDir()
 			}
-			return runADR(f, opts)
+			opts.JSON = f.Global().JSON
+			if runF != nil {
+				return runF(opts)
+			}
+			return runADR(opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -80,7 +84,7 @@ func defaultADRDir() string {
 	return "docs/adr"
 }
 
-func runADR(f *Factory, opts *ADROptions) error {
+func runADR(opts *ADROptions) error {
 	format, err := adr.ParseFormat(opts.Format)
 	if err != nil {
 		return usageError{err}
@@ -88,7 +92,7 @@ func runADR(f *Factory, opts *ADROptions) error {
 	if _, err := time.Parse(time.DateOnly, opts.Date); err != nil {
 		return usageError{errors.New("invalid --date " + opts.Date + ": use YYYY-MM-DD")}
 	}
-	spec, err := loadSpec(f, opts.Global)
+	spec, err := opts.LoadSpec()
 	if err != nil {
 		return err
 	}
@@ -107,14 +111,14 @@ func runADR(f *Factory, opts *ADROptions) error {
 		if err != nil {
 			return err
 		}
-		res, err = adr.Plan(existing, recs, with...)
+		res, err = adr.PlanFiles(existing, recs, with...)
 		if err != nil {
 			return err
 		}
 	} else if res, err = adr.Sync(opts.Dir, recs, with...); err != nil {
 		return err
 	}
-	if err := ui.NewADRView(opts.IO, opts.Global.JSON).Result(opts.Dir, res, opts.Check); err != nil {
+	if err := ui.NewADRView(opts.IO, opts.JSON).Result(opts.Dir, res, opts.Check); err != nil {
 		return err
 	}
 	if opts.Check && res.Changed() {

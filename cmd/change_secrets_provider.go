@@ -11,18 +11,20 @@ import (
 	"infra/ui"
 )
 
-func init() { extraCommands = append(extraCommands, newChangeSecretsProviderCmd) }
-
 // ChangeSecretsProviderOptions are the inputs of `infra change-secrets-provider`.
 type ChangeSecretsProviderOptions struct {
-	F        *Factory
+	IO       *ui.IO
+	Getenv   func(string) string
 	LoadSpec func() (*topology.Spec, error)
+	Open     engineOpener
 	Engine   EngineFlags
 	Yes      bool
 }
 
-func newChangeSecretsProviderCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &ChangeSecretsProviderOptions{F: f}
+// NewCmdChangeSecretsProvider builds `infra change-secrets-provider`; runF,
+// when set, replaces the run (flag tests).
+func NewCmdChangeSecretsProvider(f *Factory, runF func(*ChangeSecretsProviderOptions) error) *cobra.Command {
+	opts := &ChangeSecretsProviderOptions{IO: f.IO, Getenv: f.Getenv, LoadSpec: f.loadSpec}
 	cmd := &cobra.Command{
 		Use:   "change-secrets-provider [PROVIDER]",
 		Short: "Re-encrypt the secrets of every deployed stack with another secrets provider or passphrase",
@@ -47,7 +49,10 @@ terminal. ` + "`infra up`" + ` also moves stacks whose provider is not the one a
 			if len(args) == 1 {
 				opts.Engine.Secrets = args[0]
 			}
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			opts.Open = f.engineOpener(&opts.Engine)
+			if runF != nil {
+				return runF(opts)
+			}
 			return runChangeSecretsProvider(cmd.Context(), opts)
 		},
 	}
@@ -57,17 +62,17 @@ terminal. ` + "`infra up`" + ` also moves stacks whose provider is not the one a
 }
 
 func runChangeSecretsProvider(ctx context.Context, opts *ChangeSecretsProviderOptions) error {
-	f := opts.F
-	if err := needYes(f, "change-secrets-provider", "rewrites the state of every stack", "", opts.Yes); err != nil {
+	io := opts.IO
+	if err := needYes(io, "change-secrets-provider", "rewrites the state of every stack", "", opts.Yes); err != nil {
 		return err
 	}
-	to, err := opts.Engine.secretsProvider(f.Getenv)
+	to, err := opts.Engine.secretsProvider(opts.Getenv)
 	if err != nil {
 		return err
 	}
 	var newPass engine.Passphrase
 	if engine.IsPassphrase(to) {
-		if newPass, err = engine.ReadNewPassphrase(f.Getenv); err != nil {
+		if newPass, err = engine.ReadNewPassphrase(opts.Getenv); err != nil {
 			return err
 		}
 		if newPass.Value == "" {
@@ -78,7 +83,7 @@ func runChangeSecretsProvider(ctx context.Context, opts *ChangeSecretsProviderOp
 	if err != nil {
 		return err
 	}
-	s, err := startEngine(ctx, f, spec, &opts.Engine, nil)
+	s, err := opts.Open(ctx, spec, nil)
 	if err != nil {
 		return err
 	}
@@ -89,28 +94,28 @@ func runChangeSecretsProvider(ctx context.Context, opts *ChangeSecretsProviderOp
 			names = append(names, name)
 		}
 	}
-	t := ui.NewTheme(f.IO.Err, f.IO.Color)
+	t := ui.NewTheme(io.Err, io.Color)
 	if len(names) == 0 {
-		fmt.Fprintf(f.IO.Err, "%s no deployed stack: new stacks get %s\n", t.OK.Render("✓"), to)
+		fmt.Fprintf(io.Err, "%s no deployed stack: new stacks get %s\n", t.OK.Render("✓"), to)
 		return nil
 	}
 	if !opts.Yes {
-		ok, err := confirm(f, nil, fmt.Sprintf("Re-encrypt the secrets of %s with %s?", plural(len(names), "stack"), describeProvider(to)))
+		ok, err := confirm(io, nil, fmt.Sprintf("Re-encrypt the secrets of %s with %s?", plural(len(names), "stack"), describeProvider(to)))
 		if err != nil {
 			return err
 		}
 		if !ok {
-			fmt.Fprintln(f.IO.Err, "Nothing changed.")
+			fmt.Fprintln(io.Err, "Nothing changed.")
 			return exitError{ExitError}
 		}
 	}
 	if err := s.ChangeSecretsProvider(ctx, names, newPass.Value); err != nil {
-		fmt.Fprintf(f.IO.Err, "%s %v\n", t.Error.Render("✗"), err)
+		fmt.Fprintf(io.Err, "%s %v\n", t.Error.Render("✗"), err)
 		return exitError{ExitError}
 	}
-	fmt.Fprintf(f.IO.Err, "%s re-encrypted the secrets of %s with %s\n", t.OK.Render("✓"), plural(len(names), "stack"), describeProvider(to))
+	fmt.Fprintf(io.Err, "%s re-encrypted the secrets of %s with %s\n", t.OK.Render("✓"), plural(len(names), "stack"), describeProvider(to))
 	if engine.IsPassphrase(to) {
-		fmt.Fprintf(f.IO.Err, "  from now on set %s to the new passphrase (the one in %s)\n", engine.EnvPassphrase, newPass.Source)
+		fmt.Fprintf(io.Err, "  from now on set %s to the new passphrase (the one in %s)\n", engine.EnvPassphrase, newPass.Source)
 	}
 	return nil
 }

@@ -34,7 +34,8 @@ func (fl *ChangedFlags) register(cmd *cobra.Command) {
 // apply narrows the session to the changed stacks, and says which run and
 // which do not, on stderr. none is set when no stack changed: there is
 // nothing to run.
-func (fl *ChangedFlags) apply(ctx context.Context, f *Factory, s *session, file string, only []string) (none bool, err error) {
+func (fl *ChangedFlags) apply(op *operation, io *ui.IO, file string, only []string) (none bool, err error) {
+	ctx, s := op.ctx, op.s
 	if !fl.Changed && fl.Since == "" {
 		return false, nil
 	}
@@ -54,16 +55,16 @@ func (fl *ChangedFlags) apply(ctx context.Context, f *Factory, s *session, file 
 	}
 	fl.sel = sel
 	s.Only(sel.Names())
-	t := ui.NewTheme(f.IO.Err, f.IO.Color)
+	t := ui.NewTheme(io.Err, io.Color)
 	for _, c := range sel {
 		mark := t.Accent.Render("▶")
 		if !c.Run {
 			mark = t.Dim.Render("·")
 		}
-		fmt.Fprintf(f.IO.Err, "%s %s: %s\n", mark, c.Name, c.Reason)
+		fmt.Fprintf(io.Err, "%s %s: %s\n", mark, c.Name, c.Reason)
 	}
 	if len(sel.Names()) == 0 {
-		fmt.Fprintf(f.IO.Err, "%s nothing changed: no stack to run (%d unchanged)\n", t.OK.Render("✓"), len(sel))
+		fmt.Fprintf(io.Err, "%s nothing changed: no stack to run (%d unchanged)\n", t.OK.Render("✓"), len(sel))
 		return true, nil
 	}
 	return false, nil
@@ -72,7 +73,7 @@ func (fl *ChangedFlags) apply(ctx context.Context, f *Factory, s *session, file 
 // summary says, after the run, which stacks were not run and about how much
 // time that saved: the mean time of the stacks that ran, for each one that
 // did not (stack time; the wall time saved depends on --parallel).
-func (fl *ChangedFlags) summary(f *Factory, res *engine.Result) {
+func (fl *ChangedFlags) summary(io *ui.IO, res *engine.Result) {
 	if fl.sel == nil {
 		return
 	}
@@ -94,8 +95,8 @@ func (fl *ChangedFlags) summary(f *Factory, res *engine.Result) {
 		line += fmt.Sprintf(" (about %s of stack time saved: %d × the %s the %d stacks run took on average)",
 			(mean * time.Duration(len(skipped))).Round(100*time.Millisecond), len(skipped), mean.Round(100*time.Millisecond), n)
 	}
-	t := ui.NewTheme(f.IO.Err, f.IO.Color)
-	fmt.Fprintln(f.IO.Err, t.Dim.Render(line))
+	t := ui.NewTheme(io.Err, io.Color)
+	fmt.Fprintln(io.Err, t.Dim.Render(line))
 }
 
 // baseGraph builds the stack graph of the topology file as it was at a git

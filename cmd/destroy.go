@@ -7,23 +7,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/engine"
-	"infra/topology"
 	"infra/ui"
 )
 
-func init() { extraCommands = append(extraCommands, newDestroyCmd) }
-
 // DestroyOptions are the inputs of `infra destroy`.
 type DestroyOptions struct {
-	F        *Factory
-	LoadSpec func() (*topology.Spec, error)
-	JSON     bool
-	Engine   EngineFlags
-	Yes      bool
+	OperationOptions
+	Yes bool
 }
 
-func newDestroyCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &DestroyOptions{F: f}
+// NewCmdDestroy builds `infra destroy`; runF, when set, replaces the run
+// (flag tests).
+func NewCmdDestroy(f *Factory, runF func(*DestroyOptions) error) *cobra.Command {
+	opts := &DestroyOptions{OperationOptions: newOperationOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "destroy",
 		Short: "Delete every resource of the topology, in reverse order",
@@ -38,8 +34,10 @@ terminal.`,
 		Example: "  infra destroy\n  INFRA_PASSPHRASE=demo infra destroy --simulate --yes -f examples/multicloud.yaml",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.JSON = g.JSON
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			opts.bind(f)
+			if runF != nil {
+				return runF(opts)
+			}
 			return runDestroy(cmd.Context(), opts)
 		},
 	}
@@ -49,59 +47,30 @@ terminal.`,
 }
 
 func runDestroy(ctx context.Context, opts *DestroyOptions) error {
-	f := opts.F
-	if err := needYes(f, "destroy", "deletes your infrastructure", "", opts.Yes); err != nil {
+	if err := needYes(opts.IO, "destroy", "deletes your infrastructure", "", opts.Yes); err != nil {
 		return err
 	}
-	spec, err := opts.LoadSpec()
-	if err != nil {
-		return err
-	}
-	progress := ui.NewProgressView(f.IO)
-	ctx, in := watchInterrupt(ctx, f, progress)
-	defer in.Close()
-	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
-	if err != nil {
-		if in.stopped() {
-			return exitError{ExitInterrupted}
+	return runOperation(ctx, &opts.OperationOptions, nil, func(op *operation) error {
+		total, deployed := 0, 0
+		for _, name := range op.s.stackNames() {
+			if n, ok := op.s.Deployed(name); ok && n > 0 {
+				total += n
+				deployed++
+			}
 		}
-		return err
-	}
-	defer s.Close()
-	if in.stopped() {
-		return exitError{ExitInterrupted}
-	}
-
-	total, deployed := 0, 0
-	for _, name := range s.stackNames() {
-		if n, ok := s.Deployed(name); ok && n > 0 {
-			total += n
-			deployed++
-		}
-	}
-	if !opts.Yes {
 		sim := ""
-		if s.Simulated() {
+		if op.s.Simulated() {
 			sim = " (SIMULATED)"
 		}
-		ok, err := confirm(f, in.stop, fmt.Sprintf("Destroy %s in %s of %s%s? This cannot be undone.",
-			plural(total, "resource"), plural(deployed, "stack"), spec.Name, sim))
-		if err != nil {
+		q := fmt.Sprintf("Destroy %s in %s of %s%s? This cannot be undone.",
+			plural(total, "resource"), plural(deployed, "stack"), op.spec.Name, sim)
+		if err := op.ask(opts.IO, opts.Yes, q, "Nothing destroyed."); err != nil {
 			return err
 		}
-		if !ok {
-			fmt.Fprintln(f.IO.Err, "Nothing destroyed.")
-			if in.stopped() {
-				return exitError{ExitInterrupted}
-			}
-			return exitError{ExitError}
+		res := op.run(engine.Destroy)
+		if err := ui.NewRunView(opts.IO, opts.JSON, ui.RunOptions{}).Result(res); err != nil {
+			return err
 		}
-	}
-	progress.Start(engine.Destroy, spec.Name, s.stackNames(), s.Simulated())
-	res := s.Destroy(ctx)
-	progress.Stop()
-	if err := ui.NewRunView(f.IO, opts.JSON, ui.RunOptions{}).Result(res); err != nil {
-		return err
-	}
-	return runResult(res)
+		return runResult(res)
+	})
 }

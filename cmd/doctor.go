@@ -10,19 +10,20 @@ import (
 	"infra/ui"
 )
 
-func init() { extraCommands = append(extraCommands, newDoctorCmd) }
-
 // DoctorOptions are the inputs of `infra doctor`.
 type DoctorOptions struct {
-	F    *Factory
-	File string
-	JSON bool
+	IO     *ui.IO
+	Getenv func(string) string
+	File   string
+	JSON   bool
 	// Backend, Pulumi and Secrets are the flags of the engine commands.
 	Backend, Pulumi, Secrets string
 }
 
-func newDoctorCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &DoctorOptions{F: f}
+// NewCmdDoctor builds `infra doctor`; runF, when set, replaces the run
+// (flag tests).
+func NewCmdDoctor(f *Factory, runF func(*DoctorOptions) error) *cobra.Command {
+	opts := &DoctorOptions{IO: f.IO, Getenv: f.Getenv}
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check that this machine can run the engine, with a fix for each problem",
@@ -34,7 +35,10 @@ the engine; missing cloud credentials are warnings, since --simulate needs none.
 		Example: "  infra doctor\n  infra doctor -f examples/multicloud.yaml --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File, opts.JSON = g.File, g.JSON
+			opts.File, opts.JSON = f.Global().File, f.Global().JSON
+			if runF != nil {
+				return runF(opts)
+			}
 			return runDoctor(cmd.Context(), opts)
 		},
 	}
@@ -45,7 +49,7 @@ the engine; missing cloud credentials are warnings, since --simulate needs none.
 }
 
 func runDoctor(ctx context.Context, opts *DoctorOptions) error {
-	in := engine.DoctorInput{Backend: opts.Backend, Pulumi: opts.Pulumi, SecretsProvider: opts.Secrets, Getenv: opts.F.Getenv}
+	in := engine.DoctorInput{Backend: opts.Backend, Pulumi: opts.Pulumi, SecretsProvider: opts.Secrets, Getenv: opts.Getenv}
 	// A missing or broken topology is a finding, not the end of the checks.
 	spec, _, err := topology.Load(opts.File)
 	var checks []engine.Check
@@ -58,7 +62,7 @@ func runDoctor(ctx context.Context, opts *DoctorOptions) error {
 		checks = append(checks, engine.Check{Name: "topology", Status: engine.CheckOK, Detail: opts.File + " (" + spec.Name + ")"})
 	}
 	checks = append(checks, engine.Doctor(ctx, in)...)
-	if err := ui.NewDoctorView(opts.F.IO, opts.JSON).Checks(checks); err != nil {
+	if err := ui.NewDoctorView(opts.IO, opts.JSON).Checks(checks); err != nil {
 		return err
 	}
 	for _, c := range checks {

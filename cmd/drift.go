@@ -9,26 +9,22 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/engine"
-	"infra/topology"
 	"infra/ui"
 )
 
-func init() { extraCommands = append(extraCommands, newDriftCmd) }
-
 // DriftOptions are the inputs of `infra drift`.
 type DriftOptions struct {
-	F                *Factory
-	LoadSpec         func() (*topology.Spec, error)
-	JSON             bool
-	Engine           EngineFlags
+	OperationOptions
 	DetailedExitcode bool
 	// Markdown and JSONReport are files to write the report to.
 	Markdown   string
 	JSONReport string
 }
 
-func newDriftCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &DriftOptions{F: f}
+// NewCmdDrift builds `infra drift`; runF, when set, replaces the run (flag
+// tests).
+func NewCmdDrift(f *Factory, runF func(*DriftOptions) error) *cobra.Command {
+	opts := &DriftOptions{OperationOptions: newOperationOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "drift",
 		Short: "Report what changed outside infra, read-only",
@@ -45,8 +41,10 @@ issue with (docs/workflows/drift.yml).`,
 		Example: "  infra drift --detailed-exitcode --markdown drift.md --json-report drift.json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.JSON = g.JSON
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			opts.bind(f)
+			if runF != nil {
+				return runF(opts)
+			}
 			return runDrift(cmd.Context(), opts)
 		},
 	}
@@ -58,56 +56,39 @@ issue with (docs/workflows/drift.yml).`,
 }
 
 func runDrift(ctx context.Context, opts *DriftOptions) error {
-	f := opts.F
-	spec, err := opts.LoadSpec()
-	if err != nil {
-		return err
-	}
-	progress := ui.NewProgressView(f.IO)
-	ctx, in := watchInterrupt(ctx, f, progress)
-	defer in.Close()
-	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
-	if err != nil {
-		if in.stopped() {
-			return exitError{ExitInterrupted}
+	return runOperation(ctx, &opts.OperationOptions, nil, func(op *operation) error {
+		op.progress.Start(engine.PreviewRefresh, op.spec.Name, op.s.stackNames(), op.s.Simulated())
+		res, rep := op.s.Drift(op.ctx)
+		op.progress.Stop()
+		if opts.Markdown != "" {
+			var b bytes.Buffer
+			ui.RenderDriftMarkdown(&b, rep)
+			if err := os.WriteFile(opts.Markdown, b.Bytes(), 0o644); err != nil {
+				return err
+			}
 		}
-		return err
-	}
-	defer s.Close()
-	if in.stopped() {
-		return exitError{ExitInterrupted}
-	}
-	progress.Start(engine.PreviewRefresh, spec.Name, s.stackNames(), s.Simulated())
-	res, rep := s.Drift(ctx)
-	progress.Stop()
-	if opts.Markdown != "" {
-		var b bytes.Buffer
-		ui.RenderDriftMarkdown(&b, rep)
-		if err := os.WriteFile(opts.Markdown, b.Bytes(), 0o644); err != nil {
+		if opts.JSONReport != "" {
+			data, err := json.MarshalIndent(ui.NewDriftJSON(rep), "", "  ")
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(opts.JSONReport, append(data, '\n'), 0o644); err != nil {
+				return err
+			}
+		}
+		if opts.JSON {
+			if err := ui.WriteJSON(opts.IO.Out, ui.NewDriftJSON(rep)); err != nil {
+				return err
+			}
+		} else {
+			ui.RenderDrift(opts.IO, rep)
+		}
+		if err := runResult(res); err != nil {
 			return err
 		}
-	}
-	if opts.JSONReport != "" {
-		data, err := json.MarshalIndent(ui.NewDriftJSON(rep), "", "  ")
-		if err != nil {
-			return err
+		if opts.DetailedExitcode && rep.Drifted {
+			return exitError{ExitChanges}
 		}
-		if err := os.WriteFile(opts.JSONReport, append(data, '\n'), 0o644); err != nil {
-			return err
-		}
-	}
-	if opts.JSON {
-		if err := ui.WriteJSON(f.IO.Out, ui.NewDriftJSON(rep)); err != nil {
-			return err
-		}
-	} else {
-		ui.RenderDrift(f.IO, rep)
-	}
-	if err := runResult(res); err != nil {
-		return err
-	}
-	if opts.DetailedExitcode && rep.Drifted {
-		return exitError{ExitChanges}
-	}
-	return nil
+		return nil
+	})
 }

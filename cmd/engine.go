@@ -80,6 +80,18 @@ func (fl *EngineFlags) secretsProvider(getenv func(string) string) (string, erro
 	return p, nil
 }
 
+// engineOpener opens the engine on a spec with extra options (an
+// interrupts' options, say); view, if any, shows its progress. The engine
+// verbs' Options hold one, so a flag test needs no pulumi CLI.
+type engineOpener func(ctx context.Context, spec *topology.Spec, view ui.ProgressView, extra ...engine.Option) (*session, error)
+
+// engineOpener returns the opener of the engine the flags fl ask for.
+func (f *Factory) engineOpener(fl *EngineFlags) engineOpener {
+	return func(ctx context.Context, spec *topology.Spec, view ui.ProgressView, extra ...engine.Option) (*session, error) {
+		return startEngine(ctx, f, spec, fl, view, extra...)
+	}
+}
+
 // startEngine checks the secrets settings first (so nothing is touched
 // without a passphrase), starts the simulator if asked, and opens the engine
 // on spec with extra options (an interrupts' options, say). view, if any,
@@ -184,16 +196,16 @@ type interrupts struct {
 // Pass its options to startEngine. The context it returns ends on a stop at
 // once, so what runs outside the engine's operations (reading the state
 // first) stops then too.
-func watchInterrupt(ctx context.Context, f *Factory, view ui.ProgressView) (context.Context, *interrupts) {
+func watchInterrupt(ctx context.Context, io *ui.IO, view ui.ProgressView) (context.Context, *interrupts) {
 	in := &interrupts{stop: make(chan struct{}), abort: make(chan struct{}), sigs: make(chan os.Signal, 3), done: make(chan struct{})}
 	ctx, in.cancel = context.WithCancel(ctx)
 	signal.Notify(in.sigs, interruptSignals...)
-	go in.watch(f, view)
+	go in.watch(io, view)
 	return ctx, in
 }
 
-func (in *interrupts) watch(f *Factory, view ui.ProgressView) {
-	t := ui.NewTheme(f.IO.Err, f.IO.Color)
+func (in *interrupts) watch(io *ui.IO, view ui.ProgressView) {
+	t := ui.NewTheme(io.Err, io.Color)
 	for n := 1; ; n++ {
 		var sig os.Signal
 		select {
@@ -244,19 +256,19 @@ func (in *interrupts) Close() {
 
 // confirm asks a yes/no question on the terminal; anything but y or yes is
 // no, and so is an interrupt (stop closing) while it waits.
-func confirm(f *Factory, stop <-chan struct{}, question string) (bool, error) {
-	t := ui.NewTheme(f.IO.Err, f.IO.Color)
-	fmt.Fprintf(f.IO.Err, "%s %s ", t.Bold.Render(question), t.Dim.Render("[y/N]"))
+func confirm(io *ui.IO, stop <-chan struct{}, question string) (bool, error) {
+	t := ui.NewTheme(io.Err, io.Color)
+	fmt.Fprintf(io.Err, "%s %s ", t.Bold.Render(question), t.Dim.Render("[y/N]"))
 	answer := make(chan string, 1)
 	go func() {
-		line, _ := bufio.NewReader(f.IO.In).ReadString('\n')
+		line, _ := bufio.NewReader(io.In).ReadString('\n')
 		answer <- line
 	}()
 	var line string
 	select {
 	case line = <-answer:
 	case <-stop:
-		fmt.Fprintln(f.IO.Err)
+		fmt.Fprintln(io.Err)
 		return false, nil
 	}
 	switch strings.ToLower(strings.TrimSpace(line)) {
@@ -269,8 +281,8 @@ func confirm(f *Factory, stop <-chan struct{}, question string) (bool, error) {
 // needYes refuses, before anything starts, to run a command that changes
 // the clouds or the state without a confirmation nobody can give. does
 // says what the command changes; instead is a read-only alternative, if any.
-func needYes(f *Factory, verb, does, instead string, yes bool) error {
-	if yes || f.IO.InTTY {
+func needYes(io *ui.IO, verb, does, instead string, yes bool) error {
+	if yes || io.InTTY {
 		return nil
 	}
 	msg := fmt.Sprintf("infra %s %s and stdin is not a terminal to confirm on: pass --yes", verb, does)

@@ -4,22 +4,21 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/network"
+	"infra/topology"
 	"infra/ui"
 )
 
 // GraphOptions are the inputs of `infra graph`.
 type GraphOptions struct {
-	IO     *ui.IO
-	Global *GlobalOptions
-	Format string
+	IO       *ui.IO
+	LoadSpec func() (*topology.Spec, error)
+	Format   string
 }
 
-func init() {
-	extraCommands = append(extraCommands, newGraphCmd)
-}
-
-func newGraphCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &GraphOptions{IO: f.IO, Global: g}
+// NewCmdGraph builds `infra graph`; runF, when set, replaces the run (flag
+// tests).
+func NewCmdGraph(f *Factory, runF func(*GraphOptions) error) *cobra.Command {
+	opts := &GraphOptions{IO: f.IO, LoadSpec: f.loadSpec}
 	cmd := &cobra.Command{
 		Use:   "graph",
 		Short: "Draw the topology as a Mermaid or Graphviz diagram",
@@ -33,19 +32,22 @@ renders with Graphviz, e.g. infra graph --format dot | dot -Tpng -o topology.png
 		Example: "  infra graph -f examples/multicloud.yaml\n  infra graph --format dot | dot -Tsvg -o topology.svg",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runGraph(f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return runGraph(opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "mermaid", "mermaid or dot")
 	return cmd
 }
 
-func runGraph(f *Factory, opts *GraphOptions) error {
+func runGraph(opts *GraphOptions) error {
 	view, err := ui.NewGraphView(opts.IO, opts.Format)
 	if err != nil {
 		return usageError{err}
 	}
-	spec, err := loadSpec(f, opts.Global)
+	spec, err := opts.LoadSpec()
 	if err != nil {
 		return err
 	}

@@ -19,21 +19,25 @@ import (
 	"infra/ui"
 )
 
-func init() {
-	extraCommands = append(extraCommands, newGuardrailsCmd)
-}
-
-// GuardrailsOptions are the inputs of `infra guardrails check` and `render`.
-type GuardrailsOptions struct {
+// GuardrailsCheckOptions are the inputs of `infra guardrails check`.
+type GuardrailsCheckOptions struct {
 	IO       *ui.IO
 	LoadSpec func() (*topology.Spec, error)
 	File     string
 	JSON     bool
-	// Cloud is render's --cloud.
-	Cloud string
 }
 
-func newGuardrailsCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+// GuardrailsRenderOptions are the inputs of `infra guardrails render`.
+type GuardrailsRenderOptions struct {
+	IO       *ui.IO
+	LoadSpec func() (*topology.Spec, error)
+	JSON     bool
+	Cloud    string
+}
+
+// NewCmdGuardrails builds `infra guardrails` and its verbs; checkF and
+// renderF, when set, replace their runs (flag tests).
+func NewCmdGuardrails(f *Factory, checkF func(*GuardrailsCheckOptions) error, renderF func(*GuardrailsRenderOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "guardrails",
 		Short: "Check the guardrails offline, or print them as each cloud enforces them",
@@ -42,12 +46,13 @@ deny-root-account, protect-security-services, require-encryption and require-tag
 Each is enforced natively where a cloud can (AWS SCPs, IBM IAM grants and
 context-based restrictions, OVH IAM) and checked at plan time on every cloud.`,
 	}
-	cmd.AddCommand(newGuardrailsCheckCmd(f, g), newGuardrailsRenderCmd(f, g))
+	cmd.AddCommand(NewCmdGuardrailsCheck(f, checkF), NewCmdGuardrailsRender(f, renderF))
 	return cmd
 }
 
-func newGuardrailsCheckCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &GuardrailsOptions{IO: f.IO}
+// NewCmdGuardrailsCheck builds `infra guardrails check`.
+func NewCmdGuardrailsCheck(f *Factory, runF func(*GuardrailsCheckOptions) error) *cobra.Command {
+	opts := &GuardrailsCheckOptions{IO: f.IO, LoadSpec: f.loadSpec}
 	return &cobra.Command{
 		Use:   "check",
 		Short: "Plan offline and check every guardrail; exit 1 on a mandatory violation",
@@ -65,14 +70,16 @@ advisory ones are warnings.`,
 		Example: "  infra guardrails check -f examples/multicloud.yaml\n  infra guardrails check --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File, opts.JSON = g.File, g.JSON
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			opts.File, opts.JSON = f.Global().File, f.Global().JSON
+			if runF != nil {
+				return runF(opts)
+			}
 			return runGuardrailsCheck(cmd.Context(), opts)
 		},
 	}
 }
 
-func runGuardrailsCheck(ctx context.Context, opts *GuardrailsOptions) error {
+func runGuardrailsCheck(ctx context.Context, opts *GuardrailsCheckOptions) error {
 	format := ui.FormatTable
 	if opts.JSON {
 		format = ui.FormatJSON
@@ -120,7 +127,7 @@ func runGuardrailsCheck(ctx context.Context, opts *GuardrailsOptions) error {
 
 // guardrailReport checks a plan's resources against the spec's guardrails.
 func guardrailReport(file string, g *stacks.Graph, p *plan.Plan) ui.GuardrailReport {
-	resources := PolicyResources(p)
+	resources := p.PolicyResources()
 	scps := stacks.SCPs(g.Spec, g.LandingZone)
 	return ui.GuardrailReport{
 		File:      file,
@@ -173,25 +180,12 @@ func nativeClouds(spec *topology.Spec, lz *landingzone.Model, scps *policies.SCP
 	return out
 }
 
-// PolicyResources adapts plan records to what the guardrail checks read.
-func PolicyResources(p *plan.Plan) []policies.Resource {
-	var out []policies.Resource
-	for _, s := range p.Stacks {
-		for _, r := range s.Resources {
-			out = append(out, policies.Resource{
-				Stack: s.Name, Type: r.Type, Name: r.Name, Provider: r.Provider,
-				DependsOn: r.DependsOn, Inputs: r.Inputs,
-			})
-		}
-	}
-	return out
-}
-
 // renderClouds are the clouds render takes.
 var renderClouds = []string{string(topology.AWS), string(topology.IBM), string(topology.OVH), string(topology.Hetzner)}
 
-func newGuardrailsRenderCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &GuardrailsOptions{IO: f.IO}
+// NewCmdGuardrailsRender builds `infra guardrails render`.
+func NewCmdGuardrailsRender(f *Factory, runF func(*GuardrailsRenderOptions) error) *cobra.Command {
+	opts := &GuardrailsRenderOptions{IO: f.IO, LoadSpec: f.loadSpec}
 	cmd := &cobra.Command{
 		Use:   "render --cloud aws|ibm|ovh|hetzner",
 		Short: "Print the guardrails as a cloud enforces them natively",
@@ -207,8 +201,10 @@ render says so and lists the projects to create.`,
 			if !slices.Contains(renderClouds, opts.Cloud) {
 				return usageError{fmt.Errorf("--cloud must be one of %s", strings.Join(renderClouds, ", "))}
 			}
-			opts.File, opts.JSON = g.File, g.JSON
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			opts.JSON = f.Global().JSON
+			if runF != nil {
+				return runF(opts)
+			}
 			return runGuardrailsRender(opts)
 		},
 	}
@@ -217,7 +213,7 @@ render says so and lists the projects to create.`,
 	return cmd
 }
 
-func runGuardrailsRender(opts *GuardrailsOptions) error {
+func runGuardrailsRender(opts *GuardrailsRenderOptions) error {
 	spec, err := opts.LoadSpec()
 	if err != nil {
 		return err

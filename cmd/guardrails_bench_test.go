@@ -110,7 +110,7 @@ func BenchmarkCheck(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rs := PolicyResources(p)
+	rs := p.PolicyResources()
 	for b.Loop() {
 		if rep := policies.Check(spec, rs); rep.Failed() {
 			b.Fatal(rep.Diagnostics)

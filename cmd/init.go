@@ -21,7 +21,9 @@ type InitOptions struct {
 	File string
 }
 
-func newInitCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+// NewCmdInit builds `infra init`; runF, when set, replaces the run (flag
+// tests).
+func NewCmdInit(f *Factory, runF func(*InitOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:     "init",
 		Short:   "Write a commented starter topology",
@@ -29,7 +31,11 @@ func newInitCmd(f *Factory, g *GlobalOptions) *cobra.Command {
 		Example: "  infra init\n  infra init -f platform/topology.yaml",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runInit(&InitOptions{IO: f.IO, File: g.File})
+			opts := &InitOptions{IO: f.IO, File: f.Global().File}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runInit(opts)
 		},
 	}
 }

@@ -12,12 +12,10 @@ import (
 	"infra/ui"
 )
 
-func init() { extraCommands = append(extraCommands, newMeshCmd) }
-
 // MeshConfigOptions are the inputs of `infra mesh config`.
 type MeshConfigOptions struct {
 	IO          *ui.IO
-	Spec        *topology.Spec
+	LoadSpec    func() (*topology.Spec, error)
 	Node        string
 	JSON        bool
 	ShowSecrets bool
@@ -25,12 +23,14 @@ type MeshConfigOptions struct {
 	Keys func(ctx context.Context, spec *topology.Spec, gateways []string) (network.Keys, error)
 }
 
-func newMeshCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+// NewCmdMesh builds `infra mesh` and its config verb; runF, when set,
+// replaces config's run (flag tests).
+func NewCmdMesh(f *Factory, runF func(*MeshConfigOptions) error) *cobra.Command {
 	mesh := &cobra.Command{
 		Use:   "mesh",
 		Short: "Inspect the cross-cloud WireGuard mesh",
 	}
-	opts := &MeshConfigOptions{IO: f.IO}
+	opts := &MeshConfigOptions{IO: f.IO, LoadSpec: f.loadSpec}
 	engineFlags := EngineFlags{Parallel: 10}
 	config := &cobra.Command{
 		Use:   "config --node CLOUD/REGION[/ENV]",
@@ -46,11 +46,7 @@ state, encrypted.`,
 		Example: "  infra mesh config -f examples/multicloud.yaml --node aws/us-east-1/prod\n  infra mesh config --node hetzner/nbg1 > wg0.conf",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			spec, err := loadSpec(f, g)
-			if err != nil {
-				return err
-			}
-			opts.Spec, opts.JSON = spec, g.JSON
+			opts.JSON = f.Global().JSON
 			opts.Keys = func(ctx context.Context, spec *topology.Spec, gateways []string) (network.Keys, error) {
 				s, err := startEngine(ctx, f, spec, &engineFlags, nil)
 				if err != nil {
@@ -58,6 +54,9 @@ state, encrypted.`,
 				}
 				defer s.Close()
 				return s.MeshKeys(gateways...)
+			}
+			if runF != nil {
+				return runF(opts)
 			}
 			return runMeshConfig(cmd.Context(), opts)
 		},
@@ -72,14 +71,18 @@ state, encrypted.`,
 }
 
 func runMeshConfig(ctx context.Context, opts *MeshConfigOptions) error {
-	if opts.Spec.Network.Mesh == nil {
-		return fmt.Errorf("%s has no mesh: add network.mesh to the topology", opts.Spec.File)
+	spec, err := opts.LoadSpec()
+	if err != nil {
+		return err
 	}
-	matches := opts.Spec.Lookup(opts.Node)
+	if spec.Network.Mesh == nil {
+		return fmt.Errorf("%s has no mesh: add network.mesh to the topology", spec.File)
+	}
+	matches := spec.Lookup(opts.Node)
 	switch {
 	case len(matches) == 0:
 		var refs []string
-		for _, r := range opts.Spec.Regions() {
+		for _, r := range spec.Regions() {
 			if r.InMesh() {
 				refs = append(refs, r.Ref())
 			}
@@ -92,11 +95,11 @@ func runMeshConfig(ctx context.Context, opts *MeshConfigOptions) error {
 		}
 		return usageError{fmt.Errorf("%q matches %s: name the environment", opts.Node, strings.Join(refs, " and "))}
 	}
-	plan, err := network.Compute(opts.Spec)
+	addrs, err := network.Compute(spec)
 	if err != nil {
 		return err
 	}
-	mesh, err := network.BuildMesh(opts.Spec, plan)
+	mesh, err := network.BuildMesh(spec, addrs)
 	if err != nil {
 		return err
 	}
@@ -108,7 +111,7 @@ func runMeshConfig(ctx context.Context, opts *MeshConfigOptions) error {
 		for _, gw := range mesh.Gateways {
 			ids = append(ids, gw.ID)
 		}
-		if keys, err = opts.Keys(ctx, opts.Spec, ids); err != nil {
+		if keys, err = opts.Keys(ctx, spec, ids); err != nil {
 			return err
 		}
 		secrets = "shown"
@@ -117,9 +120,5 @@ func runMeshConfig(ctx context.Context, opts *MeshConfigOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.JSON {
-		return ui.WriteJSON(opts.IO.Out, map[string]any{"node": matches[0].Ref(), "id": matches[0].ID(), "secrets": secrets, "config": cfg})
-	}
-	_, err = fmt.Fprint(opts.IO.Out, cfg)
-	return err
+	return ui.NewMeshConfigView(opts.IO, opts.JSON).Config(ui.MeshConfig{Node: matches[0].Ref(), ID: matches[0].ID(), Secrets: secrets, Config: cfg})
 }

@@ -11,19 +11,20 @@ import (
 	"infra/ui"
 )
 
-func init() { extraCommands = append(extraCommands, newOutputsCmd) }
-
 // OutputsOptions are the inputs of `infra outputs`.
 type OutputsOptions struct {
-	F           *Factory
+	IO          *ui.IO
 	LoadSpec    func() (*topology.Spec, error)
-	JSON        bool
+	Open        engineOpener
 	Engine      EngineFlags
+	JSON        bool
 	ShowSecrets bool
 }
 
-func newOutputsCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &OutputsOptions{F: f}
+// NewCmdOutputs builds `infra outputs`; runF, when set, replaces the run
+// (flag tests).
+func NewCmdOutputs(f *Factory, runF func(*OutputsOptions) error) *cobra.Command {
+	opts := &OutputsOptions{IO: f.IO, LoadSpec: f.loadSpec}
 	cmd := &cobra.Command{
 		Use:   "outputs",
 		Short: "Print the deployed outputs of every stack",
@@ -33,8 +34,11 @@ outputs (private keys, tokens) print as [secret] unless --show-secrets.`,
 		Example: "  infra outputs\n  infra outputs --stack global --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.JSON = g.JSON
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			opts.JSON = f.Global().JSON
+			opts.Open = f.engineOpener(&opts.Engine)
+			if runF != nil {
+				return runF(opts)
+			}
 			return runOutputs(cmd.Context(), opts)
 		},
 	}
@@ -48,22 +52,22 @@ func runOutputs(ctx context.Context, opts *OutputsOptions) error {
 	if err != nil {
 		return err
 	}
-	s, err := startEngine(ctx, opts.F, spec, &opts.Engine, nil)
+	s, err := opts.Open(ctx, spec, nil)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	res := s.Outputs()
-	if err := ui.NewOutputsView(opts.F.IO, opts.JSON, opts.ShowSecrets).Outputs(res); err != nil {
+	if err := ui.NewOutputsView(opts.IO, opts.JSON, opts.ShowSecrets).Outputs(res); err != nil {
 		return err
 	}
 	// A stack that cannot be read (a damaged checkpoint) is named, and
 	// fails the command; the others are printed all the same.
-	t := ui.NewTheme(opts.F.IO.Err, opts.F.IO.Color)
+	t := ui.NewTheme(opts.IO.Err, opts.IO.Color)
 	failed := false
 	for _, r := range res.Stacks {
 		if r.Status == engine.Failed && r.Err != nil {
-			fmt.Fprintf(opts.F.IO.Err, "%s %s: %v\n", t.Error.Render("✗"), r.Name, r.Err)
+			fmt.Fprintf(opts.IO.Err, "%s %s: %v\n", t.Error.Render("✗"), r.Name, r.Err)
 			failed = true
 		}
 	}

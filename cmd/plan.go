@@ -18,10 +18,6 @@ import (
 	"infra/ui"
 )
 
-func init() {
-	extraCommands = append(extraCommands, newPlanCmd)
-}
-
 // PlanOptions are the inputs of `infra plan`.
 type PlanOptions struct {
 	IO       *ui.IO
@@ -33,8 +29,10 @@ type PlanOptions struct {
 	Check    string
 }
 
-func newPlanCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &PlanOptions{IO: f.IO}
+// NewCmdPlan builds `infra plan`; runF, when set, replaces the run (flag
+// tests).
+func NewCmdPlan(f *Factory, runF func(*PlanOptions) error) *cobra.Command {
+	opts := &PlanOptions{IO: f.IO, LoadSpec: f.loadSpec}
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Show every resource the topology makes, offline, with no credentials",
@@ -54,6 +52,7 @@ compares, so a repository can golden-test its own topologies:
 			"  infra plan --check golden/plan.json",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			g := f.Global()
 			opts.File = g.File
 			if g.JSON {
 				if cmd.Flags().Changed("format") && opts.Format != ui.FormatJSON {
@@ -64,7 +63,9 @@ compares, so a repository can golden-test its own topologies:
 			if opts.Out != "" && opts.Check != "" {
 				return usageError{errors.New("--out and --check cannot be used together")}
 			}
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			if runF != nil {
+				return runF(opts)
+			}
 			return runPlan(cmd.Context(), opts)
 		},
 	}

@@ -11,19 +11,16 @@ import (
 
 	"infra/engine"
 	"infra/plan"
-	"infra/topology"
 	"infra/ui"
 )
 
-func init() { extraCommands = append(extraCommands, newPreviewCmd) }
-
 // PreviewOptions are the inputs of `infra preview`.
 type PreviewOptions struct {
-	F                *Factory
-	LoadSpec         func() (*topology.Spec, error)
-	File             string
-	JSON             bool
-	Engine           EngineFlags
+	OperationOptions
+	// File is the topology file, which the comment names.
+	File string
+	// Getenv reads the CI's commit and run for the comment.
+	Getenv           func(string) string
 	Comment          string
 	DetailedExitcode bool
 	// Diff lists the old and new value of every changed property.
@@ -36,8 +33,10 @@ type PreviewOptions struct {
 	Changed ChangedFlags
 }
 
-func newPreviewCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &PreviewOptions{F: f}
+// NewCmdPreview builds `infra preview`; runF, when set, replaces the run
+// (flag tests).
+func NewCmdPreview(f *Factory, runF func(*PreviewOptions) error) *cobra.Command {
+	opts := &PreviewOptions{OperationOptions: newOperationOptions(f), Getenv: f.Getenv}
 	cmd := &cobra.Command{
 		Use:   "preview",
 		Short: "Show what `infra up` would change, stack by stack, through the real engine",
@@ -64,73 +63,44 @@ INFRA_SIM_FAIL and INFRA_SIM_LATENCY inject faults and latency there.`,
 			"  infra preview --comment preview.md --detailed-exitcode",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File, opts.JSON = g.File, g.JSON
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			opts.bind(f)
+			opts.File = f.Global().File
+			if runF != nil {
+				return runF(opts)
+			}
 			return runPreview(cmd.Context(), opts)
 		},
 	}
 	opts.Engine.register(cmd)
-	opts.Changed.register(cmd)
 	cmd.Flags().StringVar(&opts.Comment, "comment", "", "also write a markdown pull-request comment to this file")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().StringVar(&opts.FullPreview, "full-preview", "", "with --comment, also write the whole preview, never cut, to this file (for CI to upload as an artifact; a cut comment points at it)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 with no changes, 2 with changes, 1 on error")
 	cmd.Flags().StringVar(&opts.Out, "out", "", "also write the reviewed plan bundle to this file, for `infra up --plan` (and `infra show`)")
+	opts.Changed.register(cmd)
 	return cmd
 }
 
 func runPreview(ctx context.Context, opts *PreviewOptions) error {
-	f := opts.F
-	spec, err := opts.LoadSpec()
-	if err != nil {
-		return opts.commentOnFailure(err)
-	}
-	progress := ui.NewProgressView(f.IO)
-	ctx, in := watchInterrupt(ctx, f, progress)
-	defer in.Close()
-	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
-	if err != nil {
-		if in.stopped() {
-			return exitError{ExitInterrupted}
-		}
-		return opts.commentOnFailure(err)
-	}
-	defer s.Close()
-	if in.stopped() {
-		return exitError{ExitInterrupted}
-	}
-	if none, err := opts.Changed.apply(ctx, f, s, opts.File, opts.Engine.Stacks); none || err != nil {
-		return err
-	}
-
-	res, err := previewRun(ctx, opts, s, progress)
-	if err != nil {
-		return err
-	}
-	if err := ui.NewRunView(f.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff}).Result(res); err != nil {
-		return err
-	}
-	opts.Changed.summary(f, res)
-	if opts.Comment != "" {
-		if err := writeComment(ctx, opts, s.Engine, res); err != nil {
+	return runOperation(ctx, &opts.OperationOptions, opts.commentOnFailure, func(op *operation) error {
+		if none, err := opts.Changed.apply(op, opts.IO, opts.File, opts.Engine.Stacks); none || err != nil {
 			return err
 		}
-	}
-	if err := runResult(res); err != nil {
-		return err
-	}
-	if opts.DetailedExitcode && res.HasChanges() {
-		return exitError{ExitChanges}
-	}
-	return nil
-}
-
-// preview runs a preview with its live view.
-func preview(ctx context.Context, s *session, progress ui.ProgressView) *engine.Result {
-	progress.Start(engine.Preview, s.Graph().Spec.Name, s.stackNames(), s.Simulated())
-	res := s.Preview(ctx)
-	progress.Stop()
-	return res
+		res, err := previewRun(op, opts)
+		if err != nil {
+			return err
+		}
+		if err := ui.NewRunView(opts.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff}).Result(res); err != nil {
+			return err
+		}
+		opts.Changed.summary(opts.IO, res)
+		if opts.Comment != "" {
+			if err := writeComment(op.ctx, opts, op.s.Engine, res); err != nil {
+				return err
+			}
+		}
+		return finish(res, opts.DetailedExitcode)
+	})
 }
 
 func (s *session) stackNames() []string {
@@ -142,7 +112,7 @@ func (s *session) stackNames() []string {
 // INFRA_COMMIT overrides the commit, since on a pull_request event
 // GITHUB_SHA is the merge commit GitHub made, not the pushed head).
 func (opts *PreviewOptions) comment() ui.Comment {
-	env := opts.F.Getenv
+	env := opts.Getenv
 	c := ui.Comment{File: opts.File, Commit: env("INFRA_COMMIT"), FullPreview: opts.FullPreview}
 	if c.Commit == "" {
 		c.Commit = env("GITHUB_SHA")
@@ -199,8 +169,8 @@ func (opts *PreviewOptions) writeComments(c ui.Comment) error {
 	if err := os.WriteFile(opts.Comment, []byte(ui.RenderComment(c)), 0o644); err != nil {
 		return err
 	}
-	t := ui.NewTheme(opts.F.IO.Err, opts.F.IO.Color)
-	fmt.Fprintf(opts.F.IO.Err, "%s wrote the pull-request comment to %s\n", t.OK.Render("✓"), opts.Comment)
+	t := ui.NewTheme(opts.IO.Err, opts.IO.Color)
+	fmt.Fprintf(opts.IO.Err, "%s wrote the pull-request comment to %s\n", t.OK.Render("✓"), opts.Comment)
 	if opts.FullPreview != "" {
 		if err := os.WriteFile(opts.FullPreview, []byte(ui.RenderFullPreview(c)), 0o644); err != nil {
 			return err

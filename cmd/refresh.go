@@ -7,18 +7,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/engine"
-	"infra/topology"
 	"infra/ui"
 )
 
-func init() { extraCommands = append(extraCommands, newRefreshCmd) }
-
 // RefreshOptions are the inputs of `infra refresh`.
 type RefreshOptions struct {
-	F                *Factory
-	LoadSpec         func() (*topology.Spec, error)
-	JSON             bool
-	Engine           EngineFlags
+	OperationOptions
 	DetailedExitcode bool
 	PreviewOnly      bool
 	Yes              bool
@@ -26,8 +20,10 @@ type RefreshOptions struct {
 	Diff bool
 }
 
-func newRefreshCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &RefreshOptions{F: f}
+// NewCmdRefresh builds `infra refresh`; runF, when set, replaces the run
+// (flag tests).
+func NewCmdRefresh(f *Factory, runF func(*RefreshOptions) error) *cobra.Command {
+	opts := &RefreshOptions{OperationOptions: newOperationOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "refresh",
 		Short: "Read every resource back from the clouds and report drift",
@@ -48,8 +44,10 @@ other stacks. Stacks never deployed are skipped.`,
 		Example: "  infra refresh\n  infra refresh --preview-only --json --detailed-exitcode",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.JSON = g.JSON
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			opts.bind(f)
+			if runF != nil {
+				return runF(opts)
+			}
 			return runRefresh(cmd.Context(), opts)
 		},
 	}
@@ -63,71 +61,35 @@ other stacks. Stacks never deployed are skipped.`,
 }
 
 func runRefresh(ctx context.Context, opts *RefreshOptions) error {
-	f := opts.F
 	if !opts.PreviewOnly {
-		if err := needYes(f, "refresh", "writes the clouds' view into the state", "--preview-only to only look", opts.Yes); err != nil {
+		if err := needYes(opts.IO, "refresh", "writes the clouds' view into the state", "--preview-only to only look", opts.Yes); err != nil {
 			return err
 		}
 	}
-	spec, err := opts.LoadSpec()
-	if err != nil {
-		return err
-	}
-	progress := ui.NewProgressView(f.IO)
-	ctx, in := watchInterrupt(ctx, f, progress)
-	defer in.Close()
-	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
-	if err != nil {
-		if in.stopped() {
-			return exitError{ExitInterrupted}
-		}
-		return err
-	}
-	defer s.Close()
-	if in.stopped() {
-		return exitError{ExitInterrupted}
-	}
-	var res *engine.Result
-	if opts.Yes {
-		progress.Start(engine.Refresh, spec.Name, s.stackNames(), s.Simulated())
-		res = s.Refresh(ctx)
-		progress.Stop()
-	} else {
-		// Read-only first: the drift, shown before anything is written.
-		progress.Start(engine.PreviewRefresh, spec.Name, s.stackNames(), s.Simulated())
-		res = s.PreviewRefresh(ctx)
-		progress.Stop()
-		if !opts.PreviewOnly && res.Err() == nil && res.HasChanges() {
-			if !opts.JSON {
-				if err := ui.NewRunView(f.IO, false, ui.RunOptions{Then: engine.Refresh, Diff: opts.Diff}).Result(res); err != nil {
+	return runOperation(ctx, &opts.OperationOptions, nil, func(op *operation) error {
+		var res *engine.Result
+		if opts.Yes {
+			res = op.run(engine.Refresh)
+		} else {
+			// Read-only first: the drift, shown before anything is written.
+			res = op.run(engine.PreviewRefresh)
+			if !opts.PreviewOnly && res.Err() == nil && res.HasChanges() {
+				if !opts.JSON {
+					if err := ui.NewRunView(opts.IO, false, ui.RunOptions{Then: engine.Refresh, Diff: opts.Diff}).Result(res); err != nil {
+						return err
+					}
+				}
+				n, stacks := changeCounts(res)
+				q := fmt.Sprintf("Write the drift of %s in %s into the state?", plural(n, "resource"), plural(stacks, "stack"))
+				if err := op.ask(opts.IO, false, q, "The state is unchanged."); err != nil {
 					return err
 				}
+				res = op.run(engine.Refresh)
 			}
-			n, stacks := changeCounts(res)
-			ok, err := confirm(f, in.stop, fmt.Sprintf("Write the drift of %s in %s into the state?", plural(n, "resource"), plural(stacks, "stack")))
-			if err != nil {
-				return err
-			}
-			if !ok {
-				fmt.Fprintln(f.IO.Err, "The state is unchanged.")
-				return exitError{ExitError}
-			}
-			if in.stopped() {
-				return exitError{ExitInterrupted}
-			}
-			progress.Start(engine.Refresh, spec.Name, s.stackNames(), s.Simulated())
-			res = s.Refresh(ctx)
-			progress.Stop()
 		}
-	}
-	if err := ui.NewRunView(f.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff}).Result(res); err != nil {
-		return err
-	}
-	if err := runResult(res); err != nil {
-		return err
-	}
-	if opts.DetailedExitcode && res.HasChanges() {
-		return exitError{ExitChanges}
-	}
-	return nil
+		if err := ui.NewRunView(opts.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff}).Result(res); err != nil {
+			return err
+		}
+		return finish(res, opts.DetailedExitcode)
+	})
 }

@@ -43,6 +43,29 @@ type Factory struct {
 	// LogLevel is how much of the pulumi CLI's output engine runs stream
 	// (--verbose, INFRA_LOG); set before a command runs.
 	LogLevel engine.LogLevel
+
+	// global holds the root's persistent flags once NewRoot has bound them;
+	// a command built alone (a flag test) sees their defaults.
+	global *GlobalOptions
+}
+
+// Global returns the global flags as parsed (their defaults for a command
+// built without the root).
+func (f *Factory) Global() *GlobalOptions {
+	if f.global == nil {
+		f.global = &GlobalOptions{File: f.defaultFile()}
+	}
+	return f.global
+}
+
+// defaultFile is -f's default: INFRA_FILE, else topology.yaml.
+func (f *Factory) defaultFile() string {
+	if f.Getenv != nil {
+		if v := f.Getenv("INFRA_FILE"); v != "" {
+			return v
+		}
+	}
+	return "topology.yaml"
 }
 
 // GlobalOptions are the flags every command accepts.
@@ -61,9 +84,10 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // Version is set at build time with -ldflags "-X infra/cmd.Version=...".
 var Version = "dev"
 
-// NewRoot builds the command tree.
+// NewRoot builds the command tree. Every verb is registered here, in the
+// order `infra --help` lists them, and built by its NewCmdX with a nil runF.
 func NewRoot(f *Factory) *cobra.Command {
-	g := &GlobalOptions{}
+	g := f.Global()
 	root := &cobra.Command{
 		Use:   "infra",
 		Short: "Multi-cloud Kubernetes, networking and guardrails from one topology file",
@@ -79,60 +103,77 @@ rerun completes the run).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			if g.NoColor {
-				f.IO.Color = false
-			}
-			level, err := engine.ParseLogLevel(f.Getenv("INFRA_LOG"))
-			if err != nil {
-				return usageError{err}
-			}
-			if g.Verbose && level < engine.LogVerbose {
-				level = engine.LogVerbose
-			}
-			f.LogLevel = level
-			if level > engine.LogQuiet {
-				// Streamed lines and a live view that redraws in place
-				// would fight: plain progress lines instead.
-				f.IO.ErrTTY = false
-			}
-			if g.JSON && noJSON[cmd.Name()] {
-				return usageError{fmt.Errorf("infra %s has no JSON output: drop --json", cmd.Name())}
-			}
-			return nil
+			return f.prepare(cmd)
 		},
 	}
-	defFile := f.Getenv("INFRA_FILE")
-	if defFile == "" {
-		defFile = "topology.yaml"
-	}
-	pf := root.PersistentFlags()
-	pf.StringVarP(&g.File, "file", "f", defFile, "topology file (env INFRA_FILE)")
-	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
-	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR)")
-	pf.BoolVar(&g.Verbose, "verbose", false, "stream the pulumi CLI's output (env INFRA_LOG=verbose; INFRA_LOG=debug adds pulumi's -v=8); every run also writes it to .infra/logs/")
-
+	addGlobalFlags(root, f, g)
 	root.AddCommand(
-		newValidateCmd(f, g),
-		newSchemaCmd(f),
-		newInitCmd(f, g),
-		newVersionCmd(f, g),
-		NewCmdUnlock(f, g, nil),
+		// the topology, offline
+		NewCmdInit(f, nil),
+		NewCmdValidate(f, nil),
+		NewCmdSchema(f, nil),
+		NewCmdPlan(f, nil),
+		NewCmdGraph(f, nil),
+		NewCmdADR(f, nil),
+		NewCmdGuardrails(f, nil, nil),
+		NewCmdMesh(f, nil),
+		// the engine
+		NewCmdPreview(f, nil),
+		NewCmdUp(f, nil),
+		NewCmdRefresh(f, nil),
+		NewCmdDrift(f, nil),
+		NewCmdDestroy(f, nil),
+		NewCmdOutputs(f, nil),
+		NewCmdShow(f, nil),
+		NewCmdUnlock(f, nil),
+		NewCmdChangeSecretsProvider(f, nil),
+		NewCmdDoctor(f, nil),
+		NewCmdVersion(f, nil),
 	)
-	for _, add := range extraCommands {
-		root.AddCommand(add(f, g))
-	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{err}
 	})
 	return root
 }
 
+// addGlobalFlags binds the flags every command accepts to g, on root (or on
+// the parent a flag test gives a lone command).
+func addGlobalFlags(root *cobra.Command, f *Factory, g *GlobalOptions) {
+	pf := root.PersistentFlags()
+	pf.StringVarP(&g.File, "file", "f", f.defaultFile(), "topology file (env INFRA_FILE)")
+	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
+	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR)")
+	pf.BoolVar(&g.Verbose, "verbose", false, "stream the pulumi CLI's output (env INFRA_LOG=verbose; INFRA_LOG=debug adds pulumi's -v=8); every run also writes it to .infra/logs/")
+}
+
+// prepare applies the global flags before any command runs.
+func (f *Factory) prepare(cmd *cobra.Command) error {
+	g := f.Global()
+	if g.NoColor {
+		f.IO.Color = false
+	}
+	level, err := engine.ParseLogLevel(f.Getenv("INFRA_LOG"))
+	if err != nil {
+		return usageError{err}
+	}
+	if g.Verbose && level < engine.LogVerbose {
+		level = engine.LogVerbose
+	}
+	f.LogLevel = level
+	if level > engine.LogQuiet {
+		// Streamed lines and a live view that redraws in place
+		// would fight: plain progress lines instead.
+		f.IO.ErrTTY = false
+	}
+	if g.JSON && noJSON[cmd.Name()] {
+		return usageError{fmt.Errorf("infra %s has no JSON output: drop --json", cmd.Name())}
+	}
+	return nil
+}
+
 // noJSON are the commands whose output has no JSON form: --json is refused
 // there rather than silently ignored.
 var noJSON = map[string]bool{"graph": true, "init": true, "change-secrets-provider": true, "completion": true}
-
-// extraCommands lets verbs register themselves from their own files.
-var extraCommands []func(*Factory, *GlobalOptions) *cobra.Command
 
 type usageError struct{ error }
 
@@ -232,7 +273,8 @@ func (e *invalidTopology) Unwrap() error { return exitError{ExitError} }
 
 // loadSpec loads the topology and renders its diagnostics on failure. Commands
 // that need a valid spec call it; warnings are printed to stderr and loading goes on.
-func loadSpec(f *Factory, g *GlobalOptions) (*topology.Spec, error) {
+func (f *Factory) loadSpec() (*topology.Spec, error) {
+	g := f.Global()
 	spec, ds, err := topology.Load(g.File)
 	if err == nil {
 		// the derived network model can still reject a valid-looking spec

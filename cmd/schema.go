@@ -12,7 +12,9 @@ type SchemaOptions struct {
 	IO *ui.IO
 }
 
-func newSchemaCmd(f *Factory) *cobra.Command {
+// NewCmdSchema builds `infra schema`; runF, when set, replaces the run
+// (flag tests).
+func NewCmdSchema(f *Factory, runF func(*SchemaOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "schema",
 		Short: "Print the JSON Schema of the topology file",
@@ -22,7 +24,11 @@ completion and validation while you type.`,
 		Example: "  infra schema > topology.schema.json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSchema(&SchemaOptions{IO: f.IO})
+			opts := &SchemaOptions{IO: f.IO}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSchema(opts)
 		},
 	}
 }

@@ -7,19 +7,19 @@ import (
 	"infra/ui"
 )
 
-func init() { extraCommands = append(extraCommands, newShowCmd) }
-
 // ShowOptions are the inputs of `infra show`.
 type ShowOptions struct {
-	F        *Factory
+	IO       *ui.IO
 	Path     string
 	JSON     bool
 	Markdown bool
 	Diff     bool
 }
 
-func newShowCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &ShowOptions{F: f}
+// NewCmdShow builds `infra show`; runF, when set, replaces the run (flag
+// tests).
+func NewCmdShow(f *Factory, runF func(*ShowOptions) error) *cobra.Command {
+	opts := &ShowOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "show <plan.infra>",
 		Short: "Render a reviewed plan bundle like a preview",
@@ -32,7 +32,10 @@ ciphertext). It needs no backend, passphrase or cloud.`,
 		Example: "  infra preview --out plan.infra && infra show plan.infra\n  infra show plan.infra --markdown >> \"$GITHUB_STEP_SUMMARY\"",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Path, opts.JSON = args[0], g.JSON
+			opts.Path, opts.JSON = args[0], f.Global().JSON
+			if runF != nil {
+				return runF(opts)
+			}
 			return runShow(opts)
 		},
 	}
@@ -48,10 +51,10 @@ func runShow(opts *ShowOptions) error {
 	}
 	switch {
 	case opts.JSON:
-		return ui.WriteJSON(opts.F.IO.Out, ui.NewBundleJSON(b))
+		return ui.WriteJSON(opts.IO.Out, ui.NewBundleJSON(b))
 	case opts.Markdown:
-		ui.RenderBundleMarkdown(opts.F.IO.Out, b)
+		ui.RenderBundleMarkdown(opts.IO.Out, b)
 		return nil
 	}
-	return ui.RenderBundle(opts.F.IO, b, opts.Diff)
+	return ui.RenderBundle(opts.IO, b, opts.Diff)
 }

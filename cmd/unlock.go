@@ -17,7 +17,6 @@ import (
 // UnlockOptions are the inputs of `infra unlock`.
 type UnlockOptions struct {
 	IO       *ui.IO
-	Getenv   func(string) string
 	Now      func() time.Time
 	LoadSpec func() (*topology.Spec, error)
 	// Backend overrides the topology's backend (--backend, INFRA_BACKEND).
@@ -28,8 +27,8 @@ type UnlockOptions struct {
 }
 
 // NewCmdUnlock builds `infra unlock`; runF replaces the run in tests.
-func NewCmdUnlock(f *Factory, g *GlobalOptions, runF func(*UnlockOptions) error) *cobra.Command {
-	opts := &UnlockOptions{IO: f.IO, Getenv: f.Getenv, Now: f.Now}
+func NewCmdUnlock(f *Factory, runF func(*UnlockOptions) error) *cobra.Command {
+	opts := &UnlockOptions{IO: f.IO, Now: f.Now, LoadSpec: f.loadSpec}
 	cmd := &cobra.Command{
 		Use:   "unlock --stack NAME",
 		Short: "Clear the locks a killed run left on a stack",
@@ -46,7 +45,6 @@ update's too; make sure none runs (a lock error names the holder).`,
 		Example: "  infra unlock --stack hetzner-nbg1-dev\n  infra unlock --stack global --yes",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
 			if opts.Backend == "" {
 				opts.Backend = f.Getenv(engine.EnvBackend)
 			}
@@ -109,7 +107,7 @@ func runUnlock(ctx context.Context, opts *UnlockOptions) error {
 		question = fmt.Sprintf("Clear every lock of stack %s?", opts.Stack)
 	}
 	if !opts.Yes {
-		ok, err := confirm(&Factory{IO: opts.IO}, nil, question)
+		ok, err := confirm(opts.IO, nil, question)
 		if err != nil {
 			return err
 		}

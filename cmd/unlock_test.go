@@ -30,7 +30,7 @@ func TestUnlockFlags(t *testing.T) {
 		var got *UnlockOptions
 		f := &Factory{IO: &ui.IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}},
 			Getenv: func(k string) string { return tc.env[k] }, Now: time.Now}
-		cmd := NewCmdUnlock(f, &GlobalOptions{}, func(o *UnlockOptions) error { got = o; return nil })
+		cmd := NewCmdUnlock(f, func(o *UnlockOptions) error { got = o; return nil })
 		cmd.SetArgs(tc.args)
 		cmd.SetOut(&bytes.Buffer{})
 		cmd.SetErr(&bytes.Buffer{})

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -9,21 +10,20 @@ import (
 
 	"infra/engine"
 	"infra/plan"
+	"infra/policies"
 	"infra/stacks"
 	"infra/topology"
 	"infra/ui"
 )
 
-func init() { extraCommands = append(extraCommands, newUpCmd) }
-
 // UpOptions are the inputs of `infra up`.
 type UpOptions struct {
-	F        *Factory
-	LoadSpec func() (*topology.Spec, error)
-	File     string
-	JSON     bool
-	Engine   EngineFlags
-	Yes      bool
+	OperationOptions
+	// File is the topology file the guardrail gate's advice names.
+	File string
+	// Gate checks the guardrails on the offline plan before anything runs.
+	Gate func(ctx context.Context, spec *topology.Spec) error
+	Yes  bool
 	// DetailedExitcode: exit 2 when the up changed something.
 	DetailedExitcode bool
 	// Diff lists the old and new value of every changed property.
@@ -36,8 +36,9 @@ type UpOptions struct {
 	Changed ChangedFlags
 }
 
-func newUpCmd(f *Factory, g *GlobalOptions) *cobra.Command {
-	opts := &UpOptions{F: f}
+// NewCmdUp builds `infra up`; runF, when set, replaces the run (flag tests).
+func NewCmdUp(f *Factory, runF func(*UpOptions) error) *cobra.Command {
+	opts := &UpOptions{OperationOptions: newOperationOptions(f)}
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Deploy the topology: preview, confirm, then update every stack",
@@ -62,64 +63,65 @@ the deployment.`,
 			"  infra up --stack aws-us-east-1-prod",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File, opts.JSON = g.File, g.JSON
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			opts.bind(f)
+			opts.File = f.Global().File
+			opts.Gate = func(ctx context.Context, spec *topology.Spec) error {
+				return guardrailGate(ctx, f.IO, opts.File, spec)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
 			return runUp(cmd.Context(), opts)
 		},
 	}
 	opts.Engine.register(cmd)
-	opts.Changed.register(cmd)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without asking (required when stdin is not a terminal)")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 when nothing changed, 2 when the up changed something, 1 on error")
 	cmd.Flags().StringVar(&opts.Plan, "plan", "", "apply exactly this reviewed plan bundle (from `infra preview --out`); stacks whose starting point moved are refused")
 	cmd.Flags().BoolVar(&opts.AllowStale, "allow-stale", false, "with --plan, apply stacks whose starting point moved anyway")
 	cmd.Flags().BoolVar(&opts.SkipStale, "skip-stale", false, "with --plan, apply the stacks that did not move and skip the others and what depends on them")
+	cmd.MarkFlagsMutuallyExclusive("allow-stale", "skip-stale")
+	opts.Changed.register(cmd)
 	return cmd
 }
 
 func runUp(ctx context.Context, opts *UpOptions) error {
-	f := opts.F
-	if err := needYes(f, "up", "changes your infrastructure", "run `infra preview` to only look", opts.Yes); err != nil {
+	if err := needYes(opts.IO, "up", "changes your infrastructure", "run `infra preview` to only look", opts.Yes); err != nil {
 		return err
 	}
-	if opts.Plan != "" {
-		return runUpPlan(ctx, opts)
-	}
-	spec, err := opts.LoadSpec()
-	if err != nil {
-		return err
-	}
-	if err := guardrailGate(ctx, opts.F, opts.File, spec); err != nil {
-		return err
-	}
-	progress := ui.NewProgressView(f.IO)
-	ctx, in := watchInterrupt(ctx, f, progress)
-	defer in.Close()
-	s, err := startEngine(ctx, f, spec, &opts.Engine, progress, in.options()...)
-	if err != nil {
-		if in.stopped() {
-			return exitError{ExitInterrupted}
+	load := opts.LoadSpec
+	o := opts.OperationOptions
+	o.LoadSpec = func() (*topology.Spec, error) {
+		spec, err := load()
+		if err != nil {
+			return nil, err
 		}
-		return err
+		return spec, opts.Gate(ctx, spec)
 	}
-	defer s.Close()
-	if in.stopped() {
-		return exitError{ExitInterrupted}
-	}
-	if none, err := opts.Changed.apply(ctx, f, s, opts.File, opts.Engine.Stacks); none || err != nil {
-		return err
-	}
+	return runOperation(ctx, &o, nil, func(op *operation) error {
+		if opts.Plan != "" {
+			return upPlanOperation(op, opts)
+		}
+		if none, err := opts.Changed.apply(op, opts.IO, opts.File, opts.Engine.Stacks); none || err != nil {
+			return err
+		}
+		return upOperation(op, opts)
+	})
+}
 
-	pre := preview(ctx, s, progress)
+// upOperation previews, asks, re-encrypts what must be, then deploys.
+func upOperation(op *operation, opts *UpOptions) error {
+	io, s := opts.IO, op.s
+	pre := op.run(engine.Preview)
 	if !opts.JSON {
-		if err := ui.NewRunView(f.IO, false, ui.RunOptions{Then: engine.Up, Diff: opts.Diff}).Result(pre); err != nil {
+		if err := ui.NewRunView(io, false, ui.RunOptions{Then: engine.Up, Diff: opts.Diff}).Result(pre); err != nil {
 			return err
 		}
 	}
 	if pre.Err() != nil {
 		if opts.JSON {
-			_ = ui.WriteJSON(f.IO.Out, map[string]any{"preview": ui.NewResultJSON(pre, ui.RunOptions{})})
+			_ = ui.NewUpView(io).Result(pre, nil)
 		}
 		return runResult(pre)
 	}
@@ -128,69 +130,41 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 		// Nothing to deploy: the outputs are those deployed.
 		out := s.Outputs()
 		if opts.JSON {
-			return ui.WriteJSON(f.IO.Out, map[string]any{
-				"preview": ui.NewResultJSON(pre, ui.RunOptions{}),
-				"up":      ui.NewResultJSON(out, ui.RunOptions{Outputs: true}),
-			})
+			return ui.NewUpView(io).Result(pre, out)
 		}
-		return ui.NewOutputsView(f.IO, false, false).Outputs(out)
+		return ui.NewOutputsView(io, false, false).Outputs(out)
 	}
-	if !opts.Yes {
-		n, changed := changeCounts(pre)
-		q := fmt.Sprintf("Deploy %s to %s", plural(n, "change"), plural(changed, "stack"))
-		if len(reencrypt) > 0 {
-			q = fmt.Sprintf("Re-encrypt the secrets of %s with %s and deploy %s to %s", plural(len(reencrypt), "stack"),
-				s.SecretsProvider(), plural(n, "change"), plural(changed, "stack"))
-		}
-		for _, r := range ui.RemovedStacks(pre) {
-			q += fmt.Sprintf(" (%s removed from the topology: %d to delete)", r.Name, r.Changes[engine.Delete])
-		}
-		ok, err := confirm(f, in.stop, q+"?")
-		if err != nil {
-			return err
-		}
-		if !ok {
-			fmt.Fprintln(f.IO.Err, "Nothing deployed.")
-			if in.stopped() {
-				return exitError{ExitInterrupted}
-			}
-			return exitError{ExitError}
-		}
+	n, changed := changeCounts(pre)
+	q := fmt.Sprintf("Deploy %s to %s", plural(n, "change"), plural(changed, "stack"))
+	if len(reencrypt) > 0 {
+		q = fmt.Sprintf("Re-encrypt the secrets of %s with %s and deploy %s to %s", plural(len(reencrypt), "stack"),
+			s.SecretsProvider(), plural(n, "change"), plural(changed, "stack"))
 	}
-	if in.stopped() {
-		fmt.Fprintln(f.IO.Err, "Nothing deployed.")
-		return exitError{ExitInterrupted}
+	for _, r := range ui.RemovedStacks(pre) {
+		q += fmt.Sprintf(" (%s removed from the topology: %d to delete)", r.Name, r.Changes[engine.Delete])
+	}
+	if err := op.ask(io, opts.Yes, q+"?", "Nothing deployed."); err != nil {
+		return err
 	}
 	if len(reencrypt) > 0 {
-		t := ui.NewTheme(f.IO.Err, f.IO.Color)
-		fmt.Fprintf(f.IO.Err, "re-encrypting the secrets of %s with %s\n", joinComma(reencrypt), s.SecretsProvider())
-		if err := s.ChangeSecretsProvider(ctx, reencrypt, ""); err != nil {
-			fmt.Fprintf(f.IO.Err, "%s nothing deployed: %v\n", t.Error.Render("✗"), err)
+		t := ui.NewTheme(io.Err, io.Color)
+		fmt.Fprintf(io.Err, "re-encrypting the secrets of %s with %s\n", joinComma(reencrypt), s.SecretsProvider())
+		if err := s.ChangeSecretsProvider(op.ctx, reencrypt, ""); err != nil {
+			fmt.Fprintf(io.Err, "%s nothing deployed: %v\n", t.Error.Render("✗"), err)
 			return exitError{ExitError}
 		}
 	}
-	progress.Start(engine.Up, spec.Name, s.stackNames(), s.Simulated())
-	res := s.Up(ctx)
-	progress.Stop()
+	res := op.run(engine.Up)
 	res.NotePlanned(pre)
 	if opts.JSON {
-		if err := ui.WriteJSON(f.IO.Out, map[string]any{
-			"preview": ui.NewResultJSON(pre, ui.RunOptions{}),
-			"up":      ui.NewResultJSON(res, ui.RunOptions{Outputs: true}),
-		}); err != nil {
+		if err := ui.NewUpView(io).Result(pre, res); err != nil {
 			return err
 		}
-	} else if err := ui.NewRunView(f.IO, false, ui.RunOptions{Outputs: true}).Result(res); err != nil {
+	} else if err := ui.NewRunView(io, false, ui.RunOptions{Outputs: true}).Result(res); err != nil {
 		return err
 	}
-	opts.Changed.summary(f, res)
-	if err := runResult(res); err != nil {
-		return err
-	}
-	if opts.DetailedExitcode && res.HasChanges() {
-		return exitError{ExitChanges}
-	}
-	return nil
+	opts.Changed.summary(io, res)
+	return finish(res, opts.DetailedExitcode)
 }
 
 func joinComma(names []string) string { return strings.Join(names, ", ") }
@@ -213,9 +187,10 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// guardrailGate checks the guardrails on the offline plan and refuses to
-// deploy on a mandatory violation, printing the findings.
-func guardrailGate(ctx context.Context, f *Factory, file string, spec *topology.Spec) error {
+// guardrailGate runs the guardrail gate (policies.Gate) on the offline
+// plan: it shows the findings and refuses to deploy on a mandatory
+// violation.
+func guardrailGate(ctx context.Context, io *ui.IO, file string, spec *topology.Spec) error {
 	g, err := stacks.Build(spec)
 	if err != nil {
 		return err
@@ -224,19 +199,13 @@ func guardrailGate(ctx context.Context, f *Factory, file string, spec *topology.
 	if err != nil {
 		return err
 	}
-	rep := guardrailReport(file, g, p)
-	t := ui.NewTheme(f.IO.Err, f.IO.Color)
-	ds := rep.Diagnostics()
-	if !rep.Failed() {
-		for _, d := range ds {
-			ui.RenderDiagnostic(f.IO.Err, t, d) // advisory findings: shown, not blocking
-		}
-		return nil
+	ds, err := policies.Gate(spec, p.PolicyResources(), stacks.SCPs(g.Spec, g.LandingZone))
+	t := ui.NewTheme(io.Err, io.Color)
+	ui.RenderDiagnostics(io.Err, t, ds)
+	if errors.Is(err, policies.ErrMandatoryViolation) {
+		fmt.Fprintf(io.Err, "%s refusing to deploy: a mandatory guardrail is violated; fix the topology (or make the guardrail advisory), then check with `infra guardrails check -f %s`\n",
+			t.Error.Render("✗"), file)
+		return exitError{ExitError}
 	}
-	for _, d := range ds {
-		ui.RenderDiagnostic(f.IO.Err, t, d)
-	}
-	fmt.Fprintf(f.IO.Err, "%s refusing to deploy: a mandatory guardrail is violated; fix the topology (or make the guardrail advisory), then check with `infra guardrails check -f %s`\n",
-		t.Error.Render("✗"), file)
-	return exitError{ExitError}
+	return err
 }

@@ -15,7 +15,9 @@ type ValidateOptions struct {
 	JSON bool
 }
 
-func newValidateCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+// NewCmdValidate builds `infra validate`; runF, when set, replaces the run
+// (flag tests).
+func NewCmdValidate(f *Factory, runF func(*ValidateOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "validate",
 		Short: "Check a topology file and report every problem with file:line:col",
@@ -26,7 +28,12 @@ an error.`,
 		Example: "  infra validate -f examples/multicloud.yaml\n  infra validate --json | jq .diagnostics",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runValidate(&ValidateOptions{IO: f.IO, File: g.File, JSON: g.JSON})
+			g := f.Global()
+			opts := &ValidateOptions{IO: f.IO, File: g.File, JSON: g.JSON}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runValidate(opts)
 		},
 	}
 }

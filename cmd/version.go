@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"fmt"
 	"runtime"
 
 	"github.com/spf13/cobra"
@@ -15,21 +14,23 @@ type VersionOptions struct {
 	JSON bool
 }
 
-func newVersionCmd(f *Factory, g *GlobalOptions) *cobra.Command {
+// NewCmdVersion builds `infra version`; runF, when set, replaces the run
+// (flag tests).
+func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of infra",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runVersion(&VersionOptions{IO: f.IO, JSON: g.JSON})
+			opts := &VersionOptions{IO: f.IO, JSON: f.Global().JSON}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runVersion(opts)
 		},
 	}
 }
 
 func runVersion(opts *VersionOptions) error {
-	if opts.JSON {
-		return ui.WriteJSON(opts.IO.Out, map[string]string{"version": Version, "go": runtime.Version()})
-	}
-	_, err := fmt.Fprintf(opts.IO.Out, "infra %s (%s)\n", Version, runtime.Version())
-	return err
+	return ui.NewVersionView(opts.IO, opts.JSON).Version(ui.VersionInfo{Version: Version, Go: runtime.Version()})
 }

@@ -1,6 +1,9 @@
 package landingzone
 
-import "infra/topology"
+import (
+	"infra/topology"
+	"slices"
+)
 
 // IBMAccount is the IBM Cloud account's structure: per environment a
 // resource group, an access group that deploys it with grants scoped to the
@@ -30,6 +33,18 @@ type IBMEnvironment struct {
 	KeyProtect *KeyProtect
 	// Zone names the CBR network zone of the environment's clusters.
 	Zone string
+}
+
+// GrantRegions are the regions the environment's grants are scoped to;
+// none when they span the resource group in every region.
+func (e *IBMEnvironment) GrantRegions() []string {
+	var out []string
+	for _, g := range e.Grants {
+		if r := g.Attributes["region"]; r != "" && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // IBMGrant is one IAM access policy of an access group.

@@ -21,8 +21,10 @@ const RegionBits = 16
 // public subnet each, so subnets are the region prefix plus 4 bits.
 const zoneSlots = 8
 
-// Plan is the address plan of a topology.
-type Plan struct {
+// AddressPlan is the address plan of a topology: region CIDRs, zone
+// subnets and mesh overlay addresses. (plan.Plan is the resource plan;
+// adr.PlanFiles plans the ADR directory.)
+type AddressPlan struct {
 	// Regions in spec order (topology.Spec.Regions).
 	Regions []*RegionNet
 	// Overlay is the mesh overlay range; invalid when there is no mesh.
@@ -52,7 +54,7 @@ type ZoneNet struct {
 }
 
 // Region returns the plan of a region entry by topology.Region.ID, or nil.
-func (p *Plan) Region(id string) *RegionNet { return p.byID[id] }
+func (p *AddressPlan) Region(id string) *RegionNet { return p.byID[id] }
 
 // Option adjusts Compute.
 type Option func(*options)
@@ -76,12 +78,12 @@ func WithPrevious(cidrs map[string]netip.Prefix, overlay map[string]netip.Addr) 
 // previous allocations are placed first. Reordering the spec changes nothing;
 // adding or removing a region moves another only when both hash to the same
 // slot and no previous allocation pins it, which the engine always provides.
-func Compute(spec *topology.Spec, opts ...Option) (*Plan, error) {
+func Compute(spec *topology.Spec, opts ...Option) (*AddressPlan, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	p := &Plan{byID: map[string]*RegionNet{}}
+	p := &AddressPlan{byID: map[string]*RegionNet{}}
 	regions := spec.Regions()
 	for _, r := range regions {
 		rn := &RegionNet{ID: r.ID()}
@@ -136,7 +138,7 @@ func zoneIndex(r *topology.Region, zone string) int {
 	return 0
 }
 
-func (p *Plan) allocateRegions(spec *topology.Spec, regions []*topology.Region, prev map[string]netip.Prefix) error {
+func (p *AddressPlan) allocateRegions(spec *topology.Spec, regions []*topology.Region, prev map[string]netip.Prefix) error {
 	super, err := netip.ParsePrefix(spec.Network.Supernet)
 	if err != nil {
 		return diag(spec.Network.At("supernet"), "invalid supernet %q", spec.Network.Supernet)
@@ -212,7 +214,7 @@ func (p *Plan) allocateRegions(spec *topology.Spec, regions []*topology.Region, 
 	return nil
 }
 
-func (p *Plan) allocateOverlay(spec *topology.Spec, regions []*topology.Region, prev map[string]netip.Addr) error {
+func (p *AddressPlan) allocateOverlay(spec *topology.Spec, regions []*topology.Region, prev map[string]netip.Addr) error {
 	hostBits := 32 - p.Overlay.Bits()
 	if hostBits < 2 {
 		return diag(spec.Network.Mesh.At("overlay"), "overlay %s has no host addresses", p.Overlay)

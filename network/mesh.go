@@ -51,7 +51,7 @@ var natClouds = []topology.Cloud{topology.AWS, topology.IBM, topology.OVH}
 // nil when the spec has no mesh. AllowedIPs of all gateways must be disjoint:
 // WireGuard routes by AllowedIPs, so an overlap would silently send one
 // region's traffic to another.
-func BuildMesh(spec *topology.Spec, plan *Plan) (*Mesh, error) {
+func BuildMesh(spec *topology.Spec, plan *AddressPlan) (*Mesh, error) {
 	m := spec.Network.Mesh
 	if m == nil {
 		return nil, nil

@@ -9,7 +9,7 @@ import (
 	"infra/topology"
 )
 
-func loadExample(t testing.TB, name string) (*topology.Spec, *Plan, *Mesh) {
+func loadExample(t testing.TB, name string) (*topology.Spec, *AddressPlan, *Mesh) {
 	t.Helper()
 	spec, _, err := topology.Load("../examples/" + name)
 	if err != nil {

@@ -17,7 +17,7 @@ func OVHVLAN(cidr netip.Prefix) int {
 
 // checkOVHVLANs reports OVH regions whose networks would share a VLAN: two
 // CIDRs inside one /16, or /16s 3,999 apart, would join one L2 segment.
-func checkOVHVLANs(spec *topology.Spec, plan *Plan) topology.Diagnostics {
+func checkOVHVLANs(spec *topology.Spec, plan *AddressPlan) topology.Diagnostics {
 	var ds topology.Diagnostics
 	if spec.Clouds.OVH == nil {
 		return nil

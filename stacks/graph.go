@@ -50,7 +50,7 @@ type Stack struct {
 type Graph struct {
 	Spec *topology.Spec
 	// Net is the address plan the regional programs were given.
-	Net *network.Plan
+	Net *network.AddressPlan
 	// LandingZone is the organisation model the landing-zone stacks declare.
 	LandingZone *landingzone.Model
 	// Stacks in a deterministic topological order: every stack comes after

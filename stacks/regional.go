@@ -20,7 +20,7 @@ type regionalProgram func(ctx *pulumi.Context, rn *network.RegionNet, up Upstrea
 
 // regionalStacks makes one stack per region entry, in spec order (clouds in
 // canonical order, entries in file order), each bound to its cloud's program.
-func regionalStacks(spec *topology.Spec, net *network.Plan, lz *landingzone.Model) ([]*Stack, error) {
+func regionalStacks(spec *topology.Spec, net *network.AddressPlan, lz *landingzone.Model) ([]*Stack, error) {
 	var out []*Stack
 	add := func(r *topology.Region, run regionalProgram) error {
 		rn := net.Region(r.ID())

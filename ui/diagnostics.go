@@ -53,6 +53,16 @@ func RenderDiagnostic(w io.Writer, t Theme, d topology.Diagnostic) {
 	v.one(d)
 }
 
+// RenderDiagnostics writes diagnostics in the human format, reading each
+// source file once, and counts the errors and warnings among them.
+func RenderDiagnostics(w io.Writer, t Theme, ds topology.Diagnostics) (errs, warns int) {
+	v := &diagnosticsHuman{w: w, t: t}
+	for _, d := range ds {
+		v.one(d)
+	}
+	return count(ds)
+}
+
 func (v *diagnosticsHuman) one(d topology.Diagnostic) {
 	label := v.t.Error.Render("error")
 	if d.Severity == topology.Warning {

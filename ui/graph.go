@@ -78,7 +78,7 @@ func graphID(parts ...string) string {
 var cloudTitle = map[topology.Cloud]string{topology.IBM: "IBM Cloud", topology.AWS: "AWS", topology.Hetzner: "Hetzner Cloud", topology.OVH: "OVHcloud"}
 
 // NewTopologyGraph builds the diagram of spec with its address plan.
-func NewTopologyGraph(spec *topology.Spec, net *network.Plan) (*TopologyGraph, error) {
+func NewTopologyGraph(spec *topology.Spec, net *network.AddressPlan) (*TopologyGraph, error) {
 	mesh, err := network.BuildMesh(spec, net)
 	if err != nil {
 		return nil, err
@@ -351,7 +351,7 @@ func mermaidLabel(lines []string) string {
 
 // MermaidBlock is the diagram as a fenced block for markdown (PR comments),
 // with the regions marks names marked.
-func MermaidBlock(spec *topology.Spec, net *network.Plan, marks GraphMarks) (string, error) {
+func MermaidBlock(spec *topology.Spec, net *network.AddressPlan, marks GraphMarks) (string, error) {
 	g, err := NewTopologyGraph(spec, net)
 	if err != nil {
 		return "", err

@@ -17,7 +17,7 @@ import (
 type TransitArgs struct {
 	Spec      *topology.Spec
 	Transit   *network.Transit
-	Net       *network.Plan
+	Net       *network.AddressPlan
 	Providers *Providers
 	// Hub owns every region's gateway when set: the landing zone's network
 	// account. Otherwise a region's gateway lives in the account of its

@@ -16,7 +16,7 @@ import (
 
 // Load loads a topology file and computes its address plan, failing the
 // test on any error or error diagnostic.
-func Load(t testing.TB, path string) (*topology.Spec, *network.Plan) {
+func Load(t testing.TB, path string) (*topology.Spec, *network.AddressPlan) {
 	t.Helper()
 	spec, diags, err := topology.Load(path)
 	if err != nil || diags.HasErrors() {

@@ -1,0 +1,203 @@
+package cmd
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"infra/ui"
+)
+
+// parseOnly runs a lone command (built by its NewCmdX with a runF that
+// records the Options) under a parent carrying the global flags, as the
+// root does: flags are parsed and nothing runs, so no pulumi CLI is needed.
+func parseOnly(t *testing.T, env map[string]string, build func(f *Factory) *cobra.Command, args ...string) error {
+	t.Helper()
+	f := &Factory{IO: &ui.IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}},
+		Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	parent := &cobra.Command{Use: "infra", SilenceErrors: true, SilenceUsage: true}
+	addGlobalFlags(parent, f, f.Global())
+	cmd := build(f)
+	parent.AddCommand(cmd)
+	parent.SetArgs(append(strings.Fields(cmd.Use)[:1], args...))
+	parent.SetOut(&bytes.Buffer{})
+	parent.SetErr(&bytes.Buffer{})
+	return parent.Execute()
+}
+
+// engineFlags are the engine flags after parsing args.
+func engineFlagsWant(backend string, simulate bool, parallel int, stacks ...string) EngineFlags {
+	return EngineFlags{Backend: backend, Simulate: simulate, Parallel: parallel, Stacks: stacks}
+}
+
+func TestEngineVerbFlags(t *testing.T) {
+	engineArgs := []string{"--backend", "s3://b", "--simulate", "--parallel", "3", "--stack", "a,b", "--stack", "c", "-f", "t.yaml", "--json"}
+	wantEngine := engineFlagsWant("s3://b", true, 3, "a", "b", "c")
+	check := func(t *testing.T, o OperationOptions) {
+		t.Helper()
+		if !reflect.DeepEqual(o.Engine, wantEngine) || !o.JSON || o.Open == nil || o.LoadSpec == nil || o.IO == nil {
+			t.Errorf("operation options %+v", o)
+		}
+	}
+	t.Run("preview", func(t *testing.T) {
+		var got *PreviewOptions
+		err := parseOnly(t, map[string]string{"GITHUB_SHA": "abc"}, func(f *Factory) *cobra.Command {
+			return NewCmdPreview(f, func(o *PreviewOptions) error { got = o; return nil })
+		}, append(engineArgs, "--comment", "c.md", "--full-preview", "full.md", "--diff", "--detailed-exitcode")...)
+		if err != nil || got == nil {
+			t.Fatal(err)
+		}
+		check(t, got.OperationOptions)
+		if got.File != "t.yaml" || got.Comment != "c.md" || got.FullPreview != "full.md" || !got.Diff || !got.DetailedExitcode || got.Getenv("GITHUB_SHA") != "abc" {
+			t.Errorf("preview options %+v", got)
+		}
+	})
+	t.Run("up", func(t *testing.T) {
+		var got *UpOptions
+		err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+			return NewCmdUp(f, func(o *UpOptions) error { got = o; return nil })
+		}, append(engineArgs, "-y", "--diff", "--detailed-exitcode")...)
+		if err != nil || got == nil {
+			t.Fatal(err)
+		}
+		check(t, got.OperationOptions)
+		if got.File != "t.yaml" || !got.Yes || !got.Diff || !got.DetailedExitcode || got.Gate == nil {
+			t.Errorf("up options %+v", got)
+		}
+	})
+	t.Run("refresh", func(t *testing.T) {
+		var got *RefreshOptions
+		err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+			return NewCmdRefresh(f, func(o *RefreshOptions) error { got = o; return nil })
+		}, append(engineArgs, "--preview-only", "--diff", "--detailed-exitcode")...)
+		if err != nil || got == nil {
+			t.Fatal(err)
+		}
+		check(t, got.OperationOptions)
+		if !got.PreviewOnly || got.Yes || !got.Diff || !got.DetailedExitcode {
+			t.Errorf("refresh options %+v", got)
+		}
+		// --yes and --preview-only contradict each other.
+		err = parseOnly(t, nil, func(f *Factory) *cobra.Command { return NewCmdRefresh(f, func(*RefreshOptions) error { return nil }) },
+			"--preview-only", "--yes")
+		if err == nil {
+			t.Error("refresh --preview-only --yes: no error")
+		}
+	})
+	t.Run("destroy", func(t *testing.T) {
+		var got *DestroyOptions
+		err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+			return NewCmdDestroy(f, func(o *DestroyOptions) error { got = o; return nil })
+		}, append(engineArgs, "--yes")...)
+		if err != nil || got == nil {
+			t.Fatal(err)
+		}
+		check(t, got.OperationOptions)
+		if !got.Yes {
+			t.Errorf("destroy options %+v", got)
+		}
+	})
+	t.Run("outputs", func(t *testing.T) {
+		var got *OutputsOptions
+		err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+			return NewCmdOutputs(f, func(o *OutputsOptions) error { got = o; return nil })
+		}, append(engineArgs, "--show-secrets")...)
+		if err != nil || got == nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Engine, wantEngine) || !got.JSON || !got.ShowSecrets || got.Open == nil {
+			t.Errorf("outputs options %+v", got)
+		}
+	})
+	t.Run("change-secrets-provider", func(t *testing.T) {
+		var got *ChangeSecretsProviderOptions
+		err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+			return NewCmdChangeSecretsProvider(f, func(o *ChangeSecretsProviderOptions) error { got = o; return nil })
+		}, "awskms://alias/x", "--yes", "--backend", "s3://b")
+		if err != nil || got == nil {
+			t.Fatal(err)
+		}
+		if got.Engine.Secrets != "awskms://alias/x" || !got.Yes || got.Engine.Backend != "s3://b" || got.Open == nil {
+			t.Errorf("change-secrets-provider options %+v", got)
+		}
+	})
+	t.Run("defaults", func(t *testing.T) {
+		var got *PreviewOptions
+		err := parseOnly(t, map[string]string{"INFRA_FILE": "env.yaml"}, func(f *Factory) *cobra.Command {
+			return NewCmdPreview(f, func(o *PreviewOptions) error { got = o; return nil })
+		})
+		if err != nil || got == nil {
+			t.Fatal(err)
+		}
+		if got.File != "env.yaml" || got.JSON || got.Engine.Parallel != 10 || got.Engine.Simulate || len(got.Engine.Stacks) != 0 {
+			t.Errorf("default preview options %+v", got)
+		}
+	})
+}
+
+func TestEngineVerbsRejectBadFlags(t *testing.T) {
+	builds := map[string]func(f *Factory) *cobra.Command{
+		"preview": func(f *Factory) *cobra.Command { return NewCmdPreview(f, func(*PreviewOptions) error { return nil }) },
+		"up":      func(f *Factory) *cobra.Command { return NewCmdUp(f, func(*UpOptions) error { return nil }) },
+		"refresh": func(f *Factory) *cobra.Command { return NewCmdRefresh(f, func(*RefreshOptions) error { return nil }) },
+		"destroy": func(f *Factory) *cobra.Command { return NewCmdDestroy(f, func(*DestroyOptions) error { return nil }) },
+		"outputs": func(f *Factory) *cobra.Command { return NewCmdOutputs(f, func(*OutputsOptions) error { return nil }) },
+	}
+	for name, build := range builds {
+		for _, args := range [][]string{{"--parallel", "x"}, {"--bogus"}, {"extra-arg"}} {
+			if err := parseOnly(t, nil, build, args...); err == nil {
+				t.Errorf("%s %v: no error", name, args)
+			}
+		}
+	}
+}
+
+func TestOfflineVerbFlags(t *testing.T) {
+	var plan *PlanOptions
+	if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+		return NewCmdPlan(f, func(o *PlanOptions) error { plan = o; return nil })
+	}, "--stack", "global", "--format", "markdown", "--out", "p.json"); err != nil || plan == nil {
+		t.Fatal(err)
+	}
+	if plan.Stack != "global" || plan.Format != "markdown" || plan.Out != "p.json" {
+		t.Errorf("plan options %+v", plan)
+	}
+	err := parseOnly(t, nil, func(f *Factory) *cobra.Command { return NewCmdPlan(f, func(*PlanOptions) error { return nil }) },
+		"--json", "--format", "table")
+	var ue usageError
+	if !errors.As(err, &ue) {
+		t.Errorf("plan --json --format table: %v, want a usage error", err)
+	}
+	var adr *ADROptions
+	if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+		return NewCmdADR(f, func(o *ADROptions) error { adr = o; return nil })
+	}, "-o", "d", "--format", "madr", "--check"); err != nil || adr == nil {
+		t.Fatal(err)
+	}
+	if adr.Dir != "d" || adr.Format != "madr" || !adr.Check || adr.Date == "" {
+		t.Errorf("adr options %+v", adr)
+	}
+	var render *GuardrailsRenderOptions
+	if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+		return NewCmdGuardrails(f, nil, func(o *GuardrailsRenderOptions) error { render = o; return nil })
+	}, "render", "--cloud", "ibm"); err != nil || render == nil {
+		t.Fatal(err)
+	}
+	if render.Cloud != "ibm" {
+		t.Errorf("render options %+v", render)
+	}
+	var mesh *MeshConfigOptions
+	if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+		return NewCmdMesh(f, func(o *MeshConfigOptions) error { mesh = o; return nil })
+	}, "config", "--node", "aws/us-east-1", "--show-secrets"); err != nil || mesh == nil {
+		t.Fatal(err)
+	}
+	if mesh.Node != "aws/us-east-1" || !mesh.ShowSecrets || mesh.Keys == nil {
+		t.Errorf("mesh options %+v", mesh)
+	}
+}
