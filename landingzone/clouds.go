@@ -26,6 +26,9 @@ type IBMEnvironment struct {
 	ResourceGroup string
 	// AccessGroup is the group whose members (infra's service ID) deploy it.
 	AccessGroup string
+	// ServiceID is the identity infra deploys the environment as: a member
+	// of AccessGroup, with an API key the landing zone keeps secret.
+	ServiceID string
 	// Grants are the access group's IAM policies.
 	Grants []IBMGrant
 	// KeyProtect is the environment's key management, nil unless
@@ -89,6 +92,7 @@ func deriveIBM(spec *topology.Spec) *IBMAccount {
 			Regions:       regionsOf(spec, topology.IBM, env),
 			ResourceGroup: ResourceGroupName(spec, env),
 			AccessGroup:   spec.Name + "-" + env + "-deployers",
+			ServiceID:     spec.Name + "-" + env + "-deployer",
 			Zone:          spec.Name + "-" + env + "-clusters",
 		}
 		// The group sees its resource group, and edits and manages every
@@ -98,17 +102,40 @@ func deriveIBM(spec *topology.Spec) *IBMAccount {
 			Roles:      []string{"Viewer"},
 			Attributes: map[string]string{"resourceType": "resource-group", "resource": e.ResourceGroup},
 		})
-		if len(allowed) == 0 {
-			e.Grants = append(e.Grants, IBMGrant{
-				Roles:      []string{"Editor", "Manager"},
-				Attributes: map[string]string{"resourceGroup": e.ResourceGroup},
-			})
+		// regional scopes a grant to the allowed regions, when the
+		// guardrail restricts them.
+		regional := func(roles []string, attrs map[string]string) {
+			if len(allowed) == 0 {
+				e.Grants = append(e.Grants, IBMGrant{Roles: roles, Attributes: attrs})
+				return
+			}
+			for _, r := range allowed {
+				a := map[string]string{"region": r}
+				for k, v := range attrs {
+					a[k] = v
+				}
+				e.Grants = append(e.Grants, IBMGrant{Roles: roles, Attributes: a})
+			}
 		}
-		for _, r := range allowed {
-			e.Grants = append(e.Grants, IBMGrant{
-				Roles:      []string{"Editor", "Manager"},
-				Attributes: map[string]string{"resourceGroup": e.ResourceGroup, "region": r},
-			})
+		regional([]string{"Editor", "Manager"}, map[string]string{"resourceGroup": e.ResourceGroup})
+		// Creating a cluster takes the Administrator platform role on the
+		// Kubernetes Service (IBM Cloud docs, "IAM platform access roles":
+		// containers-kubernetes.cluster.create is an Administrator action).
+		regional([]string{"Administrator"}, map[string]string{"resourceGroup": e.ResourceGroup, "serviceName": "containers-kubernetes"})
+		// The mesh gateway forwards other clouds' traffic, so its NIC allows
+		// IP spoofing, which only the IP Spoofing Operator service role of
+		// VPC may set; Editor and Manager do not (IBM Cloud docs, "About IP
+		// spoofing checks"; "Managing IAM access for VPC Infrastructure
+		// Services").
+		regional([]string{"IPSpoofingOperator"}, map[string]string{"resourceGroup": e.ResourceGroup, "serviceName": "is"})
+		if len(allowed) > 0 {
+			// Global services have no region: a grant narrowed to regions
+			// never matches their instances (CIS is created with target
+			// global, transit gateways are global resources). Transit defines
+			// platform roles only.
+			e.Grants = append(e.Grants,
+				IBMGrant{Roles: []string{"Editor", "Manager"}, Attributes: map[string]string{"resourceGroup": e.ResourceGroup, "serviceName": "internet-svcs"}},
+				IBMGrant{Roles: []string{"Editor"}, Attributes: map[string]string{"resourceGroup": e.ResourceGroup, "serviceName": "transit"}})
 		}
 		if encrypt {
 			e.KeyProtect = &KeyProtect{

@@ -147,18 +147,28 @@ landingZone:
 	}
 	var grants []string
 	for _, g := range prod.Grants {
-		grants = append(grants, strings.Join(g.Roles, "+")+" "+g.Attributes["resourceGroup"]+g.Attributes["resource"]+" "+g.Attributes["region"])
+		grants = append(grants, strings.TrimSpace(strings.Join(g.Roles, "+")+" "+g.Attributes["resourceGroup"]+g.Attributes["resource"]+" "+
+			g.Attributes["serviceName"]+" "+g.Attributes["region"]))
 	}
-	want := []string{"Viewer acme-prod ", "Editor+Manager acme-prod us-south", "Editor+Manager acme-prod eu-de", "Editor+Manager acme-prod us-east"}
+	// Region-scoped grants for regional services; the cluster create's
+	// Administrator, the gateway's IP spoofing and the global services
+	// (CIS, transit) unscoped by region, which they do not have.
+	want := []string{"Viewer acme-prod",
+		"Editor+Manager acme-prod  us-south", "Editor+Manager acme-prod  eu-de", "Editor+Manager acme-prod  us-east",
+		"Administrator acme-prod containers-kubernetes us-south", "Administrator acme-prod containers-kubernetes eu-de",
+		"Administrator acme-prod containers-kubernetes us-east",
+		"IPSpoofingOperator acme-prod is us-south", "IPSpoofingOperator acme-prod is eu-de", "IPSpoofingOperator acme-prod is us-east",
+		"Editor+Manager acme-prod internet-svcs", "Editor acme-prod transit"}
 	if !slices.Equal(grants, want) {
 		t.Errorf("grants:\n got %q\nwant %q", grants, want)
 	}
 	if kp := prod.KeyProtect; kp == nil || kp.Region != "us-south" || kp.Instance != "acme-prod-kms" || kp.RootKey != "acme-prod-cluster-secrets" {
 		t.Errorf("Key Protect = %+v", kp)
 	}
-	// Without the guardrails: one unscoped grant, no Key Protect.
+	// Without the guardrails: unscoped grants, no Key Protect.
 	a = Derive(parse(t, "name: acme\nclouds:\n  ibm:\n    regions: [{region: us-south, environment: prod}]\n")).IBM
-	if e := a.Environments[0]; len(e.Grants) != 2 || e.Grants[1].Attributes["region"] != "" || e.KeyProtect != nil {
+	if e := a.Environments[0]; len(e.Grants) != 4 || e.Grants[1].Attributes["region"] != "" || e.KeyProtect != nil ||
+		e.ServiceID != "acme-prod-deployer" {
 		t.Errorf("plain environment = %+v", e)
 	}
 }

@@ -80,6 +80,17 @@ func (d *db) checkResourceLimits(typ string, inputs map[string]any) []Violation 
 			}
 		}
 	}
+	if typ == "infra:ibm:CisDomain" {
+		// RFC 2606 reserves example.com, .net and .org and the .test,
+		// .example, .invalid and .localhost TLDs: nobody can delegate them,
+		// so a CIS zone for one stays pending forever, and Route 53 refuses
+		// them outright (InvalidDomainName). Whether CIS refuses the zone is
+		// unverified, hence a warning (ibm.md item 18).
+		if dom, ok := inputs["domain"].(string); ok && !unknown(dom) && reservedDomain(dom) {
+			c.add(Warning, "domain", RuleCloudLimit, "RFC 2606 (reserved top-level and second-level domain names)",
+				"%s is a reserved domain (RFC 2606): no registrar delegates it, so the CIS zone never becomes active; use a domain the organisation owns", dom)
+		}
+	}
 	if l := d.limit(limitIKSSubnets); l != nil && typ == "infra:ibm:Subnet" {
 		if s, ok := inputs["ipv4CidrBlock"].(string); ok {
 			if _, n, err := net.ParseCIDR(s); err == nil {
@@ -93,6 +104,22 @@ func (d *db) checkResourceLimits(typ string, inputs map[string]any) []Violation 
 		}
 	}
 	return c.out
+}
+
+// reservedDomain says whether a domain is one RFC 2606 reserves.
+func reservedDomain(d string) bool {
+	d = strings.ToLower(strings.TrimSuffix(d, "."))
+	for _, tld := range []string{"test", "example", "invalid", "localhost"} {
+		if d == tld || strings.HasSuffix(d, "."+tld) {
+			return true
+		}
+	}
+	for _, sld := range []string{"example.com", "example.net", "example.org"} {
+		if d == sld || strings.HasSuffix(d, "."+sld) {
+			return true
+		}
+	}
+	return false
 }
 
 func valueText(raw json.RawMessage) string {
@@ -175,6 +202,34 @@ func (d *db) checkLimits(resources []Resource) []Violation {
 			if ps := perType[t]; len(ps) > l.intValue() {
 				add(ps[len(ps)-1], "type", l, Error, "ConstraintViolationException: POLICY_NUMBER_LIMIT_EXCEEDED: %d policies of type %s; an organization holds at most %d", len(ps), t, l.intValue())
 			}
+		}
+	}
+	// An IBM Transit Gateway routes between its connections: with one it
+	// routes nothing and only costs, and global routing over connections in
+	// one region is billed at the global rate for nothing (IBM Cloud docs,
+	// "About IBM Cloud Transit Gateway": local routing connects networks in
+	// one region, global across regions; "Transit Gateway pricing").
+	if gws := byType["infra:ibm:TransitGateway"]; len(gws) == 1 {
+		const source = "IBM Cloud docs, About IBM Cloud Transit Gateway (local and global routing) and Transit Gateway pricing"
+		gw, conns := gws[0], byType["infra:ibm:TransitGatewayConnection"]
+		warn := func(prop, format string, args ...any) {
+			out = append(out, Violation{Type: gw.Type, Resource: gw.Name, Property: prop, Rule: RuleCloudLimit,
+				Source: source, Severity: Warning, Message: fmt.Sprintf(format, args...)})
+		}
+		regions := map[string]bool{}
+		for _, c := range conns {
+			if crn, ok := str(c, "networkId"); ok {
+				// crn:v1:bluemix:public:is:<region>:a/<account>::vpc:<id>
+				if parts := strings.Split(crn, ":"); len(parts) > 5 && parts[5] != "" {
+					regions[parts[5]] = true
+				}
+			}
+		}
+		switch global, _ := gw.Inputs["global"].(bool); {
+		case len(conns) < 2:
+			warn("", "the transit gateway has %d connection(s): it routes between its connections, so it routes nothing until a second network joins", len(conns))
+		case global && len(regions) == 1:
+			warn("global", "global routing connects networks in several regions; every connection is in one region, where local routing does the same at a lower price")
 		}
 	}
 	if l := d.limit(limitAccountsPerOrg); l != nil {

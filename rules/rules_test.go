@@ -205,3 +205,50 @@ func TestUnchecked(t *testing.T) {
 		t.Errorf("%d unchecked constraints: %v", len(u), u)
 	}
 }
+
+// An IBM transit gateway with one connection routes nothing, and global
+// routing within one region costs more for nothing: both warn (ibm.md 16).
+func TestTransitGatewayWarnings(t *testing.T) {
+	gw := func(global bool) Resource {
+		return Resource{Type: "infra:ibm:TransitGateway", Name: "ibm-transit-gateway", Inputs: map[string]any{"global": global}}
+	}
+	conn := func(n, region string) Resource {
+		return Resource{Type: "infra:ibm:TransitGatewayConnection", Name: n,
+			Inputs: map[string]any{"networkId": "crn:v1:bluemix:public:is:" + region + ":a/acct::vpc:r006-" + n}}
+	}
+	for _, c := range []struct {
+		name string
+		rs   []Resource
+		want string
+	}{
+		{"one connection", []Resource{gw(true), conn("a", "us-south")}, "routes nothing"},
+		{"global in one region", []Resource{gw(true), conn("a", "us-south"), conn("b", "us-south")}, "local routing"},
+		{"global across regions", []Resource{gw(true), conn("a", "us-south"), conn("b", "eu-de")}, ""},
+		{"local in one region", []Resource{gw(false), conn("a", "us-south"), conn("b", "us-south")}, ""},
+	} {
+		vs := Limits(c.rs)
+		switch {
+		case c.want == "" && len(vs) != 0:
+			t.Errorf("%s: %v, want nothing", c.name, vs)
+		case c.want != "" && (len(vs) != 1 || vs[0].Severity != Warning || !strings.Contains(vs[0].Message, c.want)):
+			t.Errorf("%s: %v, want one warning with %q", c.name, vs, c.want)
+		}
+	}
+}
+
+// A CIS zone for an RFC 2606 domain can never be delegated: a warning
+// (ibm.md 18); a real domain passes.
+func TestReservedCISDomain(t *testing.T) {
+	for dom, want := range map[string]bool{"example.com": true, "app.example.org": true, "shop.test": true, "acme.io": false, "example.com.au": false} {
+		vs := Check("infra:ibm:CisDomain", map[string]any{"cis": "crn", "domain": dom})
+		got := false
+		for _, v := range vs {
+			if v.Property == "domain" && v.Severity == Warning && strings.Contains(v.Message, "RFC 2606") {
+				got = true
+			}
+		}
+		if got != want {
+			t.Errorf("%s: warned %v, want %v (%v)", dom, got, want, vs)
+		}
+	}
+}

@@ -118,6 +118,7 @@ var kinds = map[string]kind{
 	// IBM Cloud, through infra's own provider. Every infra:ibm type also
 	// gets a CRN, a name and status available (see packageOutputs).
 	"infra:ibm:AccessGroup":              {},
+	"infra:ibm:AccessGroupMember":        {},
 	"infra:ibm:CbrRule":                  {},
 	"infra:ibm:CbrZone":                  {},
 	"infra:ibm:CisDomain":                {id: cisID, outputs: []string{"nameServers", "status:active"}},
@@ -139,6 +140,7 @@ var kinds = map[string]kind{
 	"infra:ibm:ResourceInstance":         {outputs: []string{"guid:uuid"}},
 	"infra:ibm:SecurityGroup":            {},
 	"infra:ibm:SecurityGroupRule":        {},
+	"infra:ibm:ServiceId":                {outputs: []string{"iamId:ibmID", "apiKey:token"}},
 	"infra:ibm:Subnet":                   {},
 	"infra:ibm:TransitGateway":           {id: uuidID, outputs: []string{"crn:transitCrn"}},
 	"infra:ibm:TransitGatewayConnection": {id: uuidID, outputs: []string{"status:attached"}},

@@ -2,6 +2,7 @@ package ibm
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/IBM/networking-go-sdk/globalloadbalancermonitorv1"
@@ -134,12 +135,21 @@ func cisHealthCheckKind() *kind {
 		replace:  []string{"cis"},
 		fields:   map[string]string{"expected_codes": "expectedCodes", "follow_redirects": "followRedirects", "allow_insecure": "allowInsecure"},
 		check: func(in props) []CheckFailure {
+			var f []CheckFailure
 			switch t := in.str("type"); t {
 			case "", "http", "https", "tcp":
 			default:
-				return []CheckFailure{{"type", "type must be http, https or tcp, not " + t}}
+				f = append(f, CheckFailure{"type", "type must be http, https or tcp, not " + t})
 			}
-			return nil
+			// Below the Enterprise plans CIS checks at most once a minute
+			// (IBM Cloud docs, CIS health checks: interval; the instance
+			// infra makes is standard-next), and at least once an hour.
+			if in.set("interval") {
+				if v := in.integer("interval"); v < 60 || v > 3600 {
+					f = append(f, CheckFailure{"interval", fmt.Sprintf("interval must be 60 to 3600 seconds, not %d", v)})
+				}
+			}
+			return f
 		},
 		timeout: 5 * time.Minute,
 	}, (*op).cisMonitors, calls[monitorsAPI]{

@@ -16,6 +16,7 @@ import (
 	"github.com/IBM/platform-services-go-sdk/globalcatalogv1"
 	"github.com/IBM/platform-services-go-sdk/globaltaggingv1"
 	"github.com/IBM/platform-services-go-sdk/iamaccessgroupsv2"
+	"github.com/IBM/platform-services-go-sdk/iamidentityv1"
 	"github.com/IBM/platform-services-go-sdk/iampolicymanagementv1"
 	"github.com/IBM/platform-services-go-sdk/resourcecontrollerv2"
 	"github.com/IBM/platform-services-go-sdk/resourcemanagerv2"
@@ -57,6 +58,7 @@ type clients struct {
 	tagging  *globaltaggingv1.GlobalTaggingV1
 	groups   *iamaccessgroupsv2.IamAccessGroupsV2
 	policies *iampolicymanagementv1.IamPolicyManagementV1
+	identity *iamidentityv1.IamIdentityV1
 	cbr      *contextbasedrestrictionsv1.ContextBasedRestrictionsV1
 	rgIDs    map[string]string // resource group name → id
 	account  string
@@ -179,6 +181,12 @@ func (c *clients) accessGroups() (*iamaccessgroupsv2.IamAccessGroupsV2, error) {
 		return iamaccessgroupsv2.NewIamAccessGroupsV2(&iamaccessgroupsv2.IamAccessGroupsV2Options{
 			URL: c.cfg.Endpoints.IAM, Authenticator: c.auth})
 	}, func(s *iamaccessgroupsv2.IamAccessGroupsV2) { s.Service.SetHTTPClient(c.http) })
+}
+
+func (c *clients) identityAPI() (*iamidentityv1.IamIdentityV1, error) {
+	return once(c, &c.identity, func() (*iamidentityv1.IamIdentityV1, error) {
+		return iamidentityv1.NewIamIdentityV1(&iamidentityv1.IamIdentityV1Options{URL: c.cfg.Endpoints.IAM, Authenticator: c.auth})
+	}, func(s *iamidentityv1.IamIdentityV1) { s.Service.SetHTTPClient(c.http) })
 }
 
 func (c *clients) policyAPI() (*iampolicymanagementv1.IamPolicyManagementV1, error) {
@@ -313,16 +321,54 @@ func (c *clients) setTags(ctx context.Context, o *op, crn string, want []string)
 	user := "user"
 	res := []globaltaggingv1.Resource{{ResourceID: &crn}}
 	if len(add) > 0 {
-		if _, resp, err := gt.AttachTagWithContext(ctx, &globaltaggingv1.AttachTagOptions{Resources: res, TagNames: add, TagType: &user}); err != nil {
-			return o.apiError("tag", err, resp)
+		if err := c.tagUntilIndexed(ctx, o, "tag", func() (*globaltaggingv1.TagResults, *core.DetailedResponse, error) {
+			return gt.AttachTagWithContext(ctx, &globaltaggingv1.AttachTagOptions{Resources: res, TagNames: add, TagType: &user})
+		}); err != nil {
+			return err
 		}
 	}
 	if len(drop) > 0 {
-		if _, resp, err := gt.DetachTagWithContext(ctx, &globaltaggingv1.DetachTagOptions{Resources: res, TagNames: drop, TagType: &user}); err != nil {
-			return o.apiError("untag", err, resp)
+		if err := c.tagUntilIndexed(ctx, o, "untag", func() (*globaltaggingv1.TagResults, *core.DetailedResponse, error) {
+			return gt.DetachTagWithContext(ctx, &globaltaggingv1.DetachTagOptions{Resources: res, TagNames: drop, TagType: &user})
+		}); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// tagUntilIndexed runs a tag attach or detach until no resource of its
+// answer has is_error. Global Tagging answers 200 with a per-resource
+// is_error, mostly for a resource its index does not know yet
+// (platform-services-go-sdk globaltaggingv1 TagResultsItem;
+// IBM-Cloud/terraform-provider-ibm ibm/flex/structures.go turns IsError of
+// its tag updates into an error): retry with backoff within the type's
+// deadline, then fail with IBM's message.
+func (c *clients) tagUntilIndexed(ctx context.Context, o *op, verb string, call func() (*globaltaggingv1.TagResults, *core.DetailedResponse, error)) error {
+	deadline := c.clock.Now().Add(o.k.deadline())
+	for n := 0; ; n++ {
+		r, resp, err := call()
+		if err != nil {
+			return o.apiError(verb, err, resp)
+		}
+		var msgs []string
+		if r != nil {
+			for _, it := range r.Results {
+				if it.IsError != nil && *it.IsError {
+					msgs = append(msgs, deref(it.Message))
+				}
+			}
+		}
+		if len(msgs) == 0 {
+			return nil
+		}
+		if !c.clock.Now().Before(deadline) {
+			return &Error{Op: verb, Type: o.k.token, Name: o.name, Message: strings.Join(msgs, "; ")}
+		}
+		if err := c.clock.Sleep(ctx, c.cfg.Poll.delay(n, c.jitter)); err != nil {
+			return err
+		}
+	}
 }
 
 func contains(list []string, s string) bool {

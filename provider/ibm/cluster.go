@@ -2,6 +2,7 @@ package ibm
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -106,6 +107,88 @@ func kubeMinor(v string) string {
 func clusterKinds() []*kind { return []*kind{vpcClusterKind(), clusterKmsKind()} }
 
 func vpcClusterKind() *kind {
+	k := vpcClusterCalls()
+	// Once the master runs a new version, the workers follow, one at a time
+	// (see updateWorkers). On a create every worker already runs the
+	// master's version, so this only reads the workers.
+	k.afterReady = func(ctx context.Context, o *op, id string, in props) error { return o.updateWorkers(ctx, id) }
+	return k
+}
+
+// workerWire is a worker node as GET /v2/vpc/getWorkers answers (bluemix-go
+// containerv2 workers.go Worker).
+type workerWire struct {
+	ID          string `json:"id"`
+	PoolName    string `json:"poolName"`
+	Location    string `json:"location"`
+	KubeVersion struct {
+		Actual string `json:"actual"`
+	} `json:"kubeVersion"`
+	Lifecycle struct {
+		ActualState string `json:"actualState"`
+	} `json:"lifecycle"`
+}
+
+// updateWorkers brings every worker to the master's major.minor after a
+// master update: one worker at a time, POST /v2/vpc/replaceWorker with
+// update=true (bluemix-go containerv2 workers.go ReplaceWokerNode), then a
+// wait until the replacement is deployed, so that the cluster never loses
+// more than one worker at once. That is what terraform-provider-ibm does
+// with update_all_workers after vpcClusterVersionRefreshFunc saw the
+// master's "(pending)" clear; IKS refuses worker updates while the master
+// is updating, and supports workers only a limited number of minor
+// versions behind the master.
+func (o *op) updateWorkers(ctx context.Context, id string) error {
+	svc, err := o.containers()
+	if err != nil {
+		return err
+	}
+	deadline := o.c.clock.Now().Add(o.k.deadline())
+	for n := 0; ; n++ {
+		cl, err := o.cluster(ctx, id)
+		if err != nil || cl == nil {
+			return err
+		}
+		var workers []workerWire
+		resp, err := o.rest(ctx, svc, request{method: http.MethodGet, path: "/v2/vpc/getWorkers",
+			query: map[string]string{"cluster": id, "showDeleted": "false"}}, &workers)
+		if err != nil {
+			return o.apiError("list the workers of", err, resp)
+		}
+		master := kubeMinor(cl.MasterKubeVersion)
+		busy, next := false, ""
+		sort.Slice(workers, func(i, j int) bool { return workers[i].ID < workers[j].ID })
+		for _, w := range workers {
+			switch {
+			case w.Lifecycle.ActualState != "deployed":
+				busy = true
+			case next == "" && kubeMinor(w.KubeVersion.Actual) != master:
+				next = w.ID
+			}
+		}
+		switch {
+		case cl.masterPending() || busy:
+			// Wait for the master, or for the worker being replaced.
+		case next == "":
+			return nil
+		default:
+			resp, err := o.rest(ctx, svc, request{method: http.MethodPost, path: "/v2/vpc/replaceWorker",
+				body: map[string]any{"cluster": id, "workerID": next, "update": true}}, nil)
+			if err != nil && !conflict(o.apiError("", err, resp)) {
+				return o.apiError("update worker "+next+" of", err, resp)
+			}
+		}
+		if !o.c.clock.Now().Before(deadline) {
+			return &Error{Op: "update the workers of", Type: o.k.token, Name: o.name,
+				Message: fmt.Sprintf("workers not at the master's version %s after %s", master, o.k.deadline())}
+		}
+		if err := o.c.clock.Sleep(ctx, o.c.cfg.Poll.delay(min(n, 4), o.c.jitter)); err != nil {
+			return err
+		}
+	}
+}
+
+func vpcClusterCalls() *kind {
 	return bind(&kind{
 		token:    vpcClusterType,
 		required: []string{"name", "region", "resourceGroup", "kubeVersion", "vpcId", "flavor", "workerCount", "zoneSubnets"},
@@ -159,6 +242,12 @@ func vpcClusterKind() *kind {
 				"kubeVersion":                  in.str("kubeVersion"),
 				"provider":                     "vpc-gen2",
 				"disablePublicServiceEndpoint": in.boolean("disablePublicServiceEndpoint"),
+				// Clusters of 1.30 and later are "secure by default": workers
+				// reach nothing public unless outbound traffic protection is
+				// off (IBM Cloud docs "Understanding Secure by Default cluster
+				// VPC networking"; terraform-provider-ibm
+				// disable_outbound_traffic_protection, PR #5247).
+				"disableOutboundTrafficProtection": in.boolean("disableOutboundTrafficProtection"),
 				"workerPool": map[string]any{
 					"name": defaultPool, "flavor": in.str("flavor"), "vpcID": in.str("vpcId"),
 					"workerCount": in.integer("workerCount"), "zones": poolZones,
@@ -223,6 +312,20 @@ func vpcClusterKind() *kind {
 		update: func(ctx context.Context, o *op, svc *core.BaseService, id string, olds, news props) error {
 			if err := o.updatePool(ctx, svc, id, olds, news); err != nil {
 				return err
+			}
+			if d := news.boolean("disableOutboundTrafficProtection"); d != olds.boolean("disableOutboundTrafficProtection") {
+				// In place (bluemix-go containerv2 vpcs.go
+				// SetOutboundTrafficProtection: POST
+				// /network/v2/outbound-traffic-protection {cluster, operation}).
+				op := "enable-outbound-protection"
+				if d {
+					op = "disable-outbound-protection"
+				}
+				resp, err := o.rest(ctx, svc, request{method: http.MethodPost, path: "/network/v2/outbound-traffic-protection",
+					body: map[string]any{"cluster": id, "operation": op}}, nil)
+				if err != nil {
+					return o.apiError("set the outbound traffic protection of", err, resp)
+				}
 			}
 			if v := news.str("kubeVersion"); kubeMinor(v) != kubeMinor(olds.str("kubeVersion")) {
 				resp, err := o.rest(ctx, svc, request{method: http.MethodPut, path: "/v1/clusters/" + id,
@@ -371,14 +474,33 @@ func mapsEqual(a, b map[string]string) bool {
 	return true
 }
 
+// enableKMS asks IKS to encrypt the cluster's secrets with the root key
+// (POST /v2/enableKMS, bluemix-go containerv2 kms.go KmsEnableReq).
+func (o *op) enableKMS(ctx context.Context, in props) error {
+	svc, err := o.containers()
+	if err != nil {
+		return err
+	}
+	acct, err := o.c.accountID()
+	if err != nil {
+		return err
+	}
+	body := map[string]any{"cluster": in.str("cluster"), "instance_id": in.str("instance"), "crk_id": in.str("rootKey"),
+		"private_endpoint": in.boolean("privateEndpoint"), "account_id": acct}
+	resp, err := o.rest(idempotent(ctx), svc, request{method: http.MethodPost, path: "/v2/enableKMS", body: body}, nil)
+	return o.apiError("enable Key Protect on", err, resp)
+}
+
 func clusterKmsKind() *kind {
 	return &kind{
 		token:    clusterKmsType,
 		required: []string{"cluster", "region", "instance", "rootKey", "privateEndpoint"},
 		fields:   map[string]string{"instance_id": "instance", "crk_id": "rootKey", "private_endpoint": "privateEndpoint"},
-		// IBM cannot turn encryption off or change its key in place here:
-		// every change is a new enablement, and delete leaves the cluster
-		// encrypted (see del).
+		// IBM cannot turn encryption off (delete leaves the cluster
+		// encrypted, see del), and moves no encryption to another cluster;
+		// another root key or instance is enableKMS again with it, which
+		// rotates the cluster to that key in place (update).
+		replace: []string{"cluster", "region"},
 		timeout: 60 * time.Minute,
 		find: func(ctx context.Context, o *op, in props) (string, error) {
 			cl, err := o.cluster(ctx, in.str("cluster"))
@@ -388,21 +510,17 @@ func clusterKmsKind() *kind {
 			return cl.ID, nil
 		},
 		create: func(ctx context.Context, o *op, in props) (string, error) {
-			svc, err := o.containers()
-			if err != nil {
+			if err := o.enableKMS(ctx, in); err != nil {
 				return "", err
-			}
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
-			body := map[string]any{"cluster": in.str("cluster"), "instance_id": in.str("instance"), "crk_id": in.str("rootKey"),
-				"private_endpoint": in.boolean("privateEndpoint"), "account_id": acct}
-			resp, err := o.rest(idempotent(ctx), svc, request{method: http.MethodPost, path: "/v2/enableKMS", body: body}, nil)
-			if err != nil {
-				return "", o.apiError("enable Key Protect on", err, resp)
 			}
 			return in.str("cluster"), nil
+		},
+		update: func(ctx context.Context, o *op, id string, olds, news props) error {
+			if olds.str("instance") == news.str("instance") && olds.str("rootKey") == news.str("rootKey") &&
+				olds.boolean("privateEndpoint") == news.boolean("privateEndpoint") {
+				return nil
+			}
+			return o.enableKMS(ctx, news)
 		},
 		read: func(ctx context.Context, o *op, id string, in props) (*state, error) {
 			cl, err := o.cluster(ctx, id)

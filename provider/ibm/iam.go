@@ -88,9 +88,44 @@ func resourceGroupKind() *kind {
 			return o.apiError("rename", err, resp)
 		},
 		del: func(ctx context.Context, o *op, rm managerAPI, id string, in props) error {
+			// A group is deleted only when empty, and an instance deleted
+			// before it (Key Protect) waits in reclamation for 7 days: reclaim
+			// what is scheduled in the group first (Resource Controller:
+			// ListReclamations, RunReclamationAction reclaim; IBM Cloud docs
+			// "Using resource reclamation").
+			if err := o.reclaimGroup(ctx, id); err != nil {
+				return err
+			}
 			return o.deleted(rm.DeleteResourceGroupWithContext(ctx, &resourcemanagerv2.DeleteResourceGroupOptions{ID: &id}))
 		},
 	})
+}
+
+// reclaimGroup reclaims, for good, the instances of a resource group that
+// wait in reclamation, so that the group can be deleted.
+func (o *op) reclaimGroup(ctx context.Context, group string) error {
+	rc, err := o.c.controller()
+	if err != nil {
+		return err
+	}
+	acct, err := o.c.accountID()
+	if err != nil {
+		return err
+	}
+	list, resp, err := rc.ListReclamationsWithContext(ctx, &resourcecontrollerv2.ListReclamationsOptions{AccountID: &acct, ResourceGroupID: &group})
+	if err != nil {
+		return o.apiError("list the reclamations of", err, resp)
+	}
+	for _, r := range list.Resources {
+		if st := strings.ToUpper(deref(r.State)); st != "SCHEDULED" && st != "FAILED" {
+			continue
+		}
+		_, resp, err := rc.RunReclamationActionWithContext(ctx, &resourcecontrollerv2.RunReclamationActionOptions{ID: r.ID, ActionName: core.StringPtr("reclaim")})
+		if err != nil && (resp == nil || resp.StatusCode != 404) {
+			return o.apiError("reclaim "+deref(r.ResourceInstanceID)+" before deleting", err, resp)
+		}
+	}
+	return nil
 }
 
 func accessGroupKind() *kind {
@@ -155,7 +190,20 @@ var (
 	serviceRoles  = []string{"Reader", "Writer", "Manager"}
 )
 
+// Service roles of VPC Infrastructure Services beyond the common three:
+// IP Spoofing Operator lets an identity create an instance with
+// allow_ip_spoofing, which Editor and Manager do not (IBM Cloud docs,
+// "Managing IAM access for VPC Infrastructure Services", table of role ID
+// values: crn:v1:bluemix:public:iam::::serviceRole:IPSpoofingOperator; "About
+// IP spoofing checks").
+var vpcServiceRoles = []string{"IPSpoofingOperator"}
+
 func roleCRN(name string) (string, bool) {
+	for _, r := range vpcServiceRoles {
+		if r == name {
+			return "crn:v1:bluemix:public:iam::::serviceRole:" + name, true
+		}
+	}
 	for _, r := range platformRoles {
 		if r == name {
 			return "crn:v1:bluemix:public:iam::::role:" + name, true
@@ -241,7 +289,7 @@ func iamPolicyKind() *kind {
 			for _, r := range in.strs("roles") {
 				if _, ok := roleCRN(r); !ok {
 					f = append(f, CheckFailure{"roles", fmt.Sprintf("unknown role %q: want one of %s", r,
-						strings.Join(append(append([]string{}, platformRoles...), serviceRoles...), ", "))})
+						strings.Join(append(append(append([]string{}, platformRoles...), serviceRoles...), vpcServiceRoles...), ", "))})
 				}
 			}
 			return f
@@ -258,11 +306,15 @@ func iamPolicyKind() *kind {
 			if in.str("type") == "access" {
 				opts.AccessGroupID = in.strp("accessGroup")
 			}
-			list, resp, err := api.ListPoliciesWithContext(ctx, opts)
+			// IAM pages policies (50 a page by default), and authorization
+			// policies are listed account-wide: read every page
+			// (platform-services-go-sdk iampolicymanagementv1 NewPoliciesPager).
+			pager, err := api.NewPoliciesPager(opts)
+			all, err := listAll(ctx, o, "list policies for", pager, err)
 			if err != nil {
-				return "", o.apiError("list policies for", err, resp)
+				return "", err
 			}
-			for _, p := range list.Policies {
+			for _, p := range all {
 				if deref(p.Description) == in.str("description") && deref(p.State) != "deleted" &&
 					subjectValue(p.Subjects, "access_group_id") == in.str("accessGroup") &&
 					subjectValue(p.Subjects, "serviceName") == in.str("sourceService") {
@@ -676,7 +728,7 @@ func resourceInstanceKind(token, service string) *kind {
 				return "", o.apiError("list service instances for", err, resp)
 			}
 			for _, ri := range list.Resources {
-				if deref(ri.Name) == in.str("name") && deref(ri.State) != "removed" && deref(ri.State) != "pending_removal" {
+				if st := deref(ri.State); deref(ri.Name) == in.str("name") && st != "removed" && st != "pending_removal" && st != "pending_reclamation" {
 					return deref(ri.ID), nil
 				}
 			}

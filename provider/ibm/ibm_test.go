@@ -147,6 +147,20 @@ func lifecycle() []step {
 					t.Errorf("access group description = %v", b["description"])
 				}
 			}},
+		{token: "infra:ibm:ServiceId", kind: "serviceid",
+			inputs: func(map[string]string, map[string]resource.PropertyMap) map[string]any {
+				return map[string]any{"name": "demo-prod-deployer", "description": "deploys prod"}
+			},
+			update: func(in map[string]any) { in["description"] = "deploys the prod environment" },
+			check: func(t *testing.T, e *env, id string) {
+				if b, _ := e.fake.Get("serviceid", id); b["description"] != "deploys the prod environment" {
+					t.Errorf("service ID description = %v", b["description"])
+				}
+			}},
+		{token: "infra:ibm:AccessGroupMember", kind: "group_member",
+			inputs: func(ids map[string]string, outs map[string]resource.PropertyMap) map[string]any {
+				return map[string]any{"accessGroup": ids["infra:ibm:AccessGroup"], "iamId": str(outs["infra:ibm:ServiceId"], "iamId"), "type": "service"}
+			}},
 		{token: "infra:ibm:IamPolicy", kind: "policy",
 			inputs: func(ids map[string]string, _ map[string]resource.PropertyMap) map[string]any {
 				return map[string]any{"type": "access", "accessGroup": ids["infra:ibm:AccessGroup"], "roles": []any{"Editor"},
@@ -305,7 +319,7 @@ func lifecycle() []step {
 					"interval": 60, "timeout": 5, "retries": 2, "description": "HTTPS app.example.com:443/healthz",
 					"header": map[string]any{"Host": []any{"app.example.com"}}}
 			},
-			update: func(in map[string]any) { in["interval"] = 30 }},
+			update: func(in map[string]any) { in["interval"] = 120 }},
 		{token: "infra:ibm:CisOriginPool", kind: "cis_pool",
 			inputs: func(ids map[string]string, outs map[string]resource.PropertyMap) map[string]any {
 				return map[string]any{"cis": str(outs["infra:ibm:CisInstance"], "crn"), "name": "demo-americas",

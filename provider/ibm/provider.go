@@ -114,6 +114,7 @@ func kinds() []*kind {
 	out = append(out, transitKinds()...)
 	out = append(out, cisKinds()...)
 	out = append(out, iamKinds()...)
+	out = append(out, identityKinds()...)
 	out = append(out, kmsKinds()...)
 	return out
 }

@@ -682,6 +682,14 @@ func instanceKind() *kind {
 		if bound, err := o.boundTo(ctx, api, id, nic, fip); err != nil || bound {
 			return err
 		}
+		// A replacement made before its predecessor is deleted (the mesh
+		// gateway, whose name changes with its configuration) takes the
+		// floating IP over: unbind it from the old interface first, since a
+		// floating IP has one target (VPC: GetFloatingIP target,
+		// RemoveInstanceNetworkInterfaceFloatingIP).
+		if err := o.unbindElsewhere(ctx, api, fip, nic); err != nil {
+			return err
+		}
 		_, resp, err := api.AddInstanceNetworkInterfaceFloatingIPWithContext(ctx, &vpcv1.AddInstanceNetworkInterfaceFloatingIPOptions{
 			InstanceID: &id, NetworkInterfaceID: &nic, ID: &fip})
 		if err != nil {
@@ -701,6 +709,60 @@ func (o *op) primaryNIC(ctx context.Context, api *vpcv1.VpcV1, id string) (strin
 		return "", &Error{Op: "read", Type: o.k.token, Name: o.name, Message: "the instance has no primary network interface"}
 	}
 	return deref(i.PrimaryNetworkInterface.ID), nil
+}
+
+// unbindElsewhere unbinds a floating IP from an instance interface other
+// than nic, if it is bound to one.
+func (o *op) unbindElsewhere(ctx context.Context, api *vpcv1.VpcV1, fip, nic string) error {
+	f, resp, err := api.GetFloatingIPWithContext(ctx, &vpcv1.GetFloatingIPOptions{ID: &fip})
+	if err != nil {
+		return o.apiError("read the floating IP of", err, resp)
+	}
+	var w struct {
+		Target struct {
+			ID   string `json:"id"`
+			Href string `json:"href"`
+		} `json:"target"`
+	}
+	if err := asJSON(f, &w); err != nil {
+		return err
+	}
+	if w.Target.ID == "" || w.Target.ID == nic {
+		return nil
+	}
+	// The target is an instance's network interface; its href names the
+	// instance (/v1/instances/{instance}/network_interfaces/{nic}).
+	owner := ""
+	if _, rest, ok := strings.Cut(w.Target.Href, "/instances/"); ok {
+		owner, _, _ = strings.Cut(rest, "/")
+	}
+	if owner == "" {
+		owner, err = o.instanceOfNIC(ctx, api, w.Target.ID)
+		if err != nil || owner == "" {
+			return err
+		}
+	}
+	resp, err = api.RemoveInstanceNetworkInterfaceFloatingIPWithContext(ctx, &vpcv1.RemoveInstanceNetworkInterfaceFloatingIPOptions{
+		InstanceID: &owner, NetworkInterfaceID: &w.Target.ID, ID: &fip})
+	if err != nil && !notFound(resp) {
+		return o.apiError("unbind the floating IP from its previous instance for", err, resp)
+	}
+	return nil
+}
+
+// instanceOfNIC finds the instance whose primary interface is nic.
+func (o *op) instanceOfNIC(ctx context.Context, api *vpcv1.VpcV1, nic string) (string, error) {
+	p, err := api.NewInstancesPager(&vpcv1.ListInstancesOptions{})
+	all, err := listAll(ctx, o, "list instances for", p, err)
+	if err != nil {
+		return "", err
+	}
+	for _, i := range all {
+		if i.PrimaryNetworkInterface != nil && deref(i.PrimaryNetworkInterface.ID) == nic {
+			return deref(i.ID), nil
+		}
+	}
+	return "", nil
 }
 
 // boundTo says whether a floating IP is bound to an instance's interface

@@ -3,6 +3,7 @@ package ibm
 import (
 	"fmt"
 	"hash/fnv"
+	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -91,8 +92,17 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		}
 	}
 
+	// The gateway's cloud-init changes with the mesh (a region or peer
+	// added), and IBM cannot change an instance's user data in place
+	// (IBM/vpc-go-sdk@v0.90.0 vpcv1 InstancePatch has no user_data). The
+	// instance's name carries the mesh's generation, so a new configuration
+	// is a new instance made before the old one is deleted: it takes the
+	// floating IP over once it runs, the routes move to it in place
+	// (RoutePatch next_hop), and only then does the old one go. With the
+	// same name IBM would refuse the second instance, and the region would
+	// be off the mesh from the old one's delete until the new one booted.
 	inst, err := NewInstance(ctx, name("mesh-gateway"), &InstanceArgs{
-		Name:            pulumi.String(name("mesh-gateway")),
+		Name:            pulumi.String(shortName(name("mesh-gateway-" + meshGeneration(args)))),
 		Region:          region,
 		Zone:            args.Zone,
 		Vpc:             args.VpcId,
@@ -133,6 +143,23 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		}
 	}
 	return nil
+}
+
+// meshGeneration is a short, stable digest of what the gateway's
+// configuration is made of and the program knows: the port, the peers and
+// the routes. It changes when a region joins or leaves the mesh.
+func meshGeneration(args GatewayArgs) string {
+	var parts []string
+	for _, p := range args.Peers {
+		parts = append(parts, "peer="+p.ID)
+	}
+	for _, r := range args.Routes {
+		parts = append(parts, "route="+r.Name+"="+r.Destination.String())
+	}
+	sort.Strings(parts)
+	h := fnv.New32a()
+	fmt.Fprintf(h, "port=%d\n%s", args.Port, strings.Join(parts, "\n"))
+	return fmt.Sprintf("%06x", h.Sum32()&0xffffff)
 }
 
 // maxName is the longest name the VPC API takes.

@@ -11,20 +11,22 @@ import (
 // Key Protect. Like the regional types, the infra binary serves them with
 // IBM's Go SDKs (platform-services-go-sdk and the Key Protect API).
 const (
-	ResourceGroupType    = "infra:ibm:ResourceGroup"
-	AccessGroupType      = "infra:ibm:AccessGroup"
-	IamPolicyType        = "infra:ibm:IamPolicy"
-	CbrZoneType          = "infra:ibm:CbrZone"
-	CbrRuleType          = "infra:ibm:CbrRule"
-	ResourceInstanceType = "infra:ibm:ResourceInstance"
-	KmsKeyType           = "infra:ibm:KmsKey"
-	ClusterKmsType       = "infra:ibm:ClusterKms"
+	ResourceGroupType     = "infra:ibm:ResourceGroup"
+	AccessGroupType       = "infra:ibm:AccessGroup"
+	IamPolicyType         = "infra:ibm:IamPolicy"
+	CbrZoneType           = "infra:ibm:CbrZone"
+	CbrRuleType           = "infra:ibm:CbrRule"
+	ResourceInstanceType  = "infra:ibm:ResourceInstance"
+	KmsKeyType            = "infra:ibm:KmsKey"
+	ClusterKmsType        = "infra:ibm:ClusterKms"
+	ServiceIdType         = "infra:ibm:ServiceId"
+	AccessGroupMemberType = "infra:ibm:AccessGroupMember"
 )
 
 // LandingZoneTypes lists the landing zone's type tokens, in dependency
 // order. The provider must serve each of them, as it serves Types.
 var LandingZoneTypes = []string{
-	ResourceGroupType, AccessGroupType, IamPolicyType, CbrZoneType, CbrRuleType,
+	ResourceGroupType, AccessGroupType, ServiceIdType, AccessGroupMemberType, IamPolicyType, CbrZoneType, CbrRuleType,
 	ResourceInstanceType, KmsKeyType, ClusterKmsType,
 }
 
@@ -96,6 +98,80 @@ func NewAccessGroup(ctx *pulumi.Context, name string, args *AccessGroupArgs, opt
 	return &res, register(ctx, AccessGroupType, name, args, &res, opts, "Name")
 }
 
+// ServiceId is an IAM service ID with an API key (IAM Identity:
+// POST /v1/serviceids): the identity infra deploys an environment as. The
+// key is stored retrievable, so a refresh reads it; it is always secret.
+type ServiceId struct {
+	pulumi.CustomResourceState
+
+	Name        pulumi.StringOutput    `pulumi:"name"`
+	Description pulumi.StringPtrOutput `pulumi:"description"`
+	// IamId is what IAM names the identity by (iam-ServiceId-<uuid>).
+	IamId pulumi.StringOutput `pulumi:"iamId"`
+	Crn   pulumi.StringOutput `pulumi:"crn"`
+	// ApiKey is the service ID's API key, a secret.
+	ApiKey pulumi.StringOutput `pulumi:"apiKey"`
+}
+
+type serviceIdArgs struct {
+	Name        string  `pulumi:"name"`
+	Description *string `pulumi:"description"`
+}
+
+// ServiceIdArgs are the inputs of a ServiceId.
+type ServiceIdArgs struct {
+	Name        pulumi.StringInput // required
+	Description pulumi.StringPtrInput
+}
+
+// ElementType is the plain shape ServiceIdArgs marshals as.
+func (ServiceIdArgs) ElementType() reflect.Type { return reflect.TypeOf((*serviceIdArgs)(nil)).Elem() }
+
+// NewServiceId declares a ServiceId. Its API key is a secret output.
+func NewServiceId(ctx *pulumi.Context, name string, args *ServiceIdArgs, opts ...pulumi.ResourceOption) (*ServiceId, error) {
+	var res ServiceId
+	opts = append(opts, pulumi.AdditionalSecretOutputs([]string{"apiKey"}))
+	return &res, register(ctx, ServiceIdType, name, args, &res, opts, "Name")
+}
+
+// AccessGroupMember makes an identity a member of an access group (IAM
+// Access Groups: PUT /v2/groups/{id}/members), so the group's policies
+// apply to it.
+type AccessGroupMember struct {
+	pulumi.CustomResourceState
+
+	AccessGroup pulumi.StringOutput    `pulumi:"accessGroup"`
+	IamId       pulumi.StringOutput    `pulumi:"iamId"`
+	Type        pulumi.StringPtrOutput `pulumi:"type"`
+}
+
+type accessGroupMemberArgs struct {
+	AccessGroup string  `pulumi:"accessGroup"`
+	IamId       string  `pulumi:"iamId"`
+	Type        *string `pulumi:"type"`
+}
+
+// AccessGroupMemberArgs are the inputs of an AccessGroupMember.
+type AccessGroupMemberArgs struct {
+	// AccessGroup is the group's id. Required.
+	AccessGroup pulumi.StringInput
+	// IamId is the member's IAM id. Required.
+	IamId pulumi.StringInput
+	// Type is service (the default), user or profile.
+	Type pulumi.StringPtrInput
+}
+
+// ElementType is the plain shape AccessGroupMemberArgs marshals as.
+func (AccessGroupMemberArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*accessGroupMemberArgs)(nil)).Elem()
+}
+
+// NewAccessGroupMember declares an AccessGroupMember.
+func NewAccessGroupMember(ctx *pulumi.Context, name string, args *AccessGroupMemberArgs, opts ...pulumi.ResourceOption) (*AccessGroupMember, error) {
+	var res AccessGroupMember
+	return &res, register(ctx, AccessGroupMemberType, name, args, &res, opts, "AccessGroup", "IamId")
+}
+
 // IamPolicy is an IAM policy (IAM Policy Management: POST /v1/policies).
 // An access policy (type "access") grants roles to an access group; an
 // authorization policy (type "authorization") lets a source service use a
@@ -130,8 +206,9 @@ type IamPolicyArgs struct {
 	// SourceService is the subject of an authorization policy: a service
 	// name (API: subjects[].attributes serviceName).
 	SourceService pulumi.StringPtrInput
-	// Roles are role names (Viewer, Editor, Administrator, Reader, Writer,
-	// Manager), which the provider turns into role CRNs. Required.
+	// Roles are role names (Viewer, Operator, Editor, Administrator,
+	// Reader, Writer, Manager, and VPC's IPSpoofingOperator), which the
+	// provider turns into role CRNs. Required.
 	Roles pulumi.StringArrayInput
 	// ResourceAttributes scope the resource (API: resources[].attributes):
 	// accountId is implied; resourceGroupId, serviceName, serviceInstance,

@@ -120,6 +120,15 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 		Flavor:        pulumi.String(k.Flavor),
 		WorkerCount:   pulumi.Int(k.WorkersPerZone),
 		ZoneSubnets:   zoneSubnets,
+		// Both set, not left to IKS's defaults (ibm.md item 11). The public
+		// service endpoint stays: infra and the operators reach the API
+		// server from outside IBM Cloud (the clusterEndpoint export).
+		// Outbound traffic protection is off: the workers pull public
+		// images and reach the other clouds through the zones' public
+		// gateways, which this program makes for them, and IKS 1.30 and
+		// later block that egress by default.
+		DisablePublicServiceEndpoint:     pulumi.Bool(false),
+		DisableOutboundTrafficProtection: pulumi.Bool(true),
 	})
 	if err != nil {
 		return err

@@ -20,6 +20,8 @@ const LandingZoneStack = "landingzone-ibm"
 const (
 	KmsInstancesOutput = "kmsInstances"
 	KmsRootKeysOutput  = "kmsRootKeys"
+	DeployersOutput    = "deployers"
+	DeployerKeysOutput = "deployerApiKeys"
 )
 
 // iksService is the IAM service name of IBM Kubernetes Service.
@@ -60,6 +62,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	name := func(parts ...string) string { return LandingZoneStack + "-" + strings.Join(parts, "-") }
 	groups, accessGroups := pulumi.StringMap{}, pulumi.StringMap{}
 	kmsInstances, kmsKeys := pulumi.StringMap{}, pulumi.StringMap{}
+	deployers, deployerKeys := pulumi.StringMap{}, pulumi.StringMap{}
 	for _, e := range a.Environments {
 		rg, err := NewResourceGroup(ctx, name(e.Name, "resource-group"), &ResourceGroupArgs{Name: pulumi.String(e.ResourceGroup)})
 		if err != nil {
@@ -73,6 +76,24 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		if err != nil {
 			return err
 		}
+		// The identity infra deploys the environment as joins the group, so
+		// that the grants below reach it.
+		sid, err := NewServiceId(ctx, name(e.Name, "deployer"), &ServiceIdArgs{
+			Name:        pulumi.String(e.ServiceID),
+			Description: pulumi.String("infra deploys the " + e.Name + " environment of " + spec.Name + " with this identity"),
+		})
+		if err != nil {
+			return err
+		}
+		if _, err := NewAccessGroupMember(ctx, name(e.Name, "deployer-member"), &AccessGroupMemberArgs{
+			AccessGroup: ag.ID().ToStringOutput(),
+			IamId:       sid.IamId,
+			Type:        pulumi.String("service"),
+		}); err != nil {
+			return err
+		}
+		deployers[e.Name] = sid.IamId
+		deployerKeys[e.Name] = sid.ApiKey
 		for i, g := range e.Grants {
 			attrs := pulumi.StringMap{}
 			for _, k := range sortedKeys(g.Attributes) {
@@ -108,6 +129,10 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 			return err
 		}
 		instances := map[string]pulumi.StringOutput{}
+		// A rule on an instance waits for what infra makes inside it: once
+		// enforced, the rule refuses infra's own calls to the instance
+		// (ibm.md item 5b: the root key's create raced the Key Protect rule).
+		inside := map[string][]pulumi.Resource{}
 		if kp := e.KeyProtect; kp != nil {
 			tags, err := envTags(spec, e.Name)
 			if err != nil {
@@ -147,6 +172,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 				return err
 			}
 			instances[kp.Instance] = inst.Guid
+			inside[kp.Instance] = append(inside[kp.Instance], key)
 			kmsInstances[e.Name] = inst.Guid
 			kmsKeys[e.Name] = key.KeyId
 		}
@@ -171,20 +197,29 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 				Zones:              pulumi.StringArray{zone.ID().ToStringOutput()},
 				EndpointType:       pulumi.String(r.EndpointType),
 				EnforcementMode:    pulumi.String(r.EnforcementMode),
-			}); err != nil {
+			}, pulumi.DependsOn(inside[r.ServiceInstance])); err != nil {
 				return err
 			}
 		}
 	}
 	ctx.Export("resourceGroups", groups)
 	ctx.Export("accessGroups", accessGroups)
+	// The deployers' IAM ids, and their API keys as a secret: what the
+	// regional stacks of each environment run with (IBMCLOUD_API_KEY).
+	ctx.Export(DeployersOutput, deployers)
+	ctx.Export(DeployerKeysOutput, pulumi.ToSecret(deployerKeys))
 	ctx.Export(KmsInstancesOutput, kmsInstances)
 	ctx.Export(KmsRootKeysOutput, kmsKeys)
 	return nil
 }
 
 func grantDescription(e *landingzone.IBMEnvironment, g landingzone.IBMGrant) string {
+	// IamPolicy finds infra's policies by description: each grant's is
+	// unique in its group.
 	s := strings.Join(g.Roles, " and ") + " on " + e.ResourceGroup
+	if svc := g.Attributes["serviceName"]; svc != "" {
+		s = strings.Join(g.Roles, " and ") + " on " + svc + " in " + e.ResourceGroup
+	}
 	if g.Attributes["resourceType"] == "resource-group" {
 		s = strings.Join(g.Roles, " and ") + " of the resource group " + e.ResourceGroup
 	}

@@ -295,7 +295,10 @@ type VpcCluster struct {
 	WorkerCount                  pulumi.IntOutput         `pulumi:"workerCount"`
 	ZoneSubnets                  pulumi.StringMapOutput   `pulumi:"zoneSubnets"`
 	DisablePublicServiceEndpoint pulumi.BoolOutput        `pulumi:"disablePublicServiceEndpoint"`
-	Crn                          pulumi.StringOutput      `pulumi:"crn"`
+	// DisableOutboundTrafficProtection opens the workers' public egress,
+	// which IKS 1.30 and later block by default.
+	DisableOutboundTrafficProtection pulumi.BoolOutput   `pulumi:"disableOutboundTrafficProtection"`
+	Crn                              pulumi.StringOutput `pulumi:"crn"`
 	// State is the cluster's lifecycle state; "normal" once it is ready.
 	State pulumi.StringOutput `pulumi:"state"`
 	// MasterUrl is the API server's public service endpoint URL.
@@ -307,16 +310,17 @@ type VpcCluster struct {
 }
 
 type vpcClusterArgs struct {
-	Name                         string            `pulumi:"name"`
-	Region                       string            `pulumi:"region"`
-	ResourceGroup                string            `pulumi:"resourceGroup"`
-	Tags                         []string          `pulumi:"tags"`
-	KubeVersion                  string            `pulumi:"kubeVersion"`
-	VpcId                        string            `pulumi:"vpcId"`
-	Flavor                       string            `pulumi:"flavor"`
-	WorkerCount                  int               `pulumi:"workerCount"`
-	ZoneSubnets                  map[string]string `pulumi:"zoneSubnets"`
-	DisablePublicServiceEndpoint *bool             `pulumi:"disablePublicServiceEndpoint"`
+	Name                             string            `pulumi:"name"`
+	Region                           string            `pulumi:"region"`
+	ResourceGroup                    string            `pulumi:"resourceGroup"`
+	Tags                             []string          `pulumi:"tags"`
+	KubeVersion                      string            `pulumi:"kubeVersion"`
+	VpcId                            string            `pulumi:"vpcId"`
+	Flavor                           string            `pulumi:"flavor"`
+	WorkerCount                      int               `pulumi:"workerCount"`
+	ZoneSubnets                      map[string]string `pulumi:"zoneSubnets"`
+	DisablePublicServiceEndpoint     *bool             `pulumi:"disablePublicServiceEndpoint"`
+	DisableOutboundTrafficProtection *bool             `pulumi:"disableOutboundTrafficProtection"`
 }
 
 // VpcClusterArgs are the inputs of a VpcCluster.
@@ -337,6 +341,10 @@ type VpcClusterArgs struct {
 	// (API: workerPool.zones[].{id, subnetID}). Required.
 	ZoneSubnets                  pulumi.StringMapInput
 	DisablePublicServiceEndpoint pulumi.BoolPtrInput
+	// DisableOutboundTrafficProtection turns IKS's "secure by default"
+	// egress block off (API: disableOutboundTrafficProtection); changed in
+	// place.
+	DisableOutboundTrafficProtection pulumi.BoolPtrInput
 }
 
 // ElementType is the plain shape VpcClusterArgs marshals as.

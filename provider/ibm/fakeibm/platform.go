@@ -80,6 +80,137 @@ func (s *Server) iamRoutes() {
 	})
 	s.single("access_group", "/iam/v2/groups/{id}", http.MethodPatch, true, fields("name", "description"))
 
+	// IAM Identity: service IDs and their API keys. A key's value is
+	// answered on create, and later only when it was stored (store_value)
+	// (IAM Identity API "Get details of an API key"; iamidentityv1
+	// CreateAPIKeyOptions.StoreValue). Deleting a service ID deletes its keys
+	// and its memberships.
+	newKey := func(c *call, iamID string, spec map[string]any) map[string]any {
+		id := "ApiKey-" + c.s.newID("apikey")
+		name, _ := spec["name"].(string)
+		store, _ := spec["store_value"].(bool)
+		value := "fake-apikey-" + strings.ReplaceAll(c.s.newID("secret"), "-", "")
+		o := c.s.put("apikey", id, iamID, map[string]any{"id": id, "name": name, "iam_id": iamID, "account_id": Account,
+			"description": spec["description"], "crn": "crn:v1:bluemix:public:iam-identity::a/" + Account + "::apikey:" + id}, "")
+		o.body["_value"], o.body["_stored"] = value, store
+		out := clone(o.body)
+		delete(out, "_value")
+		delete(out, "_stored")
+		out["apikey"] = value
+		return out
+	}
+	keyView := func(b map[string]any, withValue bool) map[string]any {
+		out := clone(b)
+		delete(out, "_value")
+		delete(out, "_stored")
+		if withValue && b["_stored"] == true {
+			out["apikey"] = b["_value"]
+		}
+		return out
+	}
+	s.handle(http.MethodPost, "/iam/v1/serviceids", func(c *call) {
+		if c.str("name") == "" || c.str("account_id") == "" {
+			c.fail(http.StatusBadRequest, "BXNIM0502E", "name and account_id are required", "name")
+			return
+		}
+		uuid := c.s.newID("sid") + "-0000-4000-8000-000000000000"
+		id, iamID := "ServiceId-"+uuid, "iam-ServiceId-"+uuid
+		o := c.s.put("serviceid", id, "", map[string]any{"id": id, "iam_id": iamID, "name": c.str("name"),
+			"description": c.str("description"), "account_id": c.str("account_id"), "entity_tag": "1-" + uuid,
+			"crn": "crn:v1:bluemix:public:iam-identity::a/" + Account + "::serviceid:" + id}, "")
+		out := clone(o.body)
+		if spec, ok := c.body["apikey"].(map[string]any); ok {
+			out["apikey"] = newKey(c, iamID, spec)
+		}
+		c.json(http.StatusCreated, out)
+	})
+	s.handle(http.MethodGet, "/iam/v1/serviceids", func(c *call) {
+		items := c.s.list("serviceid", "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
+		c.json(http.StatusOK, map[string]any{"serviceids": items})
+	})
+	s.handle(http.MethodDelete, "/iam/v1/serviceids/{id}", func(c *call) {
+		o := c.item("serviceid", "", func() { c.notFound("service ID") })
+		if o == nil {
+			return
+		}
+		o.gone = true
+		for _, x := range c.s.objs {
+			if (x.kind == "apikey" || x.kind == "group_member") && x.body["iam_id"] == o.body["iam_id"] {
+				x.gone = true
+			}
+		}
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+	s.single("serviceid", "/iam/v1/serviceids/{id}", http.MethodPut, true, fields("name", "description"))
+	s.handle(http.MethodPost, "/iam/v1/apikeys", func(c *call) {
+		iamID := c.str("iam_id")
+		if len(c.s.list("serviceid", "", func(b map[string]any) bool { return b["iam_id"] == iamID })) == 0 {
+			c.fail(http.StatusBadRequest, "BXNIM0513E", "iam_id "+iamID+" is no identity of the account", "iam_id")
+			return
+		}
+		c.json(http.StatusCreated, newKey(c, iamID, c.body))
+	})
+	s.handle(http.MethodGet, "/iam/v1/apikeys", func(c *call) {
+		var items []any
+		for _, it := range c.s.list("apikey", c.q("iam_id"), nil) {
+			items = append(items, keyView(it.(map[string]any), false))
+		}
+		c.json(http.StatusOK, map[string]any{"apikeys": items})
+	})
+	s.handle(http.MethodGet, "/iam/v1/apikeys/{id}", func(c *call) {
+		o := c.item("apikey", "", func() { c.notFound("API key") })
+		if o == nil {
+			return
+		}
+		c.json(http.StatusOK, keyView(o.body, true))
+	})
+
+	// Access group members: adding answers 207 with a status per member
+	// (iamaccessgroupsv2 AddGroupMembersResponse); an identity the account
+	// does not have is refused there.
+	s.handle(http.MethodPut, "/iam/v2/groups/{id}/members", func(c *call) {
+		g := c.item("access_group", "", func() { c.notFound("access group") })
+		if g == nil {
+			return
+		}
+		var out []any
+		members, _ := c.body["members"].([]any)
+		for _, m := range members {
+			m, _ := m.(map[string]any)
+			iamID, _ := m["iam_id"].(string)
+			typ, _ := m["type"].(string)
+			known := typ == "service" && len(c.s.list("serviceid", "", func(b map[string]any) bool { return b["iam_id"] == iamID })) > 0
+			if !known {
+				out = append(out, map[string]any{"iam_id": iamID, "type": typ, "status_code": 404, "trace": "fake",
+					"errors": []any{map[string]any{"code": "member_not_found", "message": "identity " + iamID + " of type " + typ + " not found"}}})
+				continue
+			}
+			c.s.put("group_member", g.id+"/"+iamID, g.id, map[string]any{"iam_id": iamID, "type": typ, "created_at": now()}, "")
+			out = append(out, map[string]any{"iam_id": iamID, "type": typ, "status_code": 200, "created_at": now()})
+		}
+		c.json(http.StatusMultiStatus, map[string]any{"members": out})
+	})
+	s.handle(http.MethodGet, "/iam/v2/groups/{id}/members", func(c *call) {
+		items := c.s.list("group_member", c.params["id"], nil)
+		c.json(http.StatusOK, map[string]any{"limit": 100, "offset": 0, "total_count": len(items), "members": items})
+	})
+	s.handle(http.MethodHead, "/iam/v2/groups/{id}/members/{iam}", func(c *call) {
+		if c.s.find("group_member", c.params["id"]+"/"+c.params["iam"]) == nil {
+			c.w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+	s.handle(http.MethodDelete, "/iam/v2/groups/{id}/members/{iam}", func(c *call) {
+		o := c.s.find("group_member", c.params["id"]+"/"+c.params["iam"])
+		if o == nil {
+			c.notFound("member")
+			return
+		}
+		o.gone = true
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+
 	// IAM Policy Management.
 	s.handle(http.MethodPost, "/iam/v1/policies", func(c *call) {
 		if msg := badPolicy(c.body); msg != "" {
@@ -102,9 +233,45 @@ func (s *Server) iamRoutes() {
 			}
 			return true
 		})
-		c.json(http.StatusOK, map[string]any{"policies": items})
+		// IAM pages the list: limit defaults to 50 (at most 100) and the
+		// next page starts at next.start (IAM Policy Management API, "List
+		// policies": limit, start; platform-services-go-sdk
+		// iampolicymanagementv1 PolicyCollection.Next, NewPoliciesPager).
+		page, next, err := pageOf(items, c.q("limit"), c.q("start"), 50, 100)
+		if err != "" {
+			c.fail(http.StatusBadRequest, "invalid_query", err, "limit")
+			return
+		}
+		out := map[string]any{"limit": len(page), "first": map[string]any{"href": c.r.URL.Path}, "policies": page}
+		if next != "" {
+			out["next"] = map[string]any{"href": c.r.URL.Path + "?start=" + next, "start": next}
+		}
+		c.json(http.StatusOK, out)
 	})
 	s.single("policy", "/iam/v1/policies/{id}", http.MethodPut, true, fields("type", "subjects", "roles", "resources", "description"))
+}
+
+// pageOf cuts a list into the page that starts at the token start (an
+// index, opaque to clients) with limit items, the default def and at most
+// max, and returns the next page's token, empty on the last page.
+func pageOf(items []any, limit, start string, def, max int) (page []any, next, bad string) {
+	n := def
+	if limit != "" {
+		if _, err := fmt.Sscan(limit, &n); err != nil || n < 1 || n > max {
+			return nil, "", fmt.Sprintf("limit must be between 1 and %d, not %s", max, limit)
+		}
+	}
+	from := 0
+	if start != "" {
+		if _, err := fmt.Sscan(strings.TrimPrefix(start, "p"), &from); err != nil || from < 0 || from > len(items) {
+			return nil, "", "start " + start + " is no page token"
+		}
+	}
+	to := from + n
+	if to >= len(items) {
+		return items[from:], "", ""
+	}
+	return items[from:to], fmt.Sprintf("p%d", to), ""
 }
 
 // badPolicy checks what IAM checks of a policy's shape.
@@ -188,7 +355,68 @@ func (s *Server) platformRoutes() {
 		items := c.s.list("resource_group", "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
 		c.json(http.StatusOK, map[string]any{"resources": items})
 	})
+	s.handle(http.MethodDelete, "/rc/v2/resource_groups/{id}", func(c *call) {
+		o := c.item("resource_group", "", func() { c.notFound("resource group") })
+		if o == nil {
+			return
+		}
+		// A resource group is deleted only when empty: instances in
+		// reclamation still count (IBM Cloud docs, "Deleting a resource
+		// group": "you can't delete a resource group that contains
+		// resources, including those pending reclamation").
+		held := c.s.list("resource_instance", "", func(b map[string]any) bool {
+			return b["resource_group_id"] == o.id && b["state"] != "removed"
+		})
+		if len(held) > 0 {
+			var names []string
+			for _, h := range held {
+				b := h.(map[string]any)
+				names = append(names, fmt.Sprintf("%v (%v)", b["name"], b["state"]))
+			}
+			c.fail(http.StatusBadRequest, "resource_group_not_empty",
+				"resource group "+o.id+" contains resources and cannot be deleted: "+strings.Join(names, ", "), "id")
+			return
+		}
+		o.gone = true
+		c.w.WriteHeader(http.StatusNoContent)
+	})
 	s.single("resource_group", "/rc/v2/resource_groups/{id}", http.MethodPatch, false, fields("name", "state"))
+
+	// Reclamations: a deleted instance waits here (7 days on IBM) unless
+	// reclaimed (Resource Controller: GET /v1/reclamations,
+	// POST /v1/reclamations/{id}/actions/{reclaim|restore}).
+	s.handle(http.MethodGet, "/rc/v1/reclamations", func(c *call) {
+		items := c.s.list("reclamation", "", func(b map[string]any) bool {
+			return (c.q("resource_group_id") == "" || b["resource_group_id"] == c.q("resource_group_id")) &&
+				(c.q("resource_instance_id") == "" || b["resource_instance_id"] == c.q("resource_instance_id"))
+		})
+		c.json(http.StatusOK, map[string]any{"resources": items})
+	})
+	s.handle(http.MethodPost, "/rc/v1/reclamations/{id}/actions/{action}", func(c *call) {
+		r := c.item("reclamation", "", func() { c.notFound("reclamation") })
+		if r == nil {
+			return
+		}
+		inst := c.s.find("resource_instance", fmt.Sprint(r.body["entity_crn"]))
+		switch c.params["action"] {
+		case "reclaim":
+			if inst != nil {
+				inst.states, inst.body["state"] = []string{"removed"}, "removed"
+			}
+			r.body["state"] = "RECLAIMING"
+			r.gone = true
+		case "restore":
+			if inst != nil {
+				inst.states, inst.body["state"] = []string{"active"}, "active"
+			}
+			r.body["state"] = "RESTORING"
+			r.gone = true
+		default:
+			c.fail(http.StatusBadRequest, "invalid_action", "action must be reclaim or restore", "action_name")
+			return
+		}
+		c.json(http.StatusOK, clone(r.body))
+	})
 
 	// Resource Controller.
 	s.handle(http.MethodPost, "/rc/v2/resource_instances", func(c *call) {
@@ -238,10 +466,16 @@ func (s *Server) platformRoutes() {
 		if o == nil {
 			return
 		}
-		// Deleted instances stay readable as "removed", as IBM keeps them
-		// for reclamation.
-		o.states = []string{"removed"}
-		o.body["state"] = "removed"
+		// A deleted instance of a reclaimable service (Key Protect, CIS...)
+		// goes to pending_reclamation and keeps its resource group busy until
+		// it is reclaimed (Resource Controller API, "Delete a resource
+		// instance"; IBM Cloud docs "Using resource reclamation").
+		o.states = []string{"pending_reclamation"}
+		o.body["state"] = "pending_reclamation"
+		rid := c.s.newID("reclamation")
+		c.s.put("reclamation", rid, "", map[string]any{"id": rid, "entity_id": o.body["guid"], "entity_crn": o.id,
+			"resource_instance_id": o.body["guid"], "resource_group_id": o.body["resource_group_id"], "account_id": Account,
+			"state": "SCHEDULED"}, "")
 		c.w.WriteHeader(http.StatusAccepted)
 	})
 
@@ -278,6 +512,22 @@ func (s *Server) platformRoutes() {
 			names, _ := c.body["tag_names"].([]any)
 			for _, r := range resources {
 				crn, _ := r.(map[string]any)["resource_id"].(string)
+				// Global Tagging answers 200 with a per-resource is_error
+				// (platform-services-go-sdk globaltaggingv1 TagResultsItem;
+				// IBM-Cloud/terraform-provider-ibm flex/structures.go turns it
+				// into an error): for a CRN no live resource has, and for a new
+				// one until the search index knows it.
+				if !c.s.crnLive(crn) {
+					results = append(results, map[string]any{"resource_id": crn, "is_error": true,
+						"message": "The resource " + crn + " was not found"})
+					continue
+				}
+				if c.s.tagged[crn] < c.s.TagLag {
+					c.s.tagged[crn]++
+					results = append(results, map[string]any{"resource_id": crn, "is_error": true,
+						"message": "The resource " + crn + " is not yet indexed; try again later"})
+					continue
+				}
 				o := c.s.find("tags", crn)
 				if o == nil {
 					o = c.s.put("tags", crn, "", map[string]any{"tags": []string{}}, "")
@@ -325,6 +575,16 @@ func (s *Server) platformRoutes() {
 			o.body["id"], o.body["crn"] = id, crn
 		})
 	}
+}
+
+// crnLive reports whether a live object has the CRN.
+func (s *Server) crnLive(crn string) bool {
+	for _, o := range s.objs {
+		if !o.gone && o.kind != "tags" && o.body["crn"] == crn {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {

@@ -48,7 +48,13 @@ type Server struct {
 	// Steps is how many reads an asynchronous resource takes to move from
 	// one state to the next.
 	Steps int
-	rt    []route
+	// TagLag is how many tagging requests for a new resource Global
+	// Tagging answers with is_error before its search index knows the
+	// resource (IBM's tags are kept in Global Search, indexed
+	// asynchronously after the resource is created).
+	TagLag int
+	tagged map[string]int // tagging requests per CRN
+	rt     []route
 }
 
 type object struct {
@@ -88,7 +94,7 @@ type Fault struct {
 
 // New starts a fake IBM Cloud on a loopback port.
 func New() *Server {
-	s := &Server{objs: map[string]*object{}, history: map[string][]string{}, Steps: 1}
+	s := &Server{objs: map[string]*object{}, history: map[string][]string{}, Steps: 1, TagLag: 1, tagged: map[string]int{}}
 	s.routes()
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL

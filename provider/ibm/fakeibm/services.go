@@ -3,6 +3,7 @@ package fakeibm
 import (
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 )
 
@@ -79,6 +80,9 @@ func (s *Server) containerRoutes() {
 		}
 		id := strings.ReplaceAll(c.s.newID("c"), "-", "") + "fakecluster"
 		disablePublic, _ := c.body["disablePublicServiceEndpoint"].(bool)
+		// Secure by default (1.30 and later): public egress is blocked
+		// unless the create turns outbound traffic protection off.
+		openEgress, _ := c.body["disableOutboundTrafficProtection"].(bool)
 		cl := map[string]any{"id": id, "name": c.str("name"), "region": region, "resourceGroup": rg, "provider": "vpc-gen2",
 			"masterKubeVersion": c.str("kubeVersion") + ".2_1530", "crn": "crn:v1:bluemix:public:containers-kubernetes:" + region + ":a/" + Account + ":" + id + "::",
 			"ingress": map[string]any{"hostname": c.str("name") + "-" + id[:8] + "." + region + ".containers.appdomain.cloud", "secretName": c.str("name")},
@@ -86,14 +90,16 @@ func (s *Server) containerRoutes() {
 				"privateServiceEndpointURL":    "https://c100.private." + region + ".containers.cloud.ibm.com:30000",
 				"publicServiceEndpointEnabled": !disablePublic,
 				"publicServiceEndpointURL":     map[bool]string{true: "", false: "https://c100." + region + ".containers.cloud.ibm.com:30000"}[disablePublic]},
-			"features":  map[string]any{"keyProtectEnabled": false},
-			"lifecycle": map[string]any{"masterStatus": "Ready", "masterHealth": "normal", "masterState": "deployed"},
+			"features":                   map[string]any{"keyProtectEnabled": false},
+			"_outboundTrafficProtection": !openEgress,
+			"lifecycle":                  map[string]any{"masterStatus": "Ready", "masterHealth": "normal", "masterState": "deployed"},
 		}
 		// Cluster states as Terraform waits on them (IBM-Cloud/terraform-
 		// provider-ibm@v2.5.0 resource_ibm_container_cluster.go:26-34).
-		c.s.put("cluster", id, "", cl, "state", "requested", "deploying", "pending", "normal")
+		clo := c.s.put("cluster", id, "", cl, "state", "requested", "deploying", "pending", "normal")
 		c.s.put("worker_pool", id+"-default", id, map[string]any{"id": id + "-default", "poolName": "default", "flavor": pool["flavor"],
 			"vpcID": pool["vpcID"], "workerCount": pool["workerCount"], "zones": pz, "lifecycle": map[string]any{"actualState": "active"}}, "")
+		c.s.syncWorkers(clo)
 		c.json(http.StatusCreated, map[string]any{"clusterID": id})
 	})
 	s.handle(http.MethodGet, base+"/v2/vpc/getClusters", func(c *call) {
@@ -252,6 +258,62 @@ func (s *Server) containerRoutes() {
 		wp.gone = true
 		c.w.WriteHeader(http.StatusNoContent)
 	})
+	// Workers (bluemix-go containerv2 workers.go: GET /v2/vpc/getWorkers,
+	// POST /v2/vpc/replaceWorker {cluster, workerID, update}). Each pool zone
+	// has workerCount workers; a worker runs the Kubernetes version it was
+	// deployed with until it is replaced with update=true, which deletes it
+	// and provisions a new one at the master's version.
+	s.handle(http.MethodGet, base+"/v2/vpc/getWorkers", func(c *call) {
+		o := cluster(c, "cluster")
+		if o == nil {
+			return
+		}
+		c.s.syncWorkers(o)
+		out := []any{}
+		for _, w := range c.s.liveWorkers(o.id) {
+			b := c.s.read(w)
+			b["lifecycle"] = map[string]any{"actualState": b["_state"], "desiredState": "deployed"}
+			delete(b, "_state")
+			out = append(out, b)
+		}
+		c.json(http.StatusOK, out)
+	})
+	s.handle(http.MethodPost, base+"/v2/vpc/replaceWorker", func(c *call) {
+		o := c.s.clusterByIDOrName(c.str("cluster"))
+		if o == nil {
+			csErr(c, http.StatusNotFound, "G0004", "The specified cluster could not be found.")
+			return
+		}
+		if strings.HasSuffix(fmt.Sprint(o.body["masterKubeVersion"]), "(pending)") {
+			csErr(c, http.StatusConflict, "E0233", "The master is updating. Wait until the master update completes, then update the worker nodes.")
+			return
+		}
+		w := c.s.find("worker", c.str("workerID"))
+		if w == nil || w.scope != o.id {
+			csErr(c, http.StatusNotFound, "G0005", "The specified worker node could not be found.")
+			return
+		}
+		w.gone = true
+		c.s.newWorker(o, w.body["poolName"].(string), w.body["poolID"].(string), w.body["flavor"], w.body["location"].(string), true)
+		c.w.WriteHeader(http.StatusNoContent)
+	})
+	s.handle(http.MethodPost, base+"/network/v2/outbound-traffic-protection", func(c *call) {
+		o := c.s.clusterByIDOrName(c.str("cluster"))
+		if o == nil {
+			csErr(c, http.StatusNotFound, "G0004", "The specified cluster could not be found.")
+			return
+		}
+		switch c.str("operation") {
+		case "enable-outbound-protection":
+			o.body["_outboundTrafficProtection"] = true
+		case "disable-outbound-protection":
+			o.body["_outboundTrafficProtection"] = false
+		default:
+			csErr(c, http.StatusBadRequest, "E0001", "operation must be enable-outbound-protection or disable-outbound-protection")
+			return
+		}
+		c.w.WriteHeader(http.StatusNoContent)
+	})
 	s.handle(http.MethodPut, base+"/v1/clusters/{id}", func(c *call) {
 		o := cluster(c, "")
 		if o == nil {
@@ -264,6 +326,8 @@ func (s *Server) containerRoutes() {
 		// The master updates asynchronously: masterKubeVersion says
 		// "(pending)" until it is done (Terraform's vpcClusterVersionRefreshFunc
 		// waits on that); the cluster state stays normal.
+		// The workers keep the version they run until they are replaced.
+		c.s.syncWorkers(o)
 		target := c.str("version") + ".1_1500"
 		o.body["masterKubeVersion"] = target + " (pending)"
 		o.timeline = append(o.timeline, func(b map[string]any) {}, func(b map[string]any) { b["masterKubeVersion"] = target })
@@ -312,12 +376,18 @@ func (s *Server) containerRoutes() {
 		// turns true only at the end; the cluster state stays normal
 		// (IBM-Cloud/terraform-provider-ibm@v2.5.0
 		// resource_ibm_container_vpc_cluster.go:1347-1380).
+		// Enabling it again with another root key rotates to that key: the
+		// master redeploys while encryption stays on (IBM Cloud docs, "Encrypting
+		// the Kubernetes secrets by using a KMS provider": run kms enable
+		// again with the new root key).
 		id := o.id
+		was, _ := dig(o.body, "features.keyProtectEnabled").(bool)
+		o.body["_crk"] = c.str("crk_id")
 		master := func(status, state string, enabled bool) func(map[string]any) {
 			return func(b map[string]any) {
 				lc, _ := b["lifecycle"].(map[string]any)
 				lc["masterStatus"], lc["masterState"] = status, state
-				b["features"] = map[string]any{"keyProtectEnabled": enabled}
+				b["features"] = map[string]any{"keyProtectEnabled": enabled || was}
 				c.s.note(id, "master:"+status)
 			}
 		}
@@ -443,6 +513,8 @@ func (s *Server) cisRoutes() {
 		kind, path, scopeParam string
 		build                  func(c *call, id string) (map[string]any, bool)
 		status                 []string
+		// valid, when set, refuses a create or update body as CIS does.
+		valid func(c *call) bool
 	}
 	for _, cl := range []coll{
 		{kind: "cis_zone", path: "/cis/v1/{crn}/zones", status: []string{"pending"}, build: func(c *call, id string) (map[string]any, bool) {
@@ -457,7 +529,17 @@ func (s *Server) cisRoutes() {
 			return map[string]any{"name": c.str("name"), "type": typ, "paused": false,
 				"name_servers": []string{"ns1.fake-cis.invalid", "ns2.fake-cis.invalid"}, "original_name_servers": []string{}}, true
 		}},
-		{kind: "cis_monitor", path: "/cis/v1/{crn}/load_balancers/monitors", build: func(c *call, id string) (map[string]any, bool) {
+		{kind: "cis_monitor", path: "/cis/v1/{crn}/load_balancers/monitors", valid: func(c *call) bool {
+			// CIS health checks run at most once a minute below the
+			// Enterprise plans (IBM Cloud docs, CIS "Setting health check
+			// intervals"; Cloudflare's monitors: interval default 60), and at
+			// least once an hour; the fake's instances are standard-next.
+			if v, ok := c.body["interval"].(float64); ok && (v < 60 || v > 3600) {
+				cisErr(c, http.StatusBadRequest, 1002, fmt.Sprintf("interval %v must be between 60 and 3600 seconds on this plan", v))
+				return false
+			}
+			return true
+		}, build: func(c *call, id string) (map[string]any, bool) {
 			b := clone(c.body)
 			if b["type"] == nil {
 				b["type"] = "http"
@@ -507,6 +589,9 @@ func (s *Server) cisRoutes() {
 				cisErr(c, http.StatusBadRequest, 1061, n+" already exists")
 				return
 			}
+			if cl.valid != nil && !cl.valid(c) {
+				return
+			}
 			id := strings.ReplaceAll(c.s.newID(strings.TrimPrefix(cl.kind, "cis_")), "-", "")
 			b, good := cl.build(c, id)
 			if !good {
@@ -539,7 +624,7 @@ func (s *Server) cisRoutes() {
 		for _, m := range []string{http.MethodPut, http.MethodPatch} {
 			s.handle(m, item, func(c *call) {
 				o := c.item(cl.kind, scope(c), func() { cisErr(c, http.StatusNotFound, 1001, cl.kind+" not found") })
-				if o == nil {
+				if o == nil || (cl.valid != nil && !cl.valid(c)) {
 					return
 				}
 				for k, v := range c.body {
@@ -648,4 +733,85 @@ func kpErr(c *call, status int, code, msg string) {
 		"resources": []any{map[string]any{"errorMsg": http.StatusText(status) + ": " + msg,
 			"reasons": []any{map[string]any{"code": code, "message": msg, "status": status,
 				"moreInfo": "https://cloud.ibm.com/apidocs/key-protect"}}}}})
+}
+
+// clusterByIDOrName is the live cluster with the id or name, or nil.
+func (s *Server) clusterByIDOrName(idOrName string) *object {
+	if o := s.find("cluster", idOrName); o != nil {
+		return o
+	}
+	for _, o := range s.objs {
+		if o.kind == "cluster" && !o.gone && o.body["name"] == idOrName {
+			return o
+		}
+	}
+	return nil
+}
+
+// masterVersion is the version the master runs, "1.35.2_1530", without the
+// "(pending)" of an update under way.
+func masterVersion(cl *object) string {
+	v := fmt.Sprint(cl.body["masterKubeVersion"])
+	return strings.TrimSpace(strings.TrimSuffix(v, "(pending)"))
+}
+
+// liveWorkers are a cluster's workers, by id.
+func (s *Server) liveWorkers(cluster string) []*object {
+	var out []*object
+	for _, o := range s.objs {
+		if o.kind == "worker" && !o.gone && o.scope == cluster {
+			out = append(out, o)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
+
+// newWorker deploys a worker of a pool in a zone at the master's version;
+// a replacement provisions before it is deployed.
+func (s *Server) newWorker(cl *object, pool, poolID string, flavor any, zone string, replacement bool) {
+	id := "kube-" + cl.id[:8] + "-" + strings.ReplaceAll(s.newID("w"), "-", "")
+	states := []string{"deployed"}
+	if replacement {
+		states = []string{"provisioning", "deploying", "deployed"}
+	}
+	v := masterVersion(cl)
+	s.put("worker", id, cl.id, map[string]any{"id": id, "poolName": pool, "poolID": poolID, "flavor": flavor, "location": zone,
+		"kubeVersion": map[string]any{"actual": v, "desired": v, "target": v},
+		"health":      map[string]any{"state": "normal"}}, "_state", states...)
+}
+
+// syncWorkers gives every zone of every pool of the cluster its workerCount
+// workers: what IKS does after a create, a resize or a new zone.
+func (s *Server) syncWorkers(cl *object) {
+	have := map[string][]*object{}
+	for _, w := range s.liveWorkers(cl.id) {
+		k := fmt.Sprint(w.body["poolID"]) + "/" + fmt.Sprint(w.body["location"])
+		have[k] = append(have[k], w)
+	}
+	want := map[string]bool{}
+	for _, p := range s.list("worker_pool", cl.id, nil) {
+		pool := p.(map[string]any)
+		n := 0
+		fmt.Sscan(fmt.Sprint(pool["workerCount"]), &n)
+		zones, _ := pool["zones"].([]any)
+		for _, z := range zones {
+			zone := fmt.Sprint(z.(map[string]any)["id"])
+			k := fmt.Sprint(pool["id"]) + "/" + zone
+			want[k] = true
+			for i := len(have[k]); i < n; i++ {
+				s.newWorker(cl, fmt.Sprint(pool["poolName"]), fmt.Sprint(pool["id"]), pool["flavor"], zone, false)
+			}
+			for i := n; i < len(have[k]); i++ {
+				have[k][i].gone = true
+			}
+		}
+	}
+	for k, ws := range have {
+		if !want[k] {
+			for _, w := range ws {
+				w.gone = true
+			}
+		}
+	}
 }

@@ -356,6 +356,14 @@ func (s *Server) vpcRoutes() {
 				}
 				c.json(http.StatusOK, clone(fip.body))
 			case http.MethodPut:
+				// A floating IP has one target: one bound elsewhere must be
+				// unbound first (VPC API "Associate a floating IP with an
+				// instance network interface": the floating IP must not be
+				// bound to another target).
+				if t, _ := dig(fip.body, "target.id").(string); t != "" && !bound {
+					c.fail(http.StatusConflict, "floating_ip_in_use", "floating IP "+fip.id+" is bound to "+t+"; unbind it first", "id")
+					return
+				}
 				fip.body["target"] = map[string]any{"id": c.params["nic"], "resource_type": "network_interface"}
 				c.json(http.StatusCreated, clone(fip.body))
 			case http.MethodDelete:
