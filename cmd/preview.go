@@ -27,6 +27,10 @@ type PreviewOptions struct {
 	Diff bool
 	// FullPreview is where to write the preview uncut, for CI to upload.
 	FullPreview string
+	// Out is where to write the reviewed plan bundle (see bundle.go).
+	Out string
+	// Changed runs only the stacks a change affects (see changed.go).
+	Changed ChangedFlags
 }
 
 // NewCmdPreview builds `infra preview`; runF, when set, replaces the run
@@ -72,15 +76,24 @@ INFRA_SIM_FAIL and INFRA_SIM_LATENCY inject faults and latency there.`,
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().StringVar(&opts.FullPreview, "full-preview", "", "with --comment, also write the whole preview, never cut, to this file (for CI to upload as an artifact; a cut comment points at it)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 with no changes, 2 with changes, 1 on error")
+	cmd.Flags().StringVar(&opts.Out, "out", "", "also write the reviewed plan bundle to this file, for `infra up --plan` (and `infra show`)")
+	opts.Changed.register(cmd)
 	return cmd
 }
 
 func runPreview(ctx context.Context, opts *PreviewOptions) error {
 	return runOperation(ctx, &opts.OperationOptions, opts.commentOnFailure, func(op *operation) error {
-		res := op.run(engine.Preview)
+		if none, err := opts.Changed.apply(op, opts.IO, opts.File, opts.Engine.Stacks); none || err != nil {
+			return err
+		}
+		res, err := previewRun(op, opts)
+		if err != nil {
+			return err
+		}
 		if err := ui.NewRunView(opts.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff}).Result(res); err != nil {
 			return err
 		}
+		opts.Changed.summary(opts.IO, res)
 		if opts.Comment != "" {
 			if err := writeComment(op.ctx, opts, op.s.Engine, res); err != nil {
 				return err

@@ -29,6 +29,12 @@ type UpOptions struct {
 	DetailedExitcode bool
 	// Diff lists the old and new value of every changed property.
 	Diff bool
+	// Plan is a reviewed plan bundle to apply (see bundle.go), with what
+	// to do with its stale stacks.
+	Plan                  string
+	AllowStale, SkipStale bool
+	// Changed runs only the stacks a change affects (see changed.go).
+	Changed ChangedFlags
 }
 
 // NewCmdUp builds `infra up`; runF, when set, replaces the run (flag tests).
@@ -73,6 +79,11 @@ the deployment.`,
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without asking (required when stdin is not a terminal)")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 when nothing changed, 2 when the up changed something, 1 on error")
+	cmd.Flags().StringVar(&opts.Plan, "plan", "", "apply exactly this reviewed plan bundle (from `infra preview --out`); stacks whose starting point moved are refused")
+	cmd.Flags().BoolVar(&opts.AllowStale, "allow-stale", false, "with --plan, apply stacks whose starting point moved anyway")
+	cmd.Flags().BoolVar(&opts.SkipStale, "skip-stale", false, "with --plan, apply the stacks that did not move and skip the others and what depends on them")
+	cmd.MarkFlagsMutuallyExclusive("allow-stale", "skip-stale")
+	opts.Changed.register(cmd)
 	return cmd
 }
 
@@ -97,7 +108,15 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 	o.Open = func(ctx context.Context, spec *topology.Spec, view ui.ProgressView, extra ...engine.Option) (*session, error) {
 		return open(ctx, spec, view, append(extra, engine.WithModel(m))...)
 	}
-	return runOperation(ctx, &o, nil, func(op *operation) error { return upOperation(op, opts) })
+	return runOperation(ctx, &o, nil, func(op *operation) error {
+		if opts.Plan != "" {
+			return upPlanOperation(op, opts)
+		}
+		if none, err := opts.Changed.apply(op, opts.IO, opts.File, opts.Engine.Stacks); none || err != nil {
+			return err
+		}
+		return upOperation(op, opts)
+	})
 }
 
 // upOperation previews, asks, re-encrypts what must be, then deploys.
@@ -153,6 +172,7 @@ func upOperation(op *operation, opts *UpOptions) error {
 	} else if err := ui.NewRunView(io, false, ui.RunOptions{Outputs: true}).Result(res); err != nil {
 		return err
 	}
+	opts.Changed.summary(io, res)
 	return finish(res, opts.DetailedExitcode)
 }
 

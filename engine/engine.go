@@ -105,6 +105,17 @@ type Engine struct {
 	mu        sync.Mutex
 	workspace map[string]auto.Stack // by stack name, made on first use
 	emitMu    sync.Mutex
+
+	// bundle is set while a run saves or applies a plan bundle, and
+	// refused names the stale stacks it must not run (see bundle.go).
+	bundle  *bundleRun
+	refused map[string]bool
+
+	// inputs are the digests of the stacks' offline plans, made once, for
+	// the InputsTag an up records (see changed.go).
+	inputsOnce sync.Once
+	inputs     map[string]string
+	inputsErr  error
 }
 
 // deployed is a stack as the backend holds it.
@@ -128,6 +139,8 @@ type deployed struct {
 	// SecretsKey is the stack's data key as its key service encrypted it
 	// (a key-service provider's encryptedkey).
 	SecretsKey string
+	// Digest fingerprints the checkpoint's resources (see stateDigest).
+	Digest string
 }
 
 // stateResource is one resource of a stack's state.

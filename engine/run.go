@@ -120,6 +120,8 @@ func (e *Engine) run(ctx context.Context, op Operation) *Result {
 					r.Status, r.Blocked = Skipped, blocked
 					r.Err = fmt.Errorf("skipped: %s did not succeed", joinNames(blocked))
 					settle(r)
+				case e.refusedStack(r):
+					settle(r)
 				case op != Preview && op != Up && !e.isDeployed(s.Name):
 					// Nothing to refresh or destroy.
 					r.Status = Absent

@@ -13,9 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -63,6 +61,9 @@ func (e *Engine) stackWorkspace(ctx context.Context, name string, program pulumi
 	}
 	ws := &stackWorkspace{Workspace: lw, e: e}
 	if err := e.restoreSecretsSettings(ctx, ws, name); err != nil {
+		return auto.Stack{}, err
+	}
+	if err := e.bundleSalt(ctx, ws, name); err != nil {
 		return auto.Stack{}, err
 	}
 	// One CLI call: select a stack the backend has, make one it has not.
@@ -130,6 +131,7 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 	start := time.Now()
 	e.emit(Event{Kind: StackStarted, Operation: op, Stack: s.Name})
 	defer func() { r.Duration = time.Since(start) }()
+	e.noteUpstream(s.Name, up)
 
 	unlock, err := e.lock(s.Name, op)
 	if err != nil {
@@ -269,10 +271,10 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 	ctx = context.WithValue(ctx, opSignalsKey{}, sig)
 	switch op {
 	case Preview:
-		_, err = st.Preview(ctx, optpreview.EventStreams(ch))
+		_, err = st.Preview(ctx, e.previewOptions(s.Name, ch)...)
 	case Up:
 		var res auto.UpResult
-		res, err = st.Up(ctx, optup.EventStreams(ch))
+		res, err = st.Up(ctx, e.upOptions(s.Name, ch)...)
 		if err == nil {
 			r.Outputs = outputsOf(res.Outputs)
 		}
@@ -316,6 +318,9 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		return
 	}
 	r.Status = Succeeded
+	if op == Up {
+		e.tagInputs(ctx, st, r)
+	}
 	e.record(op, s.Name, r)
 }
 

@@ -334,7 +334,7 @@ func parseDeployment(data []byte) (*deployed, error) {
 	}
 	d := &deployed{Outputs: stacks.Outputs{},
 		SecretsProvider: providerOf(doc.Deployment.SecretsProvider.Type, doc.Deployment.SecretsProvider.State.URL),
-		SecretsKey:      doc.Deployment.SecretsProvider.State.EncryptedKey}
+		SecretsKey:      doc.Deployment.SecretsProvider.State.EncryptedKey, Digest: stateDigest(data)}
 	for _, p := range doc.Deployment.Pending {
 		d.Pending = append(d.Pending, PendingOperation{URN: p.Resource.URN, Type: p.Type})
 	}
