@@ -107,11 +107,11 @@ func TestValidateBrokenHuman(t *testing.T) {
 		t.Errorf("stdout %q, want nothing (findings go to stderr)", r.out)
 	}
 	for _, want := range []string{
-		"error: aws has no region \"us-east-7\"\n  --> " + p + ":5:17\n",
+		"error[topology/regions]: aws has no region \"us-east-7\"\n  --> " + p + ":5:17\n",
 		"5 |       - region: us-east-7\n",
-		"  |                 ^\n", // caret under column 17
+		"  |                 ^^^^^^^^^\n", // carets under the value, from column 17
 		"hint: did you mean us-east-1?",
-		"error: unknown field \"zonez\" in clouds.aws.regions[0]\n  --> " + p + ":7:9\n",
+		"error[schema/unknown-field]: unknown field \"zonez\" in clouds.aws.regions[0]\n  --> " + p + ":7:9\n",
 		"hint: did you mean zones?",
 		"✗ 2 errors in " + p + "\n",
 	} {

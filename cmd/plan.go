@@ -164,13 +164,7 @@ func renderRuleDiagnostics(io *ui.IO, t ui.Theme, ds topology.Diagnostics) (fail
 	if len(ds) == 0 {
 		return false
 	}
-	errs := 0
-	for _, d := range ds {
-		ui.RenderDiagnostic(io.Err, t, d)
-		if d.Severity == topology.Error {
-			errs++
-		}
-	}
+	errs := renderDiagnostics(io, ds)
 	if errs > 0 {
 		fmt.Fprintf(io.Err, "%s %d of the planned inputs would be rejected by the real providers (%d warnings)\n",
 			t.Error.Render("✗"), errs, len(ds)-errs)

@@ -225,9 +225,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	var ds topology.Diagnostics
 	if errors.As(err, &ds) {
-		for _, d := range ds {
-			ui.RenderDiagnostic(f.IO.Err, t, d)
-		}
+		renderDiagnostics(f.IO, ds)
 		return ExitError
 	}
 	fmt.Fprintf(f.IO.Err, "%s %v\n", t.Error.Render("error:"), err)
@@ -288,24 +286,20 @@ func (f *Factory) loadSpec() (*topology.Spec, error) {
 			return nil, &invalidTopology{lds}
 		}
 		if errors.As(err, &lds) {
+			errs := renderDiagnostics(f.IO, lds)
 			t := ui.NewTheme(f.IO.Err, f.IO.Color)
-			for _, d := range lds {
-				ui.RenderDiagnostic(f.IO.Err, t, d)
-			}
-			errs := 0
-			for _, d := range lds {
-				if d.Severity == topology.Error {
-					errs++
-				}
-			}
 			fmt.Fprintf(f.IO.Err, "%s %s is invalid (%d error(s)); fix it, then run `infra validate -f %s`\n", t.Error.Render("✗"), g.File, errs, g.File)
 			return nil, &invalidTopology{lds}
 		}
 		return nil, err
 	}
-	t := ui.NewTheme(f.IO.Err, f.IO.Color)
-	for _, d := range ds {
-		ui.RenderDiagnostic(f.IO.Err, t, d)
-	}
+	renderDiagnostics(f.IO, ds) // warnings: loading goes on
 	return spec, nil
+}
+
+// renderDiagnostics writes diagnostics for people on stderr, the one way
+// cmd prints them (ui.RenderDiagnostics), and counts the errors.
+func renderDiagnostics(io *ui.IO, ds topology.Diagnostics) (errs int) {
+	errs, _ = ui.RenderDiagnostics(io.Err, ui.NewTheme(io.Err, io.Color), ds)
+	return errs
 }

@@ -180,8 +180,8 @@ func guardrailGate(ctx context.Context, io *ui.IO, file string, spec *topology.S
 		return err
 	}
 	ds, err := policies.Gate(spec, p.PolicyResources(), stacks.SCPs(g.Spec, g.LandingZone))
+	renderDiagnostics(io, ds)
 	t := ui.NewTheme(io.Err, io.Color)
-	ui.RenderDiagnostics(io.Err, t, ds)
 	if errors.Is(err, policies.ErrMandatoryViolation) {
 		fmt.Fprintf(io.Err, "%s refusing to deploy: a mandatory guardrail is violated; fix the topology (or make the guardrail advisory), then check with `infra guardrails check -f %s`\n",
 			t.Error.Render("✗"), file)

@@ -65,12 +65,23 @@ func RenderDiagnostics(w io.Writer, t Theme, ds topology.Diagnostics) (errs, war
 
 func (v *diagnosticsHuman) one(d topology.Diagnostic) {
 	label := v.t.Error.Render("error")
-	if d.Severity == topology.Warning {
+	switch d.Severity {
+	case topology.Warning:
 		label = v.t.Warning.Render("warning")
+	case topology.Info:
+		label = v.t.Dim.Render("info")
+	}
+	if d.Rule != "" {
+		label += v.t.Dim.Render("[" + d.Rule + "]")
 	}
 	fmt.Fprintf(v.w, "%s: %s\n", label, v.t.Bold.Render(d.Message))
-	fmt.Fprintf(v.w, "  %s %s\n", v.t.Dim.Render("-->"), d.Pos)
-	v.snippet(d.Pos)
+	switch {
+	case d.Pos.File != "":
+		fmt.Fprintf(v.w, "  %s %s\n", v.t.Dim.Render("-->"), d.Pos)
+		v.snippet(d.Pos)
+	case d.URN != "":
+		fmt.Fprintf(v.w, "  %s %s\n", v.t.Dim.Render("-->"), d.URN)
+	}
 	for _, r := range d.Related {
 		fmt.Fprintf(v.w, "  %s %s: %s\n", v.t.Dim.Render("-->"), r.Pos, r.Message)
 		v.snippet(r.Pos)
@@ -81,7 +92,8 @@ func (v *diagnosticsHuman) one(d topology.Diagnostic) {
 	fmt.Fprintln(v.w)
 }
 
-// snippet prints the source line and a caret under the column.
+// snippet prints the source line and carets under the range (one caret
+// when only its start is known, or it spans lines).
 func (v *diagnosticsHuman) snippet(p topology.Pos) {
 	lines := v.source(p.File)
 	if p.Line < 1 || p.Line > len(lines) {
@@ -93,7 +105,11 @@ func (v *diagnosticsHuman) snippet(p topology.Pos) {
 	fmt.Fprintf(v.w, "  %s %s\n", pad, v.t.Dim.Render("|"))
 	fmt.Fprintf(v.w, "  %s %s %s\n", v.t.Dim.Render(num), v.t.Dim.Render("|"), line)
 	if p.Col > 0 && p.Col <= len(line)+1 {
-		fmt.Fprintf(v.w, "  %s %s %s%s\n", pad, v.t.Dim.Render("|"), strings.Repeat(" ", p.Col-1), v.t.Error.Render("^"))
+		width := 1
+		if p.EndLine == p.Line && p.EndCol > p.Col && p.EndCol <= len(line)+1 {
+			width = p.EndCol - p.Col
+		}
+		fmt.Fprintf(v.w, "  %s %s %s%s\n", pad, v.t.Dim.Render("|"), strings.Repeat(" ", p.Col-1), v.t.Error.Render(strings.Repeat("^", width)))
 	}
 }
 
