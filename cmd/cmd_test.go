@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,8 +35,79 @@ func run(t *testing.T, color bool, env map[string]string, args ...string) result
 	f := newTestFactory(&out, &errb, strings.NewReader(""), false, env)
 	f.IO.Color = color
 	code := runFactory(t, f, args)
+	if slices.Contains(args, "--json") || (slices.Contains(args, "--format") && slices.Contains(args, "json")) {
+		checkDocument(t, args, out.String())
+	}
 	return result{out.String(), errb.String(), code}
 }
+
+// schemas are the published output schemas, compiled once.
+var (
+	schemasOnce sync.Once
+	schemas     map[string]*jsonschema.Schema
+	schemasErr  error
+)
+
+// checkDocument asserts that what a --json run printed on stdout (if
+// anything) is one document of a known kind that validates against the
+// kind's published schema (ui/schema): the contract, checked on every
+// JSON output of every test.
+func checkDocument(t *testing.T, args []string, out string) {
+	t.Helper()
+	if out == "" {
+		return
+	}
+	schemasOnce.Do(func() {
+		schemas = map[string]*jsonschema.Schema{}
+		c := jsonschema.NewCompiler()
+		for _, kind := range ui.Kinds() {
+			b, err := ui.SchemaOf(kind)
+			if err != nil {
+				schemasErr = err
+				return
+			}
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+			if err != nil {
+				schemasErr = err
+				return
+			}
+			if err := c.AddResource(ui.SchemaID(kind), doc); err != nil {
+				schemasErr = err
+				return
+			}
+		}
+		for _, kind := range ui.Kinds() {
+			s, err := c.Compile(ui.SchemaID(kind))
+			if err != nil {
+				schemasErr = err
+				return
+			}
+			schemas[kind] = s
+		}
+	})
+	if schemasErr != nil {
+		t.Fatal(schemasErr)
+	}
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Errorf("infra %s: stdout is not one JSON document: %v\n%s", strings.Join(args, " "), err, out)
+		return
+	}
+	m, _ := doc.(map[string]any)
+	kind, _ := m["kind"].(string)
+	s, ok := schemas[kind]
+	if !ok {
+		t.Errorf("infra %s: document of kind %q, not one of %v", strings.Join(args, " "), kind, ui.Kinds())
+		return
+	}
+	if err := s.Validate(doc); err != nil {
+		t.Errorf("infra %s: the %s document fails its schema: %v", strings.Join(args, " "), kind, err)
+	}
+	documentsSeen.Store(kind, true)
+}
+
+// documentsSeen records the kinds checkDocument validated.
+var documentsSeen sync.Map
 
 // newTestFactory is a Factory on the given streams, stdin a terminal when
 // tty, with env as the environment and a fixed clock.
@@ -226,8 +299,8 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: %d %q", r.code, r.out)
 	}
 	r = run(t, false, nil, "version", "--json")
-	var v map[string]string
-	if err := json.Unmarshal([]byte(r.out), &v); err != nil || v["version"] != "dev" || v["go"] != runtime.Version() {
+	var v map[string]any
+	if err := json.Unmarshal([]byte(r.out), &v); err != nil || v["kind"] != "version" || v["infra"] != "dev" || v["go"] != runtime.Version() {
 		t.Errorf("version --json: %q %v", r.out, err)
 	}
 }

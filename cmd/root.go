@@ -217,7 +217,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		if usage {
 			code = ExitUsage
 		}
-		_ = ui.WriteJSON(f.IO.Out, ui.ErrorJSON{Kind: "error", Version: ui.JSONVersion, Error: ui.ErrorDetail{Message: err.Error(), Code: code}})
+		_ = ui.WriteError(f.IO.Out, err.Error(), code)
 	}
 	if usage {
 		fmt.Fprintf(f.IO.Err, "%s %v\nRun 'infra --help' for usage.\n", t.Error.Render("error:"), err)

@@ -223,7 +223,7 @@ func (p *Plan) JSON() ([]byte, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(p); err != nil {
+	if err := enc.Encode(document{Kind: DocumentKind, Version: DocumentVersion, Plan: p}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -232,10 +232,14 @@ func (p *Plan) JSON() ([]byte, error) {
 // Parse reads a plan in its JSON encoding.
 func Parse(data []byte) (*Plan, error) {
 	var p Plan
+	doc := document{Plan: &p}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
+	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("not a plan: %w", err)
+	}
+	if doc.Kind != DocumentKind || doc.Version != DocumentVersion {
+		return nil, fmt.Errorf("not a plan: kind %q version %d, want %q version %d (write it again with `infra plan --out`)", doc.Kind, doc.Version, DocumentKind, DocumentVersion)
 	}
 	for _, s := range p.Stacks {
 		for _, r := range s.Resources {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -201,31 +200,27 @@ func (v *diagnosticsJSON) Diagnostics(file string, spec *topology.Spec, ds topol
 	if res.Diagnostics == nil {
 		res.Diagnostics = topology.Diagnostics{}
 	}
-	return WriteJSON(v.w, res)
+	return writeDocument(v.w, KindValidate, res)
 }
 
 // JSONVersion is the version of infra's JSON documents: it changes when a
 // field changes meaning or goes away, not when one is added.
 const JSONVersion = 1
 
-// ErrorJSON is what a command prints on stdout under --json when it fails
-// before it could print its own document.
-type ErrorJSON struct {
-	Kind    string      `json:"kind"`
-	Version int         `json:"version"`
-	Error   ErrorDetail `json:"error"`
+// errorPayload is what a command prints on stdout under --json when it
+// fails before it could print its own document (kind error).
+type errorPayload struct {
+	Error ErrorDetail `json:"error"`
 }
 
-// ErrorDetail is the error of ErrorJSON; Code is the exit code.
+// ErrorDetail is the error of an error document; Code is the exit code.
 type ErrorDetail struct {
 	Message string `json:"message"`
 	Code    int    `json:"code"`
 }
 
-// WriteJSON writes v as indented JSON with a trailing newline.
-func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+// WriteError writes an error document: the command failed with message
+// and exits with code.
+func WriteError(w io.Writer, message string, code int) error {
+	return writeDocument(w, KindError, errorPayload{Error: ErrorDetail{Message: message, Code: code}})
 }

@@ -2,9 +2,10 @@ package ui
 
 import "fmt"
 
-// VersionInfo is what `infra version` prints.
+// VersionInfo is what `infra version` prints. (Its JSON names infra's
+// version "infra": "version" is the document's.)
 type VersionInfo struct {
-	Version string `json:"version"`
+	Version string `json:"infra"`
 	Go      string `json:"go"`
 }
 
@@ -20,7 +21,7 @@ func NewVersionView(io *IO, asJSON bool) *VersionView { return &VersionView{io: 
 // Version writes v.
 func (v *VersionView) Version(info VersionInfo) error {
 	if v.asJSON {
-		return WriteJSON(v.io.Out, info)
+		return writeDocument(v.io.Out, KindVersion, info)
 	}
 	_, err := fmt.Fprintf(v.io.Out, "infra %s (%s)\n", info.Version, info.Go)
 	return err
