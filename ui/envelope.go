@@ -143,3 +143,12 @@ func GenerateSchema(kind string) ([]byte, error) {
 	}
 	return append(b, '\n'), nil
 }
+
+// writeIndented writes v as indented JSON with a trailing newline, for
+// documents whose shape is someone else's (SARIF).
+func writeIndented(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
