@@ -276,19 +276,23 @@ func TestValidateFileDefault(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{
-		{"validate", "--bogus"},
-		{"--nope"},
-		{"frobnicate"},
-		{"validate", "extra-arg"},
-		{"version", "-f"},
+	for _, tc := range []struct {
+		args []string
+		help string // the help a usage error points at
+	}{
+		{[]string{"validate", "--bogus"}, "infra validate --help"},
+		{[]string{"--nope"}, "infra --help"},
+		{[]string{"frobnicate"}, "infra --help"},
+		{[]string{"validate", "extra-arg"}, "infra validate --help"},
+		{[]string{"version", "-f"}, "infra version --help"},
+		{[]string{"guardrails", "render", "--cloud", "gcp"}, "infra guardrails render --help"},
 	} {
-		r := run(t, false, nil, args...)
+		r := run(t, false, nil, tc.args...)
 		if r.code != ExitUsage {
-			t.Errorf("%v: exit %d, want %d\n%s", args, r.code, ExitUsage, r.err)
+			t.Errorf("%v: exit %d, want %d\n%s", tc.args, r.code, ExitUsage, r.err)
 		}
-		if !strings.Contains(r.err, "error:") || !strings.Contains(r.err, "infra --help") {
-			t.Errorf("%v: stderr %q", args, r.err)
+		if !strings.Contains(r.err, "error:") || !strings.Contains(r.err, "Run '"+tc.help+"' for usage.") {
+			t.Errorf("%v: stderr %q", tc.args, r.err)
 		}
 	}
 }
@@ -297,6 +301,9 @@ func TestVersion(t *testing.T) {
 	r := run(t, false, nil, "version")
 	if r.code != 0 || r.out != "infra dev ("+runtime.Version()+")\n" {
 		t.Errorf("version: %d %q", r.code, r.out)
+	}
+	if r := run(t, false, nil, "--version"); r.code != 0 || r.out != "infra dev ("+runtime.Version()+")\n" {
+		t.Errorf("--version: %d %q", r.code, r.out)
 	}
 	r = run(t, false, nil, "version", "--json")
 	var v map[string]any

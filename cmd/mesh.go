@@ -66,6 +66,7 @@ state, encrypted.`,
 	config.Flags().StringVar(&engineFlags.Backend, "backend", "", "Pulumi backend URL to read the keys from (env INFRA_BACKEND)")
 	config.Flags().StringVar(&engineFlags.Pulumi, "pulumi", "", "pulumi CLI to use")
 	_ = config.MarkFlagRequired("node")
+	_ = config.RegisterFlagCompletionFunc("node", f.completeMeshNodes)
 	mesh.AddCommand(config)
 	return mesh
 }

@@ -102,10 +102,12 @@ needs --yes off a terminal), 130 interrupted (Ctrl-C, SIGTERM or SIGHUP; a
 rerun completes the run).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(),
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			return f.prepare(cmd)
 		},
 	}
+	root.SetVersionTemplate("infra {{.Version}}\n")
 	addGlobalFlags(root, f, g)
 	root.AddCommand(
 		// the topology, offline
@@ -141,6 +143,7 @@ func addGlobalFlags(root *cobra.Command, f *Factory, g *GlobalOptions) {
 	pf.StringVarP(&g.File, "file", "f", f.defaultFile(), "topology file (env INFRA_FILE)")
 	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
 	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR)")
+	_ = root.RegisterFlagCompletionFunc("file", completeYAML)
 	pf.BoolVar(&g.Verbose, "verbose", false, "stream the pulumi CLI's output (env INFRA_LOG=verbose; INFRA_LOG=debug adds pulumi's -v=8); every run also writes it to .infra/logs/")
 }
 
@@ -199,7 +202,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.Err)
-	err := root.ExecuteContext(ctx)
+	failed, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
@@ -220,7 +223,11 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		_ = ui.WriteError(f.IO.Out, err.Error(), code)
 	}
 	if usage {
-		fmt.Fprintf(f.IO.Err, "%s %v\nRun 'infra --help' for usage.\n", t.Error.Render("error:"), err)
+		path := "infra"
+		if failed != nil {
+			path = failed.CommandPath()
+		}
+		fmt.Fprintf(f.IO.Err, "%s %v\nRun '%s --help' for usage.\n", t.Error.Render("error:"), err, path)
 		return ExitUsage
 	}
 	var ds topology.Diagnostics

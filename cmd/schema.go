@@ -44,7 +44,7 @@ kind error. The kinds: ` + strings.Join(ui.Kinds(), ", ") + `.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Output, "output", "", "print the schema of this kind of --json document: "+strings.Join(ui.Kinds(), ", "))
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(ui.Kinds(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("output", fixed(ui.Kinds()...))
 	return cmd
 }
 

@@ -6,6 +6,7 @@
 package plan
 
 import (
+	"slices"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -179,12 +180,17 @@ func (p *Plan) Stack(name string) *Stack {
 }
 
 // Only returns a plan with just the named stack, or nil if there is none.
-func (p *Plan) Only(name string) *Plan {
-	s := p.Stack(name)
-	if s == nil {
+func (p *Plan) Only(names ...string) *Plan {
+	out := &Plan{Topology: p.Topology}
+	for _, s := range p.Stacks {
+		if slices.Contains(names, s.Name) {
+			out.Stacks = append(out.Stacks, s)
+		}
+	}
+	if len(out.Stacks) == 0 {
 		return nil
 	}
-	return &Plan{Topology: p.Topology, Stacks: []*Stack{s}}
+	return out
 }
 
 // Resources lists every resource of every stack, in plan order.

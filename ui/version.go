@@ -7,6 +7,26 @@ import "fmt"
 type VersionInfo struct {
 	Version string `json:"infra"`
 	Go      string `json:"go"`
+	// Revision is the VCS commit of the build; Modified says the work
+	// tree had changes.
+	Revision string `json:"revision,omitempty"`
+	Modified bool   `json:"modified,omitempty"`
+}
+
+// String is "dev (go1.26.8)", or "dev (go1.26.8, commit 1234abcd…)".
+func (v VersionInfo) String() string {
+	s := v.Version + " (" + v.Go
+	if v.Revision != "" {
+		rev := v.Revision
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		s += ", commit " + rev
+		if v.Modified {
+			s += "+modified"
+		}
+	}
+	return s + ")"
 }
 
 // VersionView prints the version for people or as JSON.
@@ -23,6 +43,6 @@ func (v *VersionView) Version(info VersionInfo) error {
 	if v.asJSON {
 		return writeDocument(v.io.Out, KindVersion, info)
 	}
-	_, err := fmt.Fprintf(v.io.Out, "infra %s (%s)\n", info.Version, info.Go)
+	_, err := fmt.Fprintf(v.io.Out, "infra %s\n", info)
 	return err
 }
