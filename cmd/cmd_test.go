@@ -348,9 +348,17 @@ func TestInit(t *testing.T) {
 	} else if _, err := os.Stat(q); err != nil {
 		t.Error(err)
 	}
+	// A new directory is made, as the help's example needs.
+	nested := filepath.Join(t.TempDir(), "platform", "topology.yaml")
+	if r := run(t, false, nil, "init", "-f", nested); r.code != 0 {
+		t.Errorf("init into a new directory: exit %d %s", r.code, r.err)
+	} else if data, _ := os.ReadFile(nested); !strings.HasPrefix(string(data), "# yaml-language-server: $schema=topology.schema.json\n") {
+		t.Errorf("the starter's schema line: %.80q", data)
+	}
 	// An unwritable place is an error, not a panic.
-	if r := run(t, false, nil, "init", "-f", filepath.Join(t.TempDir(), "no", "such", "dir.yaml")); r.code != ExitError {
-		t.Errorf("init into a missing directory: exit %d", r.code)
+	file := writeFile(t, "file", "x")
+	if r := run(t, false, nil, "init", "-f", filepath.Join(file, "dir.yaml")); r.code != ExitError {
+		t.Errorf("init under a file: exit %d", r.code)
 	}
 }
 

@@ -24,10 +24,10 @@ type PlanOptions struct {
 	LoadSpec func() (*topology.Spec, error)
 	File     string
 	// Stacks narrows what is shown (--stack, a list as everywhere).
-	Stacks   []string
-	Format   string
-	Out      string
-	Check    string
+	Stacks []string
+	Format string
+	Out    string
+	Check  string
 }
 
 // NewCmdPlan builds `infra plan`; runF, when set, replaces the run (flag

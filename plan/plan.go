@@ -6,11 +6,11 @@
 package plan
 
 import (
-	"slices"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
