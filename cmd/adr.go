@@ -69,6 +69,7 @@ docs/adr.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Dir, "out", "o", "", "directory of the records (default: ./.adr-dir, else docs/adr)")
 	fl.StringVar(&opts.Format, "format", string(adr.Nygard), "record template: nygard or madr")
+	_ = cmd.RegisterFlagCompletionFunc("format", fixed(string(adr.Nygard), string(adr.MADR)))
 	fl.StringVar(&opts.Date, "date", "", "date of new records, YYYY-MM-DD (default: today)")
 	fl.BoolVar(&opts.Check, "check", false, "write nothing; exit 2 if the directory is out of date (1 is an error)")
 	return cmd

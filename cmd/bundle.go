@@ -56,7 +56,7 @@ func upPlanOperation(op *operation, opts *UpOptions) error {
 		if !opts.AllowStale && !opts.SkipStale {
 			fmt.Fprintf(io.Err, "%s nothing applied: preview again, or pass --skip-stale to apply the other stacks, --allow-stale to apply all anyway\n", t.Error.Render("✗"))
 			if opts.JSON {
-				_ = ui.WriteJSON(io.Out, map[string]any{"kind": "up", "version": ui.JSONVersion, "stale": stale})
+				_ = ui.WriteUpPlanJSON(io.Out, stale, nil)
 			}
 			return exitError{ExitError}
 		}
@@ -74,8 +74,7 @@ func upPlanOperation(op *operation, opts *UpOptions) error {
 	}
 	res.NotePlanned(pre)
 	if opts.JSON {
-		if err := ui.WriteJSON(io.Out, map[string]any{"kind": "up", "version": ui.JSONVersion, "stale": stale,
-			"up": ui.NewResultJSON(res, ui.RunOptions{Outputs: true})}); err != nil {
+		if err := ui.WriteUpPlanJSON(io.Out, stale, res); err != nil {
 			return err
 		}
 	} else if err := ui.NewRunView(io, false, ui.RunOptions{Outputs: true}).Result(res); err != nil {

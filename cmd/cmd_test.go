@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,8 +35,79 @@ func run(t *testing.T, color bool, env map[string]string, args ...string) result
 	f := newTestFactory(&out, &errb, strings.NewReader(""), false, env)
 	f.IO.Color = color
 	code := runFactory(t, f, args)
+	if slices.Contains(args, "--json") || (slices.Contains(args, "--format") && slices.Contains(args, "json")) {
+		checkDocument(t, args, out.String())
+	}
 	return result{out.String(), errb.String(), code}
 }
+
+// schemas are the published output schemas, compiled once.
+var (
+	schemasOnce sync.Once
+	schemas     map[string]*jsonschema.Schema
+	schemasErr  error
+)
+
+// checkDocument asserts that what a --json run printed on stdout (if
+// anything) is one document of a known kind that validates against the
+// kind's published schema (ui/schema): the contract, checked on every
+// JSON output of every test.
+func checkDocument(t *testing.T, args []string, out string) {
+	t.Helper()
+	if out == "" {
+		return
+	}
+	schemasOnce.Do(func() {
+		schemas = map[string]*jsonschema.Schema{}
+		c := jsonschema.NewCompiler()
+		for _, kind := range ui.Kinds() {
+			b, err := ui.SchemaOf(kind)
+			if err != nil {
+				schemasErr = err
+				return
+			}
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+			if err != nil {
+				schemasErr = err
+				return
+			}
+			if err := c.AddResource(ui.SchemaID(kind), doc); err != nil {
+				schemasErr = err
+				return
+			}
+		}
+		for _, kind := range ui.Kinds() {
+			s, err := c.Compile(ui.SchemaID(kind))
+			if err != nil {
+				schemasErr = err
+				return
+			}
+			schemas[kind] = s
+		}
+	})
+	if schemasErr != nil {
+		t.Fatal(schemasErr)
+	}
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Errorf("infra %s: stdout is not one JSON document: %v\n%s", strings.Join(args, " "), err, out)
+		return
+	}
+	m, _ := doc.(map[string]any)
+	kind, _ := m["kind"].(string)
+	s, ok := schemas[kind]
+	if !ok {
+		t.Errorf("infra %s: document of kind %q, not one of %v", strings.Join(args, " "), kind, ui.Kinds())
+		return
+	}
+	if err := s.Validate(doc); err != nil {
+		t.Errorf("infra %s: the %s document fails its schema: %v", strings.Join(args, " "), kind, err)
+	}
+	documentsSeen.Store(kind, true)
+}
+
+// documentsSeen records the kinds checkDocument validated.
+var documentsSeen sync.Map
 
 // newTestFactory is a Factory on the given streams, stdin a terminal when
 // tty, with env as the environment and a fixed clock.
@@ -107,11 +180,11 @@ func TestValidateBrokenHuman(t *testing.T) {
 		t.Errorf("stdout %q, want nothing (findings go to stderr)", r.out)
 	}
 	for _, want := range []string{
-		"error: aws has no region \"us-east-7\"\n  --> " + p + ":5:17\n",
+		"error[topology/regions]: aws has no region \"us-east-7\"\n  --> " + p + ":5:17\n",
 		"5 |       - region: us-east-7\n",
-		"  |                 ^\n", // caret under column 17
+		"  |                 ^^^^^^^^^\n", // carets under the value, from column 17
 		"hint: did you mean us-east-1?",
-		"error: unknown field \"zonez\" in clouds.aws.regions[0]\n  --> " + p + ":7:9\n",
+		"error[schema/unknown-field]: unknown field \"zonez\" in clouds.aws.regions[0]\n  --> " + p + ":7:9\n",
 		"hint: did you mean zones?",
 		"✗ 2 errors in " + p + "\n",
 	} {
@@ -203,19 +276,23 @@ func TestValidateFileDefault(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{
-		{"validate", "--bogus"},
-		{"--nope"},
-		{"frobnicate"},
-		{"validate", "extra-arg"},
-		{"version", "-f"},
+	for _, tc := range []struct {
+		args []string
+		help string // the help a usage error points at
+	}{
+		{[]string{"validate", "--bogus"}, "infra validate --help"},
+		{[]string{"--nope"}, "infra --help"},
+		{[]string{"frobnicate"}, "infra --help"},
+		{[]string{"validate", "extra-arg"}, "infra validate --help"},
+		{[]string{"version", "-f"}, "infra version --help"},
+		{[]string{"guardrails", "render", "--cloud", "gcp"}, "infra guardrails render --help"},
 	} {
-		r := run(t, false, nil, args...)
+		r := run(t, false, nil, tc.args...)
 		if r.code != ExitUsage {
-			t.Errorf("%v: exit %d, want %d\n%s", args, r.code, ExitUsage, r.err)
+			t.Errorf("%v: exit %d, want %d\n%s", tc.args, r.code, ExitUsage, r.err)
 		}
-		if !strings.Contains(r.err, "error:") || !strings.Contains(r.err, "infra --help") {
-			t.Errorf("%v: stderr %q", args, r.err)
+		if !strings.Contains(r.err, "error:") || !strings.Contains(r.err, "Run '"+tc.help+"' for usage.") {
+			t.Errorf("%v: stderr %q", tc.args, r.err)
 		}
 	}
 }
@@ -225,9 +302,12 @@ func TestVersion(t *testing.T) {
 	if r.code != 0 || r.out != "infra dev ("+runtime.Version()+")\n" {
 		t.Errorf("version: %d %q", r.code, r.out)
 	}
+	if r := run(t, false, nil, "--version"); r.code != 0 || r.out != "infra dev ("+runtime.Version()+")\n" {
+		t.Errorf("--version: %d %q", r.code, r.out)
+	}
 	r = run(t, false, nil, "version", "--json")
-	var v map[string]string
-	if err := json.Unmarshal([]byte(r.out), &v); err != nil || v["version"] != "dev" || v["go"] != runtime.Version() {
+	var v map[string]any
+	if err := json.Unmarshal([]byte(r.out), &v); err != nil || v["kind"] != "version" || v["infra"] != "dev" || v["go"] != runtime.Version() {
 		t.Errorf("version --json: %q %v", r.out, err)
 	}
 }
@@ -268,9 +348,17 @@ func TestInit(t *testing.T) {
 	} else if _, err := os.Stat(q); err != nil {
 		t.Error(err)
 	}
+	// A new directory is made, as the help's example needs.
+	nested := filepath.Join(t.TempDir(), "platform", "topology.yaml")
+	if r := run(t, false, nil, "init", "-f", nested); r.code != 0 {
+		t.Errorf("init into a new directory: exit %d %s", r.code, r.err)
+	} else if data, _ := os.ReadFile(nested); !strings.HasPrefix(string(data), "# yaml-language-server: $schema=topology.schema.json\n") {
+		t.Errorf("the starter's schema line: %.80q", data)
+	}
 	// An unwritable place is an error, not a panic.
-	if r := run(t, false, nil, "init", "-f", filepath.Join(t.TempDir(), "no", "such", "dir.yaml")); r.code != ExitError {
-		t.Errorf("init into a missing directory: exit %d", r.code)
+	file := writeFile(t, "file", "x")
+	if r := run(t, false, nil, "init", "-f", filepath.Join(file, "dir.yaml")); r.code != ExitError {
+		t.Errorf("init under a file: exit %d", r.code)
 	}
 }
 

@@ -71,12 +71,12 @@ func TestJSONErrorsAndRefusals(t *testing.T) {
 	if r.code != ExitUsage || !strings.Contains(r.err, "has no JSON output") {
 		t.Errorf("graph --json: exit %d, stderr %q", r.code, r.err)
 	}
-	var doc ui.ErrorJSON
+	var doc errorDoc
 	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || doc.Kind != "error" || doc.Version != ui.JSONVersion || doc.Error.Code != ExitUsage {
 		t.Errorf("graph --json stdout = %q (%v)", r.out, err)
 	}
 	r = run(t, false, map[string]string{}, "preview", "--simulate", "-f", file, "--json")
-	doc = ui.ErrorJSON{}
+	doc = errorDoc{}
 	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || r.code != ExitError || doc.Error.Code != ExitError || !strings.Contains(doc.Error.Message, "INFRA_PASSPHRASE") {
 		t.Errorf("preview --json without a passphrase: exit %d, stdout %q (%v)", r.code, r.out, err)
 	}
@@ -84,4 +84,14 @@ func TestJSONErrorsAndRefusals(t *testing.T) {
 	if r.code != ExitOK || r.out == "" {
 		t.Errorf("graph without --json: exit %d", r.code)
 	}
+}
+
+// errorDoc is the error document's shape (ui/schema/error.json).
+type errorDoc struct {
+	Kind    string `json:"kind"`
+	Version int    `json:"version"`
+	Error   struct {
+		Message string `json:"message"`
+		Code    int    `json:"code"`
+	} `json:"error"`
 }

@@ -42,6 +42,7 @@ terminal.`,
 		},
 	}
 	opts.Engine.register(cmd)
+	opts.Engine.registerCompletion(cmd, f)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "destroy without asking (required when stdin is not a terminal)")
 	return cmd
 }

@@ -77,7 +77,7 @@ func runDrift(ctx context.Context, opts *DriftOptions) error {
 			}
 		}
 		if opts.JSON {
-			if err := ui.WriteJSON(opts.IO.Out, ui.NewDriftJSON(rep)); err != nil {
+			if err := ui.WriteDriftJSON(opts.IO.Out, rep); err != nil {
 				return err
 			}
 		} else {

@@ -40,6 +40,11 @@ func (fl *EngineFlags) register(cmd *cobra.Command) {
 	f.StringVar(&fl.Pulumi, "pulumi", "", "pulumi CLI to use (default: .bin/pulumi near infra or the working directory, else pulumi on PATH)")
 }
 
+// registerCompletion completes --stack with the topology's stacks.
+func (fl *EngineFlags) registerCompletion(cmd *cobra.Command, f *Factory) {
+	_ = cmd.RegisterFlagCompletionFunc("stack", f.completeStacks)
+}
+
 // simulated reports whether the run is simulated, by flag or environment.
 func (fl *EngineFlags) simulated(getenv func(string) string) bool {
 	switch strings.ToLower(strings.TrimSpace(getenv("INFRA_SIMULATE"))) {

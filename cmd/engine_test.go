@@ -149,10 +149,13 @@ func TestSimulatedWorkflow(t *testing.T) {
 	r = step(ExitOK, "outputs", "-f", file, "--json")
 	shown = append(shown, r.out)
 	r = step(ExitOK, "outputs", "-f", file, "--json", "--show-secrets")
-	var outs map[string]map[string]any
-	if err := json.Unmarshal([]byte(r.out), &outs); err != nil {
+	var outsDoc struct {
+		Stacks map[string]map[string]any `json:"stacks"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &outsDoc); err != nil {
 		t.Fatal(err)
 	}
+	outs := outsDoc.Stacks
 	var secrets []string
 	for _, id := range []string{"hetzner-nbg1-dev", "hetzner-fsn1-dev"} {
 		k, _ := outs[id]["meshPrivateKey"].(string)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -164,7 +165,7 @@ func TestOfflineVerbFlags(t *testing.T) {
 	}, "--stack", "global", "--format", "markdown", "--out", "p.json"); err != nil || plan == nil {
 		t.Fatal(err)
 	}
-	if plan.Stack != "global" || plan.Format != "markdown" || plan.Out != "p.json" {
+	if !reflect.DeepEqual(plan.Stacks, []string{"global"}) || plan.Format != "markdown" || plan.Out != "p.json" {
 		t.Errorf("plan options %+v", plan)
 	}
 	err := parseOnly(t, nil, func(f *Factory) *cobra.Command { return NewCmdPlan(f, func(*PlanOptions) error { return nil }) },
@@ -199,5 +200,37 @@ func TestOfflineVerbFlags(t *testing.T) {
 	}
 	if mesh.Node != "aws/us-east-1" || !mesh.ShowSecrets || mesh.Keys == nil {
 		t.Errorf("mesh options %+v", mesh)
+	}
+}
+
+// Flags that name things of the topology complete with their values.
+func TestValueCompletion(t *testing.T) {
+	multi := "../examples/multicloud.yaml"
+	for _, tc := range []struct {
+		args []string
+		want []string
+		not  string
+	}{
+		{[]string{"__complete", "preview", "-f", multi, "--stack", ""}, []string{"global", "aws-us-east-1-prod", "landingzone-aws"}, ""},
+		{[]string{"__complete", "plan", "-f", multi, "--stack", "global,"}, []string{"global,aws-us-east-1-prod"}, ""},
+		{[]string{"__complete", "mesh", "config", "-f", multi, "--node", ""}, []string{"aws/us-east-1/prod"}, ""},
+		{[]string{"__complete", "guardrails", "render", "--cloud", ""}, []string{"aws", "ibm", "ovh", "hetzner"}, ""},
+		{[]string{"__complete", "plan", "--format", ""}, []string{"table", "markdown", "json"}, ""},
+		{[]string{"__complete", "validate", "--format", ""}, []string{"github", "sarif"}, ""},
+		{[]string{"__complete", "schema", "--output", ""}, []string{"run", "plan", "error"}, ""},
+		{[]string{"__complete", "validate", "-f", ""}, []string{"yaml", "yml", ":8"}, ""}, // file names filtered by extension
+		// a topology that does not load completes nothing, quietly
+		{[]string{"__complete", "up", "-f", "/nonexistent.yaml", "--stack", ""}, []string{":4"}, "error"},
+	} {
+		r := run(t, false, nil, tc.args...)
+		lines := strings.Split(r.out, "\n")
+		for _, w := range tc.want {
+			if !slices.Contains(lines, w) {
+				t.Errorf("%v: no %q in\n%s", tc.args, w, r.out)
+			}
+		}
+		if tc.not != "" && strings.Contains(r.out, tc.not) {
+			t.Errorf("%v: %q in\n%s", tc.args, tc.not, r.out)
+		}
 	}
 }

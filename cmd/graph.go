@@ -39,6 +39,7 @@ renders with Graphviz, e.g. infra graph --format dot | dot -Tpng -o topology.png
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "mermaid", "mermaid or dot")
+	_ = cmd.RegisterFlagCompletionFunc("format", fixed("mermaid", "dot"))
 	return cmd
 }
 

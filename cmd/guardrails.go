@@ -171,6 +171,7 @@ render says so and lists the projects to create.`,
 	}
 	cmd.Flags().StringVar(&opts.Cloud, "cloud", "", "cloud to render: "+strings.Join(renderClouds, ", "))
 	_ = cmd.MarkFlagRequired("cloud")
+	_ = cmd.RegisterFlagCompletionFunc("cloud", fixed(renderClouds...))
 	return cmd
 }
 

@@ -16,7 +16,7 @@ func TestGuardrailsCheckExamples(t *testing.T) {
 	for _, f := range examples(t) {
 		r := run(t, false, nil, "guardrails", "check", "-f", f)
 		// Warnings (SCP merges, hcloud primary IPs) may show; errors may not.
-		if r.code != ExitOK || !strings.Contains(r.out, "✓ every mandatory guardrail holds") || strings.Contains(r.err, "error: ") {
+		if r.code != ExitOK || !strings.Contains(r.out, "✓ every mandatory guardrail holds") || strings.Contains(r.err, "error[") {
 			t.Errorf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", f, r.code, r.out, r.err)
 		}
 	}
@@ -97,12 +97,12 @@ landingZone:
 	// The load warns about the spec, the check about the provider that
 	// deploys the region's resources.
 	for _, want := range []string{
-		"warning: region eu-west-1 is not in the guardrail's allowed regions for aws\n  --> " + f + ":6:18\n",
-		"warning: allowed-regions: pulumi:providers:aws \"aws-eu-west-1-dev-provider\" in stack aws-eu-west-1-dev deploys 47 resources to eu-west-1, which is not an allowed aws region\n" +
+		"warning[topology/landing-zone]: region eu-west-1 is not in the guardrail's allowed regions for aws\n  --> " + f + ":6:18\n",
+		"warning[guardrail/allowed-regions]: allowed-regions: pulumi:providers:aws \"aws-eu-west-1-dev-provider\" in stack aws-eu-west-1-dev deploys 47 resources to eu-west-1, which is not an allowed aws region\n" +
 			"  --> " + f + ":6:18\n" +
 			"    |\n" +
 			"  6 |       - {region: eu-west-1, environment: dev}\n" +
-			"    |                  ^\n" +
+			"    |                  ^^^^^^^^^\n" +
 			"  --> " + f + ":9:7: guardrail allowed-regions is set here\n",
 		"  hint: add eu-west-1 to allowed-regions.aws, or deploy elsewhere\n",
 	} {
@@ -137,7 +137,7 @@ func TestGuardrailsCheckSCPsDoNotFit(t *testing.T) {
 	}
 	for _, want := range []string{
 		"SCPs attached, over the limit of 5 (FullAWSAccess included), and no two of its policies fit one document\n  --> " + f + ":8:8\n",
-		"warning: SCP RequireTags is ",
+		"warning[scp/size]: SCP RequireTags is ",
 		"characters, over the 5120 limit: split into RequireTags-1, RequireTags-2,",
 	} {
 		if !strings.Contains(r.err, want) {
@@ -157,7 +157,7 @@ func TestGuardrailsCheckSCPsDoNotFit(t *testing.T) {
 func TestGuardrailsRenderAWS(t *testing.T) {
 	r := run(t, false, nil, "guardrails", "render", "--cloud", "aws", "-f", "../examples/multicloud.yaml")
 	// Packing to 5 per OU merges three SCPs, with a warning for each merge.
-	if r.code != ExitOK || strings.Contains(r.err, "error") || !strings.Contains(r.err, "warning: Workloads would have more than 5 SCPs attached: merged ") {
+	if r.code != ExitOK || strings.Contains(r.err, "error") || !strings.Contains(r.err, "warning[scp/attachments]: Workloads would have more than 5 SCPs attached: merged ") {
 		t.Fatalf("exit %d\n%s", r.code, r.err)
 	}
 	for _, name := range []string{"RequireRegions", "DenyPublicS3+DenyRootAccountUsage+RequireEncryption", "RequireTags", "PreventSecurityChanges"} {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -41,6 +42,10 @@ func NewCmdInit(f *Factory, runF func(*InitOptions) error) *cobra.Command {
 }
 
 func runInit(opts *InitOptions) error {
+	// A new directory is made: `infra init -f platform/topology.yaml`.
+	if err := os.MkdirAll(filepath.Dir(opts.File), 0o755); err != nil {
+		return err
+	}
 	// O_EXCL makes the no-overwrite promise hold even against a racing writer.
 	fh, err := os.OpenFile(opts.File, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {

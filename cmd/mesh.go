@@ -22,6 +22,9 @@ type MeshConfigOptions struct {
 	ShowSecrets bool
 	// Keys reads the deployed keys of the named gateways (--show-secrets).
 	Keys func(ctx context.Context, spec *topology.Spec, gateways []string) (network.Keys, error)
+	// Placeholders allows writing a configuration with placeholders where
+	// the keys and endpoints go, off a terminal.
+	Placeholders bool
 }
 
 // NewCmdMesh builds `infra mesh` and its config verb; runF, when set,
@@ -44,7 +47,7 @@ behind a 1:1 NAT, PersistentKeepalive.
 Offline, private and pre-shared keys print as <secret: from state> and public
 keys and endpoints as placeholders: key material exists only in the deployed
 state, encrypted.`,
-		Example: "  infra mesh config -f examples/multicloud.yaml --node aws/us-east-1/prod\n  infra mesh config --node hetzner/nbg1 > wg0.conf",
+		Example: "  infra mesh config -f examples/multicloud.yaml --node aws/us-east-1/prod\n  infra mesh config --node hetzner/nbg1 --show-secrets > wg0.conf",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.JSON = f.Global().JSON
@@ -64,9 +67,11 @@ state, encrypted.`,
 	}
 	config.Flags().StringVar(&opts.Node, "node", "", "gateway to print, as cloud/region or cloud/region/environment (required)")
 	config.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "print real keys from the deployed state (needs INFRA_PASSPHRASE)")
+	config.Flags().BoolVar(&opts.Placeholders, "placeholders", false, "write the configuration with placeholders for keys and endpoints even when stdout is not a terminal")
 	config.Flags().StringVar(&engineFlags.Backend, "backend", "", "Pulumi backend URL to read the keys from (env INFRA_BACKEND)")
 	config.Flags().StringVar(&engineFlags.Pulumi, "pulumi", "", "pulumi CLI to use")
 	_ = config.MarkFlagRequired("node")
+	_ = config.RegisterFlagCompletionFunc("node", f.completeMeshNodes)
 	mesh.AddCommand(config)
 	return mesh
 }
@@ -103,6 +108,12 @@ func runMeshConfig(ctx context.Context, opts *MeshConfigOptions) error {
 	mesh := m.Mesh
 	var keys network.Keys = network.OfflineKeys{}
 	secrets := "redacted"
+	if !opts.ShowSecrets && !opts.JSON && !opts.IO.OutTTY && !opts.Placeholders {
+		// A file of placeholders looks like a configuration and is not one
+		// (`> wg0.conf`): refuse, and say how to get the real one.
+		return usageError{fmt.Errorf("without --show-secrets the configuration has placeholders for the keys and endpoints, and stdout is not a terminal: " +
+			"pass --show-secrets to read them from the deployed state (needs INFRA_PASSPHRASE), or --placeholders to write it as it is")}
+	}
 	if opts.ShowSecrets {
 		// Keys live only in the deployed state, encrypted.
 		var ids []string

@@ -43,6 +43,7 @@ outputs (private keys, tokens) print as [secret] unless --show-secrets.`,
 		},
 	}
 	opts.Engine.register(cmd)
+	opts.Engine.registerCompletion(cmd, f)
 	cmd.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "print secret outputs in plaintext")
 	return cmd
 }

@@ -23,10 +23,11 @@ type PlanOptions struct {
 	IO       *ui.IO
 	LoadSpec func() (*topology.Spec, error)
 	File     string
-	Stack    string
-	Format   string
-	Out      string
-	Check    string
+	// Stacks narrows what is shown (--stack, a list as everywhere).
+	Stacks []string
+	Format string
+	Out    string
+	Check  string
 }
 
 // NewCmdPlan builds `infra plan`; runF, when set, replaces the run (flag
@@ -70,8 +71,10 @@ compares, so a repository can golden-test its own topologies:
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Stack, "stack", "", "show only this stack (e.g. aws-us-east-1-prod, global)")
+	fl.StringSliceVar(&opts.Stacks, "stack", nil, "show only these stacks (repeat or comma-separate; e.g. aws-us-east-1-prod,global)")
+	_ = cmd.RegisterFlagCompletionFunc("stack", f.completeStacks)
 	fl.StringVar(&opts.Format, "format", ui.FormatTable, "output format: "+strings.Join(ui.PlanFormats, ", "))
+	_ = cmd.RegisterFlagCompletionFunc("format", fixed(ui.PlanFormats...))
 	fl.StringVar(&opts.Out, "out", "", "also write the plan as JSON to this file")
 	fl.StringVar(&opts.Check, "check", "", "compare with a saved JSON plan; exit 2 with a diff if it differs (1 is an error)")
 	return cmd
@@ -90,8 +93,10 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Stack != "" && g.Stack(opts.Stack) == nil {
-		return usageError{fmt.Errorf("no stack %q in %s; the stacks are: %s", opts.Stack, opts.File, strings.Join(g.Names(), ", "))}
+	for _, name := range opts.Stacks {
+		if g.Stack(name) == nil {
+			return usageError{fmt.Errorf("no stack %q in %s; the stacks are: %s", name, opts.File, strings.Join(g.Names(), ", "))}
+		}
 	}
 	p, err := plan.Generate(ctx, g)
 	if err != nil {
@@ -100,9 +105,9 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	// The providers' rules read the whole plan (cloud limits span stacks);
 	// --stack narrows what is shown.
 	findings := p.Check()
-	if opts.Stack != "" {
-		p = p.Only(opts.Stack)
-		findings = slices.DeleteFunc(findings, func(f plan.Finding) bool { return f.Stack != opts.Stack })
+	if len(opts.Stacks) > 0 {
+		p = p.Only(opts.Stacks...)
+		findings = slices.DeleteFunc(findings, func(f plan.Finding) bool { return !slices.Contains(opts.Stacks, f.Stack) })
 	}
 	ruleDiags := plan.RuleDiagnostics(spec, findings)
 	data, err := p.JSON()
@@ -164,13 +169,7 @@ func renderRuleDiagnostics(io *ui.IO, t ui.Theme, ds topology.Diagnostics) (fail
 	if len(ds) == 0 {
 		return false
 	}
-	errs := 0
-	for _, d := range ds {
-		ui.RenderDiagnostic(io.Err, t, d)
-		if d.Severity == topology.Error {
-			errs++
-		}
-	}
+	errs := renderDiagnostics(io, ds)
 	if errs > 0 {
 		fmt.Fprintf(io.Err, "%s %d of the planned inputs would be rejected by the real providers (%d warnings)\n",
 			t.Error.Render("✗"), errs, len(ds)-errs)

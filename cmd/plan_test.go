@@ -133,8 +133,7 @@ landingZone:
 			t.Fatalf("%v: exit %d, want %d\n%s", args, r.code, ExitError, r.err)
 		}
 		for _, want := range []string{
-			`error: aws:organizations/account:Account "landingzone-aws-account-prod" in stack landingzone-aws: email: expected length of email to be in the range (6 - 64)`,
-			"[rule lengthBetween]",
+			`error[provider/lengthBetween]: aws:organizations/account:Account "landingzone-aws-account-prod" in stack landingzone-aws: email: expected length of email to be in the range (6 - 64)`,
 			"--> " + spec + ":10:19",
 			"hint: source: hashicorp/terraform-provider-aws@5f2286d6d836 internal/service/organizations/account.go:81",
 			"✗ 1 of the planned inputs would be rejected by the real providers",

@@ -72,6 +72,7 @@ INFRA_SIM_FAIL and INFRA_SIM_LATENCY inject faults and latency there.`,
 		},
 	}
 	opts.Engine.register(cmd)
+	opts.Engine.registerCompletion(cmd, f)
 	cmd.Flags().StringVar(&opts.Comment, "comment", "", "also write a markdown pull-request comment to this file")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().StringVar(&opts.FullPreview, "full-preview", "", "with --comment, also write the whole preview, never cut, to this file (for CI to upload as an artifact; a cut comment points at it)")

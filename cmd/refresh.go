@@ -52,6 +52,7 @@ other stacks. Stacks never deployed are skipped.`,
 		},
 	}
 	opts.Engine.register(cmd)
+	opts.Engine.registerCompletion(cmd, f)
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 without drift, 2 with drift, 1 on error")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every drifted property (--json always has them)")
 	cmd.Flags().BoolVar(&opts.PreviewOnly, "preview-only", false, "report the drift and leave the state as it is (read-only)")

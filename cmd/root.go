@@ -102,10 +102,12 @@ needs --yes off a terminal), 130 interrupted (Ctrl-C, SIGTERM or SIGHUP; a
 rerun completes the run).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionString(),
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			return f.prepare(cmd)
 		},
 	}
+	root.SetVersionTemplate("infra {{.Version}}\n")
 	addGlobalFlags(root, f, g)
 	root.AddCommand(
 		// the topology, offline
@@ -143,6 +145,7 @@ func addGlobalFlags(root *cobra.Command, f *Factory, g *GlobalOptions) {
 	pf.StringVarP(&g.File, "file", "f", f.defaultFile(), "topology file (env INFRA_FILE)")
 	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
 	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour (also NO_COLOR)")
+	_ = root.RegisterFlagCompletionFunc("file", completeYAML)
 	pf.BoolVar(&g.Verbose, "verbose", false, "stream the pulumi CLI's output (env INFRA_LOG=verbose; INFRA_LOG=debug adds pulumi's -v=8); every run also writes it to .infra/logs/")
 }
 
@@ -201,7 +204,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.Err)
-	err := root.ExecuteContext(ctx)
+	failed, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
@@ -219,17 +222,19 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		if usage {
 			code = ExitUsage
 		}
-		_ = ui.WriteJSON(f.IO.Out, ui.ErrorJSON{Kind: "error", Version: ui.JSONVersion, Error: ui.ErrorDetail{Message: err.Error(), Code: code}})
+		_ = ui.WriteError(f.IO.Out, err.Error(), code)
 	}
 	if usage {
-		fmt.Fprintf(f.IO.Err, "%s %v\nRun 'infra --help' for usage.\n", t.Error.Render("error:"), err)
+		path := "infra"
+		if failed != nil {
+			path = failed.CommandPath()
+		}
+		fmt.Fprintf(f.IO.Err, "%s %v\nRun '%s --help' for usage.\n", t.Error.Render("error:"), err, path)
 		return ExitUsage
 	}
 	var ds topology.Diagnostics
 	if errors.As(err, &ds) {
-		for _, d := range ds {
-			ui.RenderDiagnostic(f.IO.Err, t, d)
-		}
+		renderDiagnostics(f.IO, ds)
 		return ExitError
 	}
 	fmt.Fprintf(f.IO.Err, "%s %v\n", t.Error.Render("error:"), err)
@@ -290,24 +295,20 @@ func (f *Factory) loadSpec() (*topology.Spec, error) {
 			return nil, &invalidTopology{lds}
 		}
 		if errors.As(err, &lds) {
+			errs := renderDiagnostics(f.IO, lds)
 			t := ui.NewTheme(f.IO.Err, f.IO.Color)
-			for _, d := range lds {
-				ui.RenderDiagnostic(f.IO.Err, t, d)
-			}
-			errs := 0
-			for _, d := range lds {
-				if d.Severity == topology.Error {
-					errs++
-				}
-			}
 			fmt.Fprintf(f.IO.Err, "%s %s is invalid (%d error(s)); fix it, then run `infra validate -f %s`\n", t.Error.Render("✗"), g.File, errs, g.File)
 			return nil, &invalidTopology{lds}
 		}
 		return nil, err
 	}
-	t := ui.NewTheme(f.IO.Err, f.IO.Color)
-	for _, d := range ds {
-		ui.RenderDiagnostic(f.IO.Err, t, d)
-	}
+	renderDiagnostics(f.IO, ds) // warnings: loading goes on
 	return spec, nil
+}
+
+// renderDiagnostics writes diagnostics for people on stderr, the one way
+// cmd prints them (ui.RenderDiagnostics), and counts the errors.
+func renderDiagnostics(io *ui.IO, ds topology.Diagnostics) (errs int) {
+	errs, _ = ui.RenderDiagnostics(io.Err, ui.NewTheme(io.Err, io.Color), ds)
+	return errs
 }

@@ -51,7 +51,7 @@ func runShow(opts *ShowOptions) error {
 	}
 	switch {
 	case opts.JSON:
-		return ui.WriteJSON(opts.IO.Out, ui.NewBundleJSON(b))
+		return ui.WriteBundleJSON(opts.IO.Out, b)
 	case opts.Markdown:
 		ui.RenderBundleMarkdown(opts.IO.Out, b)
 		return nil

@@ -76,6 +76,7 @@ the deployment.`,
 		},
 	}
 	opts.Engine.register(cmd)
+	opts.Engine.registerCompletion(cmd, f)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without asking (required when stdin is not a terminal)")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 when nothing changed, 2 when the up changed something, 1 on error")
@@ -210,8 +211,8 @@ func guardrailGate(ctx context.Context, io *ui.IO, file string, m *model.Model) 
 		return err
 	}
 	ds, err := policies.Gate(spec, p.PolicyResources(), m.SCPs)
+	renderDiagnostics(io, ds)
 	t := ui.NewTheme(io.Err, io.Color)
-	ui.RenderDiagnostics(io.Err, t, ds)
 	if errors.Is(err, policies.ErrMandatoryViolation) {
 		fmt.Fprintf(io.Err, "%s refusing to deploy: a mandatory guardrail is violated; fix the topology (or make the guardrail advisory), then check with `infra guardrails check -f %s`\n",
 			t.Error.Render("✗"), file)

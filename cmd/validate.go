@@ -1,6 +1,10 @@
 package cmd
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"infra/network"
@@ -12,30 +16,52 @@ import (
 type ValidateOptions struct {
 	IO   *ui.IO
 	File string
-	JSON bool
+	// Format is text, json, github or sarif.
+	Format string
 }
+
+// validateFormats are validate's --format values.
+var validateFormats = []string{"text", ui.FormatJSON, ui.FormatGitHub, ui.FormatSARIF}
 
 // NewCmdValidate builds `infra validate`; runF, when set, replaces the run
 // (flag tests).
 func NewCmdValidate(f *Factory, runF func(*ValidateOptions) error) *cobra.Command {
-	return &cobra.Command{
+	opts := &ValidateOptions{IO: f.IO}
+	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check a topology file and report every problem with file:line:col",
 		Long: `Validate decodes the topology strictly, applies defaults and checks it: unknown
 fields, types, CIDR overlaps, regions and zones, names, load-balancer pools and
-guardrails. Every problem is reported in one run; the exit code is 1 if any is
-an error.`,
-		Example: "  infra validate -f examples/multicloud.yaml\n  infra validate --json | jq .diagnostics",
+guardrails. Every problem is reported in one run, with the id of the rule that
+found it; the exit code is 1 if any is an error.
+
+--format github prints GitHub Actions workflow commands (::error file=…,line=…),
+which GitHub shows as annotations on the pull request's lines; --format sarif
+prints a SARIF 2.1.0 log for code-scanning uploads; --json (--format json) the
+validate document.`,
+		Example: "  infra validate -f examples/multicloud.yaml\n  infra validate --json | jq .diagnostics\n  infra validate --format github",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g := f.Global()
-			opts := &ValidateOptions{IO: f.IO, File: g.File, JSON: g.JSON}
+			opts.File = g.File
+			if g.JSON {
+				if cmd.Flags().Changed("format") && opts.Format != ui.FormatJSON {
+					return usageError{fmt.Errorf("--json and --format %s disagree", opts.Format)}
+				}
+				opts.Format = ui.FormatJSON
+			}
+			if !slices.Contains(validateFormats, opts.Format) {
+				return usageError{fmt.Errorf("unknown --format %q: use one of %s", opts.Format, strings.Join(validateFormats, ", "))}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
 			return runValidate(opts)
 		},
 	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(validateFormats, ", "))
+	_ = cmd.RegisterFlagCompletionFunc("format", fixed(validateFormats...))
+	return cmd
 }
 
 func runValidate(opts *ValidateOptions) error {
@@ -46,7 +72,16 @@ func runValidate(opts *ValidateOptions) error {
 			spec = nil
 		}
 	}
-	if err := ui.NewDiagnosticsView(opts.IO, opts.JSON).Diagnostics(opts.File, spec, ds); err != nil {
+	var err error
+	switch opts.Format {
+	case ui.FormatGitHub:
+		err = ui.WriteGitHubAnnotations(opts.IO.Out, ds)
+	case ui.FormatSARIF:
+		err = ui.WriteSARIF(opts.IO.Out, Version, ds)
+	default:
+		err = ui.NewDiagnosticsView(opts.IO, opts.Format == ui.FormatJSON).Diagnostics(opts.File, spec, ds)
+	}
+	if err != nil {
 		return err
 	}
 	if ds.HasErrors() {

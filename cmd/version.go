@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"runtime"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -32,5 +33,27 @@ func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command 
 }
 
 func runVersion(opts *VersionOptions) error {
-	return ui.NewVersionView(opts.IO, opts.JSON).Version(ui.VersionInfo{Version: Version, Go: runtime.Version()})
+	return ui.NewVersionView(opts.IO, opts.JSON).Version(versionInfo())
+}
+
+// versionInfo is infra's version, the Go release and the VCS revision Go
+// embeds in a build from a repository.
+func versionInfo() ui.VersionInfo {
+	v := ui.VersionInfo{Version: Version, Go: runtime.Version()}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				v.Revision = s.Value
+			case "vcs.modified":
+				v.Modified = s.Value == "true"
+			}
+		}
+	}
+	return v
+}
+
+// versionString is what --version and `infra version` print after "infra".
+func versionString() string {
+	return versionInfo().String()
 }

@@ -24,6 +24,7 @@ import (
 
 	"infra/plan"
 	"infra/stacks"
+	"infra/topology"
 )
 
 // A reviewed plan bundle is one file for the whole stack graph: for every
@@ -76,11 +77,11 @@ type BundleStack struct {
 	// Upstream is the sha256 of the upstream outputs the preview ran with.
 	Upstream string `json:"upstream,omitempty"`
 	// What the preview planned.
-	Changes        map[Change]int `json:"changes"`
-	Unchanged      int            `json:"unchanged"`
-	OutputsChanged bool           `json:"outputsChanged,omitempty"`
-	Steps          []Step         `json:"steps,omitempty"`
-	Diagnostics    []Diagnostic   `json:"diagnostics,omitempty"`
+	Changes        map[Change]int        `json:"changes"`
+	Unchanged      int                   `json:"unchanged"`
+	OutputsChanged bool                  `json:"outputsChanged,omitempty"`
+	Steps          []Step                `json:"steps,omitempty"`
+	Diagnostics    []topology.Diagnostic `json:"diagnostics,omitempty"`
 	// Plan is Pulumi's update plan of the stack, as `pulumi preview
 	// --save-plan` wrote it: its secrets are encrypted with the stack's key.
 	Plan json.RawMessage `json:"plan,omitempty"`
@@ -569,7 +570,7 @@ func (e *Engine) ApplyBundle(ctx context.Context, b *Bundle, opts ApplyOptions) 
 			continue
 		}
 		if d := stepsDiffer(b.Stack(r.Name).Steps, r.Steps); d != "" {
-			r.Diagnostics = append(r.Diagnostics, Diagnostic{Severity: "error", Message: "the up did not do what was reviewed: " + d})
+			r.Diagnostics = append(r.Diagnostics, topology.Diagnostic{Severity: topology.Error, Rule: RuleRun, Message: "the up did not do what was reviewed: " + d})
 		}
 	}
 	return res, stale, nil

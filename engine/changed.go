@@ -14,6 +14,7 @@ import (
 
 	"infra/plan"
 	"infra/stacks"
+	"infra/topology"
 )
 
 // InputsTag is the stack tag in which a successful up records the digest of
@@ -217,7 +218,7 @@ func (e *Engine) tagInputs(ctx context.Context, st auto.Stack, r *StackResult) {
 		return
 	}
 	if err := st.Workspace().SetTag(ctx, r.Name, InputsTag, d); err != nil {
-		r.Diagnostics = append(r.Diagnostics, Diagnostic{Severity: "warning",
+		r.Diagnostics = append(r.Diagnostics, topology.Diagnostic{Severity: topology.Warning, Rule: RuleRun,
 			Message: "could not record the deployed inputs (the next --changed run runs this stack): " + cliError(err).Error()})
 	}
 }

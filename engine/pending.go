@@ -7,6 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+
+	"infra/topology"
 )
 
 // PendingOperation is an operation a run started on a resource and never
@@ -42,11 +44,11 @@ const pendingCreating = "creating"
 
 // pendingWarnings are the warnings of a stack's pending operations, for a
 // run that does not change it.
-func pendingWarnings(name string, ops []PendingOperation) []Diagnostic {
+func pendingWarnings(name string, ops []PendingOperation) []topology.Diagnostic {
 	if len(ops) == 0 {
 		return nil
 	}
-	return []Diagnostic{{Severity: "warning", Message: fmt.Sprintf(
+	return []topology.Diagnostic{{Severity: topology.Warning, Rule: RulePending, Message: fmt.Sprintf(
 		"%d operation(s) left unfinished by a run that was killed: %s; `infra up` (or refresh, destroy) of %s resolves them: it clears the pending creates and says which",
 		len(ops), describePending(ops), name)}}
 }
@@ -105,6 +107,6 @@ func (e *Engine) clearPending(ctx context.Context, op Operation, st auto.Stack, 
 
 // warn records a warning on a stack's result and shows it.
 func (e *Engine) warn(op Operation, r *StackResult, msg string) {
-	r.Diagnostics = append(r.Diagnostics, Diagnostic{Severity: "warning", Message: msg})
+	r.Diagnostics = append(r.Diagnostics, topology.Diagnostic{Severity: topology.Warning, Rule: RuleRun, Message: msg})
 	e.emit(Event{Kind: Diag, Operation: op, Stack: r.Name, Severity: "warning", Message: msg})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"infra/stacks"
+	"infra/topology"
 )
 
 // Operation is what a run does to every stack.
@@ -120,14 +121,15 @@ type Step struct {
 	done       bool
 }
 
-// Diagnostic is a message the engine or a provider printed about a stack.
-type Diagnostic struct {
-	// Severity is "error", "warning" or "info".
-	Severity string `json:"severity"`
-	// URN is the resource the message is about; empty for the stack.
-	URN     string `json:"urn,omitempty"`
-	Message string `json:"message"`
-}
+// Rule ids of the diagnostics a run records (topology.Diagnostic.Rule).
+const (
+	// RulePulumi: what the pulumi engine or a provider said.
+	RulePulumi = "engine/pulumi"
+	// RulePending: operations a killed run left unfinished.
+	RulePending = "engine/pending"
+	// RuleRun: infra's own warnings about a run.
+	RuleRun = "engine/run"
+)
 
 // StackResult is one stack's outcome.
 type StackResult struct {
@@ -151,7 +153,7 @@ type StackResult struct {
 	// Steps lists every resource that changes, sorted by URN.
 	Steps []Step `json:"steps,omitempty"`
 	// Diagnostics are the warnings and errors of the run, in order.
-	Diagnostics []Diagnostic `json:"diagnostics,omitempty"`
+	Diagnostics []topology.Diagnostic `json:"diagnostics,omitempty"`
 	// Outputs after an up, or as deployed (preview, refresh, outputs).
 	Outputs stacks.Outputs `json:"-"`
 	// Err says why the stack failed; nil otherwise.

@@ -19,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/stacks"
+	"infra/topology"
 )
 
 func (e *Engine) workspaceOptions(dir string) []auto.LocalWorkspaceOption {
@@ -215,7 +216,7 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 				return
 			}
 			if t.Severity == "error" || t.Severity == "warning" {
-				d := Diagnostic{Severity: t.Severity, Message: t.Message}
+				d := topology.Diagnostic{Severity: topology.Severity(t.Severity), Rule: RulePulumi, Message: t.Message}
 				if t.Step != nil {
 					d.URN = t.Step.URN
 				}

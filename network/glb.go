@@ -268,7 +268,7 @@ func validateGLB(spec *topology.Spec) topology.Diagnostics {
 	lb := spec.Network.GlobalLoadBalancer
 	var ds topology.Diagnostics
 	if g.Zone == g.Hostname {
-		ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: lb.At("hostname"),
+		ds = append(ds, topology.Diagnostic{Severity: topology.Error, Rule: "network/load-balancer", Pos: lb.At("hostname"),
 			Message: fmt.Sprintf("route53 cannot steer %s: it is a zone apex, where a record cannot be a CNAME to the pools", g.Hostname),
 			Hint:    "use a name below the zone, e.g. www." + g.Hostname})
 	}
@@ -283,13 +283,13 @@ func validateGLB(spec *topology.Spec) topology.Diagnostics {
 		o, region := p.Members[0], p.LatencyRegion()
 		pos := lb.Pools[i].At("members[0]")
 		if region == "" {
-			ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: pos,
+			ds = append(ds, topology.Diagnostic{Severity: topology.Error, Rule: "network/load-balancer", Pos: pos,
 				Message: fmt.Sprintf("route53 latency steering: no AWS region is known to be near %s/%s", o.Cloud, o.Region),
 				Hint:    "use steering: geo or off, or provider: ibm-cis"})
 			continue
 		}
 		if prev := seen[region]; prev != nil {
-			ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: pos,
+			ds = append(ds, topology.Diagnostic{Severity: topology.Error, Rule: "network/load-balancer", Pos: pos,
 				Message: fmt.Sprintf("route53 latency steering: pools %s and %s are both nearest to %s, and latency records tell pools apart by AWS region", prev.Name, p.Name, region),
 				Hint:    "merge the two pools, or lead each with a member in a different part of the world",
 				Related: []topology.Related{{Pos: prev.Pos, Message: "pool " + prev.Name}}})

@@ -110,7 +110,7 @@ func validateMeshRoutes(spec *topology.Spec, m *Mesh) topology.Diagnostics {
 				if r.Name == "overlay" {
 					what = "the mesh overlay"
 				}
-				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: h.cidr,
+				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Rule: "network/mesh-routes", Pos: h.cidr,
 					Message: fmt.Sprintf("%s cannot route %s (%s) to its mesh gateway: %s, here %s",
 						h.id, what, r.Destination, h.cloud, block),
 					Hint: "keep every region's CIDR and the mesh overlay in one RFC 1918 block, or leave this region out of the mesh (mesh: false)"})

@@ -34,7 +34,7 @@ func Validate(spec *topology.Spec) topology.Diagnostics {
 	if g := spec.Network.GlobalLoadBalancer; g != nil {
 		for _, p := range g.Pools {
 			if p != nil && len(p.Members) > 0 && !healthCapable(spec, p) {
-				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: p.At("members"),
+				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Rule: "network/pools", Pos: p.At("members"),
 					Message: fmt.Sprintf("pool %s has no member that can pass a health check: every member's cluster may scale to zero nodes", p.Name),
 					Hint:    "give at least one member a minimum node count above zero"})
 			}

@@ -30,7 +30,7 @@ func checkOVHVLANs(spec *topology.Spec, plan *AddressPlan) topology.Diagnostics 
 		}
 		v := OVHVLAN(rn.CIDR)
 		if prev := owner[v]; prev != nil {
-			ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: r.At("cidr"),
+			ds = append(ds, topology.Diagnostic{Severity: topology.Error, Rule: "network/vlan", Pos: r.At("cidr"),
 				Message: fmt.Sprintf("%s would share vRack VLAN %d with %s: OVH networks take their VLAN from the CIDR's first 16 bits", r.Ref(), v, prev.Ref()),
 				Hint:    "give each OVH region a CIDR in a /16 of its own",
 				Related: []topology.Related{{Pos: prev.At("cidr"), Message: prev.Ref() + " is " + plan.Region(prev.ID()).CIDR.String()}}})

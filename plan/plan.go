@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -182,12 +183,17 @@ func (p *Plan) Stack(name string) *Stack {
 }
 
 // Only returns a plan with just the named stack, or nil if there is none.
-func (p *Plan) Only(name string) *Plan {
-	s := p.Stack(name)
-	if s == nil {
+func (p *Plan) Only(names ...string) *Plan {
+	out := &Plan{Topology: p.Topology}
+	for _, s := range p.Stacks {
+		if slices.Contains(names, s.Name) {
+			out.Stacks = append(out.Stacks, s)
+		}
+	}
+	if len(out.Stacks) == 0 {
 		return nil
 	}
-	return &Plan{Topology: p.Topology, Stacks: []*Stack{s}}
+	return out
 }
 
 // Resources lists every resource of every stack, in plan order.
@@ -226,7 +232,7 @@ func (p *Plan) JSON() ([]byte, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(p); err != nil {
+	if err := enc.Encode(document{Kind: DocumentKind, Version: DocumentVersion, Plan: p}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -235,10 +241,14 @@ func (p *Plan) JSON() ([]byte, error) {
 // Parse reads a plan in its JSON encoding.
 func Parse(data []byte) (*Plan, error) {
 	var p Plan
+	doc := document{Plan: &p}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
+	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("not a plan: %w", err)
+	}
+	if doc.Kind != DocumentKind || doc.Version != DocumentVersion {
+		return nil, fmt.Errorf("not a plan: kind %q version %d, want %q version %d (write it again with `infra plan --out`)", doc.Kind, doc.Version, DocumentKind, DocumentVersion)
 	}
 	for _, s := range p.Stacks {
 		for _, r := range s.Resources {

@@ -66,13 +66,14 @@ func RuleDiagnostics(spec *topology.Spec, fs []Finding) topology.Diagnostics {
 		if prop == "" {
 			prop = "(resource)"
 		}
-		msg := fmt.Sprintf("%s %s in stack %s: %s: %s [rule %s]", f.Type, strconv.Quote(f.Resource), f.Stack, prop, f.Message, f.Rule)
+		msg := fmt.Sprintf("%s %s in stack %s: %s: %s", f.Type, strconv.Quote(f.Resource), f.Stack, prop, f.Message)
 		hint := "source: " + f.Source
 		if f.AutoNamed {
 			hint = "the program sets no name, so the provider generates the logical name plus a 7-character random suffix; set a shorter name explicitly; " + hint
 		}
 		ds = append(ds, topology.Diagnostic{
 			Severity: sev,
+			Rule:     "provider/" + f.Rule,
 			Pos:      policies.Locate(spec, f.Stack, f.Resource, f.Type, stripIndex(f.Property)),
 			Message:  msg,
 			Hint:     hint,

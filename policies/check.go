@@ -130,6 +130,7 @@ func (c *checker) violate(r *Resource, key, problem, hint string) {
 	g := c.active
 	d := topology.Diagnostic{
 		Severity: g.Severity(),
+		Rule:     "guardrail/" + g.Name,
 		Message:  fmt.Sprintf("%s: %s %s in stack %s %s", g.Name, r.Type, strconv.Quote(r.Name), r.Stack, problem),
 		Hint:     hint,
 	}

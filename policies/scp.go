@@ -10,6 +10,13 @@ import (
 	"infra/topology"
 )
 
+// Rule ids of the SCP findings (topology.Diagnostic.Rule).
+const (
+	RuleSCPGrammar     = "scp/grammar"
+	RuleSCPSize        = "scp/size"
+	RuleSCPAttachments = "scp/attachments"
+)
+
 // AWS Organizations limits of service control policies: the minified
 // document's size in characters, and how many SCPs one root, OU or account
 // may have attached directly — FullAWSAccess, which AWS attaches everywhere,
@@ -135,12 +142,12 @@ func Pack(spec *topology.Spec, in []*SCP, lim Limits) ([]*SCP, topology.Diagnost
 	var out []*SCP
 	for _, s := range in {
 		if err := s.finish(lim); err != nil {
-			ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: guardrailPos(s), Message: fmt.Sprintf("SCP %s: %v", s.Name, err)})
+			ds = append(ds, topology.Diagnostic{Severity: topology.Error, Rule: RuleSCPSize, Pos: guardrailPos(s), Message: fmt.Sprintf("SCP %s: %v", s.Name, err)})
 			continue
 		}
 		if errs := ValidateSCP(s.JSON); len(errs) > 0 {
 			for _, err := range errs {
-				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: guardrailPos(s),
+				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Rule: RuleSCPGrammar, Pos: guardrailPos(s),
 					Message: fmt.Sprintf("SCP %s is not a valid policy: %v", s.Name, err)})
 			}
 			continue
@@ -151,7 +158,7 @@ func Pack(spec *topology.Spec, in []*SCP, lim Limits) ([]*SCP, topology.Diagnost
 		}
 		parts, err := split(s, lim)
 		if err != nil {
-			ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: guardrailPos(s),
+			ds = append(ds, topology.Diagnostic{Severity: topology.Error, Rule: RuleSCPSize, Pos: guardrailPos(s),
 				Message: fmt.Sprintf("SCP %s is %d characters, over the %d limit, and cannot be split: %v", s.Name, s.Size, lim.Size, err)})
 			continue
 		}
@@ -159,7 +166,7 @@ func Pack(spec *topology.Spec, in []*SCP, lim Limits) ([]*SCP, topology.Diagnost
 		for i, p := range parts {
 			names[i] = p.Name
 		}
-		ds = append(ds, topology.Diagnostic{Severity: topology.Warning, Pos: guardrailPos(s),
+		ds = append(ds, topology.Diagnostic{Severity: topology.Warning, Rule: RuleSCPSize, Pos: guardrailPos(s),
 			Message: fmt.Sprintf("SCP %s is %d characters, over the %d limit: split into %s", s.Name, s.Size, lim.Size, strings.Join(names, ", ")),
 			Hint:    "each part attaches to the same OUs; fewer parameters make one policy again"})
 		out = append(out, parts...)
@@ -276,14 +283,14 @@ func merge(spec *topology.Spec, scps []*SCP, lim Limits) ([]*SCP, topology.Diagn
 		}
 		if best == nil {
 			for _, t := range over {
-				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Pos: pos,
+				ds = append(ds, topology.Diagnostic{Severity: topology.Error, Rule: RuleSCPAttachments, Pos: pos,
 					Message: fmt.Sprintf("OU %s would have %d SCPs attached, over the limit of %d (FullAWSAccess included), and no two of its policies fit one document",
 						t, attached(scps)[t], lim.PerTarget),
 					Hint: "fewer guardrail parameters, or guardrails marked advisory, make fewer policies"})
 			}
 			return scps, ds
 		}
-		ds = append(ds, topology.Diagnostic{Severity: topology.Warning, Pos: pos,
+		ds = append(ds, topology.Diagnostic{Severity: topology.Warning, Rule: RuleSCPAttachments, Pos: pos,
 			Message: fmt.Sprintf("%s would have more than %d SCPs attached: merged %s and %s into %s (%d characters)",
 				strings.Join(over, ", "), lim.PerTarget, scps[bi].Name, scps[bj].Name, best.Name, best.Size)})
 		next := append([]*SCP{}, scps[:bi]...)

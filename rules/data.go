@@ -233,9 +233,3 @@ func (d *db) ibmObject(typ string) *ibmObject {
 	}
 	return d.ibm[name]
 }
-
-// pkgOf is the package of a type token: aws, hcloud, ovh, infra.
-func pkgOf(typ string) string {
-	p, _, _ := strings.Cut(typ, ":")
-	return p
-}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -32,7 +33,27 @@ type nodeDecoder interface {
 	decodeNode(d *decoder, n *yaml.Node)
 }
 
-func (d *decoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
+// pos is n's source range: a one-line scalar's ends after its text (and
+// quotes); other nodes' ends are not known.
+func (d *decoder) pos(n *yaml.Node) Pos {
+	p := Pos{File: d.file, Line: n.Line, Col: n.Column}
+	if n.Kind == yaml.ScalarNode && n.Line > 0 && n.Column > 0 && !strings.Contains(n.Value, "\n") {
+		width := utf8.RuneCountInString(n.Value)
+		switch {
+		case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+			if strings.ContainsAny(n.Value, "\\\"'") {
+				return p // escapes make the source longer than the value
+			}
+			width += 2
+		case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+			return p
+		}
+		if width > 0 {
+			p.EndLine, p.EndCol = n.Line, n.Column+width
+		}
+	}
+	return p
+}
 
 var (
 	metaType    = reflect.TypeOf(Meta{})
@@ -395,7 +416,7 @@ func (d *decoder) recordItems(meta *Meta, key string, val *yaml.Node) {
 func (d *decoder) requireFields(n *yaml.Node, si *structInfo, seen map[string]bool, what string) {
 	for _, f := range si.fields {
 		if f.required && !seen[f.name] {
-			d.d.errorf(d.pos(n), "add "+f.name+": ...", "missing required field %s in %s", f.name, where(what))
+			d.d.errorf(d.pos(n), "add "+f.name+": ...", "missing required field %s in %s", f.name, where(what)).Rule = RuleRequired
 		}
 	}
 }
@@ -409,7 +430,7 @@ func (d *decoder) unknownField(k *yaml.Node, si *structInfo, what string) {
 	if s := suggest(k.Value, names); s != "" {
 		hint = "did you mean " + s + "?"
 	}
-	d.d.errorf(d.pos(k), hint, "unknown field %s in %s", strconv.Quote(k.Value), where(what))
+	d.d.errorf(d.pos(k), hint, "unknown field %s in %s", strconv.Quote(k.Value), where(what)).Rule = RuleUnknownField
 }
 
 // suggest returns the candidate closest to s by edit distance, if close enough

@@ -6,13 +6,30 @@ import (
 	"strings"
 )
 
-// Pos is a position in a topology file. Line and Col are 1-based; zero means unknown.
+// Pos is a source range in a topology file: where it starts (Line, Col)
+// and, when known, where it ends (EndLine, EndCol, the column just past the
+// last character). Lines and columns are 1-based; zero means unknown, and a
+// zero end means the range is the start alone.
 type Pos struct {
-	File string `json:"file,omitempty"`
-	Line int    `json:"line,omitempty"`
-	Col  int    `json:"column,omitempty"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Col     int    `json:"column,omitempty"`
+	EndLine int    `json:"endLine,omitempty"`
+	EndCol  int    `json:"endColumn,omitempty"`
 }
 
+// Start is the range's first position alone.
+func (p Pos) Start() Pos { return Pos{File: p.File, Line: p.Line, Col: p.Col} }
+
+// End is where the range ends: its start when the end is not known.
+func (p Pos) End() Pos {
+	if p.EndLine == 0 {
+		return p.Start()
+	}
+	return Pos{File: p.File, Line: p.EndLine, Col: p.EndCol}
+}
+
+// String is file:line:col, the start of the range, as compilers print it.
 func (p Pos) String() string {
 	switch {
 	case p.Line == 0:
@@ -66,10 +83,12 @@ func (m *Meta) set(key string, p Pos) {
 // Severity says whether a diagnostic blocks.
 type Severity string
 
-// Severities.
+// Severities. Info is for what a run's engine or provider says that
+// neither blocks nor warns.
 const (
 	Error   Severity = "error"
 	Warning Severity = "warning"
+	Info    Severity = "info"
 )
 
 // Related is a second place a diagnostic points at, such as the other half of a conflict.
@@ -78,17 +97,35 @@ type Related struct {
 	Message string `json:"message"`
 }
 
-// Diagnostic is one finding about a spec, anchored at a source position.
+// Diagnostic is one finding: about a spec, anchored at a source range (the
+// loader, validation, guardrails, the providers' rules), or about a
+// resource of a run (the engine and the providers say so, with its URN).
+// It is the project's one diagnostic type; ui renders it in one place.
 type Diagnostic struct {
-	Severity Severity  `json:"severity"`
-	Pos      Pos       `json:"pos"`
-	Message  string    `json:"message"`
-	Hint     string    `json:"hint,omitempty"`
-	Related  []Related `json:"related,omitempty"`
+	Severity Severity `json:"severity"`
+	// Rule is the stable id of the check that found it, e.g.
+	// topology/cidrs or guardrail/require-tags: CI tools key on it
+	// (SARIF's ruleId).
+	Rule string `json:"rule,omitempty"`
+	// Pos is the source range; zero for a run's diagnostic.
+	Pos Pos `json:"pos,omitzero"`
+	// URN names the resource a run's diagnostic is about; empty otherwise
+	// (and for what concerns a whole stack).
+	URN     string    `json:"urn,omitempty"`
+	Message string    `json:"message"`
+	Hint    string    `json:"hint,omitempty"`
+	Related []Related `json:"related,omitempty"`
 }
 
 func (d Diagnostic) String() string {
-	s := fmt.Sprintf("%s: %s: %s", d.Pos, d.Severity, d.Message)
+	where := d.Pos.String()
+	if where == "" {
+		where = d.URN
+	}
+	s := fmt.Sprintf("%s: %s: %s", where, d.Severity, d.Message)
+	if where == "" {
+		s = fmt.Sprintf("%s: %s", d.Severity, d.Message)
+	}
 	for _, r := range d.Related {
 		s += fmt.Sprintf(" (%s: %s)", r.Pos, r.Message)
 	}
@@ -152,14 +189,32 @@ func (ds Diagnostics) Error() string {
 	return b.String()
 }
 
-// diags collects diagnostics during loading.
-type diags struct{ list Diagnostics }
+// diags collects diagnostics during loading; rule is the id of the check
+// under way, which each diagnostic takes.
+type diags struct {
+	list Diagnostics
+	rule string
+}
 
 func (c *diags) errorf(p Pos, hint string, format string, args ...any) *Diagnostic {
-	c.list = append(c.list, Diagnostic{Severity: Error, Pos: p, Message: fmt.Sprintf(format, args...), Hint: hint})
+	c.list = append(c.list, Diagnostic{Severity: Error, Rule: c.rule, Pos: p, Message: fmt.Sprintf(format, args...), Hint: hint})
 	return &c.list[len(c.list)-1]
 }
 
 func (c *diags) warnf(p Pos, hint string, format string, args ...any) {
-	c.list = append(c.list, Diagnostic{Severity: Warning, Pos: p, Message: fmt.Sprintf(format, args...), Hint: hint})
+	c.list = append(c.list, Diagnostic{Severity: Warning, Rule: c.rule, Pos: p, Message: fmt.Sprintf(format, args...), Hint: hint})
 }
+
+// Rule ids of the loader's own checks (validation's are "topology/" and
+// the check's name: topology/regions, topology/cidrs, …).
+const (
+	RuleRead         = "file/read"
+	RuleSyntax       = "yaml/syntax"
+	RuleSchema       = "schema/type"
+	RuleUnknownField = "schema/unknown-field"
+	RuleRequired     = "schema/required"
+)
+
+// ValidationRules are the ids of validation's checks, in the order they run.
+var ValidationRules = []string{"topology/name", "topology/tags", "topology/regions", "topology/clusters", "topology/cidrs",
+	"topology/transit", "topology/mesh", "topology/load-balancer", "topology/landing-zone", "topology/backend"}

@@ -49,7 +49,7 @@ func ReadFile(path string) ([]byte, error) {
 // pipe cannot exhaust memory.
 func read(path string) ([]byte, *Diagnostic) {
 	fail := func(msg, hint string) ([]byte, *Diagnostic) {
-		return nil, &Diagnostic{Severity: Error, Pos: Pos{File: path}, Message: msg, Hint: hint}
+		return nil, &Diagnostic{Severity: Error, Rule: RuleRead, Pos: Pos{File: path}, Message: msg, Hint: hint}
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -128,7 +128,7 @@ func Parse(file string, data []byte) (*Spec, Diagnostics, error) {
 }
 
 func decodeSpec(file string, data []byte) (*Spec, Diagnostics) {
-	c := &diags{}
+	c := &diags{rule: RuleSyntax}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
@@ -152,6 +152,7 @@ func decodeSpec(file string, data []byte) (*Spec, Diagnostics) {
 		return nil, c.list
 	}
 	s := &Spec{File: file}
+	c.rule = RuleSchema
 	d := &decoder{file: file, d: c}
 	d.decode(root, reflect.ValueOf(s).Elem(), "", 0)
 	if d.tooBig {
@@ -187,7 +188,7 @@ func syntaxError(file string, err error) Diagnostic {
 	if line == 0 { // yaml.v3 leaves out "line 0"
 		line = 1
 	}
-	return Diagnostic{Severity: Error, Pos: Pos{File: file, Line: line}, Message: "invalid YAML: " + rest,
+	return Diagnostic{Severity: Error, Rule: RuleSyntax, Pos: Pos{File: file, Line: line}, Message: "invalid YAML: " + rest,
 		Hint: "check indentation and quoting near this line"}
 }
 

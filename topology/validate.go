@@ -43,16 +43,10 @@ func validate(s *Spec) Diagnostics {
 		v.byName[key] = append(v.byName[key], r)
 		v.byRef[r.Ref()] = append(v.byRef[r.Ref()], r)
 	}
-	v.name()
-	v.tags()
-	v.regions()
-	v.clusters()
-	v.cidrs()
-	v.transit()
-	v.mesh()
-	v.glb()
-	v.landingZone()
-	v.backend()
+	for i, check := range []func(){v.name, v.tags, v.regions, v.clusters, v.cidrs, v.transit, v.mesh, v.glb, v.landingZone, v.backend} {
+		v.rule = ValidationRules[i]
+		check()
+	}
 	return v.list
 }
 

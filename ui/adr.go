@@ -63,12 +63,19 @@ func (v *adrHuman) Result(dir string, res *adr.Result, check bool) error {
 
 type adrJSON struct{ w io.Writer }
 
-// Result writes {"dir", "check", "upToDate", "changes"}.
+// ADRJSON is the document `infra adr --json` prints.
+type ADRJSON struct {
+	Dir      string       `json:"dir"`
+	Check    bool         `json:"check"`
+	UpToDate bool         `json:"upToDate"`
+	Changes  []adr.Change `json:"changes"`
+}
+
+// Result writes the document.
 func (v *adrJSON) Result(dir string, res *adr.Result, check bool) error {
-	return WriteJSON(v.w, map[string]any{
-		"dir":      dir,
-		"check":    check,
-		"upToDate": !res.Changed(),
-		"changes":  res.Changes,
-	})
+	changes := res.Changes
+	if changes == nil {
+		changes = []adr.Change{}
+	}
+	return writeDocument(v.w, KindADR, ADRJSON{Dir: dir, Check: check, UpToDate: !res.Changed(), Changes: changes})
 }

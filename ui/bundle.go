@@ -12,8 +12,6 @@ import (
 // was reviewed, without Pulumi's update plans (their secrets are ciphertext,
 // and they say nothing a reviewer reads).
 type BundleJSON struct {
-	Kind           string                `json:"kind"`
-	Version        int                   `json:"version"`
 	Format         int                   `json:"format"`
 	Infra          string                `json:"infraVersion"`
 	Pulumi         string                `json:"pulumiVersion"`
@@ -43,7 +41,7 @@ type BundleStackJSON struct {
 
 // NewBundleJSON is the machine form of b.
 func NewBundleJSON(b *engine.Bundle) BundleJSON {
-	out := BundleJSON{Kind: "plan-bundle", Version: JSONVersion, Format: b.Format, Infra: b.Infra, Pulumi: b.Pulumi,
+	out := BundleJSON{Format: b.Format, Infra: b.Infra, Pulumi: b.Pulumi,
 		Project: b.Project, Topology: b.Topology, TopologyDigest: b.TopologyDigest, Simulated: b.Simulated,
 		Changes: b.Result().Totals(), Stacks: []BundleStackJSON{}}
 	for _, s := range b.Stacks {
@@ -52,6 +50,28 @@ func NewBundleJSON(b *engine.Bundle) BundleJSON {
 			Changes: s.Changes, Unchanged: s.Unchanged, OutputsChanged: s.OutputsChanged, Steps: s.Steps})
 	}
 	return out
+}
+
+// WriteBundleJSON writes b as a plan-bundle document.
+func WriteBundleJSON(w io.Writer, b *engine.Bundle) error {
+	return writeDocument(w, KindBundle, NewBundleJSON(b))
+}
+
+// UpPlanJSON is `infra up --plan`'s document: the stacks refused as stale
+// and, when anything was applied, the up.
+type UpPlanJSON struct {
+	Stale []engine.Stale `json:"stale"`
+	Up    *ResultJSON    `json:"up,omitempty"`
+}
+
+// WriteUpPlanJSON writes an up of a bundle; up is nil when nothing was applied.
+func WriteUpPlanJSON(w io.Writer, stale []engine.Stale, up *engine.Result) error {
+	doc := UpPlanJSON{Stale: stale}
+	if up != nil {
+		r := NewResultJSON(up, RunOptions{Outputs: true})
+		doc.Up = &r
+	}
+	return writeDocument(w, KindUpPlan, doc)
 }
 
 // RenderBundle prints a bundle as its preview, under a header saying what

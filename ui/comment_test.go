@@ -156,7 +156,7 @@ landingZone:
 		"### ❌ infra preview: `" + file + "` violates a mandatory guardrail",
 		"commit `abc`",
 		"> [!CAUTION]\n> Nothing was previewed: 1 error in",
-		"```text\nerror: region hel1 is not in the guardrail's allowed regions for hetzner\n  --> " + file + ":5:",
+		"```text\nerror[topology/landing-zone]: region hel1 is not in the guardrail's allowed regions for hetzner\n  --> " + file + ":5:",
 		"5 |       - region: hel1\n", "^", "hint: add hel1 to allowed-regions.hetzner",
 	} {
 		if !strings.Contains(c, want) {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -65,12 +64,23 @@ func RenderDiagnostics(w io.Writer, t Theme, ds topology.Diagnostics) (errs, war
 
 func (v *diagnosticsHuman) one(d topology.Diagnostic) {
 	label := v.t.Error.Render("error")
-	if d.Severity == topology.Warning {
+	switch d.Severity {
+	case topology.Warning:
 		label = v.t.Warning.Render("warning")
+	case topology.Info:
+		label = v.t.Dim.Render("info")
+	}
+	if d.Rule != "" {
+		label += v.t.Dim.Render("[" + d.Rule + "]")
 	}
 	fmt.Fprintf(v.w, "%s: %s\n", label, v.t.Bold.Render(d.Message))
-	fmt.Fprintf(v.w, "  %s %s\n", v.t.Dim.Render("-->"), d.Pos)
-	v.snippet(d.Pos)
+	switch {
+	case d.Pos.File != "":
+		fmt.Fprintf(v.w, "  %s %s\n", v.t.Dim.Render("-->"), d.Pos)
+		v.snippet(d.Pos)
+	case d.URN != "":
+		fmt.Fprintf(v.w, "  %s %s\n", v.t.Dim.Render("-->"), d.URN)
+	}
 	for _, r := range d.Related {
 		fmt.Fprintf(v.w, "  %s %s: %s\n", v.t.Dim.Render("-->"), r.Pos, r.Message)
 		v.snippet(r.Pos)
@@ -81,7 +91,8 @@ func (v *diagnosticsHuman) one(d topology.Diagnostic) {
 	fmt.Fprintln(v.w)
 }
 
-// snippet prints the source line and a caret under the column.
+// snippet prints the source line and carets under the range (one caret
+// when only its start is known, or it spans lines).
 func (v *diagnosticsHuman) snippet(p topology.Pos) {
 	lines := v.source(p.File)
 	if p.Line < 1 || p.Line > len(lines) {
@@ -93,7 +104,11 @@ func (v *diagnosticsHuman) snippet(p topology.Pos) {
 	fmt.Fprintf(v.w, "  %s %s\n", pad, v.t.Dim.Render("|"))
 	fmt.Fprintf(v.w, "  %s %s %s\n", v.t.Dim.Render(num), v.t.Dim.Render("|"), line)
 	if p.Col > 0 && p.Col <= len(line)+1 {
-		fmt.Fprintf(v.w, "  %s %s %s%s\n", pad, v.t.Dim.Render("|"), strings.Repeat(" ", p.Col-1), v.t.Error.Render("^"))
+		width := 1
+		if p.EndLine == p.Line && p.EndCol > p.Col && p.EndCol <= len(line)+1 {
+			width = p.EndCol - p.Col
+		}
+		fmt.Fprintf(v.w, "  %s %s %s%s\n", pad, v.t.Dim.Render("|"), strings.Repeat(" ", p.Col-1), v.t.Error.Render(strings.Repeat("^", width)))
 	}
 }
 
@@ -185,31 +200,27 @@ func (v *diagnosticsJSON) Diagnostics(file string, spec *topology.Spec, ds topol
 	if res.Diagnostics == nil {
 		res.Diagnostics = topology.Diagnostics{}
 	}
-	return WriteJSON(v.w, res)
+	return writeDocument(v.w, KindValidate, res)
 }
 
 // JSONVersion is the version of infra's JSON documents: it changes when a
 // field changes meaning or goes away, not when one is added.
 const JSONVersion = 1
 
-// ErrorJSON is what a command prints on stdout under --json when it fails
-// before it could print its own document.
-type ErrorJSON struct {
-	Kind    string      `json:"kind"`
-	Version int         `json:"version"`
-	Error   ErrorDetail `json:"error"`
+// errorPayload is what a command prints on stdout under --json when it
+// fails before it could print its own document (kind error).
+type errorPayload struct {
+	Error ErrorDetail `json:"error"`
 }
 
-// ErrorDetail is the error of ErrorJSON; Code is the exit code.
+// ErrorDetail is the error of an error document; Code is the exit code.
 type ErrorDetail struct {
 	Message string `json:"message"`
 	Code    int    `json:"code"`
 }
 
-// WriteJSON writes v as indented JSON with a trailing newline.
-func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+// WriteError writes an error document: the command failed with message
+// and exits with code.
+func WriteError(w io.Writer, message string, code int) error {
+	return writeDocument(w, KindError, errorPayload{Error: ErrorDetail{Message: message, Code: code}})
 }

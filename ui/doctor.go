@@ -66,5 +66,5 @@ func (v *doctorJSON) Checks(checks []engine.Check) error {
 	for _, c := range checks {
 		ok = ok && c.Status != engine.CheckError
 	}
-	return WriteJSON(v.w, map[string]any{"ok": ok, "checks": checks})
+	return writeDocument(v.w, KindDoctor, DoctorJSON{OK: ok, Checks: checks})
 }

@@ -11,14 +11,17 @@ import (
 
 // DriftJSON is the machine form of a drift report (`infra drift --json`).
 type DriftJSON struct {
-	Kind    string `json:"kind"`
-	Version int    `json:"version"`
 	*engine.DriftReport
 }
 
 // NewDriftJSON is the machine form of d.
 func NewDriftJSON(d *engine.DriftReport) DriftJSON {
-	return DriftJSON{Kind: "drift", Version: JSONVersion, DriftReport: d}
+	return DriftJSON{DriftReport: d}
+}
+
+// WriteDriftJSON writes d as a drift document.
+func WriteDriftJSON(w io.Writer, d *engine.DriftReport) error {
+	return writeDocument(w, KindDrift, NewDriftJSON(d))
 }
 
 // RenderDrift prints a drift report for a person: per stack, each property

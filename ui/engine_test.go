@@ -12,6 +12,7 @@ import (
 
 	"infra/engine"
 	"infra/stacks"
+	"infra/topology"
 )
 
 // sampleResult is a preview of three stacks: one with a replacement and a
@@ -29,7 +30,7 @@ func sampleResult(op engine.Operation, simulated bool) *engine.Result {
 					{URN: "u3", Type: "aws:ec2/subnet:Subnet", Name: "a", Change: engine.Create},
 					{URN: "u4", Type: "aws:ec2/subnet:Subnet", Name: "b", Change: engine.Create},
 				},
-				Diagnostics: []engine.Diagnostic{{Severity: "warning", Message: "deprecated argument <x> | y"}},
+				Diagnostics: []topology.Diagnostic{{Severity: topology.Warning, Message: "deprecated argument <x> | y"}},
 				Outputs: stacks.Outputs{
 					"cidr":           {Value: "10.0.0.0/16"},
 					"meshPrivateKey": {Value: "c2VjcmV0LWtleS1tYXRlcmlhbC1ub3QtZm9yLXlvdQ==", Secret: true},

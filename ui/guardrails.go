@@ -285,5 +285,5 @@ func (v *guardrailsJSON) Report(r GuardrailReport) error {
 	if res.Results == nil {
 		res.Results = []policies.Result{}
 	}
-	return WriteJSON(v.w, res)
+	return writeDocument(v.w, KindGuardrails, res)
 }

@@ -32,7 +32,7 @@ func NewMeshConfigView(io *IO, asJSON bool) *MeshConfigView {
 // Config writes c.
 func (v *MeshConfigView) Config(c MeshConfig) error {
 	if v.asJSON {
-		return WriteJSON(v.io.Out, c)
+		return writeDocument(v.io.Out, KindMeshConfig, c)
 	}
 	_, err := fmt.Fprint(v.io.Out, c.Config)
 	return err

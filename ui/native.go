@@ -216,7 +216,7 @@ func (v *nativeJSON) Native(n NativeDocuments) error {
 	if n.SCPs != nil {
 		res.SCPs = scpJSON(n.SCPs, false)
 	}
-	return WriteJSON(v.w, res)
+	return writeDocument(v.w, KindNative, res)
 }
 
 type nativeHuman struct {

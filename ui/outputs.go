@@ -86,7 +86,13 @@ type outputsJSON struct {
 	show bool
 }
 
-// Outputs writes {"stack": {"key": value}}, deployed stacks only.
+// OutputsJSON is the document `infra outputs --json` prints: each deployed
+// stack's outputs by name.
+type OutputsJSON struct {
+	Stacks map[string]map[string]any `json:"stacks"`
+}
+
+// Outputs writes the outputs of the deployed stacks.
 func (v *outputsJSON) Outputs(r *engine.Result) error {
 	out := map[string]map[string]any{}
 	for _, s := range r.Stacks {
@@ -99,5 +105,5 @@ func (v *outputsJSON) Outputs(r *engine.Result) error {
 		}
 		out[s.Name] = m
 	}
-	return WriteJSON(v.w, out)
+	return writeDocument(v.w, KindOutputs, OutputsJSON{Stacks: out})
 }

@@ -470,7 +470,7 @@ func NewResultJSON(r *engine.Result, opts RunOptions) ResultJSON {
 }
 
 func (v *runJSON) Result(r *engine.Result) error {
-	return WriteJSON(v.w, NewResultJSON(r, v.opts))
+	return writeDocument(v.w, KindRun, NewResultJSON(r, v.opts))
 }
 
 // StackNames lists the stacks of a result, for ProgressView.Start.

@@ -27,5 +27,5 @@ func (v *UpView) Result(pre, up *engine.Result) error {
 		r := NewResultJSON(up, RunOptions{Outputs: true})
 		doc.Up = &r
 	}
-	return WriteJSON(v.io.Out, doc)
+	return writeDocument(v.io.Out, KindUp, doc)
 }

@@ -66,6 +66,7 @@ var exclusive = map[string]uniqueness{
 	"aws:organizations/organization:Organization": {
 		scope: func(resource.PropertyMap, string) string { return computed.Account },
 		err: func(resource.PropertyMap, string) error {
+			//lint:ignore ST1005 the cloud API's own wording, full stop included
 			return fmt.Errorf("creating Organization: AlreadyInOrganizationException: This account is already a member of an organization. An account can belong to only one organization.")
 		},
 	},
@@ -74,6 +75,7 @@ var exclusive = map[string]uniqueness{
 	"aws:organizations/organizationalUnit:OrganizationalUnit": {
 		scope: by(false, "parentId", "name"),
 		err: func(m resource.PropertyMap, _ string) error {
+			//lint:ignore ST1005 the cloud API's own wording, full stop included
 			return fmt.Errorf("creating Organizations Organizational Unit (%s): DuplicateOrganizationalUnitException: An OU with the same name already exists.", input(m, "name"))
 		},
 	},
@@ -82,6 +84,7 @@ var exclusive = map[string]uniqueness{
 	"aws:organizations/policy:Policy": {
 		scope: by(false, "name"),
 		err: func(m resource.PropertyMap, _ string) error {
+			//lint:ignore ST1005 the cloud API's own wording, full stop included
 			return fmt.Errorf("creating Organizations Policy (%s): DuplicatePolicyException: A policy with the same name already exists.", input(m, "name"))
 		},
 	},
@@ -90,6 +93,7 @@ var exclusive = map[string]uniqueness{
 	"aws:iam/role:Role": {
 		scope: by(false, "name"),
 		err: func(m resource.PropertyMap, _ string) error {
+			//lint:ignore ST1005 the cloud API's own wording, full stop included
 			return fmt.Errorf("creating IAM Role (%s): EntityAlreadyExists: Role with name %s already exists.", input(m, "name"), input(m, "name"))
 		},
 	},
@@ -130,6 +134,7 @@ var exclusive = map[string]uniqueness{
 	"aws:s3/bucketV2:BucketV2": {
 		scope: by(false, "bucket"),
 		err: func(m resource.PropertyMap, _ string) error {
+			//lint:ignore ST1005 the cloud API's own wording, full stop included
 			return fmt.Errorf("creating S3 Bucket (%s): BucketAlreadyOwnedByYou: Your previous request to create the named bucket succeeded and you already own it.", input(m, "bucket"))
 		},
 	},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -89,20 +88,15 @@ func (p *provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*p
 }
 
 // Configure remembers the region of this provider instance, for invokes and
-// ARNs. Explicit providers pass it as the "region" argument, default
-// providers as the "<pkg>:region" stack configuration.
+// ARNs. It is the "region" argument: the engine passes an explicit
+// provider's inputs and a default provider's "<pkg>:region" configuration
+// (prefix dropped) as args; the variables map that also carries the latter
+// is deprecated (pulumi/provider.proto).
 func (p *provider) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	region := ""
 	if args, err := unmarshal("config", req.GetArgs()); err == nil {
 		if v, ok := args["region"]; ok && v.IsString() {
 			region = v.StringValue()
-		}
-	}
-	if region == "" {
-		for k, v := range req.GetVariables() {
-			if strings.HasSuffix(k, ":region") {
-				region = v
-			}
 		}
 	}
 	connOf(ctx).setRegion(region)

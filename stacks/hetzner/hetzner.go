@@ -180,13 +180,11 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 		}
 		servers = append(servers, server{"worker", name(fmt.Sprintf("worker-%d", i+1)), ip, false, g})
 	}
-	var workerIPs []netip.Addr
 	for _, s := range servers {
 		n := node{Role: "server", First: s.first, IP: s.ip, Join: regIP, Version: version, Region: rn.CIDR,
 			Labels: map[string]string{labelCluster: id, labelRole: s.role}}
 		if s.role == "worker" {
 			n.Role = "agent"
-			workerIPs = append(workerIPs, s.ip)
 		}
 		userData := pulumi.ToSecret(pulumi.All(token.Token, agentToken.Token).ApplyT(func(v []any) string {
 			return cloudInit(n, secrets{server: v[0].(string), agent: v[1].(string)})

@@ -1,0 +1,184 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"infra/topology"
+)
+
+// Diagnostic formats for CI, beside the human and JSON views.
+const (
+	// FormatGitHub prints GitHub Actions workflow commands, which GitHub
+	// shows as annotations on the file and line of the pull request.
+	FormatGitHub = "github"
+	// FormatSARIF prints a SARIF 2.1.0 log, for code-scanning uploads.
+	FormatSARIF = "sarif"
+)
+
+// WriteGitHubAnnotations writes one workflow command per diagnostic:
+// ::error file=F,line=L,col=C,endLine=…,endColumn=…,title=RULE::MESSAGE
+// (https://docs.github.com/actions/reference/workflow-commands-for-github-actions).
+// Hints follow the message after " — ".
+func WriteGitHubAnnotations(w io.Writer, ds topology.Diagnostics) error {
+	for _, d := range ds {
+		cmd := "error"
+		switch d.Severity {
+		case topology.Warning:
+			cmd = "warning"
+		case topology.Info:
+			cmd = "notice"
+		}
+		var props []string
+		if p := d.Pos; p.File != "" {
+			props = append(props, "file="+ghProperty(filepath.ToSlash(p.File)))
+			if p.Line > 0 {
+				props = append(props, fmt.Sprintf("line=%d", p.Line))
+			}
+			if p.Col > 0 {
+				props = append(props, fmt.Sprintf("col=%d", p.Col))
+			}
+			if p.EndLine > 0 {
+				props = append(props, fmt.Sprintf("endLine=%d", p.EndLine))
+				if p.EndCol > 0 {
+					props = append(props, fmt.Sprintf("endColumn=%d", p.EndCol))
+				}
+			}
+		}
+		if d.Rule != "" {
+			props = append(props, "title="+ghProperty(d.Rule))
+		}
+		msg := d.Message
+		if d.Hint != "" {
+			msg += " — " + d.Hint
+		}
+		for _, r := range d.Related {
+			msg += fmt.Sprintf("\n%s: %s", r.Pos, r.Message)
+		}
+		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", cmd, strings.Join(props, ","), ghData(msg)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ghData escapes a workflow command's message (the toolkit's escapeData).
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghProperty escapes a workflow command's property (escapeProperty).
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/): the parts
+// a log of findings needs.
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri,omitempty"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID string `json:"id"`
+}
+
+type sarifResult struct {
+	RuleID           string          `json:"ruleId,omitempty"`
+	Level            string          `json:"level"`
+	Message          sarifMessage    `json:"message"`
+	Locations        []sarifLocation `json:"locations,omitempty"`
+	RelatedLocations []sarifLocation `json:"relatedLocations,omitempty"`
+}
+
+type sarifMessage struct {
+	Text string `json:"text"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+	Message          *sarifMessage `json:"message,omitempty"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine,omitempty"`
+	StartColumn int `json:"startColumn,omitempty"`
+	EndLine     int `json:"endLine,omitempty"`
+	EndColumn   int `json:"endColumn,omitempty"`
+}
+
+func sarifLocationOf(p topology.Pos, msg string) sarifLocation {
+	l := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(p.File)}}}
+	if p.Line > 0 {
+		l.PhysicalLocation.Region = &sarifRegion{StartLine: p.Line, StartColumn: p.Col, EndLine: p.EndLine, EndColumn: p.EndCol}
+	}
+	if msg != "" {
+		l.Message = &sarifMessage{Text: msg}
+	}
+	return l
+}
+
+// WriteSARIF writes the diagnostics as a SARIF 2.1.0 log of one run of
+// infra version.
+func WriteSARIF(w io.Writer, version string, ds topology.Diagnostics) error {
+	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: "infra", Version: version, Rules: []sarifRule{}}}, Results: []sarifResult{}}
+	rules := map[string]bool{}
+	for _, d := range ds {
+		level := "error"
+		switch d.Severity {
+		case topology.Warning:
+			level = "warning"
+		case topology.Info:
+			level = "note"
+		}
+		text := d.Message
+		if d.Hint != "" {
+			text += " (hint: " + d.Hint + ")"
+		}
+		r := sarifResult{RuleID: d.Rule, Level: level, Message: sarifMessage{Text: text}}
+		if d.Pos.File != "" {
+			r.Locations = []sarifLocation{sarifLocationOf(d.Pos, "")}
+		}
+		for _, rel := range d.Related {
+			r.RelatedLocations = append(r.RelatedLocations, sarifLocationOf(rel.Pos, rel.Message))
+		}
+		if d.Rule != "" {
+			rules[d.Rule] = true
+		}
+		run.Results = append(run.Results, r)
+	}
+	for id := range rules {
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: id})
+	}
+	sort.Slice(run.Tool.Driver.Rules, func(i, j int) bool { return run.Tool.Driver.Rules[i].ID < run.Tool.Driver.Rules[j].ID })
+	return writeIndented(w, sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+}
