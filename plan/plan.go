@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
+	"infra/cost"
 	"infra/stacks"
 )
 
@@ -30,6 +31,9 @@ type Plan struct {
 	// Topology is the spec's name, which is also the Pulumi project name.
 	Topology string   `json:"topology"`
 	Stacks   []*Stack `json:"stacks"`
+	// Cost is the monthly list price of the plan's resources, per stack,
+	// per cloud and in total (infra/cost).
+	Cost *cost.Estimate `json:"cost,omitempty"`
 }
 
 // Stack is the record of one stack.
@@ -102,6 +106,7 @@ func Generate(ctx context.Context, g *stacks.Graph) (*Plan, error) {
 	for _, s := range g.Stacks {
 		p.Stacks = append(p.Stacks, records[s.Name])
 	}
+	p.Cost = p.estimate()
 	return p, nil
 }
 
@@ -184,7 +189,11 @@ func (p *Plan) Only(name string) *Plan {
 	if s == nil {
 		return nil
 	}
-	return &Plan{Topology: p.Topology, Stacks: []*Stack{s}}
+	only := &Plan{Topology: p.Topology, Stacks: []*Stack{s}}
+	if p.Cost != nil {
+		only.Cost = only.estimate()
+	}
+	return only
 }
 
 // Resources lists every resource of every stack, in plan order.
