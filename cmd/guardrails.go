@@ -129,7 +129,7 @@ func runGuardrailsCheck(ctx context.Context, opts *GuardrailsCheckOptions) error
 func guardrailReport(file string, g *stacks.Graph, p *plan.Plan) ui.GuardrailReport {
 	resources := p.PolicyResources()
 	scps := stacks.SCPs(g.Spec, g.LandingZone)
-	return ui.GuardrailReport{
+	rep := ui.GuardrailReport{
 		File:      file,
 		Topology:  g.Spec.Name,
 		Resources: len(resources),
@@ -137,6 +137,8 @@ func guardrailReport(file string, g *stacks.Graph, p *plan.Plan) ui.GuardrailRep
 		SCPs:      scps,
 		Native:    nativeClouds(g.Spec, g.LandingZone, scps),
 	}
+	withBudget(&rep, g.Spec.Budget, p.Cost, 0)
+	return rep
 }
 
 // nativeClouds lists, per guardrail, the clouds whose landing zone enforces

@@ -117,6 +117,7 @@ rerun completes the run).`,
 		NewCmdADR(f, nil),
 		NewCmdGuardrails(f, nil, nil),
 		NewCmdMesh(f, nil),
+		NewCmdCost(f, nil),
 		// the engine
 		NewCmdPreview(f, nil),
 		NewCmdUp(f, nil),

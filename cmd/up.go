@@ -180,6 +180,13 @@ func guardrailGate(ctx context.Context, io *ui.IO, file string, spec *topology.S
 		return err
 	}
 	ds, err := policies.Gate(spec, p.PolicyResources(), stacks.SCPs(g.Spec, g.LandingZone))
+	// The topology's budget: is a mandatory guardrail too (cmd/cost.go).
+	if _, bds := budgetCheck(spec.Budget, file, p.Cost, 0); len(bds) > 0 {
+		ds = append(ds, bds...)
+		if bds.HasErrors() && err == nil {
+			err = policies.ErrMandatoryViolation
+		}
+	}
 	t := ui.NewTheme(io.Err, io.Color)
 	ui.RenderDiagnostics(io.Err, t, ds)
 	if errors.Is(err, policies.ErrMandatoryViolation) {

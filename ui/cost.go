@@ -128,3 +128,82 @@ func PriceTable(w io.Writer, t Theme, tab *cost.Table) {
 		fmt.Fprintln(w, line)
 	}
 }
+
+// CostChange is what a preview changes in the monthly estimate: the
+// deployed resources priced before, the plan's after, with the same table.
+type CostChange struct {
+	PricesAsOf string     `json:"pricesAsOf"`
+	Currency   string     `json:"currency"`
+	Before     cost.Cents `json:"before"`
+	After      cost.Cents `json:"after"`
+	// Stacks whose estimate changes, in the plan's order, removed stacks
+	// last.
+	Stacks []StackCostChange `json:"stacks,omitempty"`
+	// NotEstimated is what the estimate after the change leaves out.
+	NotEstimated []cost.Gap `json:"notEstimated,omitempty"`
+}
+
+// StackCostChange is one stack's estimate before and after.
+type StackCostChange struct {
+	Stack  string     `json:"stack"`
+	Before cost.Cents `json:"before"`
+	After  cost.Cents `json:"after"`
+}
+
+// NewCostChange compares the estimate of what is deployed with the plan's.
+func NewCostChange(before, after *cost.Estimate) *CostChange {
+	c := &CostChange{PricesAsOf: after.PricesAsOf, Currency: after.Currency, Before: before.Monthly, After: after.Monthly,
+		NotEstimated: after.NotEstimated}
+	seen := map[string]bool{}
+	for _, s := range after.Stacks {
+		seen[s.Stack] = true
+		var b cost.Cents
+		if bs := before.Stack(s.Stack); bs != nil {
+			b = bs.Monthly
+		}
+		if b != s.Monthly {
+			c.Stacks = append(c.Stacks, StackCostChange{s.Stack, b, s.Monthly})
+		}
+	}
+	for _, s := range before.Stacks {
+		if !seen[s.Stack] && s.Monthly != 0 {
+			c.Stacks = append(c.Stacks, StackCostChange{s.Stack, s.Monthly, 0})
+		}
+	}
+	return c
+}
+
+// CostChangeTable writes the change in the monthly estimate for people.
+func CostChangeTable(w io.Writer, t Theme, c *CostChange) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(w, "%s %s → %s (%s a month) %s\n", t.Bold.Render("Monthly estimate"), money(c.Before), t.Bold.Render(money(c.After)),
+		signedMoney(c.After-c.Before), t.Dim.Render(fmt.Sprintf("(list prices of %s; usage not estimated; `infra cost` has the table)", c.PricesAsOf)))
+	width := 0
+	for _, s := range c.Stacks {
+		width = max(width, len(s.Stack))
+	}
+	for _, s := range c.Stacks {
+		fmt.Fprintf(w, "  %-*s %12s → %12s  %s\n", width, s.Stack, money(s.Before), money(s.After), signedMoney(s.After-s.Before))
+	}
+	fmt.Fprintln(w)
+}
+
+// costChangeMarkdown writes the change in the monthly estimate for the
+// pull-request comment.
+func costChangeMarkdown(w io.Writer, c *CostChange) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(w, "\n#### Monthly estimate: %s → %s (%s)\n\n", money(c.Before), money(c.After), signedMoney(c.After-c.Before))
+	fmt.Fprintf(w, "List prices of %s in %s, from `infra cost`'s table; usage-based costs are not estimated.\n", c.PricesAsOf, c.Currency)
+	if len(c.Stacks) > 0 {
+		fmt.Fprintln(w, "\n| Stack | Before | After | Change |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|")
+		for _, s := range c.Stacks {
+			fmt.Fprintf(w, "| `%s` | %s | %s | %s |\n", s.Stack, money(s.Before), money(s.After), signedMoney(s.After-s.Before))
+		}
+	}
+	notEstimatedMarkdown(w, c.NotEstimated)
+}
