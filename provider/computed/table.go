@@ -155,6 +155,7 @@ var kinds = map[string]kind{
 	// does, with real random values; the plan shows stand-ins, secret
 	// where the real value is.
 	"infra:k3s:Token":         {outputs: []string{"token"}},
+	"infra:k3s:ClusterCA":     {outputs: []string{"caCert:token", "caKey:token", "clientCert:token", "clientKey:token"}},
 	"infra:mesh:PresharedKey": {outputs: []string{"key:wgKey"}},
 	"infra:mesh:SshKey":       {outputs: []string{"privateKey:token", "publicKey:sshPublicKey"}},
 	"infra:mesh:WireGuardKey": {outputs: []string{"privateKey:wgPrivateKey", "publicKey:wgPublicKey"}},
