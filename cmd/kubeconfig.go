@@ -18,14 +18,12 @@ import (
 	"infra/ui"
 )
 
-func init() {
-	extraCommands = append(extraCommands, func(f *Factory, g *GlobalOptions) *cobra.Command { return NewCmdKubeconfig(f, g, nil) })
-}
-
 // KubeconfigOptions are the inputs of `infra kubeconfig`.
 type KubeconfigOptions struct {
-	F        *Factory
+	IO       *ui.IO
+	Getenv   func(string) string
 	LoadSpec func() (*topology.Spec, error)
+	Open     engineOpener
 	Engine   EngineFlags
 	JSON     bool
 	// Clusters are the stacks (or cluster names) asked for; all when empty.
@@ -58,8 +56,8 @@ type KubeconfigContext struct {
 
 // NewCmdKubeconfig builds `infra kubeconfig`; runF, when set, replaces the
 // run (tests of the flags).
-func NewCmdKubeconfig(f *Factory, g *GlobalOptions, runF func(*KubeconfigOptions) error) *cobra.Command {
-	opts := &KubeconfigOptions{F: f}
+func NewCmdKubeconfig(f *Factory, runF func(*KubeconfigOptions) error) *cobra.Command {
+	opts := &KubeconfigOptions{IO: f.IO, Getenv: f.Getenv, LoadSpec: f.loadSpec}
 	cmd := &cobra.Command{
 		Use:   "kubeconfig [CLUSTER...]",
 		Short: "Write a kubeconfig for the topology's clusters, one context per stack",
@@ -82,11 +80,11 @@ holds a key. --json says what was written, never a credential.`,
 			"  infra kubeconfig hetzner-nbg1-prod --output k3s.yaml\n" +
 			"  infra kubeconfig --simulate --output sim.kubeconfig --json",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Clusters, opts.JSON = args, g.JSON
+			opts.Clusters, opts.JSON = args, f.Global().JSON
 			if opts.Merge && opts.Output != "" {
 				return usageError{errors.New("--merge and --output cannot be used together")}
 			}
-			opts.LoadSpec = func() (*topology.Spec, error) { return loadSpec(f, g) }
+			opts.Open = f.engineOpener(&opts.Engine)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -100,12 +98,11 @@ holds a key. --json says what was written, never a credential.`,
 }
 
 func runKubeconfig(ctx context.Context, opts *KubeconfigOptions) error {
-	f := opts.F
 	spec, err := opts.LoadSpec()
 	if err != nil {
 		return err
 	}
-	s, err := startEngine(ctx, f, spec, &opts.Engine, nil)
+	s, err := opts.Open(ctx, spec, nil)
 	if err != nil {
 		return err
 	}
@@ -132,7 +129,7 @@ func runKubeconfig(ctx context.Context, opts *KubeconfigOptions) error {
 			return usageError{fmt.Errorf("no cluster %q in %s; the clusters are: %s", c, spec.File, strings.Join(regional, ", "))}
 		}
 	}
-	t := ui.NewTheme(f.IO.Err, f.IO.Color)
+	t := ui.NewTheme(opts.IO.Err, opts.IO.Color)
 	var entries []kubeconfig.Entry
 	var skipped []string
 	for _, r := range res.Stacks {
@@ -161,7 +158,7 @@ func runKubeconfig(ctx context.Context, opts *KubeconfigOptions) error {
 		entries = append(entries, e)
 	}
 	for _, sk := range skipped {
-		fmt.Fprintf(f.IO.Err, "%s skipped %s\n", t.Warning.Render("!"), sk)
+		fmt.Fprintf(opts.IO.Err, "%s skipped %s\n", t.Warning.Render("!"), sk)
 	}
 	if len(entries) == 0 {
 		return errors.New("no deployed cluster to write a kubeconfig for")
@@ -175,7 +172,7 @@ func runKubeconfig(ctx context.Context, opts *KubeconfigOptions) error {
 	case opts.Merge || opts.Output != "":
 		path := opts.Output
 		if opts.Merge {
-			if path, err = userKubeconfig(f.Getenv); err != nil {
+			if path, err = userKubeconfig(opts.Getenv); err != nil {
 				return err
 			}
 			existing, err := readKubeconfig(path)
@@ -190,26 +187,26 @@ func runKubeconfig(ctx context.Context, opts *KubeconfigOptions) error {
 		}
 		doc.File = path
 		if !opts.JSON {
-			fmt.Fprintf(f.IO.Err, "%s wrote %s to %s (mode 0600)\n", t.OK.Render("✓"), plural(len(entries), "context"), path)
+			fmt.Fprintf(opts.IO.Err, "%s wrote %s to %s (mode 0600)\n", t.OK.Render("✓"), plural(len(entries), "context"), path)
 			for _, c := range doc.Contexts {
-				fmt.Fprintf(f.IO.Err, "  %s  %s  %s\n", c.Name, c.Server, t.Dim.Render(c.Auth))
+				fmt.Fprintf(opts.IO.Err, "  %s  %s  %s\n", c.Name, c.Server, t.Dim.Render(c.Auth))
 			}
 		}
 	case opts.JSON:
 		// Contexts only: writing nothing leaks nothing.
 	default:
-		if f.IO.OutTTY && slices.ContainsFunc(entries, kubeconfig.Entry.Secret) {
+		if opts.IO.OutTTY && slices.ContainsFunc(entries, kubeconfig.Entry.Secret) {
 			return usageError{errors.New("the kubeconfig holds client keys: write it to a file (--output FILE or --merge), or redirect stdout")}
 		}
 		data, err := cfg.Marshal()
 		if err != nil {
 			return err
 		}
-		_, err = f.IO.Out.Write(data)
+		_, err = opts.IO.Out.Write(data)
 		return err
 	}
 	if opts.JSON {
-		return ui.WriteJSON(f.IO.Out, doc)
+		return ui.WriteJSON(opts.IO.Out, doc)
 	}
 	return nil
 }
