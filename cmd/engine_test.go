@@ -119,7 +119,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	comment := filepath.Join(dir, "comment.md")
 	r := step(ExitChanges, "preview", "--simulate", "-f", file, "--detailed-exitcode", "--comment", comment)
 	shown = append(shown, r.out, r.err)
-	for _, want := range []string{ui.SimulatedBanner, "Preview of pair: 49 to create", "hetzner-nbg1-dev", "global"} {
+	for _, want := range []string{ui.SimulatedBanner, "Preview of pair: 51 to create", "hetzner-nbg1-dev", "global"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("preview output lacks %q:\n%s", want, r.out)
 		}
@@ -137,7 +137,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 
 	r = step(ExitOK, "up", "--simulate", "--yes", "-f", file)
 	shown = append(shown, r.out, r.err)
-	for _, want := range []string{ui.SimulatedBanner, "Update of pair: 49 created", "Outputs:", "meshPrivateKey", ui.Redacted, "up done [SIMULATED]"} {
+	for _, want := range []string{ui.SimulatedBanner, "Update of pair: 51 created", "Outputs:", "meshPrivateKey", ui.Redacted, "up done [SIMULATED]"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("up output lacks %q:\n%s", want, r.out)
 		}
@@ -267,7 +267,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	})
 
 	r = step(ExitOK, "destroy", "--simulate", "--yes", "-f", file)
-	if !strings.Contains(r.out, "Destroy of pair: 49 deleted") {
+	if !strings.Contains(r.out, "Destroy of pair: 51 deleted") {
 		t.Errorf("destroy:\n%s", r.out)
 	}
 	if locks, _ := filepath.Glob(filepath.Join(dir, ".infra", "state", ".infra", "locks", "pair", "*")); len(locks) > 0 {
@@ -330,7 +330,7 @@ func TestUpAsksFirst(t *testing.T) {
 	needCLI(t)
 	file, _ := pairSpec(t)
 	r := runTTY(t, "n\n", map[string]string{"INFRA_PASSPHRASE": "p"}, "up", "--simulate", "-f", file)
-	if r.code != ExitError || !strings.Contains(r.err, "Deploy 49 changes to 3 stacks? [y/N]") || !strings.Contains(r.err, "Nothing deployed.") {
+	if r.code != ExitError || !strings.Contains(r.err, "Deploy 51 changes to 3 stacks? [y/N]") || !strings.Contains(r.err, "Nothing deployed.") {
 		t.Fatalf("up answered no: exit %d\nstderr:\n%s", r.code, r.err)
 	}
 	r = run(t, false, map[string]string{"INFRA_PASSPHRASE": "p"}, "outputs", "-f", file, "--json")

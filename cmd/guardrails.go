@@ -131,7 +131,7 @@ func runGuardrailsCheck(ctx context.Context, opts *GuardrailsCheckOptions) error
 func guardrailReport(file string, g *stacks.Graph, p *plan.Plan) ui.GuardrailReport {
 	resources := p.PolicyResources()
 	scps := g.Model.SCPs
-	return ui.GuardrailReport{
+	rep := ui.GuardrailReport{
 		File:      file,
 		Topology:  g.Spec.Name,
 		Resources: len(resources),
@@ -139,6 +139,8 @@ func guardrailReport(file string, g *stacks.Graph, p *plan.Plan) ui.GuardrailRep
 		SCPs:      scps,
 		Native:    g.Model.NativeClouds(),
 	}
+	withBudget(&rep, g.Spec.Budget, p.Cost, 0)
+	return rep
 }
 
 // renderClouds are the clouds render takes.

@@ -28,6 +28,8 @@ type PlanOptions struct {
 	Format string
 	Out    string
 	Check  string
+	// MaxMonthlyCost fails the plan when its estimate is higher (0: none).
+	MaxMonthlyCost float64
 }
 
 // NewCmdPlan builds `infra plan`; runF, when set, replaces the run (flag
@@ -76,6 +78,7 @@ compares, so a repository can golden-test its own topologies:
 	fl.StringVar(&opts.Format, "format", ui.FormatTable, "output format: "+strings.Join(ui.PlanFormats, ", "))
 	_ = cmd.RegisterFlagCompletionFunc("format", fixed(ui.PlanFormats...))
 	fl.StringVar(&opts.Out, "out", "", "also write the plan as JSON to this file")
+	fl.Float64Var(&opts.MaxMonthlyCost, "max-monthly-cost", 0, "fail (a guardrail violation) when the estimated monthly list price in USD is higher; the topology's budget: does the same")
 	fl.StringVar(&opts.Check, "check", "", "compare with a saved JSON plan; exit 2 with a diff if it differs (1 is an error)")
 	return cmd
 }
@@ -145,12 +148,15 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	}
 	// The guardrail results follow the people's views; the JSON plan stays
 	// the golden format (infra guardrails check --json has them).
-	if opts.Format != ui.FormatJSON && len(policies.Enabled(spec)) > 0 {
+	showGuardrails := opts.Format != ui.FormatJSON && (len(policies.Enabled(spec)) > 0 || spec.Budget != nil || opts.MaxMonthlyCost > 0)
+	if showGuardrails {
 		gv, err := ui.NewGuardrailsView(opts.IO, opts.Format)
 		if err != nil {
 			return err
 		}
-		if err := gv.Report(guardrailReport(opts.File, g, p)); err != nil {
+		rep := guardrailReport(opts.File, g, p)
+		withBudget(&rep, nil, p.Cost, opts.MaxMonthlyCost)
+		if err := gv.Report(rep); err != nil {
 			return err
 		}
 	}
@@ -160,7 +166,7 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	if renderRuleDiagnostics(opts.IO, t, ruleDiags) {
 		return exitError{ExitError}
 	}
-	return nil
+	return overBudget(opts.IO, t, spec, opts.File, p.Cost, opts.MaxMonthlyCost, !showGuardrails)
 }
 
 // renderRuleDiagnostics writes the provider rule findings to stderr, where

@@ -31,6 +31,8 @@ type PreviewOptions struct {
 	Out string
 	// Changed runs only the stacks a change affects (see changed.go).
 	Changed ChangedFlags
+	// MaxMonthlyCost fails the preview when the estimate is higher (0: none).
+	MaxMonthlyCost float64
 }
 
 // NewCmdPreview builds `infra preview`; runF, when set, replaces the run
@@ -76,6 +78,7 @@ INFRA_SIM_FAIL and INFRA_SIM_LATENCY inject faults and latency there.`,
 	cmd.Flags().StringVar(&opts.Comment, "comment", "", "also write a markdown pull-request comment to this file")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().StringVar(&opts.FullPreview, "full-preview", "", "with --comment, also write the whole preview, never cut, to this file (for CI to upload as an artifact; a cut comment points at it)")
+	cmd.Flags().Float64Var(&opts.MaxMonthlyCost, "max-monthly-cost", 0, "fail (a guardrail violation) when the estimated monthly list price in USD is higher; the topology's budget: does the same")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 with no changes, 2 with changes, 1 on error")
 	cmd.Flags().StringVar(&opts.Out, "out", "", "also write the reviewed plan bundle to this file, for `infra up --plan` (and `infra show`)")
 	opts.Changed.register(cmd)
@@ -95,10 +98,25 @@ func runPreview(ctx context.Context, opts *PreviewOptions) error {
 			return err
 		}
 		opts.Changed.summary(opts.IO, res)
+		// The offline plan prices the topology; the state prices what is
+		// deployed: the change in the monthly estimate.
+		p, err := plan.Generate(op.ctx, op.s.Graph())
+		if err != nil {
+			return fmt.Errorf("cost estimate: %w", err)
+		}
+		if !opts.JSON {
+			ui.CostChangeTable(opts.IO.Out, ui.NewTheme(opts.IO.Out, opts.IO.Color), costChange(op.s.Engine, p))
+		}
 		if opts.Comment != "" {
-			if err := writeComment(op.ctx, opts, op.s.Engine, res); err != nil {
+			if err := writeComment(opts, op.s.Engine, res, p); err != nil {
 				return err
 			}
+		}
+		if err := runResult(res); err != nil {
+			return err
+		}
+		if err := overBudget(opts.IO, ui.NewTheme(opts.IO.Err, opts.IO.Color), op.s.Graph().Spec, opts.File, p.Cost, opts.MaxMonthlyCost, true); err != nil {
+			return err
 		}
 		return finish(res, opts.DetailedExitcode)
 	})
@@ -148,16 +166,14 @@ func (opts *PreviewOptions) commentOnFailure(err error) error {
 // writeComment writes the pull-request comment: the preview, the guardrail
 // check of the offline plan, and the topology diagram with what the preview
 // adds, changes and removes marked.
-func writeComment(ctx context.Context, opts *PreviewOptions, e *engine.Engine, res *engine.Result) error {
+func writeComment(opts *PreviewOptions, e *engine.Engine, res *engine.Result, p *plan.Plan) error {
 	g := e.Graph()
 	c := opts.comment()
 	c.Preview = res
-	p, err := plan.Generate(ctx, g)
-	if err != nil {
-		return fmt.Errorf("guardrails for the comment: %w", err)
-	}
 	rep := guardrailReport(opts.File, g, p)
+	withBudget(&rep, nil, p.Cost, opts.MaxMonthlyCost)
 	c.Guardrails = &rep
+	c.Cost = costChange(e, p)
 	if m, err := ui.MermaidBlock(g.Model, ui.MarksOf(res)); err == nil {
 		c.Mermaid = m
 	}

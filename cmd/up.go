@@ -211,6 +211,13 @@ func guardrailGate(ctx context.Context, io *ui.IO, file string, m *model.Model) 
 		return err
 	}
 	ds, err := policies.Gate(spec, p.PolicyResources(), m.SCPs)
+	// The topology's budget: is a mandatory guardrail too (cmd/cost.go).
+	if _, bds := budgetCheck(spec.Budget, file, p.Cost, 0); len(bds) > 0 {
+		ds = append(ds, bds...)
+		if bds.HasErrors() && err == nil {
+			err = policies.ErrMandatoryViolation
+		}
+	}
 	renderDiagnostics(io, ds)
 	t := ui.NewTheme(io.Err, io.Color)
 	if errors.Is(err, policies.ErrMandatoryViolation) {

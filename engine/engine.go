@@ -134,6 +134,8 @@ type deployed struct {
 	// State lists the resources in state, in state order (providers and
 	// the stack resource left out).
 	State []stateResource
+	// Providers are the explicit providers in state.
+	Providers []stateResource
 	// SecretsProvider is the stack's secrets provider (see providerOf).
 	SecretsProvider string
 	// SecretsKey is the stack's data key as its key service encrypted it
@@ -144,7 +146,13 @@ type deployed struct {
 }
 
 // stateResource is one resource of a stack's state.
-type stateResource struct{ URN, Type, Name string }
+type stateResource struct {
+	URN, Type, Name string
+	// Provider is the logical name of an explicit provider; Inputs the
+	// non-secret inputs (what a cost estimate of the deployment reads).
+	Provider string
+	Inputs   map[string]any
+}
 
 // New prepares an engine for spec: it finds the CLI, reads what the backend
 // holds and builds the stack graph, pinning the addresses already deployed.

@@ -310,9 +310,11 @@ func parseDeployment(data []byte) (*deployed, error) {
 	var doc struct {
 		Deployment struct {
 			Resources []struct {
-				URN     string         `json:"urn"`
-				Type    string         `json:"type"`
-				Outputs map[string]any `json:"outputs"`
+				URN      string         `json:"urn"`
+				Type     string         `json:"type"`
+				Inputs   map[string]any `json:"inputs"`
+				Outputs  map[string]any `json:"outputs"`
+				Provider string         `json:"provider"`
 			} `json:"resources"`
 			Pending []struct {
 				Resource struct {
@@ -349,10 +351,12 @@ func parseDeployment(data []byte) (*deployed, error) {
 				d.Outputs[k] = stacks.Value{Value: val, Secret: secret}
 			}
 		case strings.HasPrefix(r.Type, "pulumi:providers:"):
+			d.Providers = append(d.Providers, stateResource{URN: r.URN, Type: r.Type, Name: resource.URN(r.URN).Name(), Inputs: plainInputs(r.Inputs)})
 		default:
 			d.Resources++
 			u := resource.URN(r.URN)
-			d.State = append(d.State, stateResource{URN: r.URN, Type: r.Type, Name: u.Name()})
+			d.State = append(d.State, stateResource{URN: r.URN, Type: r.Type, Name: u.Name(),
+				Provider: providerName(r.Provider), Inputs: plainInputs(r.Inputs)})
 			if r.Type == provider.PresharedKeyType {
 				// Pre-shared keys are no stack output: the mesh
 				// configuration of `infra mesh config --show-secrets`

@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
+	"infra/cost"
 	"infra/stacks"
 )
 
@@ -31,6 +32,9 @@ type Plan struct {
 	// Topology is the spec's name, which is also the Pulumi project name.
 	Topology string   `json:"topology"`
 	Stacks   []*Stack `json:"stacks"`
+	// Cost is the monthly list price of the plan's resources, per stack,
+	// per cloud and in total (infra/cost).
+	Cost *cost.Estimate `json:"cost,omitempty"`
 }
 
 // Stack is the record of one stack.
@@ -106,6 +110,7 @@ func Generate(ctx context.Context, g *stacks.Graph) (*Plan, error) {
 	for _, s := range g.Stacks {
 		p.Stacks = append(p.Stacks, records[s.Name])
 	}
+	p.Cost = p.estimate()
 	return p, nil
 }
 
@@ -192,6 +197,9 @@ func (p *Plan) Only(names ...string) *Plan {
 	}
 	if len(out.Stacks) == 0 {
 		return nil
+	}
+	if p.Cost != nil {
+		out.Cost = out.estimate()
 	}
 	return out
 }

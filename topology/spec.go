@@ -39,6 +39,9 @@ type Spec struct {
 	LandingZone LandingZone `yaml:"landingZone,omitempty"`
 	// Backend is any Pulumi backend URL. Relative file:// paths resolve against the spec's directory.
 	Backend string `yaml:"backend,omitempty" jsonschema:"default=file://.infra/state"`
+	// Budget caps the estimated monthly list price (infra cost): a plan or
+	// preview over it fails as a guardrail violation.
+	Budget *Budget `yaml:"budget,omitempty"`
 }
 
 // Clouds holds one optional section per cloud.

@@ -46,6 +46,8 @@ type Comment struct {
 	// Guardrails is the guardrail check of the same topology; nil when not
 	// checked.
 	Guardrails *GuardrailReport
+	// Cost is the change in the monthly estimate; nil when not estimated.
+	Cost *CostChange
 	// Mermaid is the topology diagram as a ```mermaid block; "" for none.
 	Mermaid string
 	// Commit is the commit previewed and RunURL the CI run that previewed
@@ -222,6 +224,7 @@ func commentHead(c Comment) head {
 		fmt.Fprintln(&rest)
 	}
 	summaryTable(&rest, r)
+	costChangeMarkdown(&rest, c.Cost)
 	attentionMarkdown(&rest, r)
 	if c.Guardrails != nil {
 		// The same section `infra guardrails check --format markdown` writes.

@@ -34,6 +34,8 @@ const (
 	KindBundle     = "plan-bundle"
 	KindUpPlan     = "up-plan"
 	KindDrift      = "drift"
+	KindPrices     = "prices"
+	KindKubeconfig = "kubeconfig"
 )
 
 // documents maps each kind to a value of its payload's type, from which
@@ -54,6 +56,8 @@ var documents = map[string]any{
 	KindBundle:     BundleJSON{},
 	KindUpPlan:     UpPlanJSON{},
 	KindDrift:      DriftJSON{},
+	KindPrices:     PricesJSON{},
+	KindKubeconfig: KubeconfigJSON{},
 }
 
 // Kinds lists the kinds of JSON document, sorted.

@@ -64,6 +64,7 @@ func (v *planTable) Plan(p *plan.Plan) error {
 		}
 		fmt.Fprintln(v.w)
 	}
+	CostTable(v.w, v.t, p.Cost)
 	return nil
 }
 
@@ -110,6 +111,7 @@ func (v *planMarkdown) Plan(p *plan.Plan) error {
 		}
 		fmt.Fprintln(v.w, "\n</details>")
 	}
+	CostMarkdown(v.w, p.Cost)
 	return nil
 }
 

@@ -104,7 +104,7 @@ var kinds = map[string]kind{
 	// API cloud.kube.ClusterStatusEnum); its url is a bare host name.
 	"ovh:CloudProject/gateway:Gateway":                           {},
 	"ovh:CloudProject/instance:Instance":                         {outputs: []string{"addresses:ovhAddresses"}},
-	"ovh:CloudProject/kube:Kube":                                 {outputs: []string{"url:hostname", "status:READY"}},
+	"ovh:CloudProject/kube:Kube":                                 {outputs: []string{"url:hostname", "status:READY", "kubeconfig:ovhKubeconfig"}},
 	"ovh:CloudProject/kubeNodePool:KubeNodePool":                 {outputs: []string{"status:READY"}},
 	"ovh:CloudProject/networkPrivate:NetworkPrivate":             {id: ovhNetworkID, outputs: []string{"regionsOpenstackIds"}},
 	"ovh:CloudProject/networkPrivateSubnet:NetworkPrivateSubnet": {},
@@ -164,6 +164,7 @@ var kinds = map[string]kind{
 	// does, with real random values; the plan shows stand-ins, secret
 	// where the real value is.
 	"infra:k3s:Token":         {outputs: []string{"token"}},
+	"infra:k3s:ClusterCA":     {outputs: []string{"caCert:token", "caKey:token", "clientCert:token", "clientKey:token"}},
 	"infra:mesh:PresharedKey": {outputs: []string{"key:wgKey"}},
 	"infra:mesh:SshKey":       {outputs: []string{"privateKey:token", "publicKey:sshPublicKey"}},
 	"infra:mesh:WireGuardKey": {outputs: []string{"privateKey:wgPrivateKey", "publicKey:wgPublicKey"}},

@@ -182,6 +182,13 @@ func (p *program) run() error {
 	ctx.Export("zones", zones)
 	ctx.Export("clusterName", cluster.Name)
 	ctx.Export("clusterEndpoint", cluster.Endpoint)
+	// What `infra kubeconfig` needs: the cluster's CA, its region, and the
+	// deploy role that created it (the cluster's admin) for aws eks get-token.
+	ctx.Export("clusterCaData", cluster.CertificateAuthority.Data().Elem())
+	ctx.Export("region", pulumi.String(p.r.Name))
+	if p.deployRole != nil {
+		ctx.Export("deployRoleArn", p.deployRole)
+	}
 	ctx.Export("ingressAddress", ingress.DnsName)
 	ctx.Export("privateSubnetIds", idsOf(sub.private))
 	ctx.Export("privateRouteTableIds", idsOf(sub.privateRoutes))

@@ -67,7 +67,10 @@ type node struct {
 
 // secrets are the join secrets: servers hold both, agents only the agent
 // token, which joins agents and nothing more (k3s agent-token).
-type secrets struct{ server, agent string }
+//
+// Servers also get the cluster CA (caCert, caKey, PEM), installed as k3s's
+// server and client CA before k3s first starts.
+type secrets struct{ server, agent, caCert, caKey string }
 
 // cloudInit renders a node's cloud-config: the k3s config file (holding a
 // join token, so the result is as secret as the token), the node's host
@@ -127,6 +130,14 @@ func cloudInit(n node, s secrets) string {
 	b.WriteString("#cloud-config\n")
 	b.WriteString("write_files:\n")
 	writeFile(&b, k3sConfigPath, "0600", strings.Join(cfg, "\n")+"\n")
+	if n.Role == "server" && s.caCert != "" {
+		// One CA signs the API server's certificate and the clients': the
+		// admin certificate of `infra kubeconfig` is one of them.
+		for _, ca := range []string{"server-ca", "client-ca"} {
+			writeFile(&b, k3sTLSDir+"/"+ca+".crt", "0644", s.caCert)
+			writeFile(&b, k3sTLSDir+"/"+ca+".key", "0600", s.caKey)
+		}
+	}
 	writeFile(&b, nodeFWPath, "0644", nodeFirewall(n.Region))
 	writeFile(&b, nodeFWUnitPath, "0644", `[Unit]
 Description=infra node firewall: no metadata service for pods, k3s ports for the region only

@@ -129,6 +129,12 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if err != nil {
 		return err
 	}
+	// The cluster CA and admin certificate infra owns: cloud-init installs
+	// the CA on the servers, `infra kubeconfig` uses the certificate.
+	ca, err := NewClusterCA(ctx, name("k3s-ca"), &ClusterCAArgs{ClusterName: pulumi.String(id)})
+	if err != nil {
+		return err
+	}
 	version, err := k3sVersion(k.Kubernetes)
 	if err != nil {
 		return fmt.Errorf("%s: %s: %w", k.At("kubernetes"), id, err)
@@ -186,8 +192,8 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 		if s.role == "worker" {
 			n.Role = "agent"
 		}
-		userData := pulumi.ToSecret(pulumi.All(token.Token, agentToken.Token).ApplyT(func(v []any) string {
-			return cloudInit(n, secrets{server: v[0].(string), agent: v[1].(string)})
+		userData := pulumi.ToSecret(pulumi.All(token.Token, agentToken.Token, ca.CaCert, ca.CaKey).ApplyT(func(v []any) string {
+			return cloudInit(n, secrets{server: v[0].(string), agent: v[1].(string), caCert: v[2].(string), caKey: v[3].(string)})
 		})).(pulumi.StringOutput)
 		_, err := hcloud.NewServer(ctx, s.name, &hcloud.ServerArgs{
 			Name:             pulumi.String(s.name),
@@ -228,6 +234,9 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	ctx.Export("cidr", pulumi.String(rn.CIDR.String()))
 	ctx.Export("clusterName", pulumi.String(id))
 	ctx.Export("clusterEndpoint", pulumi.String(fmt.Sprintf("https://%s:%d", regIP, apiPort)))
+	ctx.Export("clusterCaCert", ca.CaCert)
+	ctx.Export("adminClientCert", ca.ClientCert)
+	ctx.Export("adminClientKey", ca.ClientKey)
 	ctx.Export("ingressAddress", lb.Ipv4)
 	ctx.Export("zones", pulumi.ToStringArray([]string{r.Name}))
 	ctx.Export("networkZone", pulumi.String(zone))

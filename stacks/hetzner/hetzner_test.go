@@ -101,7 +101,8 @@ func TestRegionalExample(t *testing.T) {
 				"hcloud:index/loadBalancerNetwork:LoadBalancerNetwork": 2,
 				"hcloud:index/loadBalancerTarget:LoadBalancerTarget":   2,
 				"hcloud:index/loadBalancerService:LoadBalancerService": 3,
-				TokenType: 2, // server and agent tokens
+				TokenType:     2, // server and agent tokens
+				ClusterCAType: 1, // the cluster CA and admin certificate
 			}
 			if rn.Overlay.IsValid() { // the mesh gateway's key and address (mesh.go)
 				wantCounts["infra:mesh:WireGuardKey"] = 1

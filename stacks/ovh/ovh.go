@@ -207,6 +207,9 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	ctx.Export("cidr", pulumi.String(rn.CIDR.String()))
 	ctx.Export("clusterName", pulumi.String(id))
 	ctx.Export("clusterEndpoint", kube.Url.ApplyT(apiURL).(pulumi.StringOutput))
+	// The cluster's admin kubeconfig as OVHcloud returns it (secret), for
+	// `infra kubeconfig`.
+	ctx.Export("kubeconfig", pulumi.ToSecret(kube.Kubeconfig))
 	ctx.Export("ingressAddress", fip.CurrentState.Ip())
 	ctx.Export("zones", pulumi.ToStringArray(zones))
 	ctx.Export("openstackNetworkId", openstackID)

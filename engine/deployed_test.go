@@ -1,0 +1,28 @@
+package engine
+
+import "testing"
+
+func TestDeployedResourcesKeepInputsButNotSecrets(t *testing.T) {
+	doc := `{"deployment":{"resources":[
+ {"urn":"urn:pulumi:s::p::pulumi:providers:aws::aws-us-east-1-prod-provider","type":"pulumi:providers:aws","inputs":{"region":"us-east-1"}},
+ {"urn":"urn:pulumi:s::p::aws:ec2/instance:Instance::gw","type":"aws:ec2/instance:Instance",
+  "provider":"urn:pulumi:s::p::pulumi:providers:aws::aws-us-east-1-prod-provider::0b2c-id",
+  "inputs":{"instanceType":"t3.small","userData":{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","plaintext":"\"key\""}}}
+]}}`
+	d, err := parseDeployment([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Engine{deployed: map[string]*deployed{"s": d}}
+	rs := e.DeployedResources()["s"]
+	if len(rs) != 2 || rs[0].Inputs["region"] != "us-east-1" {
+		t.Fatalf("providers first with their region: %+v", rs)
+	}
+	gw := rs[1]
+	if gw.Provider != "aws-us-east-1-prod-provider" || gw.Inputs["instanceType"] != "t3.small" {
+		t.Errorf("instance: %+v", gw)
+	}
+	if _, ok := gw.Inputs["userData"]; ok {
+		t.Errorf("a secret input was kept: %+v", gw.Inputs)
+	}
+}

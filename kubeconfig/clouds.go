@@ -1,0 +1,62 @@
+package kubeconfig
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+)
+
+// ErrUnsupported is returned for a cluster whose access infra cannot
+// write yet.
+var ErrUnsupported = errors.New("not supported yet")
+
+// FromOutputs is the entry of a regional stack from its outputs (plain
+// values, secrets revealed):
+//   - EKS: the endpoint, the cluster's CA and an exec credential running
+//     `aws eks get-token` as the environment's deploy role, which created the
+//     cluster and so is its admin;
+//   - k3s on Hetzner: the registration address, the CA infra generated and
+//     installed on the servers, and the admin client certificate it signed;
+//   - OVH MKS: the kubeconfig OVHcloud returned for the cluster.
+func FromOutputs(stack, cloud string, out map[string]any) (Entry, error) {
+	str := func(k string) string { s, _ := out[k].(string); return s }
+	need := func(keys ...string) error {
+		for _, k := range keys {
+			if str(k) == "" {
+				return fmt.Errorf("%s: no output %q: deploy the stack with this version of infra (`infra up`)", stack, k)
+			}
+		}
+		return nil
+	}
+	e := Entry{Stack: stack, Cloud: cloud, Server: str("clusterEndpoint")}
+	switch cloud {
+	case "aws":
+		if err := need("clusterEndpoint", "clusterName", "clusterCaData", "region"); err != nil {
+			return Entry{}, err
+		}
+		ca, err := base64.StdEncoding.DecodeString(str("clusterCaData"))
+		if err != nil {
+			return Entry{}, fmt.Errorf("%s: clusterCaData: %w", stack, err)
+		}
+		e.CAData = ca
+		// aws eks get-token: docs.aws.amazon.com/cli/latest/reference/eks/get-token.html
+		args := []string{"eks", "get-token", "--cluster-name", str("clusterName"), "--region", str("region"), "--output", "json"}
+		if role := str("deployRoleArn"); role != "" {
+			args = append(args, "--role-arn", role)
+		}
+		e.Exec = &Exec{Command: "aws", Args: args}
+	case "hetzner":
+		if err := need("clusterEndpoint", "clusterCaCert", "adminClientCert", "adminClientKey"); err != nil {
+			return Entry{}, err
+		}
+		e.CAData, e.ClientCert, e.ClientKey = []byte(str("clusterCaCert")), []byte(str("adminClientCert")), []byte(str("adminClientKey"))
+	case "ovh":
+		if err := need("kubeconfig"); err != nil {
+			return Entry{}, err
+		}
+		return FromKubeconfig(stack, cloud, []byte(str("kubeconfig")))
+	default:
+		return Entry{}, fmt.Errorf("%s: a kubeconfig for %s clusters is %w (IKS: `ibmcloud ks cluster config --cluster %s`)", stack, cloud, ErrUnsupported, str("clusterName"))
+	}
+	return e, nil
+}
