@@ -23,8 +23,11 @@ type GatewayArgs struct {
 	Net    *network.RegionNet
 	// Port is the mesh's UDP port.
 	Port int
-	// UserData is the gateway's cloud-init (wireguard.CloudInit), secret.
+	// UserData is the gateway's cloud-init (wireguard.CloudInit): no key, no peer.
 	UserData pulumi.StringOutput
+	// Placed, when set, is called with the gateway's instance once it is
+	// declared: the mesh pushes the instance its peers (infra:mesh:Peers).
+	Placed func(instance pulumi.CustomResource) error
 	// Peers are the other gateways: only they may send to Port.
 	Peers []wireguard.Peer
 	// Routes are what the network sends to the gateway.
@@ -63,7 +66,15 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	labels[labelCluster] = pulumi.String(id)
 	labels[labelRole] = pulumi.String("mesh-gateway")
 
-	var rules hcloud.FirewallRuleArray
+	// the push of the peers (infra:mesh:Peers), from wherever infra runs:
+	// sshd takes the push key only, which runs the apply script only
+	rules := hcloud.FirewallRuleArray{hcloud.FirewallRuleArgs{
+		Direction:   pulumi.String("in"),
+		Protocol:    pulumi.String("tcp"),
+		Port:        pulumi.String("22"),
+		SourceIps:   pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+		Description: pulumi.String("SSH: the mesh configuration push"),
+	}}
 	for _, peer := range args.Peers {
 		rules = append(rules, hcloud.FirewallRuleArgs{
 			Direction:   pulumi.String("in"),
@@ -102,10 +113,17 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		// user_data forces a new server (terraform-provider-hcloud
 		// internal/server/resource.go), and the new one needs the old one's
 		// name, private IP and Primary IP, all of which Hetzner keeps
-		// unique: delete first, or the replacement fails.
+		// unique: delete first, or the replacement fails. The user data names
+		// no peer, so a mesh change never replaces the server: its peers
+		// arrive through Placed (infra:mesh:Peers, in place).
 	}, pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return err
+	}
+	if args.Placed != nil {
+		if err := args.Placed(server); err != nil {
+			return err
+		}
 	}
 	for _, route := range args.Routes {
 		if _, err := hcloud.NewNetworkRoute(ctx, id+"-mesh-route-"+route.Name, &hcloud.NetworkRouteArgs{
