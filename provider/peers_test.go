@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -200,4 +201,38 @@ func atoi(s string) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
+}
+
+// A change of peers or configuration updates a Peers in place (the
+// gateway keeps running); only a new instance replaces it.
+func TestPeersDiff(t *testing.T) {
+	s := NewServer(WithGetenv(func(string) string { return "" }))
+	base := resource.PropertyMap{
+		"gateway": resource.NewStringProperty("a"), "host": resource.NewStringProperty("192.0.2.1"),
+		"instance": resource.NewStringProperty("1"),
+		"peers":    resource.NewArrayProperty([]resource.PropertyValue{resource.NewStringProperty("b")}),
+		"config":   resource.MakeSecret(resource.NewStringProperty("one")),
+	}
+	for _, c := range []struct {
+		key     string
+		value   resource.PropertyValue
+		replace bool
+	}{
+		{"peers", resource.NewArrayProperty([]resource.PropertyValue{resource.NewStringProperty("b"), resource.NewStringProperty("c")}), false},
+		{"config", resource.MakeSecret(resource.NewStringProperty("two")), false},
+		{"instance", resource.NewStringProperty("2"), true},
+	} {
+		news := base.Copy()
+		news[resource.PropertyKey(c.key)] = c.value
+		o, _ := marshal("olds", base)
+		n, _ := marshal("news", news)
+		d, err := s.Diff(context.Background(), &pulumirpc.DiffRequest{Urn: "urn:pulumi:prod::infra::" + PeersType + "::p", OldInputs: o, News: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.GetChanges() != pulumirpc.DiffResponse_DIFF_SOME || len(d.GetDiffs()) != 1 || d.GetDiffs()[0] != c.key ||
+			(len(d.GetReplaces()) > 0) != c.replace {
+			t.Errorf("%s changed: diffs %v replaces %v, want replace=%v", c.key, d.GetDiffs(), d.GetReplaces(), c.replace)
+		}
+	}
 }

@@ -552,3 +552,55 @@ func BenchmarkMeshGlobalStack(b *testing.B) {
 		})
 	}
 }
+
+// Adding a region to the mesh changes no existing gateway's user data (a
+// change there replaces the instance on every cloud) and changes each
+// existing gateway's Peers, in place, by the new region: the rolling change
+// the netns test (stacks/wireguard) proves on the real tools.
+func TestMeshChangeLeavesGatewaysInPlace(t *testing.T) {
+	gateways := func(late bool) map[string]pulumi.MockResourceArgs {
+		spec, _, err := topology.Load("../examples/multicloud.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !late {
+			off := false
+			spec.Clouds.OVH.Regions[len(spec.Clouds.OVH.Regions)-1].Mesh = &off
+		}
+		mocks, err := meshFixtureOf(t, spec).run(t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mocks.res
+	}
+	before, after := gateways(false), gateways(true)
+	const late = "ovh-sbg5-staging"
+	if _, ok := before["mesh-peers-"+late]; ok {
+		t.Fatalf("%s is in the mesh before it is added", late)
+	}
+	n := 0
+	for name, b := range before {
+		if b.TypeToken != wireguard.PeersType {
+			continue
+		}
+		id := strings.TrimPrefix(name, "mesh-peers-")
+		inst := id + "-mesh-gateway"
+		if ub, ua := before[inst].Inputs["userData"], after[inst].Inputs["userData"]; !ub.DeepEquals(ua) || ub.IsNull() {
+			t.Errorf("%s: adding %s changes the gateway's user data, which replaces it", id, late)
+		}
+		pb, pa := plainStrings(b.Inputs["peers"]), plainStrings(after[name].Inputs["peers"])
+		if want := append(slices.Clone(pb), late); !slices.Equal(sortedCopy(pa), sortedCopy(want)) {
+			t.Errorf("%s: peers %v → %v, want %s added", id, pb, pa, late)
+		}
+		n++
+	}
+	if n != 8 {
+		t.Errorf("%d gateways before the change, want 8", n)
+	}
+}
+
+func sortedCopy(s []string) []string {
+	c := slices.Clone(s)
+	sort.Strings(c)
+	return c
+}
