@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"infra/rules"
 )
 
 var (
@@ -205,6 +207,9 @@ func (v *validator) clusters() {
 				v.warnf(k.At("serverType"), "use "+hetznerDeprecated[t]+" before it disappears", "Hetzner server type %s is deprecated", t)
 			case !slices.Contains(hetznerCurrent, t):
 				v.errorf(k.At("serverType"), "current types: "+strings.Join(hetznerCurrent, ", "), "unknown Hetzner server type %s", strconv.Quote(t))
+			}
+			if !rules.HetznerServerTypeSold(t, r.Name) {
+				v.errorf(k.At("serverType"), "choose a type sold there, such as cpx22 (CPX) or ccx13", "Hetzner does not sell server type %s in %s", t, r.Name)
 			}
 			if k.ControlPlanes != 1 && k.ControlPlanes != 3 {
 				v.errorf(k.At("controlPlanes"), "use 1, or 3 for an etcd quorum", "controlPlanes must be 1 or 3, got %d", k.ControlPlanes)

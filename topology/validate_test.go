@@ -303,6 +303,11 @@ func TestValidateInvalid(t *testing.T) {
 			want: []want{{pos: "t.yaml:7:31", msg: "Hetzner server type cx22 has been retired", hint: "use cx23"}},
 		},
 		{
+			name: "Hetzner server type not sold in the location",
+			yaml: "name: acme\nclouds:\n  hetzner:\n    regions:\n      - region: ash\n        environment: prod\n        cluster: {serverType: cx33}\n",
+			want: []want{{pos: "t.yaml:7:31", msg: "Hetzner does not sell server type cx33 in ash", hint: "cpx22"}},
+		},
+		{
 			name: "unknown guardrail",
 			yaml: base + "landingZone:\n  guardrails: [deny-root]\n",
 			want: []want{{pos: "t.yaml:8:16", msg: `unknown guardrail "deny-root"`, hint: "did you mean deny-root-account?"}},

@@ -8,12 +8,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/network"
+	"infra/rules"
 	"infra/stacks/wireguard"
 	"infra/topology"
 )
 
-// gatewayServerType is the smallest current shared x86 type (clouds.md §3.2).
-const gatewayServerType = "cx23"
+// gatewayServerType is the smallest current shared x86 type sold in a
+// location (clouds.md §3.2): cx23 where Hetzner sells CX (the EU
+// locations), else cpx12, the smallest CPX gen2 (review hetzner-ovh-mesh.md
+// item 8; rules.HetznerServerTypeSold).
+func gatewayServerType(location string) string {
+	if rules.HetznerServerTypeSold("cx23", location) {
+		return "cx23"
+	}
+	return "cpx12"
+}
 
 // GatewayArgs is what the global stack places one Hetzner location's mesh
 // gateway with.
@@ -95,7 +104,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	netID := atoi(args.NetworkId)
 	server, err := hcloud.NewServer(ctx, id+"-mesh-gateway", &hcloud.ServerArgs{
 		Name:        pulumi.String(id + "-mesh-gateway"),
-		ServerType:  pulumi.String(gatewayServerType),
+		ServerType:  pulumi.String(gatewayServerType(r.Name)),
 		Image:       pulumi.String(image),
 		Location:    pulumi.String(r.Name),
 		Labels:      labels,
