@@ -226,6 +226,10 @@ func (v *validator) clusters() {
 		for _, r := range c.Regions {
 			k := &r.Cluster
 			v.kubernetes(OVH, k.Meta, k.Kubernetes)
+			if slices.Contains(ovhUSRegions, r.Name) {
+				v.errorf(r.At("region"), "use an EU or APAC region; the US regions need an OVHcloud US account (api.us.ovhcloud.com, IAM URNs urn:v1:us:), which infra does not model",
+					"OVH region %s is sold only by OVHcloud US", r.Name)
+			}
 			if exists, offered := ovhFlavorOK(r.Name, k.Flavor); !exists {
 				v.errorf(k.At("flavor"), "use an MKS flavor such as b2-7 or b3-8", "unknown OVH flavor %s", strconv.Quote(k.Flavor))
 			} else if !offered {

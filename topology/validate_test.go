@@ -308,6 +308,11 @@ func TestValidateInvalid(t *testing.T) {
 			want: []want{{pos: "t.yaml:7:31", msg: "Hetzner does not sell server type cx33 in ash", hint: "cpx22"}},
 		},
 		{
+			name: "OVH region of OVHcloud US",
+			yaml: "name: acme\nclouds:\n  ovh:\n    regions:\n      - {region: US-EAST-VA-1, environment: prod}\n",
+			want: []want{{pos: "t.yaml:5:18", msg: "OVH region US-EAST-VA-1 is sold only by OVHcloud US", hint: "OVHcloud US account"}},
+		},
+		{
 			name: "unknown guardrail",
 			yaml: base + "landingZone:\n  guardrails: [deny-root]\n",
 			want: []want{{pos: "t.yaml:8:16", msg: `unknown guardrail "deny-root"`, hint: "did you mean deny-root-account?"}},
