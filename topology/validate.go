@@ -337,6 +337,7 @@ func (v *validator) cidrs() {
 	if v.s.Clouds.IBM != nil {
 		v.iksRanges(ranges, supernet)
 	}
+	v.clusterRanges(ranges)
 	if m := v.s.Network.Mesh; m != nil {
 		if p, ok := v.prefix(m.At("overlay"), "mesh overlay", m.Overlay); ok {
 			ranges = append(ranges, cidrRange{p, m.At("overlay"), "the mesh overlay"})
@@ -391,6 +392,34 @@ func (v *validator) iksRanges(ranges []cidrRange, supernet netip.Prefix) {
 		if supernet.IsValid() && supernet.Overlaps(k) {
 			v.warnf(v.s.Network.At("supernet"), "use a supernet inside 10.0.0.0/8",
 				"supernet %s overlaps the IKS pod/service network %s; regions allocated there would be unreachable from IBM pods", supernet, k)
+		}
+	}
+}
+
+// ClusterRanges are the pod and service networks the clusters infra
+// builds use inside every cluster, by cloud: k3s's defaults (cluster-cidr
+// 10.42.0.0/16, service-cidr 10.43.0.0/16, k3s server docs) and OVH MKS's
+// (pods 10.2.0.0/16, services 10.3.0.0/16, OVHcloud "Known limits"). A node
+// sends these to its CNI, not to the mesh, so a region in one of them is
+// unreachable from the cluster (review hetzner-ovh-mesh.md item 26).
+var ClusterRanges = map[Cloud][]netip.Prefix{
+	Hetzner: {netip.MustParsePrefix("10.42.0.0/16"), netip.MustParsePrefix("10.43.0.0/16")},
+	OVH:     {netip.MustParsePrefix("10.2.0.0/16"), netip.MustParsePrefix("10.3.0.0/16")},
+}
+
+// clusterRanges rejects region CIDRs inside a cluster network of the spec.
+func (v *validator) clusterRanges(ranges []cidrRange) {
+	for _, c := range []Cloud{Hetzner, OVH} {
+		if (c == Hetzner && v.s.Clouds.Hetzner == nil) || (c == OVH && v.s.Clouds.OVH == nil) {
+			continue
+		}
+		for _, r := range ranges {
+			for _, k := range ClusterRanges[c] {
+				if r.prefix.Overlaps(k) {
+					v.errorf(r.pos, "use a range outside the clusters' pod and service networks",
+						"%s %s overlaps the %s clusters' pod/service network %s, which their nodes do not route to the mesh", r.owner, r.prefix, c, k)
+				}
+			}
 		}
 	}
 }
