@@ -63,7 +63,7 @@ func TestPreviewCreatesNoStack(t *testing.T) {
 	file, dir := pairSpec(t)
 	env := map[string]string{"INFRA_PASSPHRASE": "p"}
 	r := run(t, false, env, "preview", "--simulate", "-f", file, "--detailed-exitcode")
-	if r.code != ExitChanges || !strings.Contains(r.out, "Preview of pair: 49 to create") {
+	if r.code != ExitChanges || !strings.Contains(r.out, "Preview of pair: 53 to create") {
 		t.Fatalf("preview: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 	if files := stackFiles(t, dir); len(files) != 0 {
