@@ -60,7 +60,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 		userData pulumi.StringOutput
 		peers    []wireguard.Peer
 		routes   []network.Route
-		placed   func(pulumi.CustomResource) error
+		placed   func(pulumi.CustomResource, ...pulumi.Resource) error
 	}
 	gateways := map[string]gateway{}
 	for _, g := range m.Gateways {
@@ -85,11 +85,11 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 			ids = append(ids, pulumi.String(p.ID))
 		}
 		conf, id := peerConfig(ctx, m, g, up, publicKey, publicIP, psk), g.ID
-		gw.placed = func(inst pulumi.CustomResource) error {
+		gw.placed = func(inst pulumi.CustomResource, after ...pulumi.Resource) error {
 			_, err := wireguard.NewPeers(ctx, "mesh-peers-"+id, &wireguard.PeersArgs{
 				Gateway: pulumi.String(id), Host: publicIP[id], Instance: inst.ID().ToStringOutput(),
 				Peers: ids, Config: conf, PrivateKey: key.PrivateKey,
-			}, pulumi.DependsOn([]pulumi.Resource{inst}))
+			}, pulumi.DependsOn(append([]pulumi.Resource{inst}, after...)))
 			return err
 		}
 		gateways[g.ID] = gw

@@ -32,8 +32,9 @@ type GatewayArgs struct {
 	// UserData is the gateway's cloud-init (wireguard.CloudInit): no key, no peer.
 	UserData pulumi.StringOutput
 	// Placed, when set, is called with the gateway's instance once it is
-	// declared: the mesh pushes the instance its peers (infra:mesh:Peers).
-	Placed func(instance pulumi.CustomResource) error
+	// declared, and with what else the push must wait for (the public IP's
+	// association): the mesh pushes the instance its peers (infra:mesh:Peers).
+	Placed func(instance pulumi.CustomResource, after ...pulumi.Resource) error
 	// Peers are the other gateways: only they may send to Port.
 	Peers []wireguard.Peer
 	// Routes are what the region's private route tables send to the gateway.
@@ -119,16 +120,18 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	if err != nil {
 		return err
 	}
-	if args.Placed != nil {
-		if err := args.Placed(inst); err != nil {
-			return err
-		}
-	}
-	if _, err := ec2.NewEipAssociation(ctx, p.name("mesh-eip-association"), &ec2.EipAssociationArgs{
+	assoc, err := ec2.NewEipAssociation(ctx, p.name("mesh-eip-association"), &ec2.EipAssociationArgs{
 		AllocationId: args.AllocationId,
 		InstanceId:   inst.ID(),
-	}, p.with()...); err != nil {
+	}, p.with()...)
+	if err != nil {
 		return err
+	}
+	if args.Placed != nil {
+		// the push goes to the Elastic IP: after the association
+		if err := args.Placed(inst, assoc); err != nil {
+			return err
+		}
 	}
 	for _, z := range rn.Zones {
 		rt, ok := args.RouteTables[z.Zone]

@@ -28,8 +28,9 @@ type GatewayArgs struct {
 	// UserData is the gateway's cloud-init (wireguard.CloudInit): no key, no peer.
 	UserData pulumi.StringOutput
 	// Placed, when set, is called with the gateway's instance once it is
-	// declared: the mesh pushes the instance its peers (infra:mesh:Peers).
-	Placed func(instance pulumi.CustomResource) error
+	// declared, and with what else the push must wait for (the public IP's
+	// association): the mesh pushes the instance its peers (infra:mesh:Peers).
+	Placed func(instance pulumi.CustomResource, after ...pulumi.Resource) error
 	// From the regional stack: project, openstackNetworkId, subnetId,
 	// MeshFloatingIPOutput, MeshRouterOutput and MeshGatewayIPOutput.
 	Project, NetworkId, SubnetId, FloatingIpId, RouterId, PrivateIp pulumi.StringInput
