@@ -192,16 +192,16 @@ func TestSimulatedWorkflow(t *testing.T) {
 		t.Errorf("refresh:\n%s", r.out)
 	}
 
-	// An edit of the mesh's port and a server type: the gateways' secret
+	// An edit of the mesh's MTU and a server type: the gateways' secret
 	// pushed configuration (infra:mesh:Peers, with their WireGuard private
-	// keys and PSKs) changes, and so does a plain value. The terminal (--diff), the JSON and the comment show
+	// keys and PSKs) changes in place, and so does a plain value. The terminal (--diff), the JSON and the comment show
 	// the plain value old → new and the secret as [secret] on both sides.
 	edited := filepath.Join(dir, "edited.yaml")
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.Replace(string(data), "overlay: 10.100.0.0/24", "overlay: 10.100.0.0/24\n    port: 51821", 1)
+	text := strings.Replace(string(data), "overlay: 10.100.0.0/24", "overlay: 10.100.0.0/24\n    mtu: 1400", 1)
 	text = strings.Replace(text, "cluster: {serverType: cx23, workers: 1}", "cluster: {serverType: cx33, workers: 1}", 1)
 	if err := os.WriteFile(edited, []byte(text), 0o644); err != nil {
 		t.Fatal(err)

@@ -80,7 +80,7 @@ func TestPreviewCreatesNoStack(t *testing.T) {
 	// A preview of the rest: one deployed stack, two still previewed in
 	// scratch; still nothing new in the backend.
 	r = run(t, false, env, "preview", "--simulate", "-f", file)
-	if r.code != ExitOK || !strings.Contains(r.out, "29 to create") {
+	if r.code != ExitOK || !strings.Contains(r.out, "33 to create") {
 		t.Errorf("preview after one stack is up: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 	if files := stackFiles(t, dir); len(files) != 1 || filepath.Base(files[0]) != "hetzner-nbg1-dev.json" {
