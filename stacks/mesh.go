@@ -73,7 +73,13 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 			local = g.AllowedIPs[1]
 		}
 		boot := wireguard.Boot{ID: g.ID, Port: m.Port, Local: local, SNAT: g.Cloud == topology.OVH}
-		gw := gateway{routes: m.Routes(transit, g.ID),
+		routes := m.Routes(transit, g.ID)
+		if g.Cloud == topology.AWS {
+			// a VPC route table takes a route wider than the VPC: one per
+			// RFC 1918 block instead of one per peer
+			routes = m.SummaryRoutes(transit, g.ID)
+		}
+		gw := gateway{routes: routes,
 			userData: key.PublicKey.ApplyT(func(k string) (string, error) {
 				b := boot
 				b.PushKey = k
