@@ -329,7 +329,7 @@ func (m *model) meshRecord() Record {
 		sf("%d of every 1,500 bytes go to encapsulation over IPv6 (%s)", 1500-ms.MTU, percent(1500-ms.MTU, 1500)),
 		"traffic between clouds is billed as internet egress by the sending provider",
 	}
-	neg = append(neg, "a gateway's peers are in its user data: adding or removing a region replaces every gateway (Hetzner and OVH gateways delete first, as the replacement reuses their name and addresses), so the mesh is down while they boot")
+	neg = append(neg, "each gateway admits SSH from anywhere for the push of its peers (key only, one key whose forced command applies the configuration); the first push trusts the gateway's host key and every later one requires it")
 	for _, g := range ms.Gateways {
 		if g.Cloud == topology.OVH {
 			// OVH public-cloud roadmap #295: routing through an instance needs port security off.
@@ -359,7 +359,7 @@ func (m *model) meshRecord() Record {
 	}
 	items = append(items,
 		sf("%s pre-shared keys, one per peer pair, as secret outputs", thousands(pairs)),
-		"cloud-init renders each gateway's `wg0.conf`; `infra mesh config --node CLOUD/REGION` prints it, keys as `<secret: from state>` unless `--show-secrets` reads them from a deployed stack",
+		"per gateway an `infra:mesh:Peers` resource that pushes its `wg0.conf` over SSH and applies it in place with `wg syncconf`: the user data holds no key and names no peer, so adding or removing a region updates the existing gateways without replacing them or dropping a tunnel that stays; `infra mesh config --node CLOUD/REGION` prints the configuration, keys as `<secret: from state>` unless `--show-secrets` reads them from a deployed stack",
 	)
 	return Record{
 		Key:      "mesh",

@@ -119,7 +119,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	comment := filepath.Join(dir, "comment.md")
 	r := step(ExitChanges, "preview", "--simulate", "-f", file, "--detailed-exitcode", "--comment", comment)
 	shown = append(shown, r.out, r.err)
-	for _, want := range []string{ui.SimulatedBanner, "Preview of pair: 51 to create", "hetzner-nbg1-dev", "global"} {
+	for _, want := range []string{ui.SimulatedBanner, "Preview of pair: 55 to create", "hetzner-nbg1-dev", "global"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("preview output lacks %q:\n%s", want, r.out)
 		}
@@ -137,7 +137,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 
 	r = step(ExitOK, "up", "--simulate", "--yes", "-f", file)
 	shown = append(shown, r.out, r.err)
-	for _, want := range []string{ui.SimulatedBanner, "Update of pair: 51 created", "Outputs:", "meshPrivateKey", ui.Redacted, "up done [SIMULATED]"} {
+	for _, want := range []string{ui.SimulatedBanner, "Update of pair: 55 created", "Outputs:", "meshPrivateKey", ui.Redacted, "up done [SIMULATED]"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("up output lacks %q:\n%s", want, r.out)
 		}
@@ -196,16 +196,16 @@ func TestSimulatedWorkflow(t *testing.T) {
 		t.Errorf("refresh:\n%s", r.out)
 	}
 
-	// An edit of the mesh's port and a server type: the gateways' secret
-	// user data (their WireGuard private keys and PSKs) changes, and so does
-	// a plain value. The terminal (--diff), the JSON and the comment show
+	// An edit of the mesh's MTU and a server type: the gateways' secret
+	// pushed configuration (infra:mesh:Peers, with their WireGuard private
+	// keys and PSKs) changes in place, and so does a plain value. The terminal (--diff), the JSON and the comment show
 	// the plain value old → new and the secret as [secret] on both sides.
 	edited := filepath.Join(dir, "edited.yaml")
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.Replace(string(data), "overlay: 10.100.0.0/24", "overlay: 10.100.0.0/24\n    port: 51821", 1)
+	text := strings.Replace(string(data), "overlay: 10.100.0.0/24", "overlay: 10.100.0.0/24\n    mtu: 1400", 1)
 	text = strings.Replace(text, "cluster: {serverType: cx23, workers: 1}", "cluster: {serverType: cx33, workers: 1}", 1)
 	if err := os.WriteFile(edited, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -213,7 +213,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	// The edited file's default backend is the same .infra/state beside it.
 	r = step(ExitChanges, "preview", "--simulate", "-f", edited, "--detailed-exitcode", "--diff", "--comment", comment)
 	shown = append(shown, r.out, r.err)
-	for _, want := range []string{"Changed values (old → new):", `serverType: "cx23" → "cx33"`, "userData: [secret] → [secret]"} {
+	for _, want := range []string{"Changed values (old → new):", `serverType: "cx23" → "cx33"`, "config: [secret] → [secret]"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("preview --diff lacks %q:\n%s", want, r.out)
 		}
@@ -223,16 +223,16 @@ func TestSimulatedWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	shown = append(shown, string(c))
-	for _, want := range []string{`!     serverType: "cx23" → "cx33"`, "!     userData: [secret] → [secret]", ui.CommentMarker(edited)} {
+	for _, want := range []string{`!     serverType: "cx23" → "cx33"`, "!     config: [secret] → [secret]", ui.CommentMarker(edited)} {
 		if !strings.Contains(string(c), want) {
 			t.Errorf("comment of the edit lacks %q:\n%s", want, c)
 		}
 	}
 	r = step(ExitOK, "preview", "--simulate", "-f", edited, "--json")
 	shown = append(shown, r.out)
-	if !strings.Contains(r.out, `"name":"userData","kind":"update","old":"[secret]","new":"[secret]"`) &&
-		!strings.Contains(r.out, `"name": "userData",`) {
-		t.Errorf("preview --json lacks the masked userData values:\n%.3000s", r.out)
+	if !strings.Contains(r.out, `"name":"config","kind":"update","old":"[secret]","new":"[secret]"`) &&
+		!strings.Contains(r.out, `"name": "config",`) {
+		t.Errorf("preview --json lacks the masked config values:\n%.3000s", r.out)
 	}
 	if !strings.Contains(r.out, `"cx33"`) {
 		t.Errorf("preview --json lacks the new server type")
@@ -267,7 +267,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	})
 
 	r = step(ExitOK, "destroy", "--simulate", "--yes", "-f", file)
-	if !strings.Contains(r.out, "Destroy of pair: 51 deleted") {
+	if !strings.Contains(r.out, "Destroy of pair: 55 deleted") {
 		t.Errorf("destroy:\n%s", r.out)
 	}
 	if locks, _ := filepath.Glob(filepath.Join(dir, ".infra", "state", ".infra", "locks", "pair", "*")); len(locks) > 0 {
@@ -330,7 +330,7 @@ func TestUpAsksFirst(t *testing.T) {
 	needCLI(t)
 	file, _ := pairSpec(t)
 	r := runTTY(t, "n\n", map[string]string{"INFRA_PASSPHRASE": "p"}, "up", "--simulate", "-f", file)
-	if r.code != ExitError || !strings.Contains(r.err, "Deploy 51 changes to 3 stacks? [y/N]") || !strings.Contains(r.err, "Nothing deployed.") {
+	if r.code != ExitError || !strings.Contains(r.err, "Deploy 55 changes to 3 stacks? [y/N]") || !strings.Contains(r.err, "Nothing deployed.") {
 		t.Fatalf("up answered no: exit %d\nstderr:\n%s", r.code, r.err)
 	}
 	r = run(t, false, map[string]string{"INFRA_PASSPHRASE": "p"}, "outputs", "-f", file, "--json")

@@ -45,7 +45,7 @@ func TestNative(t *testing.T) {
 		// theirs in their accounts, AWS has no SCP to attach.
 		{"ipam", map[string][]topology.Cloud{
 			"deny-public-buckets": {topology.IBM, topology.OVH}, "require-encryption": {topology.IBM},
-		}, map[string]map[topology.Cloud]string{"deny-public-buckets": {topology.IBM: "CBR rules", topology.OVH: "IAM deny of 2 actions"}}},
+		}, map[string]map[topology.Cloud]string{"deny-public-buckets": {topology.IBM: "CBR rules", topology.OVH: "IAM deny of 3 actions"}}},
 	} {
 		t.Run(tc.example, func(t *testing.T) {
 			m := derive(t, tc.example)

@@ -82,7 +82,7 @@ var nearestAWS = map[topology.Cloud]map[string]string{
 		"GRA5": "eu-west-3", "GRA7": "eu-west-3", "GRA9": "eu-west-3", "GRA11": "eu-west-3",
 		"EU-WEST-RBX": "eu-west-3", "EU-WEST-PAR": "eu-west-3", "SBG5": "eu-central-1", "DE1": "eu-central-1",
 		"WAW1": "eu-central-1", "UK1": "eu-west-2", "EU-SOUTH-MIL": "eu-south-1", "BHS5": "ca-central-1",
-		"US-EAST-VA-1": "us-east-1", "US-WEST-OR-1": "us-west-2", "SGP1": "ap-southeast-1",
+		"SGP1": "ap-southeast-1",
 		"SYD1": "ap-southeast-2", "AP-SOUTH-MUM": "ap-south-1",
 	},
 }

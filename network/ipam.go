@@ -181,6 +181,20 @@ func (p *AddressPlan) allocateRegions(spec *topology.Spec, regions []*topology.R
 		}
 		return c, true
 	}
+	// New regions also keep out of the clusters' pod and service networks
+	// (topology.ClusterRanges); a region allocated there before keeps its
+	// CIDR, as moving a deployed region is worse.
+	var clusters []netip.Prefix
+	for _, r := range spec.Regions() {
+		clusters = append(clusters, topology.ClusterRanges[r.Cloud]...)
+	}
+	fresh := func(slot int) (netip.Prefix, bool) {
+		c, ok := free(slot)
+		for _, k := range clusters {
+			ok = ok && !k.Overlaps(c)
+		}
+		return c, ok
+	}
 	sort.Slice(pending, func(i, j int) bool { return pending[i].ID < pending[j].ID })
 	// previous allocations first, so a deployed region never moves
 	var rest []*RegionNet
@@ -200,7 +214,7 @@ func (p *AddressPlan) allocateRegions(spec *topology.Spec, regions []*topology.R
 		placed := false
 		for i := 0; i < slots; i++ {
 			slot := (start + i) % slots
-			if c, ok := free(slot); ok {
+			if c, ok := fresh(slot); ok {
 				used[slot] = true
 				rn.CIDR, rn.Allocated, placed = c, true, true
 				break

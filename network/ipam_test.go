@@ -194,3 +194,25 @@ func TestSupernetExhausted(t *testing.T) {
 		t.Errorf("error %q does not say %q", err, want)
 	}
 }
+
+// A new region is never given a cluster's pod or service network
+// (topology.ClusterRanges): a k3s node would send it to flannel, not the mesh.
+func TestAllocationAvoidsClusterRanges(t *testing.T) {
+	var hetzner topology.Region
+	for _, c := range candidates {
+		if c.Cloud == topology.Hetzner {
+			hetzner = c
+			break
+		}
+	}
+	if _, err := Compute(specOf([]topology.Region{hetzner}, "10.42.0.0/15")); err == nil || !strings.Contains(err.Error(), "no free /16") {
+		t.Errorf("a Hetzner region was allocated inside k3s's 10.42.0.0/15: %v", err)
+	}
+	p, err := Compute(specOf([]topology.Region{hetzner}, "10.42.0.0/14")) // masked: 10.40.0.0/14
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Regions[0].CIDR.String(); got != "10.40.0.0/16" && got != "10.41.0.0/16" {
+		t.Errorf("allocated %s, want a /16 outside 10.42.0.0/15", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"infra/topology"
 )
@@ -118,4 +119,35 @@ func validateMeshRoutes(spec *topology.Spec, m *Mesh) topology.Diagnostics {
 		}
 	}
 	return ds
+}
+
+// SummaryRoutes are Routes summarised for a cloud whose route tables take
+// a destination wider than the network's own range, the longest prefix
+// winning (AWS VPC route tables: the VPC's local route stays more specific,
+// and so do transit gateway routes to peer CIDRs): one route per RFC 1918
+// block that holds a destination, instead of one per peer. The gateway's
+// AllowedIPs pick the peer, so a table's routes no longer grow with the
+// number of regions (review hetzner-ovh-mesh.md item 29). Destinations in
+// no RFC 1918 block (an overlay in 100.64.0.0/10) keep their own route.
+// Names are the block's, stable as regions come and go.
+//
+// A region the transit gateways isolate from id (another environment's
+// route table) lies inside a summary, so the transit stack gives it a more
+// specific route to the transit gateway (Transit.Isolated), whose route
+// table drops it: the summary never carries it to the mesh.
+func (m *Mesh) SummaryRoutes(t *Transit, id string) []Route {
+	var out []Route
+	seen := map[netip.Prefix]bool{}
+	for _, r := range m.Routes(t, id) {
+		block, ok := PrivateBlock(r.Destination)
+		if !ok {
+			out = append(out, r)
+			continue
+		}
+		if !seen[block] {
+			seen[block] = true
+			out = append(out, Route{Name: "block-" + strings.NewReplacer(".", "-", "/", "-").Replace(block.String()), Destination: block})
+		}
+	}
+	return out
 }

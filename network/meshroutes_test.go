@@ -105,3 +105,34 @@ network:
 		})
 	}
 }
+
+// An AWS region of the multicloud example sends one summary to its gateway
+// instead of the overlay and seven peers; the peers a transit gateway
+// reaches keep their more specific routes there.
+func TestSummaryRoutes(t *testing.T) {
+	spec, _, mesh := loadExample(t, "multicloud.yaml")
+	// The example keeps prod and staging apart (one route table each): the
+	// summary holds staging's CIDR, so the transit stack routes it to the
+	// transit gateway, which drops it.
+	if got := BuildTransit(spec).Isolated("aws-us-east-1-prod"); !slices.Contains(got, "aws-us-east-1-staging") {
+		t.Fatalf("prod isolated from %v, want staging among them", got)
+	}
+	spec.Network.Transit.AWS.ConnectEnvironments = true
+	tr := BuildTransit(spec)
+	full := mesh.Routes(tr, "aws-us-east-1-prod")
+	sum := mesh.SummaryRoutes(tr, "aws-us-east-1-prod")
+	if len(full) != 8 || len(sum) != 1 || sum[0].Destination.String() != "10.0.0.0/8" || sum[0].Name != "block-10-0-0-0-8" {
+		t.Fatalf("routes %v, summarised %v", full, sum)
+	}
+	for _, r := range full {
+		if !sum[0].Destination.Contains(r.Destination.Addr()) {
+			t.Errorf("%s (%s) is not covered by the summary", r.Name, r.Destination)
+		}
+	}
+	// an overlay outside RFC 1918 keeps its own route
+	mesh.Overlay = netip.MustParsePrefix("100.64.0.0/24")
+	sum = mesh.SummaryRoutes(tr, "aws-us-east-1-prod")
+	if len(sum) != 2 || sum[0].Name != "overlay" || sum[1].Destination.String() != "10.0.0.0/8" {
+		t.Errorf("with a CGNAT overlay: %v", sum)
+	}
+}

@@ -140,6 +140,23 @@ func (t *Transit) Isolates(a, b string) bool {
 	return ga == gb || len(t.Peerings) > 0
 }
 
+// Isolated lists the regions the transit gateways keep apart from region
+// id (Isolates), sorted. Their CIDRs get a route to id's transit gateway,
+// which has no route onward and drops the traffic (a transit gateway drops
+// a packet that matches no route in the attachment's route table: AWS
+// Transit Gateway guide, "How transit gateways work", route evaluation), so
+// that a wider route (the mesh's summary) cannot carry it elsewhere.
+func (t *Transit) Isolated(id string) []string {
+	var out []string
+	for _, other := range t.covered {
+		if other != id && t.Isolates(id, other) {
+			out = append(out, other)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 func (t *Transit) gatewayOf(id string) *AWSTransitGateway {
 	for _, g := range t.AWS {
 		if slices.Contains(g.VPCs, id) {

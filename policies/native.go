@@ -120,7 +120,13 @@ func OVHDenies(spec *topology.Spec) []OVHDeny {
 				actions = []string{"publicCloudProject:apiovh:region/create"}
 			}
 		case DenyPublicBuckets:
-			actions = []string{"publicCloudProject:apiovh:storage/edit", "publicCloudProject:apiovh:storage/static"}
+			// storage/* are the legacy Swift routes; the S3 buckets are
+			// /cloud/project/{serviceName}/region/{regionName}/storage/{name},
+			// whose PUT is IAM action region/storage/edit (seen in public OVH
+			// IAM policies next to region/storage/create, get and delete).
+			// Access granted through the S3 API itself (bucket policies) is
+			// not an OVH API route, so IAM cannot deny it here.
+			actions = []string{"publicCloudProject:apiovh:region/storage/edit", "publicCloudProject:apiovh:storage/edit", "publicCloudProject:apiovh:storage/static"}
 		case ProtectSecurityServices:
 			actions = []string{"publicCloudProject:apiovh:*iam/*", "publicCloudProject:apiovh:*role/*", "publicCloudProject:apiovh:user/*"}
 		}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"crypto/ecdh"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -39,6 +40,10 @@ type Local struct {
 	Replace []string
 	// Outputs lists what Create draws; Secret those of them that are secret.
 	Outputs, Secret []string
+	// Push, when set, acts on a machine after Create and on every Update
+	// (state is nil on Create) and returns the outputs. Only the real
+	// provider calls it: the simulator has no machines to push to.
+	Push func(ctx context.Context, state, inputs resource.PropertyMap) (resource.PropertyMap, error)
 }
 
 var locals = map[string]Local{
@@ -48,6 +53,8 @@ var locals = map[string]Local{
 		Outputs: []string{"key"}, Secret: []string{"key"}},
 	SSHKeyType: {Create: sshKey, Replace: []string{"rotation"},
 		Outputs: []string{"privateKey", "publicKey"}, Secret: []string{"privateKey"}},
+	PeersType: {Create: peersCreate, Push: pushPeers, Replace: []string{"instance"},
+		Outputs: []string{"hostKey"}},
 	TokenType: {Create: token, Replace: []string{"length"},
 		Outputs: []string{"token"}, Secret: []string{"token"}},
 }
@@ -205,7 +212,7 @@ func localDiff(l Local, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, er
 }
 
 // localCreate draws the values; a preview leaves them unknown.
-func localCreate(l Local, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+func localCreate(ctx context.Context, l Local, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	inputs, err := unmarshal("properties", req.GetProperties())
 	if err != nil {
 		return nil, err
@@ -221,6 +228,11 @@ func localCreate(l Local, req *pulumirpc.CreateRequest) (*pulumirpc.CreateRespon
 		if outs, err = l.Create(inputs); err != nil {
 			return nil, err
 		}
+		if l.Push != nil {
+			if outs, err = l.Push(ctx, nil, outs); err != nil {
+				return nil, err
+			}
+		}
 		id = localID()
 	}
 	props, err := marshal("outputs", outs)
@@ -235,7 +247,7 @@ func localRead(req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 
 // localUpdate keeps the values drawn: an in-place update changes only
 // inputs that draw nothing.
-func localUpdate(l Local, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+func localUpdate(ctx context.Context, l Local, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	state, err := unmarshal("olds", req.GetOlds())
 	if err != nil {
 		return nil, err
@@ -248,6 +260,11 @@ func localUpdate(l Local, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateRespon
 	for _, k := range l.Outputs {
 		if v, ok := state[resource.PropertyKey(k)]; ok {
 			outs[resource.PropertyKey(k)] = v
+		}
+	}
+	if l.Push != nil && !req.GetPreview() {
+		if outs, err = l.Push(ctx, state, news); err != nil {
+			return nil, err
 		}
 	}
 	props, err := marshal("outputs", outs)

@@ -296,7 +296,7 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	}
 	typ := string(resource.URN(req.GetUrn()).Type())
 	if l, ok := LocalType(typ); ok {
-		return localCreate(l, req)
+		return localCreate(ctx, l, req)
 	}
 	inputs, err := unmarshal("properties", req.GetProperties())
 	if err != nil {
@@ -358,7 +358,7 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	}
 	typ := string(resource.URN(req.GetUrn()).Type())
 	if l, ok := LocalType(typ); ok {
-		return localUpdate(l, req)
+		return localUpdate(ctx, l, req)
 	}
 	var h ibm.Handler
 	var err error

@@ -103,6 +103,9 @@ func (d *db) checkResourceLimits(typ string, inputs map[string]any) []Violation 
 			}
 		}
 	}
+	if typ == "hcloud:index/server:Server" {
+		c.checkHetznerServer(inputs)
+	}
 	return c.out
 }
 

@@ -24,10 +24,14 @@ func PSKName(pair string) string { return "mesh-psk-" + pair }
 
 // mesh declares the WireGuard mesh's part of the global stack: a
 // pre-shared key per peer pair and, per gateway, the instance that runs
-// it. Each gateway's cloud-init holds its wg0.conf, rendered by
-// network.Mesh.Config from the real keys: its private key from its regional
+// it, its push key and its peers. A gateway's cloud-init names no peer and
+// holds no key (wireguard.CloudInit), so adding or removing a region or
+// rotating a key never replaces a gateway. Its wg0.conf, rendered by
+// network.Mesh.Config from the real keys (its private key from its regional
 // stack, its peers' public keys and public IPs from theirs, the PSKs from
-// here. The cloud-init is a secret, as the keys in it are. Nothing when the
+// here), is an infra:mesh:Peers resource that pushes it over SSH and
+// applies it in place with `wg syncconf`: a change updates the Peers of the
+// gateways it concerns, and the preview lists their peers. Nothing when the
 // spec has no mesh.
 func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Providers) error {
 	spec, net, m := g.Spec, g.Net, g.Model.Mesh
@@ -55,12 +59,43 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 		userData pulumi.StringOutput
 		peers    []wireguard.Peer
 		routes   []network.Route
+		placed   func(pulumi.CustomResource, ...pulumi.Resource) error
 	}
 	gateways := map[string]gateway{}
 	for _, g := range m.Gateways {
-		gw := gateway{userData: bootConfig(ctx, m, g, up, publicKey, publicIP, psk), routes: m.Routes(transit, g.ID)}
+		key, err := wireguard.NewSSHKey(ctx, "mesh-push-key-"+g.ID, nil)
+		if err != nil {
+			return err
+		}
+		var local netip.Prefix // the region's CIDR: AllowedIPs after the overlay /32
+		if len(g.AllowedIPs) > 1 {
+			local = g.AllowedIPs[1]
+		}
+		boot := wireguard.Boot{ID: g.ID, Port: m.Port, Local: local, SNAT: g.Cloud == topology.OVH}
+		routes := m.Routes(transit, g.ID)
+		if g.Cloud == topology.AWS {
+			// a VPC route table takes a route wider than the VPC: one per
+			// RFC 1918 block instead of one per peer
+			routes = m.SummaryRoutes(transit, g.ID)
+		}
+		gw := gateway{routes: routes,
+			userData: key.PublicKey.ApplyT(func(k string) (string, error) {
+				b := boot
+				b.PushKey = k
+				return wireguard.CloudInit(b)
+			}).(pulumi.StringOutput)}
+		var ids pulumi.StringArray
 		for _, p := range m.Peers(g.ID) {
 			gw.peers = append(gw.peers, wireguard.Peer{ID: p.ID, PublicIP: publicIP[p.ID]})
+			ids = append(ids, pulumi.String(p.ID))
+		}
+		conf, id := peerConfig(ctx, m, g, up, publicKey, publicIP, psk), g.ID
+		gw.placed = func(inst pulumi.CustomResource, after ...pulumi.Resource) error {
+			_, err := wireguard.NewPeers(ctx, "mesh-peers-"+id, &wireguard.PeersArgs{
+				Gateway: pulumi.String(id), Host: publicIP[id], Instance: inst.ID().ToStringOutput(),
+				Peers: ids, Config: conf, PrivateKey: key.PrivateKey,
+			}, pulumi.DependsOn(append([]pulumi.Resource{inst}, after...)))
+			return err
 		}
 		gateways[g.ID] = gw
 	}
@@ -85,24 +120,24 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 				tables[z.Zone] = entry(ctx, up, id, awsstack.MeshRouteTablesOutput, z.Zone)
 			}
 			err = awsstack.Gateway(ctx, awsstack.GatewayArgs{
-				Spec: spec, Region: a, Net: rn, Port: m.Port, UserData: gw.userData, Peers: gw.peers, Routes: gw.routes,
+				Spec: spec, Region: a, Net: rn, Port: m.Port, UserData: gw.userData, Placed: gw.placed, Peers: gw.peers, Routes: gw.routes,
 				Provider: in, VpcId: str(id, "vpcId"), SubnetId: str(id, awsstack.MeshSubnetOutput),
 				AllocationId: str(id, awsstack.MeshAllocationOutput), RouteTables: tables,
 			})
 		case topology.Hetzner:
 			err = hetznerstack.Gateway(ctx, hetznerstack.GatewayArgs{
-				Spec: spec, Region: hetznerRegion(spec, r), Net: rn, Port: m.Port, UserData: gw.userData, Peers: gw.peers, Routes: gw.routes,
+				Spec: spec, Region: hetznerRegion(spec, r), Net: rn, Port: m.Port, UserData: gw.userData, Placed: gw.placed, Peers: gw.peers, Routes: gw.routes,
 				NetworkId: str(id, "vpcId"), PrimaryIpId: str(id, hetznerstack.MeshPrimaryIPOutput),
 			})
 		case topology.IBM:
 			err = ibmstack.Gateway(ctx, ibmstack.GatewayArgs{
-				Spec: spec, Region: ibmRegion(spec, r), Net: rn, Port: m.Port, UserData: gw.userData, Peers: gw.peers, Routes: gw.routes,
+				Spec: spec, Region: ibmRegion(spec, r), Net: rn, Port: m.Port, UserData: gw.userData, Placed: gw.placed, Peers: gw.peers, Routes: gw.routes,
 				VpcId: str(id, "vpcId"), Zone: str(id, ibmstack.MeshZoneOutput), SubnetId: str(id, ibmstack.MeshSubnetOutput),
 				FloatingIpId: str(id, ibmstack.MeshFloatingIPOutput), RoutingTableId: str(id, ibmstack.MeshRoutingTableOutput),
 			})
 		case topology.OVH:
 			err = ovhstack.Gateway(ctx, ovhstack.GatewayArgs{
-				Spec: spec, Region: ovhRegion(spec, r), Net: rn, UserData: gw.userData,
+				Spec: spec, Region: ovhRegion(spec, r), Net: rn, UserData: gw.userData, Placed: gw.placed,
 				Project: str(id, "project"), NetworkId: str(id, "openstackNetworkId"), SubnetId: str(id, "subnetId"),
 				FloatingIpId: str(id, ovhstack.MeshFloatingIPOutput), RouterId: str(id, ovhstack.MeshRouterOutput),
 				PrivateIp: str(id, ovhstack.MeshGatewayIPOutput),
@@ -118,15 +153,11 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 	return nil
 }
 
-// bootConfig is gateway g's cloud-init: its wg0.conf rendered with the
-// real keys once they are known, and its host firewall. It is a secret.
-func bootConfig(ctx *pulumi.Context, m *network.Mesh, g *network.Gateway, up Upstream,
+// peerConfig is gateway g's wg0.conf rendered with the real keys once they
+// are known, for its infra:mesh:Peers. It is a secret.
+func peerConfig(ctx *pulumi.Context, m *network.Mesh, g *network.Gateway, up Upstream,
 	publicKey, publicIP, psk map[string]pulumi.StringOutput) pulumi.StringOutput {
 	peers := m.Peers(g.ID)
-	var local netip.Prefix // the region's CIDR: AllowedIPs after the overlay /32
-	if len(g.AllowedIPs) > 1 {
-		local = g.AllowedIPs[1]
-	}
 	// inputs: g's private key, then per peer its public key, public IP and the pair's PSK
 	in := []any{up.StringOutput(ctx, g.ID, wireguard.PrivateKeyOutput)}
 	for _, p := range peers {
@@ -135,7 +166,6 @@ func bootConfig(ctx *pulumi.Context, m *network.Mesh, g *network.Gateway, up Ups
 	out := pulumi.All(in...).ApplyT(func(vs []any) (string, error) {
 		k := &keys{priv: map[string]string{}, pub: map[string]string{}, psk: map[string]string{}, endpoint: map[string]string{}}
 		k.priv[g.ID] = vs[0].(string)
-		var addrs []netip.Addr
 		for i, p := range peers {
 			pub, ip, s := vs[1+3*i].(string), vs[2+3*i].(string), vs[3+3*i].(string)
 			a, err := netip.ParseAddr(ip)
@@ -146,17 +176,11 @@ func bootConfig(ctx *pulumi.Context, m *network.Mesh, g *network.Gateway, up Ups
 				return "", fmt.Errorf("mesh gateway %s: peer %s has no public key or pre-shared key", g.ID, p.ID)
 			}
 			k.pub[p.ID], k.endpoint[p.ID], k.psk[network.PairName(g.ID, p.ID)] = pub, ip, s
-			addrs = append(addrs, a)
 		}
 		if k.priv[g.ID] == "" {
 			return "", fmt.Errorf("mesh gateway %s: its regional stack exports no private key", g.ID)
 		}
-		conf, err := m.Config(g.ID, k)
-		if err != nil {
-			return "", err
-		}
-		return wireguard.CloudInit(wireguard.Boot{ID: g.ID, Config: conf, Port: m.Port, Peers: addrs,
-			Local: local, SNAT: g.Cloud == topology.OVH})
+		return m.Config(g.ID, k)
 	}).(pulumi.StringOutput)
 	return pulumi.ToSecret(out).(pulumi.StringOutput)
 }

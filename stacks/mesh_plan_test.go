@@ -2,7 +2,9 @@ package stacks_test
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"infra/network"
@@ -87,8 +89,13 @@ func TestMeshInThePlan(t *testing.T) {
 			t.Errorf("global: no gateway instance for %s", gw.ID)
 			continue
 		}
-		if inst.Inputs["userData"] != plan.Redacted {
-			t.Errorf("%s: userData = %v, want %s", inst.Name, inst.Inputs["userData"], plan.Redacted)
+		// the user data holds no key now (the keys travel in the Peers'
+		// config): it is in the clear, and must not look like a key
+		if ud := fmt.Sprint(inst.Inputs["userData"]); wireguard.KeyMaterial.MatchString(ud) || strings.Contains(ud, "[Peer]") {
+			t.Errorf("%s: userData carries key material or peers", inst.Name)
+		}
+		if peers := byName["mesh-peers-"+gw.ID]; peers == nil || peers.Inputs["config"] != plan.Redacted || peers.Inputs["privateKey"] != plan.Redacted {
+			t.Errorf("global: %s's Peers missing or its config not redacted: %+v", gw.ID, peers)
 		}
 	}
 	psks := 0

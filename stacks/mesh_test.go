@@ -4,8 +4,8 @@ import (
 	"crypto/ecdh"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
-	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,6 +51,9 @@ func (m *meshMocks) NewResource(a pulumi.MockResourceArgs) (string, resource.Pro
 		k := base64.StdEncoding.EncodeToString(b)
 		m.psks[a.Name] = k
 		out["key"] = resource.MakeSecret(resource.NewProperty(k))
+	case wireguard.SSHKeyType:
+		out["publicKey"] = resource.NewProperty("ssh-ed25519 AAAA" + hex.EncodeToString([]byte(a.Name)) + " infra")
+		out["privateKey"] = resource.MakeSecret(resource.NewProperty("-----BEGIN OPENSSH PRIVATE KEY-----"))
 	case "aws:ec2/instance:Instance":
 		out["primaryNetworkInterfaceId"] = resource.NewProperty("eni-" + a.Name)
 	case ibmstack.InstanceType:
@@ -247,9 +250,10 @@ func TestMeshGlobalStack(t *testing.T) {
 		"aws:ec2/instance:Instance": 2, "hcloud:index/server:Server": 3, ibmstack.InstanceType: 1,
 		"ovh:CloudProject/instance:Instance": 3, "aws:ec2/eipAssociation:EipAssociation": 2,
 		"hcloud:index/firewall:Firewall": 3, "aws:ec2/securityGroup:SecurityGroup": 2, ibmstack.SecurityGroupType: 1,
-		// AWS: prod's 3 zones and staging's 2 each send the overlay and 7
-		// peers' CIDRs (the other us-east-1 VPC goes by transit gateway)
-		"aws:ec2/route:Route": 5 * 8,
+		// AWS: prod's 3 zones and staging's 2 each send 10.0.0.0/8, which
+		// holds the overlay and the 7 peers' CIDRs (the other us-east-1 VPC
+		// goes by transit gateway, on a more specific route)
+		"aws:ec2/route:Route": 5 * 1,
 		// Hetzner: the overlay and 8 CIDRs per location; IBM: the same in
 		// the gateway's zone only (a next hop must be in the route's zone)
 		"hcloud:index/networkRoute:NetworkRoute": 3 * 9, ibmstack.VpcRoutingTableRouteType: 9,
@@ -274,39 +278,59 @@ func TestMeshGlobalStack(t *testing.T) {
 			t.Errorf("no gateway %s", name)
 			continue
 		}
-		ud := secretString(t, name+" userData", r.Inputs["userData"])
+		ud := r.Inputs["userData"]
+		if ud.IsSecret() {
+			ud = ud.SecretValue().Element
+		}
 		var cc struct {
 			WriteFiles []struct{ Path, Content string } `yaml:"write_files"`
+			Users      []any                            `yaml:"users"`
 		}
-		if err := yaml.Unmarshal([]byte(ud), &cc); err != nil {
+		if err := yaml.Unmarshal([]byte(ud.StringValue()), &cc); err != nil {
 			t.Fatalf("%s: cloud-init is not YAML: %v", name, err)
 		}
 		files := map[string]string{}
 		for _, wf := range cc.WriteFiles {
 			files[wf.Path] = wf.Content
 		}
+		// the user data names no peer and holds no key: a mesh change leaves it be
+		if _, ok := files[wireguard.ConfigPath]; ok || strings.Contains(ud.StringValue(), "[Peer]") || wireguard.KeyMaterial.MatchString(ud.StringValue()) {
+			t.Errorf("%s: user data carries the wg-quick configuration", name)
+		}
+		g := f.m.Gateway(id)
+		local, snat := g.AllowedIPs[1], g.Cloud == topology.OVH
+		if files[wireguard.FirewallPath] != wireguard.Firewall(wireguard.Boot{Port: 51820, Local: local, SNAT: snat}) {
+			t.Errorf("%s: host firewall differs:\n%s", name, files[wireguard.FirewallPath])
+		}
+		if !strings.Contains(ud.StringValue(), "ssh-ed25519 AAAA"+hex.EncodeToString([]byte("mesh-push-key-"+id))+" infra'") {
+			t.Errorf("%s: the push account does not hold the push key", name)
+		}
+		peers, ok := mocks.res["mesh-peers-"+id]
+		if !ok {
+			t.Errorf("%s: no infra:mesh:Peers", name)
+			continue
+		}
 		want, err := f.m.Config(id, keys)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if files[wireguard.ConfigPath] != want {
-			t.Errorf("%s: wg0.conf differs from Mesh.Config with the deployed keys:\n%s\nwant\n%s", name, files[wireguard.ConfigPath], want)
+		conf := secretString(t, name+" config", peers.Inputs["config"])
+		if conf != want {
+			t.Errorf("%s: pushed wg0.conf differs from Mesh.Config with the deployed keys:\n%s\nwant\n%s", name, conf, want)
 		}
-		conf := files[wireguard.ConfigPath]
 		if !strings.Contains(conf, "PrivateKey = "+f.priv[id]+"\n") || strings.Contains(conf, network.SecretPlaceholder) {
 			t.Errorf("%s: wg0.conf does not carry the gateway's own private key", name)
 		}
-		var peerIPs []netip.Addr
-		g := f.m.Gateway(id)
-		local, snat := g.AllowedIPs[1], g.Cloud == topology.OVH
+		secretString(t, name+" push key", peers.Inputs["privateKey"])
+		var ids []string
 		for _, p := range f.m.Peers(id) {
-			peerIPs = append(peerIPs, netip.MustParseAddr(f.ip[p.ID]))
+			ids = append(ids, p.ID)
 			if !strings.Contains(conf, "Endpoint = "+f.ip[p.ID]+":51820\n") || !strings.Contains(conf, "PublicKey = "+f.pub[p.ID]+"\n") {
 				t.Errorf("%s: no peer %s at %s", name, p.ID, f.ip[p.ID])
 			}
 		}
-		if files[wireguard.FirewallPath] != wireguard.Firewall(wireguard.Boot{Port: 51820, Peers: peerIPs, Local: local, SNAT: snat}) {
-			t.Errorf("%s: host firewall does not admit exactly the peers:\n%s", name, files[wireguard.FirewallPath])
+		if got := plainStrings(peers.Inputs["peers"]); fmt.Sprint(got) != fmt.Sprint(ids) || peers.Inputs["host"].StringValue() != f.ip[id] {
+			t.Errorf("%s: Peers peers %v host %v, want %v at %s", name, got, peers.Inputs["host"], ids, f.ip[id])
 		}
 		// wg-quick parses it (the netns test in network/ runs such configs for real)
 		if _, err := exec.LookPath("wg-quick"); err == nil {
@@ -358,6 +382,10 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 					t.Errorf("%s: UDP rule on %v-%v", id, o["fromPort"], o["toPort"])
 				}
 				udp = append(udp, plainStrings(o["cidrBlocks"])...)
+			case "tcp": // the push: SSH only
+				if o["fromPort"].NumberValue() != 22 || o["toPort"].NumberValue() != 22 {
+					t.Errorf("%s: TCP rule on %v-%v", id, o["fromPort"], o["toPort"])
+				}
 			case "-1":
 				if got := plainStrings(o["cidrBlocks"]); !slices.Equal(got, []string{f.g.Net.Region(id).CIDR.String()}) {
 					t.Errorf("%s: forwarding rule from %v, want the region's CIDR", id, got)
@@ -393,6 +421,9 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 		var src []string
 		for _, rule := range mocks.res[id+"-mesh-firewall"].Inputs["rules"].ArrayValue() {
 			o := rule.ObjectValue()
+			if o["protocol"].StringValue() == "tcp" && o["port"].StringValue() == "22" {
+				continue // the push: SSH only
+			}
 			if o["protocol"].StringValue() != "udp" || o["port"].StringValue() != "51820" || o["direction"].StringValue() != "in" {
 				t.Errorf("%s: unexpected rule %v", id, o)
 			}
@@ -521,4 +552,56 @@ func BenchmarkMeshGlobalStack(b *testing.B) {
 			b.ReportMetric(float64(resources), "resources/op")
 		})
 	}
+}
+
+// Adding a region to the mesh changes no existing gateway's user data (a
+// change there replaces the instance on every cloud) and changes each
+// existing gateway's Peers, in place, by the new region: the rolling change
+// the netns test (stacks/wireguard) proves on the real tools.
+func TestMeshChangeLeavesGatewaysInPlace(t *testing.T) {
+	gateways := func(late bool) map[string]pulumi.MockResourceArgs {
+		spec, _, err := topology.Load("../examples/multicloud.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !late {
+			off := false
+			spec.Clouds.OVH.Regions[len(spec.Clouds.OVH.Regions)-1].Mesh = &off
+		}
+		mocks, err := meshFixtureOf(t, spec).run(t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mocks.res
+	}
+	before, after := gateways(false), gateways(true)
+	const late = "ovh-sbg5-staging"
+	if _, ok := before["mesh-peers-"+late]; ok {
+		t.Fatalf("%s is in the mesh before it is added", late)
+	}
+	n := 0
+	for name, b := range before {
+		if b.TypeToken != wireguard.PeersType {
+			continue
+		}
+		id := strings.TrimPrefix(name, "mesh-peers-")
+		inst := id + "-mesh-gateway"
+		if ub, ua := before[inst].Inputs["userData"], after[inst].Inputs["userData"]; !ub.DeepEquals(ua) || ub.IsNull() {
+			t.Errorf("%s: adding %s changes the gateway's user data, which replaces it", id, late)
+		}
+		pb, pa := plainStrings(b.Inputs["peers"]), plainStrings(after[name].Inputs["peers"])
+		if want := append(slices.Clone(pb), late); !slices.Equal(sortedCopy(pa), sortedCopy(want)) {
+			t.Errorf("%s: peers %v → %v, want %s added", id, pb, pa, late)
+		}
+		n++
+	}
+	if n != 8 {
+		t.Errorf("%d gateways before the change, want 8", n)
+	}
+}
+
+func sortedCopy(s []string) []string {
+	c := slices.Clone(s)
+	sort.Strings(c)
+	return c
 }

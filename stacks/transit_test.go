@@ -179,6 +179,18 @@ func TestTransitOfMulticloud(t *testing.T) {
 	if routes := tgwRoutes(g); len(routes) != 0 {
 		t.Errorf("VPC routes to the other environment: %v", names(routes))
 	}
+	// The other environment's CIDR goes to the gateway, which drops it, so
+	// the mesh's 10.0.0.0/8 summary cannot carry it: prod's 3 zones and
+	// staging's 2.
+	var drops []string
+	for _, r := range ofType(g, vpcRoute) {
+		if strings.Contains(r.Name, "-tgw-drop-") {
+			drops = append(drops, r.Name)
+		}
+	}
+	if len(drops) != 5 {
+		t.Errorf("isolation routes %v, want 5", drops)
+	}
 	// Nor does the mesh route prod to staging in the same region.
 	r := p.Stack("global")
 	for _, res := range r.Resources {

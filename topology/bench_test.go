@@ -24,8 +24,9 @@ func synthetic(n int) []byte {
 		names := RegionNames(c)
 		for i := range n {
 			r := names[i%len(names)]
-			// 10.0.0.0/8 holds 16384 /22s: entry k gets the k-th.
-			fmt.Fprintf(&b, "      - {region: %s, environment: %s, cidr: 10.%d.%d.0/22}\n", r, env(i), k>>6, (k&63)<<2)
+			// 10.0.0.0/8 holds 16384 /22s: entry k gets the k-th, from
+			// 10.4.0.0 on, past OVH's pod and service networks (ClusterRanges).
+			fmt.Fprintf(&b, "      - {region: %s, environment: %s, cidr: 10.%d.%d.0/22}\n", r, env(i), 4+k>>6, (k&63)<<2)
 			pools[c] = append(pools[c], fmt.Sprintf("%s/%s/%s", c, r, env(i)))
 			k++
 		}

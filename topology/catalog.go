@@ -81,6 +81,12 @@ var ovhRegions = map[string][]string{
 	"EU-SOUTH-MIL": {"eu-south-mil-a", "eu-south-mil-b", "eu-south-mil-c"},
 }
 
+// ovhUSRegions are the MKS regions of OVHcloud US (a separate company
+// with its own accounts, API endpoint api.us.ovhcloud.com and IAM URNs
+// urn:v1:us:), while the programs speak to the EU API (stacks/ovh
+// landingzone.go writes urn:v1:eu:): review hetzner-ovh-mesh.md item 10.
+var ovhUSRegions = []string{"US-EAST-VA-1", "US-WEST-OR-1"}
+
 // ovhStandardOnly are MKS regions that only offer the Standard plan [O1].
 var ovhStandardOnly = []string{"AP-SOUTH-MUM", "EU-SOUTH-MIL", "EU-WEST-PAR", "EU-WEST-RBX"}
 
@@ -128,7 +134,9 @@ func RegionNames(c Cloud) []string {
 		}
 	case OVH:
 		for r := range ovhRegions {
-			out = append(out, r)
+			if !slices.Contains(ovhUSRegions, r) { // known, but refused (ovhUSRegions)
+				out = append(out, r)
+			}
 		}
 	}
 	slices.Sort(out)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"infra/rules"
 )
 
 // MaxFileSize bounds what Load reads; a topology is a few kilobytes.
@@ -364,7 +366,13 @@ func applyDefaults(s *Spec) {
 		for _, r := range c.Regions {
 			k := &r.Cluster
 			k.Kubernetes = or(k.Kubernetes, DefaultKubernetes)
-			k.ServerType = or(k.ServerType, "cx33")
+			// cx33 where Hetzner sells CX (the EU), else its CPX
+			// counterpart (4 vCPU, 8 GB), review hetzner-ovh-mesh.md item 8
+			def := "cx33"
+			if !rules.HetznerServerTypeSold(def, r.Name) {
+				def = "cpx32"
+			}
+			k.ServerType = or(k.ServerType, def)
 			if !k.Explicit("controlPlanes") {
 				k.ControlPlanes = 1
 			}

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"infra/rules"
 )
 
 var (
@@ -199,6 +201,9 @@ func (v *validator) clusters() {
 			case !slices.Contains(hetznerCurrent, t):
 				v.errorf(k.At("serverType"), "current types: "+strings.Join(hetznerCurrent, ", "), "unknown Hetzner server type %s", strconv.Quote(t))
 			}
+			if !rules.HetznerServerTypeSold(t, r.Name) {
+				v.errorf(k.At("serverType"), "choose a type sold there, such as cpx22 (CPX) or ccx13", "Hetzner does not sell server type %s in %s", t, r.Name)
+			}
 			if k.ControlPlanes != 1 && k.ControlPlanes != 3 {
 				v.errorf(k.At("controlPlanes"), "use 1, or 3 for an etcd quorum", "controlPlanes must be 1 or 3, got %d", k.ControlPlanes)
 			}
@@ -214,6 +219,10 @@ func (v *validator) clusters() {
 		for _, r := range c.Regions {
 			k := &r.Cluster
 			v.kubernetes(OVH, k.Meta, k.Kubernetes)
+			if slices.Contains(ovhUSRegions, r.Name) {
+				v.errorf(r.At("region"), "use an EU or APAC region; the US regions need an OVHcloud US account (api.us.ovhcloud.com, IAM URNs urn:v1:us:), which infra does not model",
+					"OVH region %s is sold only by OVHcloud US", r.Name)
+			}
 			if exists, offered := ovhFlavorOK(r.Name, k.Flavor); !exists {
 				v.errorf(k.At("flavor"), "use an MKS flavor such as b2-7 or b3-8", "unknown OVH flavor %s", strconv.Quote(k.Flavor))
 			} else if !offered {
@@ -321,6 +330,7 @@ func (v *validator) cidrs() {
 	if v.s.Clouds.IBM != nil {
 		v.iksRanges(ranges, supernet)
 	}
+	v.clusterRanges(ranges)
 	if m := v.s.Network.Mesh; m != nil {
 		if p, ok := v.prefix(m.At("overlay"), "mesh overlay", m.Overlay); ok {
 			ranges = append(ranges, cidrRange{p, m.At("overlay"), "the mesh overlay"})
@@ -375,6 +385,34 @@ func (v *validator) iksRanges(ranges []cidrRange, supernet netip.Prefix) {
 		if supernet.IsValid() && supernet.Overlaps(k) {
 			v.warnf(v.s.Network.At("supernet"), "use a supernet inside 10.0.0.0/8",
 				"supernet %s overlaps the IKS pod/service network %s; regions allocated there would be unreachable from IBM pods", supernet, k)
+		}
+	}
+}
+
+// ClusterRanges are the pod and service networks the clusters infra
+// builds use inside every cluster, by cloud: k3s's defaults (cluster-cidr
+// 10.42.0.0/16, service-cidr 10.43.0.0/16, k3s server docs) and OVH MKS's
+// (pods 10.2.0.0/16, services 10.3.0.0/16, OVHcloud "Known limits"). A node
+// sends these to its CNI, not to the mesh, so a region in one of them is
+// unreachable from the cluster (review hetzner-ovh-mesh.md item 26).
+var ClusterRanges = map[Cloud][]netip.Prefix{
+	Hetzner: {netip.MustParsePrefix("10.42.0.0/16"), netip.MustParsePrefix("10.43.0.0/16")},
+	OVH:     {netip.MustParsePrefix("10.2.0.0/16"), netip.MustParsePrefix("10.3.0.0/16")},
+}
+
+// clusterRanges rejects region CIDRs inside a cluster network of the spec.
+func (v *validator) clusterRanges(ranges []cidrRange) {
+	for _, c := range []Cloud{Hetzner, OVH} {
+		if (c == Hetzner && v.s.Clouds.Hetzner == nil) || (c == OVH && v.s.Clouds.OVH == nil) {
+			continue
+		}
+		for _, r := range ranges {
+			for _, k := range ClusterRanges[c] {
+				if r.prefix.Overlaps(k) {
+					v.errorf(r.pos, "use a range outside the clusters' pod and service networks",
+						"%s %s overlaps the %s clusters' pod/service network %s, which their nodes do not route to the mesh", r.owner, r.prefix, c, k)
+				}
+			}
 		}
 	}
 }

@@ -303,6 +303,21 @@ func TestValidateInvalid(t *testing.T) {
 			want: []want{{pos: "t.yaml:7:31", msg: "Hetzner server type cx22 has been retired", hint: "use cx23"}},
 		},
 		{
+			name: "Hetzner server type not sold in the location",
+			yaml: "name: acme\nclouds:\n  hetzner:\n    regions:\n      - region: ash\n        environment: prod\n        cluster: {serverType: cx33}\n",
+			want: []want{{pos: "t.yaml:7:31", msg: "Hetzner does not sell server type cx33 in ash", hint: "cpx22"}},
+		},
+		{
+			name: "OVH region of OVHcloud US",
+			yaml: "name: acme\nclouds:\n  ovh:\n    regions:\n      - {region: US-EAST-VA-1, environment: prod}\n",
+			want: []want{{pos: "t.yaml:5:18", msg: "OVH region US-EAST-VA-1 is sold only by OVHcloud US", hint: "OVHcloud US account"}},
+		},
+		{
+			name: "region CIDR inside the k3s pod network",
+			yaml: "name: acme\nclouds:\n  hetzner:\n    regions:\n      - {region: nbg1, environment: prod, cidr: 10.42.0.0/16}\n",
+			want: []want{{pos: "t.yaml:5:49", msg: "hetzner/nbg1/prod 10.42.0.0/16 overlaps the hetzner clusters' pod/service network 10.42.0.0/16", hint: "outside the clusters'"}},
+		},
+		{
 			name: "unknown guardrail",
 			yaml: base + "landingZone:\n  guardrails: [deny-root]\n",
 			want: []want{{pos: "t.yaml:8:16", msg: `unknown guardrail "deny-root"`, hint: "did you mean deny-root-account?"}},

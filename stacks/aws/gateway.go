@@ -29,8 +29,12 @@ type GatewayArgs struct {
 	Net    *network.RegionNet
 	// Port is the mesh's UDP port.
 	Port int
-	// UserData is the gateway's cloud-init (wireguard.CloudInit), secret.
+	// UserData is the gateway's cloud-init (wireguard.CloudInit): no key, no peer.
 	UserData pulumi.StringOutput
+	// Placed, when set, is called with the gateway's instance once it is
+	// declared, and with what else the push must wait for (the public IP's
+	// association): the mesh pushes the instance its peers (infra:mesh:Peers).
+	Placed func(instance pulumi.CustomResource, after ...pulumi.Resource) error
 	// Peers are the other gateways: only they may send to Port.
 	Peers []wireguard.Peer
 	// Routes are what the region's private route tables send to the gateway.
@@ -64,6 +68,15 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		ToPort:      pulumi.Int(0),
 		CidrBlocks:  pulumi.StringArray{pulumi.String(rn.CIDR.String())},
 	}}
+	// the push of the peers (infra:mesh:Peers), from wherever infra runs:
+	// sshd takes the push key only, which runs the apply script only
+	ingress = append(ingress, &ec2.SecurityGroupIngressArgs{
+		Description: pulumi.String("SSH: the mesh configuration push"),
+		Protocol:    pulumi.String("tcp"),
+		FromPort:    pulumi.Int(22),
+		ToPort:      pulumi.Int(22),
+		CidrBlocks:  pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+	})
 	for _, peer := range args.Peers {
 		ingress = append(ingress, &ec2.SecurityGroupIngressArgs{
 			Description: pulumi.String("WireGuard from " + peer.ID),
@@ -92,7 +105,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		VpcSecurityGroupIds: pulumi.StringArray{sg.ID()},
 		SourceDestCheck:     pulumi.Bool(false),
 		UserData:            args.UserData,
-		// cloud-init writes wg0.conf on first boot only: a new config is a new instance.
+		// the user data names no peer and holds no key, so only a new push key or port changes it
 		UserDataReplaceOnChange: pulumi.Bool(true),
 		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
 			Encrypted:  pulumi.Bool(true),
@@ -107,11 +120,18 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	if err != nil {
 		return err
 	}
-	if _, err := ec2.NewEipAssociation(ctx, p.name("mesh-eip-association"), &ec2.EipAssociationArgs{
+	assoc, err := ec2.NewEipAssociation(ctx, p.name("mesh-eip-association"), &ec2.EipAssociationArgs{
 		AllocationId: args.AllocationId,
 		InstanceId:   inst.ID(),
-	}, p.with()...); err != nil {
+	}, p.with()...)
+	if err != nil {
 		return err
+	}
+	if args.Placed != nil {
+		// the push goes to the Elastic IP: after the association
+		if err := args.Placed(inst, assoc); err != nil {
+			return err
+		}
 	}
 	for _, z := range rn.Zones {
 		rt, ok := args.RouteTables[z.Zone]

@@ -294,13 +294,21 @@ func (t *transit) attach(rg *regionGateway, id string, accepted pulumi.Resource)
 		}
 	}
 	tables := v.PrivateRouteTableIds.ToStringArrayOutput()
-	for _, other := range t.args.Transit.Reach(id) {
+	// Regions the gateway reaches, and those it keeps apart: their route
+	// to the gateway meets no route there and is dropped, so the mesh's
+	// wider RFC 1918 route (network.Mesh.SummaryRoutes) cannot carry them.
+	reach := t.args.Transit.Reach(id)
+	for _, other := range append(slices.Clone(reach), t.args.Transit.Isolated(id)...) {
 		dest := t.args.Net.Region(other)
 		if dest == nil {
 			return fmt.Errorf("aws transit: no address plan for %s", other)
 		}
 		for i, z := range rn.Zones {
-			if _, err := ec2.NewRoute(ctx, id+"-tgw-route-"+z.Zone+"-"+other, &ec2.RouteArgs{
+			kind := "-tgw-route-"
+			if !slices.Contains(reach, other) {
+				kind = "-tgw-drop-" // isolated: the gateway drops it
+			}
+			if _, err := ec2.NewRoute(ctx, id+kind+z.Zone+"-"+other, &ec2.RouteArgs{
 				RouteTableId:         tables.Index(pulumi.Int(i)),
 				DestinationCidrBlock: pulumi.String(dest.CIDR.String()),
 				TransitGatewayId:     rg.tgw.ID().ToStringOutput(),

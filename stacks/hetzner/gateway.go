@@ -8,12 +8,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/network"
+	"infra/rules"
 	"infra/stacks/wireguard"
 	"infra/topology"
 )
 
-// gatewayServerType is the smallest current shared x86 type (clouds.md §3.2).
-const gatewayServerType = "cx23"
+// gatewayServerType is the smallest current shared x86 type sold in a
+// location (clouds.md §3.2): cx23 where Hetzner sells CX (the EU
+// locations), else cpx12, the smallest CPX gen2 (review hetzner-ovh-mesh.md
+// item 8; rules.HetznerServerTypeSold).
+func gatewayServerType(location string) string {
+	if rules.HetznerServerTypeSold("cx23", location) {
+		return "cx23"
+	}
+	return "cpx12"
+}
 
 // GatewayArgs is what the global stack places one Hetzner location's mesh
 // gateway with.
@@ -23,8 +32,12 @@ type GatewayArgs struct {
 	Net    *network.RegionNet
 	// Port is the mesh's UDP port.
 	Port int
-	// UserData is the gateway's cloud-init (wireguard.CloudInit), secret.
+	// UserData is the gateway's cloud-init (wireguard.CloudInit): no key, no peer.
 	UserData pulumi.StringOutput
+	// Placed, when set, is called with the gateway's instance once it is
+	// declared, and with what else the push must wait for (the public IP's
+	// association): the mesh pushes the instance its peers (infra:mesh:Peers).
+	Placed func(instance pulumi.CustomResource, after ...pulumi.Resource) error
 	// Peers are the other gateways: only they may send to Port.
 	Peers []wireguard.Peer
 	// Routes are what the network sends to the gateway.
@@ -63,7 +76,15 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	labels[labelCluster] = pulumi.String(id)
 	labels[labelRole] = pulumi.String("mesh-gateway")
 
-	var rules hcloud.FirewallRuleArray
+	// the push of the peers (infra:mesh:Peers), from wherever infra runs:
+	// sshd takes the push key only, which runs the apply script only
+	rules := hcloud.FirewallRuleArray{hcloud.FirewallRuleArgs{
+		Direction:   pulumi.String("in"),
+		Protocol:    pulumi.String("tcp"),
+		Port:        pulumi.String("22"),
+		SourceIps:   pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+		Description: pulumi.String("SSH: the mesh configuration push"),
+	}}
 	for _, peer := range args.Peers {
 		rules = append(rules, hcloud.FirewallRuleArgs{
 			Direction:   pulumi.String("in"),
@@ -84,7 +105,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	netID := atoi(args.NetworkId)
 	server, err := hcloud.NewServer(ctx, id+"-mesh-gateway", &hcloud.ServerArgs{
 		Name:        pulumi.String(id + "-mesh-gateway"),
-		ServerType:  pulumi.String(gatewayServerType),
+		ServerType:  pulumi.String(gatewayServerType(r.Name)),
 		Image:       pulumi.String(image),
 		Location:    pulumi.String(r.Name),
 		Labels:      labels,
@@ -102,10 +123,17 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		// user_data forces a new server (terraform-provider-hcloud
 		// internal/server/resource.go), and the new one needs the old one's
 		// name, private IP and Primary IP, all of which Hetzner keeps
-		// unique: delete first, or the replacement fails.
+		// unique: delete first, or the replacement fails. The user data names
+		// no peer, so a mesh change never replaces the server: its peers
+		// arrive through Placed (infra:mesh:Peers, in place).
 	}, pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return err
+	}
+	if args.Placed != nil {
+		if err := args.Placed(server); err != nil {
+			return err
+		}
 	}
 	for _, route := range args.Routes {
 		if _, err := hcloud.NewNetworkRoute(ctx, id+"-mesh-route-"+route.Name, &hcloud.NetworkRouteArgs{

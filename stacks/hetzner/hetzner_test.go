@@ -312,3 +312,13 @@ func BenchmarkRegional(b *testing.B) {
 	args := RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())}
 	stackstest.Benchmark(b, newMocks, func(ctx *pulumi.Context) error { return Regional(ctx, args) })
 }
+
+// The gateway's type is one Hetzner sells in the location: CX in the EU,
+// CPX where CX is not sold.
+func TestGatewayServerTypePerLocation(t *testing.T) {
+	for loc, want := range map[string]string{"nbg1": "cx23", "fsn1": "cx23", "hel1": "cx23", "ash": "cpx12", "hil": "cpx12", "sin": "cpx12"} {
+		if got := gatewayServerType(loc); got != want {
+			t.Errorf("gateway in %s: %s, want %s", loc, got, want)
+		}
+	}
+}

@@ -29,8 +29,12 @@ type GatewayArgs struct {
 	Net    *network.RegionNet
 	// Port is the mesh's UDP port.
 	Port int
-	// UserData is the gateway's cloud-init (wireguard.CloudInit), secret.
+	// UserData is the gateway's cloud-init (wireguard.CloudInit): no key, no peer.
 	UserData pulumi.StringOutput
+	// Placed, when set, is called with the gateway's instance once it is
+	// declared, and with what else the push must wait for (the public IP's
+	// association): the mesh pushes the instance its peers (infra:mesh:Peers).
+	Placed func(instance pulumi.CustomResource, after ...pulumi.Resource) error
 	// Peers are the other gateways: only they may send to Port.
 	Peers []wireguard.Peer
 	// Routes are what the VPC's routing table sends to the gateway.
@@ -86,6 +90,10 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	if err := rule("egress", "outbound", "icmp_tcp_udp", 0, pulumi.String("0.0.0.0/0")); err != nil {
 		return err
 	}
+	// the push of the peers (infra:mesh:Peers): sshd takes the push key only
+	if err := rule("push", "inbound", "tcp", 22, pulumi.String("0.0.0.0/0")); err != nil {
+		return err
+	}
 	for _, peer := range args.Peers {
 		if err := rule("wireguard-"+peer.ID, "inbound", "udp", args.Port, peer.PublicIP); err != nil {
 			return err
@@ -118,6 +126,11 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	})
 	if err != nil {
 		return err
+	}
+	if args.Placed != nil {
+		if err := args.Placed(inst); err != nil {
+			return err
+		}
 	}
 	// IBM routes are zonal and "the next-hop-ip for a route must be in the
 	// same zone as the zone the traffic is sourcing from" (IBM doc

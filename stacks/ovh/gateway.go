@@ -25,8 +25,12 @@ type GatewayArgs struct {
 	Spec   *topology.Spec
 	Region *topology.OVHRegion
 	Net    *network.RegionNet
-	// UserData is the gateway's cloud-init (wireguard.CloudInit), secret.
+	// UserData is the gateway's cloud-init (wireguard.CloudInit): no key, no peer.
 	UserData pulumi.StringOutput
+	// Placed, when set, is called with the gateway's instance once it is
+	// declared, and with what else the push must wait for (the public IP's
+	// association): the mesh pushes the instance its peers (infra:mesh:Peers).
+	Placed func(instance pulumi.CustomResource, after ...pulumi.Resource) error
 	// From the regional stack: project, openstackNetworkId, subnetId,
 	// MeshFloatingIPOutput, MeshRouterOutput and MeshGatewayIPOutput.
 	Project, NetworkId, SubnetId, FloatingIpId, RouterId, PrivateIp pulumi.StringInput
@@ -79,7 +83,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	if err != nil {
 		return err
 	}
-	_, err = cloudproject.NewInstance(ctx, id+"-mesh-gateway", &cloudproject.InstanceArgs{
+	inst, err := cloudproject.NewInstance(ctx, id+"-mesh-gateway", &cloudproject.InstanceArgs{
 		ServiceName: args.Project,
 		Region:      region,
 		Name:        pulumi.String(id + "-mesh-gateway"),
@@ -103,5 +107,8 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		// Every input forces a new instance, and the new one asks for the
 		// floating IP and the pinned private IP the old one holds: delete first.
 	}, pulumi.DeleteBeforeReplace(true))
-	return err
+	if err != nil || args.Placed == nil {
+		return err
+	}
+	return args.Placed(inst)
 }

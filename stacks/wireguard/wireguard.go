@@ -8,6 +8,7 @@
 package wireguard
 
 import (
+	"fmt"
 	"reflect"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -33,7 +34,66 @@ const SSHKeyType = "infra:mesh:SshKey"
 
 // Types lists the mesh type tokens the programs declare. The provider must
 // serve each of them.
-var Types = []string{WireGuardKeyType, PresharedKeyType, SSHKeyType}
+var Types = []string{WireGuardKeyType, PresharedKeyType, SSHKeyType, PeersType}
+
+// PeersType is a gateway's peer configuration, pushed to the running
+// gateway over SSH as PushUser and applied in place by ApplyScript (see
+// package provider). Only the instance input replaces it; a change of peers
+// or keys updates it, and so the gateway, in place.
+const PeersType = "infra:mesh:Peers"
+
+// Peers is a gateway's pushed peer configuration.
+type Peers struct {
+	pulumi.CustomResourceState
+
+	// HostKey is the SHA-256 fingerprint of the gateway's SSH host key,
+	// learnt at the first push and required of every later one.
+	HostKey pulumi.StringOutput `pulumi:"hostKey"`
+}
+
+// PeersArgs are the inputs of a Peers.
+type PeersArgs struct {
+	// Gateway is the region ID the gateway serves.
+	Gateway pulumi.StringInput
+	// Host is the gateway's public IP.
+	Host pulumi.StringInput
+	// Instance is the gateway's instance ID: a new instance is pushed anew.
+	Instance pulumi.StringInput
+	// Peers are the peer region IDs, in the clear so a preview shows them.
+	Peers pulumi.StringArrayInput
+	// Config is the wg-quick configuration (secret: keys).
+	Config pulumi.StringInput
+	// PrivateKey is the push key (secret).
+	PrivateKey pulumi.StringInput
+}
+
+type peersArgs struct {
+	Gateway    string   `pulumi:"gateway"`
+	Host       string   `pulumi:"host"`
+	Instance   string   `pulumi:"instance"`
+	Peers      []string `pulumi:"peers"`
+	Config     string   `pulumi:"config"`
+	PrivateKey string   `pulumi:"privateKey"`
+}
+
+// ElementType is the plain shape PeersArgs marshals as.
+func (PeersArgs) ElementType() reflect.Type { return reflect.TypeOf((*peersArgs)(nil)).Elem() }
+
+// NewPeers declares a gateway's pushed peer configuration. The
+// configuration and the push key are secrets whatever the caller passed.
+func NewPeers(ctx *pulumi.Context, name string, args *PeersArgs, opts ...pulumi.ResourceOption) (*Peers, error) {
+	if args == nil || args.Config == nil || args.PrivateKey == nil || args.Host == nil {
+		return nil, fmt.Errorf("%s %s: Host, Config and PrivateKey are required", PeersType, name)
+	}
+	a := *args
+	a.Config = pulumi.ToSecret(args.Config).(pulumi.StringOutput)
+	a.PrivateKey = pulumi.ToSecret(args.PrivateKey).(pulumi.StringOutput)
+	var res Peers
+	if err := ctx.RegisterResource(PeersType, name, &a, &res, opts...); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
 
 // SSHKey is a gateway's SSH key pair. The private key is always a secret output.
 type SSHKey struct {

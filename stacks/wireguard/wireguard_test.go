@@ -50,11 +50,12 @@ func parse(t *testing.T, s string) cloudConfig {
 	return c
 }
 
-// The config survives the YAML round trip byte for byte, with the file
-// modes and units a gateway needs.
+const testPushKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0 infra"
+
+// The cloud-config carries the script, the firewall and the push account,
+// and no key and no peer: it does not change when the mesh does.
 func TestCloudInit(t *testing.T) {
-	peers := []netip.Addr{netip.MustParseAddr("203.0.113.9"), netip.MustParseAddr("198.51.100.2"), netip.MustParseAddr("203.0.113.9")}
-	out, err := CloudInit(Boot{ID: "a", Config: testConfig, Port: 51820, Peers: peers})
+	out, err := CloudInit(Boot{ID: "a", Port: 51820, PushKey: testPushKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,27 +63,48 @@ func TestCloudInit(t *testing.T) {
 	files := map[string]string{}
 	for _, f := range c.WriteFiles {
 		files[f.Path] = f.Content
-		if f.Path == ConfigPath && (f.Permissions != "0600" || f.Owner != "root:root") {
-			t.Errorf("%s: %s %s, want root:root 0600", f.Path, f.Owner, f.Permissions)
+		if f.Owner != "root:root" {
+			t.Errorf("%s: owner %s", f.Path, f.Owner)
+		}
+		if f.Path == ApplyPath && f.Permissions != "0755" {
+			t.Errorf("%s: mode %s, want 0755", f.Path, f.Permissions)
 		}
 	}
-	if files[ConfigPath] != testConfig {
-		t.Errorf("wg0.conf changed in the YAML round trip:\n%q\nwant\n%q", files[ConfigPath], testConfig)
+	if _, ok := files[ConfigPath]; ok || KeyMaterial.MatchString(out) || strings.Contains(out, "[Peer]") {
+		t.Errorf("the user data holds a wg-quick configuration:\n%s", out)
+	}
+	if files[ApplyPath] != ApplyScript {
+		t.Errorf("the apply script changed in the YAML round trip")
+	}
+	if files[PeersPath] != "flush set inet infra_mesh peers\n" {
+		t.Errorf("peers file = %q", files[PeersPath])
 	}
 	if files[sysctlPath] != "net.ipv4.ip_forward = 1\n" {
 		t.Errorf("sysctl = %q", files[sysctlPath])
 	}
-	if files[FirewallPath] != Firewall(Boot{Port: 51820, Peers: peers}) {
+	if files[FirewallPath] != Firewall(Boot{Port: 51820}) {
 		t.Errorf("firewall differs from Firewall()")
 	}
-	if !strings.Contains(files[FirewallPath], "elements = { 198.51.100.2, 203.0.113.9 }") {
-		t.Errorf("peers not sorted and deduplicated:\n%s", files[FirewallPath])
+	for _, want := range []string{"ExecStart=/usr/sbin/nft -f " + FirewallPath + "\n", "ExecStart=/usr/sbin/nft -f " + PeersPath + "\n"} {
+		if !strings.Contains(files[unitPath], want) {
+			t.Errorf("unit lacks %q:\n%s", want, files[unitPath])
+		}
 	}
-	if !strings.Contains(files[unitPath], "ExecStart=/usr/sbin/nft -f "+FirewallPath) {
-		t.Errorf("unit does not load the firewall:\n%s", files[unitPath])
+	var users struct {
+		Users []any `yaml:"users"`
+	}
+	yaml.Unmarshal([]byte(out), &users)
+	if len(users.Users) != 2 || users.Users[0] != "default" {
+		t.Fatalf("users = %v", users.Users)
+	}
+	push := users.Users[1].(map[string]any)
+	keys := fmt.Sprint(push["ssh_authorized_keys"])
+	if push["name"] != PushUser || push["sudo"] != "ALL=(root) NOPASSWD: "+ApplyPath ||
+		keys != `[restrict,command="sudo -n `+ApplyPath+`" `+testPushKey+`]` {
+		t.Errorf("push user = %v", push)
 	}
 	want := [][]string{{"sysctl", "--system"}, {"systemctl", "daemon-reload"},
-		{"systemctl", "enable", "--now", "infra-mesh-firewall.service"}, {"systemctl", "enable", "--now", "wg-quick@wg0.service"}}
+		{"systemctl", "enable", "--now", "infra-mesh-firewall.service"}}
 	if fmt.Sprint(c.Runcmd) != fmt.Sprint(want) {
 		t.Errorf("runcmd = %v, want %v", c.Runcmd, want)
 	}
@@ -93,9 +115,11 @@ func TestCloudInit(t *testing.T) {
 
 func TestCloudInitErrors(t *testing.T) {
 	for _, b := range []Boot{
-		{ID: "a", Config: testConfig, Port: 0},
-		{ID: "a", Config: testConfig, Port: 70000},
-		{ID: "a", Config: "nothing", Port: 51820},
+		{ID: "a", Port: 0, PushKey: testPushKey},
+		{ID: "a", Port: 70000, PushKey: testPushKey},
+		{ID: "a", Port: 51820},
+		{ID: "a", Port: 51820, PushKey: "ssh-rsa AAAA"},
+		{ID: "a", Port: 51820, PushKey: testPushKey + "'\nruncmd: [evil]"},
 	} {
 		if _, err := CloudInit(b); err == nil {
 			t.Errorf("%+v: no error", b)
@@ -110,9 +134,9 @@ func TestFirewallNft(t *testing.T) {
 	if err != nil {
 		t.Skip("nft not installed (apt-get install nftables)")
 	}
-	for _, peers := range [][]netip.Addr{nil, {netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("192.0.2.1")}} {
+	for _, snat := range []bool{false, true} {
 		path := filepath.Join(t.TempDir(), "mesh.nft")
-		if err := os.WriteFile(path, []byte(Firewall(Boot{Port: 51820, Peers: peers, Local: netip.MustParsePrefix("10.20.0.0/16"), SNAT: true})), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(Firewall(Boot{Port: 51820, Local: netip.MustParsePrefix("10.20.0.0/16"), SNAT: snat})), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		out, err := exec.Command(nft, "-c", "-f", path).CombinedOutput()
@@ -120,7 +144,7 @@ func TestFirewallNft(t *testing.T) {
 			if strings.Contains(string(out), "Operation not permitted") {
 				t.Skipf("nft -c needs CAP_NET_ADMIN here: %s", out)
 			}
-			t.Errorf("nft -c rejects the ruleset with %d peers: %v\n%s\n%s", len(peers), err, out, Firewall(Boot{Port: 51820, Peers: peers}))
+			t.Errorf("nft -c rejects the ruleset (snat %v): %v\n%s", snat, err, out)
 		}
 	}
 }
@@ -202,8 +226,7 @@ func TestCloudInitSchema(t *testing.T) {
 	if err != nil {
 		t.Skip("cloud-init not installed (apt-get install cloud-init)")
 	}
-	doc, err := CloudInit(Boot{ID: "a", Config: testConfig, Port: 51820, Peers: []netip.Addr{netip.MustParseAddr("198.51.100.2")},
-		Local: netip.MustParsePrefix("10.20.0.0/16"), SNAT: true})
+	doc, err := CloudInit(Boot{ID: "a", Port: 51820, PushKey: testPushKey, Local: netip.MustParsePrefix("10.20.0.0/16"), SNAT: true})
 	if err != nil {
 		t.Fatal(err)
 	}
