@@ -66,6 +66,9 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 
 	r := computed.Resource{URN: urn, Inputs: inputs, Region: region}
 	r.ID = computed.NewID(r, 0)
+	m.mu.Lock()
+	rec.ID = string(r.ID)
+	m.mu.Unlock()
 	return string(r.ID), computed.Outputs(r), nil
 }
 

@@ -68,6 +68,9 @@ type Resource struct {
 	// Import is the id of the existing resource the program adopts; empty
 	// for one it creates.
 	Import string `json:"import,omitempty"`
+	// ID is the mock ID the resource got: references to it in other
+	// resources' inputs carry it. Not part of the plan's JSON.
+	ID string `json:"-"`
 	// Inputs as sent to the provider, with secrets replaced by Redacted and
 	// values not known until deployment by Unknown.
 	Inputs map[string]any `json:"inputs"`

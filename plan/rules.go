@@ -42,7 +42,7 @@ func (p *Plan) Check() []Finding {
 				named := v.Property == auto.Property && (len(in) != len(r.Inputs) || computed.IsAutoName(r.Type, r.Name, generated))
 				out = append(out, Finding{Stack: s.Name, Violation: v, AutoNamed: named})
 			}
-			all = append(all, rules.Resource{Type: r.Type, Name: r.Name, Inputs: r.Inputs, DependsOn: r.DependsOn, Import: r.Import})
+			all = append(all, rules.Resource{Type: r.Type, Name: r.Name, ID: r.ID, Inputs: r.Inputs, DependsOn: r.DependsOn, Import: r.Import})
 			stackOf[r.Type+"\x00"+r.Name] = s.Name
 		}
 	}

@@ -47,6 +47,8 @@ const (
 	RuleSchemaPattern   = "schemaPattern"
 	RuleCloudLimit      = "cloudLimit"
 	RuleName            = "name"
+	// RuleEKSZone: an EKS cluster subnet in an Availability Zone EKS refuses.
+	RuleEKSZone = "eksZone"
 )
 
 // Violation is one input a real provider or cloud API would reject (or, for
@@ -114,8 +116,11 @@ func Known(typ string) bool {
 
 // Resource is one planned resource, as Limits reads it.
 type Resource struct {
-	Type   string
-	Name   string
+	Type string
+	Name string
+	// ID is the resource's ID where the caller knows it (a plan's mock
+	// ID), so that rules can follow references between resources.
+	ID     string
 	Inputs map[string]any
 	// DependsOn names the resources this one waits for (explicit and
 	// through its inputs), as the plan records them.
@@ -128,10 +133,12 @@ type Resource struct {
 // Limits tests the cloud API limits that span resources, over every resource
 // of a deployment: SCPs attached per target, SCP document size, policies per
 // organization, accounts per organization, accounts created one at a time,
-// servers per placement group, network zones per network. Each violation names the resource that crosses
+// servers per placement group, network zones per network, EKS cluster
+// subnets in the Availability Zones EKS refuses. Each violation names the resource that crosses
 // the limit.
 func Limits(resources []Resource) []Violation {
 	out := load().checkLimits(resources)
+	out = append(out, checkEKSZones(resources)...)
 	sortViolations(out)
 	return out
 }

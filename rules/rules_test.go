@@ -282,3 +282,27 @@ func TestAccountsOneAtATime(t *testing.T) {
 		})
 	}
 }
+
+func TestEKSZones(t *testing.T) {
+	subnet := func(name, id, az string) Resource {
+		return Resource{Type: "aws:ec2/subnet:Subnet", Name: name, ID: id, Inputs: map[string]any{"availabilityZoneId": az}}
+	}
+	rs := []Resource{
+		subnet("a", "subnet-a", "use1-az1"),
+		subnet("c", "subnet-c", "use1-az3"),
+		subnet("u", "subnet-u", Unknown),
+		{Type: "aws:eks/cluster:Cluster", Name: "eks", Inputs: map[string]any{"vpcConfig": map[string]any{
+			"subnetIds": []any{"subnet-a", "subnet-c", "subnet-u", Unknown, "subnet-elsewhere"}}}},
+	}
+	vs := Limits(rs)
+	if len(vs) != 1 || vs[0].Rule != RuleEKSZone || vs[0].Resource != "eks" || vs[0].Property != "vpcConfig.subnetIds[1]" ||
+		!strings.Contains(vs[0].Message, "UnsupportedAvailabilityZoneException") || vs[0].Severity != Error {
+		t.Fatalf("violations = %v", vs)
+	}
+	if got := EKSUnsupportedZoneIDs("us-east-1"); len(got) != 1 || got[0] != "use1-az3" {
+		t.Errorf("us-east-1: %v", got)
+	}
+	if got := EKSUnsupportedZoneIDs("eu-west-1"); len(got) != 0 {
+		t.Errorf("eu-west-1: %v", got)
+	}
+}

@@ -2,6 +2,7 @@ package computed
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -313,6 +314,12 @@ func TestInvokes(t *testing.T) {
 	azs, ok := Invoke("aws:index/getAvailabilityZones:getAvailabilityZones", nil, "eu-central-1")
 	if !ok || len(azs["names"].ArrayValue()) != 3 || azs["zoneIds"].ArrayValue()[0].StringValue() != "euc1-az1" {
 		t.Errorf("zones = %v", azs)
+	}
+	use1, _ := Invoke("aws:index/getAvailabilityZones:getAvailabilityZones", resource.PropertyMap{
+		"excludeZoneIds": resource.NewProperty([]resource.PropertyValue{resource.NewProperty("use1-az3")}),
+	}, "us-east-1")
+	if got := fmt.Sprint(use1["names"].ArrayValue(), use1["zoneIds"].ArrayValue()); got != "[{us-east-1a} {us-east-1b} {us-east-1d} {us-east-1e} {us-east-1f}] [{use1-az1} {use1-az2} {use1-az4} {use1-az5} {use1-az6}]" {
+		t.Errorf("us-east-1 without use1-az3: %s", got)
 	}
 	ami, _ := Invoke("aws:ssm/getParameter:getParameter", resource.PropertyMap{"name": resource.NewProperty("/aws/service/ami")}, "")
 	if !regexp.MustCompile(`^ami-[0-9a-f]{17}$`).MatchString(ami["value"].StringValue()) {

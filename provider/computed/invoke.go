@@ -64,14 +64,39 @@ func ovhImages(args resource.PropertyMap, _ string) resource.PropertyMap {
 	})
 }
 
-// awsAvailabilityZones answers with three zones, a to c, as most regions
-// have.
-func awsAvailabilityZones(_ resource.PropertyMap, region string) resource.PropertyMap {
+// zoneCounts are the Availability Zones of the regions that have more
+// than three (../shared/reference/clouds.md §1.2: us-east-1 has a to f,
+// use1-az1 to az6).
+var zoneCounts = map[string]int{"us-east-1": 6}
+
+// awsAvailabilityZones answers DescribeAvailabilityZones: zones a, b, c
+// (more where the region has them), the n-th letter with the n-th AZ ID,
+// the mapping of accounts created since November 2025. It honours
+// excludeNames and excludeZoneIds, as the provider filters on them.
+func awsAvailabilityZones(args resource.PropertyMap, region string) resource.PropertyMap {
 	region = regionOr(region, DefaultRegion)
-	var names, ids, groups []resource.PropertyValue
-	for i, suffix := range []string{"a", "b", "c"} {
-		names = append(names, value(region+suffix))
-		ids = append(ids, value(fmt.Sprintf("%s-az%d", zoneIDPrefix(region), i+1)))
+	n := zoneCounts[region]
+	if n == 0 {
+		n = 3
+	}
+	skip := map[string]bool{}
+	for _, k := range []resource.PropertyKey{"excludeNames", "excludeZoneIds"} {
+		if v, ok := args[k]; ok && v.IsArray() {
+			for _, e := range v.ArrayValue() {
+				if e.IsString() {
+					skip[e.StringValue()] = true
+				}
+			}
+		}
+	}
+	names, ids, groups := []resource.PropertyValue{}, []resource.PropertyValue{}, []resource.PropertyValue{}
+	for i := 0; i < n; i++ {
+		name, id := region+string(rune('a'+i)), fmt.Sprintf("%s-az%d", zoneIDPrefix(region), i+1)
+		if skip[name] || skip[id] {
+			continue
+		}
+		names = append(names, value(name))
+		ids = append(ids, value(id))
 		groups = append(groups, value(region))
 	}
 	return resource.PropertyMap{

@@ -59,6 +59,10 @@ func (m *orgMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 				map[string]any{"id": "222233334444", "email": "Ops+Staging@acme.example", "name": "Staging Workloads"},
 			},
 		}), nil
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"names": []any{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"}, "zoneIds": []any{"use1-az1", "use1-az2", "use1-az3", "use1-az4"},
+		}), nil
 	}
 	return nil, fmt.Errorf("no mock for %s", args.Token)
 }

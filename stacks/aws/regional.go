@@ -157,7 +157,8 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
-	sub, err := p.subnets(vpc)
+	zoneIDs := p.zoneIDs(prov)
+	sub, err := p.subnets(vpc, zoneIDs)
 	if err != nil {
 		return err
 	}
@@ -180,6 +181,7 @@ func (p *program) run() error {
 	ctx.Export("vpcId", vpc.ID())
 	ctx.Export("cidr", vpc.CidrBlock)
 	ctx.Export("zones", zones)
+	ctx.Export("zoneIds", zoneIDs)
 	ctx.Export("clusterName", cluster.Name)
 	ctx.Export("clusterEndpoint", cluster.Endpoint)
 	// What `infra kubeconfig` needs: the cluster's CA, its region, and the
@@ -204,7 +206,7 @@ type subnets struct {
 // subnets lays out a public and a private subnet per zone, an internet
 // gateway, and a NAT gateway per zone so that losing one AZ leaves the
 // others their egress.
-func (p *program) subnets(vpc *ec2.Vpc) (*subnets, error) {
+func (p *program) subnets(vpc *ec2.Vpc, zoneIDs pulumi.StringMapOutput) (*subnets, error) {
 	ctx := p.ctx
 	cluster := "kubernetes.io/cluster/" + p.clusterName()
 	igw, err := ec2.NewInternetGateway(ctx, p.name("igw"), &ec2.InternetGatewayArgs{
@@ -234,10 +236,12 @@ func (p *program) subnets(vpc *ec2.Vpc) (*subnets, error) {
 	out := &subnets{}
 	for _, z := range p.net.Zones {
 		pubName, privName := p.name("public", z.Zone), p.name("private", z.Zone)
+		// Placed by AZ ID, not by the spec's zone name (see placeZones).
+		zoneID := zoneIDs.MapIndex(pulumi.String(z.Zone))
 		pub, err := ec2.NewSubnet(ctx, pubName, &ec2.SubnetArgs{
 			VpcId:               vpc.ID(),
 			CidrBlock:           pulumi.String(z.Public.String()),
-			AvailabilityZone:    pulumi.String(z.Zone),
+			AvailabilityZoneId:  zoneID,
 			MapPublicIpOnLaunch: pulumi.Bool(false),
 			Tags:                p.tags(pubName, "kubernetes.io/role/elb", "1", cluster, "shared"),
 		}, p.with()...)
@@ -245,10 +249,10 @@ func (p *program) subnets(vpc *ec2.Vpc) (*subnets, error) {
 			return nil, err
 		}
 		priv, err := ec2.NewSubnet(ctx, privName, &ec2.SubnetArgs{
-			VpcId:            vpc.ID(),
-			CidrBlock:        pulumi.String(z.Private.String()),
-			AvailabilityZone: pulumi.String(z.Zone),
-			Tags:             p.tags(privName, "kubernetes.io/role/internal-elb", "1", cluster, "shared"),
+			VpcId:              vpc.ID(),
+			CidrBlock:          pulumi.String(z.Private.String()),
+			AvailabilityZoneId: zoneID,
+			Tags:               p.tags(privName, "kubernetes.io/role/internal-elb", "1", cluster, "shared"),
 		}, p.with()...)
 		if err != nil {
 			return nil, err

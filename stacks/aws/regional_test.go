@@ -57,8 +57,12 @@ func TestRegionalSpreadsOverTheSpecZones(t *testing.T) {
 					t.Errorf("%s: no %s subnet in %s", id, kind, z.Zone)
 					continue
 				}
-				if sub.Inputs["availabilityZone"] != z.Zone || sub.Inputs["cidrBlock"] != cidr {
-					t.Errorf("%s: %s subnet in %s = %v %v, want %s", id, kind, z.Zone, sub.Inputs["availabilityZone"], sub.Inputs["cidrBlock"], cidr)
+				// The plan's model maps the n-th letter to the n-th AZ ID;
+				// us-east-1c is use1-az3, which EKS refuses, so it moves to
+				// the first free AZ ID, use1-az4.
+				wantID := map[string]string{"us-east-1a": "use1-az1", "us-east-1b": "use1-az2", "us-east-1c": "use1-az4"}[z.Zone]
+				if sub.Inputs["availabilityZoneId"] != wantID || sub.Inputs["cidrBlock"] != cidr {
+					t.Errorf("%s: %s subnet in %s = %v %v, want %s %s", id, kind, z.Zone, sub.Inputs["availabilityZoneId"], sub.Inputs["cidrBlock"], wantID, cidr)
 				}
 			}
 			if res["aws:ec2/natGateway:NatGateway"][id+"-nat-"+z.Zone] == nil {
