@@ -123,6 +123,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 				Spec: spec, Region: a, Net: rn, Port: m.Port, UserData: gw.userData, Placed: gw.placed, Peers: gw.peers, Routes: gw.routes,
 				Provider: in, VpcId: str(id, "vpcId"), SubnetId: str(id, awsstack.MeshSubnetOutput),
 				AllocationId: str(id, awsstack.MeshAllocationOutput), RouteTables: tables,
+				ClusterSecurityGroup: str(id, awsstack.ClusterSecurityGroupOutput),
 			})
 		case topology.Hetzner:
 			err = hetznerstack.Gateway(ctx, hetznerstack.GatewayArgs{

@@ -41,7 +41,7 @@ func TestMeshInThePlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	placement := map[topology.Cloud][]string{
-		topology.AWS:     {awsstack.MeshAllocationOutput, awsstack.MeshSubnetOutput, awsstack.MeshRouteTablesOutput, "vpcId"},
+		topology.AWS:     {awsstack.MeshAllocationOutput, awsstack.MeshSubnetOutput, awsstack.MeshRouteTablesOutput, "vpcId", awsstack.ClusterSecurityGroupOutput},
 		topology.Hetzner: {hetznerstack.MeshPrimaryIPOutput, hetznerstack.MeshGatewayIPOutput, "vpcId"},
 		topology.IBM:     {ibmstack.MeshFloatingIPOutput, ibmstack.MeshZoneOutput, ibmstack.MeshSubnetOutput, ibmstack.MeshRoutingTableOutput, "vpcId"},
 		topology.OVH: {ovhstack.MeshFloatingIPOutput, ovhstack.MeshRouterOutput, ovhstack.MeshGatewayIPOutput,

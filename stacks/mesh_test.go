@@ -154,6 +154,7 @@ func meshFixtureOf(t testing.TB, spec *topology.Spec) *meshFixture {
 			o[awsstack.MeshSubnetOutput] = v("subnet-public-" + id)
 			o[awsstack.MeshAllocationOutput] = v("eipalloc-" + id)
 			o[awsstack.MeshRouteTablesOutput] = v(tables)
+			o[awsstack.ClusterSecurityGroupOutput] = v("sg-cluster-" + id)
 		case topology.Hetzner:
 			o[hetznerstack.MeshPrimaryIPOutput] = v(fmt.Sprint(5000 + i))
 		case topology.IBM:

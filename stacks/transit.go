@@ -45,6 +45,7 @@ func transit(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Pro
 				VpcId:                up.StringOutput(ctx, id, "vpcId"),
 				PrivateSubnetIds:     stringArray(ctx, up, id, "privateSubnetIds"),
 				PrivateRouteTableIds: stringArray(ctx, up, id, "privateRouteTableIds"),
+				ClusterSecurityGroup: up.StringOutput(ctx, id, awsstack.ClusterSecurityGroupOutput),
 			}
 		}
 		var orgArn pulumi.StringInput

@@ -82,6 +82,12 @@ func TestEveryTypeComputes(t *testing.T) {
 	for _, typ := range Types() {
 		out := created(typ, "x", resource.PropertyMap{}, "eu-central-1")
 		for _, n := range Names(typ) {
+			if obj, key, nested := strings.Cut(n, "."); nested {
+				if v, ok := out[resource.PropertyKey(obj)]; !ok || !v.IsObject() || !v.ObjectValue()[resource.PropertyKey(key)].IsString() {
+					t.Errorf("%s: no %s", typ, n)
+				}
+				continue
+			}
 			if _, ok := out[resource.PropertyKey(n)]; !ok {
 				t.Errorf("%s: no %s", typ, n)
 			}

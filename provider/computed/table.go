@@ -33,6 +33,7 @@ var kinds = map[string]kind{
 	"aws:ec2/routeTableAssociation:RouteTableAssociation":                       {id: prefixed("rtbassoc")},
 	"aws:ec2/securityGroup:SecurityGroup":                                       {id: prefixed("sg")},
 	"aws:ec2/subnet:Subnet":                                                     {id: prefixed("subnet")},
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":                 {id: prefixed("sgr"), outputs: []string{"securityGroupRuleId:id", "arn"}},
 	"aws:ec2/vpc:Vpc":                                                           {id: prefixed("vpc"), outputs: []string{"defaultSecurityGroupId:sgID", "mainRouteTableId:rtbID"}},
 	"aws:ec2transitgateway/peeringAttachment:PeeringAttachment":                 {id: prefixed("tgw-attach")},
 	"aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": {id: func(r Resource, _ string) string { return str(r.Inputs, "transitGatewayAttachmentId") }},
@@ -44,7 +45,9 @@ var kinds = map[string]kind{
 	"aws:ec2transitgateway/vpcAttachment:VpcAttachment":                         {id: prefixed("tgw-attach")},
 	// EKS statuses: CREATING | ACTIVE | DELETING | FAILED | UPDATING |
 	// PENDING (EKS API Reference, Cluster and Nodegroup).
-	"aws:eks/cluster:Cluster":     {id: byName, outputs: []string{"endpoint:eksEndpoint", "certificateAuthority", "status:ACTIVE"}},
+	// EKS creates a cluster security group and returns its id in
+	// vpcConfig.clusterSecurityGroupId (EKS API Reference, VpcConfigResponse).
+	"aws:eks/cluster:Cluster":     {id: byName, outputs: []string{"endpoint:eksEndpoint", "certificateAuthority", "status:ACTIVE", "vpcConfig.clusterSecurityGroupId:sgID"}},
 	"aws:eks/nodeGroup:NodeGroup": {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE"}},
 	// Centralized root access: one per organization, named by its id
 	// (pulumi-aws iam/organizationsFeatures.go, Import).
@@ -166,6 +169,8 @@ var kinds = map[string]kind{
 	"infra:k3s:Token":         {outputs: []string{"token"}},
 	"infra:k3s:ClusterCA":     {outputs: []string{"caCert:token", "caKey:token", "clientCert:token", "clientKey:token"}},
 	"infra:mesh:PresharedKey": {outputs: []string{"key:wgKey"}},
+	// The gateway's host key, learnt on the first push (provider/peers.go).
+	"infra:mesh:Peers":        {outputs: []string{"hostKey:hostKey"}},
 	"infra:mesh:SshKey":       {outputs: []string{"privateKey:token", "publicKey:sshPublicKey"}},
 	"infra:mesh:WireGuardKey": {outputs: []string{"privateKey:wgPrivateKey", "publicKey:wgPublicKey"}},
 	// Explicit providers get an ID like any resource in the plan; the engine
@@ -242,6 +247,18 @@ func Outputs(r Resource) resource.PropertyMap {
 		out = resource.PropertyMap{}
 	}
 	for _, o := range outputsOf(r.Type()) {
+		if obj, key, nested := strings.Cut(o.name, "."); nested {
+			// An output inside an input object (EKS vpcConfig.clusterSecurityGroupId).
+			m := resource.PropertyMap{}
+			if v, ok := out[resource.PropertyKey(obj)]; ok && v.IsObject() {
+				m = v.ObjectValue().Copy()
+			}
+			if v, ok := m[resource.PropertyKey(key)]; !ok || v.IsNull() {
+				m[resource.PropertyKey(key)] = generators[o.gen](r, o.name)
+			}
+			out[resource.PropertyKey(obj)] = resource.NewProperty(m)
+			continue
+		}
 		k := resource.PropertyKey(o.name)
 		if v, ok := out[k]; ok && !v.IsNull() {
 			continue
@@ -249,6 +266,42 @@ func Outputs(r Resource) resource.PropertyMap {
 		out[k] = generators[o.gen](r, o.name)
 	}
 	return out
+}
+
+// MarkComputed fills out, the preview state of a resource of type typ, with
+// the outputs the cloud computes that the inputs news do not set: olds' value
+// where the resource had one, unknown otherwise. Nested outputs
+// (vpcConfig.clusterSecurityGroupId) are marked inside their object.
+func MarkComputed(typ string, out, news, olds resource.PropertyMap) {
+	for _, name := range Names(typ) {
+		if obj, key, nested := strings.Cut(name, "."); nested {
+			ok, kk := resource.PropertyKey(obj), resource.PropertyKey(key)
+			m := resource.PropertyMap{}
+			if v, set := out[ok]; set && v.IsObject() {
+				m = v.ObjectValue().Copy()
+			}
+			if v, set := m[kk]; set && !v.IsNull() {
+				continue
+			}
+			m[kk] = resource.MakeComputed(resource.NewStringProperty(""))
+			if o, had := olds[ok]; had && o.IsObject() {
+				if v, had := o.ObjectValue()[kk]; had {
+					m[kk] = v
+				}
+			}
+			out[ok] = resource.NewProperty(m)
+			continue
+		}
+		key := resource.PropertyKey(name)
+		if v, set := news[key]; set && !v.IsNull() {
+			continue
+		}
+		if v, ok := olds[key]; ok {
+			out[key] = v
+		} else {
+			out[key] = resource.MakeComputed(resource.NewStringProperty(""))
+		}
+	}
 }
 
 func constant(s string) func(Resource, string) resource.PropertyValue {
@@ -365,4 +418,5 @@ var generators = map[string]func(r Resource, prop string) resource.PropertyValue
 	"wgPrivateKey": wgPrivateKey,
 	"wgPublicKey":  wgPublicKey,
 	"sshPublicKey": sshPublicKey,
+	"hostKey":      hostKey,
 }

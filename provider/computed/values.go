@@ -185,3 +185,10 @@ func sshPublicKey(r Resource, prop string) resource.PropertyValue {
 	}
 	return value(strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sp))) + " infra")
 }
+
+// hostKey is an SSH host key's SHA-256 fingerprint, as ssh-keygen -l prints
+// it (what infra:mesh:Peers learns on its first push).
+func hostKey(r Resource, prop string) resource.PropertyValue {
+	d := digest(r.URN, "host-key/"+prop)
+	return value("SHA256:" + strings.TrimRight(base64.StdEncoding.EncodeToString(d[:]), "="))
+}

@@ -19,12 +19,7 @@ func outputs(r computed.Resource, preview bool) resource.PropertyMap {
 		return computed.Outputs(r)
 	}
 	out := deepCopy(r.Inputs)
-	for _, name := range computed.Names(r.Type()) {
-		key := resource.PropertyKey(name)
-		if v, ok := out[key]; !ok || v.IsNull() {
-			out[key] = resource.MakeComputed(resource.NewStringProperty(""))
-		}
-	}
+	computed.MarkComputed(r.Type(), out, r.Inputs, nil)
 	return out
 }
 

@@ -232,17 +232,7 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	r := computed.Resource{URN: urn, ID: id, Inputs: news, Region: connOf(ctx).getRegion()}
 	if req.GetPreview() {
 		outs := deepCopy(withoutMarker(news))
-		for _, name := range computed.Names(string(urn.Type())) {
-			key := resource.PropertyKey(name)
-			if _, set := news[key]; set {
-				continue
-			}
-			if v, ok := olds[key]; ok {
-				outs[key] = v
-			} else {
-				outs[key] = resource.MakeComputed(resource.NewStringProperty(""))
-			}
-		}
+		computed.MarkComputed(string(urn.Type()), outs, news, olds)
 		props, err := marshal("outputs", outs)
 		return &pulumirpc.UpdateResponse{Properties: props}, err
 	}

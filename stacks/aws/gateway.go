@@ -47,6 +47,9 @@ type GatewayArgs struct {
 	VpcId, SubnetId, AllocationId pulumi.StringInput
 	// RouteTables are the private route tables by zone (MeshRouteTablesOutput).
 	RouteTables map[string]pulumi.StringInput
+	// ClusterSecurityGroup is the regional stack's ClusterSecurityGroupOutput:
+	// the peer ranges of Routes are admitted there, and nothing else.
+	ClusterSecurityGroup pulumi.StringInput
 }
 
 // Gateway declares one AWS region's mesh gateway: an EC2 instance in the
@@ -126,6 +129,18 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	}, p.with()...)
 	if err != nil {
 		return err
+	}
+	// The gateway forwards without SNAT (stacks/wireguard cloud-init), so
+	// packets from the peers keep their sources: admit exactly the ranges the
+	// region routes to the gateway.
+	if args.ClusterSecurityGroup != nil {
+		for _, route := range args.Routes {
+			name := p.name("cluster-from-mesh", route.Name)
+			if err := admitCIDR(ctx, name, args.ClusterSecurityGroup, route.Destination.String(),
+				"mesh peer "+route.Name+" through the WireGuard gateway", p.tags(name), p.with()...); err != nil {
+				return err
+			}
+		}
 	}
 	if args.Placed != nil {
 		// the push goes to the Elastic IP: after the association

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	awsvpc "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/network"
@@ -166,7 +168,7 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
-	ingress, err := p.ingress(vpc, sub)
+	ingress, err := p.ingress(vpc, sub, cluster)
 	if err != nil {
 		return err
 	}
@@ -191,6 +193,7 @@ func (p *program) run() error {
 	if p.deployRole != nil {
 		ctx.Export("deployRoleArn", p.deployRole)
 	}
+	ctx.Export(ClusterSecurityGroupOutput, cluster.VpcConfig.ClusterSecurityGroupId())
 	ctx.Export("ingressAddress", ingress.DnsName)
 	ctx.Export("privateSubnetIds", idsOf(sub.private))
 	ctx.Export("privateRouteTableIds", idsOf(sub.privateRoutes))
@@ -348,10 +351,14 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 		Version: pulumi.String(k.Kubernetes),
 		RoleArn: clusterRole.Arn,
 		VpcConfig: &eks.ClusterVpcConfigArgs{
-			SubnetIds:             idsOf(sub.private),
-			SecurityGroupIds:      pulumi.StringArray{sg.ID()},
+			SubnetIds:        idsOf(sub.private),
+			SecurityGroupIds: pulumi.StringArray{sg.ID()},
+			// Private only: the API is reached from inside the VPC, and
+			// from the mesh and transit ranges the cluster security group
+			// admits (admitCIDR). A public endpoint without publicAccessCidrs
+			// is open to 0.0.0.0/0 (EKS API Reference, VpcConfigRequest).
 			EndpointPrivateAccess: pulumi.Bool(true),
-			EndpointPublicAccess:  pulumi.Bool(true),
+			EndpointPublicAccess:  pulumi.Bool(false),
 		},
 		EncryptionConfig: &eks.ClusterEncryptionConfigArgs{
 			Resources: pulumi.StringArray{pulumi.String("secrets")},
@@ -430,7 +437,7 @@ func (p *program) role(part, service string, policies []string) (*iam.Role, []pu
 // public subnets. Its target groups take pod IPs, registered by the
 // in-cluster ingress controller; its DNS name is the region's origin for the
 // global load balancer.
-func (p *program) ingress(vpc *ec2.Vpc, sub *subnets) (*lb.LoadBalancer, error) {
+func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster) (*lb.LoadBalancer, error) {
 	ctx := p.ctx
 	var rules ec2.SecurityGroupIngressArray
 	for _, port := range ingressPorts {
@@ -457,6 +464,26 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets) (*lb.LoadBalancer, error) 
 	}, p.with()...)
 	if err != nil {
 		return nil, err
+	}
+	// The targets are pods and nodes carrying the cluster security group:
+	// it must admit the load balancer on the listener and health-check
+	// ports ("The security groups associated with an instance must allow
+	// traffic from the load balancer using the health check port and
+	// health check protocol", ELB User Guide, Troubleshoot your Network
+	// Load Balancer).
+	for _, port := range p.targetPorts() {
+		ps := strconv.Itoa(port)
+		if _, err := awsvpc.NewSecurityGroupIngressRule(ctx, p.name("cluster-from-ingress", ps), &awsvpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId:           cluster.VpcConfig.ClusterSecurityGroupId().Elem(),
+			ReferencedSecurityGroupId: sg.ID(),
+			IpProtocol:                pulumi.String("tcp"),
+			FromPort:                  pulumi.Int(port),
+			ToPort:                    pulumi.Int(port),
+			Description:               pulumi.String("ingress load balancer to targets on " + ps),
+			Tags:                      p.tags(p.name("cluster-from-ingress", ps)),
+		}, p.with()...); err != nil {
+			return nil, err
+		}
 	}
 	nlb, err := lb.NewLoadBalancer(ctx, p.name("ingress"), &lb.LoadBalancerArgs{
 		Name:                         pulumi.String(p.lbName("ingress")),
@@ -498,6 +525,17 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets) (*lb.LoadBalancer, error) 
 		}
 	}
 	return nlb, nil
+}
+
+// targetPorts are the ports the load balancer reaches its targets on: the
+// listener ports and the health check's, sorted and unique.
+func (p *program) targetPorts() []int {
+	ports := append([]int{}, ingressPorts...)
+	if g := p.spec.Network.GlobalLoadBalancer; g != nil && !slices.Contains(ports, g.HealthCheck.Port) {
+		ports = append(ports, g.HealthCheck.Port)
+	}
+	slices.Sort(ports)
+	return ports
 }
 
 // healthCheck probes targets as the global load balancer probes the region,

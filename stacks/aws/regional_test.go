@@ -3,6 +3,7 @@ package aws_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -160,5 +161,37 @@ func TestRegionalTagsEverythingTaggable(t *testing.T) {
 				t.Errorf("%s: Environment = %v, want %s", r.Name, tags["Environment"], s.Environment)
 			}
 		}
+	}
+}
+
+// The cluster security group EKS creates admits the ingress load balancer
+// on the listener and health-check ports (by its security group, not a
+// CIDR), and the API endpoint is private.
+func TestRegionalAdmitsTheLoadBalancerAndKeepsTheAPIPrivate(t *testing.T) {
+	_, _, p := planOf(t)
+	id := "aws-us-east-1-prod"
+	s, res := p.Stack(id), byType(p.Stack(id))
+	sgID, _ := s.Outputs["clusterSecurityGroupId"].(string)
+	if !strings.HasPrefix(sgID, "sg-") {
+		t.Fatalf("clusterSecurityGroupId output = %v", s.Outputs["clusterSecurityGroupId"])
+	}
+	lbSG := res["aws:ec2/securityGroup:SecurityGroup"][id+"-ingress-sg"]
+	rules := res["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"]
+	var ports []string
+	for _, r := range rules {
+		if r.Inputs["securityGroupId"] != sgID || r.Inputs["cidrIpv4"] != nil || r.Inputs["ipProtocol"] != "tcp" ||
+			!slices.Contains(r.DependsOn, lbSG.Name) {
+			t.Errorf("%s = %v, want tcp from the ingress security group to %s", r.Name, r.Inputs, sgID)
+		}
+		ports = append(ports, fmt.Sprint(r.Inputs["fromPort"]))
+	}
+	slices.Sort(ports)
+	// testdata's health check uses the default port, 80.
+	if fmt.Sprint(ports) != "[443 80]" {
+		t.Errorf("ports admitted from the load balancer = %v, want 443 and 80", ports)
+	}
+	vpc := res["aws:eks/cluster:Cluster"][id+"-eks"].Inputs["vpcConfig"].(map[string]any)
+	if vpc["endpointPublicAccess"] != false || vpc["endpointPrivateAccess"] != true {
+		t.Errorf("API endpoint access = %v", vpc)
 	}
 }

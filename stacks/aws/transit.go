@@ -40,6 +40,9 @@ type TransitVPC struct {
 	// the region's address plan, in its order.
 	PrivateSubnetIds     pulumi.StringArrayInput
 	PrivateRouteTableIds pulumi.StringArrayInput
+	// ClusterSecurityGroup is the regional stack's ClusterSecurityGroupOutput:
+	// the VPCs this one reaches through the gateways are admitted there.
+	ClusterSecurityGroup pulumi.StringInput
 }
 
 // Transit declares, per AWS region, a Transit Gateway with a route table per
@@ -302,6 +305,14 @@ func (t *transit) attach(rg *regionGateway, id string, accepted pulumi.Resource)
 		dest := t.args.Net.Region(other)
 		if dest == nil {
 			return fmt.Errorf("aws transit: no address plan for %s", other)
+		}
+		// The transit ranges the topology intends (Transit.Reach), and no others.
+		if v.ClusterSecurityGroup != nil {
+			name := id + "-cluster-from-" + other
+			if err := admitCIDR(ctx, name, v.ClusterSecurityGroup, dest.CIDR.String(),
+				"transit from "+other, regionTags(t.args.Spec, id, name), in); err != nil {
+				return err
+			}
 		}
 		for i, z := range rn.Zones {
 			kind := "-tgw-route-"
