@@ -14,8 +14,14 @@ import (
 
 // Choices for the gateway instance the spec leaves to the program.
 const (
-	// gatewayInstanceType is ample for WireGuard at a few Gbit/s.
-	gatewayInstanceType = "t3.small"
+	// gatewayInstanceType is network-optimised and not burstable: a c6in.large
+	// has 2 vCPUs and a 3.125 Gbit/s network baseline, up to 25 Gbit/s burst
+	// (EC2 User Guide, "Network specifications", compute optimized). A T3
+	// earns CPU credits and gets a far lower network baseline than its
+	// "up to 5 Gbit/s", so a busy mesh would throttle on it. The region's
+	// cross-cloud traffic all crosses this one instance (a single point of
+	// failure: see the ADR of the mesh).
+	gatewayInstanceType = "c6in.large"
 	// gatewayAMIParameter is Canonical's public SSM parameter for the
 	// current Ubuntu 24.04 AMI of the region.
 	gatewayAMIParameter = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"
