@@ -26,6 +26,7 @@ func withName(prefix string) func(Resource, string) string {
 // 123456789012:loadbalancer/app/my-load-balancer/50dc6c495c0c9188 in
 // provider-rules' importId). Other AWS types get <kind>/<id>.
 var arnShapes = map[string]arnShape{
+	"aws:cloudwatch/logGroup:LogGroup":                          {"logs", false, withName("log-group:")},
 	"aws:cloudtrail/trail:Trail":                                {"cloudtrail", false, withName("trail/")},
 	"aws:ec2/eip:Eip":                                           {"ec2", false, withID("elastic-ip/")},
 	"aws:ec2/instance:Instance":                                 {"ec2", false, withID("instance/")},

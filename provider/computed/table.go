@@ -22,7 +22,11 @@ type kind struct {
 var kinds = map[string]kind{
 	// AWS. EC2 IDs carry the prefixes AWS documents for each kind.
 	"aws:cloudtrail/trail:Trail":                                                {id: byName},
+	"aws:cloudwatch/logGroup:LogGroup":                                          {id: byName},
 	"aws:ebs/encryptionByDefault:EncryptionByDefault":                           {id: func(r Resource, _ string) string { return regionOr(r.Region, DefaultRegion) }},
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                         {id: prefixed("sg")},
+	"aws:ec2/flowLog:FlowLog":                                                   {id: prefixed("fl")},
+	"aws:ec2/vpcEndpoint:VpcEndpoint":                                           {id: prefixed("vpce"), outputs: []string{"state:available"}},
 	"aws:ec2/eip:Eip":                                                           {id: prefixed("eipalloc"), outputs: []string{"publicIp", "publicDns:ec2Dns", "allocationId:id", "domain:vpc"}},
 	"aws:ec2/eipAssociation:EipAssociation":                                     {id: prefixed("eipassoc")},
 	"aws:ec2/instance:Instance":                                                 {id: prefixed("i"), outputs: []string{"privateIp", "primaryNetworkInterfaceId:eni", "publicIp:instancePublicIp", "instanceState:running"}},

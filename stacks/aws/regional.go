@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
@@ -36,6 +37,10 @@ type RegionalArgs struct {
 	// SCPs govern the stack; nil deploys with the caller's own credentials.
 	DeployRole pulumi.StringInput
 }
+
+// eksLogRetentionDays keeps control-plane logs (api, audit,
+// authenticator) for 90 days instead of forever.
+const eksLogRetentionDays = 90
 
 // ingressPorts are the listener ports of the ingress load balancer: plain
 // HTTP for redirects and ACME challenges, HTTPS for traffic.
@@ -162,6 +167,9 @@ func (p *program) run() error {
 	zoneIDs := p.zoneIDs(prov)
 	sub, err := p.subnets(vpc, zoneIDs)
 	if err != nil {
+		return err
+	}
+	if err := p.baseline(vpc, sub); err != nil {
 		return err
 	}
 	cluster, err := p.cluster(vpc, sub)
@@ -346,6 +354,18 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	// EKS writes control-plane logs to this group, creating it with no
+	// expiry if it does not exist ("/aws/eks/<cluster>/cluster", EKS User
+	// Guide, "Send control plane logs to CloudWatch Logs"): declared first,
+	// with a retention, it is the one EKS uses.
+	logs, err := cloudwatch.NewLogGroup(ctx, p.name("eks-logs"), &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String("/aws/eks/" + p.clusterName() + "/cluster"),
+		RetentionInDays: pulumi.Int(eksLogRetentionDays),
+		Tags:            p.tags(p.name("eks-logs")),
+	}, p.with()...)
+	if err != nil {
+		return nil, err
+	}
 	cluster, err := eks.NewCluster(ctx, p.name("eks"), &eks.ClusterArgs{
 		Name:    pulumi.String(p.clusterName()),
 		Version: pulumi.String(k.Kubernetes),
@@ -370,7 +390,7 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 		},
 		EnabledClusterLogTypes: pulumi.StringArray{pulumi.String("api"), pulumi.String("audit"), pulumi.String("authenticator")},
 		Tags:                   p.tags(p.clusterName()),
-	}, p.with(pulumi.DependsOn(clusterAttach))...)
+	}, p.with(pulumi.DependsOn(append(clusterAttach, logs)))...)
 	if err != nil {
 		return nil, err
 	}
@@ -390,7 +410,11 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 			},
 			UpdateConfig: &eks.NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(1)},
 			Tags:         p.tags(name),
-		}, p.with(pulumi.DependsOn(nodeAttach))...); err != nil {
+			// The desired size is where a node group starts; afterwards the
+			// cluster autoscaler owns it, and an update must not reset it
+			// (terraform-provider-aws eks_node_group docs: ignore_changes on
+			// scaling_config[0].desired_size).
+		}, p.with(pulumi.DependsOn(nodeAttach), pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))...); err != nil {
 			return nil, err
 		}
 	}

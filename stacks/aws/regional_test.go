@@ -139,6 +139,7 @@ var untaggable = map[string]bool{
 	"aws:ec2/routeTableAssociation:RouteTableAssociation": true,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":   true,
 	"aws:ebs/encryptionByDefault:EncryptionByDefault":     true,
+	"aws:iam/rolePolicy:RolePolicy":                       true,
 }
 
 func TestRegionalTagsEverythingTaggable(t *testing.T) {
@@ -193,5 +194,33 @@ func TestRegionalAdmitsTheLoadBalancerAndKeepsTheAPIPrivate(t *testing.T) {
 	vpc := res["aws:eks/cluster:Cluster"][id+"-eks"].Inputs["vpcConfig"].(map[string]any)
 	if vpc["endpointPublicAccess"] != false || vpc["endpointPrivateAccess"] != true {
 		t.Errorf("API endpoint access = %v", vpc)
+	}
+}
+
+// Every VPC gets its baseline: a default security group without rules,
+// flow logs with a retention, an S3 gateway endpoint on the private route
+// tables; the control-plane log group has a retention too.
+func TestRegionalBaseline(t *testing.T) {
+	_, g, p := planOf(t)
+	id := "aws-us-east-1-prod"
+	res := byType(p.Stack(id))
+	if sg := res["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"][id+"-default-sg"]; sg == nil || sg.Inputs["ingress"] != nil || sg.Inputs["egress"] != nil {
+		t.Errorf("default security group = %+v, want one without rules", sg)
+	}
+	if fl := res["aws:ec2/flowLog:FlowLog"][id+"-flow-log"]; fl == nil || fl.Inputs["trafficType"] != "ALL" || fl.Inputs["logDestinationType"] != "cloud-watch-logs" {
+		t.Errorf("flow log = %+v", fl)
+	}
+	for name, want := range map[string]string{id + "-flow-logs": "/infra/awstest/" + id + "/vpc-flow-logs", id + "-eks-logs": "/aws/eks/awstest-" + id + "/cluster"} {
+		lg := res["aws:cloudwatch/logGroup:LogGroup"][name]
+		if lg == nil || lg.Inputs["name"] != want || lg.Inputs["retentionInDays"] != 90.0 {
+			t.Errorf("log group %s = %+v, want %s kept 90 days", name, lg, want)
+		}
+	}
+	ep := res["aws:ec2/vpcEndpoint:VpcEndpoint"][id+"-s3-endpoint"]
+	if ep == nil || ep.Inputs["serviceName"] != "com.amazonaws.us-east-1.s3" || ep.Inputs["vpcEndpointType"] != "Gateway" {
+		t.Fatalf("S3 endpoint = %+v", ep)
+	}
+	if rts, _ := ep.Inputs["routeTableIds"].([]any); len(rts) != len(g.Net.Region(id).Zones) {
+		t.Errorf("S3 endpoint on %v, want every private route table", rts)
 	}
 }
