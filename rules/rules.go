@@ -49,6 +49,9 @@ const (
 	RuleName            = "name"
 	// RuleEKSZone: an EKS cluster subnet in an Availability Zone EKS refuses.
 	RuleEKSZone = "eksZone"
+	// RuleReservedDomain: a reserved example domain (RFC 2606) where a real
+	// one is needed.
+	RuleReservedDomain = "reservedDomain"
 )
 
 // Violation is one input a real provider or cloud API would reject (or, for
@@ -101,6 +104,7 @@ func Check(typ string, inputs map[string]any) []Violation {
 		out = append(out, db.checkIBM(typ, o, inputs)...)
 	}
 	out = append(out, db.checkResourceLimits(typ, inputs)...)
+	out = append(out, checkReserved(typ, inputs)...)
 	sortViolations(out)
 	return out
 }

@@ -306,3 +306,28 @@ func TestEKSZones(t *testing.T) {
 		t.Errorf("eu-west-1: %v", got)
 	}
 }
+
+func TestReservedDomains(t *testing.T) {
+	for _, tc := range []struct {
+		typ, prop, value string
+		want             Severity
+	}{
+		{"aws:route53/zone:Zone", "name", "example.org", Error},
+		{"aws:route53/zone:Zone", "name", "app.EXAMPLE.com.", Error},
+		{"aws:route53/zone:Zone", "name", "svc.test", Error},
+		{"aws:route53/zone:Zone", "name", "myexample.com", ""},
+		{"aws:route53/zone:Zone", "name", "example.company", ""},
+		{"aws:organizations/account:Account", "email", "aws+dev@acme.example", Warning},
+		{"aws:organizations/account:Account", "email", "aws+dev@acme.io", ""},
+	} {
+		var got Severity
+		for _, v := range Check(tc.typ, map[string]any{tc.prop: tc.value}) {
+			if v.Rule == RuleReservedDomain {
+				got = v.Severity
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s %s=%q: severity %q, want %q", tc.typ, tc.prop, tc.value, got, tc.want)
+		}
+	}
+}

@@ -127,7 +127,7 @@ func records(g *plan.Stack, name string) []string {
 func TestRoute53Geo(t *testing.T) {
 	p, g := planOf(t, "../examples/ipam.yaml")
 	zone := ofType(g, r53Zone)
-	if len(zone) != 1 || in(zone[0], "name") != "example.org" {
+	if len(zone) != 1 || in(zone[0], "name") != "acme-platform.net" {
 		t.Fatalf("zones %v", names(zone))
 	}
 	// A health check per member, a calculated one per pool.
@@ -135,38 +135,43 @@ func TestRoute53Geo(t *testing.T) {
 		t.Errorf("%d health checks, want 9", n)
 	}
 	// IP origins get an A record and are probed by address, presenting
-	// the hostname; DNS-name origins are probed by name.
+	// the hostname; DNS-name origins get a CNAME under the hostname and are
+	// probed by that name, not by the load balancer's own.
 	hc := named(t, g, "route53-health-ovh-de1-prod")
-	if in(hc, "ipAddress") != output(t, p, "ovh-de1-prod", "ingressAddress") || in(hc, "fqdn") != "edge.example.org" || in(hc, "requestInterval") != "30" || in(hc, "failureThreshold") != "3" {
+	if in(hc, "ipAddress") != output(t, p, "ovh-de1-prod", "ingressAddress") || in(hc, "fqdn") != "edge.acme-platform.net" || in(hc, "requestInterval") != "30" || in(hc, "failureThreshold") != "3" {
 		t.Errorf("OVH health check %v", hc.Inputs)
 	}
-	if hc := named(t, g, "route53-health-aws-eu-west-1-prod"); in(hc, "fqdn") != output(t, p, "aws-eu-west-1-prod", "ingressAddress") {
+	if hc := named(t, g, "route53-health-aws-eu-west-1-prod"); in(hc, "fqdn") != "aws-eu-west-1-prod.origin.edge.acme-platform.net" || hc.Inputs["ipAddress"] != nil {
 		t.Errorf("AWS health check %v", hc.Inputs)
 	}
+	if c := named(t, g, "route53-origin-aws-eu-west-1-prod"); in(c, "type") != "CNAME" || in(c, "name") != "aws-eu-west-1-prod.origin.edge.acme-platform.net" ||
+		fmt.Sprint(c.Inputs["records"]) != fmt.Sprint([]any{output(t, p, "aws-eu-west-1-prod", "ingressAddress")}) {
+		t.Errorf("AWS origin record %v", c.Inputs)
+	}
 	a := named(t, g, "route53-origin-ovh-de1-prod")
-	if in(a, "type") != "A" || in(a, "name") != "ovh-de1-prod.origin.edge.example.org" {
+	if in(a, "type") != "A" || in(a, "name") != "ovh-de1-prod.origin.edge.acme-platform.net" {
 		t.Errorf("origin record %v", a.Inputs)
 	}
-	if got := records(g, "central.pool.edge.example.org"); !slices.Equal(got, []string{
+	if got := records(g, "central.pool.edge.acme-platform.net"); !slices.Equal(got, []string{
 		"aws-eu-central-1-prod>" + fmt.Sprint(output(t, p, "aws-eu-central-1-prod", "ingressAddress")),
-		"hetzner-nbg1-prod>hetzner-nbg1-prod.origin.edge.example.org",
+		"hetzner-nbg1-prod>hetzner-nbg1-prod.origin.edge.acme-platform.net",
 		"ibm-eu-de-prod>" + fmt.Sprint(output(t, p, "ibm-eu-de-prod", "ingressAddress")),
-		"ovh-de1-prod>ovh-de1-prod.origin.edge.example.org",
+		"ovh-de1-prod>ovh-de1-prod.origin.edge.acme-platform.net",
 	}) {
 		t.Errorf("pool central records %v", got)
 	}
 	// central is steered EEU (countries), west WEU (the rest of Europe),
 	// and everything else gets the pools in failover order.
-	got := records(g, "edge.example.org")
-	want := []string{"continent-eu>west.pool.edge.example.org", "default>failover.edge.example.org"}
+	got := records(g, "edge.acme-platform.net")
+	want := []string{"continent-eu>west.pool.edge.acme-platform.net", "default>failover.edge.acme-platform.net"}
 	for _, c := range strings.Fields("bg by cz hu md pl ro ru sk ua") {
-		want = append(want, c+">central.pool.edge.example.org")
+		want = append(want, c+">central.pool.edge.acme-platform.net")
 	}
 	sort.Strings(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("geo records\n got %v\nwant %v", got, want)
 	}
-	if got := records(g, "failover.edge.example.org"); !slices.Equal(got, []string{"central>central.pool.edge.example.org", "rest>west.pool.edge.example.org"}) {
+	if got := records(g, "failover.edge.acme-platform.net"); !slices.Equal(got, []string{"central>central.pool.edge.acme-platform.net", "rest>west.pool.edge.acme-platform.net"}) {
 		t.Errorf("failover chain %v", got)
 	}
 	pl := named(t, g, "route53-geo-pl")

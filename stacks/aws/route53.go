@@ -156,7 +156,22 @@ func (r *r53) origin(o *network.Origin) error {
 		args.EnableSni = pulumi.Bool(true)
 	}
 	if in.Hostname {
-		args.Fqdn = in.Address
+		// Probing the load balancer's own DNS name would send it as Host
+		// header and SNI, which an ingress routing by host answers with 404
+		// (Route 53 Developer Guide, "Values that you specify when you create
+		// or update health checks": FullyQualifiedDomainName is the Host
+		// header when no IPAddress is given). The origin gets a name under
+		// the platform's hostname, a CNAME to the load balancer, and that
+		// name is probed: the ingress serves it as it serves IP origins'.
+		name := r.fqdn(o.ID, "origin")
+		if err := r.record("route53-origin-"+o.ID, &route53.RecordArgs{
+			Name:    pulumi.String(name),
+			Type:    pulumi.String("CNAME"),
+			Records: pulumi.StringArray{in.Address},
+		}); err != nil {
+			return err
+		}
+		args.Fqdn = pulumi.String(name)
 		r.target[o.ID] = in.Address
 	} else {
 		// Probe the address, presenting the hostname (Host header, SNI)
