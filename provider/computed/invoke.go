@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"infra/topology"
 )
 
 // Invoke answers a data source by function token, given its arguments and
@@ -64,20 +66,16 @@ func ovhImages(args resource.PropertyMap, _ string) resource.PropertyMap {
 	})
 }
 
-// zoneCounts are the Availability Zones of the regions that have more
-// than three (../shared/reference/clouds.md §1.2: us-east-1 has a to f,
-// use1-az1 to az6).
-var zoneCounts = map[string]int{"us-east-1": 6}
-
-// awsAvailabilityZones answers DescribeAvailabilityZones: zones a, b, c
-// (more where the region has them), the n-th letter with the n-th AZ ID,
-// the mapping of accounts created since November 2025. It honours
-// excludeNames and excludeZoneIds, as the provider filters on them.
+// awsAvailabilityZones answers DescribeAvailabilityZones with the zones the
+// topology catalog knows for the region (topology.ZonesOf: us-east-1 has a
+// to f), a, b and c for another, the n-th zone with the n-th AZ ID: the
+// mapping of accounts created since November 2025. It honours excludeNames
+// and excludeZoneIds, as the provider filters on them.
 func awsAvailabilityZones(args resource.PropertyMap, region string) resource.PropertyMap {
 	region = regionOr(region, DefaultRegion)
-	n := zoneCounts[region]
-	if n == 0 {
-		n = 3
+	zones := topology.ZonesOf(topology.AWS, region)
+	if len(zones) == 0 {
+		zones = []string{region + "a", region + "b", region + "c"}
 	}
 	skip := map[string]bool{}
 	for _, k := range []resource.PropertyKey{"excludeNames", "excludeZoneIds"} {
@@ -90,8 +88,8 @@ func awsAvailabilityZones(args resource.PropertyMap, region string) resource.Pro
 		}
 	}
 	names, ids, groups := []resource.PropertyValue{}, []resource.PropertyValue{}, []resource.PropertyValue{}
-	for i := 0; i < n; i++ {
-		name, id := region+string(rune('a'+i)), fmt.Sprintf("%s-az%d", zoneIDPrefix(region), i+1)
+	for i, name := range zones {
+		id := fmt.Sprintf("%s-az%d", zoneIDPrefix(region), i+1)
 		if skip[name] || skip[id] {
 			continue
 		}
