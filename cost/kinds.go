@@ -87,6 +87,20 @@ var free = map[string]bool{
 	"ovh:Iam/policy:Policy":                                                                      true,
 	"ovh:Me/identityGroup:IdentityGroup":                                                         true,
 	"ovh:Vrack/cloudProject:CloudProject":                                                        true,
+	// Configuration without a price of its own (log groups and flow logs
+	// cost by the data they take: see usage).
+	"aws:cloudwatch/logGroup:LogGroup":                                       true,
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                      true,
+	"aws:ec2/flowLog:FlowLog":                                                true,
+	"aws:ec2/vpcEndpoint:VpcEndpoint":                                        true, // a gateway endpoint (S3) has no charge
+	"aws:iam/organizationsFeatures:OrganizationsFeatures":                    true,
+	"aws:iam/rolePolicy:RolePolicy":                                          true,
+	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock":               true,
+	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":              true,
+	"infra:ibm:AccessGroupMember":                                            true,
+	"infra:ibm:ServiceId":                                                    true,
+	"infra:mesh:Peers":                                                       true,
 }
 
 // usage names the costs of a resource type that depend on use, which no
@@ -110,6 +124,8 @@ var usage = map[string][]string{
 	"infra:ibm:Instance":                                        {"boot volume and data transfer out"},
 	"ovh:CloudProject/gateway:Gateway":                          {"outbound traffic"},
 	"ovh:CloudProject/kubeNodePool:KubeNodePool":                {"block storage of persistent volumes"},
+	"aws:cloudwatch/logGroup:LogGroup":                          {"log ingestion and storage per GB"},
+	"aws:ec2/flowLog:FlowLog":                                   {"vended log delivery per GB"},
 }
 
 // Usage lists the use-dependent costs of a resource type.

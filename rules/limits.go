@@ -86,7 +86,7 @@ func (d *db) checkResourceLimits(typ string, inputs map[string]any) []Violation 
 		// so a CIS zone for one stays pending forever, and Route 53 refuses
 		// them outright (InvalidDomainName). Whether CIS refuses the zone is
 		// unverified, hence a warning (ibm.md item 18).
-		if dom, ok := inputs["domain"].(string); ok && !unknown(dom) && reservedDomain(dom) {
+		if dom, ok := inputs["domain"].(string); ok && !unknown(dom) && isReserved(dom) {
 			c.add(Warning, "domain", RuleCloudLimit, "RFC 2606 (reserved top-level and second-level domain names)",
 				"%s is a reserved domain (RFC 2606): no registrar delegates it, so the CIS zone never becomes active; use a domain the organisation owns", dom)
 		}
@@ -107,22 +107,6 @@ func (d *db) checkResourceLimits(typ string, inputs map[string]any) []Violation 
 		c.checkHetznerServer(inputs)
 	}
 	return c.out
-}
-
-// reservedDomain says whether a domain is one RFC 2606 reserves.
-func reservedDomain(d string) bool {
-	d = strings.ToLower(strings.TrimSuffix(d, "."))
-	for _, tld := range []string{"test", "example", "invalid", "localhost"} {
-		if d == tld || strings.HasSuffix(d, "."+tld) {
-			return true
-		}
-	}
-	for _, sld := range []string{"example.com", "example.net", "example.org"} {
-		if d == sld || strings.HasSuffix(d, "."+sld) {
-			return true
-		}
-	}
-	return false
 }
 
 func valueText(raw json.RawMessage) string {

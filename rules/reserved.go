@@ -20,6 +20,12 @@ func reservedDomain(name string) (string, bool) {
 	return "", false
 }
 
+// isReserved says whether a DNS name lies under an RFC 2606 domain.
+func isReserved(name string) bool {
+	_, bad := reservedDomain(name)
+	return bad
+}
+
 // checkReserved finds reserved example domains where a real API needs a
 // real one: a Route 53 hosted zone (rejected, and nobody could delegate to
 // it) and an account's root e-mail address (accepted, but no mailbox can

@@ -56,7 +56,9 @@ var kinds = map[string]kind{
 	// Centralized root access: one per organization, named by its id
 	// (pulumi-aws iam/organizationsFeatures.go, Import).
 	"aws:iam/organizationsFeatures:OrganizationsFeatures": {id: func(r Resource, _ string) string { return orgID(r.URN) }},
-	"aws:iam/role:Role": {id: byName, outputs: []string{"uniqueId:roleUniqueID"}},
+	// An inline role policy's id is role:name (terraform-provider-aws iam role_policy).
+	"aws:iam/rolePolicy:RolePolicy":                     {id: func(r Resource, salt string) string { return str(r.Inputs, "role") + ":" + byName(r, salt) }},
+	"aws:iam/role:Role":                                 {id: byName, outputs: []string{"uniqueId:roleUniqueID"}},
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": {id: rolePolicyAttachmentID},
 	"aws:kms/alias:Alias":                               {id: byName, outputs: []string{"targetKeyArn:kmsTargetArn"}},
 	"aws:kms/key:Key":                                   {id: uuidID, outputs: []string{"keyId:id"}},
