@@ -109,15 +109,6 @@ func Check(typ string, inputs map[string]any) []Violation {
 	return out
 }
 
-// Known reports whether the rules cover a type: it has a schema, provider
-// rules or an IBM object.
-func Known(typ string) bool {
-	db := load()
-	_, s := db.schemaRes[typ]
-	_, r := db.resources[typ]
-	return s || r || db.ibmObject(typ) != nil
-}
-
 // Resource is one planned resource, as Limits reads it.
 type Resource struct {
 	Type string

@@ -13,9 +13,6 @@ import (
 	"infra/topology"
 )
 
-// LandingZoneName is the name of a cloud's landing-zone stack.
-func LandingZoneName(c topology.Cloud) string { return "landingzone-" + string(c) }
-
 // landingZoneStacks makes a landing-zone stack for each cloud with
 // organisation-level controls the topology uses: AWS (when landingZone.aws
 // is set), IBM and OVH. Hetzner has none, so it has no such stack.

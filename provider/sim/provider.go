@@ -63,7 +63,7 @@ func (p *provider) Attach(context.Context, *pulumirpc.PluginAttach) (*emptypb.Em
 	return &emptypb.Empty{}, nil
 }
 
-// GetPluginInfo reports the package's version (see WithPackage).
+// GetPluginInfo reports the package's version.
 func (p *provider) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
 	return &pulumirpc.PluginInfo{Version: p.version}, nil
 }

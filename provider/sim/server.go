@@ -98,13 +98,6 @@ func WithLatency(d time.Duration) Option {
 	return func(s *settings) { s.latency = d }
 }
 
-// WithPackage serves one more Pulumi package, or changes the version
-// reported for one already served. The engine warns when a provider reports
-// a lower version than the program's SDK asked for.
-func WithPackage(name, version string) Option {
-	return func(s *settings) { s.packages[name] = strings.TrimPrefix(version, "v") }
-}
-
 // Environment variables read by FromEnv.
 const (
 	// EnvFail holds comma-separated globs for WithFail.
