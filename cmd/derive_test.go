@@ -27,7 +27,7 @@ func TestCommandsDeriveTheModelOnce(t *testing.T) {
 		{"adr --date 2026-01-02 --out " + filepath.Join(dir, "adr"), ExitOK},
 		{"guardrails check", ExitOK},
 		{"guardrails render --cloud hetzner", ExitOK},
-		{"mesh config --node hetzner/nbg1", ExitOK},
+		{"mesh config --node hetzner/nbg1 --placeholders", ExitOK},
 	}
 	if !testing.Short() {
 		needCLI(t)

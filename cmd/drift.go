@@ -3,7 +3,6 @@ package cmd
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -68,11 +67,12 @@ func runDrift(ctx context.Context, opts *DriftOptions) error {
 			}
 		}
 		if opts.JSONReport != "" {
-			data, err := json.MarshalIndent(ui.NewDriftJSON(rep), "", "  ")
-			if err != nil {
+			// the same document as --json prints
+			var b bytes.Buffer
+			if err := ui.WriteDriftJSON(&b, rep); err != nil {
 				return err
 			}
-			if err := os.WriteFile(opts.JSONReport, append(data, '\n'), 0o644); err != nil {
+			if err := os.WriteFile(opts.JSONReport, b.Bytes(), 0o644); err != nil {
 				return err
 			}
 		}

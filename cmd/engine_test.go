@@ -170,7 +170,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 		t.Fatalf("mesh config --show-secrets does not hold the deployed keys:\n%s", r.out)
 	}
 	secrets = append(secrets, psk[1])
-	r = step(ExitOK, "mesh", "config", "-f", file, "--node", "hetzner/nbg1")
+	r = step(ExitOK, "mesh", "config", "-f", file, "--node", "hetzner/nbg1", "--placeholders")
 	shown = append(shown, r.out)
 
 	r = step(ExitOK, "preview", "--simulate", "-f", file, "--detailed-exitcode")

@@ -83,7 +83,7 @@ func TestNoKeyMaterialInOutputs(t *testing.T) {
 				continue
 			}
 			meshes++
-			for _, extra := range [][]string{nil, {"--json"}} {
+			for _, extra := range [][]string{{"--placeholders"}, {"--json"}} {
 				args := append([]string{"mesh", "config", "-f", ex, "--node", r.Ref()}, extra...)
 				res := run(t, false, nil, args...)
 				if res.code != 0 {

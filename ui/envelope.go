@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"sort"
 
 	"github.com/invopop/jsonschema"
 
+	"infra/cost"
 	"infra/plan"
 )
 
@@ -126,7 +128,14 @@ func GenerateSchema(kind string) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("no JSON output kind %q", kind)
 	}
-	r := &jsonschema.Reflector{ExpandedStruct: true, DoNotReference: false}
+	r := &jsonschema.Reflector{ExpandedStruct: true, DoNotReference: false,
+		// Types whose JSON is not what their Go kind says.
+		Mapper: func(t reflect.Type) *jsonschema.Schema {
+			if t == reflect.TypeOf(cost.Cents(0)) {
+				return &jsonschema.Schema{Type: "number", Description: "an amount in US dollars, to the cent"}
+			}
+			return nil
+		}}
 	s := r.Reflect(v)
 	s.ID = jsonschema.ID(SchemaID(kind))
 	s.Title = "infra --json: " + kind

@@ -9,8 +9,9 @@ import (
 
 // KeyMaterial finds WireGuard key text (private, public or pre-shared: the
 // same format) anywhere in a string: standard base64 of 32 bytes, whose 43rd
-// character has its two low bits zero and whose 44th is "=".
-var KeyMaterial = regexp.MustCompile(`[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=`)
+// character has its two low bits zero and whose 44th is "=", standing on
+// its own: the tail of a longer base64 text (a certificate) is not a key.
+var KeyMaterial = regexp.MustCompile(`(?:^|[^A-Za-z0-9+/])[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=(?:$|[^A-Za-z0-9+/=])`)
 
 // Paths on the gateway.
 const (

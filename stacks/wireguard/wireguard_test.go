@@ -143,6 +143,9 @@ func TestKeyMaterial(t *testing.T) {
 		// the 43rd character must have zero low bits
 		"yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBml=": false,
 		"plan-public-key-0123456789abcdef":             false,
+		// the end of a longer base64 text is not a key
+		"c2ltdWxhdGVkIGNlcnRpZmljYXRlIGF1dGhvcml0eSBvZiBhd3MtZXUtd2VzdC0xLWRldi1la3M=": false,
+		`"publicKey": "uDWmxTMqqXtAGwf0R4Lt3dvF0EMjV4lL8QYXoK3nzWg=",`:                 true,
 	} {
 		if got := KeyMaterial.MatchString(s); got != want {
 			t.Errorf("KeyMaterial(%q) = %v, want %v", s, got, want)
