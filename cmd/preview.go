@@ -94,7 +94,7 @@ func runPreview(ctx context.Context, opts *PreviewOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := ui.NewRunView(opts.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff}).Result(res); err != nil {
+		if err := ui.NewRunView(opts.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff, Bundle: opts.Out}).Result(res); err != nil {
 			return err
 		}
 		opts.Changed.summary(opts.IO, res)

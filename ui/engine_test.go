@@ -206,6 +206,14 @@ func TestDecisionPointMessages(t *testing.T) {
 			t.Errorf("Then=%q: closing line lacks %q:\n%s", then, want, out.String())
 		}
 	}
+	// A preview that wrote a bundle says to apply the bundle.
+	out.Reset()
+	if err := NewRunView(&IO{Out: &out}, false, RunOptions{Bundle: "plan.infra"}).Result(changes); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "run `infra up --plan plan.infra` to apply exactly this") || strings.Contains(out.String(), "run `infra up` to apply") {
+		t.Errorf("closing line after preview --out:\n%s", out.String())
+	}
 }
 
 func TestLiveProgressRedrawsInPlace(t *testing.T) {

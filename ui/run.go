@@ -28,6 +28,9 @@ type RunOptions struct {
 	// confirmation (up after a preview, refresh after a refresh preview):
 	// the closing line says so instead of naming the command to run.
 	Then engine.Operation
+	// Bundle is the plan bundle the preview wrote (preview --out): the
+	// closing line says to apply it, not to run a fresh up.
+	Bundle string
 }
 
 // NewRunView returns the human or JSON view of a run's outcome.
@@ -408,6 +411,8 @@ func (v *runHuman) verdict(r *engine.Result) {
 			fmt.Fprintf(w, "%s no changes%s: the clouds match the topology\n", t.OK.Render("✓"), sim)
 		case v.opts.Then == engine.Up:
 			fmt.Fprintf(w, "%s preview done%s: these are the changes up makes next\n", t.OK.Render("✓"), sim)
+		case v.opts.Bundle != "":
+			fmt.Fprintf(w, "%s preview done%s: run `infra up --plan %s` to apply exactly this\n", t.OK.Render("✓"), sim, v.opts.Bundle)
 		default:
 			fmt.Fprintf(w, "%s preview done%s: run `infra up` to apply\n", t.OK.Render("✓"), sim)
 		}
