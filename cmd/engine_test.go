@@ -148,6 +148,27 @@ func TestSimulatedWorkflow(t *testing.T) {
 
 	r = step(ExitOK, "outputs", "-f", file, "--json")
 	shown = append(shown, r.out)
+	// One output: a string alone with --raw, a secret only when asked for.
+	r = step(ExitOK, "outputs", "-f", file, "hetzner-nbg1-dev", "zones", "--raw")
+	if r.out != `["nbg1"]`+"\n" {
+		t.Errorf("outputs hetzner-nbg1-dev zones --raw: %q", r.out)
+	}
+	r = step(ExitOK, "outputs", "-f", file, "global", "meshGateways")
+	if !strings.Contains(r.out, `"hetzner-nbg1-dev": "`) {
+		t.Errorf("outputs global meshGateways:\n%s", r.out)
+	}
+	r = step(ExitUsage, "outputs", "-f", file, "hetzner-nbg1-dev", "meshPrivateKey")
+	if !strings.Contains(r.err, "meshPrivateKey of hetzner-nbg1-dev is secret: pass --show-secrets") || r.out != "" {
+		t.Errorf("a secret output without --show-secrets:\n%s%s", r.out, r.err)
+	}
+	r = step(ExitUsage, "outputs", "-f", file, "global", "noSuchOutput")
+	if !strings.Contains(r.err, `stack global has no output "noSuchOutput"; it has `) {
+		t.Errorf("a missing output:\n%s", r.err)
+	}
+	r = step(ExitUsage, "outputs", "-f", file, "no-such-stack")
+	if !strings.Contains(r.err, `no stack "no-such-stack"`) {
+		t.Errorf("outputs no-such-stack:\n%s", r.err)
+	}
 	r = step(ExitOK, "outputs", "-f", file, "--json", "--show-secrets")
 	var outsDoc struct {
 		Stacks map[string]map[string]any `json:"stacks"`

@@ -114,6 +114,17 @@ func TestEngineVerbFlags(t *testing.T) {
 		if !reflect.DeepEqual(got.Engine, wantEngine) || !got.JSON || !got.ShowSecrets || got.Open == nil {
 			t.Errorf("outputs options %+v", got)
 		}
+		got = nil
+		if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+			return NewCmdOutputs(f, func(o *OutputsOptions) error { got = o; return nil })
+		}, "global", "meshGateways", "--raw"); err != nil || got == nil || got.Stack != "global" || got.Name != "meshGateways" || !got.Raw {
+			t.Errorf("outputs STACK NAME --raw: %v %+v", err, got)
+		}
+		if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+			return NewCmdOutputs(f, func(o *OutputsOptions) error { return nil })
+		}, "global", "--raw"); err == nil || !strings.Contains(err.Error(), "--raw prints one output") {
+			t.Errorf("--raw without a name: %v", err)
+		}
 	})
 	t.Run("change-secrets-provider", func(t *testing.T) {
 		var got *ChangeSecretsProviderOptions
@@ -150,7 +161,11 @@ func TestEngineVerbsRejectBadFlags(t *testing.T) {
 		"outputs": func(f *Factory) *cobra.Command { return NewCmdOutputs(f, func(*OutputsOptions) error { return nil }) },
 	}
 	for name, build := range builds {
-		for _, args := range [][]string{{"--parallel", "x"}, {"--bogus"}, {"extra-arg"}} {
+		extra := []string{"extra-arg"}
+		if name == "outputs" { // takes STACK and NAME
+			extra = []string{"stack", "name", "extra-arg"}
+		}
+		for _, args := range [][]string{{"--parallel", "x"}, {"--bogus"}, extra} {
 			if err := parseOnly(t, nil, build, args...); err == nil {
 				t.Errorf("%s %v: no error", name, args)
 			}

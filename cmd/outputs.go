@@ -2,7 +2,11 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +23,10 @@ type OutputsOptions struct {
 	Engine      EngineFlags
 	JSON        bool
 	ShowSecrets bool
+	// Stack and Name narrow the command to one stack, or one output of it
+	// (infra outputs STACK NAME); Raw prints that output's value alone.
+	Stack, Name string
+	Raw         bool
 }
 
 // NewCmdOutputs builds `infra outputs`; runF, when set, replaces the run
@@ -26,15 +34,25 @@ type OutputsOptions struct {
 func NewCmdOutputs(f *Factory, runF func(*OutputsOptions) error) *cobra.Command {
 	opts := &OutputsOptions{IO: f.IO, LoadSpec: f.loadSpec}
 	cmd := &cobra.Command{
-		Use:   "outputs",
+		Use:   "outputs [STACK [NAME]]",
 		Short: "Print the deployed outputs of every stack",
 		Long: `Outputs reads every stack's outputs from the backend: cluster endpoints,
 ingress addresses, mesh gateway addresses and public keys, and so on. Secret
 outputs (private keys, tokens) print as [secret] unless --show-secrets.`,
-		Example: "  infra outputs\n  infra outputs --stack global --json",
-		Args:    cobra.NoArgs,
+		Example: "  infra outputs\n  infra outputs --stack global --json\n" +
+			"  infra outputs global meshGateways\n  infra outputs aws-us-east-1-prod clusterEndpoint --raw",
+		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.JSON = f.Global().JSON
+			if len(args) > 0 {
+				opts.Stack = args[0]
+			}
+			if len(args) > 1 {
+				opts.Name = args[1]
+			}
+			if opts.Raw && opts.Name == "" {
+				return usageError{errors.New("--raw prints one output: name it (infra outputs STACK NAME --raw)")}
+			}
 			opts.Open = f.engineOpener(&opts.Engine)
 			if runF != nil {
 				return runF(opts)
@@ -45,6 +63,7 @@ outputs (private keys, tokens) print as [secret] unless --show-secrets.`,
 	opts.Engine.register(cmd)
 	opts.Engine.registerCompletion(cmd, f)
 	cmd.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "print secret outputs in plaintext")
+	cmd.Flags().BoolVar(&opts.Raw, "raw", false, "with STACK NAME, print the value alone: a string without quotes, anything else as JSON (for scripts, like terraform output -raw)")
 	return cmd
 }
 
@@ -59,6 +78,23 @@ func runOutputs(ctx context.Context, opts *OutputsOptions) error {
 	}
 	defer s.Close()
 	res := s.Outputs()
+	if opts.Stack != "" {
+		var r *engine.StackResult
+		var names []string
+		for _, sr := range res.Stacks {
+			names = append(names, sr.Name)
+			if sr.Name == opts.Stack {
+				r = sr
+			}
+		}
+		if r == nil {
+			return usageError{fmt.Errorf("no stack %q in this topology; the stacks are %s", opts.Stack, strings.Join(names, ", "))}
+		}
+		if opts.Name != "" {
+			return printOutput(opts, r)
+		}
+		res.Stacks = []*engine.StackResult{r}
+	}
 	if err := ui.NewOutputsView(opts.IO, opts.JSON, opts.ShowSecrets).Outputs(res); err != nil {
 		return err
 	}
@@ -76,4 +112,24 @@ func runOutputs(ctx context.Context, opts *OutputsOptions) error {
 		return exitError{ExitError}
 	}
 	return nil
+}
+
+// printOutput prints one output of a stack: its JSON value, or with --raw a
+// string as it is. A secret needs --show-secrets.
+func printOutput(opts *OutputsOptions, r *engine.StackResult) error {
+	if r.Status == engine.Failed && r.Err != nil {
+		return fmt.Errorf("%s: %w", r.Name, r.Err)
+	}
+	v, ok := r.Outputs[opts.Name]
+	if !ok {
+		keys := slices.Sorted(maps.Keys(r.Outputs))
+		if len(keys) == 0 {
+			return usageError{fmt.Errorf("stack %s has no outputs: is it deployed?", r.Name)}
+		}
+		return usageError{fmt.Errorf("stack %s has no output %q; it has %s", r.Name, opts.Name, strings.Join(keys, ", "))}
+	}
+	if v.Secret && !opts.ShowSecrets {
+		return usageError{fmt.Errorf("%s of %s is secret: pass --show-secrets to print it", opts.Name, r.Name)}
+	}
+	return ui.WriteOutputValue(opts.IO.Out, v.Value, opts.Raw)
 }

@@ -107,3 +107,18 @@ func (v *outputsJSON) Outputs(r *engine.Result) error {
 	}
 	return writeDocument(v.w, KindOutputs, OutputsJSON{Stacks: out})
 }
+
+// WriteOutputValue prints one output's value: indented JSON, or with raw a
+// string as it is (any other value as compact JSON), with a trailing newline.
+func WriteOutputValue(w io.Writer, v any, raw bool) error {
+	if s, ok := v.(string); ok && raw {
+		_, err := fmt.Fprintln(w, s)
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if !raw {
+		enc.SetIndent("", "  ")
+	}
+	return enc.Encode(v)
+}
