@@ -354,6 +354,14 @@ func TestKillThenRerunConverges(t *testing.T) {
 		t.Errorf("the kill left no pending operation: it did not land mid-run")
 	}
 
+	// A kill between gocloud's creating a checkpoint's metadata sidecar and
+	// writing it leaves the sidecar empty, and pulumi cannot read the
+	// checkpoint through it; the rerun removes it and says so.
+	sidecar := filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", regions[0]+".json.attrs")
+	if err := os.WriteFile(sidecar, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
 	bin := binary(t)
 	infra := func(args ...string) (string, int) {
 		c := exec.Command(bin, append(args, "-f", file, "--no-color")...)
@@ -364,6 +372,9 @@ func TestKillThenRerunConverges(t *testing.T) {
 	out, code := infra("up", "--simulate", "--yes")
 	if code == ExitOK || !strings.Contains(out, "infra unlock --stack") {
 		t.Fatalf("a rerun over the killed run's pulumi locks: exit %d, without naming infra unlock:\n%s", code, out)
+	}
+	if !strings.Contains(out, "removed "+sidecar) {
+		t.Errorf("the rerun does not say it removed the empty sidecar %s:\n%s", sidecar, out)
 	}
 	for _, stack := range regions {
 		if out, code := infra("unlock", "--stack", stack, "--yes"); code != ExitOK {

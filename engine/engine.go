@@ -101,6 +101,8 @@ type Engine struct {
 	// orphans are the stacks the backend held, when New looked, that the
 	// topology does not have (see orphan.go).
 	orphans []string
+	// sidecars are the damaged metadata files New removed, by stack.
+	sidecars map[string][]string
 
 	mu        sync.Mutex
 	workspace map[string]auto.Stack // by stack name, made on first use
@@ -192,9 +194,13 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 	if err != nil {
 		return nil, err
 	}
+	var sidecars map[string][]string
 	if p, ok := strings.CutPrefix(backend, "file://"); ok {
 		if err := os.MkdirAll(p, 0o755); err != nil {
 			return nil, fmt.Errorf("backend %s: %w", backend, err)
+		}
+		if sidecars, err = repairSidecars(p, spec.Name); err != nil {
+			return nil, err
 		}
 	}
 	cleanStaleRoots(os.TempDir())
@@ -204,11 +210,11 @@ func New(ctx context.Context, spec *topology.Spec, opts ...Option) (*Engine, err
 	}
 	e := &Engine{
 		spec: spec, set: set, cli: cli, project: spec.Name, backend: backend, root: root,
-		workspace: map[string]auto.Stack{}, deployed: map[string]*deployed{},
+		workspace: map[string]auto.Stack{}, deployed: map[string]*deployed{}, sidecars: sidecars,
 	}
 	e.env = map[string]string{
 		"PULUMI_SKIP_UPDATE_CHECK": "true",
-		"PULUMI_BACKEND_URL":       backend,
+		"PULUMI_BACKEND_URL":       pulumiBackendURL(backend),
 	}
 	if set.passphrase != "" {
 		// It wins over PULUMI_CONFIG_PASSPHRASE_FILE in the environment.
@@ -405,6 +411,7 @@ func (e *Engine) newResult(op Operation) *Result {
 			// Runs that write the stack resolve them, and say so.
 			r.Diagnostics = pendingWarnings(s.Name, d.Pending)
 		}
+		r.Diagnostics = append(sidecarWarnings(s.Name, e.sidecars[s.Name]), r.Diagnostics...)
 		res.Stacks = append(res.Stacks, r)
 	}
 	return res

@@ -290,7 +290,7 @@ func cancelStack(ctx context.Context, backend, project, stack, pulumiPath string
 		pulumiPath = cli.Path
 	}
 	cmd := exec.CommandContext(ctx, pulumiPath, CancelArgs(project, stack)...)
-	cmd.Env = append(append(os.Environ(), env...), "PULUMI_BACKEND_URL="+backend, "PULUMI_SKIP_UPDATE_CHECK=true")
+	cmd.Env = append(append(os.Environ(), env...), "PULUMI_BACKEND_URL="+pulumiBackendURL(backend), "PULUMI_SKIP_UPDATE_CHECK=true")
 	cmd.Dir = os.TempDir()
 	out, err := cmd.CombinedOutput()
 	if err != nil {

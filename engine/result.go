@@ -127,6 +127,8 @@ const (
 	RulePulumi = "engine/pulumi"
 	// RulePending: operations a killed run left unfinished.
 	RulePending = "engine/pending"
+	// RuleSidecar: damaged state metadata a killed run left, removed.
+	RuleSidecar = "engine/sidecar"
 	// RuleRun: infra's own warnings about a run.
 	RuleRun = "engine/run"
 )

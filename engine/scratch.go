@@ -45,7 +45,7 @@ func (e *Engine) workspaceFor(ctx context.Context, op Operation, name string, pr
 	for k, v := range e.env {
 		env[k] = v
 	}
-	env["PULUMI_BACKEND_URL"] = "file://" + state
+	env["PULUMI_BACKEND_URL"] = pulumiBackendURL("file://" + state)
 	if e.set.passphrase == "" {
 		env["PULUMI_CONFIG_PASSPHRASE"] = scratchPassphrase
 	}

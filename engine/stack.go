@@ -33,7 +33,7 @@ func (e *Engine) workspaceOptions(dir string) []auto.LocalWorkspaceOption {
 		auto.Project(workspace.Project{
 			Name:    tokens.PackageName(e.project),
 			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
-			Backend: &workspace.ProjectBackend{URL: e.backend},
+			Backend: &workspace.ProjectBackend{URL: pulumiBackendURL(e.backend)},
 		}),
 	}
 	if h := e.env["PULUMI_HOME"]; h != "" {
