@@ -634,3 +634,67 @@ func TestSteeringFigures(t *testing.T) {
 		}
 	}
 }
+
+// TestScalingUpdatesInPlace: a change that only moves figures (the OVH
+// pool's minimum) re-renders the records it touches in place, with the new
+// figures, instead of superseding them (review item 26); a record written
+// with the exact digest of earlier versions is matched and migrated.
+func TestScalingUpdatesInPlace(t *testing.T) {
+	src := example(t, "multicloud")
+	v1 := derive(t, "multicloud.yaml", src)
+	_, files1 := plan(t, Files{}, v1, WithDate(day1))
+
+	src2 := edit(t, src, "flavor: b3-8, nodes: {min: 3, max: 6}", "flavor: b3-8, nodes: {min: 4, max: 6}")
+	v2 := derive(t, "multicloud.yaml", src2)
+	res2, files2 := plan(t, files1, v2, WithDate(day2))
+	if got := changed(res2, Superseded); len(got) > 0 {
+		t.Errorf("scaling superseded %v", got)
+	}
+	if got := changed(res2, Created); !slices.Equal(got, nil) {
+		t.Errorf("scaling created %v", got)
+	}
+	updated := changed(res2, Updated)
+	if len(updated) == 0 {
+		t.Fatal("scaling updated no record")
+	}
+	for _, f := range updated {
+		if f == IndexFile {
+			continue
+		}
+		if string(files1[f]) == string(files2[f]) {
+			t.Errorf("%s is listed as updated but kept its bytes", f)
+		}
+		if !strings.Contains(string(files2[f]), "Date: "+day1) {
+			t.Errorf("%s lost its date", f)
+		}
+	}
+
+	// A record carrying the exact digest (figures included) of earlier
+	// versions is the same decision: re-rendered with the new digest.
+	legacy := Files{}
+	for name, b := range files1 {
+		legacy[name] = b
+	}
+	for _, r := range v1 {
+		f := fileOf(t, mustPlan(t, files1, v1), r.Key, Unchanged)
+		legacy[f] = []byte(strings.Replace(string(files1[f]), "digest="+r.Digest(), "digest="+r.exactDigest(), 1))
+	}
+	res3, files3 := plan(t, legacy, v1, WithDate(day2))
+	if got := append(changed(res3, Superseded), changed(res3, Created)...); len(got) > 0 {
+		t.Errorf("records with the earlier digest were superseded: %v", got)
+	}
+	for name, b := range files1 {
+		if got, ok := files3[name]; ok && string(got) != string(b) {
+			t.Errorf("%s: migrating the digest did not restore the record's bytes", name)
+		}
+	}
+}
+
+func mustPlan(t *testing.T, existing Files, recs []Record) *Result {
+	t.Helper()
+	res, err := PlanFiles(existing, recs, WithDate(day2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}

@@ -35,7 +35,7 @@ func (m *model) clusterRecord(s *site) Record {
 		siteFacts = sf("The region offers %s (%s); the topology uses %d: %s.", plural(len(offered), "zone"), strings.Join(offered, ", "), z, and(s.zoneNames()))
 	}
 	context := paras(where, siteFacts,
-		"Seed 000's availability tiers tie the number of zones to an availability target and a yearly downtime budget (365-day year):",
+		"infra's availability tiers tie the number of zones to an availability target and a yearly downtime budget (365-day year):",
 		table([]string{"Zones", "Target", "Downtime a year", "Tier", "Architecture the tier asks for", "This cluster"}, tierRows))
 
 	chosen := sf("%s, %s target, %s", plural(z, "zone"), tier.Target(), tier.Name)
@@ -71,7 +71,7 @@ func (m *model) clusterRecord(s *site) Record {
 		alts = append(alts, Alternative{sf("%s of the %d the region offers", plural(min(3, len(offered)), "zone"), len(offered)),
 			sf("it would reach %s (%s of downtime a year), at the price of more nodes and cross-zone traffic", t.Target(), t.Downtime())})
 	case len(offered) > z:
-		alts = append(alts, Alternative{sf("All %d zones of the region", len(offered)), "seed 000's table has no tier above 99.99%, so more zones would add nodes and cross-zone traffic without raising the target"})
+		alts = append(alts, Alternative{sf("All %d zones of the region", len(offered)), "the tier table has no tier above 99.99%, so more zones would add nodes and cross-zone traffic without raising the target"})
 	}
 	switch r.Cloud {
 	case topology.Hetzner:
@@ -111,14 +111,14 @@ func (m *model) clusterRecord(s *site) Record {
 		}
 		neg = append(neg,
 			sf("traffic between the %d zones is billed as cross-zone data transfer, and every replica set needs %s to spread", z, code("topologySpreadConstraints")+" on "+code("topology.kubernetes.io/zone")),
-			sf("seed 000's %s also asks for %s: the cluster makes them possible, the workloads must provide them", tier.Name, tier.Operations))
+			sf("%s also asks for %s: the cluster makes them possible, the workloads must provide them", tier.Name, tier.Operations))
 		if r.Cloud == topology.AWS {
 			neg = append(neg, sf("there are %s to pay for, one per zone, so that a zone's egress does not depend on another zone", plural(z, "NAT gateway")))
 		}
 	} else {
 		neg = append(neg,
 			sf("an outage of %s stops the cluster: the %s target allows %s of downtime a year", r.Name, tier.Target(), tier.Downtime()),
-			sf("seed 000's %s asks for %s; the global load balancer and the other regions have to be that failover", tier.Name, tier.Operations))
+			sf("%s asks for %s; the global load balancer and the other regions have to be that failover", tier.Name, tier.Operations))
 		pos = append(pos, "every node is in one zone: no cross-zone data transfer, and no per-zone duplicates of gateways or node groups")
 		if r.Cloud == topology.Hetzner {
 			pos = append(pos, sf("the spread placement group puts the %s on distinct hosts: one host failure takes out one server", plural(c.controlPlanes+c.maxPerZone, "server")))

@@ -55,7 +55,7 @@ func (m *model) transitIBM(sites []*site) Record {
 	context := paras(
 		sf("The topology has %s on IBM Cloud in %s:", plural(len(sites), "VPC"), plural(len(regions), "region")),
 		table([]string{"VPC", "Region", "Environment", "CIDR"}, rows),
-		"IBM Transit Gateway connects VPCs: with local routing, those in the gateway's own region; with global routing, VPCs in every IBM multi-zone region, the gateway's location affecting only latency (clouds.md §2.6).",
+		"IBM Transit Gateway connects VPCs: with local routing, those in the gateway's own region; with global routing, VPCs in every IBM multi-zone region, the gateway's location affecting only latency (IBM Cloud Docs, About IBM Cloud Transit Gateway).",
 	)
 	t := m.tr.IBM
 	if t == nil {
@@ -301,7 +301,7 @@ func (m *model) meshRecord() Record {
 	ipv4 := ms.MTU + 20
 	context := paras(
 		sf("The topology spans %s. No provider's transit service crosses clouds, yet clusters need private reachability between regions (replication, service calls, operations).", and(clouds)),
-		sf("`network.mesh` asks for a WireGuard mesh on overlay %s (%s usable addresses), UDP port %d, MTU %d and keepalive %s. MTU %d fits a 1,500-byte path whatever the outer address family: WireGuard's overhead is 80 bytes over IPv6 (40 + 8 + 32) and 60 over IPv4, where %d would fit (clouds.md §5).",
+		sf("`network.mesh` asks for a WireGuard mesh on overlay %s (%s usable addresses), UDP port %d, MTU %d and keepalive %s. MTU %d fits a 1,500-byte path whatever the outer address family: WireGuard's overhead is 80 bytes over IPv6 (40 + 8 + 32) and 60 over IPv4, where %d would fit.",
 			ms.Overlay, thousands(usable), ms.Port, ms.MTU, ms.Keepalive, ms.MTU, ipv4),
 		"Gateways, from the address plan:",
 		table([]string{"Gateway", "Cloud", "Overlay", "AllowedIPs", "Keepalive"}, rows),

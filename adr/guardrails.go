@@ -44,7 +44,7 @@ func (m *model) guardrails() Record {
 		}
 	}
 	ctx := paras(
-		sf("The guardrail catalogue has %s; the topology sets %d, %d of them mandatory. The platform runs on %s. %s Seeds 001 and 002 describe six SCPs.", plural(len(catalogue), "guardrail"), len(gs), mandatory, and(cloudNames(clouds)), m.nativeText()),
+		sf("The guardrail catalogue has %s; the topology sets %d, %d of them mandatory. The platform runs on %s. %s", plural(len(catalogue), "guardrail"), len(gs), mandatory, and(cloudNames(clouds)), m.nativeText()),
 		limits,
 	)
 	var alts []Alternative

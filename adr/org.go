@@ -136,7 +136,7 @@ func (m *model) landingZone() Record {
 			Chosen:   "no AWS Organization",
 			Decision: decision,
 			Alternatives: []Alternative{
-				{"An AWS Organization with Security, Infrastructure and Workloads OUs", "the seeds' landing zone: 7 accounts, with SCPs on the OUs"},
+				{"An AWS Organization with Security, Infrastructure and Workloads OUs", "the multi-account structure of AWS's whitepaper Organizing Your AWS Environment Using Multiple Accounts: Security, Infrastructure and Workloads OUs, with SCPs on the OUs"},
 			},
 			Positive: pos, Negative: neg,
 			Implementation: bullets(m.lzItems()),
@@ -158,7 +158,7 @@ func (m *model) landingZone() Record {
 	ous := ouPaths(o)
 	total := len(o.Accounts) + 1
 	ctx := paras(
-		sf("Seeds 001 and 002 describe an AWS landing zone of 7 accounts (Management, Security, Log Archive, Shared Services, Dev, Staging, Prod) under Security, Infrastructure and Workloads OUs. The topology lists %s; with the implicit management account that is %s. Root e-mail addresses follow %s.", plural(len(o.Accounts), "member account"), plural(total, "account"), code(m.spec.LandingZone.AWS.EmailPattern)),
+		sf("AWS's whitepaper Organizing Your AWS Environment Using Multiple Accounts puts workloads in accounts of their own, under Security, Infrastructure and Workloads OUs, with the logs and the security tooling in accounts of the Security OU. The topology lists %s; with the implicit management account that is %s. Root e-mail addresses follow %s.", plural(len(o.Accounts), "member account"), plural(total, "account"), code(m.spec.LandingZone.AWS.EmailPattern)),
 		table([]string{"Account", "OU", "Root e-mail", "Hosts"}, rows),
 	)
 	ouRows := [][]string{}

@@ -18,7 +18,7 @@ type Action string
 // Actions, from the point of view of the directory.
 const (
 	Created    Action = "created"    // a new record, or the index
-	Updated    Action = "updated"    // same decision, re-rendered (format or template changed, fence edited)
+	Updated    Action = "updated"    // same decision, re-rendered (new figures, format or template changed, fence edited)
 	Superseded Action = "superseded" // status rewritten to point at its successor
 	Deprecated Action = "deprecated" // the topology no longer yields this decision
 	Unchanged  Action = "unchanged"
@@ -138,8 +138,9 @@ func PlanFiles(existing Files, recs []Record, opts ...Option) (*Result, error) {
 		r := &recs[i]
 		digest := r.Digest()
 		old := live[r.Key]
-		if old != nil && old.state.Digest == digest {
+		if old != nil && (old.state.Digest == digest || old.state.Digest == r.exactDigest()) {
 			s := old.state
+			s.Digest = digest
 			s.SupFile = supFile(byNumber, s.Supersedes)
 			if s.Date == "" {
 				s.Date = o.date

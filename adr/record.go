@@ -10,17 +10,19 @@
 // with an empty "## Notes" section, outside the fence, for that purpose.
 //
 // The opening fence names the record's key (which decision it is, e.g.
-// "cluster/aws-us-east-1-prod"), a digest of its generated content, its date
-// and the record it supersedes. Regeneration matches records by key: same
-// digest, the file is re-rendered in place (byte-identical when nothing
-// changed); a different digest, a new record supersedes the old one; a key the
-// topology no longer yields, the record is marked deprecated.
+// "cluster/aws-us-east-1-prod"), a digest of its generated content (figures
+// left out), its date and the record it supersedes. Regeneration matches
+// records by key: same digest, the file is re-rendered in place
+// (byte-identical when nothing changed, new figures when only they changed);
+// a different digest, a new record supersedes the old one; a key the topology
+// no longer yields, the record is marked deprecated.
 package adr
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -54,10 +56,27 @@ type Alternative struct {
 	WhyNot string `json:"whyNot"`
 }
 
-// Digest fingerprints the record's content, independent of number, date,
-// status and output format: equal digests mean the same decision text.
+// Digest fingerprints the decision, independent of number, date, status and
+// output format, and of the figures in its text: a change that only moves
+// numbers (a node count, a price, an address) re-renders the record in
+// place instead of superseding it, so scaling does not grow the log.
 func (r *Record) Digest() string {
 	b, _ := json.Marshal(r) // plain strings and slices: cannot fail
+	return fingerprint(figures.ReplaceAll(b, []byte("#")))
+}
+
+// exactDigest is the digest records were written with before figures were
+// left out of it; a record that still carries one is matched by it once,
+// and takes the new digest when re-rendered.
+func (r *Record) exactDigest() string {
+	b, _ := json.Marshal(r)
+	return fingerprint(b)
+}
+
+// figures are runs of digits, with their decimal and thousands separators.
+var figures = regexp.MustCompile(`[0-9]+(?:[.,][0-9]+)*`)
+
+func fingerprint(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }
