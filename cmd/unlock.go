@@ -103,7 +103,7 @@ func runUnlock(ctx context.Context, opts *UnlockOptions) error {
 		question = fmt.Sprintf("Clear %s of stack %s?", plural(len(locks), "lock"), opts.Stack)
 	} else {
 		fmt.Fprintf(w, "Pulumi keeps the locks of stack %s in %s, where infra cannot read their holders\n(a lock error names them). This runs `pulumi %s`,\nwhich clears every lock of the stack, a running update's too.\n",
-			opts.Stack, backend, strings.Join(engine.CancelArgs(spec.Name, opts.Stack), " "))
+			opts.Stack, backend, strings.Join(engine.CancelArgs(backend, spec.Name, opts.Stack), " "))
 		question = fmt.Sprintf("Clear every lock of stack %s?", opts.Stack)
 	}
 	if !opts.Yes {

@@ -289,20 +289,43 @@ func cancelStack(ctx context.Context, backend, project, stack, pulumiPath string
 		}
 		pulumiPath = cli.Path
 	}
-	cmd := exec.CommandContext(ctx, pulumiPath, CancelArgs(project, stack)...)
+	cmd := exec.CommandContext(ctx, pulumiPath, CancelArgs(backend, project, stack)...)
 	cmd.Env = append(append(os.Environ(), env...), "PULUMI_BACKEND_URL="+pulumiBackendURL(backend), "PULUMI_SKIP_UPDATE_CHECK=true")
 	cmd.Dir = os.TempDir()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("pulumi %s: %v: %s", strings.Join(CancelArgs(project, stack), " "), err, firstError(string(out)))
+		return fmt.Errorf("pulumi %s: %v: %s", strings.Join(CancelArgs(backend, project, stack), " "), err, firstError(string(out)))
 	}
 	return nil
 }
 
 // CancelArgs are the pulumi arguments that clear a stack's locks in a
 // self-managed backend.
-func CancelArgs(project, stack string) []string {
-	return []string{"cancel", "--yes", "--non-interactive", "--stack", "organization/" + project + "/" + stack}
+func CancelArgs(backend, project, stack string) []string {
+	return []string{"cancel", "--yes", "--non-interactive", "--stack", qualifiedStack(backend, project, stack)}
+}
+
+// qualifiedStack is the stack's name as pulumi resolves it without a
+// project directory: a self-managed backend's stacks live in the literal
+// organization "organization"; Pulumi Cloud's in the user's default
+// organization, which project/stack selects (pulumi docs, "pulumi cancel"
+// and "Stacks: fully qualified stack names").
+func qualifiedStack(backend, project, stack string) string {
+	if selfManaged(backend) {
+		return "organization/" + project + "/" + stack
+	}
+	return project + "/" + stack
+}
+
+// selfManaged reports whether backend is a DIY backend (a directory, a
+// bucket or a database) rather than Pulumi Cloud.
+func selfManaged(backend string) bool {
+	for _, scheme := range []string{"file://", "s3://", "gs://", "azblob://", "postgres://"} {
+		if strings.HasPrefix(backend, scheme) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkStackName refuses names that are no stack name (and could reach
