@@ -1,6 +1,7 @@
 package network
 
 import (
+	"bufio"
 	"context"
 	"crypto/ecdh"
 	"crypto/rand"
@@ -120,13 +121,35 @@ func TestMeshWithRealWireGuard(t *testing.T) {
 		spath := filepath.Join(dir, iface+".wg")
 		os.WriteFile(spath, []byte(stripped), 0o600)
 
+		// wg can configure the device once wireguard-go listens on its UAPI
+		// socket, which it logs at LOG_LEVEL=verbose (wireguard-go main.go:
+		// "UAPI listener started"); the rest of its log is drained.
 		cmd := exec.CommandContext(ctx, "ip", "netns", "exec", ns, wgo, "-f", iface)
-		cmd.Env = append(os.Environ(), "WG_PROCESS_FOREGROUND=1")
+		cmd.Env = append(os.Environ(), "WG_PROCESS_FOREGROUND=1", "LOG_LEVEL=verbose")
+		logs, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		waitLink(t, ns, iface)
+		listening, ended := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(ended)
+			sc, seen := bufio.NewScanner(logs), false
+			for sc.Scan() {
+				if !seen && strings.Contains(sc.Text(), "UAPI listener started") {
+					seen = true
+					close(listening)
+				}
+			}
+		}()
+		select {
+		case <-listening:
+		case <-ended:
+			t.Fatalf("wireguard-go stopped before it listened on %s's UAPI socket in %s", iface, ns)
+		}
 		run(t, "ip", "netns", "exec", ns, wg, "setconf", iface, spath)
 		run(t, "ip", "-n", ns, "addr", "add", netip.PrefixFrom(g.Overlay, mesh.Overlay.Bits()).String(), "dev", iface)
 		run(t, "ip", "-n", ns, "link", "set", iface, "mtu", fmt.Sprint(mesh.MTU), "up")
@@ -158,14 +181,4 @@ func TestMeshWithRealWireGuard(t *testing.T) {
 			}
 		}
 	}
-}
-
-func waitLink(t *testing.T, ns, iface string) {
-	for i := 0; i < 100; i++ {
-		if exec.Command("ip", "-n", ns, "link", "show", iface).Run() == nil {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("%s did not appear in %s", iface, ns)
 }
