@@ -10,7 +10,6 @@ import (
 	"encoding/pem"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
@@ -165,50 +164,13 @@ func localCheck(req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
 	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
 }
 
-// localDiff: every input of a local type replaces it (a rotation).
+// localDiff: the inputs l.Replace names replace it (a rotation).
 func localDiff(l Local, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	oldSrc := req.GetOldInputs()
-	if oldSrc == nil {
-		oldSrc = req.GetOlds()
-	}
-	olds, err := unmarshal("olds", oldSrc)
+	olds, news, err := diffRequestInputs(req)
 	if err != nil {
 		return nil, err
 	}
-	news, err := unmarshal("news", req.GetNews())
-	if err != nil {
-		return nil, err
-	}
-	resp := &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE, HasDetailedDiff: true,
-		DetailedDiff: map[string]*pulumirpc.PropertyDiff{}}
-	keys := map[resource.PropertyKey]bool{}
-	for k := range olds {
-		keys[k] = true
-	}
-	for k := range news {
-		keys[k] = true
-	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, string(k))
-	}
-	sort.Strings(sorted)
-	for _, name := range sorted {
-		k := resource.PropertyKey(name)
-		ov, nv := olds[k], news[k]
-		if ov.IsNull() && nv.IsNull() || !nv.ContainsUnknowns() && ov.DeepEquals(nv) {
-			continue
-		}
-		kind := pulumirpc.PropertyDiff_UPDATE
-		if slices.Contains(l.Replace, name) {
-			kind = pulumirpc.PropertyDiff_UPDATE_REPLACE
-			resp.Replaces = append(resp.Replaces, name)
-		}
-		resp.Diffs = append(resp.Diffs, name)
-		resp.DetailedDiff[name] = &pulumirpc.PropertyDiff{Kind: kind, InputDiff: true}
-		resp.Changes = pulumirpc.DiffResponse_DIFF_SOME
-	}
-	return resp, nil
+	return DiffInputs(olds, news, func(name string) bool { return slices.Contains(l.Replace, name) }), nil
 }
 
 // localCreate draws the values; a preview leaves them unknown.

@@ -227,15 +227,7 @@ func (s *Server) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
-	oldSrc := req.GetOldInputs()
-	if oldSrc == nil {
-		oldSrc = req.GetOlds()
-	}
-	olds, err := unmarshal("olds", oldSrc)
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshal("news", req.GetNews())
+	olds, news, err := diffRequestInputs(req)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package sim
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -84,7 +83,7 @@ func (p *provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*p
 	if err != nil {
 		return nil, err
 	}
-	return diff(olds, news, nil), nil
+	return infraprovider.DiffInputs(olds, news, nil), nil
 }
 
 // Configure remembers the region of this provider instance, for invokes and
@@ -164,7 +163,7 @@ func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	for k := range byRules {
 		keys[k] = true
 	}
-	resp := diff(withoutMarker(olds), withoutMarker(news), keys)
+	resp := infraprovider.DiffInputs(withoutMarker(olds), withoutMarker(news), func(name string) bool { return keys[resource.PropertyKey(name)] })
 	resp.DeleteBeforeReplace = len(resp.Replaces) > 0 && deleteFirst
 	return resp, nil
 }
@@ -354,58 +353,4 @@ func replaceKeys(typ string) map[resource.PropertyKey]bool {
 		}
 	}
 	return keys
-}
-
-// diff compares two input maps key by key. A new value that is unknown
-// counts as a change, since it may well be one.
-func diff(olds, news resource.PropertyMap, replace map[resource.PropertyKey]bool) *pulumirpc.DiffResponse {
-	keys := map[resource.PropertyKey]bool{}
-	for k := range olds {
-		keys[k] = true
-	}
-	for k := range news {
-		keys[k] = true
-	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, string(k))
-	}
-	sort.Strings(sorted)
-
-	resp := &pulumirpc.DiffResponse{
-		Changes:         pulumirpc.DiffResponse_DIFF_NONE,
-		DetailedDiff:    map[string]*pulumirpc.PropertyDiff{},
-		HasDetailedDiff: true,
-	}
-	for _, name := range sorted {
-		k := resource.PropertyKey(name)
-		ov, inOld := olds[k]
-		nv, inNew := news[k]
-		inOld = inOld && !ov.IsNull()
-		inNew = inNew && !nv.IsNull()
-		var kind pulumirpc.PropertyDiff_Kind
-		switch {
-		case !inOld && !inNew:
-			continue
-		case !inOld:
-			kind = pulumirpc.PropertyDiff_ADD
-		case !inNew:
-			kind = pulumirpc.PropertyDiff_DELETE
-		case nv.ContainsUnknowns() || !ov.DeepEquals(nv):
-			kind = pulumirpc.PropertyDiff_UPDATE
-		default:
-			continue
-		}
-		if replace[k] {
-			// The _REPLACE kinds are the plain kinds plus 1.
-			kind++
-			resp.Replaces = append(resp.Replaces, name)
-		}
-		resp.Diffs = append(resp.Diffs, name)
-		resp.DetailedDiff[name] = &pulumirpc.PropertyDiff{Kind: kind, InputDiff: true}
-	}
-	if len(resp.Diffs) > 0 {
-		resp.Changes = pulumirpc.DiffResponse_DIFF_SOME
-	}
-	return resp
 }

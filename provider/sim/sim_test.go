@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/emptypb"
 
+	infraprovider "infra/provider"
 	"infra/provider/computed"
 )
 
@@ -62,7 +63,7 @@ func TestDiff(t *testing.T) {
 		"tags":      resource.NewObjectProperty(resource.PropertyMap{"Name": resource.NewStringProperty("a")}),
 		"token":     resource.MakeSecret(resource.NewStringProperty("s")),
 	}
-	if d := diff(olds, deepCopy(olds), nil); d.Changes != pulumirpc.DiffResponse_DIFF_NONE {
+	if d := infraprovider.DiffInputs(olds, deepCopy(olds), nil); d.Changes != pulumirpc.DiffResponse_DIFF_NONE {
 		t.Errorf("equal inputs: %v", d)
 	}
 	news := deepCopy(olds)
