@@ -127,4 +127,35 @@ func TestPreviewShowsTheChangeInCost(t *testing.T) {
 	if !strings.Contains(string(c), "#### Monthly estimate: $308.34 → $408.21 (+$99.87)") {
 		t.Errorf("comment lacks the change in cost:\n%s", c)
 	}
+
+	// --json carries the same change: the total and every stack, before,
+	// after and delta.
+	r = run(t, false, env, "preview", "--simulate", "-f", file, "--json")
+	if r.code != ExitOK {
+		t.Fatalf("preview --json: exit %d\n%s", r.code, r.err)
+	}
+	var doc struct {
+		Cost *struct {
+			Before, After, Delta json.Number
+			Stacks               []struct {
+				Stack                string
+				Before, After, Delta json.Number
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || doc.Cost == nil {
+		t.Fatalf("preview --json has no cost (%v):\n%.2000s", err, r.out)
+	}
+	if c := doc.Cost; c.Before != "308.34" || c.After != "408.21" || c.Delta != "99.87" {
+		t.Errorf("cost %s → %s (%s), want 308.34 → 408.21 (99.87)", c.Before, c.After, c.Delta)
+	}
+	var regional bool
+	for _, s := range doc.Cost.Stacks {
+		if s.Stack == "aws-eu-west-1-dev" {
+			regional = s.Delta == "99.87"
+		}
+	}
+	if !regional {
+		t.Errorf("no stack aws-eu-west-1-dev with a delta of 99.87: %+v", doc.Cost.Stacks)
+	}
 }

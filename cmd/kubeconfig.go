@@ -47,8 +47,10 @@ default):
     aws eks get-token as the environment's deploy role;
   - k3s on Hetzner: the CA infra generated and cloud-init installed before k3s
     first started, and an admin client certificate it signed (no ssh needed);
-  - OVH MKS: the kubeconfig OVHcloud returned for the cluster.
-IKS clusters are not written yet: use ibmcloud ks cluster config.
+  - OVH MKS: the kubeconfig OVHcloud returned for the cluster;
+  - IKS: the admin kubeconfig the Kubernetes Service's cluster config API
+    returned when the cluster was deployed or last refreshed (what
+    ibmcloud ks cluster config --admin downloads).
 
 --merge adds the contexts to your kubeconfig (the first file of KUBECONFIG,
 else ~/.kube/config), replacing only infra's own entries of the same name;
@@ -77,16 +79,10 @@ holds a key. --json says what was written, never a credential.`,
 }
 
 func runKubeconfig(ctx context.Context, opts *KubeconfigOptions) error {
-	spec, err := opts.LoadSpec()
+	spec, res, err := readDeployed(ctx, opts.LoadSpec, opts.Open)
 	if err != nil {
 		return err
 	}
-	s, err := opts.Open(ctx, spec, nil)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	res := s.Outputs()
 	var regional []string
 	for _, r := range res.Stacks {
 		if r.Kind == stacks.Regional && !r.Removed {

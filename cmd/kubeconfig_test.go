@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"infra/provider"
 	"infra/ui"
 )
 
@@ -65,12 +66,21 @@ clouds:
     project: 0123456789abcdef0123456789abcdef
     regions:
       - {region: GRA11, environment: dev, cidr: 10.30.0.0/16, cluster: {flavor: b3-8, nodes: 1}}
+  ibm:
+    regions:
+      - {region: us-south, environment: dev, cidr: 10.40.0.0/16, cluster: {workersPerZone: 1}}
 `
 	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	home := filepath.Join(dir, "home")
 	env := map[string]string{"INFRA_PASSPHRASE": "kubeconfig-test", "HOME": home}
+	// With the fake IBM Cloud built in, the IKS kubeconfig comes from the
+	// real provider code asking the in-memory Kubernetes Service's cluster
+	// config API; without it, from the simulator's model of that answer.
+	if provider.FakeIBMBuilt {
+		env[provider.EnvFakeIBM] = "1"
+	}
 	if r := run(t, false, env, "up", "--simulate", "--yes", "-f", file); r.code != ExitOK {
 		t.Fatalf("up: exit %d\n%s%s", r.code, r.out, r.err)
 	}
@@ -89,7 +99,7 @@ clouds:
 		t.Fatalf("kubeconfig --merge: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 	var doc ui.KubeconfigJSON
-	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || doc.File != kube || len(doc.Contexts) != 3 {
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || doc.File != kube || len(doc.Contexts) != 4 || len(doc.Skipped) != 0 {
 		t.Fatalf("%v: %s", err, r.out)
 	}
 	if strings.Contains(r.out, "PRIVATE KEY") || strings.Contains(r.out, "client-key-data") {
@@ -102,13 +112,28 @@ clouds:
 	if view["current-context"] != "mine" || named(view, "users", "mine", "user")["token"] != "t0k3n" {
 		t.Errorf("--merge clobbered the user's entries: %v", view)
 	}
-	for _, c := range []string{"aws-eu-west-1-dev", "hetzner-nbg1-dev", "ovh-gra11-dev"} {
+	for _, c := range []string{"aws-eu-west-1-dev", "hetzner-nbg1-dev", "ovh-gra11-dev", "ibm-us-south-dev"} {
 		if named(view, "contexts", c, "context")["cluster"] != c {
 			t.Errorf("no context %s: %v", c, view["contexts"])
 		}
 		server, _ := named(view, "clusters", c, "cluster")["server"].(string)
-		if !strings.HasPrefix(server, "https://") || !(strings.HasSuffix(server, ".sim.invalid") || strings.HasSuffix(server, ":6443")) {
+		simulated := strings.HasSuffix(server, ".sim.invalid") || strings.HasSuffix(server, ":6443") ||
+			provider.FakeIBMBuilt && strings.HasSuffix(server, ".us-south.containers.cloud.ibm.com:30000")
+		if !strings.HasPrefix(server, "https://") || !simulated {
 			t.Errorf("%s: server %q is not a simulated endpoint", c, server)
+		}
+		// Every cluster's CA is a real certificate (EKS's too), so the
+		// kubeconfig is complete.
+		if ca := decodePEM(t, named(view, "clusters", c, "cluster")["certificate-authority-data"]); !ca.IsCA {
+			t.Errorf("%s: the CA is not a CA certificate", c)
+		}
+	}
+	// IKS and MKS: an admin certificate signed by the cluster's CA.
+	for _, c := range []string{"ibm-us-south-dev", "ovh-gra11-dev"} {
+		ca := decodePEM(t, named(view, "clusters", c, "cluster")["certificate-authority-data"])
+		cert := decodePEM(t, named(view, "users", c, "user")["client-certificate-data"])
+		if err := cert.CheckSignatureFrom(ca); err != nil || named(view, "users", c, "user")["client-key-data"] == nil {
+			t.Errorf("%s: admin certificate not signed by the cluster CA (%v), or no key", c, err)
 		}
 	}
 	exec := named(view, "users", "aws-eu-west-1-dev", "user")["exec"].(map[string]any)
@@ -131,10 +156,10 @@ clouds:
 
 	// A second merge replaces infra's entries only.
 	r = run(t, false, env, "kubeconfig", "--simulate", "-f", file, "--merge", "--json")
-	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || len(doc.Replaced) != 3 {
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || len(doc.Replaced) != 4 {
 		t.Errorf("second merge: %v %s", err, r.out)
 	}
-	if v := kubectlView(t, kube); len(v["contexts"].([]any)) != 4 {
+	if v := kubectlView(t, kube); len(v["contexts"].([]any)) != 5 {
 		t.Errorf("contexts after two merges: %v", v["contexts"])
 	}
 

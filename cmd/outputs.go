@@ -68,16 +68,10 @@ outputs (private keys, tokens) print as [secret] unless --show-secrets.`,
 }
 
 func runOutputs(ctx context.Context, opts *OutputsOptions) error {
-	spec, err := opts.LoadSpec()
+	_, res, err := readDeployed(ctx, opts.LoadSpec, opts.Open)
 	if err != nil {
 		return err
 	}
-	s, err := opts.Open(ctx, spec, nil)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	res := s.Outputs()
 	if opts.Stack != "" {
 		var r *engine.StackResult
 		var names []string

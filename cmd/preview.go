@@ -94,18 +94,22 @@ func runPreview(ctx context.Context, opts *PreviewOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := ui.NewRunView(opts.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff, Bundle: opts.Out}).Result(res); err != nil {
+		// The offline plan prices the topology; the state prices what is
+		// deployed: the change in the monthly estimate.
+		p, perr := plan.Generate(op.ctx, op.s.Graph())
+		var change *ui.CostChange
+		if perr == nil {
+			change = costChange(op.s.Engine, p)
+		}
+		if err := ui.NewRunView(opts.IO, opts.JSON, ui.RunOptions{Diff: opts.Diff, Bundle: opts.Out, Cost: change}).Result(res); err != nil {
 			return err
 		}
 		opts.Changed.summary(opts.IO, res)
-		// The offline plan prices the topology; the state prices what is
-		// deployed: the change in the monthly estimate.
-		p, err := plan.Generate(op.ctx, op.s.Graph())
-		if err != nil {
-			return fmt.Errorf("cost estimate: %w", err)
+		if perr != nil {
+			return fmt.Errorf("cost estimate: %w", perr)
 		}
 		if !opts.JSON {
-			ui.CostChangeTable(opts.IO.Out, ui.NewTheme(opts.IO.Out, opts.IO.Color), costChange(op.s.Engine, p))
+			ui.CostChangeTable(opts.IO.Out, ui.NewTheme(opts.IO.Out, opts.IO.Color), change)
 		}
 		if opts.Comment != "" {
 			if err := writeComment(opts, op.s.Engine, res, p); err != nil {

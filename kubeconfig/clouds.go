@@ -17,7 +17,9 @@ var ErrUnsupported = errors.New("not supported yet")
 //     cluster and so is its admin;
 //   - k3s on Hetzner: the registration address, the CA infra generated and
 //     installed on the servers, and the admin client certificate it signed;
-//   - OVH MKS: the kubeconfig OVHcloud returned for the cluster.
+//   - OVH MKS: the kubeconfig OVHcloud returned for the cluster;
+//   - IKS: the admin kubeconfig the Kubernetes Service's cluster config API
+//     returned (provider/ibm kubeconfig.go), certificates inlined.
 func FromOutputs(stack, cloud string, out map[string]any) (Entry, error) {
 	str := func(k string) string { s, _ := out[k].(string); return s }
 	need := func(keys ...string) error {
@@ -50,13 +52,13 @@ func FromOutputs(stack, cloud string, out map[string]any) (Entry, error) {
 			return Entry{}, err
 		}
 		e.CAData, e.ClientCert, e.ClientKey = []byte(str("clusterCaCert")), []byte(str("adminClientCert")), []byte(str("adminClientKey"))
-	case "ovh":
+	case "ovh", "ibm":
 		if err := need("kubeconfig"); err != nil {
 			return Entry{}, err
 		}
 		return FromKubeconfig(stack, cloud, []byte(str("kubeconfig")))
 	default:
-		return Entry{}, fmt.Errorf("%s: a kubeconfig for %s clusters is %w (IKS: `ibmcloud ks cluster config --cluster %s`)", stack, cloud, ErrUnsupported, str("clusterName"))
+		return Entry{}, fmt.Errorf("%s: a kubeconfig for %s clusters is %w", stack, cloud, ErrUnsupported)
 	}
 	return e, nil
 }

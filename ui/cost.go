@@ -136,8 +136,10 @@ type CostChange struct {
 	Currency   string     `json:"currency"`
 	Before     cost.Cents `json:"before"`
 	After      cost.Cents `json:"after"`
-	// Stacks whose estimate changes, in the plan's order, removed stacks
-	// last.
+	// Delta is After - Before.
+	Delta cost.Cents `json:"delta"`
+	// Stacks are every stack priced before or after, in the plan's order,
+	// removed stacks last.
 	Stacks []StackCostChange `json:"stacks,omitempty"`
 	// NotEstimated is what the estimate after the change leaves out.
 	NotEstimated []cost.Gap `json:"notEstimated,omitempty"`
@@ -148,12 +150,14 @@ type StackCostChange struct {
 	Stack  string     `json:"stack"`
 	Before cost.Cents `json:"before"`
 	After  cost.Cents `json:"after"`
+	// Delta is After - Before.
+	Delta cost.Cents `json:"delta"`
 }
 
 // NewCostChange compares the estimate of what is deployed with the plan's.
 func NewCostChange(before, after *cost.Estimate) *CostChange {
 	c := &CostChange{PricesAsOf: after.PricesAsOf, Currency: after.Currency, Before: before.Monthly, After: after.Monthly,
-		NotEstimated: after.NotEstimated}
+		Delta: after.Monthly - before.Monthly, NotEstimated: after.NotEstimated}
 	seen := map[string]bool{}
 	for _, s := range after.Stacks {
 		seen[s.Stack] = true
@@ -161,16 +165,25 @@ func NewCostChange(before, after *cost.Estimate) *CostChange {
 		if bs := before.Stack(s.Stack); bs != nil {
 			b = bs.Monthly
 		}
-		if b != s.Monthly {
-			c.Stacks = append(c.Stacks, StackCostChange{s.Stack, b, s.Monthly})
-		}
+		c.Stacks = append(c.Stacks, StackCostChange{s.Stack, b, s.Monthly, s.Monthly - b})
 	}
 	for _, s := range before.Stacks {
-		if !seen[s.Stack] && s.Monthly != 0 {
-			c.Stacks = append(c.Stacks, StackCostChange{s.Stack, s.Monthly, 0})
+		if !seen[s.Stack] {
+			c.Stacks = append(c.Stacks, StackCostChange{s.Stack, s.Monthly, 0, -s.Monthly})
 		}
 	}
 	return c
+}
+
+// changed are the stacks whose estimate changes.
+func (c *CostChange) changed() []StackCostChange {
+	var out []StackCostChange
+	for _, s := range c.Stacks {
+		if s.Delta != 0 {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // CostChangeTable writes the change in the monthly estimate for people.
@@ -179,13 +192,14 @@ func CostChangeTable(w io.Writer, t Theme, c *CostChange) {
 		return
 	}
 	fmt.Fprintf(w, "%s %s → %s (%s a month) %s\n", t.Bold.Render("Monthly estimate"), money(c.Before), t.Bold.Render(money(c.After)),
-		signedMoney(c.After-c.Before), t.Dim.Render(fmt.Sprintf("(list prices of %s; usage not estimated; `infra cost` has the table)", c.PricesAsOf)))
+		signedMoney(c.Delta), t.Dim.Render(fmt.Sprintf("(list prices of %s; usage not estimated; `infra cost` has the table)", c.PricesAsOf)))
+	changed := c.changed()
 	width := 0
-	for _, s := range c.Stacks {
+	for _, s := range changed {
 		width = max(width, len(s.Stack))
 	}
-	for _, s := range c.Stacks {
-		fmt.Fprintf(w, "  %-*s %12s → %12s  %s\n", width, s.Stack, money(s.Before), money(s.After), signedMoney(s.After-s.Before))
+	for _, s := range changed {
+		fmt.Fprintf(w, "  %-*s %12s → %12s  %s\n", width, s.Stack, money(s.Before), money(s.After), signedMoney(s.Delta))
 	}
 	fmt.Fprintln(w)
 }
@@ -196,13 +210,13 @@ func costChangeMarkdown(w io.Writer, c *CostChange) {
 	if c == nil {
 		return
 	}
-	fmt.Fprintf(w, "\n#### Monthly estimate: %s → %s (%s)\n\n", money(c.Before), money(c.After), signedMoney(c.After-c.Before))
+	fmt.Fprintf(w, "\n#### Monthly estimate: %s → %s (%s)\n\n", money(c.Before), money(c.After), signedMoney(c.Delta))
 	fmt.Fprintf(w, "List prices of %s in %s, from `infra cost`'s table; usage-based costs are not estimated.\n", c.PricesAsOf, c.Currency)
-	if len(c.Stacks) > 0 {
+	if changed := c.changed(); len(changed) > 0 {
 		fmt.Fprintln(w, "\n| Stack | Before | After | Change |")
 		fmt.Fprintln(w, "|---|--:|--:|--:|")
-		for _, s := range c.Stacks {
-			fmt.Fprintf(w, "| `%s` | %s | %s | %s |\n", s.Stack, money(s.Before), money(s.After), signedMoney(s.After-s.Before))
+		for _, s := range changed {
+			fmt.Fprintf(w, "| `%s` | %s | %s | %s |\n", s.Stack, money(s.Before), money(s.After), signedMoney(s.Delta))
 		}
 	}
 	notEstimatedMarkdown(w, c.NotEstimated)

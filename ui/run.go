@@ -31,6 +31,9 @@ type RunOptions struct {
 	// Bundle is the plan bundle the preview wrote (preview --out): the
 	// closing line says to apply it, not to run a fresh up.
 	Bundle string
+	// Cost is the change in the monthly estimate a preview makes; the JSON
+	// view carries it (the human view prints CostChangeTable).
+	Cost *CostChange
 }
 
 // NewRunView returns the human or JSON view of a run's outcome.
@@ -445,6 +448,8 @@ type ResultJSON struct {
 	Changes     map[engine.Change]int `json:"changes"`
 	Error       string                `json:"error,omitempty"`
 	Stacks      []StackJSON           `json:"stacks"`
+	// Cost is the change in the monthly estimate (preview only).
+	Cost *CostChange `json:"cost,omitempty"`
 }
 
 // StackJSON is one stack of ResultJSON.
@@ -457,7 +462,7 @@ type StackJSON struct {
 // NewResultJSON is the machine form of r.
 func NewResultJSON(r *engine.Result, opts RunOptions) ResultJSON {
 	out := ResultJSON{Operation: r.Operation, Project: r.Project, Backend: r.Backend, Simulated: r.Simulated,
-		Interrupted: r.Interrupted, Changes: r.Totals(), Stacks: []StackJSON{}}
+		Interrupted: r.Interrupted, Changes: r.Totals(), Stacks: []StackJSON{}, Cost: opts.Cost}
 	if err := r.Err(); err != nil {
 		out.Error = err.Error()
 	}

@@ -7,36 +7,50 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-func init() { generators["ovhKubeconfig"] = ovhKubeconfig }
+func init() {
+	generators["ovhKubeconfig"] = ovhKubeconfig
+	generators["iksKubeconfig"] = iksKubeconfig
+}
 
 // ovhKubeconfig is the admin kubeconfig OVHcloud returns for an MKS
 // cluster (the kube resource's secret "kubeconfig" output): one cluster,
 // one user with a client certificate, one context, pointing at the
-// cluster's url. The certificate data are stand-ins derived from the URN.
+// cluster's url.
 func ovhKubeconfig(r Resource, _ string) resource.PropertyValue {
-	name := nameOr(r)
-	host := hostname(r, "url").StringValue()
-	b64 := func(what string) string {
-		return base64.StdEncoding.EncodeToString([]byte("simulated " + what + " of " + string(r.URN)))
-	}
-	text := fmt.Sprintf(`apiVersion: v1
+	return resource.MakeSecret(value(AdminKubeconfig(string(r.URN), nameOr(r), "https://"+hostname(r, "url").StringValue())))
+}
+
+// iksKubeconfig is the admin kubeconfig of an IKS cluster, as the
+// provider makes it from the Kubernetes Service's cluster config API
+// (provider/ibm kubeconfig.go): the CA and admin certificate inlined,
+// pointing at the cluster's master URL.
+func iksKubeconfig(r Resource, _ string) resource.PropertyValue {
+	return resource.MakeSecret(value(AdminKubeconfig(string(r.URN), nameOr(r), httpsURL(r, "masterUrl").StringValue())))
+}
+
+// AdminKubeconfig is a kubeconfig for cluster name at server with one
+// admin user whose certificate chain comes from seed (CertChain): one
+// cluster, one user, one context, the data inlined.
+func AdminKubeconfig(seed, name, server string) string {
+	c := CertChain(seed, name+"-ca", "admin", "system:masters")
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	return fmt.Sprintf(`apiVersion: v1
 kind: Config
 clusters:
 - cluster:
     certificate-authority-data: %s
-    server: https://%s
+    server: %s
   name: %s
 contexts:
 - context:
     cluster: %s
-    user: kubernetes-admin-%s
-  name: kubernetes-admin@%s
-current-context: kubernetes-admin@%s
+    user: %s-admin
+  name: %s
+current-context: %s
 users:
-- name: kubernetes-admin-%s
+- name: %s-admin
   user:
     client-certificate-data: %s
     client-key-data: %s
-`, b64("certificate authority"), host, name, name, name, name, name, name, b64("client certificate"), b64("client key"))
-	return resource.MakeSecret(value(text))
+`, b64(c.CA), server, name, name, name, name, name, name, b64(c.Cert), b64(c.Key))
 }

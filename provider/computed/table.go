@@ -162,7 +162,7 @@ var kinds = map[string]kind{
 	"infra:ibm:TransitGatewayConnection": {id: uuidID, outputs: []string{"status:attached"}},
 	"infra:ibm:Vpc":                      {outputs: []string{"defaultSecurityGroup:ibmID", "defaultNetworkAcl:ibmID", "defaultRoutingTable:ibmID"}},
 	"infra:ibm:VpcAddressPrefix":         {},
-	"infra:ibm:VpcCluster":               {outputs: []string{"masterUrl:endpoint", "privateServiceEndpointUrl:endpoint", "ingressHostname:hostname", "state:normal"}},
+	"infra:ibm:VpcCluster":               {outputs: []string{"masterUrl:endpoint", "privateServiceEndpointUrl:endpoint", "ingressHostname:hostname", "state:normal", "kubeconfig:iksKubeconfig"}},
 	"infra:ibm:VpcRoutingTableRoute":     {},
 	// VPN for VPC: a connection is down while no peer answers, as with a
 	// simulated tunnel.
@@ -368,9 +368,12 @@ var generators = map[string]func(r Resource, prop string) resource.PropertyValue
 		// EKS endpoints are https://<32 upper-case hex>.<suffix>.
 		return value("https://" + strings.ToUpper(hexOf(r.URN, prop, 32)) + ".sim.invalid")
 	},
+	// The cluster's CA as EKS returns it: base64 of the PEM certificate
+	// (EKS API Reference, Certificate.data), CN "kubernetes" as EKS names
+	// it; a real certificate, derived from the URN.
 	"certificateAuthority": func(r Resource, _ string) resource.PropertyValue {
-		data := base64.StdEncoding.EncodeToString([]byte("simulated certificate authority of " + r.URN.Name()))
-		return resource.NewProperty(resource.PropertyMap{"data": value(data)})
+		ca := CertChain(string(r.URN), "kubernetes", "kubernetes-admin", "system:masters").CA
+		return resource.NewProperty(resource.PropertyMap{"data": value(base64.StdEncoding.EncodeToString([]byte(ca)))})
 	},
 	"kmsTargetArn": func(r Resource, _ string) resource.PropertyValue {
 		return value(fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", regionOr(r.Region, DefaultRegion), Account, str(r.Inputs, "targetKeyId")))

@@ -198,7 +198,8 @@ func vpcClusterCalls() *kind {
 		// (../shared/reference/provider-rules.json ibm.VpcCluster.appliedOnceOnly:
 		// the default pool is managed apart from the cluster).
 		replace:  []string{"name", "region", "resourceGroup", "vpcId", "disablePublicServiceEndpoint"},
-		computed: []string{"crn", "state", "masterUrl", "privateServiceEndpointUrl", "ingressHostname"},
+		computed: []string{"crn", "state", "masterUrl", "privateServiceEndpointUrl", "ingressHostname", "kubeconfig"},
+		secret:   []string{"kubeconfig"},
 		fields: map[string]string{"workerPool.flavor": "flavor", "workerPool.vpcID": "vpcId", "workerPool.workerCount": "workerCount",
 			"workerPool.zones": "zoneSubnets", "kubeVersion": "kubeVersion"},
 		check: func(in props) []CheckFailure {
@@ -306,6 +307,13 @@ func vpcClusterCalls() *kind {
 			st := statusState(ins, outs, cl.State, []string{"normal", "warning"}, []string{"deploy_failed", "delete_failed"})
 			if cl.masterPending() {
 				st.ready, st.status = false, "master update to "+cl.MasterKubeVersion
+			}
+			// The admin kubeconfig, once the master serves (see
+			// clusterConfig).
+			if st.ready {
+				if st.outputs["kubeconfig"], err = o.clusterConfigOutput(ctx, id); err != nil {
+					return nil, err
+				}
 			}
 			return st, nil
 		},

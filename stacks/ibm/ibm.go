@@ -166,6 +166,8 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	ctx.Export("cidr", pulumi.String(rn.CIDR.String()))
 	ctx.Export("clusterName", pulumi.String(id))
 	ctx.Export("clusterEndpoint", cluster.MasterUrl)
+	// The admin kubeconfig IKS returned (secret), for `infra kubeconfig`.
+	ctx.Export("kubeconfig", pulumi.ToSecret(cluster.Kubeconfig))
 	ctx.Export("ingressAddress", lb.Hostname)
 	ctx.Export("ingressLoadBalancerName", pulumi.String(lbName))
 	ctx.Export("zones", pulumi.ToStringArray(zones))

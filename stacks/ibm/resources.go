@@ -307,6 +307,9 @@ type VpcCluster struct {
 	PrivateServiceEndpointUrl pulumi.StringOutput `pulumi:"privateServiceEndpointUrl"`
 	// IngressHostname is the IBM-provided ingress subdomain (API: ingress.hostname).
 	IngressHostname pulumi.StringOutput `pulumi:"ingressHostname"`
+	// Kubeconfig is the cluster's admin kubeconfig from the cluster config
+	// API, certificates inlined (secret).
+	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
 }
 
 type vpcClusterArgs struct {

@@ -13,6 +13,7 @@ func (s *Server) routes() {
 	s.vpnRoutes()
 	s.platformRoutes()
 	s.containerRoutes()
+	s.kubeconfigRoutes()
 	s.transitRoutes()
 	s.cisRoutes()
 	s.kmsRoutes()

@@ -1,0 +1,59 @@
+package ibm_test
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"strings"
+	"testing"
+
+	"infra/kubeconfig"
+)
+
+// TestClusterKubeconfig: a cluster's kubeconfig output is the admin
+// kubeconfig of the cluster config API with the ZIP's PEM files inlined,
+// secret, pointing at the master; its admin certificate verifies against
+// its CA; a refresh reads the same one (no drift).
+func TestClusterKubeconfig(t *testing.T) {
+	e := newEnv(t)
+	vpc, subnet := e.network("us-south", "us-south-1")
+	in := map[string]any{"name": "kc", "region": "us-south", "resourceGroup": "Default", "kubeVersion": "1.35", "vpcId": vpc,
+		"flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}
+	id, outs := e.create("infra:ibm:VpcCluster", props(in))
+	v := outs["kubeconfig"]
+	if !v.IsSecret() {
+		t.Fatalf("kubeconfig output is not secret: %v", v)
+	}
+	text := v.SecretValue().Element.StringValue()
+	e1, err := kubeconfig.FromKubeconfig("ibm-us-south-prod", "ibm", []byte(text))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	if e1.Server != str(outs, "masterUrl") || strings.Contains(text, "admin.pem") || strings.Contains(text, "certificate-authority:") {
+		t.Errorf("server %q (master %q), or a file reference left:\n%s", e1.Server, str(outs, "masterUrl"), text)
+	}
+	cert := func(b []byte) *x509.Certificate {
+		blk, _ := pem.Decode(b)
+		if blk == nil {
+			t.Fatalf("no PEM in %q", b)
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if err := cert(e1.ClientCert).CheckSignatureFrom(cert(e1.CAData)); err != nil {
+		t.Errorf("admin certificate not signed by the cluster CA: %v", err)
+	}
+	if len(e1.ClientKey) == 0 {
+		t.Error("no admin key")
+	}
+	r, err := e.h("infra:ibm:VpcCluster").Read(context.Background(), id, props(in), outs)
+	if err != nil || !r.Outputs["kubeconfig"].DeepEquals(v) {
+		t.Errorf("a refresh read another kubeconfig (%v)", err)
+	}
+	if !strings.Contains(strings.Join(e.fake.Requests(), "\n"), "POST /containers/global/v2/applyRBACAndGetKubeconfig") {
+		t.Error("the kubeconfig did not come from the cluster config API")
+	}
+}
