@@ -281,6 +281,17 @@ func (e *invalidTopology) Unwrap() error { return exitError{ExitError} }
 // loadSpec loads the topology and renders its diagnostics on failure. Commands
 // that need a valid spec call it; warnings are printed to stderr and loading goes on.
 func (f *Factory) loadSpec() (*topology.Spec, error) {
+	spec, warnings, err := f.loadSpecWarnings()
+	if err == nil {
+		renderDiagnostics(f.IO, warnings) // loading goes on
+	}
+	return spec, err
+}
+
+// loadSpecWarnings is loadSpec for commands that report the topology's
+// warnings with their own findings (guardrails check, plan's annotations):
+// it returns them instead of printing them.
+func (f *Factory) loadSpecWarnings() (*topology.Spec, topology.Diagnostics, error) {
 	g := f.Global()
 	spec, ds, err := topology.Load(g.File)
 	if err == nil {
@@ -294,18 +305,18 @@ func (f *Factory) loadSpec() (*topology.Spec, error) {
 		var lds topology.Diagnostics
 		if errors.As(err, &lds) && g.JSON {
 			_ = ui.NewDiagnosticsView(f.IO, true).Diagnostics(g.File, nil, lds)
-			return nil, &invalidTopology{lds}
+			return nil, nil, &invalidTopology{lds}
 		}
 		if errors.As(err, &lds) {
-			errs := renderDiagnostics(f.IO, lds)
+			// The verdict validate prints, and what to run next.
+			_ = ui.NewDiagnosticsView(f.IO, false).Diagnostics(g.File, nil, lds)
 			t := ui.NewTheme(f.IO.Err, f.IO.Color)
-			fmt.Fprintf(f.IO.Err, "%s %s is invalid (%d error(s)); fix it, then run `infra validate -f %s`\n", t.Error.Render("✗"), g.File, errs, g.File)
-			return nil, &invalidTopology{lds}
+			fmt.Fprintf(f.IO.Err, "  %s\n", t.Dim.Render(fmt.Sprintf("fix it, then run `infra validate -f %s`", g.File)))
+			return nil, nil, &invalidTopology{lds}
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	renderDiagnostics(f.IO, ds) // warnings: loading goes on
-	return spec, nil
+	return spec, ds, nil
 }
 
 // renderDiagnostics writes diagnostics for people on stderr, the one way

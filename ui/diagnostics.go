@@ -62,7 +62,8 @@ func RenderDiagnostics(w io.Writer, t Theme, ds topology.Diagnostics) (errs, war
 	return count(ds)
 }
 
-func (v *diagnosticsHuman) one(d topology.Diagnostic) {
+// one renders a diagnostic; more are lines under it (a group's others).
+func (v *diagnosticsHuman) one(d topology.Diagnostic, more ...string) {
 	label := v.t.Error.Render("error")
 	switch d.Severity {
 	case topology.Warning:
@@ -88,7 +89,26 @@ func (v *diagnosticsHuman) one(d topology.Diagnostic) {
 	if d.Hint != "" {
 		fmt.Fprintf(v.w, "  %s %s\n", v.t.Hint.Render("hint:"), d.Hint)
 	}
+	for i, l := range more {
+		if i == 0 {
+			fmt.Fprintf(v.w, "  %s %s\n", v.t.Dim.Render("="), l)
+			continue
+		}
+		fmt.Fprintf(v.w, "    %s\n", l)
+	}
 	fmt.Fprintln(v.w)
+}
+
+// RenderGroupedDiagnostics is RenderDiagnostics with the findings that
+// differ only in their message (one check, one place of the topology, many
+// resources) shown once, the others listed under it. The counts are of
+// every finding.
+func RenderGroupedDiagnostics(w io.Writer, t Theme, ds topology.Diagnostics) (errs, warns int) {
+	v := &diagnosticsHuman{w: w, t: t}
+	for _, g := range groupByPlace(ds) {
+		v.one(g.Diagnostic, g.moreLines()...)
+	}
+	return count(ds)
 }
 
 // snippet prints the source line and carets under the range (one caret
