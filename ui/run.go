@@ -381,14 +381,7 @@ func (v *runHuman) outputs(r *engine.Result) {
 			shown = true
 		}
 		fmt.Fprintf(w, "  %s\n", t.Accent.Render(s.Name))
-		keys := sortedKeys(s.Outputs)
-		width := 0
-		for _, k := range keys {
-			width = max(width, len(k))
-		}
-		for _, k := range keys {
-			fmt.Fprintf(w, "    %-*s  %s\n", width, k, OutputText(s.Outputs[k], v.opts.ShowSecrets))
-		}
+		writeOutputs(w, t, "    ", s.Outputs, v.opts.ShowSecrets)
 	}
 }
 
