@@ -355,6 +355,16 @@ func TestInit(t *testing.T) {
 	} else if data, _ := os.ReadFile(nested); !strings.HasPrefix(string(data), "# yaml-language-server: $schema=topology.schema.json\n") {
 		t.Errorf("the starter's schema line: %.80q", data)
 	}
+	// ... and the schema it names is written beside it, as `infra schema`
+	// prints it; a second init keeps it.
+	schema, err := os.ReadFile(filepath.Join(filepath.Dir(nested), "topology.schema.json"))
+	if want := run(t, false, nil, "schema").out; err != nil || string(schema) != want || want == "" {
+		t.Errorf("init's topology.schema.json (%v) differs from infra schema", err)
+	}
+	other := filepath.Join(filepath.Dir(nested), "other.yaml")
+	if r := run(t, false, nil, "init", "-f", other); r.code != 0 || !strings.Contains(r.out, "kept "+filepath.Join(filepath.Dir(nested), "topology.schema.json")) {
+		t.Errorf("a second init in the directory: exit %d\n%s", r.code, r.out)
+	}
 	// An unwritable place is an error, not a panic.
 	file := writeFile(t, "file", "x")
 	if r := run(t, false, nil, "init", "-f", filepath.Join(file, "dir.yaml")); r.code != ExitError {
