@@ -348,7 +348,14 @@ func TestValidateInvalid(t *testing.T) {
 		{
 			name: "bad indentation points at the offending line",
 			yaml: "name: acme\nclouds:\n  aws: {}\n bad: y\n",
-			want: []want{{pos: "t.yaml:4", msg: "invalid YAML: did not find expected key"}},
+			want: []want{{pos: "t.yaml:4:2", msg: "invalid YAML: did not find expected key"}},
+		},
+		{
+			// yaml.v3 names the line where the list starts (5); the
+			// misindented key is on line 7.
+			name: "a misindented key inside a list item points at its own line and column",
+			yaml: "name: acme\nclouds:\n  aws:\n    regions:\n      - region: us-east-1\n        cidr: 10.0.0.0/16\n       zones: 2\n",
+			want: []want{{pos: "t.yaml:7:8", msg: "invalid YAML: did not find expected '-' indicator"}},
 		},
 		{
 			name: "unterminated quote",
