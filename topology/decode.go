@@ -21,8 +21,8 @@ const (
 // yaml.Unmarshal it keeps going after an error, reports every problem with
 // line and column, suggests field names, and records positions in Meta.
 type decoder struct {
-	file  string
-	d     *diags
+	file string
+	d    *diags
 	// what names the value a nodeDecoder decodes, for its messages (e.g.
 	// clouds.aws.regions[0].cluster.nodesPerZone).
 	what  string
