@@ -27,8 +27,8 @@ type InitOptions struct {
 // tests).
 func NewCmdInit(f *Factory, runF func(*InitOptions) error) *cobra.Command {
 	return &cobra.Command{
-		Use:     "init",
-		Short:   "Write a commented starter topology",
+		Use:   "init",
+		Short: "Write a commented starter topology",
 		Long: `Init writes a commented starter topology to the -f path (default topology.yaml),
 and the topology's JSON Schema beside it as topology.schema.json, which the
 starter's first line points editors at (completion and checks as you type).
