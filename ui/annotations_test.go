@@ -76,3 +76,26 @@ func TestGroupedRendering(t *testing.T) {
 		t.Error("json is no annotation format")
 	}
 }
+
+// Prose wraps at word boundaries to the terminal's width, later lines
+// under the first; off a terminal nothing is wrapped.
+func TestWrap(t *testing.T) {
+	text := "export AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for the management account"
+	for _, tt := range []struct {
+		width, indent int
+		want          string
+	}{
+		{0, 4, text},
+		{40, 4, "export AWS_PROFILE (or\n    AWS_ACCESS_KEY_ID and\n    AWS_SECRET_ACCESS_KEY) for the\n    management account"},
+		{30, 12, text}, // too little room: as is
+	} {
+		if got := (Theme{Width: tt.width}).Wrap(text, tt.indent); got != tt.want {
+			t.Errorf("width %d indent %d:\n%s\nwant:\n%s", tt.width, tt.indent, got, tt.want)
+		}
+		for _, l := range strings.Split((Theme{Width: tt.width}).Wrap(text, tt.indent), "\n")[1:] {
+			if tt.width > 0 && len([]rune(l)) > tt.width-1 {
+				t.Errorf("width %d: line %q is too long", tt.width, l)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"infra/topology"
 )
@@ -71,10 +72,19 @@ func (v *diagnosticsHuman) one(d topology.Diagnostic, more ...string) {
 	case topology.Info:
 		label = v.t.Dim.Render("info")
 	}
+	// The message wraps under its first word (the label's width in
+	// columns: severity, [rule] and ": ").
+	indent := utf8.RuneCountInString(string(d.Severity)) + 2
 	if d.Rule != "" {
 		label += v.t.Dim.Render("[" + d.Rule + "]")
+		indent += len(d.Rule) + 2
 	}
-	fmt.Fprintf(v.w, "%s: %s\n", label, v.t.Bold.Render(d.Message))
+	lines := strings.Split(v.t.Wrap(d.Message, indent), "\n")
+	for i, l := range lines {
+		// Styled line by line: a style pads a block of lines to one width.
+		lines[i] = v.t.Bold.Render(l)
+	}
+	fmt.Fprintf(v.w, "%s: %s\n", label, strings.Join(lines, "\n"))
 	switch {
 	case d.Pos.File != "":
 		fmt.Fprintf(v.w, "  %s %s\n", v.t.Dim.Render("-->"), d.Pos)
@@ -87,7 +97,7 @@ func (v *diagnosticsHuman) one(d topology.Diagnostic, more ...string) {
 		v.snippet(r.Pos)
 	}
 	if d.Hint != "" {
-		fmt.Fprintf(v.w, "  %s %s\n", v.t.Hint.Render("hint:"), d.Hint)
+		fmt.Fprintf(v.w, "  %s %s\n", v.t.Hint.Render("hint:"), v.t.Wrap(d.Hint, 8))
 	}
 	for i, l := range more {
 		if i == 0 {
