@@ -286,6 +286,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"validate", "extra-arg"}, "infra validate --help"},
 		{[]string{"version", "-f"}, "infra version --help"},
 		{[]string{"guardrails", "render", "--cloud", "gcp"}, "infra guardrails render --help"},
+		// cobra's own errors, told by where they come from, not their words
+		{[]string{"guardrails", "render"}, "infra guardrails render --help"}, // required flag
+		{[]string{"outputs", "a", "b", "c"}, "infra outputs --help"},         // too many arguments
 	} {
 		r := run(t, false, nil, tc.args...)
 		if r.code != ExitUsage {
@@ -294,6 +297,15 @@ func TestUsageErrors(t *testing.T) {
 		if !strings.Contains(r.err, "error:") || !strings.Contains(r.err, "Run '"+tc.help+"' for usage.") {
 			t.Errorf("%v: stderr %q", tc.args, r.err)
 		}
+	}
+}
+
+// An error of a command's run is no usage error, whatever its words.
+func TestRunErrorsAreNotUsage(t *testing.T) {
+	spec := writeFile(t, "t.yaml", "name: acme\nclouds: {}\n")
+	r := run(t, false, nil, "plan", "-f", spec, "--check", filepath.Join(t.TempDir(), "unknown command accepts requires at least.json"))
+	if r.code != ExitError || strings.Contains(r.err, "for usage") {
+		t.Errorf("a missing --check file: exit %d\n%s", r.code, r.err)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -137,7 +136,32 @@ rerun completes the run).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{err}
 	})
+	markRuns(root)
 	return root
+}
+
+// ranError marks an error a command's run returned, as opposed to one
+// cobra returned before any run (an unknown command, a missing required
+// flag, too many arguments): those are usage errors, told apart by where
+// they come from, not by their wording.
+type ranError struct{ error }
+
+func (e ranError) Unwrap() error { return e.error }
+
+// markRuns wraps the run of c and of every command under it so that the
+// errors it returns are ranError.
+func markRuns(c *cobra.Command) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if err := run(cmd, args); err != nil {
+				return ranError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		markRuns(sub)
+	}
 }
 
 // addGlobalFlags binds the flags every command accepts to g, on root (or on
@@ -216,7 +240,8 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	t := ui.NewTheme(f.IO.Err, f.IO.Color)
 	var ue usageError
-	usage := errors.As(err, &ue) || isCobraUsage(err)
+	var ran ranError
+	usage := errors.As(err, &ue) || !errors.As(err, &ran)
 	if jsonFlag(root, args) {
 		// Under --json the error is JSON on stdout too, for the machine
 		// that reads it; people still read stderr.
@@ -251,17 +276,6 @@ func jsonFlag(root *cobra.Command, args []string) bool {
 	}
 	for _, a := range args {
 		if a == "--json" || a == "--json=true" {
-			return true
-		}
-	}
-	return false
-}
-
-// isCobraUsage spots cobra's own argument errors, which it returns as plain errors.
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "required flag", "accepts ", "requires at least", "invalid argument"} {
-		if strings.Contains(msg, p) {
 			return true
 		}
 	}
