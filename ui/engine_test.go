@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -346,5 +347,31 @@ func TestLiveProgressDenominator(t *testing.T) {
 			t.Errorf("%s (expect %v): live line lacks %q:\n%q", tt.op, tt.expect, tt.want, got)
 		}
 		p.Stop()
+	}
+}
+
+// On a terminal narrower than the summary table, its headings shorten so
+// that no row wraps; a wide terminal or a file keeps them whole.
+func TestSummaryFitsANarrowTerminal(t *testing.T) {
+	r := sampleResult(engine.Up, false)
+	for _, tt := range []struct {
+		width   int
+		heading string
+	}{
+		{0, "CREATE  UPDATE  REPLACE  DELETE  UNCHANGED  STATUS"},
+		{120, "CREATE  UPDATE  REPLACE  DELETE  UNCHANGED  STATUS"},
+		{72, "NEW  UPD  REPL  DEL  SAME  STATUS"},
+	} {
+		var out bytes.Buffer
+		v := &runHuman{w: &out, t: Theme{Width: tt.width}, opts: RunOptions{}}
+		v.table(r)
+		if !strings.Contains(out.String(), tt.heading) {
+			t.Errorf("width %d: table lacks %q:\n%s", tt.width, tt.heading, out.String())
+		}
+		for _, l := range strings.Split(out.String(), "\n") {
+			if tt.width > 0 && utf8.RuneCountInString(l) > tt.width-1 {
+				t.Errorf("width %d: row %q is %d wide", tt.width, l, utf8.RuneCountInString(l))
+			}
+		}
 	}
 }
