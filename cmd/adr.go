@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -20,7 +21,9 @@ type ADROptions struct {
 	LoadSpec func() (*topology.Spec, error)
 	JSON     bool
 	Dir      string
-	Format   string
+	// Template is the record template, nygard or madr (--template; the
+	// older --format says the same).
+	Template string
 	Date     string
 	Check    bool
 }
@@ -29,6 +32,7 @@ type ADROptions struct {
 // tests).
 func NewCmdADR(f *Factory, runF func(*ADROptions) error) *cobra.Command {
 	opts := &ADROptions{IO: f.IO, LoadSpec: f.loadSpec}
+	var legacyFormat string
 	cmd := &cobra.Command{
 		Use:   "adr",
 		Short: "Generate architecture decision records from the topology",
@@ -50,7 +54,7 @@ section at the end of each new record, is yours and is kept as written.
 
 The directory is -o, else the one named in ./.adr-dir (as adr-tools), else
 docs/adr.`,
-		Example: "  infra adr -f examples/multicloud.yaml -o docs/adr\n  infra adr --format madr --date 2026-01-15\n  infra adr --check   # in CI: exit 2 when docs/adr is out of date (1 is an error)",
+		Example: "  infra adr -f examples/multicloud.yaml -o docs/adr\n  infra adr --template madr --date 2026-01-15\n  infra adr --check   # in CI: exit 2 when docs/adr is out of date (1 is an error)",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Date == "" {
@@ -60,6 +64,14 @@ docs/adr.`,
 				opts.Dir = defaultADRDir()
 			}
 			opts.JSON = f.Global().JSON
+			// --format once named the template; everywhere else it is the
+			// output format, so --template took its place.
+			if cmd.Flags().Changed("format") {
+				if cmd.Flags().Changed("template") && legacyFormat != opts.Template {
+					return usageError{fmt.Errorf("--format %s and --template %s disagree (--format is the old name of --template)", legacyFormat, opts.Template)}
+				}
+				opts.Template = legacyFormat
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -68,8 +80,10 @@ docs/adr.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Dir, "out", "o", "", "directory of the records (default: ./.adr-dir, else docs/adr)")
-	fl.StringVar(&opts.Format, "format", string(adr.Nygard), "record template: nygard or madr")
-	_ = cmd.RegisterFlagCompletionFunc("format", fixed(string(adr.Nygard), string(adr.MADR)))
+	fl.StringVar(&opts.Template, "template", string(adr.Nygard), "record template: nygard or madr")
+	_ = cmd.RegisterFlagCompletionFunc("template", fixed(string(adr.Nygard), string(adr.MADR)))
+	fl.StringVar(&legacyFormat, "format", string(adr.Nygard), "record template (old name of --template)")
+	_ = fl.MarkDeprecated("format", "use --template (--format is the output format in other commands)")
 	fl.StringVar(&opts.Date, "date", "", "date of new records, YYYY-MM-DD (default: today)")
 	fl.BoolVar(&opts.Check, "check", false, "write nothing; exit 2 if the directory is out of date (1 is an error)")
 	return cmd
@@ -86,7 +100,7 @@ func defaultADRDir() string {
 }
 
 func runADR(opts *ADROptions) error {
-	format, err := adr.ParseFormat(opts.Format)
+	format, err := adr.ParseFormat(opts.Template)
 	if err != nil {
 		return usageError{err}
 	}

@@ -149,7 +149,7 @@ func TestADRDirAndFormat(t *testing.T) {
 	if err := os.WriteFile(".adr-dir", []byte("doc/architecture\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs := cli(t, jan15, "adr", "--format", "madr", "--date", "2025-12-24")
+	code, out, errs := cli(t, jan15, "adr", "--template", "madr", "--date", "2025-12-24")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}

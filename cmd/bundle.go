@@ -66,6 +66,7 @@ func upPlanOperation(op *operation, opts *UpOptions) error {
 	if err := op.ask(io, opts.Yes, fmt.Sprintf("Apply the reviewed plan: %s to %s?", plural(n, "change"), plural(changed, "stack")), "Nothing deployed."); err != nil {
 		return err
 	}
+	op.progress.Expect(ui.ExpectedResources(pre))
 	op.progress.Start(engine.Up, op.spec.Name, s.stackNames(), s.Simulated())
 	res, _, err := s.ApplyBundle(op.ctx, b, engine.ApplyOptions{AllowStale: opts.AllowStale, SkipStale: opts.SkipStale, Checked: true, Stale: stale})
 	op.progress.Stop()

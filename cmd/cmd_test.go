@@ -286,6 +286,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"validate", "extra-arg"}, "infra validate --help"},
 		{[]string{"version", "-f"}, "infra version --help"},
 		{[]string{"guardrails", "render", "--cloud", "gcp"}, "infra guardrails render --help"},
+		// cobra's own errors, told by where they come from, not their words
+		{[]string{"guardrails", "render"}, "infra guardrails render --help"}, // required flag
+		{[]string{"outputs", "a", "b", "c"}, "infra outputs --help"},         // too many arguments
 	} {
 		r := run(t, false, nil, tc.args...)
 		if r.code != ExitUsage {
@@ -294,6 +297,15 @@ func TestUsageErrors(t *testing.T) {
 		if !strings.Contains(r.err, "error:") || !strings.Contains(r.err, "Run '"+tc.help+"' for usage.") {
 			t.Errorf("%v: stderr %q", tc.args, r.err)
 		}
+	}
+}
+
+// An error of a command's run is no usage error, whatever its words.
+func TestRunErrorsAreNotUsage(t *testing.T) {
+	spec := writeFile(t, "t.yaml", "name: acme\nclouds: {}\n")
+	r := run(t, false, nil, "plan", "-f", spec, "--check", filepath.Join(t.TempDir(), "unknown command accepts requires at least.json"))
+	if r.code != ExitError || strings.Contains(r.err, "for usage") {
+		t.Errorf("a missing --check file: exit %d\n%s", r.code, r.err)
 	}
 }
 
@@ -354,6 +366,16 @@ func TestInit(t *testing.T) {
 		t.Errorf("init into a new directory: exit %d %s", r.code, r.err)
 	} else if data, _ := os.ReadFile(nested); !strings.HasPrefix(string(data), "# yaml-language-server: $schema=topology.schema.json\n") {
 		t.Errorf("the starter's schema line: %.80q", data)
+	}
+	// ... and the schema it names is written beside it, as `infra schema`
+	// prints it; a second init keeps it.
+	schema, err := os.ReadFile(filepath.Join(filepath.Dir(nested), "topology.schema.json"))
+	if want := run(t, false, nil, "schema").out; err != nil || string(schema) != want || want == "" {
+		t.Errorf("init's topology.schema.json (%v) differs from infra schema", err)
+	}
+	other := filepath.Join(filepath.Dir(nested), "other.yaml")
+	if r := run(t, false, nil, "init", "-f", other); r.code != 0 || !strings.Contains(r.out, "kept "+filepath.Join(filepath.Dir(nested), "topology.schema.json")) {
+		t.Errorf("a second init in the directory: exit %d\n%s", r.code, r.out)
 	}
 	// An unwritable place is an error, not a panic.
 	file := writeFile(t, "file", "x")

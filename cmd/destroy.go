@@ -53,10 +53,12 @@ func runDestroy(ctx context.Context, opts *DestroyOptions) error {
 	}
 	return runOperation(ctx, &opts.OperationOptions, nil, func(op *operation) error {
 		total, deployed := 0, 0
+		expect := map[string]int{}
 		for _, name := range op.s.stackNames() {
 			if n, ok := op.s.Deployed(name); ok && n > 0 {
 				total += n
 				deployed++
+				expect[name] = n
 			}
 		}
 		sim := ""
@@ -68,6 +70,7 @@ func runDestroy(ctx context.Context, opts *DestroyOptions) error {
 		if err := op.ask(opts.IO, opts.Yes, q, "Nothing destroyed."); err != nil {
 			return err
 		}
+		op.progress.Expect(expect)
 		res := op.run(engine.Destroy)
 		if err := ui.NewRunView(opts.IO, opts.JSON, ui.RunOptions{}).Result(res); err != nil {
 			return err

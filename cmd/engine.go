@@ -163,7 +163,10 @@ func startEngine(ctx context.Context, f *Factory, spec *topology.Spec, fl *Engin
 			opts = append(opts, engine.WithEnv(map[string]string{"PULUMI_DEBUG_PROVIDERS": s.fake.DebugProviders()}))
 		}
 	}
+	// Reading every stack's state takes seconds before anything prints.
+	stop := ui.Busy(f.IO, "reading the deployed state of "+spec.Name)
 	e, err := engine.New(ctx, spec, opts...)
+	stop()
 	if errors.Is(err, engine.ErrNoStack) {
 		err = usageError{err}
 	}

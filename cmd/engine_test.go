@@ -287,6 +287,12 @@ func TestSimulatedWorkflow(t *testing.T) {
 		return nil
 	})
 
+	// The question counts what the destroy then deletes (the explicit
+	// providers too, as the plan and every summary do).
+	r = runHooked(t, true, "n\n", env, nil, "destroy", "--simulate", "-f", file)
+	if r.code != ExitError || !strings.Contains(r.err, "Destroy 55 resources in 3 stacks of pair (SIMULATED)?") || !strings.Contains(r.err, "Nothing destroyed.") {
+		t.Errorf("destroy answered no: exit %d\n%s", r.code, r.err)
+	}
 	r = step(ExitOK, "destroy", "--simulate", "--yes", "-f", file)
 	if !strings.Contains(r.out, "Destroy of pair: 55 deleted") {
 		t.Errorf("destroy:\n%s", r.out)

@@ -192,11 +192,24 @@ func TestOfflineVerbFlags(t *testing.T) {
 	var adr *ADROptions
 	if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
 		return NewCmdADR(f, func(o *ADROptions) error { adr = o; return nil })
-	}, "-o", "d", "--format", "madr", "--check"); err != nil || adr == nil {
+	}, "-o", "d", "--template", "madr", "--check"); err != nil || adr == nil {
 		t.Fatal(err)
 	}
-	if adr.Dir != "d" || adr.Format != "madr" || !adr.Check || adr.Date == "" {
+	if adr.Dir != "d" || adr.Template != "madr" || !adr.Check || adr.Date == "" {
 		t.Errorf("adr options %+v", adr)
+	}
+	// --format is --template's old name: still taken, and a contradiction
+	// of the two is a usage error.
+	adr = nil
+	if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+		return NewCmdADR(f, func(o *ADROptions) error { adr = o; return nil })
+	}, "--format", "madr"); err != nil || adr == nil || adr.Template != "madr" {
+		t.Errorf("adr --format madr: %v %+v", err, adr)
+	}
+	if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+		return NewCmdADR(f, func(o *ADROptions) error { return nil })
+	}, "--format", "madr", "--template", "nygard"); !errors.As(err, &ue) {
+		t.Errorf("adr --format madr --template nygard: %v, want a usage error", err)
 	}
 	var render *GuardrailsRenderOptions
 	if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {

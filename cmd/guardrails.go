@@ -20,11 +20,17 @@ import (
 
 // GuardrailsCheckOptions are the inputs of `infra guardrails check`.
 type GuardrailsCheckOptions struct {
-	IO       *ui.IO
-	LoadSpec func() (*topology.Spec, error)
+	IO *ui.IO
+	// LoadSpec loads the topology and returns its warnings, which the
+	// check reports (and counts) with its own findings.
+	LoadSpec func() (*topology.Spec, topology.Diagnostics, error)
 	File     string
-	JSON     bool
+	// Format is table, json, markdown, github or sarif.
+	Format string
 }
+
+// guardrailsFormats are guardrails check's --format values.
+var guardrailsFormats = append(append([]string(nil), ui.PlanFormats...), ui.AnnotationFormats...)
 
 // GuardrailsRenderOptions are the inputs of `infra guardrails render`.
 type GuardrailsRenderOptions struct {
@@ -51,8 +57,8 @@ context-based restrictions, OVH IAM) and checked at plan time on every cloud.`,
 
 // NewCmdGuardrailsCheck builds `infra guardrails check`.
 func NewCmdGuardrailsCheck(f *Factory, runF func(*GuardrailsCheckOptions) error) *cobra.Command {
-	opts := &GuardrailsCheckOptions{IO: f.IO, LoadSpec: f.loadSpec}
-	return &cobra.Command{
+	opts := &GuardrailsCheckOptions{IO: f.IO, LoadSpec: f.loadSpecWarnings}
+	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Plan offline and check every guardrail; exit 1 on a mandatory violation",
 		Long: `Check builds the plan under mocks, with no credentials, and evaluates every
@@ -65,63 +71,122 @@ cloud would reject fails the check too.
 
 A violation names the guardrail, the resource (stack, type, name) and the place
 in the topology that caused it. Mandatory guardrails fail the check (exit 1);
-advisory ones are warnings.`,
-		Example: "  infra guardrails check -f examples/multicloud.yaml\n  infra guardrails check --json",
+advisory ones are warnings. Violations from one place of the topology (a
+region whose resources all lack a tag) are shown once, with the others
+listed under it; --json lists every one.
+
+--format github prints GitHub Actions workflow commands (::error file=…,line=…),
+shown as annotations on the pull request's lines; --format sarif a SARIF 2.1.0
+log for code scanning. Both carry every finding: the topology's own, the
+guardrails', the SCP checks' and the providers' rules.`,
+		Example: "  infra guardrails check -f examples/multicloud.yaml\n  infra guardrails check --json\n  infra guardrails check --format github",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File, opts.JSON = f.Global().File, f.Global().JSON
+			g := f.Global()
+			opts.File = g.File
+			format, err := formatFlag(cmd, g, opts.Format, guardrailsFormats)
+			if err != nil {
+				return err
+			}
+			opts.Format = format
 			if runF != nil {
 				return runF(opts)
 			}
 			return runGuardrailsCheck(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().StringVar(&opts.Format, "format", ui.FormatTable, "output format: "+strings.Join(guardrailsFormats, ", "))
+	_ = cmd.RegisterFlagCompletionFunc("format", fixed(guardrailsFormats...))
+	return cmd
+}
+
+// formatFlag reconciles --format with the global --json: --json is
+// --format json, and any other --format with it is a usage error.
+func formatFlag(cmd *cobra.Command, g *GlobalOptions, format string, allowed []string) (string, error) {
+	if g.JSON {
+		if cmd.Flags().Changed("format") && format != ui.FormatJSON {
+			return "", usageError{fmt.Errorf("--json and --format %s disagree", format)}
+		}
+		format = ui.FormatJSON
+	}
+	if !slices.Contains(allowed, format) {
+		return "", usageError{fmt.Errorf("unknown --format %q: use one of %s", format, strings.Join(allowed, ", "))}
+	}
+	return format, nil
 }
 
 func runGuardrailsCheck(ctx context.Context, opts *GuardrailsCheckOptions) error {
-	format := ui.FormatTable
-	if opts.JSON {
-		format = ui.FormatJSON
+	annotate := ui.IsAnnotationFormat(opts.Format)
+	var view ui.GuardrailsView
+	if !annotate {
+		v, err := ui.NewGuardrailsView(opts.IO, opts.Format)
+		if err != nil {
+			return usageError{err}
+		}
+		view = v
 	}
-	view, err := ui.NewGuardrailsView(opts.IO, format)
+	spec, warnings, err := opts.LoadSpec()
+	var invalid *invalidTopology
+	if annotate && errors.As(err, &invalid) {
+		return annotateInvalid(opts.IO, opts.Format, invalid.ds)
+	}
 	if err != nil {
 		return err
 	}
-	spec, err := opts.LoadSpec()
+	rep, err := checkGuardrails(ctx, opts.File, spec)
 	if err != nil {
 		return err
 	}
+	rep.Loaded = warnings
+	if annotate {
+		return annotations(opts.IO, opts.Format, opts.File, rep.Diagnostics())
+	}
+	if err := view.Report(rep); err != nil {
+		return err
+	}
+	if rep.Failed() {
+		return exitError{ExitError}
+	}
+	return nil
+}
+
+// checkGuardrails plans offline and checks the plan: the guardrails, the
+// SCPs, the budget and the providers' own rules.
+func checkGuardrails(ctx context.Context, file string, spec *topology.Spec) (ui.GuardrailReport, error) {
 	m, err := model.Derive(spec)
 	if err != nil {
-		return err
+		return ui.GuardrailReport{}, err
 	}
 	g, err := stacks.New(m)
 	var ds topology.Diagnostics
 	if errors.As(err, &ds) {
 		// SCPs that cannot be packed stop the graph before any plan: report
 		// them in the check's own format, with nothing planned.
-		scps := m.SCPs
-		if err := view.Report(ui.GuardrailReport{File: opts.File, Topology: spec.Name, Report: policies.Check(spec, nil),
-			SCPs: scps, Native: m.NativeClouds()}); err != nil {
-			return err
-		}
-		return exitError{ExitError}
+		return ui.GuardrailReport{File: file, Topology: spec.Name, Report: policies.Check(spec, nil),
+			SCPs: m.SCPs, Native: m.NativeClouds()}, nil
 	}
 	if err != nil {
-		return err
+		return ui.GuardrailReport{}, err
 	}
 	p, err := plan.Generate(ctx, g)
 	if err != nil {
-		return err
+		return ui.GuardrailReport{}, err
 	}
-	rep := guardrailReport(opts.File, g, p)
+	rep := guardrailReport(file, g, p)
 	// The providers' own rules fail a check too: a guardrail-clean plan the
 	// cloud rejects is not deployable.
 	rep.Rules = plan.RuleDiagnostics(spec, p.Check())
-	if err := view.Report(rep); err != nil {
+	return rep, nil
+}
+
+// annotations prints findings in an annotation format on stdout and the
+// verdict on stderr, and exits 1 if any is an error.
+func annotations(io *ui.IO, format, file string, ds topology.Diagnostics) error {
+	if err := ui.WriteAnnotations(io.Out, format, Version, ds); err != nil {
 		return err
 	}
-	if rep.Failed() {
+	ui.AnnotationsVerdict(io, file, ds)
+	if ds.HasErrors() {
 		return exitError{ExitError}
 	}
 	return nil
@@ -230,4 +295,13 @@ func runGuardrailsRender(opts *GuardrailsRenderOptions) error {
 		return exitError{ExitError}
 	}
 	return nil
+}
+
+// annotateInvalid prints an invalid topology's diagnostics in an annotation
+// format; loading has told people on stderr already.
+func annotateInvalid(io *ui.IO, format string, ds topology.Diagnostics) error {
+	if err := ui.WriteAnnotations(io.Out, format, Version, ds); err != nil {
+		return err
+	}
+	return exitError{ExitError}
 }

@@ -111,7 +111,7 @@ landingZone:
 		}
 	}
 	if !strings.Contains(r.out, "  allowed-regions  advisory           1           1  plan only\n") ||
-		!strings.Contains(r.out, "✓ every mandatory guardrail holds, 1 warning\n") {
+		!strings.Contains(r.out, "✓ every mandatory guardrail holds, 2 warnings\n") { // the topology's and the check's: both shown, both counted
 		t.Errorf("stdout:\n%s", r.out)
 	}
 }
@@ -286,8 +286,8 @@ landingZone:
 		Passed      bool
 		Results     []policies.Result
 		Diagnostics []struct {
-			Severity, Message string
-			Pos               struct{ Line, Column int }
+			Severity, Message, Rule string
+			Pos                     struct{ Line, Column int }
 		}
 	}
 	if err := json.Unmarshal([]byte(r.out), &res); err != nil {
@@ -296,10 +296,20 @@ landingZone:
 	if !res.Passed || len(res.Results) != 1 || res.Results[0].Checked == 0 || res.Results[0].Violations != res.Results[0].Checked {
 		t.Fatalf("result %+v", res)
 	}
+	// Every violation, and the topology's own warning about the tag.
+	violations, topo := 0, 0
 	for _, d := range res.Diagnostics {
-		if d.Severity != "warning" || d.Pos.Line != 6 || !strings.HasSuffix(d.Message, " lacks the required labels CostCenter") {
+		switch {
+		case d.Rule == "topology/landing-zone" && strings.Contains(d.Message, "CostCenter is not among the default tags"):
+			topo++
+		case d.Severity != "warning" || d.Pos.Line != 6 || !strings.HasSuffix(d.Message, " lacks the required labels CostCenter"):
 			t.Errorf("diagnostic %+v", d)
+		default:
+			violations++
 		}
+	}
+	if violations != res.Results[0].Violations || topo != 1 {
+		t.Errorf("%d violations (want %d) and %d topology warnings (want 1) in the JSON", violations, res.Results[0].Violations, topo)
 	}
 	if want := `require-tags: hcloud:index/firewall:Firewall "hetzner-nbg1-prod-firewall" in stack hetzner-nbg1-prod lacks the required labels CostCenter`; res.Diagnostics[0].Message != want {
 		t.Errorf("first diagnostic %q, want %q", res.Diagnostics[0].Message, want)

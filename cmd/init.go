@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"infra/topology"
 	"infra/ui"
 )
 
@@ -26,9 +27,13 @@ type InitOptions struct {
 // tests).
 func NewCmdInit(f *Factory, runF func(*InitOptions) error) *cobra.Command {
 	return &cobra.Command{
-		Use:     "init",
-		Short:   "Write a commented starter topology",
-		Long:    "Init writes a commented starter topology to the -f path (default topology.yaml). It never overwrites an existing file.",
+		Use:   "init",
+		Short: "Write a commented starter topology",
+		Long: `Init writes a commented starter topology to the -f path (default topology.yaml),
+and the topology's JSON Schema beside it as topology.schema.json, which the
+starter's first line points editors at (completion and checks as you type).
+It never overwrites an existing file: an existing schema is kept (refresh it
+with ` + "`infra schema > topology.schema.json`" + ` after an upgrade).`,
 		Example: "  infra init\n  infra init -f platform/topology.yaml",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -62,6 +67,45 @@ func runInit(opts *InitOptions) error {
 		return err
 	}
 	t := ui.NewTheme(opts.IO.Out, opts.IO.Color)
-	fmt.Fprintf(opts.IO.Out, "%s wrote %s\nNext: edit it, then run `infra validate -f %s` and `infra plan -f %s`.\n", t.OK.Render("✓"), opts.File, opts.File, opts.File)
+	fmt.Fprintf(opts.IO.Out, "%s wrote %s\n", t.OK.Render("✓"), opts.File)
+	// The starter's "$schema=topology.schema.json" resolves beside it.
+	schemaFile := filepath.Join(filepath.Dir(opts.File), starterSchema)
+	wrote, err := writeNew(schemaFile, func() ([]byte, error) {
+		b, err := topology.Schema()
+		return append(b, '\n'), err // as `infra schema` prints it
+	})
+	if err != nil {
+		return err
+	}
+	if wrote {
+		fmt.Fprintf(opts.IO.Out, "%s wrote %s (the schema your editor reads)\n", t.OK.Render("✓"), schemaFile)
+	} else {
+		fmt.Fprintf(opts.IO.Out, "%s kept %s\n", t.Dim.Render("·"), schemaFile)
+	}
+	fmt.Fprintf(opts.IO.Out, "Next: edit it, then run `infra validate -f %s` and `infra plan -f %s`.\n", opts.File, opts.File)
 	return nil
+}
+
+// starterSchema is the schema file the starter's first line names.
+const starterSchema = "topology.schema.json"
+
+// writeNew writes what gen makes to path unless the file exists; it reports
+// whether it wrote.
+func writeNew(path string, gen func() ([]byte, error)) (bool, error) {
+	data, err := gen()
+	if err != nil {
+		return false, err
+	}
+	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if _, err := fh.Write(data); err != nil {
+		fh.Close()
+		return false, err
+	}
+	return true, fh.Close()
 }

@@ -126,3 +126,103 @@ func TestValidateForCI(t *testing.T) {
 		t.Errorf("--format yaml: exit %d", r.code)
 	}
 }
+
+// guardrails check and plan print their findings for CI as validate does:
+// GitHub workflow commands (a budget over the limit is an error at its
+// line; an advisory guardrail's violations from one region are one
+// annotation naming how many more) and a SARIF log with every finding
+// that --json lists; an invalid topology is annotated too.
+func TestGuardrailsAndPlanForCI(t *testing.T) {
+	spec := writeFile(t, "ci.yaml", `name: hello
+budget:
+  monthly: 100
+tags: {Owner: me}
+clouds:
+  aws:
+    regions:
+      - region: eu-west-1
+        environment: dev
+landingZone:
+  guardrails:
+    - require-tags: [Owner, CostCenter]
+      enforcement: advisory
+`)
+	for _, args := range [][]string{{"guardrails", "check"}, {"plan"}} {
+		name := strings.Join(args, " ")
+		r := run(t, false, nil, append(args, "-f", spec, "--format", "github")...)
+		if r.code != ExitError {
+			t.Errorf("%s --format github: exit %d\n%s", name, r.code, r.err)
+		}
+		budget := "::error file=" + spec + ",line=3,col=12,"
+		if !strings.Contains(r.out, budget) || !strings.Contains(r.out, "exceeds the budget $100.00") {
+			t.Errorf("%s --format github lacks the budget error %q:\n%s", name, budget, r.out)
+		}
+		var tags []string
+		for _, l := range strings.Split(r.out, "\n") {
+			if strings.HasPrefix(l, "::warning file="+spec+",line=8,col=9,title=guardrail/require-tags::") {
+				tags = append(tags, l)
+			}
+			if l != "" && !strings.HasPrefix(l, "::") {
+				t.Errorf("%s --format github: a line that is no workflow command: %q", name, l)
+			}
+		}
+		if len(tags) != 1 || !strings.Contains(tags[0], "more from the same place:") || !strings.Contains(tags[0], "%0A- require-tags: ") {
+			t.Errorf("%s: want one grouped require-tags annotation, got %d:\n%s", name, len(tags), r.out)
+		}
+		if !strings.Contains(r.out, "title=topology/landing-zone::required tag CostCenter is not among the default tags") {
+			t.Errorf("%s --format github lacks the topology's own warning:\n%s", name, r.out)
+		}
+		if !strings.Contains(r.err, "✗ 1 error, ") {
+			t.Errorf("%s --format github: verdict on stderr %q", name, r.err)
+		}
+	}
+
+	// SARIF lists every finding the JSON document does, ungrouped.
+	var doc struct {
+		Diagnostics []struct {
+			Rule string `json:"rule"`
+		} `json:"diagnostics"`
+	}
+	r := run(t, false, nil, "guardrails", "check", "-f", spec, "--json")
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || len(doc.Diagnostics) < 10 {
+		t.Fatalf("guardrails check --json: %v, %d diagnostics\n%s", err, len(doc.Diagnostics), r.out)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID string `json:"ruleId"`
+				Level  string `json:"level"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	r = run(t, false, nil, "guardrails", "check", "-f", spec, "--format", "sarif")
+	if err := json.Unmarshal([]byte(r.out), &log); err != nil || r.code != ExitError || len(log.Runs) != 1 {
+		t.Fatalf("--format sarif: exit %d, %v\n%s", r.code, err, r.out)
+	}
+	if got := len(log.Runs[0].Results); got != len(doc.Diagnostics) {
+		t.Errorf("sarif has %d results, --json %d diagnostics", got, len(doc.Diagnostics))
+	}
+	for i, res := range log.Runs[0].Results {
+		if res.RuleID != doc.Diagnostics[i].Rule {
+			t.Errorf("sarif result %d is %s, --json diagnostic %s", i, res.RuleID, doc.Diagnostics[i].Rule)
+		}
+	}
+
+	// An invalid topology is annotated, and exits 1.
+	bad := writeFile(t, "bad.yaml", broken)
+	for _, args := range [][]string{{"guardrails", "check"}, {"plan"}} {
+		r := run(t, false, nil, append(args, "-f", bad, "--format", "github")...)
+		if r.code != ExitError || !strings.Contains(r.out, "::error file="+bad+",line=7,col=9,endLine=7,endColumn=14,title=schema/unknown-field::") {
+			t.Errorf("%s on an invalid topology: exit %d\n%s", strings.Join(args, " "), r.code, r.out)
+		}
+	}
+	for _, args := range [][]string{
+		{"guardrails", "check", "-f", spec, "--json", "--format", "github"},
+		{"plan", "-f", spec, "--check", "plan.json", "--format", "sarif"},
+		{"guardrails", "check", "-f", spec, "--format", "yaml"},
+	} {
+		if r := run(t, false, nil, args...); r.code != ExitUsage {
+			t.Errorf("infra %s: exit %d, want %d", strings.Join(args, " "), r.code, ExitUsage)
+		}
+	}
+}

@@ -20,8 +20,10 @@ import (
 
 // PlanOptions are the inputs of `infra plan`.
 type PlanOptions struct {
-	IO       *ui.IO
-	LoadSpec func() (*topology.Spec, error)
+	IO *ui.IO
+	// LoadSpec loads the topology and returns its warnings: printed, or
+	// annotated with the plan's findings under --format github|sarif.
+	LoadSpec func() (*topology.Spec, topology.Diagnostics, error)
 	File     string
 	// Stacks narrows what is shown (--stack, a list as everywhere).
 	Stacks []string
@@ -35,7 +37,7 @@ type PlanOptions struct {
 // NewCmdPlan builds `infra plan`; runF, when set, replaces the run (flag
 // tests).
 func NewCmdPlan(f *Factory, runF func(*PlanOptions) error) *cobra.Command {
-	opts := &PlanOptions{IO: f.IO, LoadSpec: f.loadSpec}
+	opts := &PlanOptions{IO: f.IO, LoadSpec: f.loadSpecWarnings}
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Show every resource the topology makes, offline, with no credentials",
@@ -48,7 +50,12 @@ parent, dependencies, provider); it is also what --out writes and --check
 compares, so a repository can golden-test its own topologies:
 
   infra plan --out plan.json        # record, commit the file
-  infra plan --check plan.json      # in CI: exit 2 with a diff if it changed (1 is an error)`,
+  infra plan --check plan.json      # in CI: exit 2 with a diff if it changed (1 is an error)
+
+--format github prints the plan's findings (the topology's warnings, guardrail
+violations, the budget, inputs the real providers would reject) as GitHub
+Actions workflow commands, shown as annotations on the pull request's lines;
+--format sarif as a SARIF 2.1.0 log. Neither prints the plan itself.`,
 		Example: "  infra plan -f examples/multicloud.yaml\n" +
 			"  infra plan --stack aws-us-east-1-prod --format json\n" +
 			"  infra plan --format markdown > comment.md\n" +
@@ -57,14 +64,16 @@ compares, so a repository can golden-test its own topologies:
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g := f.Global()
 			opts.File = g.File
-			if g.JSON {
-				if cmd.Flags().Changed("format") && opts.Format != ui.FormatJSON {
-					return usageError{fmt.Errorf("--json and --format %s disagree", opts.Format)}
-				}
-				opts.Format = ui.FormatJSON
+			format, err := formatFlag(cmd, g, opts.Format, planFormats)
+			if err != nil {
+				return err
 			}
+			opts.Format = format
 			if opts.Out != "" && opts.Check != "" {
 				return usageError{errors.New("--out and --check cannot be used together")}
+			}
+			if opts.Check != "" && ui.IsAnnotationFormat(opts.Format) {
+				return usageError{fmt.Errorf("--check prints a diff: it takes no --format %s", opts.Format)}
 			}
 			if runF != nil {
 				return runF(opts)
@@ -75,24 +84,44 @@ compares, so a repository can golden-test its own topologies:
 	fl := cmd.Flags()
 	fl.StringSliceVar(&opts.Stacks, "stack", nil, "show only these stacks (repeat or comma-separate; e.g. aws-us-east-1-prod,global)")
 	_ = cmd.RegisterFlagCompletionFunc("stack", f.completeStacks)
-	fl.StringVar(&opts.Format, "format", ui.FormatTable, "output format: "+strings.Join(ui.PlanFormats, ", "))
-	_ = cmd.RegisterFlagCompletionFunc("format", fixed(ui.PlanFormats...))
+	fl.StringVar(&opts.Format, "format", ui.FormatTable, "output format: "+strings.Join(planFormats, ", "))
+	_ = cmd.RegisterFlagCompletionFunc("format", fixed(planFormats...))
 	fl.StringVar(&opts.Out, "out", "", "also write the plan as JSON to this file")
 	fl.Float64Var(&opts.MaxMonthlyCost, "max-monthly-cost", 0, "fail (a guardrail violation) when the estimated monthly list price in USD is higher; the topology's budget: does the same")
 	fl.StringVar(&opts.Check, "check", "", "compare with a saved JSON plan; exit 2 with a diff if it differs (1 is an error)")
 	return cmd
 }
 
+// planFormats are plan's --format values: its views, and the annotation
+// formats of its findings.
+var planFormats = append(append([]string(nil), ui.PlanFormats...), ui.AnnotationFormats...)
+
 func runPlan(ctx context.Context, opts *PlanOptions) error {
-	view, err := ui.NewPlanView(opts.IO, opts.Format)
-	if err != nil {
-		return usageError{err}
+	annotate := ui.IsAnnotationFormat(opts.Format)
+	var view ui.PlanView
+	if !annotate {
+		v, err := ui.NewPlanView(opts.IO, opts.Format)
+		if err != nil {
+			return usageError{err}
+		}
+		view = v
 	}
-	spec, err := opts.LoadSpec()
+	spec, warnings, err := opts.LoadSpec()
+	var invalid *invalidTopology
+	if annotate && errors.As(err, &invalid) {
+		return annotateInvalid(opts.IO, opts.Format, invalid.ds)
+	}
 	if err != nil {
 		return err
 	}
+	if !annotate {
+		renderDiagnostics(opts.IO, warnings)
+	}
 	g, err := stacks.Build(spec)
+	var gds topology.Diagnostics
+	if annotate && errors.As(err, &gds) {
+		return annotations(opts.IO, opts.Format, opts.File, append(warnings, gds...).Sort())
+	}
 	if err != nil {
 		return err
 	}
@@ -116,6 +145,9 @@ func runPlan(ctx context.Context, opts *PlanOptions) error {
 	data, err := p.JSON()
 	if err != nil {
 		return err
+	}
+	if annotate {
+		return planAnnotations(opts, g, p, warnings, ruleDiags, data)
 	}
 	t := ui.NewTheme(opts.IO.Err, opts.IO.Color)
 	if opts.Check != "" {
@@ -181,4 +213,19 @@ func renderRuleDiagnostics(io *ui.IO, t ui.Theme, ds topology.Diagnostics) (fail
 			t.Error.Render("✗"), errs, len(ds)-errs)
 	}
 	return errs > 0
+}
+
+// planAnnotations prints the plan's findings in an annotation format (and
+// writes --out): the topology's warnings, the guardrails and the budget,
+// and the providers' rules.
+func planAnnotations(opts *PlanOptions, g *stacks.Graph, p *plan.Plan, warnings, rules topology.Diagnostics, data []byte) error {
+	if opts.Out != "" {
+		if err := os.WriteFile(opts.Out, data, 0o644); err != nil {
+			return err
+		}
+	}
+	rep := guardrailReport(opts.File, g, p)
+	withBudget(&rep, nil, p.Cost, opts.MaxMonthlyCost)
+	rep.Loaded, rep.Rules = warnings, rules
+	return annotations(opts.IO, opts.Format, opts.File, rep.Diagnostics())
 }

@@ -57,7 +57,7 @@ func TestPlanFormats(t *testing.T) {
 	if err := json.Unmarshal([]byte(js.out), &p); err != nil || len(p.Stacks) != 1 || p.Stacks[0].Name != "hetzner-nbg1-dev" || len(p.Stacks[0].Resources) == 0 {
 		t.Errorf("--stack --json: %v\n%s%s", err, js.out, js.err)
 	}
-	if bad := run(t, false, nil, "plan", "-f", spec, "--format", "yaml"); bad.code != ExitUsage || !strings.Contains(bad.err, "unknown format") {
+	if bad := run(t, false, nil, "plan", "-f", spec, "--format", "yaml"); bad.code != ExitUsage || !strings.Contains(bad.err, `unknown --format "yaml"`) {
 		t.Errorf("--format yaml: exit %d: %s", bad.code, bad.err)
 	}
 	if bad := run(t, false, nil, "plan", "-f", spec, "--stack", "nope"); bad.code != ExitUsage || !strings.Contains(bad.err, "aws-eu-west-1-dev, hetzner-nbg1-dev, global") {

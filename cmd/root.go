@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -137,7 +136,32 @@ rerun completes the run).`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{err}
 	})
+	markRuns(root)
 	return root
+}
+
+// ranError marks an error a command's run returned, as opposed to one
+// cobra returned before any run (an unknown command, a missing required
+// flag, too many arguments): those are usage errors, told apart by where
+// they come from, not by their wording.
+type ranError struct{ error }
+
+func (e ranError) Unwrap() error { return e.error }
+
+// markRuns wraps the run of c and of every command under it so that the
+// errors it returns are ranError.
+func markRuns(c *cobra.Command) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if err := run(cmd, args); err != nil {
+				return ranError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		markRuns(sub)
+	}
 }
 
 // addGlobalFlags binds the flags every command accepts to g, on root (or on
@@ -216,7 +240,8 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	t := ui.NewTheme(f.IO.Err, f.IO.Color)
 	var ue usageError
-	usage := errors.As(err, &ue) || isCobraUsage(err)
+	var ran ranError
+	usage := errors.As(err, &ue) || !errors.As(err, &ran)
 	if jsonFlag(root, args) {
 		// Under --json the error is JSON on stdout too, for the machine
 		// that reads it; people still read stderr.
@@ -257,17 +282,6 @@ func jsonFlag(root *cobra.Command, args []string) bool {
 	return false
 }
 
-// isCobraUsage spots cobra's own argument errors, which it returns as plain errors.
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "required flag", "accepts ", "requires at least", "invalid argument"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // invalidTopology is loadSpec's error for a topology with errors, after it
 // has printed them: it exits 1 like exitError, and keeps the diagnostics for
 // views that report them elsewhere (the pull-request comment).
@@ -281,6 +295,17 @@ func (e *invalidTopology) Unwrap() error { return exitError{ExitError} }
 // loadSpec loads the topology and renders its diagnostics on failure. Commands
 // that need a valid spec call it; warnings are printed to stderr and loading goes on.
 func (f *Factory) loadSpec() (*topology.Spec, error) {
+	spec, warnings, err := f.loadSpecWarnings()
+	if err == nil {
+		renderDiagnostics(f.IO, warnings) // loading goes on
+	}
+	return spec, err
+}
+
+// loadSpecWarnings is loadSpec for commands that report the topology's
+// warnings with their own findings (guardrails check, plan's annotations):
+// it returns them instead of printing them.
+func (f *Factory) loadSpecWarnings() (*topology.Spec, topology.Diagnostics, error) {
 	g := f.Global()
 	spec, ds, err := topology.Load(g.File)
 	if err == nil {
@@ -294,18 +319,18 @@ func (f *Factory) loadSpec() (*topology.Spec, error) {
 		var lds topology.Diagnostics
 		if errors.As(err, &lds) && g.JSON {
 			_ = ui.NewDiagnosticsView(f.IO, true).Diagnostics(g.File, nil, lds)
-			return nil, &invalidTopology{lds}
+			return nil, nil, &invalidTopology{lds}
 		}
 		if errors.As(err, &lds) {
-			errs := renderDiagnostics(f.IO, lds)
+			// The verdict validate prints, and what to run next.
+			_ = ui.NewDiagnosticsView(f.IO, false).Diagnostics(g.File, nil, lds)
 			t := ui.NewTheme(f.IO.Err, f.IO.Color)
-			fmt.Fprintf(f.IO.Err, "%s %s is invalid (%d error(s)); fix it, then run `infra validate -f %s`\n", t.Error.Render("✗"), g.File, errs, g.File)
-			return nil, &invalidTopology{lds}
+			fmt.Fprintf(f.IO.Err, "  %s\n", t.Dim.Render(fmt.Sprintf("fix it, then run `infra validate -f %s`", g.File)))
+			return nil, nil, &invalidTopology{lds}
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	renderDiagnostics(f.IO, ds) // warnings: loading goes on
-	return spec, nil
+	return spec, ds, nil
 }
 
 // renderDiagnostics writes diagnostics for people on stderr, the one way

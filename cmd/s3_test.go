@@ -56,9 +56,9 @@ func startS3Gate(t *testing.T, bucket string) *s3Gate {
 		if strings.Contains(r.URL.Path, "/.pulumi/locks/") && strings.HasSuffix(r.URL.Path, ".json") {
 			g.mu.Lock()
 			h := g.h
-			if h != nil && r.Method == http.MethodPut && h.first == "" {
+			first := h != nil && r.Method == http.MethodPut && h.first == ""
+			if first {
 				h.first = r.URL.Path
-				close(h.locked)
 			}
 			held := h != nil && r.Method == http.MethodDelete && r.URL.Path == h.first
 			g.mu.Unlock()
@@ -68,6 +68,13 @@ func startS3Gate(t *testing.T, bucket string) *s3Gate {
 					http.Error(w, "the holder is gone", http.StatusServiceUnavailable)
 					return
 				}
+			}
+			if first {
+				// Locked once the object is stored: a holder killed
+				// while its PUT was still sending would leave none.
+				s3.ServeHTTP(w, r)
+				close(h.locked)
+				return
 			}
 		}
 		s3.ServeHTTP(w, r)

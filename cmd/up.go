@@ -164,6 +164,7 @@ func upOperation(op *operation, opts *UpOptions) error {
 			return exitError{ExitError}
 		}
 	}
+	op.progress.Expect(ui.ExpectedResources(pre))
 	res := op.run(engine.Up)
 	res.NotePlanned(pre)
 	if opts.JSON {

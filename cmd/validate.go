@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,7 +19,7 @@ type ValidateOptions struct {
 }
 
 // validateFormats are validate's --format values.
-var validateFormats = []string{"text", ui.FormatJSON, ui.FormatGitHub, ui.FormatSARIF}
+var validateFormats = append([]string{"text", ui.FormatJSON}, ui.AnnotationFormats...)
 
 // NewCmdValidate builds `infra validate`; runF, when set, replaces the run
 // (flag tests).
@@ -44,15 +42,11 @@ validate document.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g := f.Global()
 			opts.File = g.File
-			if g.JSON {
-				if cmd.Flags().Changed("format") && opts.Format != ui.FormatJSON {
-					return usageError{fmt.Errorf("--json and --format %s disagree", opts.Format)}
-				}
-				opts.Format = ui.FormatJSON
+			format, err := formatFlag(cmd, g, opts.Format, validateFormats)
+			if err != nil {
+				return err
 			}
-			if !slices.Contains(validateFormats, opts.Format) {
-				return usageError{fmt.Errorf("unknown --format %q: use one of %s", opts.Format, strings.Join(validateFormats, ", "))}
-			}
+			opts.Format = format
 			if runF != nil {
 				return runF(opts)
 			}
@@ -72,16 +66,10 @@ func runValidate(opts *ValidateOptions) error {
 			spec = nil
 		}
 	}
-	var err error
-	switch opts.Format {
-	case ui.FormatGitHub:
-		err = ui.WriteGitHubAnnotations(opts.IO.Out, ds)
-	case ui.FormatSARIF:
-		err = ui.WriteSARIF(opts.IO.Out, Version, ds)
-	default:
-		err = ui.NewDiagnosticsView(opts.IO, opts.Format == ui.FormatJSON).Diagnostics(opts.File, spec, ds)
+	if ui.IsAnnotationFormat(opts.Format) {
+		return annotations(opts.IO, opts.Format, opts.File, ds)
 	}
-	if err != nil {
+	if err := ui.NewDiagnosticsView(opts.IO, opts.Format == ui.FormatJSON).Diagnostics(opts.File, spec, ds); err != nil {
 		return err
 	}
 	if ds.HasErrors() {

@@ -352,7 +352,20 @@ func (e *Engine) Deployed(name string) (resources int, ok bool) {
 	if !ok {
 		return 0, false
 	}
-	return d.Resources, true
+	return d.count(), true
+}
+
+// count is how many resources a run counts in the stack: the resources and
+// the explicit providers, as the plan and the runs' summaries count them
+// (stepOf leaves out only the stack resource and default providers).
+func (d *deployed) count() int {
+	n := d.Resources
+	for _, p := range d.Providers {
+		if !strings.HasPrefix(p.Name, "default") {
+			n++
+		}
+	}
+	return n
 }
 
 // CLIStats reports how many times the engine ran the pulumi CLI and for how
@@ -371,7 +384,7 @@ func (e *Engine) Outputs() *Result {
 		if d, ok := e.deployed[r.Name]; ok && d.Damaged != nil {
 			r.Status, r.Err = Failed, d.Damaged
 		} else if ok {
-			r.Status, r.Outputs, r.Unchanged = Succeeded, d.Outputs, d.Resources
+			r.Status, r.Outputs, r.Unchanged = Succeeded, d.Outputs, d.count()
 		} else {
 			r.Status = Absent
 		}

@@ -162,6 +162,11 @@ func deployExample(t *testing.T, file string) {
 			continue
 		}
 		deployed++
+		// One count: what the engine says a deployed stack holds (the
+		// destroy question) is what the plan and the up counted.
+		if n, _ := e.Deployed(s.Name); n != len(p.Stack(s.Name).Resources) || n != s.Changes[engine.Create]+s.Changes[engine.Update] {
+			t.Errorf("%s: %d resources deployed, %d planned, %v in the up", s.Name, n, len(p.Stack(s.Name).Resources), s.Changes)
+		}
 		// One model: what the plan predicted is what the simulated clouds
 		// made, output for output (secrets and the plan's key stand-ins
 		// aside).

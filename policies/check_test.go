@@ -154,11 +154,11 @@ func TestCheck(t *testing.T) {
 				"lz-provider": func(r *Resource) {},
 			}),
 			want: []string{
-				`t.yaml:6:9: error: require-tags: infra:ibm:Vpc "ibm-vpc" in stack ibm-us-south-prod lacks the required tags CostCenter` + sub(rel, RequireTags) + "; tag it from the spec's tags (spec.TagsFor) in its program",
-				`t.yaml:9:9: error: require-tags: aws:ec2/vpc:Vpc "vpc" in stack aws-us-east-1-prod lacks the required tags Owner, CostCenter` + sub(rel, RequireTags) + "; tag it from the spec's tags (spec.TagsFor) in its program",
-				`t.yaml:9:9: error: require-tags: aws:eks/nodeGroup:NodeGroup "nodes" in stack aws-us-east-1-prod lacks the required tags CostCenter` + sub(rel, RequireTags) + "; tag it from the spec's tags (spec.TagsFor) in its program",
-				`t.yaml:12:9: error: require-tags: hcloud:index/server:Server "server" in stack hetzner-nbg1-prod lacks the required labels Owner` + sub(rel, RequireTags) + "; tag it from the spec's tags (spec.TagsFor) in its program",
-				`t.yaml:15:9: error: require-tags: ovh:CloudProject/storage:Storage "storage" in stack ovh-gra11-prod lacks the required tags Owner, CostCenter` + sub(rel, RequireTags) + "; tag it from the spec's tags (spec.TagsFor) in its program",
+				`t.yaml:6:9: error: require-tags: infra:ibm:Vpc "ibm-vpc" in stack ibm-us-south-prod lacks the required tags CostCenter` + sub(rel, RequireTags) + "; add CostCenter: <value> to the topology's tags, which every resource carries",
+				`t.yaml:9:9: error: require-tags: aws:ec2/vpc:Vpc "vpc" in stack aws-us-east-1-prod lacks the required tags Owner, CostCenter` + sub(rel, RequireTags) + "; add Owner: <value>, CostCenter: <value> to the topology's tags, which every resource carries",
+				`t.yaml:9:9: error: require-tags: aws:eks/nodeGroup:NodeGroup "nodes" in stack aws-us-east-1-prod lacks the required tags CostCenter` + sub(rel, RequireTags) + "; add CostCenter: <value> to the topology's tags, which every resource carries",
+				`t.yaml:12:9: error: require-tags: hcloud:index/server:Server "server" in stack hetzner-nbg1-prod lacks the required labels Owner` + sub(rel, RequireTags) + "; add Owner: <value> to the topology's tags, which every resource carries",
+				`t.yaml:15:9: error: require-tags: ovh:CloudProject/storage:Storage "storage" in stack ovh-gra11-prod lacks the required tags Owner, CostCenter` + sub(rel, RequireTags) + "; add Owner: <value>, CostCenter: <value> to the topology's tags, which every resource carries",
 			},
 		},
 		{

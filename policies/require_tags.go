@@ -156,7 +156,7 @@ func (c *checker) requireTags() {
 				what = "labels"
 			}
 			c.violate(r, "", "lacks the required "+what+" "+strings.Join(missing, ", "),
-				"tag it from the spec's tags (spec.TagsFor) in its program")
+				"add "+strings.Join(missing, ": <value>, ")+": <value> to the topology's tags, which every resource carries")
 		}
 	}
 }

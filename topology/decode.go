@@ -21,8 +21,11 @@ const (
 // yaml.Unmarshal it keeps going after an error, reports every problem with
 // line and column, suggests field names, and records positions in Meta.
 type decoder struct {
-	file  string
-	d     *diags
+	file string
+	d    *diags
+	// what names the value a nodeDecoder decodes, for its messages (e.g.
+	// clouds.aws.regions[0].cluster.nodesPerZone).
+	what  string
 	nodes int
 	// tooBig is set once a limit trips; the partial result is then discarded.
 	tooBig bool
@@ -110,6 +113,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string, depth int) 
 		return
 	}
 	if v.CanAddr() && v.Addr().Type().Implements(nodeDecType) {
+		d.what = what
 		v.Addr().Interface().(nodeDecoder).decodeNode(d, n)
 		return
 	}

@@ -45,22 +45,26 @@ func (t Duration) MarshalText() ([]byte, error) { return []byte(t.String()), nil
 
 func (s *Scaling) decodeNode(d *decoder, n *yaml.Node) {
 	s.Meta.Pos = d.pos(n)
+	what := d.what
+	if what == "" {
+		what = "the node count"
+	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
 		var c int
 		if err := n.Decode(&c); err != nil {
-			d.d.errorf(d.pos(n), "", "node count %s is out of range", n.Value)
+			d.d.errorf(d.pos(n), "", "%s: %s is out of range", what, n.Value)
 			return
 		}
 		s.Min, s.Max, s.Desired = c, c, c
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		d.d.errorf(d.pos(n), "write a number, or {min: 1, max: 3}", "node count must be a number or a mapping, got %s", kindName(n))
+		d.d.errorf(d.pos(n), "write a number, or {min: 1, max: 3}", "%s must be a number or a mapping, got %s", what, kindName(n))
 		return
 	}
 	type plain Scaling // drop decodeNode so the struct path handles the mapping
 	var p plain
-	d.decodeStruct(n, reflect.ValueOf(&p).Elem(), "the node count", 0)
+	d.decodeStruct(n, reflect.ValueOf(&p).Elem(), what, 0)
 	*s = Scaling(p)
 }
 
@@ -152,6 +156,13 @@ func (g *Guardrail) decodeNode(d *decoder, n *yaml.Node) {
 			d.d.errorf(g.Meta.Pos, "e.g. allowed-regions: {aws: [us-east-1]}", "allowed-regions needs the regions allowed per cloud")
 			return
 		}
+		if val.Kind == yaml.SequenceNode {
+			// A list of regions: say which shape is wanted, with the
+			// user's own regions under the cloud they belong to.
+			d.d.errorf(d.pos(val), "write "+allowedRegionsExample(val),
+				"allowed-regions takes the regions allowed per cloud, not one list")
+			return
+		}
 		var m map[string][]string
 		d.decode(val, reflect.ValueOf(&m).Elem(), "allowed-regions", 1)
 		g.AllowedRegions = map[Cloud][]string{}
@@ -187,4 +198,35 @@ func isCloud(s string) bool {
 		}
 	}
 	return false
+}
+
+// allowedRegionsExample is the allowed-regions mapping a list of regions
+// was meant to be: each region under the cloud that has it (a region more
+// than one cloud has, or none, under the first cloud that has it, else aws),
+// in flow style for a hint.
+func allowedRegionsExample(list *yaml.Node) string {
+	by := map[Cloud][]string{}
+	for _, item := range list.Content {
+		if item.Kind != yaml.ScalarNode {
+			continue
+		}
+		cloud := AWS
+		for _, c := range AllClouds {
+			if KnownRegion(c, item.Value) {
+				cloud = c
+				break
+			}
+		}
+		by[cloud] = append(by[cloud], item.Value)
+	}
+	if len(by) == 0 {
+		by[AWS] = []string{"us-east-1"}
+	}
+	var parts []string
+	for _, c := range AllClouds {
+		if rs, ok := by[c]; ok {
+			parts = append(parts, fmt.Sprintf("%s: [%s]", c, strings.Join(rs, ", ")))
+		}
+	}
+	return "allowed-regions: {" + strings.Join(parts, ", ") + "}"
 }

@@ -138,7 +138,7 @@ func decodeSpec(file string, data []byte) (*Spec, Diagnostics) {
 			c.errorf(Pos{File: file, Line: 1, Col: 1}, "run `infra init` for a starter topology", "the file is empty")
 			return nil, c.list
 		}
-		c.list = append(c.list, syntaxError(file, err))
+		c.list = append(c.list, blockError(syntaxError(file, err), data))
 		return nil, c.list
 	}
 	var extra yaml.Node
@@ -192,6 +192,56 @@ func syntaxError(file string, err error) Diagnostic {
 	}
 	return Diagnostic{Severity: Error, Rule: RuleSyntax, Pos: Pos{File: file, Line: line}, Message: "invalid YAML: " + rest,
 		Hint: "check indentation and quoting near this line"}
+}
+
+// blockErrors are yaml.v3's messages for a line that does not fit the
+// indentation of the block around it.
+var blockErrors = []string{"did not find expected '-' indicator", "did not find expected key"}
+
+// maxBlockSearch bounds blockError's search, which parses a prefix of the
+// file per line: at most this many bytes in all (a topology is a few
+// kilobytes; a pathological file keeps yaml.v3's place).
+const maxBlockSearch = 4 << 20
+
+// blockError moves a block-structure error from where yaml.v3 puts it, the
+// line where the enclosing block starts (the parser's context mark), to the
+// line that breaks the block, with its column; the block's start becomes a
+// related place. A YAML document cut at a line boundary inside block
+// structure still parses, so the shortest prefix that fails with the same
+// message ends at the offending line.
+func blockError(d Diagnostic, data []byte) Diagnostic {
+	msg := strings.TrimPrefix(d.Message, "invalid YAML: ")
+	if !slices.Contains(blockErrors, msg) || d.Pos.Line < 1 {
+		return d
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	parsed := 0
+	for n := d.Pos.Line; n <= len(lines); n++ {
+		prefix := strings.Join(lines[:n], "")
+		if parsed += len(prefix); parsed > maxBlockSearch {
+			return d
+		}
+		var v yaml.Node
+		err := yaml.Unmarshal([]byte(prefix), &v)
+		if err == nil {
+			continue
+		}
+		if !strings.Contains(err.Error(), msg) {
+			return d // the cut itself broke something: keep yaml.v3's place
+		}
+		indent := func(line int) int {
+			text := lines[line-1]
+			return len(text) - len(strings.TrimLeft(text, " \t")) + 1
+		}
+		block := Pos{File: d.Pos.File, Line: d.Pos.Line, Col: indent(d.Pos.Line)}
+		d.Pos = Pos{File: d.Pos.File, Line: n, Col: indent(n)}
+		if n != block.Line {
+			d.Related = append(d.Related, Related{Pos: block, Message: "the block it should line up with starts here"})
+		}
+		d.Hint = "indent this line like the other entries of its block (spaces, not tabs)"
+		return d
+	}
+	return d
 }
 
 // yamlParserErrors are the messages of yaml.v3's parser, as opposed to its scanner.

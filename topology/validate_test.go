@@ -94,6 +94,17 @@ func TestValidateInvalid(t *testing.T) {
 			want: []want{{pos: "t.yaml:7:7", msg: "tags must be a mapping, got a list", hint: "key: value"}},
 		},
 		{
+			name: "a node count's field is named by its path",
+			yaml: base + "        cluster: {nodesPerZone: {min: x, max: 3}}\n",
+			want: []want{{pos: "t.yaml:7:39", msg: `clouds.aws.regions[0].cluster.nodesPerZone.min must be a whole number, got "x"`}},
+		},
+		{
+			name: "allowed-regions written as one list: one error, the mapping it means as the hint",
+			yaml: base + "landingZone:\n  guardrails:\n    - allowed-regions: [us-east-1, nbg1]\n",
+			want: []want{{pos: "t.yaml:9:24", msg: "allowed-regions takes the regions allowed per cloud, not one list",
+				hint: "write allowed-regions: {aws: [us-east-1], hetzner: [nbg1]}"}},
+		},
+		{
 			name: "boolean expected (yes is a string in YAML 1.2)",
 			yaml: base + "network:\n  transit:\n    aws: {peering: yes}\n",
 			want: []want{{pos: "t.yaml:9:20", msg: `network.transit.aws.peering must be true or false, got "yes"`, hint: "use true or false"}},
@@ -348,7 +359,14 @@ func TestValidateInvalid(t *testing.T) {
 		{
 			name: "bad indentation points at the offending line",
 			yaml: "name: acme\nclouds:\n  aws: {}\n bad: y\n",
-			want: []want{{pos: "t.yaml:4", msg: "invalid YAML: did not find expected key"}},
+			want: []want{{pos: "t.yaml:4:2", msg: "invalid YAML: did not find expected key"}},
+		},
+		{
+			// yaml.v3 names the line where the list starts (5); the
+			// misindented key is on line 7.
+			name: "a misindented key inside a list item points at its own line and column",
+			yaml: "name: acme\nclouds:\n  aws:\n    regions:\n      - region: us-east-1\n        cidr: 10.0.0.0/16\n       zones: 2\n",
+			want: []want{{pos: "t.yaml:7:8", msg: "invalid YAML: did not find expected '-' indicator"}},
 		},
 		{
 			name: "unterminated quote",

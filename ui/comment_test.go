@@ -187,26 +187,7 @@ func TestCommentOnEngineFailure(t *testing.T) {
 // every stack cut with its changes per type, and points at the full
 // preview, which has everything.
 func TestCommentCutNamesStacks(t *testing.T) {
-	big := reviewResult()
-	huge := &engine.StackResult{Name: "global", Status: engine.Succeeded, Changes: map[engine.Change]int{engine.Create: 900}}
-	for j := range 900 {
-		typ := "hcloud:index/firewall:Firewall"
-		if j%3 == 0 {
-			typ = "aws:ec2/route:Route"
-		}
-		huge.Steps = append(huge.Steps, engine.Step{URN: fmt.Sprint(j), Type: typ, Name: fmt.Sprintf("route-with-a-long-name-%04d", j), Change: engine.Create})
-	}
-	big.Stacks = append(big.Stacks, huge)
-	for i := range 20 {
-		s := &engine.StackResult{Name: fmt.Sprintf("aws-region-%02d-prod", i), Status: engine.Succeeded, Changes: map[engine.Change]int{engine.Create: 30}}
-		for j := range 30 {
-			s.Steps = append(s.Steps, engine.Step{URN: fmt.Sprint(j), Type: "aws:ec2/subnet:Subnet", Name: fmt.Sprintf("subnet-%d", j), Change: engine.Create})
-		}
-		big.Stacks = append(big.Stacks, s)
-	}
-	mermaid := "```mermaid\nflowchart LR\n" + strings.Repeat("  a --> b\n", 1000) + "```\n"
-	cm := Comment{File: "topology.yaml", Preview: big, Mermaid: mermaid, RunURL: "https://github.com/acme/infra/actions/runs/42", FullPreview: "out/preview-full.md"}
-	c := RenderComment(cm)
+	c := cutComment()
 	if len(c) > GitHubCommentLimit {
 		t.Fatalf("comment is %d characters, over %d", len(c), GitHubCommentLimit)
 	}
@@ -225,15 +206,43 @@ func TestCommentCutNamesStacks(t *testing.T) {
 	if strings.Contains(c, "```mermaid") || strings.Contains(c, "<code>global</code>") {
 		t.Errorf("the diagram or global's details are in the cut comment")
 	}
-	full := RenderFullPreview(cm)
+	full := RenderFullPreview(cutPreview())
 	if strings.Contains(full, "Cut to stay") || !strings.Contains(full, "<code>global</code>") || !strings.Contains(full, "```mermaid") {
 		t.Errorf("the full preview is cut")
 	}
 	// A tiny limit still gives a valid, marked comment.
+	big := cutPreview().Preview
 	c = RenderComment(Comment{File: "topology.yaml", Preview: big, Limit: 2000})
 	if len(c) > 2000 || !strings.HasPrefix(c, CommentMarker("topology.yaml")) || !strings.Contains(c, "Cut to stay") {
 		t.Errorf("comment under a 2000 limit: %d characters:\n%s", len(c), c)
 	}
+}
+
+// cutComment is the comment of cutPreview.
+func cutComment() string { return RenderComment(cutPreview()) }
+
+// cutPreview is a preview too big for one comment: 21 more stacks, one of
+// them (global) with 900 creates, and a big diagram.
+func cutPreview() Comment {
+	big := reviewResult()
+	huge := &engine.StackResult{Name: "global", Status: engine.Succeeded, Changes: map[engine.Change]int{engine.Create: 900}}
+	for j := range 900 {
+		typ := "hcloud:index/firewall:Firewall"
+		if j%3 == 0 {
+			typ = "aws:ec2/route:Route"
+		}
+		huge.Steps = append(huge.Steps, engine.Step{URN: fmt.Sprint(j), Type: typ, Name: fmt.Sprintf("route-with-a-long-name-%04d", j), Change: engine.Create})
+	}
+	big.Stacks = append(big.Stacks, huge)
+	for i := range 20 {
+		s := &engine.StackResult{Name: fmt.Sprintf("aws-region-%02d-prod", i), Status: engine.Succeeded, Changes: map[engine.Change]int{engine.Create: 30}}
+		for j := range 30 {
+			s.Steps = append(s.Steps, engine.Step{URN: fmt.Sprint(j), Type: "aws:ec2/subnet:Subnet", Name: fmt.Sprintf("subnet-%d", j), Change: engine.Create})
+		}
+		big.Stacks = append(big.Stacks, s)
+	}
+	mermaid := "```mermaid\nflowchart LR\n" + strings.Repeat("  a --> b\n", 1000) + "```\n"
+	return Comment{File: "topology.yaml", Preview: big, Mermaid: mermaid, RunURL: "https://github.com/acme/infra/actions/runs/42", FullPreview: "out/preview-full.md"}
 }
 
 func TestMarksOf(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"infra/topology"
 )
@@ -62,7 +63,8 @@ func RenderDiagnostics(w io.Writer, t Theme, ds topology.Diagnostics) (errs, war
 	return count(ds)
 }
 
-func (v *diagnosticsHuman) one(d topology.Diagnostic) {
+// one renders a diagnostic; more are lines under it (a group's others).
+func (v *diagnosticsHuman) one(d topology.Diagnostic, more ...string) {
 	label := v.t.Error.Render("error")
 	switch d.Severity {
 	case topology.Warning:
@@ -70,10 +72,19 @@ func (v *diagnosticsHuman) one(d topology.Diagnostic) {
 	case topology.Info:
 		label = v.t.Dim.Render("info")
 	}
+	// The message wraps under its first word (the label's width in
+	// columns: severity, [rule] and ": ").
+	indent := utf8.RuneCountInString(string(d.Severity)) + 2
 	if d.Rule != "" {
 		label += v.t.Dim.Render("[" + d.Rule + "]")
+		indent += len(d.Rule) + 2
 	}
-	fmt.Fprintf(v.w, "%s: %s\n", label, v.t.Bold.Render(d.Message))
+	lines := strings.Split(v.t.Wrap(d.Message, indent), "\n")
+	for i, l := range lines {
+		// Styled line by line: a style pads a block of lines to one width.
+		lines[i] = v.t.Bold.Render(l)
+	}
+	fmt.Fprintf(v.w, "%s: %s\n", label, strings.Join(lines, "\n"))
 	switch {
 	case d.Pos.File != "":
 		fmt.Fprintf(v.w, "  %s %s\n", v.t.Dim.Render("-->"), d.Pos)
@@ -86,9 +97,28 @@ func (v *diagnosticsHuman) one(d topology.Diagnostic) {
 		v.snippet(r.Pos)
 	}
 	if d.Hint != "" {
-		fmt.Fprintf(v.w, "  %s %s\n", v.t.Hint.Render("hint:"), d.Hint)
+		fmt.Fprintf(v.w, "  %s %s\n", v.t.Hint.Render("hint:"), v.t.Wrap(d.Hint, 8))
+	}
+	for i, l := range more {
+		if i == 0 {
+			fmt.Fprintf(v.w, "  %s %s\n", v.t.Dim.Render("="), l)
+			continue
+		}
+		fmt.Fprintf(v.w, "    %s\n", l)
 	}
 	fmt.Fprintln(v.w)
+}
+
+// RenderGroupedDiagnostics is RenderDiagnostics with the findings that
+// differ only in their message (one check, one place of the topology, many
+// resources) shown once, the others listed under it. The counts are of
+// every finding.
+func RenderGroupedDiagnostics(w io.Writer, t Theme, ds topology.Diagnostics) (errs, warns int) {
+	v := &diagnosticsHuman{w: w, t: t}
+	for _, g := range groupByPlace(ds) {
+		v.one(g.Diagnostic, g.moreLines()...)
+	}
+	return count(ds)
 }
 
 // snippet prints the source line and carets under the range (one caret

@@ -42,9 +42,11 @@ func (v *doctorHuman) Checks(checks []engine.Check) error {
 			mark = v.t.Error.Render("✗")
 			errs++
 		}
-		fmt.Fprintf(v.w, "%s %-*s  %s\n", mark, width, c.Name, c.Detail)
+		// Long details and fixes wrap at word boundaries on a terminal,
+		// under their column.
+		fmt.Fprintf(v.w, "%s %-*s  %s\n", mark, width, c.Name, v.t.Wrap(c.Detail, width+4))
 		if c.Fix != "" {
-			fmt.Fprintf(v.w, "  %*s  %s %s\n", width, "", v.t.Hint.Render("fix:"), c.Fix)
+			fmt.Fprintf(v.w, "  %*s  %s %s\n", width, "", v.t.Hint.Render("fix:"), v.t.Wrap(c.Fix, width+9))
 		}
 	}
 	fmt.Fprintln(v.w)

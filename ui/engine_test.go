@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -62,7 +63,7 @@ func TestRunViewHuman(t *testing.T) {
 		"Skipped, because a stack they depend on did not succeed:\n  − global (after hetzner-nbg1-prod)",
 		"Replacements", "+- aws-us-east-1-prod aws:ec2/vpc:Vpc vpc (cidrBlock forces replacement)",
 		"Deletions", "- aws-us-east-1-prod aws:ec2/subnet:Subnet old",
-		"Warnings:", "meshPrivateKey  [secret]", `zones           ["a","b"]`,
+		"Warnings:", "meshPrivateKey  [secret]", "    zones\n      - a\n      - b\n",
 		"✗ preview incomplete (failed: hetzner-nbg1-prod; skipped: global)",
 	} {
 		if !strings.Contains(got, want) {
@@ -309,5 +310,68 @@ func TestWorkflowFindsTheComment(t *testing.T) {
 	}
 	if !preview || !post || !upload {
 		t.Errorf("workflow: preview step %v, sticky comment step on every outcome %v, full preview uploaded %v", preview, post, upload)
+	}
+}
+
+// A run after a preview shows each stack's progress against what the
+// preview found ("2/5 done"), a replacement's several steps counting once;
+// a preview counts what it has planned.
+func TestLiveProgressDenominator(t *testing.T) {
+	pre := &engine.Result{Operation: engine.Preview, Stacks: []*engine.StackResult{
+		{Name: "a", Changes: map[engine.Change]int{engine.Create: 2, engine.Replace: 1}, Unchanged: 2},
+	}}
+	if got := ExpectedResources(pre); got["a"] != 5 || len(got) != 1 {
+		t.Fatalf("ExpectedResources = %v, want a: 5", got)
+	}
+	for _, tt := range []struct {
+		op     engine.Operation
+		expect bool
+		want   string
+	}{
+		{engine.Up, true, "2/5 done"},
+		{engine.Up, false, "2 done"},
+		{engine.Preview, false, "2 planned"},
+	} {
+		var errb bytes.Buffer
+		p := NewProgressView(&IO{Err: &errb, ErrTTY: true})
+		if tt.expect {
+			p.Expect(ExpectedResources(pre))
+		}
+		p.Start(tt.op, "acme", []string{"a"}, false)
+		p.Event(engine.Event{Kind: engine.StackStarted, Operation: tt.op, Stack: "a"})
+		for _, urn := range []string{"urn:vpc", "urn:vpc", "urn:subnet"} { // the vpc is replaced: two steps
+			p.Event(engine.Event{Kind: engine.StepDone, Operation: tt.op, Stack: "a", Step: &engine.Step{URN: urn}})
+		}
+		p.Note("redraw") // forces a draw
+		if got := errb.String(); !strings.Contains(got, tt.want) {
+			t.Errorf("%s (expect %v): live line lacks %q:\n%q", tt.op, tt.expect, tt.want, got)
+		}
+		p.Stop()
+	}
+}
+
+// On a terminal narrower than the summary table, its headings shorten so
+// that no row wraps; a wide terminal or a file keeps them whole.
+func TestSummaryFitsANarrowTerminal(t *testing.T) {
+	r := sampleResult(engine.Up, false)
+	for _, tt := range []struct {
+		width   int
+		heading string
+	}{
+		{0, "CREATE  UPDATE  REPLACE  DELETE  UNCHANGED  STATUS"},
+		{120, "CREATE  UPDATE  REPLACE  DELETE  UNCHANGED  STATUS"},
+		{72, "NEW  UPD  REPL  DEL  SAME  STATUS"},
+	} {
+		var out bytes.Buffer
+		v := &runHuman{w: &out, t: Theme{Width: tt.width}, opts: RunOptions{}}
+		v.table(r)
+		if !strings.Contains(out.String(), tt.heading) {
+			t.Errorf("width %d: table lacks %q:\n%s", tt.width, tt.heading, out.String())
+		}
+		for _, l := range strings.Split(out.String(), "\n") {
+			if tt.width > 0 && utf8.RuneCountInString(l) > tt.width-1 {
+				t.Errorf("width %d: row %q is %d wide", tt.width, l, utf8.RuneCountInString(l))
+			}
+		}
 	}
 }

@@ -267,7 +267,9 @@ func (g *TopologyGraph) Mermaid() string {
 			node(2, n)
 		}
 		for _, r := range c.Groups {
-			w(2, "subgraph %s[%s]", r.ID, mermaidLabel(r.Label))
+			// One line: Mermaid places a subgraph's first node over the
+			// second line of a two-line title (the region's CIDR).
+			w(2, "subgraph %s[%s]", r.ID, mermaidLabel([]string{strings.Join(r.Label, " · ")}))
 			for _, n := range r.Nodes {
 				node(3, n)
 			}

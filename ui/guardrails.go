@@ -24,11 +24,14 @@ type GuardrailReport struct {
 	Native map[string][]topology.Cloud
 	// Rules are the planned inputs the providers' own rules reject.
 	Rules topology.Diagnostics
+	// Loaded are the topology's own warnings, from loading it: reported
+	// with the findings, so that what is shown and what is counted agree.
+	Loaded topology.Diagnostics
 }
 
 // Diagnostics are the violations and the SCP findings, sorted.
 func (r GuardrailReport) Diagnostics() topology.Diagnostics {
-	var ds topology.Diagnostics
+	ds := append(topology.Diagnostics(nil), r.Loaded...)
 	if r.Report != nil {
 		ds = append(ds, r.Report.Diagnostics...)
 	}
@@ -100,11 +103,7 @@ func (v *guardrailsTable) Report(r GuardrailReport) error {
 	if r.SCPs != nil {
 		scpReport(v.out, v.t, r.SCPs)
 	}
-	ds := r.Diagnostics()
-	for _, d := range ds {
-		RenderDiagnostic(v.err, v.te, d)
-	}
-	errs, warns := count(ds)
+	errs, warns := RenderGroupedDiagnostics(v.err, v.te, r.Diagnostics())
 	if errs > 0 {
 		fmt.Fprintf(v.err, "%s %s%s: a mandatory guardrail is violated\n", v.te.Error.Render("✗"), plural(errs, "error"), andWarnings(warns))
 		return nil
@@ -210,8 +209,12 @@ func (v *guardrailsMarkdown) Report(r GuardrailReport) error {
 	}
 	if len(ds) > 0 {
 		fmt.Fprintf(v.w, "\n<details><summary>%s</summary>\n\n", plural(len(ds), "finding"))
-		for _, d := range ds {
-			fmt.Fprintf(v.w, "- **%s** `%s`: %s\n", d.Severity, d.Pos, d.Message)
+		for _, g := range groupByPlace(ds) {
+			more := ""
+			if len(g.more) > 0 {
+				more = fmt.Sprintf(" (and %d more from the same place)", len(g.more))
+			}
+			fmt.Fprintf(v.w, "- **%s** `%s`: %s%s\n", g.Severity, g.Pos, g.Message, more)
 		}
 		fmt.Fprintln(v.w, "\n</details>")
 	}

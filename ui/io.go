@@ -6,6 +6,8 @@ package ui
 import (
 	"io"
 	"os"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -49,6 +51,9 @@ func isTerminal(f *os.File) bool {
 // Theme holds the styles of every human view, bound to one writer.
 type Theme struct {
 	Error, Warning, OK, Hint, Dim, Bold, Accent, Create, Update, Delete, Replace lipgloss.Style
+	// Width is the writer's width when it is a terminal, else 0: long
+	// prose is wrapped at word boundaries to it (Wrap), never in a file.
+	Width int
 }
 
 // NewTheme returns styles for w; without colour every style renders plain text.
@@ -60,7 +65,12 @@ func NewTheme(w io.Writer, color bool) Theme {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	s := r.NewStyle
+	width := 0
+	if f, ok := w.(*os.File); ok && isTerminal(f) {
+		width = termWidth(f)
+	}
 	return Theme{
+		Width:   width,
 		Error:   s().Foreground(lipgloss.Color("9")).Bold(true),
 		Warning: s().Foreground(lipgloss.Color("11")).Bold(true),
 		OK:      s().Foreground(lipgloss.Color("10")).Bold(true),
@@ -73,4 +83,32 @@ func NewTheme(w io.Writer, color bool) Theme {
 		Delete:  s().Foreground(lipgloss.Color("9")),
 		Replace: s().Foreground(lipgloss.Color("13")),
 	}
+}
+
+// Wrap breaks text at word boundaries so that no line, with the indent
+// columns already printed before it, is wider than the terminal; the lines
+// after the first start with indent spaces. Off a terminal (Width 0), or
+// when too little room is left, text is returned as is.
+func (t Theme) Wrap(text string, indent int) string {
+	room := t.Width - 1 - indent
+	if t.Width == 0 || room < 20 {
+		return text
+	}
+	var b strings.Builder
+	n := 0
+	for i, word := range strings.Fields(text) {
+		wl := utf8.RuneCountInString(word)
+		switch {
+		case i == 0:
+		case n+1+wl > room:
+			b.WriteString("\n" + strings.Repeat(" ", indent))
+			n = 0
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += wl
+	}
+	return b.String()
 }

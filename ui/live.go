@@ -14,8 +14,11 @@ import (
 
 // liveLine is one stack's line in the live view.
 type liveLine struct {
-	status  engine.Status
-	done    int
+	status engine.Status
+	// done holds the resources finished (a replacement's several steps
+	// are one resource); total is how many to go through, 0 if unknown.
+	done    map[string]bool
+	total   int
 	current string
 	result  *engine.StackResult
 	started time.Time
@@ -35,6 +38,14 @@ type liveProgress struct {
 	cols    int // the terminal's width: a line that wrapped would break the redraw
 	spinner int
 	notes   []string
+	// expected is what Expect was told, for the next Start.
+	expected map[string]int
+}
+
+func (p *liveProgress) Expect(resources map[string]int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.expected = resources
 }
 
 func (p *liveProgress) Start(op engine.Operation, project string, names []string, simulated bool) {
@@ -47,9 +58,10 @@ func (p *liveProgress) Start(op engine.Operation, project string, names []string
 	p.op, p.names, p.drawn = op, names, 0
 	p.lines = map[string]*liveLine{}
 	for _, n := range names {
-		p.lines[n] = &liveLine{status: engine.Pending}
+		p.lines[n] = &liveLine{status: engine.Pending, done: map[string]bool{}, total: p.expected[n]}
 		p.width = max(p.width, len(n))
 	}
+	p.expected = nil
 	p.draw(true)
 }
 
@@ -70,7 +82,7 @@ func (p *liveProgress) Event(ev engine.Event) {
 			l.current = doingNow(ev.Operation, ev.Step.Change) + " " + ev.Step.Type + " " + ev.Step.Name
 		}
 	case engine.StepDone, engine.StepFailed:
-		l.done++
+		l.done[ev.Step.URN] = true
 	case engine.Diag:
 		// Warnings are printed above the live block, so they stay on
 		// screen. Errors are not: the stack's line says it failed, and the
@@ -131,7 +143,7 @@ func (p *liveProgress) draw(force bool) {
 		case engine.Pending:
 			line.WriteString(p.t.Dim.Render("waiting"))
 		case engine.Running:
-			fmt.Fprintf(&line, "%s %s", p.t.Dim.Render(fmt.Sprintf("%.0fs %d done", now.Sub(l.started).Seconds(), l.done)), l.current)
+			fmt.Fprintf(&line, "%s %s", p.t.Dim.Render(fmt.Sprintf("%.0fs %s", now.Sub(l.started).Seconds(), p.count(l))), l.current)
 		default:
 			line.WriteString(stackOutcomeText(p.t, p.op, l.result))
 		}
@@ -139,6 +151,18 @@ func (p *liveProgress) draw(force bool) {
 	}
 	p.drawn = len(p.names)
 	fmt.Fprint(p.w, b.String())
+}
+
+// count is how far a running stack is: "18/45 done" when the total is
+// known; a preview, which changes nothing, counts what it has planned.
+func (p *liveProgress) count(l *liveLine) string {
+	switch {
+	case l.total > 0:
+		return fmt.Sprintf("%d/%d done", min(len(l.done), l.total), l.total)
+	case p.op == engine.Preview:
+		return fmt.Sprintf("%d planned", len(l.done))
+	}
+	return fmt.Sprintf("%d done", len(l.done))
 }
 
 func (p *liveProgress) icon(l *liveLine) string {

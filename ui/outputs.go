@@ -23,23 +23,102 @@ func sortedKeys(m stacks.Outputs) []string {
 	return keys
 }
 
-// OutputText is an output as one line: a string as is, anything else as
-// compact JSON; a secret as Redacted unless show.
-func OutputText(v stacks.Value, show bool) string {
-	if v.Secret && !show {
-		return Redacted
+// writeOutputs writes a stack's outputs for people, keys sorted and aligned:
+// a string or number after its key, a map or list as an indented tree under
+// it (maps' keys sorted), a multi-line string as an indented block. A secret
+// is Redacted, whatever its shape, unless show.
+func writeOutputs(w io.Writer, t Theme, indent string, outs stacks.Outputs, show bool) {
+	keys := sortedKeys(outs)
+	width := 0
+	for _, k := range keys {
+		width = max(width, len(k))
 	}
-	if v.Unknown {
-		return "[unknown]"
+	for _, k := range keys {
+		v := outs[k]
+		switch {
+		case v.Secret && !show:
+			fmt.Fprintf(w, "%s%-*s  %s\n", indent, width, k, t.Dim.Render(Redacted))
+		case v.Unknown:
+			fmt.Fprintf(w, "%s%-*s  %s\n", indent, width, k, t.Dim.Render("[unknown]"))
+		default:
+			writeTreeEntry(w, t, indent, width, k, v.Value)
+		}
 	}
-	if s, ok := v.Value.(string); ok {
-		return s
+}
+
+// writeTreeEntry writes one key and its value, padded to width.
+func writeTreeEntry(w io.Writer, t Theme, indent string, width int, key string, v any) {
+	if line, ok := scalarText(v); ok {
+		if strings.Contains(line, "\n") {
+			fmt.Fprintf(w, "%s%s\n", indent, key)
+			for _, l := range strings.Split(strings.TrimRight(line, "\n"), "\n") {
+				fmt.Fprintf(w, "%s  %s\n", indent, l)
+			}
+			return
+		}
+		fmt.Fprintf(w, "%s%-*s  %s\n", indent, width, key, line)
+		return
 	}
-	b, err := json.Marshal(v.Value)
+	fmt.Fprintf(w, "%s%s\n", indent, key)
+	writeTree(w, t, indent+"  ", v)
+}
+
+// writeTree writes a map (keys sorted, aligned) or a list ("- " items)
+// under its key.
+func writeTree(w io.Writer, t Theme, indent string, v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		width := 0
+		for k := range v {
+			keys = append(keys, k)
+			width = max(width, len(k))
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			writeTreeEntry(w, t, indent, width, k, v[k])
+		}
+	case []any:
+		for _, item := range v {
+			if line, ok := scalarText(item); ok && !strings.Contains(line, "\n") {
+				fmt.Fprintf(w, "%s- %s\n", indent, line)
+				continue
+			}
+			fmt.Fprintf(w, "%s-\n", indent)
+			if line, ok := scalarText(item); ok {
+				for _, l := range strings.Split(strings.TrimRight(line, "\n"), "\n") {
+					fmt.Fprintf(w, "%s  %s\n", indent, l)
+				}
+				continue
+			}
+			writeTree(w, t, indent+"  ", item)
+		}
+	}
+}
+
+// scalarText is a value that fits after its key: a string as is, a number,
+// bool or null as JSON, an empty map or list as {} or []. ok is false for
+// a map or list with entries.
+func scalarText(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case map[string]any:
+		if len(v) > 0 {
+			return "", false
+		}
+		return "{}", true
+	case []any:
+		if len(v) > 0 {
+			return "", false
+		}
+		return "[]", true
+	}
+	b, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Sprint(v.Value)
+		return fmt.Sprint(v), true
 	}
-	return string(b)
+	return string(b), true
 }
 
 // OutputValue is an output for JSON: the value, or Redacted.

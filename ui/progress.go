@@ -26,6 +26,23 @@ type ProgressView interface {
 	// Note prints a line for the user, such as what an interrupt does:
 	// above the live display while there is one, so it stays on screen.
 	Note(line string)
+	// Expect tells the next run how many resources each stack has to go
+	// through (what a preview found), so progress reads "18/45 done".
+	Expect(resources map[string]int)
+}
+
+// ExpectedResources is what a run after this preview goes through per
+// stack: every resource it changes or leaves as it is.
+func ExpectedResources(pre *engine.Result) map[string]int {
+	out := map[string]int{}
+	for _, s := range pre.Stacks {
+		n := s.Unchanged
+		for _, c := range s.Changes {
+			n += c
+		}
+		out[s.Name] = n
+	}
+	return out
 }
 
 // NewProgressView returns a live view with a line per stack when stderr is
@@ -246,6 +263,9 @@ func elapsed(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 }
+
+// Expect does nothing: plain lines name each resource as it finishes.
+func (p *plainProgress) Expect(map[string]int) {}
 
 func (p *plainProgress) Note(line string) {
 	p.mu.Lock()

@@ -123,6 +123,19 @@ func (v *runHuman) table(r *engine.Result) {
 	for _, s := range r.Stacks {
 		width = max(width, len(label(s)))
 	}
+	sameHead := "UNCHANGED"
+	// A terminal narrower than the table would wrap its last column
+	// (STATU/S at 72 columns): shorter headings then.
+	full := width + len("  ") + len(sameHead) + len("  ") + len("not started")
+	for _, h := range heads {
+		full += len("  ") + len(h)
+	}
+	if v.t.Width > 0 && full > v.t.Width-1 {
+		for i, h := range heads {
+			heads[i] = compactHeads[h]
+		}
+		sameHead = "SAME"
+	}
 	row := func(name string, cells []string, same, status string) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%-*s", width, name)
@@ -130,10 +143,10 @@ func (v *runHuman) table(r *engine.Result) {
 			// Pad by characters: "·" is one column but two bytes.
 			b.WriteString("  " + strings.Repeat(" ", max(0, len(heads[i])-utf8.RuneCountInString(c))) + c)
 		}
-		fmt.Fprintf(&b, "  %9s  %s", same, status)
+		fmt.Fprintf(&b, "  %*s  %s", len(sameHead), same, status)
 		fmt.Fprintln(v.w, strings.TrimRight(b.String(), " "))
 	}
-	row("STACK", heads, "UNCHANGED", "STATUS")
+	row("STACK", heads, sameHead, "STATUS")
 	totals := map[engine.Change]int{}
 	unchanged := 0
 	for _, s := range r.Stacks {
@@ -156,6 +169,9 @@ func (v *runHuman) table(r *engine.Result) {
 	}
 	row("total", cells, fmt.Sprint(unchanged), "")
 }
+
+// compactHeads are the summary's headings on a narrow terminal.
+var compactHeads = map[string]string{"CREATE": "NEW", "UPDATE": "UPD", "REPLACE": "REPL", "DELETE": "DEL", "DRIFTED": "DRIFT", "GONE": "GONE"}
 
 func cell(n int) string {
 	if n == 0 {
@@ -381,14 +397,7 @@ func (v *runHuman) outputs(r *engine.Result) {
 			shown = true
 		}
 		fmt.Fprintf(w, "  %s\n", t.Accent.Render(s.Name))
-		keys := sortedKeys(s.Outputs)
-		width := 0
-		for _, k := range keys {
-			width = max(width, len(k))
-		}
-		for _, k := range keys {
-			fmt.Fprintf(w, "    %-*s  %s\n", width, k, OutputText(s.Outputs[k], v.opts.ShowSecrets))
-		}
+		writeOutputs(w, t, "    ", s.Outputs, v.opts.ShowSecrets)
 	}
 }
 
