@@ -31,6 +31,7 @@ var kinds = map[string]kind{
 	"aws:ec2/eipAssociation:EipAssociation":                                     {id: prefixed("eipassoc")},
 	"aws:ec2/instance:Instance":                                                 {id: prefixed("i"), outputs: []string{"privateIp", "primaryNetworkInterfaceId:eni", "publicIp:instancePublicIp", "instanceState:running"}},
 	"aws:ec2/internetGateway:InternetGateway":                                   {id: prefixed("igw")},
+	"aws:ec2/networkInterface:NetworkInterface":                                 {id: prefixed("eni"), outputs: []string{"privateIp"}},
 	"aws:ec2/natGateway:NatGateway":                                             {id: prefixed("nat"), outputs: []string{"publicIp", "privateIp"}},
 	"aws:ec2/route:Route":                                                       {id: routeID},
 	"aws:ec2/routeTable:RouteTable":                                             {id: prefixed("rtb")},
