@@ -32,6 +32,8 @@ var free = map[string]bool{
 	"aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation":                          true,
 	"aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation":                          true,
 	"aws:ec2transitgateway/transitGateway:TransitGateway":                                        true, // billed per attachment
+	"aws:eks/addon:Addon":                                                                        true, // the add-on's pods run on the nodes
+	"aws:eks/podIdentityAssociation:PodIdentityAssociation":                                      true,
 	"aws:iam/role:Role":                                                                          true,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          true,
 	"aws:kms/alias:Alias":                                                                        true,

@@ -52,8 +52,14 @@ var kinds = map[string]kind{
 	// PENDING (EKS API Reference, Cluster and Nodegroup).
 	// EKS creates a cluster security group and returns its id in
 	// vpcConfig.clusterSecurityGroupId (EKS API Reference, VpcConfigResponse).
-	"aws:eks/cluster:Cluster":     {id: byName, outputs: []string{"endpoint:eksEndpoint", "certificateAuthority", "status:ACTIVE", "vpcConfig.clusterSecurityGroupId:sgID"}},
-	"aws:eks/nodeGroup:NodeGroup": {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE"}},
+	"aws:eks/cluster:Cluster": {id: byName, outputs: []string{"endpoint:eksEndpoint", "certificateAuthority", "status:ACTIVE", "vpcConfig.clusterSecurityGroupId:sgID"}},
+	// An add-on's id is cluster:addon (terraform-provider-aws eks addon);
+	// EKS picks the default version for the cluster's Kubernetes version.
+	"aws:eks/addon:Addon": {id: joined(":", "clusterName", "addonName"), outputs: []string{"arn", "addonVersion:addonVersion"}},
+	// Pod Identity association ids are a- and 17 characters (EKS API
+	// Reference, PodIdentityAssociation).
+	"aws:eks/podIdentityAssociation:PodIdentityAssociation": {id: prefixed("a"), outputs: []string{"associationId:id", "associationArn:arn"}},
+	"aws:eks/nodeGroup:NodeGroup":                           {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE"}},
 	// Centralized root access: one per organization, named by its id
 	// (pulumi-aws iam/organizationsFeatures.go, Import).
 	"aws:iam/organizationsFeatures:OrganizationsFeatures": {id: func(r Resource, _ string) string { return orgID(r.URN) }},
@@ -348,7 +354,9 @@ var generators = map[string]func(r Resource, prop string) resource.PropertyValue
 	"roleUniqueID": func(r Resource, prop string) resource.PropertyValue {
 		return value("AROA" + strings.ToUpper(hexOf(r.URN, prop, 17)))
 	},
-	"ACTIVE":           constant("ACTIVE"),
+	"ACTIVE": constant("ACTIVE"),
+	// an add-on version as EKS names them (vX.Y.Z-eksbuild.N)
+	"addonVersion":     constant("v1.0.0-eksbuild.1"),
 	"READY":            constant("READY"),
 	"running":          constant("running"),
 	"available":        constant("available"),

@@ -19,7 +19,11 @@ const eksLogRetentionDays = 90
 // The AWS managed policies an EKS cluster and its managed nodes need.
 var (
 	clusterPolicies = []string{"AmazonEKSClusterPolicy"}
-	nodePolicies    = []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"}
+	// The CNI's policy is not here: the vpc-cni add-on gets it through
+	// Pod Identity (addonsBeforeNodes), so pods on the node cannot use it
+	// through the instance role (EKS User Guide, "Configure the Amazon VPC
+	// CNI plugin to use IRSA/Pod Identity").
+	nodePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"}
 )
 
 // cluster declares EKS: its IAM roles, a KMS key for envelope encryption of
@@ -99,10 +103,15 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	before, err := p.addonsBeforeNodes(cluster)
+	if err != nil {
+		return nil, err
+	}
+	var groups []pulumi.Resource
 	n := k.NodesPerZone
 	for i, z := range p.net.Zones {
 		name := p.name("nodes", z.Zone)
-		if _, err := eks.NewNodeGroup(ctx, name, &eks.NodeGroupArgs{
+		ng, err := eks.NewNodeGroup(ctx, name, &eks.NodeGroupArgs{
 			ClusterName:   cluster.Name,
 			NodeRoleArn:   nodeRole.Arn,
 			SubnetIds:     pulumi.StringArray{sub.private[i].ID()},
@@ -119,9 +128,14 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 			// cluster autoscaler owns it, and an update must not reset it
 			// (terraform-provider-aws eks_node_group docs: ignore_changes on
 			// scaling_config[0].desired_size).
-		}, p.with(pulumi.DependsOn(nodeAttach), pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))...); err != nil {
+		}, p.with(pulumi.DependsOn(append(append([]pulumi.Resource{}, nodeAttach...), before...)), pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))...)
+		if err != nil {
 			return nil, err
 		}
+		groups = append(groups, ng)
+	}
+	if err := p.addonsAfterNodes(cluster, groups); err != nil {
+		return nil, err
 	}
 	return cluster, nil
 }

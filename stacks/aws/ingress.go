@@ -42,9 +42,10 @@ func (p *program) lbName(suffix string) string {
 }
 
 // ingress declares the internet-facing network load balancer across the
-// public subnets. Its target groups take pod IPs, registered by the
-// in-cluster ingress controller; its DNS name is the region's origin for the
-// global load balancer.
+// public subnets. Its target groups take pod IPs of the in-cluster ingress
+// controller, which the AWS Load Balancer Controller registers there
+// (TargetGroupBinding; targetRegistrar gives it the permission to); its DNS
+// name is the region's origin for the global load balancer.
 func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster) (*lb.LoadBalancer, error) {
 	ctx := p.ctx
 	var rules ec2.SecurityGroupIngressArray
@@ -105,6 +106,8 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster) (*lb
 	if err != nil {
 		return nil, err
 	}
+	tgs := pulumi.StringMap{}
+	var groups []*lb.TargetGroup
 	for _, port := range ingressPorts {
 		ps := strconv.Itoa(port)
 		tg, err := lb.NewTargetGroup(ctx, p.name("ingress-tg", ps), &lb.TargetGroupArgs{
@@ -119,6 +122,8 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster) (*lb
 		if err != nil {
 			return nil, err
 		}
+		tgs[ps] = tg.Arn
+		groups = append(groups, tg)
 		if _, err := lb.NewListener(ctx, p.name("ingress-listener", ps), &lb.ListenerArgs{
 			LoadBalancerArn: nlb.Arn,
 			Port:            pulumi.Int(port),
@@ -131,6 +136,10 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster) (*lb
 		}, p.with()...); err != nil {
 			return nil, err
 		}
+	}
+	p.ctx.Export(TargetGroupsOutput, tgs)
+	if err := p.targetRegistrar(cluster, groups); err != nil {
+		return nil, err
 	}
 	return nlb, nil
 }
