@@ -34,6 +34,10 @@ var free = map[string]bool{
 	"aws:ec2transitgateway/transitGateway:TransitGateway":                                        true, // billed per attachment
 	"aws:eks/addon:Addon":                                                                        true, // the add-on's pods run on the nodes
 	"aws:eks/podIdentityAssociation:PodIdentityAssociation":                                      true,
+	"aws:guardduty/organizationAdminAccount:OrganizationAdminAccount":                            true,
+	"aws:guardduty/organizationConfiguration:OrganizationConfiguration":                          true,
+	"aws:securityhub/organizationAdminAccount:OrganizationAdminAccount":                          true,
+	"aws:securityhub/organizationConfiguration:OrganizationConfiguration":                        true,
 	"aws:iam/role:Role":                                                                          true,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          true,
 	"aws:kms/alias:Alias":                                                                        true,
@@ -97,6 +101,8 @@ var free = map[string]bool{
 	"aws:ec2/flowLog:FlowLog":                                                true,
 	"aws:ec2/vpcEndpoint:VpcEndpoint":                                        true, // a gateway endpoint (S3) has no charge
 	"aws:iam/organizationsFeatures:OrganizationsFeatures":                    true,
+	"aws:guardduty/detector:Detector":                                        true, // billed by what it analyses: see usage
+	"aws:securityhub/account:Account":                                        true,
 	"aws:iam/rolePolicy:RolePolicy":                                          true,
 	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock":               true,
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
@@ -116,6 +122,8 @@ var usage = map[string][]string{
 	"aws:eks/nodeGroup:NodeGroup":                               {"EBS root volumes (size from the launch defaults, not in the plan)"},
 	"aws:ec2/instance:Instance":                                 {"EBS root volume (size from the AMI, not in the plan)", "data transfer out per GB"},
 	"aws:kms/key:Key":                                           {"API requests"},
+	"aws:guardduty/detector:Detector":                           {"events and logs analysed (CloudTrail, VPC flow logs, DNS, EKS audit logs), per account after a 30-day trial"},
+	"aws:securityhub/account:Account":                           {"security checks and finding ingestion, per account after a 30-day trial"},
 	"aws:route53/zone:Zone":                                     {"DNS queries"},
 	"aws:s3/bucketV2:BucketV2":                                  {"storage and requests (CloudTrail logs)"},
 	"aws:cloudtrail/trail:Trail":                                {"data events and additional copies of management events"},

@@ -60,6 +60,18 @@ var kinds = map[string]kind{
 	// Reference, PodIdentityAssociation).
 	"aws:eks/podIdentityAssociation:PodIdentityAssociation": {id: prefixed("a"), outputs: []string{"associationId:id", "associationArn:arn"}},
 	"aws:eks/nodeGroup:NodeGroup":                           {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE"}},
+	// GuardDuty detector ids are 32 hex characters; a delegated
+	// administrator is named by its account id, an organization
+	// configuration by its detector (terraform-provider-aws guardduty).
+	"aws:guardduty/detector:Detector":                                   {id: func(r Resource, salt string) string { return hexOf(r.URN, salt, 32) }, outputs: []string{"accountId:account", "arn"}},
+	"aws:guardduty/organizationAdminAccount:OrganizationAdminAccount":   {id: func(r Resource, _ string) string { return str(r.Inputs, "adminAccountId") }},
+	"aws:guardduty/organizationConfiguration:OrganizationConfiguration": {id: func(r Resource, _ string) string { return str(r.Inputs, "detectorId") }},
+	// Security Hub: an account's hub, a delegated administrator and an
+	// organization configuration are named by account ids
+	// (terraform-provider-aws securityhub).
+	"aws:securityhub/account:Account":                                     {id: func(Resource, string) string { return Account }, outputs: []string{"arn"}},
+	"aws:securityhub/organizationAdminAccount:OrganizationAdminAccount":   {id: func(r Resource, _ string) string { return str(r.Inputs, "adminAccountId") }},
+	"aws:securityhub/organizationConfiguration:OrganizationConfiguration": {id: func(Resource, string) string { return Account }},
 	// Centralized root access: one per organization, named by its id
 	// (pulumi-aws iam/organizationsFeatures.go, Import).
 	"aws:iam/organizationsFeatures:OrganizationsFeatures": {id: func(r Resource, _ string) string { return orgID(r.URN) }},

@@ -227,6 +227,10 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		}
 	}
 
+	if err := securityServices(ctx, name, spec, o, org, accounts, members, roleArns, mgmt, tags("")); err != nil {
+		return err
+	}
+
 	trailArn, bucket, err := trail(ctx, name, o, org, caller, mgmt, accounts, members, part, tags(""))
 	if err != nil {
 		return err

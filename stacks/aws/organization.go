@@ -14,13 +14,14 @@ import (
 
 // The trusted services and policy types infra needs in the organization:
 // CloudTrail for the organization trail, RAM to share transit gateways, IAM
-// for centralized root access; SCPs for the guardrails, and resource
+// for centralized root access, GuardDuty and Security Hub for their
+// delegated administrator (securityServices); SCPs for the guardrails, and resource
 // control and tag policies enabled so that the organization can use them
 // (enabling a policy type attaches only AWS's allow-all policy, so it
 // changes no permission: Organizations User Guide, "Enabling a policy
 // type").
 var (
-	neededServicePrincipals = []string{"cloudtrail.amazonaws.com", "iam.amazonaws.com", "ram.amazonaws.com"}
+	neededServicePrincipals = []string{"cloudtrail.amazonaws.com", "guardduty.amazonaws.com", "iam.amazonaws.com", "ram.amazonaws.com", "securityhub.amazonaws.com"}
 	neededPolicyTypes       = []string{"RESOURCE_CONTROL_POLICY", "SERVICE_CONTROL_POLICY", "TAG_POLICY"}
 )
 
