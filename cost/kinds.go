@@ -99,7 +99,6 @@ var free = map[string]bool{
 	"aws:cloudwatch/logGroup:LogGroup":                                       true,
 	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                      true,
 	"aws:ec2/flowLog:FlowLog":                                                true,
-	"aws:ec2/vpcEndpoint:VpcEndpoint":                                        true, // a gateway endpoint (S3) has no charge
 	"aws:iam/organizationsFeatures:OrganizationsFeatures":                    true,
 	"aws:guardduty/detector:Detector":                                        true, // billed by what it analyses: see usage
 	"aws:securityhub/account:Account":                                        true,
@@ -122,6 +121,7 @@ var usage = map[string][]string{
 	"aws:eks/nodeGroup:NodeGroup":                               {"EBS root volumes (size from the launch defaults, not in the plan)"},
 	"aws:ec2/instance:Instance":                                 {"EBS root volume (size from the AMI, not in the plan)", "data transfer out per GB"},
 	"aws:kms/key:Key":                                           {"API requests"},
+	"aws:ec2/vpcEndpoint:VpcEndpoint":                           {"data processed per GB by interface endpoints (gateway endpoints: none)"},
 	"aws:guardduty/detector:Detector":                           {"events and logs analysed (CloudTrail, VPC flow logs, DNS, EKS audit logs), per account after a 30-day trial"},
 	"aws:securityhub/account:Account":                           {"security checks and finding ingestion, per account after a 30-day trial"},
 	"aws:route53/zone:Zone":                                     {"DNS queries"},
@@ -181,6 +181,17 @@ func classify(r Resource, h Hints) ([]item, string) {
 		return one("aws", "load-balancer", t)
 	case "aws:ec2transitgateway/vpcAttachment:VpcAttachment", "aws:ec2transitgateway/peeringAttachment:PeeringAttachment":
 		return one("aws", "tgw-attachment", "")
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		// A gateway endpoint (S3, DynamoDB) has no charge; an interface
+		// endpoint is billed per AZ it has a network interface in.
+		if t := str(in, "vpcEndpointType"); t == "" || t == "Gateway" {
+			return nil, ""
+		}
+		subnets, _ := in["subnetIds"].([]any)
+		if len(subnets) == 0 {
+			return nil, "subnets unknown until deployment"
+		}
+		return []item{{"aws", "interface-endpoint", "", float64(len(subnets))}}, ""
 	case "aws:kms/key:Key":
 		return one("aws", "kms-key", "")
 	case "aws:route53/zone:Zone":
