@@ -143,7 +143,7 @@ func (m *model) clusterRecord(s *site) Record {
 	switch r.Cloud {
 	case topology.AWS:
 		items = []string{
-			sf("VPC %s with a private and a public subnet per zone, an internet gateway, a NAT gateway per zone and route tables", s.net.CIDR),
+			sf("VPC %s with a private and a public subnet per zone, an internet gateway, a NAT gateway per zone and route tables, flow logs, an S3 gateway endpoint and interface endpoints for ECR and STS (image pulls and pod credentials skip the NAT gateways)", s.net.CIDR),
 			sf("EKS cluster %s with its IAM roles, and a managed node group per zone (%s, %s)", c.kube, c.node, c.perZone()),
 			"security groups, and an ingress load balancer",
 		}

@@ -237,7 +237,7 @@ func (m *model) transitAWS(sites []*site) Record {
 func gatewayKind(c topology.Cloud) string {
 	switch c {
 	case topology.AWS:
-		return "an EC2 instance with an Elastic IP"
+		return "an EC2 instance booted on a network interface already holding its Elastic IP"
 	case topology.IBM:
 		return "a virtual server instance with a floating IP"
 	case topology.Hetzner:

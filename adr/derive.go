@@ -71,6 +71,8 @@ func Derive(d *derived.Model) ([]Record, error) {
 	}
 	recs = append(recs, m.transit()...)
 	recs = append(recs, m.meshRecord(), m.glb(), m.landingZone(), m.guardrails(), m.stateRecord())
+	// last, so that a topology that gains it renumbers no record
+	recs = append(recs, m.ingressAWS()...)
 	return recs, nil
 }
 

@@ -242,6 +242,12 @@ func (m *model) lzItems() []string {
 			n = len(m.scps.Policies)
 		}
 		items = append(items, sf("`landingzone-aws`: the Organization, with centralized root access (member accounts keep no root credentials); OUs %s; %s with their root e-mail addresses and the role %s, created one at a time (Organizations refuses concurrent CreateAccount calls), each with the account-wide S3 public access block set through that role; %s attached to the OUs; the organisation trail %s in %s, writing to the encrypted, versioned, public-access-blocked bucket %s in %s, whose files Object Lock keeps for a year", and(ouPaths(o)), plural(len(o.Accounts), "member account"), code(landingzone.DeployRole), plural(n, "SCP"), code(o.Trail), o.HomeRegion, code(o.TrailBucket), trailHome(o)))
+		for _, admin := range []string{"security", "audit"} {
+			if o.Account(admin) != nil {
+				items = append(items, sf("GuardDuty and Security Hub for every account of the organization, administered from the %s account, in %s and in every region the topology deploys to on AWS", code(admin), o.HomeRegion))
+				break
+			}
+		}
 	}
 	if a := m.lz.IBM; a != nil {
 		grants, kps := 0, 0

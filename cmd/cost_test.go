@@ -116,15 +116,16 @@ func TestPreviewShowsTheChangeInCost(t *testing.T) {
 	}
 	// Each of the 3 node groups (one per zone) goes from 1 to 2 t3.medium
 	// in eu-west-1 at 0.0456 an hour: 33.288 → 33.29 and 66.576 → 66.58 a
-	// month (lines round to the cent), so 3 × 33.29 = +99.87.
-	if !strings.Contains(r.out, "$308.34 → $408.21") || !strings.Contains(r.out, "+$99.87 a month") {
+	// month (lines round to the cent), so 3 × 33.29 = +99.87. The base,
+	// $380.61, includes 3 interface endpoints in 3 zones at 0.011 an hour.
+	if !strings.Contains(r.out, "$380.61 → $480.48") || !strings.Contains(r.out, "+$99.87 a month") {
 		t.Errorf("preview lacks the change in cost:\n%s", r.out)
 	}
 	c, err := os.ReadFile(comment)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(c), "#### Monthly estimate: $308.34 → $408.21 (+$99.87)") {
+	if !strings.Contains(string(c), "#### Monthly estimate: $380.61 → $480.48 (+$99.87)") {
 		t.Errorf("comment lacks the change in cost:\n%s", c)
 	}
 

@@ -19,6 +19,7 @@ var free = map[string]bool{
 	"aws:ebs/encryptionByDefault:EncryptionByDefault":                                            true,
 	"aws:ec2/eipAssociation:EipAssociation":                                                      true,
 	"aws:ec2/internetGateway:InternetGateway":                                                    true,
+	"aws:ec2/networkInterface:NetworkInterface":                                                  true, // the public IPv4 is billed on its Elastic IP
 	"aws:ec2/route:Route":                                                                        true,
 	"aws:ec2/routeTable:RouteTable":                                                              true,
 	"aws:ec2/routeTableAssociation:RouteTableAssociation":                                        true,
@@ -31,6 +32,12 @@ var free = map[string]bool{
 	"aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation":                          true,
 	"aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation":                          true,
 	"aws:ec2transitgateway/transitGateway:TransitGateway":                                        true, // billed per attachment
+	"aws:eks/addon:Addon":                                                                        true, // the add-on's pods run on the nodes
+	"aws:eks/podIdentityAssociation:PodIdentityAssociation":                                      true,
+	"aws:guardduty/organizationAdminAccount:OrganizationAdminAccount":                            true,
+	"aws:guardduty/organizationConfiguration:OrganizationConfiguration":                          true,
+	"aws:securityhub/organizationAdminAccount:OrganizationAdminAccount":                          true,
+	"aws:securityhub/organizationConfiguration:OrganizationConfiguration":                        true,
 	"aws:iam/role:Role":                                                                          true,
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":                                          true,
 	"aws:kms/alias:Alias":                                                                        true,
@@ -92,8 +99,9 @@ var free = map[string]bool{
 	"aws:cloudwatch/logGroup:LogGroup":                                       true,
 	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                      true,
 	"aws:ec2/flowLog:FlowLog":                                                true,
-	"aws:ec2/vpcEndpoint:VpcEndpoint":                                        true, // a gateway endpoint (S3) has no charge
 	"aws:iam/organizationsFeatures:OrganizationsFeatures":                    true,
+	"aws:guardduty/detector:Detector":                                        true, // billed by what it analyses: see usage
+	"aws:securityhub/account:Account":                                        true,
 	"aws:iam/rolePolicy:RolePolicy":                                          true,
 	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock":               true,
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
@@ -113,6 +121,9 @@ var usage = map[string][]string{
 	"aws:eks/nodeGroup:NodeGroup":                               {"EBS root volumes (size from the launch defaults, not in the plan)"},
 	"aws:ec2/instance:Instance":                                 {"EBS root volume (size from the AMI, not in the plan)", "data transfer out per GB"},
 	"aws:kms/key:Key":                                           {"API requests"},
+	"aws:ec2/vpcEndpoint:VpcEndpoint":                           {"data processed per GB by interface endpoints (gateway endpoints: none)"},
+	"aws:guardduty/detector:Detector":                           {"events and logs analysed (CloudTrail, VPC flow logs, DNS, EKS audit logs), per account after a 30-day trial"},
+	"aws:securityhub/account:Account":                           {"security checks and finding ingestion, per account after a 30-day trial"},
 	"aws:route53/zone:Zone":                                     {"DNS queries"},
 	"aws:s3/bucketV2:BucketV2":                                  {"storage and requests (CloudTrail logs)"},
 	"aws:cloudtrail/trail:Trail":                                {"data events and additional copies of management events"},
@@ -170,6 +181,17 @@ func classify(r Resource, h Hints) ([]item, string) {
 		return one("aws", "load-balancer", t)
 	case "aws:ec2transitgateway/vpcAttachment:VpcAttachment", "aws:ec2transitgateway/peeringAttachment:PeeringAttachment":
 		return one("aws", "tgw-attachment", "")
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		// A gateway endpoint (S3, DynamoDB) has no charge; an interface
+		// endpoint is billed per AZ it has a network interface in.
+		if t := str(in, "vpcEndpointType"); t == "" || t == "Gateway" {
+			return nil, ""
+		}
+		subnets, _ := in["subnetIds"].([]any)
+		if len(subnets) == 0 {
+			return nil, "subnets unknown until deployment"
+		}
+		return []item{{"aws", "interface-endpoint", "", float64(len(subnets))}}, ""
 	case "aws:kms/key:Key":
 		return one("aws", "kms-key", "")
 	case "aws:route53/zone:Zone":

@@ -237,6 +237,9 @@ func TestLifecycle(t *testing.T) {
 		"aws:ebs/encryptionByDefault:EncryptionByDefault":         true,
 		// Object Lock cannot be turned off (aws.md item 19).
 		"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
+		// protect-security-services denies guardduty:DeleteDetector in the
+		// security account (aws.md item 19).
+		"aws:guardduty/detector:Detector": true,
 	}
 	for _, o := range srv.Cloud().Objects() {
 		if !retained[string(o.URN.Type())] {

@@ -400,8 +400,18 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 			t.Errorf("%s: UDP sources %v, want the peers %v", id, udp, peers(id))
 		}
 		inst := mocks.res[id+"-mesh-gateway"].Inputs
-		if inst["sourceDestCheck"].BoolValue() {
-			t.Errorf("%s: source/destination check on: the gateway cannot forward", id)
+		eni := mocks.res[id+"-mesh-eni"].Inputs
+		if v := eni["sourceDestCheck"]; !v.IsBool() || v.BoolValue() {
+			t.Errorf("%s: source/destination check %v: the gateway cannot forward", id, v)
+		}
+		// launched on the interface that holds the Elastic IP before boot
+		// (review item 13: no first boot without internet access)
+		nics := inst["networkInterfaces"].ArrayValue()
+		assoc := mocks.res[id+"-mesh-eip-association"].Inputs
+		if len(nics) != 1 || nics[0].ObjectValue()["deviceIndex"].NumberValue() != 0 ||
+			nics[0].ObjectValue()["networkInterfaceId"].StringValue() != assoc["networkInterfaceId"].StringValue() ||
+			!assoc["instanceId"].IsNull() {
+			t.Errorf("%s: instance on %v, Elastic IP on %v: want both on the gateway's interface", id, nics, assoc)
 		}
 		if !inst["rootBlockDevice"].ObjectValue()["encrypted"].BoolValue() {
 			t.Errorf("%s: root volume not encrypted", id)

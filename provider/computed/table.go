@@ -31,6 +31,7 @@ var kinds = map[string]kind{
 	"aws:ec2/eipAssociation:EipAssociation":                                     {id: prefixed("eipassoc")},
 	"aws:ec2/instance:Instance":                                                 {id: prefixed("i"), outputs: []string{"privateIp", "primaryNetworkInterfaceId:eni", "publicIp:instancePublicIp", "instanceState:running"}},
 	"aws:ec2/internetGateway:InternetGateway":                                   {id: prefixed("igw")},
+	"aws:ec2/networkInterface:NetworkInterface":                                 {id: prefixed("eni"), outputs: []string{"privateIp"}},
 	"aws:ec2/natGateway:NatGateway":                                             {id: prefixed("nat"), outputs: []string{"publicIp", "privateIp"}},
 	"aws:ec2/route:Route":                                                       {id: routeID},
 	"aws:ec2/routeTable:RouteTable":                                             {id: prefixed("rtb")},
@@ -51,8 +52,26 @@ var kinds = map[string]kind{
 	// PENDING (EKS API Reference, Cluster and Nodegroup).
 	// EKS creates a cluster security group and returns its id in
 	// vpcConfig.clusterSecurityGroupId (EKS API Reference, VpcConfigResponse).
-	"aws:eks/cluster:Cluster":     {id: byName, outputs: []string{"endpoint:eksEndpoint", "certificateAuthority", "status:ACTIVE", "vpcConfig.clusterSecurityGroupId:sgID"}},
-	"aws:eks/nodeGroup:NodeGroup": {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE"}},
+	"aws:eks/cluster:Cluster": {id: byName, outputs: []string{"endpoint:eksEndpoint", "certificateAuthority", "status:ACTIVE", "vpcConfig.clusterSecurityGroupId:sgID"}},
+	// An add-on's id is cluster:addon (terraform-provider-aws eks addon);
+	// EKS picks the default version for the cluster's Kubernetes version.
+	"aws:eks/addon:Addon": {id: joined(":", "clusterName", "addonName"), outputs: []string{"arn", "addonVersion:addonVersion"}},
+	// Pod Identity association ids are a- and 17 characters (EKS API
+	// Reference, PodIdentityAssociation).
+	"aws:eks/podIdentityAssociation:PodIdentityAssociation": {id: prefixed("a"), outputs: []string{"associationId:id", "associationArn:arn"}},
+	"aws:eks/nodeGroup:NodeGroup":                           {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE"}},
+	// GuardDuty detector ids are 32 hex characters; a delegated
+	// administrator is named by its account id, an organization
+	// configuration by its detector (terraform-provider-aws guardduty).
+	"aws:guardduty/detector:Detector":                                   {id: func(r Resource, salt string) string { return hexOf(r.URN, salt, 32) }, outputs: []string{"accountId:account", "arn"}},
+	"aws:guardduty/organizationAdminAccount:OrganizationAdminAccount":   {id: func(r Resource, _ string) string { return str(r.Inputs, "adminAccountId") }},
+	"aws:guardduty/organizationConfiguration:OrganizationConfiguration": {id: func(r Resource, _ string) string { return str(r.Inputs, "detectorId") }},
+	// Security Hub: an account's hub, a delegated administrator and an
+	// organization configuration are named by account ids
+	// (terraform-provider-aws securityhub).
+	"aws:securityhub/account:Account":                                     {id: func(Resource, string) string { return Account }, outputs: []string{"arn"}},
+	"aws:securityhub/organizationAdminAccount:OrganizationAdminAccount":   {id: func(r Resource, _ string) string { return str(r.Inputs, "adminAccountId") }},
+	"aws:securityhub/organizationConfiguration:OrganizationConfiguration": {id: func(Resource, string) string { return Account }},
 	// Centralized root access: one per organization, named by its id
 	// (pulumi-aws iam/organizationsFeatures.go, Import).
 	"aws:iam/organizationsFeatures:OrganizationsFeatures": {id: func(r Resource, _ string) string { return orgID(r.URN) }},
@@ -347,7 +366,9 @@ var generators = map[string]func(r Resource, prop string) resource.PropertyValue
 	"roleUniqueID": func(r Resource, prop string) resource.PropertyValue {
 		return value("AROA" + strings.ToUpper(hexOf(r.URN, prop, 17)))
 	},
-	"ACTIVE":           constant("ACTIVE"),
+	"ACTIVE": constant("ACTIVE"),
+	// an add-on version as EKS names them (vX.Y.Z-eksbuild.N)
+	"addonVersion":     constant("v1.0.0-eksbuild.1"),
 	"READY":            constant("READY"),
 	"running":          constant("running"),
 	"available":        constant("available"),

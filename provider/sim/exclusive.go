@@ -138,6 +138,22 @@ var exclusive = map[string]uniqueness{
 			return fmt.Errorf("creating S3 Bucket (%s): BucketAlreadyOwnedByYou: Your previous request to create the named bucket succeeded and you already own it.", input(m, "bucket"))
 		},
 	},
+	// A network interface is attached to one instance at a time: launching
+	// an instance on one that another instance holds fails (RunInstances:
+	// InvalidNetworkInterface.InUse, EC2 API Reference, Error codes). A
+	// replacement made before the old instance is deleted meets it.
+	"aws:ec2/instance:Instance": {
+		scope: func(m resource.PropertyMap, region string) string {
+			if eni := primaryInterface(m); eni != "" {
+				return region + "/" + eni
+			}
+			return ""
+		},
+		err: func(m resource.PropertyMap, _ string) error {
+			//lint:ignore ST1005 the cloud API's own wording, full stop included
+			return fmt.Errorf("creating EC2 Instance: InvalidNetworkInterface.InUse: Interface: [%s] in use.", primaryInterface(m))
+		},
+	},
 	"hcloud:index/firewall:Firewall":             hcloudName,
 	"hcloud:index/floatingIp:FloatingIp":         hcloudName,
 	"hcloud:index/loadBalancer:LoadBalancer":     hcloudName,
@@ -145,6 +161,25 @@ var exclusive = map[string]uniqueness{
 	"hcloud:index/placementGroup:PlacementGroup": hcloudName,
 	"hcloud:index/primaryIp:PrimaryIp":           hcloudName,
 	"hcloud:index/server:Server":                 hcloudName,
+}
+
+// primaryInterface is the network interface an instance is launched on
+// (networkInterfaces, device index 0), "" when it makes its own.
+func primaryInterface(m resource.PropertyMap) string {
+	v, ok := m["networkInterfaces"]
+	if !ok || !v.IsArray() {
+		return ""
+	}
+	for _, e := range v.ArrayValue() {
+		if !e.IsObject() {
+			continue
+		}
+		o := e.ObjectValue()
+		if d, ok := o["deviceIndex"]; ok && d.IsNumber() && d.NumberValue() == 0 {
+			return input(o, "networkInterfaceId")
+		}
+	}
+	return ""
 }
 
 // collision returns the cloud's error when creating r would collide with

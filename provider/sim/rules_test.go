@@ -176,6 +176,31 @@ func TestCreateCollides(t *testing.T) {
 	}
 }
 
+// An instance launched on a network interface another instance holds
+// fails as RunInstances does; one on another interface, or on none, does
+// not.
+func TestInstanceInterfaceInUse(t *testing.T) {
+	c := NewCloud()
+	outs := func(computed.Resource) resource.PropertyMap { return resource.PropertyMap{} }
+	vm := func(name, eni string) computed.Resource {
+		in := resource.PropertyMap{"instanceType": str("c6in.large")}
+		if eni != "" {
+			in["networkInterfaces"] = resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
+				"deviceIndex": resource.NewProperty(0.0), "networkInterfaceId": str(eni),
+			})})
+		}
+		return computed.Resource{URN: resource.URN(urnOf("aws:ec2/instance:Instance", name)), Region: "eu-central-1", Inputs: in}
+	}
+	for _, r := range []computed.Resource{vm("gw", "eni-1"), vm("other", "eni-2"), vm("plain", ""), vm("plain2", "")} {
+		if _, err := c.create(r, outs); err != nil {
+			t.Fatalf("%s: %v", r.URN.Name(), err)
+		}
+	}
+	if _, err := c.create(vm("gw-new", "eni-1"), outs); err == nil || !strings.Contains(err.Error(), "InvalidNetworkInterface.InUse") {
+		t.Errorf("a second instance on eni-1: %v", err)
+	}
+}
+
 func TestLoadSeeds(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct{ text, err string }{

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -80,6 +81,51 @@ func (p *program) baseline(vpc *ec2.Vpc, sub *subnets) error {
 		Tags:            p.tags(p.name("s3-endpoint")),
 	}, p.with()...); err != nil {
 		return err
+	}
+	return p.interfaceEndpoints(vpc, sub)
+}
+
+// interfaceServices are the AWS services the nodes call on every image pull
+// and every Pod Identity credential: ECR's API and registry, and STS. Their
+// interface endpoints keep that traffic off the NAT gateways ($0.045 per GB
+// processed, against $0.01 through an endpoint: VPC pricing page).
+var interfaceServices = []string{"ecr.api", "ecr.dkr", "sts"}
+
+// interfaceEndpoints declares an interface endpoint per service in the
+// private subnets of every zone, with private DNS, so that the services'
+// usual names resolve to them (PrivateLink User Guide, "Access an AWS
+// service using an interface VPC endpoint": private DNS needs the VPC's DNS
+// hostnames and support, both on), and a security group admitting HTTPS
+// from the VPC only.
+func (p *program) interfaceEndpoints(vpc *ec2.Vpc, sub *subnets) error {
+	sg, err := ec2.NewSecurityGroup(p.ctx, p.name("endpoints-sg"), &ec2.SecurityGroupArgs{
+		VpcId:       vpc.ID(),
+		Description: pulumi.String("Interface endpoints: HTTPS from inside the region network"),
+		Ingress: ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String("HTTPS to AWS APIs"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(443),
+			ToPort:      pulumi.Int(443),
+			CidrBlocks:  pulumi.StringArray{pulumi.String(p.net.CIDR.String())},
+		}},
+		Tags: p.tags(p.name("endpoints-sg")),
+	}, p.with()...)
+	if err != nil {
+		return err
+	}
+	for _, svc := range interfaceServices {
+		name := p.name(strings.ReplaceAll(svc, ".", "-") + "-endpoint")
+		if _, err := ec2.NewVpcEndpoint(p.ctx, name, &ec2.VpcEndpointArgs{
+			VpcId:             vpc.ID(),
+			ServiceName:       pulumi.String("com.amazonaws." + p.r.Name + "." + svc),
+			VpcEndpointType:   pulumi.String("Interface"),
+			SubnetIds:         idsOf(sub.private),
+			SecurityGroupIds:  pulumi.StringArray{sg.ID()},
+			PrivateDnsEnabled: pulumi.Bool(true),
+			Tags:              p.tags(name),
+		}, p.with()...); err != nil {
+			return err
+		}
 	}
 	return nil
 }

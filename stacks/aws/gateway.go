@@ -58,11 +58,12 @@ type GatewayArgs struct {
 	ClusterSecurityGroup pulumi.StringInput
 }
 
-// Gateway declares one AWS region's mesh gateway: an EC2 instance in the
-// first zone's public subnet holding the region's Elastic IP, a security
-// group that admits WireGuard from the peers only, and a route in every
-// private route table sending each destination to the instance. The
-// instance forwards, so its source/destination check is off.
+// Gateway declares one AWS region's mesh gateway: a network interface in
+// the first zone's public subnet holding the region's Elastic IP, an EC2
+// instance launched on it, a security group that admits WireGuard from the
+// peers only, and a route in every private route table sending each
+// destination to the interface. The gateway forwards, so the interface's
+// source/destination check is off.
 func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	r, rn := args.Region, args.Net
 	if args.Spec == nil || r == nil || rn == nil || args.Provider == nil || args.VpcId == nil || args.SubnetId == nil || args.AllocationId == nil {
@@ -106,14 +107,46 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		return err
 	}
 
+	// The gateway's network interface outlives the instance and holds the
+	// Elastic IP before the instance exists. The public subnets map no
+	// public IP on launch, so an instance whose EIP is associated after
+	// RunInstances boots without internet access, and cloud-init's package
+	// install (wireguard-tools) can fail before the association lands; it
+	// does not retry (review item 13). Launched on this interface as its
+	// primary one, the instance boots with its public address, and the
+	// routes to the gateway do not move when the instance is replaced.
+	eni, err := ec2.NewNetworkInterface(ctx, p.name("mesh-eni"), &ec2.NetworkInterfaceArgs{
+		SubnetId:       args.SubnetId,
+		SecurityGroups: pulumi.StringArray{sg.ID()},
+		// the gateway forwards: packets to and from other networks pass it
+		SourceDestCheck: pulumi.Bool(false),
+		Description:     pulumi.String("WireGuard mesh gateway " + p.id),
+		Tags:            p.tags(p.name("mesh-eni")),
+	}, p.with()...)
+	if err != nil {
+		return err
+	}
+	assoc, err := ec2.NewEipAssociation(ctx, p.name("mesh-eip-association"), &ec2.EipAssociationArgs{
+		AllocationId:       args.AllocationId,
+		NetworkInterfaceId: eni.ID(),
+	}, p.with()...)
+	if err != nil {
+		return err
+	}
+
 	ami := ssm.LookupParameterOutput(ctx, ssm.LookupParameterOutputArgs{Name: pulumi.String(gatewayAMIParameter)}, args.Provider)
 	inst, err := ec2.NewInstance(ctx, p.name("mesh-gateway"), &ec2.InstanceArgs{
-		Ami:                 ami.Value(),
-		InstanceType:        pulumi.String(gatewayInstanceType),
-		SubnetId:            args.SubnetId,
-		VpcSecurityGroupIds: pulumi.StringArray{sg.ID()},
-		SourceDestCheck:     pulumi.Bool(false),
-		UserData:            args.UserData,
+		Ami:          ami.Value(),
+		InstanceType: pulumi.String(gatewayInstanceType),
+		// subnet, security groups and source/destination check are the
+		// interface's (terraform-provider-aws instance: network_interface
+		// conflicts with subnet_id, vpc_security_group_ids and
+		// source_dest_check)
+		NetworkInterfaces: ec2.InstanceNetworkInterfaceArray{&ec2.InstanceNetworkInterfaceArgs{
+			DeviceIndex:        pulumi.Int(0),
+			NetworkInterfaceId: eni.ID(),
+		}},
+		UserData: args.UserData,
 		// the user data names no peer and holds no key, so only a new push key or port changes it
 		UserDataReplaceOnChange: pulumi.Bool(true),
 		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
@@ -125,14 +158,16 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 			HttpTokens:   pulumi.String("required"),
 		},
 		Tags: p.tags(p.name("mesh-gateway")),
-	}, p.with(pulumi.IgnoreChanges([]string{"ami"}))...) // a newer AMI applies at the next replacement, not by itself
-	if err != nil {
-		return err
-	}
-	assoc, err := ec2.NewEipAssociation(ctx, p.name("mesh-eip-association"), &ec2.EipAssociationArgs{
-		AllocationId: args.AllocationId,
-		InstanceId:   inst.ID(),
-	}, p.with()...)
+	}, p.with(
+		pulumi.IgnoreChanges([]string{"ami"}), // a newer AMI applies at the next replacement, not by itself
+		// boots with its public address
+		pulumi.DependsOn([]pulumi.Resource{assoc}),
+		// An interface is attached to one instance at a time: a
+		// replacement made before the old instance is gone fails with
+		// InvalidNetworkInterface.InUse (EC2 API Reference, Error codes),
+		// so the old one goes first.
+		pulumi.DeleteBeforeReplace(true),
+	)...)
 	if err != nil {
 		return err
 	}
@@ -163,7 +198,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 			if _, err := ec2.NewRoute(ctx, p.name("mesh-route", z.Zone, route.Name), &ec2.RouteArgs{
 				RouteTableId:         rt,
 				DestinationCidrBlock: pulumi.String(route.Destination.String()),
-				NetworkInterfaceId:   inst.PrimaryNetworkInterfaceId,
+				NetworkInterfaceId:   eni.ID(),
 			}, p.with()...); err != nil {
 				return err
 			}

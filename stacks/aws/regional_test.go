@@ -223,4 +223,16 @@ func TestRegionalBaseline(t *testing.T) {
 	if rts, _ := ep.Inputs["routeTableIds"].([]any); len(rts) != len(g.Net.Region(id).Zones) {
 		t.Errorf("S3 endpoint on %v, want every private route table", rts)
 	}
+	// image pulls and Pod Identity credentials skip the NAT gateways
+	// (review item 24)
+	for _, svc := range []string{"ecr.api", "ecr.dkr", "sts"} {
+		ep := res["aws:ec2/vpcEndpoint:VpcEndpoint"][id+"-"+strings.ReplaceAll(svc, ".", "-")+"-endpoint"]
+		if ep == nil || ep.Inputs["serviceName"] != "com.amazonaws.us-east-1."+svc || ep.Inputs["vpcEndpointType"] != "Interface" || ep.Inputs["privateDnsEnabled"] != true {
+			t.Errorf("%s endpoint = %+v, want an interface endpoint with private DNS", svc, ep)
+			continue
+		}
+		if subs, _ := ep.Inputs["subnetIds"].([]any); len(subs) != len(g.Net.Region(id).Zones) {
+			t.Errorf("%s endpoint in %v, want every private subnet", svc, subs)
+		}
+	}
 }

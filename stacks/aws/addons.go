@@ -1,0 +1,167 @@
+package aws
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Kubernetes identities that get AWS permissions through EKS Pod Identity.
+const (
+	// lbcNamespace and lbcServiceAccount are where the AWS Load Balancer
+	// Controller runs (its Helm chart's defaults): the controller registers
+	// the ingress pods in infra's target groups (TargetGroupBinding).
+	lbcNamespace      = "kube-system"
+	lbcServiceAccount = "aws-load-balancer-controller"
+	// TargetGroupsOutput maps each listener port to its target group's ARN,
+	// what a TargetGroupBinding names.
+	TargetGroupsOutput = "ingressTargetGroupArns"
+)
+
+// podIdentityTrust is the trust policy of a role that EKS Pod Identity
+// hands to pods: the pods.eks.amazonaws.com service assumes it and tags the
+// session (EKS User Guide, "Create IAM role with trust policy required by
+// EKS Pod Identity").
+const podIdentityTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}]}`
+
+// addonsBeforeNodes installs the EKS managed add-ons that nodes need to
+// become Ready: the Pod Identity agent, the VPC CNI (its permissions
+// through Pod Identity, not on the node role, so that no pod on a node can
+// use them) and kube-proxy. They run as DaemonSets, so they are healthy
+// with no node yet (terraform-aws-modules/eks: before_compute). It
+// returns them, for the node groups to wait on.
+func (p *program) addonsBeforeNodes(cluster *eks.Cluster) ([]pulumi.Resource, error) {
+	agent, err := p.addon(cluster, "eks-pod-identity-agent", nil)
+	if err != nil {
+		return nil, err
+	}
+	cniRole, cniAttach, err := p.podRole("vpc-cni-role", []string{"AmazonEKS_CNI_Policy"})
+	if err != nil {
+		return nil, err
+	}
+	cni, err := p.addon(cluster, "vpc-cni", eks.AddonPodIdentityAssociationArray{&eks.AddonPodIdentityAssociationArgs{
+		RoleArn:        cniRole.Arn,
+		ServiceAccount: pulumi.String("aws-node"),
+	}}, append(cniAttach, agent)...)
+	if err != nil {
+		return nil, err
+	}
+	proxy, err := p.addon(cluster, "kube-proxy", nil)
+	if err != nil {
+		return nil, err
+	}
+	return []pulumi.Resource{agent, cni, proxy}, nil
+}
+
+// addonsAfterNodes installs what runs as Deployments and so needs nodes:
+// CoreDNS.
+func (p *program) addonsAfterNodes(cluster *eks.Cluster, nodes []pulumi.Resource) error {
+	_, err := p.addon(cluster, "coredns", nil, nodes...)
+	return err
+}
+
+// addon installs one EKS managed add-on at the default version for the
+// cluster's Kubernetes version, overwriting what EKS installed by itself
+// (vpc-cni, kube-proxy and coredns come preinstalled as self-managed).
+func (p *program) addon(cluster *eks.Cluster, name string, identities eks.AddonPodIdentityAssociationArrayInput, after ...pulumi.Resource) (*eks.Addon, error) {
+	args := &eks.AddonArgs{
+		ClusterName:              cluster.Name,
+		AddonName:                pulumi.String(name),
+		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
+		ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
+		Tags:                     p.tags(p.name("addon", name)),
+	}
+	if identities != nil {
+		args.PodIdentityAssociations = identities
+	}
+	return eks.NewAddon(p.ctx, p.name("addon", name), args, p.with(pulumi.DependsOn(after))...)
+}
+
+// podRole declares a role for pods (EKS Pod Identity) with AWS managed
+// policies attached, returning the attachments for DependsOn.
+func (p *program) podRole(part string, policies []string) (*iam.Role, []pulumi.Resource, error) {
+	role, err := iam.NewRole(p.ctx, p.name(part), &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(podIdentityTrust),
+		Tags:             p.tags(p.name(part)),
+	}, p.with()...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var attached []pulumi.Resource
+	for _, pol := range policies {
+		a, err := iam.NewRolePolicyAttachment(p.ctx, p.name(part, pol), &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pulumi.String(fmt.Sprintf("arn:%s:iam::aws:policy/%s", partition(p.r.Name), pol)),
+		}, p.with()...)
+		if err != nil {
+			return nil, nil, err
+		}
+		attached = append(attached, a)
+	}
+	return role, attached, nil
+}
+
+// targetRegistrar gives the AWS Load Balancer Controller, through Pod
+// Identity, what it needs to keep the ingress pods registered in infra's
+// target groups (TargetGroupBinding) and nothing more: register and
+// deregister in those target groups only, and read what it reconciles
+// against. infra, not the controller, owns the load balancer, its
+// listeners, target groups and security groups, so the controller's stock
+// policy (which creates and deletes load balancers and security groups) is
+// not needed. The controller itself is installed in the cluster (see the
+// cluster's ADR).
+func (p *program) targetRegistrar(cluster *eks.Cluster, tgs []*lb.TargetGroup) error {
+	role, _, err := p.podRole("lbc-role", nil)
+	if err != nil {
+		return err
+	}
+	arns := make([]any, len(tgs))
+	for i, tg := range tgs {
+		arns[i] = tg.Arn
+	}
+	doc := pulumi.All(arns...).ApplyT(func(vs []any) (string, error) {
+		b, err := json.Marshal(map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []map[string]any{
+				{
+					"Sid": "RegisterInInfraTargetGroups", "Effect": "Allow",
+					"Action":   []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"},
+					"Resource": vs,
+				},
+				{
+					// Describe calls take no resource-level permissions
+					// (Service Authorization Reference, Elastic Load
+					// Balancing V2 and EC2 actions).
+					"Sid": "ReadWhatItReconciles", "Effect": "Allow",
+					"Action": []string{
+						"elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeLoadBalancers",
+						"elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTargetGroupAttributes",
+						"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+						"ec2:DescribeAvailabilityZones", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
+						"ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs",
+					},
+					"Resource": "*",
+				},
+			},
+		})
+		return string(b), err
+	}).(pulumi.StringOutput)
+	if _, err := iam.NewRolePolicy(p.ctx, p.name("lbc-register-targets"), &iam.RolePolicyArgs{
+		Role:   role.Name,
+		Policy: doc,
+	}, p.with()...); err != nil {
+		return err
+	}
+	_, err = eks.NewPodIdentityAssociation(p.ctx, p.name("lbc-identity"), &eks.PodIdentityAssociationArgs{
+		ClusterName:    cluster.Name,
+		Namespace:      pulumi.String(lbcNamespace),
+		ServiceAccount: pulumi.String(lbcServiceAccount),
+		RoleArn:        role.Arn,
+		Tags:           p.tags(p.name("lbc-identity")),
+	}, p.with()...)
+	return err
+}

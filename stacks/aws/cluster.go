@@ -1,0 +1,177 @@
+package aws
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// eksLogRetentionDays keeps control-plane logs (api, audit,
+// authenticator) for 90 days instead of forever.
+const eksLogRetentionDays = 90
+
+// The AWS managed policies an EKS cluster and its managed nodes need.
+var (
+	clusterPolicies = []string{"AmazonEKSClusterPolicy"}
+	// The CNI's policy is not here: the vpc-cni add-on gets it through
+	// Pod Identity (addonsBeforeNodes), so pods on the node cannot use it
+	// through the instance role (EKS User Guide, "Configure the Amazon VPC
+	// CNI plugin to use IRSA/Pod Identity").
+	nodePolicies = []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"}
+)
+
+// cluster declares EKS: its IAM roles, a KMS key for envelope encryption of
+// Kubernetes secrets, the control plane on the private subnets, and one
+// managed node group per zone so each AZ scales on its own.
+func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
+	ctx, k := p.ctx, p.r.Cluster
+	clusterRole, clusterAttach, err := p.role("eks-cluster-role", "eks.amazonaws.com", clusterPolicies)
+	if err != nil {
+		return nil, err
+	}
+	nodeRole, nodeAttach, err := p.role("eks-node-role", "ec2.amazonaws.com", nodePolicies)
+	if err != nil {
+		return nil, err
+	}
+	key, err := kms.NewKey(ctx, p.name("eks-secrets-key"), &kms.KeyArgs{
+		Description:       pulumi.String("Envelope encryption of Kubernetes secrets in " + p.clusterName()),
+		EnableKeyRotation: pulumi.Bool(true),
+		Tags:              p.tags(p.name("eks-secrets-key")),
+	}, p.with()...)
+	if err != nil {
+		return nil, err
+	}
+	sg, err := ec2.NewSecurityGroup(ctx, p.name("cluster-sg"), &ec2.SecurityGroupArgs{
+		VpcId:       vpc.ID(),
+		Description: pulumi.String("EKS control plane: the Kubernetes API from inside the region network"),
+		Ingress: ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String("Kubernetes API"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(443),
+			ToPort:      pulumi.Int(443),
+			CidrBlocks:  pulumi.StringArray{pulumi.String(p.net.CIDR.String())},
+		}},
+		Egress: allEgress(),
+		Tags:   p.tags(p.name("cluster-sg")),
+	}, p.with()...)
+	if err != nil {
+		return nil, err
+	}
+	// EKS writes control-plane logs to this group, creating it with no
+	// expiry if it does not exist ("/aws/eks/<cluster>/cluster", EKS User
+	// Guide, "Send control plane logs to CloudWatch Logs"): declared first,
+	// with a retention, it is the one EKS uses.
+	logs, err := cloudwatch.NewLogGroup(ctx, p.name("eks-logs"), &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String("/aws/eks/" + p.clusterName() + "/cluster"),
+		RetentionInDays: pulumi.Int(eksLogRetentionDays),
+		Tags:            p.tags(p.name("eks-logs")),
+	}, p.with()...)
+	if err != nil {
+		return nil, err
+	}
+	cluster, err := eks.NewCluster(ctx, p.name("eks"), &eks.ClusterArgs{
+		Name:    pulumi.String(p.clusterName()),
+		Version: pulumi.String(k.Kubernetes),
+		RoleArn: clusterRole.Arn,
+		VpcConfig: &eks.ClusterVpcConfigArgs{
+			SubnetIds:        idsOf(sub.private),
+			SecurityGroupIds: pulumi.StringArray{sg.ID()},
+			// Private only: the API is reached from inside the VPC, and
+			// from the mesh and transit ranges the cluster security group
+			// admits (admitCIDR). A public endpoint without publicAccessCidrs
+			// is open to 0.0.0.0/0 (EKS API Reference, VpcConfigRequest).
+			EndpointPrivateAccess: pulumi.Bool(true),
+			EndpointPublicAccess:  pulumi.Bool(false),
+		},
+		EncryptionConfig: &eks.ClusterEncryptionConfigArgs{
+			Resources: pulumi.StringArray{pulumi.String("secrets")},
+			Provider:  &eks.ClusterEncryptionConfigProviderArgs{KeyArn: key.Arn},
+		},
+		AccessConfig: &eks.ClusterAccessConfigArgs{
+			AuthenticationMode:                      pulumi.String("API"),
+			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(true),
+		},
+		EnabledClusterLogTypes: pulumi.StringArray{pulumi.String("api"), pulumi.String("audit"), pulumi.String("authenticator")},
+		Tags:                   p.tags(p.clusterName()),
+	}, p.with(pulumi.DependsOn(append(clusterAttach, logs)))...)
+	if err != nil {
+		return nil, err
+	}
+	before, err := p.addonsBeforeNodes(cluster)
+	if err != nil {
+		return nil, err
+	}
+	var groups []pulumi.Resource
+	n := k.NodesPerZone
+	for i, z := range p.net.Zones {
+		name := p.name("nodes", z.Zone)
+		ng, err := eks.NewNodeGroup(ctx, name, &eks.NodeGroupArgs{
+			ClusterName:   cluster.Name,
+			NodeRoleArn:   nodeRole.Arn,
+			SubnetIds:     pulumi.StringArray{sub.private[i].ID()},
+			InstanceTypes: pulumi.StringArray{pulumi.String(k.InstanceType)},
+			Version:       pulumi.String(k.Kubernetes),
+			ScalingConfig: &eks.NodeGroupScalingConfigArgs{
+				MinSize:     pulumi.Int(n.Min),
+				MaxSize:     pulumi.Int(n.Max),
+				DesiredSize: pulumi.Int(n.Desired),
+			},
+			UpdateConfig: &eks.NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(1)},
+			Tags:         p.tags(name),
+			// The desired size is where a node group starts; afterwards the
+			// cluster autoscaler owns it, and an update must not reset it
+			// (terraform-provider-aws eks_node_group docs: ignore_changes on
+			// scaling_config[0].desired_size).
+		}, p.with(pulumi.DependsOn(append(append([]pulumi.Resource{}, nodeAttach...), before...)), pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))...)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, ng)
+	}
+	if err := p.addonsAfterNodes(cluster, groups); err != nil {
+		return nil, err
+	}
+	return cluster, nil
+}
+
+// role declares an IAM role that service may assume, with AWS managed
+// policies attached. It returns the attachments too, for DependsOn: EKS
+// must not start before its permissions exist.
+func (p *program) role(part, service string, policies []string) (*iam.Role, []pulumi.Resource, error) {
+	doc, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Effect":    "Allow",
+			"Principal": map[string]string{"Service": service},
+			"Action":    "sts:AssumeRole",
+		}},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	role, err := iam.NewRole(p.ctx, p.name(part), &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(string(doc)),
+		Tags:             p.tags(p.name(part)),
+	}, p.with()...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var attached []pulumi.Resource
+	for _, pol := range policies {
+		a, err := iam.NewRolePolicyAttachment(p.ctx, p.name(part, pol), &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pulumi.String(fmt.Sprintf("arn:%s:iam::aws:policy/%s", partition(p.r.Name), pol)),
+		}, p.with()...)
+		if err != nil {
+			return nil, nil, err
+		}
+		attached = append(attached, a)
+	}
+	return role, attached, nil
+}
