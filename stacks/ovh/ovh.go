@@ -36,7 +36,7 @@ const (
 // not set clouds.ovh.vrack, in the same order as the project.
 const (
 	VrackConfigKey   = "infra:ovhVrack"
-	VrackEnv         = "OVH_VRACK_SERVICE"
+	VrackEnv         = landingzone.OVHVrackEnv
 	VrackPlaceholder = "${" + VrackEnv + "}"
 )
 
