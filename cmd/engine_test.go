@@ -473,7 +473,9 @@ func TestOVHSettingsBeforeADeployment(t *testing.T) {
 			t.Errorf("refusal lacks %q:\n%s", want, errb.String())
 		}
 	}
-	set := func(k string) string { return map[string]string{"OVH_CLOUD_PROJECT_SERVICE": "abc", "OVH_VRACK_SERVICE": "pn-1"}[k] }
+	set := func(k string) string {
+		return map[string]string{"OVH_CLOUD_PROJECT_SERVICE": "abc", "OVH_VRACK_SERVICE": "pn-1"}[k]
+	}
 	if err := real.deployable(io, set); err != nil {
 		t.Errorf("a real run with both set: %v", err)
 	}
