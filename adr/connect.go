@@ -272,7 +272,11 @@ func (m *model) meshRecord() Record {
 	}
 	ms := m.mesh
 	n := len(ms.Gateways)
-	pairs := n * (n - 1) / 2
+	pairs := len(ms.Pairs())
+	envs := map[string]int{}
+	for _, g := range ms.Gateways {
+		envs[g.Environment]++
+	}
 	usable := 1<<(32-ms.Overlay.Bits()) - 2
 	var rows [][]string
 	nat := 0
@@ -309,8 +313,13 @@ func (m *model) meshRecord() Record {
 	if len(out) > 0 {
 		context = paras(context, sf("Not in the mesh (`mesh: false`): %s.", and(out)))
 	}
+	shape := sf("A full mesh: one WireGuard gateway per region (%s), each peering directly with every other, so %s and %s per gateway.", plural(n, "gateway"), plural(pairs, "peer pair"), plural(n-1, "peer"))
+	if !ms.ConnectEnvironments && len(envs) > 1 {
+		shape = sf("A full mesh per environment: one WireGuard gateway per region (%s), each peering directly with every other gateway of its environment and with no other, so %s across %s. A gateway has no peer that holds another environment's addresses and accepts from a peer only the sources its AllowedIPs hold, so WireGuard itself keeps dev and staging off prod's networks, as the AWS transit gateways do with a route table per environment; `network.mesh.connectEnvironments: true` joins them into one mesh.",
+			plural(n, "gateway"), plural(pairs, "peer pair"), plural(len(envs), "environment"))
+	}
 	decision := paras(
-		sf("A full mesh: one WireGuard gateway per region (%s), each peering directly with every other, so %s and %s per gateway.", plural(n, "gateway"), plural(pairs, "peer pair"), plural(n-1, "peer")),
+		shape,
 		bullets([]string{
 			"**Keys** are generated inside Pulumi state: one key pair per gateway, an `infra:mesh:WireGuardKey` resource whose private key is a secret output, and one pre-shared key per peer pair. No key is ever written in plaintext to state, plan output, golden files, logs or pull-request comments; offline configs show `<secret: from state>`.",
 			sf("**Addressing**: each gateway has one overlay address; a peer's AllowedIPs are its overlay /32 and its region's CIDR, and no two overlap, so WireGuard's routing by AllowedIPs is unambiguous."),
@@ -324,7 +333,7 @@ func (m *model) meshRecord() Record {
 		sf("the overlay has room for %s more gateways", thousands(usable-n)),
 	}
 	neg := []string{
-		sf("the mesh grows as n²: adding a gateway adds %s and changes all %s existing configs", plural(n, "peer pair"), thousands(n)),
+		"the mesh grows as n² within an environment: adding a gateway adds a peer pair with every gateway of its environment and changes their configs, in place",
 		"each region's gateway is a single instance: while it is down, that region is cut off from the others",
 		sf("%d of every 1,500 bytes go to encapsulation over IPv6 (%s)", 1500-ms.MTU, percent(1500-ms.MTU, 1500)),
 		"traffic between clouds is billed as internet egress by the sending provider",
@@ -365,7 +374,7 @@ func (m *model) meshRecord() Record {
 		Key:      "mesh",
 		Title:    "Cross-cloud WireGuard full mesh",
 		Context:  context,
-		Chosen:   sf("full mesh of %s, %s", plural(n, "gateway"), plural(pairs, "peer pair")),
+		Chosen:   sf("full mesh of %s, %s", plural(n, "gateway"), plural(pairs, "peer pair")) + map[bool]string{true: ", one mesh per environment"}[!ms.ConnectEnvironments && len(envs) > 1],
 		Decision: decision,
 		Alternatives: []Alternative{
 			{"Hub and spoke", sf("%s instead of %s, but the hub would be a single point of failure and every packet between spokes would cross it twice", plural(n-1, "tunnel"), thousands(pairs))},

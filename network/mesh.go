@@ -11,13 +11,25 @@ import (
 	"infra/topology"
 )
 
-// Mesh is the cross-cloud WireGuard full mesh: one gateway per region in the
-// mesh, and one peer pair (with its own pre-shared key) per two gateways.
+// Mesh is the cross-cloud WireGuard mesh: one gateway per region in the
+// mesh, and one peer pair (with its own pre-shared key) per two gateways of
+// one environment, or of any two environments when ConnectEnvironments.
+//
+// Environments peer only with themselves by default (review
+// hetzner-ovh-mesh.md item 17): WireGuard's cryptokey routing then keeps
+// them apart by itself. A gateway has no peer whose AllowedIPs hold another
+// environment's networks, so it sends nothing there, and it accepts from a
+// peer only the sources that peer's AllowedIPs hold (wg(8): "AllowedIPs …
+// acts as … an ACL for incoming packets"), so another environment's
+// traffic never arrives. The gateways' forward chain drops what would leave
+// by any other way (wireguard.Firewall).
 type Mesh struct {
 	Port      int
 	MTU       int
 	Keepalive time.Duration
 	Overlay   netip.Prefix
+	// ConnectEnvironments peers every gateway with every other.
+	ConnectEnvironments bool
 	// Gateways sorted by ID.
 	Gateways []*Gateway
 	byID     map[string]*Gateway
@@ -28,6 +40,8 @@ type Gateway struct {
 	// ID is the region ID the gateway serves.
 	ID    string
 	Cloud topology.Cloud
+	// Environment is the region's environment: gateways peer within it.
+	Environment string
 	// Overlay is the gateway's tunnel address.
 	Overlay netip.Addr
 	// AllowedIPs are what peers route to this gateway: its overlay /32 and its region's CIDR.
@@ -56,14 +70,15 @@ func BuildMesh(spec *topology.Spec, plan *AddressPlan) (*Mesh, error) {
 	if m == nil {
 		return nil, nil
 	}
-	mesh := &Mesh{Port: m.Port, MTU: m.MTU, Keepalive: m.Keepalive.Duration, Overlay: plan.Overlay, byID: map[string]*Gateway{}}
+	mesh := &Mesh{Port: m.Port, MTU: m.MTU, Keepalive: m.Keepalive.Duration, Overlay: plan.Overlay,
+		ConnectEnvironments: m.ConnectEnvironments, byID: map[string]*Gateway{}}
 	for _, r := range spec.Regions() {
 		if !r.InMesh() {
 			continue
 		}
 		rn := plan.Region(r.ID())
 		g := &Gateway{
-			ID: rn.ID, Cloud: r.Cloud, Overlay: rn.Overlay,
+			ID: rn.ID, Cloud: r.Cloud, Environment: r.Environment, Overlay: rn.Overlay,
 			AllowedIPs: []netip.Prefix{netip.PrefixFrom(rn.Overlay, 32), rn.CIDR},
 			BehindNAT:  slices.Contains(natClouds, r.Cloud),
 		}
@@ -108,27 +123,36 @@ func checkAllowedIPs(spec *topology.Spec, gws []*Gateway) error {
 // Gateway returns the gateway of a region ID, or nil.
 func (m *Mesh) Gateway(id string) *Gateway { return m.byID[id] }
 
-// Pairs returns every peer pair, sorted. A full mesh of n gateways has n(n-1)/2.
+// Pairs returns every peer pair, sorted. A full mesh of n gateways has
+// n(n-1)/2; with environments apart, each environment is such a mesh.
 func (m *Mesh) Pairs() []Pair {
-	n := len(m.Gateways)
-	out := make([]Pair, 0, n*(n-1)/2)
-	for i := 0; i < n; i++ {
-		for j := i + 1; j < n; j++ {
-			out = append(out, Pair{m.Gateways[i], m.Gateways[j]})
+	var out []Pair
+	for i, a := range m.Gateways {
+		for _, b := range m.Gateways[i+1:] {
+			if m.peer(a, b) {
+				out = append(out, Pair{a, b})
+			}
 		}
 	}
 	return out
 }
 
-// Peers returns the other gateways, sorted by ID.
+// Peers returns the gateways id peers with, sorted by ID: the others of
+// its environment, or all others when environments are connected.
 func (m *Mesh) Peers(id string) []*Gateway {
+	g := m.byID[id]
 	out := make([]*Gateway, 0, len(m.Gateways))
-	for _, g := range m.Gateways {
-		if g.ID != id {
-			out = append(out, g)
+	for _, p := range m.Gateways {
+		if p.ID != id && (g == nil || m.peer(g, p)) {
+			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// peer reports whether two distinct gateways peer.
+func (m *Mesh) peer(a, b *Gateway) bool {
+	return m.ConnectEnvironments || a.Environment == b.Environment
 }
 
 // PairName names the pair of two gateways whatever the argument order.

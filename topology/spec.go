@@ -225,6 +225,11 @@ type Mesh struct {
 	MTU int `yaml:"mtu,omitempty" jsonschema:"default=1420,minimum=1280,maximum=1500"`
 	// Keepalive is the PersistentKeepalive sent to peers behind NAT.
 	Keepalive Duration `yaml:"keepalive,omitempty" jsonschema:"default=25s"`
+	// ConnectEnvironments peers the gateways of different environments.
+	// Off by default: each environment is a mesh of its own, so that dev
+	// and staging do not reach prod's networks, as the AWS transit
+	// gateways keep them apart with a route table per environment.
+	ConnectEnvironments bool `yaml:"connectEnvironments,omitempty"`
 }
 
 // GlobalLoadBalancer spreads one hostname over regional ingresses.

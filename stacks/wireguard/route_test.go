@@ -245,7 +245,11 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		if r.cloud == topology.OVH {
 			return // the one host route above covers every region
 		}
-		for _, rt := range m.Routes(transit, id) {
+		routes := m.Routes(transit, id)
+		if r.cloud == topology.AWS {
+			routes = m.SummaryRoutes(transit, id) // as stacks.mesh gives AWS route tables
+		}
+		for _, rt := range routes {
 			sh(t, "ip", "-n", r.host, "route", "replace", rt.Destination.String(), "via", r.gwIP.String())
 		}
 	}
@@ -264,18 +268,50 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		}
 		return c
 	}
-	// pairs are the ordered pairs of m's regions the mesh carries.
+	// pairs are the ordered pairs of m's regions the mesh carries: peers
+	// (one environment), less those a transit gateway joins.
 	pairs := func(m *network.Mesh) (out [][2]*region) {
 		for _, a := range m.Gateways {
-			for _, b := range m.Gateways {
-				// Regions the transit gateways isolate (another
-				// environment's route table) are not routed at all.
-				if a != b && !viaTransit(a.ID, b.ID) && !transit.Isolates(a.ID, b.ID) {
+			for _, b := range m.Peers(a.ID) {
+				if !viaTransit(a.ID, b.ID) {
 					out = append(out, [2]*region{regions[a.ID], regions[b.ID]})
 				}
 			}
 		}
 		return out
+	}
+	// apart are the ordered pairs of m's regions in different environments
+	// that no transit gateway joins: the mesh must not carry them.
+	apart := func(m *network.Mesh) (out [][2]*region) {
+		for _, a := range m.Gateways {
+			for _, b := range m.Gateways {
+				if a.Environment != b.Environment && !viaTransit(a.ID, b.ID) {
+					out = append(out, [2]*region{regions[a.ID], regions[b.ID]})
+				}
+			}
+		}
+		return out
+	}
+	checkApart := func(m *network.Mesh, what string) {
+		t.Helper()
+		ps := apart(m)
+		crossed := make(chan string, len(ps))
+		var wg sync.WaitGroup
+		for _, p := range ps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if pingOnce(p[0].host, p[1].hostIP, 100) {
+					crossed <- fmt.Sprintf("%s (%s) → %s (%s)", p[0].g.ID, p[0].g.Environment, p[1].g.ID, p[1].g.Environment)
+				}
+			}()
+		}
+		wg.Wait()
+		close(crossed)
+		for c := range crossed {
+			t.Errorf("%s: the mesh carried %s across environments", what, c)
+		}
+		t.Logf("%s: %d host pairs of different environments, none reached", what, len(ps))
 	}
 	checkAll := func(m *network.Mesh, what string) {
 		t.Helper()
@@ -297,6 +333,7 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		cloudRoutes(before, g.ID)
 	}
 	checkAll(before, "before")
+	checkApart(before, "before")
 	if t.Failed() {
 		t.FailNow()
 	}
@@ -310,6 +347,13 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 	lr := regions[late.ID()]
 	lr.apply(t, config(full, late.ID()))
 	cloudRoutes(full, late.ID())
+	// b: a region the late one will peer with
+	for _, p := range full.Peers(late.ID()) {
+		if before.Gateway(p.ID) != nil && !viaTransit(late.ID(), p.ID) {
+			b = regions[p.ID]
+			break
+		}
+	}
 	if pingOnce(lr.host, b.hostIP, 100) {
 		t.Errorf("%s, not in the mesh yet, reached %s", late.ID(), b.g.ID)
 	}
@@ -333,6 +377,7 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		cloudRoutes(full, g.ID)
 	}
 	checkAll(full, "after adding "+late.ID())
+	checkApart(full, "after adding "+late.ID())
 	for _, g := range before.Gateways {
 		r := regions[g.ID]
 		r.apply(t, config(before, g.ID))
