@@ -302,11 +302,14 @@ func (m *model) meshRecord() Record {
 			out = append(out, code(s.r.ID()))
 		}
 	}
-	ipv4 := ms.MTU + 20
+	mtu := sf("MTU %d, set by the topology", ms.MTU)
+	if m.spec.Network.Mesh.MTU == 0 {
+		mtu = sf("MTU %d, derived from the clouds: every gateway's endpoint is an IPv4 address on a 1,500-byte path to the internet, and WireGuard over IPv4 adds 60 bytes (20 + 8 + 32; over IPv6 it would be 80, wg-quick's default of 1420, which wastes 20 bytes a packet here)", ms.MTU)
+	}
 	context := paras(
 		sf("The topology spans %s. No provider's transit service crosses clouds, yet clusters need private reachability between regions (replication, service calls, operations).", and(clouds)),
-		sf("`network.mesh` asks for a WireGuard mesh on overlay %s (%s usable addresses), UDP port %d, MTU %d and keepalive %s. MTU %d fits a 1,500-byte path whatever the outer address family: WireGuard's overhead is 80 bytes over IPv6 (40 + 8 + 32) and 60 over IPv4, where %d would fit.",
-			ms.Overlay, thousands(usable), ms.Port, ms.MTU, ms.Keepalive, ms.MTU, ipv4),
+		sf("`network.mesh` asks for a WireGuard mesh on overlay %s (%s usable addresses), UDP port %d and keepalive %s; %s.",
+			ms.Overlay, thousands(usable), ms.Port, ms.Keepalive, mtu),
 		"Gateways, from the address plan:",
 		table([]string{"Gateway", "Cloud", "Overlay", "AllowedIPs", "Keepalive"}, rows),
 	)
@@ -335,7 +338,7 @@ func (m *model) meshRecord() Record {
 	neg := []string{
 		"the mesh grows as n² within an environment: adding a gateway adds a peer pair with every gateway of its environment and changes their configs, in place",
 		"each region's gateway is a single instance: while it is down, that region is cut off from the others",
-		sf("%d of every 1,500 bytes go to encapsulation over IPv6 (%s)", 1500-ms.MTU, percent(1500-ms.MTU, 1500)),
+		sf("%d of every 1,500 bytes go to encapsulation and tunnel headroom (%s)", 1500-ms.MTU, percent(1500-ms.MTU, 1500)),
 		"traffic between clouds is billed as internet egress by the sending provider",
 	}
 	neg = append(neg, "each gateway admits SSH from anywhere for the push of its peers (key only, one key whose forced command applies the configuration); the first push trusts the gateway's host key and every later one requires it")

@@ -86,6 +86,9 @@ func BuildMesh(spec *topology.Spec, plan *AddressPlan) (*Mesh, error) {
 		mesh.byID[g.ID] = g
 	}
 	sort.Slice(mesh.Gateways, func(i, j int) bool { return mesh.Gateways[i].ID < mesh.Gateways[j].ID })
+	if mesh.MTU == 0 {
+		mesh.MTU = TunnelMTU(mesh.Gateways)
+	}
 	if err := checkAllowedIPs(spec, mesh.Gateways); err != nil {
 		return nil, err
 	}
@@ -224,3 +227,54 @@ func (OfflineKeys) PresharedKey(string) string { return SecretPlaceholder }
 
 // Endpoint is a placeholder until the gateway's public IP exists.
 func (OfflineKeys) Endpoint(id string) string { return "<public ip of " + id + ">" }
+
+// wireGuardIPv4Overhead is what WireGuard adds to a packet over IPv4: the
+// outer IPv4 header (20), UDP (8) and its own header and tag (32)
+// (clouds.md §5, W2). Every gateway's endpoint is an IPv4 address (stacks
+// refuse any other), so the IPv6 figure, 80, never applies.
+const wireGuardIPv4Overhead = 20 + 8 + 32
+
+// underlayMTU is the largest IP packet a cloud's gateway can send to a
+// peer on the internet: the MTU of the interface WireGuard's packets leave
+// by, capped by the internet's 1,500 bytes.
+//   - AWS: instances have 9001-byte interfaces, but "traffic that flows
+//     through an internet gateway is limited to 1500 MTU" (EC2 User Guide,
+//     "Network maximum transmission unit (MTU) for your EC2 instance").
+//   - Hetzner: the gateway's tunnel runs over its public interface, 1500
+//     bytes; the private one, where the region's traffic arrives, has 1450
+//     (docs.hetzner.com/cloud/networks/technical-concepts/architecture).
+//   - IBM Cloud: the gateway's tunnel leaves through its floating IP to
+//     the internet, 1500 bytes whatever the VPC interface allows (the
+//     interface's own MTU, 1500 by default, is not verified here against
+//     an IBM page).
+//   - OVHcloud: the gateway reaches the internet from its private network
+//     (a VLAN on the vRack) through the OVHcloud Gateway and its floating
+//     IP: again the internet's 1500 bytes (the vRack network's own MTU is
+//     not verified here against an OVH page).
+//
+// A cloud whose path were narrower (a VXLAN underlay of 1450) would lower
+// every gateway's tunnel MTU (TunnelMTU).
+var underlayMTU = map[topology.Cloud]int{
+	topology.AWS:     1500,
+	topology.Hetzner: 1500,
+	topology.IBM:     1500,
+	topology.OVH:     1500,
+}
+
+// TunnelMTU is the tunnel MTU of a mesh whose spec leaves it out: the
+// smallest underlay of its gateways' clouds less WireGuard's IPv4 overhead,
+// so that a full tunnel packet crosses any path between two gateways
+// unfragmented (1440 on today's clouds). Every gateway gets the same
+// value: a packet's size on the way out is bounded by the sender's tunnel,
+// and PMTU discovery within a region does the rest (the gateways clamp
+// TCP's MSS to it). wg-quick's own default, 1420, assumes an IPv6 outer
+// header (clouds.md §5) and wastes 20 bytes a packet here.
+func TunnelMTU(gws []*Gateway) int {
+	under := 1500
+	for _, g := range gws {
+		if m, ok := underlayMTU[g.Cloud]; ok && m < under {
+			under = m
+		}
+	}
+	return under - wireGuardIPv4Overhead
+}

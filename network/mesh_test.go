@@ -48,7 +48,7 @@ func TestMeshOfMulticloud(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"Address = 10.100.0.113/24", "ListenPort = 51820", "MTU = 1420",
+		"Address = 10.100.0.113/24", "ListenPort = 51820", "MTU = 1440",
 		"PrivateKey = <secret: from state>",
 		"# ovh-gra11-prod\n[Peer]\nPublicKey = <public key of ovh-gra11-prod>\nPresharedKey = <secret: from state>\nAllowedIPs = 10.100.0.51/32, 10.30.0.0/16\nEndpoint = <public ip of ovh-gra11-prod>:51820\nPersistentKeepalive = 25\n",
 	} {

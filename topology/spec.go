@@ -221,8 +221,10 @@ type Mesh struct {
 	Overlay string `yaml:"overlay,omitempty" jsonschema:"default=10.255.0.0/24"`
 	// Port is the UDP listen port on every gateway.
 	Port int `yaml:"port,omitempty" jsonschema:"default=51820,minimum=1,maximum=65535"`
-	// MTU of the tunnel interface; 1420 fits a 1500-byte path with IPv6 outer headers.
-	MTU int `yaml:"mtu,omitempty" jsonschema:"default=1420,minimum=1280,maximum=1500"`
+	// MTU of the tunnel interface. Omitted, infra derives it from the
+	// clouds of the mesh's gateways: every gateway's endpoint is IPv4 on a
+	// 1,500-byte path, and WireGuard over IPv4 takes 60 bytes, so 1440.
+	MTU int `yaml:"mtu,omitempty" jsonschema:"minimum=1280,maximum=1500"`
 	// Keepalive is the PersistentKeepalive sent to peers behind NAT.
 	Keepalive Duration `yaml:"keepalive,omitempty" jsonschema:"default=25s"`
 	// ConnectEnvironments peers the gateways of different environments.

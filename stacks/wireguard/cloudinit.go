@@ -116,6 +116,8 @@ WantedBy=multi-user.target
 //     nft transaction (a new peer is admitted before it is configured);
 //   - `wg syncconf` changes only the peers that differ (wg(8): "only
 //     changes what is necessary, without disrupting current sessions");
+//   - syncconf sets no MTU, so the script sets the configuration's MTU on
+//     the interface, which keeps every session;
 //   - syncconf installs no routes, so the script adds a route for every
 //     AllowedIPs entry and removes the interface's routes that none names,
 //     as `wg-quick up` would have (wg-quick(8), add_route);
@@ -151,6 +153,8 @@ if ! ip link show dev "$iface" >/dev/null 2>&1; then
 	exit 0
 fi
 wg syncconf "$iface" <(wg-quick strip "$conf")
+mtu=$(sed -n 's/^MTU *= *\([0-9]*\)$/\1/p' "$conf")
+if [ -n "$mtu" ]; then ip link set dev "$iface" mtu "$mtu"; fi
 want=$(wg show "$iface" allowed-ips | cut -f2 | tr ' ' '\n' | grep / | sort -u || true)
 for r in $want; do ip -4 route replace "$r" dev "$iface"; done
 ip -4 route show dev "$iface" | while read -r r rest; do

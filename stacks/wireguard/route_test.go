@@ -317,14 +317,14 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		t.Helper()
 		ps, ok := pairs(m), 0
 		for _, p := range ps {
-			// 1400 bytes with DF set: fits the tunnel's MTU of 1420
-			if reach(p[0].host, p[1].hostIP, 1400) {
+			// a packet of the tunnel's MTU (1440) with DF set: it fits
+			if reach(p[0].host, p[1].hostIP, m.MTU) {
 				ok++
 			} else {
 				t.Errorf("%s: host of %s cannot reach host %s of %s", what, p[0].g.ID, p[1].hostIP, p[1].g.ID)
 			}
 		}
-		t.Logf("%s: %d of %d host pairs reach each other over the mesh (1400-byte DF pings)", what, ok, len(ps))
+		t.Logf("%s: %d of %d host pairs reach each other over the mesh (%d-byte DF pings)", what, ok, len(ps), m.MTU)
 	}
 
 	// 1. the mesh without the late region, each gateway's first push
@@ -340,6 +340,24 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 	a, b := pairs(before)[0][0], pairs(before)[0][1]
 	if pingOnce(a.host, b.hostIP, full.MTU+1) {
 		t.Errorf("a %d-byte DF packet crossed a tunnel of MTU %d", full.MTU+1, full.MTU)
+	}
+	// an MTU change is applied in place, like a peer change
+	mtu := func(r *region) string {
+		out := sh(t, "ip", "-n", r.gw, "-o", "link", "show", "wg0")
+		if f := strings.Fields(out); len(f) > 4 && f[3] == "mtu" {
+			return f[4]
+		}
+		return out
+	}
+	before.MTU -= 40
+	a.apply(t, config(before, a.g.ID))
+	if got := mtu(a); got != strconv.Itoa(before.MTU) {
+		t.Errorf("%s: wg0 mtu %s after pushing MTU %d", a.g.ID, got, before.MTU)
+	}
+	before.MTU += 40
+	a.apply(t, config(before, a.g.ID))
+	if got := mtu(a); got != strconv.Itoa(before.MTU) {
+		t.Errorf("%s: wg0 mtu %s after pushing MTU %d back", a.g.ID, got, before.MTU)
 	}
 
 	// 2. the late gateway comes up knowing everyone; nobody knows it yet,
