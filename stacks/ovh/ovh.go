@@ -50,7 +50,11 @@ const (
 )
 
 // gatewayModel is the smallest OVHcloud Gateway: egress for the nodes, and
-// the router public load balancers need (mandatory on 3-AZ regions).
+// the router public load balancers need (mandatory on 3-AZ regions). The
+// region's mesh traffic crosses it too, through the gateway instance's
+// floating IP, so it caps the region's mesh throughput; the models' rates
+// are not in the reference data (clouds.md §4.4 shows "s" in examples
+// only), so a larger model is a measured decision for later, not a guess.
 const gatewayModel = "s"
 
 // RegionalArgs is what one OVH regional stack is built from.
