@@ -337,7 +337,7 @@ func (m *model) meshRecord() Record {
 	}
 	neg := []string{
 		"the mesh grows as n² within an environment: adding a gateway adds a peer pair with every gateway of its environment and changes their configs, in place",
-		"each region's gateway is a single instance: while it is down, that region is cut off from the others",
+		"each region's gateway is a single instance: while it is down or replaced (a boot-configuration change; Hetzner and OVH delete the old one first, as the new one needs its name and addresses), that region is cut off from the others, which keep reaching each other",
 		sf("%d of every 1,500 bytes go to encapsulation and tunnel headroom (%s)", 1500-ms.MTU, percent(1500-ms.MTU, 1500)),
 		"traffic between clouds is billed as internet egress by the sending provider",
 	}
@@ -381,6 +381,7 @@ func (m *model) meshRecord() Record {
 		Decision: decision,
 		Alternatives: []Alternative{
 			{"Hub and spoke", sf("%s instead of %s, but the hub would be a single point of failure and every packet between spokes would cross it twice", plural(n-1, "tunnel"), thousands(pairs))},
+			{"Two gateways per region with route failover", "no region is cut off while one gateway is down, but failover needs a controller that rewrites the cloud's routes when a gateway dies (an AWS route table entry, a Hetzner network route, an IBM routing-table route), and an OVH subnet's host route cannot change at all without recreating the subnet and the cluster on it (`host_route` forces a new subnet, terraform-provider-ovh v2.17.0), while the instance resource cannot share an address between two ports (no allowed-address pairs, no port-security switch); with peers pushed in place a gateway is replaced only when its own boot configuration changes, and a replacement cuts off its region for one boot, not the mesh"},
 			{"Provider site-to-site VPNs (IPsec)", "Hetzner Cloud has no VPN service, and each pair of clouds would need its own kind of tunnel"},
 			{"A coordinated overlay service (Tailscale, Headscale)", "it adds a control server outside the topology that every gateway depends on to learn its peers"},
 			{"No mesh", "clusters would reach each other only through public endpoints"},
