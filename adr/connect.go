@@ -272,7 +272,11 @@ func (m *model) meshRecord() Record {
 	}
 	ms := m.mesh
 	n := len(ms.Gateways)
-	pairs := n * (n - 1) / 2
+	pairs := len(ms.Pairs())
+	envs := map[string]int{}
+	for _, g := range ms.Gateways {
+		envs[g.Environment]++
+	}
 	usable := 1<<(32-ms.Overlay.Bits()) - 2
 	var rows [][]string
 	nat := 0
@@ -298,19 +302,27 @@ func (m *model) meshRecord() Record {
 			out = append(out, code(s.r.ID()))
 		}
 	}
-	ipv4 := ms.MTU + 20
+	mtu := sf("MTU %d, set by the topology", ms.MTU)
+	if m.spec.Network.Mesh.MTU == 0 {
+		mtu = sf("MTU %d, derived from the clouds: every gateway's endpoint is an IPv4 address on a 1,500-byte path to the internet, and WireGuard over IPv4 adds 60 bytes (20 + 8 + 32; over IPv6 it would be 80, wg-quick's default of 1420, which wastes 20 bytes a packet here)", ms.MTU)
+	}
 	context := paras(
 		sf("The topology spans %s. No provider's transit service crosses clouds, yet clusters need private reachability between regions (replication, service calls, operations).", and(clouds)),
-		sf("`network.mesh` asks for a WireGuard mesh on overlay %s (%s usable addresses), UDP port %d, MTU %d and keepalive %s. MTU %d fits a 1,500-byte path whatever the outer address family: WireGuard's overhead is 80 bytes over IPv6 (40 + 8 + 32) and 60 over IPv4, where %d would fit.",
-			ms.Overlay, thousands(usable), ms.Port, ms.MTU, ms.Keepalive, ms.MTU, ipv4),
+		sf("`network.mesh` asks for a WireGuard mesh on overlay %s (%s usable addresses), UDP port %d and keepalive %s; %s.",
+			ms.Overlay, thousands(usable), ms.Port, ms.Keepalive, mtu),
 		"Gateways, from the address plan:",
 		table([]string{"Gateway", "Cloud", "Overlay", "AllowedIPs", "Keepalive"}, rows),
 	)
 	if len(out) > 0 {
 		context = paras(context, sf("Not in the mesh (`mesh: false`): %s.", and(out)))
 	}
+	shape := sf("A full mesh: one WireGuard gateway per region (%s), each peering directly with every other, so %s and %s per gateway.", plural(n, "gateway"), plural(pairs, "peer pair"), plural(n-1, "peer"))
+	if !ms.ConnectEnvironments && len(envs) > 1 {
+		shape = sf("A full mesh per environment: one WireGuard gateway per region (%s), each peering directly with every other gateway of its environment and with no other, so %s across %s. A gateway has no peer that holds another environment's addresses and accepts from a peer only the sources its AllowedIPs hold, so WireGuard itself keeps dev and staging off prod's networks, as the AWS transit gateways do with a route table per environment; `network.mesh.connectEnvironments: true` joins them into one mesh.",
+			plural(n, "gateway"), plural(pairs, "peer pair"), plural(len(envs), "environment"))
+	}
 	decision := paras(
-		sf("A full mesh: one WireGuard gateway per region (%s), each peering directly with every other, so %s and %s per gateway.", plural(n, "gateway"), plural(pairs, "peer pair"), plural(n-1, "peer")),
+		shape,
 		bullets([]string{
 			"**Keys** are generated inside Pulumi state: one key pair per gateway, an `infra:mesh:WireGuardKey` resource whose private key is a secret output, and one pre-shared key per peer pair. No key is ever written in plaintext to state, plan output, golden files, logs or pull-request comments; offline configs show `<secret: from state>`.",
 			sf("**Addressing**: each gateway has one overlay address; a peer's AllowedIPs are its overlay /32 and its region's CIDR, and no two overlap, so WireGuard's routing by AllowedIPs is unambiguous."),
@@ -324,9 +336,9 @@ func (m *model) meshRecord() Record {
 		sf("the overlay has room for %s more gateways", thousands(usable-n)),
 	}
 	neg := []string{
-		sf("the mesh grows as n²: adding a gateway adds %s and changes all %s existing configs", plural(n, "peer pair"), thousands(n)),
-		"each region's gateway is a single instance: while it is down, that region is cut off from the others",
-		sf("%d of every 1,500 bytes go to encapsulation over IPv6 (%s)", 1500-ms.MTU, percent(1500-ms.MTU, 1500)),
+		"the mesh grows as n² within an environment: adding a gateway adds a peer pair with every gateway of its environment and changes their configs, in place",
+		"each region's gateway is a single instance: while it is down or replaced (a boot-configuration change; Hetzner and OVH delete the old one first, as the new one needs its name and addresses), that region is cut off from the others, which keep reaching each other",
+		sf("%d of every 1,500 bytes go to encapsulation and tunnel headroom (%s)", 1500-ms.MTU, percent(1500-ms.MTU, 1500)),
 		"traffic between clouds is billed as internet egress by the sending provider",
 	}
 	neg = append(neg, "each gateway admits SSH from anywhere for the push of its peers (key only, one key whose forced command applies the configuration); the first push trusts the gateway's host key and every later one requires it")
@@ -365,10 +377,11 @@ func (m *model) meshRecord() Record {
 		Key:      "mesh",
 		Title:    "Cross-cloud WireGuard full mesh",
 		Context:  context,
-		Chosen:   sf("full mesh of %s, %s", plural(n, "gateway"), plural(pairs, "peer pair")),
+		Chosen:   sf("full mesh of %s, %s", plural(n, "gateway"), plural(pairs, "peer pair")) + map[bool]string{true: ", one mesh per environment"}[!ms.ConnectEnvironments && len(envs) > 1],
 		Decision: decision,
 		Alternatives: []Alternative{
 			{"Hub and spoke", sf("%s instead of %s, but the hub would be a single point of failure and every packet between spokes would cross it twice", plural(n-1, "tunnel"), thousands(pairs))},
+			{"Two gateways per region with route failover", "no region is cut off while one gateway is down, but failover needs a controller that rewrites the cloud's routes when a gateway dies (an AWS route table entry, a Hetzner network route, an IBM routing-table route), and an OVH subnet's host route cannot change at all without recreating the subnet and the cluster on it (`host_route` forces a new subnet, terraform-provider-ovh v2.17.0), while the instance resource cannot share an address between two ports (no allowed-address pairs, no port-security switch); with peers pushed in place a gateway is replaced only when its own boot configuration changes, and a replacement cuts off its region for one boot, not the mesh"},
 			{"Provider site-to-site VPNs (IPsec)", "Hetzner Cloud has no VPN service, and each pair of clouds would need its own kind of tunnel"},
 			{"A coordinated overlay service (Tailscale, Headscale)", "it adds a control server outside the topology that every gateway depends on to learn its peers"},
 			{"No mesh", "clusters would reach each other only through public endpoints"},

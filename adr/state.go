@@ -13,7 +13,7 @@ func (m *model) stateRecord() Record {
 	gws, pairs := 0, 0
 	if m.mesh != nil {
 		gws = len(m.mesh.Gateways)
-		pairs = gws * (gws - 1) / 2
+		pairs = len(m.mesh.Pairs())
 	}
 	var secrets []string
 	if gws > 0 {

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/engine"
+	"infra/landingzone"
 	"infra/topology"
 	"infra/ui"
 )
@@ -62,6 +63,9 @@ func runDoctor(ctx context.Context, opts *DoctorOptions) error {
 		checks = append(checks, engine.Check{Name: "topology", Status: engine.CheckOK, Detail: opts.File + " (" + spec.Name + ")"})
 	}
 	checks = append(checks, engine.Doctor(ctx, in)...)
+	if spec != nil {
+		checks = append(checks, ovhSettings(spec, opts.Getenv)...)
+	}
 	if err := ui.NewDoctorView(opts.IO, opts.JSON).Checks(checks); err != nil {
 		return err
 	}
@@ -80,4 +84,25 @@ func firstLine(s string) string {
 		}
 	}
 	return s
+}
+
+// ovhSettings checks the OVH settings a real preview or up needs and the
+// topology may leave to the environment (landingzone.OVHUnset): a warning
+// each, like missing credentials, since --simulate needs none.
+func ovhSettings(spec *topology.Spec, getenv func(string) string) []engine.Check {
+	if spec.Clouds.OVH == nil || len(spec.Clouds.OVH.Regions) == 0 {
+		return nil
+	}
+	unset := landingzone.OVHUnset(spec, getenv)
+	var out []engine.Check
+	for _, key := range []string{"project", "vrack"} {
+		c := engine.Check{Name: "ovh " + key, Status: engine.CheckOK, Detail: "set"}
+		for _, d := range unset {
+			if d.Rule == "topology/ovh-"+key {
+				c.Status, c.Detail, c.Fix = engine.CheckWarning, d.Message+" (a real preview or up refuses to start; --simulate does not)", d.Hint
+			}
+		}
+		out = append(out, c)
+	}
+	return out
 }

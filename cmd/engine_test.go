@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"infra/engine"
 	"infra/provider"
+	"infra/topology"
 	"infra/ui"
 )
 
@@ -442,5 +445,44 @@ func TestFakeIBMRefusedWithoutTheTag(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".infra", "state")); !os.IsNotExist(err) {
 		t.Errorf("the refused run touched the backend: %v", err)
+	}
+}
+
+// TestOVHSettingsBeforeADeployment: with neither clouds.ovh.project nor
+// OVH_CLOUD_PROJECT_SERVICE (and the same for the vRack), doctor warns and a
+// real preview or up refuses before any stack runs, naming the variable;
+// the simulator takes the placeholder.
+func TestOVHSettingsBeforeADeployment(t *testing.T) {
+	spec, _, err := topology.Load("../examples/multicloud.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, false, map[string]string{}, "doctor", "-f", "../examples/multicloud.yaml", "--pulumi", "/nonexistent/pulumi")
+	for _, want := range []string{"! ovh project", "fix: set clouds.ovh.project in the topology or export OVH_CLOUD_PROJECT_SERVICE", "! ovh vrack"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, r.out)
+		}
+	}
+	r = run(t, false, map[string]string{"OVH_CLOUD_PROJECT_SERVICE": "abc", "OVH_VRACK_SERVICE": "pn-1"}, "doctor", "-f", "../examples/multicloud.yaml", "--pulumi", "/nonexistent/pulumi")
+	if !strings.Contains(r.out, "✓ ovh project") || !strings.Contains(r.out, "✓ ovh vrack") {
+		t.Errorf("doctor with both set:\n%s", r.out)
+	}
+
+	var errb bytes.Buffer
+	io := &ui.IO{Err: &errb}
+	real := &operation{spec: spec, s: &session{Engine: &engine.Engine{}}}
+	if err := real.deployable(io, func(string) string { return "" }); err == nil {
+		t.Error("a real run with no OVH project: no error")
+	}
+	for _, want := range []string{"OVH_CLOUD_PROJECT_SERVICE", "OVH_VRACK_SERVICE", "multicloud.yaml:"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("refusal lacks %q:\n%s", want, errb.String())
+		}
+	}
+	set := func(k string) string {
+		return map[string]string{"OVH_CLOUD_PROJECT_SERVICE": "abc", "OVH_VRACK_SERVICE": "pn-1"}[k]
+	}
+	if err := real.deployable(io, set); err != nil {
+		t.Errorf("a real run with both set: %v", err)
 	}
 }

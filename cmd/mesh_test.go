@@ -34,7 +34,7 @@ func TestMeshConfig(t *testing.T) {
 		{"node with environment", []string{"mesh", "config", "-f", "../examples/multicloud.yaml", "--node", "aws/us-east-1/prod", "--placeholders"}, 0,
 			[]string{"# aws-us-east-1-prod: WireGuard mesh gateway", "PrivateKey = <secret: from state>", "PersistentKeepalive = 25", "AllowedIPs = 10.100.0.51/32, 10.30.0.0/16"}, "", ""},
 		{"hetzner needs no keepalive", []string{"mesh", "config", "-f", "../examples/multicloud.yaml", "--node", "hetzner/nbg1", "--placeholders"}, 0,
-			[]string{"ListenPort = 51820", "MTU = 1420"}, "", "PersistentKeepalive"},
+			[]string{"ListenPort = 51820", "MTU = 1440"}, "", "PersistentKeepalive"},
 		{"placeholders refused off a terminal", []string{"mesh", "config", "-f", "../examples/multicloud.yaml", "--node", "hetzner/nbg1"}, ExitUsage,
 			nil, "pass --show-secrets to read them from the deployed state", "Interface"},
 		{"ambiguous node", []string{"mesh", "config", "-f", "../examples/multicloud.yaml", "--node", "aws/us-east-1"}, ExitUsage,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"infra/engine"
+	"infra/landingzone"
 	"infra/topology"
 	"infra/ui"
 )
@@ -20,12 +21,14 @@ type OperationOptions struct {
 	Engine EngineFlags
 	// JSON is the global --json.
 	JSON bool
+	// Getenv reads the environment (the OVH project and vRack variables).
+	Getenv func(string) string
 }
 
 // newOperationOptions fills what the Factory provides; the flags are bound
 // by EngineFlags.register.
 func newOperationOptions(f *Factory) OperationOptions {
-	o := OperationOptions{IO: f.IO, LoadSpec: f.loadSpec}
+	o := OperationOptions{IO: f.IO, LoadSpec: f.loadSpec, Getenv: f.Getenv}
 	return o
 }
 
@@ -73,6 +76,22 @@ func runOperation(ctx context.Context, o *OperationOptions, failed func(error) e
 		return exitError{ExitInterrupted}
 	}
 	return body(&operation{ctx: ctx, spec: spec, s: s, progress: progress, in: in})
+}
+
+// deployable refuses to run the programs against the real clouds when the
+// spec leaves a setting to the environment and the environment does not
+// set it either (landingzone.OVHUnset): the offline plan's placeholder would
+// reach OVH and fail there, late. The simulator takes the placeholder.
+func (op *operation) deployable(io *ui.IO, getenv func(string) string) error {
+	if op.s.Simulated() || getenv == nil {
+		return nil
+	}
+	ds := landingzone.OVHUnset(op.spec, getenv)
+	if len(ds) == 0 {
+		return nil
+	}
+	renderDiagnostics(io, ds)
+	return exitError{ExitError}
 }
 
 // run runs one engine operation over the graph with its live view.

@@ -87,6 +87,9 @@ INFRA_SIM_FAIL and INFRA_SIM_LATENCY inject faults and latency there.`,
 
 func runPreview(ctx context.Context, opts *PreviewOptions) error {
 	return runOperation(ctx, &opts.OperationOptions, opts.commentOnFailure, func(op *operation) error {
+		if err := op.deployable(opts.IO, opts.Getenv); err != nil {
+			return err
+		}
 		if none, err := opts.Changed.apply(op, opts.IO, opts.File, opts.Engine.Stacks); none || err != nil {
 			return err
 		}

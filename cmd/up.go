@@ -110,6 +110,9 @@ func runUp(ctx context.Context, opts *UpOptions) error {
 		return open(ctx, spec, view, append(extra, engine.WithModel(m))...)
 	}
 	return runOperation(ctx, &o, nil, func(op *operation) error {
+		if err := op.deployable(opts.IO, o.Getenv); err != nil {
+			return err
+		}
 		if opts.Plan != "" {
 			return upPlanOperation(op, opts)
 		}

@@ -1,8 +1,10 @@
 package landingzone
 
 import (
-	"infra/topology"
+	"fmt"
 	"slices"
+
+	"infra/topology"
 )
 
 // IBMAccount is the IBM Cloud account's structure: per environment a
@@ -257,4 +259,35 @@ func join(list []string) string {
 		out += s
 	}
 	return out
+}
+
+// OVHVrackEnv is the variable the vRack (service name, pn-…) comes from
+// when the spec names none.
+const OVHVrackEnv = "OVH_VRACK_SERVICE"
+
+// OVHUnset reports, as errors at the spec's clouds.ovh, the OVH settings a
+// deployment needs and neither the spec nor the environment gives: the
+// Public Cloud project and the vRack. An offline plan writes placeholders
+// for them (OVHProjectPlaceholder); a real preview or up would send the
+// placeholder to OVH and fail late, resource by resource, with a 404
+// (review hetzner-ovh-mesh.md item 11), so cmd refuses to start one.
+// Nothing when the spec has no OVH region.
+func OVHUnset(spec *topology.Spec, getenv func(string) string) topology.Diagnostics {
+	o := spec.Clouds.OVH
+	if o == nil || len(o.Regions) == 0 {
+		return nil
+	}
+	var ds topology.Diagnostics
+	for _, s := range []struct{ key, value, env, what string }{
+		{"project", o.Project, OVHProjectEnv, "the Public Cloud project id (the API's service name)"},
+		{"vrack", o.Vrack, OVHVrackEnv, "the vRack the project's private networks live in (pn-…)"},
+	} {
+		if s.value != "" || getenv(s.env) != "" {
+			continue
+		}
+		ds = append(ds, topology.Diagnostic{Severity: topology.Error, Rule: "topology/ovh-" + s.key, Pos: spec.Clouds.At("ovh"),
+			Message: fmt.Sprintf("OVH needs %s: clouds.ovh.%s is not set and neither is %s", s.what, s.key, s.env),
+			Hint:    fmt.Sprintf("set clouds.ovh.%s in the topology or export %s; an offline plan shows %s instead", s.key, s.env, "${"+s.env+"}")})
+	}
+	return ds
 }

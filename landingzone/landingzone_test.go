@@ -1,6 +1,7 @@
 package landingzone
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -204,5 +205,55 @@ clouds:
 	}
 	if !strings.HasPrefix(m.Hetzner.Notes[0], "Hetzner Cloud has no organisation level") {
 		t.Errorf("notes %q", m.Hetzner.Notes)
+	}
+}
+
+// TestOVHUnset: a deployment needs the OVH project and vRack from the spec
+// or the environment; each one missing is an error at clouds.ovh, and a
+// spec without OVH needs neither.
+func TestOVHUnset(t *testing.T) {
+	const ovhSpec = `name: p
+clouds:
+  ovh:
+%s    regions:
+      - {region: GRA11, environment: prod, cidr: 10.30.0.0/16, cluster: {flavor: b3-8, nodes: 3}}
+`
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	for _, tc := range []struct {
+		name, settings string
+		getenv         func(string) string
+		want           []string // rules
+	}{
+		{"nothing set", "", env(), []string{"topology/ovh-project", "topology/ovh-vrack"}},
+		{"environment", "", env(OVHProjectEnv, "abc", OVHVrackEnv, "pn-1"), nil},
+		{"spec", "    project: abc\n    vrack: pn-1\n", env(), nil},
+		{"project only", "    project: abc\n", env(), []string{"topology/ovh-vrack"}},
+		{"vrack from the environment", "    project: abc\n", env(OVHVrackEnv, "pn-1"), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ds := OVHUnset(parse(t, fmt.Sprintf(ovhSpec, tc.settings)), tc.getenv)
+			var got []string
+			for _, d := range ds {
+				if d.Severity != topology.Error || d.Pos.Line != 4 {
+					t.Errorf("%s: severity %v at line %d, want an error at clouds.ovh's mapping (line 4)", d.Rule, d.Severity, d.Pos.Line)
+				}
+				got = append(got, d.Rule)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("rules = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	if ds := OVHUnset(parse(t, "name: p\nclouds:\n  hetzner:\n    regions:\n      - {region: nbg1, environment: prod, cidr: 10.20.0.0/16, cluster: {serverType: cx23, workers: 1}}\n"), env()); ds != nil {
+		t.Errorf("a spec without OVH: %v", ds)
 	}
 }

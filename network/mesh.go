@@ -11,13 +11,25 @@ import (
 	"infra/topology"
 )
 
-// Mesh is the cross-cloud WireGuard full mesh: one gateway per region in the
-// mesh, and one peer pair (with its own pre-shared key) per two gateways.
+// Mesh is the cross-cloud WireGuard mesh: one gateway per region in the
+// mesh, and one peer pair (with its own pre-shared key) per two gateways of
+// one environment, or of any two environments when ConnectEnvironments.
+//
+// Environments peer only with themselves by default (review
+// hetzner-ovh-mesh.md item 17): WireGuard's cryptokey routing then keeps
+// them apart by itself. A gateway has no peer whose AllowedIPs hold another
+// environment's networks, so it sends nothing there, and it accepts from a
+// peer only the sources that peer's AllowedIPs hold (wg(8): "AllowedIPs …
+// acts as … an ACL for incoming packets"), so another environment's
+// traffic never arrives. The gateways' forward chain drops what would leave
+// by any other way (wireguard.Firewall).
 type Mesh struct {
 	Port      int
 	MTU       int
 	Keepalive time.Duration
 	Overlay   netip.Prefix
+	// ConnectEnvironments peers every gateway with every other.
+	ConnectEnvironments bool
 	// Gateways sorted by ID.
 	Gateways []*Gateway
 	byID     map[string]*Gateway
@@ -28,6 +40,8 @@ type Gateway struct {
 	// ID is the region ID the gateway serves.
 	ID    string
 	Cloud topology.Cloud
+	// Environment is the region's environment: gateways peer within it.
+	Environment string
 	// Overlay is the gateway's tunnel address.
 	Overlay netip.Addr
 	// AllowedIPs are what peers route to this gateway: its overlay /32 and its region's CIDR.
@@ -56,14 +70,15 @@ func BuildMesh(spec *topology.Spec, plan *AddressPlan) (*Mesh, error) {
 	if m == nil {
 		return nil, nil
 	}
-	mesh := &Mesh{Port: m.Port, MTU: m.MTU, Keepalive: m.Keepalive.Duration, Overlay: plan.Overlay, byID: map[string]*Gateway{}}
+	mesh := &Mesh{Port: m.Port, MTU: m.MTU, Keepalive: m.Keepalive.Duration, Overlay: plan.Overlay,
+		ConnectEnvironments: m.ConnectEnvironments, byID: map[string]*Gateway{}}
 	for _, r := range spec.Regions() {
 		if !r.InMesh() {
 			continue
 		}
 		rn := plan.Region(r.ID())
 		g := &Gateway{
-			ID: rn.ID, Cloud: r.Cloud, Overlay: rn.Overlay,
+			ID: rn.ID, Cloud: r.Cloud, Environment: r.Environment, Overlay: rn.Overlay,
 			AllowedIPs: []netip.Prefix{netip.PrefixFrom(rn.Overlay, 32), rn.CIDR},
 			BehindNAT:  slices.Contains(natClouds, r.Cloud),
 		}
@@ -71,6 +86,9 @@ func BuildMesh(spec *topology.Spec, plan *AddressPlan) (*Mesh, error) {
 		mesh.byID[g.ID] = g
 	}
 	sort.Slice(mesh.Gateways, func(i, j int) bool { return mesh.Gateways[i].ID < mesh.Gateways[j].ID })
+	if mesh.MTU == 0 {
+		mesh.MTU = TunnelMTU(mesh.Gateways)
+	}
 	if err := checkAllowedIPs(spec, mesh.Gateways); err != nil {
 		return nil, err
 	}
@@ -108,27 +126,36 @@ func checkAllowedIPs(spec *topology.Spec, gws []*Gateway) error {
 // Gateway returns the gateway of a region ID, or nil.
 func (m *Mesh) Gateway(id string) *Gateway { return m.byID[id] }
 
-// Pairs returns every peer pair, sorted. A full mesh of n gateways has n(n-1)/2.
+// Pairs returns every peer pair, sorted. A full mesh of n gateways has
+// n(n-1)/2; with environments apart, each environment is such a mesh.
 func (m *Mesh) Pairs() []Pair {
-	n := len(m.Gateways)
-	out := make([]Pair, 0, n*(n-1)/2)
-	for i := 0; i < n; i++ {
-		for j := i + 1; j < n; j++ {
-			out = append(out, Pair{m.Gateways[i], m.Gateways[j]})
+	var out []Pair
+	for i, a := range m.Gateways {
+		for _, b := range m.Gateways[i+1:] {
+			if m.peer(a, b) {
+				out = append(out, Pair{a, b})
+			}
 		}
 	}
 	return out
 }
 
-// Peers returns the other gateways, sorted by ID.
+// Peers returns the gateways id peers with, sorted by ID: the others of
+// its environment, or all others when environments are connected.
 func (m *Mesh) Peers(id string) []*Gateway {
+	g := m.byID[id]
 	out := make([]*Gateway, 0, len(m.Gateways))
-	for _, g := range m.Gateways {
-		if g.ID != id {
-			out = append(out, g)
+	for _, p := range m.Gateways {
+		if p.ID != id && (g == nil || m.peer(g, p)) {
+			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// peer reports whether two distinct gateways peer.
+func (m *Mesh) peer(a, b *Gateway) bool {
+	return m.ConnectEnvironments || a.Environment == b.Environment
 }
 
 // PairName names the pair of two gateways whatever the argument order.
@@ -200,3 +227,54 @@ func (OfflineKeys) PresharedKey(string) string { return SecretPlaceholder }
 
 // Endpoint is a placeholder until the gateway's public IP exists.
 func (OfflineKeys) Endpoint(id string) string { return "<public ip of " + id + ">" }
+
+// wireGuardIPv4Overhead is what WireGuard adds to a packet over IPv4: the
+// outer IPv4 header (20), UDP (8) and its own header and tag (32)
+// (clouds.md §5, W2). Every gateway's endpoint is an IPv4 address (stacks
+// refuse any other), so the IPv6 figure, 80, never applies.
+const wireGuardIPv4Overhead = 20 + 8 + 32
+
+// underlayMTU is the largest IP packet a cloud's gateway can send to a
+// peer on the internet: the MTU of the interface WireGuard's packets leave
+// by, capped by the internet's 1,500 bytes.
+//   - AWS: instances have 9001-byte interfaces, but "traffic that flows
+//     through an internet gateway is limited to 1500 MTU" (EC2 User Guide,
+//     "Network maximum transmission unit (MTU) for your EC2 instance").
+//   - Hetzner: the gateway's tunnel runs over its public interface, 1500
+//     bytes; the private one, where the region's traffic arrives, has 1450
+//     (docs.hetzner.com/cloud/networks/technical-concepts/architecture).
+//   - IBM Cloud: the gateway's tunnel leaves through its floating IP to
+//     the internet, 1500 bytes whatever the VPC interface allows (the
+//     interface's own MTU, 1500 by default, is not verified here against
+//     an IBM page).
+//   - OVHcloud: the gateway reaches the internet from its private network
+//     (a VLAN on the vRack) through the OVHcloud Gateway and its floating
+//     IP: again the internet's 1500 bytes (the vRack network's own MTU is
+//     not verified here against an OVH page).
+//
+// A cloud whose path were narrower (a VXLAN underlay of 1450) would lower
+// every gateway's tunnel MTU (TunnelMTU).
+var underlayMTU = map[topology.Cloud]int{
+	topology.AWS:     1500,
+	topology.Hetzner: 1500,
+	topology.IBM:     1500,
+	topology.OVH:     1500,
+}
+
+// TunnelMTU is the tunnel MTU of a mesh whose spec leaves it out: the
+// smallest underlay of its gateways' clouds less WireGuard's IPv4 overhead,
+// so that a full tunnel packet crosses any path between two gateways
+// unfragmented (1440 on today's clouds). Every gateway gets the same
+// value: a packet's size on the way out is bounded by the sender's tunnel,
+// and PMTU discovery within a region does the rest (the gateways clamp
+// TCP's MSS to it). wg-quick's own default, 1420, assumes an IPv6 outer
+// header (clouds.md §5) and wastes 20 bytes a packet here.
+func TunnelMTU(gws []*Gateway) int {
+	under := 1500
+	for _, g := range gws {
+		if m, ok := underlayMTU[g.Cloud]; ok && m < under {
+			under = m
+		}
+	}
+	return under - wireGuardIPv4Overhead
+}

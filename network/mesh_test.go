@@ -31,15 +31,24 @@ func TestMeshOfMulticloud(t *testing.T) {
 	if got, want := len(mesh.Gateways), len(spec.Regions()); got != want {
 		t.Fatalf("%d gateways, want one per region (%d)", got, want)
 	}
-	if got, want := len(mesh.Pairs()), 9*8/2; got != want {
+	// environments apart: prod has 5 regions, staging 3, dev 1
+	if got, want := len(mesh.Pairs()), 5*4/2+3*2/2+0; got != want {
 		t.Errorf("%d pairs, want %d", got, want)
+	}
+	for _, p := range mesh.Pairs() {
+		if p.A.Environment != p.B.Environment {
+			t.Errorf("pair %s joins two environments", p.Name())
+		}
+	}
+	if got := len(mesh.Peers("hetzner-hel1-dev")); got != 0 {
+		t.Errorf("the only dev region has %d peers", got)
 	}
 	cfg, err := mesh.Config("aws-us-east-1-prod", OfflineKeys{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"Address = 10.100.0.113/24", "ListenPort = 51820", "MTU = 1420",
+		"Address = 10.100.0.113/24", "ListenPort = 51820", "MTU = 1440",
 		"PrivateKey = <secret: from state>",
 		"# ovh-gra11-prod\n[Peer]\nPublicKey = <public key of ovh-gra11-prod>\nPresharedKey = <secret: from state>\nAllowedIPs = 10.100.0.51/32, 10.30.0.0/16\nEndpoint = <public ip of ovh-gra11-prod>:51820\nPersistentKeepalive = 25\n",
 	} {
@@ -47,9 +56,18 @@ func TestMeshOfMulticloud(t *testing.T) {
 			t.Errorf("config lacks %q:\n%s", want, cfg)
 		}
 	}
-	if n := strings.Count(cfg, "[Peer]"); n != 8 {
-		t.Errorf("%d peers, want 8", n)
+	if n := strings.Count(cfg, "[Peer]"); n != 4 {
+		t.Errorf("%d peers, want prod's other 4", n)
 	}
+	// connected environments: one full mesh
+	mesh.ConnectEnvironments = true
+	if got, want := len(mesh.Pairs()), 9*8/2; got != want {
+		t.Errorf("connected: %d pairs, want %d", got, want)
+	}
+	if got := len(mesh.Peers("hetzner-hel1-dev")); got != 8 {
+		t.Errorf("connected: hel1 has %d peers, want 8", got)
+	}
+	mesh.ConnectEnvironments = false
 	// Hetzner servers hold their public IP themselves: no keepalive needed.
 	cfg, _ = mesh.Config("hetzner-nbg1-prod", OfflineKeys{})
 	if strings.Contains(cfg, "PersistentKeepalive") {

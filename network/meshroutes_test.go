@@ -25,22 +25,31 @@ func TestRoutes(t *testing.T) {
 		t    *Transit
 		want []string
 	}{
-		// us-east-1 prod reaches staging by its transit gateway, not the mesh
-		{"aws-us-east-1-prod", tr, []string{"overlay=10.100.0.0/24", "hetzner-fsn1-prod=10.21.0.0/16", "hetzner-hel1-dev=10.22.0.0/16",
-			"hetzner-nbg1-prod=10.20.0.0/16", "ibm-us-south-prod=10.240.0.0/16", "ovh-bhs5-staging=10.31.0.0/16",
-			"ovh-gra11-prod=10.30.0.0/16", "ovh-sbg5-staging=10.32.0.0/16"}},
-		{"hetzner-nbg1-prod", tr, []string{"overlay=10.100.0.0/24", "aws-us-east-1-prod=10.10.0.0/16", "aws-us-east-1-staging=10.11.0.0/16",
-			"hetzner-fsn1-prod=10.21.0.0/16", "hetzner-hel1-dev=10.22.0.0/16", "ibm-us-south-prod=10.240.0.0/16",
-			"ovh-bhs5-staging=10.31.0.0/16", "ovh-gra11-prod=10.30.0.0/16", "ovh-sbg5-staging=10.32.0.0/16"}},
+		// each environment is a mesh of its own: prod routes prod
+		{"aws-us-east-1-prod", tr, []string{"overlay=10.100.0.0/24", "hetzner-fsn1-prod=10.21.0.0/16",
+			"hetzner-nbg1-prod=10.20.0.0/16", "ibm-us-south-prod=10.240.0.0/16", "ovh-gra11-prod=10.30.0.0/16"}},
+		{"ovh-bhs5-staging", tr, []string{"overlay=10.100.0.0/24", "aws-us-east-1-staging=10.11.0.0/16", "ovh-sbg5-staging=10.32.0.0/16"}},
+		{"hetzner-hel1-dev", tr, []string{"overlay=10.100.0.0/24"}},
 	}
 	for _, tt := range tests {
 		if got := routeNames(m.Routes(tt.t, tt.id)); !slices.Equal(got, tt.want) {
 			t.Errorf("%s routes\n%v\nwant\n%v", tt.id, got, tt.want)
 		}
 	}
-	// without transit gateways the mesh carries the neighbour too
+	// environments connected: every region, but us-east-1 prod reaches
+	// staging by its transit gateway (when that connects them too), else
+	// over the mesh
+	m.ConnectEnvironments = true
+	defer func() { m.ConnectEnvironments = false }()
 	if got := routeNames(m.Routes(nil, "aws-us-east-1-prod")); !slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") || len(got) != 9 {
-		t.Errorf("no transit: %v", got)
+		t.Errorf("connected, no transit: %v", got)
+	}
+	if got := routeNames(m.Routes(tr, "hetzner-nbg1-prod")); len(got) != 9 || !slices.Contains(got, "hetzner-hel1-dev=10.22.0.0/16") {
+		t.Errorf("connected: %v", got)
+	}
+	// the transit gateways keep prod and staging apart: the mesh does too
+	if got := routeNames(m.Routes(tr, "aws-us-east-1-prod")); slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") || len(got) != 8 {
+		t.Errorf("connected, transit isolating: %v", got)
 	}
 	// names are unique per gateway
 	for _, g := range m.Gateways {
@@ -118,6 +127,7 @@ func TestSummaryRoutes(t *testing.T) {
 		t.Fatalf("prod isolated from %v, want staging among them", got)
 	}
 	spec.Network.Transit.AWS.ConnectEnvironments = true
+	mesh.ConnectEnvironments = true
 	tr := BuildTransit(spec)
 	full := mesh.Routes(tr, "aws-us-east-1-prod")
 	sum := mesh.SummaryRoutes(tr, "aws-us-east-1-prod")

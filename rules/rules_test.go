@@ -331,3 +331,48 @@ func TestReservedDomains(t *testing.T) {
 		}
 	}
 }
+
+// The OVH v2 subnet (host routes) and the vRack attachment: every input of
+// both forces a new resource, and the subnet's addresses are checked as the
+// provider validates them (review hetzner-ovh-mesh.md, rules data).
+func TestOVHSubnetV2AndVrack(t *testing.T) {
+	const (
+		subnet = "ovh:CloudProject/networkPrivateSubnetV2:NetworkPrivateSubnetV2"
+		vrack  = "ovh:Vrack/cloudProject:CloudProject"
+	)
+	for _, tc := range []struct {
+		typ, path string
+	}{{subnet, "hostRoutes"}, {subnet, "allocationPools"}, {subnet, "cidr"}, {subnet, "gatewayIp"}, {vrack, "projectId"}, {vrack, "serviceName"}} {
+		if r, because, _ := ForceNew(tc.typ, []string{tc.path}); !r || len(because) != 1 || because[0] != tc.path {
+			t.Errorf("%s %s: replace %v because %v, want a replacement", tc.typ, tc.path, r, because)
+		}
+	}
+	valid := map[string]any{
+		"serviceName": "p", "networkId": "n", "region": "GRA11", "name": "s", "cidr": "10.30.0.0/16",
+		"dhcp": true, "enableGatewayIp": true, "gatewayIp": "10.30.0.1",
+		"allocationPools": []any{map[string]any{"start": "10.30.0.16", "end": "10.30.255.254"}},
+		"hostRoutes":      []any{map[string]any{"destination": "10.0.0.0/8", "nexthop": "10.30.0.3"}},
+	}
+	if vs := Check(subnet, valid); len(vs) != 0 {
+		t.Fatalf("valid subnet fails: %v", vs)
+	}
+	for _, tc := range []struct{ path, prop string }{
+		{"cidr", "cidr"}, {"gatewayIp", "gatewayIp"},
+	} {
+		vs := Check(subnet, with(valid, tc.path, "not-an-address"))
+		found := false
+		for _, v := range vs {
+			found = found || (v.Rule == "format" && v.Property == tc.prop && v.Source != "")
+		}
+		if !found {
+			t.Errorf("%s: want a format error, got %v", tc.path, vs)
+		}
+	}
+	routes := with(valid, "hostRoutes", []any{map[string]any{"destination": "10.0.0.0/8", "nexthop": "gateway"}})
+	if vs := Check(subnet, routes); len(vs) == 0 {
+		t.Error("a host route whose next hop is no IP passes")
+	}
+	if vs := Check(vrack, map[string]any{"serviceName": "pn-1", "projectId": "p"}); len(vs) != 0 {
+		t.Errorf("valid vRack attachment fails: %v", vs)
+	}
+}

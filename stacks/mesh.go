@@ -84,7 +84,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 				b.PushKey = k
 				return wireguard.CloudInit(b)
 			}).(pulumi.StringOutput)}
-		var ids pulumi.StringArray
+		ids := pulumi.StringArray{} // never nil: a gateway alone in its environment has no peer yet
 		for _, p := range m.Peers(g.ID) {
 			gw.peers = append(gw.peers, wireguard.Peer{ID: p.ID, PublicIP: publicIP[p.ID]})
 			ids = append(ids, pulumi.String(p.ID))

@@ -290,7 +290,6 @@ const (
 	DefaultSupernet   = "10.0.0.0/8"
 	DefaultOverlay    = "10.255.0.0/24"
 	DefaultMeshPort   = 51820
-	DefaultMTU        = 1420
 	DefaultKubernetes = "1.35"
 )
 
@@ -307,9 +306,6 @@ func applyDefaults(s *Spec) {
 		}
 		if m.Port == 0 {
 			m.Port = DefaultMeshPort
-		}
-		if m.MTU == 0 {
-			m.MTU = DefaultMTU
 		}
 		if !m.Explicit("keepalive") {
 			m.Keepalive.Duration = 25 * time.Second

@@ -54,7 +54,7 @@ landingZone:
 		t.Errorf("backend %q supernet %q", s.Backend, s.Network.Supernet)
 	}
 	m := s.Network.Mesh
-	if m.Overlay != "10.255.0.0/24" || m.Port != 51820 || m.MTU != 1420 || m.Keepalive.Duration != 25*time.Second {
+	if m.Overlay != "10.255.0.0/24" || m.Port != 51820 || m.MTU != 0 || m.Keepalive.Duration != 25*time.Second {
 		t.Errorf("mesh defaults: %+v", *m)
 	}
 	for _, r := range s.Regions() {

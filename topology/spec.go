@@ -221,10 +221,17 @@ type Mesh struct {
 	Overlay string `yaml:"overlay,omitempty" jsonschema:"default=10.255.0.0/24"`
 	// Port is the UDP listen port on every gateway.
 	Port int `yaml:"port,omitempty" jsonschema:"default=51820,minimum=1,maximum=65535"`
-	// MTU of the tunnel interface; 1420 fits a 1500-byte path with IPv6 outer headers.
-	MTU int `yaml:"mtu,omitempty" jsonschema:"default=1420,minimum=1280,maximum=1500"`
+	// MTU of the tunnel interface. Omitted, infra derives it from the
+	// clouds of the mesh's gateways: every gateway's endpoint is IPv4 on a
+	// 1,500-byte path, and WireGuard over IPv4 takes 60 bytes, so 1440.
+	MTU int `yaml:"mtu,omitempty" jsonschema:"minimum=1280,maximum=1500"`
 	// Keepalive is the PersistentKeepalive sent to peers behind NAT.
 	Keepalive Duration `yaml:"keepalive,omitempty" jsonschema:"default=25s"`
+	// ConnectEnvironments peers the gateways of different environments.
+	// Off by default: each environment is a mesh of its own, so that dev
+	// and staging do not reach prod's networks, as the AWS transit
+	// gateways keep them apart with a route table per environment.
+	ConnectEnvironments bool `yaml:"connectEnvironments,omitempty"`
 }
 
 // GlobalLoadBalancer spreads one hostname over regional ingresses.

@@ -57,8 +57,9 @@ func (v *validator) mesh() {
 	if m.Port < 1 || m.Port > 65535 {
 		v.errorf(m.At("port"), "use a UDP port such as 51820", "mesh port %d is out of range", m.Port)
 	}
-	if m.MTU < 1280 || m.MTU > 1500 {
-		v.errorf(m.At("mtu"), "1420 suits 1500-byte paths", "mesh MTU %d must be within 1280..1500", m.MTU)
+	// 0: omitted, derived from the clouds' paths (network.Mesh.MTU)
+	if m.MTU != 0 && (m.MTU < 1280 || m.MTU > 1500) {
+		v.errorf(m.At("mtu"), "omit it: infra derives it from the clouds (1440 on 1,500-byte IPv4 paths)", "mesh MTU %d must be within 1280..1500", m.MTU)
 	}
 	if m.Keepalive.Duration <= 0 {
 		// 0 would turn keepalives off, and a gateway behind NAT would

@@ -138,7 +138,7 @@ func NewTopologyGraph(m *model.Model) (*TopologyGraph, error) {
 			g.Edges = append(g.Edges, &GraphEdge{From: graphID("tgw", "aws", p.Requester), To: graphID("tgw", "aws", p.Accepter), Label: "peering", Kind: "peering"})
 		}
 	}
-	// Mesh: every gateway peers with every other. Drawn pair by pair, n(n-1)/2
+	// Mesh: every gateway peers with every other of its environment. Drawn pair by pair, n(n-1)/2
 	// lines become a hairball past four gateways, so the mesh is one node
 	// that names the full mesh and its link count, joined to each gateway.
 	if mesh != nil && len(mesh.Gateways) > 0 {
@@ -146,7 +146,7 @@ func NewTopologyGraph(m *model.Model) (*TopologyGraph, error) {
 		g.Gateways = n
 		hub := &GraphNode{ID: "wg_mesh", Kind: "mesh", Label: []string{
 			"WireGuard full mesh",
-			fmt.Sprintf("%d gateways · %d peer links", n, n*(n-1)/2),
+			fmt.Sprintf("%d gateways · %d peer links", n, len(mesh.Pairs())),
 			fmt.Sprintf("%s · UDP %d · MTU %d", mesh.Overlay, mesh.Port, mesh.MTU)}}
 		g.Global = append(g.Global, hub)
 		for _, s := range spec.Regions() {

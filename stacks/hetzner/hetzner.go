@@ -69,126 +69,155 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if zone == "" {
 		return fmt.Errorf("%s: %s: location %q has no Hetzner network zone", r.At("region"), id, r.Name)
 	}
-	k := r.Cluster
-	subnetRange := rn.Zones[0].Private
-	lbIP, err := host(subnetRange, hostLB)
-	if err != nil {
+	p := &program{ctx: ctx, spec: spec, r: r, rn: rn, id: id, zone: zone, subnetRange: rn.Zones[0].Private}
+	var err error
+	if p.lbIP, err = host(p.subnetRange, hostLB); err != nil {
 		return fmt.Errorf("%s: %s: %w", r.At("cidr"), id, err)
 	}
-	regIP, err := host(subnetRange, hostRegistration)
-	if err != nil {
+	if p.regIP, err = host(p.subnetRange, hostRegistration); err != nil {
 		return fmt.Errorf("%s: %s: %w", r.At("cidr"), id, err)
 	}
-	if k.ControlPlanes < 1 || k.ControlPlanes > hostWorker-hostControlPlane {
+	if k := r.Cluster; k.ControlPlanes < 1 || k.ControlPlanes > hostWorker-hostControlPlane {
 		return fmt.Errorf("%s: %s: %d control planes; want 1 to %d", k.At("controlPlanes"), id, k.ControlPlanes, hostWorker-hostControlPlane)
 	}
-	name := func(suffix string) string { return id + "-" + suffix }
-	labels := func(role string) pulumi.StringMap {
-		m := pulumi.StringMap{}
-		for k, v := range spec.TagsFor(&r.Region) {
-			m[k] = pulumi.String(v)
-		}
-		m[labelCluster] = pulumi.String(id)
-		if role != "" {
-			m[labelRole] = pulumi.String(role)
-		}
-		return m
+	return p.run()
+}
+
+// program is one Hetzner regional stack while it is declared: what every
+// part of it needs, and what the parts declared before it made.
+type program struct {
+	ctx  *pulumi.Context
+	spec *topology.Spec
+	r    *topology.HetznerRegion
+	rn   *network.RegionNet
+	id   string // region ID: the prefix of every name
+	zone string // the location's network zone
+	// subnetRange is the region's subnet; lbIP and regIP are the ingress
+	// and registration load balancers' pinned addresses in it.
+	subnetRange netip.Prefix
+	lbIP, regIP netip.Addr
+
+	// declared by network
+	net    *hcloud.Network
+	netID  pulumi.IntOutput
+	subnet *hcloud.NetworkSubnet
+}
+
+// name is the logical (and Hetzner) name of a resource: the region ID, then the suffix.
+func (p *program) name(suffix string) string { return p.id + "-" + suffix }
+
+// labels are the spec's tags plus the cluster label and, when set, the role.
+func (p *program) labels(role string) pulumi.StringMap {
+	m := pulumi.StringMap{}
+	for k, v := range p.spec.TagsFor(&p.r.Region) {
+		m[k] = pulumi.String(v)
+	}
+	m[labelCluster] = pulumi.String(p.id)
+	if role != "" {
+		m[labelRole] = pulumi.String(role)
+	}
+	return m
+}
+
+func (p *program) run() error {
+	ctx := p.ctx
+	if err := p.network(); err != nil {
+		return err
+	}
+	fw, err := firewall(ctx, p.name("firewall"), p.labels(""))
+	if err != nil {
+		return err
+	}
+	ca, err := p.cluster(fw)
+	if err != nil {
+		return err
+	}
+	lb, err := ingress(ctx, p.id, p.r.Name, p.netID, p.lbIP, p.labels(""), p.subnet)
+	if err != nil {
+		return err
+	}
+	if err := registration(ctx, p.id, p.r.Name, p.netID, p.regIP, p.labels(""), p.subnet); err != nil {
+		return err
+	}
+	if err := mesh(ctx, p.r, p.rn, p.labels("mesh-gateway")); err != nil {
+		return err
 	}
 
-	net, err := hcloud.NewNetwork(ctx, name("network"), &hcloud.NetworkArgs{
-		Name:    pulumi.String(name("network")),
-		IpRange: pulumi.String(NetworkRange(rn).String()),
-		Labels:  labels(""),
+	ctx.Export("vpcId", p.net.ID())
+	ctx.Export("cidr", pulumi.String(p.rn.CIDR.String()))
+	ctx.Export("clusterName", pulumi.String(p.id))
+	ctx.Export("clusterEndpoint", pulumi.String(fmt.Sprintf("https://%s:%d", p.regIP, apiPort)))
+	ctx.Export("clusterCaCert", ca.CaCert)
+	ctx.Export("adminClientCert", ca.ClientCert)
+	ctx.Export("adminClientKey", ca.ClientKey)
+	ctx.Export("ingressAddress", lb.Ipv4)
+	ctx.Export("zones", pulumi.ToStringArray([]string{p.r.Name}))
+	ctx.Export("networkZone", pulumi.String(p.zone))
+	ctx.Export("subnetId", p.subnet.ID())
+	return nil
+}
+
+// network declares the region's private network and its subnet.
+func (p *program) network() error {
+	var err error
+	p.net, err = hcloud.NewNetwork(p.ctx, p.name("network"), &hcloud.NetworkArgs{
+		Name:    pulumi.String(p.name("network")),
+		IpRange: pulumi.String(NetworkRange(p.rn).String()),
+		Labels:  p.labels(""),
 	})
 	if err != nil {
 		return err
 	}
-	netID := intID(net.ID())
-	subnet, err := hcloud.NewNetworkSubnet(ctx, name("subnet"), &hcloud.NetworkSubnetArgs{
-		NetworkId:   netID,
+	p.netID = intID(p.net.ID())
+	p.subnet, err = hcloud.NewNetworkSubnet(p.ctx, p.name("subnet"), &hcloud.NetworkSubnetArgs{
+		NetworkId:   p.netID,
 		Type:        pulumi.String("cloud"),
-		NetworkZone: pulumi.String(zone),
-		IpRange:     pulumi.String(subnetRange.String()),
+		NetworkZone: pulumi.String(p.zone),
+		IpRange:     pulumi.String(p.subnetRange.String()),
 	})
-	if err != nil {
-		return err
-	}
+	return err
+}
 
-	fw, err := firewall(ctx, name("firewall"), labels(""))
-	if err != nil {
-		return err
-	}
+// clusterServer is one k3s node to declare.
+type clusterServer struct {
+	role, name string
+	ip         netip.Addr
+	first      bool
+	group      *hcloud.PlacementGroup
+}
 
+// cluster declares the k3s cluster: its join tokens and CA, the placement
+// groups and a server per control plane and worker. It returns the CA,
+// whose certificates the stack exports.
+func (p *program) cluster(fw *hcloud.Firewall) (*ClusterCA, error) {
+	ctx, k := p.ctx, p.r.Cluster
 	// The server token makes servers (and is cluster admin); the agent
 	// token joins workers only, so a worker never holds the server token.
-	token, err := NewToken(ctx, name("k3s-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
+	token, err := NewToken(ctx, p.name("k3s-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	agentToken, err := NewToken(ctx, name("k3s-agent-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
+	agentToken, err := NewToken(ctx, p.name("k3s-agent-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The cluster CA and admin certificate infra owns: cloud-init installs
 	// the CA on the servers, `infra kubeconfig` uses the certificate.
-	ca, err := NewClusterCA(ctx, name("k3s-ca"), &ClusterCAArgs{ClusterName: pulumi.String(id)})
+	ca, err := NewClusterCA(ctx, p.name("k3s-ca"), &ClusterCAArgs{ClusterName: pulumi.String(p.id)})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	version, err := k3sVersion(k.Kubernetes)
 	if err != nil {
-		return fmt.Errorf("%s: %s: %w", k.At("kubernetes"), id, err)
+		return nil, fmt.Errorf("%s: %s: %w", k.At("kubernetes"), p.id, err)
 	}
-
-	type server struct {
-		role, name string
-		ip         netip.Addr
-		first      bool
-		group      *hcloud.PlacementGroup
-	}
-	var servers []server
-	var groups = map[string]*hcloud.PlacementGroup{}
-	group := func(key string, role string) (*hcloud.PlacementGroup, error) {
-		if g, ok := groups[key]; ok {
-			return g, nil
-		}
-		g, err := hcloud.NewPlacementGroup(ctx, name(key), &hcloud.PlacementGroupArgs{
-			Name:   pulumi.String(name(key)),
-			Type:   pulumi.String("spread"),
-			Labels: labels(role),
-		})
-		if err != nil {
-			return nil, err
-		}
-		groups[key] = g
-		return g, nil
-	}
-	for i := range k.ControlPlanes {
-		ip, err := host(subnetRange, hostControlPlane+i)
-		if err != nil {
-			return fmt.Errorf("%s: %s: %w", k.At("controlPlanes"), id, err)
-		}
-		g, err := group("control-plane-spread", "control-plane")
-		if err != nil {
-			return err
-		}
-		servers = append(servers, server{"control-plane", name(fmt.Sprintf("control-plane-%d", i+1)), ip, i == 0, g})
-	}
-	for i := range k.Workers {
-		ip, err := host(subnetRange, hostWorker+i)
-		if err != nil {
-			return fmt.Errorf("%s: %s: %w", k.At("workers"), id, err)
-		}
-		// Spread groups hold ten servers; worker i keeps its group as workers are added.
-		g, err := group(fmt.Sprintf("workers-spread-%d", i/spreadMax+1), "worker")
-		if err != nil {
-			return err
-		}
-		servers = append(servers, server{"worker", name(fmt.Sprintf("worker-%d", i+1)), ip, false, g})
+	servers, err := p.servers()
+	if err != nil {
+		return nil, err
 	}
 	for _, s := range servers {
-		n := node{Role: "server", First: s.first, IP: s.ip, Join: regIP, Version: version, Region: rn.CIDR,
-			Labels: map[string]string{labelCluster: id, labelRole: s.role}}
+		n := node{Role: "server", First: s.first, IP: s.ip, Join: p.regIP, Version: version, Region: p.rn.CIDR,
+			Labels: map[string]string{labelCluster: p.id, labelRole: s.role}}
 		if s.role == "worker" {
 			n.Role = "agent"
 		}
@@ -199,12 +228,12 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 			Name:             pulumi.String(s.name),
 			ServerType:       pulumi.String(k.ServerType),
 			Image:            pulumi.String(image),
-			Location:         pulumi.String(r.Name),
-			Labels:           labels(s.role),
+			Location:         pulumi.String(p.r.Name),
+			Labels:           p.labels(s.role),
 			PlacementGroupId: intID(s.group.ID()).ToIntPtrOutput(),
 			FirewallIds:      pulumi.IntArray{intID(fw.ID())},
 			Networks: hcloud.ServerNetworkTypeArray{hcloud.ServerNetworkTypeArgs{
-				NetworkId: netID.ToIntPtrOutput(),
+				NetworkId: p.netID.ToIntPtrOutput(),
 				Ip:        pulumi.String(s.ip.String()),
 			}},
 			// A public address for egress: Hetzner private networks have no NAT.
@@ -213,35 +242,59 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 				Ipv6Enabled: pulumi.Bool(true),
 			}},
 			UserData: userData,
-		}, pulumi.DependsOn([]pulumi.Resource{subnet}))
+		}, pulumi.DependsOn([]pulumi.Resource{p.subnet}))
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return ca, nil
+}
 
-	lb, err := ingress(ctx, id, r.Name, netID, lbIP, labels(""), subnet)
-	if err != nil {
-		return err
+// servers are the cluster's nodes, control planes first, each at its
+// pinned address and in its spread placement group (declared here).
+func (p *program) servers() ([]clusterServer, error) {
+	k := p.r.Cluster
+	var servers []clusterServer
+	groups := map[string]*hcloud.PlacementGroup{}
+	group := func(key string, role string) (*hcloud.PlacementGroup, error) {
+		if g, ok := groups[key]; ok {
+			return g, nil
+		}
+		g, err := hcloud.NewPlacementGroup(p.ctx, p.name(key), &hcloud.PlacementGroupArgs{
+			Name:   pulumi.String(p.name(key)),
+			Type:   pulumi.String("spread"),
+			Labels: p.labels(role),
+		})
+		if err != nil {
+			return nil, err
+		}
+		groups[key] = g
+		return g, nil
 	}
-	if err := registration(ctx, id, r.Name, netID, regIP, labels(""), subnet); err != nil {
-		return err
+	for i := range k.ControlPlanes {
+		ip, err := host(p.subnetRange, hostControlPlane+i)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", k.At("controlPlanes"), p.id, err)
+		}
+		g, err := group("control-plane-spread", "control-plane")
+		if err != nil {
+			return nil, err
+		}
+		servers = append(servers, clusterServer{"control-plane", p.name(fmt.Sprintf("control-plane-%d", i+1)), ip, i == 0, g})
 	}
-	if err := mesh(ctx, r, rn, labels("mesh-gateway")); err != nil {
-		return err
+	for i := range k.Workers {
+		ip, err := host(p.subnetRange, hostWorker+i)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", k.At("workers"), p.id, err)
+		}
+		// Spread groups hold ten servers; worker i keeps its group as workers are added.
+		g, err := group(fmt.Sprintf("workers-spread-%d", i/spreadMax+1), "worker")
+		if err != nil {
+			return nil, err
+		}
+		servers = append(servers, clusterServer{"worker", p.name(fmt.Sprintf("worker-%d", i+1)), ip, false, g})
 	}
-
-	ctx.Export("vpcId", net.ID())
-	ctx.Export("cidr", pulumi.String(rn.CIDR.String()))
-	ctx.Export("clusterName", pulumi.String(id))
-	ctx.Export("clusterEndpoint", pulumi.String(fmt.Sprintf("https://%s:%d", regIP, apiPort)))
-	ctx.Export("clusterCaCert", ca.CaCert)
-	ctx.Export("adminClientCert", ca.ClientCert)
-	ctx.Export("adminClientKey", ca.ClientKey)
-	ctx.Export("ingressAddress", lb.Ipv4)
-	ctx.Export("zones", pulumi.ToStringArray([]string{r.Name}))
-	ctx.Export("networkZone", pulumi.String(zone))
-	ctx.Export("subnetId", subnet.ID())
-	return nil
+	return servers, nil
 }
 
 // firewall is the servers' Hetzner firewall. Hetzner firewalls filter only

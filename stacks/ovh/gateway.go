@@ -13,7 +13,9 @@ import (
 
 // Choices for the gateway instance the spec leaves to the program.
 const (
-	// gatewayFlavor is the smallest flavor every region offers (clouds.md §4.2).
+	// gatewayFlavor is the smallest flavor every region offers: clouds.md
+	// §4.2 lists d2 for all MKS regions, EU-WEST-PAR included (O1); the
+	// preview's flavor lookup fails early, naming the region, where it is not.
 	gatewayFlavor = "d2-4"
 	// gatewayImage is the name of OVHcloud's Ubuntu 24.04 image.
 	gatewayImage = "Ubuntu 24.04"
@@ -91,9 +93,10 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 			Name:      pulumi.String(id + "-mesh-gateway"),
 			PublicKey: key.PublicKey,
 		},
-		BillingPeriod: pulumi.String("hourly"),
-		Flavor:        cloudproject.InstanceFlavorArgs{FlavorId: flavor},
-		BootFrom:      cloudproject.InstanceBootFromArgs{ImageId: image},
+		BillingPeriod:    pulumi.String("hourly"),
+		AvailabilityZone: GatewayZone(r, rn),
+		Flavor:           cloudproject.InstanceFlavorArgs{FlavorId: flavor},
+		BootFrom:         cloudproject.InstanceBootFromArgs{ImageId: image},
 		Network: cloudproject.InstanceNetworkArgs{
 			Public: pulumi.Bool(false),
 			Private: cloudproject.InstanceNetworkPrivateArgs{

@@ -40,9 +40,10 @@ func mesh(ctx *pulumi.Context, r *topology.OVHRegion, rn *network.RegionNet, pro
 		return err
 	}
 	fip, err := ovh.NewCloudFloatingIp(ctx, id+"-mesh-ip", &ovh.CloudFloatingIpArgs{
-		ServiceName: project,
-		Region:      pulumi.String(r.Name),
-		Description: pulumi.String(id + "-mesh-gateway"),
+		ServiceName:      project,
+		Region:           pulumi.String(r.Name),
+		AvailabilityZone: GatewayZone(r, rn),
+		Description:      pulumi.String(id + "-mesh-gateway"),
 	})
 	if err != nil {
 		return err
@@ -56,4 +57,17 @@ func mesh(ctx *pulumi.Context, r *topology.OVHRegion, rn *network.RegionNet, pro
 	ctx.Export(MeshRouterOutput, router.ID())
 	ctx.Export(MeshGatewayIPOutput, pulumi.String(ip.String()))
 	return nil
+}
+
+// GatewayZone is where the mesh gateway and its floating IP live in a 3-AZ
+// region (EU-WEST-PAR): the first zone of the region's plan, named for
+// both, so that the address and the instance it is bound to sit in one
+// zone (terraform-provider-ovh v2.17.0 docs: cloud_project_instance and
+// cloud_floating_ip take an optional availability_zone; the floating IP's
+// forces a new address). Nil, the provider's choice, in a one-zone region.
+func GatewayZone(r *topology.OVHRegion, rn *network.RegionNet) pulumi.StringPtrInput {
+	if len(topology.ZonesOf(topology.OVH, r.Name)) == 0 || len(rn.Zones) == 0 {
+		return nil
+	}
+	return pulumi.String(rn.Zones[0].Zone)
 }

@@ -1,6 +1,8 @@
 package ovh
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -45,5 +47,38 @@ func TestMeshFloatingIPIsOpenStackID(t *testing.T) {
 	}
 	if got := exports[MeshFloatingIPOutput]; got != uuid {
 		t.Errorf("%s = %v, want the OpenStack id %s (not the address %s)", MeshFloatingIPOutput, got, uuid, ip)
+	}
+}
+
+// TestMeshGatewayZone: in a 3-AZ region the mesh's floating IP (and the
+// gateway instance, GatewayZone) sit in the region's first zone; in a
+// one-zone region the provider places them.
+func TestMeshGatewayZone(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "paris.yaml")
+	if err := os.WriteFile(file, []byte(paris+"network:\n  mesh: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ file, region, want string }{
+		{file, "EU-WEST-PAR", "eu-west-par-a"},
+		{"../../examples/multicloud.yaml", "GRA11", ""},
+	} {
+		spec, plan := stackstest.Load(t, tc.file)
+		r := stackstest.Region(t, spec.Clouds.OVH.Regions, tc.region, "prod")
+		m := newMocks()
+		if _, err := run(m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())}); err != nil {
+			t.Fatal(err)
+		}
+		fip := m.Named(r.ID() + "-mesh-ip")
+		got := ""
+		if v, ok := fip.Inputs["availabilityZone"]; ok && v.IsString() {
+			got = v.StringValue()
+		}
+		if got != tc.want {
+			t.Errorf("%s: mesh floating IP in zone %q, want %q", tc.region, got, tc.want)
+		}
+		if z := GatewayZone(r, plan.Region(r.ID())); (z == nil) != (tc.want == "") {
+			t.Errorf("%s: gateway zone %v, want %q", tc.region, z, tc.want)
+		}
 	}
 }

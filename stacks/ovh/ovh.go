@@ -36,7 +36,7 @@ const (
 // not set clouds.ovh.vrack, in the same order as the project.
 const (
 	VrackConfigKey   = "infra:ovhVrack"
-	VrackEnv         = "OVH_VRACK_SERVICE"
+	VrackEnv         = landingzone.OVHVrackEnv
 	VrackPlaceholder = "${" + VrackEnv + "}"
 )
 
@@ -50,7 +50,11 @@ const (
 )
 
 // gatewayModel is the smallest OVHcloud Gateway: egress for the nodes, and
-// the router public load balancers need (mandatory on 3-AZ regions).
+// the router public load balancers need (mandatory on 3-AZ regions). The
+// region's mesh traffic crosses it too, through the gateway instance's
+// floating IP, so it caps the region's mesh throughput; the models' rates
+// are not in the reference data (clouds.md §4.4 shows "s" in examples
+// only), so a larger model is a measured decision for later, not a guess.
 const gatewayModel = "s"
 
 // RegionalArgs is what one OVH regional stack is built from.
@@ -75,22 +79,91 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if len(rn.Zones) == 0 {
 		return fmt.Errorf("%s: %s: no zone in the network plan", r.At("region"), id)
 	}
-	first, start, end, err := pool(rn.CIDR)
-	if err != nil {
+	p := &program{ctx: ctx, spec: spec, r: r, rn: rn, id: id, region: pulumi.String(r.Name)}
+	var err error
+	if p.first, p.start, p.end, err = pool(rn.CIDR); err != nil {
 		return fmt.Errorf("%s: %s: %w", r.At("cidr"), id, err)
 	}
-	meshIP, err := MeshGatewayIP(rn)
-	if err != nil {
+	if p.meshIP, err = MeshGatewayIP(rn); err != nil {
 		return fmt.Errorf("%s: %s: %w", r.At("cidr"), id, err)
 	}
-	project := pulumi.String(Project(ctx, spec))
-	region := pulumi.String(r.Name)
-	name := func(suffix string) string { return id + "-" + suffix }
+	p.project = pulumi.String(Project(ctx, spec))
+	return p.run()
+}
 
-	net, err := cloudproject.NewNetworkPrivate(ctx, name("network"), &cloudproject.NetworkPrivateArgs{
-		ServiceName: project,
-		Name:        pulumi.String(name("network")),
-		Regions:     pulumi.StringArray{region},
+// program is one OVH regional stack while it is declared: what every part
+// of it needs, and what the parts declared before it made.
+type program struct {
+	ctx    *pulumi.Context
+	spec   *topology.Spec
+	r      *topology.OVHRegion
+	rn     *network.RegionNet
+	id     string // region ID: the prefix of every name
+	region pulumi.String
+	// project is the Public Cloud project (the API's service name).
+	project pulumi.String
+	// first is the subnet's gateway IP, start-end its DHCP pool, meshIP
+	// the mesh gateway's pinned address.
+	first, start, end, meshIP netip.Addr
+
+	// declared by network
+	net         *cloudproject.NetworkPrivate
+	openstackID pulumi.StringOutput
+	subnet      *cloudproject.NetworkPrivateSubnetV2
+	gateway     *cloudproject.Gateway
+}
+
+// name is the logical (and OVH) name of a resource: the region ID, then the suffix.
+func (p *program) name(suffix string) string { return p.id + "-" + suffix }
+
+func (p *program) run() error {
+	ctx := p.ctx
+	if err := p.network(); err != nil {
+		return err
+	}
+	kube, zones, err := p.cluster()
+	if err != nil {
+		return err
+	}
+	// The ingress controller's LoadBalancer Service claims this address
+	// (spec.loadBalancerIP); reserving it here lets the global load
+	// balancer point at it before the cluster runs anything.
+	fip, err := ovh.NewCloudFloatingIp(ctx, p.name("ingress-ip"), &ovh.CloudFloatingIpArgs{
+		ServiceName: p.project,
+		Region:      p.region,
+		Description: pulumi.String(p.name("ingress")),
+	})
+	if err != nil {
+		return err
+	}
+	if err := mesh(ctx, p.r, p.rn, p.project, p.gateway, p.meshIP); err != nil {
+		return err
+	}
+
+	ctx.Export("vpcId", p.net.ID())
+	ctx.Export("cidr", pulumi.String(p.rn.CIDR.String()))
+	ctx.Export("clusterName", pulumi.String(p.id))
+	ctx.Export("clusterEndpoint", kube.Url.ApplyT(apiURL).(pulumi.StringOutput))
+	// The cluster's admin kubeconfig as OVHcloud returns it (secret), for
+	// `infra kubeconfig`.
+	ctx.Export("kubeconfig", pulumi.ToSecret(kube.Kubeconfig))
+	ctx.Export("ingressAddress", fip.CurrentState.Ip())
+	ctx.Export("zones", pulumi.ToStringArray(zones))
+	ctx.Export("openstackNetworkId", p.openstackID)
+	ctx.Export("subnetId", p.subnet.ID())
+	ctx.Export("project", p.project)
+	return nil
+}
+
+// network declares the region's vRack private network, its subnet and the
+// subnet's OVHcloud Gateway.
+func (p *program) network() error {
+	ctx, rn := p.ctx, p.rn
+	var err error
+	p.net, err = cloudproject.NewNetworkPrivate(ctx, p.name("network"), &cloudproject.NetworkPrivateArgs{
+		ServiceName: p.project,
+		Name:        pulumi.String(p.name("network")),
+		Regions:     pulumi.StringArray{p.region},
 		VlanId:      pulumi.Int(network.OVHVLAN(rn.CIDR)),
 	})
 	if err != nil {
@@ -108,70 +181,72 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	// the region is outside the mesh, so that joining the mesh never
 	// recreates the subnet; without a gateway the route leads nowhere, as
 	// other regions' addresses do then anyway.
-	openstackID := net.RegionsOpenstackIds.MapIndex(region)
+	p.openstackID = p.net.RegionsOpenstackIds.MapIndex(p.region)
 	subnetArgs := &cloudproject.NetworkPrivateSubnetV2Args{
-		ServiceName:     project,
-		NetworkId:       openstackID,
-		Region:          region,
-		Name:            pulumi.String(name("subnet")),
+		ServiceName:     p.project,
+		NetworkId:       p.openstackID,
+		Region:          p.region,
+		Name:            pulumi.String(p.name("subnet")),
 		Cidr:            pulumi.String(rn.CIDR.String()),
 		Dhcp:            pulumi.Bool(true),
 		EnableGatewayIp: pulumi.Bool(true),
-		GatewayIp:       pulumi.String(first.String()),
+		GatewayIp:       pulumi.String(p.first.String()),
 		AllocationPools: cloudproject.NetworkPrivateSubnetV2AllocationPoolArray{cloudproject.NetworkPrivateSubnetV2AllocationPoolArgs{
-			Start: pulumi.String(start.String()), End: pulumi.String(end.String()),
+			Start: pulumi.String(p.start.String()), End: pulumi.String(p.end.String()),
 		}},
 	}
 	if block, ok := network.PrivateBlock(rn.CIDR); ok {
 		subnetArgs.HostRoutes = cloudproject.NetworkPrivateSubnetV2HostRouteArray{cloudproject.NetworkPrivateSubnetV2HostRouteArgs{
-			Destination: pulumi.String(block.String()), Nexthop: pulumi.String(meshIP.String()),
+			Destination: pulumi.String(block.String()), Nexthop: pulumi.String(p.meshIP.String()),
 		}}
 	}
-	subnet, err := cloudproject.NewNetworkPrivateSubnetV2(ctx, name("subnet"), subnetArgs)
+	p.subnet, err = cloudproject.NewNetworkPrivateSubnetV2(ctx, p.name("subnet"), subnetArgs)
 	if err != nil {
 		return err
 	}
-	gw, err := cloudproject.NewGateway(ctx, name("gateway"), &cloudproject.GatewayArgs{
-		ServiceName: project,
-		Name:        pulumi.String(name("gateway")),
+	p.gateway, err = cloudproject.NewGateway(ctx, p.name("gateway"), &cloudproject.GatewayArgs{
+		ServiceName: p.project,
+		Name:        pulumi.String(p.name("gateway")),
 		Model:       pulumi.String(gatewayModel),
-		Region:      region,
-		NetworkId:   openstackID,
-		SubnetId:    subnet.ID().ToStringOutput(),
+		Region:      p.region,
+		NetworkId:   p.openstackID,
+		SubnetId:    p.subnet.ID().ToStringOutput(),
 	})
-	if err != nil {
-		return err
-	}
+	return err
+}
 
-	k := r.Cluster
-	kube, err := cloudproject.NewKube(ctx, name("cluster"), &cloudproject.KubeArgs{
-		ServiceName:           project,
-		Name:                  pulumi.String(id),
-		Region:                region,
+// cluster declares the Managed Kubernetes cluster on the subnet and its
+// node pools; it returns the cluster and the zones of its pools.
+func (p *program) cluster() (*cloudproject.Kube, []string, error) {
+	ctx, k := p.ctx, p.r.Cluster
+	kube, err := cloudproject.NewKube(ctx, p.name("cluster"), &cloudproject.KubeArgs{
+		ServiceName:           p.project,
+		Name:                  pulumi.String(p.id),
+		Region:                p.region,
 		Version:               pulumi.String(k.Kubernetes),
 		Plan:                  pulumi.String(k.Plan),
-		PrivateNetworkId:      openstackID.ToStringPtrOutput(),
-		NodesSubnetId:         subnet.ID().ToStringOutput(),
-		LoadBalancersSubnetId: subnet.ID().ToStringOutput(),
+		PrivateNetworkId:      p.openstackID.ToStringPtrOutput(),
+		NodesSubnetId:         p.subnet.ID().ToStringOutput(),
+		LoadBalancersSubnetId: p.subnet.ID().ToStringOutput(),
 		// Route egress through the subnet's gateway, as DHCP advertises it.
 		PrivateNetworkConfiguration: cloudproject.KubePrivateNetworkConfigurationArgs{
 			DefaultVrackGateway:            pulumi.String(""),
 			PrivateNetworkRoutingAsDefault: pulumi.Bool(true),
 		},
-	}, pulumi.DependsOn([]pulumi.Resource{gw}))
+	}, pulumi.DependsOn([]pulumi.Resource{p.gateway}))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 
 	// A 3-AZ region gets one pool per zone, each pinned to its zone; a
 	// single-AZ region one pool. Nodes sizes each pool.
-	multiAZ := len(topology.ZonesOf(topology.OVH, r.Name)) > 0
+	multiAZ := len(topology.ZonesOf(topology.OVH, p.r.Name)) > 0
 	var zones []string
-	for _, z := range rn.Zones {
+	for _, z := range p.rn.Zones {
 		zones = append(zones, z.Zone)
 		pool := "nodes-" + strings.ToLower(z.Zone)
 		np := &cloudproject.KubeNodePoolArgs{
-			ServiceName:  project,
+			ServiceName:  p.project,
 			KubeId:       kube.ID().ToStringOutput(),
 			Name:         pulumi.String(pool),
 			FlavorName:   pulumi.String(k.Flavor),
@@ -183,39 +258,11 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 		if multiAZ {
 			np.AvailabilityZones = pulumi.StringArray{pulumi.String(z.Zone)}
 		}
-		if _, err := cloudproject.NewKubeNodePool(ctx, name(pool), np); err != nil {
-			return err
+		if _, err := cloudproject.NewKubeNodePool(ctx, p.name(pool), np); err != nil {
+			return nil, nil, err
 		}
 	}
-
-	// The ingress controller's LoadBalancer Service claims this address
-	// (spec.loadBalancerIP); reserving it here lets the global load
-	// balancer point at it before the cluster runs anything.
-	fip, err := ovh.NewCloudFloatingIp(ctx, name("ingress-ip"), &ovh.CloudFloatingIpArgs{
-		ServiceName: project,
-		Region:      region,
-		Description: pulumi.String(name("ingress")),
-	})
-	if err != nil {
-		return err
-	}
-	if err := mesh(ctx, r, rn, project, gw, meshIP); err != nil {
-		return err
-	}
-
-	ctx.Export("vpcId", net.ID())
-	ctx.Export("cidr", pulumi.String(rn.CIDR.String()))
-	ctx.Export("clusterName", pulumi.String(id))
-	ctx.Export("clusterEndpoint", kube.Url.ApplyT(apiURL).(pulumi.StringOutput))
-	// The cluster's admin kubeconfig as OVHcloud returns it (secret), for
-	// `infra kubeconfig`.
-	ctx.Export("kubeconfig", pulumi.ToSecret(kube.Kubeconfig))
-	ctx.Export("ingressAddress", fip.CurrentState.Ip())
-	ctx.Export("zones", pulumi.ToStringArray(zones))
-	ctx.Export("openstackNetworkId", openstackID)
-	ctx.Export("subnetId", subnet.ID())
-	ctx.Export("project", project)
-	return nil
+	return kube, zones, nil
 }
 
 // Project is the Public Cloud project id: the spec's clouds.ovh.project,

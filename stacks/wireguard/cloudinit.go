@@ -116,6 +116,8 @@ WantedBy=multi-user.target
 //     nft transaction (a new peer is admitted before it is configured);
 //   - `wg syncconf` changes only the peers that differ (wg(8): "only
 //     changes what is necessary, without disrupting current sessions");
+//   - syncconf sets no MTU, so the script sets the configuration's MTU on
+//     the interface, which keeps every session;
 //   - syncconf installs no routes, so the script adds a route for every
 //     AllowedIPs entry and removes the interface's routes that none names,
 //     as `wg-quick up` would have (wg-quick(8), add_route);
@@ -151,6 +153,8 @@ if ! ip link show dev "$iface" >/dev/null 2>&1; then
 	exit 0
 fi
 wg syncconf "$iface" <(wg-quick strip "$conf")
+mtu=$(sed -n 's/^MTU *= *\([0-9]*\)$/\1/p' "$conf")
+if [ -n "$mtu" ]; then ip link set dev "$iface" mtu "$mtu"; fi
 want=$(wg show "$iface" allowed-ips | cut -f2 | tr ' ' '\n' | grep / | sort -u || true)
 for r in $want; do ip -4 route replace "$r" dev "$iface"; done
 ip -4 route show dev "$iface" | while read -r r rest; do
@@ -180,7 +184,8 @@ func file(w *strings.Builder, path, mode, content string) {
 // network, replies to what it started (DHCP, packages, metadata), and
 // ICMP (path MTU discovery needs it); nothing else, so a 1:1 NAT that
 // exposes every port (an OVH floating IP) exposes nothing. Forwarding is
-// open, with TCP MSS clamped to the tunnel's MTU, and with SNAT set what the
+// open to and from the tunnel and closed otherwise, with TCP MSS clamped to
+// the tunnel's MTU, and with SNAT set what the
 // tunnel delivers into the region's network leaves with the gateway's
 // address. Loading it twice replaces it.
 func Firewall(b Boot) string {
@@ -202,6 +207,12 @@ func Firewall(b Boot) string {
 	// DHCP renewals are unicast replies to port 68 that conntrack may not tie to the request.
 	w.WriteString("\t\tudp sport 67 udp dport 68 accept\n\t}\n\n")
 	w.WriteString("\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n")
+	// The gateway forwards between its region and the tunnel, nothing
+	// else. A region's summary route (the RFC 1918 block, on AWS and OVH)
+	// also sends it another environment's addresses, for which the tunnel
+	// has no peer (network.Mesh): without this rule they would leave by the
+	// default route, back into the region's network, and loop.
+	fmt.Fprintf(&w, "\t\tiifname != %q oifname != %q drop\n", Interface, Interface)
 	// Both directions of a connection leave through wg0 on one of the two
 	// gateways, so clamping on the way out covers SYN and SYN-ACK.
 	fmt.Fprintf(&w, "\t\toifname %q tcp flags syn tcp option maxseg size set rt mtu\n\t}\n", Interface)

@@ -245,7 +245,11 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		if r.cloud == topology.OVH {
 			return // the one host route above covers every region
 		}
-		for _, rt := range m.Routes(transit, id) {
+		routes := m.Routes(transit, id)
+		if r.cloud == topology.AWS {
+			routes = m.SummaryRoutes(transit, id) // as stacks.mesh gives AWS route tables
+		}
+		for _, rt := range routes {
 			sh(t, "ip", "-n", r.host, "route", "replace", rt.Destination.String(), "via", r.gwIP.String())
 		}
 	}
@@ -264,31 +268,63 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		}
 		return c
 	}
-	// pairs are the ordered pairs of m's regions the mesh carries.
+	// pairs are the ordered pairs of m's regions the mesh carries: peers
+	// (one environment), less those a transit gateway joins.
 	pairs := func(m *network.Mesh) (out [][2]*region) {
 		for _, a := range m.Gateways {
-			for _, b := range m.Gateways {
-				// Regions the transit gateways isolate (another
-				// environment's route table) are not routed at all.
-				if a != b && !viaTransit(a.ID, b.ID) && !transit.Isolates(a.ID, b.ID) {
+			for _, b := range m.Peers(a.ID) {
+				if !viaTransit(a.ID, b.ID) {
 					out = append(out, [2]*region{regions[a.ID], regions[b.ID]})
 				}
 			}
 		}
 		return out
 	}
+	// apart are the ordered pairs of m's regions in different environments
+	// that no transit gateway joins: the mesh must not carry them.
+	apart := func(m *network.Mesh) (out [][2]*region) {
+		for _, a := range m.Gateways {
+			for _, b := range m.Gateways {
+				if a.Environment != b.Environment && !viaTransit(a.ID, b.ID) {
+					out = append(out, [2]*region{regions[a.ID], regions[b.ID]})
+				}
+			}
+		}
+		return out
+	}
+	checkApart := func(m *network.Mesh, what string) {
+		t.Helper()
+		ps := apart(m)
+		crossed := make(chan string, len(ps))
+		var wg sync.WaitGroup
+		for _, p := range ps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if pingOnce(p[0].host, p[1].hostIP, 100) {
+					crossed <- fmt.Sprintf("%s (%s) → %s (%s)", p[0].g.ID, p[0].g.Environment, p[1].g.ID, p[1].g.Environment)
+				}
+			}()
+		}
+		wg.Wait()
+		close(crossed)
+		for c := range crossed {
+			t.Errorf("%s: the mesh carried %s across environments", what, c)
+		}
+		t.Logf("%s: %d host pairs of different environments, none reached", what, len(ps))
+	}
 	checkAll := func(m *network.Mesh, what string) {
 		t.Helper()
 		ps, ok := pairs(m), 0
 		for _, p := range ps {
-			// 1400 bytes with DF set: fits the tunnel's MTU of 1420
-			if reach(p[0].host, p[1].hostIP, 1400) {
+			// a packet of the tunnel's MTU (1440) with DF set: it fits
+			if reach(p[0].host, p[1].hostIP, m.MTU) {
 				ok++
 			} else {
 				t.Errorf("%s: host of %s cannot reach host %s of %s", what, p[0].g.ID, p[1].hostIP, p[1].g.ID)
 			}
 		}
-		t.Logf("%s: %d of %d host pairs reach each other over the mesh (1400-byte DF pings)", what, ok, len(ps))
+		t.Logf("%s: %d of %d host pairs reach each other over the mesh (%d-byte DF pings)", what, ok, len(ps), m.MTU)
 	}
 
 	// 1. the mesh without the late region, each gateway's first push
@@ -297,6 +333,7 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		cloudRoutes(before, g.ID)
 	}
 	checkAll(before, "before")
+	checkApart(before, "before")
 	if t.Failed() {
 		t.FailNow()
 	}
@@ -304,12 +341,37 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 	if pingOnce(a.host, b.hostIP, full.MTU+1) {
 		t.Errorf("a %d-byte DF packet crossed a tunnel of MTU %d", full.MTU+1, full.MTU)
 	}
+	// an MTU change is applied in place, like a peer change
+	mtu := func(r *region) string {
+		out := sh(t, "ip", "-n", r.gw, "-o", "link", "show", "wg0")
+		if f := strings.Fields(out); len(f) > 4 && f[3] == "mtu" {
+			return f[4]
+		}
+		return out
+	}
+	before.MTU -= 40
+	a.apply(t, config(before, a.g.ID))
+	if got := mtu(a); got != strconv.Itoa(before.MTU) {
+		t.Errorf("%s: wg0 mtu %s after pushing MTU %d", a.g.ID, got, before.MTU)
+	}
+	before.MTU += 40
+	a.apply(t, config(before, a.g.ID))
+	if got := mtu(a); got != strconv.Itoa(before.MTU) {
+		t.Errorf("%s: wg0 mtu %s after pushing MTU %d back", a.g.ID, got, before.MTU)
+	}
 
 	// 2. the late gateway comes up knowing everyone; nobody knows it yet,
 	// so its packets are dropped (its endpoint is not in their peer sets)
 	lr := regions[late.ID()]
 	lr.apply(t, config(full, late.ID()))
 	cloudRoutes(full, late.ID())
+	// b: a region the late one will peer with
+	for _, p := range full.Peers(late.ID()) {
+		if before.Gateway(p.ID) != nil && !viaTransit(late.ID(), p.ID) {
+			b = regions[p.ID]
+			break
+		}
+	}
 	if pingOnce(lr.host, b.hostIP, 100) {
 		t.Errorf("%s, not in the mesh yet, reached %s", late.ID(), b.g.ID)
 	}
@@ -333,6 +395,7 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		cloudRoutes(full, g.ID)
 	}
 	checkAll(full, "after adding "+late.ID())
+	checkApart(full, "after adding "+late.ID())
 	for _, g := range before.Gateways {
 		r := regions[g.ID]
 		r.apply(t, config(before, g.ID))
