@@ -175,7 +175,7 @@ type bundleRun struct {
 // previewOptions are a preview's options: saving its update plan when the
 // run makes a bundle.
 func (e *Engine) previewOptions(name string, ch chan<- events.EngineEvent) []optpreview.Option {
-	opts := []optpreview.Option{optpreview.EventStreams(ch)}
+	opts := []optpreview.Option{optpreview.EventStreams(ch), optpreview.Parallel(resourceParallel)}
 	if b := e.bundle; b != nil && !b.apply {
 		opts = append(opts, optpreview.Plan(filepath.Join(b.dir, name+".json")))
 	}
@@ -185,7 +185,7 @@ func (e *Engine) previewOptions(name string, ch chan<- events.EngineEvent) []opt
 // upOptions are an up's options: applying the stack's reviewed update plan
 // when the run applies a bundle.
 func (e *Engine) upOptions(name string, ch chan<- events.EngineEvent) []optup.Option {
-	opts := []optup.Option{optup.EventStreams(ch)}
+	opts := []optup.Option{optup.EventStreams(ch), optup.Parallel(resourceParallel)}
 	if b := e.bundle; b != nil && b.apply {
 		if p := filepath.Join(b.dir, name+".json"); fileExists(p) {
 			opts = append(opts, optup.Plan(p))

@@ -297,3 +297,51 @@ func TestStopDuringDestroy(t *testing.T) {
 		t.Errorf("%d objects left in the cloud after the rerun of destroy", n)
 	}
 }
+
+// TestSlowCreatesHoldBackNothing: every create of the pair's regional
+// stacks is held at once, on a pulumi that sees one CPU (its own default
+// would then run 4 operations at a time). All the resources that need
+// nothing else start together: a slow create never holds back one that
+// does not depend on it, whatever the machine.
+func TestSlowCreatesHoldBackNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("deploys on the simulator: skipped with -short")
+	}
+	ctx := context.Background()
+	spec := load(t, "testdata/pair.yaml")
+	srv, held := heldCalls(t, []string{"*"})
+	stop, abort := make(chan struct{}), make(chan struct{})
+	e := open(t, spec, t.TempDir(), srv, engine.WithStop(stop), engine.WithAbort(abort),
+		engine.WithEnv(map[string]string{"GOMAXPROCS": "1"}))
+	p, err := plan.Generate(ctx, e.Graph())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := 0
+	for _, s := range p.Stacks {
+		if s.Name == stacks.GlobalName {
+			continue
+		}
+		for _, r := range s.Resources {
+			if len(r.DependsOn) == 0 && !strings.HasPrefix(r.Type, "pulumi:") {
+				roots++
+			}
+		}
+	}
+	if roots <= 2*4 {
+		t.Fatalf("the pair has %d resources that need nothing: too few to fill pulumi's default slots", roots)
+	}
+	done := make(chan *engine.Result, 1)
+	go func() { done <- e.Up(ctx) }()
+	// A bound so that a regression fails instead of hanging; not a timing.
+	bound := time.After(2 * time.Minute)
+	for n := 0; n < roots; n++ {
+		select {
+		case <-held:
+		case <-bound:
+			t.Fatalf("%d of the %d resources that need nothing started; the others wait for a slot", n, roots)
+		}
+	}
+	close(abort)
+	<-done
+}

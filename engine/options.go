@@ -32,6 +32,16 @@ type settings struct {
 	logDir          string
 }
 
+// resourceParallel bounds the resource operations pulumi runs at once in
+// one stack. pulumi's own default is four per CPU (pkg/cmd/pulumi/operations
+// up.go defaultParallel), so a stack on a 2-core runner had 8 slots: with
+// more ready resources than that, a slow create (a cluster, an hour-long
+// one in the tests) held back resources that did not depend on it, and a
+// run behaved differently from one machine to the next. The operations
+// wait on cloud APIs, not on the CPU, so the bound is fixed, above the
+// ready resources of any stack infra generates.
+const resourceParallel = 64
+
 // WithParallel bounds how many stacks run at once (default 10).
 func WithParallel(n int) Option { return func(s *settings) { s.parallel = n } }
 

@@ -280,11 +280,11 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 			r.Outputs = outputsOf(res.Outputs)
 		}
 	case Refresh:
-		_, err = st.Refresh(ctx, optrefresh.EventStreams(ch))
+		_, err = st.Refresh(ctx, optrefresh.EventStreams(ch), optrefresh.Parallel(resourceParallel))
 	case PreviewRefresh:
-		_, err = st.PreviewRefresh(ctx, optrefresh.EventStreams(ch))
+		_, err = st.PreviewRefresh(ctx, optrefresh.EventStreams(ch), optrefresh.Parallel(resourceParallel))
 	case Destroy:
-		_, err = st.Destroy(ctx, optdestroy.EventStreams(ch))
+		_, err = st.Destroy(ctx, optdestroy.EventStreams(ch), optdestroy.Parallel(resourceParallel))
 	default:
 		err = fmt.Errorf("unknown operation %q", op)
 	}
