@@ -44,33 +44,98 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if err != nil {
 		return err
 	}
-	region := pulumi.String(r.Name)
-	group := pulumi.String(ResourceGroupName(spec, r.Environment))
-	name := func(suffix string) string { return id + "-" + suffix }
+	p := &program{
+		ctx: ctx, spec: spec, r: r, net: rn, id: id, tags: tags,
+		region:      pulumi.String(r.Name),
+		group:       pulumi.String(ResourceGroupName(spec, r.Environment)),
+		kmsInstance: args.KmsInstance, kmsRootKey: args.KmsRootKey,
+	}
+	return p.run()
+}
 
-	// Manual prefixes: the VPC holds exactly the ranges of the address
-	// plan, not IBM's per-zone defaults (10.240.0.0/18 and so on), which
-	// would overlap other regions and clouds.
-	vpc, err := NewVpc(ctx, name("vpc"), &VpcArgs{
-		Name:                    pulumi.String(name("vpc")),
-		Region:                  region,
-		ResourceGroup:           group,
-		AddressPrefixManagement: pulumi.String("manual"),
-		ClassicAccess:           pulumi.Bool(false),
-		Tags:                    tags,
-	})
+// program is one IBM regional stack being declared.
+type program struct {
+	ctx                     *pulumi.Context
+	spec                    *topology.Spec
+	r                       *topology.IBMRegion
+	net                     *network.RegionNet
+	id                      string // region ID: the prefix of every logical name
+	tags                    pulumi.StringArray
+	region, group           pulumi.String
+	kmsInstance, kmsRootKey pulumi.StringInput
+}
+
+// name is the logical name of a resource: the region ID, then the suffix.
+func (p *program) name(suffix string) string { return p.id + "-" + suffix }
+
+// zoneNet is what the VPC holds in the zones, in Net.Zones order.
+type zoneNet struct {
+	subnets     pulumi.StringArray
+	zoneSubnets pulumi.StringMap
+	zones       []string
+}
+
+func (p *program) run() error {
+	vpc, err := p.vpc()
 	if err != nil {
 		return err
 	}
 	vpcID := vpc.ID().ToStringOutput()
+	zn, err := p.zoneNets(vpcID)
+	if err != nil {
+		return err
+	}
+	cluster, err := p.cluster(vpcID, zn)
+	if err != nil {
+		return err
+	}
+	lbName := p.name("ingress")
+	lb, err := p.ingress(lbName, zn)
+	if err != nil {
+		return err
+	}
+	if err := p.mesh(vpc, zn.subnets[0].ToStringOutput()); err != nil {
+		return err
+	}
 
+	ctx := p.ctx
+	ctx.Export("vpcId", vpc.ID())
+	ctx.Export("vpcCrn", vpc.Crn)
+	ctx.Export("cidr", pulumi.String(p.net.CIDR.String()))
+	ctx.Export("clusterName", pulumi.String(p.id))
+	ctx.Export("clusterEndpoint", cluster.MasterUrl)
+	// The admin kubeconfig IKS returned (secret), for `infra kubeconfig`.
+	ctx.Export("kubeconfig", pulumi.ToSecret(cluster.Kubeconfig))
+	ctx.Export("ingressAddress", lb.Hostname)
+	ctx.Export("ingressLoadBalancerName", pulumi.String(lbName))
+	ctx.Export("zones", pulumi.ToStringArray(zn.zones))
+	ctx.Export("resourceGroup", p.group)
+	return nil
+}
+
+// vpc declares the region's VPC.
+func (p *program) vpc() (*Vpc, error) {
+	// Manual prefixes: the VPC holds exactly the ranges of the address
+	// plan, not IBM's per-zone defaults (10.240.0.0/18 and so on), which
+	// would overlap other regions and clouds.
+	return NewVpc(p.ctx, p.name("vpc"), &VpcArgs{
+		Name:                    pulumi.String(p.name("vpc")),
+		Region:                  p.region,
+		ResourceGroup:           p.group,
+		AddressPrefixManagement: pulumi.String("manual"),
+		ClassicAccess:           pulumi.Bool(false),
+		Tags:                    p.tags,
+	})
+}
+
+// zoneNets declares each zone's address prefix, public gateway and subnet.
+func (p *program) zoneNets(vpcID pulumi.StringOutput) (*zoneNet, error) {
+	ctx, name, region, group, tags := p.ctx, p.name, p.region, p.group, p.tags
 	// Workers take the zone's private range, which is both the zone's
 	// address prefix and its subnet; the public gateway gives them egress.
-	zoneSubnets := pulumi.StringMap{}
-	var subnets pulumi.StringArray
-	var zones []string
-	for _, z := range rn.Zones {
-		zones = append(zones, z.Zone)
+	zn := &zoneNet{zoneSubnets: pulumi.StringMap{}}
+	for _, z := range p.net.Zones {
+		zn.zones = append(zn.zones, z.Zone)
 		prefix, err := NewVpcAddressPrefix(ctx, name("prefix-"+z.Zone), &VpcAddressPrefixArgs{
 			Vpc:    vpcID,
 			Region: region,
@@ -79,7 +144,7 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 			Cidr:   pulumi.String(z.Private.String()),
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		gw, err := NewPublicGateway(ctx, name("gateway-"+z.Zone), &PublicGatewayArgs{
 			Vpc:           vpcID,
@@ -90,7 +155,7 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 			Tags:          tags,
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		subnet, err := NewSubnet(ctx, name("subnet-"+z.Zone), &SubnetArgs{
 			Vpc:           vpcID,
@@ -103,23 +168,29 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 			Tags:          tags,
 		}, pulumi.DependsOn([]pulumi.Resource{prefix}))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		zoneSubnets[z.Zone] = subnet.ID().ToStringOutput()
-		subnets = append(subnets, subnet.ID().ToStringOutput())
+		zn.zoneSubnets[z.Zone] = subnet.ID().ToStringOutput()
+		zn.subnets = append(zn.subnets, subnet.ID().ToStringOutput())
 	}
+	return zn, nil
+}
 
-	k := r.Cluster
+// cluster declares the region's IKS cluster across the zones' subnets and,
+// with the landing zone's Key Protect root key, its secrets' encryption.
+func (p *program) cluster(vpcID pulumi.StringOutput, zn *zoneNet) (*VpcCluster, error) {
+	ctx, name, region, group := p.ctx, p.name, p.region, p.group
+	k := p.r.Cluster
 	cluster, err := NewVpcCluster(ctx, name("cluster"), &VpcClusterArgs{
-		Name:          pulumi.String(id),
+		Name:          pulumi.String(p.id),
 		Region:        region,
 		ResourceGroup: group,
-		Tags:          tags,
+		Tags:          p.tags,
 		KubeVersion:   pulumi.String(k.Kubernetes),
 		VpcId:         vpcID,
 		Flavor:        pulumi.String(k.Flavor),
 		WorkerCount:   pulumi.Int(k.WorkersPerZone),
-		ZoneSubnets:   zoneSubnets,
+		ZoneSubnets:   zn.zoneSubnets,
 		// Both set, not left to IKS's defaults (ibm.md item 11). The public
 		// service endpoint stays: infra and the operators reach the API
 		// server from outside IBM Cloud (the clusterEndpoint export).
@@ -131,48 +202,32 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 		DisableOutboundTrafficProtection: pulumi.Bool(true),
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if args.KmsInstance != nil && args.KmsRootKey != nil {
+	if p.kmsInstance != nil && p.kmsRootKey != nil {
 		if _, err := NewClusterKms(ctx, name("cluster-kms"), &ClusterKmsArgs{
 			Cluster:         cluster.ID().ToStringOutput(),
 			Region:          region,
-			Instance:        args.KmsInstance,
-			RootKey:         args.KmsRootKey,
+			Instance:        p.kmsInstance,
+			RootKey:         p.kmsRootKey,
 			PrivateEndpoint: pulumi.Bool(true),
 		}); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return cluster, nil
+}
 
-	lbName := name("ingress")
-	lb, err := NewLoadBalancer(ctx, lbName, &LoadBalancerArgs{
+// ingress declares the region's public ingress load balancer across the zones' subnets.
+func (p *program) ingress(lbName string, zn *zoneNet) (*LoadBalancer, error) {
+	return NewLoadBalancer(p.ctx, lbName, &LoadBalancerArgs{
 		Name:          pulumi.String(lbName),
-		Region:        region,
+		Region:        p.region,
 		IsPublic:      pulumi.Bool(true),
-		Subnets:       subnets,
-		ResourceGroup: group,
-		Tags:          tags,
+		Subnets:       zn.subnets,
+		ResourceGroup: p.group,
+		Tags:          p.tags,
 	})
-	if err != nil {
-		return err
-	}
-	if err := mesh(ctx, r, rn, vpc, subnets[0].ToStringOutput(), group, tags); err != nil {
-		return err
-	}
-
-	ctx.Export("vpcId", vpc.ID())
-	ctx.Export("vpcCrn", vpc.Crn)
-	ctx.Export("cidr", pulumi.String(rn.CIDR.String()))
-	ctx.Export("clusterName", pulumi.String(id))
-	ctx.Export("clusterEndpoint", cluster.MasterUrl)
-	// The admin kubeconfig IKS returned (secret), for `infra kubeconfig`.
-	ctx.Export("kubeconfig", pulumi.ToSecret(cluster.Kubeconfig))
-	ctx.Export("ingressAddress", lb.Hostname)
-	ctx.Export("ingressLoadBalancerName", pulumi.String(lbName))
-	ctx.Export("zones", pulumi.ToStringArray(zones))
-	ctx.Export("resourceGroup", group)
-	return nil
 }
 
 // ResourceGroupName is the resource group an environment's IBM resources
