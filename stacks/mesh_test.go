@@ -162,6 +162,7 @@ func meshFixtureOf(t testing.TB, spec *topology.Spec) *meshFixture {
 			o[ibmstack.MeshSubnetOutput] = v("subnet-" + id)
 			o[ibmstack.MeshFloatingIPOutput] = v("fip-" + id)
 			o[ibmstack.MeshRoutingTableOutput] = v("rt-" + id)
+			o[ibmstack.ClusterSecurityGroupOutput] = v("sg-cluster-" + id)
 		case topology.OVH:
 			o["project"] = v("0123456789abcdef")
 			o["openstackNetworkId"] = v("net-" + id)
@@ -440,11 +441,24 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 			t.Errorf("%s: server at %s, want the routes' gateway %s", id, ip, gw)
 		}
 	}
-	var udp []string
+	var udp, admitted []string
 	for _, r := range mocks.byType(ibmstack.SecurityGroupRuleType) {
 		if r.Inputs["protocol"].StringValue() == "udp" {
 			udp = append(udp, r.Inputs["remote"].StringValue()+"/32")
 		}
+		if r.Inputs["securityGroup"].StringValue() == "sg-cluster-ibm-us-south-prod" {
+			admitted = append(admitted, r.Inputs["remote"].StringValue())
+		}
+	}
+	// The workers' group admits every range the mesh routes to the region's gateway.
+	var routed []string
+	for _, r := range mocks.byType(ibmstack.VpcRoutingTableRouteType) {
+		routed = append(routed, r.Inputs["destination"].StringValue())
+	}
+	sort.Strings(admitted)
+	sort.Strings(routed)
+	if len(routed) == 0 || !slices.Equal(admitted, routed) {
+		t.Errorf("ibm-us-south-prod: the workers' security group admits %v, want the routed ranges %v", admitted, routed)
 	}
 	sort.Strings(udp)
 	if id := "ibm-us-south-prod"; !slices.Equal(udp, peers(id)) {

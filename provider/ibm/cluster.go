@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+	"github.com/IBM/vpc-go-sdk/vpcv1"
 )
 
 // The Kubernetes Service types. IBM publishes no Go SDK for it among the
@@ -198,7 +199,7 @@ func vpcClusterCalls() *kind {
 		// (../shared/reference/provider-rules.json ibm.VpcCluster.appliedOnceOnly:
 		// the default pool is managed apart from the cluster).
 		replace:  []string{"name", "region", "resourceGroup", "vpcId", "disablePublicServiceEndpoint"},
-		computed: []string{"crn", "state", "masterUrl", "privateServiceEndpointUrl", "ingressHostname", "kubeconfig"},
+		computed: []string{"crn", "state", "masterUrl", "privateServiceEndpointUrl", "ingressHostname", "kubeconfig", "securityGroup"},
 		secret:   []string{"kubeconfig"},
 		fields: map[string]string{"workerPool.flavor": "flavor", "workerPool.vpcID": "vpcId", "workerPool.workerCount": "workerCount",
 			"workerPool.zones": "zoneSubnets", "kubeVersion": "kubeVersion"},
@@ -303,8 +304,20 @@ func vpcClusterCalls() *kind {
 			}
 			outs := pm("crn", cl.CRN, "state", cl.State, "masterUrl", masterURL,
 				"privateServiceEndpointUrl", cl.ServiceEndpoints.PrivateServiceEndpointURL, "ingressHostname", cl.Ingress.Hostname)
+			vpcID := in.str("vpcId")
+			if pool != nil {
+				vpcID = pool.VpcID
+			}
+			sg, err := o.clusterSecurityGroup(ctx, cl.Region, vpcID, id)
+			if err != nil {
+				return nil, err
+			}
+			outs["securityGroup"] = val(sg)
 			// A cluster in warning serves; its workers may still be updating.
 			st := statusState(ins, outs, cl.State, []string{"normal", "warning"}, []string{"deploy_failed", "delete_failed"})
+			if st.ready && sg == "" {
+				st.ready, st.status = false, "waiting for its security group kube-"+id
+			}
 			if cl.masterPending() {
 				st.ready, st.status = false, "master update to "+cl.MasterKubeVersion
 			}
@@ -449,4 +462,24 @@ func clusterKmsKind() *kind {
 			return nil
 		},
 	}
+}
+
+// clusterSecurityGroup is the id of the security group IKS makes for the
+// cluster's workers in its VPC, kube-<clusterID> ("" until it exists). The
+// workers run in IBM's service account, so this group is the only one they
+// carry and the only place to admit traffic to them (IBM doc "Understanding
+// VPC security groups": "you can't create a security group and apply it to
+// your worker node instances. You can only modify the existing security
+// group"; https://cloud.ibm.com/docs/containers?topic=containers-vpc-security-group).
+func (o *op) clusterSecurityGroup(ctx context.Context, region, vpcID, clusterID string) (string, error) {
+	if region == "" || vpcID == "" {
+		return "", nil
+	}
+	api, err := o.c.vpc(region)
+	if err != nil {
+		return "", err
+	}
+	p, err := api.NewSecurityGroupsPager(&vpcv1.ListSecurityGroupsOptions{VPCID: &vpcID})
+	return findNamed(ctx, o, "list the security groups of", "kube-"+clusterID, p, err,
+		func(g vpcv1.SecurityGroup) (*string, *string) { return g.Name, g.ID })
 }

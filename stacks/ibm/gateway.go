@@ -42,6 +42,9 @@ type GatewayArgs struct {
 	// From the regional stack: vpcId, MeshZoneOutput, MeshSubnetOutput,
 	// MeshFloatingIPOutput and MeshRoutingTableOutput.
 	VpcId, Zone, SubnetId, FloatingIpId, RoutingTableId pulumi.StringInput
+	// ClusterSecurityGroup is the regional stack's ClusterSecurityGroupOutput;
+	// when set, it admits every route's destination.
+	ClusterSecurityGroup pulumi.StringInput
 }
 
 // Gateway declares one IBM region's mesh gateway: a virtual server in the
@@ -130,6 +133,25 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	if args.Placed != nil {
 		if err := args.Placed(inst); err != nil {
 			return err
+		}
+	}
+	// The workers' security group, kube-<clusterID>, admits only the
+	// cluster's own traffic and what IKS needs; traffic from the other
+	// clouds keeps its source address through the gateway, so each remote
+	// range is admitted there, or a route alone opens nothing (ibm.md item
+	// 11). It is the one group the workers carry, and IBM says to add rules
+	// to it ("You can only modify the existing security group", IBM doc
+	// "Understanding VPC security groups"). All of icmp, tcp and udp, so
+	// that ICMP "fragmentation needed" keeps path MTU discovery working
+	// through the tunnels.
+	if args.ClusterSecurityGroup != nil {
+		for _, route := range args.Routes {
+			if _, err := NewSecurityGroupRule(ctx, name("cluster-admits-"+route.Name), &SecurityGroupRuleArgs{
+				SecurityGroup: args.ClusterSecurityGroup, Region: region, Direction: pulumi.String("inbound"),
+				Protocol: pulumi.String("icmp_tcp_udp"), Remote: pulumi.String(route.Destination.String()),
+			}); err != nil {
+				return err
+			}
 		}
 	}
 	// IBM routes are zonal and "the next-hop-ip for a route must be in the

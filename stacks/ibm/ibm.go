@@ -53,6 +53,11 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	return p.run()
 }
 
+// ClusterSecurityGroupOutput is the regional stack's output holding the
+// workers' security group, kube-<clusterID>: where traffic that reaches the
+// region through the mesh is admitted to the workers.
+const ClusterSecurityGroupOutput = "clusterSecurityGroupId"
+
 // program is one IBM regional stack being declared.
 type program struct {
 	ctx                     *pulumi.Context
@@ -110,6 +115,7 @@ func (p *program) run() error {
 	ctx.Export("ingressLoadBalancerName", pulumi.String(lbName))
 	ctx.Export("zones", pulumi.ToStringArray(zn.zones))
 	ctx.Export("resourceGroup", p.group)
+	ctx.Export(ClusterSecurityGroupOutput, cluster.SecurityGroup)
 	return nil
 }
 

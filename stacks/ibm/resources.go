@@ -310,6 +310,9 @@ type VpcCluster struct {
 	// Kubeconfig is the cluster's admin kubeconfig from the cluster config
 	// API, certificates inlined (secret).
 	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
+	// SecurityGroup is the id of the workers' security group IKS makes in
+	// the VPC, kube-<clusterID>: the only group the workers carry.
+	SecurityGroup pulumi.StringOutput `pulumi:"securityGroup"`
 }
 
 type vpcClusterArgs struct {

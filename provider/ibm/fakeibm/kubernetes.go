@@ -99,6 +99,15 @@ func (s *Server) containerRoutes() {
 		c.s.put("worker_pool", id+"-default", id, map[string]any{"id": id + "-default", "poolName": "default", "flavor": pool["flavor"],
 			"vpcID": pool["vpcID"], "workerCount": pool["workerCount"], "zones": pz, "lifecycle": map[string]any{"actualState": "active"}}, "")
 		c.s.syncWorkers(clo)
+		// IKS makes the workers' security group kube-<clusterID> in the
+		// cluster's VPC, and it is the only one the workers carry: they
+		// live in IBM's service account, so no other group can be attached
+		// to them (IBM doc "Understanding VPC security groups": "You can only
+		// modify the existing security group").
+		sg := c.s.newID("r006-security_group")
+		c.s.put("security_group", sg, region, map[string]any{"id": sg, "name": "kube-" + id,
+			"crn": c.s.crn("is", region, "security-group", sg), "vpc": ref(vpc.id),
+			"resource_group": ref(rg), "rules": []any{}, "targets": []any{}}, "")
 		c.json(http.StatusCreated, map[string]any{"clusterID": id})
 	})
 	s.handle(http.MethodGet, base+"/v2/vpc/getClusters", func(c *call) {
@@ -335,6 +344,17 @@ func (s *Server) containerRoutes() {
 	s.handle(http.MethodDelete, base+"/v1/clusters/{id}", func(c *call) {
 		if o := cluster(c, ""); o != nil {
 			c.s.remove(o, "deleting")
+			// The cluster's security group goes with it, rules and all.
+			for _, sg := range c.s.objs {
+				if sg.kind == "security_group" && !sg.gone && sg.body["name"] == "kube-"+o.id {
+					sg.gone = true
+					for _, r := range c.s.objs {
+						if r.kind == "security_group_rule" && strings.HasSuffix(r.scope, "/"+sg.id) {
+							r.gone = true
+						}
+					}
+				}
+			}
 			// The VPC load balancers the cluster's LoadBalancer Services made
 			// (kube-<clusterID>-*) are deleted after the cluster, and hold their
 			// subnets until then (terraform-provider-ibm waits for them:
