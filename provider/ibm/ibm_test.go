@@ -536,6 +536,12 @@ func TestClusterSecurityGroup(t *testing.T) {
 	if b, ok := e.fake.Get("security_group", sg); !ok || b["name"] != "kube-"+id || dig(b, "vpc", "id") != vpc {
 		t.Fatalf("security group %s = %v, want kube-%s in VPC %s", sg, b, id, vpc)
 	}
+	// IKS makes the load balancer of the cluster's public Ingress ALBs
+	// itself, kube-<clusterID>-<uid>, which the cluster's Ingress subdomain
+	// points at: nothing of infra's is needed for ingress (ibm.md item 17).
+	if n := e.fake.Count("load_balancer"); n != 1 {
+		t.Errorf("%d load balancers after the cluster's create, want IKS's one for its Ingress ALBs", n)
+	}
 	e.create("infra:ibm:SecurityGroupRule", props(map[string]any{"securityGroup": sg, "region": "us-south", "direction": "inbound",
 		"protocol": "icmp_tcp_udp", "remote": "10.20.0.0/16"}))
 }

@@ -1,7 +1,8 @@
 // Package ibm is the regional Pulumi program for an IBM Cloud VPC region:
 // a VPC with an address prefix, subnet and public gateway per zone, an IBM
-// Kubernetes Service cluster across the zones and its ingress load
-// balancer, declared with the project's own infra:ibm:* resource types.
+// Kubernetes Service cluster across the zones, whose Ingress subdomain is
+// the region's ingress address, declared with the project's own
+// infra:ibm:* resource types.
 package ibm
 
 import (
@@ -94,11 +95,6 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
-	lbName := p.name("ingress")
-	lb, err := p.ingress(lbName, zn)
-	if err != nil {
-		return err
-	}
 	if err := p.mesh(vpc, zn.subnets[0].ToStringOutput()); err != nil {
 		return err
 	}
@@ -111,8 +107,19 @@ func (p *program) run() error {
 	ctx.Export("clusterEndpoint", cluster.MasterUrl)
 	// The admin kubeconfig IKS returned (secret), for `infra kubeconfig`.
 	ctx.Export("kubeconfig", pulumi.ToSecret(cluster.Kubeconfig))
-	ctx.Export("ingressAddress", lb.Hostname)
-	ctx.Export("ingressLoadBalancerName", pulumi.String(lbName))
+	// The cluster's Ingress subdomain, not a load balancer of infra's:
+	// IKS makes the VPC load balancer of the cluster's public Ingress ALBs
+	// itself and registers the subdomain for it (IBM doc "Ingress - NGINX in
+	// IBM Cloud": the Ingress domain "is the domain that the IP addresses of
+	// all ALBs in the cluster refer to"). A load balancer infra made would
+	// serve nothing: IKS's cloud provider adopts one only for a LoadBalancer
+	// Service that names it (service.kubernetes.io/ibm-load-balancer-cloud-provider-vpc-lb-name;
+	// IBM-Cloud/cloud-provider-ibm@568c208 pkg/vpcctl/vpc_provider.go:98-150
+	// EnsureLoadBalancer finds it by name, vpc_lbaas.go:459-473, and adds its
+	// listeners and pools), which nothing deploys, deletes it with that
+	// Service, and breaks if it is renamed (IBM doc "Managing VPC load
+	// balancers": "Do not rename any VPC NLBs or ALBs"). ibm.md item 17.
+	ctx.Export("ingressAddress", cluster.IngressHostname)
 	ctx.Export("zones", pulumi.ToStringArray(zn.zones))
 	ctx.Export("resourceGroup", p.group)
 	ctx.Export(ClusterSecurityGroupOutput, cluster.SecurityGroup)
@@ -222,18 +229,6 @@ func (p *program) cluster(vpcID pulumi.StringOutput, zn *zoneNet) (*VpcCluster, 
 		}
 	}
 	return cluster, nil
-}
-
-// ingress declares the region's public ingress load balancer across the zones' subnets.
-func (p *program) ingress(lbName string, zn *zoneNet) (*LoadBalancer, error) {
-	return NewLoadBalancer(p.ctx, lbName, &LoadBalancerArgs{
-		Name:          pulumi.String(lbName),
-		Region:        p.region,
-		IsPublic:      pulumi.Bool(true),
-		Subnets:       zn.subnets,
-		ResourceGroup: p.group,
-		Tags:          p.tags,
-	})
 }
 
 // ResourceGroupName is the resource group an environment's IBM resources

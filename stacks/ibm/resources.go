@@ -370,11 +370,11 @@ func NewVpcCluster(ctx *pulumi.Context, name string, args *VpcClusterArgs, opts 
 	return &res, nil
 }
 
-// LoadBalancer is a VPC load balancer (POST /v1/load_balancers). The
-// ingress one is created without listeners: the cluster's cloud provider
-// adopts it by name for the ingress controller's LoadBalancer Service
-// (annotation service.kubernetes.io/ibm-load-balancer-cloud-provider-vpc-lb-name)
-// and manages its listeners and pools.
+// LoadBalancer is a VPC load balancer (POST /v1/load_balancers), made
+// without listeners. The regional program makes none for ingress: IKS makes
+// the cluster's own (see Regional), and adopts one of infra's only for a
+// LoadBalancer Service that names it
+// (service.kubernetes.io/ibm-load-balancer-cloud-provider-vpc-lb-name).
 type LoadBalancer struct {
 	pulumi.CustomResourceState
 

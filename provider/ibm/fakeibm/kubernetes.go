@@ -108,6 +108,21 @@ func (s *Server) containerRoutes() {
 		c.s.put("security_group", sg, region, map[string]any{"id": sg, "name": "kube-" + id,
 			"crn": c.s.crn("is", region, "security-group", sg), "vpc": ref(vpc.id),
 			"resource_group": ref(rg), "rules": []any{}, "targets": []any{}}, "")
+		// IKS makes the VPC load balancer of the cluster's public Ingress
+		// ALBs, kube-<clusterID>-<service uid>, over the cluster's subnets,
+		// and registers the Ingress subdomain for it (IBM doc "Ingress -
+		// NGINX in IBM Cloud"; names as IBM-Cloud/cloud-provider-ibm
+		// pkg/vpcctl/vpc_provider.go GenerateLoadBalancerName makes them).
+		var subnets []any
+		for _, z := range pz {
+			for _, sn := range z.(map[string]any)["subnets"].([]any) {
+				subnets = append(subnets, ref(fmt.Sprint(sn.(map[string]any)["id"])))
+			}
+		}
+		lb := c.s.newID("r006-load_balancer")
+		c.s.put("load_balancer", lb, region, map[string]any{"id": lb, "name": "kube-" + id + "-" + strings.ReplaceAll(lb, "-", ""),
+			"subnets": subnets, "is_public": true, "hostname": lb[len(lb)-4:] + "-" + region + ".lb.appdomain.cloud",
+			"resource_group": ref(rg)}, "provisioning_status", "active")
 		c.json(http.StatusCreated, map[string]any{"clusterID": id})
 	})
 	s.handle(http.MethodGet, base+"/v2/vpc/getClusters", func(c *call) {
@@ -359,23 +374,16 @@ func (s *Server) containerRoutes() {
 			// (kube-<clusterID>-*) are deleted after the cluster, and hold their
 			// subnets until then (terraform-provider-ibm waits for them:
 			// isWaitForLBDeleted).
+			for _, lo := range c.s.objs {
+				if lo.kind == "load_balancer" && !lo.gone && strings.HasPrefix(fmt.Sprint(lo.body["name"]), "kube-"+o.id+"-") {
+					lo.states, lo.body["provisioning_status"] = []string{"delete_pending"}, "delete_pending"
+					lo.deleting, lo.ttl = true, 6
+				}
+			}
 			for _, wp := range c.s.objs {
-				if wp.kind != "worker_pool" || wp.gone || wp.scope != o.id {
-					continue
+				if wp.kind == "worker_pool" && !wp.gone && wp.scope == o.id {
+					wp.gone = true
 				}
-				var subnets []any
-				for _, z := range wp.body["zones"].([]any) {
-					for _, sn := range z.(map[string]any)["subnets"].([]any) {
-						subnets = append(subnets, ref(fmt.Sprint(sn.(map[string]any)["id"])))
-					}
-				}
-				lb := c.s.newID("r006-load_balancer")
-				region, _ := o.body["region"].(string)
-				lo := c.s.put("load_balancer", lb, region, map[string]any{"id": lb, "name": "kube-" + o.id + "-ingress",
-					"subnets": subnets, "is_public": true}, "provisioning_status", "delete_pending")
-				lo.deleting, lo.ttl = true, 6
-				wp.gone = true
-				break
 			}
 			c.w.WriteHeader(http.StatusNoContent)
 		}
