@@ -187,6 +187,14 @@ func meshFixtureOf(t testing.TB, spec *topology.Spec) *meshFixture {
 		}
 		f.up[awsstack.LandingZoneStack] = Outputs{awsstack.DeployRoleArnsOutput: {Value: roles}}
 	}
+	// the IBM landing zone's deployer keys, by environment
+	if lz := g.LandingZone.IBM; lz != nil {
+		keys := map[string]any{}
+		for _, e := range lz.Environments {
+			keys[e.Name] = "deployer-key-" + e.Name
+		}
+		f.up[ibmstack.LandingZoneStack] = Outputs{ibmstack.DeployerKeysOutput: {Value: keys, Secret: true}}
+	}
 	return f
 }
 
@@ -466,6 +474,11 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 	}
 	if !mocks.res["ibm-us-south-prod-mesh-gateway"].Inputs["allowIpSpoofing"].BoolValue() {
 		t.Error("IBM gateway cannot forward: allowIpSpoofing is off")
+	}
+	// Allowing IP spoofing needs the IP Spoofing Operator role, which the
+	// landing zone grants the environment's deployer: the gateway is its.
+	if p := mocks.res["ibm-us-south-prod-mesh-gateway"].Provider; !strings.Contains(p, "::ibm-us-south-prod-mesh-deployer::") {
+		t.Errorf("IBM gateway made by provider %q, not the prod deployer's", p)
 	}
 }
 

@@ -27,6 +27,11 @@ type RegionalArgs struct {
 	// (guid) and root key (id) from the landing zone; when set, the
 	// cluster's Kubernetes secrets are encrypted with the root key.
 	KmsInstance, KmsRootKey pulumi.StringInput
+	// DeployerApiKey is the API key of the environment's deployer service
+	// ID, from the landing zone (DeployerKeysOutput); when set, the stack's
+	// IBM resources are made as the deployer, whom the landing zone's
+	// grants reach.
+	DeployerApiKey pulumi.StringInput
 }
 
 // Regional declares one IBM region's resources and exports vpcId, cidr,
@@ -51,6 +56,9 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 		group:       pulumi.String(ResourceGroupName(spec, r.Environment)),
 		kmsInstance: args.KmsInstance, kmsRootKey: args.KmsRootKey,
 	}
+	if p.opts, err = deployer(ctx, p.name("deployer"), args.DeployerApiKey); err != nil {
+		return err
+	}
 	return p.run()
 }
 
@@ -69,6 +77,13 @@ type program struct {
 	tags                    pulumi.StringArray
 	region, group           pulumi.String
 	kmsInstance, kmsRootKey pulumi.StringInput
+	// opts are every IBM resource's options: the deployer's provider.
+	opts []pulumi.ResourceOption
+}
+
+// with is the program's resource options plus opts.
+func (p *program) with(opts ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append(append([]pulumi.ResourceOption{}, p.opts...), opts...)
 }
 
 // name is the logical name of a resource: the region ID, then the suffix.
@@ -138,7 +153,7 @@ func (p *program) vpc() (*Vpc, error) {
 		AddressPrefixManagement: pulumi.String("manual"),
 		ClassicAccess:           pulumi.Bool(false),
 		Tags:                    p.tags,
-	})
+	}, p.with()...)
 }
 
 // zoneNets declares each zone's address prefix, public gateway and subnet.
@@ -155,7 +170,7 @@ func (p *program) zoneNets(vpcID pulumi.StringOutput) (*zoneNet, error) {
 			Name:   pulumi.String(name("prefix-" + z.Zone)),
 			Zone:   pulumi.String(z.Zone),
 			Cidr:   pulumi.String(z.Private.String()),
-		})
+		}, p.with()...)
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +181,7 @@ func (p *program) zoneNets(vpcID pulumi.StringOutput) (*zoneNet, error) {
 			Zone:          pulumi.String(z.Zone),
 			ResourceGroup: group,
 			Tags:          tags,
-		})
+		}, p.with()...)
 		if err != nil {
 			return nil, err
 		}
@@ -179,7 +194,7 @@ func (p *program) zoneNets(vpcID pulumi.StringOutput) (*zoneNet, error) {
 			PublicGateway: gw.ID().ToStringOutput().ToStringPtrOutput(),
 			ResourceGroup: group,
 			Tags:          tags,
-		}, pulumi.DependsOn([]pulumi.Resource{prefix}))
+		}, p.with(pulumi.DependsOn([]pulumi.Resource{prefix}))...)
 		if err != nil {
 			return nil, err
 		}
@@ -213,7 +228,7 @@ func (p *program) cluster(vpcID pulumi.StringOutput, zn *zoneNet) (*VpcCluster, 
 		// later block that egress by default.
 		DisablePublicServiceEndpoint:     pulumi.Bool(false),
 		DisableOutboundTrafficProtection: pulumi.Bool(true),
-	})
+	}, p.with()...)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +239,7 @@ func (p *program) cluster(vpcID pulumi.StringOutput, zn *zoneNet) (*VpcCluster, 
 			Instance:        p.kmsInstance,
 			RootKey:         p.kmsRootKey,
 			PrivateEndpoint: pulumi.Bool(true),
-		}); err != nil {
+		}, p.with()...); err != nil {
 			return nil, err
 		}
 	}

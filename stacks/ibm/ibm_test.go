@@ -261,6 +261,37 @@ func TestRequiredArguments(t *testing.T) {
 	}
 }
 
+// TestRegionalActsAsDeployer: with the landing zone's deployer key, every
+// IBM resource of the region is made by a provider acting with that key,
+// which stays a secret (ibm.md item 3: the grants reach the deployer only).
+func TestRegionalActsAsDeployer(t *testing.T) {
+	spec, plan := stackstest.Load(t, "../../examples/multicloud.yaml")
+	r := spec.Clouds.IBM.Regions[0]
+	m := newMocks()
+	if _, err := run(m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID()),
+		DeployerApiKey: pulumi.String("deployer-key")}); err != nil {
+		t.Fatal(err)
+	}
+	prov := m.Named(r.ID() + "-deployer")
+	if prov.Type != "pulumi:providers:infra" || !stackstest.IsSecret(prov.Inputs["apiKey"]) ||
+		stackstest.Unwrap(prov.Inputs["apiKey"]).StringValue() != "deployer-key" {
+		t.Fatalf("deployer provider = %+v, want pulumi:providers:infra with the key as a secret", prov)
+	}
+	n := 0
+	for _, res := range m.Resources() {
+		if !strings.HasPrefix(res.Type, "infra:ibm:") {
+			continue
+		}
+		n++
+		if !strings.Contains(res.Provider, "::"+r.ID()+"-deployer::") {
+			t.Errorf("%s %s is made by provider %q, not the deployer's", res.Type, res.Name, res.Provider)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no IBM resource")
+	}
+}
+
 func TestRegionalNeedsPlan(t *testing.T) {
 	spec, _ := stackstest.Load(t, "../../examples/multicloud.yaml")
 	if _, err := run(newMocks(), RegionalArgs{Spec: spec, Region: spec.Clouds.IBM.Regions[0]}); err == nil {

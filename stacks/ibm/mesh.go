@@ -41,7 +41,7 @@ func (p *program) mesh(vpc *Vpc, firstSubnet pulumi.StringOutput) error {
 		Zone:          pulumi.String(zone),
 		ResourceGroup: group,
 		Tags:          tags,
-	})
+	}, p.with()...)
 	if err != nil {
 		return err
 	}

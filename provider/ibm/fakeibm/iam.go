@@ -9,12 +9,23 @@ import (
 
 func (s *Server) iamRoutes() {
 	s.handle(http.MethodPost, "/iam/identity/token", func(c *call) {
-		if c.r.PostForm.Get("apikey") == "" || c.r.PostForm.Get("grant_type") != "urn:ibm:params:oauth:grant-type:apikey" {
+		// The token is the identity of the key: the administrator's for
+		// APIKey, a service ID's for one of its keys; IAM knows no other.
+		key, iamID := c.r.PostForm.Get("apikey"), ""
+		if key == APIKey {
+			iamID = AdminIAMID
+		}
+		for _, o := range c.s.objs {
+			if o.kind == "apikey" && !o.gone && key != "" && o.body["_value"] == key {
+				iamID, _ = o.body["iam_id"].(string)
+			}
+		}
+		if iamID == "" || c.r.PostForm.Get("grant_type") != "urn:ibm:params:oauth:grant-type:apikey" {
 			c.json(http.StatusBadRequest, map[string]any{"errorCode": "BXNIM0415E", "errorMessage": "Provided API key could not be found"})
 			return
 		}
 		exp := time.Now().Add(time.Hour).Unix()
-		c.json(http.StatusOK, map[string]any{"access_token": token(), "refresh_token": "not-used", "token_type": "Bearer",
+		c.json(http.StatusOK, map[string]any{"access_token": token(iamID), "refresh_token": "not-used", "token_type": "Bearer",
 			"expires_in": 3600, "expiration": exp, "scope": "ibm openid"})
 	})
 

@@ -96,6 +96,7 @@ func (s *Server) containerRoutes() {
 		// Cluster states as Terraform waits on them (IBM-Cloud/terraform-
 		// provider-ibm@v2.5.0 resource_ibm_container_cluster.go:26-34).
 		clo := c.s.put("cluster", id, "", cl, "state", "requested", "deploying", "pending", "normal")
+		clo.creator = c.caller
 		c.s.put("worker_pool", id+"-default", id, map[string]any{"id": id + "-default", "poolName": "default", "flavor": pool["flavor"],
 			"vpcID": pool["vpcID"], "workerCount": pool["workerCount"], "zones": pz, "lifecycle": map[string]any{"actualState": "active"}}, "")
 		c.s.syncWorkers(clo)
