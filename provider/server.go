@@ -259,8 +259,6 @@ func (s *Server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest)
 		if v.IsString() {
 			key = v.StringValue()
 		}
-	} else if v := req.GetVariables()["infra:config:"+APIKeyConfig]; v != "" {
-		key = v
 	}
 	if key != "" {
 		s.mu.Lock()
