@@ -62,10 +62,15 @@ func StartFakeIBM(simProviders string) (*FakeIBM, error) {
 		return nil, err
 	}
 	// A provider instance configured with another key (a deployer's)
-	// acts as that key's identity in the fake cloud.
+	// acts as that key's identity in the fake cloud. The fake cloud lives
+	// as long as this process, so a key an earlier run's cloud issued (in
+	// the state of a stack that run deployed) is one this cloud never saw,
+	// and IAM would refuse it: that instance acts as the administrator.
 	forKey := func(key string) (ibm.Registry, error) {
 		c := cfg
-		c.APIKey = key
+		if cloud.KnowsAPIKey(key) {
+			c.APIKey = key
+		}
 		return ibm.New(c)
 	}
 	conn, err := grpc.NewClient(simInfra, grpc.WithTransportCredentials(insecure.NewCredentials()),

@@ -11,15 +11,7 @@ func (s *Server) iamRoutes() {
 	s.handle(http.MethodPost, "/iam/identity/token", func(c *call) {
 		// The token is the identity of the key: the administrator's for
 		// APIKey, a service ID's for one of its keys; IAM knows no other.
-		key, iamID := c.r.PostForm.Get("apikey"), ""
-		if key == APIKey {
-			iamID = AdminIAMID
-		}
-		for _, o := range c.s.objs {
-			if o.kind == "apikey" && !o.gone && key != "" && o.body["_value"] == key {
-				iamID, _ = o.body["iam_id"].(string)
-			}
-		}
+		iamID := c.s.identityOf(c.r.PostForm.Get("apikey"))
 		if iamID == "" || c.r.PostForm.Get("grant_type") != "urn:ibm:params:oauth:grant-type:apikey" {
 			c.json(http.StatusBadRequest, map[string]any{"errorCode": "BXNIM0415E", "errorMessage": "Provided API key could not be found"})
 			return

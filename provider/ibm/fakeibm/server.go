@@ -210,6 +210,28 @@ func (s *Server) Set(kind, id, field string, value any) bool {
 	return true
 }
 
+// KnowsAPIKey reports whether IAM would issue a token for key: the
+// administrator's APIKey or a live API key of a service ID.
+func (s *Server) KnowsAPIKey(key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.identityOf(key) != ""
+}
+
+// identityOf is the IAM id of an API key, "" for a key IAM does not know.
+func (s *Server) identityOf(key string) string {
+	if key == APIKey {
+		return AdminIAMID
+	}
+	for _, o := range s.objs {
+		if o.kind == "apikey" && !o.gone && key != "" && o.body["_value"] == key {
+			id, _ := o.body["iam_id"].(string)
+			return id
+		}
+	}
+	return ""
+}
+
 // Creator is the IAM id that made an object through the API ("" for
 // what the fake seeds or IBM makes on its own).
 func (s *Server) Creator(kind, id string) string {
