@@ -151,7 +151,7 @@ func (m *model) clusterRecord(s *site) Record {
 		items = []string{
 			sf("VPC with an address prefix, a subnet and a public gateway per zone, in %s", s.net.CIDR),
 			sf("IKS VPC cluster %s with a worker pool over the zones (%s, %s)", c.kube, c.node, c.perZone()),
-			"an ingress load balancer",
+			"the cluster's Ingress subdomain as the ingress address (IKS makes the load balancer of its Ingress ALBs)",
 		}
 	case topology.Hetzner:
 		items = []string{

@@ -419,7 +419,7 @@ network:
 	}
 	// Ids in the fake IBM Cloud's shapes prove the IBM provider, not the
 	// simulator, made them.
-	for _, want := range []string{"r006-load_balancer-", ".containers.cloud.ibm.com", "tgw-", "up done [SIMULATED]"} {
+	for _, want := range []string{"r006-security_group-", ".containers.cloud.ibm.com", "tgw-", "up done [SIMULATED]"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.out)
 		}

@@ -61,6 +61,18 @@ func StartFakeIBM(simProviders string) (*FakeIBM, error) {
 		cloud.Close()
 		return nil, err
 	}
+	// A provider instance configured with another key (a deployer's)
+	// acts as that key's identity in the fake cloud. The fake cloud lives
+	// as long as this process, so a key an earlier run's cloud issued (in
+	// the state of a stack that run deployed) is one this cloud never saw,
+	// and IAM would refuse it: that instance acts as the administrator.
+	forKey := func(key string) (ibm.Registry, error) {
+		c := cfg
+		if cloud.KnowsAPIKey(key) {
+			c.APIKey = key
+		}
+		return ibm.New(c)
+	}
 	conn, err := grpc.NewClient(simInfra, grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage)))
 	if err != nil {
@@ -74,7 +86,7 @@ func StartFakeIBM(simProviders string) (*FakeIBM, error) {
 		return nil, err
 	}
 	g := grpc.NewServer(grpc.MaxRecvMsgSize(maxMessage), grpc.MaxSendMsgSize(maxMessage))
-	pulumirpc.RegisterResourceProviderServer(g, NewServer(WithRegistry(reg), WithNext(pulumirpc.NewResourceProviderClient(conn))))
+	pulumirpc.RegisterResourceProviderServer(g, NewServer(WithRegistry(reg), WithRegistryFor(forKey), WithNext(pulumirpc.NewResourceProviderClient(conn))))
 	go func() { _ = g.Serve(lis) }()
 	return &FakeIBM{Cloud: cloud, port: lis.Addr().(*net.TCPAddr).Port, sim: simProviders, g: g, conn: conn}, nil
 }

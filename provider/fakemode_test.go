@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"infra/provider"
+	"infra/provider/ibm/fakeibm"
 	"infra/provider/sim"
 	"infra/stacks"
 	"infra/topology"
@@ -156,6 +157,16 @@ func fakeIBMEngine(t *testing.T, example, ibmRegion string) {
 	for _, id := range fake.Cloud.IDs("cluster") {
 		if b, _ := fake.Cloud.Get("cluster", id); b["region"] != ibmRegion || !strings.Contains(b["crn"].(string), ":"+ibmRegion+":") {
 			t.Errorf("cluster %s: region %v, crn %v, want %s", id, b["region"], b["crn"], ibmRegion)
+		}
+	}
+	// The regional stack acts as the environment's deployer service ID,
+	// with the key the landing zone made, not as the environment's admin
+	// key (ibm.md item 3).
+	for _, kind := range []string{"vpc", "subnet", "cluster"} {
+		for _, id := range fake.Cloud.IDs(kind) {
+			if by := fake.Cloud.Creator(kind, id); !strings.HasPrefix(by, "iam-ServiceId-") || by == fakeibm.AdminIAMID {
+				t.Errorf("%s %s made by %q, want the deployer service ID", kind, id, by)
+			}
 		}
 	}
 	for _, k := range []string{"clusterEndpoint", "ingressAddress"} {

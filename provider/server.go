@@ -19,6 +19,7 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -45,13 +46,38 @@ type Server struct {
 	once   sync.Once
 	reg    ibm.Registry
 	regErr error
+	// newReg makes the registry of an API key a provider instance was
+	// configured with (WithRegistryFor); nil makes it from the environment
+	// with that key.
+	newReg func(apiKey string) (ibm.Registry, error)
+
+	mu sync.Mutex
+	// keys are the API keys provider instances were configured with
+	// (apiKey), by the address of the engine's connection: the engine
+	// connects once per provider instance, and in the fake-IBM mode every
+	// instance shares this server.
+	keys map[string]string
+	// regs are the registries of those keys.
+	regs map[string]ibm.Registry
 }
+
+// APIKeyConfig is the provider configuration key of the IBM API key a
+// provider instance acts with (a stack's explicit infra provider, such as
+// a regional stack's deployer); without it, the environment's key
+// (IBMCLOUD_API_KEY) is used.
+const APIKeyConfig = "apiKey"
 
 // An Option configures a Server.
 type Option func(*Server)
 
 // WithRegistry serves reg instead of a registry configured from the environment.
 func WithRegistry(reg ibm.Registry) Option { return func(s *Server) { s.reg = reg } }
+
+// WithRegistryFor makes the registry of a provider instance configured with
+// an API key through newReg instead of from the environment.
+func WithRegistryFor(newReg func(apiKey string) (ibm.Registry, error)) Option {
+	return func(s *Server) { s.newReg = newReg }
+}
 
 // WithGetenv reads the IBM configuration through getenv instead of os.Getenv.
 func WithGetenv(getenv func(string) string) Option { return func(s *Server) { s.getenv = getenv } }
@@ -62,7 +88,7 @@ func WithNext(next pulumirpc.ResourceProviderClient) Option { return func(s *Ser
 
 // NewServer returns a provider server.
 func NewServer(opts ...Option) *Server {
-	s := &Server{getenv: os.Getenv}
+	s := &Server{getenv: os.Getenv, keys: map[string]string{}, regs: map[string]ibm.Registry{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -92,7 +118,57 @@ func Main(ctx context.Context, out io.Writer, opts ...Option) error {
 // maxMessage matches the engine's limit for provider messages.
 const maxMessage = 400 * 1024 * 1024
 
-func (s *Server) registry() (ibm.Registry, error) {
+// registry is the registry of the provider instance a request comes from:
+// that of the API key it was configured with, else the environment's.
+func (s *Server) registry(ctx context.Context) (ibm.Registry, error) {
+	key := s.keyOf(ctx)
+	if key == "" {
+		return s.envRegistry()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if reg, ok := s.regs[key]; ok {
+		return reg, nil
+	}
+	var reg ibm.Registry
+	var err error
+	if s.newReg != nil {
+		reg, err = s.newReg(key)
+	} else {
+		var cfg ibm.Config
+		if cfg, err = ibm.ConfigFromEnv(func(k string) string {
+			if k == ibm.EnvAPIKey {
+				return key
+			}
+			return s.getenv(k)
+		}); err == nil {
+			reg, err = ibm.New(cfg)
+		}
+	}
+	if err != nil {
+		// The key is a secret: the error names the configuration, not it.
+		return nil, fmt.Errorf("infra provider: the configured %s: %w", APIKeyConfig, err)
+	}
+	s.regs[key] = reg
+	return reg, nil
+}
+
+// connection names the engine's connection a request comes by.
+func connection(ctx context.Context) string {
+	if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {
+		return p.Addr.String()
+	}
+	return ""
+}
+
+func (s *Server) keyOf(ctx context.Context) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keys[connection(ctx)]
+}
+
+// envRegistry is the registry of the environment's API key.
+func (s *Server) envRegistry() (ibm.Registry, error) {
 	s.once.Do(func() {
 		if s.reg != nil {
 			return
@@ -112,11 +188,11 @@ func (s *Server) forward(urn string) bool {
 	return s.next != nil && !strings.HasPrefix(string(resource.URN(urn).Type()), "infra:ibm:")
 }
 
-func (s *Server) handler(typ string) (ibm.Handler, error) {
+func (s *Server) handler(ctx context.Context, typ string) (ibm.Handler, error) {
 	if !strings.HasPrefix(typ, "infra:ibm:") {
 		return nil, status.Errorf(codes.InvalidArgument, "infra provider: unknown resource type %s", typ)
 	}
-	reg, err := s.registry()
+	reg, err := s.registry(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -166,8 +242,29 @@ func (s *Server) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirpc
 	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
 }
 
-// Configure says what the provider supports, and configures next.
+// Configure says what the provider supports, and configures next. An
+// apiKey in the configuration is the key this provider instance acts with;
+// while it is unknown (a preview before the landing zone is up), the
+// instance calls no API and needs none.
 func (s *Server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	args, err := unmarshal("config", req.GetArgs())
+	if err != nil {
+		return nil, err
+	}
+	key := ""
+	if v, ok := args[APIKeyConfig]; ok {
+		if v.IsSecret() {
+			v = v.SecretValue().Element
+		}
+		if v.IsString() {
+			key = v.StringValue()
+		}
+	}
+	if key != "" {
+		s.mu.Lock()
+		s.keys[connection(ctx)] = key
+		s.mu.Unlock()
+	}
 	if s.next != nil {
 		if _, err := s.next.Configure(ctx, req); err != nil {
 			return nil, err
@@ -298,7 +395,7 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	if req.GetPreview() {
 		h, err = ibm.Static().Lookup(typ)
 	} else {
-		h, err = s.handler(typ)
+		h, err = s.handler(ctx, typ)
 	}
 	if err != nil {
 		return nil, err
@@ -319,7 +416,7 @@ func (s *Server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumir
 	if _, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
 		return localRead(req)
 	}
-	h, err := s.handler(string(resource.URN(req.GetUrn()).Type()))
+	h, err := s.handler(ctx, string(resource.URN(req.GetUrn()).Type()))
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +454,7 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	if req.GetPreview() {
 		h, err = ibm.Static().Lookup(typ)
 	} else {
-		h, err = s.handler(typ)
+		h, err = s.handler(ctx, typ)
 	}
 	if err != nil {
 		return nil, err
@@ -390,7 +487,7 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 	if _, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
 		return &emptypb.Empty{}, nil // only the state knew it
 	}
-	h, err := s.handler(string(resource.URN(req.GetUrn()).Type()))
+	h, err := s.handler(ctx, string(resource.URN(req.GetUrn()).Type()))
 	if err != nil {
 		return nil, err
 	}

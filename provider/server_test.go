@@ -215,3 +215,74 @@ func mustMarshal(t *testing.T, m resource.PropertyMap) *structpb.Struct {
 	}
 	return s
 }
+
+// TestConfiguredKeyPerConnection: a provider instance configured with an
+// apiKey (a regional stack's deployer) acts with that key; the engine
+// connects once per instance, so instances sharing this server (the
+// fake-IBM mode) each keep their own; an instance without one acts with
+// the environment's.
+func TestConfiguredKeyPerConnection(t *testing.T) {
+	fake := fakeibm.New()
+	t.Cleanup(fake.Close)
+	vars := fake.Env()
+	cfg, err := ibm.ConfigFromEnv(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Clock = &instantClock{now: time.Unix(0, 0)}
+	env, err := ibm.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var asked []string
+	forKey := func(key string) (ibm.Registry, error) {
+		mu.Lock()
+		asked = append(asked, key)
+		mu.Unlock()
+		return ibm.New(cfg) // the fake's admin acts for every key here
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := grpc.NewServer()
+	pulumirpc.RegisterResourceProviderServer(g, NewServer(WithRegistry(env), WithRegistryFor(forKey)))
+	go func() { _ = g.Serve(lis) }()
+	t.Cleanup(g.Stop)
+	dial := func() pulumirpc.ResourceProviderClient {
+		conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		return pulumirpc.NewResourceProviderClient(conn)
+	}
+	ctx := context.Background()
+	configure := func(c pulumirpc.ResourceProviderClient, key string) {
+		args := mustMarshal(t, resource.PropertyMap{APIKeyConfig: resource.MakeSecret(resource.NewStringProperty(key))})
+		if _, err := c.Configure(ctx, &pulumirpc.ConfigureRequest{Args: args, AcceptSecrets: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	create := func(c pulumirpc.ResourceProviderClient, name string) {
+		if _, err := c.Create(ctx, &pulumirpc.CreateRequest{Urn: vpcURN + "-" + name, Properties: vpcInputs(t, name)}); err != nil {
+			t.Fatalf("create %s: %v", name, err)
+		}
+	}
+	a, b, plain := dial(), dial(), dial()
+	configure(a, "key-a")
+	configure(b, "key-b")
+	create(a, "a1")
+	create(plain, "p1")
+	create(a, "a2")
+	create(b, "b1")
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(asked, ",") != "key-a,key-b" {
+		t.Errorf("registries made for keys %v, want key-a then key-b, once each", asked)
+	}
+	if fake.Count("vpc") != 4 {
+		t.Errorf("%d VPCs, want 4", fake.Count("vpc"))
+	}
+}

@@ -15,8 +15,17 @@ import (
 // and ../shared/reference/schemas/*.json (TestDataMatchesReference proves it
 // wherever the reference is present; `go generate ./rules` refreshes them).
 //
-//go:embed data/provider-rules.json data/schemas/*.json
+// data/corrections.json is the project's own: corrections to the copy,
+// each with its reason and source, applied on top of it by decode.
+//
+//go:embed data/provider-rules.json data/corrections.json data/schemas/*.json
 var data embed.FS
+
+// corrections is data/corrections.json: per IBM object, the fields that
+// replace the reference's.
+type corrections struct {
+	IBM map[string]json.RawMessage `json:"ibm"`
+}
 
 // Schema files per package prefix of a type token.
 var schemaFiles = map[string]string{
@@ -186,6 +195,25 @@ func decode() (*db, error) {
 			return nil, fmt.Errorf("provider-rules.json ibm.%s: %w", name, err)
 		}
 		d.ibm[name] = &o
+	}
+	raw, err = data.ReadFile("data/corrections.json")
+	if err != nil {
+		return nil, err
+	}
+	var cf corrections
+	if err := json.Unmarshal(raw, &cf); err != nil {
+		return nil, fmt.Errorf("corrections.json: %w", err)
+	}
+	for name, msg := range cf.IBM {
+		o := d.ibm[name]
+		if o == nil {
+			return nil, fmt.Errorf("corrections.json: ibm.%s is not in provider-rules.json", name)
+		}
+		// Unmarshal into the decoded object replaces only the fields the
+		// correction names.
+		if err := json.Unmarshal(msg, o); err != nil {
+			return nil, fmt.Errorf("corrections.json ibm.%s: %w", name, err)
+		}
 	}
 	for pkg, file := range schemaFiles {
 		raw, err := data.ReadFile(file)

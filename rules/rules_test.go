@@ -197,6 +197,17 @@ func TestForceNew(t *testing.T) {
 	if r, _, _ := Replace("infra:ibm:VpcCluster", map[string]any{"flavor": "a"}, map[string]any{"flavor": "b"}); r {
 		t.Error("VpcCluster flavor (applied once) replaced the cluster")
 	}
+	// Another root key or Key Protect instance is enableKMS again, in
+	// place (data/corrections.json); another cluster is a new enablement.
+	kms := map[string]any{"cluster": "c1", "instance": "i1", "rootKey": "k1"}
+	for _, p := range []string{"rootKey", "instance"} {
+		if r, because, _ := Replace("infra:ibm:ClusterKms", kms, with(kms, p, "x")); r {
+			t.Errorf("ClusterKms %s change replaced it (because %v)", p, because)
+		}
+	}
+	if r, _, _ := Replace("infra:ibm:ClusterKms", kms, with(kms, "cluster", "c2")); !r {
+		t.Error("ClusterKms on another cluster did not replace it")
+	}
 }
 
 // What Check cannot evaluate is known and short.

@@ -20,8 +20,8 @@ const (
 )
 
 // HostnameIngress reports whether a cloud's regional stacks export a DNS
-// name as ingressAddress (AWS network load balancer, IBM VPC load
-// balancer); Hetzner's and OVH's export an IPv4 address.
+// name as ingressAddress (AWS network load balancer, IBM cluster Ingress
+// subdomain); Hetzner's and OVH's export an IPv4 address.
 func HostnameIngress(c topology.Cloud) bool { return c == topology.AWS || c == topology.IBM }
 
 // glb declares the global load balancer (network.GLB) on the provider the

@@ -88,6 +88,20 @@ func awsDeployRole(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env 
 
 // ibmKms is the Key Protect instance and root key an IBM regional stack of
 // env encrypts its cluster's secrets with; nil when there is none.
+// ibmDeployerKey is the API key of an IBM environment's deployer service
+// ID, a secret from the landing zone; nil without a landing zone.
+func ibmDeployerKey(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env string) pulumi.StringInput {
+	if lz.IBM == nil {
+		return nil
+	}
+	for _, e := range lz.IBM.Environments {
+		if e.Name == env {
+			return entry(ctx, up, ibmstack.LandingZoneStack, ibmstack.DeployerKeysOutput, env)
+		}
+	}
+	return nil
+}
+
 func ibmKms(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env string) (instance, key pulumi.StringInput) {
 	if lz.IBM == nil {
 		return nil, nil

@@ -162,6 +162,7 @@ func meshFixtureOf(t testing.TB, spec *topology.Spec) *meshFixture {
 			o[ibmstack.MeshSubnetOutput] = v("subnet-" + id)
 			o[ibmstack.MeshFloatingIPOutput] = v("fip-" + id)
 			o[ibmstack.MeshRoutingTableOutput] = v("rt-" + id)
+			o[ibmstack.ClusterSecurityGroupOutput] = v("sg-cluster-" + id)
 		case topology.OVH:
 			o["project"] = v("0123456789abcdef")
 			o["openstackNetworkId"] = v("net-" + id)
@@ -185,6 +186,14 @@ func meshFixtureOf(t testing.TB, spec *topology.Spec) *meshFixture {
 			}
 		}
 		f.up[awsstack.LandingZoneStack] = Outputs{awsstack.DeployRoleArnsOutput: {Value: roles}}
+	}
+	// the IBM landing zone's deployer keys, by environment
+	if lz := g.LandingZone.IBM; lz != nil {
+		keys := map[string]any{}
+		for _, e := range lz.Environments {
+			keys[e.Name] = "deployer-key-" + e.Name
+		}
+		f.up[ibmstack.LandingZoneStack] = Outputs{ibmstack.DeployerKeysOutput: {Value: keys, Secret: true}}
 	}
 	return f
 }
@@ -457,11 +466,24 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 			t.Errorf("%s: server at %s, want the routes' gateway %s", id, ip, gw)
 		}
 	}
-	var udp []string
+	var udp, admitted []string
 	for _, r := range mocks.byType(ibmstack.SecurityGroupRuleType) {
 		if r.Inputs["protocol"].StringValue() == "udp" {
 			udp = append(udp, r.Inputs["remote"].StringValue()+"/32")
 		}
+		if r.Inputs["securityGroup"].StringValue() == "sg-cluster-ibm-us-south-prod" {
+			admitted = append(admitted, r.Inputs["remote"].StringValue())
+		}
+	}
+	// The workers' group admits every range the mesh routes to the region's gateway.
+	var routed []string
+	for _, r := range mocks.byType(ibmstack.VpcRoutingTableRouteType) {
+		routed = append(routed, r.Inputs["destination"].StringValue())
+	}
+	sort.Strings(admitted)
+	sort.Strings(routed)
+	if len(routed) == 0 || !slices.Equal(admitted, routed) {
+		t.Errorf("ibm-us-south-prod: the workers' security group admits %v, want the routed ranges %v", admitted, routed)
 	}
 	sort.Strings(udp)
 	if id := "ibm-us-south-prod"; !slices.Equal(udp, peers(id)) {
@@ -469,6 +491,11 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 	}
 	if !mocks.res["ibm-us-south-prod-mesh-gateway"].Inputs["allowIpSpoofing"].BoolValue() {
 		t.Error("IBM gateway cannot forward: allowIpSpoofing is off")
+	}
+	// Allowing IP spoofing needs the IP Spoofing Operator role, which the
+	// landing zone grants the environment's deployer: the gateway is its.
+	if p := mocks.res["ibm-us-south-prod-mesh-gateway"].Provider; !strings.Contains(p, "::ibm-us-south-prod-mesh-deployer::") {
+		t.Errorf("IBM gateway made by provider %q, not the prod deployer's", p)
 	}
 }
 

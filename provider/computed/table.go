@@ -181,7 +181,7 @@ var kinds = map[string]kind{
 	"infra:ibm:TransitGatewayConnection": {id: uuidID, outputs: []string{"status:attached"}},
 	"infra:ibm:Vpc":                      {outputs: []string{"defaultSecurityGroup:ibmID", "defaultNetworkAcl:ibmID", "defaultRoutingTable:ibmID"}},
 	"infra:ibm:VpcAddressPrefix":         {},
-	"infra:ibm:VpcCluster":               {outputs: []string{"masterUrl:endpoint", "privateServiceEndpointUrl:endpoint", "ingressHostname:hostname", "state:normal", "kubeconfig:iksKubeconfig"}},
+	"infra:ibm:VpcCluster":               {outputs: []string{"masterUrl:endpoint", "privateServiceEndpointUrl:endpoint", "ingressHostname:hostname", "state:normal", "kubeconfig:iksKubeconfig", "securityGroup:ibmID"}},
 	"infra:ibm:VpcRoutingTableRoute":     {},
 	// VPN for VPC: a connection is down while no peer answers, as with a
 	// simulated tunnel.

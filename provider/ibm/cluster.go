@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/IBM/go-sdk-core/v5/core"
+	"github.com/IBM/vpc-go-sdk/vpcv1"
 )
 
 // The Kubernetes Service types. IBM publishes no Go SDK for it among the
@@ -198,7 +199,7 @@ func vpcClusterCalls() *kind {
 		// (../shared/reference/provider-rules.json ibm.VpcCluster.appliedOnceOnly:
 		// the default pool is managed apart from the cluster).
 		replace:  []string{"name", "region", "resourceGroup", "vpcId", "disablePublicServiceEndpoint"},
-		computed: []string{"crn", "state", "masterUrl", "privateServiceEndpointUrl", "ingressHostname", "kubeconfig"},
+		computed: []string{"crn", "state", "masterUrl", "privateServiceEndpointUrl", "ingressHostname", "kubeconfig", "securityGroup"},
 		secret:   []string{"kubeconfig"},
 		fields: map[string]string{"workerPool.flavor": "flavor", "workerPool.vpcID": "vpcId", "workerPool.workerCount": "workerCount",
 			"workerPool.zones": "zoneSubnets", "kubeVersion": "kubeVersion"},
@@ -303,8 +304,20 @@ func vpcClusterCalls() *kind {
 			}
 			outs := pm("crn", cl.CRN, "state", cl.State, "masterUrl", masterURL,
 				"privateServiceEndpointUrl", cl.ServiceEndpoints.PrivateServiceEndpointURL, "ingressHostname", cl.Ingress.Hostname)
+			vpcID := in.str("vpcId")
+			if pool != nil {
+				vpcID = pool.VpcID
+			}
+			sg, err := o.clusterSecurityGroup(ctx, cl.Region, vpcID, id)
+			if err != nil {
+				return nil, err
+			}
+			outs["securityGroup"] = val(sg)
 			// A cluster in warning serves; its workers may still be updating.
 			st := statusState(ins, outs, cl.State, []string{"normal", "warning"}, []string{"deploy_failed", "delete_failed"})
+			if st.ready && sg == "" {
+				st.ready, st.status = false, "waiting for its security group kube-"+id
+			}
 			if cl.masterPending() {
 				st.ready, st.status = false, "master update to "+cl.MasterKubeVersion
 			}
@@ -367,119 +380,6 @@ func vpcClusterCalls() *kind {
 				query: map[string]string{"deleteResources": "false"}}, nil))
 		},
 	})
-}
-
-func (o *op) workerPool(ctx context.Context, cluster string) (*workerPoolWire, error) {
-	svc, err := o.containers()
-	if err != nil {
-		return nil, err
-	}
-	var pools []workerPoolWire
-	resp, err := o.rest(ctx, svc, request{method: http.MethodGet, path: "/v2/vpc/getWorkerPools", query: map[string]string{"cluster": cluster}}, &pools)
-	if notFound(resp) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, o.apiError("read the worker pools of", err, resp)
-	}
-	// The pool infra manages: the one createCluster made, or the one a
-	// flavor change replaced it with.
-	sort.Slice(pools, func(i, j int) bool { return pools[i].PoolName < pools[j].PoolName })
-	for i := range pools {
-		if pools[i].PoolName == defaultPool {
-			return &pools[i], nil
-		}
-	}
-	if len(pools) > 0 {
-		return &pools[0], nil
-	}
-	return nil, nil
-}
-
-// poolName is the worker pool of a flavor: a flavor change makes a new pool,
-// since a pool's flavor is fixed (IKS names may hold letters, digits, '-').
-func poolName(flavor string) string {
-	return "pool-" + strings.NewReplacer(".", "-", "_", "-").Replace(flavor)
-}
-
-// updatePool changes the cluster's worker pool in place: a new flavor is a
-// new pool over the new zones (createWorkerPool), after which the old one
-// is deleted and its workers drained; a new zone is added to the pool
-// (createWorkerPoolZone), a dropped one removed (containerv1 RemoveZone:
-// DELETE /v1/clusters/{c}/workerpools/{p}/zones/{z}); a zone whose subnet
-// changed is removed and added again.
-func (o *op) updatePool(ctx context.Context, svc *core.BaseService, id string, olds, news props) error {
-	oldZones, newZones := olds.strMap("zoneSubnets"), news.strMap("zoneSubnets")
-	if news.str("flavor") == olds.str("flavor") && mapsEqual(oldZones, newZones) {
-		return nil
-	}
-	pool, err := o.workerPool(ctx, id)
-	if err != nil {
-		return err
-	}
-	if pool == nil {
-		return &Error{Op: "update", Type: o.k.token, Name: o.name, Message: "the cluster has no worker pool"}
-	}
-	zoneNames := make([]string, 0, len(newZones))
-	for z := range newZones {
-		zoneNames = append(zoneNames, z)
-	}
-	sort.Strings(zoneNames)
-	if f := news.str("flavor"); f != pool.Flavor {
-		var zones []map[string]string
-		for _, z := range zoneNames {
-			zones = append(zones, map[string]string{"id": z, "subnetID": newZones[z]})
-		}
-		name := poolName(f)
-		resp, err := o.rest(ctx, svc, request{method: http.MethodPost, path: "/v2/vpc/createWorkerPool", body: map[string]any{
-			"cluster": id, "name": name, "flavor": f, "vpcID": news.str("vpcId"), "workerCount": news.integer("workerCount"), "zones": zones}}, nil)
-		if err != nil && (resp == nil || resp.StatusCode != http.StatusConflict) {
-			return o.apiError("add a worker pool of flavor "+f+" to", err, resp)
-		}
-		resp, err = o.rest(ctx, svc, request{method: http.MethodDelete, path: "/v1/clusters/" + id + "/workerpools/" + pool.PoolName}, nil)
-		if err != nil && !notFound(resp) {
-			return o.apiError("delete the old worker pool "+pool.PoolName+" of", err, resp)
-		}
-		return nil
-	}
-	have := map[string]string{}
-	for _, z := range pool.Zones {
-		if len(z.Subnets) > 0 {
-			have[z.ID] = z.Subnets[0].ID
-		}
-	}
-	for z, sub := range have {
-		if newZones[z] == sub {
-			continue
-		}
-		resp, err := o.rest(ctx, svc, request{method: http.MethodDelete, path: "/v1/clusters/" + id + "/workerpools/" + pool.PoolName + "/zones/" + z}, nil)
-		if err != nil && !notFound(resp) {
-			return o.apiError("remove zone "+z+" from", err, resp)
-		}
-	}
-	for _, z := range zoneNames {
-		if have[z] == newZones[z] {
-			continue
-		}
-		resp, err := o.rest(ctx, svc, request{method: http.MethodPost, path: "/v2/vpc/createWorkerPoolZone", body: map[string]any{
-			"cluster": id, "id": z, "subnetID": newZones[z], "workerPoolID": pool.ID}}, nil)
-		if err != nil {
-			return o.apiError("add zone "+z+" to", err, resp)
-		}
-	}
-	return nil
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // enableKMS asks IKS to encrypt the cluster's secrets with the root key
@@ -562,4 +462,24 @@ func clusterKmsKind() *kind {
 			return nil
 		},
 	}
+}
+
+// clusterSecurityGroup is the id of the security group IKS makes for the
+// cluster's workers in its VPC, kube-<clusterID> ("" until it exists). The
+// workers run in IBM's service account, so this group is the only one they
+// carry and the only place to admit traffic to them (IBM doc "Understanding
+// VPC security groups": "you can't create a security group and apply it to
+// your worker node instances. You can only modify the existing security
+// group"; https://cloud.ibm.com/docs/containers?topic=containers-vpc-security-group).
+func (o *op) clusterSecurityGroup(ctx context.Context, region, vpcID, clusterID string) (string, error) {
+	if region == "" || vpcID == "" {
+		return "", nil
+	}
+	api, err := o.c.vpc(region)
+	if err != nil {
+		return "", err
+	}
+	p, err := api.NewSecurityGroupsPager(&vpcv1.ListSecurityGroupsOptions{VPCID: &vpcID})
+	return findNamed(ctx, o, "list the security groups of", "kube-"+clusterID, p, err,
+		func(g vpcv1.SecurityGroup) (*string, *string) { return g.Name, g.ID })
 }

@@ -521,6 +521,31 @@ func TestClusterStates(t *testing.T) {
 	}
 }
 
+// TestClusterSecurityGroup: IKS makes the workers' security group
+// kube-<clusterID> in the cluster's VPC, the only one workers carry; the
+// cluster reports its id, and a rule admitting a remote range goes on it.
+func TestClusterSecurityGroup(t *testing.T) {
+	e := newEnv(t)
+	vpc, subnet := e.network("us-south", "us-south-1")
+	id, outs := e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "c1", "region": "us-south", "resourceGroup": "Default",
+		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	sg := str(outs, "securityGroup")
+	if sg == "" {
+		t.Fatalf("the cluster reports no security group: %v", outs)
+	}
+	if b, ok := e.fake.Get("security_group", sg); !ok || b["name"] != "kube-"+id || dig(b, "vpc", "id") != vpc {
+		t.Fatalf("security group %s = %v, want kube-%s in VPC %s", sg, b, id, vpc)
+	}
+	// IKS makes the load balancer of the cluster's public Ingress ALBs
+	// itself, kube-<clusterID>-<uid>, which the cluster's Ingress subdomain
+	// points at: nothing of infra's is needed for ingress (ibm.md item 17).
+	if n := e.fake.Count("load_balancer"); n != 1 {
+		t.Errorf("%d load balancers after the cluster's create, want IKS's one for its Ingress ALBs", n)
+	}
+	e.create("infra:ibm:SecurityGroupRule", props(map[string]any{"securityGroup": sg, "region": "us-south", "direction": "inbound",
+		"protocol": "icmp_tcp_udp", "remote": "10.20.0.0/16"}))
+}
+
 // TestThrottlingRetried: a 429 is retried after the Retry-After it asks for.
 func TestThrottlingRetried(t *testing.T) {
 	e := newEnv(t)

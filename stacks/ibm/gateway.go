@@ -42,6 +42,13 @@ type GatewayArgs struct {
 	// From the regional stack: vpcId, MeshZoneOutput, MeshSubnetOutput,
 	// MeshFloatingIPOutput and MeshRoutingTableOutput.
 	VpcId, Zone, SubnetId, FloatingIpId, RoutingTableId pulumi.StringInput
+	// ClusterSecurityGroup is the regional stack's ClusterSecurityGroupOutput;
+	// when set, it admits every route's destination.
+	ClusterSecurityGroup pulumi.StringInput
+	// DeployerApiKey is the region's environment's deployer key (see
+	// RegionalArgs): the gateway's IP spoofing needs the IP Spoofing
+	// Operator role, which the landing zone grants the deployer.
+	DeployerApiKey pulumi.StringInput
 }
 
 // Gateway declares one IBM region's mesh gateway: a virtual server in the
@@ -64,10 +71,14 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	region := pulumi.String(r.Name)
 	group := pulumi.String(ResourceGroupName(spec, r.Environment))
 	name := func(suffix string) string { return id + "-" + suffix }
+	opts, err := deployer(ctx, name("mesh-deployer"), args.DeployerApiKey)
+	if err != nil {
+		return err
+	}
 
 	sg, err := NewSecurityGroup(ctx, name("mesh-sg"), &SecurityGroupArgs{
 		Vpc: args.VpcId, Region: region, Name: pulumi.String(name("mesh-sg")), ResourceGroup: group, Tags: tags,
-	})
+	}, opts...)
 	if err != nil {
 		return err
 	}
@@ -77,7 +88,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		if port > 0 {
 			a.PortMin, a.PortMax = pulumi.Int(port), pulumi.Int(port)
 		}
-		_, err := NewSecurityGroupRule(ctx, name("mesh-sg-"+suffix), a)
+		_, err := NewSecurityGroupRule(ctx, name("mesh-sg-"+suffix), a, opts...)
 		return err
 	}
 	// icmp_tcp_udp, not 'all' (gone from VPC API version 2025-12-09, and
@@ -123,13 +134,32 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		UserData:        args.UserData.ToStringPtrOutput(),
 		ResourceGroup:   group,
 		Tags:            tags,
-	})
+	}, opts...)
 	if err != nil {
 		return err
 	}
 	if args.Placed != nil {
 		if err := args.Placed(inst); err != nil {
 			return err
+		}
+	}
+	// The workers' security group, kube-<clusterID>, admits only the
+	// cluster's own traffic and what IKS needs; traffic from the other
+	// clouds keeps its source address through the gateway, so each remote
+	// range is admitted there, or a route alone opens nothing (ibm.md item
+	// 11). It is the one group the workers carry, and IBM says to add rules
+	// to it ("You can only modify the existing security group", IBM doc
+	// "Understanding VPC security groups"). All of icmp, tcp and udp, so
+	// that ICMP "fragmentation needed" keeps path MTU discovery working
+	// through the tunnels.
+	if args.ClusterSecurityGroup != nil {
+		for _, route := range args.Routes {
+			if _, err := NewSecurityGroupRule(ctx, name("cluster-admits-"+route.Name), &SecurityGroupRuleArgs{
+				SecurityGroup: args.ClusterSecurityGroup, Region: region, Direction: pulumi.String("inbound"),
+				Protocol: pulumi.String("icmp_tcp_udp"), Remote: pulumi.String(route.Destination.String()),
+			}, opts...); err != nil {
+				return err
+			}
 		}
 	}
 	// IBM routes are zonal and "the next-hop-ip for a route must be in the
@@ -150,7 +180,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 				Destination:  pulumi.String(route.Destination.String()),
 				Action:       pulumi.String("deliver"),
 				NextHop:      inst.PrimaryIpAddress,
-			}); err != nil {
+			}, opts...); err != nil {
 				return err
 			}
 		}

@@ -16,7 +16,7 @@ import (
 
 // regionalTypes are the types the regional program declares; Types also
 // lists those of other stacks.
-var regionalTypes = []string{VpcType, VpcAddressPrefixType, PublicGatewayType, SubnetType, VpcClusterType, LoadBalancerType}
+var regionalTypes = []string{VpcType, VpcAddressPrefixType, PublicGatewayType, SubnetType, VpcClusterType}
 
 // newMocks answers like the IBM APIs: a crn for everything, a hostname for
 // load balancers and the master URL of clusters.
@@ -30,6 +30,7 @@ func newMocks() *stackstest.Mocks {
 				state["hostname"] = resource.NewStringProperty(a.Name + ".lb.test.invalid")
 			case VpcClusterType:
 				state["masterUrl"] = resource.NewStringProperty("https://c100.us-south.containers.test.invalid:30000")
+				state["ingressHostname"] = resource.NewStringProperty(a.Name + ".us-south.containers.appdomain.test.invalid")
 			}
 		},
 	}
@@ -112,7 +113,7 @@ func TestRegional(t *testing.T) {
 			}
 			n := len(tt.zones)
 			for typ, want := range map[string]int{
-				VpcType: 1, VpcAddressPrefixType: n, PublicGatewayType: n, SubnetType: n, VpcClusterType: 1, LoadBalancerType: 1,
+				VpcType: 1, VpcAddressPrefixType: n, PublicGatewayType: n, SubnetType: n, VpcClusterType: 1, LoadBalancerType: 0,
 			} {
 				if counts[typ] != want {
 					t.Errorf("%d × %s, want %d", counts[typ], typ, want)
@@ -176,20 +177,17 @@ func TestRegional(t *testing.T) {
 				}
 			}
 
-			lb := m.Named(id + "-ingress").Inputs
-			if !lb["isPublic"].BoolValue() || !slices.Equal(stackstest.Strs(lb["subnets"]), subnetIDs) {
-				t.Errorf("ingress lb isPublic=%v subnets=%v, want public on %v", lb["isPublic"], stackstest.Strs(lb["subnets"]), subnetIDs)
-			}
-
 			want := map[string]string{
 				"vpcId":           vpc.ID,
 				"vpcCrn":          "crn:v1:bluemix:public:is:us-south:a/test::" + vpc.ID,
 				"cidr":            rn.CIDR.String(),
 				"clusterName":     id,
 				"clusterEndpoint": "https://c100.us-south.containers.test.invalid:30000",
-				"ingressAddress":  id + "-ingress.lb.test.invalid",
-				"zones":           fmt.Sprint(tt.zones),
-				"resourceGroup":   tt.group,
+				// the cluster's Ingress subdomain, which IKS points at the
+				// VPC load balancer it makes for the cluster's public ALBs
+				"ingressAddress": id + "-cluster.us-south.containers.appdomain.test.invalid",
+				"zones":          fmt.Sprint(tt.zones),
+				"resourceGroup":  tt.group,
 			}
 			for k, w := range want {
 				if got := fmt.Sprint(exports[k]); got != w {
@@ -260,6 +258,37 @@ func TestRequiredArguments(t *testing.T) {
 				t.Errorf("registered %d resources despite the error", len(m.Resources()))
 			}
 		})
+	}
+}
+
+// TestRegionalActsAsDeployer: with the landing zone's deployer key, every
+// IBM resource of the region is made by a provider acting with that key,
+// which stays a secret (ibm.md item 3: the grants reach the deployer only).
+func TestRegionalActsAsDeployer(t *testing.T) {
+	spec, plan := stackstest.Load(t, "../../examples/multicloud.yaml")
+	r := spec.Clouds.IBM.Regions[0]
+	m := newMocks()
+	if _, err := run(m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID()),
+		DeployerApiKey: pulumi.String("deployer-key")}); err != nil {
+		t.Fatal(err)
+	}
+	prov := m.Named(r.ID() + "-deployer")
+	if prov.Type != "pulumi:providers:infra" || !stackstest.IsSecret(prov.Inputs["apiKey"]) ||
+		stackstest.Unwrap(prov.Inputs["apiKey"]).StringValue() != "deployer-key" {
+		t.Fatalf("deployer provider = %+v, want pulumi:providers:infra with the key as a secret", prov)
+	}
+	n := 0
+	for _, res := range m.Resources() {
+		if !strings.HasPrefix(res.Type, "infra:ibm:") {
+			continue
+		}
+		n++
+		if !strings.Contains(res.Provider, "::"+r.ID()+"-deployer::") {
+			t.Errorf("%s %s is made by provider %q, not the deployer's", res.Type, res.Name, res.Provider)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no IBM resource")
 	}
 }
 

@@ -3,9 +3,7 @@ package ibm
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"infra/network"
 	"infra/stacks/wireguard"
-	"infra/topology"
 )
 
 // Outputs of an IBM regional stack in the mesh, besides wireguard's and
@@ -26,12 +24,12 @@ const (
 // its WireGuard key pair and a floating IP reserved in the first zone,
 // which keeps the gateway's public address when the instance is replaced.
 // Nothing when the region is not in the mesh.
-func mesh(ctx *pulumi.Context, r *topology.IBMRegion, rn *network.RegionNet, vpc *Vpc, firstSubnet pulumi.StringOutput,
-	group pulumi.StringInput, tags pulumi.StringArray) error {
+func (p *program) mesh(vpc *Vpc, firstSubnet pulumi.StringOutput) error {
+	ctx, r, rn, group, tags := p.ctx, p.r, p.net, p.group, p.tags
 	if !rn.Overlay.IsValid() {
 		return nil
 	}
-	id := r.ID()
+	id := p.id
 	zone := rn.Zones[0].Zone
 	key, err := wireguard.NewWireGuardKey(ctx, id+"-mesh-key", nil)
 	if err != nil {
@@ -43,7 +41,7 @@ func mesh(ctx *pulumi.Context, r *topology.IBMRegion, rn *network.RegionNet, vpc
 		Zone:          pulumi.String(zone),
 		ResourceGroup: group,
 		Tags:          tags,
-	})
+	}, p.with()...)
 	if err != nil {
 		return err
 	}

@@ -310,6 +310,9 @@ type VpcCluster struct {
 	// Kubeconfig is the cluster's admin kubeconfig from the cluster config
 	// API, certificates inlined (secret).
 	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
+	// SecurityGroup is the id of the workers' security group IKS makes in
+	// the VPC, kube-<clusterID>: the only group the workers carry.
+	SecurityGroup pulumi.StringOutput `pulumi:"securityGroup"`
 }
 
 type vpcClusterArgs struct {
@@ -367,11 +370,11 @@ func NewVpcCluster(ctx *pulumi.Context, name string, args *VpcClusterArgs, opts 
 	return &res, nil
 }
 
-// LoadBalancer is a VPC load balancer (POST /v1/load_balancers). The
-// ingress one is created without listeners: the cluster's cloud provider
-// adopts it by name for the ingress controller's LoadBalancer Service
-// (annotation service.kubernetes.io/ibm-load-balancer-cloud-provider-vpc-lb-name)
-// and manages its listeners and pools.
+// LoadBalancer is a VPC load balancer (POST /v1/load_balancers), made
+// without listeners. The regional program makes none for ingress: IKS makes
+// the cluster's own (see Regional), and adopts one of infra's only for a
+// LoadBalancer Service that names it
+// (service.kubernetes.io/ibm-load-balancer-cloud-provider-vpc-lb-name).
 type LoadBalancer struct {
 	pulumi.CustomResourceState
 

@@ -16,6 +16,9 @@ type Resource struct {
 	ID         string
 	Inputs     resource.PropertyMap
 	Deps       []string // URNs the registration depends on
+	// Provider is the provider reference of the registration
+	// (URN::id), "" for the default provider.
+	Provider string
 }
 
 // Mocks answers registrations like a cloud would, as far as a test needs,
@@ -41,7 +44,7 @@ func (m *Mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.Propert
 	if m.ID != nil {
 		id = m.ID(a)
 	}
-	rec := Resource{Type: a.TypeToken, Name: a.Name, ID: id, Inputs: a.Inputs}
+	rec := Resource{Type: a.TypeToken, Name: a.Name, ID: id, Inputs: a.Inputs, Provider: a.Provider}
 	if a.RegisterRPC != nil {
 		rec.Deps = a.RegisterRPC.GetDependencies()
 	}

@@ -96,9 +96,34 @@ func (s *Server) containerRoutes() {
 		// Cluster states as Terraform waits on them (IBM-Cloud/terraform-
 		// provider-ibm@v2.5.0 resource_ibm_container_cluster.go:26-34).
 		clo := c.s.put("cluster", id, "", cl, "state", "requested", "deploying", "pending", "normal")
+		clo.creator = c.caller
 		c.s.put("worker_pool", id+"-default", id, map[string]any{"id": id + "-default", "poolName": "default", "flavor": pool["flavor"],
 			"vpcID": pool["vpcID"], "workerCount": pool["workerCount"], "zones": pz, "lifecycle": map[string]any{"actualState": "active"}}, "")
 		c.s.syncWorkers(clo)
+		// IKS makes the workers' security group kube-<clusterID> in the
+		// cluster's VPC, and it is the only one the workers carry: they
+		// live in IBM's service account, so no other group can be attached
+		// to them (IBM doc "Understanding VPC security groups": "You can only
+		// modify the existing security group").
+		sg := c.s.newID("r006-security_group")
+		c.s.put("security_group", sg, region, map[string]any{"id": sg, "name": "kube-" + id,
+			"crn": c.s.crn("is", region, "security-group", sg), "vpc": ref(vpc.id),
+			"resource_group": ref(rg), "rules": []any{}, "targets": []any{}}, "")
+		// IKS makes the VPC load balancer of the cluster's public Ingress
+		// ALBs, kube-<clusterID>-<service uid>, over the cluster's subnets,
+		// and registers the Ingress subdomain for it (IBM doc "Ingress -
+		// NGINX in IBM Cloud"; names as IBM-Cloud/cloud-provider-ibm
+		// pkg/vpcctl/vpc_provider.go GenerateLoadBalancerName makes them).
+		var subnets []any
+		for _, z := range pz {
+			for _, sn := range z.(map[string]any)["subnets"].([]any) {
+				subnets = append(subnets, ref(fmt.Sprint(sn.(map[string]any)["id"])))
+			}
+		}
+		lb := c.s.newID("r006-load_balancer")
+		c.s.put("load_balancer", lb, region, map[string]any{"id": lb, "name": "kube-" + id + "-" + strings.ReplaceAll(lb, "-", ""),
+			"subnets": subnets, "is_public": true, "hostname": lb[len(lb)-4:] + "-" + region + ".lb.appdomain.cloud",
+			"resource_group": ref(rg)}, "provisioning_status", "active")
 		c.json(http.StatusCreated, map[string]any{"clusterID": id})
 	})
 	s.handle(http.MethodGet, base+"/v2/vpc/getClusters", func(c *call) {
@@ -335,27 +360,31 @@ func (s *Server) containerRoutes() {
 	s.handle(http.MethodDelete, base+"/v1/clusters/{id}", func(c *call) {
 		if o := cluster(c, ""); o != nil {
 			c.s.remove(o, "deleting")
+			// The cluster's security group goes with it, rules and all.
+			for _, sg := range c.s.objs {
+				if sg.kind == "security_group" && !sg.gone && sg.body["name"] == "kube-"+o.id {
+					sg.gone = true
+					for _, r := range c.s.objs {
+						if r.kind == "security_group_rule" && strings.HasSuffix(r.scope, "/"+sg.id) {
+							r.gone = true
+						}
+					}
+				}
+			}
 			// The VPC load balancers the cluster's LoadBalancer Services made
 			// (kube-<clusterID>-*) are deleted after the cluster, and hold their
 			// subnets until then (terraform-provider-ibm waits for them:
 			// isWaitForLBDeleted).
+			for _, lo := range c.s.objs {
+				if lo.kind == "load_balancer" && !lo.gone && strings.HasPrefix(fmt.Sprint(lo.body["name"]), "kube-"+o.id+"-") {
+					lo.states, lo.body["provisioning_status"] = []string{"delete_pending"}, "delete_pending"
+					lo.deleting, lo.ttl = true, 6
+				}
+			}
 			for _, wp := range c.s.objs {
-				if wp.kind != "worker_pool" || wp.gone || wp.scope != o.id {
-					continue
+				if wp.kind == "worker_pool" && !wp.gone && wp.scope == o.id {
+					wp.gone = true
 				}
-				var subnets []any
-				for _, z := range wp.body["zones"].([]any) {
-					for _, sn := range z.(map[string]any)["subnets"].([]any) {
-						subnets = append(subnets, ref(fmt.Sprint(sn.(map[string]any)["id"])))
-					}
-				}
-				lb := c.s.newID("r006-load_balancer")
-				region, _ := o.body["region"].(string)
-				lo := c.s.put("load_balancer", lb, region, map[string]any{"id": lb, "name": "kube-" + o.id + "-ingress",
-					"subnets": subnets, "is_public": true}, "provisioning_status", "delete_pending")
-				lo.deleting, lo.ttl = true, 6
-				wp.gone = true
-				break
 			}
 			c.w.WriteHeader(http.StatusNoContent)
 		}

@@ -30,6 +30,10 @@ const Account = "acc0000000000000000000000000fake"
 // APIKey is an API key the fake accepts; it accepts any non-empty one.
 const APIKey = "fake-ibm-api-key"
 
+// AdminIAMID is the identity APIKey stands for: the account's
+// administrator, whom IAM allows everything.
+const AdminIAMID = "iam-ServiceId-fake"
+
 // Server is a running fake IBM Cloud.
 type Server struct {
 	URL string
@@ -70,6 +74,8 @@ type object struct {
 	// Steps reads, after the status has moved on.
 	timeline []func(body map[string]any)
 	treads   int
+	// creator is the IAM id that made the object.
+	creator string
 	// ttl, when positive, is how many more requests to the fake the object
 	// lives: what IBM deletes on its own after a while (the load balancers
 	// of a deleted cluster).
@@ -204,6 +210,39 @@ func (s *Server) Set(kind, id, field string, value any) bool {
 	return true
 }
 
+// KnowsAPIKey reports whether IAM would issue a token for key: the
+// administrator's APIKey or a live API key of a service ID.
+func (s *Server) KnowsAPIKey(key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.identityOf(key) != ""
+}
+
+// identityOf is the IAM id of an API key, "" for a key IAM does not know.
+func (s *Server) identityOf(key string) string {
+	if key == APIKey {
+		return AdminIAMID
+	}
+	for _, o := range s.objs {
+		if o.kind == "apikey" && !o.gone && key != "" && o.body["_value"] == key {
+			id, _ := o.body["iam_id"].(string)
+			return id
+		}
+	}
+	return ""
+}
+
+// Creator is the IAM id that made an object through the API ("" for
+// what the fake seeds or IBM makes on its own).
+func (s *Server) Creator(kind, id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o, ok := s.objs[kind+"/"+id]; ok {
+		return o.creator
+	}
+	return ""
+}
+
 // History lists the statuses the fake answered for an object, in order,
 // without repeats; a cluster's master states appear as "master:<status>".
 func (s *Server) History(id string) []string {
@@ -260,6 +299,8 @@ type call struct {
 	r      *http.Request
 	params map[string]string
 	body   map[string]any
+	// caller is the IAM id the request's token was issued to.
+	caller string
 }
 
 func (s *Server) handle(method, pattern string, h func(c *call)) {
@@ -290,7 +331,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			continue
 		}
-		c := &call{s: s, w: w, r: r, params: params}
+		c := &call{s: s, w: w, r: r, params: params, caller: tokenIAMID(r.Header.Get("Authorization"))}
 		if r.Body != nil && (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) {
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 				_ = r.ParseForm()

@@ -70,6 +70,7 @@ func (s *Server) vpcCollection(v vpcColl, scopeParam string) {
 			field = statusField(v.kind)
 		}
 		o := c.s.put(v.kind, id, scope(c), body, field, v.states...)
+		o.creator = c.caller
 		c.json(http.StatusCreated, clone(o.body))
 	})
 	s.handle(http.MethodGet, base, func(c *call) {
@@ -332,7 +333,17 @@ func (s *Server) vpcRoutes() {
 				c.fail(http.StatusNotFound, "image_not_found", "image not found", "image")
 				return nil, false
 			}
-			nic := map[string]any{"id": id + "-nic", "name": "eth0", "subnet": ref(subnet.id), "resource_type": "network_interface",
+			// "Only operators with IP Spoofing Operator IAM privileges can
+			// enable or disable the IP spoofing check"; Editor and Manager
+			// do not give it (IBM doc "About IP spoofing checks"; role
+			// crn:v1:bluemix:public:iam::::serviceRole:IPSpoofingOperator).
+			spoof, _ := dig(c.body, "primary_network_interface.allow_ip_spoofing").(bool)
+			if spoof && !c.s.allowed(c.caller, "is", "IPSpoofingOperator") {
+				c.fail(http.StatusForbidden, "not_authorized",
+					"the IP spoofing check can be disabled only by an identity with the IP Spoofing Operator role on VPC Infrastructure Services", "primary_network_interface.allow_ip_spoofing")
+				return nil, false
+			}
+			nic := map[string]any{"allow_ip_spoofing": spoof, "id": id + "-nic", "name": "eth0", "subnet": ref(subnet.id), "resource_type": "network_interface",
 				"primary_ip": map[string]any{"address": hostIn(subnet.body["ipv4_cidr_block"].(string), c.s.seq), "id": id + "-ip"}}
 			return map[string]any{"name": c.str("name"), "crn": c.s.crn("is", region, "instance", id), "zone": zoneRef(c.str("zone.name")),
 				"vpc": ref(c.str("vpc.id")), "profile": map[string]any{"name": c.str("profile.name")}, "image": ref(c.str("image.id")),
