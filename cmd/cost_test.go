@@ -147,8 +147,8 @@ func TestPreviewShowsTheChangeInCost(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || doc.Cost == nil {
 		t.Fatalf("preview --json has no cost (%v):\n%.2000s", err, r.out)
 	}
-	if c := doc.Cost; c.Before != "308.34" || c.After != "408.21" || c.Delta != "99.87" {
-		t.Errorf("cost %s → %s (%s), want 308.34 → 408.21 (99.87)", c.Before, c.After, c.Delta)
+	if c := doc.Cost; c.Before != "380.61" || c.After != "480.48" || c.Delta != "99.87" {
+		t.Errorf("cost %s → %s (%s), want 380.61 → 480.48 (99.87)", c.Before, c.After, c.Delta)
 	}
 	var regional bool
 	for _, s := range doc.Cost.Stacks {
