@@ -255,20 +255,6 @@ func TestIBMOutputs(t *testing.T) {
 	if pool := created("infra:ibm:CisOriginPool", "p", nil, ""); !pool["healthy"].IsBool() || !pool["healthy"].BoolValue() {
 		t.Errorf("origin pool healthy = %v", pool["healthy"])
 	}
-	gw := created("infra:ibm:VpnGateway", "to-aws", nil, "")
-	ips := gw["publicIps"].ArrayValue()
-	if len(ips) != 2 || ips[0].DeepEquals(ips[1]) || !inDocumentationNet(ips[0].StringValue()) || !inDocumentationNet(ips[1].StringValue()) {
-		t.Errorf("publicIps = %v, want two distinct documentation addresses", ips)
-	}
-	if gw["lifecycleState"].StringValue() != "stable" || gw["healthState"].StringValue() != "ok" {
-		t.Errorf("gateway = %v", gw)
-	}
-	psk := resource.MakeSecret(resource.NewProperty("a-pre-shared-key"))
-	route := created("infra:ibm:VpnGatewayConnection", "c", resource.PropertyMap{"psk": psk}, "")
-	policy := created("infra:ibm:VpnGatewayConnection", "c", resource.PropertyMap{"psk": psk, "peerCidrs": resource.NewPropertyValue([]any{"10.20.0.0/16"})}, "")
-	if route["mode"].StringValue() != "route" || policy["mode"].StringValue() != "policy" || route["status"].StringValue() != "down" || !route["psk"].IsSecret() {
-		t.Errorf("connections: %v / %v", route, policy)
-	}
 }
 
 func TestAutoNames(t *testing.T) {

@@ -165,9 +165,7 @@ var kinds = map[string]kind{
 	"infra:ibm:ClusterKms":               {},
 	"infra:ibm:FloatingIp":               {outputs: []string{"address:publicIp"}},
 	"infra:ibm:IamPolicy":                {},
-	"infra:ibm:IkePolicy":                {outputs: []string{"negotiationMode:main"}},
 	"infra:ibm:Instance":                 {outputs: []string{"primaryIpAddress:privateIp"}},
-	"infra:ibm:IpsecPolicy":              {outputs: []string{"encapsulationMode:tunnel", "transformProtocol:esp"}},
 	"infra:ibm:KmsKey":                   {outputs: []string{"keyId:uuid"}},
 	"infra:ibm:LoadBalancer":             {outputs: []string{"hostname"}},
 	"infra:ibm:PublicGateway":            {outputs: []string{"floatingIp:publicIp"}},
@@ -183,10 +181,6 @@ var kinds = map[string]kind{
 	"infra:ibm:VpcAddressPrefix":         {},
 	"infra:ibm:VpcCluster":               {outputs: []string{"masterUrl:endpoint", "privateServiceEndpointUrl:endpoint", "ingressHostname:hostname", "state:normal", "kubeconfig:iksKubeconfig", "securityGroup:ibmID"}},
 	"infra:ibm:VpcRoutingTableRoute":     {},
-	// VPN for VPC: a connection is down while no peer answers, as with a
-	// simulated tunnel.
-	"infra:ibm:VpnGateway":           {outputs: []string{"publicIps", "lifecycleState:stable", "healthState:ok"}},
-	"infra:ibm:VpnGatewayConnection": {outputs: []string{"mode:vpnMode", "status:down"}},
 
 	// infra's local types. The simulator makes them as the infra provider
 	// does, with real random values; the plan shows stand-ins, secret
@@ -433,16 +427,6 @@ var generators = map[string]func(r Resource, prop string) resource.PropertyValue
 		return value("urn:v1:eu:identity:group:xx1111-ovh/" + nameOr(r))
 	},
 	// A VPN gateway's two members (active, standby) each have a public IP.
-	"publicIps": func(r Resource, prop string) resource.PropertyValue {
-		return resource.NewProperty([]resource.PropertyValue{publicIPv4(r, prop+"/active"), publicIPv4(r, prop+"/standby")})
-	},
-	// A connection is in its gateway's mode: CIDRs mean policy mode.
-	"vpnMode": func(r Resource, _ string) resource.PropertyValue {
-		if v, ok := r.Inputs["peerCidrs"]; ok && !v.IsNull() {
-			return value("policy")
-		}
-		return value("route")
-	},
 	"token":        secretToken,
 	"wgKey":        wgKey,
 	"wgPrivateKey": wgPrivateKey,

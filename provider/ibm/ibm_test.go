@@ -131,7 +131,7 @@ type step struct {
 }
 
 func lifecycle() []step {
-	return append([]step{
+	return []step{
 		{token: "infra:ibm:ResourceGroup", kind: "resource_group",
 			inputs: func(map[string]string, map[string]resource.PropertyMap) map[string]any {
 				return map[string]any{"name": "demo-prod"}
@@ -342,7 +342,17 @@ func lifecycle() []step {
 					t.Errorf("GLB steering = %v, region pools %v", b["steering_policy"], b["region_pools"])
 				}
 			}},
-	}, vpnLifecycle()...)
+	}
+}
+
+// dig walks nested maps by keys.
+func dig(m map[string]any, keys ...string) any {
+	var cur any = m
+	for _, k := range keys {
+		mm, _ := cur.(map[string]any)
+		cur = mm[k]
+	}
+	return cur
 }
 
 func fmtAny(v any) string {

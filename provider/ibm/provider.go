@@ -109,7 +109,6 @@ func New(cfg Config) (Registry, error) {
 func kinds() []*kind {
 	var out []*kind
 	out = append(out, vpcKinds()...)
-	out = append(out, vpnKinds()...)
 	out = append(out, clusterKinds()...)
 	out = append(out, transitKinds()...)
 	out = append(out, cisKinds()...)

@@ -333,9 +333,6 @@ var replaceOnChange = []struct {
 	keys  []string
 }{
 	{"infra:ibm:Vpc", []string{"region"}},
-	// As the IBM provider's Diff: what VPN for VPC cannot change in place.
-	{"infra:ibm:VpnGateway", []string{"region", "subnet", "mode", "resourceGroup"}},
-	{"infra:ibm:VpnGatewayConnection", []string{"vpnGateway", "region", "localCidrs", "peerCidrs"}},
 }
 
 func replaceKeys(typ string) map[resource.PropertyKey]bool {

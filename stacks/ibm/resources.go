@@ -36,7 +36,6 @@ var Types = []string{
 	TransitGatewayType, TransitGatewayConnectionType,
 	CisInstanceType, CisDomainType, CisHealthCheckType, CisOriginPoolType, CisGlobalLoadBalancerType,
 	FloatingIpType, SecurityGroupType, SecurityGroupRuleType, InstanceType, VpcRoutingTableRouteType,
-	IkePolicyType, IpsecPolicyType, VpnGatewayType, VpnGatewayConnectionType,
 }
 
 // required reports the first of the named Input fields of args left nil, in

@@ -9,7 +9,6 @@ import (
 func (s *Server) routes() {
 	s.iamRoutes()
 	s.vpcRoutes()
-	s.vpnRoutes()
 	s.platformRoutes()
 	s.containerRoutes()
 	s.kubeconfigRoutes()

@@ -131,7 +131,7 @@ func statusField(kind string) string {
 	switch kind {
 	case "load_balancer":
 		return "provisioning_status"
-	case "route", "vpn_gateway":
+	case "route":
 		return "lifecycle_state"
 	}
 	return "status"
