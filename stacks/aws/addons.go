@@ -2,7 +2,6 @@ package aws
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -84,25 +83,7 @@ func (p *program) addon(cluster *eks.Cluster, name string, identities eks.AddonP
 // podRole declares a role for pods (EKS Pod Identity) with AWS managed
 // policies attached, returning the attachments for DependsOn.
 func (p *program) podRole(part string, policies []string) (*iam.Role, []pulumi.Resource, error) {
-	role, err := iam.NewRole(p.ctx, p.name(part), &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(podIdentityTrust),
-		Tags:             p.tags(p.name(part)),
-	}, p.with()...)
-	if err != nil {
-		return nil, nil, err
-	}
-	var attached []pulumi.Resource
-	for _, pol := range policies {
-		a, err := iam.NewRolePolicyAttachment(p.ctx, p.name(part, pol), &iam.RolePolicyAttachmentArgs{
-			Role:      role.Name,
-			PolicyArn: pulumi.String(fmt.Sprintf("arn:%s:iam::aws:policy/%s", partition(p.r.Name), pol)),
-		}, p.with()...)
-		if err != nil {
-			return nil, nil, err
-		}
-		attached = append(attached, a)
-	}
-	return role, attached, nil
+	return p.roleTrusting(part, podIdentityTrust, policies)
 }
 
 // targetRegistrar gives the AWS Load Balancer Controller, through Pod

@@ -155,8 +155,14 @@ func (p *program) role(part, service string, policies []string) (*iam.Role, []pu
 	if err != nil {
 		return nil, nil, err
 	}
+	return p.roleTrusting(part, string(doc), policies)
+}
+
+// roleTrusting declares an IAM role with the trust policy trust and AWS
+// managed policies attached, returning the attachments for DependsOn.
+func (p *program) roleTrusting(part, trust string, policies []string) (*iam.Role, []pulumi.Resource, error) {
 	role, err := iam.NewRole(p.ctx, p.name(part), &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(string(doc)),
+		AssumeRolePolicy: pulumi.String(trust),
 		Tags:             p.tags(p.name(part)),
 	}, p.with()...)
 	if err != nil {
