@@ -15,16 +15,25 @@ import (
 // and ../shared/reference/schemas/*.json (TestDataMatchesReference proves it
 // wherever the reference is present; `go generate ./rules` refreshes them).
 //
-// data/corrections.json is the project's own: corrections to the copy,
-// each with its reason and source, applied on top of it by decode.
+// data/corrections.json and data/additions.json are the project's own:
+// corrections to the copy and resource types the reference lacks, each with
+// its source, applied on top of it by decode. The reference is read-only and
+// CI compares the copies with it, so amendments never go into the copies.
 //
-//go:embed data/provider-rules.json data/corrections.json data/schemas/*.json
+//go:embed data/provider-rules.json data/corrections.json data/additions.json data/schemas/*.json
 var data embed.FS
 
 // corrections is data/corrections.json: per IBM object, the fields that
 // replace the reference's.
 type corrections struct {
 	IBM map[string]json.RawMessage `json:"ibm"`
+}
+
+// additions is data/additions.json: rules and schemas for resource types the
+// reference does not cover.
+type additions struct {
+	Resources map[string]*resourceRules `json:"resources"`
+	Schemas   map[string]schemaFile     `json:"schemas"`
 }
 
 // Schema files per package prefix of a type token.
@@ -232,7 +241,43 @@ func decode() (*db, error) {
 			d.schemaTypes[t] = ty
 		}
 	}
-	return d, nil
+	return d, applyAdditions(d)
+}
+
+func applyAdditions(d *db) error {
+	raw, err := data.ReadFile("data/additions.json")
+	if err != nil {
+		return err
+	}
+	var af additions
+	if err := json.Unmarshal(raw, &af); err != nil {
+		return fmt.Errorf("additions.json: %w", err)
+	}
+	for t, r := range af.Resources {
+		if d.resources[t] != nil {
+			return fmt.Errorf("additions.json: resources.%s is already in provider-rules.json; drop the addition", t)
+		}
+		d.resources[t] = r
+	}
+	for pkg, sf := range af.Schemas {
+		if _, ok := schemaFiles[pkg]; !ok {
+			return fmt.Errorf("additions.json: schemas.%s is not a schema package", pkg)
+		}
+		for t, r := range sf.Resources {
+			if d.schemaRes[t] != nil {
+				return fmt.Errorf("additions.json: schemas.%s resource %s is already in the reference schema; drop the addition", pkg, t)
+			}
+			d.schemaRes[t] = r
+			d.schemaSource[t] = pkg
+		}
+		for t, ty := range sf.Types {
+			if d.schemaTypes[t] != nil {
+				return fmt.Errorf("additions.json: schemas.%s type %s is already in the reference schema; drop the addition", pkg, t)
+			}
+			d.schemaTypes[t] = ty
+		}
+	}
+	return nil
 }
 
 var reMu sync.Mutex

@@ -8,7 +8,7 @@ import (
 )
 
 // The embedded data are byte-identical copies of the reference facts. CI has
-// no ../shared, so the comparison runs wherever the reference exists.
+// the reference; elsewhere the comparison skips.
 func TestDataMatchesReference(t *testing.T) {
 	ref := filepath.Join("..", "..", "shared", "reference")
 	if _, err := os.Stat(ref); err != nil {
@@ -48,5 +48,22 @@ func TestDataDecodes(t *testing.T) {
 		if d.schemaRes[typ] == nil {
 			t.Errorf("%s has rules but no schema", typ)
 		}
+	}
+}
+
+// The additions reach the decoded data: the OVH private subnet has rules and
+// a schema although the reference covers neither.
+func TestAdditionsApply(t *testing.T) {
+	d, err := decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []string{"ovh:CloudProject/networkPrivateSubnetV2:NetworkPrivateSubnetV2", "ovh:Vrack/cloudProject:CloudProject"} {
+		if d.resources[typ] == nil || d.schemaRes[typ] == nil || d.schemaSource[typ] != "ovh" {
+			t.Errorf("%s: rules %v, schema %v, source %q", typ, d.resources[typ] != nil, d.schemaRes[typ] != nil, d.schemaSource[typ])
+		}
+	}
+	if d.schemaTypes["ovh:CloudProject/NetworkPrivateSubnetV2HostRoute:NetworkPrivateSubnetV2HostRoute"] == nil {
+		t.Error("the subnet's host route type is missing")
 	}
 }
