@@ -228,79 +228,99 @@ var cloudFill = map[topology.Cloud]string{
 	topology.IBM: "#e3ecfa", topology.AWS: "#fdf0dc", topology.Hetzner: "#fbe3e3", topology.OVH: "#e9e4f7",
 }
 
-// Mermaid renders the graph as a Mermaid flowchart that GitHub renders.
+// Mermaid renders the graph as a Mermaid flowchart that GitHub renders:
+// every zone and gateway a box, laid out left to right (`infra graph`).
 func (g *TopologyGraph) Mermaid() string {
 	var b strings.Builder
-	w := func(indent int, format string, a ...any) {
-		b.WriteString(strings.Repeat("  ", indent))
-		fmt.Fprintf(&b, format, a...)
-		b.WriteByte('\n')
-	}
+	w := mermaidWriter(&b)
 	w(0, "flowchart LR")
-	node := func(indent int, n *GraphNode) {
-		l := mermaidLabel(n.Label)
-		switch n.Kind {
-		case "cluster":
-			w(indent, "%s(%s)", n.ID, l)
-		case "gateway":
-			w(indent, "%s([%s])", n.ID, l)
-		case "transit":
-			w(indent, "%s{{%s}}", n.ID, l)
-		case "glb":
-			w(indent, "%s[/%s\\]", n.ID, l)
-		case "pool":
-			w(indent, "%s[(%s)]", n.ID, l)
-		case "mesh":
-			w(indent, "%s((%s))", n.ID, l)
-		default:
-			w(indent, "%s[%s]", n.ID, l)
-		}
-		w(indent, "class %s %s", n.ID, n.Kind)
-	}
 	for _, n := range g.Global {
-		node(1, n)
+		mermaidBox(w, 1, n)
 	}
 	for _, c := range g.Clouds {
 		w(1, "subgraph %s[%s]", c.ID, mermaidLabel(c.Label))
 		w(2, "direction LR")
 		for _, n := range c.Nodes {
-			node(2, n)
+			mermaidBox(w, 2, n)
 		}
 		for _, r := range c.Groups {
 			// One line: Mermaid places a subgraph's first node over the
 			// second line of a two-line title (the region's CIDR).
 			w(2, "subgraph %s[%s]", r.ID, mermaidLabel([]string{strings.Join(r.Label, " · ")}))
 			for _, n := range r.Nodes {
-				node(3, n)
+				mermaidBox(w, 3, n)
 			}
 			w(2, "end")
 		}
 		w(1, "end")
 	}
-	if len(g.Marks.Removed) > 0 {
-		w(1, "subgraph removed[%s]", mermaidLabel([]string{"Removed from the topology"}))
-		for _, name := range g.Marks.Removed {
-			w(2, "%s[%s]", graphID("removed", name), mermaidLabel([]string{name}))
-			w(2, "class %s removed", graphID("removed", name))
-		}
-		w(1, "end")
-	}
+	g.mermaidRemoved(w)
 	for _, e := range g.Edges {
-		switch e.Kind {
-		case "zone", "hosts":
-			w(1, "%s --- %s", e.From, e.To)
-		case "mesh":
-			w(1, "%s -.- %s", e.From, e.To)
-		case "fallback":
-			w(1, "%s -- %s --> %s", e.From, e.Label, e.To)
-		case "peering":
-			w(1, "%s <-. %s .-> %s", e.From, e.Label, e.To)
-		case "transit":
-			w(1, "%s === %s", e.From, e.To)
-		default:
-			w(1, "%s --> %s", e.From, e.To)
-		}
+		mermaidLink(w, e)
 	}
+	g.mermaidStyles(w)
+	return b.String()
+}
+
+// mermaidLine writes one indented line of a diagram.
+type mermaidLine func(indent int, format string, a ...any)
+
+func mermaidWriter(b *strings.Builder) mermaidLine {
+	return func(indent int, format string, a ...any) {
+		b.WriteString(strings.Repeat("  ", indent))
+		fmt.Fprintf(b, format, a...)
+		b.WriteByte('\n')
+	}
+}
+
+// mermaidShape is each kind's box: open and close around the label.
+var mermaidShape = map[string][2]string{
+	"cluster": {"(", ")"}, "gateway": {"([", "])"}, "transit": {"{{", "}}"},
+	"glb": {"[/", "\\]"}, "pool": {"[(", ")]"}, "mesh": {"((", "))"},
+}
+
+func mermaidBox(w mermaidLine, indent int, n *GraphNode) {
+	shape, ok := mermaidShape[n.Kind]
+	if !ok {
+		shape = [2]string{"[", "]"}
+	}
+	w(indent, "%s%s%s%s", n.ID, shape[0], mermaidLabel(n.Label), shape[1])
+	w(indent, "class %s %s", n.ID, n.Kind)
+}
+
+func mermaidLink(w mermaidLine, e *GraphEdge) {
+	switch e.Kind {
+	case "zone", "hosts":
+		w(1, "%s --- %s", e.From, e.To)
+	case "mesh":
+		w(1, "%s -.- %s", e.From, e.To)
+	case "fallback":
+		w(1, "%s -- %s --> %s", e.From, e.Label, e.To)
+	case "peering":
+		w(1, "%s <-. %s .-> %s", e.From, e.Label, e.To)
+	case "transit":
+		w(1, "%s === %s", e.From, e.To)
+	default:
+		w(1, "%s --> %s", e.From, e.To)
+	}
+}
+
+// mermaidRemoved draws the stacks a preview removes apart: the topology
+// has no box for them.
+func (g *TopologyGraph) mermaidRemoved(w mermaidLine) {
+	if len(g.Marks.Removed) == 0 {
+		return
+	}
+	w(1, "subgraph removed[%s]", mermaidLabel([]string{"Removed from the topology"}))
+	for _, name := range g.Marks.Removed {
+		w(2, "%s[%s]", graphID("removed", name), mermaidLabel([]string{name}))
+		w(2, "class %s removed", graphID("removed", name))
+	}
+	w(1, "end")
+}
+
+// mermaidStyles colours kinds, clouds, and regions by their marks.
+func (g *TopologyGraph) mermaidStyles(w mermaidLine) {
 	w(1, "classDef cluster fill:#ffffff,stroke:#333333,stroke-width:2px")
 	w(1, "classDef zone fill:#f7f7f7,stroke:#999999")
 	w(1, "classDef gateway fill:#f3e5f5,stroke:#7b1fa2")
@@ -308,20 +328,13 @@ func (g *TopologyGraph) Mermaid() string {
 	w(1, "classDef glb fill:#fff8e1,stroke:#ef6c00,stroke-width:2px")
 	w(1, "classDef pool fill:#fff8e1,stroke:#ef6c00")
 	w(1, "classDef mesh fill:#f3e5f5,stroke:#7b1fa2,stroke-width:2px")
-	added, changed := map[string]bool{}, map[string]bool{}
-	for id := range g.Marks.Added {
-		added[graphID("region", id)] = true
-	}
-	for id := range g.Marks.Changed {
-		changed[graphID("region", id)] = true
-	}
 	for _, c := range g.Clouds {
 		w(1, "style %s fill:%s,stroke:#555555", c.ID, cloudFill[c.Cloud])
 		for _, r := range c.Groups {
 			switch {
-			case added[r.ID]:
+			case marked(g.Marks.Added, r.ID):
 				w(1, "style %s fill:#dafbe1,stroke:#1a7f37,stroke-width:3px", r.ID)
-			case changed[r.ID]:
+			case marked(g.Marks.Changed, r.ID):
 				w(1, "style %s fill:#fff1e5,stroke:#bc4c00,stroke-width:3px", r.ID)
 			default:
 				w(1, "style %s fill:#ffffff,stroke:#888888", r.ID)
@@ -332,7 +345,17 @@ func (g *TopologyGraph) Mermaid() string {
 		w(1, "classDef removed fill:#ffebe9,stroke:#cf222e,stroke-width:2px,stroke-dasharray:5 5")
 		w(1, "style removed fill:#fff8f8,stroke:#cf222e,stroke-dasharray:5 5")
 	}
-	return b.String()
+}
+
+// marked reports whether a region's group, by its ID, is in a set of
+// region IDs (regional stack names).
+func marked(set map[string]bool, group string) bool {
+	for id := range set {
+		if graphID("region", id) == group {
+			return true
+		}
+	}
+	return false
 }
 
 // mermaidLabel quotes a label, escaping what Mermaid would parse.
@@ -356,7 +379,7 @@ func MermaidBlock(m *model.Model, marks GraphMarks) (string, error) {
 		return "", err
 	}
 	g.Marks = marks
-	return "```mermaid\n" + g.Mermaid() + "```\n", nil
+	return "```mermaid\n" + g.CommentMermaid() + "```\n", nil
 }
 
 // DOT renders the graph for Graphviz.

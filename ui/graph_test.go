@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"html"
 	"os"
 	"os/exec"
@@ -54,7 +55,7 @@ func exampleGraphs(t *testing.T) map[string]*TopologyGraph {
 
 func TestGraphGolden(t *testing.T) {
 	for name, g := range exampleGraphs(t) {
-		for ext, text := range map[string]string{"mmd": g.Mermaid(), "dot": g.DOT()} {
+		for ext, text := range map[string]string{"mmd": g.Mermaid(), "dot": g.DOT(), "comment.mmd": markedAll(g).CommentMermaid()} {
 			path := filepath.Join("testdata", "graph", name+"."+ext)
 			if updating() {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -179,7 +180,7 @@ func TestMermaidBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(b, "```mermaid\nflowchart LR\n") || !strings.HasSuffix(b, "\n```\n") {
+	if !strings.HasPrefix(b, "```mermaid\nflowchart TB\n") || !strings.HasSuffix(b, "\n```\n") {
 		t.Errorf("not a fenced mermaid block:\n%s", b)
 	}
 }
@@ -216,10 +217,11 @@ func TestDOTRenders(t *testing.T) {
 	}
 }
 
-// TestMermaidParses runs the mermaid package's own parser (the renderer GitHub
-// uses) over every example. .ci/run installs it with npm into
-// scripts/mermaid-check; elsewhere the test skips when node or it is missing.
-func TestMermaidParses(t *testing.T) {
+// mermaidCheck runs scripts/mermaid-check over diagrams (name → text) and a
+// broken one, returning its output and the files by name. .ci/run installs
+// it with npm; elsewhere the test skips when node or it is missing.
+func mermaidCheck(t *testing.T, diagrams map[string]string, flags ...string) (string, map[string]string) {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node not installed")
@@ -229,31 +231,91 @@ func TestMermaidParses(t *testing.T) {
 		t.Skip("mermaid not installed: npm ci --prefix scripts/mermaid-check")
 	}
 	tmp := t.TempDir()
-	args := []string{filepath.Join(dir, "check.mjs")}
-	for name, g := range exampleGraphs(t) {
+	args := append([]string{filepath.Join(dir, "check.mjs")}, flags...)
+	files := map[string]string{}
+	for name, text := range diagrams {
 		p := filepath.Join(tmp, name+".mmd")
-		if err := os.WriteFile(p, []byte(g.Mermaid()), 0o644); err != nil {
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		files[name] = p
 		args = append(args, p)
 	}
-	// A broken diagram must fail, or the check proves nothing.
-	bad := filepath.Join(tmp, "broken.mmd")
-	if err := os.WriteFile(bad, []byte("flowchart LR\n  a[\"x\"] --> b[/\"broken\n"), 0o644); err != nil {
-		t.Fatal(err)
+	// One run (loading mermaid takes seconds).
+	out, _ := exec.Command(node, args...).CombinedOutput()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("output:\n%s", out)
+		}
+	})
+	return string(out), files
+}
+
+// TestMermaidParses runs the mermaid package's own parser (the renderer GitHub
+// uses) over every example, in both layouts.
+func TestMermaidParses(t *testing.T) {
+	diagrams := map[string]string{"broken": "flowchart LR\n  a[\"x\"] --> b[/\"broken\n"}
+	for name, g := range exampleGraphs(t) {
+		diagrams[name] = g.Mermaid()
+		diagrams[name+".comment"] = markedAll(g).CommentMermaid()
 	}
-	// One run (loading mermaid takes seconds): every example must pass and
-	// the broken diagram must fail, or the check proves nothing.
-	out, _ := exec.Command(node, append(args, bad)...).CombinedOutput()
-	for _, p := range args[1:] {
-		if !strings.Contains(string(out), "ok "+p+" flowchart") {
-			t.Errorf("mermaid did not accept %s", filepath.Base(p))
+	out, files := mermaidCheck(t, diagrams)
+	for name, p := range files {
+		if name != "broken" && !strings.Contains(out, "ok "+p+" flowchart") {
+			t.Errorf("mermaid did not accept %s", name)
 		}
 	}
-	if !strings.Contains(string(out), "FAIL "+bad) {
+	// A broken diagram must fail, or the check proves nothing.
+	if !strings.Contains(out, "FAIL "+files["broken"]) {
 		t.Errorf("mermaid accepted a broken diagram")
 	}
-	if t.Failed() {
-		t.Logf("output:\n%s", out)
+}
+
+// commentColumn is the width, in px, of a pull-request comment's column on
+// GitHub (about 830 px in a conversation on a wide screen) with a margin: a
+// diagram wider than its column is scaled down, text and all.
+const commentColumn = 800
+
+// TestCommentMermaidFits lays out the comment's diagram of every example,
+// with every mark a preview can set, with mermaid's own renderer, and
+// measures its width (scripts/mermaid-check --max-width). The full
+// left-to-right diagram of multicloud must not fit, or the measure proves
+// nothing.
+func TestCommentMermaidFits(t *testing.T) {
+	graphs := exampleGraphs(t)
+	diagrams := map[string]string{"full": graphs["multicloud"].Mermaid()}
+	for name, g := range graphs {
+		diagrams[name] = markedAll(g).CommentMermaid()
 	}
+	out, files := mermaidCheck(t, diagrams, "--max-width", fmt.Sprint(commentColumn))
+	for name, p := range files {
+		if name != "full" && !strings.Contains(out, "ok "+p+" flowchart") {
+			t.Errorf("the comment's diagram of %s is wider than %d px", name, commentColumn)
+		}
+	}
+	if !strings.Contains(out, "FAIL "+files["full"]) {
+		t.Errorf("the full multicloud diagram fits %d px: the measure measures nothing", commentColumn)
+	}
+}
+
+// markedAll is a graph with each mark a preview sets: its first region
+// added, every other changed, and two stacks removed (the longest box
+// names a comment can carry).
+func markedAll(g *TopologyGraph) *TopologyGraph {
+	c := *g
+	c.Marks = GraphMarks{Added: map[string]bool{}, Changed: map[string]bool{},
+		Removed: []string{"aws-ap-southeast-2-staging", "ovh-eu-west-par-staging", "hetzner-hel1-dev"}}
+	first := true
+	for _, cl := range g.Clouds {
+		for _, r := range cl.Groups {
+			id := strings.TrimPrefix(r.ID, "region_")
+			if first {
+				c.Marks.Added[id] = true
+			} else {
+				c.Marks.Changed[id] = true
+			}
+			first = false
+		}
+	}
+	return &c
 }
