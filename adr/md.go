@@ -60,32 +60,27 @@ func and(words []string) string {
 
 func sf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
 
+// cloudFacts are how records name a cloud, the Kubernetes offering its
+// clusters use, and what its mesh gateway is.
+var cloudFacts = map[topology.Cloud]struct{ name, distribution, gateway string }{
+	topology.IBM:     {"IBM Cloud", "IBM Cloud Kubernetes Service (IKS)", "a virtual server instance with a floating IP"},
+	topology.AWS:     {"AWS", "Amazon EKS", "an EC2 instance booted on a network interface already holding its Elastic IP"},
+	topology.Hetzner: {"Hetzner Cloud", "k3s on Hetzner Cloud servers", "an hcloud server with a primary IP"},
+	topology.OVH:     {"OVHcloud", "OVHcloud Managed Kubernetes (MKS)", "a Public Cloud instance with a floating IP"},
+}
+
 // cloudName is how records name a cloud.
 func cloudName(c topology.Cloud) string {
-	switch c {
-	case topology.IBM:
-		return "IBM Cloud"
-	case topology.AWS:
-		return "AWS"
-	case topology.Hetzner:
-		return "Hetzner Cloud"
-	case topology.OVH:
-		return "OVHcloud"
+	if f, ok := cloudFacts[c]; ok {
+		return f.name
 	}
 	return string(c)
 }
 
 // distribution is the Kubernetes offering a cloud's clusters use.
 func distribution(c topology.Cloud) string {
-	switch c {
-	case topology.IBM:
-		return "IBM Cloud Kubernetes Service (IKS)"
-	case topology.AWS:
-		return "Amazon EKS"
-	case topology.Hetzner:
-		return "k3s on Hetzner Cloud servers"
-	case topology.OVH:
-		return "OVHcloud Managed Kubernetes (MKS)"
+	if f, ok := cloudFacts[c]; ok {
+		return f.distribution
 	}
 	return "Kubernetes"
 }

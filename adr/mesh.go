@@ -8,15 +8,8 @@ import (
 
 // gatewayKind is what a cloud's mesh gateway is.
 func gatewayKind(c topology.Cloud) string {
-	switch c {
-	case topology.AWS:
-		return "an EC2 instance booted on a network interface already holding its Elastic IP"
-	case topology.IBM:
-		return "a virtual server instance with a floating IP"
-	case topology.Hetzner:
-		return "an hcloud server with a primary IP"
-	case topology.OVH:
-		return "a Public Cloud instance with a floating IP"
+	if f, ok := cloudFacts[c]; ok {
+		return f.gateway
 	}
 	return "an instance"
 }

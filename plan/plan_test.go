@@ -12,15 +12,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/stacks"
+	"infra/stacks/stackstest"
 	"infra/topology"
 )
 
 func load(t testing.TB, path string) *stacks.Graph {
 	t.Helper()
-	spec, _, err := topology.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec, _ := stackstest.Load(t, path)
 	g, err := stacks.Build(spec)
 	if err != nil {
 		t.Fatal(err)

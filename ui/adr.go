@@ -18,13 +18,10 @@ func NewADRView(io *IO, asJSON bool) ADRView {
 	if asJSON {
 		return &adrJSON{w: io.Out}
 	}
-	return &adrHuman{w: io.Out, t: NewTheme(io.Out, io.Color)}
+	return &adrHuman{stdoutText(io)}
 }
 
-type adrHuman struct {
-	w io.Writer
-	t Theme
-}
+type adrHuman struct{ textOut }
 
 // Result lists every file that changed and a one-line summary.
 func (v *adrHuman) Result(dir string, res *adr.Result, check bool) error {

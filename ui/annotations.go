@@ -27,13 +27,7 @@ const (
 func WriteGitHubAnnotations(w io.Writer, ds topology.Diagnostics) error {
 	for _, g := range groupByPlace(ds) {
 		d := g.Diagnostic
-		cmd := "error"
-		switch d.Severity {
-		case topology.Warning:
-			cmd = "warning"
-		case topology.Info:
-			cmd = "notice"
-		}
+		cmd := severityLevel(d.Severity, "notice")
 		var props []string
 		if p := d.Pos; p.File != "" {
 			props = append(props, "file="+ghProperty(filepath.ToSlash(p.File)))
@@ -152,19 +146,25 @@ func sarifLocationOf(p topology.Pos, msg string) sarifLocation {
 	return l
 }
 
+// severityLevel is a severity as GitHub's workflow commands and SARIF name
+// it: error, warning, and info's own word ("notice", "note").
+func severityLevel(s topology.Severity, info string) string {
+	switch s {
+	case topology.Warning:
+		return "warning"
+	case topology.Info:
+		return info
+	}
+	return "error"
+}
+
 // WriteSARIF writes the diagnostics as a SARIF 2.1.0 log of one run of
 // infra version.
 func WriteSARIF(w io.Writer, version string, ds topology.Diagnostics) error {
 	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: "infra", Version: version, Rules: []sarifRule{}}}, Results: []sarifResult{}}
 	rules := map[string]bool{}
 	for _, d := range ds {
-		level := "error"
-		switch d.Severity {
-		case topology.Warning:
-			level = "warning"
-		case topology.Info:
-			level = "note"
-		}
+		level := severityLevel(d.Severity, "note")
 		text := d.Message
 		if d.Hint != "" {
 			text += " (hint: " + d.Hint + ")"

@@ -121,20 +121,11 @@ func stackDetails(s *engine.StackResult) string {
 	return b.String()
 }
 
-// diffSign is the first column of a ```diff line, then a word: GitHub's
-// highlighter knows only +, - and ! (tfcmt rewrites Terraform's ~ to ! for
-// this reason), and a replacement must not look like a deletion, so it is
-// an orange ! with its own word.
+// diffSign is the first column of a ```diff line, then a word
+// (changeWords).
 func diffSign(c engine.Change) string {
-	switch c {
-	case engine.Create:
-		return "+ create "
-	case engine.Delete:
-		return "- delete "
-	case engine.Replace:
-		return "! replace"
-	case engine.Update:
-		return "! update "
+	if w := changeWords[c].diff; w != "" {
+		return w
 	}
 	return "  " + fmt.Sprintf("%-7s", c)
 }

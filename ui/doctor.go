@@ -17,13 +17,10 @@ func NewDoctorView(io *IO, asJSON bool) DoctorView {
 	if asJSON {
 		return &doctorJSON{w: io.Out}
 	}
-	return &doctorHuman{w: io.Out, t: NewTheme(io.Out, io.Color)}
+	return &doctorHuman{stdoutText(io)}
 }
 
-type doctorHuman struct {
-	w io.Writer
-	t Theme
-}
+type doctorHuman struct{ textOut }
 
 // Checks prints one line per check and, under each problem, its fix.
 func (v *doctorHuman) Checks(checks []engine.Check) error {

@@ -56,6 +56,14 @@ type Theme struct {
 	Width int
 }
 
+// textOut is where a human view of stdout writes, and its styles.
+type textOut struct {
+	w io.Writer
+	t Theme
+}
+
+func stdoutText(io *IO) textOut { return textOut{io.Out, NewTheme(io.Out, io.Color)} }
+
 // NewTheme returns styles for w; without colour every style renders plain text.
 func NewTheme(w io.Writer, color bool) Theme {
 	r := lipgloss.NewRenderer(w)

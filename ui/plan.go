@@ -31,7 +31,7 @@ var PlanFormats = []string{FormatTable, FormatMarkdown, FormatJSON}
 func NewPlanView(io *IO, format string) (PlanView, error) {
 	switch format {
 	case FormatTable, "":
-		return &planTable{w: io.Out, t: NewTheme(io.Out, io.Color)}, nil
+		return &planTable{stdoutText(io)}, nil
 	case FormatMarkdown:
 		return &planMarkdown{w: io.Out}, nil
 	case FormatJSON:
@@ -40,10 +40,7 @@ func NewPlanView(io *IO, format string) (PlanView, error) {
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(PlanFormats, ", "))
 }
 
-type planTable struct {
-	w io.Writer
-	t Theme
-}
+type planTable struct{ textOut }
 
 // Plan writes one block per stack: a heading with where it deploys, then
 // the number of resources of each type.

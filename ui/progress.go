@@ -63,19 +63,24 @@ func NewProgressView(io *IO) ProgressView {
 	return newPlainProgress(io.Err, t)
 }
 
-// opVerbs are how a change reads in a run of each operation.
+// changeWords are how the views write each change: "to create" in a
+// preview, "created" after a run, its sign in the live and summary views,
+// and its word in the comment's ```diff blocks. GitHub's diff highlighter
+// knows only +, - and ! (tfcmt rewrites Terraform's ~ to ! for this
+// reason), and a replacement must not look like a deletion, so it is an
+// orange ! with its own word.
+var changeWords = map[engine.Change]struct{ past, sign, diff string }{
+	engine.Create:  {"created", "+", "+ create "},
+	engine.Update:  {"updated", "~", "! update "},
+	engine.Replace: {"replaced", "+-", "! replace"},
+	engine.Delete:  {"deleted", "-", "- delete "},
+	engine.Read:    {past: "read"},
+	engine.Import:  {past: "imported"},
+}
+
+// doing is how a change reads in a run of each operation.
 func doing(op engine.Operation, c engine.Change) string {
 	if op == engine.Preview {
-		switch c {
-		case engine.Create:
-			return "to create"
-		case engine.Update:
-			return "to update"
-		case engine.Replace:
-			return "to replace"
-		case engine.Delete:
-			return "to delete"
-		}
 		return "to " + string(c)
 	}
 	if op.Refreshes() {
@@ -86,33 +91,15 @@ func doing(op engine.Operation, c engine.Change) string {
 			return "gone"
 		}
 	}
-	switch c {
-	case engine.Create:
-		return "created"
-	case engine.Update:
-		return "updated"
-	case engine.Replace:
-		return "replaced"
-	case engine.Delete:
-		return "deleted"
-	case engine.Read:
-		return "read"
-	case engine.Import:
-		return "imported"
+	if w := changeWords[c].past; w != "" {
+		return w
 	}
 	return string(c)
 }
 
 func sign(c engine.Change) string {
-	switch c {
-	case engine.Create:
-		return "+"
-	case engine.Update:
-		return "~"
-	case engine.Replace:
-		return "+-"
-	case engine.Delete:
-		return "-"
+	if w := changeWords[c].sign; w != "" {
+		return w
 	}
 	return " "
 }

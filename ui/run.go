@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"infra/engine"
 )
 
@@ -86,18 +88,13 @@ func (v *runHuman) Result(r *engine.Result) error {
 	return nil
 }
 
+// opTitles head a run's summary.
+var opTitles = map[engine.Operation]string{engine.Preview: "Preview", engine.Up: "Update",
+	engine.Refresh: "Refresh", engine.PreviewRefresh: "Refresh preview", engine.Destroy: "Destroy"}
+
 func opTitle(op engine.Operation) string {
-	switch op {
-	case engine.Preview:
-		return "Preview"
-	case engine.Up:
-		return "Update"
-	case engine.Refresh:
-		return "Refresh"
-	case engine.PreviewRefresh:
-		return "Refresh preview"
-	case engine.Destroy:
-		return "Destroy"
+	if t, ok := opTitles[op]; ok {
+		return t
 	}
 	return string(op)
 }
@@ -179,20 +176,23 @@ func cell(n int) string {
 	return fmt.Sprint(n)
 }
 
+// statusWords are a stack's status in the summary table, with the style
+// of each.
+var statusWords = map[engine.Status]struct {
+	word  string
+	style func(Theme) lipgloss.Style
+}{
+	engine.Succeeded:  {"ok", func(t Theme) lipgloss.Style { return t.OK }},
+	engine.Failed:     {"FAILED", func(t Theme) lipgloss.Style { return t.Error }},
+	engine.Skipped:    {"skipped", func(t Theme) lipgloss.Style { return t.Warning }},
+	engine.Canceled:   {"canceled", func(t Theme) lipgloss.Style { return t.Warning }},
+	engine.NotStarted: {"not started", func(t Theme) lipgloss.Style { return t.Warning }},
+	engine.Absent:     {"not deployed", func(t Theme) lipgloss.Style { return t.Dim }},
+}
+
 func (v *runHuman) status(s *engine.StackResult) string {
-	switch s.Status {
-	case engine.Succeeded:
-		return v.t.OK.Render("ok")
-	case engine.Failed:
-		return v.t.Error.Render("FAILED")
-	case engine.Skipped:
-		return v.t.Warning.Render("skipped")
-	case engine.Canceled:
-		return v.t.Warning.Render("canceled")
-	case engine.NotStarted:
-		return v.t.Warning.Render("not started")
-	case engine.Absent:
-		return v.t.Dim.Render("not deployed")
+	if w, ok := statusWords[s.Status]; ok {
+		return w.style(v.t).Render(w.word)
 	}
 	return string(s.Status)
 }
