@@ -1,6 +1,8 @@
 package adr
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"infra/topology"
@@ -175,7 +177,7 @@ func (m *model) clusterRecord(s *site) Record {
 		items = append(items, "the region's WireGuard mesh gateway (see the mesh record)")
 	}
 	var tags []string
-	for _, k := range sortedKeysOf(m.spec.TagsFor(r)) {
+	for _, k := range slices.Sorted(maps.Keys(m.spec.TagsFor(r))) {
 		tags = append(tags, code(k+"="+m.spec.TagsFor(r)[k]))
 	}
 	items = append(items, "tags (labels on Hetzner and OVHcloud) on every resource: "+strings.Join(tags, ", "))

@@ -2,9 +2,11 @@ package adr
 
 import (
 	"fmt"
-	derived "infra/model"
+	"maps"
 	"slices"
 	"strings"
+
+	derived "infra/model"
 
 	"infra/landingzone"
 	"infra/network"
@@ -327,7 +329,7 @@ func (m *model) placement() Record {
 			sf("%s %s, %s", shortDistribution(s.r.Cloud), s.cluster.kube, s.nodes())})
 	}
 	var tags []string
-	for _, k := range sortedKeysOf(m.spec.Tags) {
+	for _, k := range slices.Sorted(maps.Keys(m.spec.Tags)) {
 		tags = append(tags, code(k+"="+m.spec.Tags[k]))
 	}
 	tags = append(tags, "`Environment=<environment>`")
@@ -370,14 +372,5 @@ func (m *model) sharedRegions() []string {
 			out = append(out, k)
 		}
 	}
-	return out
-}
-
-func sortedKeysOf[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
 	return out
 }

@@ -3,7 +3,8 @@ package ui
 import (
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"infra/policies"
@@ -132,7 +133,7 @@ func scpReport(w io.Writer, t Theme, s *policies.SCPSet) {
 	columns(w, t, rows, map[int]bool{2: true, 3: true})
 	if len(s.Attached) > 0 {
 		var parts []string
-		for _, k := range keysOf(s.Attached) {
+		for _, k := range slices.Sorted(maps.Keys(s.Attached)) {
 			parts = append(parts, fmt.Sprintf("%s %d/%d", k, s.Attached[k], s.Limits.PerTarget))
 		}
 		fmt.Fprintf(w, "  %s %s\n", t.Dim.Render("attached per OU:"), strings.Join(parts, ", "))
@@ -168,15 +169,6 @@ func columns(w io.Writer, t Theme, rows [][]string, right map[int]bool) {
 		}
 		fmt.Fprintf(w, "  %s\n", line)
 	}
-}
-
-func keysOf[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 type guardrailsMarkdown struct{ w io.Writer }

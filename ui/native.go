@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"infra/landingzone"
@@ -120,7 +122,7 @@ func (n NativeDocuments) documents() NativeResult {
 					roles = append(roles, map[string]string{"role_id": ibmRoleCRN(r)})
 				}
 				attrs := []map[string]string{attr("accountId", "<account>")}
-				for _, k := range keysOf(g.Attributes) {
+				for _, k := range slices.Sorted(maps.Keys(g.Attributes)) {
 					switch k {
 					case "resourceGroup":
 						attrs = append(attrs, attr("resourceGroupId", "<resource-group:"+g.Attributes[k]+">"))

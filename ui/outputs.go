@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,21 +16,12 @@ import (
 // Redacted is how a secret output is shown unless secrets are asked for.
 const Redacted = "[secret]"
 
-func sortedKeys(m stacks.Outputs) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // writeOutputs writes a stack's outputs for people, keys sorted and aligned:
 // a string or number after its key, a map or list as an indented tree under
 // it (maps' keys sorted), a multi-line string as an indented block. A secret
 // is Redacted, whatever its shape, unless show.
 func writeOutputs(w io.Writer, t Theme, indent string, outs stacks.Outputs, show bool) {
-	keys := sortedKeys(outs)
+	keys := slices.Sorted(maps.Keys(outs))
 	width := 0
 	for _, k := range keys {
 		width = max(width, len(k))
