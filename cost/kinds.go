@@ -142,6 +142,29 @@ var usage = map[string][]string{
 // Usage lists the use-dependent costs of a resource type.
 func Usage(typ string) []string { return usage[typ] }
 
+// onePriced are the types that are one priced item: of a kind, with the
+// SKU in an input ("" for a kind with one price).
+var onePriced = map[string]struct{ cloud, kind, skuInput string }{
+	"aws:ec2/instance:Instance":                                 {"aws", "instance", "instanceType"},
+	"aws:ec2/natGateway:NatGateway":                             {"aws", "nat-gateway", ""},
+	"aws:ec2/eip:Eip":                                           {"aws", "public-ipv4", ""},
+	"aws:ec2transitgateway/vpcAttachment:VpcAttachment":         {"aws", "tgw-attachment", ""},
+	"aws:ec2transitgateway/peeringAttachment:PeeringAttachment": {"aws", "tgw-attachment", ""},
+	"aws:kms/key:Key":                                           {"aws", "kms-key", ""},
+	"aws:route53/zone:Zone":                                     {"aws", "hosted-zone", ""},
+	"aws:route53/healthCheck:HealthCheck":                       {"aws", "health-check", ""},
+	"hcloud:index/loadBalancer:LoadBalancer":                    {"hetzner", "load-balancer", "loadBalancerType"},
+	"ovh:CloudProject/gateway:Gateway":                          {"ovh", "gateway", "model"},
+	"ovh:index/cloudFloatingIp:CloudFloatingIp":                 {"ovh", "floating-ip", ""},
+	"infra:ibm:Instance":                                        {"ibm", "vsi", "profile"},
+	"infra:ibm:PublicGateway":                                   {"ibm", "public-gateway", ""},
+	"infra:ibm:CisInstance":                                     {"ibm", "cis", "plan"},
+	"infra:ibm:KmsKey":                                          {"ibm", "key-protect-key", ""},
+	"infra:ibm:FloatingIp":                                      {"ibm", "floating-ip", ""},
+	"infra:ibm:TransitGateway":                                  {"ibm", "transit-gateway", ""},
+	"infra:ibm:TransitGatewayConnection":                        {"ibm", "transit-gateway-connection", ""},
+}
+
 // classify says which priced parts a resource has, or why it cannot be
 // priced ("" with no items: the type is free).
 func classify(r Resource, h Hints) ([]item, string) {
@@ -152,10 +175,11 @@ func classify(r Resource, h Hints) ([]item, string) {
 		}
 		return []item{{cloud, kind, sku, 1}}, ""
 	}
+	if p, ok := onePriced[r.Type]; ok {
+		return one(p.cloud, p.kind, str(in, p.skuInput))
+	}
 	switch r.Type {
 	// AWS
-	case "aws:ec2/instance:Instance":
-		return one("aws", "instance", str(in, "instanceType"))
 	case "aws:eks/nodeGroup:NodeGroup":
 		types, _ := in["instanceTypes"].([]any)
 		n, ok := number(get(in, "scalingConfig", "desiredSize"))
@@ -169,18 +193,12 @@ func classify(r Resource, h Hints) ([]item, string) {
 			return one("aws", "eks-cluster", "extended")
 		}
 		return one("aws", "eks-cluster", "standard")
-	case "aws:ec2/natGateway:NatGateway":
-		return one("aws", "nat-gateway", "")
-	case "aws:ec2/eip:Eip":
-		return one("aws", "public-ipv4", "")
 	case "aws:lb/loadBalancer:LoadBalancer":
 		t := str(in, "loadBalancerType")
 		if t == "" {
 			t = "application" // the provider's default
 		}
 		return one("aws", "load-balancer", t)
-	case "aws:ec2transitgateway/vpcAttachment:VpcAttachment", "aws:ec2transitgateway/peeringAttachment:PeeringAttachment":
-		return one("aws", "tgw-attachment", "")
 	case "aws:ec2/vpcEndpoint:VpcEndpoint":
 		// A gateway endpoint (S3, DynamoDB) has no charge; an interface
 		// endpoint is billed per AZ it has a network interface in.
@@ -192,12 +210,6 @@ func classify(r Resource, h Hints) ([]item, string) {
 			return nil, "subnets unknown until deployment"
 		}
 		return []item{{"aws", "interface-endpoint", "", float64(len(subnets))}}, ""
-	case "aws:kms/key:Key":
-		return one("aws", "kms-key", "")
-	case "aws:route53/zone:Zone":
-		return one("aws", "hosted-zone", "")
-	case "aws:route53/healthCheck:HealthCheck":
-		return one("aws", "health-check", "")
 	// Hetzner
 	case "hcloud:index/server:Server":
 		items, gap := one("hetzner", "server", str(in, "serverType"))
@@ -205,8 +217,6 @@ func classify(r Resource, h Hints) ([]item, string) {
 			items = append(items, item{"hetzner", "primary-ipv4", "", 1})
 		}
 		return items, gap
-	case "hcloud:index/loadBalancer:LoadBalancer":
-		return one("hetzner", "load-balancer", str(in, "loadBalancerType"))
 	case "hcloud:index/primaryIp:PrimaryIp":
 		if str(in, "type") == "ipv6" {
 			return nil, "" // IPv6 primary IPs are free
@@ -234,10 +244,6 @@ func classify(r Resource, h Hints) ([]item, string) {
 			return nil, "flavor given by id only"
 		}
 		return one("ovh", "instance", flavor)
-	case "ovh:CloudProject/gateway:Gateway":
-		return one("ovh", "gateway", str(in, "model"))
-	case "ovh:index/cloudFloatingIp:CloudFloatingIp":
-		return one("ovh", "floating-ip", "")
 	// IBM Cloud
 	case "infra:ibm:VpcCluster":
 		workers, ok := number(in["workerCount"])
@@ -248,25 +254,11 @@ func classify(r Resource, h Hints) ([]item, string) {
 		// workerCount is per zone (provider/ibm/cluster.go: "workerCount
 		// must be at least 1 per zone").
 		return []item{{"ibm", "iks-cluster", "", 1}, {"ibm", "iks-worker", str(in, "flavor"), workers * float64(len(zones))}}, ""
-	case "infra:ibm:Instance":
-		return one("ibm", "vsi", str(in, "profile"))
 	case "infra:ibm:LoadBalancer":
 		if strings.HasPrefix(str(in, "profile"), "network") {
 			return one("ibm", "load-balancer", "network")
 		}
 		return one("ibm", "load-balancer", "application")
-	case "infra:ibm:PublicGateway":
-		return one("ibm", "public-gateway", "")
-	case "infra:ibm:CisInstance":
-		return one("ibm", "cis", str(in, "plan"))
-	case "infra:ibm:KmsKey":
-		return one("ibm", "key-protect-key", "")
-	case "infra:ibm:FloatingIp":
-		return one("ibm", "floating-ip", "")
-	case "infra:ibm:TransitGateway":
-		return one("ibm", "transit-gateway", "")
-	case "infra:ibm:TransitGatewayConnection":
-		return one("ibm", "transit-gateway-connection", "")
 	}
 	if free[r.Type] || strings.HasPrefix(r.Type, "pulumi:providers:") {
 		return nil, ""

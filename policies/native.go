@@ -37,39 +37,27 @@ type CBRRule struct {
 // environment's clusters (deny-public-buckets), and Key Protect only from
 // them (protect-security-services, where Key Protect exists).
 func IBMRules(spec *topology.Spec, subjects []IBMSubject) []CBRRule {
-	mode := func(g *topology.Guardrail) string {
-		if g.Mandatory() {
-			return "enabled"
-		}
-		return "report"
-	}
 	var out []CBRRule
 	for _, s := range subjects {
+		// rule is the environment's private-endpoint rule on a service for
+		// a guardrail: enforced when mandatory, else reported only.
+		rule := func(g *topology.Guardrail, suffix, service, description string) CBRRule {
+			mode := "report"
+			if g.Mandatory() {
+				mode = "enabled"
+			}
+			return CBRRule{Name: s.Environment + "-" + suffix, Description: description, Guardrail: g.Name,
+				Environment: s.Environment, Service: service, Zone: s.Zone, EndpointType: "private", EnforcementMode: mode}
+		}
 		if g := spec.Guardrail(DenyPublicBuckets); g != nil {
-			out = append(out, CBRRule{
-				Name:            s.Environment + "-cos",
-				Description:     "deny-public-buckets: Object Storage of " + s.ResourceGroup + " only over private endpoints from its clusters",
-				Guardrail:       g.Name,
-				Environment:     s.Environment,
-				Service:         "cloud-object-storage",
-				ResourceGroup:   s.ResourceGroup,
-				Zone:            s.Zone,
-				EndpointType:    "private",
-				EnforcementMode: mode(g),
-			})
+			r := rule(g, "cos", "cloud-object-storage", "deny-public-buckets: Object Storage of "+s.ResourceGroup+" only over private endpoints from its clusters")
+			r.ResourceGroup = s.ResourceGroup
+			out = append(out, r)
 		}
 		if g := spec.Guardrail(ProtectSecurityServices); g != nil && s.KeyProtect != "" {
-			out = append(out, CBRRule{
-				Name:            s.Environment + "-kms",
-				Description:     "protect-security-services: Key Protect " + s.KeyProtect + " only from the environment's clusters",
-				Guardrail:       g.Name,
-				Environment:     s.Environment,
-				Service:         "kms",
-				ServiceInstance: s.KeyProtect,
-				Zone:            s.Zone,
-				EndpointType:    "private",
-				EnforcementMode: mode(g),
-			})
+			r := rule(g, "kms", "kms", "protect-security-services: Key Protect "+s.KeyProtect+" only from the environment's clusters")
+			r.ServiceInstance = s.KeyProtect
+			out = append(out, r)
 		}
 	}
 	return out
