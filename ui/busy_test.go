@@ -20,11 +20,7 @@ func TestBusy(t *testing.T) {
 	stop()
 	stop() // twice is harmless
 	got := out.String()
-	for _, want := range []string{"\r\x1b[2K⠋ reading the deployed state 0s", "\r\x1b[2K⠙ reading the deployed state 3s"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("spinner lacks %q: %q", want, got)
-		}
-	}
+	containsAll(t, "spinner", got, "\r\x1b[2K⠋ reading the deployed state 0s", "\r\x1b[2K⠙ reading the deployed state 3s")
 	if !strings.HasSuffix(got, "\r\x1b[2K") {
 		t.Errorf("stop does not erase the line: %q", got)
 	}

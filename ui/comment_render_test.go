@@ -22,14 +22,7 @@ import (
 // no Markdown or HTML left raw. Elsewhere the test skips when node or
 // marked is missing.
 func TestCommentsRenderOnGitHub(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not installed")
-	}
-	dir, _ := filepath.Abs(filepath.Join("..", "scripts", "markdown-check"))
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "marked")); err != nil {
-		t.Skip("marked not installed: npm ci --prefix scripts/markdown-check")
-	}
+	node, dir := nodeScript(t, "markdown-check", "marked")
 	tmp := t.TempDir()
 	load := func(name, src string) (string, topology.Diagnostics) {
 		file := filepath.Join(tmp, name)

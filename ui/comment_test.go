@@ -61,7 +61,7 @@ func TestCommentLayoutAndValues(t *testing.T) {
 	if !strings.HasPrefix(c, "<!-- infra-preview:file=topology.yaml -->\n") {
 		t.Errorf("the marker is not the first line:\n%s", c)
 	}
-	for _, want := range []string{
+	containsAll(t, "comment", c,
 		"<sub>commit `0123456789ab` · [CI run](https://github.com/acme/infra/actions/runs/42)</sub>",
 		// Changed stacks first; the unchanged ones in one row.
 		"|---|--:|--:|--:|--:|--:|---|\n| `aws-us-east-1-prod` | · | 2 | 1 | 1 | 5 | changes |\n| `ovh-sbg5-staging` (removed) |",
@@ -78,11 +78,7 @@ func TestCommentLayoutAndValues(t *testing.T) {
 		"-               \"Action\": \"s3:*\",\n+               \"Action\": [\n+                 \"s3:*\",\n+                 \"kms:*\"\n+               ],",
 		"- delete  aws:ec2/subnet:Subnet old",
 		"<details><summary>Topology (green: added, orange: changed, red dashed: removed)</summary>",
-	} {
-		if !strings.Contains(c, want) {
-			t.Errorf("comment lacks %q:\n%s", want, c)
-		}
-	}
+	)
 	// GitHub colours only +, - and ! in a diff block: no line starts with
 	// ~, and a replacement is not a red deletion.
 	for _, l := range diffBlocks(c) {
@@ -105,16 +101,12 @@ func TestRunViewDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	for _, want := range []string{
+	containsAll(t, "--diff view", got,
 		"Changed values (old → new):",
 		"  ~ aws-us-east-1-prod aws:eks/nodeGroup:NodeGroup nodes\n  ~     scalingConfig: {\"minSize\":3} → {\"minSize\":4}\n  ~     userData: [secret] → [secret]\n",
 		"  ~     cidrBlock: \"10.0.0.0/16\" → \"10.1.0.0/16\" (forces replacement)",
 		"+- aws-us-east-1-prod aws:ec2/vpc:Vpc vpc (cidrBlock \"10.0.0.0/16\" → \"10.1.0.0/16\" forces replacement)",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("--diff view lacks %q:\n%s", want, got)
-		}
-	}
+	)
 	out.Reset()
 	if err := NewRunView(&IO{Out: &out}, false, RunOptions{}).Result(reviewResult()); err != nil {
 		t.Fatal(err)
@@ -151,18 +143,14 @@ landingZone:
 		t.Fatalf("the topology loads: %v", err)
 	}
 	c := RenderComment(Comment{File: file, Invalid: ds, Commit: "abc"})
-	for _, want := range []string{
-		CommentMarker(file) + "\n",
-		"### ❌ infra preview: `" + file + "` violates a mandatory guardrail",
+	containsAll(t, "comment", c,
+		CommentMarker(file)+"\n",
+		"### ❌ infra preview: `"+file+"` violates a mandatory guardrail",
 		"commit `abc`",
 		"> [!CAUTION]\n> Nothing was previewed: 1 error in",
-		"```text\nerror[topology/landing-zone]: region hel1 is not in the guardrail's allowed regions for hetzner\n  --> " + file + ":5:",
+		"```text\nerror[topology/landing-zone]: region hel1 is not in the guardrail's allowed regions for hetzner\n  --> "+file+":5:",
 		"5 |       - region: hel1\n", "^", "hint: add hel1 to allowed-regions.hetzner",
-	} {
-		if !strings.Contains(c, want) {
-			t.Errorf("comment lacks %q:\n%s", want, c)
-		}
-	}
+	)
 	if strings.Contains(c, "| Stack |") {
 		t.Errorf("an invalid topology's comment has a summary table:\n%s", c)
 	}
@@ -170,11 +158,7 @@ landingZone:
 
 func TestCommentOnEngineFailure(t *testing.T) {
 	c := RenderComment(Comment{File: "topology.yaml", Failure: "read stack hetzner-hel1-dev: stack locked: update, pid 4242 on ci-runner-7"})
-	for _, want := range []string{"### ❌ infra preview of `topology.yaml` failed", "Nothing was previewed: the engine could not start", "stack locked: update, pid 4242 on ci-runner-7"} {
-		if !strings.Contains(c, want) {
-			t.Errorf("comment lacks %q:\n%s", want, c)
-		}
-	}
+	containsAll(t, "comment", c, "### ❌ infra preview of `topology.yaml` failed", "Nothing was previewed: the engine could not start", "stack locked: update, pid 4242 on ci-runner-7")
 	// A preview with a failed stack is headlined as incomplete.
 	c = RenderComment(Comment{File: "topology.yaml", Preview: sampleResult(engine.Preview, true)})
 	if !strings.Contains(c, "### ❌ infra preview of `acme` is incomplete — SIMULATED") || !strings.Contains(c, "#### ❌ Failed") {
@@ -193,13 +177,9 @@ func TestCommentCutNamesStacks(t *testing.T) {
 	}
 	note := "> Cut to stay under GitHub's 65536-character limit: the details of `global` (900 to create) and the topology diagram left out. " +
 		"The full preview, `preview-full.md`, is an artifact of [this CI run](https://github.com/acme/infra/actions/runs/42)."
-	for _, want := range []string{note,
+	containsAll(t, "cut comment", c, note,
 		"| `global` | `aws:ec2/route:Route` | 300 | · | · | · |", "| `global` | `hcloud:index/firewall:Firewall` | 600 | · | · | · |",
-		"<details><summary><code>aws-region-19-prod</code>"} {
-		if !strings.Contains(c, want) {
-			t.Errorf("cut comment lacks %q", want)
-		}
-	}
+		"<details><summary><code>aws-region-19-prod</code>")
 	if strings.Index(c, note) > strings.Index(c, "| Stack | Create |") {
 		t.Errorf("the cut note is not at the top")
 	}
@@ -252,5 +232,15 @@ func TestMarksOf(t *testing.T) {
 	if !m.Added["aws-us-west-2-prod"] || !m.Changed["aws-us-east-1-prod"] || len(m.Added)+len(m.Changed) != 2 ||
 		strings.Join(m.Removed, ",") != "ovh-sbg5-staging" {
 		t.Errorf("marks = %+v", m)
+	}
+}
+
+// containsAll reports each of wants that got lacks, naming what got is.
+func containsAll(t *testing.T, what, got string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(got, want) {
+			t.Errorf("%s lacks %q:\n%s", what, want, got)
+		}
 	}
 }

@@ -215,19 +215,27 @@ func TestDOTRenders(t *testing.T) {
 	}
 }
 
-// mermaidCheck runs scripts/mermaid-check over diagrams (name → text) and a
-// broken one, returning its output and the files by name. .ci/run installs
-// it with npm; elsewhere the test skips when node or it is missing.
-func mermaidCheck(t *testing.T, diagrams map[string]string, flags ...string) (string, map[string]string) {
+// nodeScript is node and the directory of scripts/<script>, whose npm
+// package pkg .ci/run installs; the test skips when either is missing.
+func nodeScript(t *testing.T, script, pkg string) (node, dir string) {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node not installed")
 	}
-	dir, _ := filepath.Abs(filepath.Join("..", "scripts", "mermaid-check"))
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "mermaid")); err != nil {
-		t.Skip("mermaid not installed: npm ci --prefix scripts/mermaid-check")
+	dir, _ = filepath.Abs(filepath.Join("..", "scripts", script))
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg)); err != nil {
+		t.Skipf("%s not installed: npm ci --prefix scripts/%s", pkg, script)
 	}
+	return node, dir
+}
+
+// mermaidCheck runs scripts/mermaid-check over diagrams (name → text) and a
+// broken one, returning its output and the files by name. .ci/run installs
+// it with npm; elsewhere the test skips when node or it is missing.
+func mermaidCheck(t *testing.T, diagrams map[string]string, flags ...string) (string, map[string]string) {
+	t.Helper()
+	node, dir := nodeScript(t, "mermaid-check", "mermaid")
 	tmp := t.TempDir()
 	args := append([]string{filepath.Join(dir, "check.mjs")}, flags...)
 	files := map[string]string{}

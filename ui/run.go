@@ -415,28 +415,30 @@ func (v *runHuman) verdict(r *engine.Result) {
 	if r.Simulated {
 		sim = " [SIMULATED]"
 	}
+	var verdict string
 	switch r.Operation {
 	case engine.Preview:
 		switch {
 		case !r.HasChanges():
-			fmt.Fprintf(w, "%s no changes%s: the clouds match the topology\n", t.OK.Render("✓"), sim)
+			verdict = "no changes" + sim + ": the clouds match the topology"
 		case v.opts.Then == engine.Up:
-			fmt.Fprintf(w, "%s preview done%s: these are the changes up makes next\n", t.OK.Render("✓"), sim)
+			verdict = "preview done" + sim + ": these are the changes up makes next"
 		case v.opts.Bundle != "":
-			fmt.Fprintf(w, "%s preview done%s: run `infra up --plan %s` to apply exactly this\n", t.OK.Render("✓"), sim, v.opts.Bundle)
+			verdict = "preview done" + sim + ": run `infra up --plan " + v.opts.Bundle + "` to apply exactly this"
 		default:
-			fmt.Fprintf(w, "%s preview done%s: run `infra up` to apply\n", t.OK.Render("✓"), sim)
+			verdict = "preview done" + sim + ": run `infra up` to apply"
 		}
 	case engine.PreviewRefresh:
 		switch {
 		case !r.HasChanges():
-			fmt.Fprintf(w, "%s no drift%s: the state is unchanged\n", t.OK.Render("✓"), sim)
+			verdict = "no drift" + sim + ": the state is unchanged"
 		case v.opts.Then == engine.Refresh:
-			fmt.Fprintf(w, "%s refresh preview done%s: confirm to write this drift into the state\n", t.OK.Render("✓"), sim)
+			verdict = "refresh preview done" + sim + ": confirm to write this drift into the state"
 		default:
-			fmt.Fprintf(w, "%s refresh preview done%s: the state is unchanged; `infra refresh` writes the drift into it, `infra up` puts the clouds back\n", t.OK.Render("✓"), sim)
+			verdict = "refresh preview done" + sim + ": the state is unchanged; `infra refresh` writes the drift into it, `infra up` puts the clouds back"
 		}
 	default:
-		fmt.Fprintf(w, "%s %s done%s (%.1fs)\n", t.OK.Render("✓"), r.Operation, sim, r.Duration.Seconds())
+		verdict = fmt.Sprintf("%s done%s (%.1fs)", r.Operation, sim, r.Duration.Seconds())
 	}
+	fmt.Fprintf(w, "%s %s\n", t.OK.Render("✓"), verdict)
 }
