@@ -170,16 +170,6 @@ func TestDeriveCoverage(t *testing.T) {
 
 func TestMulticloudFigures(t *testing.T) {
 	recs := derive(t, "multicloud.yaml", example(t, "multicloud"))
-	get := func(key string) string {
-		for _, r := range recs {
-			if r.Key == key {
-				_, _, fence := render(&r, state{Number: 1, Date: day1, Status: status{Kind: "accepted"}}, Nygard)
-				return strings.Join(fence, "\n")
-			}
-		}
-		t.Fatalf("no record %s", key)
-		return ""
-	}
 	for key, wants := range map[string][]string{
 		"cluster/aws-us-east-1-prod":    {"99.99% availability: at most 52.56 minutes", "3–9 nodes in all", "10.10.0.0/20", "losing one zone leaves 2 of 3 node groups, 2–6 nodes, 66.7%"},
 		"cluster/aws-us-east-1-staging": {"99.9% availability: at most 8.76 hours", "2 nodes in all"},
@@ -193,7 +183,7 @@ func TestMulticloudFigures(t *testing.T) {
 		"transit/ibm":                   {"global routing"},
 		"placement":                     {"prod keeps serving if any one cloud fails: no cloud holds more than 2 of its 5 regions"},
 	} {
-		text := get(key)
+		text := fence(t, recs, key)
 		for _, w := range wants {
 			if !strings.Contains(strings.ToLower(text), strings.ToLower(w)) {
 				t.Errorf("%s: missing %q", key, w)
