@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 	"slices"
-	"sort"
 
 	"github.com/invopop/jsonschema"
 
@@ -63,14 +63,7 @@ var documents = map[string]any{
 }
 
 // Kinds lists the kinds of JSON document, sorted.
-func Kinds() []string {
-	out := make([]string, 0, len(documents))
-	for k := range documents {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func Kinds() []string { return slices.Sorted(maps.Keys(documents)) }
 
 // writeDocument writes payload, which must encode as a JSON object, as a
 // document of kind: {"kind": kind, "version": JSONVersion, ...payload},
