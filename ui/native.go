@@ -94,8 +94,15 @@ func (n NativeDocuments) documents() NativeResult {
 	if res.Advisory == nil {
 		res.Advisory = []string{}
 	}
-	switch n.Cloud {
-	case topology.AWS:
+	// A cloud the topology lacks has nothing to render but a note.
+	switch {
+	case n.Cloud == topology.IBM && n.IBM == nil:
+		res.Notes = append(res.Notes, "the topology has no IBM Cloud region: nothing to render")
+	case n.Cloud == topology.OVH && n.OVH == nil:
+		res.Notes = append(res.Notes, "the topology has no OVHcloud region: nothing to render")
+	case n.Cloud == topology.Hetzner && n.Hetzner == nil:
+		res.Notes = append(res.Notes, "the topology has no Hetzner location")
+	case n.Cloud == topology.AWS:
 		if n.Org == nil {
 			res.Notes = append(res.Notes, "the topology has no landingZone.aws: these SCPs attach nowhere until it has one")
 		} else {
@@ -109,11 +116,7 @@ func (n NativeDocuments) documents() NativeResult {
 					Scope: strings.Join(p.Targets, ", "), Body: p.Document})
 			}
 		}
-	case topology.IBM:
-		if n.IBM == nil {
-			res.Notes = append(res.Notes, "the topology has no IBM Cloud region: nothing to render")
-			break
-		}
+	case n.Cloud == topology.IBM:
 		res.Notes = append(res.Notes, n.IBM.Notes...)
 		for _, e := range n.IBM.Environments {
 			for i, g := range e.Grants {
@@ -163,11 +166,7 @@ func (n NativeDocuments) documents() NativeResult {
 		for _, r := range n.CBR {
 			res.Documents = append(res.Documents, nativeDoc{Kind: "cbr-rule", Name: r.Name, Guardrails: []string{r.Guardrail}, Scope: r.Environment, Body: r.APIBody()})
 		}
-	case topology.OVH:
-		if n.OVH == nil {
-			res.Notes = append(res.Notes, "the topology has no OVHcloud region: nothing to render")
-			break
-		}
+	case n.Cloud == topology.OVH:
 		res.Notes = append(res.Notes, n.OVH.Notes...)
 		var deny []map[string]string
 		var gs []string
@@ -194,11 +193,7 @@ func (n NativeDocuments) documents() NativeResult {
 					"permissions": perms,
 				}})
 		}
-	case topology.Hetzner:
-		if n.Hetzner == nil {
-			res.Notes = append(res.Notes, "the topology has no Hetzner location")
-			break
-		}
+	case n.Cloud == topology.Hetzner:
 		res.Notes = append(res.Notes, n.Hetzner.Notes...)
 		for _, p := range n.Hetzner.Projects {
 			res.Documents = append(res.Documents, nativeDoc{Kind: "project", Name: p.Name, Scope: p.Environment,

@@ -415,30 +415,26 @@ func (v *runHuman) verdict(r *engine.Result) {
 	if r.Simulated {
 		sim = " [SIMULATED]"
 	}
-	var verdict string
-	switch r.Operation {
-	case engine.Preview:
-		switch {
-		case !r.HasChanges():
-			verdict = "no changes" + sim + ": the clouds match the topology"
-		case v.opts.Then == engine.Up:
-			verdict = "preview done" + sim + ": these are the changes up makes next"
-		case v.opts.Bundle != "":
-			verdict = "preview done" + sim + ": run `infra up --plan " + v.opts.Bundle + "` to apply exactly this"
-		default:
-			verdict = "preview done" + sim + ": run `infra up` to apply"
+	// The verdict is a head, the simulation mark, then what comes next.
+	head, next := string(r.Operation)+" done", fmt.Sprintf(" (%.1fs)", r.Duration.Seconds())
+	switch {
+	case r.Operation == engine.Preview && !r.HasChanges():
+		head, next = "no changes", ": the clouds match the topology"
+	case r.Operation == engine.PreviewRefresh && !r.HasChanges():
+		head, next = "no drift", ": the state is unchanged"
+	case r.Operation == engine.Preview:
+		head, next = "preview done", ": run `infra up` to apply"
+		if v.opts.Bundle != "" {
+			next = ": run `infra up --plan " + v.opts.Bundle + "` to apply exactly this"
 		}
-	case engine.PreviewRefresh:
-		switch {
-		case !r.HasChanges():
-			verdict = "no drift" + sim + ": the state is unchanged"
-		case v.opts.Then == engine.Refresh:
-			verdict = "refresh preview done" + sim + ": confirm to write this drift into the state"
-		default:
-			verdict = "refresh preview done" + sim + ": the state is unchanged; `infra refresh` writes the drift into it, `infra up` puts the clouds back"
+		if v.opts.Then == engine.Up {
+			next = ": these are the changes up makes next"
 		}
-	default:
-		verdict = fmt.Sprintf("%s done%s (%.1fs)", r.Operation, sim, r.Duration.Seconds())
+	case r.Operation == engine.PreviewRefresh:
+		head, next = "refresh preview done", ": the state is unchanged; `infra refresh` writes the drift into it, `infra up` puts the clouds back"
+		if v.opts.Then == engine.Refresh {
+			next = ": confirm to write this drift into the state"
+		}
 	}
-	fmt.Fprintf(w, "%s %s\n", t.OK.Render("✓"), verdict)
+	fmt.Fprintf(w, "%s %s%s%s\n", t.OK.Render("✓"), head, sim, next)
 }
