@@ -342,9 +342,17 @@ func TestSupersedeChain(t *testing.T) {
 	}
 }
 
-func TestDeprecated(t *testing.T) {
+// firstRun is the multicloud example's source and its records written
+// into an empty directory on day1.
+func firstRun(t *testing.T) ([]byte, *Result, Files) {
+	t.Helper()
 	src := example(t, "multicloud")
-	res1, files1 := plan(t, Files{}, derive(t, "multicloud.yaml", src), WithDate(day1))
+	res, files := plan(t, Files{}, derive(t, "multicloud.yaml", src), WithDate(day1))
+	return src, res, files
+}
+
+func TestDeprecated(t *testing.T) {
+	src, res1, files1 := firstRun(t)
 	hel := fileOf(t, res1, "cluster/hetzner-hel1-dev", Created)
 	src2 := edit(t, src, "      - region: hel1\n        environment: dev\n        cidr: 10.22.0.0/16\n        cluster: {serverType: cx23, workers: 1}\n", "")
 	res2, files2 := plan(t, files1, derive(t, "multicloud.yaml", src2), WithDate(day2))
@@ -365,8 +373,7 @@ func TestDeprecated(t *testing.T) {
 // be re-rendered, one that will be superseded, and the index, then edits the
 // spec and the format: every note survives, and edits inside a fence do not.
 func TestHandWrittenTextKept(t *testing.T) {
-	src := example(t, "multicloud")
-	res1, files := plan(t, Files{}, derive(t, "multicloud.yaml", src), WithDate(day1))
+	src, res1, files := firstRun(t)
 	mesh := fileOf(t, res1, "mesh", Created)
 	glb := fileOf(t, res1, "glb", Created)
 	const note1 = "We chose a full mesh after the 2025 hub outage. -- ops"
