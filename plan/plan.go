@@ -182,10 +182,8 @@ func showValue(v stacks.Value) any {
 
 // Stack returns the named stack's record, or nil.
 func (p *Plan) Stack(name string) *Stack {
-	for _, s := range p.Stacks {
-		if s.Name == name {
-			return s
-		}
+	if i := slices.IndexFunc(p.Stacks, func(s *Stack) bool { return s.Name == name }); i >= 0 {
+		return p.Stacks[i]
 	}
 	return nil
 }
