@@ -51,7 +51,7 @@ landingZone:
 		t.Fatal(err)
 	}
 	lz := landingzone.Derive(spec)
-	scps := policies.SCPs(spec, policies.SCPOptions{Targets: lz.AWS.Targets, DeployRoles: lz.AWS.DeployRoles(), TrailBucket: lz.AWS.TrailBucket, TrailKeyAlias: lz.AWS.TrailKeyAlias})
+	scps := policies.SCPs(spec, policies.SCPOptions{Targets: lz.AWS.Targets, DeployRoles: lz.AWS.DeployRoles(), TrailBucket: lz.AWS.TrailBucketPattern(), TrailKeyAlias: lz.AWS.TrailKeyAlias})
 
 	text := fence(t, recs, "landing-zone")
 	for _, a := range lz.AWS.Accounts {

@@ -57,8 +57,11 @@ type AWSOrg struct {
 	// OrganizationID is the id of the organization to adopt, when the spec
 	// gives it; "" reads it from the management account.
 	OrganizationID string
-	// Trail is the organization trail's name; TrailBucket its S3 bucket's;
-	// TrailKeyAlias the alias of the KMS key that encrypts it.
+	// Trail is the organization trail's name; TrailKeyAlias the alias of
+	// the KMS key that encrypts it. TrailBucket is the start of its S3
+	// bucket's name, which ends in the id of the account that holds it
+	// (TrailBucketName): bucket names are global, and the account's id
+	// keeps another AWS customer from having taken it.
 	Trail, TrailBucket, TrailKeyAlias string
 	// Notes say what the model chose and why, for people reading the plan.
 	Notes []string
@@ -128,6 +131,23 @@ func (o *AWSOrg) DeployRoles() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TrailBucketName is the trail bucket's name in the account with the given
+// id: at most 63 characters, as the spec's name has at most 40 (S3 User
+// Guide, "General purpose bucket naming rules").
+func (o *AWSOrg) TrailBucketName(accountID string) string {
+	return o.TrailBucket + "-" + accountID
+}
+
+// TrailBucketPattern matches the trail bucket's name whatever the account,
+// for policies written before the account exists.
+func (o *AWSOrg) TrailBucketPattern() string { return o.TrailBucket + "-*" }
+
+// ConfigBucketName is the name of the bucket AWS Config delivers to, in the
+// account with the given id.
+func (o *AWSOrg) ConfigBucketName(accountID string) string {
+	return strings.TrimSuffix(o.TrailBucket, "-org-trail") + "-config-" + accountID
 }
 
 // OU returns the OU at path, or nil.

@@ -77,7 +77,7 @@ func Derive(spec *topology.Spec, opts ...network.Option) (*Model, error) {
 	}
 	if m.LandingZone.AWS != nil {
 		m.SCPs = policies.SCPs(spec, policies.SCPOptions{Targets: m.LandingZone.AWS.Targets, DeployRoles: m.LandingZone.AWS.DeployRoles(),
-			TrailBucket: m.LandingZone.AWS.TrailBucket, TrailKeyAlias: m.LandingZone.AWS.TrailKeyAlias})
+			TrailBucket: m.LandingZone.AWS.TrailBucketPattern(), TrailKeyAlias: m.LandingZone.AWS.TrailKeyAlias})
 	}
 	if m.LandingZone.IBM != nil {
 		m.CBR = policies.IBMRules(spec, IBMSubjects(m.LandingZone.IBM))

@@ -43,7 +43,7 @@ func seedTargets(g string) []string {
 // policies within the size limit, with the headroom reported.
 func TestSeedSCPs(t *testing.T) {
 	spec := load(t, "../examples/multicloud.yaml")
-	set := SCPs(spec, SCPOptions{Targets: seedTargets, DeployRoles: []string{"infra-deployer"}, TrailBucket: "acme-org-trail", TrailKeyAlias: "alias/acme-org-trail"})
+	set := SCPs(spec, SCPOptions{Targets: seedTargets, DeployRoles: []string{"infra-deployer"}, TrailBucket: "acme-org-trail-*", TrailKeyAlias: "alias/acme-org-trail"})
 	// Under the documented quota of 5 per OU the six SCPs are merged (with a
 	// warning each time); nothing may be an error.
 	if set.Diagnostics.HasErrors() {
@@ -116,7 +116,7 @@ func TestSeedSCPs(t *testing.T) {
 		`"Sid":"DenyLeavingOrganization"`,
 		`"Sid":"ProtectDeployRoles","Effect":"Deny","Action":["iam:AttachRolePolicy",`,
 		`"Resource":"arn:aws:iam::*:role/infra-deployer","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/infra-deployer"}}`,
-		`"Sid":"DenyTrailArchiveDeletion","Effect":"Deny","Action":["s3:BypassGovernanceRetention","s3:DeleteBucket","s3:DeleteObject","s3:DeleteObjectVersion","s3:PutLifecycleConfiguration"],"Resource":["arn:aws:s3:::acme-org-trail","arn:aws:s3:::acme-org-trail/*"]}`,
+		`"Sid":"DenyTrailArchiveDeletion","Effect":"Deny","Action":["s3:BypassGovernanceRetention","s3:DeleteBucket","s3:DeleteObject","s3:DeleteObjectVersion","s3:PutLifecycleConfiguration"],"Resource":["arn:aws:s3:::acme-org-trail-*","arn:aws:s3:::acme-org-trail-*/*"]}`,
 		`"Sid":"DenyTrailKeyDeletion","Effect":"Deny","Action":["kms:DisableKey","kms:DisableKeyRotation","kms:ScheduleKeyDeletion"],"Resource":"*","Condition":{"ForAnyValue:StringEquals":{"kms:ResourceAliases":"alias/acme-org-trail"}}}`,
 		`"Resource":"arn:aws:kms:*:*:alias/acme-org-trail"`,
 	} {

@@ -220,8 +220,13 @@ func (d *db) checkLimits(resources []Resource) []Violation {
 		}
 	}
 	if l := d.limit(limitAccountsPerOrg); l != nil {
-		if as := byType[accountType]; len(as) > l.intValue() {
-			add(as[len(as)-1], "", l, Warning, "ConstraintViolationException: ACCOUNT_NUMBER_LIMIT_EXCEEDED unless the quota was raised: %d accounts; the default quota is %d", len(as), l.intValue())
+		// The quota counts every account of the organization, the
+		// management account included, and "for newly created accounts
+		// and organizations, this quota might be lower than the default
+		// of 10" (Organizations User Guide, "Quotas for AWS
+		// Organizations", Default maximum number of accounts).
+		if as := byType[accountType]; len(as)+1 > l.intValue() {
+			add(as[len(as)-1], "", l, Warning, "ConstraintViolationException: ACCOUNT_NUMBER_LIMIT_EXCEEDED unless the quota was raised: the organization would have %d accounts (%d members and the management account); the default quota is %d, and new organizations may get fewer: ask for more in Service Quotas (us-east-1) before up", len(as)+1, len(as), l.intValue())
 		}
 	}
 	out = append(out, accountsOneAtATime(resources, byType[accountType])...)

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -266,6 +267,28 @@ func TestReservedCISDomain(t *testing.T) {
 
 // New accounts must be created one at a time: two creates with no chain of
 // dependencies between them break the rule; imported accounts never do.
+// The account quota counts the management account: nine members fit the
+// default of ten, a tenth does not.
+func TestAccountQuota(t *testing.T) {
+	const acct = "aws:organizations/account:Account"
+	accounts := func(n int) []Resource {
+		var rs []Resource
+		for i := range n {
+			// Imported, so that the one-at-a-time rule stays quiet.
+			rs = append(rs, Resource{Type: acct, Name: fmt.Sprintf("a%d", i), Import: fmt.Sprintf("%012d", i)})
+		}
+		return rs
+	}
+	if vs := Limits(accounts(9)); len(vs) != 0 {
+		t.Errorf("9 members and the management account: %v", vs)
+	}
+	vs := Limits(accounts(10))
+	if len(vs) != 1 || vs[0].Severity != Warning || vs[0].Resource != "a9" ||
+		!strings.Contains(vs[0].Message, "ACCOUNT_NUMBER_LIMIT_EXCEEDED") || !strings.Contains(vs[0].Message, "11 accounts (10 members and the management account)") {
+		t.Errorf("10 members: %v", vs)
+	}
+}
+
 func TestAccountsOneAtATime(t *testing.T) {
 	const acct = "aws:organizations/account:Account"
 	tests := []struct {

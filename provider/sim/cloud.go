@@ -41,6 +41,9 @@ type Cloud struct {
 	// existing holds what the account had before any stack (see Seed),
 	// by type and ID, until a stack imports it.
 	existing map[string]*Object
+	// creating holds, per type created one at a time (serialCreates), the
+	// object whose create is under way.
+	creating map[string]resource.URN
 }
 
 // NewCloud returns an empty simulated cloud.
@@ -50,6 +53,7 @@ func NewCloud() *Cloud {
 		generation: map[resource.URN]int{},
 		removed:    map[resource.URN]bool{},
 		existing:   map[string]*Object{},
+		creating:   map[string]resource.URN{},
 	}
 }
 

@@ -193,6 +193,13 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 		props, err := marshal("outputs", outputs(r, true))
 		return &pulumirpc.CreateResponse{Properties: props}, err
 	}
+	// The span of a create that the cloud runs one at a time covers the
+	// call's hold and latency, as the real create waits for the cloud.
+	done, err := p.srv.cloud.startSerial(urn)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	if err := p.srv.wait(ctx, "create", urn); err != nil {
 		return nil, err
 	}

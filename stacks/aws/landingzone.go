@@ -75,6 +75,15 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	if err != nil {
 		return err
 	}
+	if existing != nil {
+		if n := accountsAfter(o, existing); n > defaultAccountQuota {
+			// What the plan cannot count offline (rules: accounts per
+			// organization): the accounts an adopted organization has.
+			if err := ctx.Log.Warn(fmt.Sprintf("organization %s would have %d accounts with the ones infra creates; the default quota is %d (Organizations User Guide, \"Quotas for AWS Organizations\"): CreateAccount fails with ACCOUNT_NUMBER_LIMIT_EXCEEDED unless the quota was raised in Service Quotas", existing.Id, n, defaultAccountQuota), nil); err != nil {
+				return err
+			}
+		}
+	}
 	rootID := org.Roots.Index(pulumi.Int(0)).Id().Elem()
 	// Sharing the transit gateways with the organization (RAM): without it,
 	// a principal association with a member account fails with
@@ -227,7 +236,12 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		}
 	}
 
-	if err := securityServices(ctx, name, spec, o, org, accounts, members, roleArns, mgmt, tags("")); err != nil {
+	at := &reach{ctx: ctx, name: name, home: o.HomeRegion, mgmt: mgmt, members: members, roleArns: roleArns, made: map[string]*awsp.Provider{}}
+	if err := securityServices(ctx, name, spec, o, org, accounts, at, tags("")); err != nil {
+		return err
+	}
+
+	if err := configServices(ctx, name, spec, o, org, accounts, at, pulumi.String(caller.AccountId), part, tags("")); err != nil {
 		return err
 	}
 

@@ -116,7 +116,7 @@ func TestLandingZoneAdoptsTheExistingOrganization(t *testing.T) {
 		}
 		return out
 	}
-	if got := strs(org.Inputs["awsServiceAccessPrincipals"]); !slices.Equal(got, []string{"cloudtrail.amazonaws.com", "config.amazonaws.com", "guardduty.amazonaws.com", "iam.amazonaws.com", "ram.amazonaws.com", "securityhub.amazonaws.com", "sso.amazonaws.com"}) {
+	if got := strs(org.Inputs["awsServiceAccessPrincipals"]); !slices.Equal(got, []string{"cloudtrail.amazonaws.com", "config-multiaccountsetup.amazonaws.com", "config.amazonaws.com", "guardduty.amazonaws.com", "iam.amazonaws.com", "ram.amazonaws.com", "securityhub.amazonaws.com", "sso.amazonaws.com"}) {
 		t.Errorf("trusted services %v: want the existing ones kept and GuardDuty, IAM, RAM and Security Hub added", got)
 	}
 	if got := strs(org.Inputs["enabledPolicyTypes"]); !slices.Equal(got, []string{"RESOURCE_CONTROL_POLICY", "SERVICE_CONTROL_POLICY", "TAG_POLICY"}) {

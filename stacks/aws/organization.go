@@ -14,15 +14,22 @@ import (
 
 // The trusted services and policy types infra needs in the organization:
 // CloudTrail for the organization trail, RAM to share transit gateways, IAM
-// for centralized root access, GuardDuty and Security Hub for their
-// delegated administrator (securityServices); SCPs for the guardrails, and resource
-// control and tag policies enabled so that the organization can use them
-// (enabling a policy type attaches only AWS's allow-all policy, so it
-// changes no permission: Organizations User Guide, "Enabling a policy
-// type").
+// for centralized root access, GuardDuty, Security Hub and Config for their
+// delegated administrator (securityServices, config; Config's delegated
+// administrator needs config-multiaccountsetup as well: AWS Config
+// Developer Guide, "Register a Delegated Administrator"), and IAM Identity
+// Center (sso), so that people sign in through it rather than through the
+// deploy role; SCPs for the guardrails, resource control policies for the
+// deploy role's trust (deployRoleTrust), and tag policies enabled so that
+// the organization can use them (enabling a policy type attaches only AWS's
+// allow-all policy, so it changes no permission: Organizations User Guide,
+// "Enabling a policy type").
 var (
-	neededServicePrincipals = []string{"cloudtrail.amazonaws.com", "guardduty.amazonaws.com", "iam.amazonaws.com", "ram.amazonaws.com", "securityhub.amazonaws.com"}
-	neededPolicyTypes       = []string{"RESOURCE_CONTROL_POLICY", "SERVICE_CONTROL_POLICY", "TAG_POLICY"}
+	neededServicePrincipals = []string{
+		"cloudtrail.amazonaws.com", "config-multiaccountsetup.amazonaws.com", "config.amazonaws.com", "guardduty.amazonaws.com",
+		"iam.amazonaws.com", "ram.amazonaws.com", "securityhub.amazonaws.com", "sso.amazonaws.com",
+	}
+	neededPolicyTypes = []string{"RESOURCE_CONTROL_POLICY", "SERVICE_CONTROL_POLICY", "TAG_POLICY"}
 )
 
 // organization declares the AWS Organization: a new one, or, when the
@@ -102,4 +109,21 @@ func union(a, b []string) []string {
 	out := append(append([]string{}, a...), b...)
 	sort.Strings(out)
 	return slices.Compact(out)
+}
+
+// defaultAccountQuota is how many accounts an organization holds, the
+// management account included, unless the quota was raised (Organizations
+// User Guide, "Quotas for AWS Organizations").
+const defaultAccountQuota = 10
+
+// accountsAfter is how many accounts the adopted organization has once
+// infra has created the ones the spec lists and the organization lacks.
+func accountsAfter(o *landingzone.AWSOrg, existing *organizations.LookupOrganizationResult) int {
+	n := len(existing.Accounts)
+	for _, a := range o.Accounts {
+		if !a.Existing {
+			n++
+		}
+	}
+	return n
 }

@@ -3,7 +3,6 @@ package aws
 import (
 	"slices"
 
-	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
@@ -16,6 +15,17 @@ import (
 // securityAdminAccounts are the accounts, in order of preference, that
 // administer the organization's security services.
 var securityAdminAccounts = []string{"security", "audit"}
+
+// securityAdmin is the account that administers the organization's
+// security services, or "" when the spec has none.
+func securityAdmin(o *landingzone.AWSOrg) string {
+	for _, a := range securityAdminAccounts {
+		if o.Account(a) != nil {
+			return a
+		}
+	}
+	return ""
+}
 
 // securityRegions are the regions the security services watch: the home
 // region and every region the topology deploys AWS regions to. GuardDuty
@@ -46,35 +56,20 @@ func securityRegions(spec *topology.Spec, home string) []string {
 // account, the administrator designated, then auto-enable for members
 // (terraform-provider-aws docs, securityhub_organization_admin_account).
 func securityServices(ctx *pulumi.Context, name func(...string) string, spec *topology.Spec, o *landingzone.AWSOrg,
-	org *organizations.Organization, accounts map[string]*organizations.Account, members map[string]*awsp.Provider,
-	roleArns pulumi.StringMap, mgmt *awsp.Provider, tags pulumi.StringMap) error {
-	admin := ""
-	for _, a := range securityAdminAccounts {
-		if o.Account(a) != nil {
-			admin = a
-			break
-		}
-	}
+	org *organizations.Organization, accounts map[string]*organizations.Account, at *reach, tags pulumi.StringMap) error {
+	admin := securityAdmin(o)
 	if admin == "" {
 		return nil
 	}
 	adminID := accounts[admin].ID().ToStringOutput()
 	for _, region := range securityRegions(spec, o.HomeRegion) {
-		inMgmt, inAdmin := mgmt, members[admin]
-		if region != o.HomeRegion {
-			var err error
-			if inMgmt, err = awsp.NewProvider(ctx, name("provider", "management", region), &awsp.ProviderArgs{Region: pulumi.String(region)}); err != nil {
-				return err
-			}
-			if inAdmin, err = awsp.NewProvider(ctx, name("provider", admin, region), &awsp.ProviderArgs{
-				Region: pulumi.String(region),
-				AssumeRole: &awsp.ProviderAssumeRoleArgs{
-					RoleArn:     roleArns[admin],
-					SessionName: pulumi.String("infra-" + LandingZoneStack),
-				},
-			}); err != nil {
-				return err
-			}
+		inMgmt, err := at.in(management, region)
+		if err != nil {
+			return err
+		}
+		inAdmin, err := at.in(admin, region)
+		if err != nil {
+			return err
 		}
 		// The detector outlives a destroy: protect-security-services
 		// denies guardduty:DeleteDetector (and UpdateDetector) in the

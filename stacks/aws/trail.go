@@ -105,8 +105,9 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 		return none, none, err
 	}
 
+	bucketName := archiveAccount.ApplyT(o.TrailBucketName).(pulumi.StringOutput)
 	b, err := s3.NewBucketV2(ctx, name("trail-bucket"), &s3.BucketV2Args{
-		Bucket: pulumi.String(o.TrailBucket),
+		Bucket: bucketName,
 		Tags:   tags,
 	}, inArchive, pulumi.RetainOnDelete(true))
 	if err != nil {
@@ -162,8 +163,8 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 	if err != nil {
 		return none, none, err
 	}
-	bucketArn := "arn:" + part + ":s3:::" + o.TrailBucket
-	bucketPolicy := org.ID().ToStringOutput().ApplyT(func(orgID string) (string, error) {
+	bucketPolicy := pulumi.All(org.ID().ToStringOutput(), bucketName).ApplyT(func(v []any) (string, error) {
+		orgID, bucketArn := v[0].(string), "arn:"+part+":s3:::"+v[1].(string)
 		onlyThisTrail := map[string]any{"StringEquals": map[string]string{"aws:SourceArn": trailArn}}
 		return jsonString(map[string]any{
 			"Version": policies.PolicyVersion,
