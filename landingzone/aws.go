@@ -1,6 +1,7 @@
 package landingzone
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,6 +64,10 @@ type AWSOrg struct {
 	// (TrailBucketName): bucket names are global, and the account's id
 	// keeps another AWS customer from having taken it.
 	Trail, TrailBucket, TrailKeyAlias string
+	// PipelineRole is landingZone.aws.pipelineRole: the only principal
+	// that may assume the deploy roles of the accounts infra creates; ""
+	// is the principal that runs the landing zone.
+	PipelineRole string
 	// Notes say what the model chose and why, for people reading the plan.
 	Notes []string
 }
@@ -150,6 +155,31 @@ func (o *AWSOrg) ConfigBucketName(accountID string) string {
 	return strings.TrimSuffix(o.TrailBucket, "-org-trail") + "-config-" + accountID
 }
 
+// CreatedDeployRoles are the names of the roles infra assumes in the
+// accounts it creates, sorted, without duplicates: the roles whose trust
+// the landing zone narrows to the pipeline. Adopted accounts' roles are
+// left as their organization uses them.
+func (o *AWSOrg) CreatedDeployRoles() []string {
+	var out []string
+	for _, a := range o.Accounts {
+		if !a.Existing && !slices.Contains(out, a.Role) {
+			out = append(out, a.Role)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// PipelineRoleARN is the ARN of PipelineRole, a name being a role in the
+// management account; "" when PipelineRole is.
+func (o *AWSOrg) PipelineRoleARN(partition, managementID string) string {
+	switch {
+	case o.PipelineRole == "", strings.HasPrefix(o.PipelineRole, "arn:"):
+		return o.PipelineRole
+	}
+	return RoleARN(partition, managementID, strings.TrimPrefix(o.PipelineRole, "/"))
+}
+
 // OU returns the OU at path, or nil.
 func (o *AWSOrg) OU(path string) *OU {
 	for _, u := range o.OUs {
@@ -227,7 +257,7 @@ func deriveAWS(spec *topology.Spec) *AWSOrg {
 		}
 		o.OUs = append(o.OUs, &OU{Path: path, Name: name, Parent: parent, Guardrails: attached})
 	}
-	o.Existing, o.OrganizationID = lz.AdoptsOrganization(), lz.OrganizationID
+	o.Existing, o.OrganizationID, o.PipelineRole = lz.AdoptsOrganization(), lz.OrganizationID, lz.PipelineRole
 	for i, acct := range lz.Accounts {
 		name := acct.Name
 		a := &Account{

@@ -124,6 +124,8 @@ type AWSCluster struct {
 	Kubernetes   string  `yaml:"kubernetes,omitempty" jsonschema:"default=1.35"`
 	InstanceType string  `yaml:"instanceType,omitempty" jsonschema:"default=t3.medium"`
 	NodesPerZone Scaling `yaml:"nodesPerZone,omitempty"`
+	// Admins are the IAM roles people administer the cluster with (an IAM Identity Center permission set's role, a break-glass role): each gets an EKS access entry with AmazonEKSClusterAdminPolicy. A role name, optionally with its path, is the role of that name in the cluster's account; a full role ARN names one exactly.
+	Admins []string `yaml:"admins,omitempty"`
 }
 
 // HetznerCloud is the Hetzner Cloud section.
@@ -284,6 +286,8 @@ type AWSLandingZone struct {
 	Accounts []*AWSAccount `yaml:"accounts" jsonschema:"required,minItems=1"`
 	// EmailPattern makes each account's root email; {account} is replaced by the account name.
 	EmailPattern string `yaml:"emailPattern,omitempty" jsonschema:"default=aws+{account}@example.com"`
+	// PipelineRole is the only principal that may assume the deploy roles of the accounts infra creates (a resource control policy on their OUs): a role name, optionally with its path, in the management account, or a full role ARN. Omitted, it is the principal that runs the landing zone, read from the caller's session.
+	PipelineRole string `yaml:"pipelineRole,omitempty"`
 }
 
 // AdoptsOrganization reports whether the organization exists already.

@@ -186,6 +186,18 @@ func (v *validator) clusters() {
 				v.errorf(k.At("instanceType"), "write an EC2 instance type such as t3.medium", "invalid instance type %s", strconv.Quote(k.InstanceType))
 			}
 			v.scaling(&k.NodesPerZone, k.At("nodesPerZone"), 0, maxEKSNodeGroup, maxEKSNodeGroupSource)
+			seen := map[string]bool{}
+			for i, a := range k.Admins {
+				p := k.At(fmt.Sprintf("admins[%d]", i))
+				switch {
+				case !IsIAMRole(a):
+					v.errorf(p, "a role name such as platform-admins, or a role ARN", "cluster admin %s is neither an IAM role name nor a role ARN", strconv.Quote(a))
+				case seen[a]:
+					// CreateAccessEntry: ResourceInUseException.
+					v.errorf(p, "list each role once", "cluster admin %s is listed twice", a)
+				}
+				seen[a] = true
+			}
 		}
 	}
 	if c := v.s.Clouds.Hetzner; c != nil {

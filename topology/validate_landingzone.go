@@ -54,6 +54,10 @@ func (v *validator) awsAccounts(a *AWSLandingZone) {
 			v.errorf(a.At("organizationId"), "an organization id looks like o-a1b2c3d4e5", "organizationId %s is not an organization id", strconv.Quote(a.OrganizationID))
 		}
 	}
+	if a.PipelineRole != "" && !IsIAMRole(a.PipelineRole) {
+		v.errorf(a.At("pipelineRole"), "a role name such as infra-pipeline, or an ARN such as arn:aws:iam::123456789012:role/infra-pipeline",
+			"pipelineRole %s is neither an IAM role name nor a role ARN", strconv.Quote(a.PipelineRole))
+	}
 	seen := map[string]*AWSAccount{}
 	ids, emails := map[string]*AWSAccount{}, map[string]*AWSAccount{}
 	for i, acct := range a.Accounts {
@@ -113,7 +117,27 @@ func (v *validator) awsAccounts(a *AWSLandingZone) {
 	}
 }
 
+// IsIAMRole reports whether s names an IAM role: a role name, optionally
+// after a path (IAM API Reference, CreateRole: RoleName [\w+=,.@-]{1,64},
+// Path /[\x21-\x7E]*/ of at most 512), or a role ARN.
+func IsIAMRole(s string) bool {
+	if strings.HasPrefix(s, "arn:") {
+		m := roleARN.FindStringSubmatch(s)
+		if m == nil {
+			return false
+		}
+		s = m[1]
+	}
+	path, name := "", s
+	if i := strings.LastIndex(s, "/"); i >= 0 {
+		path, name = s[:i+1], s[i+1:]
+	}
+	return iamRoleName.MatchString(name) && len(path) <= 512 && rolePath.MatchString(path)
+}
+
 var (
+	roleARN     = regexp.MustCompile(`^arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/(.+)$`)
+	rolePath    = regexp.MustCompile(`^([\x21-\x2E\x30-\x7E]+/)*$`)
 	orgID       = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
 	accountID   = regexp.MustCompile(`^[0-9]{12}$`)
 	iamRoleName = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)

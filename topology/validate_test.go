@@ -69,6 +69,16 @@ func TestValidateInvalid(t *testing.T) {
 			},
 		},
 		{
+			name: "pipeline role and cluster admins are IAM roles, each admin once",
+			yaml: base + "        cluster:\n          admins: [platform-admins, \"arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0a1b\", \"bad role\", platform-admins, \"arn:aws:iam::12:role/x\"]\nlandingZone:\n  aws:\n    pipelineRole: \"arn:aws:iam::123456789012:user/ci\"\n    accounts: [prod]\n",
+			want: []want{
+				{pos: "t.yaml:8:128", msg: `cluster admin "bad role" is neither an IAM role name nor a role ARN`},
+				{pos: "t.yaml:8:140", msg: "cluster admin platform-admins is listed twice"},
+				{pos: "t.yaml:8:157", msg: `cluster admin "arn:aws:iam::12:role/x" is neither an IAM role name nor a role ARN`},
+				{pos: "t.yaml:11:19", msg: `pipelineRole "arn:aws:iam::123456789012:user/ci" is neither an IAM role name nor a role ARN`},
+			},
+		},
+		{
 			name: "organization mode and adopted ids and e-mails",
 			yaml: base + "landingZone:\n  aws:\n    organization: exists\n    accounts: [prod, {name: prod, id: \"111122223333\", email: aws+prod@example.com}]\n",
 			want: []want{

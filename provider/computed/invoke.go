@@ -25,6 +25,7 @@ var invokes = map[string]func(args resource.PropertyMap, region string) resource
 	"aws:index/getAvailabilityZones:getAvailabilityZones": awsAvailabilityZones,
 	"aws:index/getRegion:getRegion":                       awsRegion,
 	"aws:index/getCallerIdentity:getCallerIdentity":       awsCallerIdentity,
+	"aws:iam/getSessionContext:getSessionContext":         awsSessionContext,
 	"aws:index/getPartition:getPartition":                 awsPartition,
 	"aws:ssm/getParameter:getParameter":                   awsSSMParameter,
 	"aws:organizations/getOrganization:getOrganization":   awsOrganization,
@@ -144,6 +145,21 @@ func awsCallerIdentity(resource.PropertyMap, string) resource.PropertyMap {
 		"arn":       value("arn:aws:iam::" + Account + ":user/sim"),
 		"userId":    value("AIDASIMULATEDUSER0001"),
 	}
+}
+
+// awsSessionContext answers as IAM does for the ARN of an assumed-role
+// session: the role's ARN (the simulator's roles have no path); any other
+// ARN is its own issuer (terraform-provider-aws iam_session_context).
+func awsSessionContext(args resource.PropertyMap, _ string) resource.PropertyMap {
+	arn := str(args, "arn")
+	issuer, name := arn, ""
+	// arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION
+	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 && parts[2] == "sts" && strings.HasPrefix(parts[5], "assumed-role/") {
+		rs := strings.Split(strings.TrimPrefix(parts[5], "assumed-role/"), "/")
+		name = rs[0]
+		issuer = "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + name
+	}
+	return resource.NewPropertyMapFromMap(map[string]any{"id": arn, "arn": arn, "issuerArn": issuer, "issuerName": name, "issuerId": "", "sessionName": ""})
 }
 
 func awsPartition(resource.PropertyMap, string) resource.PropertyMap {

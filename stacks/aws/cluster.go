@@ -137,6 +137,9 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 	if err := p.addonsAfterNodes(cluster, groups); err != nil {
 		return nil, err
 	}
+	if err := p.clusterAdmins(cluster); err != nil {
+		return nil, err
+	}
 	return cluster, nil
 }
 

@@ -261,4 +261,3 @@ func configServices(ctx *pulumi.Context, name func(...string) string, spec *topo
 	}, pulumi.Provider(inAdmin), pulumi.DependsOn([]pulumi.Resource{delegated, aggAttached}))
 	return err
 }
-

@@ -236,6 +236,10 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		}
 	}
 
+	if err := deployRoleTrust(ctx, name, o, org, caller, mgmt, ous, part, tags("")); err != nil {
+		return err
+	}
+
 	at := &reach{ctx: ctx, name: name, home: o.HomeRegion, mgmt: mgmt, members: members, roleArns: roleArns, made: map[string]*awsp.Provider{}}
 	if err := securityServices(ctx, name, spec, o, org, accounts, at, tags("")); err != nil {
 		return err

@@ -49,6 +49,8 @@ func (m *orgMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 	switch args.Token {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{"accountId": "999988887777", "arn": "arn:aws:iam::999988887777:user/t", "userId": "AIDA"}), nil
+	case "aws:iam/getSessionContext:getSessionContext":
+		return resource.NewPropertyMapFromMap(map[string]any{"arn": args.Args["arn"].StringValue(), "issuerArn": args.Args["arn"].StringValue()}), nil
 	case "aws:organizations/getOrganization:getOrganization":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": "o-existing123", "featureSet": "ALL", "masterAccountId": "999988887777",
