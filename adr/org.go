@@ -244,10 +244,17 @@ func (m *model) lzItems() []string {
 		items = append(items, sf("`landingzone-aws`: the Organization, with centralized root access (member accounts keep no root credentials); OUs %s; %s with their root e-mail addresses and the role %s, created one at a time (Organizations refuses concurrent CreateAccount calls), each with the account-wide S3 public access block set through that role; %s attached to the OUs; the organisation trail %s in %s, writing to the encrypted, versioned, public-access-blocked bucket %s in %s, whose files Object Lock keeps for a year", and(ouPaths(o)), plural(len(o.Accounts), "member account"), code(landingzone.DeployRole), plural(n, "SCP"), code(o.Trail), o.HomeRegion, code(o.TrailBucketName("<account id>")), trailHome(o)))
 		for _, admin := range []string{"security", "audit"} {
 			if o.Account(admin) != nil {
-				items = append(items, sf("GuardDuty and Security Hub for every account of the organization, administered from the %s account, in %s and in every region the topology deploys to on AWS", code(admin), o.HomeRegion))
+				items = append(items, sf("GuardDuty and Security Hub for every account of the organization, administered from the %s account, in %s and in every region the topology deploys to on AWS; AWS Config recording in every account infra creates, in the same regions, delivering to a bucket next to the trail's, with an organization aggregator in the %s account as Config's delegated administrator", code(admin), o.HomeRegion, code(admin)))
 				break
 			}
 		}
+	}
+	if o := m.lz.AWS; o != nil && len(o.CreatedDeployRoles()) > 0 {
+		who := "the principal that runs the landing zone"
+		if o.PipelineRole != "" {
+			who = code(o.PipelineRole)
+		}
+		items = append(items, sf("a resource control policy on the top-level OUs: only %s may assume %s, whatever the role's trust of the management account allows; the management account, which no RCP governs, can detach it (break glass)", who, and(codes(o.CreatedDeployRoles()))))
 	}
 	if a := m.lz.IBM; a != nil {
 		grants, kps := 0, 0

@@ -35,6 +35,13 @@ var free = map[string]bool{
 	"aws:eks/addon:Addon":                                                                        true, // the add-on's pods run on the nodes
 	"aws:eks/podIdentityAssociation:PodIdentityAssociation":                                      true,
 	"aws:guardduty/organizationAdminAccount:OrganizationAdminAccount":                            true,
+	"aws:organizations/delegatedAdministrator:DelegatedAdministrator":                            true,
+	"aws:cfg/configurationAggregator:ConfigurationAggregator":                                    true,
+	"aws:cfg/deliveryChannel:DeliveryChannel":                                                    true,
+	"aws:cfg/recorderStatus:RecorderStatus":                                                      true,
+	"aws:cfg/recorder:Recorder":                                                                  true, // billed by what it records: see usage
+	"aws:eks/accessEntry:AccessEntry":                                                            true,
+	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":                                    true,
 	"aws:guardduty/organizationConfiguration:OrganizationConfiguration":                          true,
 	"aws:securityhub/organizationAdminAccount:OrganizationAdminAccount":                          true,
 	"aws:securityhub/organizationConfiguration:OrganizationConfiguration":                        true,
@@ -124,6 +131,7 @@ var usage = map[string][]string{
 	"aws:ec2/vpcEndpoint:VpcEndpoint":                           {"data processed per GB by interface endpoints (gateway endpoints: none)"},
 	"aws:guardduty/detector:Detector":                           {"events and logs analysed (CloudTrail, VPC flow logs, DNS, EKS audit logs), per account after a 30-day trial"},
 	"aws:securityhub/account:Account":                           {"security checks and finding ingestion, per account after a 30-day trial"},
+	"aws:cfg/recorder:Recorder":                                 {"configuration items recorded, per account and region"},
 	"aws:route53/zone:Zone":                                     {"DNS queries"},
 	"aws:s3/bucketV2:BucketV2":                                  {"storage and requests (CloudTrail logs)"},
 	"aws:cloudtrail/trail:Trail":                                {"data events and additional copies of management events"},

@@ -155,11 +155,24 @@ func (d *db) checkLimits(resources []Resource) []Violation {
 	}
 	if l := d.limit(limitSCPPerTarget); l != nil {
 		max := l.intValue()
+		// Only SCPs count against the SCP quota: a resource control
+		// policy attached to the same OU has a quota of its own (the same
+		// 5 per target, RCPFullAWSAccess included; Organizations User
+		// Guide, "Quotas for AWS Organizations"), and so do tag policies.
+		policyTypes := map[string]string{}
+		for _, r := range byType[policyType] {
+			if t, ok := str(r, "type"); ok && r.ID != "" {
+				policyTypes[r.ID] = t
+			}
+		}
 		perTarget := map[string][]*Resource{}
 		var targets []string
 		for _, r := range byType[attachmentType] {
 			target, ok := str(r, "targetId")
 			if !ok {
+				continue
+			}
+			if id, _ := str(r, "policyId"); policyTypes[id] != "" && policyTypes[id] != "SERVICE_CONTROL_POLICY" {
 				continue
 			}
 			if _, seen := perTarget[target]; !seen {

@@ -147,6 +147,14 @@ func TestLimits(t *testing.T) {
 	}
 	rs = append(rs, Resource{Type: "aws:organizations/policyAttachment:PolicyAttachment", Name: "ok",
 		Inputs: map[string]any{"policyId": "p", "targetId": "ou-2"}})
+	// A resource control policy on the full OU does not count as an SCP.
+	rs = append(rs, Resource{Type: "aws:organizations/policy:Policy", Name: "rcp", ID: "p-rcp", Inputs: map[string]any{"type": "RESOURCE_CONTROL_POLICY", "content": "{}"}},
+		Resource{Type: "aws:organizations/policyAttachment:PolicyAttachment", Name: "rcp-ou-2",
+			Inputs: map[string]any{"policyId": "p-rcp", "targetId": "ou-2"}})
+	for i := range 3 {
+		rs = append(rs, Resource{Type: "aws:organizations/policyAttachment:PolicyAttachment", Name: "b" + string(rune('0'+i)),
+			Inputs: map[string]any{"policyId": "p", "targetId": "ou-2"}})
+	}
 	rs = append(rs,
 		Resource{Type: "hcloud:index/networkSubnet:NetworkSubnet", Name: "s1", Inputs: map[string]any{"networkId": "n", "networkZone": "eu-central"}},
 		Resource{Type: "hcloud:index/networkSubnet:NetworkSubnet", Name: "s2", Inputs: map[string]any{"networkId": "n", "networkZone": "us-east"}})
