@@ -72,6 +72,19 @@ var kinds = map[string]kind{
 	"aws:securityhub/account:Account":                                     {id: func(Resource, string) string { return Account }, outputs: []string{"arn"}},
 	"aws:securityhub/organizationAdminAccount:OrganizationAdminAccount":   {id: func(r Resource, _ string) string { return str(r.Inputs, "adminAccountId") }},
 	"aws:securityhub/organizationConfiguration:OrganizationConfiguration": {id: func(Resource, string) string { return Account }},
+	// AWS Config: a recorder and a delivery channel are named by their
+	// name, the status by its recorder's; an aggregator has an ARN; a
+	// delegated administrator is account/service (terraform-provider-aws
+	// config and organizations).
+	"aws:cfg/recorder:Recorder":                                       {id: byName},
+	"aws:cfg/deliveryChannel:DeliveryChannel":                         {id: byName},
+	"aws:cfg/recorderStatus:RecorderStatus":                           {id: byName},
+	"aws:cfg/configurationAggregator:ConfigurationAggregator":         {id: byName, outputs: []string{"arn"}},
+	"aws:organizations/delegatedAdministrator:DelegatedAdministrator": {id: joined("/", "accountId", "servicePrincipal")},
+	// EKS access entries: cluster:principal, and a policy association
+	// cluster#principal#policy (terraform-provider-aws eks).
+	"aws:eks/accessEntry:AccessEntry":                         {id: joined(":", "clusterName", "principalArn"), outputs: []string{"accessEntryArn:arn"}},
+	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation": {id: joined("#", "clusterName", "principalArn", "policyArn")},
 	// Centralized root access: one per organization, named by its id
 	// (pulumi-aws iam/organizationsFeatures.go, Import).
 	"aws:iam/organizationsFeatures:OrganizationsFeatures": {id: func(r Resource, _ string) string { return orgID(r.URN) }},
