@@ -115,11 +115,7 @@ func configServices(ctx *pulumi.Context, name func(...string) string, spec *topo
 		return jsonString(map[string]any{
 			"Version": policies.PolicyVersion,
 			"Statement": []map[string]any{
-				{
-					"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-					"Resource":  []string{arn, arn + "/*"},
-					"Condition": map[string]any{"Bool": map[string]string{"aws:SecureTransport": "false"}},
-				},
+				denyInsecureTransport(arn),
 				{"Sid": "AWSConfigBucketPermissionsCheck", "Effect": "Allow", "Principal": config, "Action": "s3:GetBucketAcl", "Resource": arn, "Condition": fromAccounts},
 				{"Sid": "AWSConfigBucketExistenceCheck", "Effect": "Allow", "Principal": config, "Action": "s3:ListBucket", "Resource": arn, "Condition": fromAccounts},
 				{
@@ -137,6 +133,15 @@ func configServices(ctx *pulumi.Context, name func(...string) string, spec *topo
 		return err
 	}
 
+	trust, err := jsonString(map[string]any{
+		"Version": policies.PolicyVersion,
+		"Statement": []map[string]any{{
+			"Effect": "Allow", "Principal": map[string]string{"Service": "config.amazonaws.com"}, "Action": "sts:AssumeRole",
+		}},
+	})
+	if err != nil {
+		return err
+	}
 	regions := securityRegions(spec, o.HomeRegion)
 	for _, a := range recordedAccounts {
 		who := a.name
@@ -148,15 +153,6 @@ func configServices(ctx *pulumi.Context, name func(...string) string, spec *topo
 		// included. The management account is outside every SCP.
 		retain := pulumi.RetainOnDelete(a.name != management)
 		inHome, err := at.in(a.name, o.HomeRegion)
-		if err != nil {
-			return err
-		}
-		trust, err := jsonString(map[string]any{
-			"Version": policies.PolicyVersion,
-			"Statement": []map[string]any{{
-				"Effect": "Allow", "Principal": map[string]string{"Service": "config.amazonaws.com"}, "Action": "sts:AssumeRole",
-			}},
-		})
 		if err != nil {
 			return err
 		}
@@ -227,18 +223,9 @@ func configServices(ctx *pulumi.Context, name func(...string) string, spec *topo
 	if err != nil {
 		return err
 	}
-	aggTrust, err := jsonString(map[string]any{
-		"Version": policies.PolicyVersion,
-		"Statement": []map[string]any{{
-			"Effect": "Allow", "Principal": map[string]string{"Service": "config.amazonaws.com"}, "Action": "sts:AssumeRole",
-		}},
-	})
-	if err != nil {
-		return err
-	}
 	aggRole, err := iam.NewRole(ctx, name("config-aggregator-role"), &iam.RoleArgs{
 		Name:             pulumi.String(configAggregatorRole),
-		AssumeRolePolicy: pulumi.String(aggTrust),
+		AssumeRolePolicy: pulumi.String(trust),
 		Tags:             tags,
 	}, pulumi.Provider(inAdmin))
 	if err != nil {

@@ -1,33 +1,18 @@
 package aws_test
 
 import (
-	"context"
 	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 
 	"infra/plan"
-	"infra/stacks"
-	"infra/topology"
 )
 
-// planOfExample plans an example and returns its landing zone's and
-// regional stacks' resources by type and name.
+// planOfExample plans an example.
 func planOfExample(t *testing.T, path string) *plan.Plan {
 	t.Helper()
-	spec, _, err := topology.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := stacks.Build(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Generate(context.Background(), g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, p := planOfFile(t, path)
 	return p
 }
 

@@ -12,9 +12,16 @@ import (
 	"infra/topology"
 )
 
+// planOf plans testdata/aws.yaml.
 func planOf(t *testing.T) (*topology.Spec, *stacks.Graph, *plan.Plan) {
 	t.Helper()
-	spec, _, err := topology.Load("testdata/aws.yaml")
+	return planOfFile(t, "testdata/aws.yaml")
+}
+
+// planOfFile plans the topology at path.
+func planOfFile(t *testing.T, path string) (*topology.Spec, *stacks.Graph, *plan.Plan) {
+	t.Helper()
+	spec, _, err := topology.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,8 @@
 package aws_test
 
 import (
-	"context"
 	"slices"
 	"testing"
-
-	"infra/plan"
-	"infra/stacks"
-	"infra/topology"
 )
 
 // GuardDuty and Security Hub run for the whole organization, administered
@@ -15,18 +10,7 @@ import (
 // administrator's detector, the designation from the management account,
 // then the organization configuration (review item 19).
 func TestSecurityServicesAdministeredBySecurityAccount(t *testing.T) {
-	spec, _, err := topology.Load("../../examples/multicloud.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := stacks.Build(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Generate(context.Background(), g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := planOfExample(t, "../../examples/multicloud.yaml")
 	res := byType(p.Stack("landingzone-aws"))
 	const lz = "landingzone-aws-"
 	org := res["aws:organizations/organization:Organization"][lz+"organization"]

@@ -169,11 +169,7 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 		return jsonString(map[string]any{
 			"Version": policies.PolicyVersion,
 			"Statement": []map[string]any{
-				{
-					"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-					"Resource":  []string{bucketArn, bucketArn + "/*"},
-					"Condition": map[string]any{"Bool": map[string]string{"aws:SecureTransport": "false"}},
-				},
+				denyInsecureTransport(bucketArn),
 				{
 					"Sid": "CloudTrailReadsAcl", "Effect": "Allow", "Principal": map[string]string{"Service": "cloudtrail.amazonaws.com"},
 					"Action": "s3:GetBucketAcl", "Resource": bucketArn, "Condition": onlyThisTrail,
@@ -220,3 +216,14 @@ func trail(ctx *pulumi.Context, name func(...string) string, o *landingzone.AWSO
 // trailRetentionDays is how long Object Lock keeps each version of the
 // trail's log files.
 const trailRetentionDays = 365
+
+// denyInsecureTransport is the bucket-policy statement that refuses every
+// request to the bucket made without TLS (S3 User Guide, "Enforce
+// encryption in transit": aws:SecureTransport).
+func denyInsecureTransport(bucketArn string) map[string]any {
+	return map[string]any{
+		"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+		"Resource":  []string{bucketArn, bucketArn + "/*"},
+		"Condition": map[string]any{"Bool": map[string]string{"aws:SecureTransport": "false"}},
+	}
+}
