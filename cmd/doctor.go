@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -65,6 +66,7 @@ func runDoctor(ctx context.Context, opts *DoctorOptions) error {
 	checks = append(checks, engine.Doctor(ctx, in)...)
 	if spec != nil {
 		checks = append(checks, ovhSettings(spec, opts.Getenv)...)
+		checks = append(checks, awsAccountQuota(spec)...)
 	}
 	if err := ui.NewDoctorView(opts.IO, opts.JSON).Checks(checks); err != nil {
 		return err
@@ -105,4 +107,27 @@ func ovhSettings(spec *topology.Spec, getenv func(string) string) []engine.Check
 		out = append(out, c)
 	}
 	return out
+}
+
+// awsAccountQuota checks the accounts the AWS landing zone needs against
+// the organization's default account quota: a warning over it, and a
+// reminder within it, since new organizations may get less.
+func awsAccountQuota(spec *topology.Spec) []engine.Check {
+	o := landingzone.Derive(spec).AWS
+	if o == nil {
+		return nil
+	}
+	n, q := o.AccountsNeeded(), landingzone.DefaultAccountQuota
+	c := engine.Check{Name: "aws accounts", Status: engine.CheckOK,
+		Detail: fmt.Sprintf("%d accounts with the management account, within the default quota of %d", n, q)}
+	if o.Existing {
+		c.Detail += ", plus the accounts the organization has outside the topology"
+	}
+	c.Detail += "; new organizations may get fewer: see Service Quotas (us-east-1, AWS Organizations)"
+	if n > q {
+		c.Status = engine.CheckWarning
+		c.Detail = fmt.Sprintf("%d accounts with the management account, over the default quota of %d: CreateAccount fails with ACCOUNT_NUMBER_LIMIT_EXCEEDED", n, q)
+		c.Fix = "ask for more in Service Quotas (us-east-1, AWS Organizations) before up"
+	}
+	return []engine.Check{c}
 }

@@ -155,6 +155,19 @@ func (o *AWSOrg) ConfigBucketName(accountID string) string {
 	return strings.TrimSuffix(o.TrailBucket, "-org-trail") + "-config-" + accountID
 }
 
+// DefaultAccountQuota is how many accounts an organization holds, the
+// management account included, unless the quota was raised; "for newly
+// created accounts and organizations, this quota might be lower"
+// (Organizations User Guide, "Quotas for AWS Organizations", Default
+// maximum number of accounts).
+const DefaultAccountQuota = 10
+
+// AccountsNeeded is how many accounts the organization holds with the
+// spec's: every member account and the management account. An adopted
+// organization's other accounts count too, but only the account can say
+// how many it has.
+func (o *AWSOrg) AccountsNeeded() int { return len(o.Accounts) + 1 }
+
 // CreatedDeployRoles are the names of the roles infra assumes in the
 // accounts it creates, sorted, without duplicates: the roles whose trust
 // the landing zone narrows to the pipeline. Adopted accounts' roles are

@@ -257,3 +257,28 @@ clouds:
 		t.Errorf("a spec without OVH: %v", ds)
 	}
 }
+
+// The account quota counts the management account with the members.
+func TestAccountsNeededCountsTheManagementAccount(t *testing.T) {
+	spec, _, err := topology.Load("../examples/multicloud.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Derive(spec).AWS
+	if n := o.AccountsNeeded(); n != 7 || n > DefaultAccountQuota {
+		t.Errorf("multicloud needs %d accounts, want 7 (six members and the management account) within %d", n, DefaultAccountQuota)
+	}
+	if got := o.CreatedDeployRoles(); len(got) != 1 || got[0] != DeployRole {
+		t.Errorf("created deploy roles %v, want [%s]", got, DeployRole)
+	}
+	if got := o.PipelineRoleARN("aws", "123456789012"); got != "" {
+		t.Errorf("no pipelineRole: %q, want the caller's (empty)", got)
+	}
+	o.PipelineRole = "aws-reserved/ci/infra-pipeline"
+	if got := o.PipelineRoleARN("aws", "123456789012"); got != "arn:aws:iam::123456789012:role/aws-reserved/ci/infra-pipeline" {
+		t.Errorf("pipeline ARN %q", got)
+	}
+	if got := o.TrailBucketName("123456789012"); got != "acme-platform-org-trail-123456789012" || len(got) > 63 {
+		t.Errorf("trail bucket %q", got)
+	}
+}

@@ -76,10 +76,10 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		return err
 	}
 	if existing != nil {
-		if n := accountsAfter(o, existing); n > defaultAccountQuota {
+		if n := accountsAfter(o, existing); n > landingzone.DefaultAccountQuota {
 			// What the plan cannot count offline (rules: accounts per
 			// organization): the accounts an adopted organization has.
-			if err := ctx.Log.Warn(fmt.Sprintf("organization %s would have %d accounts with the ones infra creates; the default quota is %d (Organizations User Guide, \"Quotas for AWS Organizations\"): CreateAccount fails with ACCOUNT_NUMBER_LIMIT_EXCEEDED unless the quota was raised in Service Quotas", existing.Id, n, defaultAccountQuota), nil); err != nil {
+			if err := ctx.Log.Warn(fmt.Sprintf("organization %s would have %d accounts with the ones infra creates; the default quota is %d (Organizations User Guide, \"Quotas for AWS Organizations\"): CreateAccount fails with ACCOUNT_NUMBER_LIMIT_EXCEEDED unless the quota was raised in Service Quotas", existing.Id, n, landingzone.DefaultAccountQuota), nil); err != nil {
 				return err
 			}
 		}

@@ -111,11 +111,6 @@ func union(a, b []string) []string {
 	return slices.Compact(out)
 }
 
-// defaultAccountQuota is how many accounts an organization holds, the
-// management account included, unless the quota was raised (Organizations
-// User Guide, "Quotas for AWS Organizations").
-const defaultAccountQuota = 10
-
 // accountsAfter is how many accounts the adopted organization has once
 // infra has created the ones the spec lists and the organization lacks.
 func accountsAfter(o *landingzone.AWSOrg, existing *organizations.LookupOrganizationResult) int {
