@@ -277,4 +277,4 @@ func fileExists(path string) bool {
 }
 
 // importDerived are the outputs that carry the IDs of adopted resources.
-var importDerived = map[string]bool{"organizationId": true, "organizationArn": true, "rootId": true, "deployRoleArns": true, "deployRoleArn": true}
+var importDerived = map[string]bool{"organizationId": true, "organizationArn": true, "rootId": true, "deployRoleArns": true, "deployRoleArn": true, "trailBucket": true}

@@ -14,18 +14,14 @@ import (
 	"infra/topology"
 )
 
-// configRecorderRole is the role AWS Config records with in every account
-// infra turns it on in. A role of infra's own rather than the
-// service-linked AWSServiceRoleForConfig, which an account may already
-// have (creating it again fails): AWS Config Developer Guide,
-// "Permissions for the IAM role assigned to AWS Config", with the managed
-// policy AWS_ConfigRole.
-const configRecorderRole = "infra-config-recorder"
-
-// configAggregatorRole is the role the organization aggregator reads the
-// organization with (AWS Config Developer Guide, "Setting up an aggregator
-// using the AWS CLI": AWSConfigRoleForOrganizations).
-const configAggregatorRole = "infra-config-aggregator"
+// AWS Config records with a role of infra's own in every account it turns
+// Config on in, rather than the service-linked AWSServiceRoleForConfig,
+// which an account may already have (creating it again fails): AWS Config
+// Developer Guide, "Permissions for the IAM role assigned to AWS Config",
+// with the managed policy AWS_ConfigRole. The organization aggregator
+// reads the organization with a role holding AWSConfigRoleForOrganizations
+// ("Setting up an aggregator using the AWS CLI"). Both are auto-named, as
+// every role of the programs is.
 
 // configServices turns AWS Config on, the service protect-security-services
 // keeps anyone from stopping: a recorder of every supported resource type
@@ -157,7 +153,6 @@ func configServices(ctx *pulumi.Context, name func(...string) string, spec *topo
 			return err
 		}
 		role, err := iam.NewRole(ctx, name("config-role", who), &iam.RoleArgs{
-			Name:             pulumi.String(configRecorderRole),
 			AssumeRolePolicy: pulumi.String(trust),
 			Tags:             tags,
 		}, pulumi.Provider(inHome), retain)
@@ -224,7 +219,6 @@ func configServices(ctx *pulumi.Context, name func(...string) string, spec *topo
 		return err
 	}
 	aggRole, err := iam.NewRole(ctx, name("config-aggregator-role"), &iam.RoleArgs{
-		Name:             pulumi.String(configAggregatorRole),
 		AssumeRolePolicy: pulumi.String(trust),
 		Tags:             tags,
 	}, pulumi.Provider(inAdmin))
