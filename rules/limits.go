@@ -145,11 +145,20 @@ func (d *db) checkLimits(resources []Resource) []Violation {
 		for _, r := range byType[policyType] {
 			t, _ := str(r, "type")
 			content, ok := str(r, "content")
-			if !ok || (t != "" && t != "SERVICE_CONTROL_POLICY") {
+			// A resource control policy has the same limit (Organizations
+			// User Guide, "Quotas for AWS Organizations": 5,120 characters
+			// for SCPs and RCPs alike).
+			kind := "an SCP"
+			switch {
+			case !ok:
+				continue
+			case t == "RESOURCE_CONTROL_POLICY":
+				kind = "an RCP"
+			case t != "" && t != "SERVICE_CONTROL_POLICY":
 				continue
 			}
 			if n := utf8.RuneCountInString(content); n > max {
-				add(r, "content", l, Error, "ConstraintViolationException: POLICY_CONTENT_LIMIT_EXCEEDED: the policy document is %d characters; an SCP holds at most %d", n, max)
+				add(r, "content", l, Error, "ConstraintViolationException: POLICY_CONTENT_LIMIT_EXCEEDED: the policy document is %d characters; %s holds at most %d", n, kind, max)
 			}
 		}
 	}

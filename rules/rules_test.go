@@ -275,6 +275,18 @@ func TestReservedCISDomain(t *testing.T) {
 
 // New accounts must be created one at a time: two creates with no chain of
 // dependencies between them break the rule; imported accounts never do.
+// An RCP's document is held to the same 5,120 characters as an SCP's.
+func TestRCPSize(t *testing.T) {
+	big := `{"Statement":"` + strings.Repeat("x", 5200) + `"}`
+	vs := Limits([]Resource{
+		{Type: "aws:organizations/policy:Policy", Name: "rcp", Inputs: map[string]any{"type": "RESOURCE_CONTROL_POLICY", "content": big}},
+		{Type: "aws:organizations/policy:Policy", Name: "tags", Inputs: map[string]any{"type": "TAG_POLICY", "content": big}},
+	})
+	if len(vs) != 1 || vs[0].Resource != "rcp" || !strings.Contains(vs[0].Message, "an RCP holds at most 5120") {
+		t.Errorf("got %v, want the RCP over its limit (a tag policy holds 10,000)", vs)
+	}
+}
+
 // The account quota counts the management account: nine members fit the
 // default of ten, a tenth does not.
 func TestAccountQuota(t *testing.T) {
