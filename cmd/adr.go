@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/adr"
-	"infra/model"
 	"infra/topology"
 	"infra/ui"
 )
@@ -107,11 +106,7 @@ func runADR(opts *ADROptions) error {
 	if _, err := time.Parse(time.DateOnly, opts.Date); err != nil {
 		return usageError{errors.New("invalid --date " + opts.Date + ": use YYYY-MM-DD")}
 	}
-	spec, err := opts.LoadSpec()
-	if err != nil {
-		return err
-	}
-	m, err := model.Derive(spec)
+	m, err := deriveModel(opts.LoadSpec)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ terminal. ` + "`infra up`" + ` also moves stacks whose provider is not the one a
 			return runChangeSecretsProvider(cmd.Context(), opts)
 		},
 	}
-	opts.Engine.register(cmd)
+	opts.Engine.register(cmd, nil)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "re-encrypt without asking (required when stdin is not a terminal)")
 	return cmd
 }

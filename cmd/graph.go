@@ -3,7 +3,6 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
-	"infra/model"
 	"infra/topology"
 	"infra/ui"
 )
@@ -48,11 +47,7 @@ func runGraph(opts *GraphOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	spec, err := opts.LoadSpec()
-	if err != nil {
-		return err
-	}
-	m, err := model.Derive(spec)
+	m, err := deriveModel(opts.LoadSpec)
 	if err != nil {
 		return err
 	}

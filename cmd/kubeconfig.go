@@ -72,7 +72,7 @@ holds a key. --json says what was written, never a credential.`,
 			return runKubeconfig(cmd.Context(), opts)
 		},
 	}
-	opts.Engine.register(cmd)
+	opts.Engine.register(cmd, nil)
 	cmd.Flags().BoolVar(&opts.Merge, "merge", false, "merge into the first file of KUBECONFIG, else ~/.kube/config, keeping every other entry")
 	cmd.Flags().StringVar(&opts.Output, "output", "", "write the kubeconfig to this file (mode 0600)")
 	return cmd

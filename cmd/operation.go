@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"github.com/spf13/cobra"
 
 	"infra/engine"
 	"infra/landingzone"
@@ -37,6 +38,22 @@ func newOperationOptions(f *Factory) OperationOptions {
 func (o *OperationOptions) bind(f *Factory) {
 	o.JSON = f.Global().JSON
 	o.Open = f.engineOpener(&o.Engine)
+}
+
+// operationRunE is an engine verb's RunE: it binds the global flags into
+// o, then the verb's own (more, when set), and runs runF in flag tests,
+// run otherwise.
+func operationRunE[O any](f *Factory, o *OperationOptions, opts O, more func(), runF func(O) error, run func(context.Context, O) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		o.bind(f)
+		if more != nil {
+			more()
+		}
+		if runF != nil {
+			return runF(opts)
+		}
+		return run(cmd.Context(), opts)
+	}
 }
 
 // operation is one engine operation under way: the spec, the engine, its

@@ -60,8 +60,7 @@ outputs (private keys, tokens) print as [secret] unless --show-secrets.`,
 			return runOutputs(cmd.Context(), opts)
 		},
 	}
-	opts.Engine.register(cmd)
-	opts.Engine.registerCompletion(cmd, f)
+	opts.Engine.register(cmd, f)
 	cmd.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "print secret outputs in plaintext")
 	cmd.Flags().BoolVar(&opts.Raw, "raw", false, "with STACK NAME, print the value alone: a string without quotes, anything else as JSON (for scripts, like terraform output -raw)")
 	return cmd

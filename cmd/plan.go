@@ -98,19 +98,11 @@ var planFormats = append(append([]string(nil), ui.PlanFormats...), ui.Annotation
 
 func runPlan(ctx context.Context, opts *PlanOptions) error {
 	annotate := ui.IsAnnotationFormat(opts.Format)
-	var view ui.PlanView
-	if !annotate {
-		v, err := ui.NewPlanView(opts.IO, opts.Format)
-		if err != nil {
-			return usageError{err}
-		}
-		view = v
+	view, err := viewFor(opts.IO, opts.Format, ui.NewPlanView)
+	if err != nil {
+		return err
 	}
-	spec, warnings, err := opts.LoadSpec()
-	var invalid *invalidTopology
-	if annotate && errors.As(err, &invalid) {
-		return annotateInvalid(opts.IO, opts.Format, invalid.ds)
-	}
+	spec, warnings, err := loadAnnotated(opts.IO, opts.Format, opts.LoadSpec)
 	if err != nil {
 		return err
 	}
