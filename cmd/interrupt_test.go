@@ -158,10 +158,7 @@ func rerunConverges(t *testing.T, bin, file string) {
 // listed as not started, the exit code says interrupted, no lock is left,
 // and a rerun completes.
 func TestInterruptOnceFinishesInFlight(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys on the simulator and builds the infra binary: skipped with -short")
-	}
-	needCLI(t)
+	needDeploy(t, "deploys on the simulator and builds the infra binary")
 	file, dir := pairSpec(t)
 	env := map[string]string{"INFRA_PASSPHRASE": "interrupt-test", "INFRA_SIM_HOLD": "hetzner-*-dev-network"}
 	errs := newLines()
@@ -249,10 +246,7 @@ func heldUp(t *testing.T, file string, env ...string) (cmd *exec.Cmd, errs *line
 // networks, once released, would take an hour: it stops at once, says so,
 // exits interrupted, leaves no lock, and a rerun completes.
 func TestInterruptTwiceStopsAtOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	needCLI(t)
+	needDeploy(t, "builds the infra binary")
 	file, dir := pairSpec(t)
 	cmd, errs, stdout, done := heldUp(t, file, "INFRA_SIM_LATENCY=1h")
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
@@ -327,13 +321,7 @@ func descendants(pid int) []int {
 // `infra unlock`, which clears it; the next up clears the pending creates
 // and converges.
 func TestKillThenRerunConverges(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	if _, err := os.Stat("/proc/self/stat"); err != nil {
-		t.Skip("finds pulumi's processes in /proc")
-	}
-	needCLI(t)
+	needKill(t)
 	file, dir := pairSpec(t)
 	cmd, _, _, done := heldUp(t, file)
 	children := descendants(cmd.Process.Pid)

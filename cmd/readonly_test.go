@@ -13,10 +13,7 @@ import (
 // the state directory (.infra, logs included) is bind-mounted read-only in
 // a mount namespace of the command's own.
 func TestReadsFromAReadOnlyState(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	needCLI(t)
+	needDeploy(t, "builds the infra binary")
 	bin := binary(t)
 	pulumi, _ := filepath.Abs("../.bin/pulumi")
 	file, dir := pairSpec(t)

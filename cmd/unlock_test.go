@@ -92,13 +92,7 @@ func pendingOps(state, stack string) []string {
 // pending creates are reported and cleared by the next up, which converges,
 // and the killed run's temp directory is cleaned.
 func TestKilledUpLeavesLocksUnlockClearsThem(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	if _, err := os.Stat("/proc/self/stat"); err != nil {
-		t.Skip("finds pulumi's processes to kill in /proc")
-	}
-	needCLI(t)
+	needKill(t)
 	bin := binary(t)
 	file, dir := pairSpec(t)
 	state := filepath.Join(dir, ".infra", "state")
@@ -217,10 +211,7 @@ func TestKilledUpLeavesLocksUnlockClearsThem(t *testing.T) {
 // in flight finish, exits 130 and releases every lock, where the default
 // action would kill it and leave them.
 func TestHangupIsAnInterrupt(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	needCLI(t)
+	needDeploy(t, "builds the infra binary")
 	file, dir := pairSpec(t)
 	cmd, errs, _, done := heldUp(t, file)
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
