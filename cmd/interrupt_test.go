@@ -73,38 +73,59 @@ func (l *lines) waitFor(t *testing.T, s string, n int, done <-chan struct{}) {
 	}
 }
 
+// pairCheckpoint is what the file backend holds of a stack of the pair
+// topology: the parts the tests read.
+type pairCheckpoint struct {
+	Latest struct {
+		Resources []struct {
+			URN  string `json:"urn"`
+			Type string `json:"type"`
+		} `json:"resources"`
+		Pending []struct {
+			Resource struct{ URN string } `json:"resource"`
+			Type     string               `json:"type"`
+		} `json:"pending_operations"`
+		SecretsProviders struct {
+			Type  string
+			State struct{ URL string }
+		} `json:"secrets_providers"`
+	} `json:"latest"`
+}
+
+// readPairCheckpoint reads a stack's checkpoint from the file backend of the
+// pair topology in dir.
+func readPairCheckpoint(dir, stack string) (*pairCheckpoint, error) {
+	data, err := os.ReadFile(filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", stack+".json"))
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Checkpoint pairCheckpoint `json:"checkpoint"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	return &doc.Checkpoint, nil
+}
+
 // checkpoint is what the file backend holds of a stack: its resources'
 // URNs (not pulumi's own: the stack, providers) and its pending operations,
 // or ok=false when there is no stack.
 func checkpoint(t *testing.T, dir, stack string) (urns []string, pending int, ok bool) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", stack+".json"))
+	c, err := readPairCheckpoint(dir, stack)
 	if os.IsNotExist(err) {
 		return nil, 0, false
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Checkpoint struct {
-			Latest struct {
-				Resources []struct {
-					URN  string `json:"urn"`
-					Type string `json:"type"`
-				} `json:"resources"`
-				Pending []json.RawMessage `json:"pending_operations"`
-			} `json:"latest"`
-		} `json:"checkpoint"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range doc.Checkpoint.Latest.Resources {
+	for _, r := range c.Latest.Resources {
 		if !strings.HasPrefix(r.Type, "pulumi:") { // the stack and providers
 			urns = append(urns, r.URN)
 		}
 	}
-	return urns, len(doc.Checkpoint.Latest.Pending), true
+	return urns, len(c.Latest.Pending), true
 }
 
 func networkURN(stack string) string {

@@ -73,9 +73,7 @@ clouds:
 	if provider.FakeIBMBuilt {
 		env[provider.EnvFakeIBM] = "1"
 	}
-	if r := run(t, false, env, "up", "--simulate", "--yes", "-f", file); r.code != ExitOK {
-		t.Fatalf("up: exit %d\n%s%s", r.code, r.out, r.err)
-	}
+	stepper(t, env)(ExitOK, "up", "--simulate", "--yes", "-f", file)
 
 	// --merge into an existing kubeconfig keeps its entries.
 	kube := filepath.Join(home, ".kube", "config")

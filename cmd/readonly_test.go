@@ -76,9 +76,7 @@ func TestOutputsWithADamagedCheckpoint(t *testing.T) {
 	needCLI(t)
 	file, dir := pairSpec(t)
 	env := map[string]string{"INFRA_PASSPHRASE": "damage-test"}
-	if r := run(t, false, env, "up", "--simulate", "--yes", "-f", file, "--stack", "hetzner-nbg1-dev,hetzner-fsn1-dev"); r.code != ExitOK {
-		t.Fatalf("up: exit %d\n%s\n%s", r.code, r.out, r.err)
-	}
+	stepper(t, env)(ExitOK, "up", "--simulate", "--yes", "-f", file, "--stack", "hetzner-nbg1-dev,hetzner-fsn1-dev")
 	damaged := filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "hetzner-fsn1-dev.json")
 	if err := os.WriteFile(damaged, nil, 0o644); err != nil {
 		t.Fatal(err)
