@@ -254,32 +254,9 @@ var yamlParserErrors = []string{
 }
 
 func setClouds(s *Spec) {
-	if c := s.Clouds.IBM; c != nil {
-		for _, r := range c.Regions {
-			if r != nil {
-				r.Cloud = IBM
-			}
-		}
-	}
-	if c := s.Clouds.AWS; c != nil {
-		for _, r := range c.Regions {
-			if r != nil {
-				r.Cloud = AWS
-			}
-		}
-	}
-	if c := s.Clouds.Hetzner; c != nil {
-		for _, r := range c.Regions {
-			if r != nil {
-				r.Cloud = Hetzner
-			}
-		}
-	}
-	if c := s.Clouds.OVH; c != nil {
-		for _, r := range c.Regions {
-			if r != nil {
-				r.Cloud = OVH
-			}
+	for _, c := range s.byCloud() {
+		for _, r := range c.regions {
+			r.Cloud = c.cloud
 		}
 	}
 }
