@@ -15,10 +15,8 @@ import (
 // by `infra drift` on the terminal, in the markdown and JSON reports, with
 // exit 2 under --detailed-exitcode; the state stays byte for byte.
 func TestDriftCommand(t *testing.T) {
-	needCLI(t)
-	file, dir := pairSpec(t)
-	env := map[string]string{"INFRA_PASSPHRASE": "p", "INFRA_SIMULATE": "1"}
-	stepper(t, env)(ExitOK, "up", "--yes", "-f", file, "--stack", "hetzner-nbg1-dev")
+	env := map[string]string{"INFRA_SIMULATE": "1"}
+	file, dir := upPair(t, env, "p", "hetzner-nbg1-dev")
 	state := filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "hetzner-nbg1-dev.json")
 	before, err := os.ReadFile(state)
 	if err != nil {

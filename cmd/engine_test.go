@@ -81,6 +81,17 @@ func pairSpec(t *testing.T) (file, dir string) {
 	return file, dir
 }
 
+// upPair deploys stacks of the pair topology on the simulator from a
+// directory of its own (see pairSpec), with env and the passphrase.
+func upPair(t *testing.T, env map[string]string, passphrase, stacks string) (file, dir string) {
+	t.Helper()
+	needCLI(t)
+	file, dir = pairSpec(t)
+	env["INFRA_PASSPHRASE"] = passphrase
+	stepper(t, env)(ExitOK, "up", "--simulate", "--yes", "-f", file, "--stack", stacks)
+	return file, dir
+}
+
 // stepper runs the CLI in-process with env, failing the test at once when
 // a run does not exit with the code wanted.
 func stepper(t *testing.T, env map[string]string) func(want int, args ...string) result {

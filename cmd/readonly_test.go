@@ -73,10 +73,8 @@ func TestReadsFromAReadOnlyState(t *testing.T) {
 // TestOutputsWithADamagedCheckpoint: `infra outputs` prints the stacks it
 // can read, names the damaged one with its file and backup, and exits 1.
 func TestOutputsWithADamagedCheckpoint(t *testing.T) {
-	needCLI(t)
-	file, dir := pairSpec(t)
-	env := map[string]string{"INFRA_PASSPHRASE": "damage-test"}
-	stepper(t, env)(ExitOK, "up", "--simulate", "--yes", "-f", file, "--stack", "hetzner-nbg1-dev,hetzner-fsn1-dev")
+	env := map[string]string{}
+	file, dir := upPair(t, env, "damage-test", "hetzner-nbg1-dev,hetzner-fsn1-dev")
 	damaged := filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "hetzner-fsn1-dev.json")
 	if err := os.WriteFile(damaged, nil, 0o644); err != nil {
 		t.Fatal(err)

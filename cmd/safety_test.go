@@ -108,10 +108,8 @@ func lbURN(t *testing.T, dir, stack string) resource.URN {
 // state stays byte for byte; on a terminal refresh shows the drift and asks,
 // and writes only on yes.
 func TestRefreshAsksAndPreviewOnlyWritesNothing(t *testing.T) {
-	needCLI(t)
-	file, dir := pairSpec(t)
-	env := map[string]string{"INFRA_PASSPHRASE": "p"}
-	stepper(t, env)(ExitOK, "up", "--simulate", "--yes", "-f", file, "--stack", "hetzner-nbg1-dev")
+	env := map[string]string{}
+	file, dir := upPair(t, env, "p", "hetzner-nbg1-dev")
 	state := filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "hetzner-nbg1-dev.json")
 	before, err := os.ReadFile(state)
 	if err != nil {

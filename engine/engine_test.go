@@ -19,6 +19,7 @@ import (
 	"infra/plan"
 	"infra/provider"
 	"infra/provider/sim"
+	"infra/provider/sim/simtest"
 	"infra/stacks"
 	"infra/topology"
 )
@@ -325,23 +326,11 @@ func (k knownKeys) assertAbsent(t testing.TB, backend string, texts ...string) {
 			}
 		}
 	}
-	files := 0
-	err := filepath.WalkDir(backend, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		check(path, string(data))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	files := simtest.ReadTree(t, backend)
+	for _, f := range files {
+		check(f.Path, f.Data)
 	}
-	if files == 0 {
+	if len(files) == 0 {
 		t.Error("the backend holds no files")
 	}
 	for i, text := range texts {

@@ -2,7 +2,6 @@ package sim_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -323,25 +322,14 @@ func TestEngineConcurrentStacks(t *testing.T) {
 // plaintext.
 func assertEncrypted(t *testing.T, backend string) {
 	t.Helper()
-	var files int
-	err := filepath.WalkDir(backend, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	files := simtest.ReadTree(t, backend)
+	for _, f := range files {
+		if strings.Contains(f.Data, psk) {
+			t.Error(f.Path + " holds the secret in plaintext")
+			break
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		if strings.Contains(string(data), psk) {
-			return errors.New(path + " holds the secret in plaintext")
-		}
-		return nil
-	})
-	if err != nil {
-		t.Error(err)
 	}
-	if files == 0 {
+	if len(files) == 0 {
 		t.Error("the backend holds no state files")
 	}
 }

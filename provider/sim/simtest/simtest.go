@@ -58,3 +58,31 @@ func CommandAt(t testing.TB, cli, root string) auto.PulumiCommand {
 	}
 	return cmd
 }
+
+// File is one file of a directory tree, read whole.
+type File struct {
+	Path string
+	Data string
+}
+
+// ReadTree reads every file below dir, in lexical order, so that a test can
+// look for secrets in what a backend holds.
+func ReadTree(t testing.TB, dir string) []File {
+	t.Helper()
+	var files []File
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files = append(files, File{path, string(data)})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
