@@ -71,10 +71,7 @@ docs/adr.`,
 				}
 				opts.Template = legacyFormat
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runADR(opts)
+			return runOr(opts, runF, runADR)
 		},
 	}
 	fl := cmd.Flags()

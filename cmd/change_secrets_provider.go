@@ -50,10 +50,7 @@ terminal. ` + "`infra up`" + ` also moves stacks whose provider is not the one a
 				opts.Engine.Secrets = args[0]
 			}
 			opts.Open = f.engineOpener(&opts.Engine)
-			if runF != nil {
-				return runF(opts)
-			}
-			return runChangeSecretsProvider(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runChangeSecretsProvider)
 		},
 	}
 	opts.Engine.register(cmd, nil)

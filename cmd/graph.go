@@ -31,10 +31,7 @@ renders with Graphviz, e.g. infra graph --format dot | dot -Tpng -o topology.png
 		Example: "  infra graph -f examples/multicloud.yaml\n  infra graph --format dot | dot -Tsvg -o topology.svg",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
-			return runGraph(opts)
+			return runOr(opts, runF, runGraph)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "mermaid", "mermaid or dot")

@@ -89,10 +89,7 @@ guardrails', the SCP checks' and the providers' rules.`,
 				return err
 			}
 			opts.Format = format
-			if runF != nil {
-				return runF(opts)
-			}
-			return runGuardrailsCheck(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runGuardrailsCheck)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", ui.FormatTable, "output format: "+strings.Join(guardrailsFormats, ", "))
@@ -222,10 +219,7 @@ render says so and lists the projects to create.`,
 				return usageError{fmt.Errorf("--cloud must be one of %s", strings.Join(renderClouds, ", "))}
 			}
 			opts.JSON = f.Global().JSON
-			if runF != nil {
-				return runF(opts)
-			}
-			return runGuardrailsRender(opts)
+			return runOr(opts, runF, runGuardrailsRender)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Cloud, "cloud", "", "cloud to render: "+strings.Join(renderClouds, ", "))

@@ -66,10 +66,7 @@ holds a key. --json says what was written, never a credential.`,
 				return usageError{errors.New("--merge and --output cannot be used together")}
 			}
 			opts.Open = f.engineOpener(&opts.Engine)
-			if runF != nil {
-				return runF(opts)
-			}
-			return runKubeconfig(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runKubeconfig)
 		},
 	}
 	opts.Engine.register(cmd, nil)

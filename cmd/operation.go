@@ -49,11 +49,22 @@ func operationRunE[O any](f *Factory, o *OperationOptions, opts O, more func(), 
 		if more != nil {
 			more()
 		}
-		if runF != nil {
-			return runF(opts)
-		}
-		return run(cmd.Context(), opts)
+		return runOrCtx(cmd.Context(), opts, runF, run)
 	}
+}
+
+// runOr ends a verb's RunE: runF, set by the flag tests, gets the parsed
+// options instead of the run.
+func runOr[O any](opts O, runF func(O) error, run func(O) error) error {
+	if runF != nil {
+		return runF(opts)
+	}
+	return run(opts)
+}
+
+// runOrCtx is runOr for a run that takes the command's context.
+func runOrCtx[O any](ctx context.Context, opts O, runF func(O) error, run func(context.Context, O) error) error {
+	return runOr(opts, runF, func(o O) error { return run(ctx, o) })
 }
 
 // operation is one engine operation under way: the spec, the engine, its

@@ -54,10 +54,7 @@ outputs (private keys, tokens) print as [secret] unless --show-secrets.`,
 				return usageError{errors.New("--raw prints one output: name it (infra outputs STACK NAME --raw)")}
 			}
 			opts.Open = f.engineOpener(&opts.Engine)
-			if runF != nil {
-				return runF(opts)
-			}
-			return runOutputs(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runOutputs)
 		},
 	}
 	opts.Engine.register(cmd, f)

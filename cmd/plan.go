@@ -75,10 +75,7 @@ Actions workflow commands, shown as annotations on the pull request's lines;
 			if opts.Check != "" && ui.IsAnnotationFormat(opts.Format) {
 				return usageError{fmt.Errorf("--check prints a diff: it takes no --format %s", opts.Format)}
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runPlan(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runPlan)
 		},
 	}
 	fl := cmd.Flags()
