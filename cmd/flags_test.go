@@ -116,6 +116,26 @@ func TestEngineVerbFlags(t *testing.T) {
 			t.Errorf("change-secrets-provider options %+v", got)
 		}
 	})
+	t.Run("kubeconfig", func(t *testing.T) {
+		got := parseOptions(t, nil, NewCmdKubeconfig, append(engineArgs, "hetzner-nbg1-prod", "--output", "k.yaml")...)
+		if !reflect.DeepEqual(got.Engine, wantEngine) || !got.JSON || got.Open == nil || got.Output != "k.yaml" || got.Merge ||
+			!reflect.DeepEqual(got.Clusters, []string{"hetzner-nbg1-prod"}) {
+			t.Errorf("kubeconfig options %+v", got)
+		}
+		if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+			return NewCmdKubeconfig(f, func(*KubeconfigOptions) error { return nil })
+		}, "--merge", "--output", "k.yaml"); err == nil || !strings.Contains(err.Error(), "cannot be used together") {
+			t.Errorf("--merge with --output: %v", err)
+		}
+	})
+	t.Run("doctor", func(t *testing.T) {
+		got := parseOptions(t, map[string]string{"INFRA_PASSPHRASE": "p"}, NewCmdDoctor,
+			"--backend", "s3://b", "--pulumi", "/opt/pulumi", "--secrets-provider", "awskms://alias/x", "-f", "t.yaml", "--json")
+		if got.Backend != "s3://b" || got.Pulumi != "/opt/pulumi" || got.Secrets != "awskms://alias/x" || got.File != "t.yaml" || !got.JSON ||
+			got.Getenv("INFRA_PASSPHRASE") != "p" {
+			t.Errorf("doctor options %+v", got)
+		}
+	})
 	t.Run("defaults", func(t *testing.T) {
 		var got *PreviewOptions
 		err := parseOnly(t, map[string]string{"INFRA_FILE": "env.yaml"}, func(f *Factory) *cobra.Command {
