@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/provider"
+	"infra/provider/sim/simtest"
 	hetznerstack "infra/stacks/hetzner"
 	"infra/stacks/wireguard"
 )
@@ -46,13 +47,7 @@ func TestServesAsPulumiResourceInfra(t *testing.T) {
 	if err := os.Symlink(bin, filepath.Join(plugins, provider.PluginName)); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(cli, filepath.Join(root, "bin", "pulumi")); err != nil {
-		t.Fatal(err)
-	}
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd := simtest.CommandAt(t, cli, root)
 	program := func(ctx *pulumi.Context) error {
 		key, err := wireguard.NewWireGuardKey(ctx, "gw", nil)
 		if err != nil {

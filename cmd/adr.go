@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/adr"
-	"infra/model"
 	"infra/topology"
 	"infra/ui"
 )
@@ -72,10 +71,7 @@ docs/adr.`,
 				}
 				opts.Template = legacyFormat
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runADR(opts)
+			return runOr(opts, runF, runADR)
 		},
 	}
 	fl := cmd.Flags()
@@ -107,11 +103,7 @@ func runADR(opts *ADROptions) error {
 	if _, err := time.Parse(time.DateOnly, opts.Date); err != nil {
 		return usageError{errors.New("invalid --date " + opts.Date + ": use YYYY-MM-DD")}
 	}
-	spec, err := opts.LoadSpec()
-	if err != nil {
-		return err
-	}
-	m, err := model.Derive(spec)
+	m, err := deriveModel(opts.LoadSpec)
 	if err != nil {
 		return err
 	}

@@ -17,14 +17,7 @@ func TestPlanBundleThroughTheCLI(t *testing.T) {
 	file, dir := pairSpec(t)
 	env := map[string]string{"INFRA_PASSPHRASE": "bundle-test", "INFRA_SIMULATE": "1"}
 	bundle := filepath.Join(dir, "plan.infra")
-	step := func(want int, args ...string) result {
-		t.Helper()
-		r := run(t, false, env, args...)
-		if r.code != want {
-			t.Fatalf("%v: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args, r.code, want, r.out, r.err)
-		}
-		return r
-	}
+	step := stepper(t, env)
 	step(ExitOK, "preview", "-f", file, "--out", bundle)
 	data, err := os.ReadFile(bundle)
 	if err != nil {

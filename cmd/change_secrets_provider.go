@@ -50,13 +50,10 @@ terminal. ` + "`infra up`" + ` also moves stacks whose provider is not the one a
 				opts.Engine.Secrets = args[0]
 			}
 			opts.Open = f.engineOpener(&opts.Engine)
-			if runF != nil {
-				return runF(opts)
-			}
-			return runChangeSecretsProvider(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runChangeSecretsProvider)
 		},
 	}
-	opts.Engine.register(cmd)
+	opts.Engine.register(cmd, nil)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "re-encrypt without asking (required when stdin is not a terminal)")
 	return cmd
 }

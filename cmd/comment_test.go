@@ -37,11 +37,7 @@ clouds:
 			"violates a mandatory guardrail", "region hel1 is not in the guardrail's allowed regions", ":5:", "^", "hint: add hel1"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			file := filepath.Join(dir, "topology.yaml")
-			if err := os.WriteFile(file, []byte(tt.src), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			file, dir := specIn(t, []byte(tt.src))
 			comment := filepath.Join(dir, "preview.md")
 			r := run(t, false, env, "preview", "--simulate", "-f", file, "--comment", comment)
 			if r.code != ExitError {

@@ -44,10 +44,7 @@ source page), third-party (quoted by the page in the note) or recalled
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.JSON = f.Global().JSON
-			if runF != nil {
-				return runF(opts)
-			}
-			return runCost(opts)
+			return runOr(opts, runF, runCost)
 		},
 	}
 }

@@ -88,19 +88,8 @@ clouds:
 // after an up, doubling a region's nodes shows the nodes' price as the
 // change, in the terminal and in the comment.
 func TestPreviewShowsTheChangeInCost(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys the minimal example: skipped with -short")
-	}
-	needCLI(t)
-	src, err := os.ReadFile("../examples/minimal.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	file := filepath.Join(dir, "topology.yaml")
-	if err := os.WriteFile(file, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	needDeploy(t, "deploys the minimal example")
+	src, file, dir := copySpec(t, "../examples/minimal.yaml")
 	env := map[string]string{"INFRA_PASSPHRASE": "cost-test"}
 	if r := run(t, false, env, "up", "--simulate", "--yes", "-f", file); r.code != ExitOK {
 		t.Fatalf("up: exit %d\n%s", r.code, r.err)

@@ -33,16 +33,9 @@ It asks for confirmation; --yes skips it and is required when stdin is not a
 terminal.`,
 		Example: "  infra destroy\n  INFRA_PASSPHRASE=demo infra destroy --simulate --yes -f examples/multicloud.yaml",
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.bind(f)
-			if runF != nil {
-				return runF(opts)
-			}
-			return runDestroy(cmd.Context(), opts)
-		},
+		RunE:    operationRunE(f, &opts.OperationOptions, opts, nil, runF, runDestroy),
 	}
-	opts.Engine.register(cmd)
-	opts.Engine.registerCompletion(cmd, f)
+	opts.Engine.register(cmd, f)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "destroy without asking (required when stdin is not a terminal)")
 	return cmd
 }

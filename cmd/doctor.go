@@ -38,10 +38,7 @@ the engine; missing cloud credentials are warnings, since --simulate needs none.
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File, opts.JSON = f.Global().File, f.Global().JSON
-			if runF != nil {
-				return runF(opts)
-			}
-			return runDoctor(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runDoctor)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Backend, "backend", "", "backend URL to check (env INFRA_BACKEND)")

@@ -39,15 +39,9 @@ minimal permissions per cloud).
 issue with (docs/workflows/drift.yml).`,
 		Example: "  infra drift --detailed-exitcode --markdown drift.md --json-report drift.json",
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.bind(f)
-			if runF != nil {
-				return runF(opts)
-			}
-			return runDrift(cmd.Context(), opts)
-		},
+		RunE:    operationRunE(f, &opts.OperationOptions, opts, nil, runF, runDrift),
 	}
-	opts.Engine.register(cmd)
+	opts.Engine.register(cmd, nil)
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 without drift, 2 with drift, 1 on error")
 	cmd.Flags().StringVar(&opts.Markdown, "markdown", "", "also write the report in markdown to this file")
 	cmd.Flags().StringVar(&opts.JSONReport, "json-report", "", "also write the report in JSON to this file")

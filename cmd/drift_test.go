@@ -15,12 +15,8 @@ import (
 // by `infra drift` on the terminal, in the markdown and JSON reports, with
 // exit 2 under --detailed-exitcode; the state stays byte for byte.
 func TestDriftCommand(t *testing.T) {
-	needCLI(t)
-	file, dir := pairSpec(t)
-	env := map[string]string{"INFRA_PASSPHRASE": "p", "INFRA_SIMULATE": "1"}
-	if r := run(t, false, env, "up", "--yes", "-f", file, "--stack", "hetzner-nbg1-dev"); r.code != ExitOK {
-		t.Fatalf("up: exit %d\n%s\n%s", r.code, r.out, r.err)
-	}
+	env := map[string]string{"INFRA_SIMULATE": "1"}
+	file, dir := upPair(t, env, "p", "hetzner-nbg1-dev")
 	state := filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "hetzner-nbg1-dev.json")
 	before, err := os.ReadFile(state)
 	if err != nil {

@@ -30,7 +30,9 @@ type EngineFlags struct {
 	Pulumi   string
 }
 
-func (fl *EngineFlags) register(cmd *cobra.Command) {
+// register binds the engine flags; with a Factory, --stack completes with
+// the topology's stacks.
+func (fl *EngineFlags) register(cmd *cobra.Command, complete *Factory) {
 	f := cmd.Flags()
 	f.StringVar(&fl.Backend, "backend", "", "Pulumi backend URL (env INFRA_BACKEND; default: the topology's, file://<topology dir>/.infra/state)")
 	f.StringVar(&fl.Secrets, "secrets-provider", "", "secrets provider of new stacks: passphrase (default), or a key service URL such as awskms://alias/infra?region=eu-west-1, gcpkms://…, azurekeyvault://…, hashivault://… (env INFRA_SECRETS_PROVIDER); `infra up` moves deployed stacks to it")
@@ -38,11 +40,9 @@ func (fl *EngineFlags) register(cmd *cobra.Command) {
 	f.IntVar(&fl.Parallel, "parallel", 10, "how many stacks run at once")
 	f.StringSliceVar(&fl.Stacks, "stack", nil, "run only these stacks (repeat or comma-separate); the others' outputs are read from the backend")
 	f.StringVar(&fl.Pulumi, "pulumi", "", "pulumi CLI to use (default: .bin/pulumi near infra or the working directory, else pulumi on PATH)")
-}
-
-// registerCompletion completes --stack with the topology's stacks.
-func (fl *EngineFlags) registerCompletion(cmd *cobra.Command, f *Factory) {
-	_ = cmd.RegisterFlagCompletionFunc("stack", f.completeStacks)
+	if complete != nil {
+		_ = cmd.RegisterFlagCompletionFunc("stack", complete.completeStacks)
+	}
 }
 
 // simulated reports whether the run is simulated, by flag or environment.

@@ -30,20 +30,93 @@ func needCLI(t *testing.T) {
 	}
 }
 
-// pairSpec copies the two-region test topology into a directory of its own,
-// so its default backend (.infra/state beside it) is the test's.
-func pairSpec(t *testing.T) (file, dir string) {
+// needDeploy skips a test that deploys (what it does, for the message)
+// under -short, and one that runs the engine without the pulumi CLI.
+func needDeploy(t *testing.T, what string) {
 	t.Helper()
-	data, err := os.ReadFile("../engine/testdata/pair.yaml")
-	if err != nil {
-		t.Fatal(err)
+	if testing.Short() {
+		t.Skip(what + ": skipped with -short")
 	}
+	needCLI(t)
+}
+
+// needKill skips as needDeploy a test that builds the infra binary and
+// kills pulumi's processes, and one on a system without /proc, where it
+// cannot find them.
+func needKill(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("finds pulumi's processes to kill in /proc")
+	}
+	needDeploy(t, "builds the infra binary")
+}
+
+// specIn writes a topology into a directory of its own, so its default
+// backend (.infra/state beside it) is the test's.
+func specIn(t *testing.T, src []byte) (file, dir string) {
+	t.Helper()
 	dir = t.TempDir()
 	file = filepath.Join(dir, "topology.yaml")
-	if err := os.WriteFile(file, data, 0o644); err != nil {
+	if err := os.WriteFile(file, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return file, dir
+}
+
+// copySpec copies a topology file as specIn does; src is its content.
+func copySpec(t *testing.T, path string) (src []byte, file, dir string) {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, dir = specIn(t, src)
+	return src, file, dir
+}
+
+// pairSpec copies the two-region test topology as specIn does.
+func pairSpec(t *testing.T) (file, dir string) {
+	t.Helper()
+	_, file, dir = copySpec(t, "../engine/testdata/pair.yaml")
+	return file, dir
+}
+
+// upPair deploys stacks of the pair topology on the simulator from a
+// directory of its own (see pairSpec), with env and the passphrase.
+func upPair(t *testing.T, env map[string]string, passphrase, stacks string) (file, dir string) {
+	t.Helper()
+	needCLI(t)
+	file, dir = pairSpec(t)
+	env["INFRA_PASSPHRASE"] = passphrase
+	stepper(t, env)(ExitOK, "up", "--simulate", "--yes", "-f", file, "--stack", stacks)
+	return file, dir
+}
+
+// stepper runs the CLI in-process with env, failing the test at once when
+// a run does not exit with the code wanted.
+func stepper(t *testing.T, env map[string]string) func(want int, args ...string) result {
+	return func(want int, args ...string) result {
+		t.Helper()
+		r := run(t, false, env, args...)
+		if r.code != want {
+			t.Fatalf("infra %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, want, r.out, r.err)
+		}
+		return r
+	}
+}
+
+// scpOverflowSpec writes a topology whose 200 required tags split the
+// RequireTags SCP into more policies than an OU may have attached.
+func scpOverflowSpec(t *testing.T) string {
+	t.Helper()
+	var tags, list []string
+	for i := range 200 {
+		tags = append(tags, fmt.Sprintf("Tag%03d: v", i))
+		list = append(list, fmt.Sprintf("Tag%03d", i))
+	}
+	return writeFile(t, "topology.yaml", "name: acme\ntags: {"+strings.Join(tags, ", ")+"}\n"+
+		"clouds:\n  aws:\n    regions:\n      - {region: us-east-1, environment: prod}\n"+
+		"landingZone:\n  aws: {accounts: [prod]}\n  guardrails:\n    - deny-root-account\n    - require-tags: ["+strings.Join(list, ", ")+"]\n")
 }
 
 func TestEngineCommandsNeedAPassphrase(t *testing.T) {
@@ -111,14 +184,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	file, dir := pairSpec(t)
 	env := map[string]string{"INFRA_PASSPHRASE": "cmd-test"}
 	var shown []string // outputs that must not hold secrets
-	step := func(want int, args ...string) result {
-		t.Helper()
-		r := run(t, false, env, args...)
-		if r.code != want {
-			t.Fatalf("infra %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, want, r.out, r.err)
-		}
-		return r
-	}
+	step := stepper(t, env)
 	comment := filepath.Join(dir, "comment.md")
 	r := step(ExitChanges, "preview", "--simulate", "-f", file, "--detailed-exitcode", "--comment", comment)
 	shown = append(shown, r.out, r.err)
@@ -372,14 +438,7 @@ func TestUpAsksFirst(t *testing.T) {
 // TestUpRefusesOnGuardrailViolation: a mandatory guardrail that cannot hold
 // stops up before anything is touched, passphrase or not.
 func TestUpRefusesOnGuardrailViolation(t *testing.T) {
-	var tags, list []string
-	for i := range 200 {
-		tags = append(tags, fmt.Sprintf("Tag%03d: v", i))
-		list = append(list, fmt.Sprintf("Tag%03d", i))
-	}
-	f := writeFile(t, "topology.yaml", "name: acme\ntags: {"+strings.Join(tags, ", ")+"}\n"+
-		"clouds:\n  aws:\n    regions:\n      - {region: us-east-1, environment: prod}\n"+
-		"landingZone:\n  aws: {accounts: [prod]}\n  guardrails:\n    - deny-root-account\n    - require-tags: ["+strings.Join(list, ", ")+"]\n")
+	f := scpOverflowSpec(t)
 	r := run(t, false, map[string]string{"INFRA_PASSPHRASE": "p"}, "up", "--simulate", "--yes", "-f", f)
 	if r.code != ExitError || !strings.Contains(r.err, "over the limit of 5") {
 		t.Errorf("up with an SCP that cannot fit: exit %d\n%s", r.code, r.err)
@@ -397,9 +456,7 @@ func TestSimulatedUpWithFakeIBM(t *testing.T) {
 		t.Skip("the fake IBM Cloud is built only with -tags fakeibm (scripts/test passes it)")
 	}
 	needCLI(t)
-	dir := t.TempDir()
-	file := filepath.Join(dir, "topology.yaml")
-	spec := `name: fakeibm
+	file, _ := specIn(t, []byte(`name: fakeibm
 tags: {Owner: platform-team}
 clouds:
   ibm:
@@ -408,10 +465,7 @@ clouds:
 network:
   transit:
     ibm: {routing: local}
-`
-	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`))
 	env := map[string]string{"INFRA_PASSPHRASE": "cmd-test", "INFRA_IBM_FAKE": "1"}
 	r := run(t, false, env, "up", "--simulate", "--yes", "-f", file)
 	if r.code != ExitOK {

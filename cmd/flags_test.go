@@ -31,6 +31,20 @@ func parseOnly(t *testing.T, env map[string]string, build func(f *Factory) *cobr
 	return parent.Execute()
 }
 
+// parseOptions parses args with a verb's NewCmd and returns the options
+// its run would get; the test fails if parsing does.
+func parseOptions[O any](t *testing.T, env map[string]string, newCmd func(*Factory, func(*O) error) *cobra.Command, args ...string) *O {
+	t.Helper()
+	var got *O
+	err := parseOnly(t, env, func(f *Factory) *cobra.Command {
+		return newCmd(f, func(o *O) error { got = o; return nil })
+	}, args...)
+	if err != nil || got == nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 // engineFlags are the engine flags after parsing args.
 func engineFlagsWant(backend string, simulate bool, parallel int, stacks ...string) EngineFlags {
 	return EngineFlags{Backend: backend, Simulate: simulate, Parallel: parallel, Stacks: stacks}
@@ -46,71 +60,41 @@ func TestEngineVerbFlags(t *testing.T) {
 		}
 	}
 	t.Run("preview", func(t *testing.T) {
-		var got *PreviewOptions
-		err := parseOnly(t, map[string]string{"GITHUB_SHA": "abc"}, func(f *Factory) *cobra.Command {
-			return NewCmdPreview(f, func(o *PreviewOptions) error { got = o; return nil })
-		}, append(engineArgs, "--comment", "c.md", "--full-preview", "full.md", "--diff", "--detailed-exitcode")...)
-		if err != nil || got == nil {
-			t.Fatal(err)
-		}
+		got := parseOptions(t, map[string]string{"GITHUB_SHA": "abc"}, NewCmdPreview, append(engineArgs, "--comment", "c.md", "--full-preview", "full.md", "--diff", "--detailed-exitcode")...)
 		check(t, got.OperationOptions)
 		if got.File != "t.yaml" || got.Comment != "c.md" || got.FullPreview != "full.md" || !got.Diff || !got.DetailedExitcode || got.Getenv("GITHUB_SHA") != "abc" {
 			t.Errorf("preview options %+v", got)
 		}
 	})
 	t.Run("up", func(t *testing.T) {
-		var got *UpOptions
-		err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
-			return NewCmdUp(f, func(o *UpOptions) error { got = o; return nil })
-		}, append(engineArgs, "-y", "--diff", "--detailed-exitcode")...)
-		if err != nil || got == nil {
-			t.Fatal(err)
-		}
+		got := parseOptions(t, nil, NewCmdUp, append(engineArgs, "-y", "--diff", "--detailed-exitcode")...)
 		check(t, got.OperationOptions)
 		if got.File != "t.yaml" || !got.Yes || !got.Diff || !got.DetailedExitcode || got.Gate == nil {
 			t.Errorf("up options %+v", got)
 		}
 	})
 	t.Run("refresh", func(t *testing.T) {
-		var got *RefreshOptions
-		err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
-			return NewCmdRefresh(f, func(o *RefreshOptions) error { got = o; return nil })
-		}, append(engineArgs, "--preview-only", "--diff", "--detailed-exitcode")...)
-		if err != nil || got == nil {
-			t.Fatal(err)
-		}
+		got := parseOptions(t, nil, NewCmdRefresh, append(engineArgs, "--preview-only", "--diff", "--detailed-exitcode")...)
 		check(t, got.OperationOptions)
 		if !got.PreviewOnly || got.Yes || !got.Diff || !got.DetailedExitcode {
 			t.Errorf("refresh options %+v", got)
 		}
 		// --yes and --preview-only contradict each other.
-		err = parseOnly(t, nil, func(f *Factory) *cobra.Command { return NewCmdRefresh(f, func(*RefreshOptions) error { return nil }) },
+		err := parseOnly(t, nil, func(f *Factory) *cobra.Command { return NewCmdRefresh(f, func(*RefreshOptions) error { return nil }) },
 			"--preview-only", "--yes")
 		if err == nil {
 			t.Error("refresh --preview-only --yes: no error")
 		}
 	})
 	t.Run("destroy", func(t *testing.T) {
-		var got *DestroyOptions
-		err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
-			return NewCmdDestroy(f, func(o *DestroyOptions) error { got = o; return nil })
-		}, append(engineArgs, "--yes")...)
-		if err != nil || got == nil {
-			t.Fatal(err)
-		}
+		got := parseOptions(t, nil, NewCmdDestroy, append(engineArgs, "--yes")...)
 		check(t, got.OperationOptions)
 		if !got.Yes {
 			t.Errorf("destroy options %+v", got)
 		}
 	})
 	t.Run("outputs", func(t *testing.T) {
-		var got *OutputsOptions
-		err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
-			return NewCmdOutputs(f, func(o *OutputsOptions) error { got = o; return nil })
-		}, append(engineArgs, "--show-secrets")...)
-		if err != nil || got == nil {
-			t.Fatal(err)
-		}
+		got := parseOptions(t, nil, NewCmdOutputs, append(engineArgs, "--show-secrets")...)
 		if !reflect.DeepEqual(got.Engine, wantEngine) || !got.JSON || !got.ShowSecrets || got.Open == nil {
 			t.Errorf("outputs options %+v", got)
 		}
@@ -127,15 +111,29 @@ func TestEngineVerbFlags(t *testing.T) {
 		}
 	})
 	t.Run("change-secrets-provider", func(t *testing.T) {
-		var got *ChangeSecretsProviderOptions
-		err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
-			return NewCmdChangeSecretsProvider(f, func(o *ChangeSecretsProviderOptions) error { got = o; return nil })
-		}, "awskms://alias/x", "--yes", "--backend", "s3://b")
-		if err != nil || got == nil {
-			t.Fatal(err)
-		}
+		got := parseOptions(t, nil, NewCmdChangeSecretsProvider, "awskms://alias/x", "--yes", "--backend", "s3://b")
 		if got.Engine.Secrets != "awskms://alias/x" || !got.Yes || got.Engine.Backend != "s3://b" || got.Open == nil {
 			t.Errorf("change-secrets-provider options %+v", got)
+		}
+	})
+	t.Run("kubeconfig", func(t *testing.T) {
+		got := parseOptions(t, nil, NewCmdKubeconfig, append(engineArgs, "hetzner-nbg1-prod", "--output", "k.yaml")...)
+		if !reflect.DeepEqual(got.Engine, wantEngine) || !got.JSON || got.Open == nil || got.Output != "k.yaml" || got.Merge ||
+			!reflect.DeepEqual(got.Clusters, []string{"hetzner-nbg1-prod"}) {
+			t.Errorf("kubeconfig options %+v", got)
+		}
+		if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
+			return NewCmdKubeconfig(f, func(*KubeconfigOptions) error { return nil })
+		}, "--merge", "--output", "k.yaml"); err == nil || !strings.Contains(err.Error(), "cannot be used together") {
+			t.Errorf("--merge with --output: %v", err)
+		}
+	})
+	t.Run("doctor", func(t *testing.T) {
+		got := parseOptions(t, map[string]string{"INFRA_PASSPHRASE": "p"}, NewCmdDoctor,
+			"--backend", "s3://b", "--pulumi", "/opt/pulumi", "--secrets-provider", "awskms://alias/x", "-f", "t.yaml", "--json")
+		if got.Backend != "s3://b" || got.Pulumi != "/opt/pulumi" || got.Secrets != "awskms://alias/x" || got.File != "t.yaml" || !got.JSON ||
+			got.Getenv("INFRA_PASSPHRASE") != "p" {
+			t.Errorf("doctor options %+v", got)
 		}
 	})
 	t.Run("defaults", func(t *testing.T) {

@@ -3,7 +3,6 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
-	"infra/model"
 	"infra/topology"
 	"infra/ui"
 )
@@ -32,10 +31,7 @@ renders with Graphviz, e.g. infra graph --format dot | dot -Tpng -o topology.png
 		Example: "  infra graph -f examples/multicloud.yaml\n  infra graph --format dot | dot -Tsvg -o topology.svg",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
-			return runGraph(opts)
+			return runOr(opts, runF, runGraph)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "mermaid", "mermaid or dot")
@@ -48,11 +44,7 @@ func runGraph(opts *GraphOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	spec, err := opts.LoadSpec()
-	if err != nil {
-		return err
-	}
-	m, err := model.Derive(spec)
+	m, err := deriveModel(opts.LoadSpec)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ type GuardrailsCheckOptions struct {
 }
 
 // guardrailsFormats are guardrails check's --format values.
-var guardrailsFormats = append(append([]string(nil), ui.PlanFormats...), ui.AnnotationFormats...)
+var guardrailsFormats = planFormats
 
 // GuardrailsRenderOptions are the inputs of `infra guardrails render`.
 type GuardrailsRenderOptions struct {
@@ -89,10 +89,7 @@ guardrails', the SCP checks' and the providers' rules.`,
 				return err
 			}
 			opts.Format = format
-			if runF != nil {
-				return runF(opts)
-			}
-			return runGuardrailsCheck(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runGuardrailsCheck)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", ui.FormatTable, "output format: "+strings.Join(guardrailsFormats, ", "))
@@ -117,19 +114,11 @@ func formatFlag(cmd *cobra.Command, g *GlobalOptions, format string, allowed []s
 
 func runGuardrailsCheck(ctx context.Context, opts *GuardrailsCheckOptions) error {
 	annotate := ui.IsAnnotationFormat(opts.Format)
-	var view ui.GuardrailsView
-	if !annotate {
-		v, err := ui.NewGuardrailsView(opts.IO, opts.Format)
-		if err != nil {
-			return usageError{err}
-		}
-		view = v
+	view, err := viewFor(opts.IO, opts.Format, ui.NewGuardrailsView)
+	if err != nil {
+		return err
 	}
-	spec, warnings, err := opts.LoadSpec()
-	var invalid *invalidTopology
-	if annotate && errors.As(err, &invalid) {
-		return annotateInvalid(opts.IO, opts.Format, invalid.ds)
-	}
+	spec, warnings, err := loadAnnotated(opts.IO, opts.Format, opts.LoadSpec)
 	if err != nil {
 		return err
 	}
@@ -230,10 +219,7 @@ render says so and lists the projects to create.`,
 				return usageError{fmt.Errorf("--cloud must be one of %s", strings.Join(renderClouds, ", "))}
 			}
 			opts.JSON = f.Global().JSON
-			if runF != nil {
-				return runF(opts)
-			}
-			return runGuardrailsRender(opts)
+			return runOr(opts, runF, runGuardrailsRender)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Cloud, "cloud", "", "cloud to render: "+strings.Join(renderClouds, ", "))
@@ -243,15 +229,11 @@ render says so and lists the projects to create.`,
 }
 
 func runGuardrailsRender(opts *GuardrailsRenderOptions) error {
-	spec, err := opts.LoadSpec()
+	m, err := deriveModel(opts.LoadSpec)
 	if err != nil {
 		return err
 	}
-	m, err := model.Derive(spec)
-	if err != nil {
-		return err
-	}
-	lz := m.LandingZone
+	spec, lz := m.Spec, m.LandingZone
 	n := ui.NativeDocuments{Cloud: topology.Cloud(opts.Cloud), Topology: spec.Name}
 	for _, a := range policies.Enabled(spec) {
 		if !a.Mandatory() {
@@ -297,11 +279,40 @@ func runGuardrailsRender(opts *GuardrailsRenderOptions) error {
 	return nil
 }
 
-// annotateInvalid prints an invalid topology's diagnostics in an annotation
-// format; loading has told people on stderr already.
-func annotateInvalid(io *ui.IO, format string, ds topology.Diagnostics) error {
-	if err := ui.WriteAnnotations(io.Out, format, Version, ds); err != nil {
-		return err
+// viewFor makes a command's view for --format; an annotation format has
+// none (the findings are printed as annotations instead).
+func viewFor[V any](io *ui.IO, format string, newView func(*ui.IO, string) (V, error)) (V, error) {
+	var none V
+	if ui.IsAnnotationFormat(format) {
+		return none, nil
 	}
-	return exitError{ExitError}
+	v, err := newView(io, format)
+	if err != nil {
+		return none, usageError{err}
+	}
+	return v, nil
+}
+
+// loadAnnotated loads the topology for a command with annotation formats:
+// under one, an invalid topology's diagnostics are printed as annotations
+// (loading has told people on stderr already) and the command fails.
+func loadAnnotated(io *ui.IO, format string, load func() (*topology.Spec, topology.Diagnostics, error)) (*topology.Spec, topology.Diagnostics, error) {
+	spec, warnings, err := load()
+	var invalid *invalidTopology
+	if ui.IsAnnotationFormat(format) && errors.As(err, &invalid) {
+		if err := ui.WriteAnnotations(io.Out, format, Version, invalid.ds); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, exitError{ExitError}
+	}
+	return spec, warnings, err
+}
+
+// deriveModel loads the topology and derives its model.
+func deriveModel(load func() (*topology.Spec, error)) (*model.Model, error) {
+	spec, err := load()
+	if err != nil {
+		return nil, err
+	}
+	return model.Derive(spec)
 }

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -120,14 +119,7 @@ landingZone:
 // applied: too many required tags split RequireTags into more policies
 // than an OU may have attached.
 func TestGuardrailsCheckSCPsDoNotFit(t *testing.T) {
-	var tags, list []string
-	for i := range 200 {
-		tags = append(tags, fmt.Sprintf("Tag%03d: v", i))
-		list = append(list, fmt.Sprintf("Tag%03d", i))
-	}
-	f := writeFile(t, "topology.yaml", "name: acme\ntags: {"+strings.Join(tags, ", ")+"}\n"+
-		"clouds:\n  aws:\n    regions:\n      - {region: us-east-1, environment: prod}\n"+
-		"landingZone:\n  aws: {accounts: [prod]}\n  guardrails:\n    - deny-root-account\n    - require-tags: ["+strings.Join(list, ", ")+"]\n")
+	f := scpOverflowSpec(t)
 	r := run(t, false, nil, "guardrails", "check", "-f", f)
 	if r.code != ExitError {
 		t.Fatalf("exit %d, want %d\n%s", r.code, ExitError, r.err)

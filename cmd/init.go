@@ -38,10 +38,7 @@ with ` + "`infra schema > topology.schema.json`" + ` after an upgrade).`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &InitOptions{IO: f.IO, File: f.Global().File}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runInit(opts)
+			return runOr(opts, runF, runInit)
 		},
 	}
 }

@@ -73,38 +73,59 @@ func (l *lines) waitFor(t *testing.T, s string, n int, done <-chan struct{}) {
 	}
 }
 
+// pairCheckpoint is what the file backend holds of a stack of the pair
+// topology: the parts the tests read.
+type pairCheckpoint struct {
+	Latest struct {
+		Resources []struct {
+			URN  string `json:"urn"`
+			Type string `json:"type"`
+		} `json:"resources"`
+		Pending []struct {
+			Resource struct{ URN string } `json:"resource"`
+			Type     string               `json:"type"`
+		} `json:"pending_operations"`
+		SecretsProviders struct {
+			Type  string
+			State struct{ URL string }
+		} `json:"secrets_providers"`
+	} `json:"latest"`
+}
+
+// readPairCheckpoint reads a stack's checkpoint from the file backend of the
+// pair topology in dir.
+func readPairCheckpoint(dir, stack string) (*pairCheckpoint, error) {
+	data, err := os.ReadFile(filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", stack+".json"))
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Checkpoint pairCheckpoint `json:"checkpoint"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	return &doc.Checkpoint, nil
+}
+
 // checkpoint is what the file backend holds of a stack: its resources'
 // URNs (not pulumi's own: the stack, providers) and its pending operations,
 // or ok=false when there is no stack.
 func checkpoint(t *testing.T, dir, stack string) (urns []string, pending int, ok bool) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", stack+".json"))
+	c, err := readPairCheckpoint(dir, stack)
 	if os.IsNotExist(err) {
 		return nil, 0, false
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Checkpoint struct {
-			Latest struct {
-				Resources []struct {
-					URN  string `json:"urn"`
-					Type string `json:"type"`
-				} `json:"resources"`
-				Pending []json.RawMessage `json:"pending_operations"`
-			} `json:"latest"`
-		} `json:"checkpoint"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range doc.Checkpoint.Latest.Resources {
+	for _, r := range c.Latest.Resources {
 		if !strings.HasPrefix(r.Type, "pulumi:") { // the stack and providers
 			urns = append(urns, r.URN)
 		}
 	}
-	return urns, len(doc.Checkpoint.Latest.Pending), true
+	return urns, len(c.Latest.Pending), true
 }
 
 func networkURN(stack string) string {
@@ -158,10 +179,7 @@ func rerunConverges(t *testing.T, bin, file string) {
 // listed as not started, the exit code says interrupted, no lock is left,
 // and a rerun completes.
 func TestInterruptOnceFinishesInFlight(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys on the simulator and builds the infra binary: skipped with -short")
-	}
-	needCLI(t)
+	needDeploy(t, "deploys on the simulator and builds the infra binary")
 	file, dir := pairSpec(t)
 	env := map[string]string{"INFRA_PASSPHRASE": "interrupt-test", "INFRA_SIM_HOLD": "hetzner-*-dev-network"}
 	errs := newLines()
@@ -249,10 +267,7 @@ func heldUp(t *testing.T, file string, env ...string) (cmd *exec.Cmd, errs *line
 // networks, once released, would take an hour: it stops at once, says so,
 // exits interrupted, leaves no lock, and a rerun completes.
 func TestInterruptTwiceStopsAtOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	needCLI(t)
+	needDeploy(t, "builds the infra binary")
 	file, dir := pairSpec(t)
 	cmd, errs, stdout, done := heldUp(t, file, "INFRA_SIM_LATENCY=1h")
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
@@ -327,13 +342,7 @@ func descendants(pid int) []int {
 // `infra unlock`, which clears it; the next up clears the pending creates
 // and converges.
 func TestKillThenRerunConverges(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	if _, err := os.Stat("/proc/self/stat"); err != nil {
-		t.Skip("finds pulumi's processes in /proc")
-	}
-	needCLI(t)
+	needKill(t)
 	file, dir := pairSpec(t)
 	cmd, _, _, done := heldUp(t, file)
 	children := descendants(cmd.Process.Pid)

@@ -66,13 +66,10 @@ holds a key. --json says what was written, never a credential.`,
 				return usageError{errors.New("--merge and --output cannot be used together")}
 			}
 			opts.Open = f.engineOpener(&opts.Engine)
-			if runF != nil {
-				return runF(opts)
-			}
-			return runKubeconfig(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runKubeconfig)
 		},
 	}
-	opts.Engine.register(cmd)
+	opts.Engine.register(cmd, nil)
 	cmd.Flags().BoolVar(&opts.Merge, "merge", false, "merge into the first file of KUBECONFIG, else ~/.kube/config, keeping every other entry")
 	cmd.Flags().StringVar(&opts.Output, "output", "", "write the kubeconfig to this file (mode 0600)")
 	return cmd

@@ -48,13 +48,8 @@ func named(doc map[string]any, list, name, field string) map[string]any {
 }
 
 func TestKubeconfigOnTheSimulator(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys three clusters: skipped with -short")
-	}
-	needCLI(t)
-	dir := t.TempDir()
-	file := filepath.Join(dir, "topology.yaml")
-	spec := `name: kc
+	needDeploy(t, "deploys three clusters")
+	file, dir := specIn(t, []byte(`name: kc
 clouds:
   aws:
     regions:
@@ -69,10 +64,7 @@ clouds:
   ibm:
     regions:
       - {region: us-south, environment: dev, cidr: 10.40.0.0/16, cluster: {workersPerZone: 1}}
-`
-	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`))
 	home := filepath.Join(dir, "home")
 	env := map[string]string{"INFRA_PASSPHRASE": "kubeconfig-test", "HOME": home}
 	// With the fake IBM Cloud built in, the IKS kubeconfig comes from the
@@ -81,9 +73,7 @@ clouds:
 	if provider.FakeIBMBuilt {
 		env[provider.EnvFakeIBM] = "1"
 	}
-	if r := run(t, false, env, "up", "--simulate", "--yes", "-f", file); r.code != ExitOK {
-		t.Fatalf("up: exit %d\n%s%s", r.code, r.out, r.err)
-	}
+	stepper(t, env)(ExitOK, "up", "--simulate", "--yes", "-f", file)
 
 	// --merge into an existing kubeconfig keeps its entries.
 	kube := filepath.Join(home, ".kube", "config")

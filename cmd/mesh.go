@@ -59,10 +59,7 @@ state, encrypted.`,
 				defer s.Close()
 				return s.MeshKeys(gateways...)
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runMeshConfig(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runMeshConfig)
 		},
 	}
 	config.Flags().StringVar(&opts.Node, "node", "", "gateway to print, as cloud/region or cloud/region/environment (required)")

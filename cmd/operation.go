@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"github.com/spf13/cobra"
 
 	"infra/engine"
 	"infra/landingzone"
@@ -37,6 +38,33 @@ func newOperationOptions(f *Factory) OperationOptions {
 func (o *OperationOptions) bind(f *Factory) {
 	o.JSON = f.Global().JSON
 	o.Open = f.engineOpener(&o.Engine)
+}
+
+// operationRunE is an engine verb's RunE: it binds the global flags into
+// o, then the verb's own (more, when set), and runs runF in flag tests,
+// run otherwise.
+func operationRunE[O any](f *Factory, o *OperationOptions, opts O, more func(), runF func(O) error, run func(context.Context, O) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		o.bind(f)
+		if more != nil {
+			more()
+		}
+		return runOrCtx(cmd.Context(), opts, runF, run)
+	}
+}
+
+// runOr ends a verb's RunE: runF, set by the flag tests, gets the parsed
+// options instead of the run.
+func runOr[O any](opts O, runF func(O) error, run func(O) error) error {
+	if runF != nil {
+		return runF(opts)
+	}
+	return run(opts)
+}
+
+// runOrCtx is runOr for a run that takes the command's context.
+func runOrCtx[O any](ctx context.Context, opts O, runF func(O) error, run func(context.Context, O) error) error {
+	return runOr(opts, runF, func(o O) error { return run(ctx, o) })
 }
 
 // operation is one engine operation under way: the spec, the engine, its

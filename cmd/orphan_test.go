@@ -14,28 +14,10 @@ import (
 // deletions, up destroys them and removes the stack from the backend, and
 // a second preview has nothing left to do.
 func TestRemovedRegionIsDestroyed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys the multicloud example: skipped with -short")
-	}
-	needCLI(t)
-	src, err := os.ReadFile("../examples/multicloud.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	file := filepath.Join(dir, "topology.yaml")
-	if err := os.WriteFile(file, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	needDeploy(t, "deploys the multicloud example")
+	src, file, dir := copySpec(t, "../examples/multicloud.yaml")
 	env := map[string]string{"INFRA_PASSPHRASE": "orphan-test"}
-	step := func(want int, args ...string) result {
-		t.Helper()
-		r := run(t, false, env, args...)
-		if r.code != want {
-			t.Fatalf("infra %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, want, r.out, r.err)
-		}
-		return r
-	}
+	step := stepper(t, env)
 	step(ExitOK, "up", "--simulate", "--yes", "-f", file)
 	const orphan = "ovh-sbg5-staging"
 	stackFile := filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "acme-platform", orphan+".json")

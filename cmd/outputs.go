@@ -54,14 +54,10 @@ outputs (private keys, tokens) print as [secret] unless --show-secrets.`,
 				return usageError{errors.New("--raw prints one output: name it (infra outputs STACK NAME --raw)")}
 			}
 			opts.Open = f.engineOpener(&opts.Engine)
-			if runF != nil {
-				return runF(opts)
-			}
-			return runOutputs(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runOutputs)
 		},
 	}
-	opts.Engine.register(cmd)
-	opts.Engine.registerCompletion(cmd, f)
+	opts.Engine.register(cmd, f)
 	cmd.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "print secret outputs in plaintext")
 	cmd.Flags().BoolVar(&opts.Raw, "raw", false, "with STACK NAME, print the value alone: a string without quotes, anything else as JSON (for scripts, like terraform output -raw)")
 	return cmd

@@ -75,10 +75,7 @@ Actions workflow commands, shown as annotations on the pull request's lines;
 			if opts.Check != "" && ui.IsAnnotationFormat(opts.Format) {
 				return usageError{fmt.Errorf("--check prints a diff: it takes no --format %s", opts.Format)}
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runPlan(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runPlan)
 		},
 	}
 	fl := cmd.Flags()
@@ -98,19 +95,11 @@ var planFormats = append(append([]string(nil), ui.PlanFormats...), ui.Annotation
 
 func runPlan(ctx context.Context, opts *PlanOptions) error {
 	annotate := ui.IsAnnotationFormat(opts.Format)
-	var view ui.PlanView
-	if !annotate {
-		v, err := ui.NewPlanView(opts.IO, opts.Format)
-		if err != nil {
-			return usageError{err}
-		}
-		view = v
+	view, err := viewFor(opts.IO, opts.Format, ui.NewPlanView)
+	if err != nil {
+		return err
 	}
-	spec, warnings, err := opts.LoadSpec()
-	var invalid *invalidTopology
-	if annotate && errors.As(err, &invalid) {
-		return annotateInvalid(opts.IO, opts.Format, invalid.ds)
-	}
+	spec, warnings, err := loadAnnotated(opts.IO, opts.Format, opts.LoadSpec)
 	if err != nil {
 		return err
 	}

@@ -64,17 +64,11 @@ INFRA_SIM_FAIL and INFRA_SIM_LATENCY inject faults and latency there.`,
 		Example: "  INFRA_PASSPHRASE=demo infra preview --simulate -f examples/multicloud.yaml\n" +
 			"  infra preview --comment preview.md --detailed-exitcode",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.bind(f)
+		RunE: operationRunE(f, &opts.OperationOptions, opts, func() {
 			opts.File = f.Global().File
-			if runF != nil {
-				return runF(opts)
-			}
-			return runPreview(cmd.Context(), opts)
-		},
+		}, runF, runPreview),
 	}
-	opts.Engine.register(cmd)
-	opts.Engine.registerCompletion(cmd, f)
+	opts.Engine.register(cmd, f)
 	cmd.Flags().StringVar(&opts.Comment, "comment", "", "also write a markdown pull-request comment to this file")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().StringVar(&opts.FullPreview, "full-preview", "", "with --comment, also write the whole preview, never cut, to this file (for CI to upload as an artifact; a cut comment points at it)")

@@ -13,10 +13,7 @@ import (
 // the state directory (.infra, logs included) is bind-mounted read-only in
 // a mount namespace of the command's own.
 func TestReadsFromAReadOnlyState(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	needCLI(t)
+	needDeploy(t, "builds the infra binary")
 	bin := binary(t)
 	pulumi, _ := filepath.Abs("../.bin/pulumi")
 	file, dir := pairSpec(t)
@@ -76,12 +73,8 @@ func TestReadsFromAReadOnlyState(t *testing.T) {
 // TestOutputsWithADamagedCheckpoint: `infra outputs` prints the stacks it
 // can read, names the damaged one with its file and backup, and exits 1.
 func TestOutputsWithADamagedCheckpoint(t *testing.T) {
-	needCLI(t)
-	file, dir := pairSpec(t)
-	env := map[string]string{"INFRA_PASSPHRASE": "damage-test"}
-	if r := run(t, false, env, "up", "--simulate", "--yes", "-f", file, "--stack", "hetzner-nbg1-dev,hetzner-fsn1-dev"); r.code != ExitOK {
-		t.Fatalf("up: exit %d\n%s\n%s", r.code, r.out, r.err)
-	}
+	env := map[string]string{}
+	file, dir := upPair(t, env, "damage-test", "hetzner-nbg1-dev,hetzner-fsn1-dev")
 	damaged := filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "hetzner-fsn1-dev.json")
 	if err := os.WriteFile(damaged, nil, 0o644); err != nil {
 		t.Fatal(err)

@@ -43,16 +43,9 @@ All stacks refresh at once (within --parallel): refresh needs no outputs of
 other stacks. Stacks never deployed are skipped.`,
 		Example: "  infra refresh\n  infra refresh --preview-only --json --detailed-exitcode",
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.bind(f)
-			if runF != nil {
-				return runF(opts)
-			}
-			return runRefresh(cmd.Context(), opts)
-		},
+		RunE:    operationRunE(f, &opts.OperationOptions, opts, nil, runF, runRefresh),
 	}
-	opts.Engine.register(cmd)
-	opts.Engine.registerCompletion(cmd, f)
+	opts.Engine.register(cmd, f)
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 without drift, 2 with drift, 1 on error")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every drifted property (--json always has them)")
 	cmd.Flags().BoolVar(&opts.PreviewOnly, "preview-only", false, "report the drift and leave the state as it is (read-only)")

@@ -114,13 +114,7 @@ func (g *s3Gate) arm() *hold {
 // running) and changes nothing; the first completes, and the state it wrote
 // is whole: a preview from the second directory finds nothing to change.
 func TestSharedS3Backend(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	if _, err := os.Stat("/proc/self/stat"); err != nil {
-		t.Skip("finds pulumi's processes to kill in /proc")
-	}
-	needCLI(t)
+	needKill(t)
 	bin := binary(t)
 	gate := startS3Gate(t, "state")
 	// The URL form for an S3-compatible server (gocloud.dev s3blob, as

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,21 +90,11 @@ func TestPreviewCreatesNoStack(t *testing.T) {
 // lbURN finds the load balancer of a deployed stack in its checkpoint.
 func lbURN(t *testing.T, dir, stack string) resource.URN {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", stack+".json"))
+	c, err := readPairCheckpoint(dir, stack)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Checkpoint struct {
-			Latest struct {
-				Resources []struct{ URN, Type string }
-			}
-		}
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range doc.Checkpoint.Latest.Resources {
+	for _, r := range c.Latest.Resources {
 		if r.Type == "hcloud:index/loadBalancer:LoadBalancer" {
 			return resource.URN(r.URN)
 		}
@@ -119,12 +108,8 @@ func lbURN(t *testing.T, dir, stack string) resource.URN {
 // state stays byte for byte; on a terminal refresh shows the drift and asks,
 // and writes only on yes.
 func TestRefreshAsksAndPreviewOnlyWritesNothing(t *testing.T) {
-	needCLI(t)
-	file, dir := pairSpec(t)
-	env := map[string]string{"INFRA_PASSPHRASE": "p"}
-	if r := run(t, false, env, "up", "--simulate", "--yes", "-f", file, "--stack", "hetzner-nbg1-dev"); r.code != ExitOK {
-		t.Fatalf("up: exit %d\n%s\n%s", r.code, r.out, r.err)
-	}
+	env := map[string]string{}
+	file, dir := upPair(t, env, "p", "hetzner-nbg1-dev")
 	state := filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "hetzner-nbg1-dev.json")
 	before, err := os.ReadFile(state)
 	if err != nil {

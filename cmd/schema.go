@@ -37,10 +37,7 @@ kind error. The kinds: ` + strings.Join(ui.Kinds(), ", ") + `.`,
 		Example: "  infra schema > topology.schema.json\n  infra schema --output run > run.schema.json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
-			return runSchema(opts)
+			return runOr(opts, runF, runSchema)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Output, "output", "", "print the schema of this kind of --json document: "+strings.Join(ui.Kinds(), ", "))

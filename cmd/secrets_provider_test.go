@@ -15,27 +15,14 @@ import (
 // checkpoint: "passphrase" or the URL of a key service.
 func deployedSecretsProvider(t *testing.T, dir, stack string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", stack+".json"))
+	c, err := readPairCheckpoint(dir, stack)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Checkpoint struct {
-			Latest struct {
-				SecretsProviders struct {
-					Type  string
-					State struct{ URL string }
-				} `json:"secrets_providers"`
-			}
-		}
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if p := doc.Checkpoint.Latest.SecretsProviders; p.Type == "cloud" {
+	if p := c.Latest.SecretsProviders; p.Type == "cloud" {
 		return p.State.URL
 	}
-	return doc.Checkpoint.Latest.SecretsProviders.Type
+	return c.Latest.SecretsProviders.Type
 }
 
 // TestPassphraseFilesWrongPassphraseAndRotation: the passphrase comes from

@@ -33,10 +33,7 @@ ciphertext). It needs no backend, passphrase or cloud.`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Path, opts.JSON = args[0], f.Global().JSON
-			if runF != nil {
-				return runF(opts)
-			}
-			return runShow(opts)
+			return runOr(opts, runF, runShow)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Markdown, "markdown", false, "render as markdown")

@@ -48,10 +48,7 @@ update's too; make sure none runs (a lock error names the holder).`,
 			if opts.Backend == "" {
 				opts.Backend = f.Getenv(engine.EnvBackend)
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runUnlock(cmd.Context(), opts)
+			return runOrCtx(cmd.Context(), opts, runF, runUnlock)
 		},
 	}
 	fl := cmd.Flags()

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -58,28 +57,15 @@ func until(t *testing.T, limit time.Duration, what string, cond func() bool) {
 	}
 }
 
-// pendingOps reads the pending operations of a stack's checkpoint in a file
-// backend.
-func pendingOps(state, stack string) []string {
-	data, err := os.ReadFile(filepath.Join(state, ".pulumi", "stacks", "pair", stack+".json"))
+// pendingOps reads the pending operations of a stack's checkpoint in the
+// file backend of the pair topology in dir.
+func pendingOps(dir, stack string) []string {
+	c, err := readPairCheckpoint(dir, stack)
 	if err != nil {
 		return nil
 	}
-	var doc struct {
-		Checkpoint struct {
-			Latest struct {
-				Pending []struct {
-					Resource struct{ URN string } `json:"resource"`
-					Type     string               `json:"type"`
-				} `json:"pending_operations"`
-			} `json:"latest"`
-		} `json:"checkpoint"`
-	}
-	if json.Unmarshal(data, &doc) != nil {
-		return nil
-	}
 	var out []string
-	for _, p := range doc.Checkpoint.Latest.Pending {
+	for _, p := range c.Latest.Pending {
 		out = append(out, p.Type+" "+p.Resource.URN)
 	}
 	return out
@@ -92,13 +78,7 @@ func pendingOps(state, stack string) []string {
 // pending creates are reported and cleared by the next up, which converges,
 // and the killed run's temp directory is cleaned.
 func TestKilledUpLeavesLocksUnlockClearsThem(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	if _, err := os.Stat("/proc/self/stat"); err != nil {
-		t.Skip("finds pulumi's processes to kill in /proc")
-	}
-	needCLI(t)
+	needKill(t)
 	bin := binary(t)
 	file, dir := pairSpec(t)
 	state := filepath.Join(dir, ".infra", "state")
@@ -141,7 +121,7 @@ func TestKilledUpLeavesLocksUnlockClearsThem(t *testing.T) {
 	lockDir := filepath.Join(state, ".pulumi", "locks", "organization", "pair", stack)
 	until(t, 2*time.Minute, "the up to lock the stack and begin its creates", func() bool {
 		locks, _ := filepath.Glob(filepath.Join(lockDir, "*.json"))
-		return len(locks) > 0 && len(pendingOps(state, stack)) > 0
+		return len(locks) > 0 && len(pendingOps(dir, stack)) > 0
 	})
 
 	// While it runs: reads work, and its lock is never broken.
@@ -160,7 +140,7 @@ func TestKilledUpLeavesLocksUnlockClearsThem(t *testing.T) {
 	pulumiPIDs := descendants(up.Process.Pid)
 	infraPID := up.Process.Pid
 	kill()
-	pending := pendingOps(state, stack)
+	pending := pendingOps(dir, stack)
 	t.Logf("killed infra (pid %d) and %v; pending: %v", infraPID, pulumiPIDs, pending)
 	if len(pending) == 0 {
 		t.Fatal("the kill left no pending operation to resolve")
@@ -204,7 +184,7 @@ func TestKilledUpLeavesLocksUnlockClearsThem(t *testing.T) {
 	if !strings.Contains(out, "cleared") || !strings.Contains(out, "pending create") {
 		t.Errorf("the up does not report the pending creates it cleared:\n%s", out)
 	}
-	if p := pendingOps(state, stack); len(p) > 0 {
+	if p := pendingOps(dir, stack); len(p) > 0 {
 		t.Errorf("pending operations left: %v", p)
 	}
 	if out, code := infra(nil, "preview", "--simulate", "--detailed-exitcode", "--stack", stack); code != ExitOK {
@@ -217,10 +197,7 @@ func TestKilledUpLeavesLocksUnlockClearsThem(t *testing.T) {
 // in flight finish, exits 130 and releases every lock, where the default
 // action would kill it and leave them.
 func TestHangupIsAnInterrupt(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the infra binary: skipped with -short")
-	}
-	needCLI(t)
+	needDeploy(t, "builds the infra binary")
 	file, dir := pairSpec(t)
 	cmd, errs, _, done := heldUp(t, file)
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {

@@ -63,20 +63,14 @@ the deployment.`,
 		Example: "  scripts/install-pulumi && INFRA_PASSPHRASE=demo infra up --simulate --yes -f examples/multicloud.yaml\n" +
 			"  infra up --stack aws-us-east-1-prod",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.bind(f)
+		RunE: operationRunE(f, &opts.OperationOptions, opts, func() {
 			opts.File = f.Global().File
 			opts.Gate = func(ctx context.Context, m *model.Model) error {
 				return guardrailGate(ctx, f.IO, opts.File, m)
 			}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runUp(cmd.Context(), opts)
-		},
+		}, runF, runUp),
 	}
-	opts.Engine.register(cmd)
-	opts.Engine.registerCompletion(cmd, f)
+	opts.Engine.register(cmd, f)
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without asking (required when stdin is not a terminal)")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 when nothing changed, 2 when the up changed something, 1 on error")

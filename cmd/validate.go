@@ -47,10 +47,7 @@ validate document.`,
 				return err
 			}
 			opts.Format = format
-			if runF != nil {
-				return runF(opts)
-			}
-			return runValidate(opts)
+			return runOr(opts, runF, runValidate)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(validateFormats, ", "))

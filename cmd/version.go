@@ -24,10 +24,7 @@ func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command 
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := &VersionOptions{IO: f.IO, JSON: f.Global().JSON}
-			if runF != nil {
-				return runF(opts)
-			}
-			return runVersion(opts)
+			return runOr(opts, runF, runVersion)
 		},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -125,10 +126,8 @@ func (b *Bundle) Result() *Result {
 
 // Stack returns the named stack of the bundle, or nil.
 func (b *Bundle) Stack(name string) *BundleStack {
-	for _, s := range b.Stacks {
-		if s.Name == name {
-			return s
-		}
+	if i := slices.IndexFunc(b.Stacks, func(s *BundleStack) bool { return s.Name == name }); i >= 0 {
+		return b.Stacks[i]
 	}
 	return nil
 }

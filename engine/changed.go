@@ -180,31 +180,25 @@ func (e *Engine) deployedInputs(ctx context.Context) (map[string]string, error) 
 	if err != nil {
 		return nil, err
 	}
+	var names []string
+	for _, s := range e.graph.Stacks {
+		if e.isDeployed(s.Name) {
+			names = append(names, s.Name)
+		}
+	}
 	out := map[string]string{}
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, e.set.parallel)
-	for _, s := range e.graph.Stacks {
-		if !e.isDeployed(s.Name) {
-			continue
+	e.inParallel(names, func(name string) {
+		// A stack without the tag (deployed before infra recorded it)
+		// fails the get: it counts as changed.
+		v, err := ws.GetTag(ctx, name, InputsTag)
+		if err != nil {
+			return
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			// A stack without the tag (deployed before infra recorded
-			// it) fails the get: it counts as changed.
-			v, err := ws.GetTag(ctx, s.Name, InputsTag)
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			out[s.Name] = v
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
+		mu.Lock()
+		out[name] = v
+		mu.Unlock()
+	})
 	return out, nil
 }
 

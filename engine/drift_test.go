@@ -24,15 +24,7 @@ func TestDriftIsReadOnly(t *testing.T) {
 	backend := t.TempDir()
 	srv := startSim(t)
 	mustSucceed(t, "up", open(t, spec, backend, srv, engine.WithStacks("hetzner-nbg1-dev")).Up(ctx))
-	var network, lb sim.Object
-	for _, o := range srv.Cloud().Objects() {
-		switch o.URN.Type() {
-		case "hcloud:index/network:Network":
-			network = o
-		case "hcloud:index/loadBalancer:LoadBalancer":
-			lb = o
-		}
-	}
+	network, lb := networkAndLB(srv)
 	if err := srv.Cloud().Drift(network.URN, "labels", resource.NewObjectProperty(resource.PropertyMap{"hand": resource.NewStringProperty("edited")})); err != nil {
 		t.Fatal(err)
 	}
@@ -76,4 +68,18 @@ func TestDriftIsReadOnly(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Errorf("drift wrote the state file")
 	}
+}
+
+// networkAndLB finds a Hetzner region's network and load balancer in the
+// simulated cloud.
+func networkAndLB(srv *sim.Server) (network, lb sim.Object) {
+	for _, o := range srv.Cloud().Objects() {
+		switch o.URN.Type() {
+		case "hcloud:index/network:Network":
+			network = o
+		case "hcloud:index/loadBalancer:LoadBalancer":
+			lb = o
+		}
+	}
+	return network, lb
 }

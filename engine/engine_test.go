@@ -19,6 +19,7 @@ import (
 	"infra/plan"
 	"infra/provider"
 	"infra/provider/sim"
+	"infra/provider/sim/simtest"
 	"infra/stacks"
 	"infra/topology"
 )
@@ -70,6 +71,23 @@ func open(t testing.TB, spec *topology.Spec, backend string, srv *sim.Server, op
 	}
 	t.Cleanup(func() { e.Close() })
 	return e
+}
+
+// planned counts the resources of an engine's topology, providers aside:
+// the objects a cloud holds once it is deployed.
+func planned(t testing.TB, e *engine.Engine) int {
+	t.Helper()
+	p, err := plan.Generate(context.Background(), e.Graph())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range p.Resources() {
+		if !strings.HasPrefix(r.Type, "pulumi:providers:") {
+			n++
+		}
+	}
+	return n
 }
 
 func mustSucceed(t testing.TB, step string, r *engine.Result) {
@@ -314,23 +332,11 @@ func (k knownKeys) assertAbsent(t testing.TB, backend string, texts ...string) {
 			}
 		}
 	}
-	files := 0
-	err := filepath.WalkDir(backend, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		check(path, string(data))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	files := simtest.ReadTree(t, backend)
+	for _, f := range files {
+		check(f.Path, f.Data)
 	}
-	if files == 0 {
+	if len(files) == 0 {
 		t.Error("the backend holds no files")
 	}
 	for i, text := range texts {
@@ -378,16 +384,7 @@ func TestFaultSkipsDependentsAndRerunConverges(t *testing.T) {
 	if rerun.Stack("hetzner-fsn1-dev").HasChanges() {
 		t.Errorf("the rerun changed the stack that had succeeded: %v", rerun.Stack("hetzner-fsn1-dev").Steps)
 	}
-	p, err := plan.Generate(ctx, open(t, spec, backend, healthy).Graph())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := 0
-	for _, r := range p.Resources() {
-		if !strings.HasPrefix(r.Type, "pulumi:providers:") {
-			want++
-		}
-	}
+	want := planned(t, open(t, spec, backend, healthy))
 	objs := healthy.Cloud().Objects()
 	if len(objs) != want {
 		t.Errorf("the cloud holds %d objects, the topology has %d resources: duplicates or losses", len(objs), want)
@@ -514,15 +511,7 @@ func TestRefreshReportsDrift(t *testing.T) {
 	srv := startSim(t)
 	e := open(t, spec, backend, srv, engine.WithStacks("hetzner-nbg1-dev"))
 	mustSucceed(t, "up", e.Up(ctx))
-	var network, lb sim.Object
-	for _, o := range srv.Cloud().Objects() {
-		switch o.URN.Type() {
-		case "hcloud:index/network:Network":
-			network = o
-		case "hcloud:index/loadBalancer:LoadBalancer":
-			lb = o
-		}
-	}
+	network, lb := networkAndLB(srv)
 	if network.URN == "" || lb.URN == "" {
 		t.Fatal("no network or load balancer in the simulated cloud")
 	}

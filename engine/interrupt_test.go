@@ -14,6 +14,7 @@ import (
 	"infra/plan"
 	"infra/provider/sim"
 	"infra/stacks"
+	"infra/topology"
 )
 
 // checkpoint is what a file backend holds of one stack: its resources'
@@ -96,16 +97,7 @@ func converges(t *testing.T, spec string, backend string, world *sim.Cloud) {
 		}
 		t.Errorf("the rerun left changes")
 	}
-	p, err := plan.Generate(ctx, e.Graph())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := 0
-	for _, r := range p.Resources() {
-		if !strings.HasPrefix(r.Type, "pulumi:providers:") {
-			want++
-		}
-	}
+	want := planned(t, e)
 	if got := len(srv.Cloud().Objects()); got != want {
 		t.Errorf("the cloud holds %d objects, the topology has %d resources: duplicates or losses", got, want)
 	}
@@ -117,23 +109,10 @@ func converges(t *testing.T, spec string, backend string, world *sim.Cloud) {
 // counted as created; nothing that needs them starts; global does not
 // start; the run says it was interrupted; a rerun converges.
 func TestStopFinishesWhatIsInFlight(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys on the simulator: skipped with -short")
-	}
-	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
-	backend := t.TempDir()
-	srv, held := heldCalls(t, []string{"hetzner-*-dev-network"})
+	it := newInterruptTest(t, "", []string{"hetzner-*-dev-network"})
+	backend, srv := it.backend, it.srv
 	stop := make(chan struct{})
-	e := open(t, spec, backend, srv, engine.WithStop(stop))
-	done := make(chan *engine.Result)
-	go func() { done <- e.Up(ctx) }()
-	for range 2 {
-		<-held
-	}
-	close(stop)
-	res := <-done
-	logResult(t, res)
+	res := it.interrupt(t, (*engine.Engine).Up, 2, stop, engine.WithStop(stop))
 
 	var ie *engine.IncompleteError
 	if !res.Interrupted || !errors.As(res.Err(), &ie) || !ie.Interrupted() {
@@ -180,27 +159,12 @@ func TestStopFinishesWhatIsInFlight(t *testing.T) {
 // which here would take an hour after the cancel: the run ends without
 // them, says it was interrupted, and a rerun converges.
 func TestAbortStopsAtOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys on the simulator: skipped with -short")
-	}
-	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
-	backend := t.TempDir()
 	// Once the cancel releases the networks, the cloud's answer is an hour
 	// away: they can only end by the run stopping at once.
-	srv, held := heldCalls(t, []string{"hetzner-*-dev-network"}, sim.WithLatency(time.Hour))
+	it := newInterruptTest(t, "", []string{"hetzner-*-dev-network"}, sim.WithLatency(time.Hour))
+	backend, srv := it.backend, it.srv
 	stop, abort := make(chan struct{}), make(chan struct{})
-	e := open(t, spec, backend, srv, engine.WithStop(stop), engine.WithAbort(abort))
-	done := make(chan *engine.Result)
-	go func() { done <- e.Up(ctx) }()
-	for range 2 {
-		<-held
-	}
-	close(abort)
-	aborted := time.Now()
-	res := <-done
-	logResult(t, res)
-	t.Logf("the run ended %v after the abort", time.Since(aborted).Round(time.Millisecond))
+	res := it.interrupt(t, (*engine.Engine).Up, 2, abort, engine.WithStop(stop), engine.WithAbort(abort))
 	if !res.Interrupted {
 		t.Errorf("the result does not say it was interrupted: %v", res.Err())
 	}
@@ -218,6 +182,48 @@ func TestAbortStopsAtOnce(t *testing.T) {
 		t.Errorf("global: %s, want not started", g.Status)
 	}
 	converges(t, "testdata/pair.yaml", backend, srv.Cloud())
+}
+
+// interruptTest is the setup of the interrupt tests: the pair topology, a
+// backend of its own, and a simulator that holds the calls matching holds
+// until the engine cancels them.
+type interruptTest struct {
+	spec    *topology.Spec
+	backend string
+	srv     *sim.Server
+	held    <-chan sim.Call
+}
+
+// newInterruptTest skips under -short, then makes the setup; a non-empty
+// backend (one already deployed to) is used instead of a new one.
+func newInterruptTest(t *testing.T, backend string, holds []string, opts ...sim.Option) *interruptTest {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("deploys on the simulator: skipped with -short")
+	}
+	if backend == "" {
+		backend = t.TempDir()
+	}
+	srv, held := heldCalls(t, holds, opts...)
+	return &interruptTest{spec: load(t, "testdata/pair.yaml"), backend: backend, srv: srv, held: held}
+}
+
+// interrupt runs op on an engine made with opts, closes signal (its stop or
+// abort channel) once n calls are held, and returns the result, logged.
+func (it *interruptTest) interrupt(t *testing.T, op func(*engine.Engine, context.Context) *engine.Result, n int, signal chan struct{}, opts ...engine.Option) *engine.Result {
+	t.Helper()
+	e := open(t, it.spec, it.backend, it.srv, opts...)
+	done := make(chan *engine.Result)
+	go func() { done <- op(e, context.Background()) }()
+	for range n {
+		<-it.held
+	}
+	close(signal)
+	signaled := time.Now()
+	res := <-done
+	logResult(t, res)
+	t.Logf("the run ended %v after the signal", time.Since(signaled).Round(time.Millisecond))
+	return res
 }
 
 func logResult(t *testing.T, res *engine.Result) {
@@ -252,17 +258,10 @@ func TestStopDuringDestroy(t *testing.T) {
 	world := startSim(t)
 	mustSucceed(t, "up", open(t, spec, backend, world).Up(ctx))
 
-	srv, held := heldCalls(t, []string{"*-mesh-gateway"}, sim.WithCloud(world.Cloud()))
+	it := newInterruptTest(t, backend, []string{"*-mesh-gateway"}, sim.WithCloud(world.Cloud()))
+	srv := it.srv
 	stop := make(chan struct{})
-	e := open(t, spec, backend, srv, engine.WithStop(stop))
-	done := make(chan *engine.Result)
-	go func() { done <- e.Destroy(ctx) }()
-	for range 2 {
-		<-held
-	}
-	close(stop)
-	res := <-done
-	logResult(t, res)
+	res := it.interrupt(t, (*engine.Engine).Destroy, 2, stop, engine.WithStop(stop))
 
 	if !res.Interrupted {
 		t.Errorf("the result does not say it was interrupted: %v", res.Err())
@@ -304,14 +303,11 @@ func TestStopDuringDestroy(t *testing.T) {
 // nothing else start together: a slow create never holds back one that
 // does not depend on it, whatever the machine.
 func TestSlowCreatesHoldBackNothing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys on the simulator: skipped with -short")
-	}
 	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
-	srv, held := heldCalls(t, []string{"*"})
+	it := newInterruptTest(t, "", []string{"*"})
+	held := it.held
 	stop, abort := make(chan struct{}), make(chan struct{})
-	e := open(t, spec, t.TempDir(), srv, engine.WithStop(stop), engine.WithAbort(abort),
+	e := open(t, it.spec, it.backend, it.srv, engine.WithStop(stop), engine.WithAbort(abort),
 		engine.WithEnv(map[string]string{"GOMAXPROCS": "1"}))
 	p, err := plan.Generate(ctx, e.Graph())
 	if err != nil {

@@ -244,10 +244,8 @@ func (r *Result) NotePlanned(pre *Result) {
 
 // Stack returns the named stack's result, or nil.
 func (r *Result) Stack(name string) *StackResult {
-	for _, s := range r.Stacks {
-		if s.Name == name {
-			return s
-		}
+	if i := slices.IndexFunc(r.Stacks, func(s *StackResult) bool { return s.Name == name }); i >= 0 {
+		return r.Stacks[i]
 	}
 	return nil
 }

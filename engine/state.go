@@ -55,10 +55,8 @@ func (e *Engine) readDeployed(ctx context.Context, names []string) error {
 	}
 	sort.Strings(e.orphans)
 	names = append(slices.Clone(names), e.orphans...)
-	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error
-	sem := make(chan struct{}, e.set.parallel)
 	// The project's workspace holds the Pulumi.yaml that a bare stack
 	// name is resolved against.
 	ws, err := e.metaWorkspace(ctx)
@@ -66,35 +64,43 @@ func (e *Engine) readDeployed(ctx context.Context, names []string) error {
 		return err
 	}
 	dir := ws.WorkDir()
-	for _, name := range names {
-		if !exists[name] {
-			continue
+	names = slices.DeleteFunc(names, func(name string) bool { return !exists[name] })
+	e.inParallel(names, func(name string) {
+		d, err := e.export(ctx, dir, name)
+		mu.Lock()
+		defer mu.Unlock()
+		var de *DamagedError
+		switch {
+		case errors.As(err, &de):
+			e.deployed[name] = &deployed{Outputs: stacks.Outputs{}, Damaged: de}
+		case err != nil:
+			errs = append(errs, fmt.Errorf("read stack %s: %w", name, err))
+		default:
+			e.deployed[name] = d
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			d, err := e.export(ctx, dir, name)
-			mu.Lock()
-			defer mu.Unlock()
-			var de *DamagedError
-			switch {
-			case errors.As(err, &de):
-				e.deployed[name] = &deployed{Outputs: stacks.Outputs{}, Damaged: de}
-			case err != nil:
-				errs = append(errs, fmt.Errorf("read stack %s: %w", name, err))
-			default:
-				e.deployed[name] = d
-			}
-		}()
-	}
-	wg.Wait()
+	})
 	if len(errs) > 0 {
 		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
 		return errs[0]
 	}
 	return nil
+}
+
+// inParallel runs fn for each name, e.set.parallel at a time, and waits
+// for every one.
+func (e *Engine) inParallel(names []string, fn func(name string)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, e.set.parallel)
+	for _, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			fn(name)
+		}()
+	}
+	wg.Wait()
 }
 
 // listStacks lists the project's stacks in the backend. A file backend is

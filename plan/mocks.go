@@ -161,43 +161,10 @@ func (m *mocks) record(args pulumi.MockResourceArgs) (*Resource, error) {
 	return rec, nil
 }
 
-// plain converts a property value to JSON-ready Go values, redacting secrets.
-func plain(v resource.PropertyValue) any {
+// planValues converts property values to JSON-ready Go values for the
+// record, redacting secrets.
+var planValues = computed.Plain{Secret: Redacted, Unknown: Unknown, Other: func(v resource.PropertyValue) any {
 	switch {
-	case v.IsSecret():
-		return Redacted
-	case v.IsComputed():
-		return Unknown
-	case v.IsOutput():
-		o := v.OutputValue()
-		if o.Secret {
-			return Redacted
-		}
-		if !o.Known {
-			return Unknown
-		}
-		return plain(o.Element)
-	case v.IsNull():
-		return nil
-	case v.IsBool():
-		return v.BoolValue()
-	case v.IsNumber():
-		return v.NumberValue()
-	case v.IsString():
-		return v.StringValue()
-	case v.IsArray():
-		arr := v.ArrayValue()
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			out[i] = plain(e)
-		}
-		return out
-	case v.IsObject():
-		out := map[string]any{}
-		for k, e := range v.ObjectValue() {
-			out[string(k)] = plain(e)
-		}
-		return out
 	case v.IsResourceReference():
 		return "resource " + nameOf(string(v.ResourceReferenceValue().URN))
 	case v.IsAsset():
@@ -206,7 +173,10 @@ func plain(v resource.PropertyValue) any {
 		return "archive " + v.ArchiveValue().Hash
 	}
 	return fmt.Sprint(v.V)
-}
+}}
+
+// plain converts a property value to JSON-ready Go values, redacting secrets.
+func plain(v resource.PropertyValue) any { return planValues.Value(v) }
 
 // nameOf is the logical name in a URN; the stack resource itself has none.
 func nameOf(u string) string {

@@ -19,49 +19,10 @@ import (
 	"infra/provider"
 	"infra/provider/ibm/fakeibm"
 	"infra/provider/sim"
+	"infra/provider/sim/simtest"
 	"infra/stacks"
 	"infra/topology"
 )
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-}
-
-// pulumiCommand is the pinned CLI scripts/install-pulumi builds; the test
-// is skipped without it.
-func pulumiCommand(t *testing.T) auto.PulumiCommand {
-	t.Helper()
-	cli := filepath.Join(repoRoot(t), ".bin", "pulumi")
-	if _, err := os.Stat(cli); err != nil {
-		t.Skipf("no pulumi CLI at %s: run scripts/install-pulumi to build it", cli)
-	}
-	root := t.TempDir()
-	if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(cli, filepath.Join(root, "bin", "pulumi")); err != nil {
-		t.Fatal(err)
-	}
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cmd
-}
 
 // TestFakeIBMEngine deploys the multicloud example's IBM landing zone and
 // regional stacks with the real engine, the real IBM provider code and the
@@ -76,8 +37,8 @@ func TestFakeIBMEngine(t *testing.T) {
 }
 
 func fakeIBMEngine(t *testing.T, example, ibmRegion string) {
-	cmd := pulumiCommand(t)
-	spec, _, err := topology.Load(filepath.Join(repoRoot(t), "examples", example+".yaml"))
+	cmd := simtest.PulumiCommand(t)
+	spec, _, err := topology.Load(filepath.Join(simtest.RepoRoot(t), "examples", example+".yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -336,25 +336,21 @@ func (c *checker) patternLength(k *constraint) (lo, hi int, ok bool) {
 }
 
 func lengthBounds(k *constraint) (lo, hi int, ok bool) {
-	switch k.Rule {
-	case "maxLength":
-		err := json.Unmarshal(k.Value, &hi)
-		return 0, hi, err == nil
-	case "minLength":
-		err := json.Unmarshal(k.Value, &lo)
-		return lo, math.MaxInt, err == nil
-	}
-	var r [2]int
-	err := json.Unmarshal(k.Value, &r)
-	return r[0], r[1], err == nil
+	return intBounds(k, "minLength", "maxLength")
 }
 
 func itemBounds(k *constraint) (lo, hi int, ok bool) {
+	return intBounds(k, "minItems", "maxItems")
+}
+
+// intBounds reads a constraint on a count: minRule and maxRule take one
+// bound, any other rule of the kind a [min, max] pair.
+func intBounds(k *constraint, minRule, maxRule string) (lo, hi int, ok bool) {
 	switch k.Rule {
-	case "maxItems":
+	case maxRule:
 		err := json.Unmarshal(k.Value, &hi)
 		return 0, hi, err == nil
-	case "minItems":
+	case minRule:
 		err := json.Unmarshal(k.Value, &lo)
 		return lo, math.MaxInt, err == nil
 	}

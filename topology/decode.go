@@ -129,11 +129,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string, depth int) 
 	case reflect.Struct:
 		d.decodeStruct(n, v, what, depth)
 	case reflect.Slice:
-		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-			return
-		}
-		if n.Kind != yaml.SequenceNode {
-			d.d.errorf(d.pos(n), "write it as a list, e.g. [a, b]", "%s must be a list, got %s", what, kindName(n))
+		if !d.shaped(n, yaml.SequenceNode, what, "a list", "write it as a list, e.g. [a, b]") {
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
@@ -153,11 +149,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, what string, depth int) 
 		}
 		v.Set(s)
 	case reflect.Map:
-		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-			return
-		}
-		if n.Kind != yaml.MappingNode {
-			d.d.errorf(d.pos(n), "write it as key: value pairs", "%s must be a mapping, got %s", what, kindName(n))
+		if !d.shaped(n, yaml.MappingNode, what, "a mapping", "write it as key: value pairs") {
 			return
 		}
 		pairs := d.pairs(n, what, depth)
@@ -482,4 +474,17 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// shaped reports whether n is a collection of the kind a field takes; null
+// is not (the field keeps its zero value) and another kind is an error.
+func (d *decoder) shaped(n *yaml.Node, kind yaml.Kind, what, shape, hint string) bool {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return false
+	}
+	if n.Kind != kind {
+		d.d.errorf(d.pos(n), hint, "%s must be %s, got %s", what, shape, kindName(n))
+		return false
+	}
+	return true
 }

@@ -254,32 +254,9 @@ var yamlParserErrors = []string{
 }
 
 func setClouds(s *Spec) {
-	if c := s.Clouds.IBM; c != nil {
-		for _, r := range c.Regions {
-			if r != nil {
-				r.Cloud = IBM
-			}
-		}
-	}
-	if c := s.Clouds.AWS; c != nil {
-		for _, r := range c.Regions {
-			if r != nil {
-				r.Cloud = AWS
-			}
-		}
-	}
-	if c := s.Clouds.Hetzner; c != nil {
-		for _, r := range c.Regions {
-			if r != nil {
-				r.Cloud = Hetzner
-			}
-		}
-	}
-	if c := s.Clouds.OVH; c != nil {
-		for _, r := range c.Regions {
-			if r != nil {
-				r.Cloud = OVH
-			}
+	for _, c := range s.byCloud() {
+		for _, r := range c.regions {
+			r.Cloud = c.cloud
 		}
 	}
 }
@@ -389,12 +366,7 @@ func applyDefaults(s *Spec) {
 		for _, r := range c.Regions {
 			k := &r.Cluster
 			k.Kubernetes = or(k.Kubernetes, DefaultKubernetes)
-			if k.Flavor == "" {
-				k.Flavor = "bx2.4x16"
-				if slices.Contains(ibmThirdGenOnly, r.Name) {
-					k.Flavor = "bx3d.4x20"
-				}
-			}
+			k.Flavor = or(k.Flavor, regional(r.Name, "bx2.4x16", ibmThirdGenOnly, "bx3d.4x20"))
 			if !k.Explicit("workersPerZone") {
 				k.WorkersPerZone = 2
 			}
@@ -431,12 +403,7 @@ func applyDefaults(s *Spec) {
 		for _, r := range c.Regions {
 			k := &r.Cluster
 			k.Kubernetes = or(k.Kubernetes, DefaultKubernetes)
-			if k.Flavor == "" {
-				k.Flavor = "b2-7"
-				if slices.Contains(ovhGen3Regions, r.Name) {
-					k.Flavor = "b3-8"
-				}
-			}
+			k.Flavor = or(k.Flavor, regional(r.Name, "b2-7", ovhGen3Regions, "b3-8"))
 			if k.Plan == "" {
 				k.Plan = "free"
 				if OVHStandardOnly(r.Name) {
@@ -462,6 +429,14 @@ func defaultScaling(s *Scaling, parent Meta, key string, lo, hi int) {
 	if s.Desired == 0 {
 		s.Desired = s.Min
 	}
+}
+
+// regional is def, or alt in the regions listed.
+func regional(region, def string, regions []string, alt string) string {
+	if slices.Contains(regions, region) {
+		return alt
+	}
+	return def
 }
 
 func or(v, def string) string {

@@ -6,6 +6,10 @@ import (
 	"time"
 )
 
+// ownedAWS begins a topology tagged with an owner, with one AWS region;
+// tests append what they need.
+const ownedAWS = "name: acme\ntags: {Owner: me}\nclouds:\n  aws:\n    regions:\n      - {region: us-east-1, environment: prod}\n"
+
 func mustParse(t *testing.T, src string) *Spec {
 	t.Helper()
 	s, ds, err := Parse("t.yaml", []byte(src))
@@ -151,13 +155,7 @@ func TestDefaultsWithoutMesh(t *testing.T) {
 }
 
 func TestSpecHelpers(t *testing.T) {
-	s := mustParse(t, `name: acme
-tags: {Owner: me}
-clouds:
-  aws:
-    regions:
-      - {region: us-east-1, environment: prod}
-      - {region: us-east-1, environment: staging}
+	s := mustParse(t, ownedAWS+`      - {region: us-east-1, environment: staging}
   hetzner:
     regions:
       - {region: nbg1, environment: prod}
@@ -287,13 +285,7 @@ clouds:
 }
 
 func TestGuardrailForms(t *testing.T) {
-	s := mustParse(t, `name: acme
-tags: {Owner: me}
-clouds:
-  aws:
-    regions:
-      - {region: us-east-1, environment: prod}
-landingZone:
+	s := mustParse(t, ownedAWS+`landingZone:
   guardrails:
     - deny-root-account
     - {allowed-regions: {aws: [us-east-1, eu-west-1]}, enforcement: advisory}

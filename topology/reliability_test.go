@@ -49,22 +49,7 @@ func TestExplicitZerosAndEmptySettingsAreErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			spec, ds, err := Parse("t.yaml", []byte(tt.yaml))
-			if err == nil || spec != nil {
-				t.Fatalf("accepted; diagnostics:\n%s", dump(ds))
-			}
-			var errs Diagnostics
-			for _, d := range ds {
-				if d.Severity == Error {
-					errs = append(errs, d)
-				}
-			}
-			if len(errs) != len(tt.want) {
-				t.Fatalf("got %d errors, want %d:\n%s", len(errs), len(tt.want), dump(errs))
-			}
-			for i, w := range tt.want {
-				checkDiag(t, errs[i], w)
-			}
+			checkRejected(t, tt.yaml, tt.want)
 		})
 	}
 }

@@ -357,28 +357,48 @@ func (g *Guardrail) Mandatory() bool { return g.Enforcement != "advisory" }
 // entries in file order.
 func (s *Spec) Regions() []*Region {
 	var out []*Region
-	if c := s.Clouds.IBM; c != nil {
-		for _, r := range c.Regions {
-			out = append(out, &r.Region)
-		}
-	}
-	if c := s.Clouds.AWS; c != nil {
-		for _, r := range c.Regions {
-			out = append(out, &r.Region)
-		}
-	}
-	if c := s.Clouds.Hetzner; c != nil {
-		for _, r := range c.Regions {
-			out = append(out, &r.Region)
-		}
-	}
-	if c := s.Clouds.OVH; c != nil {
-		for _, r := range c.Regions {
-			out = append(out, &r.Region)
-		}
+	for _, c := range s.byCloud() {
+		out = append(out, c.regions...)
 	}
 	return out
 }
+
+// cloudRegions are one cloud's region entries.
+type cloudRegions struct {
+	cloud   Cloud
+	regions []*Region
+}
+
+// byCloud lists the region entries of each cloud the spec has, in the
+// order IBM, AWS, Hetzner, OVH. The decoder drops empty list items, so no
+// entry is nil.
+func (s *Spec) byCloud() []cloudRegions {
+	var out []cloudRegions
+	if c := s.Clouds.IBM; c != nil {
+		out = append(out, cloudRegions{IBM, common(c.Regions)})
+	}
+	if c := s.Clouds.AWS; c != nil {
+		out = append(out, cloudRegions{AWS, common(c.Regions)})
+	}
+	if c := s.Clouds.Hetzner; c != nil {
+		out = append(out, cloudRegions{Hetzner, common(c.Regions)})
+	}
+	if c := s.Clouds.OVH; c != nil {
+		out = append(out, cloudRegions{OVH, common(c.Regions)})
+	}
+	return out
+}
+
+// common is the part every cloud's region entries share.
+func common[R interface{ region() *Region }](rs []R) []*Region {
+	out := make([]*Region, len(rs))
+	for i, r := range rs {
+		out[i] = r.region()
+	}
+	return out
+}
+
+func (r *Region) region() *Region { return r }
 
 // Lookup resolves a region reference (cloud/region or cloud/region/environment).
 // It returns every match, so callers can tell a missing reference from an ambiguous one.

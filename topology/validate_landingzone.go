@@ -2,8 +2,9 @@ package topology
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -208,11 +209,4 @@ func (v *validator) backend() {
 	v.errorf(v.s.At("backend"), "use file://PATH, s3://, gs://, azblob:// or https://api.pulumi.com", "unsupported backend URL %s", strconv.Quote(b))
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

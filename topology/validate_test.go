@@ -439,26 +439,33 @@ func TestValidateInvalid(t *testing.T) {
 				t.Fatalf("duplicate case input")
 			}
 			seen[tt.yaml] = true
-			spec, ds, err := Parse("t.yaml", []byte(tt.yaml))
-			if err == nil || spec != nil {
-				t.Fatalf("Parse accepted invalid input; diagnostics:\n%v", ds)
-			}
-			var errs Diagnostics
-			for _, d := range ds {
-				if d.Severity == Error {
-					errs = append(errs, d)
-				}
-			}
-			if len(errs) != len(tt.want) {
-				t.Fatalf("got %d errors, want %d:\n%s", len(errs), len(tt.want), dump(errs))
-			}
-			for i, w := range tt.want {
-				checkDiag(t, errs[i], w)
-			}
+			checkRejected(t, tt.yaml, tt.want)
 		})
 	}
 	if len(tests) < 30 {
 		t.Errorf("only %d invalid specs; the table needs at least 30", len(tests))
+	}
+}
+
+// checkRejected parses a topology that must be invalid and checks its
+// errors, in order, against want.
+func checkRejected(t *testing.T, yaml string, want []want) {
+	t.Helper()
+	spec, ds, err := Parse("t.yaml", []byte(yaml))
+	if err == nil || spec != nil {
+		t.Fatalf("Parse accepted invalid input; diagnostics:\n%s", dump(ds))
+	}
+	var errs Diagnostics
+	for _, d := range ds {
+		if d.Severity == Error {
+			errs = append(errs, d)
+		}
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%s", len(errs), len(want), dump(errs))
+	}
+	for i, w := range want {
+		checkDiag(t, errs[i], w)
 	}
 }
 

@@ -2,7 +2,6 @@ package sim_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/provider/sim"
+	"infra/provider/sim/simtest"
 )
 
 // psk is the secret input; it must never reach the state file in plaintext.
@@ -70,49 +70,6 @@ func program(ctx *pulumi.Context) error {
 	return nil
 }
 
-// repoRoot walks up from the package directory to the main module's go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-}
-
-// pulumiCommand returns the pinned CLI that scripts/install-pulumi builds,
-// and skips the test when it has not been built.
-func pulumiCommand(t *testing.T) auto.PulumiCommand {
-	t.Helper()
-	cli := filepath.Join(repoRoot(t), ".bin", "pulumi")
-	if _, err := os.Stat(cli); err != nil {
-		t.Skipf("no pulumi CLI at %s: run scripts/install-pulumi to build it", cli)
-	}
-	// auto.NewPulumiCommand runs <Root>/bin/pulumi, and the CLI lives in
-	// .bin/pulumi: give it a root whose bin/ links there.
-	root := t.TempDir()
-	if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(cli, filepath.Join(root, "bin", "pulumi")); err != nil {
-		t.Fatal(err)
-	}
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cmd
-}
-
 // newStack makes a stack of program on a file backend in a temporary
 // directory, attached to the providers of srv.
 func newStack(t *testing.T, srv *sim.Server, name string) (auto.Stack, string) {
@@ -134,7 +91,7 @@ func newProgramStack(t *testing.T, srv *sim.Server, name string, program pulumi.
 	env := srv.Env()
 	env["PULUMI_CONFIG_PASSPHRASE"] = "sim-test-passphrase"
 	stack, err := auto.UpsertStackInlineSource(ctx, name, "simtest", program,
-		auto.Pulumi(pulumiCommand(t)),
+		auto.Pulumi(simtest.PulumiCommand(t)),
 		auto.PulumiHome(filepath.Join(dir, "home")),
 		// An explicit work dir keeps the inline workspace out of TMPDIR,
 		// where it would leave a pulumi_auto* directory behind.
@@ -365,25 +322,14 @@ func TestEngineConcurrentStacks(t *testing.T) {
 // plaintext.
 func assertEncrypted(t *testing.T, backend string) {
 	t.Helper()
-	var files int
-	err := filepath.WalkDir(backend, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	files := simtest.ReadTree(t, backend)
+	for _, f := range files {
+		if strings.Contains(f.Data, psk) {
+			t.Error(f.Path + " holds the secret in plaintext")
+			break
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		if strings.Contains(string(data), psk) {
-			return errors.New(path + " holds the secret in plaintext")
-		}
-		return nil
-	})
-	if err != nil {
-		t.Error(err)
 	}
-	if files == 0 {
+	if len(files) == 0 {
 		t.Error("the backend holds no state files")
 	}
 }

@@ -52,11 +52,7 @@ func (p *provider) createLocal(ctx context.Context, req *pulumirpc.CreateRequest
 // updateLocal keeps the values drawn: only a replacement draws new ones.
 func (p *provider) updateLocal(req *pulumirpc.UpdateRequest, l infraprovider.Local) (*pulumirpc.UpdateResponse, error) {
 	urn, id := resource.URN(req.GetUrn()), resource.ID(req.GetId())
-	olds, err := unmarshal("olds", req.GetOlds())
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshal("news", req.GetNews())
+	olds, news, err := unmarshalBoth("olds", req.GetOlds(), "news", req.GetNews())
 	if err != nil {
 		return nil, err
 	}

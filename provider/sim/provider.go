@@ -42,6 +42,20 @@ func unmarshal(label string, s *structpb.Struct) (resource.PropertyMap, error) {
 	return m, nil
 }
 
+// unmarshalBoth decodes two property maps of a request, a first: the old
+// and the new inputs, or the inputs and the state.
+func unmarshalBoth(la string, a *structpb.Struct, lb string, b *structpb.Struct) (resource.PropertyMap, resource.PropertyMap, error) {
+	am, err := unmarshal(la, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	bm, err := unmarshal(lb, b)
+	if err != nil {
+		return nil, nil, err
+	}
+	return am, bm, nil
+}
+
 func marshal(label string, m resource.PropertyMap) (*structpb.Struct, error) {
 	s, err := plugin.MarshalProperties(m, marshalOpts(label))
 	if err != nil {
@@ -75,11 +89,7 @@ func (p *provider) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (
 // DiffConfig updates a provider in place when its configuration changes;
 // the simulated cloud has nothing that would force a replacement.
 func (p *provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	olds, err := unmarshal("olds", oldInputs(req.GetOldInputs(), req.GetOlds()))
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshal("news", req.GetNews())
+	olds, news, err := unmarshalBoth("olds", oldInputs(req.GetOldInputs(), req.GetOlds()), "news", req.GetNews())
 	if err != nil {
 		return nil, err
 	}
@@ -113,11 +123,7 @@ func (p *provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulum
 	if _, ok := infraprovider.LocalType(string(urn.Type())); ok {
 		return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
 	}
-	news, err := unmarshal("news", req.GetNews())
-	if err != nil {
-		return nil, err
-	}
-	olds, err := unmarshal("olds", req.GetOlds())
+	news, olds, err := unmarshalBoth("news", req.GetNews(), "olds", req.GetOlds())
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +155,7 @@ func (p *provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulum
 // the simulator knows itself (local types, VPN for VPC); the old object is
 // deleted first where the real provider says so.
 func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	olds, err := unmarshal("olds", oldInputs(req.GetOldInputs(), req.GetOlds()))
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshal("news", req.GetNews())
+	olds, news, err := unmarshalBoth("olds", oldInputs(req.GetOldInputs(), req.GetOlds()), "news", req.GetNews())
 	if err != nil {
 		return nil, err
 	}
@@ -227,11 +229,7 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	if l, ok := infraprovider.LocalType(string(urn.Type())); ok {
 		return p.updateLocal(req, l)
 	}
-	olds, err := unmarshal("olds", req.GetOlds())
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshal("news", req.GetNews())
+	olds, news, err := unmarshalBoth("olds", req.GetOlds(), "news", req.GetNews())
 	if err != nil {
 		return nil, err
 	}
@@ -276,11 +274,7 @@ func (p *provider) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulum
 	if err := p.srv.wait(ctx, "read", resource.URN(req.GetUrn())); err != nil {
 		return nil, err
 	}
-	inputs, err := unmarshal("inputs", req.GetInputs())
-	if err != nil {
-		return nil, err
-	}
-	outputs, err := unmarshal("properties", req.GetProperties())
+	inputs, outputs, err := unmarshalBoth("inputs", req.GetInputs(), "properties", req.GetProperties())
 	if err != nil {
 		return nil, err
 	}

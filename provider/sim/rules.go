@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
+	"infra/provider/computed"
 	"infra/rules"
 )
 
@@ -113,50 +114,14 @@ func ruleReplacement(typ string, olds, news resource.PropertyMap) (map[resource.
 	return keys, dbr
 }
 
-// plainMap converts inputs to the JSON-shaped values the rules read, with
-// unknown and secret values as the rules' placeholders.
-func plainMap(m resource.PropertyMap) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[string(k)] = plainValue(v)
-	}
-	return out
-}
-
-func plainValue(v resource.PropertyValue) any {
-	switch {
-	case v.IsSecret():
-		return rules.Secret
-	case v.IsComputed():
-		return rules.Unknown
-	case v.IsOutput():
-		o := v.OutputValue()
-		if o.Secret {
-			return rules.Secret
-		}
-		if !o.Known {
-			return rules.Unknown
-		}
-		return plainValue(o.Element)
-	case v.IsNull():
-		return nil
-	case v.IsBool():
-		return v.BoolValue()
-	case v.IsNumber():
-		return v.NumberValue()
-	case v.IsString():
-		return v.StringValue()
-	case v.IsArray():
-		arr := v.ArrayValue()
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			out[i] = plainValue(e)
-		}
-		return out
-	case v.IsObject():
-		return plainMap(v.ObjectValue())
-	case v.IsResourceReference():
+// plainInputs converts inputs to the JSON-shaped values the rules read,
+// with unknown and secret values as the rules' placeholders.
+var plainInputs = computed.Plain{Secret: rules.Secret, Unknown: rules.Unknown, Other: func(v resource.PropertyValue) any {
+	if v.IsResourceReference() {
 		return string(v.ResourceReferenceValue().URN)
 	}
 	return rules.Unknown
-}
+}}
+
+// plainMap is plainInputs.Map.
+func plainMap(m resource.PropertyMap) map[string]any { return plainInputs.Map(m) }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	"infra/provider/computed"
 )
@@ -21,16 +22,23 @@ func testProvider() *provider {
 
 func urnOf(typ, name string) string { return "urn:pulumi:prod::simtest::" + typ + "::" + name }
 
-func checkRPC(t *testing.T, p *provider, typ, name string, olds, news resource.PropertyMap) (resource.PropertyMap, []*pulumirpc.CheckFailure) {
+// marshalOldsNews encodes a request's old and new inputs.
+func marshalOldsNews(t *testing.T, olds, news resource.PropertyMap) (o, n *structpb.Struct) {
 	t.Helper()
 	o, err := marshal("olds", olds)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := marshal("news", news)
+	n, err = marshal("news", news)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return o, n
+}
+
+func checkRPC(t *testing.T, p *provider, typ, name string, olds, news resource.PropertyMap) (resource.PropertyMap, []*pulumirpc.CheckFailure) {
+	t.Helper()
+	o, n := marshalOldsNews(t, olds, news)
 	resp, err := p.Check(context.Background(), &pulumirpc.CheckRequest{Urn: urnOf(typ, name), Type: typ, Olds: o, News: n})
 	if err != nil {
 		t.Fatal(err)
@@ -44,14 +52,7 @@ func checkRPC(t *testing.T, p *provider, typ, name string, olds, news resource.P
 
 func diffRPC(t *testing.T, typ string, olds, news resource.PropertyMap) *pulumirpc.DiffResponse {
 	t.Helper()
-	o, err := marshal("olds", olds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := marshal("news", news)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o, n := marshalOldsNews(t, olds, news)
 	d, err := testProvider().Diff(context.Background(), &pulumirpc.DiffRequest{Urn: urnOf(typ, "x"), Type: typ, OldInputs: o, News: n})
 	if err != nil {
 		t.Fatal(err)
