@@ -35,7 +35,7 @@ type EngineFlags struct {
 func (fl *EngineFlags) register(cmd *cobra.Command, complete *Factory) {
 	f := cmd.Flags()
 	f.StringVar(&fl.Backend, "backend", "", "Pulumi backend URL (env INFRA_BACKEND; default: the topology's, file://<topology dir>/.infra/state)")
-	f.StringVar(&fl.Secrets, "secrets-provider", "", "secrets provider of new stacks: passphrase (default), or a key service URL such as awskms://alias/infra?region=eu-west-1, gcpkms://…, azurekeyvault://…, hashivault://… (env INFRA_SECRETS_PROVIDER); `infra up` moves deployed stacks to it")
+	f.StringVar(&fl.Secrets, "secrets-provider", "", "secrets provider of new stacks: passphrase (default), or a key service URL such as awskms://alias/infra?region=eu-west-1, gcpkms://…, azurekeyvault://…, hashivault://… (env INFRA_SECRETS_PROVIDER); infra up moves deployed stacks to it")
 	f.BoolVar(&fl.Simulate, "simulate", false, "run against simulated clouds, in-process: no account needed (env INFRA_SIMULATE=1)")
 	f.IntVar(&fl.Parallel, "parallel", 10, "how many stacks run at once")
 	f.StringSliceVar(&fl.Stacks, "stack", nil, "run only these stacks (repeat or comma-separate); the others' outputs are read from the backend")

@@ -74,7 +74,7 @@ INFRA_SIM_FAIL and INFRA_SIM_LATENCY inject faults and latency there.`,
 	cmd.Flags().StringVar(&opts.FullPreview, "full-preview", "", "with --comment, also write the whole preview, never cut, to this file (for CI to upload as an artifact; a cut comment points at it)")
 	cmd.Flags().Float64Var(&opts.MaxMonthlyCost, "max-monthly-cost", 0, "fail (a guardrail violation) when the estimated monthly list price in USD is higher; the topology's budget: does the same")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 with no changes, 2 with changes, 1 on error")
-	cmd.Flags().StringVar(&opts.Out, "out", "", "also write the reviewed plan bundle to this file, for `infra up --plan` (and `infra show`)")
+	cmd.Flags().StringVar(&opts.Out, "out", "", "also write the reviewed plan bundle to this file, to apply with infra up --plan (and read with infra show)")
 	opts.Changed.register(cmd)
 	return cmd
 }

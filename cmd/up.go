@@ -74,7 +74,7 @@ the deployment.`,
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "deploy without asking (required when stdin is not a terminal)")
 	cmd.Flags().BoolVar(&opts.Diff, "diff", false, "list the old and new value of every changed property (--json always has them)")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 0 when nothing changed, 2 when the up changed something, 1 on error")
-	cmd.Flags().StringVar(&opts.Plan, "plan", "", "apply exactly this reviewed plan bundle (from `infra preview --out`); stacks whose starting point moved are refused")
+	cmd.Flags().StringVar(&opts.Plan, "plan", "", "apply exactly this reviewed plan bundle (from infra preview --out); stacks whose starting point moved are refused")
 	cmd.Flags().BoolVar(&opts.AllowStale, "allow-stale", false, "with --plan, apply stacks whose starting point moved anyway")
 	cmd.Flags().BoolVar(&opts.SkipStale, "skip-stale", false, "with --plan, apply the stacks that did not move and skip the others and what depends on them")
 	cmd.MarkFlagsMutuallyExclusive("allow-stale", "skip-stale")
