@@ -159,11 +159,22 @@ func (o *op) ruleParts(in props) ([]contextbasedrestrictionsv1.RuleContext, []co
 		return nil, nil, err
 	}
 	var contexts []contextbasedrestrictionsv1.RuleContext
-	for _, z := range in.strs("zones") {
+	context := func(zone, endpoint string) {
 		contexts = append(contexts, contextbasedrestrictionsv1.RuleContext{Attributes: []contextbasedrestrictionsv1.RuleContextAttribute{
-			{Name: core.StringPtr("networkZoneId"), Value: core.StringPtr(z)},
-			{Name: core.StringPtr("endpointType"), Value: in.strp("endpointType")},
+			{Name: core.StringPtr("networkZoneId"), Value: core.StringPtr(zone)},
+			{Name: core.StringPtr("endpointType"), Value: core.StringPtr(endpoint)},
 		}})
+	}
+	for _, z := range in.strs("zones") {
+		context(z, in.str("endpointType"))
+	}
+	// A context admits a request only over its endpoint types, so the
+	// zones admitted over IBM's public endpoints (where infra itself runs:
+	// it calls Key Protect at https://{region}.kms.cloud.ibm.com) are
+	// contexts of their own (IBM API docs "Context-based restrictions": "A
+	// context allows access only if all its conditions are satisfied").
+	for _, z := range in.strs("publicZones") {
+		context(z, "public")
 	}
 	attrs := []contextbasedrestrictionsv1.ResourceAttribute{{Name: core.StringPtr("accountId"), Value: &acct}}
 	m := in.strMap("resourceAttributes")
@@ -234,17 +245,25 @@ func cbrRuleKind() *kind {
 			if gone, err := o.gone(resp, err); gone || err != nil {
 				return nil, err
 			}
-			var zones []string
+			var zones, public []string
 			endpoint := ""
 			for _, c := range r.Contexts {
+				zone, ep := "", ""
 				for _, a := range c.Attributes {
 					switch deref(a.Name) {
 					case "networkZoneId":
-						zones = append(zones, deref(a.Value))
+						zone = deref(a.Value)
 					case "endpointType":
-						endpoint = deref(a.Value)
+						ep = deref(a.Value)
 					}
 				}
+				// the public contexts are publicZones' unless the rule's
+				// own endpoint type is public
+				if ep == "public" && in.str("endpointType") != "public" {
+					public = append(public, zone)
+					continue
+				}
+				zones, endpoint = append(zones, zone), ep
 			}
 			attrs := map[string]string{}
 			for _, res := range r.Resources {
@@ -256,6 +275,9 @@ func cbrRuleKind() *kind {
 			}
 			ins := pm("description", r.Description, "zones", keepOrder(in.strs("zones"), zones), "endpointType", endpoint,
 				"enforcementMode", r.EnforcementMode, "resourceAttributes", attrs)
+			if public != nil || in.has("publicZones") {
+				ins["publicZones"] = val(keepOrder(in.strs("publicZones"), public))
+			}
 			return readyState(ins, pm("crn", r.CRN)), nil
 		},
 		update: func(ctx context.Context, o *op, api restrictionsAPI, id string, olds, news props) error {

@@ -389,3 +389,62 @@ func TestClusterChangesInPlace(t *testing.T) {
 		t.Errorf("worker pools %v, want the bx2.8x32 pool only", pools)
 	}
 }
+
+// TestCBRRefusesInfraOutsideItsZones: an enforced context-based restriction
+// on a Key Protect instance refuses infra's own calls unless one of its
+// contexts admits where infra runs from over the public endpoint it calls
+// (F9, item 5a): the clusters' zone over private endpoints alone locks
+// infra out of its root key, a rule in report mode refuses nothing, and the
+// rule's publicZones let infra in.
+func TestCBRRefusesInfraOutsideItsZones(t *testing.T) {
+	e := newEnv(t)
+	e.create("infra:ibm:ResourceGroup", props(map[string]any{"name": "demo-prod"}))
+	_, inst := e.create("infra:ibm:ResourceInstance", props(map[string]any{"name": "demo-prod-kms", "service": "kms",
+		"plan": "tiered-pricing", "location": "us-south", "resourceGroup": "demo-prod"}))
+	guid := str(inst, "guid")
+	clusters, _ := e.create("infra:ibm:CbrZone", props(map[string]any{"name": "clusters", "serviceRefs": []any{"containers-kubernetes"}}))
+	elsewhere, _ := e.create("infra:ibm:CbrZone", props(map[string]any{"name": "elsewhere", "ipAddresses": []any{"203.0.113.0/24"}}))
+	runners, _ := e.create("infra:ibm:CbrZone", props(map[string]any{"name": "runners", "ipAddresses": []any{"198.51.100.0/24"}}))
+	rule := map[string]any{"description": "only clusters reach Key Protect", "zones": []any{clusters},
+		"resourceAttributes": map[string]any{"serviceName": "kms", "serviceInstance": guid}, "endpointType": "private", "enforcementMode": "report"}
+	ruleID, ruleOuts := e.create("infra:ibm:CbrRule", props(rule))
+	key := map[string]any{"instance": guid, "region": "us-south", "name": "root", "rootKey": true}
+	if _, _, err := e.h("infra:ibm:KmsKey").Create(context.Background(), props(key), false); err != nil {
+		t.Fatalf("a rule in report mode refused the key's create: %v", err)
+	}
+	update := func(change func(map[string]any)) {
+		t.Helper()
+		news := map[string]any{}
+		for k, v := range rule {
+			news[k] = v
+		}
+		change(news)
+		if _, err := e.h("infra:ibm:CbrRule").Update(context.Background(), ruleID, ruleOuts, props(rule), props(news), false); err != nil {
+			t.Fatal(err)
+		}
+		rule = news
+	}
+	for _, c := range []struct {
+		name   string
+		change func(map[string]any)
+		admit  bool
+	}{
+		{"enforced, clusters only", func(r map[string]any) { r["enforcementMode"] = "enabled" }, false},
+		{"a zone that does not hold the runner", func(r map[string]any) { r["publicZones"] = []any{elsewhere} }, false},
+		{"the runner's zone over private endpoints", func(r map[string]any) { r["zones"] = []any{clusters, runners}; delete(r, "publicZones") }, false},
+		{"the runner's zone over the public endpoint", func(r map[string]any) { r["zones"] = []any{clusters}; r["publicZones"] = []any{runners} }, true},
+	} {
+		update(c.change)
+		key["name"] = "root-" + strings.ReplaceAll(c.name, " ", "-")[:12]
+		_, _, err := e.h("infra:ibm:KmsKey").Create(context.Background(), props(key), false)
+		switch {
+		case c.admit && err != nil:
+			t.Errorf("%s: refused: %v", c.name, err)
+		case !c.admit && (err == nil || !strings.Contains(err.Error(), "HTTP 403") || !strings.Contains(err.Error(), "context-based restriction")):
+			t.Errorf("%s: error = %v, want Key Protect's 403 naming the context-based restriction", c.name, err)
+		}
+	}
+	if b, _ := e.fake.Get("cbr_rule", ruleID); len(b["contexts"].([]any)) != 2 {
+		t.Errorf("rule contexts = %v, want the clusters' over private and the runners' over public", b["contexts"])
+	}
+}

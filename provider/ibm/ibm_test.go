@@ -176,12 +176,13 @@ func lifecycle() []step {
 			}},
 		{token: "infra:ibm:CbrZone", kind: "cbr_zone",
 			inputs: func(map[string]string, map[string]resource.PropertyMap) map[string]any {
-				return map[string]any{"name": "demo-prod-clusters", "serviceRefs": []any{"containers-kubernetes"}}
+				return map[string]any{"name": "demo-prod-clusters", "serviceRefs": []any{"containers-kubernetes"}, "ipAddresses": []any{fakeibm.ClientIP}}
 			},
-			update: func(in map[string]any) { in["ipAddresses"] = []any{"10.10.0.0/16"} }},
+			update: func(in map[string]any) { in["ipAddresses"] = []any{fakeibm.ClientIP, "10.10.0.0/16"} }},
 		{token: "infra:ibm:CbrRule", kind: "cbr_rule",
 			inputs: func(ids map[string]string, _ map[string]resource.PropertyMap) map[string]any {
 				return map[string]any{"description": "only clusters reach Key Protect", "zones": []any{ids["infra:ibm:CbrZone"]},
+					"publicZones":        []any{ids["infra:ibm:CbrZone"]},
 					"resourceAttributes": map[string]any{"serviceName": "kms"}, "endpointType": "private", "enforcementMode": "report"}
 			},
 			update: func(in map[string]any) { in["enforcementMode"] = "enabled" },

@@ -276,6 +276,7 @@ type CbrRule struct {
 	ResourceAttributes pulumi.StringMapOutput   `pulumi:"resourceAttributes"`
 	Zones              pulumi.StringArrayOutput `pulumi:"zones"`
 	EndpointType       pulumi.StringOutput      `pulumi:"endpointType"`
+	PublicZones        pulumi.StringArrayOutput `pulumi:"publicZones"`
 	EnforcementMode    pulumi.StringOutput      `pulumi:"enforcementMode"`
 	Crn                pulumi.StringOutput      `pulumi:"crn"`
 }
@@ -285,6 +286,7 @@ type cbrRuleArgs struct {
 	ResourceAttributes map[string]string `pulumi:"resourceAttributes"`
 	Zones              []string          `pulumi:"zones"`
 	EndpointType       string            `pulumi:"endpointType"`
+	PublicZones        []string          `pulumi:"publicZones"`
 	EnforcementMode    string            `pulumi:"enforcementMode"`
 }
 
@@ -298,6 +300,10 @@ type CbrRuleArgs struct {
 	Zones pulumi.StringArrayInput
 	// EndpointType is private, public or direct. Required.
 	EndpointType pulumi.StringInput
+	// PublicZones are network zone ids admitted over IBM's public
+	// endpoints besides (API: contexts of their own, endpointType public):
+	// where infra itself runs, for a rule on what infra manages.
+	PublicZones pulumi.StringArrayInput
 	// EnforcementMode is enabled, report or disabled (API: enforcement_mode). Required.
 	EnforcementMode pulumi.StringInput
 }
