@@ -50,6 +50,21 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	groups, accessGroups := pulumi.StringMap{}, pulumi.StringMap{}
 	kmsInstances, kmsKeys := pulumi.StringMap{}, pulumi.StringMap{}
 	deployers, deployerKeys := pulumi.StringMap{}, pulumi.StringMap{}
+	// Where infra runs from: a rule on an instance infra makes things in
+	// admits it over the public endpoint infra calls, or once enforced it
+	// refuses infra's own reads, updates and deletes (ibm.md item 5a).
+	var runners pulumi.StringArray
+	if c := spec.Clouds.IBM; c != nil && len(c.DeployFrom) > 0 {
+		z, err := NewCbrZone(ctx, name("infra-zone"), &CbrZoneArgs{
+			Name:        pulumi.String(spec.Name + "-infra"),
+			Description: pulumi.String("where infra deploys " + spec.Name + " from (clouds.ibm.deployFrom)"),
+			IpAddresses: pulumi.ToStringArray(c.DeployFrom),
+		})
+		if err != nil {
+			return err
+		}
+		runners = pulumi.StringArray{z.ID().ToStringOutput()}
+	}
 	for _, e := range a.Environments {
 		rg, err := NewResourceGroup(ctx, name(e.Name, "resource-group"), &ResourceGroupArgs{Name: pulumi.String(e.ResourceGroup)})
 		if err != nil {
@@ -178,13 +193,17 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 				}
 				attrs["serviceInstance"] = id
 			}
-			if _, err := NewCbrRule(ctx, name("cbr", r.Name), &CbrRuleArgs{
+			args := &CbrRuleArgs{
 				Description:        pulumi.String(r.Description),
 				ResourceAttributes: attrs,
 				Zones:              pulumi.StringArray{zone.ID().ToStringOutput()},
 				EndpointType:       pulumi.String(r.EndpointType),
 				EnforcementMode:    pulumi.String(r.EnforcementMode),
-			}, pulumi.DependsOn(inside[r.ServiceInstance])); err != nil {
+			}
+			if len(inside[r.ServiceInstance]) > 0 && runners != nil {
+				args.PublicZones = runners
+			}
+			if _, err := NewCbrRule(ctx, name("cbr", r.Name), args, pulumi.DependsOn(inside[r.ServiceInstance])); err != nil {
 				return err
 			}
 		}
