@@ -102,6 +102,20 @@ func ibmDeployerKey(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env
 	return nil
 }
 
+// ibmCbrZone is the id of env's CBR network zone, to which an IBM regional
+// stack adds its VPC. Nil without an IBM landing zone.
+func ibmCbrZone(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env string) pulumi.StringInput {
+	if lz.IBM == nil {
+		return nil
+	}
+	for _, e := range lz.IBM.Environments {
+		if e.Name == env {
+			return entry(ctx, up, ibmstack.LandingZoneStack, ibmstack.CbrZonesOutput, env)
+		}
+	}
+	return nil
+}
+
 func ibmKms(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env string) (instance, key pulumi.StringInput) {
 	if lz.IBM == nil {
 		return nil, nil

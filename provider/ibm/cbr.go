@@ -2,6 +2,7 @@ package ibm
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,6 +21,10 @@ func (o *op) cbrAddresses(in props) ([]contextbasedrestrictionsv1.AddressIntf, e
 	for _, s := range in.strs("serviceRefs") {
 		out = append(out, &contextbasedrestrictionsv1.AddressServiceRef{Type: core.StringPtr("serviceRef"),
 			Ref: &contextbasedrestrictionsv1.ServiceRefValue{AccountID: &acct, ServiceName: core.StringPtr(s)}})
+	}
+	for _, crn := range in.strs("vpcs") {
+		crn := crn
+		out = append(out, &contextbasedrestrictionsv1.AddressVPC{Type: core.StringPtr("vpc"), Value: &crn})
 	}
 	for _, a := range in.strs("ipAddresses") {
 		a := a
@@ -100,6 +105,7 @@ func cbrZoneKind() *kind {
 				Addresses []struct {
 					Type  string `json:"type"`
 					Value string `json:"value"`
+					ID    string `json:"id"`
 					Ref   struct {
 						ServiceName string `json:"service_name"`
 					} `json:"ref"`
@@ -110,9 +116,13 @@ func cbrZoneKind() *kind {
 			}
 			var refs, ips []string
 			for _, a := range w.Addresses {
-				if a.Type == "serviceRef" {
+				switch {
+				case a.ID != "":
+					// a CbrZoneAddresses' (cbrZoneAddressesKind), not the zone's own
+					continue
+				case a.Type == "serviceRef":
 					refs = append(refs, a.Ref.ServiceName)
-				} else {
+				default:
 					ips = append(ips, a.Value)
 				}
 			}
@@ -129,7 +139,7 @@ func cbrZoneKind() *kind {
 			return readyState(ins, pm("crn", z.CRN)), nil
 		},
 		update: func(ctx context.Context, o *op, api restrictionsAPI, id string, olds, news props) error {
-			_, resp, err := api.GetZoneWithContext(ctx, &contextbasedrestrictionsv1.GetZoneOptions{ZoneID: &id})
+			z, resp, err := api.GetZoneWithContext(ctx, &contextbasedrestrictionsv1.GetZoneOptions{ZoneID: &id})
 			if err != nil {
 				return o.apiError("read", err, resp)
 			}
@@ -141,6 +151,12 @@ func cbrZoneKind() *kind {
 			addrs, err := o.cbrAddresses(news)
 			if err != nil {
 				return err
+			}
+			// what CbrZoneAddresses added stays
+			for _, a := range z.Addresses {
+				if addressID(a) != "" {
+					addrs = append(addrs, a)
+				}
 			}
 			_, resp, err = api.ReplaceZoneWithContext(ctx, &contextbasedrestrictionsv1.ReplaceZoneOptions{ZoneID: &id, IfMatch: &etag,
 				Name: news.strp("name"), AccountID: &acct, Description: news.strp("description"), Addresses: addrs})
@@ -165,8 +181,12 @@ func (o *op) ruleParts(in props) ([]contextbasedrestrictionsv1.RuleContext, []co
 			{Name: core.StringPtr("endpointType"), Value: core.StringPtr(endpoint)},
 		}})
 	}
+	// one context per endpoint type: a context admits a request only over
+	// all of its attributes
 	for _, z := range in.strs("zones") {
-		context(z, in.str("endpointType"))
+		for _, ep := range strings.Split(in.str("endpointType"), ",") {
+			context(z, ep)
+		}
 	}
 	// A context admits a request only over its endpoint types, so the
 	// zones admitted over IBM's public endpoints (where infra itself runs:
@@ -202,10 +222,12 @@ func cbrRuleKind() *kind {
 			default:
 				f = append(f, CheckFailure{"enforcementMode", "enforcementMode must be enabled, report or disabled, not " + m})
 			}
-			switch e := in.str("endpointType"); e {
-			case "", "private", "public", "direct":
-			default:
-				f = append(f, CheckFailure{"endpointType", "endpointType must be private, public or direct, not " + e})
+			for _, e := range strings.Split(in.str("endpointType"), ",") {
+				switch e {
+				case "", "private", "public", "direct":
+				default:
+					f = append(f, CheckFailure{"endpointType", "endpointType must be private, public or direct, or a comma-separated list of them, not " + e})
+				}
 			}
 			return f
 		},
@@ -245,8 +267,7 @@ func cbrRuleKind() *kind {
 			if gone, err := o.gone(resp, err); gone || err != nil {
 				return nil, err
 			}
-			var zones, public []string
-			endpoint := ""
+			var zones, public, endpoints []string
 			for _, c := range r.Contexts {
 				zone, ep := "", ""
 				for _, a := range c.Attributes {
@@ -258,13 +279,19 @@ func cbrRuleKind() *kind {
 					}
 				}
 				// the public contexts are publicZones' unless the rule's
-				// own endpoint type is public
-				if ep == "public" && in.str("endpointType") != "public" {
+				// own endpoint types hold public
+				if ep == "public" && !slices.Contains(strings.Split(in.str("endpointType"), ","), "public") {
 					public = append(public, zone)
 					continue
 				}
-				zones, endpoint = append(zones, zone), ep
+				if !slices.Contains(zones, zone) {
+					zones = append(zones, zone)
+				}
+				if !slices.Contains(endpoints, ep) {
+					endpoints = append(endpoints, ep)
+				}
 			}
+			endpoint := strings.Join(keepOrder(strings.Split(in.str("endpointType"), ","), endpoints), ",")
 			attrs := map[string]string{}
 			for _, res := range r.Resources {
 				for _, a := range res.Attributes {

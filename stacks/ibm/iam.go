@@ -15,6 +15,7 @@ const (
 	AccessGroupType       = "infra:ibm:AccessGroup"
 	IamPolicyType         = "infra:ibm:IamPolicy"
 	CbrZoneType           = "infra:ibm:CbrZone"
+	CbrZoneAddressesType  = "infra:ibm:CbrZoneAddresses"
 	CbrRuleType           = "infra:ibm:CbrRule"
 	ResourceInstanceType  = "infra:ibm:ResourceInstance"
 	KmsKeyType            = "infra:ibm:KmsKey"
@@ -264,6 +265,49 @@ func (CbrZoneArgs) ElementType() reflect.Type { return reflect.TypeOf((*cbrZoneA
 func NewCbrZone(ctx *pulumi.Context, name string, args *CbrZoneArgs, opts ...pulumi.ResourceOption) (*CbrZone, error) {
 	var res CbrZone
 	return &res, register(ctx, CbrZoneType, name, args, &res, opts, "Name")
+}
+
+// CbrZoneAddresses are addresses a stack adds to a zone another stack owns
+// (the Terraform ibm_cbr_zone_addresses resource's way: the addresses carry
+// an id of their own, and the zone's own reads and updates leave them): a
+// regional stack adds its VPC to its environment's zone, which the landing
+// zone made before any VPC existed.
+type CbrZoneAddresses struct {
+	pulumi.CustomResourceState
+
+	Zone        pulumi.StringOutput      `pulumi:"zone"`
+	Name        pulumi.StringOutput      `pulumi:"name"`
+	Vpcs        pulumi.StringArrayOutput `pulumi:"vpcs"`
+	IpAddresses pulumi.StringArrayOutput `pulumi:"ipAddresses"`
+}
+
+type cbrZoneAddressesArgs struct {
+	Zone        string   `pulumi:"zone"`
+	Name        string   `pulumi:"name"`
+	Vpcs        []string `pulumi:"vpcs"`
+	IpAddresses []string `pulumi:"ipAddresses"`
+}
+
+// CbrZoneAddressesArgs are the inputs of a CbrZoneAddresses.
+type CbrZoneAddressesArgs struct {
+	// Zone is the network zone's id. Required.
+	Zone pulumi.StringInput
+	// Name tells these addresses from the zone's others (their id is
+	// infra-<name>). Required.
+	Name pulumi.StringInput
+	// Vpcs are VPC CRNs; IpAddresses are addresses, ranges or CIDRs.
+	Vpcs, IpAddresses pulumi.StringArrayInput
+}
+
+// ElementType is the plain shape CbrZoneAddressesArgs marshals as.
+func (CbrZoneAddressesArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*cbrZoneAddressesArgs)(nil)).Elem()
+}
+
+// NewCbrZoneAddresses declares a CbrZoneAddresses.
+func NewCbrZoneAddresses(ctx *pulumi.Context, name string, args *CbrZoneAddressesArgs, opts ...pulumi.ResourceOption) (*CbrZoneAddresses, error) {
+	var res CbrZoneAddresses
+	return &res, register(ctx, CbrZoneAddressesType, name, args, &res, opts, "Zone", "Name")
 }
 
 // CbrRule is a context-based restriction (Context Based Restrictions:

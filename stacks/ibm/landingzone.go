@@ -22,6 +22,9 @@ const (
 	KmsRootKeysOutput  = "kmsRootKeys"
 	DeployersOutput    = "deployers"
 	DeployerKeysOutput = "deployerApiKeys"
+	// CbrZonesOutput are the ids of the environments' CBR network zones,
+	// to which each regional stack adds its VPC.
+	CbrZonesOutput = "cbrZones"
 )
 
 // iksService is the IAM service name of IBM Kubernetes Service.
@@ -49,7 +52,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	name := func(parts ...string) string { return LandingZoneStack + "-" + strings.Join(parts, "-") }
 	groups, accessGroups := pulumi.StringMap{}, pulumi.StringMap{}
 	kmsInstances, kmsKeys := pulumi.StringMap{}, pulumi.StringMap{}
-	deployers, deployerKeys := pulumi.StringMap{}, pulumi.StringMap{}
+	deployers, deployerKeys, cbrZones := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	// Where infra runs from: a rule on an instance infra makes things in
 	// admits it over the public endpoint infra calls, or once enforced it
 	// refuses infra's own reads, updates and deletes (ibm.md item 5a).
@@ -130,6 +133,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		if err != nil {
 			return err
 		}
+		cbrZones[e.Name] = zone.ID().ToStringOutput()
 		instances := map[string]pulumi.StringOutput{}
 		// A rule on an instance waits for what infra makes inside it: once
 		// enforced, the rule refuses infra's own calls to the instance
@@ -216,6 +220,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	ctx.Export(DeployerKeysOutput, pulumi.ToSecret(deployerKeys))
 	ctx.Export(KmsInstancesOutput, kmsInstances)
 	ctx.Export(KmsRootKeysOutput, kmsKeys)
+	ctx.Export(CbrZonesOutput, cbrZones)
 	return nil
 }
 
