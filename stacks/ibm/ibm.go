@@ -116,7 +116,7 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
-	if err := p.mesh(vpc, zn.subnets[0].ToStringOutput()); err != nil {
+	if err := p.mesh(vpc, zn.subnets[0].ToStringOutput(), zn.zoneSubnets); err != nil {
 		return err
 	}
 	if p.cbrZone != nil {

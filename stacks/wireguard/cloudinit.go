@@ -52,6 +52,13 @@ type Boot struct {
 	// PushKey is the authorized_keys line (public) of the key the
 	// infra:mesh:Peers resource pushes with.
 	PushKey string
+	// RelayPort, when set, is the UDP port on which the gateway takes
+	// IP-in-UDP (foo-over-udp, ip-fou(8)) from the relays in its region's
+	// other zones and forwards what it unwraps to the tunnel: an IBM VPC
+	// route's next hop must be in the zone the traffic comes from, so each
+	// other zone sends the mesh's traffic to a relay of its own, which
+	// carries it here (stacks/ibm RelayCloudInit).
+	RelayPort int
 }
 
 // CloudInit renders the gateway's cloud-config for Ubuntu 24.04: it
@@ -83,11 +90,11 @@ func CloudInit(b Boot) (string, error) {
 	fmt.Fprintf(&w, "    sudo: \"ALL=(root) NOPASSWD: %s\"\n", ApplyPath)
 	fmt.Fprintf(&w, "    ssh_authorized_keys:\n      - 'restrict,command=\"sudo -n %s\" %s'\n", ApplyPath, b.PushKey)
 	w.WriteString("write_files:\n")
-	file(&w, sysctlPath, "0644", "net.ipv4.ip_forward = 1\n")
-	file(&w, FirewallPath, "0644", Firewall(b))
-	file(&w, PeersPath, "0644", "flush set inet infra_mesh peers\n")
-	file(&w, ApplyPath, "0755", ApplyScript)
-	file(&w, unitPath, "0644", `[Unit]
+	WriteFile(&w, sysctlPath, "0644", "net.ipv4.ip_forward = 1\n")
+	WriteFile(&w, FirewallPath, "0644", Firewall(b))
+	WriteFile(&w, PeersPath, "0644", "flush set inet infra_mesh peers\n")
+	WriteFile(&w, ApplyPath, "0755", ApplyScript)
+	WriteFile(&w, unitPath, "0644", `[Unit]
 Description=infra mesh firewall: WireGuard from the mesh peers only
 Before=wg-quick@`+Interface+`.service
 After=network-pre.target
@@ -101,12 +108,43 @@ ExecStart=/usr/sbin/nft -f `+PeersPath+`
 [Install]
 WantedBy=multi-user.target
 `)
+	if b.RelayPort > 0 {
+		// The unwrapped packets come in on tunl0 with a worker's source,
+		// which the gateway reaches by eth0: loose reverse-path filtering
+		// (RFC 3704) keeps them. The input chain admits the relays' UDP
+		// (they are in Local) and the forward chain passes tunl0 → wg0.
+		WriteFile(&w, relaySysctlPath, "0644", "net.ipv4.conf.all.rp_filter = 2\nnet.ipv4.conf.default.rp_filter = 2\n")
+		WriteFile(&w, relayUnitPath, "0644", fmt.Sprintf(`[Unit]
+Description=infra mesh: take the zone relays' IP-in-UDP on port %d
+After=network-pre.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/modprobe -a fou ipip
+ExecStart=/usr/sbin/ip fou add port %d ipproto 4
+ExecStart=/usr/sbin/ip link set tunl0 up
+ExecStop=/usr/sbin/ip fou del port %d
+
+[Install]
+WantedBy=multi-user.target
+`, b.RelayPort, b.RelayPort, b.RelayPort))
+	}
 	w.WriteString("runcmd:\n")
 	w.WriteString("  - [sysctl, --system]\n")
 	w.WriteString("  - [systemctl, daemon-reload]\n")
 	w.WriteString("  - [systemctl, enable, --now, infra-mesh-firewall.service]\n")
+	if b.RelayPort > 0 {
+		w.WriteString("  - [systemctl, enable, --now, infra-mesh-relays.service]\n")
+	}
 	return w.String(), nil
 }
+
+// Where a gateway that takes zone relays' traffic keeps its settings.
+const (
+	relaySysctlPath = "/etc/sysctl.d/90-infra-mesh-relays.conf"
+	relayUnitPath   = "/etc/systemd/system/infra-mesh-relays.service"
+)
 
 // ApplyScript installs the wg-quick configuration it reads on stdin as the
 // mesh interface's and applies it without taking the interface down, so
@@ -164,8 +202,8 @@ ip -4 route show dev "$iface" | while read -r r rest; do
 done
 `
 
-// file writes one write_files entry with its content as a literal block.
-func file(w *strings.Builder, path, mode, content string) {
+// WriteFile writes one cloud-config write_files entry with its content as a literal block.
+func WriteFile(w *strings.Builder, path, mode, content string) {
 	fmt.Fprintf(w, "  - path: %s\n    owner: root:root\n    permissions: %q\n    content: |\n", path, mode)
 	for _, l := range strings.SplitAfter(strings.TrimSuffix(content, "\n"), "\n") {
 		l = strings.TrimSuffix(l, "\n")

@@ -225,3 +225,33 @@ func TestCloudInitSchema(t *testing.T) {
 		t.Errorf("cloud-init schema: %v\n%s", err, out)
 	}
 }
+
+// TestCloudInitRelays: a gateway that takes zone relays' traffic (IBM,
+// more than one zone) unwraps IP-in-UDP on the port into tunl0 with loose
+// reverse-path filtering; one without relays has none of it.
+func TestCloudInitRelays(t *testing.T) {
+	out, err := CloudInit(Boot{ID: "a", Port: 51820, PushKey: testPushKey, RelayPort: 5555})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := parse(t, out)
+	files := map[string]string{}
+	for _, f := range c.WriteFiles {
+		files[f.Path] = f.Content
+	}
+	for _, want := range []string{"ExecStart=/usr/sbin/ip fou add port 5555 ipproto 4\n", "ExecStart=/usr/sbin/ip link set tunl0 up\n"} {
+		if !strings.Contains(files[relayUnitPath], want) {
+			t.Errorf("relay unit lacks %q:\n%s", want, files[relayUnitPath])
+		}
+	}
+	if !strings.Contains(files[relaySysctlPath], "net.ipv4.conf.all.rp_filter = 2") {
+		t.Errorf("relay sysctl = %q", files[relaySysctlPath])
+	}
+	if fmt.Sprint(c.Runcmd[len(c.Runcmd)-1]) != "[systemctl enable --now infra-mesh-relays.service]" {
+		t.Errorf("runcmd = %v", c.Runcmd)
+	}
+	plain, _ := CloudInit(Boot{ID: "a", Port: 51820, PushKey: testPushKey})
+	if strings.Contains(plain, "fou") || strings.Contains(plain, "rp_filter") {
+		t.Error("a gateway without relays takes IP-in-UDP")
+	}
+}
