@@ -175,7 +175,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	for i, z := range rn.Zones {
 		hop := inst.PrimaryIpAddress
 		if i > 0 {
-			if hop, err = relay(ctx, args, z.Zone, inst.PrimaryIpAddress, sgID, opts); err != nil {
+			if hop, err = relay(ctx, args, i, inst.PrimaryIpAddress, sgID, opts); err != nil {
 				return err
 			}
 		}
@@ -205,10 +205,10 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 // It returns the relay's address, the zone's next hop. Its name carries
 // the generation and the gateway's address, so a new gateway gets new
 // relays made before the old ones go.
-func relay(ctx *pulumi.Context, args GatewayArgs, zone string, gateway pulumi.StringOutput, sg pulumi.StringOutput,
+func relay(ctx *pulumi.Context, args GatewayArgs, i int, gateway pulumi.StringOutput, sg pulumi.StringOutput,
 	opts []pulumi.ResourceOption) (pulumi.StringOutput, error) {
 	r, spec := args.Region, args.Spec
-	id := r.ID()
+	id, zone := r.ID(), args.Net.Zones[i].Zone
 	subnet := args.ZoneSubnets[zone]
 	if subnet == nil {
 		return pulumi.StringOutput{}, fmt.Errorf("%s: ibm mesh gateway: no subnet for the relay in zone %s", id, zone)
@@ -223,7 +223,7 @@ func relay(ctx *pulumi.Context, args GatewayArgs, zone string, gateway pulumi.St
 		if err != nil {
 			return "", fmt.Errorf("%s: the mesh gateway's address %q: %w", id, ip, err)
 		}
-		return RelayCloudInit(id, zone, a, routes)
+		return RelayCloudInit(id, i, a, routes)
 	}).(pulumi.StringOutput)
 	inst, err := NewInstance(ctx, id+"-mesh-relay-"+zone, &InstanceArgs{
 		Name:            pulumi.String(shortName(id + "-mesh-relay-" + zone + "-" + meshGeneration(args))),

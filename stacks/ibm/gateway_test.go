@@ -100,25 +100,29 @@ func TestEveryZoneRoutesThroughItsOwnZone(t *testing.T) {
 }
 
 // TestRelayCloudInit: the relay tunnels every mesh destination to the
-// gateway's address on RelayPort, and refuses what it cannot render.
+// gateway's address in VXLAN, and refuses what it cannot render.
 func TestRelayCloudInit(t *testing.T) {
 	routes := []network.Route{{Name: "aws", Destination: netip.MustParsePrefix("10.1.0.0/16")},
 		{Name: "overlay", Destination: netip.MustParsePrefix("10.100.0.0/24")}}
-	doc, err := RelayCloudInit("ibm-us-south-prod", "us-south-2", netip.MustParseAddr("10.240.0.4"), routes)
+	doc, err := RelayCloudInit("ibm-us-south-prod", 1, netip.MustParseAddr("10.240.0.4"), routes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"#cloud-config\n", "gw=10.240.0.4\n", "encap fou encap-sport auto encap-dport 5555",
-		"for d in 10.1.0.0/16 10.100.0.0/24; do ip -4 route replace \"$d\" dev mesh0; done", "mtu 1472",
+	for _, want := range []string{"#cloud-config\n", "type vxlan id 4242 remote 10.240.0.4 dstport 4789 nolearning",
+		"ip address add 169.254.100.2/24 dev mesh0", "mtu 1450",
+		`for d in 10.1.0.0/16 10.100.0.0/24; do ip -4 route replace "$d" via 169.254.100.1 dev mesh0; done`,
 		"net.ipv4.ip_forward = 1", "[systemctl, enable, --now, infra-mesh-relay.service]"} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("relay cloud-init lacks %q:\n%s", want, doc)
 		}
 	}
-	if _, err := RelayCloudInit("r", "z", netip.Addr{}, routes); err == nil {
-		t.Error("no error without the gateway's address")
-	}
-	if _, err := RelayCloudInit("r", "z", netip.MustParseAddr("10.240.0.4"), nil); err == nil {
-		t.Error("no error without a route")
+	for name, f := range map[string]func() (string, error){
+		"no gateway address": func() (string, error) { return RelayCloudInit("r", 1, netip.Addr{}, routes) },
+		"no route":           func() (string, error) { return RelayCloudInit("r", 1, netip.MustParseAddr("10.240.0.4"), nil) },
+		"the gateway's zone": func() (string, error) { return RelayCloudInit("r", 0, netip.MustParseAddr("10.240.0.4"), routes) },
+	} {
+		if _, err := f(); err == nil {
+			t.Errorf("%s: no error", name)
+		}
 	}
 }

@@ -227,10 +227,10 @@ func TestCloudInitSchema(t *testing.T) {
 }
 
 // TestCloudInitRelays: a gateway that takes zone relays' traffic (IBM,
-// more than one zone) unwraps IP-in-UDP on the port into tunl0 with loose
-// reverse-path filtering; one without relays has none of it.
+// more than one zone) unwraps VXLAN on the port with loose reverse-path
+// filtering; one without relays has none of it.
 func TestCloudInitRelays(t *testing.T) {
-	out, err := CloudInit(Boot{ID: "a", Port: 51820, PushKey: testPushKey, RelayPort: 5555})
+	out, err := CloudInit(Boot{ID: "a", Port: 51820, PushKey: testPushKey, RelayPort: 4789})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,8 @@ func TestCloudInitRelays(t *testing.T) {
 	for _, f := range c.WriteFiles {
 		files[f.Path] = f.Content
 	}
-	for _, want := range []string{"ExecStart=/usr/sbin/ip fou add port 5555 ipproto 4\n", "ExecStart=/usr/sbin/ip link set tunl0 up\n"} {
+	for _, want := range []string{"ExecStart=/usr/sbin/ip link add vxr0 type vxlan id 4242 dstport 4789 nolearning\n",
+		"ExecStart=/usr/sbin/ip address add 169.254.100.1/24 dev vxr0\n", "ExecStart=/usr/sbin/ip link set vxr0 up\n"} {
 		if !strings.Contains(files[relayUnitPath], want) {
 			t.Errorf("relay unit lacks %q:\n%s", want, files[relayUnitPath])
 		}
@@ -251,7 +252,7 @@ func TestCloudInitRelays(t *testing.T) {
 		t.Errorf("runcmd = %v", c.Runcmd)
 	}
 	plain, _ := CloudInit(Boot{ID: "a", Port: 51820, PushKey: testPushKey})
-	if strings.Contains(plain, "fou") || strings.Contains(plain, "rp_filter") {
-		t.Error("a gateway without relays takes IP-in-UDP")
+	if strings.Contains(plain, "vxlan") || strings.Contains(plain, "rp_filter") {
+		t.Error("a gateway without relays takes VXLAN")
 	}
 }
