@@ -144,7 +144,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 				FloatingIpId: str(id, ibmstack.MeshFloatingIPOutput), RoutingTableId: str(id, ibmstack.MeshRoutingTableOutput),
 				ZoneSubnets:          subnets,
 				ClusterSecurityGroup: str(id, ibmstack.ClusterSecurityGroupOutput),
-				DeployerApiKey:       ibmDeployerKey(ctx, g.LandingZone, up, r.Environment),
+				DeployerApiKey:       ibmEnvOutput(ctx, g.LandingZone, up, r.Environment, ibmstack.DeployerKeysOutput),
 			})
 		case topology.OVH:
 			err = ovhstack.Gateway(ctx, ovhstack.GatewayArgs{

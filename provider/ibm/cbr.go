@@ -97,25 +97,12 @@ func cbrZoneKind() *kind {
 			return deref(z.ID), nil
 		},
 		read: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) (*state, error) {
-			z, resp, err := api.GetZoneWithContext(ctx, &contextbasedrestrictionsv1.GetZoneOptions{ZoneID: &id})
-			if gone, err := o.gone(resp, err); gone || err != nil {
-				return nil, err
-			}
-			var w struct {
-				Addresses []struct {
-					Type  string `json:"type"`
-					Value string `json:"value"`
-					ID    string `json:"id"`
-					Ref   struct {
-						ServiceName string `json:"service_name"`
-					} `json:"ref"`
-				} `json:"addresses"`
-			}
-			if err := asJSON(z, &w); err != nil {
+			z, addrs, err := o.readZone(ctx, api, id)
+			if z == nil || err != nil {
 				return nil, err
 			}
 			var refs, ips []string
-			for _, a := range w.Addresses {
+			for _, a := range addrs {
 				switch {
 				case a.ID != "":
 					// a CbrZoneAddresses' (cbrZoneAddressesKind), not the zone's own

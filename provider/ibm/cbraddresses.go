@@ -19,13 +19,37 @@ const cbrZoneAddressesType = "infra:ibm:CbrZoneAddresses"
 // contextbasedrestrictionsv1 AddressVPC.ID); Terraform's
 // ibm_cbr_zone_addresses marks its addresses the same way.
 func addressID(a contextbasedrestrictionsv1.AddressIntf) string {
-	var w struct {
-		ID string `json:"id"`
-	}
+	var w zoneAddress
 	if asJSON(a, &w) != nil {
 		return ""
 	}
 	return w.ID
+}
+
+// zoneAddress is one address of a zone, whatever its variant.
+type zoneAddress struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+	ID    string `json:"id"`
+	Ref   struct {
+		ServiceName string `json:"service_name"`
+	} `json:"ref"`
+}
+
+// readZone reads a zone and its addresses; a nil zone and no error when it
+// is gone.
+func (o *op) readZone(ctx context.Context, api restrictionsAPI, id string) (*contextbasedrestrictionsv1.Zone, []zoneAddress, error) {
+	z, resp, err := api.GetZoneWithContext(ctx, &contextbasedrestrictionsv1.GetZoneOptions{ZoneID: &id})
+	if gone, err := o.gone(resp, err); gone || err != nil {
+		return nil, nil, err
+	}
+	var w struct {
+		Addresses []zoneAddress `json:"addresses"`
+	}
+	if err := asJSON(z, &w); err != nil {
+		return nil, nil, err
+	}
+	return z, w.Addresses, nil
 }
 
 // zoneAddressesID is the address id of a CbrZoneAddresses named name.
@@ -53,22 +77,12 @@ func cbrZoneAddressesKind() *kind {
 		},
 		read: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) (*state, error) {
 			zone, mark, _ := strings.Cut(id, "/")
-			z, resp, err := api.GetZoneWithContext(ctx, &contextbasedrestrictionsv1.GetZoneOptions{ZoneID: &zone})
-			if gone, err := o.gone(resp, err); gone || err != nil {
-				return nil, err
-			}
-			var w struct {
-				Addresses []struct {
-					Type  string `json:"type"`
-					Value string `json:"value"`
-					ID    string `json:"id"`
-				} `json:"addresses"`
-			}
-			if err := asJSON(z, &w); err != nil {
+			z, addrs, err := o.readZone(ctx, api, zone)
+			if z == nil || err != nil {
 				return nil, err
 			}
 			var vpcs, ips []string
-			for _, a := range w.Addresses {
+			for _, a := range addrs {
 				switch {
 				case a.ID != mark:
 				case a.Type == "vpc":
