@@ -36,6 +36,15 @@ func parse(t *testing.T, s string) cloudConfig {
 	return c
 }
 
+// files are the contents of the written files, by path.
+func (c cloudConfig) files() map[string]string {
+	out := map[string]string{}
+	for _, f := range c.WriteFiles {
+		out[f.Path] = f.Content
+	}
+	return out
+}
+
 const testPushKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0 infra"
 
 // The cloud-config carries the script, the firewall and the push account,
@@ -46,9 +55,8 @@ func TestCloudInit(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := parse(t, out)
-	files := map[string]string{}
+	files := c.files()
 	for _, f := range c.WriteFiles {
-		files[f.Path] = f.Content
 		if f.Owner != "root:root" {
 			t.Errorf("%s: owner %s", f.Path, f.Owner)
 		}
@@ -235,10 +243,7 @@ func TestCloudInitRelays(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := parse(t, out)
-	files := map[string]string{}
-	for _, f := range c.WriteFiles {
-		files[f.Path] = f.Content
-	}
+	files := c.files()
 	for _, want := range []string{"ExecStart=/usr/sbin/ip link add vxr0 type vxlan id 4242 dstport 4789 nolearning\n",
 		"ExecStart=/usr/sbin/ip address add 169.254.100.1/24 dev vxr0\n", "ExecStart=/usr/sbin/ip link set vxr0 up\n"} {
 		if !strings.Contains(files[relayUnitPath], want) {
