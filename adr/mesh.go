@@ -119,7 +119,7 @@ func (m *model) meshRecord() Record {
 		if g.Cloud == topology.IBM {
 			// IBM doc "Determining route preference": a route's next hop must be
 			// in the zone the traffic comes from.
-			neg = append(neg, "IBM Cloud routes are zonal and a route's next hop must be in the zone the traffic comes from: each IBM region's one gateway runs in its first zone, so only that zone's subnets route to the mesh, and workloads in the other zones reach other clouds only through public endpoints until there is a gateway per zone")
+			neg = append(neg, "IBM Cloud routes are zonal and a route's next hop must be in the zone the traffic comes from: each IBM region's gateway runs in its first zone, and each other zone routes the mesh's ranges to a relay instance of its own (one more instance per zone to pay for), which carries the traffic to the gateway in VXLAN over the VPC; the gateway's zone stays a single point of failure for the region's mesh traffic")
 			break
 		}
 	}

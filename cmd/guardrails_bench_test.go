@@ -32,7 +32,11 @@ func syntheticGuardrails(tb testing.TB, perCloud int) string {
 		slices.SortStableFunc(names, func(x, y string) int {
 			return min(3, len(topology.ZonesOf(c, y))) - min(3, len(topology.ZonesOf(c, x)))
 		})
-		fmt.Fprintf(&b, "  %s:\n    regions:\n", c)
+		fmt.Fprintf(&b, "  %s:\n", c)
+		if c == topology.IBM {
+			b.WriteString("    deployFrom: [198.51.100.0/24]\n")
+		}
+		b.WriteString("    regions:\n")
 		for i := range perCloud {
 			name, env := names[i%len(names)], fmt.Sprintf("env%d", i/len(names))
 			fmt.Fprintf(&b, "      - {region: %s, environment: %s}\n", name, env)

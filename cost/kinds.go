@@ -77,6 +77,7 @@ var free = map[string]bool{
 	"infra:ibm:AccessGroup":                                                                      true,
 	"infra:ibm:CbrRule":                                                                          true,
 	"infra:ibm:CbrZone":                                                                          true,
+	"infra:ibm:CbrZoneAddresses":                                                                 true,
 	"infra:ibm:CisDomain":                                                                        true, // part of the CIS plan
 	"infra:ibm:CisGlobalLoadBalancer":                                                            true,
 	"infra:ibm:CisHealthCheck":                                                                   true,

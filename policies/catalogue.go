@@ -52,7 +52,7 @@ var catalogue = []Info{
 		Summary: "no bucket readable by the public",
 		Native: map[topology.Cloud]string{
 			topology.AWS: "S3 public access block on every member account, and an SCP denying public ACLs and, to all but infra's deploy role, changes to account or bucket public access blocks",
-			topology.IBM: "context-based restriction: Object Storage reachable only over private endpoints from the environment's clusters",
+			topology.IBM: "context-based restriction: Object Storage reachable only over private and direct endpoints from the environment's clusters",
 			topology.OVH: "IAM policy denying publishing or re-typing storage containers",
 		},
 		Checks: "S3 buckets have a public access block and no public ACL or policy",

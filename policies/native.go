@@ -1,6 +1,10 @@
 package policies
 
-import "infra/topology"
+import (
+	"strings"
+
+	"infra/topology"
+)
 
 // IBMSubject is what the IBM landing zone holds for one environment, named
 // as the landing zone names it.
@@ -14,7 +18,8 @@ type IBMSubject struct {
 }
 
 // CBRRule is an IBM context-based restriction: requests to the resource are
-// refused unless they come from Zone over EndpointType.
+// refused unless they come from Zone over one of EndpointType's
+// comma-separated endpoint types.
 type CBRRule struct {
 	// Name identifies the rule within the landing zone, e.g. prod-cos.
 	Name        string
@@ -33,7 +38,7 @@ type CBRRule struct {
 }
 
 // IBMRules are the context-based restrictions the guardrails ask of each
-// environment: Object Storage only over private endpoints from the
+// environment: Object Storage only over private and direct endpoints from the
 // environment's clusters (deny-public-buckets), and Key Protect only from
 // them (protect-security-services, where Key Protect exists).
 func IBMRules(spec *topology.Spec, subjects []IBMSubject) []CBRRule {
@@ -50,8 +55,13 @@ func IBMRules(spec *topology.Spec, subjects []IBMSubject) []CBRRule {
 				Environment: s.Environment, Service: service, Zone: s.Zone, EndpointType: "private", EnforcementMode: mode}
 		}
 		if g := spec.Guardrail(DenyPublicBuckets); g != nil {
-			r := rule(g, "cos", "cloud-object-storage", "deny-public-buckets: Object Storage of "+s.ResourceGroup+" only over private endpoints from its clusters")
+			r := rule(g, "cos", "cloud-object-storage", "deny-public-buckets: Object Storage of "+s.ResourceGroup+" only over private and direct endpoints from its clusters")
 			r.ResourceGroup = s.ResourceGroup
+			// VPC workloads reach Object Storage over its direct endpoints,
+			// which CBR tells from private ones (IBM doc "Endpoints and
+			// storage locations": direct endpoints serve VPC; review ibm.md
+			// item 5c).
+			r.EndpointType = "private,direct"
 			out = append(out, r)
 		}
 		if g := spec.Guardrail(ProtectSecurityServices); g != nil && s.KeyProtect != "" {
@@ -74,14 +84,24 @@ func (r CBRRule) APIBody() map[string]any {
 		attrs = append(attrs, map[string]string{"name": "serviceInstance", "value": "<service-instance:" + r.ServiceInstance + ">"})
 	}
 	return map[string]any{
-		"description": r.Description,
-		"resources":   []map[string]any{{"attributes": attrs}},
-		"contexts": []map[string]any{{"attributes": []map[string]string{
-			{"name": "networkZoneId", "value": "<zone:" + r.Zone + ">"},
-			{"name": "endpointType", "value": r.EndpointType},
-		}}},
+		"description":      r.Description,
+		"resources":        []map[string]any{{"attributes": attrs}},
+		"contexts":         r.contexts(),
 		"enforcement_mode": r.EnforcementMode,
 	}
+}
+
+// contexts are the rule's contexts in the API's terms: one per endpoint
+// type, since a context admits a request only if all its attributes do.
+func (r CBRRule) contexts() []map[string]any {
+	var out []map[string]any
+	for _, ep := range strings.Split(r.EndpointType, ",") {
+		out = append(out, map[string]any{"attributes": []map[string]string{
+			{"name": "networkZoneId", "value": "<zone:" + r.Zone + ">"},
+			{"name": "endpointType", "value": ep},
+		}})
+	}
+	return out
 }
 
 // OVHDeny is what one guardrail denies every environment's identity group

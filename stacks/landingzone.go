@@ -86,22 +86,24 @@ func awsDeployRole(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env 
 	return entry(ctx, up, awsstack.LandingZoneStack, awsstack.DeployRoleArnsOutput, lz.AWS.EnvironmentAccount(env).Name)
 }
 
-// ibmKms is the Key Protect instance and root key an IBM regional stack of
-// env encrypts its cluster's secrets with; nil when there is none.
-// ibmDeployerKey is the API key of an IBM environment's deployer service
-// ID, a secret from the landing zone; nil without a landing zone.
-func ibmDeployerKey(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env string) pulumi.StringInput {
+// ibmEnvOutput is env's entry of an IBM landing-zone output keyed by
+// environment: the deployer's API key (DeployerKeysOutput, a secret) or
+// the CBR network zone a regional stack adds its VPC to (CbrZonesOutput).
+// Nil without an IBM landing zone or that environment.
+func ibmEnvOutput(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env, output string) pulumi.StringInput {
 	if lz.IBM == nil {
 		return nil
 	}
 	for _, e := range lz.IBM.Environments {
 		if e.Name == env {
-			return entry(ctx, up, ibmstack.LandingZoneStack, ibmstack.DeployerKeysOutput, env)
+			return entry(ctx, up, ibmstack.LandingZoneStack, output, env)
 		}
 	}
 	return nil
 }
 
+// ibmKms is the Key Protect instance and root key an IBM regional stack of
+// env encrypts its cluster's secrets with; nil when there is none.
 func ibmKms(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env string) (instance, key pulumi.StringInput) {
 	if lz.IBM == nil {
 		return nil, nil

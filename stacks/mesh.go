@@ -72,6 +72,9 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 			local = g.AllowedIPs[1]
 		}
 		boot := wireguard.Boot{ID: g.ID, Port: m.Port, Local: local, SNAT: g.Cloud == topology.OVH}
+		if g.Cloud == topology.IBM && len(net.Region(g.ID).Zones) > 1 {
+			boot.RelayPort = ibmstack.RelayPort // the other zones' relays (ibm.md item 4)
+		}
 		routes := m.Routes(transit, g.ID)
 		if g.Cloud == topology.AWS {
 			// a VPC route table takes a route wider than the VPC: one per
@@ -131,12 +134,17 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 				NetworkId: str(id, "vpcId"), PrimaryIpId: str(id, hetznerstack.MeshPrimaryIPOutput),
 			})
 		case topology.IBM:
+			subnets := map[string]pulumi.StringInput{}
+			for _, z := range rn.Zones {
+				subnets[z.Zone] = entry(ctx, up, id, ibmstack.MeshZoneSubnetsOutput, z.Zone)
+			}
 			err = ibmstack.Gateway(ctx, ibmstack.GatewayArgs{
 				Spec: spec, Region: ibmRegion(spec, r), Net: rn, Port: m.Port, UserData: gw.userData, Placed: gw.placed, Peers: gw.peers, Routes: gw.routes,
 				VpcId: str(id, "vpcId"), Zone: str(id, ibmstack.MeshZoneOutput), SubnetId: str(id, ibmstack.MeshSubnetOutput),
 				FloatingIpId: str(id, ibmstack.MeshFloatingIPOutput), RoutingTableId: str(id, ibmstack.MeshRoutingTableOutput),
+				ZoneSubnets:          subnets,
 				ClusterSecurityGroup: str(id, ibmstack.ClusterSecurityGroupOutput),
-				DeployerApiKey:       ibmDeployerKey(ctx, g.LandingZone, up, r.Environment),
+				DeployerApiKey:       ibmEnvOutput(ctx, g.LandingZone, up, r.Environment, ibmstack.DeployerKeysOutput),
 			})
 		case topology.OVH:
 			err = ovhstack.Gateway(ctx, ovhstack.GatewayArgs{

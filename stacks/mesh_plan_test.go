@@ -43,7 +43,8 @@ func TestMeshInThePlan(t *testing.T) {
 	placement := map[topology.Cloud][]string{
 		topology.AWS:     {awsstack.MeshAllocationOutput, awsstack.MeshSubnetOutput, awsstack.MeshRouteTablesOutput, "vpcId", awsstack.ClusterSecurityGroupOutput},
 		topology.Hetzner: {hetznerstack.MeshPrimaryIPOutput, hetznerstack.MeshGatewayIPOutput, "vpcId"},
-		topology.IBM:     {ibmstack.MeshFloatingIPOutput, ibmstack.MeshZoneOutput, ibmstack.MeshSubnetOutput, ibmstack.MeshRoutingTableOutput, "vpcId", ibmstack.ClusterSecurityGroupOutput},
+		topology.IBM: {ibmstack.MeshFloatingIPOutput, ibmstack.MeshZoneOutput, ibmstack.MeshSubnetOutput, ibmstack.MeshZoneSubnetsOutput, ibmstack.MeshRoutingTableOutput, "vpcId",
+			ibmstack.ClusterSecurityGroupOutput},
 		topology.OVH: {ovhstack.MeshFloatingIPOutput, ovhstack.MeshRouterOutput, ovhstack.MeshGatewayIPOutput,
 			"openstackNetworkId", "subnetId", "project"},
 	}

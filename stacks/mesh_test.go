@@ -160,6 +160,11 @@ func meshFixtureOf(t testing.TB, spec *topology.Spec) *meshFixture {
 		case topology.IBM:
 			o[ibmstack.MeshZoneOutput] = v(rn.Zones[0].Zone)
 			o[ibmstack.MeshSubnetOutput] = v("subnet-" + id)
+			subnets := map[string]any{}
+			for _, z := range rn.Zones {
+				subnets[z.Zone] = "subnet-" + id + "-" + z.Zone
+			}
+			o[ibmstack.MeshZoneSubnetsOutput] = v(subnets)
 			o[ibmstack.MeshFloatingIPOutput] = v("fip-" + id)
 			o[ibmstack.MeshRoutingTableOutput] = v("rt-" + id)
 			o[ibmstack.ClusterSecurityGroupOutput] = v("sg-cluster-" + id)
@@ -262,7 +267,8 @@ func TestMeshGlobalStack(t *testing.T) {
 		}
 	}
 	for typ, want := range map[string]int{
-		"aws:ec2/instance:Instance": 2, "hcloud:index/server:Server": 3, ibmstack.InstanceType: 1,
+		// IBM: the gateway and a relay in each of us-south's two other zones
+		"aws:ec2/instance:Instance": 2, "hcloud:index/server:Server": 3, ibmstack.InstanceType: 3,
 		"ovh:CloudProject/instance:Instance": 3, "aws:ec2/eipAssociation:EipAssociation": 2,
 		"hcloud:index/firewall:Firewall": 3, "aws:ec2/securityGroup:SecurityGroup": 2, ibmstack.SecurityGroupType: 1,
 		// AWS: prod's 3 zones and staging's 2 each send 10.0.0.0/8, which
@@ -271,9 +277,9 @@ func TestMeshGlobalStack(t *testing.T) {
 		"aws:ec2/route:Route": 5 * 1,
 		// Hetzner: the overlay and 4 prod CIDRs in nbg1 and fsn1, the
 		// overlay alone in hel1 (dev has no other region); IBM: the overlay
-		// and its 4 prod peers in the gateway's zone only (a next hop must
-		// be in the route's zone)
-		"hcloud:index/networkRoute:NetworkRoute": 5 + 5 + 1, ibmstack.VpcRoutingTableRouteType: 5,
+		// and its 4 prod peers in each of the 3 zones, each to a next hop
+		// in the route's zone (the gateway or the zone's relay)
+		"hcloud:index/networkRoute:NetworkRoute": 5 + 5 + 1, ibmstack.VpcRoutingTableRouteType: 5 * 3,
 	} {
 		if got := len(mocks.byType(typ)); got != want {
 			t.Errorf("%d × %s, want %d", got, typ, want)
@@ -478,7 +484,9 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 	// The workers' group admits every range the mesh routes to the region's gateway.
 	var routed []string
 	for _, r := range mocks.byType(ibmstack.VpcRoutingTableRouteType) {
-		routed = append(routed, r.Inputs["destination"].StringValue())
+		if d := r.Inputs["destination"].StringValue(); !slices.Contains(routed, d) {
+			routed = append(routed, d)
+		}
 	}
 	sort.Strings(admitted)
 	sort.Strings(routed)

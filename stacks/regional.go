@@ -43,7 +43,8 @@ func regionalStacks(spec *topology.Spec, net *network.AddressPlan, lz *landingzo
 			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet, up Upstream) error {
 				instance, key := ibmKms(ctx, lz, up, r.Environment)
 				return ibmstack.Regional(ctx, ibmstack.RegionalArgs{Spec: spec, Region: r, Net: rn, KmsInstance: instance, KmsRootKey: key,
-					DeployerApiKey: ibmDeployerKey(ctx, lz, up, r.Environment)})
+					DeployerApiKey: ibmEnvOutput(ctx, lz, up, r.Environment, ibmstack.DeployerKeysOutput),
+					CbrZone:        ibmEnvOutput(ctx, lz, up, r.Environment, ibmstack.CbrZonesOutput)})
 			})
 			if err != nil {
 				return nil, err

@@ -90,6 +90,12 @@ func (r *Region) InMesh() bool { return r.Mesh == nil || *r.Mesh }
 type IBMCloud struct {
 	Meta    `yaml:"-" json:"-"`
 	Regions []*IBMRegion `yaml:"regions" jsonschema:"required,minItems=1"`
+	// DeployFrom are the public IPv4 ranges infra runs from (the CI
+	// runners' and operators' egress addresses). The context-based
+	// restrictions on what infra manages admit them over IBM's public
+	// endpoints; without them an enforced Key Protect rule refuses infra's
+	// own calls to its root key.
+	DeployFrom []string `yaml:"deployFrom,omitempty"`
 }
 
 // IBMRegion is an IBM VPC region with an IKS cluster.

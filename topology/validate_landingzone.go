@@ -35,6 +35,32 @@ func (v *validator) landingZone() {
 			v.requireTags(g)
 		}
 	}
+	v.deployFrom(seen)
+}
+
+// deployFrom checks clouds.ibm.deployFrom: public IPv4 ranges, and present
+// when infra would otherwise lock itself out. A mandatory
+// protect-security-services enforces a context-based restriction on each
+// environment's Key Protect (which require-encryption makes), and infra
+// reads, updates and deletes its root key on Key Protect's public endpoint:
+// every enforced rule on a resource must admit a request (IBM doc "What are
+// context-based restrictions"), so the rule must hold where infra runs from.
+func (v *validator) deployFrom(guardrails map[string]*Guardrail) {
+	c := v.s.Clouds.IBM
+	if c == nil {
+		return
+	}
+	for i, s := range c.DeployFrom {
+		p := c.At(fmt.Sprintf("deployFrom[%d]", i))
+		if pr, ok := v.prefix(p, "deployFrom", s); ok && (pr.Addr().IsPrivate() || pr.Addr().IsLoopback()) {
+			v.errorf(p, "list the public addresses IBM sees infra's requests come from", "deployFrom: %s is not a public range", s)
+		}
+	}
+	g := guardrails["protect-security-services"]
+	if len(c.DeployFrom) == 0 && g != nil && g.Mandatory() && guardrails["require-encryption"] != nil {
+		v.errorf(c.Pos, "add deployFrom: [<the CI runners' egress CIDR>] under clouds.ibm",
+			"clouds.ibm has no deployFrom: the Key Protect restriction that mandatory protect-security-services enforces would refuse infra's own calls to its root key")
+	}
 }
 
 // awsAccounts checks the organization mode and the member accounts: names,

@@ -314,6 +314,18 @@ func TestValidateInvalid(t *testing.T) {
 			want: []want{{pos: "t.yaml:2:15", msg: `tag Owner="a@b" cannot be an IBM tag`, hint: "IBM tags allow"}},
 		},
 		{
+			name: "Key Protect restriction without deployFrom",
+			yaml: "name: acme\nclouds:\n  ibm:\n    regions:\n      - {region: us-south, environment: prod}\n" +
+				"landingZone:\n  guardrails: [require-encryption, protect-security-services]\n",
+			want: []want{{pos: "t.yaml:4:5", msg: "clouds.ibm has no deployFrom", hint: "add deployFrom"}},
+		},
+		{
+			name: "deployFrom private or not a CIDR",
+			yaml: "name: acme\nclouds:\n  ibm:\n    deployFrom: [10.0.0.0/8, 198.51.100.7]\n    regions:\n      - {region: us-south, environment: prod}\n",
+			want: []want{{pos: "t.yaml:4:18", msg: "deployFrom: 10.0.0.0/8 is not a public range"},
+				{pos: "t.yaml:4:30", msg: `deployFrom: "198.51.100.7" is not a valid CIDR`}},
+		},
+		{
 			name: "region CIDR inside the IKS pod network",
 			yaml: "name: acme\nclouds:\n  ibm:\n    regions:\n      - {region: us-south, environment: prod, cidr: 172.21.0.0/16}\n",
 			want: []want{{pos: "t.yaml:5:53", msg: "ibm/us-south/prod 172.21.0.0/16 overlaps the IKS pod/service network 172.21.0.0/16", hint: "outside 172.17.0.0/18"}},

@@ -169,6 +169,7 @@ var kinds = map[string]kind{
 	"infra:ibm:AccessGroupMember":        {},
 	"infra:ibm:CbrRule":                  {},
 	"infra:ibm:CbrZone":                  {},
+	"infra:ibm:CbrZoneAddresses":         {},
 	"infra:ibm:CisDomain":                {id: cisID, outputs: []string{"nameServers", "status:active"}},
 	"infra:ibm:CisGlobalLoadBalancer":    {id: cisID},
 	"infra:ibm:CisHealthCheck":           {id: cisID},

@@ -2,6 +2,7 @@ package ibm
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,6 +21,10 @@ func (o *op) cbrAddresses(in props) ([]contextbasedrestrictionsv1.AddressIntf, e
 	for _, s := range in.strs("serviceRefs") {
 		out = append(out, &contextbasedrestrictionsv1.AddressServiceRef{Type: core.StringPtr("serviceRef"),
 			Ref: &contextbasedrestrictionsv1.ServiceRefValue{AccountID: &acct, ServiceName: core.StringPtr(s)}})
+	}
+	for _, crn := range in.strs("vpcs") {
+		crn := crn
+		out = append(out, &contextbasedrestrictionsv1.AddressVPC{Type: core.StringPtr("vpc"), Value: &crn})
 	}
 	for _, a := range in.strs("ipAddresses") {
 		a := a
@@ -92,27 +97,19 @@ func cbrZoneKind() *kind {
 			return deref(z.ID), nil
 		},
 		read: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) (*state, error) {
-			z, resp, err := api.GetZoneWithContext(ctx, &contextbasedrestrictionsv1.GetZoneOptions{ZoneID: &id})
-			if gone, err := o.gone(resp, err); gone || err != nil {
-				return nil, err
-			}
-			var w struct {
-				Addresses []struct {
-					Type  string `json:"type"`
-					Value string `json:"value"`
-					Ref   struct {
-						ServiceName string `json:"service_name"`
-					} `json:"ref"`
-				} `json:"addresses"`
-			}
-			if err := asJSON(z, &w); err != nil {
+			z, addrs, err := o.readZone(ctx, api, id)
+			if z == nil || err != nil {
 				return nil, err
 			}
 			var refs, ips []string
-			for _, a := range w.Addresses {
-				if a.Type == "serviceRef" {
+			for _, a := range addrs {
+				switch {
+				case a.ID != "":
+					// a CbrZoneAddresses' (cbrZoneAddressesKind), not the zone's own
+					continue
+				case a.Type == "serviceRef":
 					refs = append(refs, a.Ref.ServiceName)
-				} else {
+				default:
 					ips = append(ips, a.Value)
 				}
 			}
@@ -129,7 +126,7 @@ func cbrZoneKind() *kind {
 			return readyState(ins, pm("crn", z.CRN)), nil
 		},
 		update: func(ctx context.Context, o *op, api restrictionsAPI, id string, olds, news props) error {
-			_, resp, err := api.GetZoneWithContext(ctx, &contextbasedrestrictionsv1.GetZoneOptions{ZoneID: &id})
+			z, resp, err := api.GetZoneWithContext(ctx, &contextbasedrestrictionsv1.GetZoneOptions{ZoneID: &id})
 			if err != nil {
 				return o.apiError("read", err, resp)
 			}
@@ -141,6 +138,12 @@ func cbrZoneKind() *kind {
 			addrs, err := o.cbrAddresses(news)
 			if err != nil {
 				return err
+			}
+			// what CbrZoneAddresses added stays
+			for _, a := range z.Addresses {
+				if addressID(a) != "" {
+					addrs = append(addrs, a)
+				}
 			}
 			_, resp, err = api.ReplaceZoneWithContext(ctx, &contextbasedrestrictionsv1.ReplaceZoneOptions{ZoneID: &id, IfMatch: &etag,
 				Name: news.strp("name"), AccountID: &acct, Description: news.strp("description"), Addresses: addrs})
@@ -159,11 +162,26 @@ func (o *op) ruleParts(in props) ([]contextbasedrestrictionsv1.RuleContext, []co
 		return nil, nil, err
 	}
 	var contexts []contextbasedrestrictionsv1.RuleContext
-	for _, z := range in.strs("zones") {
+	context := func(zone, endpoint string) {
 		contexts = append(contexts, contextbasedrestrictionsv1.RuleContext{Attributes: []contextbasedrestrictionsv1.RuleContextAttribute{
-			{Name: core.StringPtr("networkZoneId"), Value: core.StringPtr(z)},
-			{Name: core.StringPtr("endpointType"), Value: in.strp("endpointType")},
+			{Name: core.StringPtr("networkZoneId"), Value: core.StringPtr(zone)},
+			{Name: core.StringPtr("endpointType"), Value: core.StringPtr(endpoint)},
 		}})
+	}
+	// one context per endpoint type: a context admits a request only over
+	// all of its attributes
+	for _, z := range in.strs("zones") {
+		for _, ep := range strings.Split(in.str("endpointType"), ",") {
+			context(z, ep)
+		}
+	}
+	// A context admits a request only over its endpoint types, so the
+	// zones admitted over IBM's public endpoints (where infra itself runs:
+	// it calls Key Protect at https://{region}.kms.cloud.ibm.com) are
+	// contexts of their own (IBM API docs "Context-based restrictions": "A
+	// context allows access only if all its conditions are satisfied").
+	for _, z := range in.strs("publicZones") {
+		context(z, "public")
 	}
 	attrs := []contextbasedrestrictionsv1.ResourceAttribute{{Name: core.StringPtr("accountId"), Value: &acct}}
 	m := in.strMap("resourceAttributes")
@@ -191,10 +209,12 @@ func cbrRuleKind() *kind {
 			default:
 				f = append(f, CheckFailure{"enforcementMode", "enforcementMode must be enabled, report or disabled, not " + m})
 			}
-			switch e := in.str("endpointType"); e {
-			case "", "private", "public", "direct":
-			default:
-				f = append(f, CheckFailure{"endpointType", "endpointType must be private, public or direct, not " + e})
+			for _, e := range strings.Split(in.str("endpointType"), ",") {
+				switch e {
+				case "", "private", "public", "direct":
+				default:
+					f = append(f, CheckFailure{"endpointType", "endpointType must be private, public or direct, or a comma-separated list of them, not " + e})
+				}
 			}
 			return f
 		},
@@ -234,18 +254,31 @@ func cbrRuleKind() *kind {
 			if gone, err := o.gone(resp, err); gone || err != nil {
 				return nil, err
 			}
-			var zones []string
-			endpoint := ""
+			var zones, public, endpoints []string
 			for _, c := range r.Contexts {
+				zone, ep := "", ""
 				for _, a := range c.Attributes {
 					switch deref(a.Name) {
 					case "networkZoneId":
-						zones = append(zones, deref(a.Value))
+						zone = deref(a.Value)
 					case "endpointType":
-						endpoint = deref(a.Value)
+						ep = deref(a.Value)
 					}
 				}
+				// the public contexts are publicZones' unless the rule's
+				// own endpoint types hold public
+				if ep == "public" && !slices.Contains(strings.Split(in.str("endpointType"), ","), "public") {
+					public = append(public, zone)
+					continue
+				}
+				if !slices.Contains(zones, zone) {
+					zones = append(zones, zone)
+				}
+				if !slices.Contains(endpoints, ep) {
+					endpoints = append(endpoints, ep)
+				}
 			}
+			endpoint := strings.Join(keepOrder(strings.Split(in.str("endpointType"), ","), endpoints), ",")
 			attrs := map[string]string{}
 			for _, res := range r.Resources {
 				for _, a := range res.Attributes {
@@ -256,6 +289,9 @@ func cbrRuleKind() *kind {
 			}
 			ins := pm("description", r.Description, "zones", keepOrder(in.strs("zones"), zones), "endpointType", endpoint,
 				"enforcementMode", r.EnforcementMode, "resourceAttributes", attrs)
+			if public != nil || in.has("publicZones") {
+				ins["publicZones"] = val(keepOrder(in.strs("publicZones"), public))
+			}
 			return readyState(ins, pm("crn", r.CRN)), nil
 		},
 		update: func(ctx context.Context, o *op, api restrictionsAPI, id string, olds, news props) error {

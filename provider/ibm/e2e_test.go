@@ -147,10 +147,28 @@ func deployIBM(t *testing.T, path string) {
 		}
 	}
 	// The mesh gateway's rules and routes are what the pinned VPC API
-	// version takes.
-	if e.fake.Count("security_group_rule") == 0 || e.fake.Count("route") == 0 || e.fake.Count("instance") != ibmRegions {
-		t.Errorf("mesh gateways: %d rules, %d routes, %d instances for %d regions", e.fake.Count("security_group_rule"),
-			e.fake.Count("route"), e.fake.Count("instance"), ibmRegions)
+	// version takes, and every zone routes to a next hop in it (the fake
+	// refuses another zone's, item 4): the gateway and a relay in each
+	// other zone.
+	zones := 0
+	for _, r := range spec.Clouds.IBM.Regions {
+		zones += len(r.Zones)
+	}
+	if e.fake.Count("security_group_rule") == 0 || e.fake.Count("route") == 0 || e.fake.Count("instance") != zones {
+		t.Errorf("mesh gateways: %d rules, %d routes, %d instances for %d regions of %d zones", e.fake.Count("security_group_rule"),
+			e.fake.Count("route"), e.fake.Count("instance"), ibmRegions, zones)
+	}
+	routed := map[string]bool{}
+	for _, id := range e.fake.IDs("route") {
+		b, _ := e.fake.Get("route", id)
+		routed[fmt.Sprint(dig(b, "zone", "name"))] = true
+	}
+	for _, r := range spec.Clouds.IBM.Regions {
+		for _, z := range r.Zones {
+			if !routed[z] {
+				t.Errorf("zone %s has no mesh route", z)
+			}
+		}
 	}
 	kinds := []string{"subnet", "address_prefix", "public_gateway", "load_balancer", "resource_group", "access_group", "policy",
 		"transit_gateway", "transit_connection"}
@@ -223,10 +241,22 @@ func globalIBM(t *testing.T, m *deployMocks, spec *topology.Spec, outputs map[st
 			for _, p := range mesh.Peers(id) {
 				peers = append(peers, wireguard.Peer{ID: p.ID, PublicIP: pulumi.String("198.51.100.9").ToStringOutput()})
 			}
+			subnets := map[string]pulumi.StringInput{}
+			switch zs := outputs[id][stacksibm.MeshZoneSubnetsOutput].Value.(type) {
+			case map[string]string:
+				for z, v := range zs {
+					subnets[z] = pulumi.String(v)
+				}
+			case map[string]any:
+				for z, v := range zs {
+					subnets[z] = pulumi.String(fmt.Sprint(v))
+				}
+			}
 			if err := stacksibm.Gateway(ctx, stacksibm.GatewayArgs{Spec: spec, Region: r, Net: net.Region(id), Port: mesh.Port,
 				UserData: pulumi.String("#cloud-config\n").ToStringOutput(), Peers: peers, Routes: mesh.Routes(transit, id),
 				VpcId: str(id, "vpcId"), Zone: str(id, stacksibm.MeshZoneOutput), SubnetId: str(id, stacksibm.MeshSubnetOutput),
-				FloatingIpId: str(id, stacksibm.MeshFloatingIPOutput), RoutingTableId: str(id, stacksibm.MeshRoutingTableOutput)}); err != nil {
+				FloatingIpId: str(id, stacksibm.MeshFloatingIPOutput), RoutingTableId: str(id, stacksibm.MeshRoutingTableOutput),
+				ZoneSubnets: subnets}); err != nil {
 				return err
 			}
 		}

@@ -58,7 +58,11 @@ func hintFor(status int) string {
 	case http.StatusUnauthorized:
 		return "check " + EnvAPIKey
 	case http.StatusForbidden:
-		return "the API key's identity lacks an IAM role for this; see the landing zone's access groups"
+		// IAM and context-based restrictions both answer 403: the identity
+		// lacks a role, or the request comes from a network or over an
+		// endpoint no rule on the resource admits.
+		return "the API key's identity lacks an IAM role for this (see the landing zone's access groups), " +
+			"or a context-based restriction refuses where infra runs from (see clouds.ibm.deployFrom)"
 	}
 	return ""
 }

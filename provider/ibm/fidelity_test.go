@@ -389,3 +389,143 @@ func TestClusterChangesInPlace(t *testing.T) {
 		t.Errorf("worker pools %v, want the bx2.8x32 pool only", pools)
 	}
 }
+
+// TestCBRRefusesInfraOutsideItsZones: an enforced context-based restriction
+// on a Key Protect instance refuses infra's own calls unless one of its
+// contexts admits where infra runs from over the public endpoint it calls
+// (F9, item 5a): the clusters' zone over private endpoints alone locks
+// infra out of its root key, a rule in report mode refuses nothing, and the
+// rule's publicZones let infra in.
+func TestCBRRefusesInfraOutsideItsZones(t *testing.T) {
+	e := newEnv(t)
+	e.create("infra:ibm:ResourceGroup", props(map[string]any{"name": "demo-prod"}))
+	_, inst := e.create("infra:ibm:ResourceInstance", props(map[string]any{"name": "demo-prod-kms", "service": "kms",
+		"plan": "tiered-pricing", "location": "us-south", "resourceGroup": "demo-prod"}))
+	guid := str(inst, "guid")
+	clusters, _ := e.create("infra:ibm:CbrZone", props(map[string]any{"name": "clusters", "serviceRefs": []any{"containers-kubernetes"}}))
+	elsewhere, _ := e.create("infra:ibm:CbrZone", props(map[string]any{"name": "elsewhere", "ipAddresses": []any{"203.0.113.0/24"}}))
+	runners, _ := e.create("infra:ibm:CbrZone", props(map[string]any{"name": "runners", "ipAddresses": []any{"198.51.100.0/24"}}))
+	rule := map[string]any{"description": "only clusters reach Key Protect", "zones": []any{clusters},
+		"resourceAttributes": map[string]any{"serviceName": "kms", "serviceInstance": guid}, "endpointType": "private", "enforcementMode": "report"}
+	ruleID, ruleOuts := e.create("infra:ibm:CbrRule", props(rule))
+	key := map[string]any{"instance": guid, "region": "us-south", "name": "root", "rootKey": true}
+	if _, _, err := e.h("infra:ibm:KmsKey").Create(context.Background(), props(key), false); err != nil {
+		t.Fatalf("a rule in report mode refused the key's create: %v", err)
+	}
+	update := func(change func(map[string]any)) {
+		t.Helper()
+		news := map[string]any{}
+		for k, v := range rule {
+			news[k] = v
+		}
+		change(news)
+		if _, err := e.h("infra:ibm:CbrRule").Update(context.Background(), ruleID, ruleOuts, props(rule), props(news), false); err != nil {
+			t.Fatal(err)
+		}
+		rule = news
+	}
+	for _, c := range []struct {
+		name   string
+		change func(map[string]any)
+		admit  bool
+	}{
+		{"enforced, clusters only", func(r map[string]any) { r["enforcementMode"] = "enabled" }, false},
+		{"a zone that does not hold the runner", func(r map[string]any) { r["publicZones"] = []any{elsewhere} }, false},
+		{"the runner's zone over private endpoints", func(r map[string]any) { r["zones"] = []any{clusters, runners}; delete(r, "publicZones") }, false},
+		{"the runner's zone over the public endpoint", func(r map[string]any) { r["zones"] = []any{clusters}; r["publicZones"] = []any{runners} }, true},
+	} {
+		update(c.change)
+		key["name"] = "root-" + strings.ReplaceAll(c.name, " ", "-")[:12]
+		_, _, err := e.h("infra:ibm:KmsKey").Create(context.Background(), props(key), false)
+		switch {
+		case c.admit && err != nil:
+			t.Errorf("%s: refused: %v", c.name, err)
+		case !c.admit && (err == nil || !strings.Contains(err.Error(), "HTTP 403") || !strings.Contains(err.Error(), "context-based restriction")):
+			t.Errorf("%s: error = %v, want Key Protect's 403 naming the context-based restriction", c.name, err)
+		}
+	}
+	if b, _ := e.fake.Get("cbr_rule", ruleID); len(b["contexts"].([]any)) != 2 {
+		t.Errorf("rule contexts = %v, want the clusters' over private and the runners' over public", b["contexts"])
+	}
+}
+
+// TestZoneAddressesFromAnotherStack: a regional stack adds its VPC to the
+// environment's zone, which the landing zone owns (item 5c): the zone's
+// own read does not see the added address (no drift), the zone's update
+// keeps it, and the addresses' delete removes only its own.
+func TestZoneAddressesFromAnotherStack(t *testing.T) {
+	e := newEnv(t)
+	zin := map[string]any{"name": "prod-clusters", "serviceRefs": []any{"containers-kubernetes"}}
+	zone, zouts := e.create("infra:ibm:CbrZone", props(zin))
+	const vpc1, vpc2 = "crn:v1:bluemix:public:is:us-south:a/acc::vpc:r006-1", "crn:v1:bluemix:public:is:eu-de:a/acc::vpc:r010-2"
+	a1in := map[string]any{"zone": zone, "name": "ibm-us-south-prod", "vpcs": []any{vpc1}}
+	a1, _ := e.create("infra:ibm:CbrZoneAddresses", props(a1in))
+	a2, _ := e.create("infra:ibm:CbrZoneAddresses", props(map[string]any{"zone": zone, "name": "ibm-eu-de-prod", "vpcs": []any{vpc2}}))
+	if a1 != zone+"/infra-ibm-us-south-prod" {
+		t.Errorf("id = %s, want <zone>/infra-<name>", a1)
+	}
+	sorted := func(s []string) []string { slices.Sort(s); return s }
+	values := func() []string {
+		b, _ := e.fake.Get("cbr_zone", zone)
+		var out []string
+		for _, a := range b["addresses"].([]any) {
+			m := a.(map[string]any)
+			v, _ := m["value"].(string)
+			out = append(out, fmtAny(m["type"])+"="+v)
+		}
+		slices.Sort(out)
+		return out
+	}
+	want := sorted([]string{"serviceRef=", "vpc=" + vpc1, "vpc=" + vpc2})
+	if got := values(); !slices.Equal(got, want) {
+		t.Errorf("zone addresses = %v, want %v", got, want)
+	}
+	r, err := e.h("infra:ibm:CbrZone").Read(context.Background(), zone, props(zin), zouts)
+	if err != nil || r.Inputs["ipAddresses"].HasValue() || !r.Inputs["serviceRefs"].DeepEquals(props(zin)["serviceRefs"]) {
+		t.Errorf("zone read = %v (%v), want its own addresses only", r.Inputs, err)
+	}
+	ra, err := e.h("infra:ibm:CbrZoneAddresses").Read(context.Background(), a1, props(a1in), nil)
+	if err != nil || !ra.Inputs["vpcs"].DeepEquals(props(a1in)["vpcs"]) {
+		t.Errorf("zone addresses read = %v (%v), want its VPC only", ra.Inputs, err)
+	}
+	znew := map[string]any{"name": "prod-clusters", "serviceRefs": []any{"containers-kubernetes"}, "ipAddresses": []any{"198.51.100.0/24"}}
+	if _, err := e.h("infra:ibm:CbrZone").Update(context.Background(), zone, zouts, props(zin), props(znew), false); err != nil {
+		t.Fatal(err)
+	}
+	want = sorted([]string{"serviceRef=", "subnet=198.51.100.0/24", "vpc=" + vpc1, "vpc=" + vpc2})
+	if got := values(); !slices.Equal(got, want) {
+		t.Errorf("after the zone's update: %v, want %v", got, want)
+	}
+	if err := e.h("infra:ibm:CbrZoneAddresses").Delete(context.Background(), a2, nil); err != nil {
+		t.Fatal(err)
+	}
+	want = sorted([]string{"serviceRef=", "subnet=198.51.100.0/24", "vpc=" + vpc1})
+	if got := values(); !slices.Equal(got, want) {
+		t.Errorf("after one addresses' delete: %v, want %v", got, want)
+	}
+}
+
+// TestRuleOverSeveralEndpointTypes: a rule admitting private and direct
+// endpoints (Object Storage from VPC workloads, item 5c) has a context per
+// endpoint type, since a context admits only over all its attributes, and
+// reads back as it was written.
+func TestRuleOverSeveralEndpointTypes(t *testing.T) {
+	e := newEnv(t)
+	zone, _ := e.create("infra:ibm:CbrZone", props(map[string]any{"name": "clusters", "serviceRefs": []any{"containers-kubernetes"}}))
+	in := map[string]any{"description": "cos from the clusters", "zones": []any{zone}, "endpointType": "private,direct",
+		"resourceAttributes": map[string]any{"serviceName": "cloud-object-storage"}, "enforcementMode": "enabled"}
+	id, outs := e.create("infra:ibm:CbrRule", props(in))
+	b, _ := e.fake.Get("cbr_rule", id)
+	if got := fmtAny(b["contexts"]); !strings.Contains(got, "private") || !strings.Contains(got, "direct") || len(b["contexts"].([]any)) != 2 {
+		t.Errorf("contexts = %s, want one per endpoint type", got)
+	}
+	r, err := e.h("infra:ibm:CbrRule").Read(context.Background(), id, props(in), outs)
+	if err != nil || r.Inputs["endpointType"].StringValue() != "private,direct" || len(r.Inputs["zones"].ArrayValue()) != 1 {
+		t.Errorf("read = %v (%v), want endpointType private,direct over the one zone", r.Inputs, err)
+	}
+	_, failures, _ := e.h("infra:ibm:CbrRule").Check(context.Background(), nil, props(map[string]any{"description": "x", "zones": []any{zone},
+		"endpointType": "private,vpn", "resourceAttributes": map[string]any{"serviceName": "kms"}, "enforcementMode": "enabled"}))
+	if len(failures) != 1 || !strings.Contains(failures[0].Reason, "not vpn") {
+		t.Errorf("check failures = %v, want vpn refused", failures)
+	}
+}

@@ -39,7 +39,7 @@ type (
 )
 
 func iamKinds() []*kind {
-	return []*kind{resourceGroupKind(), accessGroupKind(), iamPolicyKind(), cbrZoneKind(), cbrRuleKind(),
+	return []*kind{resourceGroupKind(), accessGroupKind(), iamPolicyKind(), cbrZoneKind(), cbrZoneAddressesKind(), cbrRuleKind(),
 		resourceInstanceKind(resourceInstanceType, "")}
 }
 

@@ -176,12 +176,25 @@ func lifecycle() []step {
 			}},
 		{token: "infra:ibm:CbrZone", kind: "cbr_zone",
 			inputs: func(map[string]string, map[string]resource.PropertyMap) map[string]any {
-				return map[string]any{"name": "demo-prod-clusters", "serviceRefs": []any{"containers-kubernetes"}}
+				return map[string]any{"name": "demo-prod-clusters", "serviceRefs": []any{"containers-kubernetes"}, "ipAddresses": []any{fakeibm.ClientIP}}
 			},
-			update: func(in map[string]any) { in["ipAddresses"] = []any{"10.10.0.0/16"} }},
+			update: func(in map[string]any) { in["ipAddresses"] = []any{fakeibm.ClientIP, "10.10.0.0/16"} }},
+		{token: "infra:ibm:CbrZoneAddresses",
+			inputs: func(ids map[string]string, _ map[string]resource.PropertyMap) map[string]any {
+				return map[string]any{"zone": ids["infra:ibm:CbrZone"], "name": "ibm-us-south-prod",
+					"vpcs": []any{"crn:v1:bluemix:public:is:us-south:a/acc::vpc:r006-1"}}
+			},
+			update: func(in map[string]any) { in["ipAddresses"] = []any{"203.0.113.0/24"} },
+			check: func(t *testing.T, e *env, id string) {
+				zone, _, _ := strings.Cut(id, "/")
+				if b, _ := e.fake.Get("cbr_zone", zone); !strings.Contains(fmtAny(b["addresses"]), "203.0.113.0/24") {
+					t.Errorf("zone addresses = %v, want the added range", b["addresses"])
+				}
+			}},
 		{token: "infra:ibm:CbrRule", kind: "cbr_rule",
 			inputs: func(ids map[string]string, _ map[string]resource.PropertyMap) map[string]any {
 				return map[string]any{"description": "only clusters reach Key Protect", "zones": []any{ids["infra:ibm:CbrZone"]},
+					"publicZones":        []any{ids["infra:ibm:CbrZone"]},
 					"resourceAttributes": map[string]any{"serviceName": "kms"}, "endpointType": "private", "enforcementMode": "report"}
 			},
 			update: func(in map[string]any) { in["enforcementMode"] = "enabled" },

@@ -3,6 +3,7 @@ package ibm
 import (
 	"fmt"
 	"hash/fnv"
+	"net/netip"
 	"sort"
 	"strings"
 
@@ -42,6 +43,10 @@ type GatewayArgs struct {
 	// From the regional stack: vpcId, MeshZoneOutput, MeshSubnetOutput,
 	// MeshFloatingIPOutput and MeshRoutingTableOutput.
 	VpcId, Zone, SubnetId, FloatingIpId, RoutingTableId pulumi.StringInput
+	// ZoneSubnets are the regional stack's subnet ids by zone
+	// (MeshZoneSubnetsOutput): each zone but the gateway's gets a relay
+	// there, its routes' next hop.
+	ZoneSubnets map[string]pulumi.StringInput
 	// ClusterSecurityGroup is the regional stack's ClusterSecurityGroupOutput;
 	// when set, it admits every route's destination.
 	ClusterSecurityGroup pulumi.StringInput
@@ -164,11 +169,16 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	}
 	// IBM routes are zonal and "the next-hop-ip for a route must be in the
 	// same zone as the zone the traffic is sourcing from" (IBM doc
-	// "Determining route preference"). The one gateway runs in the first
-	// zone (MeshZoneOutput), so only that zone routes to the mesh; the
-	// other zones' workers reach the other clouds only once there is a
-	// gateway per zone (a limit the ADR states).
-	for _, z := range rn.Zones[:1] {
+	// "Determining route preference"). The gateway runs in the first zone
+	// (MeshZoneOutput) and is that zone's next hop; every other zone's is
+	// its relay (relay.go).
+	for i, z := range rn.Zones {
+		hop := inst.PrimaryIpAddress
+		if i > 0 {
+			if hop, err = relay(ctx, args, i, inst.PrimaryIpAddress, sgID, opts); err != nil {
+				return err
+			}
+		}
 		for _, route := range args.Routes {
 			n := name("mesh-route-" + z.Zone + "-" + route.Name)
 			if _, err := NewVpcRoutingTableRoute(ctx, n, &VpcRoutingTableRouteArgs{
@@ -179,13 +189,60 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 				Zone:         pulumi.String(z.Zone),
 				Destination:  pulumi.String(route.Destination.String()),
 				Action:       pulumi.String("deliver"),
-				NextHop:      inst.PrimaryIpAddress,
+				NextHop:      hop,
 			}, opts...); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// relay declares the mesh relay of one zone besides the gateway's, in that
+// zone's subnet, with the gateway's security group (it admits the
+// region's traffic and nothing from outside; the relay has no public
+// address) and IP spoofing allowed, since it forwards what is not its own.
+// It returns the relay's address, the zone's next hop. Its name carries
+// the generation and the gateway's address, so a new gateway gets new
+// relays made before the old ones go.
+func relay(ctx *pulumi.Context, args GatewayArgs, i int, gateway pulumi.StringOutput, sg pulumi.StringOutput,
+	opts []pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	r, spec := args.Region, args.Spec
+	id, zone := r.ID(), args.Net.Zones[i].Zone
+	subnet := args.ZoneSubnets[zone]
+	if subnet == nil {
+		return pulumi.StringOutput{}, fmt.Errorf("%s: ibm mesh gateway: no subnet for the relay in zone %s", id, zone)
+	}
+	tags, err := Tags(spec, &r.Region)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	routes := args.Routes
+	userData := gateway.ApplyT(func(ip string) (string, error) {
+		a, err := netip.ParseAddr(ip)
+		if err != nil {
+			return "", fmt.Errorf("%s: the mesh gateway's address %q: %w", id, ip, err)
+		}
+		return RelayCloudInit(id, i, a, routes)
+	}).(pulumi.StringOutput)
+	inst, err := NewInstance(ctx, id+"-mesh-relay-"+zone, &InstanceArgs{
+		Name:            pulumi.String(shortName(id + "-mesh-relay-" + zone + "-" + meshGeneration(args))),
+		Region:          pulumi.String(r.Name),
+		Zone:            pulumi.String(zone),
+		Vpc:             args.VpcId,
+		Profile:         pulumi.String(gatewayProfile),
+		Image:           pulumi.String(gatewayImage),
+		Subnet:          subnet,
+		SecurityGroups:  pulumi.StringArray{sg},
+		AllowIpSpoofing: pulumi.Bool(true),
+		UserData:        userData.ToStringPtrOutput(),
+		ResourceGroup:   pulumi.String(ResourceGroupName(spec, r.Environment)),
+		Tags:            tags,
+	}, opts...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return inst.PrimaryIpAddress, nil
 }
 
 // meshGeneration is a short, stable digest of what the gateway's
@@ -198,6 +255,10 @@ func meshGeneration(args GatewayArgs) string {
 	}
 	for _, r := range args.Routes {
 		parts = append(parts, "route="+r.Name+"="+r.Destination.String())
+	}
+	if args.Net != nil && len(args.Net.Zones) > 1 {
+		// the gateway takes the relays' traffic (wireguard.Boot.RelayPort)
+		parts = append(parts, fmt.Sprintf("relays=%d", len(args.Net.Zones)-1))
 	}
 	sort.Strings(parts)
 	h := fnv.New32a()

@@ -15,6 +15,7 @@ const (
 	AccessGroupType       = "infra:ibm:AccessGroup"
 	IamPolicyType         = "infra:ibm:IamPolicy"
 	CbrZoneType           = "infra:ibm:CbrZone"
+	CbrZoneAddressesType  = "infra:ibm:CbrZoneAddresses"
 	CbrRuleType           = "infra:ibm:CbrRule"
 	ResourceInstanceType  = "infra:ibm:ResourceInstance"
 	KmsKeyType            = "infra:ibm:KmsKey"
@@ -266,6 +267,49 @@ func NewCbrZone(ctx *pulumi.Context, name string, args *CbrZoneArgs, opts ...pul
 	return &res, register(ctx, CbrZoneType, name, args, &res, opts, "Name")
 }
 
+// CbrZoneAddresses are addresses a stack adds to a zone another stack owns
+// (the Terraform ibm_cbr_zone_addresses resource's way: the addresses carry
+// an id of their own, and the zone's own reads and updates leave them): a
+// regional stack adds its VPC to its environment's zone, which the landing
+// zone made before any VPC existed.
+type CbrZoneAddresses struct {
+	pulumi.CustomResourceState
+
+	Zone        pulumi.StringOutput      `pulumi:"zone"`
+	Name        pulumi.StringOutput      `pulumi:"name"`
+	Vpcs        pulumi.StringArrayOutput `pulumi:"vpcs"`
+	IpAddresses pulumi.StringArrayOutput `pulumi:"ipAddresses"`
+}
+
+type cbrZoneAddressesArgs struct {
+	Zone        string   `pulumi:"zone"`
+	Name        string   `pulumi:"name"`
+	Vpcs        []string `pulumi:"vpcs"`
+	IpAddresses []string `pulumi:"ipAddresses"`
+}
+
+// CbrZoneAddressesArgs are the inputs of a CbrZoneAddresses.
+type CbrZoneAddressesArgs struct {
+	// Zone is the network zone's id. Required.
+	Zone pulumi.StringInput
+	// Name tells these addresses from the zone's others (their id is
+	// infra-<name>). Required.
+	Name pulumi.StringInput
+	// Vpcs are VPC CRNs; IpAddresses are addresses, ranges or CIDRs.
+	Vpcs, IpAddresses pulumi.StringArrayInput
+}
+
+// ElementType is the plain shape CbrZoneAddressesArgs marshals as.
+func (CbrZoneAddressesArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*cbrZoneAddressesArgs)(nil)).Elem()
+}
+
+// NewCbrZoneAddresses declares a CbrZoneAddresses.
+func NewCbrZoneAddresses(ctx *pulumi.Context, name string, args *CbrZoneAddressesArgs, opts ...pulumi.ResourceOption) (*CbrZoneAddresses, error) {
+	var res CbrZoneAddresses
+	return &res, register(ctx, CbrZoneAddressesType, name, args, &res, opts, "Zone", "Name")
+}
+
 // CbrRule is a context-based restriction (Context Based Restrictions:
 // POST /v1/rules): requests to the resource are refused unless they come
 // from one of the zones over the endpoint type.
@@ -276,6 +320,7 @@ type CbrRule struct {
 	ResourceAttributes pulumi.StringMapOutput   `pulumi:"resourceAttributes"`
 	Zones              pulumi.StringArrayOutput `pulumi:"zones"`
 	EndpointType       pulumi.StringOutput      `pulumi:"endpointType"`
+	PublicZones        pulumi.StringArrayOutput `pulumi:"publicZones"`
 	EnforcementMode    pulumi.StringOutput      `pulumi:"enforcementMode"`
 	Crn                pulumi.StringOutput      `pulumi:"crn"`
 }
@@ -285,6 +330,7 @@ type cbrRuleArgs struct {
 	ResourceAttributes map[string]string `pulumi:"resourceAttributes"`
 	Zones              []string          `pulumi:"zones"`
 	EndpointType       string            `pulumi:"endpointType"`
+	PublicZones        []string          `pulumi:"publicZones"`
 	EnforcementMode    string            `pulumi:"enforcementMode"`
 }
 
@@ -298,6 +344,10 @@ type CbrRuleArgs struct {
 	Zones pulumi.StringArrayInput
 	// EndpointType is private, public or direct. Required.
 	EndpointType pulumi.StringInput
+	// PublicZones are network zone ids admitted over IBM's public
+	// endpoints besides (API: contexts of their own, endpointType public):
+	// where infra itself runs, for a rule on what infra manages.
+	PublicZones pulumi.StringArrayInput
 	// EnforcementMode is enabled, report or disabled (API: enforcement_mode). Required.
 	EnforcementMode pulumi.StringInput
 }

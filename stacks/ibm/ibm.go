@@ -27,6 +27,11 @@ type RegionalArgs struct {
 	// (guid) and root key (id) from the landing zone; when set, the
 	// cluster's Kubernetes secrets are encrypted with the root key.
 	KmsInstance, KmsRootKey pulumi.StringInput
+	// CbrZone is the id of the environment's CBR network zone, from the
+	// landing zone (CbrZonesOutput); when set, the stack adds its VPC to it,
+	// so that the rules on the environment's services admit the clusters'
+	// workloads, which IKS's service reference does not (ibm.md item 5c).
+	CbrZone pulumi.StringInput
 	// DeployerApiKey is the API key of the environment's deployer service
 	// ID, from the landing zone (DeployerKeysOutput); when set, the stack's
 	// IBM resources are made as the deployer, whom the landing zone's
@@ -54,7 +59,7 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 		ctx: ctx, spec: spec, r: r, net: rn, id: id, tags: tags,
 		region:      pulumi.String(r.Name),
 		group:       pulumi.String(ResourceGroupName(spec, r.Environment)),
-		kmsInstance: args.KmsInstance, kmsRootKey: args.KmsRootKey,
+		kmsInstance: args.KmsInstance, kmsRootKey: args.KmsRootKey, cbrZone: args.CbrZone,
 	}
 	if p.opts, err = deployer(ctx, p.name("deployer"), args.DeployerApiKey); err != nil {
 		return err
@@ -77,6 +82,7 @@ type program struct {
 	tags                    pulumi.StringArray
 	region, group           pulumi.String
 	kmsInstance, kmsRootKey pulumi.StringInput
+	cbrZone                 pulumi.StringInput
 	// opts are every IBM resource's options: the deployer's provider.
 	opts []pulumi.ResourceOption
 }
@@ -110,8 +116,21 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
-	if err := p.mesh(vpc, zn.subnets[0].ToStringOutput()); err != nil {
+	if err := p.mesh(vpc, zn.subnets[0].ToStringOutput(), zn.zoneSubnets); err != nil {
 		return err
+	}
+	if p.cbrZone != nil {
+		// A network zone's VPC address admits what runs in the VPC (IBM
+		// doc "Creating context-based restrictions": zones list "IP
+		// addresses … and VPC IDs"); the zone's serviceRef admits only the
+		// Kubernetes Service itself. The landing zone's identity changes
+		// it, as it made it, not the deployer: a deployer that could edit
+		// network zones could let itself in from anywhere.
+		if _, err := NewCbrZoneAddresses(p.ctx, p.name("cbr-zone-vpc"), &CbrZoneAddressesArgs{
+			Zone: p.cbrZone, Name: pulumi.String(p.id), Vpcs: pulumi.StringArray{vpc.Crn},
+		}); err != nil {
+			return err
+		}
 	}
 
 	ctx := p.ctx

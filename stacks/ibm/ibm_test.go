@@ -269,7 +269,7 @@ func TestRegionalActsAsDeployer(t *testing.T) {
 	r := spec.Clouds.IBM.Regions[0]
 	m := newMocks()
 	if _, err := run(m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID()),
-		DeployerApiKey: pulumi.String("deployer-key")}); err != nil {
+		DeployerApiKey: pulumi.String("deployer-key"), CbrZone: pulumi.String("zone-prod")}); err != nil {
 		t.Fatal(err)
 	}
 	prov := m.Named(r.ID() + "-deployer")
@@ -283,6 +283,14 @@ func TestRegionalActsAsDeployer(t *testing.T) {
 			continue
 		}
 		n++
+		if res.Type == CbrZoneAddressesType {
+			// the landing zone's identity edits its network zones (item 5c)
+			if res.Provider != "" || res.Inputs["zone"].StringValue() != "zone-prod" || res.Inputs["name"].StringValue() != r.ID() ||
+				len(res.Inputs["vpcs"].ArrayValue()) != 1 || res.Inputs["vpcs"].ArrayValue()[0].StringValue() != "crn:v1:bluemix:public:is:us-south:a/test::"+r.ID()+"-vpc-id" {
+				t.Errorf("%s: provider %q, inputs %v; want the default provider adding the VPC's CRN to zone-prod", res.Name, res.Provider, res.Inputs)
+			}
+			continue
+		}
 		if !strings.Contains(res.Provider, "::"+r.ID()+"-deployer::") {
 			t.Errorf("%s %s is made by provider %q, not the deployer's", res.Type, res.Name, res.Provider)
 		}

@@ -22,6 +22,9 @@ const (
 	KmsRootKeysOutput  = "kmsRootKeys"
 	DeployersOutput    = "deployers"
 	DeployerKeysOutput = "deployerApiKeys"
+	// CbrZonesOutput are the ids of the environments' CBR network zones,
+	// to which each regional stack adds its VPC.
+	CbrZonesOutput = "cbrZones"
 )
 
 // iksService is the IAM service name of IBM Kubernetes Service.
@@ -49,7 +52,22 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	name := func(parts ...string) string { return LandingZoneStack + "-" + strings.Join(parts, "-") }
 	groups, accessGroups := pulumi.StringMap{}, pulumi.StringMap{}
 	kmsInstances, kmsKeys := pulumi.StringMap{}, pulumi.StringMap{}
-	deployers, deployerKeys := pulumi.StringMap{}, pulumi.StringMap{}
+	deployers, deployerKeys, cbrZones := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
+	// Where infra runs from: a rule on an instance infra makes things in
+	// admits it over the public endpoint infra calls, or once enforced it
+	// refuses infra's own reads, updates and deletes (ibm.md item 5a).
+	var runners pulumi.StringArray
+	if c := spec.Clouds.IBM; c != nil && len(c.DeployFrom) > 0 {
+		z, err := NewCbrZone(ctx, name("infra-zone"), &CbrZoneArgs{
+			Name:        pulumi.String(spec.Name + "-infra"),
+			Description: pulumi.String("where infra deploys " + spec.Name + " from (clouds.ibm.deployFrom)"),
+			IpAddresses: pulumi.ToStringArray(c.DeployFrom),
+		})
+		if err != nil {
+			return err
+		}
+		runners = pulumi.StringArray{z.ID().ToStringOutput()}
+	}
 	for _, e := range a.Environments {
 		rg, err := NewResourceGroup(ctx, name(e.Name, "resource-group"), &ResourceGroupArgs{Name: pulumi.String(e.ResourceGroup)})
 		if err != nil {
@@ -115,6 +133,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		if err != nil {
 			return err
 		}
+		cbrZones[e.Name] = zone.ID().ToStringOutput()
 		instances := map[string]pulumi.StringOutput{}
 		// A rule on an instance waits for what infra makes inside it: once
 		// enforced, the rule refuses infra's own calls to the instance
@@ -178,13 +197,17 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 				}
 				attrs["serviceInstance"] = id
 			}
-			if _, err := NewCbrRule(ctx, name("cbr", r.Name), &CbrRuleArgs{
+			args := &CbrRuleArgs{
 				Description:        pulumi.String(r.Description),
 				ResourceAttributes: attrs,
 				Zones:              pulumi.StringArray{zone.ID().ToStringOutput()},
 				EndpointType:       pulumi.String(r.EndpointType),
 				EnforcementMode:    pulumi.String(r.EnforcementMode),
-			}, pulumi.DependsOn(inside[r.ServiceInstance])); err != nil {
+			}
+			if len(inside[r.ServiceInstance]) > 0 && runners != nil {
+				args.PublicZones = runners
+			}
+			if _, err := NewCbrRule(ctx, name("cbr", r.Name), args, pulumi.DependsOn(inside[r.ServiceInstance])); err != nil {
 				return err
 			}
 		}
@@ -197,6 +220,7 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 	ctx.Export(DeployerKeysOutput, pulumi.ToSecret(deployerKeys))
 	ctx.Export(KmsInstancesOutput, kmsInstances)
 	ctx.Export(KmsRootKeysOutput, kmsKeys)
+	ctx.Export(CbrZonesOutput, cbrZones)
 	return nil
 }
 

@@ -15,6 +15,9 @@ const (
 	MeshZoneOutput = "meshZone"
 	// MeshSubnetOutput is that zone's subnet id.
 	MeshSubnetOutput = "meshSubnetId"
+	// MeshZoneSubnetsOutput are the subnet ids by zone, where the other
+	// zones' mesh relays go (relay.go).
+	MeshZoneSubnetsOutput = "meshZoneSubnets"
 	// MeshRoutingTableOutput is the VPC's default routing table, which
 	// every subnet of the region uses.
 	MeshRoutingTableOutput = "meshRoutingTableId"
@@ -24,7 +27,7 @@ const (
 // its WireGuard key pair and a floating IP reserved in the first zone,
 // which keeps the gateway's public address when the instance is replaced.
 // Nothing when the region is not in the mesh.
-func (p *program) mesh(vpc *Vpc, firstSubnet pulumi.StringOutput) error {
+func (p *program) mesh(vpc *Vpc, firstSubnet pulumi.StringOutput, zoneSubnets pulumi.StringMap) error {
 	ctx, r, rn, group, tags := p.ctx, p.r, p.net, p.group, p.tags
 	if !rn.Overlay.IsValid() {
 		return nil
@@ -49,6 +52,7 @@ func (p *program) mesh(vpc *Vpc, firstSubnet pulumi.StringOutput) error {
 	ctx.Export(MeshFloatingIPOutput, fip.ID())
 	ctx.Export(MeshZoneOutput, pulumi.String(zone))
 	ctx.Export(MeshSubnetOutput, firstSubnet)
+	ctx.Export(MeshZoneSubnetsOutput, zoneSubnets)
 	ctx.Export(MeshRoutingTableOutput, vpc.DefaultRoutingTable)
 	return nil
 }

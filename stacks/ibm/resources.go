@@ -36,6 +36,7 @@ var Types = []string{
 	TransitGatewayType, TransitGatewayConnectionType,
 	CisInstanceType, CisDomainType, CisHealthCheckType, CisOriginPoolType, CisGlobalLoadBalancerType,
 	FloatingIpType, SecurityGroupType, SecurityGroupRuleType, InstanceType, VpcRoutingTableRouteType,
+	CbrZoneAddressesType,
 }
 
 // required reports the first of the named Input fields of args left nil, in

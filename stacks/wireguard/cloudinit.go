@@ -52,6 +52,49 @@ type Boot struct {
 	// PushKey is the authorized_keys line (public) of the key the
 	// infra:mesh:Peers resource pushes with.
 	PushKey string
+	// RelayPort, when set, is the UDP port on which the gateway takes
+	// VXLAN from the relays in its region's other zones (RelayReceive) and
+	// forwards what it unwraps to the tunnel: an IBM VPC route's next hop
+	// must be in the zone the traffic comes from, so each other zone sends
+	// the mesh's traffic to a relay of its own, which carries it here
+	// (stacks/ibm RelayCloudInit).
+	RelayPort int
+}
+
+// Zone relays: VXLAN between the relays and the gateway, on a link-local
+// network clear of IBM's metadata address (169.254.169.254). VXLAN, not
+// GRE or IP-in-IP: it is UDP, which the VPC security groups' icmp_tcp_udp
+// admits, and its module ships in every stock kernel.
+const (
+	// RelayVNI is the VXLAN network the relays and the gateway share.
+	RelayVNI = 4242
+	// RelayMTU is the relays' tunnel MTU: IBM VPC's 1500 less VXLAN's 50
+	// (outer IPv4 20, UDP 8, VXLAN 8, inner Ethernet 14). The mesh's
+	// tunnel MTU is lower and the gateway clamps TCP MSS to it.
+	RelayMTU = 1500 - 50
+	// RelayGatewayMAC is the gateway's VXLAN address, which the relays
+	// hold as a permanent neighbour: the gateway never sends to them.
+	RelayGatewayMAC = "02:00:a9:fe:64:01"
+	// relayDevice is the gateway's VXLAN interface.
+	relayDevice = "vxr0"
+)
+
+// RelayNet is the relays' link-local network; the gateway is its first
+// address and the relay of a region's zone i (0-based, i ≥ 1) is i+1.
+var RelayNet = netip.MustParsePrefix("169.254.100.0/24")
+
+// RelayGateway is the gateway's address on RelayNet.
+func RelayGateway() netip.Addr { return RelayNet.Addr().Next() }
+
+// RelayReceive are the commands that make the gateway's VXLAN interface
+// for its zone relays, listening on port.
+func RelayReceive(port int) []string {
+	return []string{
+		fmt.Sprintf("ip link add %s type vxlan id %d dstport %d nolearning", relayDevice, RelayVNI, port),
+		fmt.Sprintf("ip link set %s address %s mtu %d", relayDevice, RelayGatewayMAC, RelayMTU),
+		fmt.Sprintf("ip address add %s/%d dev %s", RelayGateway(), RelayNet.Bits(), relayDevice),
+		fmt.Sprintf("ip link set %s up", relayDevice),
+	}
 }
 
 // CloudInit renders the gateway's cloud-config for Ubuntu 24.04: it
@@ -83,11 +126,11 @@ func CloudInit(b Boot) (string, error) {
 	fmt.Fprintf(&w, "    sudo: \"ALL=(root) NOPASSWD: %s\"\n", ApplyPath)
 	fmt.Fprintf(&w, "    ssh_authorized_keys:\n      - 'restrict,command=\"sudo -n %s\" %s'\n", ApplyPath, b.PushKey)
 	w.WriteString("write_files:\n")
-	file(&w, sysctlPath, "0644", "net.ipv4.ip_forward = 1\n")
-	file(&w, FirewallPath, "0644", Firewall(b))
-	file(&w, PeersPath, "0644", "flush set inet infra_mesh peers\n")
-	file(&w, ApplyPath, "0755", ApplyScript)
-	file(&w, unitPath, "0644", `[Unit]
+	WriteFile(&w, sysctlPath, "0644", "net.ipv4.ip_forward = 1\n")
+	WriteFile(&w, FirewallPath, "0644", Firewall(b))
+	WriteFile(&w, PeersPath, "0644", "flush set inet infra_mesh peers\n")
+	WriteFile(&w, ApplyPath, "0755", ApplyScript)
+	WriteFile(&w, unitPath, "0644", `[Unit]
 Description=infra mesh firewall: WireGuard from the mesh peers only
 Before=wg-quick@`+Interface+`.service
 After=network-pre.target
@@ -101,12 +144,36 @@ ExecStart=/usr/sbin/nft -f `+PeersPath+`
 [Install]
 WantedBy=multi-user.target
 `)
+	if b.RelayPort > 0 {
+		// The unwrapped packets come in on vxr0 with a worker's source,
+		// which the gateway reaches by eth0: loose reverse-path filtering
+		// (RFC 3704) keeps them. The input chain admits the relays' UDP
+		// (they are in Local) and the forward chain passes vxr0 → wg0.
+		WriteFile(&w, relaySysctlPath, "0644", "net.ipv4.conf.all.rp_filter = 2\nnet.ipv4.conf.default.rp_filter = 2\n")
+		var unit strings.Builder
+		fmt.Fprintf(&unit, "[Unit]\nDescription=infra mesh: take the zone relays' VXLAN on port %d\nAfter=network-pre.target\n\n", b.RelayPort)
+		unit.WriteString("[Service]\nType=oneshot\nRemainAfterExit=yes\n")
+		for _, c := range RelayReceive(b.RelayPort) {
+			unit.WriteString("ExecStart=/usr/sbin/" + c + "\n")
+		}
+		fmt.Fprintf(&unit, "ExecStop=/usr/sbin/ip link del %s\n\n[Install]\nWantedBy=multi-user.target\n", relayDevice)
+		WriteFile(&w, relayUnitPath, "0644", unit.String())
+	}
 	w.WriteString("runcmd:\n")
 	w.WriteString("  - [sysctl, --system]\n")
 	w.WriteString("  - [systemctl, daemon-reload]\n")
 	w.WriteString("  - [systemctl, enable, --now, infra-mesh-firewall.service]\n")
+	if b.RelayPort > 0 {
+		w.WriteString("  - [systemctl, enable, --now, infra-mesh-relays.service]\n")
+	}
 	return w.String(), nil
 }
+
+// Where a gateway that takes zone relays' traffic keeps its settings.
+const (
+	relaySysctlPath = "/etc/sysctl.d/90-infra-mesh-relays.conf"
+	relayUnitPath   = "/etc/systemd/system/infra-mesh-relays.service"
+)
 
 // ApplyScript installs the wg-quick configuration it reads on stdin as the
 // mesh interface's and applies it without taking the interface down, so
@@ -164,8 +231,8 @@ ip -4 route show dev "$iface" | while read -r r rest; do
 done
 `
 
-// file writes one write_files entry with its content as a literal block.
-func file(w *strings.Builder, path, mode, content string) {
+// WriteFile writes one cloud-config write_files entry with its content as a literal block.
+func WriteFile(w *strings.Builder, path, mode, content string) {
 	fmt.Fprintf(w, "  - path: %s\n    owner: root:root\n    permissions: %q\n    content: |\n", path, mode)
 	for _, l := range strings.SplitAfter(strings.TrimSuffix(content, "\n"), "\n") {
 		l = strings.TrimSuffix(l, "\n")

@@ -36,6 +36,15 @@ func parse(t *testing.T, s string) cloudConfig {
 	return c
 }
 
+// files are the contents of the written files, by path.
+func (c cloudConfig) files() map[string]string {
+	out := map[string]string{}
+	for _, f := range c.WriteFiles {
+		out[f.Path] = f.Content
+	}
+	return out
+}
+
 const testPushKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0 infra"
 
 // The cloud-config carries the script, the firewall and the push account,
@@ -46,9 +55,8 @@ func TestCloudInit(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := parse(t, out)
-	files := map[string]string{}
+	files := c.files()
 	for _, f := range c.WriteFiles {
-		files[f.Path] = f.Content
 		if f.Owner != "root:root" {
 			t.Errorf("%s: owner %s", f.Path, f.Owner)
 		}
@@ -223,5 +231,33 @@ func TestCloudInitSchema(t *testing.T) {
 	os.WriteFile(path, []byte(doc), 0o600)
 	if out, err := exec.Command(ci, "schema", "--config-file", path).CombinedOutput(); err != nil || !strings.Contains(string(out), "Valid cloud-config") {
 		t.Errorf("cloud-init schema: %v\n%s", err, out)
+	}
+}
+
+// TestCloudInitRelays: a gateway that takes zone relays' traffic (IBM,
+// more than one zone) unwraps VXLAN on the port with loose reverse-path
+// filtering; one without relays has none of it.
+func TestCloudInitRelays(t *testing.T) {
+	out, err := CloudInit(Boot{ID: "a", Port: 51820, PushKey: testPushKey, RelayPort: 4789})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := parse(t, out)
+	files := c.files()
+	for _, want := range []string{"ExecStart=/usr/sbin/ip link add vxr0 type vxlan id 4242 dstport 4789 nolearning\n",
+		"ExecStart=/usr/sbin/ip address add 169.254.100.1/24 dev vxr0\n", "ExecStart=/usr/sbin/ip link set vxr0 up\n"} {
+		if !strings.Contains(files[relayUnitPath], want) {
+			t.Errorf("relay unit lacks %q:\n%s", want, files[relayUnitPath])
+		}
+	}
+	if !strings.Contains(files[relaySysctlPath], "net.ipv4.conf.all.rp_filter = 2") {
+		t.Errorf("relay sysctl = %q", files[relaySysctlPath])
+	}
+	if fmt.Sprint(c.Runcmd[len(c.Runcmd)-1]) != "[systemctl enable --now infra-mesh-relays.service]" {
+		t.Errorf("runcmd = %v", c.Runcmd)
+	}
+	plain, _ := CloudInit(Boot{ID: "a", Port: 51820, PushKey: testPushKey})
+	if strings.Contains(plain, "vxlan") || strings.Contains(plain, "rp_filter") {
+		t.Error("a gateway without relays takes VXLAN")
 	}
 }

@@ -19,6 +19,14 @@ func (s *Server) kmsRoutes() {
 		inst := c.r.Header.Get("bluemix-instance")
 		if inst == "" {
 			kpErr(c, http.StatusBadRequest, "BAD_HEADER", "the bluemix-instance header is required")
+			return ""
+		}
+		// Key Protect enforces context-based restrictions on its instances
+		// (IBM doc "Protecting Key Protect resources with context-based
+		// restrictions"); a refused call is answered like any other
+		// Key Protect error.
+		if !c.cbrAdmits("kms", inst, func(msg string) { kpErr(c, cbrForbidden, "FORBIDDEN_ERR", msg) }) {
+			return ""
 		}
 		return inst
 	}
