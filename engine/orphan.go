@@ -45,7 +45,7 @@ func orphanStack(name string) *stacks.Stack {
 	switch {
 	case strings.HasPrefix(name, string(stacks.LandingZone)+"-"):
 		kind = stacks.LandingZone
-	case name == stacks.GlobalName:
+	case slices.Contains([]string{stacks.LegacyGlobalName, stacks.TransitIBMName, stacks.TransitAWSName, stacks.MeshName, stacks.GLBName}, name):
 		kind = stacks.Global
 	}
 	return &stacks.Stack{Name: name, Kind: kind, Program: func(stacks.Upstream) pulumi.RunFunc {
@@ -77,7 +77,7 @@ func orphanWaits(op Operation, sel []*stacks.Stack, orphan map[string]bool, wait
 				switch {
 				case orphan[s.Name] && s.Kind == stacks.LandingZone:
 					wait = t.Kind != stacks.LandingZone
-				case orphan[s.Name]:
+				case orphan[s.Name] && s.Kind != stacks.Global:
 					wait = t.Kind == stacks.Global
 				case s.Kind == stacks.LandingZone && orphan[t.Name]:
 					wait = t.Kind != stacks.LandingZone
