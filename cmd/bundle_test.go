@@ -57,7 +57,7 @@ func TestPlanBundleThroughTheCLI(t *testing.T) {
 		t.Errorf("up --plan:\n%s", r.out)
 	}
 	r = step(ExitError, "up", "-f", file, "--plan", bundle, "--yes")
-	for _, want := range []string{"hetzner-nbg1-dev refused", "global refused", "the stack was deployed since", "nothing applied"} {
+	for _, want := range []string{"hetzner-nbg1-dev refused", "mesh refused", "the stack was deployed since", "nothing applied"} {
 		if !strings.Contains(r.err, want) {
 			t.Errorf("second up --plan lacks %q:\n%s", want, r.err)
 		}

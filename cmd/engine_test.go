@@ -122,7 +122,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	comment := filepath.Join(dir, "comment.md")
 	r := step(ExitChanges, "preview", "--simulate", "-f", file, "--detailed-exitcode", "--comment", comment)
 	shown = append(shown, r.out, r.err)
-	for _, want := range []string{ui.SimulatedBanner, "Preview of pair: 55 to create", "hetzner-nbg1-dev", "global"} {
+	for _, want := range []string{ui.SimulatedBanner, "Preview of pair: 55 to create", "hetzner-nbg1-dev", "mesh"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("preview output lacks %q:\n%s", want, r.out)
 		}
@@ -145,8 +145,8 @@ func TestSimulatedWorkflow(t *testing.T) {
 			t.Errorf("up output lacks %q:\n%s", want, r.out)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "global.json")); err != nil {
-		t.Errorf("the default backend beside the topology holds no global stack: %v", err)
+	if _, err := os.Stat(filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "mesh.json")); err != nil {
+		t.Errorf("the default backend beside the topology holds no mesh stack: %v", err)
 	}
 
 	r = step(ExitOK, "outputs", "-f", file, "--json")
@@ -156,7 +156,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	if r.out != `["nbg1"]`+"\n" {
 		t.Errorf("outputs hetzner-nbg1-dev zones --raw: %q", r.out)
 	}
-	r = step(ExitOK, "outputs", "-f", file, "global", "meshGateways")
+	r = step(ExitOK, "outputs", "-f", file, "mesh", "meshGateways")
 	if !strings.Contains(r.out, `"hetzner-nbg1-dev": "`) {
 		t.Errorf("outputs global meshGateways:\n%s", r.out)
 	}
@@ -164,7 +164,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	if !strings.Contains(r.err, "meshPrivateKey of hetzner-nbg1-dev is secret: pass --show-secrets") || r.out != "" {
 		t.Errorf("a secret output without --show-secrets:\n%s%s", r.out, r.err)
 	}
-	r = step(ExitUsage, "outputs", "-f", file, "global", "noSuchOutput")
+	r = step(ExitUsage, "outputs", "-f", file, "mesh", "noSuchOutput")
 	if !strings.Contains(r.err, `stack global has no output "noSuchOutput"; it has `) {
 		t.Errorf("a missing output:\n%s", r.err)
 	}

@@ -212,8 +212,8 @@ func TestInterruptOnceFinishesInFlight(t *testing.T) {
 			t.Errorf("%s: %d pending operations after a graceful stop", stack, pending)
 		}
 	}
-	if urns, _, _ := checkpoint(t, dir, "global"); len(urns) > 0 {
-		t.Errorf("global, which never started, has resources: %v", urns)
+	if urns, _, _ := checkpoint(t, dir, "mesh"); len(urns) > 0 {
+		t.Errorf("mesh, which never started, has resources: %v", urns)
 	}
 	if left := locksLeft(dir); len(left) > 0 {
 		t.Errorf("locks left behind: %v", left)
