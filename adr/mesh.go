@@ -155,7 +155,7 @@ func (m *model) meshRecord() Record {
 		Positive: pos,
 		Negative: neg,
 		Implementation: paras(
-			sf("Each regional stack in the mesh reserves its gateway's public IP and creates its `infra:mesh:WireGuardKey` (%s in all), whose private key is a secret output. The %s stack, given every gateway's IP and public key, creates:", thousands(n), code("global")),
+			sf("Each regional stack in the mesh reserves its gateway's public IP and creates its `infra:mesh:WireGuardKey` (%s in all), whose private key is a secret output. The %s stack, given every gateway's IP and public key, creates:", thousands(n), code("mesh")),
 			bullets(items)),
 	}
 }
