@@ -186,3 +186,23 @@ func (e *Engine) splitNotice(ctx context.Context) *topology.Diagnostic {
 			"this preview, run on the state as it is, lists them as deleted here and created there",
 		stacks.LegacyGlobalName, n, joinNames(parts))}
 }
+
+// legacyBundleError refuses a plan bundle, saved or applied, while the
+// backend still holds a legacy global stack: the up that applies it would
+// first move global's resources, so what was reviewed (creates in the new
+// stacks, deletes in global) is not what would run.
+func (e *Engine) legacyBundleError() error {
+	if e.legacyGlobal() == nil {
+		return nil
+	}
+	var concerns []string
+	for _, s := range e.graph.Stacks {
+		if s.Kind == stacks.Global {
+			concerns = append(concerns, s.Name)
+		}
+	}
+	return fmt.Errorf("the backend holds stack %s of an earlier infra, whose resources now belong to %s: "+
+		"run `infra up --stack %s` first (it moves them into those stacks, changing nothing in the clouds, and removes %s), then preview again",
+		stacks.LegacyGlobalName, joinNames(concerns),
+		stacks.LegacyGlobalName, stacks.LegacyGlobalName)
+}

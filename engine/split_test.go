@@ -108,6 +108,10 @@ func TestUpSplitsLegacyGlobal(t *testing.T) {
 	}
 	held, _ := old.Deployed(stacks.LegacyGlobalName)
 
+	// A reviewed plan cannot cover the move: refused, with what to run.
+	if _, _, err := old.PreviewBundle(ctx); err == nil || !strings.Contains(err.Error(), "infra up --stack global") {
+		t.Errorf("a plan bundle over the legacy global stack: %v", err)
+	}
 	// The preview says the up moves them.
 	pv := old.Preview(ctx)
 	mustSucceed(t, "preview", pv)
