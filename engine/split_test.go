@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -148,10 +149,10 @@ func TestUpSplitsLegacyGlobal(t *testing.T) {
 	// The cloud: nothing made again, nothing deleted. (The simulator keys
 	// objects by URN; a moved resource updated in place would be adopted
 	// under its new URN with the same id.)
-	ids := map[resource.ID]bool{}
+	ids, was := map[resource.ID]bool{}, slices.Collect(maps.Values(before))
 	for _, o := range srv.Cloud().Objects() {
 		ids[o.ID] = true
-		if id, ok := before[o.URN]; !ok && !idIn(before, o.ID) || ok && id != o.ID {
+		if id, ok := before[o.URN]; !ok && !slices.Contains(was, o.ID) || ok && id != o.ID {
 			t.Errorf("%s (%s) is new in the cloud", o.URN, o.ID)
 		}
 	}
@@ -165,15 +166,6 @@ func TestUpSplitsLegacyGlobal(t *testing.T) {
 		t.Errorf("pre-shared keys changed in the move")
 	}
 	mustSucceed(t, "no-op up", after.Up(ctx))
-}
-
-func idIn(m map[resource.URN]resource.ID, id resource.ID) bool {
-	for _, v := range m {
-		if v == id {
-			return true
-		}
-	}
-	return false
 }
 
 func hasDiag(r *engine.StackResult, rule, text string) bool {
