@@ -40,7 +40,7 @@ func TestPlanBundleThroughTheCLI(t *testing.T) {
 		}
 	}
 	r = step(ExitOK, "show", bundle, "--markdown")
-	if !strings.Contains(r.out, "| `global` | nothing (not deployed) | 13 to create |") {
+	if !strings.Contains(r.out, "| `mesh` | nothing (not deployed) | 13 to create |") {
 		t.Errorf("show --markdown:\n%s", r.out)
 	}
 	r = step(ExitOK, "show", bundle, "--json")

@@ -9,7 +9,7 @@ import (
 
 // TestPreviewSince: in a git repository, after one region's worker count
 // changed since HEAD, `preview --since HEAD` previews that region and the
-// global stack downstream of it, and lists the other region as unchanged,
+// mesh stack downstream of it, and lists the other region as unchanged,
 // not run, with the time saved.
 func TestPreviewSince(t *testing.T) {
 	needCLI(t)

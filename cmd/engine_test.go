@@ -132,7 +132,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	shown = append(shown, string(c))
-	for _, want := range []string{ui.CommentMarker(file), "SIMULATED", "| `global` |", "### Guardrails", "```mermaid", "<details>"} {
+	for _, want := range []string{ui.CommentMarker(file), "SIMULATED", "| `mesh` |", "### Guardrails", "```mermaid", "<details>"} {
 		if !strings.Contains(string(c), want) {
 			t.Errorf("comment lacks %q:\n%s", want, c)
 		}
@@ -158,14 +158,14 @@ func TestSimulatedWorkflow(t *testing.T) {
 	}
 	r = step(ExitOK, "outputs", "-f", file, "mesh", "meshGateways")
 	if !strings.Contains(r.out, `"hetzner-nbg1-dev": "`) {
-		t.Errorf("outputs global meshGateways:\n%s", r.out)
+		t.Errorf("outputs mesh meshGateways:\n%s", r.out)
 	}
 	r = step(ExitUsage, "outputs", "-f", file, "hetzner-nbg1-dev", "meshPrivateKey")
 	if !strings.Contains(r.err, "meshPrivateKey of hetzner-nbg1-dev is secret: pass --show-secrets") || r.out != "" {
 		t.Errorf("a secret output without --show-secrets:\n%s%s", r.out, r.err)
 	}
 	r = step(ExitUsage, "outputs", "-f", file, "mesh", "noSuchOutput")
-	if !strings.Contains(r.err, `stack global has no output "noSuchOutput"; it has `) {
+	if !strings.Contains(r.err, `stack mesh has no output "noSuchOutput"; it has `) {
 		t.Errorf("a missing output:\n%s", r.err)
 	}
 	r = step(ExitUsage, "outputs", "-f", file, "no-such-stack")
