@@ -115,7 +115,8 @@ func (e *Engine) splitGlobal(ctx context.Context) (topology.Diagnostics, error) 
 			return ds, fmt.Errorf("move %d resources of stack %s into %s: %w; what moved before stays moved, and the next up moves the rest",
 				len(m.URNs), stacks.LegacyGlobalName, m.Dest, err)
 		}
-		ds = append(ds, topology.Diagnostic{Severity: topology.Info, Rule: RuleSplit, Message: fmt.Sprintf(
+		// A warning, so every view shows it: the state changed shape.
+		ds = append(ds, topology.Diagnostic{Severity: topology.Warning, Rule: RuleSplit, Message: fmt.Sprintf(
 			"moved %d resources from stack %s into %s (pulumi state move): nothing in the clouds changed", len(m.URNs), stacks.LegacyGlobalName, m.Dest)})
 	}
 	// What is left of global, for the orphan's destroy.
