@@ -31,11 +31,13 @@ func TestOrphanWaits(t *testing.T) {
 			goneGLB.Name:  {lz.Name, reg.Name, glob.Name},
 			goneLZ.Name:   {lz.Name, reg.Name, glob.Name, goneReg.Name, goneGlob.Name, goneGLB.Name},
 		}},
-		// Destroy: a removed region after the cross-region stacks, every
-		// landing zone after the removed stacks; removed cross-region
-		// stacks wait for nothing (not for each other: that would never
-		// start either).
+		// Destroy: a region, removed or not, after the removed
+		// cross-region stacks, a removed one after every cross-region
+		// stack; every landing zone after the removed stacks; removed
+		// cross-region stacks wait for nothing (not for each other: that
+		// would never start either).
 		{Destroy, map[string][]string{
+			reg.Name:     {goneGlob.Name, goneGLB.Name},
 			goneReg.Name: {glob.Name, goneGlob.Name, goneGLB.Name},
 			goneLZ.Name:  {reg.Name, glob.Name, goneReg.Name, goneGlob.Name, goneGLB.Name},
 			lz.Name:      {goneReg.Name, goneGlob.Name, goneGLB.Name},
