@@ -77,28 +77,7 @@ func TestUpSplitsLegacyGlobal(t *testing.T) {
 	e := open(t, spec, backend, srv)
 	psks := meshPSKs(t, e)
 
-	// Make the backend of a deployment before the split: every resource
-	// of the four stacks in one stack named global, and the four gone.
-	cli := legacyCLI(t, e, backend)
-	cli("stack", "init", stacks.LegacyGlobalName)
-	for _, name := range concerns {
-		var doc struct {
-			Deployment struct {
-				Resources []struct{ URN, Type string }
-			}
-		}
-		if err := json.Unmarshal(cli("stack", "export", "--stack", name), &doc); err != nil {
-			t.Fatal(err)
-		}
-		args := []string{"state", "move", "--source", name, "--dest", stacks.LegacyGlobalName, "--yes"}
-		for _, r := range doc.Deployment.Resources {
-			if r.Type != "pulumi:pulumi:Stack" && !strings.HasPrefix(r.Type, "pulumi:providers:") {
-				args = append(args, r.URN)
-			}
-		}
-		cli(args...)
-		cli("stack", "rm", "--yes", "--force", "--stack", name)
-	}
+	legacyBackend(t, e, backend, concerns)
 	before := map[resource.URN]resource.ID{}
 	for _, o := range srv.Cloud().Objects() {
 		before[o.URN] = o.ID
@@ -166,6 +145,57 @@ func TestUpSplitsLegacyGlobal(t *testing.T) {
 		t.Errorf("pre-shared keys changed in the move")
 	}
 	mustSucceed(t, "no-op up", after.Up(ctx))
+}
+
+// legacyBackend makes backend that of a deployment before the split: every
+// resource of the concerns' stacks in one stack named global, and those
+// stacks gone.
+func legacyBackend(t *testing.T, e *engine.Engine, backend string, concerns []string) {
+	t.Helper()
+	cli := legacyCLI(t, e, backend)
+	cli("stack", "init", stacks.LegacyGlobalName)
+	for _, name := range concerns {
+		var doc struct {
+			Deployment struct {
+				Resources []struct{ URN, Type string }
+			}
+		}
+		if err := json.Unmarshal(cli("stack", "export", "--stack", name), &doc); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"state", "move", "--source", name, "--dest", stacks.LegacyGlobalName, "--yes"}
+		for _, r := range doc.Deployment.Resources {
+			if r.Type != "pulumi:pulumi:Stack" && !strings.HasPrefix(r.Type, "pulumi:providers:") {
+				args = append(args, r.URN)
+			}
+		}
+		cli(args...)
+		cli("stack", "rm", "--yes", "--force", "--stack", name)
+	}
+}
+
+// TestDestroyWithLegacyGlobal: a destroy of a backend that still has the
+// legacy global stack deletes global's resources before the regions they
+// live in, and leaves nothing in the cloud but what is retained on delete.
+func TestDestroyWithLegacyGlobal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a deployment: skipped with -short")
+	}
+	ctx := context.Background()
+	spec := load(t, "testdata/split.yaml")
+	backend := t.TempDir()
+	srv := startSim(t)
+	mustSucceed(t, "up", open(t, spec, backend, srv).Up(ctx))
+	legacyBackend(t, open(t, spec, backend, srv), backend,
+		[]string{stacks.TransitIBMName, stacks.TransitAWSName, stacks.MeshName, stacks.GLBName})
+	mustSucceed(t, "destroy", open(t, spec, backend, srv).Destroy(ctx))
+	// What is left is what the programs retain on delete (an account's
+	// EBS encryption default), in regional stacks.
+	for _, o := range srv.Cloud().Objects() {
+		if o.URN.Stack().String() == stacks.LegacyGlobalName || !strings.Contains(string(o.URN), "ebs-encryption") {
+			t.Errorf("left in the cloud: %s", o.URN)
+		}
+	}
 }
 
 func hasDiag(r *engine.StackResult, rule, text string) bool {
