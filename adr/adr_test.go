@@ -179,7 +179,7 @@ func TestMulticloudFigures(t *testing.T) {
 		"glb":                           {"`dynamic_latency` steering", "about 80 s", "fallback pool `eu`", "`geo` steering", "`random` steering"},
 		"landing-zone":                  {"7 accounts", "Workloads/Prod", "aws+log-archive@acme.example"},
 		"guardrails":                    {"SCP DenyPublicS3+DenyRootAccountUsage+RequireEncryption", "Key Protect", "5,120 characters"},
-		"state":                         {"`file://.infra/state`", "13 pre-shared keys", "13 Pulumi stacks"},
+		"state":                         {"`file://.infra/state`", "13 pre-shared keys", "16 Pulumi stacks", "4 cross-region stacks", "`transit-aws`, `mesh`, `glb`"},
 		"transit/ibm":                   {"global routing"},
 		"placement":                     {"prod keeps serving if any one cloud fails: no cloud holds more than 2 of its 5 regions"},
 	} {

@@ -150,7 +150,7 @@ func (m *model) glb() Record {
 		Alternatives:   alts,
 		Positive:       pos,
 		Negative:       neg,
-		Implementation: paras(sf("The %s stack, given every member region's ingress address, creates:", code("global")), bullets(items)),
+		Implementation: paras(sf("The %s stack, given every member region's ingress address, creates:", code("glb")), bullets(items)),
 	}
 }
 

@@ -64,7 +64,7 @@ func sf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
 // clusters use, and what its mesh gateway is.
 var cloudFacts = map[topology.Cloud]struct{ name, distribution, gateway string }{
 	topology.IBM:     {"IBM Cloud", "IBM Cloud Kubernetes Service (IKS)", "a virtual server instance with a floating IP"},
-	topology.AWS:     {"AWS", "Amazon EKS", "an EC2 instance booted on a network interface already holding its Elastic IP"},
+	topology.AWS:     {"AWS", "Amazon EKS", "a network-optimised, non-burstable EC2 instance booted on a network interface already holding its Elastic IP"},
 	topology.Hetzner: {"Hetzner Cloud", "k3s on Hetzner Cloud servers", "an hcloud server with a primary IP"},
 	topology.OVH:     {"OVHcloud", "OVHcloud Managed Kubernetes (MKS)", "a Public Cloud instance with a floating IP"},
 }

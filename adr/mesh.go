@@ -123,6 +123,14 @@ func (m *model) meshRecord() Record {
 			break
 		}
 	}
+	for _, g := range ms.Gateways {
+		if g.Cloud == topology.AWS {
+			// Review aws.md item 22: one gateway per region, as on the other
+			// clouds; AWS routes could name a gateway per AZ.
+			neg = append(neg, "each AWS region's one gateway runs in its first Availability Zone and every zone's private route table points at it: losing that zone cuts the region off the mesh, and mesh traffic from the other zones pays cross-zone data transfer; AWS routes accept a next hop in another zone, so a gateway per zone would remove both, at the price of an instance per zone, each a peer of every other gateway of its environment")
+			break
+		}
+	}
 	var items []string
 	for _, c := range m.clouds() {
 		k := 0
@@ -155,7 +163,7 @@ func (m *model) meshRecord() Record {
 		Positive: pos,
 		Negative: neg,
 		Implementation: paras(
-			sf("Each regional stack in the mesh reserves its gateway's public IP and creates its `infra:mesh:WireGuardKey` (%s in all), whose private key is a secret output. The %s stack, given every gateway's IP and public key, creates:", thousands(n), code("global")),
+			sf("Each regional stack in the mesh reserves its gateway's public IP and creates its `infra:mesh:WireGuardKey` (%s in all), whose private key is a secret output. The %s stack, given every gateway's IP and public key, creates:", thousands(n), code("mesh")),
 			bullets(items)),
 	}
 }

@@ -9,7 +9,8 @@ func (m *model) stateRecord() Record {
 	scheme, _, _ := strings.Cut(b, "://")
 	n := len(m.sites)
 	lzStacks := m.lzStacks()
-	stacks := n + 1 + len(lzStacks)
+	cross := m.crossRegionStacks()
+	stacks := n + len(cross) + len(lzStacks)
 	gws, pairs := 0, 0
 	if m.mesh != nil {
 		gws = len(m.mesh.Gateways)
@@ -23,6 +24,13 @@ func (m *model) stateRecord() Record {
 		secrets = append(secrets, sf("%s (one per environment)", plural(len(h.Projects), "Hetzner project token")))
 	}
 	secrets = append(secrets, "the cloud credentials the providers are configured with")
+	kinds := []string{plural(n, "regional stack")}
+	if len(cross) > 0 {
+		kinds = append(kinds, plural(len(cross), "cross-region stack"))
+	}
+	if len(lzStacks) > 0 {
+		kinds = append(kinds, plural(len(lzStacks), "landing-zone stack"))
+	}
 	kind := map[string]string{
 		"file":   "a directory on the local disk",
 		"s3":     "an S3 bucket",
@@ -31,7 +39,7 @@ func (m *model) stateRecord() Record {
 		"https":  "Pulumi Cloud",
 	}[scheme]
 	ctx := paras(
-		sf("The topology becomes %s: %s, the %s stack and %s. Each stack's state records every resource and its outputs, including secrets: %s.", plural(stacks, "Pulumi stack"), plural(n, "regional stack"), code("global"), plural(len(lzStacks), "landing-zone stack"), and(secrets)),
+		sf("The topology becomes %s: %s. Each stack's state records every resource and its outputs, including secrets: %s.", plural(stacks, "Pulumi stack"), and(kinds), and(secrets)),
 		sf("The topology's backend is %s, %s.", code(b), kind),
 	)
 	var alts []Alternative
@@ -47,14 +55,15 @@ func (m *model) stateRecord() Record {
 	}
 	alts = append(alts, Alternative{"Keys generated outside and passed in as configuration", "private keys would pass through files, environment variables or CI logs before reaching state"},
 		// Review aws.md item 26.
-		Alternative{"One stack per cross-region concern (a transit stack per cloud, mesh, global load balancer), each waiting only for the stacks it reads", "it limits a failure to what depends on it, but moving deployed resources out of the " + code("global") + " stack's state needs an engine migration that is not written yet"})
+		Alternative{"One " + code("global") + " stack for the transit gateways, the mesh and the global load balancer of every cloud (infra's first versions)", "it waits for every other stack, so one failure on any cloud leaves all three as they were until it deploys: one blast radius for all clouds"})
 	pos := []string{
 		"private keys and pre-shared keys are created inside state as secret outputs, so they never appear in the topology, plans, logs or pull-request comments",
 		"any Pulumi backend URL works (`--backend`, `INFRA_BACKEND`), so the state can move when the team outgrows it",
+		"each cross-region concern has a stack of its own that waits only for the stacks it reads, so a failed stack skips only the concerns that read it; a backend deployed with the former " + code("global") + " stack is migrated by the next `infra up`, which moves its resources into these stacks (`pulumi state move`) before anything runs, and changes nothing in the clouds",
 	}
 	neg := []string{
 		"losing the passphrase (or the KMS key) makes every secret in state unreadable: the mesh keys must then be rotated on every gateway",
-		sf("the %s stack holds the transit gateways, the mesh and the global load balancer of every cloud and waits for every other stack: one stack that fails, on any cloud, leaves all three as they were until it deploys (one blast radius for all clouds)", code("global")),
+		"a concern still waits for every region it spans: a region that fails leaves its cloud's transit gateway, and the mesh when the region has a gateway, as they were until it deploys",
 	}
 	if scheme == "file" {
 		pos = append(pos, "no service or bucket to run: state works offline, next to the topology")
@@ -73,7 +82,9 @@ func (m *model) stateRecord() Record {
 	for _, s := range m.sites {
 		stackNames = append(stackNames, code(s.r.ID()))
 	}
-	stackNames = append(stackNames, code("global"))
+	for _, s := range cross {
+		stackNames = append(stackNames, code(s))
+	}
 	return Record{
 		Key:            "state",
 		Title:          sf("State in the %s backend, secrets encrypted by the secrets provider", scheme),
@@ -83,6 +94,25 @@ func (m *model) stateRecord() Record {
 		Alternatives:   alts,
 		Positive:       pos,
 		Negative:       neg,
-		Implementation: paras(sf("Stacks, deployed in this order (landing zones, then regions in parallel, then global): %s.", strings.Join(stackNames, ", ")), fileNote),
+		Implementation: paras(sf("Stacks, deployed in this order (landing zones, then regions in parallel, then each cross-region stack once the stacks it reads are deployed): %s.", strings.Join(stackNames, ", ")), fileNote),
 	}
+}
+
+// crossRegionStacks names the stacks of the cross-region concerns the
+// topology has, in the order the stack graph deploys them.
+func (m *model) crossRegionStacks() []string {
+	var out []string
+	if m.tr.IBM != nil {
+		out = append(out, "transit-ibm")
+	}
+	if len(m.tr.AWS) > 0 {
+		out = append(out, "transit-aws")
+	}
+	if m.mesh != nil {
+		out = append(out, "mesh")
+	}
+	if m.glbm != nil {
+		out = append(out, "glb")
+	}
+	return out
 }

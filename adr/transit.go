@@ -121,7 +121,7 @@ func (m *model) transitIBM(sites []*site) Record {
 		Chosen:       sf("one Transit Gateway, %s routing", routing),
 		Decision:     sf("Connect every IBM VPC to one IBM Transit Gateway in %s with %s routing: %s.", t.Location, routing, plural(n, "connection")),
 		Alternatives: alts, Positive: pos, Negative: neg,
-		Implementation: paras(sf("The %s stack creates the Transit Gateway in %s (routing %s, in the resource group of %s) and:", code("global"), t.Location, routing, t.Environment), bullets(conns)),
+		Implementation: paras(sf("The %s stack creates the Transit Gateway in %s (routing %s, in the resource group of %s) and:", code("transit-ibm"), t.Location, routing, t.Environment), bullets(conns)),
 	}
 }
 

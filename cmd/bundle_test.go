@@ -33,7 +33,7 @@ func TestPlanBundleThroughTheCLI(t *testing.T) {
 		}
 	}
 	r = step(ExitOK, "show", bundle, "--markdown")
-	if !strings.Contains(r.out, "| `global` | nothing (not deployed) | 13 to create |") {
+	if !strings.Contains(r.out, "| `mesh` | nothing (not deployed) | 13 to create |") {
 		t.Errorf("show --markdown:\n%s", r.out)
 	}
 	r = step(ExitOK, "show", bundle, "--json")
@@ -50,7 +50,7 @@ func TestPlanBundleThroughTheCLI(t *testing.T) {
 		t.Errorf("up --plan:\n%s", r.out)
 	}
 	r = step(ExitError, "up", "-f", file, "--plan", bundle, "--yes")
-	for _, want := range []string{"hetzner-nbg1-dev refused", "global refused", "the stack was deployed since", "nothing applied"} {
+	for _, want := range []string{"hetzner-nbg1-dev refused", "mesh refused", "the stack was deployed since", "nothing applied"} {
 		if !strings.Contains(r.err, want) {
 			t.Errorf("second up --plan lacks %q:\n%s", want, r.err)
 		}

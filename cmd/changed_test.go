@@ -9,7 +9,7 @@ import (
 
 // TestPreviewSince: in a git repository, after one region's worker count
 // changed since HEAD, `preview --since HEAD` previews that region and the
-// global stack downstream of it, and lists the other region as unchanged,
+// mesh stack downstream of it, and lists the other region as unchanged,
 // not run, with the time saved.
 func TestPreviewSince(t *testing.T) {
 	needCLI(t)
@@ -35,7 +35,7 @@ func TestPreviewSince(t *testing.T) {
 	if r.code != ExitOK {
 		t.Fatalf("preview --since: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	for _, want := range []string{"hetzner-nbg1-dev: its offline plan differs", "global: downstream of hetzner-nbg1-dev",
+	for _, want := range []string{"hetzner-nbg1-dev: its offline plan differs", "mesh: downstream of hetzner-nbg1-dev",
 		"hetzner-fsn1-dev: unchanged, not run", "unchanged, not run: hetzner-fsn1-dev (about"} {
 		if !strings.Contains(r.err, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.err)

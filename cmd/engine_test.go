@@ -188,7 +188,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	comment := filepath.Join(dir, "comment.md")
 	r := step(ExitChanges, "preview", "--simulate", "-f", file, "--detailed-exitcode", "--comment", comment)
 	shown = append(shown, r.out, r.err)
-	for _, want := range []string{ui.SimulatedBanner, "Preview of pair: 55 to create", "hetzner-nbg1-dev", "global"} {
+	for _, want := range []string{ui.SimulatedBanner, "Preview of pair: 55 to create", "hetzner-nbg1-dev", "mesh"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("preview output lacks %q:\n%s", want, r.out)
 		}
@@ -198,7 +198,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	shown = append(shown, string(c))
-	for _, want := range []string{ui.CommentMarker(file), "SIMULATED", "| `global` |", "### Guardrails", "```mermaid", "<details>"} {
+	for _, want := range []string{ui.CommentMarker(file), "SIMULATED", "| `mesh` |", "### Guardrails", "```mermaid", "<details>"} {
 		if !strings.Contains(string(c), want) {
 			t.Errorf("comment lacks %q:\n%s", want, c)
 		}
@@ -211,8 +211,8 @@ func TestSimulatedWorkflow(t *testing.T) {
 			t.Errorf("up output lacks %q:\n%s", want, r.out)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "global.json")); err != nil {
-		t.Errorf("the default backend beside the topology holds no global stack: %v", err)
+	if _, err := os.Stat(filepath.Join(dir, ".infra", "state", ".pulumi", "stacks", "pair", "mesh.json")); err != nil {
+		t.Errorf("the default backend beside the topology holds no mesh stack: %v", err)
 	}
 
 	r = step(ExitOK, "outputs", "-f", file, "--json")
@@ -222,16 +222,16 @@ func TestSimulatedWorkflow(t *testing.T) {
 	if r.out != `["nbg1"]`+"\n" {
 		t.Errorf("outputs hetzner-nbg1-dev zones --raw: %q", r.out)
 	}
-	r = step(ExitOK, "outputs", "-f", file, "global", "meshGateways")
+	r = step(ExitOK, "outputs", "-f", file, "mesh", "meshGateways")
 	if !strings.Contains(r.out, `"hetzner-nbg1-dev": "`) {
-		t.Errorf("outputs global meshGateways:\n%s", r.out)
+		t.Errorf("outputs mesh meshGateways:\n%s", r.out)
 	}
 	r = step(ExitUsage, "outputs", "-f", file, "hetzner-nbg1-dev", "meshPrivateKey")
 	if !strings.Contains(r.err, "meshPrivateKey of hetzner-nbg1-dev is secret: pass --show-secrets") || r.out != "" {
 		t.Errorf("a secret output without --show-secrets:\n%s%s", r.out, r.err)
 	}
-	r = step(ExitUsage, "outputs", "-f", file, "global", "noSuchOutput")
-	if !strings.Contains(r.err, `stack global has no output "noSuchOutput"; it has `) {
+	r = step(ExitUsage, "outputs", "-f", file, "mesh", "noSuchOutput")
+	if !strings.Contains(r.err, `stack mesh has no output "noSuchOutput"; it has `) {
 		t.Errorf("a missing output:\n%s", r.err)
 	}
 	r = step(ExitUsage, "outputs", "-f", file, "no-such-stack")

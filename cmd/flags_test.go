@@ -101,12 +101,12 @@ func TestEngineVerbFlags(t *testing.T) {
 		got = nil
 		if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
 			return NewCmdOutputs(f, func(o *OutputsOptions) error { got = o; return nil })
-		}, "global", "meshGateways", "--raw"); err != nil || got == nil || got.Stack != "global" || got.Name != "meshGateways" || !got.Raw {
+		}, "mesh", "meshGateways", "--raw"); err != nil || got == nil || got.Stack != "mesh" || got.Name != "meshGateways" || !got.Raw {
 			t.Errorf("outputs STACK NAME --raw: %v %+v", err, got)
 		}
 		if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
 			return NewCmdOutputs(f, func(o *OutputsOptions) error { return nil })
-		}, "global", "--raw"); err == nil || !strings.Contains(err.Error(), "--raw prints one output") {
+		}, "mesh", "--raw"); err == nil || !strings.Contains(err.Error(), "--raw prints one output") {
 			t.Errorf("--raw without a name: %v", err)
 		}
 	})
@@ -175,10 +175,10 @@ func TestOfflineVerbFlags(t *testing.T) {
 	var plan *PlanOptions
 	if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
 		return NewCmdPlan(f, func(o *PlanOptions) error { plan = o; return nil })
-	}, "--stack", "global", "--format", "markdown", "--out", "p.json"); err != nil || plan == nil {
+	}, "--stack", "mesh", "--format", "markdown", "--out", "p.json"); err != nil || plan == nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(plan.Stacks, []string{"global"}) || plan.Format != "markdown" || plan.Out != "p.json" {
+	if !reflect.DeepEqual(plan.Stacks, []string{"mesh"}) || plan.Format != "markdown" || plan.Out != "p.json" {
 		t.Errorf("plan options %+v", plan)
 	}
 	err := parseOnly(t, nil, func(f *Factory) *cobra.Command { return NewCmdPlan(f, func(*PlanOptions) error { return nil }) },
@@ -237,8 +237,8 @@ func TestValueCompletion(t *testing.T) {
 		want []string
 		not  string
 	}{
-		{[]string{"__complete", "preview", "-f", multi, "--stack", ""}, []string{"global", "aws-us-east-1-prod", "landingzone-aws"}, ""},
-		{[]string{"__complete", "plan", "-f", multi, "--stack", "global,"}, []string{"global,aws-us-east-1-prod"}, ""},
+		{[]string{"__complete", "preview", "-f", multi, "--stack", ""}, []string{"mesh", "aws-us-east-1-prod", "landingzone-aws"}, ""},
+		{[]string{"__complete", "plan", "-f", multi, "--stack", "mesh,"}, []string{"mesh,aws-us-east-1-prod"}, ""},
 		{[]string{"__complete", "mesh", "config", "-f", multi, "--node", ""}, []string{"aws/us-east-1/prod"}, ""},
 		{[]string{"__complete", "guardrails", "render", "--cloud", ""}, []string{"aws", "ibm", "ovh", "hetzner"}, ""},
 		{[]string{"__complete", "plan", "--format", ""}, []string{"table", "markdown", "json"}, ""},

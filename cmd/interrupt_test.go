@@ -175,7 +175,7 @@ func rerunConverges(t *testing.T, bin, file string) {
 // TestInterruptOnceFinishesInFlight sends a real SIGINT to this process
 // while an up runs in it (watchInterrupt takes it) with both networks in
 // flight: the notice is shown, the networks finish and are in the state
-// with no pending operation, nothing that needs them starts, global is
+// with no pending operation, nothing that needs them starts, mesh is
 // listed as not started, the exit code says interrupted, no lock is left,
 // and a rerun completes.
 func TestInterruptOnceFinishesInFlight(t *testing.T) {
@@ -212,7 +212,7 @@ func TestInterruptOnceFinishesInFlight(t *testing.T) {
 	if strings.Contains(stderr+stdout, "operation canceled") || strings.Contains(stderr, "error:") {
 		t.Errorf("the graceful stop is reported with errors")
 	}
-	for _, want := range []string{"Interrupted while running:", "Not started (the run was interrupted first):", "  − global", "rerun `infra up`"} {
+	for _, want := range []string{"Interrupted while running:", "Not started (the run was interrupted first):", "  − mesh", "rerun `infra up`"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the summary lacks %q", want)
 		}
@@ -230,8 +230,8 @@ func TestInterruptOnceFinishesInFlight(t *testing.T) {
 			t.Errorf("%s: %d pending operations after a graceful stop", stack, pending)
 		}
 	}
-	if urns, _, _ := checkpoint(t, dir, "global"); len(urns) > 0 {
-		t.Errorf("global, which never started, has resources: %v", urns)
+	if urns, _, _ := checkpoint(t, dir, "mesh"); len(urns) > 0 {
+		t.Errorf("mesh, which never started, has resources: %v", urns)
 	}
 	if left := locksLeft(dir); len(left) > 0 {
 		t.Errorf("locks left behind: %v", left)

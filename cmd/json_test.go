@@ -24,7 +24,7 @@ func TestOfflineJSONOutputsFollowTheirSchemas(t *testing.T) {
 		{"validate", ExitOK, []string{"validate", "-f", multi, "--json"}},
 		{"validate", ExitError, []string{"validate", "-f", bad, "--json"}},
 		{"plan", ExitOK, []string{"plan", "-f", multi, "--json"}},
-		{"plan", ExitOK, []string{"plan", "-f", multi, "--format", "json", "--stack", "global"}},
+		{"plan", ExitOK, []string{"plan", "-f", multi, "--format", "json", "--stack", "mesh"}},
 		{"guardrails", ExitOK, []string{"guardrails", "check", "-f", multi, "--json"}},
 		{"guardrails-render", ExitOK, []string{"guardrails", "render", "--cloud", "aws", "-f", multi, "--json"}},
 		{"guardrails-render", ExitOK, []string{"guardrails", "render", "--cloud", "ibm", "-f", multi, "--json"}},

@@ -39,8 +39,8 @@ func NewCmdOutputs(f *Factory, runF func(*OutputsOptions) error) *cobra.Command 
 		Long: `Outputs reads every stack's outputs from the backend: cluster endpoints,
 ingress addresses, mesh gateway addresses and public keys, and so on. Secret
 outputs (private keys, tokens) print as [secret] unless --show-secrets.`,
-		Example: "  infra outputs\n  infra outputs --stack global --json\n" +
-			"  infra outputs global meshGateways\n  infra outputs aws-us-east-1-prod clusterEndpoint --raw",
+		Example: "  infra outputs\n  infra outputs --stack mesh --json\n" +
+			"  infra outputs mesh meshGateways\n  infra outputs aws-us-east-1-prod clusterEndpoint --raw",
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.JSON = f.Global().JSON

@@ -24,12 +24,11 @@ func TestPlanTableGroupsByStack(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
 	for _, want := range []string{
-		"Plan clitest: 3 stacks",
+		"Plan clitest: 2 stacks",
 		"aws-eu-west-1-dev  regional · aws · eu-west-1 · dev",
 		"+2 aws:eks/nodeGroup:NodeGroup", // one per zone
 		"+4 aws:ec2/subnet:Subnet",
 		"hetzner-nbg1-dev  regional · hetzner · nbg1 · dev",
-		"global  global · after 2 stacks  0 resources",
 	} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.out)
@@ -60,7 +59,7 @@ func TestPlanFormats(t *testing.T) {
 	if bad := run(t, false, nil, "plan", "-f", spec, "--format", "yaml"); bad.code != ExitUsage || !strings.Contains(bad.err, `unknown --format "yaml"`) {
 		t.Errorf("--format yaml: exit %d: %s", bad.code, bad.err)
 	}
-	if bad := run(t, false, nil, "plan", "-f", spec, "--stack", "nope"); bad.code != ExitUsage || !strings.Contains(bad.err, "aws-eu-west-1-dev, hetzner-nbg1-dev, global") {
+	if bad := run(t, false, nil, "plan", "-f", spec, "--stack", "nope"); bad.code != ExitUsage || !strings.Contains(bad.err, "aws-eu-west-1-dev, hetzner-nbg1-dev") {
 		t.Errorf("--stack nope: exit %d: %s", bad.code, bad.err)
 	}
 }

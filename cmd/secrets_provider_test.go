@@ -148,7 +148,7 @@ func TestKeyServiceSecretsProvider(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.err, "Re-encrypt the secrets of 1 stack with "+vault+" and deploy 34 changes to 2 stacks?") {
 		t.Fatalf("up moving to %s: exit %d\n%s", vault, r.code, r.err)
 	}
-	for _, s := range []string{"hetzner-nbg1-dev", "hetzner-fsn1-dev", "global"} {
+	for _, s := range []string{"hetzner-nbg1-dev", "hetzner-fsn1-dev", "mesh"} {
 		if p := deployedSecretsProvider(t, dir, s); p != vault {
 			t.Errorf("%s: secrets provider %q, want %s", s, p, vault)
 		}

@@ -42,7 +42,7 @@ process of this machine that holds one still runs. In a bucket (s3://, gs://,
 azblob://) pulumi keeps its locks where only the pulumi CLI reads them: unlock
 runs ` + "`pulumi cancel`" + ` for the stack, which clears every lock of it, a running
 update's too; make sure none runs (a lock error names the holder).`,
-		Example: "  infra unlock --stack hetzner-nbg1-dev\n  infra unlock --stack global --yes",
+		Example: "  infra unlock --stack hetzner-nbg1-dev\n  infra unlock --stack mesh --yes",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Backend == "" {

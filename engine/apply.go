@@ -186,6 +186,9 @@ func simWord(sim bool) string {
 // with the reviewed ones; a difference is an error diagnostic.
 func (e *Engine) ApplyBundle(ctx context.Context, b *Bundle, opts ApplyOptions) (*Result, []Stale, error) {
 	defer func() { e.bundle = nil }()
+	if err := e.legacyBundleError(); err != nil {
+		return nil, nil, err
+	}
 	stale := opts.Stale
 	if !opts.Checked {
 		var err error

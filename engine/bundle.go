@@ -284,6 +284,9 @@ func (e *Engine) inputDigests(ctx context.Context) (whole string, per map[string
 // PreviewBundle previews every selected stack, as Preview does, and makes
 // the bundle of what it planned. The bundle is nil when a stack failed.
 func (e *Engine) PreviewBundle(ctx context.Context) (*Result, *Bundle, error) {
+	if err := e.legacyBundleError(); err != nil {
+		return nil, nil, err
+	}
 	whole, inputs, err := e.inputDigests(ctx)
 	if err != nil {
 		return nil, nil, err

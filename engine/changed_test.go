@@ -55,7 +55,7 @@ func TestChangedRunsTheChangedRegionAndDownstream(t *testing.T) {
 		want := map[string]string{
 			"hetzner-nbg1-dev": engine.ReasonChanged,
 			"hetzner-fsn1-dev": engine.ReasonUnchanged,
-			"global":           "downstream of hetzner-nbg1-dev",
+			"mesh":             "downstream of hetzner-nbg1-dev",
 		}
 		for k, v := range want {
 			if got[k] != v {

@@ -345,7 +345,7 @@ func (k knownKeys) assertAbsent(t testing.TB, backend string, texts ...string) {
 }
 
 // TestFaultSkipsDependentsAndRerunConverges: a fault in one regional stack
-// fails it, skips the global stack that depends on it, and lets the other
+// fails it, skips the mesh stack that depends on it, and lets the other
 // region finish; a rerun without the fault converges, with no duplicates.
 func TestFaultSkipsDependentsAndRerunConverges(t *testing.T) {
 	ctx := context.Background()
@@ -364,12 +364,12 @@ func TestFaultSkipsDependentsAndRerunConverges(t *testing.T) {
 	if got := first.With(engine.Succeeded); strings.Join(got, ",") != "hetzner-fsn1-dev" {
 		t.Errorf("succeeded stacks %v, want the independent hetzner-fsn1-dev", got)
 	}
-	g := first.Stack(stacks.GlobalName)
+	g := first.Stack(stacks.MeshName)
 	if g.Status != engine.Skipped || strings.Join(g.Blocked, ",") != "hetzner-nbg1-dev" {
-		t.Errorf("global: %s blocked by %v, want skipped after hetzner-nbg1-dev", g.Status, g.Blocked)
+		t.Errorf("mesh: %s blocked by %v, want skipped after hetzner-nbg1-dev", g.Status, g.Blocked)
 	}
 	err := first.Err()
-	if err == nil || !strings.Contains(err.Error(), "failed: hetzner-nbg1-dev") || !strings.Contains(err.Error(), "skipped: global") {
+	if err == nil || !strings.Contains(err.Error(), "failed: hetzner-nbg1-dev") || !strings.Contains(err.Error(), "skipped: mesh") {
 		t.Errorf("summary = %v", err)
 	}
 	before := map[resource.URN]resource.ID{}
@@ -486,14 +486,14 @@ func TestBackendFor(t *testing.T) {
 	}
 }
 
-// TestWithStacksNeedsDeployedUpstream: an up of the global stack alone,
+// TestWithStacksNeedsDeployedUpstream: an up of the mesh stack alone,
 // before its regions exist, says what to deploy first.
 func TestWithStacksNeedsDeployedUpstream(t *testing.T) {
 	spec := load(t, "testdata/pair.yaml")
-	r := open(t, spec, t.TempDir(), startSim(t), engine.WithStacks(stacks.GlobalName)).Up(context.Background())
-	s := r.Stack(stacks.GlobalName)
+	r := open(t, spec, t.TempDir(), startSim(t), engine.WithStacks(stacks.MeshName)).Up(context.Background())
+	s := r.Stack(stacks.MeshName)
 	if s.Status != engine.Failed || s.Err == nil || !strings.Contains(s.Err.Error(), "deploy them first") {
-		t.Errorf("global alone: %s, %v", s.Status, s.Err)
+		t.Errorf("mesh alone: %s, %v", s.Status, s.Err)
 	}
 	names := append([]string{}, s.Blocked...)
 	sort.Strings(names)

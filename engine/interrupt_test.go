@@ -106,7 +106,7 @@ func converges(t *testing.T, spec string, backend string, world *sim.Cloud) {
 // TestStopFinishesWhatIsInFlight: a graceful stop while both regions create
 // their networks (held open by the simulator until the engine cancels). The
 // networks finish, are in the state with no pending operation and are
-// counted as created; nothing that needs them starts; global does not
+// counted as created; nothing that needs them starts; mesh does not
 // start; the run says it was interrupted; a rerun converges.
 func TestStopFinishesWhatIsInFlight(t *testing.T) {
 	it := newInterruptTest(t, "", []string{"hetzner-*-dev-network"})
@@ -146,11 +146,11 @@ func TestStopFinishesWhatIsInFlight(t *testing.T) {
 			}
 		}
 	}
-	if g := res.Stack(stacks.GlobalName); g.Status != engine.NotStarted {
-		t.Errorf("global: %s (%v), want not started", g.Status, g.Err)
+	if g := res.Stack(stacks.MeshName); g.Status != engine.NotStarted {
+		t.Errorf("mesh: %s (%v), want not started", g.Status, g.Err)
 	}
-	if _, err := os.Stat(filepath.Join(backend, ".pulumi", "stacks", "pair", stacks.GlobalName+".json")); err == nil {
-		t.Errorf("global was made in the backend though it never started")
+	if _, err := os.Stat(filepath.Join(backend, ".pulumi", "stacks", "pair", stacks.MeshName+".json")); err == nil {
+		t.Errorf("mesh was made in the backend though it never started")
 	}
 	converges(t, "testdata/pair.yaml", backend, srv.Cloud())
 }
@@ -178,8 +178,8 @@ func TestAbortStopsAtOnce(t *testing.T) {
 			t.Errorf("%s: the network finished although the run stopped at once", name)
 		}
 	}
-	if g := res.Stack(stacks.GlobalName); g.Status != engine.NotStarted {
-		t.Errorf("global: %s, want not started", g.Status)
+	if g := res.Stack(stacks.MeshName); g.Status != engine.NotStarted {
+		t.Errorf("mesh: %s, want not started", g.Status)
 	}
 	converges(t, "testdata/pair.yaml", backend, srv.Cloud())
 }
@@ -242,9 +242,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// TestStopDuringDestroy: a graceful stop while global deletes its mesh
+// TestStopDuringDestroy: a graceful stop while the mesh stack deletes its
 // gateways (held in flight). pulumi ends such a destroy without an error,
-// its other deletes skipped; the engine still reports global as
+// its other deletes skipped; the engine still reports mesh as
 // interrupted, not destroyed, and starts no region. The gateways' deletes
 // finish; the rest stays, in the cloud and in the state; a rerun of destroy
 // empties both.
@@ -266,14 +266,14 @@ func TestStopDuringDestroy(t *testing.T) {
 	if !res.Interrupted {
 		t.Errorf("the result does not say it was interrupted: %v", res.Err())
 	}
-	g := res.Stack(stacks.GlobalName)
+	g := res.Stack(stacks.MeshName)
 	if g.Status != engine.Canceled {
-		t.Errorf("global: %s (%v), want canceled: its destroy did not finish", g.Status, g.Err)
+		t.Errorf("mesh: %s (%v), want canceled: its destroy did not finish", g.Status, g.Err)
 	}
-	cp := readCheckpoint(t, backend, "pair", stacks.GlobalName)
-	cloud := inCloud(srv, stacks.GlobalName)
+	cp := readCheckpoint(t, backend, "pair", stacks.MeshName)
+	cloud := inCloud(srv, stacks.MeshName)
 	if len(cp.URNs) == 0 || len(cloud) != len(cp.URNs) || cp.Pending != 0 {
-		t.Errorf("global after the stop: %d resources in the state, %d in the cloud, %d pending: want the same, more than none, no pending",
+		t.Errorf("mesh after the stop: %d resources in the state, %d in the cloud, %d pending: want the same, more than none, no pending",
 			len(cp.URNs), len(cloud), cp.Pending)
 	}
 	for urn := range cloud {
@@ -282,7 +282,7 @@ func TestStopDuringDestroy(t *testing.T) {
 		}
 	}
 	if g.Changes[engine.Delete] < 2 {
-		t.Errorf("global: %d deletes counted, want the two gateways at least", g.Changes[engine.Delete])
+		t.Errorf("mesh: %d deletes counted, want the two gateways at least", g.Changes[engine.Delete])
 	}
 	for _, name := range []string{"hetzner-nbg1-dev", "hetzner-fsn1-dev"} {
 		if r := res.Stack(name); r.Status != engine.NotStarted {
@@ -315,7 +315,7 @@ func TestSlowCreatesHoldBackNothing(t *testing.T) {
 	}
 	roots := 0
 	for _, s := range p.Stacks {
-		if s.Name == stacks.GlobalName {
+		if s.Name == stacks.MeshName {
 			continue
 		}
 		for _, r := range s.Resources {

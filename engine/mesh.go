@@ -11,8 +11,8 @@ import (
 // MeshKeys returns the deployed key material of the WireGuard mesh, for
 // rendering a gateway's real configuration: each gateway's key pair and
 // public IP from its regional stack's outputs, each pair's pre-shared key
-// from the global stack's state. The values are secrets: show them only
-// when asked to.
+// from the mesh stack's state (the legacy global stack's, before its
+// split). The values are secrets: show them only when asked to.
 func (e *Engine) MeshKeys(gateways ...string) (network.Keys, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -24,11 +24,14 @@ func (e *Engine) MeshKeys(gateways ...string) (network.Keys, error) {
 		}
 		k.regional[id] = d.Outputs
 	}
-	if g := e.deployed[stacks.GlobalName]; g != nil {
-		k.psk = g.PSKs
+	for _, name := range []string{stacks.MeshName, stacks.LegacyGlobalName} {
+		if g := e.deployed[name]; g != nil && len(g.PSKs) > 0 {
+			k.psk = g.PSKs
+			break
+		}
 	}
 	if len(k.psk) == 0 {
-		return nil, fmt.Errorf("stack %s holds no pre-shared keys in %s: run `infra up` first", stacks.GlobalName, e.backend)
+		return nil, fmt.Errorf("stack %s holds no pre-shared keys in %s: run `infra up` first", stacks.MeshName, e.backend)
 	}
 	return k, nil
 }

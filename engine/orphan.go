@@ -45,7 +45,7 @@ func orphanStack(name string) *stacks.Stack {
 	switch {
 	case strings.HasPrefix(name, string(stacks.LandingZone)+"-"):
 		kind = stacks.LandingZone
-	case name == stacks.GlobalName:
+	case slices.Contains([]string{stacks.LegacyGlobalName, stacks.TransitIBMName, stacks.TransitAWSName, stacks.MeshName, stacks.GLBName}, name):
 		kind = stacks.Global
 	}
 	return &stacks.Stack{Name: name, Kind: kind, Program: func(stacks.Upstream) pulumi.RunFunc {
@@ -57,7 +57,8 @@ func orphanStack(name string) *stacks.Stack {
 // in an up it goes after every stack of the topology (any of them may have
 // read from it), a removed landing zone after the removed stacks that ran
 // in it; in a destroy it goes after the cross-region stacks that may read
-// from it and before the landing zones it ran in.
+// from it and before the landing zones it ran in, and a removed
+// cross-region stack goes before every regional stack.
 func orphanWaits(op Operation, sel []*stacks.Stack, orphan map[string]bool, waitsFor map[string][]string) {
 	for _, s := range sel {
 		for _, t := range sel {
@@ -77,10 +78,15 @@ func orphanWaits(op Operation, sel []*stacks.Stack, orphan map[string]bool, wait
 				switch {
 				case orphan[s.Name] && s.Kind == stacks.LandingZone:
 					wait = t.Kind != stacks.LandingZone
-				case orphan[s.Name]:
+				case orphan[s.Name] && s.Kind != stacks.Global:
 					wait = t.Kind == stacks.Global
 				case s.Kind == stacks.LandingZone && orphan[t.Name]:
 					wait = t.Kind != stacks.LandingZone
+				case orphan[t.Name] && t.Kind == stacks.Global:
+					// A removed cross-region stack (the legacy global
+					// one, say) may hold what lives in a region: its
+					// gateways, attachments.
+					wait = s.Kind != stacks.Global
 				}
 			}
 			if wait && !slices.Contains(waitsFor[s.Name], t.Name) {

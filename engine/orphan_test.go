@@ -10,13 +10,15 @@ import (
 func TestOrphanWaits(t *testing.T) {
 	lz := &stacks.Stack{Name: "landingzone-aws", Kind: stacks.LandingZone}
 	reg := &stacks.Stack{Name: "aws-us-east-1-prod", Kind: stacks.Regional, DependsOn: []string{"landingzone-aws"}}
-	glob := &stacks.Stack{Name: "global", Kind: stacks.Global, DependsOn: []string{"aws-us-east-1-prod"}}
+	glob := &stacks.Stack{Name: "mesh", Kind: stacks.Global, DependsOn: []string{"aws-us-east-1-prod"}}
 	goneReg, goneLZ := orphanStack("ovh-sbg5-staging"), orphanStack("landingzone-ovh")
-	if goneReg.Kind != stacks.Regional || goneLZ.Kind != stacks.LandingZone {
-		t.Fatalf("orphan kinds: %s %s", goneReg.Kind, goneLZ.Kind)
+	// the stack of every concern before the split, and a concern removed
+	goneGlob, goneGLB := orphanStack(stacks.LegacyGlobalName), orphanStack(stacks.GLBName)
+	if goneReg.Kind != stacks.Regional || goneLZ.Kind != stacks.LandingZone || goneGlob.Kind != stacks.Global || goneGLB.Kind != stacks.Global {
+		t.Fatalf("orphan kinds: %s %s %s %s", goneReg.Kind, goneLZ.Kind, goneGlob.Kind, goneGLB.Kind)
 	}
-	sel := []*stacks.Stack{lz, reg, glob, goneReg, goneLZ}
-	orphan := map[string]bool{goneReg.Name: true, goneLZ.Name: true}
+	sel := []*stacks.Stack{lz, reg, glob, goneReg, goneLZ, goneGlob, goneGLB}
+	orphan := map[string]bool{goneReg.Name: true, goneLZ.Name: true, goneGlob.Name: true, goneGLB.Name: true}
 	for _, tc := range []struct {
 		op   Operation
 		want map[string][]string
@@ -24,15 +26,21 @@ func TestOrphanWaits(t *testing.T) {
 		// Up: a removed stack goes after every stack of the topology, a
 		// removed landing zone also after the removed regions.
 		{Up, map[string][]string{
-			goneReg.Name: {lz.Name, reg.Name, glob.Name},
-			goneLZ.Name:  {lz.Name, reg.Name, glob.Name, goneReg.Name},
+			goneReg.Name:  {lz.Name, reg.Name, glob.Name},
+			goneGlob.Name: {lz.Name, reg.Name, glob.Name},
+			goneGLB.Name:  {lz.Name, reg.Name, glob.Name},
+			goneLZ.Name:   {lz.Name, reg.Name, glob.Name, goneReg.Name, goneGlob.Name, goneGLB.Name},
 		}},
-		// Destroy: a removed region after the cross-region stacks, every
-		// landing zone after the removed regions.
+		// Destroy: a region, removed or not, after the removed
+		// cross-region stacks, a removed one after every cross-region
+		// stack; every landing zone after the removed stacks; removed
+		// cross-region stacks wait for nothing (not for each other: that
+		// would never start either).
 		{Destroy, map[string][]string{
-			goneReg.Name: {glob.Name},
-			goneLZ.Name:  {reg.Name, glob.Name, goneReg.Name},
-			lz.Name:      {goneReg.Name},
+			reg.Name:     {goneGlob.Name, goneGLB.Name},
+			goneReg.Name: {glob.Name, goneGlob.Name, goneGLB.Name},
+			goneLZ.Name:  {reg.Name, glob.Name, goneReg.Name, goneGlob.Name, goneGLB.Name},
+			lz.Name:      {goneReg.Name, goneGlob.Name, goneGLB.Name},
 		}},
 		{Refresh, map[string][]string{}},
 	} {

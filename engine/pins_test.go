@@ -31,7 +31,7 @@ func TestPinsKeepDeployedAllocations(t *testing.T) {
 			CIDROutput:    {Value: cidr.String()},
 			OverlayOutput: {Value: overlay.String()},
 		}},
-		"global": {Outputs: stacks.Outputs{CIDROutput: {Value: "not a prefix"}}},
+		"mesh": {Outputs: stacks.Outputs{CIDROutput: {Value: "not a prefix"}}},
 	}}
 	g, err := stacks.Build(spec, network.WithPrevious(e.pins()))
 	if err != nil {

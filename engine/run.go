@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"infra/stacks"
+	"infra/topology"
 )
 
 // Preview shows what an up would change in every stack. Stacks whose
@@ -43,11 +44,37 @@ func (e *Engine) Destroy(ctx context.Context) *Result { return e.run(ctx, Destro
 // only then considers the stacks that read them.
 func (e *Engine) run(ctx context.Context, op Operation) *Result {
 	start := time.Now()
+	var split topology.Diagnostics
+	var splitErr error
+	if op == Up {
+		split, splitErr = e.splitGlobal(ctx)
+	}
 	res := e.newResult(op)
 	sel := e.selected()
 	byName := map[string]*StackResult{}
 	for _, r := range res.Stacks {
 		byName[r.Name] = r
+	}
+	if r := byName[stacks.LegacyGlobalName]; r != nil && r.Removed {
+		r.Diagnostics = append(r.Diagnostics, split...)
+		if op == Preview {
+			if d := e.splitNotice(ctx); d != nil {
+				r.Diagnostics = append(r.Diagnostics, *d)
+			}
+		}
+	}
+	if splitErr != nil {
+		// Nothing runs: a stack of a concern would create again what
+		// global still holds.
+		for _, r := range res.Stacks {
+			r.Status, r.Err = NotStarted, fmt.Errorf("not started: moving the resources of stack %s failed first", stacks.LegacyGlobalName)
+			if r.Name == stacks.LegacyGlobalName {
+				r.Status, r.Err = Failed, splitErr
+			}
+			e.emit(Event{Kind: StackDone, Operation: op, Stack: r.Name, Result: r})
+		}
+		res.Duration = time.Since(start)
+		return res
 	}
 	waitsFor := map[string][]string{}
 	for _, s := range sel {

@@ -60,7 +60,7 @@ func TestGenerateRecordsEveryStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(names(p), " "), "aws-eu-central-1-prod aws-eu-central-1-staging hetzner-nbg1-prod global"; got != want {
+	if got, want := strings.Join(names(p), " "), "aws-eu-central-1-prod aws-eu-central-1-staging hetzner-nbg1-prod glb"; got != want {
 		t.Fatalf("stacks = %s, want %s", got, want)
 	}
 	for _, s := range p.Stacks[:3] {
@@ -76,12 +76,12 @@ func TestGenerateRecordsEveryStack(t *testing.T) {
 			}
 		}
 	}
-	// The global stack receives every regional output as upstream values.
-	ingress, _ := p.Stack("global").Outputs["ingressAddresses"].(map[string]any)
+	// The load balancer's stack receives its origins' outputs as upstream values.
+	ingress, _ := p.Stack("glb").Outputs["ingressAddresses"].(map[string]any)
 	for _, s := range p.Stacks[:3] {
 		want := s.Outputs["ingressAddress"]
 		if want == nil || want == Unknown || ingress[s.Name] != want {
-			t.Errorf("global ingressAddresses[%s] = %v, want the regional output %v", s.Name, ingress[s.Name], want)
+			t.Errorf("glb ingressAddresses[%s] = %v, want the regional output %v", s.Name, ingress[s.Name], want)
 		}
 	}
 	// Dependencies, parents and providers name resources of the same stack.

@@ -17,6 +17,8 @@ const (
 	GLBHostnameOutput = "glbHostname"
 	// GLBNameServersOutput are the name servers to delegate its zone to.
 	GLBNameServersOutput = "glbNameServers"
+	// IngressAddressesOutput maps each origin's region ID to its address.
+	IngressAddressesOutput = "ingressAddresses"
 )
 
 // HostnameIngress reports whether a cloud's regional stacks export a DNS
@@ -24,15 +26,12 @@ const (
 // subdomain); Hetzner's and OVH's export an IPv4 address.
 func HostnameIngress(c topology.Cloud) bool { return c == topology.AWS || c == topology.IBM }
 
-// glb declares the global load balancer (network.GLB) on the provider the
-// spec names, its origins the member regions' ingressAddress exports.
-// Nothing when the spec has none.
+// glb is the program of the glb stack: the global load balancer
+// (network.GLB) on the provider the spec names, its origins the member
+// regions' ingressAddress exports.
 func glb(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Providers) error {
 	spec := g.Spec
 	m := g.Model.GLB
-	if m == nil {
-		return nil
-	}
 	var nameServers pulumi.StringArrayOutput
 	switch m.Provider {
 	case "ibm-cis":
@@ -64,6 +63,12 @@ func glb(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provide
 	}
 	ctx.Export(GLBHostnameOutput, pulumi.String(m.Hostname))
 	ctx.Export(GLBNameServersOutput, nameServers)
+	// the origins' addresses as the load balancer was given them
+	ingress := pulumi.Map{}
+	for _, o := range m.Origins {
+		ingress[o.ID] = up.Output(ctx, o.ID, "ingressAddress")
+	}
+	ctx.Export(IngressAddressesOutput, ingress)
 	return nil
 }
 

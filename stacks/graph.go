@@ -1,6 +1,7 @@
 // Package stacks is the stack graph as data: which Pulumi stacks a topology
-// becomes, how they depend on each other (landingzone → regional → global),
-// and the program each one runs. The programs themselves live per cloud in
+// becomes, how they depend on each other (landingzone → regional → one stack
+// per cross-region concern: transit-ibm, transit-aws, mesh, glb), and the
+// program each one runs. The programs themselves live per cloud in
 // stacks/aws, stacks/ibm, stacks/hetzner and stacks/ovh.
 package stacks
 
@@ -24,19 +25,39 @@ type Kind string
 const (
 	LandingZone Kind = "landingzone"
 	Regional    Kind = "regional"
-	Global      Kind = "global"
+	// Global is a stack of one cross-region concern: it spans regions, and
+	// clouds, and reads only the stacks its concern needs.
+	Global Kind = "global"
 )
 
-// GlobalName is the name of the one global stack.
-const GlobalName = "global"
+// The stacks of the cross-region concerns, one each, present when the
+// topology has the concern.
+const (
+	// TransitIBMName holds the IBM Transit Gateway and its connections.
+	TransitIBMName = "transit-ibm"
+	// TransitAWSName holds the AWS Transit Gateways, attachments, routes and
+	// peerings.
+	TransitAWSName = "transit-aws"
+	// MeshName holds the WireGuard mesh: gateways, peers, pre-shared keys.
+	MeshName = "mesh"
+	// GLBName holds the global load balancer.
+	GLBName = "glb"
+)
+
+// LegacyGlobalName is the one stack that held all four concerns before
+// they were split (review aws.md item 26): one failure on any cloud skipped
+// them all. The engine moves a deployed one's resources into the split
+// stacks (engine/split.go).
+const LegacyGlobalName = "global"
 
 // Stack is one node of the graph: one Pulumi stack with its program.
 type Stack struct {
 	// Name is the stack name: the region ID for a regional stack
-	// (aws-us-east-1-prod), landingzone-<cloud>, or global.
+	// (aws-us-east-1-prod), landingzone-<cloud>, or a cross-region
+	// concern's (transit-ibm, transit-aws, mesh, glb).
 	Name string
 	Kind Kind
-	// Cloud is empty for the global stack, which spans clouds.
+	// Cloud is empty for a cross-region stack.
 	Cloud topology.Cloud
 	// Region is the spec entry of a regional stack; nil otherwise.
 	Region *topology.Region
@@ -145,14 +166,7 @@ func New(m *model.Model) (*Graph, error) {
 		}
 	}
 	stacks = append(stacks, regional...)
-	global := &Stack{Name: GlobalName, Kind: Global}
-	for _, s := range stacks {
-		// Regional outputs, and the landing zones' deploy roles of the
-		// accounts the transit gateways, mesh gateways and DNS live in.
-		global.DependsOn = append(global.DependsOn, s.Name)
-	}
-	global.Program = globalProgram(g, global)
-	stacks = append(stacks, global)
+	stacks = append(stacks, g.crossRegionStacks()...)
 	if g.Stacks, err = order(stacks); err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 	"infra/topology"
 )
 
-func TestBuildOrdersRegionsThenGlobal(t *testing.T) {
+func TestBuildOrdersRegionsThenCrossRegion(t *testing.T) {
 	spec, _, err := topology.Parse("t.yaml", []byte(`
 name: t
 clouds:
@@ -17,6 +17,8 @@ clouds:
     regions:
       - {region: us-east-1, environment: prod}
       - {region: us-east-1, environment: staging}
+network:
+  mesh: {}
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -25,14 +27,15 @@ clouds:
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Clouds in canonical order, entries in file order, global last.
-	want := "aws-us-east-1-prod aws-us-east-1-staging hetzner-nbg1-prod global"
+	// Clouds in canonical order, entries in file order, the mesh last;
+	// no transit or load balancer stack when the spec has none.
+	want := "aws-us-east-1-prod aws-us-east-1-staging hetzner-nbg1-prod mesh"
 	if got := strings.Join(g.Names(), " "); got != want {
 		t.Fatalf("stacks = %s, want %s", got, want)
 	}
-	glob := g.Stack(GlobalName)
-	if glob.Kind != Global || strings.Join(glob.DependsOn, " ") != "aws-us-east-1-prod aws-us-east-1-staging hetzner-nbg1-prod" {
-		t.Errorf("global = %+v", glob)
+	mesh := g.Stack(MeshName)
+	if mesh.Kind != Global || strings.Join(mesh.DependsOn, " ") != "aws-us-east-1-prod aws-us-east-1-staging hetzner-nbg1-prod" {
+		t.Errorf("mesh = %+v", mesh)
 	}
 	for _, s := range g.Stacks[:3] {
 		if s.Kind != Regional || s.Region == nil || s.Region.ID() != s.Name || s.Program == nil {
@@ -43,8 +46,41 @@ clouds:
 		}
 	}
 	levels := g.Levels()
-	if len(levels) != 2 || len(levels[0]) != 3 || len(levels[1]) != 1 || levels[1][0] != glob {
+	if len(levels) != 2 || len(levels[0]) != 3 || len(levels[1]) != 1 || levels[1][0] != mesh {
 		t.Errorf("levels = %v", levels)
+	}
+}
+
+// Each cross-region stack of multicloud depends on the stacks its program
+// reads, and on no other: an AWS region that fails skips transit-aws, and
+// only the concerns it is part of.
+func TestCrossRegionStacksDependOnWhatTheyRead(t *testing.T) {
+	spec, ds, err := topology.Load("../examples/multicloud.yaml")
+	if err != nil || ds.HasErrors() {
+		t.Fatalf("load: %v %v", err, ds)
+	}
+	g, err := Build(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		TransitIBMName: "ibm-us-south-prod",
+		TransitAWSName: "aws-us-east-1-prod aws-us-east-1-staging landingzone-aws",
+		MeshName: "aws-us-east-1-prod aws-us-east-1-staging hetzner-fsn1-prod hetzner-hel1-dev hetzner-nbg1-prod " +
+			"ibm-us-south-prod landingzone-aws landingzone-ibm ovh-bhs5-staging ovh-gra11-prod ovh-sbg5-staging",
+		GLBName: "aws-us-east-1-prod hetzner-fsn1-prod hetzner-nbg1-prod ibm-us-south-prod ovh-gra11-prod",
+	} {
+		s := g.Stack(name)
+		if s == nil {
+			t.Errorf("no stack %s in %v", name, g.Names())
+			continue
+		}
+		if got := strings.Join(s.DependsOn, " "); s.Kind != Global || got != want {
+			t.Errorf("%s (%s) depends on %s, want %s", name, s.Kind, got, want)
+		}
+	}
+	if g.Stack(LegacyGlobalName) != nil {
+		t.Errorf("the graph still has the %s stack", LegacyGlobalName)
 	}
 }
 

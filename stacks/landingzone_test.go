@@ -29,10 +29,13 @@ clouds:
 landingZone:
   aws: {accounts: [security, log-archive, prod, staging]}
   guardrails: [deny-root-account, require-encryption]
+network:
+  mesh: {}
 `
 
 // Landing zones come first, each cloud's regional stacks after their own
-// (Hetzner has none), the global stack last.
+// (Hetzner has none), the mesh last: it reads the landing zones of its AWS
+// and IBM gateways' deploy roles and API keys.
 func TestLandingZoneStacksInGraph(t *testing.T) {
 	spec, _, err := topology.Parse("t.yaml", []byte(withLandingZones))
 	if err != nil {
@@ -42,13 +45,14 @@ func TestLandingZoneStacksInGraph(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "landingzone-aws landingzone-ibm landingzone-ovh ibm-us-south-prod aws-us-east-1-prod aws-us-east-1-staging hetzner-nbg1-prod ovh-gra11-prod global"
+	want := "landingzone-aws landingzone-ibm landingzone-ovh ibm-us-south-prod aws-us-east-1-prod aws-us-east-1-staging hetzner-nbg1-prod ovh-gra11-prod mesh"
 	if got := strings.Join(g.Names(), " "); got != want {
 		t.Fatalf("stacks = %s\nwant %s", got, want)
 	}
 	deps := map[string]string{
 		"ibm-us-south-prod": "landingzone-ibm", "aws-us-east-1-prod": "landingzone-aws",
 		"aws-us-east-1-staging": "landingzone-aws", "hetzner-nbg1-prod": "", "ovh-gra11-prod": "landingzone-ovh",
+		"mesh": "aws-us-east-1-prod aws-us-east-1-staging hetzner-nbg1-prod ibm-us-south-prod landingzone-aws landingzone-ibm ovh-gra11-prod",
 	}
 	for name, dep := range deps {
 		if got := strings.Join(g.Stack(name).DependsOn, " "); got != dep {

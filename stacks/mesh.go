@@ -15,14 +15,14 @@ import (
 	"infra/topology"
 )
 
-// MeshGatewaysOutput is the global stack's map of each mesh gateway's
+// MeshGatewaysOutput is the mesh stack's map of each mesh gateway's
 // public IP, by region ID.
 const MeshGatewaysOutput = "meshGateways"
 
 // PSKName is the logical name of a peer pair's pre-shared key.
 func PSKName(pair string) string { return "mesh-psk-" + pair }
 
-// mesh declares the WireGuard mesh's part of the global stack: a
+// mesh is the program of the mesh stack: a
 // pre-shared key per peer pair and, per gateway, the instance that runs
 // it, its push key and its peers. A gateway's cloud-init names no peer and
 // holds no key (wireguard.CloudInit), so adding or removing a region or
@@ -31,13 +31,9 @@ func PSKName(pair string) string { return "mesh-psk-" + pair }
 // stack, its peers' public keys and public IPs from theirs, the PSKs from
 // here), is an infra:mesh:Peers resource that pushes it over SSH and
 // applies it in place with `wg syncconf`: a change updates the Peers of the
-// gateways it concerns, and the preview lists their peers. Nothing when the
-// spec has no mesh.
+// gateways it concerns, and the preview lists their peers.
 func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Providers) error {
 	spec, net, m := g.Spec, g.Net, g.Model.Mesh
-	if m == nil {
-		return nil
-	}
 	psk := map[string]pulumi.StringOutput{}
 	for _, p := range m.Pairs() {
 		k, err := wireguard.NewPresharedKey(ctx, PSKName(p.Name()), nil)

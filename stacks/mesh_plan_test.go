@@ -48,7 +48,7 @@ func TestMeshInThePlan(t *testing.T) {
 		topology.OVH: {ovhstack.MeshFloatingIPOutput, ovhstack.MeshRouterOutput, ovhstack.MeshGatewayIPOutput,
 			"openstackNetworkId", "subnetId", "project"},
 	}
-	global := p.Stack(stacks.GlobalName)
+	global := p.Stack(stacks.MeshName)
 	byName := map[string]*plan.Resource{}
 	for _, r := range global.Resources {
 		byName[r.Name] = r

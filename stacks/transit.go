@@ -6,40 +6,44 @@ import (
 	"infra/landingzone"
 	awsstack "infra/stacks/aws"
 	ibmstack "infra/stacks/ibm"
-	"infra/topology"
 )
 
-// TransitGatewaysOutput is the global stack's map of transit gateway ids:
-// "ibm" for the IBM Transit Gateway, "aws-<region>" for each AWS one.
+// TransitGatewaysOutput is a transit stack's map of transit gateway ids:
+// "ibm" for the IBM Transit Gateway (transit-ibm), "aws-<region>" for each
+// AWS one (transit-aws).
 const TransitGatewaysOutput = "transitGateways"
 
-// transit declares the global stack's transit gateways (network.Transit):
-// the IBM Transit Gateway with a connection per IBM VPC, and an AWS Transit
-// Gateway per AWS region with its attachments, routes and peerings. VPCs
-// come from their regional stacks' exports; AWS accounts from the landing
-// zone. Nothing when the spec asks for no transit.
-func transit(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Providers) error {
-	spec := g.Spec
-	t := g.Model.Transit
-	ids := pulumi.StringMap{}
-	if t.IBM != nil {
-		crns := map[string]pulumi.StringInput{}
-		for _, id := range t.IBM.VPCs {
-			crns[id] = up.StringOutput(ctx, id, "vpcCrn")
-		}
-		gw, err := ibmstack.Transit(ctx, ibmstack.TransitArgs{Spec: spec, Transit: t.IBM, VpcCrns: crns})
-		if err != nil {
-			return err
-		}
-		ids["ibm"] = gw.ID().ToStringOutput()
+// transitIBM is the program of transit-ibm: the IBM Transit Gateway
+// (network.Transit) with a connection per IBM VPC, whose CRNs come from the
+// IBM regional stacks' exports.
+func transitIBM(ctx *pulumi.Context, g *Graph, up Upstream, _ *awsstack.Providers) error {
+	t := g.Model.Transit.IBM
+	crns := map[string]pulumi.StringInput{}
+	for _, id := range t.VPCs {
+		crns[id] = up.StringOutput(ctx, id, "vpcCrn")
 	}
-	if len(t.AWS) > 0 {
-		vpcs := map[string]awsstack.TransitVPC{}
-		for _, r := range spec.Regions() {
-			if r.Cloud != topology.AWS {
-				continue
-			}
-			id := r.ID()
+	gw, err := ibmstack.Transit(ctx, ibmstack.TransitArgs{Spec: g.Spec, Transit: t, VpcCrns: crns})
+	if err != nil {
+		return err
+	}
+	ctx.Export(TransitGatewaysOutput, pulumi.StringMap{"ibm": gw.ID().ToStringOutput()})
+	return nil
+}
+
+// transitAWS is the program of transit-aws: an AWS Transit Gateway per AWS
+// region with its attachments, routes and peerings. VPCs come from their
+// regional stacks' exports; AWS accounts from the landing zone.
+func transitAWS(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Providers) error {
+	spec, t := g.Spec, g.Model.Transit
+	attached := map[string]bool{}
+	for _, gw := range t.AWS {
+		for _, id := range gw.VPCs {
+			attached[id] = true
+		}
+	}
+	vpcs := map[string]awsstack.TransitVPC{}
+	for _, r := range spec.Regions() {
+		if id := r.ID(); attached[id] {
 			vpcs[id] = awsstack.TransitVPC{
 				Account:              awsAccount(ctx, g.LandingZone, up, r.Environment),
 				VpcId:                up.StringOutput(ctx, id, "vpcId"),
@@ -48,24 +52,23 @@ func transit(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Pro
 				ClusterSecurityGroup: up.StringOutput(ctx, id, awsstack.ClusterSecurityGroupOutput),
 			}
 		}
-		var orgArn pulumi.StringInput
-		if g.LandingZone != nil && g.LandingZone.AWS != nil {
-			orgArn = up.StringOutput(ctx, awsstack.LandingZoneStack, awsstack.OrganizationArnOutput)
-		}
-		gws, err := awsstack.Transit(ctx, awsstack.TransitArgs{
-			Spec: spec, Transit: t, Net: g.Net, Providers: providers,
-			Hub: awsHub(ctx, g.LandingZone, up), VPCs: vpcs, OrganizationArn: orgArn,
-		})
-		if err != nil {
-			return err
-		}
-		for region, id := range gws {
-			ids["aws-"+region] = id
-		}
 	}
-	if len(ids) > 0 {
-		ctx.Export(TransitGatewaysOutput, ids)
+	var orgArn pulumi.StringInput
+	if g.LandingZone != nil && g.LandingZone.AWS != nil {
+		orgArn = up.StringOutput(ctx, awsstack.LandingZoneStack, awsstack.OrganizationArnOutput)
 	}
+	gws, err := awsstack.Transit(ctx, awsstack.TransitArgs{
+		Spec: spec, Transit: t, Net: g.Net, Providers: providers,
+		Hub: awsHub(ctx, g.LandingZone, up), VPCs: vpcs, OrganizationArn: orgArn,
+	})
+	if err != nil {
+		return err
+	}
+	ids := pulumi.StringMap{}
+	for region, id := range gws {
+		ids["aws-"+region] = id
+	}
+	ctx.Export(TransitGatewaysOutput, ids)
 	return nil
 }
 

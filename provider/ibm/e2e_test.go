@@ -195,9 +195,10 @@ func deployIBM(t *testing.T, path string) {
 	t.Logf("deployed %d IBM resources: %s", len(m.ids), strings.Join(names, ", "))
 }
 
-// globalIBM deploys the global stack's IBM part: the Transit Gateway over
-// the IBM VPCs and the CIS global load balancer over every region's
-// ingress (other clouds' addresses stand in for their regional stacks).
+// globalIBM deploys the IBM parts of the cross-region stacks in one
+// program: the Transit Gateway over the IBM VPCs, the IBM mesh gateways and
+// the CIS global load balancer over every region's ingress (other clouds'
+// addresses stand in for their regional stacks).
 func globalIBM(t *testing.T, m *deployMocks, spec *topology.Spec, outputs map[string]stacks.Outputs) {
 	t.Helper()
 	transit, glb := network.BuildTransit(spec), network.BuildGLB(spec)
@@ -205,7 +206,7 @@ func globalIBM(t *testing.T, m *deployMocks, spec *topology.Spec, outputs map[st
 		t.Fatal("the example has no IBM transit gateway or no global load balancer")
 	}
 	ctx := context.Background()
-	pctx, err := pulumi.NewContext(ctx, pulumi.RunInfo{Project: spec.Name, Stack: stacks.GlobalName, Mocks: m})
+	pctx, err := pulumi.NewContext(ctx, pulumi.RunInfo{Project: spec.Name, Stack: stacks.TransitIBMName, Mocks: m})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -157,11 +157,23 @@ func (c *Cloud) update(urn resource.URN, id resource.ID, inputs, outputs resourc
 // delete removes the object with this URN and ID. A replacement that created
 // its new object first leaves the old ID to delete, which must not remove the
 // new object; so a mismatched ID is a no-op, as is an object already gone.
+// A resource moved to another stack (pulumi state move) has a new URN and
+// the same ID: a real cloud deletes by ID, so the object with that ID and
+// type goes.
 func (c *Cloud) delete(urn resource.URN, id resource.ID) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if o, ok := c.objects[urn]; ok && o.ID == id {
-		delete(c.objects, urn)
+	if o, ok := c.objects[urn]; ok {
+		if o.ID == id {
+			delete(c.objects, urn)
+		}
+		return
+	}
+	for u, o := range c.objects {
+		if o.ID == id && u.Type() == urn.Type() {
+			delete(c.objects, u)
+			return
+		}
 	}
 }
 

@@ -16,19 +16,25 @@ import (
 const (
 	// gatewayInstanceType is network-optimised and not burstable: a c6in.large
 	// has 2 vCPUs and a 3.125 Gbit/s network baseline, up to 25 Gbit/s burst
-	// (EC2 User Guide, "Network specifications", compute optimized). A T3
-	// earns CPU credits and gets a far lower network baseline than its
-	// "up to 5 Gbit/s", so a busy mesh would throttle on it. The region's
-	// cross-cloud traffic all crosses this one instance (a single point of
-	// failure: see the ADR of the mesh).
+	// (EC2 Instance Types guide, compute optimized, "Network specifications":
+	// https://docs.aws.amazon.com/ec2/latest/instancetypes/co.html#co_network).
+	// A t3.small earns CPU credits and has a 0.128 Gbit/s baseline under its
+	// "up to 5 Gbit/s" (general purpose, same guide, gp.html#gp_network);
+	// an "up to" figure is a burst on network I/O credits that lasts 5 to 60
+	// minutes (EC2 User Guide, "Amazon EC2 instance network bandwidth",
+	// ec2-instance-network-bandwidth.html). Traffic through the internet
+	// gateway, which the mesh's is, is capped at 5 Gbit/s below 32 vCPUs
+	// (same page), so a larger size buys no more. Price: cost/prices.csv.
+	// The region's cross-cloud traffic all crosses this one instance, in the
+	// first AZ (one gateway per region: the ADR of the mesh says why).
 	gatewayInstanceType = "c6in.large"
 	// gatewayAMIParameter is Canonical's public SSM parameter for the
 	// current Ubuntu 24.04 AMI of the region.
 	gatewayAMIParameter = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"
 )
 
-// GatewayArgs is what the global stack places one AWS region's mesh
-// gateway with.
+// GatewayArgs is what the mesh stack places one AWS region's mesh gateway
+// with.
 type GatewayArgs struct {
 	Spec   *topology.Spec
 	Region *topology.AWSRegion
