@@ -18,7 +18,7 @@ func routeNames(rs []Route) []string {
 }
 
 func TestRoutes(t *testing.T) {
-	spec, _, m := loadExample(t, "multicloud.yaml")
+	spec, _, m := loadLoneDev(t)
 	tr := BuildTransit(spec)
 	tests := []struct {
 		id   string
@@ -119,7 +119,7 @@ network:
 // instead of the overlay and seven peers; the peers a transit gateway
 // reaches keep their more specific routes there.
 func TestSummaryRoutes(t *testing.T) {
-	spec, _, mesh := loadExample(t, "multicloud.yaml")
+	spec, _, mesh := loadLoneDev(t)
 	// The example keeps prod and staging apart (one route table each): the
 	// summary holds staging's CIDR, so the transit stack routes it to the
 	// transit gateway, which drops it.

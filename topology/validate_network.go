@@ -67,9 +67,11 @@ func (v *validator) mesh() {
 		v.errorf(m.At("keepalive"), "omit it for 25s, WireGuard's usual interval", "mesh keepalive must be positive, got %s", m.Keepalive)
 	}
 	gateways := 0
+	perEnv := map[string][]*Region{}
 	for _, r := range v.s.Regions() {
 		if r.InMesh() {
 			gateways++
+			perEnv[r.Environment] = append(perEnv[r.Environment], r)
 		}
 	}
 	if p, err := netip.ParsePrefix(m.Overlay); err == nil && p.Addr().Is4() {
@@ -81,6 +83,19 @@ func (v *validator) mesh() {
 	}
 	if gateways == 1 {
 		v.warnf(m.Pos, "add a second region, or remove network.mesh", "the mesh has a single gateway and no peers")
+		return
+	}
+	if m.ConnectEnvironments {
+		return
+	}
+	// Gateways peer within their environment only (network.Mesh), so a
+	// region alone in its environment gets a gateway, a public address and
+	// routes that carry nothing. Regions() is in file order: the warnings are too.
+	for _, r := range v.s.Regions() {
+		if env := perEnv[r.Environment]; len(env) == 1 && env[0] == r {
+			v.warnf(r.Pos, "set mesh: false on it, add another "+r.Environment+" region to the mesh, or set network.mesh.connectEnvironments",
+				"region %s is the only %s region in the mesh: its gateway would have no peer, as gateways peer within their environment", r.Ref(), r.Environment)
+		}
 	}
 }
 
