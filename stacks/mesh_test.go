@@ -270,7 +270,10 @@ func TestMeshGlobalStack(t *testing.T) {
 		// holds the overlay and the peers' CIDRs (the other us-east-1 VPC,
 		// another environment, goes to the transit gateway, which drops it)
 		"aws:ec2/route:Route": 5 * 1,
-		// Hetzner: the overlay and 4 prod CIDRs in nbg1 and fsn1; IBM: the overlay
+		// Hetzner: 10.0.0.0/8 less the region, in the pieces that hold the
+		// overlay and the 4 other prod CIDRs (5 in nbg1 and fsn1 alike:
+		// they fall in distinct pieces, whose number is bounded by 8 however
+		// many regions join); IBM: the overlay
 		// and its 4 prod peers in the gateway's zone only (a next hop must
 		// be in the route's zone)
 		"hcloud:index/networkRoute:NetworkRoute": 5 + 5, ibmstack.VpcRoutingTableRouteType: 5,
