@@ -226,3 +226,21 @@ func (v *validator) member(p *Pool, i int, ref string) {
 		v.errorf(pos, hint, "pool %s: member %s is not a region of this topology", p.Name, strconv.Quote(ref))
 	}
 }
+
+// apiAccess checks the CIDRs a Hetzner cluster opens its API to: each a
+// network address in CIDR form; all of the internet is allowed but warned
+// about, as the API then rests on its client certificates alone.
+func (v *validator) apiAccess(k *HetznerCluster) {
+	for i, c := range k.APIAccess {
+		at := k.At(fmt.Sprintf("apiAccess[%d]", i))
+		p, err := netip.ParsePrefix(c)
+		switch {
+		case err != nil:
+			v.errorf(at, "write a CIDR such as 203.0.113.0/24, or 198.51.100.7/32 for one address", "apiAccess %s is not a CIDR", strconv.Quote(c))
+		case p != p.Masked():
+			v.errorf(at, "use "+p.Masked().String(), "apiAccess %s has host bits set", c)
+		case p.Bits() == 0:
+			v.warnf(at, "name the networks operators and CI reach the API from", "apiAccess %s opens the cluster's API to the whole internet (client certificates still required)", c)
+		}
+	}
+}

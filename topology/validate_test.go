@@ -636,6 +636,30 @@ func TestMeshRegionAloneInEnvironment(t *testing.T) {
 	}
 }
 
+func TestHetznerAPIAccess(t *testing.T) {
+	const head = "name: acme\nclouds:\n  hetzner:\n    regions:\n      - region: nbg1\n        environment: prod\n        cluster:\n          apiAccess: "
+	for _, tc := range []struct {
+		list string
+		want []string
+	}{
+		{"[203.0.113.0/24, 198.51.100.7/32, 2001:db8::/32]", nil},
+		{"[203.0.113.0/24, nope]", []string{"error t.yaml:8:39 apiAccess \"nope\" is not a CIDR"}},
+		{"[203.0.113.9/24]", []string{"error t.yaml:8:23 apiAccess 203.0.113.9/24 has host bits set"}},
+		{"[0.0.0.0/0]", []string{"warning t.yaml:8:23 apiAccess 0.0.0.0/0 opens the cluster's API to the whole internet (client certificates still required)"}},
+	} {
+		t.Run(tc.list, func(t *testing.T) {
+			_, ds, _ := Parse("t.yaml", []byte(head+tc.list+"\n"))
+			var got []string
+			for _, d := range ds {
+				got = append(got, string(d.Severity)+" "+d.Pos.String()+" "+d.Message)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("diagnostics %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestExamplesValidate(t *testing.T) {
 	files, err := filepath.Glob("../examples/*.yaml")
 	if err != nil || len(files) < 3 {
