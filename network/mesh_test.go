@@ -12,7 +12,17 @@ import (
 
 func loadExample(t testing.TB, name string) (*topology.Spec, *AddressPlan, *Mesh) {
 	t.Helper()
-	spec, _, err := topology.Load("../examples/" + name)
+	src, err := os.ReadFile("../examples/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parseMesh(t, name, string(src))
+}
+
+// parseMesh is the spec of src with its address plan and mesh.
+func parseMesh(t testing.TB, name, src string) (*topology.Spec, *AddressPlan, *Mesh) {
+	t.Helper()
+	spec, _, err := topology.Parse(name, []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,19 +51,7 @@ func loadLoneDev(t testing.TB) (*topology.Spec, *AddressPlan, *Mesh) {
 	if !strings.Contains(string(src), out) {
 		t.Fatal("the multicloud example no longer keeps hel1 out of the mesh")
 	}
-	spec, _, err := topology.Parse("multicloud.yaml", []byte(strings.Replace(string(src), out, "        cidr: 10.22.0.0/16\n", 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := Compute(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mesh, err := BuildMesh(spec, plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec, plan, mesh
+	return parseMesh(t, "multicloud.yaml", strings.Replace(string(src), out, "        cidr: 10.22.0.0/16\n", 1))
 }
 
 func TestMeshOfMulticloud(t *testing.T) {

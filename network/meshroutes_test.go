@@ -197,18 +197,7 @@ func TestSummaryRoutesAround(t *testing.T) {
 		src += fmt.Sprintf("      - {region: nbg1, environment: e%d, cidr: 10.%d.0.0/16}\n", i, 100+i)
 	}
 	src += "network: {supernet: 10.0.0.0/8, mesh: {overlay: 10.250.0.0/24, connectEnvironments: true}}\n"
-	spec, _, err := topology.Parse("many.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := Compute(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	big, err := BuildMesh(spec, plan)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, big := parseMesh(t, "many.yaml", src)
 	for _, g := range big.Gateways {
 		sum := big.CloudRoutes(nil, g.ID)
 		if full := big.Routes(nil, g.ID); len(full) != 40 || len(sum) > 8 {
