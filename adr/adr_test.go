@@ -175,7 +175,7 @@ func TestMulticloudFigures(t *testing.T) {
 		"cluster/aws-us-east-1-staging": {"99.9% availability: at most 8.76 hours", "2 nodes in all"},
 		"cluster/hetzner-nbg1-prod":     {"99.5% availability: at most 43.8 hours", "3 control planes running embedded etcd", "network zone eu-central"},
 		"cluster/ibm-us-south-prod":     {"bx2.4x16 (4 vCPU, 16 GB) workers, 2 per zone, 6 in all"},
-		"mesh":                          {"9 gateways", "13 peer pairs", "full mesh per environment", "MTU 1440, derived from the clouds", "UDP port 51820", "`infra:mesh:WireGuardKey`", "room for 245 more gateways", "6 gateways behind a 1:1 NAT"},
+		"mesh":                          {"8 gateways", "13 peer pairs", "full mesh per environment", "MTU 1440, derived from the clouds", "UDP port 51820", "`infra:mesh:WireGuardKey`", "room for 246 more gateways", "6 gateways behind a 1:1 NAT"},
 		"glb":                           {"`dynamic_latency` steering", "about 80 s", "fallback pool `eu`", "`geo` steering", "`random` steering"},
 		"landing-zone":                  {"7 accounts", "Workloads/Prod", "aws+log-archive@acme.example"},
 		"guardrails":                    {"SCP DenyPublicS3+DenyRootAccountUsage+RequireEncryption", "Key Protect", "5,120 characters"},
@@ -354,7 +354,7 @@ func firstRun(t *testing.T) ([]byte, *Result, Files) {
 func TestDeprecated(t *testing.T) {
 	src, res1, files1 := firstRun(t)
 	hel := fileOf(t, res1, "cluster/hetzner-hel1-dev", Created)
-	src2 := edit(t, src, "      - region: hel1\n        environment: dev\n        cidr: 10.22.0.0/16\n        cluster: {serverType: cx23, workers: 1}\n", "")
+	src2 := edit(t, src, "      # dev has no other region to peer with: gateways peer within their environment\n      - region: hel1\n        environment: dev\n        cidr: 10.22.0.0/16\n        mesh: false\n        cluster: {serverType: cx23, workers: 1}\n", "")
 	res2, files2 := plan(t, files1, derive(t, "multicloud.yaml", src2), WithDate(day2))
 	if got := changed(res2, Deprecated); !slices.Equal(got, []string{hel}) {
 		t.Fatalf("deprecated %v, want %s", got, hel)

@@ -162,6 +162,9 @@ func (m *model) clusterRecord(s *site) Record {
 			sf("%s and %s (%s) installing k3s %s through cloud-init, flannel on the private interface, secrets encrypted in etcd", plural(c.controlPlanes, "control-plane server"), plural(c.maxPerZone, "worker server"), c.node, c.kube),
 			"a private registration load balancer for the control planes (port 6443), and a load balancer targeting the workers",
 		}
+		if len(c.apiAccess) > 0 {
+			items = append(items, sf("a second firewall on the control planes admitting the Kubernetes API (TCP 6443) on their public addresses from %s only; `infra kubeconfig` reaches the first control plane there (without apiAccess the API answers on the private network and over the mesh only)", strings.Join(c.apiAccess, ", ")))
+		}
 	case topology.OVH:
 		items = []string{
 			sf("private network (vRack, the project attached to it in the landing zone) with a subnet in %s whose DHCP routes the rest of its RFC 1918 block through the mesh gateway, and a gateway", s.net.CIDR),

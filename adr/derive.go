@@ -51,6 +51,9 @@ type cluster struct {
 	minPerZone, maxPerZone, desiredPerZone int
 	controlPlanes                          int // self-managed control planes (Hetzner k3s); 0 when managed
 	plan                                   string
+	// apiAccess are the networks a k3s cluster's API is open to on the
+	// control planes' public addresses (Hetzner); none: private only.
+	apiAccess []string
 }
 
 // Derive computes the records of a derived topology, in the order new
@@ -101,7 +104,7 @@ func clusterOf(spec *topology.Spec, r *topology.Region) cluster {
 			if &x.Region == r {
 				c := x.Cluster
 				return cluster{kube: c.Kubernetes, node: c.ServerType,
-					minPerZone: c.Workers, maxPerZone: c.Workers, desiredPerZone: c.Workers, controlPlanes: c.ControlPlanes}
+					minPerZone: c.Workers, maxPerZone: c.Workers, desiredPerZone: c.Workers, controlPlanes: c.ControlPlanes, apiAccess: c.APIAccess}
 			}
 		}
 	case topology.OVH:

@@ -165,7 +165,7 @@ func TestValidateExamples(t *testing.T) {
 		}
 	}
 	r := run(t, false, nil, "validate", "-f", "../examples/multicloud.yaml")
-	if want := "9 regions across 4 clouds, 2 pools, 9 mesh gateways, 6 guardrails"; !strings.Contains(r.out, want) {
+	if want := "9 regions across 4 clouds, 2 pools, 8 mesh gateways, 6 guardrails"; !strings.Contains(r.out, want) {
 		t.Errorf("summary %q, want %q", r.out, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/url"
 )
 
 // ErrUnsupported is returned for a cluster whose access infra cannot
@@ -15,7 +16,9 @@ var ErrUnsupported = errors.New("not supported yet")
 //   - EKS: the endpoint, the cluster's CA and an exec credential running
 //     `aws eks get-token` as the environment's deploy role, which created the
 //     cluster and so is its admin;
-//   - k3s on Hetzner: the registration address, the CA infra generated and
+//   - k3s on Hetzner: the registration address (private: reached over the
+//     mesh), or the first control plane's public address when the cluster
+//     opens its API to apiAccess networks, the CA infra generated and
 //     installed on the servers, and the admin client certificate it signed;
 //   - OVH MKS: the kubeconfig OVHcloud returned for the cluster;
 //   - IKS: the admin kubeconfig the Kubernetes Service's cluster config API
@@ -52,6 +55,16 @@ func FromOutputs(stack, cloud string, out map[string]any) (Entry, error) {
 			return Entry{}, err
 		}
 		e.CAData, e.ClientCert, e.ClientKey = []byte(str("clusterCaCert")), []byte(str("adminClientCert")), []byte(str("adminClientKey"))
+		if public := str("apiPublicEndpoint"); public != "" {
+			// The cluster opens its API to apiAccess networks on a control
+			// plane's public address; the certificate names the
+			// registration address (tls-san), so that is the name to check.
+			u, err := url.Parse(str("clusterEndpoint"))
+			if err != nil || u.Hostname() == "" {
+				return Entry{}, fmt.Errorf("%s: clusterEndpoint %q is not a URL", stack, str("clusterEndpoint"))
+			}
+			e.Server, e.TLSServerName = public, u.Hostname()
+		}
 	case "ovh", "ibm":
 		if err := need("kubeconfig"); err != nil {
 			return Entry{}, err

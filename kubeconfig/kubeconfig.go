@@ -61,6 +61,11 @@ type Entry struct {
 	// Server is the API server URL; CAData the PEM of the CA to trust.
 	Server string
 	CAData []byte
+	// TLSServerName, when set, is the name the server's certificate is
+	// checked against instead of Server's host: a k3s API reached at a
+	// control plane's public address presents the certificate of the
+	// registration address.
+	TLSServerName string
 	// Exactly one way in: an exec plugin, or a client certificate and key
 	// (PEM), or a bearer token.
 	Exec                  *Exec
@@ -92,6 +97,9 @@ func Build(entries []Entry) *Config {
 		cl := map[string]any{"server": e.Server}
 		if len(e.CAData) > 0 {
 			cl["certificate-authority-data"] = base64.StdEncoding.EncodeToString(e.CAData)
+		}
+		if e.TLSServerName != "" {
+			cl["tls-server-name"] = e.TLSServerName // clientcmd v1 Cluster.TLSServerName
 		}
 		u := map[string]any{}
 		switch {

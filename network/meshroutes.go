@@ -151,3 +151,105 @@ func (m *Mesh) SummaryRoutes(t *Transit, id string) []Route {
 	}
 	return out
 }
+
+// SummaryRoutesAround are Routes summarised for a cloud whose network
+// holds the region's own range and refuses a route that overlaps it: a
+// Hetzner network spans the RFC 1918 block, and a route's destination may
+// overlap neither a subnet nor another route, nor the network's first
+// address (its gateway) nor 172.31.1.1 (clouds.md §3.3; Hetzner Cloud API,
+// "Add a route to a Network"). So the block itself cannot be the summary,
+// as it is on AWS: the block less those (hetznerUnroutable) splits into
+// disjoint prefixes (10.0.0.0/8 less 10.21.0.0/16 and 10.0.0.0/31: 10.128/9,
+// 10.64/10, 10.32/11, 10.8/13, 10.4/14, …, 10.0.0.2/31, 10.24/13, 10.16/14,
+// 10.22/15, 10.20/16), and a route goes to each that holds a destination.
+// A region's routes then stop growing with the number of regions (review
+// hetzner-ovh-mesh.md item 29): the pieces are at most local's prefix
+// length less the block's, plus 31 around the gateway. Names are the
+// piece's, stable as regions come and go; a destination outside the block,
+// or overlapping local, keeps its own route.
+func (m *Mesh) SummaryRoutesAround(t *Transit, id string, local netip.Prefix) []Route {
+	local = local.Masked()
+	block, ok := PrivateBlock(local)
+	routes := m.Routes(t, id)
+	if !ok || !local.Addr().Is4() {
+		return routes
+	}
+	pieces := cover(block, append(hetznerUnroutable(block), local))
+	used := make([]bool, len(pieces))
+	var out []Route
+	for _, r := range routes {
+		if !block.Contains(r.Destination.Addr()) || r.Destination.Bits() < block.Bits() || r.Destination.Overlaps(local) {
+			out = append(out, r)
+			continue
+		}
+		for i, p := range pieces {
+			if p.Overlaps(r.Destination) {
+				used[i] = true
+			}
+		}
+	}
+	for i, p := range pieces {
+		if used[i] {
+			out = append(out, Route{Name: "summary-" + strings.NewReplacer(".", "-", "/", "-").Replace(p.String()), Destination: p})
+		}
+	}
+	return out
+}
+
+// hetznerUnroutable are the addresses of a Hetzner network spanning block
+// that no route may hold: the network's first addresses (its gateway is
+// the first usable one) and 172.31.1.1, the servers' public gateway.
+func hetznerUnroutable(block netip.Prefix) []netip.Prefix {
+	out := []netip.Prefix{netip.PrefixFrom(block.Masked().Addr(), 31)}
+	if g := netip.MustParsePrefix("172.31.1.1/32"); block.Overlaps(g) {
+		out = append(out, g)
+	}
+	return out
+}
+
+// cover is block less the excluded prefixes, as the fewest disjoint
+// prefixes, in address order: a half that holds none of them is whole, one
+// inside one of them is gone, any other splits again.
+func cover(block netip.Prefix, excluded []netip.Prefix) []netip.Prefix {
+	block = block.Masked()
+	overlaps := false
+	for _, x := range excluded {
+		if x.Bits() <= block.Bits() && x.Contains(block.Addr()) {
+			return nil // inside an excluded prefix
+		}
+		overlaps = overlaps || x.Overlaps(block)
+	}
+	if !overlaps {
+		return []netip.Prefix{block}
+	}
+	if block.Bits() == 32 {
+		return nil
+	}
+	lo := netip.PrefixFrom(block.Addr(), block.Bits()+1)
+	a := block.Addr().As4()
+	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3]) | 1<<(31-block.Bits())
+	hi := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), block.Bits()+1)
+	return append(cover(lo, excluded), cover(hi, excluded)...)
+}
+
+// CloudRoutes are the routes region id's network sends to its mesh gateway
+// on the gateway's cloud: AWS route tables take one route per RFC 1918
+// block (SummaryRoutes), a Hetzner network the block less the region
+// (SummaryRoutesAround); IBM routing tables take one route per peer
+// (Routes). OVH's subnet has one host route for the whole block instead
+// (stacks/ovh), so its routes here only say what the gateway serves.
+func (m *Mesh) CloudRoutes(t *Transit, id string) []Route {
+	g := m.Gateway(id)
+	if g == nil {
+		return nil
+	}
+	switch g.Cloud {
+	case topology.AWS:
+		return m.SummaryRoutes(t, id)
+	case topology.Hetzner:
+		if len(g.AllowedIPs) > 1 {
+			return m.SummaryRoutesAround(t, id, g.AllowedIPs[1])
+		}
+	}
+	return m.Routes(t, id)
+}

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -18,7 +19,7 @@ func routeNames(rs []Route) []string {
 }
 
 func TestRoutes(t *testing.T) {
-	spec, _, m := loadExample(t, "multicloud.yaml")
+	spec, _, m := loadLoneDev(t)
 	tr := BuildTransit(spec)
 	tests := []struct {
 		id   string
@@ -119,7 +120,7 @@ network:
 // instead of the overlay and seven peers; the peers a transit gateway
 // reaches keep their more specific routes there.
 func TestSummaryRoutes(t *testing.T) {
-	spec, _, mesh := loadExample(t, "multicloud.yaml")
+	spec, _, mesh := loadLoneDev(t)
 	// The example keeps prod and staging apart (one route table each): the
 	// summary holds staging's CIDR, so the transit stack routes it to the
 	// transit gateway, which drops it.
@@ -144,5 +145,83 @@ func TestSummaryRoutes(t *testing.T) {
 	sum = mesh.SummaryRoutes(tr, "aws-us-east-1-prod")
 	if len(sum) != 2 || sum[0].Name != "overlay" || sum[1].Destination.String() != "10.0.0.0/8" {
 		t.Errorf("with a CGNAT overlay: %v", sum)
+	}
+}
+
+func TestCover(t *testing.T) {
+	for _, c := range []struct{ block, less, want string }{
+		{"10.0.0.0/8", "10.21.0.0/16", "10.0.0.0/12 10.16.0.0/14 10.20.0.0/16 10.22.0.0/15 10.24.0.0/13 10.32.0.0/11 10.64.0.0/10 10.128.0.0/9"},
+		{"172.16.0.0/12", "172.16.0.0/14", "172.20.0.0/14 172.24.0.0/13"},
+		{"10.0.0.0/8", "10.0.0.0/8", ""},
+		{"10.0.0.0/29", "10.0.0.0/31 10.0.0.4/32", "10.0.0.2/31 10.0.0.5/32 10.0.0.6/31"},
+	} {
+		var less, got []string
+		var ex []netip.Prefix
+		for _, l := range strings.Fields(c.less) {
+			ex = append(ex, netip.MustParsePrefix(l))
+			less = append(less, l)
+		}
+		for _, p := range cover(netip.MustParsePrefix(c.block), ex) {
+			got = append(got, p.String())
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%s less %v = %v, want %s", c.block, less, got, c.want)
+		}
+	}
+}
+
+// A Hetzner network refuses a route that overlaps its subnet, so its
+// summary is the block less the region: routes that cover every
+// destination, overlap neither the region nor each other, and stay at most
+// 8 for a /16 in 10/8 however many regions there are, none holding the
+// network's gateway.
+func TestSummaryRoutesAround(t *testing.T) {
+	_, _, m := loadExample(t, "multicloud.yaml")
+	local := netip.MustParsePrefix("10.21.0.0/16")
+	got := routeNames(m.SummaryRoutesAround(nil, "hetzner-fsn1-prod", local))
+	// 10.10.0.0/16 (AWS) lies in 10.8.0.0/13: 10.0.0.0/12 would hold the
+	// network's gateway, 10.0.0.1
+	want := []string{"summary-10-64-0-0-10=10.64.0.0/10", "summary-10-128-0-0-9=10.128.0.0/9", "summary-10-8-0-0-13=10.8.0.0/13",
+		"summary-10-24-0-0-13=10.24.0.0/13", "summary-10-20-0-0-16=10.20.0.0/16"}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("fsn1 summary\n%v\nwant\n%v", got, want)
+	}
+	if cr := routeNames(m.CloudRoutes(nil, "hetzner-fsn1-prod")); !slices.Equal(slices.Sorted(slices.Values(cr)), want) {
+		t.Errorf("CloudRoutes of a Hetzner region %v, want the summary", cr)
+	}
+	// Many regions: the routes stop growing, and still cover every destination.
+	src := "name: many\nclouds:\n  hetzner:\n    regions:\n"
+	for i := range 40 {
+		src += fmt.Sprintf("      - {region: nbg1, environment: e%d, cidr: 10.%d.0.0/16}\n", i, 100+i)
+	}
+	src += "network: {supernet: 10.0.0.0/8, mesh: {overlay: 10.250.0.0/24, connectEnvironments: true}}\n"
+	_, _, big := parseMesh(t, "many.yaml", src)
+	for _, g := range big.Gateways {
+		sum := big.CloudRoutes(nil, g.ID)
+		if full := big.Routes(nil, g.ID); len(full) != 40 || len(sum) > 8 {
+			t.Fatalf("%s: %d routes summarised to %d, want 40 to at most 8", g.ID, len(full), len(sum))
+		}
+		if slices.ContainsFunc(sum, func(r Route) bool { return r.Destination.Contains(netip.MustParseAddr("10.0.0.1")) }) {
+			t.Errorf("%s: a route holds the network's gateway 10.0.0.1: %v", g.ID, sum)
+		}
+		for i, r := range sum {
+			if r.Destination.Overlaps(g.AllowedIPs[1]) {
+				t.Errorf("%s: %s overlaps the region %s", g.ID, r.Destination, g.AllowedIPs[1])
+			}
+			for _, o := range sum[:i] {
+				if r.Destination.Overlaps(o.Destination) {
+					t.Errorf("%s: %s overlaps %s", g.ID, r.Destination, o.Destination)
+				}
+			}
+		}
+		for _, d := range big.Routes(nil, g.ID) {
+			if !slices.ContainsFunc(sum, func(r Route) bool {
+				return r.Destination.Contains(d.Destination.Addr()) && r.Destination.Bits() <= d.Destination.Bits()
+			}) {
+				t.Errorf("%s: %s (%s) is not covered", g.ID, d.Name, d.Destination)
+			}
+		}
 	}
 }

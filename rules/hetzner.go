@@ -1,6 +1,10 @@
 package rules
 
-import "strings"
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
 
 // Hetzner sells server types per location (clouds.md §3.2: since
 // 2025-09-24 availability is per location, server_type.locations[]), and
@@ -54,4 +58,101 @@ func (c *checker) checkHetznerServer(inputs map[string]any) {
 	if src, unsold := hetznerUnsold(t, loc); unsold {
 		c.add(Error, "serverType", RuleCloudLimit, src, "unsupported location for server type: %s is not sold in %s", t, loc)
 	}
+}
+
+// hetznerNetworkSource is where the rules of a Hetzner network's subnets
+// and routes are stated.
+const hetznerNetworkSource = "clouds.md §3.3; Hetzner Cloud API, Add a route to a Network: the destination \"Must be a subnet of the ip_range of the Network. Must not overlap with an existing ip_range in any subnets or with any destinations in other routes or with the first IP of the networks ip_range or with 172.31.1.1\""
+
+// checkHetznerRoutes applies the network rules that span resources: a
+// route's destination lies inside its network's ip_range and overlaps
+// neither a subnet of that network, nor another of its routes, nor the
+// network's first IP, nor 172.31.1.1. Hetzner
+// refuses such a route at creation, so a summary route that holds the
+// region's own subnet (the whole RFC 1918 block, as AWS route tables take)
+// fails to deploy (review hetzner-ovh-mesh.md item 29). Resources are
+// joined by network id, which a plan knows across stacks.
+func checkHetznerRoutes(resources []Resource) []Violation {
+	const (
+		networkType = "hcloud:index/network:Network"
+		subnetType  = "hcloud:index/networkSubnet:NetworkSubnet"
+		routeType   = "hcloud:index/networkRoute:NetworkRoute"
+	)
+	type member struct {
+		r      *Resource
+		prefix netip.Prefix
+	}
+	netRange := map[string]netip.Prefix{}
+	subnets, routes := map[string][]member{}, map[string][]member{}
+	prefix := func(r *Resource, key string) (netip.Prefix, bool) {
+		s, ok := r.Inputs[key].(string)
+		if !ok || unknown(s) {
+			return netip.Prefix{}, false
+		}
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err == nil
+	}
+	network := func(r *Resource) (string, bool) {
+		id, ok := r.Inputs["networkId"]
+		if !ok || id == nil || unknown(id) {
+			return "", false
+		}
+		if f, ok := number(id); ok {
+			return num(f), true // a float64 from JSON: 1717950, not 1.71795e+06
+		}
+		return fmt.Sprint(id), true
+	}
+	for i := range resources {
+		r := &resources[i]
+		switch r.Type {
+		case networkType:
+			if p, ok := prefix(r, "ipRange"); ok && r.ID != "" {
+				netRange[r.ID] = p
+			}
+		case subnetType, routeType:
+			key := "ipRange"
+			into := subnets
+			if r.Type == routeType {
+				key, into = "destination", routes
+			}
+			p, ok1 := prefix(r, key)
+			nid, ok2 := network(r)
+			if ok1 && ok2 {
+				into[nid] = append(into[nid], member{r, p})
+			}
+		}
+	}
+	var out []Violation
+	add := func(r *Resource, format string, args ...any) {
+		out = append(out, Violation{Type: r.Type, Resource: r.Name, Property: "destination", Rule: RuleCloudLimit,
+			Source: hetznerNetworkSource, Severity: Error, Message: fmt.Sprintf(format, args...)})
+	}
+	for _, nid := range sortedKeys(routes) {
+		rs := routes[nid]
+		for i, rt := range rs {
+			if within, ok := netRange[nid]; ok {
+				if !within.Contains(rt.prefix.Addr()) || rt.prefix.Bits() < within.Bits() {
+					add(rt.r, "route destination %s is outside network %s's ip_range %s", rt.prefix, nid, within)
+				}
+				// the network's first IP is its gateway (10.0.0.1 in 10.0.0.0/8)
+				if gw := within.Masked().Addr().Next(); rt.prefix.Contains(gw) {
+					add(rt.r, "route destination %s holds %s, the first IP (gateway) of network %s", rt.prefix, gw, nid)
+				}
+			}
+			if pub := netip.MustParseAddr("172.31.1.1"); rt.prefix.Contains(pub) {
+				add(rt.r, "route destination %s holds 172.31.1.1, the servers' public gateway", rt.prefix)
+			}
+			for _, sn := range subnets[nid] {
+				if rt.prefix.Overlaps(sn.prefix) {
+					add(rt.r, "route destination %s overlaps subnet %s (%s) of network %s", rt.prefix, sn.prefix, sn.r.Name, nid)
+				}
+			}
+			for _, other := range rs[:i] {
+				if rt.prefix.Overlaps(other.prefix) {
+					add(rt.r, "route destination %s overlaps route %s (%s) of network %s", rt.prefix, other.prefix, other.r.Name, nid)
+				}
+			}
+		}
+	}
+	return out
 }

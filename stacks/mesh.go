@@ -71,13 +71,9 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 		if g.Cloud == topology.IBM && len(net.Region(g.ID).Zones) > 1 {
 			boot.RelayPort = ibmstack.RelayPort // the other zones' relays (ibm.md item 4)
 		}
-		routes := m.Routes(transit, g.ID)
-		if g.Cloud == topology.AWS {
-			// a VPC route table takes a route wider than the VPC: one per
-			// RFC 1918 block instead of one per peer
-			routes = m.SummaryRoutes(transit, g.ID)
-		}
-		gw := gateway{routes: routes,
+		// summarised where the cloud's routes take it (AWS, Hetzner), so a
+		// region's routes do not grow with the number of regions
+		gw := gateway{routes: m.CloudRoutes(transit, g.ID),
 			userData: key.PublicKey.ApplyT(func(k string) (string, error) {
 				b := boot
 				b.PushKey = k

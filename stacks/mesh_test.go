@@ -243,7 +243,8 @@ func plainStrings(v resource.PropertyValue) []string {
 	return out
 }
 
-// The mesh of examples/multicloud.yaml: 9 gateways, 13 pairs (no pair
+// The mesh of examples/multicloud.yaml: 8 gateways (hel1, alone in dev,
+// stays out), 13 pairs (no pair
 // joins two environments), and every
 // gateway's cloud-init holds exactly the wg0.conf network.Mesh.Config
 // renders from the real keys, while no key reaches a plain input.
@@ -253,10 +254,10 @@ func TestMeshGlobalStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(f.m.Gateways); n != 9 {
-		t.Fatalf("%d gateways, want 9", n)
+	if n := len(f.m.Gateways); n != 8 {
+		t.Fatalf("%d gateways, want 8", n)
 	}
-	// environments apart: prod's 5 gateways, staging's 3, dev's 1
+	// environments apart: prod's 5 gateways, staging's 3
 	psks := mocks.byType(wireguard.PresharedKeyType)
 	if len(psks) != 10+3 {
 		t.Errorf("%d PSKs, want 13 for prod's 5 gateways and staging's 3", len(psks))
@@ -267,19 +268,20 @@ func TestMeshGlobalStack(t *testing.T) {
 		}
 	}
 	for typ, want := range map[string]int{
-		// IBM: the gateway and a relay in each of us-south's two other zones
-		"aws:ec2/instance:Instance": 2, "hcloud:index/server:Server": 3, ibmstack.InstanceType: 3,
+		"aws:ec2/instance:Instance": 2, "hcloud:index/server:Server": 2, ibmstack.InstanceType: 3, // IBM: the gateway and a relay in each of us-south's two other zones
 		"ovh:CloudProject/instance:Instance": 3, "aws:ec2/eipAssociation:EipAssociation": 2,
-		"hcloud:index/firewall:Firewall": 3, "aws:ec2/securityGroup:SecurityGroup": 2, ibmstack.SecurityGroupType: 1,
+		"hcloud:index/firewall:Firewall": 2, "aws:ec2/securityGroup:SecurityGroup": 2, ibmstack.SecurityGroupType: 1,
 		// AWS: prod's 3 zones and staging's 2 each send 10.0.0.0/8, which
 		// holds the overlay and the peers' CIDRs (the other us-east-1 VPC,
 		// another environment, goes to the transit gateway, which drops it)
 		"aws:ec2/route:Route": 5 * 1,
-		// Hetzner: the overlay and 4 prod CIDRs in nbg1 and fsn1, the
-		// overlay alone in hel1 (dev has no other region); IBM: the overlay
-		// and its 4 prod peers in each of the 3 zones, each to a next hop
-		// in the route's zone (the gateway or the zone's relay)
-		"hcloud:index/networkRoute:NetworkRoute": 5 + 5 + 1, ibmstack.VpcRoutingTableRouteType: 5 * 3,
+		// Hetzner: 10.0.0.0/8 less the region, in the pieces that hold the
+		// overlay and the 4 other prod CIDRs (5 in nbg1 and fsn1 alike:
+		// they fall in distinct pieces, whose number is bounded by 8 however
+		// many regions join); IBM: the overlay and its 4 prod peers in each
+		// of the 3 zones, each to a next hop in the route's zone (the
+		// gateway or the zone's relay)
+		"hcloud:index/networkRoute:NetworkRoute": 5 + 5, ibmstack.VpcRoutingTableRouteType: 5 * 3,
 	} {
 		if got := len(mocks.byType(typ)); got != want {
 			t.Errorf("%d × %s, want %d", got, typ, want)
@@ -290,8 +292,8 @@ func TestMeshGlobalStack(t *testing.T) {
 	gateways := map[string]string{
 		"aws-us-east-1-prod-mesh-gateway": "aws-us-east-1-prod", "aws-us-east-1-staging-mesh-gateway": "aws-us-east-1-staging",
 		"hetzner-nbg1-prod-mesh-gateway": "hetzner-nbg1-prod", "hetzner-fsn1-prod-mesh-gateway": "hetzner-fsn1-prod",
-		"hetzner-hel1-dev-mesh-gateway": "hetzner-hel1-dev", "ibm-us-south-prod-mesh-gateway": "ibm-us-south-prod",
-		"ovh-gra11-prod-mesh-gateway": "ovh-gra11-prod", "ovh-bhs5-staging-mesh-gateway": "ovh-bhs5-staging",
+		"ibm-us-south-prod-mesh-gateway": "ibm-us-south-prod",
+		"ovh-gra11-prod-mesh-gateway":    "ovh-gra11-prod", "ovh-bhs5-staging-mesh-gateway": "ovh-bhs5-staging",
 		"ovh-sbg5-staging-mesh-gateway": "ovh-sbg5-staging",
 	}
 	dir := t.TempDir()
@@ -450,7 +452,7 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 			t.Errorf("%s: provider assumes %q, want the %s account's deploy role", id, role, account)
 		}
 	}
-	for _, id := range []string{"hetzner-nbg1-prod", "hetzner-fsn1-prod", "hetzner-hel1-dev"} {
+	for _, id := range []string{"hetzner-nbg1-prod", "hetzner-fsn1-prod"} {
 		var src []string
 		for _, rule := range mocks.res[id+"-mesh-firewall"].Inputs["rules"].ArrayValue() {
 			o := rule.ObjectValue()
@@ -532,11 +534,11 @@ func TestMeshRoutes(t *testing.T) {
 	// Environments connected: every region, but the us-east-1 neighbour
 	// goes by transit gateway when that connects them, else by the mesh.
 	f.m.ConnectEnvironments = true
-	if got := dest(f.m.Routes(nil, "aws-us-east-1-prod")); !slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") || len(got) != 9 {
+	if got := dest(f.m.Routes(nil, "aws-us-east-1-prod")); !slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") || len(got) != 8 {
 		t.Errorf("connected, no transit: routes %v lack staging", got)
 	}
 	f.spec.Network.Transit.AWS.ConnectEnvironments = true
-	if got := dest(f.m.Routes(network.BuildTransit(f.spec), "aws-us-east-1-prod")); slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") || len(got) != 8 {
+	if got := dest(f.m.Routes(network.BuildTransit(f.spec), "aws-us-east-1-prod")); slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") || len(got) != 7 {
 		t.Errorf("connected, by transit: routes %v", got)
 	}
 }
@@ -656,8 +658,8 @@ func TestMeshChangeLeavesGatewaysInPlace(t *testing.T) {
 		}
 		n++
 	}
-	if n != 8 {
-		t.Errorf("%d gateways before the change, want 8", n)
+	if n != 7 {
+		t.Errorf("%d gateways before the change, want 7 (hel1 dev stays out)", n)
 	}
 }
 

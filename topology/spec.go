@@ -153,6 +153,8 @@ type HetznerCluster struct {
 	ServerType    string `yaml:"serverType,omitempty" jsonschema:"default=cx33"`
 	ControlPlanes int    `yaml:"controlPlanes,omitempty" jsonschema:"default=1,enum=1,enum=3"`
 	Workers       int    `yaml:"workers,omitempty" jsonschema:"default=3,minimum=1"`
+	// APIAccess are the CIDRs that may reach the Kubernetes API (TCP 6443) on the control planes' public addresses, e.g. an office or a CI runner's egress. Empty: the API is reachable only from the private network and over the mesh, at the registration address.
+	APIAccess []string `yaml:"apiAccess,omitempty"`
 }
 
 // OVHCloud is the OVHcloud Public Cloud section.

@@ -216,6 +216,7 @@ func (v *validator) clusters() {
 			if !rules.HetznerServerTypeSold(t, r.Name) {
 				v.errorf(k.At("serverType"), "choose a type sold there, such as cpx22 (CPX) or ccx13", "Hetzner does not sell server type %s in %s", t, r.Name)
 			}
+			v.apiAccess(k)
 			if k.ControlPlanes != 1 && k.ControlPlanes != 3 {
 				v.errorf(k.At("controlPlanes"), "use 1, or 3 for an etcd quorum", "controlPlanes must be 1 or 3, got %d", k.ControlPlanes)
 			}

@@ -67,9 +67,11 @@ func (v *validator) mesh() {
 		v.errorf(m.At("keepalive"), "omit it for 25s, WireGuard's usual interval", "mesh keepalive must be positive, got %s", m.Keepalive)
 	}
 	gateways := 0
+	perEnv := map[string][]*Region{}
 	for _, r := range v.s.Regions() {
 		if r.InMesh() {
 			gateways++
+			perEnv[r.Environment] = append(perEnv[r.Environment], r)
 		}
 	}
 	if p, err := netip.ParsePrefix(m.Overlay); err == nil && p.Addr().Is4() {
@@ -81,6 +83,19 @@ func (v *validator) mesh() {
 	}
 	if gateways == 1 {
 		v.warnf(m.Pos, "add a second region, or remove network.mesh", "the mesh has a single gateway and no peers")
+		return
+	}
+	if m.ConnectEnvironments {
+		return
+	}
+	// Gateways peer within their environment only (network.Mesh), so a
+	// region alone in its environment gets a gateway, a public address and
+	// routes that carry nothing. Regions() is in file order: the warnings are too.
+	for _, r := range v.s.Regions() {
+		if env := perEnv[r.Environment]; len(env) == 1 && env[0] == r {
+			v.warnf(r.Pos, "set mesh: false on it, add another "+r.Environment+" region to the mesh, or set network.mesh.connectEnvironments",
+				"region %s is the only %s region in the mesh: its gateway would have no peer, as gateways peer within their environment", r.Ref(), r.Environment)
+		}
 	}
 }
 
@@ -209,5 +224,23 @@ func (v *validator) member(p *Pool, i int, ref string) {
 			hint = "did you mean " + s + "?"
 		}
 		v.errorf(pos, hint, "pool %s: member %s is not a region of this topology", p.Name, strconv.Quote(ref))
+	}
+}
+
+// apiAccess checks the CIDRs a Hetzner cluster opens its API to: each a
+// network address in CIDR form; all of the internet is allowed but warned
+// about, as the API then rests on its client certificates alone.
+func (v *validator) apiAccess(k *HetznerCluster) {
+	for i, c := range k.APIAccess {
+		at := k.At(fmt.Sprintf("apiAccess[%d]", i))
+		p, err := netip.ParsePrefix(c)
+		switch {
+		case err != nil:
+			v.errorf(at, "write a CIDR such as 203.0.113.0/24, or 198.51.100.7/32 for one address", "apiAccess %s is not a CIDR", strconv.Quote(c))
+		case p != p.Masked():
+			v.errorf(at, "use "+p.Masked().String(), "apiAccess %s has host bits set", c)
+		case p.Bits() == 0:
+			v.warnf(at, "name the networks operators and CI reach the API from", "apiAccess %s opens the cluster's API to the whole internet (client certificates still required)", c)
+		}
 	}
 }

@@ -610,6 +610,68 @@ func TestWarningsDoNotFail(t *testing.T) {
 	}
 }
 
+// A gateway peers within its environment only, so a region alone in its
+// environment is warned about, at the region, unless it stays out of the
+// mesh or the environments are connected.
+func TestMeshRegionAloneInEnvironment(t *testing.T) {
+	const head = "name: acme\nclouds:\n  hetzner:\n    regions:\n"
+	for _, tc := range []struct {
+		name, regions, mesh string
+		want                []string
+	}{
+		{"alone", "      - {region: nbg1, environment: prod}\n      - {region: fsn1, environment: prod}\n      - {region: hel1, environment: dev}\n", "{}",
+			[]string{"t.yaml:7:9 region hetzner/hel1/dev is the only dev region in the mesh: its gateway would have no peer, as gateways peer within their environment"}},
+		{"two alone", "      - {region: nbg1, environment: prod}\n      - {region: hel1, environment: dev}\n", "{}",
+			[]string{"t.yaml:5:9 region hetzner/nbg1/prod is the only prod region in the mesh: its gateway would have no peer, as gateways peer within their environment",
+				"t.yaml:6:9 region hetzner/hel1/dev is the only dev region in the mesh: its gateway would have no peer, as gateways peer within their environment"}},
+		{"out of the mesh", "      - {region: nbg1, environment: prod}\n      - {region: fsn1, environment: prod}\n      - {region: hel1, environment: dev, mesh: false}\n", "{}", nil},
+		{"environments connected", "      - {region: nbg1, environment: prod}\n      - {region: hel1, environment: dev}\n", "{connectEnvironments: true}", nil},
+		{"peers", "      - {region: nbg1, environment: dev}\n      - {region: hel1, environment: dev}\n", "{}", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec, ds, err := Parse("t.yaml", []byte(head+tc.regions+"network: {mesh: "+tc.mesh+"}\n"))
+			if err != nil || spec == nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			var got []string
+			for _, d := range ds {
+				if d.Severity != Warning || d.Rule != "topology/mesh" {
+					t.Errorf("unexpected %s", d)
+					continue
+				}
+				got = append(got, d.Pos.String()+" "+d.Message)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("warnings = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestHetznerAPIAccess(t *testing.T) {
+	const head = "name: acme\nclouds:\n  hetzner:\n    regions:\n      - region: nbg1\n        environment: prod\n        cluster:\n          apiAccess: "
+	for _, tc := range []struct {
+		list string
+		want []string
+	}{
+		{"[203.0.113.0/24, 198.51.100.7/32, 2001:db8::/32]", nil},
+		{"[203.0.113.0/24, nope]", []string{"error t.yaml:8:39 apiAccess \"nope\" is not a CIDR"}},
+		{"[203.0.113.9/24]", []string{"error t.yaml:8:23 apiAccess 203.0.113.9/24 has host bits set"}},
+		{"[0.0.0.0/0]", []string{"warning t.yaml:8:23 apiAccess 0.0.0.0/0 opens the cluster's API to the whole internet (client certificates still required)"}},
+	} {
+		t.Run(tc.list, func(t *testing.T) {
+			_, ds, _ := Parse("t.yaml", []byte(head+tc.list+"\n"))
+			var got []string
+			for _, d := range ds {
+				got = append(got, string(d.Severity)+" "+d.Pos.String()+" "+d.Message)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("diagnostics %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestExamplesValidate(t *testing.T) {
 	files, err := filepath.Glob("../examples/*.yaml")
 	if err != nil || len(files) < 3 {

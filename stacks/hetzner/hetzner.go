@@ -55,7 +55,9 @@ type RegionalArgs struct {
 }
 
 // Regional declares one Hetzner location's resources and exports vpcId,
-// cidr, clusterName, clusterEndpoint, ingressAddress and zones.
+// cidr, clusterName, clusterEndpoint (the private registration address),
+// the cluster CA and admin certificate, ingressAddress and zones, and
+// apiPublicEndpoint when the cluster sets apiAccess.
 func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	r, spec, rn := args.Region, args.Spec, args.Net
 	if spec == nil || r == nil || rn == nil {
@@ -128,7 +130,11 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
-	ca, err := p.cluster(fw)
+	apiFW, err := p.apiFirewall()
+	if err != nil {
+		return err
+	}
+	ca, public, err := p.cluster(fw, apiFW)
 	if err != nil {
 		return err
 	}
@@ -147,6 +153,12 @@ func (p *program) run() error {
 	ctx.Export("cidr", pulumi.String(p.rn.CIDR.String()))
 	ctx.Export("clusterName", pulumi.String(p.id))
 	ctx.Export("clusterEndpoint", pulumi.String(fmt.Sprintf("https://%s:%d", p.regIP, apiPort)))
+	if apiFW != nil {
+		// the API on the first control plane's public address, for the
+		// apiAccess networks only (kubeconfig: served as the registration
+		// address, which the API certificate names)
+		ctx.Export(APIPublicEndpointOutput, public.ApplyT(func(ip string) string { return fmt.Sprintf("https://%s:%d", ip, apiPort) }).(pulumi.StringOutput))
+	}
 	ctx.Export("clusterCaCert", ca.CaCert)
 	ctx.Export("adminClientCert", ca.ClientCert)
 	ctx.Export("adminClientKey", ca.ClientKey)
@@ -187,34 +199,36 @@ type clusterServer struct {
 }
 
 // cluster declares the k3s cluster: its join tokens and CA, the placement
-// groups and a server per control plane and worker. It returns the CA,
-// whose certificates the stack exports.
-func (p *program) cluster(fw *hcloud.Firewall) (*ClusterCA, error) {
+// groups and a server per control plane and worker. Control planes also
+// take apiFW, when there is one. It returns the CA, whose certificates the
+// stack exports, and the first control plane's public IPv4 address.
+func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, pulumi.StringOutput, error) {
 	ctx, k := p.ctx, p.r.Cluster
 	// The server token makes servers (and is cluster admin); the agent
 	// token joins workers only, so a worker never holds the server token.
 	token, err := NewToken(ctx, p.name("k3s-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
 	if err != nil {
-		return nil, err
+		return nil, pulumi.StringOutput{}, err
 	}
 	agentToken, err := NewToken(ctx, p.name("k3s-agent-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
 	if err != nil {
-		return nil, err
+		return nil, pulumi.StringOutput{}, err
 	}
 	// The cluster CA and admin certificate infra owns: cloud-init installs
 	// the CA on the servers, `infra kubeconfig` uses the certificate.
 	ca, err := NewClusterCA(ctx, p.name("k3s-ca"), &ClusterCAArgs{ClusterName: pulumi.String(p.id)})
 	if err != nil {
-		return nil, err
+		return nil, pulumi.StringOutput{}, err
 	}
 	version, err := k3sVersion(k.Kubernetes)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", k.At("kubernetes"), p.id, err)
+		return nil, pulumi.StringOutput{}, fmt.Errorf("%s: %s: %w", k.At("kubernetes"), p.id, err)
 	}
 	servers, err := p.servers()
 	if err != nil {
-		return nil, err
+		return nil, pulumi.StringOutput{}, err
 	}
+	var public pulumi.StringOutput
 	for _, s := range servers {
 		n := node{Role: "server", First: s.first, IP: s.ip, Join: p.regIP, Version: version, Region: p.rn.CIDR,
 			Labels: map[string]string{labelCluster: p.id, labelRole: s.role}}
@@ -224,14 +238,18 @@ func (p *program) cluster(fw *hcloud.Firewall) (*ClusterCA, error) {
 		userData := pulumi.ToSecret(pulumi.All(token.Token, agentToken.Token, ca.CaCert, ca.CaKey).ApplyT(func(v []any) string {
 			return cloudInit(n, secrets{server: v[0].(string), agent: v[1].(string), caCert: v[2].(string), caKey: v[3].(string)})
 		})).(pulumi.StringOutput)
-		_, err := hcloud.NewServer(ctx, s.name, &hcloud.ServerArgs{
+		firewalls := pulumi.IntArray{intID(fw.ID())}
+		if apiFW != nil && s.role == "control-plane" {
+			firewalls = append(firewalls, intID(apiFW.ID()))
+		}
+		srv, err := hcloud.NewServer(ctx, s.name, &hcloud.ServerArgs{
 			Name:             pulumi.String(s.name),
 			ServerType:       pulumi.String(k.ServerType),
 			Image:            pulumi.String(image),
 			Location:         pulumi.String(p.r.Name),
 			Labels:           p.labels(s.role),
 			PlacementGroupId: intID(s.group.ID()).ToIntPtrOutput(),
-			FirewallIds:      pulumi.IntArray{intID(fw.ID())},
+			FirewallIds:      firewalls,
 			Networks: hcloud.ServerNetworkTypeArray{hcloud.ServerNetworkTypeArgs{
 				NetworkId: p.netID.ToIntPtrOutput(),
 				Ip:        pulumi.String(s.ip.String()),
@@ -244,10 +262,13 @@ func (p *program) cluster(fw *hcloud.Firewall) (*ClusterCA, error) {
 			UserData: userData,
 		}, pulumi.DependsOn([]pulumi.Resource{p.subnet}))
 		if err != nil {
-			return nil, err
+			return nil, pulumi.StringOutput{}, err
+		}
+		if s.first {
+			public = srv.Ipv4Address
 		}
 	}
-	return ca, nil
+	return ca, public, nil
 }
 
 // servers are the cluster's nodes, control planes first, each at its
@@ -307,6 +328,40 @@ func firewall(ctx *pulumi.Context, name string, labels pulumi.StringMap) (*hclou
 	return hcloud.NewFirewall(ctx, name, &hcloud.FirewallArgs{
 		Name:   pulumi.String(name),
 		Labels: labels,
+	})
+}
+
+// APIPublicEndpointOutput is the output of a Hetzner regional stack whose
+// cluster sets apiAccess: the API's URL on the first control plane's public
+// address.
+const APIPublicEndpointOutput = "apiPublicEndpoint"
+
+// apiFirewall is the control planes' second firewall when the cluster sets
+// apiAccess: TCP 6443 from those networks only, on the public interface
+// (Hetzner firewalls filter public interfaces only, and a server's
+// firewalls add up). Hetzner load balancers take no firewall and no source
+// filter, so the API is not put behind one on the internet. Without
+// apiAccess there is none, and the API answers only on the private network
+// and over the mesh, at the registration address.
+func (p *program) apiFirewall() (*hcloud.Firewall, error) {
+	k := p.r.Cluster
+	if len(k.APIAccess) == 0 {
+		return nil, nil
+	}
+	sources := pulumi.StringArray{}
+	for _, c := range k.APIAccess {
+		sources = append(sources, pulumi.String(c))
+	}
+	return hcloud.NewFirewall(p.ctx, p.name("api-firewall"), &hcloud.FirewallArgs{
+		Name:   pulumi.String(p.name("api-firewall")),
+		Labels: p.labels("control-plane"),
+		Rules: hcloud.FirewallRuleArray{hcloud.FirewallRuleArgs{
+			Direction:   pulumi.String("in"),
+			Protocol:    pulumi.String("tcp"),
+			Port:        pulumi.String(strconv.Itoa(apiPort)),
+			SourceIps:   sources,
+			Description: pulumi.String("Kubernetes API from apiAccess"),
+		}},
 	})
 }
 

@@ -40,6 +40,13 @@ func hetznerState(a pulumi.MockResourceArgs, _ string, state resource.PropertyMa
 	switch a.TypeToken {
 	case "hcloud:index/loadBalancer:LoadBalancer":
 		state["ipv4"] = resource.NewStringProperty(testLBIP)
+	case "hcloud:index/server:Server":
+		// a public address per server, from its name: control-plane-1 is .1
+		n := a.Name[strings.LastIndex(a.Name, "-")+1:]
+		if strings.Contains(a.Name, "-worker-") {
+			n = "1" + n
+		}
+		state["ipv4Address"] = resource.NewStringProperty("198.51.100." + n)
 	case TokenType:
 		if strings.HasSuffix(a.Name, "-k3s-agent-token") {
 			state["token"] = resource.NewStringProperty(testAgentToken)
@@ -319,6 +326,57 @@ func TestGatewayServerTypePerLocation(t *testing.T) {
 	for loc, want := range map[string]string{"nbg1": "cx23", "fsn1": "cx23", "hel1": "cx23", "ash": "cpx12", "hil": "cpx12", "sin": "cpx12"} {
 		if got := gatewayServerType(loc); got != want {
 			t.Errorf("gateway in %s: %s, want %s", loc, got, want)
+		}
+	}
+}
+
+// apiAccess opens TCP 6443 on the control planes' public interface to the
+// listed networks and nothing else: a second firewall on the control
+// planes only, and the first control plane's public endpoint exported for
+// the kubeconfig. Without it there is neither.
+func TestRegionalAPIAccess(t *testing.T) {
+	spec, plan := stackstest.Load(t, example)
+	r := stackstest.Region(t, spec.Clouds.Hetzner.Regions, "nbg1", "prod")
+	m := newMocks()
+	out, err := run(m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := out[APIPublicEndpointOutput]; ok || len(m.ByType("hcloud:index/firewall:Firewall")) != 1 {
+		t.Fatalf("without apiAccess: %s exported or a second firewall (%d)", APIPublicEndpointOutput, len(m.ByType("hcloud:index/firewall:Firewall")))
+	}
+
+	r.Cluster.APIAccess = []string{"203.0.113.0/24", "198.51.100.7/32"}
+	m = newMocks()
+	out, err = run(m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := out[APIPublicEndpointOutput]; got != "https://198.51.100.1:6443" {
+		t.Errorf("%s = %v, want the first control plane's public address", APIPublicEndpointOutput, got)
+	}
+	api := m.Named("hetzner-nbg1-prod-api-firewall")
+	rules := api.Inputs["rules"].ArrayValue()
+	if len(rules) != 1 {
+		t.Fatalf("api firewall rules %v, want one", rules)
+	}
+	rule := rules[0].ObjectValue()
+	if stackstest.Str(rule, "direction") != "in" || stackstest.Str(rule, "protocol") != "tcp" || stackstest.Str(rule, "port") != "6443" ||
+		strings.Join(stackstest.PlainStrings(rule["sourceIps"]), " ") != "203.0.113.0/24 198.51.100.7/32" {
+		t.Errorf("api firewall rule %v, want TCP 6443 in from apiAccess only", rule)
+	}
+	base := m.Named("hetzner-nbg1-prod-firewall")
+	for _, s := range m.ByType("hcloud:index/server:Server") {
+		var ids []string
+		for _, v := range s.Inputs["firewallIds"].ArrayValue() {
+			ids = append(ids, fmt.Sprint(int(v.NumberValue())))
+		}
+		want := []string{base.ID}
+		if strings.Contains(s.Name, "-control-plane-") {
+			want = append(want, api.ID)
+		}
+		if strings.Join(ids, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: firewalls %v, want %v", s.Name, ids, want)
 		}
 	}
 }

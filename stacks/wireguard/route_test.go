@@ -117,8 +117,8 @@ func reach(from string, to netip.Addr, size int) bool {
 // nft, the wg-quick configuration through the generated apply script,
 // wg-quick up, wg syncconf, userspace wireguard-go) and a host in the
 // region's network whose routes are what the programs give the cloud:
-// Mesh.Routes via the gateway's private IP (AWS route tables, IBM routing
-// tables, Hetzner network routes), the RFC 1918 block via the gateway on OVH
+// Mesh.CloudRoutes via the gateway's private IP (AWS route tables, IBM
+// routing tables, Hetzner network routes), the RFC 1918 block via the gateway on OVH
 // (the v2 subnet's host route), where the gateway also source-NATs. Pairs
 // that a transit gateway joins are left out: the cloud routes them there.
 //
@@ -245,11 +245,7 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		if r.cloud == topology.OVH {
 			return // the one host route above covers every region
 		}
-		routes := m.Routes(transit, id)
-		if r.cloud == topology.AWS {
-			routes = m.SummaryRoutes(transit, id) // as stacks.mesh gives AWS route tables
-		}
-		for _, rt := range routes {
+		for _, rt := range m.CloudRoutes(transit, id) { // as stacks.mesh gives the clouds' route tables
 			sh(t, "ip", "-n", r.host, "route", "replace", rt.Destination.String(), "via", r.gwIP.String())
 		}
 	}
