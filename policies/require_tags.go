@@ -10,6 +10,9 @@ import (
 // taggable.
 var awsUntaggable = map[string]bool{
 	"aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount":         true,
+	"aws:cfg/deliveryChannel:DeliveryChannel":                                                    true,
+	"aws:cfg/recorder:Recorder":                                                                  true,
+	"aws:cfg/recorderStatus:RecorderStatus":                                                      true,
 	"aws:ebs/defaultKmsKey:DefaultKmsKey":                                                        true,
 	"aws:ebs/encryptionByDefault:EncryptionByDefault":                                            true,
 	"aws:ec2/eipAssociation:EipAssociation":                                                      true,

@@ -78,6 +78,19 @@ func configServices(ctx *pulumi.Context, name func(...string) string, spec *topo
 	if err != nil {
 		return err
 	}
+	// SSE-S3: Config delivers to it without a key policy to grant (AWS
+	// Config Developer Guide, "Permissions for the Amazon S3 Bucket"); the
+	// explicit configuration is what require-encryption checks.
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name("config-bucket-encryption"), &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: bucket.Bucket,
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm: pulumi.String("AES256"),
+			},
+		}},
+	}, pulumi.Provider(inArchive)); err != nil {
+		return err
+	}
 	pab, err := s3.NewBucketPublicAccessBlock(ctx, name("config-bucket-public-access-block"), &s3.BucketPublicAccessBlockArgs{
 		Bucket:                bucket.Bucket,
 		BlockPublicAcls:       pulumi.Bool(true),
