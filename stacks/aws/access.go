@@ -1,6 +1,8 @@
 package aws
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 
 	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -25,6 +27,7 @@ func (p *program) clusterAdmins(cluster *eks.Cluster) error {
 	}
 	part := partition(p.r.Name)
 	account := p.accountID()
+	slugs := adminSlugs(admins)
 	for _, a := range admins {
 		role := a
 		arn := account.ApplyT(func(id string) string {
@@ -33,7 +36,7 @@ func (p *program) clusterAdmins(cluster *eks.Cluster) error {
 			}
 			return landingzone.RoleARN(part, id, strings.TrimPrefix(role, "/"))
 		}).(pulumi.StringOutput)
-		n := p.name("admin", slugRole(a))
+		n := p.name("admin", slugs[a])
 		entry, err := eks.NewAccessEntry(p.ctx, n, &eks.AccessEntryArgs{
 			ClusterName:  cluster.Name,
 			PrincipalArn: arn,
@@ -68,6 +71,27 @@ func (p *program) accountID() pulumi.StringOutput {
 		}
 	}
 	return awsp.GetCallerIdentityOutput(p.ctx, awsp.GetCallerIdentityOutputArgs{}, opts...).AccountId()
+}
+
+// adminSlugs names each admin's access entry: the role's slug, and where
+// two roles share one (the same role name in two accounts or paths), the
+// slug and a hash of the whole role, so the names stay unique and do not
+// depend on the list's order.
+func adminSlugs(admins []string) map[string]string {
+	count := map[string]int{}
+	for _, a := range admins {
+		count[slugRole(a)]++
+	}
+	out := map[string]string{}
+	for _, a := range admins {
+		s := slugRole(a)
+		if count[s] > 1 {
+			sum := sha256.Sum256([]byte(a))
+			s += "-" + hex.EncodeToString(sum[:])[:6]
+		}
+		out[a] = s
+	}
+	return out
 }
 
 // slugRole makes a role name or ARN a logical-name part: its last path
