@@ -230,6 +230,10 @@ func TestSimulatedWorkflow(t *testing.T) {
 	if !strings.Contains(r.err, "meshPrivateKey of hetzner-nbg1-dev is secret: pass --show-secrets") || r.out != "" {
 		t.Errorf("a secret output without --show-secrets:\n%s%s", r.out, r.err)
 	}
+	r = step(ExitUsage, "outputs", "-f", file, "global", "meshGateways")
+	if !strings.Contains(r.err, "global was split into") || !strings.Contains(r.err, "outputs are in mesh") {
+		t.Errorf("outputs of the legacy global stack:\n%s", r.err)
+	}
 	r = step(ExitUsage, "outputs", "-f", file, "mesh", "noSuchOutput")
 	if !strings.Contains(r.err, `stack mesh has no output "noSuchOutput"; it has `) {
 		t.Errorf("a missing output:\n%s", r.err)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"infra/engine"
+	"infra/stacks"
 	"infra/topology"
 	"infra/ui"
 )
@@ -78,7 +79,12 @@ func runOutputs(ctx context.Context, opts *OutputsOptions) error {
 			}
 		}
 		if r == nil {
-			return usageError{fmt.Errorf("no stack %q in this topology; the stacks are %s", opts.Stack, strings.Join(names, ", "))}
+			err := fmt.Errorf("no stack %q in this topology; the stacks are %s", opts.Stack, strings.Join(names, ", "))
+			if opts.Stack == stacks.LegacyGlobalName {
+				err = fmt.Errorf("%w (%s was split into %s, %s, %s and %s: the mesh gateways' outputs are in %s)", err, stacks.LegacyGlobalName,
+					stacks.TransitIBMName, stacks.TransitAWSName, stacks.MeshName, stacks.GLBName, stacks.MeshName)
+			}
+			return usageError{err}
 		}
 		if opts.Name != "" {
 			return printOutput(opts, r)
