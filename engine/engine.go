@@ -116,6 +116,10 @@ type Engine struct {
 	// inputs are the digests of the stacks' offline plans, made once, for
 	// the InputsTag an up records (see changed.go).
 	inputsOnce sync.Once
+	// routeClear are the Hetzner routes an up deletes first, by stack,
+	// and routeErr why they could not be listed (see routes.go).
+	routeClear map[string][]string
+	routeErr   error
 	inputs     map[string]string
 	inputsErr  error
 }

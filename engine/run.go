@@ -48,6 +48,10 @@ func (e *Engine) run(ctx context.Context, op Operation) *Result {
 	var splitErr error
 	if op == Up {
 		split, splitErr = e.splitGlobal(ctx)
+		clear, err := e.routeClears(ctx)
+		e.mu.Lock()
+		e.routeClear, e.routeErr = clear, err
+		e.mu.Unlock()
 	}
 	res := e.newResult(op)
 	sel := e.selected()

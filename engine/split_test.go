@@ -152,7 +152,7 @@ func TestUpSplitsLegacyGlobal(t *testing.T) {
 // stacks gone.
 func legacyBackend(t *testing.T, e *engine.Engine, backend string, concerns []string) {
 	t.Helper()
-	cli := legacyCLI(t, e, backend)
+	cli := legacyCLI(t, e, "split", backend)
 	cli("stack", "init", stacks.LegacyGlobalName)
 	for _, name := range concerns {
 		var doc struct {
@@ -230,10 +230,10 @@ func meshPSKs(t *testing.T, e *engine.Engine) []string {
 
 // legacyCLI runs the pulumi CLI on the test's backend, as an operator
 // would, from one project directory (it keeps a new stack's settings).
-func legacyCLI(t *testing.T, e *engine.Engine, backend string) func(args ...string) []byte {
+func legacyCLI(t *testing.T, e *engine.Engine, project, backend string) func(args ...string) []byte {
 	dir, home := t.TempDir(), t.TempDir()
-	project := "name: split\nruntime: go\nbackend:\n  url: file://" + backend + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte(project), 0o644); err != nil {
+	doc := "name: " + project + "\nruntime: go\nbackend:\n  url: file://" + backend + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return func(args ...string) []byte {

@@ -149,6 +149,18 @@ func (e *Engine) runStack(ctx context.Context, op Operation, s *stacks.Stack, up
 		e.fail(ctx, r, err)
 		return
 	}
+	if op == Up {
+		e.mu.Lock()
+		urns, err := e.routeClear[s.Name], e.routeErr
+		e.mu.Unlock()
+		if err == nil {
+			err = e.clearRoutes(ctx, st, r, urns)
+		}
+		if err != nil {
+			e.fail(ctx, r, err)
+			return
+		}
+	}
 	ch := make(chan events.EngineEvent)
 	finished, collected := make(chan struct{}), make(chan struct{})
 	// The operation's pulumi is told to stop gracefully once it listens

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
@@ -186,6 +187,9 @@ func primaryInterface(m resource.PropertyMap) string {
 // an object that exists (seeded or made), other than the one at skip. The
 // caller holds c.mu.
 func (c *Cloud) collision(r computed.Resource) error {
+	if err := c.routeOverlap(r); err != nil {
+		return err
+	}
 	u, ok := exclusive[r.Type()]
 	if !ok {
 		return nil
@@ -205,6 +209,35 @@ func (c *Cloud) collision(r computed.Resource) error {
 	for _, o := range c.existing {
 		if check(o) {
 			return u.err(r.Inputs, r.Region)
+		}
+	}
+	return nil
+}
+
+// hcloudRoute is the type of a Hetzner network route.
+const hcloudRoute = "hcloud:index/networkRoute:NetworkRoute"
+
+// routeOverlap is Hetzner's answer to a network route whose destination
+// overlaps another route of the same network: a route's destination may
+// not overlap other routes (Hetzner Cloud API, "Add a route to a Network";
+// ../shared/reference/clouds.md §3.3, Routes). A create-before-delete
+// change of the routes meets it, the old route still present. The caller
+// holds c.mu.
+func (c *Cloud) routeOverlap(r computed.Resource) error {
+	if r.Type() != hcloudRoute {
+		return nil
+	}
+	network := input(r.Inputs, "networkId")
+	dest, err := netip.ParsePrefix(input(r.Inputs, "destination"))
+	if network == "" || err != nil {
+		return nil
+	}
+	for _, o := range c.objects {
+		if string(o.URN.Type()) != hcloudRoute || input(o.Inputs, "networkId") != network {
+			continue
+		}
+		if d, err := netip.ParsePrefix(input(o.Inputs, "destination")); err == nil && d.Overlaps(dest) {
+			return fmt.Errorf("error adding route: destination %s overlaps route %s of network %s (invalid_input)", dest, d, network)
 		}
 	}
 	return nil

@@ -328,3 +328,43 @@ func TestCloudReplacementKeepsNewObject(t *testing.T) {
 		t.Fatalf("after replacing %s with %s the cloud has %v, %v", old.ID, repl.ID, got.ID, ok)
 	}
 }
+
+// TestHetznerRouteOverlap: a Hetzner route whose destination overlaps
+// another route of its network is refused, as Hetzner does, whether the
+// other is a route of another name or the one a create-before-delete
+// replacement would leave; other networks and disjoint destinations are not.
+func TestHetznerRouteOverlap(t *testing.T) {
+	outs := func(computed.Resource) resource.PropertyMap { return resource.PropertyMap{} }
+	urn := func(name string) resource.URN {
+		return resource.NewURN("dev", "p", "", "hcloud:index/networkRoute:NetworkRoute", name)
+	}
+	route := func(name string, network float64, dest string) computed.Resource {
+		return computed.Resource{URN: urn(name), Inputs: resource.PropertyMap{
+			"networkId": resource.NewNumberProperty(network), "destination": resource.NewStringProperty(dest),
+			"gateway": resource.NewStringProperty("10.21.255.2")}}
+	}
+	for _, tc := range []struct {
+		name, dest string
+		network    float64
+		alone      bool // the network has no route yet
+		refused    bool
+	}{
+		{"per-peer", "10.22.0.0/16", 1, true, false},       // the first route of the network
+		{"summary", "10.16.0.0/12", 1, false, true},        // holds 10.22/16
+		{"inside", "10.22.1.0/24", 1, false, true},         // inside 10.22/16
+		{"disjoint", "10.128.0.0/9", 1, false, false},      // apart
+		{"other-network", "10.16.0.0/12", 2, false, false}, // another network
+		{"per-peer", "10.22.0.0/16", 1, false, true},       // a replacement made before the delete
+	} {
+		c := NewCloud()
+		if !tc.alone {
+			if _, err := c.create(route("per-peer", 1, "10.22.0.0/16"), outs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := c.create(route(tc.name, tc.network, tc.dest), outs)
+		if got := err != nil; got != tc.refused {
+			t.Errorf("%s %s in network %v: refused %v (%v), want %v", tc.name, tc.dest, tc.network, got, err, tc.refused)
+		}
+	}
+}

@@ -135,12 +135,20 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 			return err
 		}
 	}
+	// A route is named for its destination (network.SummaryRoutesAround),
+	// so a mesh change adds and removes routes rather than changing one;
+	// a route replaced all the same (its gateway or network changes: both
+	// force a new route: provider-rules.json, terraform-provider-hcloud
+	// v1.68.0 internal/network/resource_route.go) is deleted first, because Hetzner
+	// refuses a route that overlaps one of the network (clouds.md §3.3),
+	// and the old one would. Routes the program no longer declares that a
+	// new one overlaps, the engine deletes before the up (engine/routes.go).
 	for _, route := range args.Routes {
 		if _, err := hcloud.NewNetworkRoute(ctx, id+"-mesh-route-"+route.Name, &hcloud.NetworkRouteArgs{
 			NetworkId:   netID,
 			Destination: pulumi.String(route.Destination.String()),
 			Gateway:     pulumi.String(gw.String()),
-		}, pulumi.DependsOn([]pulumi.Resource{server})); err != nil {
+		}, pulumi.DependsOn([]pulumi.Resource{server}), pulumi.DeleteBeforeReplace(true)); err != nil {
 			return err
 		}
 	}
