@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 
 	"infra/plan"
+	"infra/topology"
 )
 
 // A Hetzner network refuses a route whose destination overlaps another
@@ -100,6 +101,15 @@ func (e *Engine) routeClears(ctx context.Context) (map[string][]string, error) {
 		sort.Strings(out[name])
 	}
 	return out, nil
+}
+
+// routeNotice is what a preview says of the routes the up deletes first:
+// the preview shows their deletes, which the up makes before, not after,
+// the creates.
+func routeNotice(urns []string) topology.Diagnostic {
+	return topology.Diagnostic{Severity: topology.Warning, Rule: RuleRun, Message: fmt.Sprintf(
+		"the up first deletes %d Hetzner network route(s) that the new routes overlap (Hetzner refuses overlapping routes), then creates the new ones: %s",
+		len(urns), strings.Join(urns, ", "))}
 }
 
 // clearRoutes deletes the routes routeClears found in the stack before its

@@ -54,6 +54,12 @@ func TestUpReplacesOverlappingHetznerRoutes(t *testing.T) {
 		t.Fatal("the mesh stack holds no Hetzner route")
 	}
 
+	pv := open(t, spec, backend, srv).Preview(ctx)
+	mustSucceed(t, "preview over the old routes", pv)
+	if !hasDiag(pv.Stack(stacks.MeshName), engine.RuleRun, "the up first deletes "+strconv.Itoa(renamed)+" Hetzner network route(s)") {
+		t.Errorf("the preview does not say the up deletes the old routes first: %v", pv.Stack(stacks.MeshName).Diagnostics)
+	}
+
 	up := open(t, spec, backend, srv).Up(ctx)
 	mustSucceed(t, "up over the old routes", up)
 	mesh := up.Stack(stacks.MeshName)

@@ -59,6 +59,16 @@ func (e *Engine) run(ctx context.Context, op Operation) *Result {
 	for _, r := range res.Stacks {
 		byName[r.Name] = r
 	}
+	if op == Preview {
+		// What the preview cannot show: the up deletes these first.
+		if clear, err := e.routeClears(ctx); err == nil {
+			for name, urns := range clear {
+				if r := byName[name]; r != nil && len(urns) > 0 {
+					r.Diagnostics = append(r.Diagnostics, routeNotice(urns))
+				}
+			}
+		}
+	}
 	if r := byName[stacks.LegacyGlobalName]; r != nil && r.Removed {
 		r.Diagnostics = append(r.Diagnostics, split...)
 		if op == Preview {
