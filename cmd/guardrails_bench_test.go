@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"infra/plan"
+	"infra/plan/plantest"
 	"infra/policies"
-	"infra/stacks"
 	"infra/topology"
 	"infra/ui"
 )
@@ -106,14 +105,7 @@ func BenchmarkCheck(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	g, err := stacks.Build(spec)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := plan.Generate(context.Background(), g)
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, p := plantest.Generate(b, spec)
 	rs := p.PolicyResources()
 	for b.Loop() {
 		if rep := policies.Check(spec, rs); rep.Failed() {

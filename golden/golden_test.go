@@ -2,7 +2,6 @@ package golden
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -12,8 +11,8 @@ import (
 
 	"infra/landingzone"
 	"infra/plan"
+	"infra/plan/plantest"
 	"infra/rules"
-	"infra/stacks"
 	"infra/stacks/stackstest"
 	"infra/ui"
 )
@@ -44,15 +43,8 @@ func generate(t *testing.T, file string) *plan.Plan {
 	// spec has none; golden files must not depend on who runs the test.
 	t.Setenv(landingzone.OVHProjectEnv, "")
 	spec, _ := stackstest.Load(t, file)
-	g, err := stacks.Build(spec)
-	if err == nil {
-		var p *plan.Plan
-		if p, err = plan.Generate(context.Background(), g); err == nil {
-			return p
-		}
-	}
-	t.Fatal(err)
-	return nil
+	_, p := plantest.Generate(t, spec)
+	return p
 }
 
 func goldenPath(example string) string {

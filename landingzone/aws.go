@@ -262,7 +262,7 @@ func deriveAWS(spec *topology.Spec) *AWSOrg {
 			// for (GuardDuty, Config, the trail), which carry no workload
 			// tags: require-tags governs workloads only.
 			for _, g := range guardrails {
-				if g == RequireTags && path != WorkloadsOU {
+				if g == topology.GuardrailRequireTags && path != WorkloadsOU {
 					continue
 				}
 				attached = append(attached, g)
@@ -326,7 +326,7 @@ func awsHomeRegion(spec *topology.Spec) string {
 	if c := spec.Clouds.AWS; c != nil && len(c.Regions) > 0 {
 		return c.Regions[0].Name
 	}
-	if g := spec.Guardrail(AllowedRegions); g != nil && len(g.AllowedRegions[topology.AWS]) > 0 {
+	if g := spec.Guardrail(topology.GuardrailAllowedRegions); g != nil && len(g.AllowedRegions[topology.AWS]) > 0 {
 		return g.AllowedRegions[topology.AWS][0]
 	}
 	return DefaultAWSHomeRegion

@@ -83,10 +83,10 @@ func deriveIBM(spec *topology.Spec) *IBMAccount {
 	}
 	a := &IBMAccount{}
 	var allowed []string
-	if g := spec.Guardrail(AllowedRegions); g != nil && g.Mandatory() {
+	if g := spec.Guardrail(topology.GuardrailAllowedRegions); g != nil && g.Mandatory() {
 		allowed = g.AllowedRegions[topology.IBM]
 	}
-	encrypt := spec.Guardrail(RequireEncryption) != nil
+	encrypt := spec.Guardrail(topology.GuardrailRequireEncryption) != nil
 	for _, env := range envs {
 		e := &IBMEnvironment{
 			Name:          env,

@@ -31,16 +31,6 @@ func Derive(spec *topology.Spec) *Model {
 	}
 }
 
-// Guardrail names, as topology.GuardrailNames lists them.
-const (
-	AllowedRegions          = "allowed-regions"
-	DenyPublicBuckets       = "deny-public-buckets"
-	DenyRootAccount         = "deny-root-account"
-	ProtectSecurityServices = "protect-security-services"
-	RequireEncryption       = "require-encryption"
-	RequireTags             = "require-tags"
-)
-
 // enforced lists the spec's mandatory guardrails in catalogue order: the ones
 // the clouds enforce natively. Advisory guardrails only warn at plan time,
 // so nothing in the organisation denies what they describe.

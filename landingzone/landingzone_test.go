@@ -73,10 +73,10 @@ func TestAWSOrgFromSeedAccounts(t *testing.T) {
 	if o.HomeRegion != "us-east-1" || o.LogArchive != "log-archive" || o.Trail != "acme-platform-org-trail" {
 		t.Errorf("home %s, log archive %q, trail %s", o.HomeRegion, o.LogArchive, o.Trail)
 	}
-	if got := o.Targets(RequireTags); !slices.Equal(got, []string{"Workloads"}) {
+	if got := o.Targets(topology.GuardrailRequireTags); !slices.Equal(got, []string{"Workloads"}) {
 		t.Errorf("require-tags targets %v", got)
 	}
-	if got := o.Targets(DenyRootAccount); !slices.Equal(got, []string{"Security", "Infrastructure", "Workloads"}) {
+	if got := o.Targets(topology.GuardrailDenyRootAccount); !slices.Equal(got, []string{"Security", "Infrastructure", "Workloads"}) {
 		t.Errorf("deny-root-account targets %v", got)
 	}
 	if a := o.EnvironmentAccount("staging"); a == nil || a.Name != "staging" {
@@ -110,7 +110,7 @@ landingZone:
 	if o.Account("audit").OU != SecurityOU || o.Account("network").OU != InfrastructureOU || o.Account("sandbox").OU != "Workloads/Sandbox" {
 		t.Errorf("accounts %+v %+v %+v", o.Account("audit"), o.Account("network"), o.Account("sandbox"))
 	}
-	if g := o.OU(SecurityOU).Guardrails; !slices.Equal(g, []string{AllowedRegions, DenyRootAccount}) {
+	if g := o.OU(SecurityOU).Guardrails; !slices.Equal(g, []string{topology.GuardrailAllowedRegions, topology.GuardrailDenyRootAccount}) {
 		t.Errorf("Security guardrails %v", g)
 	}
 	if !strings.Contains(strings.Join(o.Notes, "\n"), "no log-archive account is listed") {

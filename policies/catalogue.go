@@ -9,14 +9,14 @@ import (
 	"infra/topology"
 )
 
-// The guardrails, as topology.GuardrailNames lists them.
+// The guardrails, by the names topology spells them with.
 const (
-	AllowedRegions          = "allowed-regions"
-	DenyPublicBuckets       = "deny-public-buckets"
-	DenyRootAccount         = "deny-root-account"
-	ProtectSecurityServices = "protect-security-services"
-	RequireEncryption       = "require-encryption"
-	RequireTags             = "require-tags"
+	AllowedRegions          = topology.GuardrailAllowedRegions
+	DenyPublicBuckets       = topology.GuardrailDenyPublicBuckets
+	DenyRootAccount         = topology.GuardrailDenyRootAccount
+	ProtectSecurityServices = topology.GuardrailProtectSecurityServices
+	RequireEncryption       = topology.GuardrailRequireEncryption
+	RequireTags             = topology.GuardrailRequireTags
 )
 
 // Info describes one guardrail of the catalogue.

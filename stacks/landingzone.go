@@ -24,36 +24,21 @@ func landingZoneStacks(m *model.Model) ([]*Stack, error) {
 		if scps.Diagnostics.HasErrors() {
 			return nil, scps.Diagnostics
 		}
-		out = append(out, &Stack{
-			Name: awsstack.LandingZoneStack, Kind: LandingZone, Cloud: topology.AWS,
-			Program: func(Upstream) pulumi.RunFunc {
-				return func(ctx *pulumi.Context) error {
-					return awsstack.LandingZone(ctx, awsstack.LandingZoneArgs{Spec: spec, Org: lz.AWS, SCPs: scps})
-				}
-			},
-		})
+		out = append(out, landingZoneStack(awsstack.LandingZoneStack, topology.AWS, func(ctx *pulumi.Context) error {
+			return awsstack.LandingZone(ctx, awsstack.LandingZoneArgs{Spec: spec, Org: lz.AWS, SCPs: scps})
+		}))
 	}
 	if lz.IBM != nil {
 		rules := m.CBR
-		out = append(out, &Stack{
-			Name: ibmstack.LandingZoneStack, Kind: LandingZone, Cloud: topology.IBM,
-			Program: func(Upstream) pulumi.RunFunc {
-				return func(ctx *pulumi.Context) error {
-					return ibmstack.LandingZone(ctx, ibmstack.LandingZoneArgs{Spec: spec, Account: lz.IBM, Rules: rules})
-				}
-			},
-		})
+		out = append(out, landingZoneStack(ibmstack.LandingZoneStack, topology.IBM, func(ctx *pulumi.Context) error {
+			return ibmstack.LandingZone(ctx, ibmstack.LandingZoneArgs{Spec: spec, Account: lz.IBM, Rules: rules})
+		}))
 	}
 	if lz.OVH != nil {
 		denies := m.OVHDenies
-		out = append(out, &Stack{
-			Name: ovhstack.LandingZoneStack, Kind: LandingZone, Cloud: topology.OVH,
-			Program: func(Upstream) pulumi.RunFunc {
-				return func(ctx *pulumi.Context) error {
-					return ovhstack.LandingZone(ctx, ovhstack.LandingZoneArgs{Spec: spec, Account: lz.OVH, Denies: denies})
-				}
-			},
-		})
+		out = append(out, landingZoneStack(ovhstack.LandingZoneStack, topology.OVH, func(ctx *pulumi.Context) error {
+			return ovhstack.LandingZone(ctx, ovhstack.LandingZoneArgs{Spec: spec, Account: lz.OVH, Denies: denies})
+		}))
 	}
 	return out, nil
 }
@@ -115,4 +100,10 @@ func ibmKms(ctx *pulumi.Context, lz *landingzone.Model, up Upstream, env string)
 		}
 	}
 	return nil, nil
+}
+
+// landingZoneStack is cloud's landing zone stack, which reads no upstream
+// outputs.
+func landingZoneStack(name string, cloud topology.Cloud, program pulumi.RunFunc) *Stack {
+	return &Stack{Name: name, Kind: LandingZone, Cloud: cloud, Program: func(Upstream) pulumi.RunFunc { return program }}
 }

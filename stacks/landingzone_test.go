@@ -37,14 +37,7 @@ network:
 // (Hetzner has none), the mesh last: it reads the landing zones of its AWS
 // and IBM gateways' deploy roles and API keys.
 func TestLandingZoneStacksInGraph(t *testing.T) {
-	spec, _, err := topology.Parse("t.yaml", []byte(withLandingZones))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := Build(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := buildLandingZones(t)
 	want := "landingzone-aws landingzone-ibm landingzone-ovh ibm-us-south-prod aws-us-east-1-prod aws-us-east-1-staging hetzner-nbg1-prod ovh-gra11-prod mesh"
 	if got := strings.Join(g.Names(), " "); got != want {
 		t.Fatalf("stacks = %s\nwant %s", got, want)
@@ -69,6 +62,20 @@ func TestLandingZoneStacksInGraph(t *testing.T) {
 	}
 }
 
+// buildLandingZones builds the graph of withLandingZones.
+func buildLandingZones(t *testing.T) *Graph {
+	t.Helper()
+	spec, _, err := topology.Parse("t.yaml", []byte(withLandingZones))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Build(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
 // providerMocks records the inputs of AWS providers.
 type providerMocks struct{ roles map[string]string }
 
@@ -90,20 +97,13 @@ func (m *providerMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, er
 // An AWS regional stack assumes the deploy role of its environment's account,
 // read from the landing zone's outputs.
 func TestAWSRegionalAssumesDeployRole(t *testing.T) {
-	spec, _, err := topology.Parse("t.yaml", []byte(withLandingZones))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := Build(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := buildLandingZones(t)
 	s := g.Stack("aws-us-east-1-staging")
 	up := g.Upstream(s, map[string]Outputs{"landingzone-aws": {"deployRoleArns": {Value: map[string]any{
 		"prod": "arn:aws:iam::111111111111:role/infra-deployer", "staging": "arn:aws:iam::222222222222:role/infra-deployer",
 	}}}})
 	m := &providerMocks{roles: map[string]string{}}
-	err = pulumi.RunErr(s.Program(up), pulumi.WithMocks("t", s.Name, m), func(ri *pulumi.RunInfo) { ri.DryRun = true })
+	err := pulumi.RunErr(s.Program(up), pulumi.WithMocks("t", s.Name, m), func(ri *pulumi.RunInfo) { ri.DryRun = true })
 	if err != nil {
 		t.Fatal(err)
 	}

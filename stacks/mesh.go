@@ -101,6 +101,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 			continue
 		}
 		id, rn := r.ID(), net.Region(r.ID())
+		placement := wireguard.Placement{Spec: spec, Net: rn, Port: m.Port, UserData: gw.userData, Placed: gw.placed, Peers: gw.peers, Routes: gw.routes}
 		var err error
 		switch r.Cloud {
 		case topology.AWS:
@@ -115,14 +116,14 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 				tables[z.Zone] = entry(ctx, up, id, awsstack.MeshRouteTablesOutput, z.Zone)
 			}
 			err = awsstack.Gateway(ctx, awsstack.GatewayArgs{
-				Spec: spec, Region: a, Net: rn, Port: m.Port, UserData: gw.userData, Placed: gw.placed, Peers: gw.peers, Routes: gw.routes,
+				Placement: placement, Region: a,
 				Provider: in, VpcId: str(id, "vpcId"), SubnetId: str(id, awsstack.MeshSubnetOutput),
 				AllocationId: str(id, awsstack.MeshAllocationOutput), RouteTables: tables,
 				ClusterSecurityGroup: str(id, awsstack.ClusterSecurityGroupOutput),
 			})
 		case topology.Hetzner:
 			err = hetznerstack.Gateway(ctx, hetznerstack.GatewayArgs{
-				Spec: spec, Region: hetznerRegion(spec, r), Net: rn, Port: m.Port, UserData: gw.userData, Placed: gw.placed, Peers: gw.peers, Routes: gw.routes,
+				Placement: placement, Region: hetznerRegion(spec, r),
 				NetworkId: str(id, "vpcId"), PrimaryIpId: str(id, hetznerstack.MeshPrimaryIPOutput),
 			})
 		case topology.IBM:
@@ -131,7 +132,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 				subnets[z.Zone] = entry(ctx, up, id, ibmstack.MeshZoneSubnetsOutput, z.Zone)
 			}
 			err = ibmstack.Gateway(ctx, ibmstack.GatewayArgs{
-				Spec: spec, Region: ibmRegion(spec, r), Net: rn, Port: m.Port, UserData: gw.userData, Placed: gw.placed, Peers: gw.peers, Routes: gw.routes,
+				Placement: placement, Region: ibmRegion(spec, r),
 				VpcId: str(id, "vpcId"), Zone: str(id, ibmstack.MeshZoneOutput), SubnetId: str(id, ibmstack.MeshSubnetOutput),
 				FloatingIpId: str(id, ibmstack.MeshFloatingIPOutput), RoutingTableId: str(id, ibmstack.MeshRoutingTableOutput),
 				ZoneSubnets:          subnets,

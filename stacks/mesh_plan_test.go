@@ -1,7 +1,6 @@
 package stacks_test
 
 import (
-	"context"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"infra/network"
 	"infra/plan"
+	"infra/plan/plantest"
 	"infra/stacks"
 	awsstack "infra/stacks/aws"
 	hetznerstack "infra/stacks/hetzner"
@@ -28,14 +28,7 @@ func TestMeshInThePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := stacks.Build(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Generate(context.Background(), g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, p := plantest.Generate(t, spec)
 	m, err := network.BuildMesh(spec, g.Net)
 	if err != nil {
 		t.Fatal(err)

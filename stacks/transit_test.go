@@ -1,7 +1,6 @@
 package stacks_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"infra/plan"
+	"infra/plan/plantest"
 	"infra/stacks"
 	ovhstack "infra/stacks/ovh"
 	"infra/topology"
@@ -31,14 +31,7 @@ func planOf(t *testing.T, pathOrYAML string) (*plan.Plan, *plan.Stack) {
 	if err != nil || ds.HasErrors() {
 		t.Fatalf("load: %v %v", err, ds)
 	}
-	g, err := stacks.Build(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Generate(context.Background(), g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := plantest.Generate(t, spec)
 	return p, crossRegion(p)
 }
 

@@ -88,13 +88,24 @@ func (a *AWSAccount) decodeNode(d *decoder, n *yaml.Node) {
 // guardrailNames is the catalogue of guardrails the spec accepts. Parameters
 // are checked by decodeNode; semantics live in policies/.
 var guardrailNames = []string{
-	"allowed-regions",
-	"deny-public-buckets",
-	"deny-root-account",
-	"protect-security-services",
-	"require-encryption",
-	"require-tags",
+	GuardrailAllowedRegions,
+	GuardrailDenyPublicBuckets,
+	GuardrailDenyRootAccount,
+	GuardrailProtectSecurityServices,
+	GuardrailRequireEncryption,
+	GuardrailRequireTags,
 }
+
+// The guardrails' names: the one place they are spelled, which policies (the
+// catalogue) and landingzone (where the clouds enforce them) name them by.
+const (
+	GuardrailAllowedRegions          = "allowed-regions"
+	GuardrailDenyPublicBuckets       = "deny-public-buckets"
+	GuardrailDenyRootAccount         = "deny-root-account"
+	GuardrailProtectSecurityServices = "protect-security-services"
+	GuardrailRequireEncryption       = "require-encryption"
+	GuardrailRequireTags             = "require-tags"
+)
 
 // GuardrailNames returns the guardrail catalogue, sorted.
 func GuardrailNames() []string { return append([]string(nil), guardrailNames...) }

@@ -127,3 +127,15 @@ func findNamed[T any, P allPager[T]](ctx context.Context, o *op, what, name stri
 	}
 	return named(all, name, nameID), nil
 }
+
+// inAccount hands a find or create the id of the account the provider acts
+// in, which most IBM list and create calls name.
+func inAccount[A any](f func(ctx context.Context, o *op, api A, in props, acct string) (string, error)) func(context.Context, *op, A, props) (string, error) {
+	return func(ctx context.Context, o *op, api A, in props) (string, error) {
+		acct, err := o.c.accountID()
+		if err != nil {
+			return "", err
+		}
+		return f(ctx, o, api, in, acct)
+	}
+}

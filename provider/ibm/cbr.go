@@ -55,11 +55,7 @@ func cbrZoneKind() *kind {
 		},
 		uniqueName: true, timeout: 5 * time.Minute,
 	}, shared((*clients).cbrAPI), calls[restrictionsAPI]{
-		find: func(ctx context.Context, o *op, api restrictionsAPI, in props) (string, error) {
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
+		find: inAccount(func(ctx context.Context, o *op, api restrictionsAPI, in props, acct string) (string, error) {
 			list, resp, err := api.ListZonesWithContext(ctx, &contextbasedrestrictionsv1.ListZonesOptions{AccountID: &acct, Name: in.strp("name")})
 			if err != nil {
 				return "", o.apiError("list CBR zones for", err, resp)
@@ -79,12 +75,8 @@ func cbrZoneKind() *kind {
 				}
 			}
 			return "", nil
-		},
-		create: func(ctx context.Context, o *op, api restrictionsAPI, in props) (string, error) {
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
+		}),
+		create: inAccount(func(ctx context.Context, o *op, api restrictionsAPI, in props, acct string) (string, error) {
 			addrs, err := o.cbrAddresses(in)
 			if err != nil {
 				return "", err
@@ -95,7 +87,7 @@ func cbrZoneKind() *kind {
 				return "", o.apiError("create", err, resp)
 			}
 			return deref(z.ID), nil
-		},
+		}),
 		read: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) (*state, error) {
 			z, addrs, err := o.readZone(ctx, api, id)
 			if z == nil || err != nil {
@@ -221,11 +213,7 @@ func cbrRuleKind() *kind {
 		timeout: 5 * time.Minute,
 	}, shared((*clients).cbrAPI), calls[restrictionsAPI]{
 		// Rules have no name: the description identifies infra's.
-		find: func(ctx context.Context, o *op, api restrictionsAPI, in props) (string, error) {
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
+		find: inAccount(func(ctx context.Context, o *op, api restrictionsAPI, in props, acct string) (string, error) {
 			list, resp, err := api.ListRulesWithContext(ctx, &contextbasedrestrictionsv1.ListRulesOptions{AccountID: &acct})
 			if err != nil {
 				return "", o.apiError("list CBR rules for", err, resp)
@@ -236,7 +224,7 @@ func cbrRuleKind() *kind {
 				}
 			}
 			return "", nil
-		},
+		}),
 		create: func(ctx context.Context, o *op, api restrictionsAPI, in props) (string, error) {
 			contexts, resources, err := o.ruleParts(in)
 			if err != nil {

@@ -253,8 +253,8 @@ func globalIBM(t *testing.T, m *deployMocks, spec *topology.Spec, outputs map[st
 					subnets[z] = pulumi.String(fmt.Sprint(v))
 				}
 			}
-			if err := stacksibm.Gateway(ctx, stacksibm.GatewayArgs{Spec: spec, Region: r, Net: net.Region(id), Port: mesh.Port,
-				UserData: pulumi.String("#cloud-config\n").ToStringOutput(), Peers: peers, Routes: mesh.Routes(transit, id),
+			if err := stacksibm.Gateway(ctx, stacksibm.GatewayArgs{Region: r, Placement: wireguard.Placement{Spec: spec, Net: net.Region(id), Port: mesh.Port,
+				UserData: pulumi.String("#cloud-config\n").ToStringOutput(), Peers: peers, Routes: mesh.Routes(transit, id)},
 				VpcId: str(id, "vpcId"), Zone: str(id, stacksibm.MeshZoneOutput), SubnetId: str(id, stacksibm.MeshSubnetOutput),
 				FloatingIpId: str(id, stacksibm.MeshFloatingIPOutput), RoutingTableId: str(id, stacksibm.MeshRoutingTableOutput),
 				ZoneSubnets: subnets}); err != nil {

@@ -50,28 +50,20 @@ func resourceGroupKind() *kind {
 		computed:   []string{"crn"},
 		uniqueName: true, timeout: 5 * time.Minute,
 	}, shared((*clients).manager), calls[managerAPI]{
-		find: func(ctx context.Context, o *op, rm managerAPI, in props) (string, error) {
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
+		find: inAccount(func(ctx context.Context, o *op, rm managerAPI, in props, acct string) (string, error) {
 			list, resp, err := rm.ListResourceGroupsWithContext(ctx, &resourcemanagerv2.ListResourceGroupsOptions{AccountID: &acct, Name: in.strp("name")})
 			if err != nil {
 				return "", o.apiError("list resource groups for", err, resp)
 			}
 			return named(list.Resources, in.str("name"), func(g resourcemanagerv2.ResourceGroup) (*string, *string) { return g.Name, g.ID }), nil
-		},
-		create: func(ctx context.Context, o *op, rm managerAPI, in props) (string, error) {
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
+		}),
+		create: inAccount(func(ctx context.Context, o *op, rm managerAPI, in props, acct string) (string, error) {
 			g, resp, err := rm.CreateResourceGroupWithContext(ctx, &resourcemanagerv2.CreateResourceGroupOptions{Name: in.strp("name"), AccountID: &acct})
 			if err != nil {
 				return "", o.apiError("create", err, resp)
 			}
 			return deref(g.ID), nil
-		},
+		}),
 		read: func(ctx context.Context, o *op, rm managerAPI, id string, in props) (*state, error) {
 			g, resp, err := rm.GetResourceGroupWithContext(ctx, &resourcemanagerv2.GetResourceGroupOptions{ID: &id})
 			if gone, err := o.gone(resp, err); gone || err != nil {
@@ -134,26 +126,18 @@ func accessGroupKind() *kind {
 		computed:   []string{"crn"},
 		uniqueName: true, timeout: 5 * time.Minute,
 	}, shared((*clients).accessGroups), calls[groupsAPI]{
-		find: func(ctx context.Context, o *op, api groupsAPI, in props) (string, error) {
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
+		find: inAccount(func(ctx context.Context, o *op, api groupsAPI, in props, acct string) (string, error) {
 			p, err := api.NewAccessGroupsPager(&iamaccessgroupsv2.ListAccessGroupsOptions{AccountID: &acct})
 			return findNamed(ctx, o, "list access groups for", in.str("name"), p, err, func(g iamaccessgroupsv2.Group) (*string, *string) { return g.Name, g.ID })
-		},
-		create: func(ctx context.Context, o *op, api groupsAPI, in props) (string, error) {
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
+		}),
+		create: inAccount(func(ctx context.Context, o *op, api groupsAPI, in props, acct string) (string, error) {
 			g, resp, err := api.CreateAccessGroupWithContext(ctx, &iamaccessgroupsv2.CreateAccessGroupOptions{
 				AccountID: &acct, Name: in.strp("name"), Description: in.strp("description")})
 			if err != nil {
 				return "", o.apiError("create", err, resp)
 			}
 			return deref(g.ID), nil
-		},
+		}),
 		read: func(ctx context.Context, o *op, api groupsAPI, id string, in props) (*state, error) {
 			g, resp, err := api.GetAccessGroupWithContext(ctx, &iamaccessgroupsv2.GetAccessGroupOptions{AccessGroupID: &id, ShowCRN: core.BoolPtr(true)})
 			if gone, err := o.gone(resp, err); gone || err != nil {
@@ -296,11 +280,7 @@ func iamPolicyKind() *kind {
 		timeout: 5 * time.Minute,
 	}, shared((*clients).policyAPI), calls[policiesAPI]{
 		// Policies have no name: the subject and description identify infra's.
-		find: func(ctx context.Context, o *op, api policiesAPI, in props) (string, error) {
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
+		find: inAccount(func(ctx context.Context, o *op, api policiesAPI, in props, acct string) (string, error) {
 			opts := &iampolicymanagementv1.ListPoliciesOptions{AccountID: &acct, Type: in.strp("type")}
 			if in.str("type") == "access" {
 				opts.AccessGroupID = in.strp("accessGroup")
@@ -321,7 +301,7 @@ func iamPolicyKind() *kind {
 				}
 			}
 			return "", nil
-		},
+		}),
 		create: func(ctx context.Context, o *op, api policiesAPI, in props) (string, error) {
 			subjects, roles, resources, err := o.policyParts(in)
 			if err != nil {

@@ -41,13 +41,9 @@ func serviceIDKind() *kind {
 		secret:   []string{"apiKey"},
 		timeout:  5 * time.Minute,
 	}, shared((*clients).identityAPI), calls[identityAPI]{
-		find: func(ctx context.Context, o *op, api identityAPI, in props) (string, error) {
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
+		find: inAccount(func(ctx context.Context, o *op, api identityAPI, in props, acct string) (string, error) {
 			var all []iamidentityv1.ServiceID
-			err = pageTokens(func(token *string) (*string, error) {
+			err := pageTokens(func(token *string) (*string, error) {
 				list, resp, err := api.ListServiceIdsWithContext(ctx, &iamidentityv1.ListServiceIdsOptions{AccountID: &acct, Name: in.strp("name"),
 					Pagesize: core.Int64Ptr(100), Pagetoken: token})
 				if err != nil {
@@ -60,12 +56,8 @@ func serviceIDKind() *kind {
 				return "", err
 			}
 			return named(all, in.str("name"), func(s iamidentityv1.ServiceID) (*string, *string) { return s.Name, s.ID }), nil
-		},
-		create: func(ctx context.Context, o *op, api identityAPI, in props) (string, error) {
-			acct, err := o.c.accountID()
-			if err != nil {
-				return "", err
-			}
+		}),
+		create: inAccount(func(ctx context.Context, o *op, api identityAPI, in props, acct string) (string, error) {
 			s, resp, err := api.CreateServiceIDWithContext(ctx, &iamidentityv1.CreateServiceIDOptions{
 				AccountID: &acct, Name: in.strp("name"), Description: in.strp("description"),
 				Apikey: &iamidentityv1.APIKeyInsideCreateServiceIDRequest{Name: core.StringPtr(apiKeyName(in.str("name"))),
@@ -74,7 +66,7 @@ func serviceIDKind() *kind {
 				return "", o.apiError("create", err, resp)
 			}
 			return deref(s.ID), nil
-		},
+		}),
 		read: func(ctx context.Context, o *op, api identityAPI, id string, in props) (*state, error) {
 			s, resp, err := api.GetServiceIDWithContext(ctx, &iamidentityv1.GetServiceIDOptions{ID: &id})
 			if gone, err := o.gone(resp, err); gone || err != nil {

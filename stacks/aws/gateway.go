@@ -7,7 +7,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"infra/network"
 	"infra/stacks/wireguard"
 	"infra/topology"
 )
@@ -36,21 +35,8 @@ const (
 // GatewayArgs is what the mesh stack places one AWS region's mesh gateway
 // with.
 type GatewayArgs struct {
-	Spec   *topology.Spec
+	wireguard.Placement
 	Region *topology.AWSRegion
-	Net    *network.RegionNet
-	// Port is the mesh's UDP port.
-	Port int
-	// UserData is the gateway's cloud-init (wireguard.CloudInit): no key, no peer.
-	UserData pulumi.StringOutput
-	// Placed, when set, is called with the gateway's instance once it is
-	// declared, and with what else the push must wait for (the public IP's
-	// association): the mesh pushes the instance its peers (infra:mesh:Peers).
-	Placed func(instance pulumi.CustomResource, after ...pulumi.Resource) error
-	// Peers are the other gateways: only they may send to Port.
-	Peers []wireguard.Peer
-	// Routes are what the region's private route tables send to the gateway.
-	Routes []network.Route
 	// Provider deploys into the regional stack's account and region, where
 	// its Elastic IP and VPC are (Providers.In).
 	Provider pulumi.ResourceOrInvokeOption

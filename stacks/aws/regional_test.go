@@ -1,13 +1,13 @@
 package aws_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"infra/plan"
+	"infra/plan/plantest"
 	"infra/stacks"
 	"infra/topology"
 )
@@ -25,14 +25,7 @@ func planOfFile(t *testing.T, path string) (*topology.Spec, *stacks.Graph, *plan
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := stacks.Build(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan.Generate(context.Background(), g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, p := plantest.Generate(t, spec)
 	return spec, g, p
 }
 

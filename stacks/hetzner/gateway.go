@@ -7,7 +7,6 @@ import (
 	"github.com/pulumi/pulumi-hcloud/sdk/go/hcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"infra/network"
 	"infra/rules"
 	"infra/stacks/wireguard"
 	"infra/topology"
@@ -27,21 +26,8 @@ func gatewayServerType(location string) string {
 // GatewayArgs is what the global stack places one Hetzner location's mesh
 // gateway with.
 type GatewayArgs struct {
-	Spec   *topology.Spec
+	wireguard.Placement
 	Region *topology.HetznerRegion
-	Net    *network.RegionNet
-	// Port is the mesh's UDP port.
-	Port int
-	// UserData is the gateway's cloud-init (wireguard.CloudInit): no key, no peer.
-	UserData pulumi.StringOutput
-	// Placed, when set, is called with the gateway's instance once it is
-	// declared, and with what else the push must wait for (the public IP's
-	// association): the mesh pushes the instance its peers (infra:mesh:Peers).
-	Placed func(instance pulumi.CustomResource, after ...pulumi.Resource) error
-	// Peers are the other gateways: only they may send to Port.
-	Peers []wireguard.Peer
-	// Routes are what the network sends to the gateway.
-	Routes []network.Route
 	// NetworkId and PrimaryIpId are the regional stack's vpcId and
 	// MeshPrimaryIPOutput: hcloud ids, decimal numbers.
 	NetworkId, PrimaryIpId pulumi.StringInput

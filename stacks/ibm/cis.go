@@ -59,14 +59,11 @@ type CisInstanceArgs struct {
 }
 
 // ElementType is the plain shape CisInstanceArgs marshals as.
-func (CisInstanceArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*cisInstanceArgs)(nil)).Elem()
-}
+func (CisInstanceArgs) ElementType() reflect.Type { return reflect.TypeFor[cisInstanceArgs]() }
 
 // NewCisInstance declares a CisInstance.
 func NewCisInstance(ctx *pulumi.Context, name string, args *CisInstanceArgs, opts ...pulumi.ResourceOption) (*CisInstance, error) {
-	var res CisInstance
-	return &res, register(ctx, CisInstanceType, name, args, &res, opts, "Name", "Plan", "ResourceGroup")
+	return declare[CisInstance](ctx, CisInstanceType, name, args, opts, "Name", "Plan", "ResourceGroup")
 }
 
 // CisDomain is a DNS zone served by a CIS instance (POST /v1/{crn}/zones).
@@ -100,12 +97,11 @@ type CisDomainArgs struct {
 }
 
 // ElementType is the plain shape CisDomainArgs marshals as.
-func (CisDomainArgs) ElementType() reflect.Type { return reflect.TypeOf((*cisDomainArgs)(nil)).Elem() }
+func (CisDomainArgs) ElementType() reflect.Type { return reflect.TypeFor[cisDomainArgs]() }
 
 // NewCisDomain declares a CisDomain.
 func NewCisDomain(ctx *pulumi.Context, name string, args *CisDomainArgs, opts ...pulumi.ResourceOption) (*CisDomain, error) {
-	var res CisDomain
-	return &res, register(ctx, CisDomainType, name, args, &res, opts, "Cis", "Domain")
+	return declare[CisDomain](ctx, CisDomainType, name, args, opts, "Cis", "Domain")
 }
 
 // CisHealthCheck is a load-balancer monitor (POST /v1/{crn}/load_balancers/monitors).
@@ -162,14 +158,11 @@ type CisHealthCheckArgs struct {
 }
 
 // ElementType is the plain shape CisHealthCheckArgs marshals as.
-func (CisHealthCheckArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*cisHealthCheckArgs)(nil)).Elem()
-}
+func (CisHealthCheckArgs) ElementType() reflect.Type { return reflect.TypeFor[cisHealthCheckArgs]() }
 
 // NewCisHealthCheck declares a CisHealthCheck.
 func NewCisHealthCheck(ctx *pulumi.Context, name string, args *CisHealthCheckArgs, opts ...pulumi.ResourceOption) (*CisHealthCheck, error) {
-	var res CisHealthCheck
-	return &res, register(ctx, CisHealthCheckType, name, args, &res, opts, "Cis", "Type")
+	return declare[CisHealthCheck](ctx, CisHealthCheckType, name, args, opts, "Cis", "Type")
 }
 
 // CisOrigin is one origin of a pool.
@@ -191,7 +184,7 @@ type CisOriginArgs struct {
 }
 
 // ElementType is the plain shape CisOriginArgs marshals as.
-func (CisOriginArgs) ElementType() reflect.Type { return reflect.TypeOf((*CisOrigin)(nil)).Elem() }
+func (CisOriginArgs) ElementType() reflect.Type { return reflect.TypeFor[CisOrigin]() }
 
 // CisOriginArray is a list of origins as an input.
 type CisOriginArray []CisOriginArgs
@@ -244,17 +237,14 @@ type CisOriginPoolArgs struct {
 }
 
 // ElementType is the plain shape CisOriginPoolArgs marshals as.
-func (CisOriginPoolArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*cisOriginPoolArgs)(nil)).Elem()
-}
+func (CisOriginPoolArgs) ElementType() reflect.Type { return reflect.TypeFor[cisOriginPoolArgs]() }
 
 // NewCisOriginPool declares a CisOriginPool.
 func NewCisOriginPool(ctx *pulumi.Context, name string, args *CisOriginPoolArgs, opts ...pulumi.ResourceOption) (*CisOriginPool, error) {
-	var res CisOriginPool
 	if args != nil && len(args.Origins) == 0 {
 		return nil, errNoOrigins
 	}
-	return &res, register(ctx, CisOriginPoolType, name, args, &res, opts, "Cis", "Name")
+	return declare[CisOriginPool](ctx, CisOriginPoolType, name, args, opts, "Cis", "Name")
 }
 
 // CisGlobalLoadBalancer is a domain's global load balancer
@@ -311,13 +301,12 @@ type CisGlobalLoadBalancerArgs struct {
 
 // ElementType is the plain shape CisGlobalLoadBalancerArgs marshals as.
 func (CisGlobalLoadBalancerArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*cisGlobalLoadBalancerArgs)(nil)).Elem()
+	return reflect.TypeFor[cisGlobalLoadBalancerArgs]()
 }
 
 // NewCisGlobalLoadBalancer declares a CisGlobalLoadBalancer.
 func NewCisGlobalLoadBalancer(ctx *pulumi.Context, name string, args *CisGlobalLoadBalancerArgs, opts ...pulumi.ResourceOption) (*CisGlobalLoadBalancer, error) {
-	var res CisGlobalLoadBalancer
-	return &res, register(ctx, CisGlobalLoadBalancerType, name, args, &res, opts, "Cis", "Domain", "Name", "DefaultPools", "FallbackPool")
+	return declare[CisGlobalLoadBalancer](ctx, CisGlobalLoadBalancerType, name, args, opts, "Cis", "Domain", "Name", "DefaultPools", "FallbackPool")
 }
 
 // CisPlan is the CIS service plan: Standard, which has global load

@@ -9,7 +9,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"infra/network"
 	"infra/stacks/wireguard"
 	"infra/topology"
 )
@@ -25,21 +24,8 @@ const (
 // GatewayArgs is what the global stack places one IBM region's mesh
 // gateway with.
 type GatewayArgs struct {
-	Spec   *topology.Spec
+	wireguard.Placement
 	Region *topology.IBMRegion
-	Net    *network.RegionNet
-	// Port is the mesh's UDP port.
-	Port int
-	// UserData is the gateway's cloud-init (wireguard.CloudInit): no key, no peer.
-	UserData pulumi.StringOutput
-	// Placed, when set, is called with the gateway's instance once it is
-	// declared, and with what else the push must wait for (the public IP's
-	// association): the mesh pushes the instance its peers (infra:mesh:Peers).
-	Placed func(instance pulumi.CustomResource, after ...pulumi.Resource) error
-	// Peers are the other gateways: only they may send to Port.
-	Peers []wireguard.Peer
-	// Routes are what the VPC's routing table sends to the gateway.
-	Routes []network.Route
 	// From the regional stack: vpcId, MeshZoneOutput, MeshSubnetOutput,
 	// MeshFloatingIPOutput and MeshRoutingTableOutput.
 	VpcId, Zone, SubnetId, FloatingIpId, RoutingTableId pulumi.StringInput

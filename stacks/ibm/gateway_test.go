@@ -21,17 +21,17 @@ func TestMeshGeneration(t *testing.T) {
 	route := func(n, cidr string) network.Route {
 		return network.Route{Name: n, Destination: netip.MustParsePrefix(cidr)}
 	}
-	base := GatewayArgs{Port: 51820, Peers: []wireguard.Peer{{ID: "aws-us-east-1"}, {ID: "hetzner-fsn1"}},
-		Routes: []network.Route{route("aws", "10.1.0.0/16"), route("hetzner", "10.2.0.0/16")}}
-	same := GatewayArgs{Port: 51820, Peers: []wireguard.Peer{{ID: "hetzner-fsn1"}, {ID: "aws-us-east-1"}},
-		Routes: []network.Route{route("hetzner", "10.2.0.0/16"), route("aws", "10.1.0.0/16")}}
+	base := GatewayArgs{Placement: wireguard.Placement{Port: 51820, Peers: []wireguard.Peer{{ID: "aws-us-east-1"}, {ID: "hetzner-fsn1"}},
+		Routes: []network.Route{route("aws", "10.1.0.0/16"), route("hetzner", "10.2.0.0/16")}}}
+	same := GatewayArgs{Placement: wireguard.Placement{Port: 51820, Peers: []wireguard.Peer{{ID: "hetzner-fsn1"}, {ID: "aws-us-east-1"}},
+		Routes: []network.Route{route("hetzner", "10.2.0.0/16"), route("aws", "10.1.0.0/16")}}}
 	if meshGeneration(base) != meshGeneration(same) {
 		t.Error("the generation depends on the order of peers or routes")
 	}
 	for name, changed := range map[string]GatewayArgs{
-		"peer added":  {Port: 51820, Peers: append(append([]wireguard.Peer{}, base.Peers...), wireguard.Peer{ID: "ovh-gra"}), Routes: base.Routes},
-		"route added": {Port: 51820, Peers: base.Peers, Routes: append(append([]network.Route{}, base.Routes...), route("ovh", "10.3.0.0/16"))},
-		"port":        {Port: 51821, Peers: base.Peers, Routes: base.Routes},
+		"peer added":  {Placement: wireguard.Placement{Port: 51820, Peers: append(append([]wireguard.Peer{}, base.Peers...), wireguard.Peer{ID: "ovh-gra"}), Routes: base.Routes}},
+		"route added": {Placement: wireguard.Placement{Port: 51820, Peers: base.Peers, Routes: append(append([]network.Route{}, base.Routes...), route("ovh", "10.3.0.0/16"))}},
+		"port":        {Placement: wireguard.Placement{Port: 51821, Peers: base.Peers, Routes: base.Routes}},
 	} {
 		if meshGeneration(changed) == meshGeneration(base) {
 			t.Errorf("%s: same generation %s", name, meshGeneration(base))
@@ -70,8 +70,8 @@ func TestEveryZoneRoutesThroughItsOwnZone(t *testing.T) {
 		subnets[z.Zone] = pulumi.String("subnet-" + z.Zone)
 	}
 	_, err := stackstest.Run(m, func(ctx *pulumi.Context) error {
-		return Gateway(ctx, GatewayArgs{Spec: spec, Region: r, Net: rn, Port: 51820,
-			UserData: pulumi.String("#cloud-config").ToStringOutput(), Routes: routes,
+		return Gateway(ctx, GatewayArgs{Region: r, Placement: wireguard.Placement{Spec: spec, Net: rn, Port: 51820,
+			UserData: pulumi.String("#cloud-config").ToStringOutput(), Routes: routes},
 			VpcId: pulumi.String("vpc"), Zone: pulumi.String(rn.Zones[0].Zone), SubnetId: subnets[rn.Zones[0].Zone],
 			FloatingIpId: pulumi.String("fip"), RoutingTableId: pulumi.String("rt"), ZoneSubnets: subnets,
 			DeployerApiKey: pulumi.String("key")})

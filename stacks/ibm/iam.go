@@ -31,12 +31,20 @@ var LandingZoneTypes = []string{
 	ResourceInstanceType, KmsKeyType, ClusterKmsType,
 }
 
-// register declares a resource after checking its required inputs.
-func register(ctx *pulumi.Context, typ, name string, args any, res pulumi.CustomResource, opts []pulumi.ResourceOption, fields ...string) error {
+// declare declares a resource of type R, token typ, after checking its
+// required inputs: what every New function of this package does.
+func declare[R any, P interface {
+	*R
+	pulumi.CustomResource
+}](ctx *pulumi.Context, typ, name string, args pulumi.Input, opts []pulumi.ResourceOption, fields ...string) (*R, error) {
 	if err := required(args, fields...); err != nil {
-		return err
+		return nil, err
 	}
-	return ctx.RegisterResource(typ, name, args.(pulumi.Input), res, opts...)
+	res := P(new(R))
+	if err := ctx.RegisterResource(typ, name, args, res, opts...); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // ResourceGroup is a resource group (Resource Manager: POST /v2/resource_groups).
@@ -58,14 +66,11 @@ type ResourceGroupArgs struct {
 }
 
 // ElementType is the plain shape ResourceGroupArgs marshals as.
-func (ResourceGroupArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*resourceGroupArgs)(nil)).Elem()
-}
+func (ResourceGroupArgs) ElementType() reflect.Type { return reflect.TypeFor[resourceGroupArgs]() }
 
 // NewResourceGroup declares a ResourceGroup.
 func NewResourceGroup(ctx *pulumi.Context, name string, args *ResourceGroupArgs, opts ...pulumi.ResourceOption) (*ResourceGroup, error) {
-	var res ResourceGroup
-	return &res, register(ctx, ResourceGroupType, name, args, &res, opts, "Name")
+	return declare[ResourceGroup](ctx, ResourceGroupType, name, args, opts, "Name")
 }
 
 // AccessGroup is an IAM access group (IAM Access Groups: POST /v2/groups).
@@ -89,14 +94,11 @@ type AccessGroupArgs struct {
 }
 
 // ElementType is the plain shape AccessGroupArgs marshals as.
-func (AccessGroupArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*accessGroupArgs)(nil)).Elem()
-}
+func (AccessGroupArgs) ElementType() reflect.Type { return reflect.TypeFor[accessGroupArgs]() }
 
 // NewAccessGroup declares an AccessGroup.
 func NewAccessGroup(ctx *pulumi.Context, name string, args *AccessGroupArgs, opts ...pulumi.ResourceOption) (*AccessGroup, error) {
-	var res AccessGroup
-	return &res, register(ctx, AccessGroupType, name, args, &res, opts, "Name")
+	return declare[AccessGroup](ctx, AccessGroupType, name, args, opts, "Name")
 }
 
 // ServiceId is an IAM service ID with an API key (IAM Identity:
@@ -126,13 +128,12 @@ type ServiceIdArgs struct {
 }
 
 // ElementType is the plain shape ServiceIdArgs marshals as.
-func (ServiceIdArgs) ElementType() reflect.Type { return reflect.TypeOf((*serviceIdArgs)(nil)).Elem() }
+func (ServiceIdArgs) ElementType() reflect.Type { return reflect.TypeFor[serviceIdArgs]() }
 
 // NewServiceId declares a ServiceId. Its API key is a secret output.
 func NewServiceId(ctx *pulumi.Context, name string, args *ServiceIdArgs, opts ...pulumi.ResourceOption) (*ServiceId, error) {
-	var res ServiceId
 	opts = append(opts, pulumi.AdditionalSecretOutputs([]string{"apiKey"}))
-	return &res, register(ctx, ServiceIdType, name, args, &res, opts, "Name")
+	return declare[ServiceId](ctx, ServiceIdType, name, args, opts, "Name")
 }
 
 // AccessGroupMember makes an identity a member of an access group (IAM
@@ -164,13 +165,12 @@ type AccessGroupMemberArgs struct {
 
 // ElementType is the plain shape AccessGroupMemberArgs marshals as.
 func (AccessGroupMemberArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*accessGroupMemberArgs)(nil)).Elem()
+	return reflect.TypeFor[accessGroupMemberArgs]()
 }
 
 // NewAccessGroupMember declares an AccessGroupMember.
 func NewAccessGroupMember(ctx *pulumi.Context, name string, args *AccessGroupMemberArgs, opts ...pulumi.ResourceOption) (*AccessGroupMember, error) {
-	var res AccessGroupMember
-	return &res, register(ctx, AccessGroupMemberType, name, args, &res, opts, "AccessGroup", "IamId")
+	return declare[AccessGroupMember](ctx, AccessGroupMemberType, name, args, opts, "AccessGroup", "IamId")
 }
 
 // IamPolicy is an IAM policy (IAM Policy Management: POST /v1/policies).
@@ -219,12 +219,11 @@ type IamPolicyArgs struct {
 }
 
 // ElementType is the plain shape IamPolicyArgs marshals as.
-func (IamPolicyArgs) ElementType() reflect.Type { return reflect.TypeOf((*iamPolicyArgs)(nil)).Elem() }
+func (IamPolicyArgs) ElementType() reflect.Type { return reflect.TypeFor[iamPolicyArgs]() }
 
 // NewIamPolicy declares an IamPolicy.
 func NewIamPolicy(ctx *pulumi.Context, name string, args *IamPolicyArgs, opts ...pulumi.ResourceOption) (*IamPolicy, error) {
-	var res IamPolicy
-	return &res, register(ctx, IamPolicyType, name, args, &res, opts, "Type", "Roles", "ResourceAttributes")
+	return declare[IamPolicy](ctx, IamPolicyType, name, args, opts, "Type", "Roles", "ResourceAttributes")
 }
 
 // CbrZone is a context-based-restrictions network zone
@@ -259,12 +258,11 @@ type CbrZoneArgs struct {
 }
 
 // ElementType is the plain shape CbrZoneArgs marshals as.
-func (CbrZoneArgs) ElementType() reflect.Type { return reflect.TypeOf((*cbrZoneArgs)(nil)).Elem() }
+func (CbrZoneArgs) ElementType() reflect.Type { return reflect.TypeFor[cbrZoneArgs]() }
 
 // NewCbrZone declares a CbrZone.
 func NewCbrZone(ctx *pulumi.Context, name string, args *CbrZoneArgs, opts ...pulumi.ResourceOption) (*CbrZone, error) {
-	var res CbrZone
-	return &res, register(ctx, CbrZoneType, name, args, &res, opts, "Name")
+	return declare[CbrZone](ctx, CbrZoneType, name, args, opts, "Name")
 }
 
 // CbrZoneAddresses are addresses a stack adds to a zone another stack owns
@@ -301,13 +299,12 @@ type CbrZoneAddressesArgs struct {
 
 // ElementType is the plain shape CbrZoneAddressesArgs marshals as.
 func (CbrZoneAddressesArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*cbrZoneAddressesArgs)(nil)).Elem()
+	return reflect.TypeFor[cbrZoneAddressesArgs]()
 }
 
 // NewCbrZoneAddresses declares a CbrZoneAddresses.
 func NewCbrZoneAddresses(ctx *pulumi.Context, name string, args *CbrZoneAddressesArgs, opts ...pulumi.ResourceOption) (*CbrZoneAddresses, error) {
-	var res CbrZoneAddresses
-	return &res, register(ctx, CbrZoneAddressesType, name, args, &res, opts, "Zone", "Name")
+	return declare[CbrZoneAddresses](ctx, CbrZoneAddressesType, name, args, opts, "Zone", "Name")
 }
 
 // CbrRule is a context-based restriction (Context Based Restrictions:
@@ -353,12 +350,11 @@ type CbrRuleArgs struct {
 }
 
 // ElementType is the plain shape CbrRuleArgs marshals as.
-func (CbrRuleArgs) ElementType() reflect.Type { return reflect.TypeOf((*cbrRuleArgs)(nil)).Elem() }
+func (CbrRuleArgs) ElementType() reflect.Type { return reflect.TypeFor[cbrRuleArgs]() }
 
 // NewCbrRule declares a CbrRule.
 func NewCbrRule(ctx *pulumi.Context, name string, args *CbrRuleArgs, opts ...pulumi.ResourceOption) (*CbrRule, error) {
-	var res CbrRule
-	return &res, register(ctx, CbrRuleType, name, args, &res, opts, "Description", "ResourceAttributes", "Zones", "EndpointType", "EnforcementMode")
+	return declare[CbrRule](ctx, CbrRuleType, name, args, opts, "Description", "ResourceAttributes", "Zones", "EndpointType", "EnforcementMode")
 }
 
 // ResourceInstance is a service instance (Resource Controller:
@@ -402,13 +398,12 @@ type ResourceInstanceArgs struct {
 
 // ElementType is the plain shape ResourceInstanceArgs marshals as.
 func (ResourceInstanceArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*resourceInstanceArgs)(nil)).Elem()
+	return reflect.TypeFor[resourceInstanceArgs]()
 }
 
 // NewResourceInstance declares a ResourceInstance.
 func NewResourceInstance(ctx *pulumi.Context, name string, args *ResourceInstanceArgs, opts ...pulumi.ResourceOption) (*ResourceInstance, error) {
-	var res ResourceInstance
-	return &res, register(ctx, ResourceInstanceType, name, args, &res, opts, "Name", "Service", "Plan", "Location", "ResourceGroup")
+	return declare[ResourceInstance](ctx, ResourceInstanceType, name, args, opts, "Name", "Service", "Plan", "Location", "ResourceGroup")
 }
 
 // KmsKey is a Key Protect key (Key Protect: POST /api/v2/keys), generated by
@@ -444,12 +439,11 @@ type KmsKeyArgs struct {
 }
 
 // ElementType is the plain shape KmsKeyArgs marshals as.
-func (KmsKeyArgs) ElementType() reflect.Type { return reflect.TypeOf((*kmsKeyArgs)(nil)).Elem() }
+func (KmsKeyArgs) ElementType() reflect.Type { return reflect.TypeFor[kmsKeyArgs]() }
 
 // NewKmsKey declares a KmsKey.
 func NewKmsKey(ctx *pulumi.Context, name string, args *KmsKeyArgs, opts ...pulumi.ResourceOption) (*KmsKey, error) {
-	var res KmsKey
-	return &res, register(ctx, KmsKeyType, name, args, &res, opts, "Instance", "Region", "Name", "RootKey")
+	return declare[KmsKey](ctx, KmsKeyType, name, args, opts, "Instance", "Region", "Name", "RootKey")
 }
 
 // ClusterKms turns on encryption of a cluster's Kubernetes secrets with a
@@ -487,12 +481,9 @@ type ClusterKmsArgs struct {
 }
 
 // ElementType is the plain shape ClusterKmsArgs marshals as.
-func (ClusterKmsArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*clusterKmsArgs)(nil)).Elem()
-}
+func (ClusterKmsArgs) ElementType() reflect.Type { return reflect.TypeFor[clusterKmsArgs]() }
 
 // NewClusterKms declares a ClusterKms.
 func NewClusterKms(ctx *pulumi.Context, name string, args *ClusterKmsArgs, opts ...pulumi.ResourceOption) (*ClusterKms, error) {
-	var res ClusterKms
-	return &res, register(ctx, ClusterKmsType, name, args, &res, opts, "Cluster", "Region", "Instance", "RootKey", "PrivateEndpoint")
+	return declare[ClusterKms](ctx, ClusterKmsType, name, args, opts, "Cluster", "Region", "Instance", "RootKey", "PrivateEndpoint")
 }

@@ -212,11 +212,7 @@ func TestTagsIBMCannotHold(t *testing.T) {
 // resource without its required inputs, as the generated SDKs do.
 func TestRequiredArguments(t *testing.T) {
 	s := pulumi.String("x")
-	tests := []struct {
-		name string
-		new  func(ctx *pulumi.Context) error
-		want string
-	}{
+	refuse(t, []refusal{
 		{"vpc without resource group", func(ctx *pulumi.Context) error {
 			_, err := NewVpc(ctx, "v", &VpcArgs{Name: s, Region: s})
 			return err
@@ -246,7 +242,24 @@ func TestRequiredArguments(t *testing.T) {
 			_, err := NewLoadBalancer(ctx, "l", &LoadBalancerArgs{Name: s, Region: s, IsPublic: pulumi.Bool(true), ResourceGroup: s})
 			return err
 		}, "Subnets"},
-	}
+	}, func(t *testing.T, m *stackstest.Mocks) {
+		if len(m.Resources()) != 0 {
+			t.Errorf("registered %d resources despite the error", len(m.Resources()))
+		}
+	})
+}
+
+// refusal is a declaration that must fail with an error naming want.
+type refusal struct {
+	name string
+	new  func(ctx *pulumi.Context) error
+	want string
+}
+
+// refuse runs each refusal under fresh mocks as a subtest, fails it unless
+// the error names want, then hands the mocks to after, when set.
+func refuse(t *testing.T, tests []refusal, after func(t *testing.T, m *stackstest.Mocks)) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newMocks()
@@ -254,8 +267,8 @@ func TestRequiredArguments(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want it to name %s", err, tt.want)
 			}
-			if len(m.Resources()) != 0 {
-				t.Errorf("registered %d resources despite the error", len(m.Resources()))
+			if after != nil {
+				after(t, m)
 			}
 		})
 	}

@@ -55,14 +55,11 @@ type FloatingIpArgs struct {
 }
 
 // ElementType is the plain shape FloatingIpArgs marshals as.
-func (FloatingIpArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*floatingIpArgs)(nil)).Elem()
-}
+func (FloatingIpArgs) ElementType() reflect.Type { return reflect.TypeFor[floatingIpArgs]() }
 
 // NewFloatingIp declares a FloatingIp.
 func NewFloatingIp(ctx *pulumi.Context, name string, args *FloatingIpArgs, opts ...pulumi.ResourceOption) (*FloatingIp, error) {
-	var res FloatingIp
-	return &res, register(ctx, FloatingIpType, name, args, &res, opts, "Name", "Region", "Zone", "ResourceGroup")
+	return declare[FloatingIp](ctx, FloatingIpType, name, args, opts, "Name", "Region", "Zone", "ResourceGroup")
 }
 
 // SecurityGroup is a VPC security group (POST /v1/security_groups) with no
@@ -98,14 +95,11 @@ type SecurityGroupArgs struct {
 }
 
 // ElementType is the plain shape SecurityGroupArgs marshals as.
-func (SecurityGroupArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*securityGroupArgs)(nil)).Elem()
-}
+func (SecurityGroupArgs) ElementType() reflect.Type { return reflect.TypeFor[securityGroupArgs]() }
 
 // NewSecurityGroup declares a SecurityGroup.
 func NewSecurityGroup(ctx *pulumi.Context, name string, args *SecurityGroupArgs, opts ...pulumi.ResourceOption) (*SecurityGroup, error) {
-	var res SecurityGroup
-	return &res, register(ctx, SecurityGroupType, name, args, &res, opts, "Vpc", "Region", "Name", "ResourceGroup")
+	return declare[SecurityGroup](ctx, SecurityGroupType, name, args, opts, "Vpc", "Region", "Name", "ResourceGroup")
 }
 
 // SecurityGroupRule is one rule of a security group
@@ -151,13 +145,12 @@ type SecurityGroupRuleArgs struct {
 
 // ElementType is the plain shape SecurityGroupRuleArgs marshals as.
 func (SecurityGroupRuleArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*securityGroupRuleArgs)(nil)).Elem()
+	return reflect.TypeFor[securityGroupRuleArgs]()
 }
 
 // NewSecurityGroupRule declares a SecurityGroupRule.
 func NewSecurityGroupRule(ctx *pulumi.Context, name string, args *SecurityGroupRuleArgs, opts ...pulumi.ResourceOption) (*SecurityGroupRule, error) {
-	var res SecurityGroupRule
-	return &res, register(ctx, SecurityGroupRuleType, name, args, &res, opts, "SecurityGroup", "Region", "Direction", "Protocol", "Remote")
+	return declare[SecurityGroupRule](ctx, SecurityGroupRuleType, name, args, opts, "SecurityGroup", "Region", "Direction", "Protocol", "Remote")
 }
 
 // Instance is a virtual server instance (POST /v1/instances) with one
@@ -233,12 +226,11 @@ type InstanceArgs struct {
 }
 
 // ElementType is the plain shape InstanceArgs marshals as.
-func (InstanceArgs) ElementType() reflect.Type { return reflect.TypeOf((*instanceArgs)(nil)).Elem() }
+func (InstanceArgs) ElementType() reflect.Type { return reflect.TypeFor[instanceArgs]() }
 
 // NewInstance declares an Instance.
 func NewInstance(ctx *pulumi.Context, name string, args *InstanceArgs, opts ...pulumi.ResourceOption) (*Instance, error) {
-	var res Instance
-	return &res, register(ctx, InstanceType, name, args, &res, opts, "Name", "Region", "Zone", "Vpc", "Profile", "Image", "Subnet", "ResourceGroup")
+	return declare[Instance](ctx, InstanceType, name, args, opts, "Name", "Region", "Zone", "Vpc", "Profile", "Image", "Subnet", "ResourceGroup")
 }
 
 // VpcRoutingTableRoute is a route in a VPC routing table
@@ -288,11 +280,10 @@ type VpcRoutingTableRouteArgs struct {
 
 // ElementType is the plain shape VpcRoutingTableRouteArgs marshals as.
 func (VpcRoutingTableRouteArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*vpcRoutingTableRouteArgs)(nil)).Elem()
+	return reflect.TypeFor[vpcRoutingTableRouteArgs]()
 }
 
 // NewVpcRoutingTableRoute declares a VpcRoutingTableRoute.
 func NewVpcRoutingTableRoute(ctx *pulumi.Context, name string, args *VpcRoutingTableRouteArgs, opts ...pulumi.ResourceOption) (*VpcRoutingTableRoute, error) {
-	var res VpcRoutingTableRoute
-	return &res, register(ctx, VpcRoutingTableRouteType, name, args, &res, opts, "Vpc", "Region", "RoutingTable", "Name", "Zone", "Destination", "Action", "NextHop")
+	return declare[VpcRoutingTableRoute](ctx, VpcRoutingTableRouteType, name, args, opts, "Vpc", "Region", "RoutingTable", "Name", "Zone", "Destination", "Action", "NextHop")
 }

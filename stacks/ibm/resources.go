@@ -96,18 +96,11 @@ type VpcArgs struct {
 }
 
 // ElementType is the plain shape VpcArgs marshals as.
-func (VpcArgs) ElementType() reflect.Type { return reflect.TypeOf((*vpcArgs)(nil)).Elem() }
+func (VpcArgs) ElementType() reflect.Type { return reflect.TypeFor[vpcArgs]() }
 
 // NewVpc declares a Vpc.
 func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.ResourceOption) (*Vpc, error) {
-	if err := required(args, "Name", "Region", "ResourceGroup"); err != nil {
-		return nil, err
-	}
-	var res Vpc
-	if err := ctx.RegisterResource(VpcType, name, args, &res, opts...); err != nil {
-		return nil, err
-	}
-	return &res, nil
+	return declare[Vpc](ctx, VpcType, name, args, opts, "Name", "Region", "ResourceGroup")
 }
 
 // VpcAddressPrefix is one zone's address range of a VPC
@@ -148,19 +141,12 @@ type VpcAddressPrefixArgs struct {
 
 // ElementType is the plain shape VpcAddressPrefixArgs marshals as.
 func (VpcAddressPrefixArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*vpcAddressPrefixArgs)(nil)).Elem()
+	return reflect.TypeFor[vpcAddressPrefixArgs]()
 }
 
 // NewVpcAddressPrefix declares a VpcAddressPrefix.
 func NewVpcAddressPrefix(ctx *pulumi.Context, name string, args *VpcAddressPrefixArgs, opts ...pulumi.ResourceOption) (*VpcAddressPrefix, error) {
-	if err := required(args, "Vpc", "Region", "Name", "Zone", "Cidr"); err != nil {
-		return nil, err
-	}
-	var res VpcAddressPrefix
-	if err := ctx.RegisterResource(VpcAddressPrefixType, name, args, &res, opts...); err != nil {
-		return nil, err
-	}
-	return &res, nil
+	return declare[VpcAddressPrefix](ctx, VpcAddressPrefixType, name, args, opts, "Vpc", "Region", "Name", "Zone", "Cidr")
 }
 
 // PublicGateway gives a zone's subnets outbound internet access
@@ -202,20 +188,11 @@ type PublicGatewayArgs struct {
 }
 
 // ElementType is the plain shape PublicGatewayArgs marshals as.
-func (PublicGatewayArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*publicGatewayArgs)(nil)).Elem()
-}
+func (PublicGatewayArgs) ElementType() reflect.Type { return reflect.TypeFor[publicGatewayArgs]() }
 
 // NewPublicGateway declares a PublicGateway.
 func NewPublicGateway(ctx *pulumi.Context, name string, args *PublicGatewayArgs, opts ...pulumi.ResourceOption) (*PublicGateway, error) {
-	if err := required(args, "Vpc", "Region", "Name", "Zone", "ResourceGroup"); err != nil {
-		return nil, err
-	}
-	var res PublicGateway
-	if err := ctx.RegisterResource(PublicGatewayType, name, args, &res, opts...); err != nil {
-		return nil, err
-	}
-	return &res, nil
+	return declare[PublicGateway](ctx, PublicGatewayType, name, args, opts, "Vpc", "Region", "Name", "Zone", "ResourceGroup")
 }
 
 // Subnet is a zone's subnet of a VPC (POST /v1/subnets).
@@ -264,18 +241,11 @@ type SubnetArgs struct {
 }
 
 // ElementType is the plain shape SubnetArgs marshals as.
-func (SubnetArgs) ElementType() reflect.Type { return reflect.TypeOf((*subnetArgs)(nil)).Elem() }
+func (SubnetArgs) ElementType() reflect.Type { return reflect.TypeFor[subnetArgs]() }
 
 // NewSubnet declares a Subnet.
 func NewSubnet(ctx *pulumi.Context, name string, args *SubnetArgs, opts ...pulumi.ResourceOption) (*Subnet, error) {
-	if err := required(args, "Vpc", "Region", "Name", "Zone", "Ipv4CidrBlock", "ResourceGroup"); err != nil {
-		return nil, err
-	}
-	var res Subnet
-	if err := ctx.RegisterResource(SubnetType, name, args, &res, opts...); err != nil {
-		return nil, err
-	}
-	return &res, nil
+	return declare[Subnet](ctx, SubnetType, name, args, opts, "Vpc", "Region", "Name", "Zone", "Ipv4CidrBlock", "ResourceGroup")
 }
 
 // VpcCluster is an IBM Kubernetes Service cluster on VPC infrastructure
@@ -354,20 +324,11 @@ type VpcClusterArgs struct {
 }
 
 // ElementType is the plain shape VpcClusterArgs marshals as.
-func (VpcClusterArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*vpcClusterArgs)(nil)).Elem()
-}
+func (VpcClusterArgs) ElementType() reflect.Type { return reflect.TypeFor[vpcClusterArgs]() }
 
 // NewVpcCluster declares a VpcCluster.
 func NewVpcCluster(ctx *pulumi.Context, name string, args *VpcClusterArgs, opts ...pulumi.ResourceOption) (*VpcCluster, error) {
-	if err := required(args, "Name", "Region", "ResourceGroup", "KubeVersion", "VpcId", "Flavor", "WorkerCount", "ZoneSubnets"); err != nil {
-		return nil, err
-	}
-	var res VpcCluster
-	if err := ctx.RegisterResource(VpcClusterType, name, args, &res, opts...); err != nil {
-		return nil, err
-	}
-	return &res, nil
+	return declare[VpcCluster](ctx, VpcClusterType, name, args, opts, "Name", "Region", "ResourceGroup", "KubeVersion", "VpcId", "Flavor", "WorkerCount", "ZoneSubnets")
 }
 
 // LoadBalancer is a VPC load balancer (POST /v1/load_balancers), made
@@ -419,18 +380,9 @@ type LoadBalancerArgs struct {
 }
 
 // ElementType is the plain shape LoadBalancerArgs marshals as.
-func (LoadBalancerArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*loadBalancerArgs)(nil)).Elem()
-}
+func (LoadBalancerArgs) ElementType() reflect.Type { return reflect.TypeFor[loadBalancerArgs]() }
 
 // NewLoadBalancer declares a LoadBalancer.
 func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
-	if err := required(args, "Name", "Region", "IsPublic", "Subnets", "ResourceGroup"); err != nil {
-		return nil, err
-	}
-	var res LoadBalancer
-	if err := ctx.RegisterResource(LoadBalancerType, name, args, &res, opts...); err != nil {
-		return nil, err
-	}
-	return &res, nil
+	return declare[LoadBalancer](ctx, LoadBalancerType, name, args, opts, "Name", "Region", "IsPublic", "Subnets", "ResourceGroup")
 }

@@ -55,14 +55,11 @@ type TransitGatewayArgs struct {
 }
 
 // ElementType is the plain shape TransitGatewayArgs marshals as.
-func (TransitGatewayArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*transitGatewayArgs)(nil)).Elem()
-}
+func (TransitGatewayArgs) ElementType() reflect.Type { return reflect.TypeFor[transitGatewayArgs]() }
 
 // NewTransitGateway declares a TransitGateway.
 func NewTransitGateway(ctx *pulumi.Context, name string, args *TransitGatewayArgs, opts ...pulumi.ResourceOption) (*TransitGateway, error) {
-	var res TransitGateway
-	return &res, register(ctx, TransitGatewayType, name, args, &res, opts, "Name", "Location", "ResourceGroup")
+	return declare[TransitGateway](ctx, TransitGatewayType, name, args, opts, "Name", "Location", "ResourceGroup")
 }
 
 // TransitGatewayConnection connects a network to a Transit Gateway
@@ -102,13 +99,12 @@ type TransitGatewayConnectionArgs struct {
 
 // ElementType is the plain shape TransitGatewayConnectionArgs marshals as.
 func (TransitGatewayConnectionArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*transitGatewayConnectionArgs)(nil)).Elem()
+	return reflect.TypeFor[transitGatewayConnectionArgs]()
 }
 
 // NewTransitGatewayConnection declares a TransitGatewayConnection.
 func NewTransitGatewayConnection(ctx *pulumi.Context, name string, args *TransitGatewayConnectionArgs, opts ...pulumi.ResourceOption) (*TransitGatewayConnection, error) {
-	var res TransitGatewayConnection
-	return &res, register(ctx, TransitGatewayConnectionType, name, args, &res, opts, "TransitGateway", "Name", "NetworkType")
+	return declare[TransitGatewayConnection](ctx, TransitGatewayConnectionType, name, args, opts, "TransitGateway", "Name", "NetworkType")
 }
 
 // TransitArgs is what the global stack's IBM Transit Gateway is built from.
