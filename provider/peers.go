@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -136,10 +135,11 @@ func pushOnce(addr string, cfg *ssh.ClientConfig, conf string) error {
 		return err
 	}
 	defer s.Close()
-	var out bytes.Buffer
-	s.Stdin, s.Stdout, s.Stderr = strings.NewReader(conf), &out, &out
-	if err := s.Run(pushApply); err != nil {
-		return fmt.Errorf("%s: %w: %s", pushApply, err, strings.TrimSpace(out.String()))
+	s.Stdin = strings.NewReader(conf)
+	// CombinedOutput, not one buffer as both Stdout and Stderr: the session
+	// copies the two streams from two goroutines (a data race under -race).
+	if out, err := s.CombinedOutput(pushApply); err != nil {
+		return fmt.Errorf("%s: %w: %s", pushApply, err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }

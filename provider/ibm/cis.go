@@ -33,36 +33,36 @@ type (
 )
 
 func (o *op) cisZones(in props) (*zonesv1.ZonesV1, error) {
-	s, err := zonesv1.NewZonesV1(&zonesv1.ZonesV1Options{URL: o.c.cfg.Endpoints.CIS, Authenticator: o.c.auth, Crn: in.strp("cis")})
+	s, err := zonesv1.NewZonesV1(&zonesv1.ZonesV1Options{URL: o.c.cfg.Endpoints.CIS, Authenticator: noAuth(), Crn: in.strp("cis")})
 	if err == nil {
-		s.Service.SetHTTPClient(o.c.http)
+		o.c.adopt(s.Service)
 	}
 	return s, err
 }
 
 func (o *op) cisMonitors(in props) (*globalloadbalancermonitorv1.GlobalLoadBalancerMonitorV1, error) {
 	s, err := globalloadbalancermonitorv1.NewGlobalLoadBalancerMonitorV1(&globalloadbalancermonitorv1.GlobalLoadBalancerMonitorV1Options{
-		URL: o.c.cfg.Endpoints.CIS, Authenticator: o.c.auth, Crn: in.strp("cis")})
+		URL: o.c.cfg.Endpoints.CIS, Authenticator: noAuth(), Crn: in.strp("cis")})
 	if err == nil {
-		s.Service.SetHTTPClient(o.c.http)
+		o.c.adopt(s.Service)
 	}
 	return s, err
 }
 
 func (o *op) cisPools(in props) (*globalloadbalancerpoolsv0.GlobalLoadBalancerPoolsV0, error) {
 	s, err := globalloadbalancerpoolsv0.NewGlobalLoadBalancerPoolsV0(&globalloadbalancerpoolsv0.GlobalLoadBalancerPoolsV0Options{
-		URL: o.c.cfg.Endpoints.CIS, Authenticator: o.c.auth, Crn: in.strp("cis")})
+		URL: o.c.cfg.Endpoints.CIS, Authenticator: noAuth(), Crn: in.strp("cis")})
 	if err == nil {
-		s.Service.SetHTTPClient(o.c.http)
+		o.c.adopt(s.Service)
 	}
 	return s, err
 }
 
 func (o *op) cisGLBs(in props) (*globalloadbalancerv1.GlobalLoadBalancerV1, error) {
 	s, err := globalloadbalancerv1.NewGlobalLoadBalancerV1(&globalloadbalancerv1.GlobalLoadBalancerV1Options{
-		URL: o.c.cfg.Endpoints.CIS, Authenticator: o.c.auth, Crn: in.strp("cis"), ZoneIdentifier: in.strp("domain")})
+		URL: o.c.cfg.Endpoints.CIS, Authenticator: noAuth(), Crn: in.strp("cis"), ZoneIdentifier: in.strp("domain")})
 	if err == nil {
-		s.Service.SetHTTPClient(o.c.http)
+		o.c.adopt(s.Service)
 	}
 	return s, err
 }

@@ -97,12 +97,12 @@ func (c *clients) vpc(region string) (*vpcv1.VpcV1, error) {
 	if region == "" {
 		return nil, fmt.Errorf("ibm: no region given")
 	}
-	s, err := vpcv1.NewVpcV1(&vpcv1.VpcV1Options{URL: regional(c.cfg.Endpoints.VPC, region), Authenticator: c.auth,
+	s, err := vpcv1.NewVpcV1(&vpcv1.VpcV1Options{URL: regional(c.cfg.Endpoints.VPC, region), Authenticator: noAuth(),
 		Version: core.StringPtr(vpcVersion)})
 	if err != nil {
 		return nil, err
 	}
-	s.Service.SetHTTPClient(c.http)
+	c.adopt(s.Service)
 	c.vpcs[region] = s
 	return s, nil
 }
@@ -115,13 +115,26 @@ func (c *clients) rest(url string) (*core.BaseService, error) {
 	if s, ok := c.services[url]; ok {
 		return s, nil
 	}
-	s, err := core.NewBaseService(&core.ServiceOptions{URL: url, Authenticator: c.auth})
+	s, err := core.NewBaseService(&core.ServiceOptions{URL: url, Authenticator: noAuth()})
 	if err != nil {
 		return nil, err
 	}
-	s.SetHTTPClient(c.http)
+	c.adopt(s)
 	c.services[url] = s
 	return s, nil
+}
+
+// noAuth stands in for the shared authenticator while an SDK client is
+// built: the generated constructors validate their options by reflection
+// (core.ValidateStruct), which reads every field of the authenticator, a
+// data race with requests already using it from other goroutines (found
+// by go test -race ./provider/ibm). adopt sets the shared one after.
+func noAuth() core.Authenticator { return &core.NoAuthAuthenticator{} }
+
+// adopt gives a new SDK client the shared authenticator and HTTP client.
+func (c *clients) adopt(s *core.BaseService) {
+	s.Options.Authenticator = c.auth
+	s.SetHTTPClient(c.http)
 }
 
 // once makes a client on first use under the lock.
@@ -144,63 +157,63 @@ func (c *clients) transitAPI() (*transitgatewayapisv1.TransitGatewayApisV1, erro
 	return once(c, &c.transit, func() (*transitgatewayapisv1.TransitGatewayApisV1, error) {
 		v := transitVersion
 		return transitgatewayapisv1.NewTransitGatewayApisV1(&transitgatewayapisv1.TransitGatewayApisV1Options{
-			URL: c.cfg.Endpoints.Transit, Authenticator: c.auth, Version: &v})
-	}, func(s *transitgatewayapisv1.TransitGatewayApisV1) { s.Service.SetHTTPClient(c.http) })
+			URL: c.cfg.Endpoints.Transit, Authenticator: noAuth(), Version: &v})
+	}, func(s *transitgatewayapisv1.TransitGatewayApisV1) { c.adopt(s.Service) })
 }
 
 func (c *clients) controller() (*resourcecontrollerv2.ResourceControllerV2, error) {
 	return once(c, &c.rc, func() (*resourcecontrollerv2.ResourceControllerV2, error) {
 		return resourcecontrollerv2.NewResourceControllerV2(&resourcecontrollerv2.ResourceControllerV2Options{
-			URL: c.cfg.Endpoints.ResourceController, Authenticator: c.auth})
-	}, func(s *resourcecontrollerv2.ResourceControllerV2) { s.Service.SetHTTPClient(c.http) })
+			URL: c.cfg.Endpoints.ResourceController, Authenticator: noAuth()})
+	}, func(s *resourcecontrollerv2.ResourceControllerV2) { c.adopt(s.Service) })
 }
 
 func (c *clients) manager() (*resourcemanagerv2.ResourceManagerV2, error) {
 	return once(c, &c.rm, func() (*resourcemanagerv2.ResourceManagerV2, error) {
 		return resourcemanagerv2.NewResourceManagerV2(&resourcemanagerv2.ResourceManagerV2Options{
-			URL: c.cfg.Endpoints.ResourceController, Authenticator: c.auth})
-	}, func(s *resourcemanagerv2.ResourceManagerV2) { s.Service.SetHTTPClient(c.http) })
+			URL: c.cfg.Endpoints.ResourceController, Authenticator: noAuth()})
+	}, func(s *resourcemanagerv2.ResourceManagerV2) { c.adopt(s.Service) })
 }
 
 func (c *clients) catalogAPI() (*globalcatalogv1.GlobalCatalogV1, error) {
 	return once(c, &c.catalog, func() (*globalcatalogv1.GlobalCatalogV1, error) {
 		return globalcatalogv1.NewGlobalCatalogV1(&globalcatalogv1.GlobalCatalogV1Options{
-			URL: c.cfg.Endpoints.GlobalCatalog, Authenticator: c.auth})
-	}, func(s *globalcatalogv1.GlobalCatalogV1) { s.Service.SetHTTPClient(c.http) })
+			URL: c.cfg.Endpoints.GlobalCatalog, Authenticator: noAuth()})
+	}, func(s *globalcatalogv1.GlobalCatalogV1) { c.adopt(s.Service) })
 }
 
 func (c *clients) taggingAPI() (*globaltaggingv1.GlobalTaggingV1, error) {
 	return once(c, &c.tagging, func() (*globaltaggingv1.GlobalTaggingV1, error) {
 		return globaltaggingv1.NewGlobalTaggingV1(&globaltaggingv1.GlobalTaggingV1Options{
-			URL: c.cfg.Endpoints.GlobalTagging, Authenticator: c.auth})
-	}, func(s *globaltaggingv1.GlobalTaggingV1) { s.Service.SetHTTPClient(c.http) })
+			URL: c.cfg.Endpoints.GlobalTagging, Authenticator: noAuth()})
+	}, func(s *globaltaggingv1.GlobalTaggingV1) { c.adopt(s.Service) })
 }
 
 func (c *clients) accessGroups() (*iamaccessgroupsv2.IamAccessGroupsV2, error) {
 	return once(c, &c.groups, func() (*iamaccessgroupsv2.IamAccessGroupsV2, error) {
 		return iamaccessgroupsv2.NewIamAccessGroupsV2(&iamaccessgroupsv2.IamAccessGroupsV2Options{
-			URL: c.cfg.Endpoints.IAM, Authenticator: c.auth})
-	}, func(s *iamaccessgroupsv2.IamAccessGroupsV2) { s.Service.SetHTTPClient(c.http) })
+			URL: c.cfg.Endpoints.IAM, Authenticator: noAuth()})
+	}, func(s *iamaccessgroupsv2.IamAccessGroupsV2) { c.adopt(s.Service) })
 }
 
 func (c *clients) identityAPI() (*iamidentityv1.IamIdentityV1, error) {
 	return once(c, &c.identity, func() (*iamidentityv1.IamIdentityV1, error) {
-		return iamidentityv1.NewIamIdentityV1(&iamidentityv1.IamIdentityV1Options{URL: c.cfg.Endpoints.IAM, Authenticator: c.auth})
-	}, func(s *iamidentityv1.IamIdentityV1) { s.Service.SetHTTPClient(c.http) })
+		return iamidentityv1.NewIamIdentityV1(&iamidentityv1.IamIdentityV1Options{URL: c.cfg.Endpoints.IAM, Authenticator: noAuth()})
+	}, func(s *iamidentityv1.IamIdentityV1) { c.adopt(s.Service) })
 }
 
 func (c *clients) policyAPI() (*iampolicymanagementv1.IamPolicyManagementV1, error) {
 	return once(c, &c.policies, func() (*iampolicymanagementv1.IamPolicyManagementV1, error) {
 		return iampolicymanagementv1.NewIamPolicyManagementV1(&iampolicymanagementv1.IamPolicyManagementV1Options{
-			URL: c.cfg.Endpoints.IAM, Authenticator: c.auth})
-	}, func(s *iampolicymanagementv1.IamPolicyManagementV1) { s.Service.SetHTTPClient(c.http) })
+			URL: c.cfg.Endpoints.IAM, Authenticator: noAuth()})
+	}, func(s *iampolicymanagementv1.IamPolicyManagementV1) { c.adopt(s.Service) })
 }
 
 func (c *clients) cbrAPI() (*contextbasedrestrictionsv1.ContextBasedRestrictionsV1, error) {
 	return once(c, &c.cbr, func() (*contextbasedrestrictionsv1.ContextBasedRestrictionsV1, error) {
 		return contextbasedrestrictionsv1.NewContextBasedRestrictionsV1(&contextbasedrestrictionsv1.ContextBasedRestrictionsV1Options{
-			URL: c.cfg.Endpoints.CBR, Authenticator: c.auth})
-	}, func(s *contextbasedrestrictionsv1.ContextBasedRestrictionsV1) { s.Service.SetHTTPClient(c.http) })
+			URL: c.cfg.Endpoints.CBR, Authenticator: noAuth()})
+	}, func(s *contextbasedrestrictionsv1.ContextBasedRestrictionsV1) { c.adopt(s.Service) })
 }
 
 // accountID is the account of the API key: Config.AccountID, or else the
