@@ -48,6 +48,12 @@ const (
 type node struct {
 	// Role is "server" (control plane) or "agent" (worker).
 	Role string
+	// Name is the server's name, which becomes the node's: the
+	// cloud-controller-manager finds a node's server by it until the node
+	// has its provider ID.
+	Name string
+	// Location is the Hetzner location, where the CSI driver makes volumes.
+	Location string
 	// First is true for the server that initialises the embedded etcd
 	// when the cluster is created.
 	First bool
@@ -86,7 +92,8 @@ type secrets struct{ server, agent, caCert, caKey string }
 // replaced first server rejoins the cluster instead of starting a new one.
 // Servers are tainted so workloads land on workers, whose k3s service load
 // balancer exposes the ingress on ports 80 and 443 to the Hetzner load
-// balancer.
+// balancer. Servers also carry the hcloud add-ons' manifests (addons.go),
+// which k3s applies; the kubelets leave node initialisation to them.
 func cloudInit(n node, s secrets) string {
 	var cfg []string
 	add := func(k, v string) { cfg = append(cfg, k+": "+v) }
@@ -106,12 +113,26 @@ func cloudInit(n node, s secrets) string {
 	if !n.First {
 		add("server", strconv.Quote(join))
 	}
+	add("node-name", strconv.Quote(n.Name))
 	add("node-ip", strconv.Quote(n.IP.String()))
+	// The hcloud cloud-controller-manager replaces k3s's embedded one: k3s
+	// stops its node controllers, and every kubelet waits for an external
+	// one to initialise its node (docs.k3s.io/networking/networking-services,
+	// "Deploying an External Cloud Controller Manager"; hcloud-cloud-
+	// controller-manager docs/guides/quickstart.md: kubelet
+	// --cloud-provider=external).
+	list("kubelet-arg", strconv.Quote("cloud-provider=external"))
 	if n.Role == "server" {
 		add("advertise-address", strconv.Quote(n.IP.String()))
 		add("secrets-encryption", "true")
 		list("tls-san", strconv.Quote(n.Join.String()), strconv.Quote(n.IP.String()))
 		list("node-taint", strconv.Quote("node-role.kubernetes.io/control-plane:NoSchedule"))
+		add("disable-cloud-controller", "true")
+		// Hetzner volumes are the default storage (addons.go). k3s's
+		// local-path class is node-local, lost with its node, and k3s
+		// rewrites its packaged manifest, default annotation included, at
+		// every start, so it goes rather than stay a second default.
+		list("disable", strconv.Quote("local-storage"))
 	}
 	keys := make([]string, 0, len(n.Labels))
 	for k := range n.Labels {
@@ -136,6 +157,17 @@ func cloudInit(n node, s secrets) string {
 		for _, ca := range []string{"server-ca", "client-ca"} {
 			writeFile(&b, k3sTLSDir+"/"+ca+".crt", "0644", s.caCert)
 			writeFile(&b, k3sTLSDir+"/"+ca+".key", "0600", s.caKey)
+		}
+	}
+	if n.Role == "server" {
+		manifests := addonManifests(n.Location)
+		names := make([]string, 0, len(manifests))
+		for name := range manifests {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			writeFile(&b, k3sManifestsDir+"/"+name, "0600", manifests[name])
 		}
 	}
 	writeFile(&b, nodeFWPath, "0644", nodeFirewall(n.Region))

@@ -1,24 +1,28 @@
 package hetzner
 
 import (
+	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"infra/provider"
 )
 
 func testNodes() []node {
 	region := netip.MustParsePrefix("10.20.0.0/16")
 	join := netip.MustParseAddr("10.20.0.4")
 	return []node{
-		{Role: "server", First: true, IP: netip.MustParseAddr("10.20.0.10"), Join: join, Version: "v1.35.5+k3s1", Region: region,
+		{Role: "server", Name: "nbg1-prod-control-plane-1", Location: "nbg1", First: true, IP: netip.MustParseAddr("10.20.0.10"), Join: join, Version: "v1.35.5+k3s1", Region: region,
 			Labels: map[string]string{labelRole: "control-plane"}},
-		{Role: "server", IP: netip.MustParseAddr("10.20.0.11"), Join: join, Version: "v1.35.5+k3s1", Region: region},
-		{Role: "agent", IP: netip.MustParseAddr("10.20.0.20"), Join: join, Version: "v1.35.5+k3s1", Region: region},
+		{Role: "server", Name: "nbg1-prod-control-plane-2", Location: "nbg1", IP: netip.MustParseAddr("10.20.0.11"), Join: join, Version: "v1.35.5+k3s1", Region: region},
+		{Role: "agent", Name: "nbg1-prod-worker-1", Location: "nbg1", IP: netip.MustParseAddr("10.20.0.20"), Join: join, Version: "v1.35.5+k3s1", Region: region},
 	}
 }
 
@@ -85,5 +89,54 @@ func TestK3sVersion(t *testing.T) {
 	}
 	if _, err := k3sVersion("1.20"); err == nil {
 		t.Error("no error for an unpinned minor version")
+	}
+}
+
+// userDataLimit is the most user data Hetzner accepts (Hetzner Cloud API,
+// "Create a Server": user_data "is limited to 32KiB").
+const userDataLimit = 32 << 10
+
+// A server's cloud-config, with the add-on manifests and the real CA, fits
+// Hetzner's user data limit, with room to spare for growth.
+func TestUserDataFitsHetznerLimit(t *testing.T) {
+	caCert, caKey, _, _, err := provider.ClusterCA("hetzner-nbg1-prod", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.Repeat("0f", tokenBytes)
+	for _, n := range testNodes() {
+		doc := cloudInit(n, secrets{server: token, agent: token, caCert: caCert, caKey: caKey})
+		t.Logf("%s %s: %d bytes of user data", n.Role, n.Name, len(doc))
+		if len(doc) > userDataLimit*3/4 {
+			t.Errorf("%s: %d bytes of user data, more than 3/4 of Hetzner's %d", n.Name, len(doc), userDataLimit)
+		}
+	}
+}
+
+// Every node hands node initialisation to the hcloud cloud-controller-
+// manager under its server's name; servers stop k3s's own node controllers
+// and local-path storage and carry the add-ons; agents carry neither.
+func TestCloudInitExternalCloudProvider(t *testing.T) {
+	for _, n := range testNodes() {
+		fs := files(t, cloudInit(n, secrets{server: "s", agent: "a"}))
+		var cfg map[string]any
+		if err := yaml.Unmarshal([]byte(fs[k3sConfigPath]), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		if cfg["node-name"] != n.Name || fmt.Sprint(cfg["kubelet-arg"]) != "[cloud-provider=external]" {
+			t.Errorf("%s: node-name %v, kubelet-arg %v", n.Name, cfg["node-name"], cfg["kubelet-arg"])
+		}
+		server := n.Role == "server"
+		if got := cfg["disable-cloud-controller"] == true && fmt.Sprint(cfg["disable"]) == "[local-storage]"; got != server {
+			t.Errorf("%s (%s): disable-cloud-controller %v, disable %v", n.Name, n.Role, cfg["disable-cloud-controller"], cfg["disable"])
+		}
+		for name, want := range addonManifests(n.Location) {
+			if got, ok := fs[k3sManifestsDir+"/"+name]; ok != server || (server && got != want) {
+				t.Errorf("%s (%s): manifest %s present %v", n.Name, n.Role, name, ok)
+			}
+		}
+		if strings.Contains(fs[k3sConfigPath], "hcloud") {
+			t.Errorf("%s: the k3s config mentions hcloud: %s", n.Name, fs[k3sConfigPath])
+		}
 	}
 }

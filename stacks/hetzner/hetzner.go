@@ -230,7 +230,7 @@ func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, pulumi.String
 	}
 	var public pulumi.StringOutput
 	for _, s := range servers {
-		n := node{Role: "server", First: s.first, IP: s.ip, Join: p.regIP, Version: version, Region: p.rn.CIDR,
+		n := node{Role: "server", Name: s.name, Location: p.r.Name, First: s.first, IP: s.ip, Join: p.regIP, Version: version, Region: p.rn.CIDR,
 			Labels: map[string]string{labelCluster: p.id, labelRole: s.role}}
 		if s.role == "worker" {
 			n.Role = "agent"
