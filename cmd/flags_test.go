@@ -119,8 +119,11 @@ func TestEngineVerbFlags(t *testing.T) {
 	t.Run("kubeconfig", func(t *testing.T) {
 		got := parseOptions(t, nil, NewCmdKubeconfig, append(engineArgs, "hetzner-nbg1-prod", "--output", "k.yaml")...)
 		if !reflect.DeepEqual(got.Engine, wantEngine) || !got.JSON || got.Open == nil || got.Output != "k.yaml" || got.Merge ||
-			!reflect.DeepEqual(got.Clusters, []string{"hetzner-nbg1-prod"}) {
-			t.Errorf("kubeconfig options %+v", got)
+			!reflect.DeepEqual(got.Clusters, []string{"hetzner-nbg1-prod"}) || got.Reach != nil {
+			t.Errorf("kubeconfig options %+v (a simulated run probes no address)", got)
+		}
+		if got := parseOptions(t, nil, NewCmdKubeconfig, "hetzner-nbg1-prod"); got.Reach == nil {
+			t.Error("kubeconfig of deployed clusters probes no control plane")
 		}
 		if err := parseOnly(t, nil, func(f *Factory) *cobra.Command {
 			return NewCmdKubeconfig(f, func(*KubeconfigOptions) error { return nil })

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -31,7 +32,14 @@ type KubeconfigOptions struct {
 	// Merge writes into the user's kubeconfig; Output into this file.
 	Merge  bool
 	Output string
+	// Reach probes an API address; nil when the run is simulated (its
+	// addresses lead nowhere).
+	Reach kubeconfig.Reachable
 }
+
+// apiProbeTimeout bounds how long `infra kubeconfig` waits for a control
+// plane's public address to accept a connection.
+const apiProbeTimeout = 3 * time.Second
 
 // NewCmdKubeconfig builds `infra kubeconfig`; runF, when set, replaces the
 // run (tests of the flags).
@@ -47,6 +55,11 @@ default):
     aws eks get-token as the environment's deploy role;
   - k3s on Hetzner: the CA infra generated and cloud-init installed before k3s
     first started, and an admin client certificate it signed (no ssh needed);
+    the server is the registration load balancer, a private address reached
+    over the mesh, which survives the loss of any control plane; when the
+    cluster sets apiAccess, the first control plane whose public address
+    accepts a connection from here (a Hetzner load balancer cannot filter
+    sources, so none stands in front of them on the internet);
   - OVH MKS: the kubeconfig OVHcloud returned for the cluster;
   - IKS: the admin kubeconfig the Kubernetes Service's cluster config API
     returned when the cluster was deployed or last refreshed (what
@@ -66,6 +79,9 @@ holds a key. --json says what was written, never a credential.`,
 				return usageError{errors.New("--merge and --output cannot be used together")}
 			}
 			opts.Open = f.engineOpener(&opts.Engine)
+			if !opts.Engine.simulated(f.Getenv) {
+				opts.Reach = kubeconfig.DialReachable(apiProbeTimeout)
+			}
 			return runOrCtx(cmd.Context(), opts, runF, runKubeconfig)
 		},
 	}
@@ -131,6 +147,11 @@ func runKubeconfig(ctx context.Context, opts *KubeconfigOptions) error {
 	}
 	for _, sk := range skipped {
 		fmt.Fprintf(opts.IO.Err, "%s skipped %s\n", t.Warning.Render("!"), sk)
+	}
+	if opts.Reach != nil {
+		for _, note := range kubeconfig.Pick(ctx, entries, opts.Reach) {
+			fmt.Fprintf(opts.IO.Err, "%s %s\n", t.Warning.Render("!"), note)
+		}
 	}
 	if len(entries) == 0 {
 		return errors.New("no deployed cluster to write a kubeconfig for")

@@ -55,15 +55,24 @@ func FromOutputs(stack, cloud string, out map[string]any) (Entry, error) {
 			return Entry{}, err
 		}
 		e.CAData, e.ClientCert, e.ClientKey = []byte(str("clusterCaCert")), []byte(str("adminClientCert")), []byte(str("adminClientKey"))
-		if public := str("apiPublicEndpoint"); public != "" {
-			// The cluster opens its API to apiAccess networks on a control
-			// plane's public address; the certificate names the
-			// registration address (tls-san), so that is the name to check.
+		// The cluster opens its API to apiAccess networks on the control
+		// planes' public addresses (apiPublicEndpoints; stacks deployed
+		// before it export the first one only). No Hetzner load balancer can
+		// stand in front of them: a load balancer takes no firewall and
+		// filters no source, so a public one would open the API to the
+		// internet, and the registration load balancer is private. The first
+		// control plane that answers is used (Pick); the certificate names
+		// the registration address (tls-san), so that is the name to check.
+		publics := stringList(out["apiPublicEndpoints"])
+		if len(publics) == 0 && str("apiPublicEndpoint") != "" {
+			publics = []string{str("apiPublicEndpoint")}
+		}
+		if len(publics) > 0 {
 			u, err := url.Parse(str("clusterEndpoint"))
 			if err != nil || u.Hostname() == "" {
 				return Entry{}, fmt.Errorf("%s: clusterEndpoint %q is not a URL", stack, str("clusterEndpoint"))
 			}
-			e.Server, e.TLSServerName = public, u.Hostname()
+			e.Server, e.Alternates, e.TLSServerName = publics[0], publics[1:], u.Hostname()
 		}
 	case "ovh", "ibm":
 		if err := need("kubeconfig"); err != nil {
@@ -74,4 +83,20 @@ func FromOutputs(stack, cloud string, out map[string]any) (Entry, error) {
 		return Entry{}, fmt.Errorf("%s: a kubeconfig for %s clusters is %w", stack, cloud, ErrUnsupported)
 	}
 	return e, nil
+}
+
+// stringList is a list output's strings (a missing or mistyped one: none).
+func stringList(v any) []string {
+	var out []string
+	switch l := v.(type) {
+	case []string:
+		out = append(out, l...)
+	case []any:
+		for _, x := range l {
+			if s, ok := x.(string); ok && s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }

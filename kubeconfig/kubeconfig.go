@@ -66,6 +66,10 @@ type Entry struct {
 	// control plane's public address presents the certificate of the
 	// registration address.
 	TLSServerName string
+	// Alternates are other URLs of the same API, in order of preference,
+	// for when Server does not answer (Pick): a k3s API reached on the
+	// control planes' public addresses.
+	Alternates []string
 	// Exactly one way in: an exec plugin, or a client certificate and key
 	// (PEM), or a bearer token.
 	Exec                  *Exec

@@ -57,7 +57,7 @@ type RegionalArgs struct {
 // Regional declares one Hetzner location's resources and exports vpcId,
 // cidr, clusterName, clusterEndpoint (the private registration address),
 // the cluster CA and admin certificate, ingressAddress and zones, and
-// apiPublicEndpoint when the cluster sets apiAccess.
+// apiPublicEndpoint and apiPublicEndpoints when the cluster sets apiAccess.
 func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	r, spec, rn := args.Region, args.Spec, args.Net
 	if spec == nil || r == nil || rn == nil {
@@ -134,7 +134,7 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
-	ca, public, err := p.cluster(fw, apiFW)
+	ca, publics, err := p.cluster(fw, apiFW)
 	if err != nil {
 		return err
 	}
@@ -154,10 +154,16 @@ func (p *program) run() error {
 	ctx.Export("clusterName", pulumi.String(p.id))
 	ctx.Export("clusterEndpoint", pulumi.String(fmt.Sprintf("https://%s:%d", p.regIP, apiPort)))
 	if apiFW != nil {
-		// the API on the first control plane's public address, for the
+		// the API on the control planes' public addresses, for the
 		// apiAccess networks only (kubeconfig: served as the registration
-		// address, which the API certificate names)
-		ctx.Export(APIPublicEndpointOutput, public.ApplyT(func(ip string) string { return fmt.Sprintf("https://%s:%d", ip, apiPort) }).(pulumi.StringOutput))
+		// address, which the API certificate names); the first alone too,
+		// for the infra versions that read only it
+		endpoints := make(pulumi.StringArray, len(publics))
+		for i, ip := range publics {
+			endpoints[i] = ip.ApplyT(func(ip string) string { return fmt.Sprintf("https://%s:%d", ip, apiPort) }).(pulumi.StringOutput)
+		}
+		ctx.Export(APIPublicEndpointOutput, endpoints[0])
+		ctx.Export(APIPublicEndpointsOutput, endpoints)
 	}
 	ctx.Export("clusterCaCert", ca.CaCert)
 	ctx.Export("adminClientCert", ca.ClientCert)
@@ -201,34 +207,34 @@ type clusterServer struct {
 // cluster declares the k3s cluster: its join tokens and CA, the placement
 // groups and a server per control plane and worker. Control planes also
 // take apiFW, when there is one. It returns the CA, whose certificates the
-// stack exports, and the first control plane's public IPv4 address.
-func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, pulumi.StringOutput, error) {
+// stack exports, and the control planes' public IPv4 addresses, in order.
+func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, []pulumi.StringOutput, error) {
 	ctx, k := p.ctx, p.r.Cluster
 	// The server token makes servers (and is cluster admin); the agent
 	// token joins workers only, so a worker never holds the server token.
 	token, err := NewToken(ctx, p.name("k3s-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
 	if err != nil {
-		return nil, pulumi.StringOutput{}, err
+		return nil, nil, err
 	}
 	agentToken, err := NewToken(ctx, p.name("k3s-agent-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
 	if err != nil {
-		return nil, pulumi.StringOutput{}, err
+		return nil, nil, err
 	}
 	// The cluster CA and admin certificate infra owns: cloud-init installs
 	// the CA on the servers, `infra kubeconfig` uses the certificate.
 	ca, err := NewClusterCA(ctx, p.name("k3s-ca"), &ClusterCAArgs{ClusterName: pulumi.String(p.id)})
 	if err != nil {
-		return nil, pulumi.StringOutput{}, err
+		return nil, nil, err
 	}
 	version, err := k3sVersion(k.Kubernetes)
 	if err != nil {
-		return nil, pulumi.StringOutput{}, fmt.Errorf("%s: %s: %w", k.At("kubernetes"), p.id, err)
+		return nil, nil, fmt.Errorf("%s: %s: %w", k.At("kubernetes"), p.id, err)
 	}
 	servers, err := p.servers()
 	if err != nil {
-		return nil, pulumi.StringOutput{}, err
+		return nil, nil, err
 	}
-	var public pulumi.StringOutput
+	var publics []pulumi.StringOutput
 	for _, s := range servers {
 		n := node{Role: "server", Name: s.name, Location: p.r.Name, First: s.first, IP: s.ip, Join: p.regIP, Version: version, Region: p.rn.CIDR,
 			Labels: map[string]string{labelCluster: p.id, labelRole: s.role}}
@@ -262,13 +268,13 @@ func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, pulumi.String
 			UserData: userData,
 		}, pulumi.DependsOn([]pulumi.Resource{p.subnet}))
 		if err != nil {
-			return nil, pulumi.StringOutput{}, err
+			return nil, nil, err
 		}
-		if s.first {
-			public = srv.Ipv4Address
+		if s.role == "control-plane" {
+			publics = append(publics, srv.Ipv4Address)
 		}
 	}
-	return ca, public, nil
+	return ca, publics, nil
 }
 
 // servers are the cluster's nodes, control planes first, each at its
@@ -331,10 +337,13 @@ func firewall(ctx *pulumi.Context, name string, labels pulumi.StringMap) (*hclou
 	})
 }
 
-// APIPublicEndpointOutput is the output of a Hetzner regional stack whose
-// cluster sets apiAccess: the API's URL on the first control plane's public
-// address.
-const APIPublicEndpointOutput = "apiPublicEndpoint"
+// Outputs of a Hetzner regional stack whose cluster sets apiAccess: the
+// API's URL on the first control plane's public address, and on every
+// control plane's, in order.
+const (
+	APIPublicEndpointOutput  = "apiPublicEndpoint"
+	APIPublicEndpointsOutput = "apiPublicEndpoints"
+)
 
 // apiFirewall is the control planes' second firewall when the cluster sets
 // apiAccess: TCP 6443 from those networks only, on the public interface

@@ -342,7 +342,7 @@ func TestRegionalAPIAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := out[APIPublicEndpointOutput]; ok || len(m.ByType("hcloud:index/firewall:Firewall")) != 1 {
+	if _, ok := out[APIPublicEndpointsOutput]; ok || len(m.ByType("hcloud:index/firewall:Firewall")) != 1 {
 		t.Fatalf("without apiAccess: %s exported or a second firewall (%d)", APIPublicEndpointOutput, len(m.ByType("hcloud:index/firewall:Firewall")))
 	}
 
@@ -354,6 +354,10 @@ func TestRegionalAPIAccess(t *testing.T) {
 	}
 	if got := out[APIPublicEndpointOutput]; got != "https://198.51.100.1:6443" {
 		t.Errorf("%s = %v, want the first control plane's public address", APIPublicEndpointOutput, got)
+	}
+	// every control plane, in order: the kubeconfig takes the first that answers
+	if got := fmt.Sprint(out[APIPublicEndpointsOutput]); got != "[https://198.51.100.1:6443 https://198.51.100.2:6443 https://198.51.100.3:6443]" {
+		t.Errorf("%s = %v, want the three control planes' public addresses", APIPublicEndpointsOutput, got)
 	}
 	api := m.Named("hetzner-nbg1-prod-api-firewall")
 	rules := api.Inputs["rules"].ArrayValue()
