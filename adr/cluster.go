@@ -128,6 +128,10 @@ func (m *model) clusterRecord(s *site) Record {
 	}
 	if r.Cloud == topology.Hetzner {
 		pos = append(pos, "nodes join, and clients reach the API, through a private load balancer in front of every control plane, so no single control plane is the cluster's address")
+		pos = append(pos, "the hcloud cloud-controller-manager ties every node to its server (provider ID hcloud://<server id>) and removes the nodes of deleted servers; volumes are Hetzner volumes, which outlive any node")
+		neg = append(neg, "the add-ons' manifests are part of the servers' user data, so a new add-on release reaches a running cluster only with new control planes",
+			"infra applies the add-ons' Secret from where it runs, so it must reach the API: from the apiAccess networks, or over the mesh at the registration address; until it does, nodes stay uninitialised and take no workloads",
+			"Services of type LoadBalancer stay with k3s's ServiceLB and make no Hetzner load balancer: the ingress load balancer infra declares targets ServiceLB's ports, and two controllers on one Service would fight over it")
 		// DESIGN.md "Secrets on machines": Hetzner has no secret store.
 		neg = append(neg, "Hetzner Cloud has no secret store, so the k3s join tokens sit in the servers' user data, which the metadata service (169.254.169.254) serves to anything on the server: every node's nftables drop pod traffic to it, and workers hold only the agent token, but a pod on the host network can still read it")
 		if c.controlPlanes >= 3 {
@@ -161,9 +165,10 @@ func (m *model) clusterRecord(s *site) Record {
 			"a spread placement group, and a firewall with no inbound rule (Hetzner firewalls filter public interfaces only; each node's nftables filter the private network)",
 			sf("%s and %s (%s) installing k3s %s through cloud-init, flannel on the private interface, secrets encrypted in etcd", plural(c.controlPlanes, "control-plane server"), plural(c.maxPerZone, "worker server"), c.node, c.kube),
 			"a private registration load balancer for the control planes (port 6443), and a load balancer targeting the workers",
+			"the hcloud cloud-controller-manager and CSI driver at pinned releases, which k3s deploys from the manifests cloud-init writes on the servers; Hetzner volumes are the default StorageClass and k3s's node-local storage is off; their Secret (the API token and the network) is applied over the Kubernetes API from where infra runs, never through user data",
 		}
 		if len(c.apiAccess) > 0 {
-			items = append(items, sf("a second firewall on the control planes admitting the Kubernetes API (TCP 6443) on their public addresses from %s only; `infra kubeconfig` reaches the first control plane there (without apiAccess the API answers on the private network and over the mesh only)", strings.Join(c.apiAccess, ", ")))
+			items = append(items, sf("a second firewall on the control planes admitting the Kubernetes API (TCP 6443) on their public addresses from %s only; `infra kubeconfig` takes the first control plane that answers there (without apiAccess the API answers on the private network and over the mesh only)", strings.Join(c.apiAccess, ", ")))
 		}
 	case topology.OVH:
 		items = []string{
