@@ -108,6 +108,10 @@ func rule(group string, resources []string, verbs ...string) obj {
 //     declares targets its host ports; two controllers on one Service fight
 //     over its status.
 //
+// Nothing of it listens on the node: no webhook port, no metrics. It needs
+// no inbound rule, only egress to the Hetzner API, which the firewall's
+// absent outbound rules leave open.
+//
 // HCLOUD_NETWORK stays: with it the CCM reports the private address as the
 // node's InternalIP, which must match the kubelet's --node-ip for the node
 // to initialise, and it checks the server is attached to that network.
@@ -160,6 +164,9 @@ func ccmObjects() []obj {
 								secretEnv("HCLOUD_NETWORK", "network"),
 								env("HCLOUD_NETWORK_ROUTES_ENABLED", "false"),
 								env("HCLOUD_LOAD_BALANCERS_ENABLED", "false"),
+								// on the host network its metrics would listen on
+								// every interface (:8233, internal/config/config.go)
+								env("HCLOUD_METRICS_ENABLED", "false"),
 							},
 							"securityContext": obj{"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
 								"capabilities": obj{"drop": list{"ALL"}}},

@@ -121,7 +121,7 @@ func TestAddonManifests(t *testing.T) {
 		switch d.Name {
 		case "hcloud-cloud-controller-manager":
 			want := map[string]string{"HCLOUD_TOKEN": "secret hcloud/token", "HCLOUD_NETWORK": "secret hcloud/network",
-				"HCLOUD_NETWORK_ROUTES_ENABLED": "false", "HCLOUD_LOAD_BALANCERS_ENABLED": "false"}
+				"HCLOUD_NETWORK_ROUTES_ENABLED": "false", "HCLOUD_LOAD_BALANCERS_ENABLED": "false", "HCLOUD_METRICS_ENABLED": "false"}
 			for k, v := range want {
 				if e[k] != v {
 					t.Errorf("ccm %s = %q, want %q", k, e[k], v)
