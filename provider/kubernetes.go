@@ -28,7 +28,8 @@ import (
 // had and the new one lacks; Delete deletes them all, last first.
 //
 // Inputs: cluster (a name for messages), server (the API's https URL),
-// caCert (PEM: the only CA the connection trusts), either token (a bearer
+// caCert (PEM: the only CA the connection trusts), tlsServerName (optional:
+// the name the certificate must hold, when not the URL's host), either token (a bearer
 // token, secret) or clientCert and clientKey (PEM, the key secret), objects
 // (a JSON array of the objects, secret when a Secret is among them) and
 // ids (each object's "kind/namespace/name", plain, so a preview shows
@@ -282,7 +283,11 @@ func newKubeClient(inputs resource.PropertyMap) (*kubeClient, error) {
 	if !pool.AppendCertsFromPEM([]byte(plainString(inputs, "caCert"))) {
 		return nil, fmt.Errorf("%s %s: caCert holds no PEM certificate", ManifestsType, c.cluster)
 	}
-	cfg := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	// tlsServerName, when set, is the name the server's certificate must
+	// hold instead of the URL's host: a k3s API reached on a control
+	// plane's public address presents the registration address's
+	// certificate (as a kubeconfig's tls-server-name).
+	cfg := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12, ServerName: plainString(inputs, "tlsServerName")}
 	cert, key := plainString(inputs, "clientCert"), plainString(inputs, "clientKey")
 	switch {
 	case cert != "" && key != "":

@@ -362,3 +362,25 @@ func TestServerDeletesManifests(t *testing.T) {
 		t.Errorf("left behind: %v", p)
 	}
 }
+
+// TestManifestsTLSServerName: the certificate is checked against
+// tlsServerName when set (a k3s API on a control plane's public address
+// presents the registration address's certificate), and refused when it
+// does not hold that name.
+func TestManifestsTLSServerName(t *testing.T) {
+	l, _ := LocalType(ManifestsType)
+	f, srv, ca := newFakeKube(t, testToken, "")
+	f.objects["/api/v1/namespaces/kube-system"] = map[string]any{"kind": "Namespace"}
+	objs := testObjects()
+	// httptest's certificate names example.com, not the URL's 127.0.0.1 only
+	in := manifestsInputs(t, srv.URL, ca, objs, map[string]string{"token": testToken})
+	in["tlsServerName"] = resource.NewStringProperty("example.com")
+	if _, err := l.Push(context.Background(), nil, in); err != nil {
+		t.Fatalf("tlsServerName example.com: %v", err)
+	}
+	in["tlsServerName"] = resource.NewStringProperty("10.20.0.4")
+	shortTimeout(t, time.Minute)
+	if _, err := l.Push(context.Background(), nil, in); err == nil || !strings.Contains(err.Error(), "10.20.0.4") {
+		t.Errorf("a certificate without the name: %v", err)
+	}
+}

@@ -134,7 +134,7 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
-	ca, publics, err := p.cluster(fw, apiFW)
+	ca, publics, servers, err := p.cluster(fw, apiFW)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,11 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
-	if err := registration(ctx, p.id, p.r.Name, p.netID, p.regIP, p.labels(""), p.subnet); err != nil {
+	reg, err := registration(ctx, p.id, p.r.Name, p.netID, p.regIP, p.labels(""), p.subnet)
+	if err != nil {
+		return err
+	}
+	if err := p.addonSecret(ca, publics, append(servers, reg...)); err != nil {
 		return err
 	}
 	if err := mesh(ctx, p.r, p.rn, p.labels("mesh-gateway")); err != nil {
@@ -207,34 +211,36 @@ type clusterServer struct {
 // cluster declares the k3s cluster: its join tokens and CA, the placement
 // groups and a server per control plane and worker. Control planes also
 // take apiFW, when there is one. It returns the CA, whose certificates the
-// stack exports, and the control planes' public IPv4 addresses, in order.
-func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, []pulumi.StringOutput, error) {
+// stack exports, the control planes' public IPv4 addresses, in order, and
+// the servers.
+func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, []pulumi.StringOutput, []pulumi.Resource, error) {
 	ctx, k := p.ctx, p.r.Cluster
 	// The server token makes servers (and is cluster admin); the agent
 	// token joins workers only, so a worker never holds the server token.
 	token, err := NewToken(ctx, p.name("k3s-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	agentToken, err := NewToken(ctx, p.name("k3s-agent-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// The cluster CA and admin certificate infra owns: cloud-init installs
 	// the CA on the servers, `infra kubeconfig` uses the certificate.
 	ca, err := NewClusterCA(ctx, p.name("k3s-ca"), &ClusterCAArgs{ClusterName: pulumi.String(p.id)})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	version, err := k3sVersion(k.Kubernetes)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %s: %w", k.At("kubernetes"), p.id, err)
+		return nil, nil, nil, fmt.Errorf("%s: %s: %w", k.At("kubernetes"), p.id, err)
 	}
 	servers, err := p.servers()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var publics []pulumi.StringOutput
+	var made []pulumi.Resource
 	for _, s := range servers {
 		n := node{Role: "server", Name: s.name, Location: p.r.Name, First: s.first, IP: s.ip, Join: p.regIP, Version: version, Region: p.rn.CIDR,
 			Labels: map[string]string{labelCluster: p.id, labelRole: s.role}}
@@ -268,13 +274,14 @@ func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, []pulumi.Stri
 			UserData: userData,
 		}, pulumi.DependsOn([]pulumi.Resource{p.subnet}))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
+		made = append(made, srv)
 		if s.role == "control-plane" {
 			publics = append(publics, srv.Ipv4Address)
 		}
 	}
-	return ca, publics, nil
+	return ca, publics, made, nil
 }
 
 // servers are the cluster's nodes, control planes first, each at its
@@ -324,64 +331,15 @@ func (p *program) servers() ([]clusterServer, error) {
 	return servers, nil
 }
 
-// firewall is the servers' Hetzner firewall. Hetzner firewalls filter only
-// public interfaces (docs.hetzner.com/cloud/firewalls: "Firewalls only
-// filter traffic on the public network interfaces"), so it has no rules: no
-// inbound traffic from the internet at all, SSH included; replies to what
-// the servers start pass, as the firewall is stateful. What crosses the
-// private network is the nodes' own nftables' business (nodeFirewall).
-func firewall(ctx *pulumi.Context, name string, labels pulumi.StringMap) (*hcloud.Firewall, error) {
-	return hcloud.NewFirewall(ctx, name, &hcloud.FirewallArgs{
-		Name:   pulumi.String(name),
-		Labels: labels,
-	})
-}
-
-// Outputs of a Hetzner regional stack whose cluster sets apiAccess: the
-// API's URL on the first control plane's public address, and on every
-// control plane's, in order.
-const (
-	APIPublicEndpointOutput  = "apiPublicEndpoint"
-	APIPublicEndpointsOutput = "apiPublicEndpoints"
-)
-
-// apiFirewall is the control planes' second firewall when the cluster sets
-// apiAccess: TCP 6443 from those networks only, on the public interface
-// (Hetzner firewalls filter public interfaces only, and a server's
-// firewalls add up). Hetzner load balancers take no firewall and no source
-// filter, so the API is not put behind one on the internet. Without
-// apiAccess there is none, and the API answers only on the private network
-// and over the mesh, at the registration address.
-func (p *program) apiFirewall() (*hcloud.Firewall, error) {
-	k := p.r.Cluster
-	if len(k.APIAccess) == 0 {
-		return nil, nil
-	}
-	sources := pulumi.StringArray{}
-	for _, c := range k.APIAccess {
-		sources = append(sources, pulumi.String(c))
-	}
-	return hcloud.NewFirewall(p.ctx, p.name("api-firewall"), &hcloud.FirewallArgs{
-		Name:   pulumi.String(p.name("api-firewall")),
-		Labels: p.labels("control-plane"),
-		Rules: hcloud.FirewallRuleArray{hcloud.FirewallRuleArgs{
-			Direction:   pulumi.String("in"),
-			Protocol:    pulumi.String("tcp"),
-			Port:        pulumi.String(strconv.Itoa(apiPort)),
-			SourceIps:   sources,
-			Description: pulumi.String("Kubernetes API from apiAccess"),
-		}},
-	})
-}
-
 // registration is the cluster's fixed registration address: a load balancer
 // with no public interface, on the private network at a pinned address,
 // forwarding TCP 6443 (k3s's API and supervisor) to every control plane over
 // the private network. Nodes join through it and it is the API endpoint, so
 // neither depends on any one control plane being up (k3s docs, "Cluster
-// Load Balancer": a fixed registration address).
+// Load Balancer": a fixed registration address). It returns what must
+// exist before the API answers there: its targets and its service.
 func registration(ctx *pulumi.Context, id, location string, netID pulumi.IntOutput, ip netip.Addr,
-	labels pulumi.StringMap, subnet pulumi.Resource) error {
+	labels pulumi.StringMap, subnet pulumi.Resource) ([]pulumi.Resource, error) {
 	lb, err := hcloud.NewLoadBalancer(ctx, id+"-registration", &hcloud.LoadBalancerArgs{
 		Name:             pulumi.String(id + "-registration"),
 		LoadBalancerType: pulumi.String(lbType),
@@ -389,7 +347,7 @@ func registration(ctx *pulumi.Context, id, location string, netID pulumi.IntOutp
 		Labels:           labels,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	attach, err := hcloud.NewLoadBalancerNetwork(ctx, id+"-registration-network", &hcloud.LoadBalancerNetworkArgs{
 		LoadBalancerId:        intID(lb.ID()),
@@ -398,23 +356,27 @@ func registration(ctx *pulumi.Context, id, location string, netID pulumi.IntOutp
 		EnablePublicInterface: pulumi.Bool(false),
 	}, pulumi.DependsOn([]pulumi.Resource{subnet}))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := hcloud.NewLoadBalancerTarget(ctx, id+"-registration-control-planes", &hcloud.LoadBalancerTargetArgs{
+	target, err := hcloud.NewLoadBalancerTarget(ctx, id+"-registration-control-planes", &hcloud.LoadBalancerTargetArgs{
 		LoadBalancerId: intID(lb.ID()),
 		Type:           pulumi.String("label_selector"),
 		LabelSelector:  pulumi.String(labelCluster + "=" + id + "," + labelRole + "=control-plane"),
 		UsePrivateIp:   pulumi.Bool(true),
-	}, pulumi.DependsOn([]pulumi.Resource{attach})); err != nil {
-		return err
+	}, pulumi.DependsOn([]pulumi.Resource{attach}))
+	if err != nil {
+		return nil, err
 	}
-	_, err = hcloud.NewLoadBalancerService(ctx, id+"-registration-api", &hcloud.LoadBalancerServiceArgs{
+	svc, err := hcloud.NewLoadBalancerService(ctx, id+"-registration-api", &hcloud.LoadBalancerServiceArgs{
 		LoadBalancerId:  lb.ID().ToStringOutput(),
 		Protocol:        pulumi.String("tcp"),
 		ListenPort:      pulumi.Int(apiPort),
 		DestinationPort: pulumi.Int(apiPort),
 	})
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return []pulumi.Resource{target, svc}, nil
 }
 
 // ingress is the load balancer in front of the workers: it joins the

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"infra/network"
+	"infra/stacks/kubernetes"
 	"infra/stacks/stackstest"
 )
 
@@ -108,8 +109,9 @@ func TestRegionalExample(t *testing.T) {
 				"hcloud:index/loadBalancerNetwork:LoadBalancerNetwork": 2,
 				"hcloud:index/loadBalancerTarget:LoadBalancerTarget":   2,
 				"hcloud:index/loadBalancerService:LoadBalancerService": 3,
-				TokenType:     2, // server and agent tokens
-				ClusterCAType: 1, // the cluster CA and admin certificate
+				TokenType:                2, // server and agent tokens
+				ClusterCAType:            1, // the cluster CA and admin certificate
+				kubernetes.ManifestsType: 1, // the add-ons' hcloud Secret
 			}
 			if rn.Overlay.IsValid() { // the mesh gateway's key and address (mesh.go)
 				wantCounts["infra:mesh:WireGuardKey"] = 1
@@ -381,6 +383,65 @@ func TestRegionalAPIAccess(t *testing.T) {
 		}
 		if strings.Join(ids, " ") != strings.Join(want, " ") {
 			t.Errorf("%s: firewalls %v, want %v", s.Name, ids, want)
+		}
+	}
+}
+
+// The add-ons' Secret goes to the cluster over its API as the cluster's
+// admin, holding the deploying token and the network's name, secret in the
+// plan; never in any server's user data. It waits for the servers and the
+// registration load balancer, and reaches the API where the kubeconfig
+// does: the registration address, or with apiAccess the first control
+// plane's public address checked against the registration address's name.
+func TestAddonSecretOverTheAPI(t *testing.T) {
+	const token = "hcloud-t0ken-for-the-ccm"
+	t.Setenv(tokenEnv, token)
+	spec, plan := stackstest.Load(t, example)
+	r := stackstest.Region(t, spec.Clouds.Hetzner.Regions, "nbg1", "prod")
+	id := r.ID()
+	for _, access := range [][]string{nil, {"203.0.113.0/24"}} {
+		r.Cluster.APIAccess = access
+		m := newMocks()
+		if _, err := run(m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())}); err != nil {
+			t.Fatal(err)
+		}
+		sec := m.Named(id + "-hcloud-secret")
+		in := sec.Inputs
+		if !stackstest.IsSecret(in["objects"]) || !stackstest.IsSecret(in["clientKey"]) {
+			t.Fatalf("objects or client key not secret: %v", in)
+		}
+		objs := stackstest.Unwrap(in["objects"]).StringValue()
+		if !strings.Contains(objs, `"token":"`+token+`"`) || !strings.Contains(objs, `"network":"`+id+`-network"`) ||
+			!strings.Contains(objs, `"name":"hcloud","namespace":"kube-system"`) {
+			t.Errorf("objects %s", objs)
+		}
+		if ids := stackstest.PlainStrings(in["ids"]); strings.Join(ids, " ") != "Secret/kube-system/hcloud" {
+			t.Errorf("ids %v", ids)
+		}
+		reg, _ := host(plan.Region(id).Zones[0].Private, hostRegistration)
+		server, name := stackstest.Str(in, "server"), ""
+		if v, ok := in["tlsServerName"]; ok && !v.IsNull() {
+			name = stackstest.Str(in, "tlsServerName")
+		}
+		if access == nil && (server != "https://"+reg.String()+":6443" || name != "") {
+			t.Errorf("without apiAccess: server %s, tlsServerName %q", server, name)
+		}
+		if access != nil && (server != "https://198.51.100.1:6443" || name != reg.String()) {
+			t.Errorf("with apiAccess: server %s, tlsServerName %q", server, name)
+		}
+		deps := map[string]bool{}
+		for _, d := range sec.Deps {
+			deps[d[strings.LastIndex(d, "::")+2:]] = true
+		}
+		for _, want := range []string{id + "-control-plane-1", id + "-worker-3", id + "-registration-control-planes", id + "-registration-api", id + "-network"} {
+			if !deps[want] {
+				t.Errorf("the Secret does not wait for %s: %v", want, sec.Deps)
+			}
+		}
+		for _, s := range m.ByType("hcloud:index/server:Server") {
+			if strings.Contains(stackstest.Unwrap(s.Inputs["userData"]).StringValue(), token) {
+				t.Errorf("%s: the hcloud token is in user data", s.Name)
+			}
 		}
 	}
 }

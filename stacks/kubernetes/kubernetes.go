@@ -45,6 +45,10 @@ type ManifestsArgs struct {
 	// Server is the API's https URL; CACert the PEM of the only CA the
 	// connection trusts.
 	Server, CACert pulumi.StringInput
+	// TLSServerName, when set, is the name the API's certificate must hold
+	// instead of Server's host (a k3s API on a control plane's public
+	// address presents the registration address's certificate).
+	TLSServerName pulumi.StringInput
 	// Token is a bearer token (secret), such as EKS's from
 	// aws.eks.getClusterAuth. A new token alone changes nothing.
 	Token pulumi.StringInput
@@ -60,6 +64,7 @@ type manifestsArgs struct {
 	Cluster    string   `pulumi:"cluster"`
 	Server     string   `pulumi:"server"`
 	CACert     string   `pulumi:"caCert"`
+	TLSName    *string  `pulumi:"tlsServerName"`
 	Token      *string  `pulumi:"token"`
 	ClientCert *string  `pulumi:"clientCert"`
 	ClientKey  *string  `pulumi:"clientKey"`
@@ -72,6 +77,7 @@ type manifestsInputs struct {
 	Cluster    pulumi.StringInput
 	Server     pulumi.StringInput
 	CACert     pulumi.StringInput
+	TLSName    pulumi.StringInput
 	Token      pulumi.StringInput
 	ClientCert pulumi.StringInput
 	ClientKey  pulumi.StringInput
@@ -107,7 +113,7 @@ func NewManifests(ctx *pulumi.Context, name string, args *ManifestsArgs, opts ..
 		return nil, fmt.Errorf("%s %s: %w", ManifestsType, name, err)
 	}
 	in := manifestsInputs{Cluster: pulumi.String(args.Cluster), Server: args.Server, CACert: args.CACert,
-		ClientCert: args.ClientCert, Objects: pulumi.String(text), IDs: pulumi.ToStringArray(ids)}
+		TLSName: args.TLSServerName, ClientCert: args.ClientCert, Objects: pulumi.String(text), IDs: pulumi.ToStringArray(ids)}
 	if secret {
 		in.Objects = pulumi.ToSecret(in.Objects).(pulumi.StringOutput)
 	}
