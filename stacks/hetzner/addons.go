@@ -79,6 +79,28 @@ func strs(ss ...string) list {
 	return l
 }
 
+// workload is a Deployment or DaemonSet in kube-system whose pods carry
+// the label app=name, which its selector matches; spec holds the rest of
+// its spec, pod the pods' spec.
+func workload(kind, name string, spec, pod obj) obj {
+	labels := obj{"app": name}
+	spec["selector"] = obj{"matchLabels": labels}
+	spec["template"] = obj{"metadata": obj{"labels": labels}, "spec": pod}
+	return obj{"apiVersion": "apps/v1", "kind": kind, "metadata": meta(name, kubeSystem), "spec": spec}
+}
+
+// identity is a service account in kube-system and a cluster role of
+// rules bound to it.
+func identity(account, role string, rules ...any) []obj {
+	return []obj{
+		{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(account, kubeSystem)},
+		{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": meta(role, ""), "rules": list(rules)},
+		{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": meta(role, ""),
+			"roleRef":  obj{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+			"subjects": list{obj{"kind": "ServiceAccount", "name": account, "namespace": kubeSystem}}},
+	}
+}
+
 // rule is an RBAC policy rule.
 func rule(group string, resources []string, verbs ...string) obj {
 	return obj{"apiGroups": list{group}, "resources": strs(resources...), "verbs": strs(verbs...)}
@@ -118,64 +140,46 @@ func rule(group string, resources []string, verbs ...string) obj {
 func ccmObjects() []obj {
 	const name = "hcloud-cloud-controller-manager"
 	const role = "system:hcloud-cloud-controller-manager"
-	labels := obj{"app": name}
-	return []obj{
-		{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(name, kubeSystem)},
-		{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": meta(role, ""),
-			"rules": list{
-				rule("", []string{"configmaps"}, "get", "list", "watch"),
-				rule("", []string{"events"}, "create", "patch", "update"),
-				rule("", []string{"nodes"}, "*"),
-				rule("", []string{"nodes/status"}, "patch"),
-				rule("", []string{"services"}, "list", "watch"),
-				rule("", []string{"services/status"}, "patch", "update"),
-				rule("", []string{"serviceaccounts"}, "create"),
-				rule("coordination.k8s.io", []string{"leases"}, "create", "get", "list", "watch", "update"),
-			}},
-		{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": meta(role, ""),
-			"roleRef":  obj{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
-			"subjects": list{obj{"kind": "ServiceAccount", "name": name, "namespace": kubeSystem}}},
-		{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(name, kubeSystem),
-			"spec": obj{
-				"replicas": 1, "revisionHistoryLimit": 2,
-				"selector": obj{"matchLabels": labels},
-				"template": obj{
-					"metadata": obj{"labels": labels},
-					"spec": obj{
-						"serviceAccountName": name,
-						"hostNetwork":        true,
-						"dnsPolicy":          "Default",
-						"priorityClassName":  "system-cluster-critical",
-						"securityContext": obj{"runAsUser": 65532, "runAsGroup": 65532, "runAsNonRoot": true,
-							"seccompProfile": obj{"type": "RuntimeDefault"}},
-						"tolerations": list{
-							obj{"key": "node.cloudprovider.kubernetes.io/uninitialized", "value": "true", "effect": "NoSchedule"},
-							obj{"key": "CriticalAddonsOnly", "operator": "Exists"},
-							obj{"key": "node-role.kubernetes.io/control-plane", "operator": "Exists", "effect": "NoSchedule"},
-							obj{"key": "node.kubernetes.io/not-ready", "effect": "NoExecute"},
-						},
-						"containers": list{obj{
-							"name":  name,
-							"image": ccmImage,
-							"args": list{"--allow-untagged-cloud", "--cloud-provider=hcloud", "--webhook-secure-port=0",
-								"--leader-elect=false"},
-							"env": list{
-								secretEnv("HCLOUD_TOKEN", "token"),
-								secretEnv("HCLOUD_NETWORK", "network"),
-								env("HCLOUD_NETWORK_ROUTES_ENABLED", "false"),
-								env("HCLOUD_LOAD_BALANCERS_ENABLED", "false"),
-								// on the host network its metrics would listen on
-								// every interface (:8233, internal/config/config.go)
-								env("HCLOUD_METRICS_ENABLED", "false"),
-							},
-							"securityContext": obj{"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
-								"capabilities": obj{"drop": list{"ALL"}}},
-							"resources": obj{"requests": obj{"cpu": "100m", "memory": "50Mi"}},
-						}},
-					},
-				},
-			}},
-	}
+	return append(identity(name, role,
+		rule("", []string{"configmaps"}, "get", "list", "watch"),
+		rule("", []string{"events"}, "create", "patch", "update"),
+		rule("", []string{"nodes"}, "*"),
+		rule("", []string{"nodes/status"}, "patch"),
+		rule("", []string{"services"}, "list", "watch"),
+		rule("", []string{"services/status"}, "patch", "update"),
+		rule("", []string{"serviceaccounts"}, "create"),
+		rule("coordination.k8s.io", []string{"leases"}, "create", "get", "list", "watch", "update"),
+	), workload("Deployment", name, obj{"replicas": 1, "revisionHistoryLimit": 2}, obj{
+		"serviceAccountName": name,
+		"hostNetwork":        true,
+		"dnsPolicy":          "Default",
+		"priorityClassName":  "system-cluster-critical",
+		"securityContext": obj{"runAsUser": 65532, "runAsGroup": 65532, "runAsNonRoot": true,
+			"seccompProfile": obj{"type": "RuntimeDefault"}},
+		"tolerations": list{
+			obj{"key": "node.cloudprovider.kubernetes.io/uninitialized", "value": "true", "effect": "NoSchedule"},
+			obj{"key": "CriticalAddonsOnly", "operator": "Exists"},
+			obj{"key": "node-role.kubernetes.io/control-plane", "operator": "Exists", "effect": "NoSchedule"},
+			obj{"key": "node.kubernetes.io/not-ready", "effect": "NoExecute"},
+		},
+		"containers": list{obj{
+			"name":  name,
+			"image": ccmImage,
+			"args":  strs("--allow-untagged-cloud", "--cloud-provider=hcloud", "--webhook-secure-port=0", "--leader-elect=false"),
+			"env": list{
+				secretEnv("HCLOUD_TOKEN", "token"),
+				secretEnv("HCLOUD_NETWORK", "network"),
+				env("HCLOUD_NETWORK_ROUTES_ENABLED", "false"),
+				env("HCLOUD_LOAD_BALANCERS_ENABLED", "false"),
+				// on the host network its metrics would listen on
+				// every interface (:8233, internal/config/config.go)
+				env("HCLOUD_METRICS_ENABLED", "false"),
+			},
+			"securityContext": obj{"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
+				"capabilities": obj{"drop": list{"ALL"}}},
+			"resources": obj{"requests": obj{"cpu": "100m", "memory": "50Mi"}},
+		}},
+	}))
 }
 
 // csiObjects is the hcloud CSI driver (deploy/kubernetes/hcloud-csi.yml at
@@ -210,9 +214,7 @@ func csiObjects(location string) []obj {
 	hostPath := func(name, path, typ string) obj {
 		return obj{"name": name, "hostPath": obj{"path": path, "type": typ}}
 	}
-	controllerLabels := obj{"app": controller}
-	nodeLabels := obj{"app": node}
-	return []obj{
+	objs := []obj{
 		{"apiVersion": "storage.k8s.io/v1", "kind": "CSIDriver", "metadata": meta(csiDriverName, ""),
 			"spec": obj{"attachRequired": true, "fsGroupPolicy": "File", "podInfoOnMount": true, "seLinuxMount": true,
 				"volumeLifecycleModes": list{"Persistent"}}},
@@ -220,95 +222,75 @@ func csiObjects(location string) []obj {
 			"metadata":    obj{"name": StorageClassName, "annotations": obj{"storageclass.kubernetes.io/is-default-class": "true"}},
 			"provisioner": csiDriverName, "volumeBindingMode": "WaitForFirstConsumer", "allowVolumeExpansion": true,
 			"reclaimPolicy": "Delete"},
-		{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(controller, kubeSystem)},
-		{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": meta(controller, ""),
-			"rules": list{
-				rule("", []string{"persistentvolumes"}, "get", "list", "watch", "create", "delete", "update", "patch"),
-				rule("", []string{"persistentvolumeclaims", "persistentvolumeclaims/status"}, "get", "list", "watch", "update", "patch"),
-				rule("", []string{"nodes", "pods"}, "get", "list", "watch"),
-				rule("", []string{"events"}, "get", "list", "watch", "create", "update", "patch"),
-				rule("storage.k8s.io", []string{"csinodes", "storageclasses", "volumeattributesclasses"}, "get", "list", "watch"),
-				rule("storage.k8s.io", []string{"volumeattachments"}, "get", "list", "watch", "update", "patch"),
-				rule("storage.k8s.io", []string{"volumeattachments/status"}, "patch"),
-				rule("snapshot.storage.k8s.io", []string{"volumesnapshots", "volumesnapshotcontents"}, "get", "list"),
-			}},
-		{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": meta(controller, ""),
-			"roleRef":  obj{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": controller},
-			"subjects": list{obj{"kind": "ServiceAccount", "name": controller, "namespace": kubeSystem}}},
-		{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(controller, kubeSystem),
-			"spec": obj{
-				"replicas": 1,
-				"selector": obj{"matchLabels": controllerLabels},
-				"template": obj{
-					"metadata": obj{"labels": controllerLabels},
-					"spec": obj{
-						"serviceAccountName": controller,
-						"securityContext":    obj{"fsGroup": 1001},
-						"containers": list{
-							obj{"name": "hcloud-csi-driver", "image": csiImage, "args": list{"-controller"},
-								"env": list{
-									env("CSI_ENDPOINT", "unix:///run/csi/socket"),
-									env("ENABLE_METRICS", "false"),
-									env("HCLOUD_VOLUME_DEFAULT_LOCATION", location),
-									obj{"name": "KUBE_NODE_NAME", "valueFrom": obj{"fieldRef": obj{"apiVersion": "v1", "fieldPath": "spec.nodeName"}}},
-									secretEnv("HCLOUD_TOKEN", "token"),
-								},
-								"ports": list{healthz}, "livenessProbe": liveness, "volumeMounts": list{socket}},
-							sidecar("csi-attacher", csiAttacherImage, "--default-fstype=ext4"),
-							sidecar("csi-resizer", csiResizerImage),
-							sidecar("csi-provisioner", csiProvisionerImage, "--feature-gates=Topology=true", "--default-fstype=ext4",
-								"--extra-create-metadata", "--strict-topology"),
-							sidecar("liveness-probe", csiLivenessImage),
-						},
-						"volumes": list{obj{"name": "socket-dir", "emptyDir": obj{}}},
-					},
-				},
-			}},
-		{"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": meta(node, kubeSystem),
-			"spec": obj{
-				"updateStrategy": obj{"type": "RollingUpdate"},
-				"selector":       obj{"matchLabels": nodeLabels},
-				"template": obj{
-					"metadata": obj{"labels": nodeLabels},
-					"spec": obj{
-						"hostNetwork":     true,
-						"securityContext": obj{"fsGroup": 1001},
-						"tolerations": list{
-							obj{"effect": "NoExecute", "operator": "Exists"},
-							obj{"effect": "NoSchedule", "operator": "Exists"},
-							obj{"key": "CriticalAddonsOnly", "operator": "Exists"},
-						},
-						"containers": list{
-							obj{"name": "csi-node-driver-registrar", "image": csiRegistrarImage,
-								"args": list{"--kubelet-registration-path=/var/lib/kubelet/plugins/" + csiDriverName + "/socket"},
-								"volumeMounts": list{obj{"name": "plugin-dir", "mountPath": "/run/csi"},
-									obj{"name": "registration-dir", "mountPath": "/registration"}}},
-							obj{"name": "liveness-probe", "image": csiLivenessImage,
-								"volumeMounts": list{obj{"name": "plugin-dir", "mountPath": "/run/csi"}}},
-							obj{"name": "hcloud-csi-driver", "image": csiImage, "args": list{"-node"},
-								"env": list{
-									env("CSI_ENDPOINT", "unix:///run/csi/socket"),
-									env("ENABLE_METRICS", "false"),
-									env("HCLOUD_VOLUME_DEFAULT_LOCATION", location),
-								},
-								"securityContext": obj{"privileged": true},
-								"ports":           list{healthz}, "livenessProbe": liveness,
-								"volumeMounts": list{
-									obj{"name": "kubelet-dir", "mountPath": "/var/lib/kubelet", "mountPropagation": "Bidirectional"},
-									obj{"name": "plugin-dir", "mountPath": "/run/csi"},
-									obj{"name": "device-dir", "mountPath": "/dev"},
-								}},
-						},
-						"volumes": list{
-							hostPath("kubelet-dir", "/var/lib/kubelet", "Directory"),
-							hostPath("plugin-dir", "/var/lib/kubelet/plugins/"+csiDriverName+"/", "DirectoryOrCreate"),
-							hostPath("registration-dir", "/var/lib/kubelet/plugins_registry/", "Directory"),
-							hostPath("device-dir", "/dev", "Directory"),
-						},
-					},
-				},
-			}},
 	}
+	objs = append(objs, identity(controller, controller,
+		rule("", []string{"persistentvolumes"}, "get", "list", "watch", "create", "delete", "update", "patch"),
+		rule("", []string{"persistentvolumeclaims", "persistentvolumeclaims/status"}, "get", "list", "watch", "update", "patch"),
+		rule("", []string{"nodes", "pods"}, "get", "list", "watch"),
+		rule("", []string{"events"}, "get", "list", "watch", "create", "update", "patch"),
+		rule("storage.k8s.io", []string{"csinodes", "storageclasses", "volumeattributesclasses"}, "get", "list", "watch"),
+		rule("storage.k8s.io", []string{"volumeattachments"}, "get", "list", "watch", "update", "patch"),
+		rule("storage.k8s.io", []string{"volumeattachments/status"}, "patch"),
+		rule("snapshot.storage.k8s.io", []string{"volumesnapshots", "volumesnapshotcontents"}, "get", "list"),
+	)...)
+	return append(objs,
+		workload("Deployment", controller, obj{"replicas": 1}, obj{
+			"serviceAccountName": controller,
+			"securityContext":    obj{"fsGroup": 1001},
+			"containers": list{
+				obj{"name": "hcloud-csi-driver", "image": csiImage, "args": list{"-controller"},
+					"env": list{
+						env("CSI_ENDPOINT", "unix:///run/csi/socket"),
+						env("ENABLE_METRICS", "false"),
+						env("HCLOUD_VOLUME_DEFAULT_LOCATION", location),
+						obj{"name": "KUBE_NODE_NAME", "valueFrom": obj{"fieldRef": obj{"apiVersion": "v1", "fieldPath": "spec.nodeName"}}},
+						secretEnv("HCLOUD_TOKEN", "token"),
+					},
+					"ports": list{healthz}, "livenessProbe": liveness, "volumeMounts": list{socket}},
+				sidecar("csi-attacher", csiAttacherImage, "--default-fstype=ext4"),
+				sidecar("csi-resizer", csiResizerImage),
+				sidecar("csi-provisioner", csiProvisionerImage, "--feature-gates=Topology=true", "--default-fstype=ext4",
+					"--extra-create-metadata", "--strict-topology"),
+				sidecar("liveness-probe", csiLivenessImage),
+			},
+			"volumes": list{obj{"name": "socket-dir", "emptyDir": obj{}}},
+		}),
+		workload("DaemonSet", node, obj{"updateStrategy": obj{"type": "RollingUpdate"}}, obj{
+			"hostNetwork":     true,
+			"securityContext": obj{"fsGroup": 1001},
+			"tolerations": list{
+				obj{"effect": "NoExecute", "operator": "Exists"},
+				obj{"effect": "NoSchedule", "operator": "Exists"},
+				obj{"key": "CriticalAddonsOnly", "operator": "Exists"},
+			},
+			"containers": list{
+				obj{"name": "csi-node-driver-registrar", "image": csiRegistrarImage,
+					"args": list{"--kubelet-registration-path=/var/lib/kubelet/plugins/" + csiDriverName + "/socket"},
+					"volumeMounts": list{obj{"name": "plugin-dir", "mountPath": "/run/csi"},
+						obj{"name": "registration-dir", "mountPath": "/registration"}}},
+				obj{"name": "liveness-probe", "image": csiLivenessImage,
+					"volumeMounts": list{obj{"name": "plugin-dir", "mountPath": "/run/csi"}}},
+				obj{"name": "hcloud-csi-driver", "image": csiImage, "args": list{"-node"},
+					"env": list{
+						env("CSI_ENDPOINT", "unix:///run/csi/socket"),
+						env("ENABLE_METRICS", "false"),
+						env("HCLOUD_VOLUME_DEFAULT_LOCATION", location),
+					},
+					"securityContext": obj{"privileged": true},
+					"ports":           list{healthz}, "livenessProbe": liveness,
+					"volumeMounts": list{
+						obj{"name": "kubelet-dir", "mountPath": "/var/lib/kubelet", "mountPropagation": "Bidirectional"},
+						obj{"name": "plugin-dir", "mountPath": "/run/csi"},
+						obj{"name": "device-dir", "mountPath": "/dev"},
+					}},
+			},
+			"volumes": list{
+				hostPath("kubelet-dir", "/var/lib/kubelet", "Directory"),
+				hostPath("plugin-dir", "/var/lib/kubelet/plugins/"+csiDriverName+"/", "DirectoryOrCreate"),
+				hostPath("registration-dir", "/var/lib/kubelet/plugins_registry/", "Directory"),
+				hostPath("device-dir", "/dev", "Directory"),
+			},
+		}))
 }
 
 // manifest renders objects as one multi-document YAML file, keys sorted,
