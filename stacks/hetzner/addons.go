@@ -7,7 +7,8 @@ import (
 )
 
 // The Hetzner add-ons every cluster runs: the hcloud cloud-controller-manager
-// (node lifecycle: provider IDs hcloud://<server id>, private InternalIPs,
+// (node lifecycle: provider IDs hcloud://<server id>, which it sets when it
+// initialises a node, docs/explanation/provider-id.md; private InternalIPs,
 // zone labels, nodes of deleted servers removed) and the hcloud CSI driver
 // (Hetzner volumes as the default storage). Cloud-init writes them into
 // k3s's auto-deploying manifests directory on every server, which k3s
