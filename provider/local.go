@@ -43,6 +43,16 @@ type Local struct {
 	// (state is nil on Create) and returns the outputs. Only the real
 	// provider calls it: the simulator has no machines to push to.
 	Push func(ctx context.Context, state, inputs resource.PropertyMap) (resource.PropertyMap, error)
+	// Delete, when set, undoes what Push did, given the state. Only the
+	// real provider calls it.
+	Delete func(ctx context.Context, state resource.PropertyMap) error
+	// Check, when set, validates the inputs offline: the real provider and
+	// the simulator both call it, so a simulated run fails where a real
+	// one would.
+	Check func(inputs resource.PropertyMap) []*pulumirpc.CheckFailure
+	// Ignore lists the inputs whose change alone is no change (a
+	// credential that expires and is fetched anew on every run).
+	Ignore []string
 }
 
 var locals = map[string]Local{
@@ -160,8 +170,35 @@ func token(inputs resource.PropertyMap) (resource.PropertyMap, error) {
 // The RPCs of the local types. Server dispatches to them before the IBM
 // handlers; they need no credentials.
 
-func localCheck(req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
-	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+func localCheck(l Local, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return l.CheckRequest(req)
+}
+
+// CheckRequest answers a check of the local type: the inputs as they are,
+// with the failures of l.Check. The simulator shares it.
+func (l Local) CheckRequest(req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	resp := &pulumirpc.CheckResponse{Inputs: req.GetNews()}
+	if l.Check == nil {
+		return resp, nil
+	}
+	news, err := unmarshal("news", req.GetNews())
+	if err != nil {
+		return nil, err
+	}
+	resp.Failures = l.Check(news)
+	return resp, nil
+}
+
+// WithoutIgnored drops the inputs of l.Ignore, for a diff.
+func (l Local) WithoutIgnored(m resource.PropertyMap) resource.PropertyMap {
+	if len(l.Ignore) == 0 {
+		return m
+	}
+	out := m.Copy()
+	for _, k := range l.Ignore {
+		delete(out, resource.PropertyKey(k))
+	}
+	return out
 }
 
 // localDiff: the inputs l.Replace names replace it (a rotation).
@@ -170,7 +207,7 @@ func localDiff(l Local, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, er
 	if err != nil {
 		return nil, err
 	}
-	return DiffInputs(olds, news, func(name string) bool { return slices.Contains(l.Replace, name) }), nil
+	return DiffInputs(l.WithoutIgnored(olds), l.WithoutIgnored(news), func(name string) bool { return slices.Contains(l.Replace, name) }), nil
 }
 
 // localCreate draws the values; a preview leaves them unknown.

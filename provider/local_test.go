@@ -13,12 +13,13 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
 	hetznerstack "infra/stacks/hetzner"
+	"infra/stacks/kubernetes"
 	"infra/stacks/wireguard"
 )
 
 // TestLocalTypesCoverPrograms: every local type a program declares is served.
 func TestLocalTypesCoverPrograms(t *testing.T) {
-	want := append(append([]string{}, wireguard.Types...), hetznerstack.TokenType)
+	want := append(append([]string{}, wireguard.Types...), hetznerstack.TokenType, kubernetes.ManifestsType)
 	for _, typ := range want {
 		if _, ok := LocalType(typ); !ok {
 			t.Errorf("programs declare %s, which the provider does not serve", typ)

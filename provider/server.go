@@ -170,8 +170,8 @@ func (s *Server) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pulum
 	if s.forward(req.GetUrn()) {
 		return s.next.Check(ctx, req)
 	}
-	if _, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
-		return localCheck(req)
+	if l, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
+		return localCheck(l, req)
 	}
 	if !strings.HasPrefix(resource.URN(req.GetUrn()).Type().String(), "infra:ibm:") {
 		return nil, status.Errorf(codes.InvalidArgument, "infra provider: unknown resource type %s", resource.URN(req.GetUrn()).Type())
@@ -376,8 +376,22 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 	if s.forward(req.GetUrn()) {
 		return s.next.Delete(ctx, req)
 	}
-	if _, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
-		return &emptypb.Empty{}, nil // only the state knew it
+	if l, ok := LocalType(string(resource.URN(req.GetUrn()).Type())); ok {
+		if l.Delete == nil {
+			return &emptypb.Empty{}, nil // only the state knew it
+		}
+		state, err := unmarshal("properties", req.GetProperties())
+		if err != nil {
+			return nil, err
+		}
+		// The old inputs, when the engine sends them, are the last run's,
+		// even where a diff found no change (a newer credential).
+		if ins := req.GetOldInputs(); ins != nil {
+			if state, err = unmarshal("oldInputs", ins); err != nil {
+				return nil, err
+			}
+		}
+		return &emptypb.Empty{}, l.Delete(ctx, state)
 	}
 	h, err := s.handler(ctx, string(resource.URN(req.GetUrn()).Type()))
 	if err != nil {

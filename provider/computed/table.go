@@ -199,9 +199,11 @@ var kinds = map[string]kind{
 	// infra's local types. The simulator makes them as the infra provider
 	// does, with real random values; the plan shows stand-ins, secret
 	// where the real value is.
-	"infra:k3s:Token":         {outputs: []string{"token"}},
-	"infra:k3s:ClusterCA":     {outputs: []string{"caCert:token", "caKey:token", "clientCert:token", "clientKey:token"}},
-	"infra:mesh:PresharedKey": {outputs: []string{"key:wgKey"}},
+	"infra:k3s:Token":     {outputs: []string{"token"}},
+	"infra:k3s:ClusterCA": {outputs: []string{"caCert:token", "caKey:token", "clientCert:token", "clientKey:token"}},
+	// Objects applied to a cluster: nothing drawn, the inputs are the state.
+	"infra:kubernetes:Manifests": {},
+	"infra:mesh:PresharedKey":    {outputs: []string{"key:wgKey"}},
 	// The gateway's host key, learnt on the first push (provider/peers.go).
 	"infra:mesh:Peers":        {outputs: []string{"hostKey:hostKey"}},
 	"infra:mesh:SshKey":       {outputs: []string{"privateKey:token", "publicKey:sshPublicKey"}},

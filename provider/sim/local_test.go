@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	infraprovider "infra/provider"
 )
@@ -52,5 +53,38 @@ func TestLocalTypesAreReal(t *testing.T) {
 	d, err := c.Diff(ctx, &pulumirpc.DiffRequest{Urn: urn, Type: infraprovider.WireGuardKeyType, Id: res.GetId(), OldInputs: empty, News: rot})
 	if err != nil || len(d.GetReplaces()) != 1 {
 		t.Errorf("rotation diff = %v, %v; want a replacement", d, err)
+	}
+}
+
+// TestSimChecksManifests: the simulator refuses the Kubernetes objects the
+// real provider would, and a new token alone is no change there either.
+func TestSimChecksManifests(t *testing.T) {
+	srv, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	c := dial(t, srv, "infra")
+	ctx := context.Background()
+	const urn = "urn:pulumi:prod::simtest::infra:kubernetes:Manifests::ingress"
+	in := func(objects, token string) *structpb.Struct {
+		s, _ := marshal("news", resource.PropertyMap{"server": resource.NewStringProperty("https://k"),
+			"token": resource.MakeSecret(resource.NewStringProperty(token)), "objects": resource.NewStringProperty(objects)})
+		return s
+	}
+	good := `[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"edge"}}]`
+	bad := `[{"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"ingress"}}]`
+	for objects, fails := range map[string]bool{good: false, bad: true} {
+		resp, err := c.Check(ctx, &pulumirpc.CheckRequest{Urn: urn, News: in(objects, "a")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(resp.GetFailures()) > 0; got != fails {
+			t.Errorf("%s: failures %v", objects, resp.GetFailures())
+		}
+	}
+	d, err := c.Diff(ctx, &pulumirpc.DiffRequest{Urn: urn, Type: infraprovider.ManifestsType, Id: "x", OldInputs: in(good, "a"), News: in(good, "b")})
+	if err != nil || d.GetChanges() != pulumirpc.DiffResponse_DIFF_NONE {
+		t.Errorf("a new token: %v, %v; want no change", d, err)
 	}
 }

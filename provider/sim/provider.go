@@ -120,8 +120,8 @@ func (p *provider) Configure(ctx context.Context, req *pulumirpc.ConfigureReques
 // (package rules), length limits applying to the auto-name.
 func (p *provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
 	urn := resource.URN(req.GetUrn())
-	if _, ok := infraprovider.LocalType(string(urn.Type())); ok {
-		return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+	if l, ok := infraprovider.LocalType(string(urn.Type())); ok {
+		return l.CheckRequest(req)
 	}
 	news, olds, err := unmarshalBoth("news", req.GetNews(), "olds", req.GetOlds())
 	if err != nil {
@@ -164,6 +164,9 @@ func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	byRules, deleteFirst := ruleReplacement(typ, olds, news)
 	for k := range byRules {
 		keys[k] = true
+	}
+	if l, ok := infraprovider.LocalType(typ); ok {
+		olds, news = l.WithoutIgnored(olds), l.WithoutIgnored(news)
 	}
 	resp := infraprovider.DiffInputs(withoutMarker(olds), withoutMarker(news), func(name string) bool { return keys[resource.PropertyKey(name)] })
 	resp.DeleteBeforeReplace = len(resp.Replaces) > 0 && deleteFirst
