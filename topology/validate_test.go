@@ -672,6 +672,37 @@ func TestHetznerAPIAccess(t *testing.T) {
 	}
 }
 
+// An EKS cluster's apiAccess is checked as Hetzner's; a region the global
+// load balancer sends traffic to and that lists none is warned about, as
+// infra cannot install its ingress controller (review item 10).
+func TestAWSAPIAccess(t *testing.T) {
+	const head = "name: acme\nclouds:\n  aws:\n    regions:\n      - region: us-east-1\n        environment: prod\n"
+	const glb = "network:\n  globalLoadBalancer:\n    hostname: app.acme.io\n    pools: [{name: us, members: [aws/us-east-1]}]\n    fallback: us\n"
+	for _, tc := range []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"listed", head + "        cluster: {apiAccess: [203.0.113.0/24]}\n" + glb, nil},
+		{"not a CIDR", head + "        cluster: {apiAccess: [nope]}\n" + glb, []string{`error t.yaml:7:31 apiAccess "nope" is not a CIDR`}},
+		{"everywhere", head + "        cluster: {apiAccess: [0.0.0.0/0]}\n" + glb,
+			[]string{"warning t.yaml:7:31 apiAccess 0.0.0.0/0 opens the cluster's API to the whole internet (IAM authentication still required)"}},
+		{"none, behind the global load balancer", head + glb,
+			[]string{"warning t.yaml:5:9 cluster aws-us-east-1-prod has no apiAccess: infra cannot reach its private API to install the ingress controller, so the global load balancer's origin aws/us-east-1/prod never turns healthy"}},
+		{"none, no global load balancer", head, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ds, _ := Parse("t.yaml", []byte(tc.yaml))
+			var got []string
+			for _, d := range ds {
+				got = append(got, string(d.Severity)+" "+d.Pos.String()+" "+d.Message)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("diagnostics %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestExamplesValidate(t *testing.T) {
 	files, err := filepath.Glob("../examples/*.yaml")
 	if err != nil || len(files) < 3 {
