@@ -30,13 +30,14 @@ func (m *model) ingressAWS() []Record {
 		{"EKS Auto Mode, whose built-in load balancing replaces the controller", "it replaces the managed node groups this topology sizes per zone, and still needs the Kubernetes objects"},
 	}
 	pos := []string{
-		"the load balancer and its DNS name exist from the first regional deploy, and the controller behind it from the same run, so the origin turns healthy on a fresh deploy",
+		"the load balancer and its DNS name exist from the first regional deploy, and the controller behind it from the same run, so its targets turn healthy on a fresh deploy and the controller answers the global load balancer's probe of /healthz",
 		"no AWS permission for anything in the cluster: no OIDC provider, Pod Identity role or custom resource",
 		"the objects are in the plan: kinds, names, namespaces, ports and the image digest show in a preview, and the simulator refuses objects the API would",
 	}
 	neg := []string{
 		sf("infra must reach the EKS API: a cluster without %s keeps its endpoint private and gets no controller (validation warns where the global load balancer sends it traffic)", code("apiAccess")),
 		"every request crosses kube-proxy, and may cross to a second node, before it reaches a controller pod",
+		"TLS ends at the controller, which serves its own self-signed certificate until one for the hostname is installed: a health check over HTTPS that validates certificates fails until then",
 		"attaching target groups to the Auto Scaling groups of EKS managed node groups is infra's doing, not an EKS feature (aws/containers-roadmap#728): a replaced node group gets a new attachment in the same run, as the attachment follows its Auto Scaling group's name",
 		"the EKS token lasts 15 minutes and only the newest is used: a destroy long after the last deploy leaves the objects to the cluster's deletion",
 	}
