@@ -16,42 +16,42 @@ func (m *model) ingressAWS() []Record {
 	for _, s := range sites {
 		ids = append(ids, code(s.r.ID()))
 	}
-	probe := "a TCP connect on the listener port"
-	if g := m.spec.Network.GlobalLoadBalancer; g != nil {
-		h := g.HealthCheck
-		probe = sf("%s on port %d, path %s, as the global load balancer probes the region", h.Protocol, h.Port, code(h.Path))
-	}
 	context := paras(
-		sf("Each AWS region (%s) has an internet-facing network load balancer that infra creates, with a listener and a target group on ports 80 and 443 whose targets are pod IPs; its DNS name is the region's origin. It health-checks its targets with %s.", and(ids), probe),
-		"EKS runs no ingress controller and registers no target by itself, so without something in the cluster the target groups stay empty and the region's origin never turns healthy. Regional stacks reach the cluster only through the AWS API: the cluster's API endpoint is private.",
+		sf("Each AWS region (%s) has an internet-facing network load balancer that infra creates, with a listener and a target group on ports 80 and 443; its DNS name is the region's origin for the global load balancer.", and(ids)),
+		"EKS runs no ingress controller and registers no target by itself, so without something in the cluster the target groups stay empty and the region's origin never turns healthy. The cluster's API endpoint is private unless the topology names, in cluster.apiAccess, the networks infra runs from.",
 	)
 	decision := paras(
-		"The AWS Load Balancer Controller keeps the ingress controller's pods registered in infra's target groups, through one TargetGroupBinding per port; infra, not the controller, owns the load balancer, its listeners, target groups and security groups.",
-		sf("infra gives the controller's service account (%s in %s) an IAM role through EKS Pod Identity that may register and deregister targets in those target groups and nowhere else, and admits the load balancer's security group to the cluster security group on the target and health-check ports. The regional stack exports the target groups' ARNs as %s, for the bindings.", code("aws-load-balancer-controller"), code("kube-system"), code("ingressTargetGroupArns")),
+		sf("infra installs the ingress controller itself: ingress-nginx (%s, pinned by tag and digest), as Kubernetes objects written in Go and applied by infra's own resource %s over the EKS API with server-side apply, authenticated with a token of the deploy role that created the cluster (EKS made it cluster admin). The controller's Service is of type NodePort with fixed node ports: %s for HTTP, %s for HTTPS and %s for its health endpoint.", code("v1.13.2"), code("infra:kubernetes:Manifests"), code("30080"), code("30443"), code("30254")),
+		"The target groups take instance targets on those node ports and are attached to every managed node group's Auto Scaling group, so EKS registers the nodes it launches and deregisters those it drains; they health-check the controller's /healthz on its node port. The cluster security group, which the nodes carry, admits the load balancer's security group on the three node ports and nothing else.",
 	)
 	alts := []Alternative{
-		{"Service type LoadBalancer (the controller creates its own NLB)", "the load balancer, its name and its DNS name would appear only after a Kubernetes deploy, so the global load balancer could not name its origin in the same run, and the controller would need the permission to create and delete load balancers and security groups"},
-		{"Instance targets: the node groups' Auto Scaling groups attached to the target groups, the ingress controller on fixed node ports", "EKS manages those Auto Scaling groups and has no supported way to attach target groups to them (aws/containers-roadmap#728); every request crosses kube-proxy and a second node"},
+		{"The AWS Load Balancer Controller binding pods to infra's target groups (TargetGroupBinding)", "a second controller to install and upgrade, with an IAM role through Pod Identity, and the TargetGroupBinding custom resources; the pod targets save a hop, but the controller is the more moving parts for the same outcome"},
+		{"Service type LoadBalancer (a controller creates its own NLB)", "the load balancer, its name and its DNS name would appear only after a Kubernetes deploy, so the global load balancer could not name its origin in the same run, and the controller would need the permission to create and delete load balancers and security groups"},
 		{"EKS Auto Mode, whose built-in load balancing replaces the controller", "it replaces the managed node groups this topology sizes per zone, and still needs the Kubernetes objects"},
 	}
 	pos := []string{
-		"the load balancer and its DNS name exist from the first regional deploy, so the global load balancer's origin does too",
-		"the controller's AWS permissions are the two target groups' registration and read-only calls: it cannot create, delete or open anything",
-		"the targets are pods, so traffic goes straight to the ingress controller without a second hop through kube-proxy",
+		"the load balancer and its DNS name exist from the first regional deploy, and the controller behind it from the same run, so its targets turn healthy on a fresh deploy and the controller answers the global load balancer's probe of /healthz",
+		"no AWS permission for anything in the cluster: no OIDC provider, Pod Identity role or custom resource",
+		"the objects are in the plan: kinds, names, namespaces, ports and the image digest show in a preview, and the simulator refuses objects the API would",
 	}
 	neg := []string{
-		sf("the controller (Helm chart %s), the ingress controller and the two TargetGroupBindings are Kubernetes objects that infra does not apply: the API is private, and infra holds no Kubernetes provider. Until they are installed, from a host that reaches the API (%s writes its kubeconfig), the origin stays unhealthy", code("eks/aws-load-balancer-controller"), code("infra kubeconfig")),
+		sf("infra must reach the EKS API: a cluster without %s keeps its endpoint private and gets no controller (validation warns where the global load balancer sends it traffic)", code("apiAccess")),
+		"every request crosses kube-proxy, and may cross to a second node, before it reaches a controller pod",
+		"TLS ends at the controller, which serves its own self-signed certificate until one for the hostname is installed: a health check over HTTPS that validates certificates fails until then",
+		"attaching target groups to the Auto Scaling groups of EKS managed node groups is infra's doing, not an EKS feature (aws/containers-roadmap#728): a replaced node group gets a new attachment in the same run, as the attachment follows its Auto Scaling group's name",
+		"the EKS token lasts 15 minutes and only the newest is used: a destroy long after the last deploy leaves the objects to the cluster's deletion",
 	}
 	items := []string{
-		"the EKS add-ons eks-pod-identity-agent, vpc-cni (its permissions through Pod Identity, not the node role) and kube-proxy before the node groups, and coredns after them",
-		"an IAM role for the controller with an inline policy naming the target groups, and its Pod Identity association",
-		"ingress rules on the cluster security group from the load balancer's security group, on the target and health-check ports",
+		sf("where cluster.apiAccess lists networks, the ingress controller's objects (namespace %s, its service account, cluster role and role with their bindings, configuration, ingress class %s, NodePort Service, and a Deployment of two replicas spread over nodes), as one %s", code("ingress-nginx"), code("nginx"), code("infra:kubernetes:Manifests")),
+		"per listener port, an instance target group on the node port, attached to each node group's Auto Scaling group",
+		"ingress rules on the cluster security group from the load balancer's security group, on the three node ports",
+		"a public API endpoint limited to cluster.apiAccess, when the topology lists networks there",
 	}
 	return []Record{{
 		Key:            "ingress/aws",
-		Title:          "Ingress targets of the EKS clusters registered by the AWS Load Balancer Controller",
+		Title:          "Ingress of the EKS clusters: an ingress controller infra installs, on node ports the load balancer targets",
 		Context:        context,
-		Chosen:         "the AWS Load Balancer Controller binding pods to infra's target groups",
+		Chosen:         "infra applies ingress-nginx over the EKS API and targets its node ports through the node groups' Auto Scaling groups",
 		Decision:       decision,
 		Alternatives:   alts,
 		Positive:       pos,

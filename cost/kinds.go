@@ -50,6 +50,7 @@ var free = map[string]bool{
 	"aws:kms/alias:Alias":                                                                        true,
 	"aws:lb/listener:Listener":                                                                   true,
 	"aws:lb/targetGroup:TargetGroup":                                                             true,
+	"aws:autoscaling/attachment:Attachment":                                                      true,
 	"aws:organizations/account:Account":                                                          true,
 	"aws:organizations/organization:Organization":                                                true,
 	"aws:organizations/organizationalUnit:OrganizationalUnit":                                    true,

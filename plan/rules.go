@@ -5,7 +5,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
 	"infra/policies"
+	"infra/provider"
 	"infra/provider/computed"
 	"infra/rules"
 	"infra/topology"
@@ -42,12 +45,40 @@ func (p *Plan) Check() []Finding {
 				named := v.Property == auto.Property && (len(in) != len(r.Inputs) || computed.IsAutoName(r.Type, r.Name, generated))
 				out = append(out, Finding{Stack: s.Name, Violation: v, AutoNamed: named})
 			}
+			for _, v := range localViolations(r) {
+				out = append(out, Finding{Stack: s.Name, Violation: v})
+			}
 			all = append(all, rules.Resource{Type: r.Type, Name: r.Name, ID: r.ID, Inputs: r.Inputs, DependsOn: r.DependsOn, Import: r.Import})
 			stackOf[r.Type+"\x00"+r.Name] = s.Name
 		}
 	}
 	for _, v := range rules.Limits(all) {
 		out = append(out, Finding{Stack: stackOf[v.Type+"\x00"+v.Resource], Violation: v})
+	}
+	return out
+}
+
+// localViolations runs the offline check of infra's own types (the
+// provider's Local.Check, such as the Kubernetes objects of
+// infra:kubernetes:Manifests) on the inputs the plan knows: a secret or
+// unknown input is left to the deployment, where the provider checks it.
+func localViolations(r *Resource) []rules.Violation {
+	l, ok := provider.LocalType(r.Type)
+	if !ok || l.Check == nil {
+		return nil
+	}
+	in := resource.PropertyMap{}
+	for k, v := range r.Inputs {
+		if v == Redacted || v == Unknown {
+			in[resource.PropertyKey(k)] = resource.MakeComputed(resource.NewProperty(""))
+			continue
+		}
+		in[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+	}
+	var out []rules.Violation
+	for _, f := range l.Check(in) {
+		out = append(out, rules.Violation{Type: r.Type, Resource: r.Name, Property: f.GetProperty(), Rule: "check",
+			Message: f.GetReason(), Source: "the infra provider's check of " + r.Type, Severity: rules.Error})
 	}
 	return out
 }

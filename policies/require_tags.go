@@ -9,6 +9,7 @@ import (
 // awsUntaggable are AWS types with no tags argument; every other AWS type is
 // taggable.
 var awsUntaggable = map[string]bool{
+	"aws:autoscaling/attachment:Attachment":                                                      true,
 	"aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount":         true,
 	"aws:cfg/deliveryChannel:DeliveryChannel":                                                    true,
 	"aws:cfg/recorder:Recorder":                                                                  true,

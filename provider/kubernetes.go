@@ -106,6 +106,18 @@ type object struct {
 // id is how the ids input and messages name the object.
 func (o object) id() string { return o.kind + "/" + o.namespace + "/" + o.name }
 
+// key is the object's identity in the API: its group, not its version (an
+// object applied anew at another version of its kind is the same object,
+// and pruning it would delete what was just applied), kind, namespace and
+// name.
+func (o object) key() string {
+	group, _, _ := strings.Cut(o.apiVersion, "/")
+	if !strings.Contains(o.apiVersion, "/") {
+		group = ""
+	}
+	return group + "/" + o.id()
+}
+
 // path is the object's URL path on the API server.
 func (o object) path() string {
 	p := "/api/" + o.apiVersion
@@ -457,11 +469,11 @@ func pushManifests(ctx context.Context, state, inputs resource.PropertyMap) (res
 		}
 		keep := map[string]bool{}
 		for _, o := range objs {
-			keep[o.apiVersion+"/"+o.id()] = true
+			keep[o.key()] = true
 		}
 		var gone []object
 		for _, o := range old {
-			if !keep[o.apiVersion+"/"+o.id()] {
+			if !keep[o.key()] {
 				gone = append(gone, o)
 			}
 		}

@@ -4,6 +4,7 @@ package topology
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -132,6 +133,8 @@ type AWSCluster struct {
 	NodesPerZone Scaling `yaml:"nodesPerZone,omitempty"`
 	// Admins are the IAM roles people administer the cluster with (an IAM Identity Center permission set's role, a break-glass role): each gets an EKS access entry with AmazonEKSClusterAdminPolicy. A role name, optionally with its path, is the role of that name in the cluster's account; a full role ARN names one exactly.
 	Admins []string `yaml:"admins,omitempty"`
+	// APIAccess are the CIDRs that may reach the EKS API's public endpoint, e.g. where infra runs (a CI runner's egress, an office): infra applies the ingress controller through it. Empty: the endpoint is private only, reached from the VPC, the mesh and transit, and infra cannot install the ingress controller from outside them.
+	APIAccess []string `yaml:"apiAccess,omitempty"`
 }
 
 // HetznerCloud is the Hetzner Cloud section.
@@ -473,4 +476,24 @@ func (s *Spec) BackendURL() string {
 		return s.Backend
 	}
 	return scheme + filepath.Join(filepath.Dir(s.File), p)
+}
+
+// poolMember says whether a pool of the global load balancer sends
+// traffic to the region.
+func (s *Spec) poolMember(r *Region) bool {
+	g := s.Network.GlobalLoadBalancer
+	if g == nil {
+		return false
+	}
+	for _, p := range g.Pools {
+		if p == nil {
+			continue
+		}
+		for _, ref := range p.Members {
+			if slices.Contains(s.Lookup(ref), r) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -186,6 +186,18 @@ func (v *validator) clusters() {
 				v.errorf(k.At("instanceType"), "write an EC2 instance type such as t3.medium", "invalid instance type %s", strconv.Quote(k.InstanceType))
 			}
 			v.scaling(&k.NodesPerZone, k.At("nodesPerZone"), 0, maxEKSNodeGroup, maxEKSNodeGroupSource)
+			v.apiAccess(&k.Meta, k.APIAccess, "IAM authentication")
+			if len(k.APIAccess) == 0 && v.s.poolMember(&r.Region) {
+				// infra applies the ingress controller over the Kubernetes
+				// API (infra:kubernetes:Manifests); the endpoint is private.
+				// It matters where the global load balancer sends traffic.
+				at := k.At("apiAccess")
+				if at.Line == 0 {
+					at = r.Pos
+				}
+				v.warnf(at, "list the networks infra runs from, e.g. apiAccess: [203.0.113.0/24], or run infra from inside the VPC, the mesh or transit",
+					"cluster %s has no apiAccess: infra cannot reach its private API to install the ingress controller, so the global load balancer's origin %s never turns healthy", r.ID(), r.Ref())
+			}
 			seen := map[string]bool{}
 			for i, a := range k.Admins {
 				p := k.At(fmt.Sprintf("admins[%d]", i))
@@ -216,7 +228,7 @@ func (v *validator) clusters() {
 			if !rules.HetznerServerTypeSold(t, r.Name) {
 				v.errorf(k.At("serverType"), "choose a type sold there, such as cpx22 (CPX) or ccx13", "Hetzner does not sell server type %s in %s", t, r.Name)
 			}
-			v.apiAccess(k)
+			v.apiAccess(&k.Meta, k.APIAccess, "client certificates")
 			if k.ControlPlanes != 1 && k.ControlPlanes != 3 {
 				v.errorf(k.At("controlPlanes"), "use 1, or 3 for an etcd quorum", "controlPlanes must be 1 or 3, got %d", k.ControlPlanes)
 			}

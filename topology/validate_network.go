@@ -227,11 +227,11 @@ func (v *validator) member(p *Pool, i int, ref string) {
 	}
 }
 
-// apiAccess checks the CIDRs a Hetzner cluster opens its API to: each a
-// network address in CIDR form; all of the internet is allowed but warned
-// about, as the API then rests on its client certificates alone.
-func (v *validator) apiAccess(k *HetznerCluster) {
-	for i, c := range k.APIAccess {
+// apiAccess checks the CIDRs a cluster opens its API to: each a network
+// address in CIDR form; all of the internet is allowed but warned about,
+// as the API then rests on its credentials (auth) alone.
+func (v *validator) apiAccess(k *Meta, cidrs []string, auth string) {
+	for i, c := range cidrs {
 		at := k.At(fmt.Sprintf("apiAccess[%d]", i))
 		p, err := netip.ParsePrefix(c)
 		switch {
@@ -240,7 +240,7 @@ func (v *validator) apiAccess(k *HetznerCluster) {
 		case p != p.Masked():
 			v.errorf(at, "use "+p.Masked().String(), "apiAccess %s has host bits set", c)
 		case p.Bits() == 0:
-			v.warnf(at, "name the networks operators and CI reach the API from", "apiAccess %s opens the cluster's API to the whole internet (client certificates still required)", c)
+			v.warnf(at, "name the networks operators and CI reach the API from", "apiAccess %s opens the cluster's API to the whole internet (%s still required)", c, auth)
 		}
 	}
 }

@@ -566,7 +566,7 @@ landingZone:
 	if err == nil {
 		t.Fatal("want an error")
 	}
-	wantPos := []string{"t.yaml:1:7", "t.yaml:5:17", "t.yaml:9:15", "t.yaml:10:29", "t.yaml:14:56", "t.yaml:15:15", "t.yaml:17:16"}
+	wantPos := []string{"t.yaml:1:7", "t.yaml:5:17", "t.yaml:7:9", "t.yaml:9:15", "t.yaml:10:29", "t.yaml:14:56", "t.yaml:15:15", "t.yaml:17:16"}
 	var got []string
 	for _, d := range ds {
 		got = append(got, d.Pos.String())
@@ -582,8 +582,8 @@ landingZone:
 	}) {
 		t.Errorf("diagnostics not sorted:\n%s", dump(ds))
 	}
-	// The error text lists every error, one a line.
-	if n := strings.Count(err.Error(), "\n") + 1; n != len(wantPos) {
+	// The error text lists every error, one a line (not the warning at 7:9).
+	if n := strings.Count(err.Error(), "\n") + 1; n != len(wantPos)-1 {
 		t.Errorf("error text has %d lines, want %d:\n%s", n, len(wantPos), err)
 	}
 }
@@ -661,6 +661,37 @@ func TestHetznerAPIAccess(t *testing.T) {
 	} {
 		t.Run(tc.list, func(t *testing.T) {
 			_, ds, _ := Parse("t.yaml", []byte(head+tc.list+"\n"))
+			var got []string
+			for _, d := range ds {
+				got = append(got, string(d.Severity)+" "+d.Pos.String()+" "+d.Message)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("diagnostics %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// An EKS cluster's apiAccess is checked as Hetzner's; a region the global
+// load balancer sends traffic to and that lists none is warned about, as
+// infra cannot install its ingress controller (review item 10).
+func TestAWSAPIAccess(t *testing.T) {
+	const head = "name: acme\nclouds:\n  aws:\n    regions:\n      - region: us-east-1\n        environment: prod\n"
+	const glb = "network:\n  globalLoadBalancer:\n    hostname: app.acme.io\n    pools: [{name: us, members: [aws/us-east-1]}]\n    fallback: us\n"
+	for _, tc := range []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"listed", head + "        cluster: {apiAccess: [203.0.113.0/24]}\n" + glb, nil},
+		{"not a CIDR", head + "        cluster: {apiAccess: [nope]}\n" + glb, []string{`error t.yaml:7:31 apiAccess "nope" is not a CIDR`}},
+		{"everywhere", head + "        cluster: {apiAccess: [0.0.0.0/0]}\n" + glb,
+			[]string{"warning t.yaml:7:31 apiAccess 0.0.0.0/0 opens the cluster's API to the whole internet (IAM authentication still required)"}},
+		{"none, behind the global load balancer", head + glb,
+			[]string{"warning t.yaml:5:9 cluster aws-us-east-1-prod has no apiAccess: infra cannot reach its private API to install the ingress controller, so the global load balancer's origin aws/us-east-1/prod never turns healthy"}},
+		{"none, no global load balancer", head, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ds, _ := Parse("t.yaml", []byte(tc.yaml))
 			var got []string
 			for _, d := range ds {
 				got = append(got, string(d.Severity)+" "+d.Pos.String()+" "+d.Message)

@@ -25,6 +25,7 @@ var invokes = map[string]func(args resource.PropertyMap, region string) resource
 	"aws:index/getAvailabilityZones:getAvailabilityZones": awsAvailabilityZones,
 	"aws:index/getRegion:getRegion":                       awsRegion,
 	"aws:index/getCallerIdentity:getCallerIdentity":       awsCallerIdentity,
+	"aws:eks/getClusterAuth:getClusterAuth":               awsClusterAuth,
 	"aws:iam/getSessionContext:getSessionContext":         awsSessionContext,
 	"aws:index/getPartition:getPartition":                 awsPartition,
 	"aws:ssm/getParameter:getParameter":                   awsSSMParameter,
@@ -144,6 +145,19 @@ func awsCallerIdentity(resource.PropertyMap, string) resource.PropertyMap {
 		"accountId": value(Account),
 		"arn":       value("arn:aws:iam::" + Account + ":user/sim"),
 		"userId":    value("AIDASIMULATEDUSER0001"),
+	}
+}
+
+// awsClusterAuth answers as aws eks get-token does: a token of the form
+// k8s-aws-v1.<base64url of a presigned STS GetCallerIdentity URL>
+// (aws-iam-authenticator pkg/token), here a stand-in of that form derived
+// from the cluster name, secret as the provider marks it.
+func awsClusterAuth(args resource.PropertyMap, region string) resource.PropertyMap {
+	name := str(args, "name")
+	return resource.PropertyMap{
+		"id":    value(name),
+		"name":  value(name),
+		"token": resource.MakeSecret(value("k8s-aws-v1." + hexOf(resource.URN("eks-token:"+regionOr(region, DefaultRegion)), name, 64))),
 	}
 }
 

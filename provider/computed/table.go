@@ -59,7 +59,9 @@ var kinds = map[string]kind{
 	// Pod Identity association ids are a- and 17 characters (EKS API
 	// Reference, PodIdentityAssociation).
 	"aws:eks/podIdentityAssociation:PodIdentityAssociation": {id: prefixed("a"), outputs: []string{"associationId:id", "associationArn:arn"}},
-	"aws:eks/nodeGroup:NodeGroup":                           {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE"}},
+	// EKS makes one Auto Scaling group per managed node group, named
+	// eks-<node group>-<uuid> (EKS API Reference, NodegroupResources).
+	"aws:eks/nodeGroup:NodeGroup": {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE", "resources:nodeGroupResources"}},
 	// GuardDuty detector ids are 32 hex characters; a delegated
 	// administrator is named by its account id, an organization
 	// configuration by its detector (terraform-provider-aws guardduty).
@@ -97,8 +99,13 @@ var kinds = map[string]kind{
 	"aws:lb/listener:Listener":                          {id: byARN},
 	"aws:lb/loadBalancer:LoadBalancer":                  {id: byARN, outputs: []string{"dnsName:elbDNS", "zoneId:elbZone"}},
 	"aws:lb/targetGroup:TargetGroup":                    {id: byARN},
-	"aws:organizations/account:Account":                 {id: accountID},
-	"aws:organizations/organization:Organization":       {id: func(r Resource, _ string) string { return orgID(r.URN) }, outputs: []string{"roots", "masterAccountId:account", "masterAccountArn"}},
+	// An Auto Scaling attachment's id is the group's name and a unique
+	// suffix (terraform-provider-aws autoscaling attachment: id.PrefixedUniqueId).
+	"aws:autoscaling/attachment:Attachment": {id: func(r Resource, salt string) string {
+		return str(r.Inputs, "autoscalingGroupName") + "-" + hexOf(r.URN, salt, 26)
+	}},
+	"aws:organizations/account:Account":           {id: accountID},
+	"aws:organizations/organization:Organization": {id: func(r Resource, _ string) string { return orgID(r.URN) }, outputs: []string{"roots", "masterAccountId:account", "masterAccountArn"}},
 	"aws:organizations/organizationalUnit:OrganizationalUnit": {id: func(r Resource, salt string) string {
 		return "ou-" + strings.TrimPrefix(orgRootID(r.URN), "r-") + "-" + hexOf(r.URN, salt, 8)
 	}},
@@ -417,6 +424,13 @@ var generators = map[string]func(r Resource, prop string) resource.PropertyValue
 		return value("Z" + strings.ToUpper(hexOf(resource.URN(regionOr(r.Region, DefaultRegion)), "elb-zone", 13)))
 	},
 	"roots": orgRoots,
+	"nodeGroupResources": func(r Resource, prop string) resource.PropertyValue {
+		asg := "eks-" + str(r.Inputs, "nodeGroupName") + "-" + uuidOf(r.URN, prop)
+		return resource.NewProperty([]resource.PropertyValue{resource.NewProperty(resource.PropertyMap{
+			"autoscalingGroups": resource.NewProperty([]resource.PropertyValue{
+				resource.NewProperty(resource.PropertyMap{"name": value(asg)})}),
+		})})
+	},
 	"masterAccountArn": func(r Resource, _ string) resource.PropertyValue {
 		return value(orgARN("account/" + orgID(r.URN) + "/" + Account))
 	},

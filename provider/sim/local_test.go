@@ -14,12 +14,7 @@ import (
 // TestLocalTypesAreReal: a simulated WireGuard key is a real key pair, its
 // private half secret, kept in the simulated cloud, and a rotation replaces it.
 func TestLocalTypesAreReal(t *testing.T) {
-	srv, err := Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	c := dial(t, srv, "infra")
+	srv, c := startInfra(t)
 	ctx := context.Background()
 	const urn = "urn:pulumi:prod::simtest::infra:mesh:WireGuardKey::gw"
 	empty, _ := marshal("in", resource.PropertyMap{})
@@ -59,12 +54,7 @@ func TestLocalTypesAreReal(t *testing.T) {
 // TestSimChecksManifests: the simulator refuses the Kubernetes objects the
 // real provider would, and a new token alone is no change there either.
 func TestSimChecksManifests(t *testing.T) {
-	srv, err := Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	c := dial(t, srv, "infra")
+	_, c := startInfra(t)
 	ctx := context.Background()
 	const urn = "urn:pulumi:prod::simtest::infra:kubernetes:Manifests::ingress"
 	in := func(objects, token string) *structpb.Struct {
@@ -87,4 +77,15 @@ func TestSimChecksManifests(t *testing.T) {
 	if err != nil || d.GetChanges() != pulumirpc.DiffResponse_DIFF_NONE {
 		t.Errorf("a new token: %v, %v; want no change", d, err)
 	}
+}
+
+// startInfra starts a simulator and connects to its infra provider.
+func startInfra(t *testing.T) (*Server, pulumirpc.ResourceProviderClient) {
+	t.Helper()
+	srv, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv, dial(t, srv, "infra")
 }

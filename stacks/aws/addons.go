@@ -1,24 +1,9 @@
 package aws
 
 import (
-	"encoding/json"
-
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
-
-// Kubernetes identities that get AWS permissions through EKS Pod Identity.
-const (
-	// lbcNamespace and lbcServiceAccount are where the AWS Load Balancer
-	// Controller runs (its Helm chart's defaults): the controller registers
-	// the ingress pods in infra's target groups (TargetGroupBinding).
-	lbcNamespace      = "kube-system"
-	lbcServiceAccount = "aws-load-balancer-controller"
-	// TargetGroupsOutput maps each listener port to its target group's ARN,
-	// what a TargetGroupBinding names.
-	TargetGroupsOutput = "ingressTargetGroupArns"
 )
 
 // podIdentityTrust is the trust policy of a role that EKS Pod Identity
@@ -84,65 +69,4 @@ func (p *program) addon(cluster *eks.Cluster, name string, identities eks.AddonP
 // policies attached, returning the attachments for DependsOn.
 func (p *program) podRole(part string, policies []string) (*iam.Role, []pulumi.Resource, error) {
 	return p.roleTrusting(part, podIdentityTrust, policies)
-}
-
-// targetRegistrar gives the AWS Load Balancer Controller, through Pod
-// Identity, what it needs to keep the ingress pods registered in infra's
-// target groups (TargetGroupBinding) and nothing more: register and
-// deregister in those target groups only, and read what it reconciles
-// against. infra, not the controller, owns the load balancer, its
-// listeners, target groups and security groups, so the controller's stock
-// policy (which creates and deletes load balancers and security groups) is
-// not needed. The controller itself is installed in the cluster (see the
-// cluster's ADR).
-func (p *program) targetRegistrar(cluster *eks.Cluster, tgs []*lb.TargetGroup) error {
-	role, _, err := p.podRole("lbc-role", nil)
-	if err != nil {
-		return err
-	}
-	arns := make([]any, len(tgs))
-	for i, tg := range tgs {
-		arns[i] = tg.Arn
-	}
-	doc := pulumi.All(arns...).ApplyT(func(vs []any) (string, error) {
-		b, err := json.Marshal(map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []map[string]any{
-				{
-					"Sid": "RegisterInInfraTargetGroups", "Effect": "Allow",
-					"Action":   []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"},
-					"Resource": vs,
-				},
-				{
-					// Describe calls take no resource-level permissions
-					// (Service Authorization Reference, Elastic Load
-					// Balancing V2 and EC2 actions).
-					"Sid": "ReadWhatItReconciles", "Effect": "Allow",
-					"Action": []string{
-						"elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeLoadBalancers",
-						"elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTargetGroupAttributes",
-						"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
-						"ec2:DescribeAvailabilityZones", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
-						"ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs",
-					},
-					"Resource": "*",
-				},
-			},
-		})
-		return string(b), err
-	}).(pulumi.StringOutput)
-	if _, err := iam.NewRolePolicy(p.ctx, p.name("lbc-register-targets"), &iam.RolePolicyArgs{
-		Role:   role.Name,
-		Policy: doc,
-	}, p.with()...); err != nil {
-		return err
-	}
-	_, err = eks.NewPodIdentityAssociation(p.ctx, p.name("lbc-identity"), &eks.PodIdentityAssociationArgs{
-		ClusterName:    cluster.Name,
-		Namespace:      pulumi.String(lbcNamespace),
-		ServiceAccount: pulumi.String(lbcServiceAccount),
-		RoleArn:        role.Arn,
-		Tags:           p.tags(p.name("lbc-identity")),
-	}, p.with()...)
-	return err
 }

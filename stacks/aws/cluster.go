@@ -29,15 +29,15 @@ var (
 // cluster declares EKS: its IAM roles, a KMS key for envelope encryption of
 // Kubernetes secrets, the control plane on the private subnets, and one
 // managed node group per zone so each AZ scales on its own.
-func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
+func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, []*eks.NodeGroup, error) {
 	ctx, k := p.ctx, p.r.Cluster
 	clusterRole, clusterAttach, err := p.role("eks-cluster-role", "eks.amazonaws.com", clusterPolicies)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	nodeRole, nodeAttach, err := p.role("eks-node-role", "ec2.amazonaws.com", nodePolicies)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	key, err := kms.NewKey(ctx, p.name("eks-secrets-key"), &kms.KeyArgs{
 		Description:       pulumi.String("Envelope encryption of Kubernetes secrets in " + p.clusterName()),
@@ -45,7 +45,7 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 		Tags:              p.tags(p.name("eks-secrets-key")),
 	}, p.with()...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sg, err := ec2.NewSecurityGroup(ctx, p.name("cluster-sg"), &ec2.SecurityGroupArgs{
 		VpcId:       vpc.ID(),
@@ -61,7 +61,7 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 		Tags:   p.tags(p.name("cluster-sg")),
 	}, p.with()...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// EKS writes control-plane logs to this group, creating it with no
 	// expiry if it does not exist ("/aws/eks/<cluster>/cluster", EKS User
@@ -73,7 +73,7 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 		Tags:            p.tags(p.name("eks-logs")),
 	}, p.with()...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cluster, err := eks.NewCluster(ctx, p.name("eks"), &eks.ClusterArgs{
 		Name:    pulumi.String(p.clusterName()),
@@ -82,12 +82,15 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 		VpcConfig: &eks.ClusterVpcConfigArgs{
 			SubnetIds:        idsOf(sub.private),
 			SecurityGroupIds: pulumi.StringArray{sg.ID()},
-			// Private only: the API is reached from inside the VPC, and
-			// from the mesh and transit ranges the cluster security group
-			// admits (admitCIDR). A public endpoint without publicAccessCidrs
-			// is open to 0.0.0.0/0 (EKS API Reference, VpcConfigRequest).
+			// Private: the API is reached from inside the VPC, and from the
+			// mesh and transit ranges the cluster security group admits
+			// (admitCIDR). Public only for cluster.apiAccess, where infra
+			// runs from (it applies the ingress controller through it): a
+			// public endpoint without publicAccessCidrs is open to
+			// 0.0.0.0/0 (EKS API Reference, VpcConfigRequest).
 			EndpointPrivateAccess: pulumi.Bool(true),
-			EndpointPublicAccess:  pulumi.Bool(false),
+			EndpointPublicAccess:  pulumi.Bool(len(k.APIAccess) > 0),
+			PublicAccessCidrs:     publicAccess(k.APIAccess),
 		},
 		EncryptionConfig: &eks.ClusterEncryptionConfigArgs{
 			Resources: pulumi.StringArray{pulumi.String("secrets")},
@@ -101,13 +104,14 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 		Tags:                   p.tags(p.clusterName()),
 	}, p.with(pulumi.DependsOn(append(clusterAttach, logs)))...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	before, err := p.addonsBeforeNodes(cluster)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var groups []pulumi.Resource
+	var nodeGroups []*eks.NodeGroup
 	n := k.NodesPerZone
 	for i, z := range p.net.Zones {
 		name := p.name("nodes", z.Zone)
@@ -130,17 +134,18 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, error) {
 			// scaling_config[0].desired_size).
 		}, p.with(pulumi.DependsOn(append(append([]pulumi.Resource{}, nodeAttach...), before...)), pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))...)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		groups = append(groups, ng)
+		nodeGroups = append(nodeGroups, ng)
 	}
 	if err := p.addonsAfterNodes(cluster, groups); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := p.clusterAdmins(cluster); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return cluster, nil
+	return cluster, nodeGroups, nil
 }
 
 // role declares an IAM role that service may assume, with AWS managed
@@ -183,4 +188,13 @@ func (p *program) roleTrusting(part, trust string, policies []string) (*iam.Role
 		attached = append(attached, a)
 	}
 	return role, attached, nil
+}
+
+// publicAccess is the endpoint's publicAccessCidrs: apiAccess, or nothing
+// when the endpoint is private.
+func publicAccess(cidrs []string) pulumi.StringArrayInput {
+	if len(cidrs) == 0 {
+		return nil
+	}
+	return pulumi.ToStringArray(cidrs)
 }

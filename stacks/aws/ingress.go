@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -42,11 +43,13 @@ func (p *program) lbName(suffix string) string {
 }
 
 // ingress declares the internet-facing network load balancer across the
-// public subnets. Its target groups take pod IPs of the in-cluster ingress
-// controller, which the AWS Load Balancer Controller registers there
-// (TargetGroupBinding; targetRegistrar gives it the permission to); its DNS
-// name is the region's origin for the global load balancer.
-func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster) (*lb.LoadBalancer, error) {
+// public subnets, its DNS name the region's origin for the global load
+// balancer. Its targets are the cluster's nodes, on the node ports of the
+// ingress controller infra installs (ingressController): each target group
+// is attached to every node group's Auto Scaling group, so EKS registers
+// the nodes it launches and deregisters those it drains. See the ADR
+// ingress/aws for why not pod targets.
+func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster, nodes []*eks.NodeGroup, prov pulumi.ProviderResource) (*lb.LoadBalancer, error) {
 	ctx := p.ctx
 	var rules ec2.SecurityGroupIngressArray
 	for _, port := range ingressPorts {
@@ -63,7 +66,7 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster) (*lb
 		Description: pulumi.String("Ingress load balancer: HTTP and HTTPS from anywhere"),
 		Ingress:     rules,
 		Egress: ec2.SecurityGroupEgressArray{&ec2.SecurityGroupEgressArgs{
-			Description: pulumi.String("to the cluster pods"),
+			Description: pulumi.String("to the cluster nodes"),
 			Protocol:    pulumi.String("-1"),
 			FromPort:    pulumi.Int(0),
 			ToPort:      pulumi.Int(0),
@@ -74,13 +77,14 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster) (*lb
 	if err != nil {
 		return nil, err
 	}
-	// The targets are pods and nodes carrying the cluster security group:
-	// it must admit the load balancer on the listener and health-check
-	// ports ("The security groups associated with an instance must allow
-	// traffic from the load balancer using the health check port and
-	// health check protocol", ELB User Guide, Troubleshoot your Network
-	// Load Balancer).
-	for _, port := range p.targetPorts() {
+	// The targets are nodes, which carry the cluster security group (the
+	// managed node groups have no launch template of their own): it must
+	// admit the load balancer on the traffic and health-check ports ("The
+	// security groups associated with an instance must allow traffic from
+	// the load balancer using the health check port and health check
+	// protocol", ELB User Guide, Troubleshoot your Network Load Balancer).
+	// Those are the node ports, and nothing else.
+	for _, port := range targetPorts() {
 		ps := strconv.Itoa(port)
 		if _, err := awsvpc.NewSecurityGroupIngressRule(ctx, p.name("cluster-from-ingress", ps), &awsvpc.SecurityGroupIngressRuleArgs{
 			SecurityGroupId:           cluster.VpcConfig.ClusterSecurityGroupId().Elem(),
@@ -88,7 +92,7 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster) (*lb
 			IpProtocol:                pulumi.String("tcp"),
 			FromPort:                  pulumi.Int(port),
 			ToPort:                    pulumi.Int(port),
-			Description:               pulumi.String("ingress load balancer to targets on " + ps),
+			Description:               pulumi.String("ingress load balancer to node port " + ps),
 			Tags:                      p.tags(p.name("cluster-from-ingress", ps)),
 		}, p.with()...); err != nil {
 			return nil, err
@@ -106,24 +110,29 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster) (*lb
 	if err != nil {
 		return nil, err
 	}
-	tgs := pulumi.StringMap{}
-	var groups []*lb.TargetGroup
 	for _, port := range ingressPorts {
 		ps := strconv.Itoa(port)
 		tg, err := lb.NewTargetGroup(ctx, p.name("ingress-tg", ps), &lb.TargetGroupArgs{
 			Name:        pulumi.String(p.lbName("tg-" + ps)),
 			VpcId:       vpc.ID(),
-			Port:        pulumi.Int(port),
+			Port:        pulumi.Int(nodePorts[port]),
 			Protocol:    pulumi.String("TCP"),
-			TargetType:  pulumi.String("ip"),
+			TargetType:  pulumi.String("instance"),
 			HealthCheck: p.healthCheck(),
 			Tags:        p.tags(p.name("ingress-tg", ps)),
 		}, p.with()...)
 		if err != nil {
 			return nil, err
 		}
-		tgs[ps] = tg.Arn
-		groups = append(groups, tg)
+		for i, ng := range nodes {
+			z := p.net.Zones[i].Zone
+			if _, err := autoscaling.NewAttachment(ctx, p.name("ingress-tg", ps, z), &autoscaling.AttachmentArgs{
+				AutoscalingGroupName: nodeGroupASG(ng),
+				LbTargetGroupArn:     tg.Arn,
+			}, p.with()...); err != nil {
+				return nil, err
+			}
+		}
 		if _, err := lb.NewListener(ctx, p.name("ingress-listener", ps), &lb.ListenerArgs{
 			LoadBalancerArn: nlb.Arn,
 			Port:            pulumi.Int(port),
@@ -137,38 +146,55 @@ func (p *program) ingress(vpc *ec2.Vpc, sub *subnets, cluster *eks.Cluster) (*lb
 			return nil, err
 		}
 	}
-	p.ctx.Export(TargetGroupsOutput, tgs)
-	if err := p.targetRegistrar(cluster, groups); err != nil {
+	if err := p.ingressController(cluster, nodes, prov); err != nil {
 		return nil, err
 	}
 	return nlb, nil
 }
 
-// targetPorts are the ports the load balancer reaches its targets on: the
-// listener ports and the health check's, sorted and unique.
-func (p *program) targetPorts() []int {
-	ports := append([]int{}, ingressPorts...)
-	if g := p.spec.Network.GlobalLoadBalancer; g != nil && !slices.Contains(ports, g.HealthCheck.Port) {
-		ports = append(ports, g.HealthCheck.Port)
+// nodeGroupASG is the name of the Auto Scaling group EKS made for a
+// managed node group (one per node group: EKS API Reference,
+// NodegroupResources.autoScalingGroups).
+func nodeGroupASG(ng *eks.NodeGroup) pulumi.StringOutput {
+	return ng.Resources.ApplyT(func(rs []eks.NodeGroupResource) string {
+		for _, r := range rs {
+			for _, g := range r.AutoscalingGroups {
+				if g.Name != nil {
+					return *g.Name
+				}
+			}
+		}
+		return ""
+	}).(pulumi.StringOutput)
+}
+
+// targetPorts are the ports the load balancer reaches the nodes on: the
+// node ports of the listeners and of the health check, sorted.
+func targetPorts() []int {
+	var ports []int
+	for _, port := range ingressPorts {
+		ports = append(ports, nodePorts[port])
 	}
+	ports = append(ports, healthNodePort)
 	slices.Sort(ports)
 	return ports
 }
 
-// healthCheck probes targets as the global load balancer probes the region,
-// when the spec has one; otherwise a TCP connect.
+// healthCheck probes the ingress controller's health endpoint through its
+// node port: a node is healthy when the controller answers there, which
+// kube-proxy forwards to a ready controller pod on any node. It probes as
+// often as the global load balancer probes the region, when there is one.
 func (p *program) healthCheck() *lb.TargetGroupHealthCheckArgs {
-	g := p.spec.Network.GlobalLoadBalancer
-	if g == nil {
-		return &lb.TargetGroupHealthCheckArgs{Enabled: pulumi.Bool(true), Protocol: pulumi.String("TCP")}
-	}
-	h := g.HealthCheck
-	return &lb.TargetGroupHealthCheckArgs{
+	hc := &lb.TargetGroupHealthCheckArgs{
 		Enabled:  pulumi.Bool(true),
-		Protocol: pulumi.String(strings.ToUpper(h.Protocol)),
-		Port:     pulumi.String(strconv.Itoa(h.Port)),
-		Path:     pulumi.String(h.Path),
-		Interval: pulumi.Int(int(h.Interval.Seconds())),
-		Timeout:  pulumi.Int(int(h.Timeout.Seconds())),
+		Protocol: pulumi.String("HTTP"),
+		Port:     pulumi.String(strconv.Itoa(healthNodePort)),
+		Path:     pulumi.String(controllerHealthPath),
+		Matcher:  pulumi.String("200"),
 	}
+	if g := p.spec.Network.GlobalLoadBalancer; g != nil {
+		hc.Interval = pulumi.Int(int(g.HealthCheck.Interval.Seconds()))
+		hc.Timeout = pulumi.Int(int(g.HealthCheck.Timeout.Seconds()))
+	}
+	return hc
 }

@@ -124,11 +124,11 @@ func (p *program) run() error {
 	if err := p.baseline(vpc, sub); err != nil {
 		return err
 	}
-	cluster, err := p.cluster(vpc, sub)
+	cluster, nodes, err := p.cluster(vpc, sub)
 	if err != nil {
 		return err
 	}
-	ingress, err := p.ingress(vpc, sub, cluster)
+	ingress, err := p.ingress(vpc, sub, cluster, nodes, prov)
 	if err != nil {
 		return err
 	}

@@ -110,8 +110,10 @@ func TestRegionalTakesClusterSettingsFromTheSpec(t *testing.T) {
 	}
 	for _, tg := range res["aws:lb/targetGroup:TargetGroup"] {
 		hc := tg.Inputs["healthCheck"].(map[string]any)
-		if hc["protocol"] != "HTTP" || hc["path"] != "/ready" || hc["interval"] != 30.0 {
-			t.Errorf("%s health check = %v, want the spec's", tg.Name, hc)
+		// The controller's health endpoint on its node port, as often
+		// as the spec's global load balancer probes.
+		if hc["protocol"] != "HTTP" || hc["path"] != "/healthz" || hc["port"] != "30254" || hc["interval"] != 30.0 {
+			t.Errorf("%s health check = %v, want the controller's at the spec's interval", tg.Name, hc)
 		}
 	}
 	prov := res["pulumi:providers:aws"]["aws-us-east-1-prod-provider"]
@@ -140,6 +142,8 @@ var untaggable = map[string]bool{
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":   true,
 	"aws:ebs/encryptionByDefault:EncryptionByDefault":     true,
 	"aws:iam/rolePolicy:RolePolicy":                       true,
+	"aws:autoscaling/attachment:Attachment":               true,
+	"infra:kubernetes:Manifests":                          true,
 }
 
 func TestRegionalTagsEverythingTaggable(t *testing.T) {
@@ -166,8 +170,8 @@ func TestRegionalTagsEverythingTaggable(t *testing.T) {
 }
 
 // The cluster security group EKS creates admits the ingress load balancer
-// on the listener and health-check ports (by its security group, not a
-// CIDR), and the API endpoint is private.
+// on the controller's node ports, traffic and health check (by its
+// security group, not a CIDR), and the API endpoint is private.
 func TestRegionalAdmitsTheLoadBalancerAndKeepsTheAPIPrivate(t *testing.T) {
 	_, _, p := planOf(t)
 	id := "aws-us-east-1-prod"
@@ -180,6 +184,9 @@ func TestRegionalAdmitsTheLoadBalancerAndKeepsTheAPIPrivate(t *testing.T) {
 	rules := res["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"]
 	var ports []string
 	for _, r := range rules {
+		if !strings.HasPrefix(r.Name, id+"-cluster-from-ingress-") {
+			continue
+		}
 		if r.Inputs["securityGroupId"] != sgID || r.Inputs["cidrIpv4"] != nil || r.Inputs["ipProtocol"] != "tcp" ||
 			!slices.Contains(r.DependsOn, lbSG.Name) {
 			t.Errorf("%s = %v, want tcp from the ingress security group to %s", r.Name, r.Inputs, sgID)
@@ -187,9 +194,8 @@ func TestRegionalAdmitsTheLoadBalancerAndKeepsTheAPIPrivate(t *testing.T) {
 		ports = append(ports, fmt.Sprint(r.Inputs["fromPort"]))
 	}
 	slices.Sort(ports)
-	// testdata's health check uses the default port, 80.
-	if fmt.Sprint(ports) != "[443 80]" {
-		t.Errorf("ports admitted from the load balancer = %v, want 443 and 80", ports)
+	if fmt.Sprint(ports) != "[30080 30254 30443]" {
+		t.Errorf("ports admitted from the load balancer = %v, want the node ports 30080, 30443 and 30254", ports)
 	}
 	vpc := res["aws:eks/cluster:Cluster"][id+"-eks"].Inputs["vpcConfig"].(map[string]any)
 	if vpc["endpointPublicAccess"] != false || vpc["endpointPrivateAccess"] != true {
