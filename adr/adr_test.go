@@ -354,7 +354,7 @@ func firstRun(t *testing.T) ([]byte, *Result, Files) {
 func TestDeprecated(t *testing.T) {
 	src, res1, files1 := firstRun(t)
 	hel := fileOf(t, res1, "cluster/hetzner-hel1-dev", Created)
-	src2 := edit(t, src, "      # dev has no other region to peer with: gateways peer within their environment\n      - region: hel1\n        environment: dev\n        cidr: 10.22.0.0/16\n        mesh: false\n        cluster: {serverType: cx23, workers: 1}\n", "")
+	src2 := edit(t, src, "      # dev has no other region to peer with: gateways peer within their environment\n      - region: hel1\n        environment: dev\n        cidr: 10.22.0.0/16\n        mesh: false\n        cluster: {serverType: cx23, workers: 1, apiAccess: [203.0.113.0/24]}\n", "")
 	res2, files2 := plan(t, files1, derive(t, "multicloud.yaml", src2), WithDate(day2))
 	if got := changed(res2, Deprecated); !slices.Equal(got, []string{hel}) {
 		t.Fatalf("deprecated %v, want %s", got, hel)

@@ -300,7 +300,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := strings.Replace(string(data), "overlay: 10.100.0.0/24", "overlay: 10.100.0.0/24\n    mtu: 1400", 1)
-	text = strings.Replace(text, "cluster: {serverType: cx23, workers: 1}", "cluster: {serverType: cx33, workers: 1}", 1)
+	text = strings.Replace(text, "cluster: {serverType: cx23, workers: 1, apiAccess: [203.0.113.0/24]}", "cluster: {serverType: cx33, workers: 1, apiAccess: [203.0.113.0/24]}", 1)
 	if err := os.WriteFile(edited, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}

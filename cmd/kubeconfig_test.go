@@ -56,7 +56,7 @@ clouds:
       - {region: eu-west-1, environment: dev, zones: [eu-west-1a, eu-west-1b], cidr: 10.10.0.0/16, cluster: {nodesPerZone: 1}}
   hetzner:
     regions:
-      - {region: nbg1, environment: dev, cidr: 10.20.0.0/16, cluster: {serverType: cx23, workers: 1}}
+      - {region: nbg1, environment: dev, cidr: 10.20.0.0/16, cluster: {serverType: cx23, workers: 1, apiAccess: [203.0.113.0/24]}}
   ovh:
     project: 0123456789abcdef0123456789abcdef
     regions:

@@ -565,8 +565,8 @@ func TestPreviewCarriesValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	edited := strings.Replace(string(data), "cluster: {serverType: cx23, workers: 1}",
-		"cidr: 10.50.0.0/16\n        cluster: {serverType: cx33, workers: 1}", 1)
+	edited := strings.Replace(string(data), "cluster: {serverType: cx23, workers: 1, apiAccess: [203.0.113.0/24]}",
+		"cidr: 10.50.0.0/16\n        cluster: {serverType: cx33, workers: 1, apiAccess: [203.0.113.0/24]}", 1)
 	file := filepath.Join(t.TempDir(), "pair.yaml")
 	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ clouds:
       - {region: eu-central-1, environment: prod, zones: [eu-central-1a, eu-central-1b], cidr: 10.10.0.0/16}
   hetzner:
     regions:
-      - {region: nbg1, environment: prod, cidr: 10.20.0.0/16, cluster: {serverType: cx23, workers: 1}}
+      - {region: nbg1, environment: prod, cidr: 10.20.0.0/16, cluster: {serverType: cx23, workers: 1, apiAccess: [203.0.113.0/24]}}
   ovh:
     regions:
       - {region: GRA11, environment: prod, cidr: 10.30.0.0/16, cluster: {flavor: b3-8, nodes: 3}}

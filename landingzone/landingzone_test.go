@@ -253,7 +253,7 @@ clouds:
 			}
 		})
 	}
-	if ds := OVHUnset(parse(t, "name: p\nclouds:\n  hetzner:\n    regions:\n      - {region: nbg1, environment: prod, cidr: 10.20.0.0/16, cluster: {serverType: cx23, workers: 1}}\n"), env()); ds != nil {
+	if ds := OVHUnset(parse(t, "name: p\nclouds:\n  hetzner:\n    regions:\n      - {region: nbg1, environment: prod, cidr: 10.20.0.0/16, cluster: {serverType: cx23, workers: 1, apiAccess: [203.0.113.0/24]}}\n"), env()); ds != nil {
 		t.Errorf("a spec without OVH: %v", ds)
 	}
 }

@@ -26,9 +26,9 @@ func synthetic(n int) []byte {
 			r := names[i%len(names)]
 			// 10.0.0.0/8 holds 16384 /22s: entry k gets the k-th, from
 			// 10.4.0.0 on, past OVH's pod and service networks (ClusterRanges).
-			// AWS clusters name where infra reaches their API from.
+			// AWS and Hetzner clusters name where infra reaches their API from.
 			cluster := ""
-			if c == AWS {
+			if c == AWS || c == Hetzner {
 				cluster = ", cluster: {apiAccess: [203.0.113.0/24]}"
 			}
 			fmt.Fprintf(&b, "      - {region: %s, environment: %s, cidr: 10.%d.%d.0/22%s}\n", r, env(i), 4+k>>6, (k&63)<<2, cluster)

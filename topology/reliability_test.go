@@ -78,12 +78,12 @@ clouds:
       - &dev
         region: nbg1
         environment: dev
-        cluster: {workers: 2, serverType: cx33}
+        cluster: {workers: 2, serverType: cx33, apiAccess: [203.0.113.0/24]}
       - <<: *dev
         region: fsn1
       - region: hel1
         <<: [*dev]
-        cluster: {workers: 4}
+        cluster: {workers: 4, apiAccess: [203.0.113.0/24]}
 `
 	spec, ds, err := Parse("t.yaml", []byte(doc))
 	if err != nil {

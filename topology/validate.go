@@ -229,6 +229,21 @@ func (v *validator) clusters() {
 				v.errorf(k.At("serverType"), "choose a type sold there, such as cpx22 (CPX) or ccx13", "Hetzner does not sell server type %s in %s", t, r.Name)
 			}
 			v.apiAccess(&k.Meta, k.APIAccess, "client certificates")
+			if len(k.APIAccess) == 0 {
+				// The nodes run cloud-provider=external: they take no pod
+				// until the hcloud cloud-controller-manager initialises
+				// them, and it starts only with the Secret infra applies
+				// over the Kubernetes API (stacks/hetzner/secret.go). With
+				// no apiAccess that API is private: a real up run from
+				// outside the region's network and the mesh would wait out
+				// the apply and fail, where the simulator cannot tell.
+				at := k.At("apiAccess")
+				if at.Line == 0 {
+					at = r.Pos
+				}
+				v.warnf(at, "list the networks infra runs from, e.g. apiAccess: [203.0.113.0/24], or run infra from inside the region's network or the mesh",
+					"cluster %s has no apiAccess: infra cannot reach its API to give the hcloud cloud-controller-manager its token, and without it no node takes a pod", r.ID())
+			}
 			if k.ControlPlanes != 1 && k.ControlPlanes != 3 {
 				v.errorf(k.At("controlPlanes"), "use 1, or 3 for an etcd quorum", "controlPlanes must be 1 or 3, got %d", k.ControlPlanes)
 			}

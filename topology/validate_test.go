@@ -602,6 +602,7 @@ func TestWarningsDoNotFail(t *testing.T) {
 		got = append(got, d.Pos.String()+" "+d.Message)
 	}
 	wantW := []string{
+		"t.yaml:5:52 cluster hetzner-nbg1-prod has no apiAccess: infra cannot reach its API to give the hcloud cloud-controller-manager its token, and without it no node takes a pod",
 		"t.yaml:5:65 Hetzner server type cpx21 is deprecated",
 		"t.yaml:6:17 the mesh has a single gateway and no peers",
 	}
@@ -635,7 +636,10 @@ func TestMeshRegionAloneInEnvironment(t *testing.T) {
 			}
 			var got []string
 			for _, d := range ds {
-				if d.Severity != Warning || d.Rule != "topology/mesh" {
+				if d.Rule != "topology/mesh" {
+					continue // the clusters' own warnings are another test's
+				}
+				if d.Severity != Warning {
 					t.Errorf("unexpected %s", d)
 					continue
 				}

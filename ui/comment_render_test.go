@@ -36,7 +36,7 @@ func TestCommentsRenderOnGitHub(t *testing.T) {
 		}
 		return file, ds
 	}
-	const base = "name: acme\nclouds:\n  hetzner:\n    regions:\n      - region: hel1\n        environment: dev\n        cluster: {serverType: cx23, workers: 1}\n"
+	const base = "name: acme\nclouds:\n  hetzner:\n    regions:\n      - region: hel1\n        environment: dev\n        cluster: {serverType: cx23, workers: 1, apiAccess: [203.0.113.0/24]}\n"
 	typo, typoDs := load("typo.yaml", strings.Replace(base, "serverType", "serverTyp", 1))
 	mandatory, mandatoryDs := load("mandatory.yaml", base+"landingZone:\n  guardrails:\n    - allowed-regions:\n        hetzner: [nbg1]\n")
 	run := "https://github.com/acme/infra/actions/runs/42"

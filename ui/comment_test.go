@@ -128,7 +128,7 @@ clouds:
     regions:
       - region: hel1
         environment: dev
-        cluster: {serverType: cx23, workers: 1}
+        cluster: {serverType: cx23, workers: 1, apiAccess: [203.0.113.0/24]}
 landingZone:
   guardrails:
     - allowed-regions:

@@ -102,7 +102,7 @@ func TestRegionalExample(t *testing.T) {
 			wantCounts := map[string]int{
 				"hcloud:index/network:Network":                         1,
 				"hcloud:index/networkSubnet:NetworkSubnet":             1,
-				"hcloud:index/firewall:Firewall":                       1,
+				"hcloud:index/firewall:Firewall":                       2, // nodes, and the API for apiAccess
 				"hcloud:index/placementGroup:PlacementGroup":           2,
 				"hcloud:index/server:Server":                           tt.controlPlanes + tt.wrks,
 				"hcloud:index/loadBalancer:LoadBalancer":               2, // ingress and registration
@@ -339,6 +339,7 @@ func TestGatewayServerTypePerLocation(t *testing.T) {
 func TestRegionalAPIAccess(t *testing.T) {
 	spec, plan := stackstest.Load(t, example)
 	r := stackstest.Region(t, spec.Clouds.Hetzner.Regions, "nbg1", "prod")
+	r.Cluster.APIAccess = nil
 	m := newMocks()
 	out, err := run(m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())})
 	if err != nil {
