@@ -264,7 +264,7 @@ tags: {Owner: me}
 clouds:
   hetzner:
     regions:
-      - {region: nbg1, environment: prod}
+      - {region: nbg1, environment: prod, cluster: {apiAccess: [203.0.113.0/24]}}
 landingZone:
   guardrails:
     - require-tags: [Owner, CostCenter]
@@ -303,7 +303,7 @@ landingZone:
 	if violations != res.Results[0].Violations || topo != 1 {
 		t.Errorf("%d violations (want %d) and %d topology warnings (want 1) in the JSON", violations, res.Results[0].Violations, topo)
 	}
-	if want := `require-tags: hcloud:index/firewall:Firewall "hetzner-nbg1-prod-firewall" in stack hetzner-nbg1-prod lacks the required labels CostCenter`; res.Diagnostics[0].Message != want {
+	if want := `require-tags: hcloud:index/firewall:Firewall "hetzner-nbg1-prod-api-firewall" in stack hetzner-nbg1-prod lacks the required labels CostCenter`; res.Diagnostics[0].Message != want {
 		t.Errorf("first diagnostic %q, want %q", res.Diagnostics[0].Message, want)
 	}
 }
