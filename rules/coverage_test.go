@@ -25,7 +25,6 @@ var uncoveredKnown = map[string]bool{
 	"aws:cfg/deliveryChannel:DeliveryChannel":                                true,
 	"aws:cfg/recorder:Recorder":                                              true,
 	"aws:cfg/recorderStatus:RecorderStatus":                                  true,
-	"aws:cloudwatch/logGroup:LogGroup":                                       true,
 	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                      true,
 	"aws:ec2/flowLog:FlowLog":                                                true,
 	"aws:ec2/networkInterface:NetworkInterface":                              true,
@@ -37,7 +36,6 @@ var uncoveredKnown = map[string]bool{
 	"aws:guardduty/organizationAdminAccount:OrganizationAdminAccount":        true,
 	"aws:guardduty/organizationConfiguration:OrganizationConfiguration":      true,
 	"aws:iam/organizationsFeatures:OrganizationsFeatures":                    true,
-	"aws:iam/rolePolicy:RolePolicy":                                          true,
 	"aws:organizations/delegatedAdministrator:DelegatedAdministrator":        true,
 	"aws:ram/sharingWithOrganization:SharingWithOrganization":                true,
 	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock":               true,
@@ -170,6 +168,59 @@ func TestAutoscalingAttachment(t *testing.T) {
 	} {
 		found := false
 		vs := Check(typ, tc.inputs)
+		for _, v := range vs {
+			found = found || (v.Rule == tc.rule && v.Property == tc.property && v.Severity == Error && v.Source != "")
+		}
+		if !found {
+			t.Errorf("%s: want a %s error on %s, got %v", name, tc.rule, tc.property, vs)
+		}
+	}
+}
+
+// The log group and the inline role policy (additions.json): a new name,
+// class or role replaces, a new policy or retention updates in place, and
+// retention takes only the days CloudWatch Logs offers.
+func TestLogGroupAndRolePolicy(t *testing.T) {
+	const (
+		logGroup   = "aws:cloudwatch/logGroup:LogGroup"
+		rolePolicy = "aws:iam/rolePolicy:RolePolicy"
+	)
+	for _, tc := range []struct {
+		typ, path string
+		replace   bool
+	}{
+		{logGroup, "name", true}, {logGroup, "namePrefix", true}, {logGroup, "logGroupClass", true},
+		{logGroup, "retentionInDays", false}, {logGroup, "kmsKeyId", false}, {logGroup, "tags.Owner", false},
+		{rolePolicy, "name", true}, {rolePolicy, "role", true}, {rolePolicy, "policy", false},
+	} {
+		if r, _, _ := ForceNew(tc.typ, []string{tc.path}); r != tc.replace {
+			t.Errorf("%s %s: replace %v, want %v", tc.typ, tc.path, r, tc.replace)
+		}
+	}
+	group := map[string]any{"name": "/infra/flow-logs", "retentionInDays": 90.0, "tags": map[string]any{"Owner": "me"}}
+	if vs := Check(logGroup, group); len(vs) != 0 {
+		t.Fatalf("valid log group fails: %v", vs)
+	}
+	// The program names the group itself: the provider deletes it first.
+	if r, because, dbr := Replace(logGroup, group, with(group, "name", "/infra/other")); !r || len(because) != 1 || because[0] != "name" || !dbr {
+		t.Errorf("a renamed log group: replace %v because %v, delete first %v", r, because, dbr)
+	}
+	policy := map[string]any{"role": "flow-logs", "policy": `{"Version":"2012-10-17","Statement":[]}`}
+	if vs := Check(rolePolicy, policy); len(vs) != 0 {
+		t.Fatalf("valid role policy fails: %v", vs)
+	}
+	for name, tc := range map[string]struct {
+		typ            string
+		inputs         map[string]any
+		property, rule string
+	}{
+		"retention of 2 days": {logGroup, with(group, "retentionInDays", 2.0), "retentionInDays", "oneOf"},
+		"unknown class":       {logGroup, with(group, "logGroupClass", "COLD"), "logGroupClass", "oneOf"},
+		"name and prefix":     {logGroup, with(group, "namePrefix", "/infra/"), "name", "conflictsWith"},
+		"no role":             {rolePolicy, map[string]any{"policy": policy["policy"]}, "role", RuleRequired},
+	} {
+		found := false
+		vs := Check(tc.typ, tc.inputs)
 		for _, v := range vs {
 			found = found || (v.Rule == tc.rule && v.Property == tc.property && v.Severity == Error && v.Source != "")
 		}
