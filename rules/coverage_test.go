@@ -33,15 +33,11 @@ var uncoveredKnown = map[string]bool{
 	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":                true,
 	"aws:eks/addon:Addon":                                                    true,
 	"aws:guardduty/detector:Detector":                                        true,
-	"aws:guardduty/organizationAdminAccount:OrganizationAdminAccount":        true,
 	"aws:guardduty/organizationConfiguration:OrganizationConfiguration":      true,
 	"aws:iam/organizationsFeatures:OrganizationsFeatures":                    true,
-	"aws:organizations/delegatedAdministrator:DelegatedAdministrator":        true,
 	"aws:ram/sharingWithOrganization:SharingWithOrganization":                true,
-	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock":               true,
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
 	"aws:securityhub/account:Account":                                        true,
-	"aws:securityhub/organizationAdminAccount:OrganizationAdminAccount":      true,
 	"aws:securityhub/organizationConfiguration:OrganizationConfiguration":    true,
 	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":              true,
 }
@@ -226,6 +222,41 @@ func TestLogGroupAndRolePolicy(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: want a %s error on %s, got %v", name, tc.rule, tc.property, vs)
+		}
+	}
+}
+
+// The organization-wide designations and the account's S3 public access
+// block (additions.json): the account they name is fixed at create, and it
+// must be a 12-digit account ID.
+func TestOrganizationAdditions(t *testing.T) {
+	for _, tc := range []struct {
+		typ, account string
+		inputs       map[string]any
+		updatable    string
+	}{
+		{"aws:organizations/delegatedAdministrator:DelegatedAdministrator", "accountId", map[string]any{"accountId": "123456789012", "servicePrincipal": "config.amazonaws.com"}, ""},
+		{"aws:guardduty/organizationAdminAccount:OrganizationAdminAccount", "adminAccountId", map[string]any{"adminAccountId": "123456789012"}, ""},
+		{"aws:securityhub/organizationAdminAccount:OrganizationAdminAccount", "adminAccountId", map[string]any{"adminAccountId": "123456789012"}, ""},
+		{"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "accountId", map[string]any{"accountId": "123456789012", "blockPublicAcls": true}, "blockPublicAcls"},
+	} {
+		if vs := Check(tc.typ, tc.inputs); len(vs) != 0 {
+			t.Errorf("%s: valid inputs fail: %v", tc.typ, vs)
+		}
+		if r, _, _ := ForceNew(tc.typ, []string{tc.account}); !r {
+			t.Errorf("%s: a new %s updates in place", tc.typ, tc.account)
+		}
+		if tc.updatable != "" {
+			if r, _, _ := ForceNew(tc.typ, []string{tc.updatable}); r {
+				t.Errorf("%s: a new %s replaces", tc.typ, tc.updatable)
+			}
+		}
+		found := false
+		for _, v := range Check(tc.typ, with(tc.inputs, tc.account, "security")) {
+			found = found || (v.Rule == "format" && v.Property == tc.account && v.Severity == Error)
+		}
+		if !found {
+			t.Errorf("%s: an account id that is no account id passes", tc.typ)
 		}
 	}
 }
