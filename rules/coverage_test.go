@@ -34,8 +34,6 @@ var uncoveredKnown = map[string]bool{
 	"aws:eks/addon:Addon":                                                    true,
 	"aws:guardduty/detector:Detector":                                        true,
 	"aws:guardduty/organizationConfiguration:OrganizationConfiguration":      true,
-	"aws:iam/organizationsFeatures:OrganizationsFeatures":                    true,
-	"aws:ram/sharingWithOrganization:SharingWithOrganization":                true,
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
 	"aws:securityhub/account:Account":                                        true,
 	"aws:securityhub/organizationConfiguration:OrganizationConfiguration":    true,
@@ -258,5 +256,25 @@ func TestOrganizationAdditions(t *testing.T) {
 		if !found {
 			t.Errorf("%s: an account id that is no account id passes", tc.typ)
 		}
+	}
+}
+
+// The organization's IAM root access features (additions.json) update in
+// place and take only the two features IAM has.
+func TestOrganizationsFeatures(t *testing.T) {
+	const typ = "aws:iam/organizationsFeatures:OrganizationsFeatures"
+	ok := map[string]any{"enabledFeatures": []any{"RootCredentialsManagement", "RootSessions"}}
+	if vs := Check(typ, ok); len(vs) != 0 {
+		t.Fatalf("valid features fail: %v", vs)
+	}
+	if r, _, _ := ForceNew(typ, []string{"enabledFeatures"}); r {
+		t.Error("a new feature list replaces")
+	}
+	found := false
+	for _, v := range Check(typ, map[string]any{"enabledFeatures": []any{"RootSessions", "RootPasswords"}}) {
+		found = found || (v.Rule == "oneOf" && strings.HasPrefix(v.Property, "enabledFeatures") && v.Severity == Error)
+	}
+	if !found {
+		t.Error("an unknown feature passes")
 	}
 }
