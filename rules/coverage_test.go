@@ -31,7 +31,6 @@ var uncoveredKnown = map[string]bool{
 	"aws:ec2/vpcEndpoint:VpcEndpoint":                                        true,
 	"aws:eks/accessEntry:AccessEntry":                                        true,
 	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":                true,
-	"aws:eks/addon:Addon":                                                    true,
 	"aws:guardduty/detector:Detector":                                        true,
 	"aws:guardduty/organizationConfiguration:OrganizationConfiguration":      true,
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
@@ -276,5 +275,43 @@ func TestOrganizationsFeatures(t *testing.T) {
 	}
 	if !found {
 		t.Error("an unknown feature passes")
+	}
+}
+
+// An EKS add-on (additions.json) is replaced for another add-on or cluster
+// only; PRESERVE is no answer to conflicts at create.
+func TestEKSAddon(t *testing.T) {
+	const typ = "aws:eks/addon:Addon"
+	for path, replace := range map[string]bool{
+		"addonName": true, "clusterName": true, "addonVersion": false,
+		"podIdentityAssociations[0].roleArn": false, "resolveConflictsOnUpdate": false,
+	} {
+		if r, _, _ := ForceNew(typ, []string{path}); r != replace {
+			t.Errorf("%s: replace %v, want %v", path, r, replace)
+		}
+	}
+	addon := map[string]any{
+		"addonName": "vpc-cni", "clusterName": "hello", "addonVersion": "v1.19.2-eksbuild.1",
+		"resolveConflictsOnCreate": "OVERWRITE", "resolveConflictsOnUpdate": "PRESERVE",
+		"podIdentityAssociations": []any{map[string]any{"roleArn": "arn:aws:iam::123456789012:role/cni", "serviceAccount": "aws-node"}},
+	}
+	if vs := Check(typ, addon); len(vs) != 0 {
+		t.Fatalf("valid add-on fails: %v", vs)
+	}
+	for name, tc := range map[string]struct {
+		inputs         map[string]any
+		property, rule string
+	}{
+		"preserve at create": {with(addon, "resolveConflictsOnCreate", "PRESERVE"), "resolveConflictsOnCreate", "oneOf"},
+		"version without v":  {with(addon, "addonVersion", "1.19.2"), "addonVersion", "pattern"},
+	} {
+		found := false
+		vs := Check(typ, tc.inputs)
+		for _, v := range vs {
+			found = found || (v.Rule == tc.rule && v.Property == tc.property && v.Severity == Error)
+		}
+		if !found {
+			t.Errorf("%s: want a %s error on %s, got %v", name, tc.rule, tc.property, vs)
+		}
 	}
 }
