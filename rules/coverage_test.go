@@ -26,7 +26,6 @@ var uncoveredKnown = map[string]bool{
 	"aws:cfg/recorder:Recorder":                                              true,
 	"aws:cfg/recorderStatus:RecorderStatus":                                  true,
 	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                      true,
-	"aws:ec2/flowLog:FlowLog":                                                true,
 	"aws:ec2/networkInterface:NetworkInterface":                              true,
 	"aws:ec2/vpcEndpoint:VpcEndpoint":                                        true,
 	"aws:eks/accessEntry:AccessEntry":                                        true,
@@ -304,6 +303,44 @@ func TestEKSAddon(t *testing.T) {
 	}{
 		"preserve at create": {with(addon, "resolveConflictsOnCreate", "PRESERVE"), "resolveConflictsOnCreate", "oneOf"},
 		"version without v":  {with(addon, "addonVersion", "1.19.2"), "addonVersion", "pattern"},
+	} {
+		found := false
+		vs := Check(typ, tc.inputs)
+		for _, v := range vs {
+			found = found || (v.Rule == tc.rule && v.Property == tc.property && v.Severity == Error)
+		}
+		if !found {
+			t.Errorf("%s: want a %s error on %s, got %v", name, tc.rule, tc.property, vs)
+		}
+	}
+}
+
+// A VPC flow log (additions.json) changes only its tags in place; it logs
+// exactly one source, at one of the two aggregation intervals.
+func TestFlowLog(t *testing.T) {
+	const typ = "aws:ec2/flowLog:FlowLog"
+	for path, replace := range map[string]bool{
+		"trafficType": true, "logDestination": true, "vpcId": true, "destinationOptions.fileFormat": true, "tags.Owner": false,
+	} {
+		if r, _, _ := ForceNew(typ, []string{path}); r != replace {
+			t.Errorf("%s: replace %v, want %v", path, r, replace)
+		}
+	}
+	flow := map[string]any{
+		"vpcId": "vpc-1", "trafficType": "ALL", "logDestinationType": "cloud-watch-logs",
+		"logDestination": "arn:aws:logs:eu-west-1:123456789012:log-group:/infra/flow-logs",
+		"iamRoleArn":     "arn:aws:iam::123456789012:role/flow-logs",
+	}
+	if vs := Check(typ, flow); len(vs) != 0 {
+		t.Fatalf("valid flow log fails: %v", vs)
+	}
+	for name, tc := range map[string]struct {
+		inputs         map[string]any
+		property, rule string
+	}{
+		"two sources":     {with(flow, "subnetId", "subnet-1"), "vpcId", "exactlyOneOf"},
+		"5 minute window": {with(flow, "maxAggregationInterval", 300.0), "maxAggregationInterval", "oneOf"},
+		"unknown traffic": {with(flow, "trafficType", "DROPPED"), "trafficType", "oneOf"},
 	} {
 		found := false
 		vs := Check(typ, tc.inputs)
