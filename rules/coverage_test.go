@@ -35,7 +35,6 @@ var uncoveredKnown = map[string]bool{
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
 	"aws:securityhub/account:Account":                                        true,
 	"aws:securityhub/organizationConfiguration:OrganizationConfiguration":    true,
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":              true,
 }
 
 // goldenTypes reads every resource type of every golden plan, with the plans
@@ -341,6 +340,39 @@ func TestFlowLog(t *testing.T) {
 		"two sources":     {with(flow, "subnetId", "subnet-1"), "vpcId", "exactlyOneOf"},
 		"5 minute window": {with(flow, "maxAggregationInterval", 300.0), "maxAggregationInterval", "oneOf"},
 		"unknown traffic": {with(flow, "trafficType", "DROPPED"), "trafficType", "oneOf"},
+	} {
+		found := false
+		vs := Check(typ, tc.inputs)
+		for _, v := range vs {
+			found = found || (v.Rule == tc.rule && v.Property == tc.property && v.Severity == Error)
+		}
+		if !found {
+			t.Errorf("%s: want a %s error on %s, got %v", name, tc.rule, tc.property, vs)
+		}
+	}
+}
+
+// A security group ingress rule (additions.json) moves to another group only
+// by replacement and is edited in place otherwise; it has one source.
+func TestSecurityGroupIngressRule(t *testing.T) {
+	const typ = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	for path, replace := range map[string]bool{"securityGroupId": true, "cidrIpv4": false, "fromPort": false, "description": false} {
+		if r, _, _ := ForceNew(typ, []string{path}); r != replace {
+			t.Errorf("%s: replace %v, want %v", path, r, replace)
+		}
+	}
+	rule := map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrIpv4": "10.0.0.0/16"}
+	if vs := Check(typ, rule); len(vs) != 0 {
+		t.Fatalf("valid rule fails: %v", vs)
+	}
+	for name, tc := range map[string]struct {
+		inputs         map[string]any
+		property, rule string
+	}{
+		"two sources":    {with(rule, "referencedSecurityGroupId", "sg-2"), "cidrIpv4", "exactlyOneOf"},
+		"host bits set":  {with(rule, "cidrIpv4", "10.0.0.1/16"), "cidrIpv4", "format"},
+		"port too large": {with(rule, "toPort", 70000.0), "toPort", "range"},
+		"no group":       {map[string]any{"ipProtocol": "-1", "cidrIpv4": "10.0.0.0/16"}, "securityGroupId", RuleRequired},
 	} {
 		found := false
 		vs := Check(typ, tc.inputs)
