@@ -28,8 +28,6 @@ var uncoveredKnown = map[string]bool{
 	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                      true,
 	"aws:ec2/networkInterface:NetworkInterface":                              true,
 	"aws:ec2/vpcEndpoint:VpcEndpoint":                                        true,
-	"aws:eks/accessEntry:AccessEntry":                                        true,
-	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":                true,
 	"aws:guardduty/detector:Detector":                                        true,
 	"aws:guardduty/organizationConfiguration:OrganizationConfiguration":      true,
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
@@ -382,5 +380,44 @@ func TestSecurityGroupIngressRule(t *testing.T) {
 		if !found {
 			t.Errorf("%s: want a %s error on %s, got %v", name, tc.rule, tc.property, vs)
 		}
+	}
+}
+
+// EKS access entries and access policy associations (additions.json): an
+// entry keeps its cluster, principal and type and edits its groups in place;
+// an association has no update, so any change replaces it.
+func TestEKSAccess(t *testing.T) {
+	const (
+		entry = "aws:eks/accessEntry:AccessEntry"
+		assoc = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
+	)
+	for _, tc := range []struct {
+		typ, path string
+		replace   bool
+	}{
+		{entry, "principalArn", true}, {entry, "type", true}, {entry, "kubernetesGroups", false}, {entry, "userName", false},
+		{assoc, "accessScope.namespaces", true}, {assoc, "policyArn", true}, {assoc, "clusterName", true},
+	} {
+		if r, _, _ := ForceNew(tc.typ, []string{tc.path}); r != tc.replace {
+			t.Errorf("%s %s: replace %v, want %v", tc.typ, tc.path, r, tc.replace)
+		}
+	}
+	a := map[string]any{
+		"clusterName": "hello", "accessScope": map[string]any{"type": "cluster"},
+		"policyArn":    "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+		"principalArn": "arn:aws:iam::123456789012:role/admin",
+	}
+	if vs := Check(assoc, a); len(vs) != 0 {
+		t.Fatalf("valid association fails: %v", vs)
+	}
+	found := false
+	for _, v := range Check(assoc, with(a, "accessScope", map[string]any{"type": "account"})) {
+		found = found || (v.Rule == "oneOf" && v.Property == "accessScope.type" && v.Severity == Error)
+	}
+	if !found {
+		t.Error("an access scope of type account passes")
+	}
+	if vs := Check(entry, map[string]any{"clusterName": "hello", "principalArn": "admin"}); len(vs) == 0 {
+		t.Error("an access entry whose principal is no ARN passes")
 	}
 }
