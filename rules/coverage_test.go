@@ -27,7 +27,6 @@ var uncoveredKnown = map[string]bool{
 	"aws:cfg/recorderStatus:RecorderStatus":                                  true,
 	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                      true,
 	"aws:ec2/networkInterface:NetworkInterface":                              true,
-	"aws:ec2/vpcEndpoint:VpcEndpoint":                                        true,
 	"aws:guardduty/detector:Detector":                                        true,
 	"aws:guardduty/organizationConfiguration:OrganizationConfiguration":      true,
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
@@ -419,5 +418,30 @@ func TestEKSAccess(t *testing.T) {
 	}
 	if vs := Check(entry, map[string]any{"clusterName": "hello", "principalArn": "admin"}); len(vs) == 0 {
 		t.Error("an access entry whose principal is no ARN passes")
+	}
+}
+
+// A VPC endpoint (additions.json) keeps its VPC, service and type; its
+// subnets, route tables and security groups change in place.
+func TestVPCEndpoint(t *testing.T) {
+	const typ = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	for path, replace := range map[string]bool{
+		"vpcId": true, "serviceName": true, "vpcEndpointType": true,
+		"subnetIds": false, "routeTableIds": false, "securityGroupIds": false, "privateDnsEnabled": false,
+	} {
+		if r, _, _ := ForceNew(typ, []string{path}); r != replace {
+			t.Errorf("%s: replace %v, want %v", path, r, replace)
+		}
+	}
+	ep := map[string]any{"vpcId": "vpc-1", "serviceName": "com.amazonaws.eu-west-1.s3", "vpcEndpointType": "Gateway", "routeTableIds": []any{"rtb-1"}}
+	if vs := Check(typ, ep); len(vs) != 0 {
+		t.Fatalf("valid endpoint fails: %v", vs)
+	}
+	found := false
+	for _, v := range Check(typ, with(ep, "vpcEndpointType", "gateway")) {
+		found = found || (v.Rule == "oneOf" && v.Property == "vpcEndpointType" && v.Severity == Error)
+	}
+	if !found {
+		t.Error("a lower-case endpoint type passes")
 	}
 }
