@@ -30,8 +30,6 @@ var uncoveredKnown = map[string]bool{
 	"aws:guardduty/detector:Detector":                                        true,
 	"aws:guardduty/organizationConfiguration:OrganizationConfiguration":      true,
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
-	"aws:securityhub/account:Account":                                        true,
-	"aws:securityhub/organizationConfiguration:OrganizationConfiguration":    true,
 }
 
 // goldenTypes reads every resource type of every golden plan, with the plans
@@ -443,5 +441,36 @@ func TestVPCEndpoint(t *testing.T) {
 	}
 	if !found {
 		t.Error("a lower-case endpoint type passes")
+	}
+}
+
+// Security Hub (additions.json): switching the default standards on or off
+// re-enables the hub, the organization configuration changes in place.
+func TestSecurityHub(t *testing.T) {
+	const (
+		account = "aws:securityhub/account:Account"
+		org     = "aws:securityhub/organizationConfiguration:OrganizationConfiguration"
+	)
+	for _, tc := range []struct {
+		typ, path string
+		replace   bool
+	}{
+		{account, "enableDefaultStandards", true}, {account, "autoEnableControls", false},
+		{org, "autoEnable", false}, {org, "organizationConfiguration.configurationType", false},
+	} {
+		if r, _, _ := ForceNew(tc.typ, []string{tc.path}); r != tc.replace {
+			t.Errorf("%s %s: replace %v, want %v", tc.typ, tc.path, r, tc.replace)
+		}
+	}
+	central := map[string]any{"autoEnable": false, "autoEnableStandards": "NONE", "organizationConfiguration": map[string]any{"configurationType": "CENTRAL"}}
+	if vs := Check(org, central); len(vs) != 0 {
+		t.Fatalf("valid organization configuration fails: %v", vs)
+	}
+	found := false
+	for _, v := range Check(org, with(central, "organizationConfiguration", map[string]any{"configurationType": "GLOBAL"})) {
+		found = found || (v.Rule == "oneOf" && v.Property == "organizationConfiguration.configurationType")
+	}
+	if !found {
+		t.Error("a GLOBAL configuration type passes")
 	}
 }
