@@ -22,7 +22,6 @@ var coveredPackages = []string{"aws:", "hcloud:", "ovh:"}
 // uncovered type. Add a new type to additions.json, not here.
 var uncoveredKnown = map[string]bool{
 	"aws:cfg/configurationAggregator:ConfigurationAggregator":                true,
-	"aws:cfg/deliveryChannel:DeliveryChannel":                                true,
 	"aws:cfg/recorder:Recorder":                                              true,
 	"aws:cfg/recorderStatus:RecorderStatus":                                  true,
 	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                      true,
@@ -472,5 +471,24 @@ func TestSecurityHub(t *testing.T) {
 	}
 	if !found {
 		t.Error("a GLOBAL configuration type passes")
+	}
+}
+
+// An AWS Config delivery channel (additions.json) is recreated for a new
+// name only, and delivers snapshots at the frequencies Config offers.
+func TestConfigDeliveryChannel(t *testing.T) {
+	const typ = "aws:cfg/deliveryChannel:DeliveryChannel"
+	if r, _, _ := ForceNew(typ, []string{"name"}); !r {
+		t.Error("a renamed channel updates in place")
+	}
+	if r, _, _ := ForceNew(typ, []string{"s3BucketName"}); r {
+		t.Error("a new bucket replaces the channel")
+	}
+	ch := map[string]any{"name": "default", "s3BucketName": "logs", "snapshotDeliveryProperties": map[string]any{"deliveryFrequency": "Six_Hours"}}
+	if vs := Check(typ, ch); len(vs) != 0 {
+		t.Fatalf("valid channel fails: %v", vs)
+	}
+	if vs := Check(typ, with(ch, "snapshotDeliveryProperties", map[string]any{"deliveryFrequency": "Two_Hours"})); len(vs) == 0 {
+		t.Error("a two-hour snapshot frequency passes")
 	}
 }
