@@ -23,7 +23,6 @@ var coveredPackages = []string{"aws:", "hcloud:", "ovh:"}
 var uncoveredKnown = map[string]bool{
 	"aws:cfg/configurationAggregator:ConfigurationAggregator":                true,
 	"aws:cfg/recorder:Recorder":                                              true,
-	"aws:cfg/recorderStatus:RecorderStatus":                                  true,
 	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                      true,
 	"aws:ec2/networkInterface:NetworkInterface":                              true,
 	"aws:guardduty/detector:Detector":                                        true,
@@ -490,5 +489,16 @@ func TestConfigDeliveryChannel(t *testing.T) {
 	}
 	if vs := Check(typ, with(ch, "snapshotDeliveryProperties", map[string]any{"deliveryFrequency": "Two_Hours"})); len(vs) == 0 {
 		t.Error("a two-hour snapshot frequency passes")
+	}
+}
+
+// Starting or stopping the AWS Config recorder (additions.json) is an update.
+func TestConfigRecorderStatus(t *testing.T) {
+	const typ = "aws:cfg/recorderStatus:RecorderStatus"
+	if r, _, _ := ForceNew(typ, []string{"isEnabled"}); r {
+		t.Error("stopping the recorder replaces its status")
+	}
+	if vs := Check(typ, map[string]any{"name": "default"}); len(vs) == 0 {
+		t.Error("a recorder status without isEnabled passes")
 	}
 }
