@@ -502,3 +502,50 @@ func TestConfigRecorderStatus(t *testing.T) {
 		t.Error("a recorder status without isEnabled passes")
 	}
 }
+
+// Every addition says where its facts come from: the rules entry, each of its
+// constraints, its import id, and the schema package it was copied from.
+func TestAdditionsCiteSources(t *testing.T) {
+	raw, err := data.ReadFile("data/additions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var af struct {
+		Resources map[string]struct {
+			resourceRules
+			ImportIDSource string `json:"importIdSource"`
+		} `json:"resources"`
+		Schemas map[string]struct {
+			Source    string                     `json:"source"`
+			Resources map[string]json.RawMessage `json:"resources"`
+		} `json:"schemas"`
+	}
+	if err := json.Unmarshal(raw, &af); err != nil {
+		t.Fatal(err)
+	}
+	if len(af.Resources) == 0 || len(af.Schemas) == 0 {
+		t.Fatalf("additions.json: %d resources, %d schema packages", len(af.Resources), len(af.Schemas))
+	}
+	inSchema := map[string]bool{}
+	for pkg, s := range af.Schemas {
+		if s.Source == "" {
+			t.Errorf("schemas.%s has no source", pkg)
+		}
+		for typ := range s.Resources {
+			inSchema[typ] = true
+		}
+	}
+	for typ, r := range af.Resources {
+		if r.Source == "" || r.ImportIDSource == "" || r.TerraformResource == "" {
+			t.Errorf("%s: source %q, importIdSource %q, terraformResource %q", typ, r.Source, r.ImportIDSource, r.TerraformResource)
+		}
+		for _, k := range r.Constraints {
+			if k.Source == "" {
+				t.Errorf("%s: the %s rule on %s has no source", typ, k.Rule, k.Property)
+			}
+		}
+		if !inSchema[typ] {
+			t.Errorf("%s has rules but no schema entry in additions.json", typ)
+		}
+	}
+}
