@@ -150,14 +150,7 @@ func TestAutoscalingAttachment(t *testing.T) {
 		"no group":      {map[string]any{"elb": "classic"}, "autoscalingGroupName", RuleRequired},
 		"unknown input": {with(old, "tags", map[string]any{"a": "b"}), "tags", RuleUnknownProperty},
 	} {
-		found := false
-		vs := Check(typ, tc.inputs)
-		for _, v := range vs {
-			found = found || (v.Rule == tc.rule && v.Property == tc.property && v.Severity == Error && v.Source != "")
-		}
-		if !found {
-			t.Errorf("%s: want a %s error on %s, got %v", name, tc.rule, tc.property, vs)
-		}
+		wantError(t, name, typ, tc.inputs, tc.property, tc.rule)
 	}
 }
 
@@ -203,14 +196,7 @@ func TestLogGroupAndRolePolicy(t *testing.T) {
 		"name and prefix":     {logGroup, with(group, "namePrefix", "/infra/"), "name", "conflictsWith"},
 		"no role":             {rolePolicy, map[string]any{"policy": policy["policy"]}, "role", RuleRequired},
 	} {
-		found := false
-		vs := Check(tc.typ, tc.inputs)
-		for _, v := range vs {
-			found = found || (v.Rule == tc.rule && v.Property == tc.property && v.Severity == Error && v.Source != "")
-		}
-		if !found {
-			t.Errorf("%s: want a %s error on %s, got %v", name, tc.rule, tc.property, vs)
-		}
+		wantError(t, name, tc.typ, tc.inputs, tc.property, tc.rule)
 	}
 }
 
@@ -239,13 +225,7 @@ func TestOrganizationAdditions(t *testing.T) {
 				t.Errorf("%s: a new %s replaces", tc.typ, tc.updatable)
 			}
 		}
-		found := false
-		for _, v := range Check(tc.typ, with(tc.inputs, tc.account, "security")) {
-			found = found || (v.Rule == "format" && v.Property == tc.account && v.Severity == Error)
-		}
-		if !found {
-			t.Errorf("%s: an account id that is no account id passes", tc.typ)
-		}
+		wantError(t, "an account id that is no account id", tc.typ, with(tc.inputs, tc.account, "security"), tc.account, "format")
 	}
 }
 
@@ -260,13 +240,7 @@ func TestOrganizationsFeatures(t *testing.T) {
 	if r, _, _ := ForceNew(typ, []string{"enabledFeatures"}); r {
 		t.Error("a new feature list replaces")
 	}
-	found := false
-	for _, v := range Check(typ, map[string]any{"enabledFeatures": []any{"RootSessions", "RootPasswords"}}) {
-		found = found || (v.Rule == "oneOf" && strings.HasPrefix(v.Property, "enabledFeatures") && v.Severity == Error)
-	}
-	if !found {
-		t.Error("an unknown feature passes")
-	}
+	wantError(t, "an unknown feature", typ, map[string]any{"enabledFeatures": []any{"RootSessions", "RootPasswords"}}, "enabledFeatures[1]", "oneOf")
 }
 
 // An EKS add-on (additions.json) is replaced for another add-on or cluster
@@ -296,14 +270,7 @@ func TestEKSAddon(t *testing.T) {
 		"preserve at create": {with(addon, "resolveConflictsOnCreate", "PRESERVE"), "resolveConflictsOnCreate", "oneOf"},
 		"version without v":  {with(addon, "addonVersion", "1.19.2"), "addonVersion", "pattern"},
 	} {
-		found := false
-		vs := Check(typ, tc.inputs)
-		for _, v := range vs {
-			found = found || (v.Rule == tc.rule && v.Property == tc.property && v.Severity == Error)
-		}
-		if !found {
-			t.Errorf("%s: want a %s error on %s, got %v", name, tc.rule, tc.property, vs)
-		}
+		wantError(t, name, typ, tc.inputs, tc.property, tc.rule)
 	}
 }
 
@@ -334,14 +301,7 @@ func TestFlowLog(t *testing.T) {
 		"5 minute window": {with(flow, "maxAggregationInterval", 300.0), "maxAggregationInterval", "oneOf"},
 		"unknown traffic": {with(flow, "trafficType", "DROPPED"), "trafficType", "oneOf"},
 	} {
-		found := false
-		vs := Check(typ, tc.inputs)
-		for _, v := range vs {
-			found = found || (v.Rule == tc.rule && v.Property == tc.property && v.Severity == Error)
-		}
-		if !found {
-			t.Errorf("%s: want a %s error on %s, got %v", name, tc.rule, tc.property, vs)
-		}
+		wantError(t, name, typ, tc.inputs, tc.property, tc.rule)
 	}
 }
 
@@ -367,14 +327,7 @@ func TestSecurityGroupIngressRule(t *testing.T) {
 		"port too large": {with(rule, "toPort", 70000.0), "toPort", "range"},
 		"no group":       {map[string]any{"ipProtocol": "-1", "cidrIpv4": "10.0.0.0/16"}, "securityGroupId", RuleRequired},
 	} {
-		found := false
-		vs := Check(typ, tc.inputs)
-		for _, v := range vs {
-			found = found || (v.Rule == tc.rule && v.Property == tc.property && v.Severity == Error)
-		}
-		if !found {
-			t.Errorf("%s: want a %s error on %s, got %v", name, tc.rule, tc.property, vs)
-		}
+		wantError(t, name, typ, tc.inputs, tc.property, tc.rule)
 	}
 }
 
@@ -405,13 +358,7 @@ func TestEKSAccess(t *testing.T) {
 	if vs := Check(assoc, a); len(vs) != 0 {
 		t.Fatalf("valid association fails: %v", vs)
 	}
-	found := false
-	for _, v := range Check(assoc, with(a, "accessScope", map[string]any{"type": "account"})) {
-		found = found || (v.Rule == "oneOf" && v.Property == "accessScope.type" && v.Severity == Error)
-	}
-	if !found {
-		t.Error("an access scope of type account passes")
-	}
+	wantError(t, "an access scope of type account", assoc, with(a, "accessScope", map[string]any{"type": "account"}), "accessScope.type", "oneOf")
 	if vs := Check(entry, map[string]any{"clusterName": "hello", "principalArn": "admin"}); len(vs) == 0 {
 		t.Error("an access entry whose principal is no ARN passes")
 	}
@@ -433,13 +380,7 @@ func TestVPCEndpoint(t *testing.T) {
 	if vs := Check(typ, ep); len(vs) != 0 {
 		t.Fatalf("valid endpoint fails: %v", vs)
 	}
-	found := false
-	for _, v := range Check(typ, with(ep, "vpcEndpointType", "gateway")) {
-		found = found || (v.Rule == "oneOf" && v.Property == "vpcEndpointType" && v.Severity == Error)
-	}
-	if !found {
-		t.Error("a lower-case endpoint type passes")
-	}
+	wantError(t, "a lower-case endpoint type", typ, with(ep, "vpcEndpointType", "gateway"), "vpcEndpointType", "oneOf")
 }
 
 // Security Hub (additions.json): switching the default standards on or off
@@ -464,13 +405,7 @@ func TestSecurityHub(t *testing.T) {
 	if vs := Check(org, central); len(vs) != 0 {
 		t.Fatalf("valid organization configuration fails: %v", vs)
 	}
-	found := false
-	for _, v := range Check(org, with(central, "organizationConfiguration", map[string]any{"configurationType": "GLOBAL"})) {
-		found = found || (v.Rule == "oneOf" && v.Property == "organizationConfiguration.configurationType")
-	}
-	if !found {
-		t.Error("a GLOBAL configuration type passes")
-	}
+	wantError(t, "a GLOBAL configuration type", org, with(central, "organizationConfiguration", map[string]any{"configurationType": "GLOBAL"}), "organizationConfiguration.configurationType", "oneOf")
 }
 
 // An AWS Config delivery channel (additions.json) is recreated for a new
@@ -548,4 +483,17 @@ func TestAdditionsCiteSources(t *testing.T) {
 			t.Errorf("%s has rules but no schema entry in additions.json", typ)
 		}
 	}
+}
+
+// wantError fails unless Check reports an error with its source, of the
+// given rule, on the given property.
+func wantError(t *testing.T, name, typ string, inputs map[string]any, property, rule string) {
+	t.Helper()
+	vs := Check(typ, inputs)
+	for _, v := range vs {
+		if v.Rule == rule && v.Property == property && v.Severity == Error && v.Source != "" {
+			return
+		}
+	}
+	t.Errorf("%s: want a %s error on %s, got %v", name, rule, property, vs)
 }
