@@ -51,15 +51,20 @@ func TestDataDecodes(t *testing.T) {
 	}
 }
 
-// The additions reach the decoded data: the OVH private subnet has rules and
-// a schema although the reference covers neither.
+// The additions reach the decoded data: the OVH private subnet, the vRack
+// attachment and the Auto Scaling attachment have rules and a schema although
+// the reference covers neither.
 func TestAdditionsApply(t *testing.T) {
 	d, err := decode()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, typ := range []string{"ovh:CloudProject/networkPrivateSubnetV2:NetworkPrivateSubnetV2", "ovh:Vrack/cloudProject:CloudProject"} {
-		if d.resources[typ] == nil || d.schemaRes[typ] == nil || d.schemaSource[typ] != "ovh" {
+	for typ, pkg := range map[string]string{
+		"ovh:CloudProject/networkPrivateSubnetV2:NetworkPrivateSubnetV2": "ovh",
+		"ovh:Vrack/cloudProject:CloudProject":                            "ovh",
+		"aws:autoscaling/attachment:Attachment":                          "aws",
+	} {
+		if d.resources[typ] == nil || d.schemaRes[typ] == nil || d.schemaSource[typ] != pkg {
 			t.Errorf("%s: rules %v, schema %v, source %q", typ, d.resources[typ] != nil, d.schemaRes[typ] != nil, d.schemaSource[typ])
 		}
 	}
