@@ -83,10 +83,7 @@ func cbrZoneKind() *kind {
 			}
 			z, resp, err := api.CreateZoneWithContext(ctx, &contextbasedrestrictionsv1.CreateZoneOptions{
 				Name: in.strp("name"), AccountID: &acct, Description: in.strp("description"), Addresses: addrs})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(z.ID), nil
+			return o.created(resp, err, func() *string { return z.ID })
 		}),
 		read: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) (*state, error) {
 			z, addrs, err := o.readZone(ctx, api, id)
@@ -232,10 +229,7 @@ func cbrRuleKind() *kind {
 			}
 			r, resp, err := api.CreateRuleWithContext(ctx, &contextbasedrestrictionsv1.CreateRuleOptions{
 				Description: in.strp("description"), Contexts: contexts, Resources: resources, EnforcementMode: in.strp("enforcementMode")})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(r.ID), nil
+			return o.created(resp, err, func() *string { return r.ID })
 		},
 		read: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) (*state, error) {
 			r, resp, err := api.GetRuleWithContext(ctx, &contextbasedrestrictionsv1.GetRuleOptions{RuleID: &id})
