@@ -103,13 +103,44 @@ func mustSucceed(t testing.TB, step string, r *engine.Result) {
 	t.Logf("%s: %v in %v", step, r.Totals(), r.Duration.Round(time.Millisecond))
 }
 
+// slow skips t under -short, saying what makes it slow.
+func slow(t testing.TB, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(what + ": skipped with -short")
+	}
+}
+
+// deployment is a topology deployed on a simulator into a file backend:
+// where the tests of what follows an up start.
+type deployment struct {
+	ctx     context.Context
+	spec    *topology.Spec
+	backend string
+	srv     *sim.Server
+}
+
+// deploy ups the topology file at path, with opts, on a fresh simulator
+// into a new file backend, failing t unless the up succeeds.
+func deploy(t testing.TB, path string, opts ...engine.Option) *deployment {
+	t.Helper()
+	d := &deployment{ctx: context.Background(), spec: load(t, path), backend: t.TempDir(), srv: startSim(t)}
+	mustSucceed(t, "up", d.open(t, opts...).Up(d.ctx))
+	return d
+}
+
+// open makes an engine on the deployment's simulator and backend, as a new
+// process of infra would.
+func (d *deployment) open(t testing.TB, opts ...engine.Option) *engine.Engine {
+	t.Helper()
+	return open(t, d.spec, d.backend, d.srv, opts...)
+}
+
 // TestLifecycle drives the multicloud example through the real engine on
 // the simulator: preview, up, up again (no changes), one edit (exactly that
 // update), destroy (empty stacks). One up serves every assertion.
 func TestLifecycle(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys the whole multicloud example: skipped with -short")
-	}
+	slow(t, "deploys the whole multicloud example")
 	ctx := context.Background()
 	srv := startSim(t)
 	backend := t.TempDir()

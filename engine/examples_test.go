@@ -53,9 +53,7 @@ func writeSpec(t *testing.T, text string) string {
 // one whose plan breaks a rule fails its preview at exactly those
 // resources, as a real preview would.
 func TestEveryExampleDeploys(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys every example: skipped with -short")
-	}
+	slow(t, "deploys every example")
 	pulumiCLI(t)
 	files, err := filepath.Glob("../examples/*.yaml")
 	if err != nil || len(files) < 3 {
@@ -196,14 +194,9 @@ func deployExample(t *testing.T, file string) {
 // changes a force-new input previews as a replacement naming that input,
 // where a real preview would, and anything else as an update.
 func TestForceNewPreviewsAsReplacement(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys a topology: skipped with -short")
-	}
-	ctx := context.Background()
+	slow(t, "deploys a topology")
 	t.Setenv("OVH_CLOUD_PROJECT_SERVICE", "")
-	srv := startSim(t)
-	backend := t.TempDir()
-	mustSucceed(t, "up", open(t, load(t, writeSpec(t, fourClouds)), backend, srv).Up(ctx))
+	d := deploy(t, writeSpec(t, fourClouds))
 
 	edited := strings.NewReplacer(
 		"flavor: b3-8", "flavor: b3-16", // OVH node pool flavorName
@@ -213,7 +206,7 @@ func TestForceNewPreviewsAsReplacement(t *testing.T) {
 	// Moving the Hetzner region to another private block changes its
 	// network's range, and the mesh stack then refuses the topology (the
 	// overlay is no longer routable there): read the regional stacks.
-	pre := open(t, load(t, writeSpec(t, edited)), backend, srv).Preview(ctx)
+	pre := open(t, load(t, writeSpec(t, edited)), d.backend, d.srv).Preview(d.ctx)
 	replaced := map[string][]string{}
 	for _, name := range []string{"aws-eu-central-1-prod", "hetzner-nbg1-prod", "ovh-gra11-prod"} {
 		s := pre.Stack(name)

@@ -198,9 +198,7 @@ type interruptTest struct {
 // backend (one already deployed to) is used instead of a new one.
 func newInterruptTest(t *testing.T, backend string, holds []string, opts ...sim.Option) *interruptTest {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("deploys on the simulator: skipped with -short")
-	}
+	slow(t, "deploys on the simulator")
 	if backend == "" {
 		backend = t.TempDir()
 	}
@@ -249,16 +247,10 @@ func contains(list []string, s string) bool {
 // finish; the rest stays, in the cloud and in the state; a rerun of destroy
 // empties both.
 func TestStopDuringDestroy(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys on the simulator: skipped with -short")
-	}
-	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
-	backend := t.TempDir()
-	world := startSim(t)
-	mustSucceed(t, "up", open(t, spec, backend, world).Up(ctx))
+	slow(t, "deploys on the simulator")
+	d := deploy(t, "testdata/pair.yaml")
 
-	it := newInterruptTest(t, backend, []string{"*-mesh-gateway"}, sim.WithCloud(world.Cloud()))
+	it := newInterruptTest(t, d.backend, []string{"*-mesh-gateway"}, sim.WithCloud(d.srv.Cloud()))
 	srv := it.srv
 	stop := make(chan struct{})
 	res := it.interrupt(t, (*engine.Engine).Destroy, 2, stop, engine.WithStop(stop))
@@ -270,7 +262,7 @@ func TestStopDuringDestroy(t *testing.T) {
 	if g.Status != engine.Canceled {
 		t.Errorf("mesh: %s (%v), want canceled: its destroy did not finish", g.Status, g.Err)
 	}
-	cp := readCheckpoint(t, backend, "pair", stacks.MeshName)
+	cp := readCheckpoint(t, d.backend, "pair", stacks.MeshName)
 	cloud := inCloud(srv, stacks.MeshName)
 	if len(cp.URNs) == 0 || len(cloud) != len(cp.URNs) || cp.Pending != 0 {
 		t.Errorf("mesh after the stop: %d resources in the state, %d in the cloud, %d pending: want the same, more than none, no pending",
@@ -290,8 +282,8 @@ func TestStopDuringDestroy(t *testing.T) {
 		}
 	}
 
-	again := startSim(t, sim.WithCloud(world.Cloud()))
-	mustSucceed(t, "destroy again", open(t, spec, backend, again).Destroy(ctx))
+	again := startSim(t, sim.WithCloud(d.srv.Cloud()))
+	mustSucceed(t, "destroy again", open(t, d.spec, d.backend, again).Destroy(d.ctx))
 	if n := len(again.Cloud().Objects()); n != 0 {
 		t.Errorf("%d objects left in the cloud after the rerun of destroy", n)
 	}

@@ -20,9 +20,7 @@ import (
 // prints outputs and previews that very stack. Neither blocks nor breaks the
 // other: reads take no lock.
 func TestReadingDuringAnUp(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys with latency: skipped with -short")
-	}
+	slow(t, "deploys with latency")
 	ctx := context.Background()
 	spec := load(t, "testdata/pair.yaml")
 	backend := t.TempDir()
