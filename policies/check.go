@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"infra/rules"
 	"infra/topology"
 )
 
@@ -27,12 +28,6 @@ type Resource struct {
 	// standing for what a plan cannot show.
 	Inputs map[string]any
 }
-
-// The placeholders a plan puts where it cannot or must not show a value.
-const (
-	secretValue  = "[secret]"
-	unknownValue = "[unknown]"
-)
 
 // Result is one guardrail's outcome over a plan.
 type Result struct {
@@ -206,10 +201,11 @@ func get(v any, path ...string) any {
 	return v
 }
 
-// known reports whether v is a value the plan shows.
+// known reports whether v is a value the plan shows, not one of the
+// placeholders it writes where it cannot or must not show one.
 func known(v any) bool {
 	s, ok := v.(string)
-	return !ok || (s != unknownValue && s != secretValue)
+	return !ok || (s != rules.Unknown && s != rules.Secret)
 }
 
 func str(v any) (string, bool) {
