@@ -16,7 +16,7 @@ import (
 
 	"infra/engine"
 	"infra/provider"
-	"infra/topology"
+	"infra/topology/topologytest"
 	"infra/ui"
 )
 
@@ -511,10 +511,7 @@ func TestFakeIBMRefusedWithoutTheTag(t *testing.T) {
 // real preview or up refuses before any stack runs, naming the variable;
 // the simulator takes the placeholder.
 func TestOVHSettingsBeforeADeployment(t *testing.T) {
-	spec, _, err := topology.Load("../examples/multicloud.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, "../examples/multicloud.yaml")
 	r := run(t, false, map[string]string{}, "doctor", "-f", "../examples/multicloud.yaml", "--pulumi", "/nonexistent/pulumi")
 	for _, want := range []string{"! ovh project", "fix: set clouds.ovh.project in the topology or export OVH_CLOUD_PROJECT_SERVICE", "! ovh vrack"} {
 		if !strings.Contains(r.out, want) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"infra/engine"
+	"infra/topology/topologytest"
 )
 
 // twoAWSRegions is the smallest mesh with AWS gateways on both ends.
@@ -29,7 +30,7 @@ func TestAWSGatewayReplacementKeepsItsInterface(t *testing.T) {
 	d := deploy(t, writeSpec(t, twoAWSRegions))
 
 	moved := strings.Replace(twoAWSRegions, "port: 51820", "port: 51821", 1)
-	up := open(t, load(t, writeSpec(t, moved)), d.backend, d.srv).Up(d.ctx)
+	up := open(t, topologytest.Load(t, writeSpec(t, moved)), d.backend, d.srv).Up(d.ctx)
 	mustSucceed(t, "up with a new mesh port", up)
 	replaced := 0
 	for _, s := range up.Stacks {

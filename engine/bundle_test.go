@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"infra/engine"
+	"infra/topology/topologytest"
 )
 
 // stepKeys lists a result's steps as "change urn", sorted.
@@ -29,7 +30,7 @@ func stepKeys(steps []engine.Step) []string {
 // previewed steps in every stack; its plans carry no secret in plaintext.
 func TestBundleAppliesExactlyTheReview(t *testing.T) {
 	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
+	spec := topologytest.Load(t, "testdata/pair.yaml")
 	backend := t.TempDir()
 	srv := startSim(t)
 
@@ -104,7 +105,7 @@ func TestBundleRefusesMovedStack(t *testing.T) {
 	if err := os.WriteFile(edited, []byte(strings.ReplaceAll(string(src), "workers: 1", "workers: 2")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	spec := load(t, edited)
+	spec := topologytest.Load(t, edited)
 	pre, b, err := open(t, spec, d.backend, d.srv).PreviewBundle(d.ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 
 	"infra/engine"
 	"infra/stacks"
+	"infra/topology/topologytest"
 )
 
 // TestChangedRunsTheChangedRegionAndDownstream: after an up, nothing has
@@ -32,7 +33,7 @@ func TestChangedRunsTheChangedRegionAndDownstream(t *testing.T) {
 	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	spec := load(t, path)
+	spec := topologytest.Load(t, path)
 	baseGraph, err := stacks.Build(d.spec)
 	if err != nil {
 		t.Fatal(err)

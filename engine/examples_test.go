@@ -14,6 +14,7 @@ import (
 	"infra/plan"
 	"infra/provider/sim"
 	"infra/rules"
+	"infra/topology/topologytest"
 )
 
 // fourClouds is a synthetic topology with one small region on each cloud.
@@ -68,7 +69,7 @@ func TestEveryExampleDeploys(t *testing.T) {
 func deployExample(t *testing.T, file string) {
 	ctx := context.Background()
 	t.Setenv("OVH_CLOUD_PROJECT_SERVICE", "") // the plan and the deployment read the same project
-	spec := load(t, file)
+	spec := topologytest.Load(t, file)
 	var opts []sim.Option
 	// An example that adopts what an account has comes with the seed of
 	// that account.
@@ -206,7 +207,7 @@ func TestForceNewPreviewsAsReplacement(t *testing.T) {
 	// Moving the Hetzner region to another private block changes its
 	// network's range, and the mesh stack then refuses the topology (the
 	// overlay is no longer routable there): read the regional stacks.
-	pre := open(t, load(t, writeSpec(t, edited)), d.backend, d.srv).Preview(d.ctx)
+	pre := open(t, topologytest.Load(t, writeSpec(t, edited)), d.backend, d.srv).Preview(d.ctx)
 	replaced := map[string][]string{}
 	for _, name := range []string{"aws-eu-central-1-prod", "hetzner-nbg1-prod", "ovh-gra11-prod"} {
 		s := pre.Stack(name)

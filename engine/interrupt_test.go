@@ -15,6 +15,7 @@ import (
 	"infra/provider/sim"
 	"infra/stacks"
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // checkpoint is what a file backend holds of one stack: its resources'
@@ -85,7 +86,7 @@ func heldCalls(t *testing.T, globs []string, opts ...sim.Option) (*sim.Server, <
 func converges(t *testing.T, spec string, backend string, world *sim.Cloud) {
 	t.Helper()
 	ctx := context.Background()
-	s := load(t, spec)
+	s := topologytest.Load(t, spec)
 	srv := startSim(t, sim.WithCloud(world))
 	mustSucceed(t, "rerun", open(t, s, backend, srv).Up(ctx))
 	e := open(t, s, backend, srv)
@@ -203,7 +204,7 @@ func newInterruptTest(t *testing.T, backend string, holds []string, opts ...sim.
 		backend = t.TempDir()
 	}
 	srv, held := heldCalls(t, holds, opts...)
-	return &interruptTest{spec: load(t, "testdata/pair.yaml"), backend: backend, srv: srv, held: held}
+	return &interruptTest{spec: topologytest.Load(t, "testdata/pair.yaml"), backend: backend, srv: srv, held: held}
 }
 
 // interrupt runs op on an engine made with opts, closes signal (its stop or

@@ -16,6 +16,7 @@ import (
 	"infra/engine"
 	"infra/provider/sim"
 	"infra/stacks"
+	"infra/topology/topologytest"
 )
 
 // TestAWSFailureSkipsOnlyItsReaders: the AWS region of testdata/split.yaml
@@ -24,7 +25,7 @@ import (
 // 26: with one global stack all four were skipped).
 func TestAWSFailureSkipsOnlyItsReaders(t *testing.T) {
 	ctx := context.Background()
-	spec := load(t, "testdata/split.yaml")
+	spec := topologytest.Load(t, "testdata/split.yaml")
 	srv := startSim(t, sim.WithFail("aws-eu-central-1-prod-vpc"))
 	r := open(t, spec, t.TempDir(), srv).Up(ctx)
 

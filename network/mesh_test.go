@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 func loadExample(t testing.TB, name string) (*topology.Spec, *AddressPlan, *Mesh) {
@@ -230,10 +231,7 @@ network:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			spec, _, err := topology.Parse("t.yaml", []byte(tt.yaml))
-			if err != nil {
-				t.Fatal(err)
-			}
+			spec := topologytest.Parse(t, tt.yaml)
 			ds := Validate(spec)
 			if len(ds) != 1 || !strings.HasPrefix(ds[0].String(), tt.want) {
 				t.Errorf("got %v, want one diagnostic starting %q", ds, tt.want)
@@ -241,10 +239,7 @@ network:
 		})
 	}
 	for _, ex := range []string{"multicloud.yaml", "minimal.yaml", "ipam.yaml"} {
-		spec, _, err := topology.Load("../examples/" + ex)
-		if err != nil {
-			t.Fatal(err)
-		}
+		spec := topologytest.Load(t, "../examples/"+ex)
 		if ds := Validate(spec); len(ds) != 0 {
 			t.Errorf("%s: %v", ex, ds)
 		}
