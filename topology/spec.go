@@ -411,6 +411,18 @@ func common[R interface{ region() *Region }](rs []R) []*Region {
 
 func (r *Region) region() *Region { return r }
 
+// EntryOf is the cloud's own entry among entries (one cloud's Regions)
+// whose common part is r, as Regions hands it out; nil when none is.
+func EntryOf[R interface{ region() *Region }](entries []R, r *Region) R {
+	for _, e := range entries {
+		if e.region() == r {
+			return e
+		}
+	}
+	var none R
+	return none
+}
+
 // Lookup resolves a region reference (cloud/region or cloud/region/environment).
 // It returns every match, so callers can tell a missing reference from an ambiguous one.
 func (s *Spec) Lookup(ref string) []*Region {

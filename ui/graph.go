@@ -193,31 +193,23 @@ func clusterLabel(spec *topology.Spec, r *topology.Region) []string {
 	}
 	switch r.Cloud {
 	case topology.IBM:
-		for _, x := range spec.Clouds.IBM.Regions {
-			if &x.Region == r {
-				return []string{"IKS " + x.Cluster.Kubernetes, fmt.Sprintf("%s × %d", x.Cluster.Flavor, x.Cluster.WorkersPerZone*zones)}
-			}
+		if x := topology.EntryOf(spec.Clouds.IBM.Regions, r); x != nil {
+			return []string{"IKS " + x.Cluster.Kubernetes, fmt.Sprintf("%s × %d", x.Cluster.Flavor, x.Cluster.WorkersPerZone*zones)}
 		}
 	case topology.AWS:
-		for _, x := range spec.Clouds.AWS.Regions {
-			if &x.Region == r {
-				n := x.Cluster.NodesPerZone
-				return []string{"EKS " + x.Cluster.Kubernetes, fmt.Sprintf("%s × %s", x.Cluster.InstanceType, span(n.Min*zones, n.Max*zones))}
-			}
+		if x := topology.EntryOf(spec.Clouds.AWS.Regions, r); x != nil {
+			n := x.Cluster.NodesPerZone
+			return []string{"EKS " + x.Cluster.Kubernetes, fmt.Sprintf("%s × %s", x.Cluster.InstanceType, span(n.Min*zones, n.Max*zones))}
 		}
 	case topology.Hetzner:
-		for _, x := range spec.Clouds.Hetzner.Regions {
-			if &x.Region == r {
-				c := x.Cluster
-				return []string{"k3s " + c.Kubernetes, fmt.Sprintf("%s × %d CP + %d", c.ServerType, c.ControlPlanes, c.Workers)}
-			}
+		if x := topology.EntryOf(spec.Clouds.Hetzner.Regions, r); x != nil {
+			c := x.Cluster
+			return []string{"k3s " + c.Kubernetes, fmt.Sprintf("%s × %d CP + %d", c.ServerType, c.ControlPlanes, c.Workers)}
 		}
 	case topology.OVH:
-		for _, x := range spec.Clouds.OVH.Regions {
-			if &x.Region == r {
-				n := x.Cluster.Nodes
-				return []string{"MKS " + x.Cluster.Kubernetes + " " + x.Cluster.Plan, fmt.Sprintf("%s × %s", x.Cluster.Flavor, span(n.Min*zones, n.Max*zones))}
-			}
+		if x := topology.EntryOf(spec.Clouds.OVH.Regions, r); x != nil {
+			n := x.Cluster.Nodes
+			return []string{"MKS " + x.Cluster.Kubernetes + " " + x.Cluster.Plan, fmt.Sprintf("%s × %s", x.Cluster.Flavor, span(n.Min*zones, n.Max*zones))}
 		}
 	}
 	return []string{"cluster"}
