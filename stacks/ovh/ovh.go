@@ -5,7 +5,6 @@
 package ovh
 
 import (
-	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"os"
@@ -287,11 +286,8 @@ func pool(cidr netip.Prefix) (gateway, start, end netip.Addr, err error) {
 	if !cidr.Addr().Is4() || cidr.Bits() > 26 {
 		return gateway, start, end, fmt.Errorf("CIDR %s is too small for an OVH subnet (want /26 or larger)", cidr)
 	}
-	base := cidr.Masked().Addr()
-	gateway = base.Next()
-	start = u32Addr(addrU32(base) + hostPoolStart)
-	end = u32Addr(addrU32(base) | (1<<(32-cidr.Bits()) - 1) - 1)
-	return gateway, start, end, nil
+	last := 1<<(32-cidr.Bits()) - 2 // the broadcast address is the one after
+	return network.NthAddr(cidr, 1), network.NthAddr(cidr, hostPoolStart), network.NthAddr(cidr, last), nil
 }
 
 // MeshGatewayIP is the mesh gateway's pinned address in the region's
@@ -300,7 +296,7 @@ func MeshGatewayIP(rn *network.RegionNet) (netip.Addr, error) {
 	if !rn.CIDR.Addr().Is4() || rn.CIDR.Bits() > 26 {
 		return netip.Addr{}, fmt.Errorf("CIDR %s is too small for an OVH subnet (want /26 or larger)", rn.CIDR)
 	}
-	return u32Addr(addrU32(rn.CIDR.Masked().Addr()) + hostMeshGateway), nil
+	return network.NthAddr(rn.CIDR, hostMeshGateway), nil
 }
 
 // apiURL makes the cluster's url, which OVH gives as a bare host name, a URL.
@@ -309,15 +305,4 @@ func apiURL(u string) string {
 		return u
 	}
 	return "https://" + u
-}
-
-func addrU32(a netip.Addr) uint32 {
-	b := a.As4()
-	return binary.BigEndian.Uint32(b[:])
-}
-
-func u32Addr(v uint32) netip.Addr {
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], v)
-	return netip.AddrFrom4(b)
 }
