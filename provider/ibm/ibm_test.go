@@ -13,6 +13,7 @@ import (
 
 	"infra/provider/ibm"
 	"infra/provider/ibm/fakeibm"
+	"infra/provider/ibm/ibmtest"
 	stacksibm "infra/stacks/ibm"
 )
 
@@ -59,13 +60,7 @@ func newEnv(t testing.TB) *env {
 // newEnvClock is newEnv with another clock than the fake one, when set.
 func newEnvClock(t testing.TB, other ibm.Clock) *env {
 	t.Helper()
-	fake := fakeibm.New()
-	t.Cleanup(fake.Close)
-	vars := fake.Env()
-	cfg, err := ibm.ConfigFromEnv(func(k string) string { return vars[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, fake := ibmtest.FakeConfig(t)
 	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	cfg.Clock = clock
 	if other != nil {
