@@ -76,10 +76,8 @@ func TestUntypedJSONRefused(t *testing.T) {
 	}
 
 	// The provider's own REST calls (Kubernetes Service) carry the type.
-	vpc, subnet := e.network("us-south", "us-south-1")
 	mark := len(e.fake.RequestURIs())
-	e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "typed", "region": "us-south", "resourceGroup": "Default",
-		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	e.create("infra:ibm:VpcCluster", props(e.clusterIn("typed", "us-south", 1)))
 	for _, u := range e.fake.RequestURIs()[mark:] {
 		if strings.HasPrefix(u, "POST /containers/") && !strings.HasSuffix(u, " application/json") {
 			t.Errorf("request %q has no JSON Content-Type", u)
@@ -184,9 +182,7 @@ func TestRouteRules(t *testing.T) {
 // enablement gone.
 func TestClusterKmsWaitsForMaster(t *testing.T) {
 	e := newEnv(t)
-	vpc, subnet := e.network("us-south", "us-south-1")
-	cluster, _ := e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "kp", "region": "us-south", "resourceGroup": "Default",
-		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	cluster, _ := e.create("infra:ibm:VpcCluster", props(e.clusterIn("kp", "us-south", 1)))
 	e.create("infra:ibm:ClusterKms", props(map[string]any{"cluster": cluster, "region": "us-south", "instance": "kp-guid",
 		"rootKey": "key-1", "privateEndpoint": true}))
 	h := e.fake.History(cluster)

@@ -518,6 +518,16 @@ func (e *env) network(region, zone string) (vpc, subnet string) {
 	return vpc, subnet
 }
 
+// clusterIn is the inputs of a cluster named name with workers workers in
+// one zone (region-1) of a new VPC of region: where the cluster tests start.
+func (e *env) clusterIn(name, region string, workers int) map[string]any {
+	e.t.Helper()
+	zone := region + "-1"
+	vpc, subnet := e.network(region, zone)
+	return map[string]any{"name": name, "region": region, "resourceGroup": "Default", "kubeVersion": "1.35", "vpcId": vpc,
+		"flavor": "bx2.4x16", "workerCount": workers, "zoneSubnets": map[string]any{zone: subnet}}
+}
+
 func vpcInputs() resource.PropertyMap {
 	return props(map[string]any{"name": "demo-vpc", "region": "us-south", "resourceGroup": "Default"})
 }
@@ -525,9 +535,7 @@ func vpcInputs() resource.PropertyMap {
 // TestClusterStates: a cluster reaches normal through deploying and pending.
 func TestClusterStates(t *testing.T) {
 	e := newEnv(t)
-	vpc, subnet := e.network("us-south", "us-south-1")
-	id, outs := e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "c1", "region": "us-south", "resourceGroup": "Default",
-		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	id, outs := e.create("infra:ibm:VpcCluster", props(e.clusterIn("c1", "us-south", 1)))
 	if got := e.fake.History(id); !slices.Equal(got, []string{"requested", "deploying", "pending", "normal"}) {
 		t.Errorf("cluster states seen = %v, want requested, deploying, pending, normal", got)
 	}
@@ -544,9 +552,9 @@ func TestClusterStates(t *testing.T) {
 // cluster reports its id, and a rule admitting a remote range goes on it.
 func TestClusterSecurityGroup(t *testing.T) {
 	e := newEnv(t)
-	vpc, subnet := e.network("us-south", "us-south-1")
-	id, outs := e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "c1", "region": "us-south", "resourceGroup": "Default",
-		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	in := e.clusterIn("c1", "us-south", 1)
+	vpc := in["vpcId"]
+	id, outs := e.create("infra:ibm:VpcCluster", props(in))
 	sg := str(outs, "securityGroup")
 	if sg == "" {
 		t.Fatalf("the cluster reports no security group: %v", outs)

@@ -16,9 +16,7 @@ import (
 // its CA; a refresh reads the same one (no drift).
 func TestClusterKubeconfig(t *testing.T) {
 	e := newEnv(t)
-	vpc, subnet := e.network("us-south", "us-south-1")
-	in := map[string]any{"name": "kc", "region": "us-south", "resourceGroup": "Default", "kubeVersion": "1.35", "vpcId": vpc,
-		"flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}
+	in := e.clusterIn("kc", "us-south", 1)
 	id, outs := e.create("infra:ibm:VpcCluster", props(in))
 	v := outs["kubeconfig"]
 	if !v.IsSecret() {
