@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -344,7 +345,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 			}
 		}
 		for _, sub := range keyText.FindAllStringSubmatch(text, -1) {
-			if m := sub[1]; !contains(public, m) {
+			if m := sub[1]; !slices.Contains(public, m) {
 				t.Errorf("%s holds key material that is no public key: %s…", where, m[:8])
 			}
 		}
@@ -373,15 +374,6 @@ func TestSimulatedWorkflow(t *testing.T) {
 	if locks, _ := filepath.Glob(filepath.Join(dir, ".infra", "state", ".infra", "locks", "pair", "*")); len(locks) > 0 {
 		t.Errorf("locks left behind: %v", locks)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, l := range list {
-		if l == s {
-			return true
-		}
-	}
-	return false
 }
 
 var buildOnce struct {

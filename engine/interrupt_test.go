@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -131,8 +132,8 @@ func TestStopFinishesWhatIsInFlight(t *testing.T) {
 			t.Errorf("%s: %d operations left pending by a graceful stop", name, cp.Pending)
 		}
 		cloud := inCloud(srv, name)
-		if !cloud[network] || !contains(cp.URNs, network) {
-			t.Errorf("%s: the network in flight did not finish: in the cloud %v, in the state %v", name, cloud[network], contains(cp.URNs, network))
+		if !cloud[network] || !slices.Contains(cp.URNs, network) {
+			t.Errorf("%s: the network in flight did not finish: in the cloud %v, in the state %v", name, cloud[network], slices.Contains(cp.URNs, network))
 		}
 		if cloud[subnet] {
 			t.Errorf("%s: the subnet, which needs the network, started after the stop", name)
@@ -230,15 +231,6 @@ func logResult(t *testing.T, res *engine.Result) {
 	for _, s := range res.Stacks {
 		t.Logf("%s: %s %v (%v)", s.Name, s.Status, s.Changes, s.Err)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestStopDuringDestroy: a graceful stop while the mesh stack deletes its

@@ -3,6 +3,7 @@ package fakeibm
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -293,7 +294,7 @@ func (s *Server) platformRoutes() {
 				have := o.body["tags"].([]string)
 				for _, n := range names {
 					t := n.(string)
-					if verb == "attach" && !contains(have, t) {
+					if verb == "attach" && !slices.Contains(have, t) {
 						have = append(have, t)
 					}
 					if verb == "detach" {
@@ -339,15 +340,6 @@ func (s *Server) platformRoutes() {
 func (s *Server) crnLive(crn string) bool {
 	for _, o := range s.objs {
 		if !o.gone && o.kind != "tags" && o.body["crn"] == crn {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}
