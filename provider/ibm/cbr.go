@@ -215,12 +215,7 @@ func cbrRuleKind() *kind {
 			if err != nil {
 				return "", o.apiError("list CBR rules for", err, resp)
 			}
-			for _, r := range list.Rules {
-				if deref(r.Description) == in.str("description") {
-					return deref(r.ID), nil
-				}
-			}
-			return "", nil
+			return named(list.Rules, in.str("description"), func(r contextbasedrestrictionsv1.Rule) (*string, *string) { return r.Description, r.ID }), nil
 		}),
 		create: func(ctx context.Context, o *op, api restrictionsAPI, in props) (string, error) {
 			contexts, resources, err := o.ruleParts(in)

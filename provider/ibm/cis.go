@@ -159,12 +159,7 @@ func cisHealthCheckKind() *kind {
 			if err != nil {
 				return "", o.apiError("list monitors for", err, resp)
 			}
-			for _, m := range list.Result {
-				if deref(m.Description) == in.str("description") {
-					return deref(m.ID), nil
-				}
-			}
-			return "", nil
+			return named(list.Result, in.str("description"), func(m globalloadbalancermonitorv1.MonitorPack) (*string, *string) { return m.Description, m.ID }), nil
 		},
 		create: func(ctx context.Context, o *op, api monitorsAPI, in props) (string, error) {
 			opts := monitorOptions(in)
