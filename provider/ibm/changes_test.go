@@ -3,6 +3,7 @@ package ibm_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,10 +18,7 @@ func TestVersionBumpUpdatesMasterThenWorkers(t *testing.T) {
 	in := e.clusterIn("bump", "us-south", 3)
 	h := e.h("infra:ibm:VpcCluster")
 	id, outs := e.create("infra:ibm:VpcCluster", props(in))
-	news := map[string]any{}
-	for k, v := range in {
-		news[k] = v
-	}
+	news := maps.Clone(in)
 	news["kubeVersion"] = "1.36"
 	d, err := h.Diff(context.Background(), id, props(in), props(news))
 	if err != nil || len(d.Replaces) > 0 {
@@ -83,10 +81,7 @@ func TestRootKeyChangeInPlace(t *testing.T) {
 	in := map[string]any{"cluster": cluster, "region": "us-south", "instance": "kp-guid", "rootKey": "key-A", "privateEndpoint": true}
 	h := e.h("infra:ibm:ClusterKms")
 	id, outs := e.create("infra:ibm:ClusterKms", props(in))
-	news := map[string]any{}
-	for k, v := range in {
-		news[k] = v
-	}
+	news := maps.Clone(in)
 	news["rootKey"] = "key-B"
 	d, err := h.Diff(context.Background(), id, props(in), props(news))
 	if err != nil || len(d.Replaces) > 0 || len(d.Changes) == 0 {
@@ -146,10 +141,7 @@ func TestOutboundTrafficProtectionExplicit(t *testing.T) {
 	if b, _ := e.fake.Get("cluster", id); b["_outboundTrafficProtection"] != false {
 		t.Fatalf("outbound traffic protection %v after a create that turned it off", b["_outboundTrafficProtection"])
 	}
-	news := map[string]any{}
-	for k, v := range in {
-		news[k] = v
-	}
+	news := maps.Clone(in)
 	news["disableOutboundTrafficProtection"] = false
 	h := e.h("infra:ibm:VpcCluster")
 	if d, err := h.Diff(context.Background(), id, props(in), props(news)); err != nil || len(d.Replaces) > 0 {

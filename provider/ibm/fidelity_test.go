@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -219,10 +220,7 @@ func TestClusterInItsVPCsRegion(t *testing.T) {
 	if err != nil || str(r.Inputs, "region") != "eu-de" {
 		t.Errorf("read region = %q (%v)", str(r.Inputs, "region"), err)
 	}
-	bad := map[string]any{}
-	for k, v := range in {
-		bad[k] = v
-	}
+	bad := maps.Clone(in)
 	bad["name"], bad["zoneSubnets"] = "wrong-zone", map[string]any{"eu-de-2": subnet}
 	if _, _, err := e.h("infra:ibm:VpcCluster").Create(context.Background(), props(bad), false); err == nil || !strings.Contains(err.Error(), "not in zone eu-de-2") {
 		t.Errorf("a subnet in another zone: %v", err)
@@ -350,10 +348,7 @@ func TestClusterChangesInPlace(t *testing.T) {
 	ctx := context.Background()
 	step := func(what string, change func(m map[string]any)) map[string]any {
 		t.Helper()
-		news := map[string]any{}
-		for k, v := range in {
-			news[k] = v
-		}
+		news := maps.Clone(in)
 		change(news)
 		d, err := h.Diff(ctx, id, props(in), props(news))
 		if err != nil || len(d.Replaces) > 0 || d.DeleteBeforeReplace || len(d.Changes) == 0 {
@@ -410,10 +405,7 @@ func TestCBRRefusesInfraOutsideItsZones(t *testing.T) {
 	}
 	update := func(change func(map[string]any)) {
 		t.Helper()
-		news := map[string]any{}
-		for k, v := range rule {
-			news[k] = v
-		}
+		news := maps.Clone(rule)
 		change(news)
 		if _, err := e.h("infra:ibm:CbrRule").Update(context.Background(), ruleID, ruleOuts, props(rule), props(news), false); err != nil {
 			t.Fatal(err)

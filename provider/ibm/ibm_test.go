@@ -3,6 +3,7 @@ package ibm_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -422,10 +423,7 @@ func TestLifecycle(t *testing.T) {
 		if s.update == nil {
 			continue
 		}
-		news := map[string]any{}
-		for k, v := range in {
-			news[k] = v
-		}
+		news := maps.Clone(in)
 		s.update(news)
 		if news["publicGateway"] == "PUBLIC_GATEWAY" {
 			news["publicGateway"] = ids["infra:ibm:PublicGateway"]
