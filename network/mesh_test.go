@@ -27,6 +27,13 @@ func parseMesh(t testing.TB, name, src string) (*topology.Spec, *AddressPlan, *M
 	if err != nil {
 		t.Fatal(err)
 	}
+	plan, mesh := meshOf(t, spec)
+	return spec, plan, mesh
+}
+
+// meshOf is the address plan and mesh of spec.
+func meshOf(t testing.TB, spec *topology.Spec) (*AddressPlan, *Mesh) {
+	t.Helper()
 	plan, err := Compute(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +42,7 @@ func parseMesh(t testing.TB, name, src string) (*topology.Spec, *AddressPlan, *M
 	if err != nil {
 		t.Fatal(err)
 	}
-	return spec, plan, mesh
+	return plan, mesh
 }
 
 // loadLoneDev is the multicloud example with hel1 (dev) back in the mesh,
@@ -157,14 +164,7 @@ func BenchmarkMesh200(b *testing.B) {
 	spec := syntheticMesh(b, 200)
 	b.ReportAllocs()
 	for b.Loop() {
-		plan, err := Compute(spec)
-		if err != nil {
-			b.Fatal(err)
-		}
-		mesh, err := BuildMesh(spec, plan)
-		if err != nil {
-			b.Fatal(err)
-		}
+		_, mesh := meshOf(b, spec)
 		if len(mesh.Pairs()) != 19900 {
 			b.Fatal("wrong pair count")
 		}
