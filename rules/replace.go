@@ -2,9 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -68,11 +69,7 @@ func (d *db) replace(typ string, olds, news map[string]any) (bool, []string, boo
 			}
 		}
 	}
-	out := make([]string, 0, len(because))
-	for p := range because {
-		out = append(out, p)
-	}
-	sort.Strings(out)
+	out := slices.Sorted(maps.Keys(because))
 	if len(out) == 0 {
 		return false, nil, false
 	}

@@ -2,8 +2,8 @@ package ibm
 
 import (
 	"context"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -174,11 +174,7 @@ func (o *op) ruleParts(in props) ([]contextbasedrestrictionsv1.RuleContext, []co
 	}
 	attrs := []contextbasedrestrictionsv1.ResourceAttribute{{Name: core.StringPtr("accountId"), Value: &acct}}
 	m := in.strMap("resourceAttributes")
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	for _, k := range keys {
 		attrs = append(attrs, contextbasedrestrictionsv1.ResourceAttribute{Name: core.StringPtr(k), Value: core.StringPtr(m[k])})
 	}

@@ -3,7 +3,8 @@ package ibm
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -219,11 +220,7 @@ func (o *op) policyParts(in props) (subjects []iampolicymanagementv1.PolicySubje
 	}
 	attrs := []iampolicymanagementv1.ResourceAttribute{{Name: core.StringPtr("accountId"), Value: &acct, Operator: core.StringPtr("stringEquals")}}
 	m := in.strMap("resourceAttributes")
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	for _, k := range keys {
 		attrs = append(attrs, iampolicymanagementv1.ResourceAttribute{Name: core.StringPtr(k), Value: core.StringPtr(m[k]), Operator: core.StringPtr("stringEquals")})
 	}
