@@ -111,7 +111,7 @@ func (s *Server) platformRoutes() {
 		c.json(http.StatusCreated, map[string]any{"id": id, "crn": crn})
 	})
 	s.handle(http.MethodGet, "/rc/v2/resource_groups", func(c *call) {
-		items := c.s.list("resource_group", "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
+		items := c.s.list("resource_group", "", c.filter("name"))
 		c.json(http.StatusOK, map[string]any{"resources": items})
 	})
 	s.handle(http.MethodDelete, "/rc/v2/resource_groups/{id}", func(c *call) {
@@ -198,9 +198,7 @@ func (s *Server) platformRoutes() {
 		c.json(http.StatusCreated, clone(o.body))
 	})
 	s.handle(http.MethodGet, "/rc/v2/resource_instances", func(c *call) {
-		items := c.s.list("resource_instance", "", func(b map[string]any) bool {
-			return (c.q("name") == "" || b["name"] == c.q("name")) && (c.q("resource_group_id") == "" || b["resource_group_id"] == c.q("resource_group_id"))
-		})
+		items := c.s.list("resource_instance", "", c.filter("name", "resource_group_id"))
 		c.json(http.StatusOK, map[string]any{"rows_count": len(items), "next_url": nil, "resources": items})
 	})
 	s.handle(http.MethodGet, "/rc/v2/resource_instances/{id}", func(c *call) {
@@ -215,9 +213,7 @@ func (s *Server) platformRoutes() {
 		if o == nil {
 			return
 		}
-		if n := c.str("name"); n != "" {
-			o.body["name"] = n
-		}
+		c.copy(o, "name")
 		c.json(http.StatusOK, clone(o.body))
 	})
 	s.handle(http.MethodDelete, "/rc/v2/resource_instances/{id}", func(c *call) {
@@ -325,7 +321,7 @@ func (s *Server) platformRoutes() {
 			c.json(http.StatusCreated, clone(o.body))
 		})
 		s.handle(http.MethodGet, "/cbr/v1/"+kind+"s", func(c *call) {
-			items := c.s.list("cbr_"+kind, "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
+			items := c.s.list("cbr_"+kind, "", c.filter("name"))
 			c.json(http.StatusOK, map[string]any{"count": len(items), kind + "s": items})
 		})
 		s.single("cbr_"+kind, "/cbr/v1/"+kind+"s/{id}", http.MethodPut, true, func(c *call, o *object) {
