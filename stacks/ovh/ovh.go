@@ -267,16 +267,26 @@ func (p *program) cluster() (*cloudproject.Kube, []string, error) {
 // Project is the Public Cloud project id: the spec's clouds.ovh.project,
 // else the ProjectConfigKey config, else ProjectEnv, else ProjectPlaceholder.
 func Project(ctx *pulumi.Context, spec *topology.Spec) string {
-	if c := spec.Clouds.OVH; c != nil && c.Project != "" {
-		return c.Project
+	var project string
+	if c := spec.Clouds.OVH; c != nil {
+		project = c.Project
 	}
-	if p, _ := ctx.GetConfig(ProjectConfigKey); p != "" {
-		return p
+	return setting(ctx, project, ProjectConfigKey, ProjectEnv, ProjectPlaceholder)
+}
+
+// setting is an OVH setting: the topology's value, else the stack config
+// key, else the environment variable env, else the placeholder plans show.
+func setting(ctx *pulumi.Context, value, key, env, placeholder string) string {
+	if value != "" {
+		return value
 	}
-	if p := os.Getenv(ProjectEnv); p != "" {
-		return p
+	if v, _ := ctx.GetConfig(key); v != "" {
+		return v
 	}
-	return ProjectPlaceholder
+	if v := os.Getenv(env); v != "" {
+		return v
+	}
+	return placeholder
 }
 
 // pool is the gateway IP (the first host) and the DHCP range of a subnet
