@@ -26,3 +26,17 @@ func TestDeployedResourcesKeepInputsButNotSecrets(t *testing.T) {
 		t.Errorf("a secret input was kept: %+v", gw.Inputs)
 	}
 }
+
+func TestJoinNames(t *testing.T) {
+	for want, names := range map[string][]string{
+		"":              nil,
+		"a":             {"a"},
+		"a and b":       {"a", "b"},
+		"a, b and c":    {"a", "b", "c"},
+		"a, b, c and d": {"a", "b", "c", "d"},
+	} {
+		if got := joinNames(names); got != want {
+			t.Errorf("joinNames(%q) = %q, want %q", names, got, want)
+		}
+	}
+}
