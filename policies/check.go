@@ -189,18 +189,6 @@ func cloudOf(typ string) topology.Cloud {
 
 func isProvider(typ string) bool { return strings.HasPrefix(typ, "pulumi:providers:") }
 
-// get walks nested maps along path.
-func get(v any, path ...string) any {
-	for _, p := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[p]
-	}
-	return v
-}
-
 // known reports whether v is a value the plan shows, not one of the
 // placeholders it writes where it cannot or must not show one.
 func known(v any) bool {
