@@ -2,12 +2,11 @@ package ibm_test
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"strings"
 	"testing"
 
 	"infra/kubeconfig"
+	"infra/provider/computed/certtest"
 )
 
 // TestClusterKubeconfig: a cluster's kubeconfig output is the admin
@@ -30,18 +29,7 @@ func TestClusterKubeconfig(t *testing.T) {
 	if e1.Server != str(outs, "masterUrl") || strings.Contains(text, "admin.pem") || strings.Contains(text, "certificate-authority:") {
 		t.Errorf("server %q (master %q), or a file reference left:\n%s", e1.Server, str(outs, "masterUrl"), text)
 	}
-	cert := func(b []byte) *x509.Certificate {
-		blk, _ := pem.Decode(b)
-		if blk == nil {
-			t.Fatalf("no PEM in %q", b)
-		}
-		c, err := x509.ParseCertificate(blk.Bytes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	if err := cert(e1.ClientCert).CheckSignatureFrom(cert(e1.CAData)); err != nil {
+	if err := certtest.Parse(t, e1.ClientCert).CheckSignatureFrom(certtest.Parse(t, e1.CAData)); err != nil {
 		t.Errorf("admin certificate not signed by the cluster CA: %v", err)
 	}
 	if len(e1.ClientKey) == 0 {
