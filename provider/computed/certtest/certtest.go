@@ -15,6 +15,7 @@ func Parse(tb testing.TB, text []byte) *x509.Certificate {
 	block, _ := pem.Decode(text)
 	if block == nil {
 		tb.Fatalf("no PEM in %q", text)
+		return nil
 	}
 	c, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
