@@ -84,36 +84,28 @@ func Derive(d *derived.Model) ([]Record, error) {
 func clusterOf(spec *topology.Spec, r *topology.Region) cluster {
 	switch r.Cloud {
 	case topology.IBM:
-		for _, x := range spec.Clouds.IBM.Regions {
-			if &x.Region == r {
-				c := x.Cluster
-				return cluster{kube: c.Kubernetes, node: ibmFlavor(c.Flavor),
-					minPerZone: c.WorkersPerZone, maxPerZone: c.WorkersPerZone, desiredPerZone: c.WorkersPerZone}
-			}
+		if x := topology.EntryOf(spec.Clouds.IBM.Regions, r); x != nil {
+			c := x.Cluster
+			return cluster{kube: c.Kubernetes, node: ibmFlavor(c.Flavor),
+				minPerZone: c.WorkersPerZone, maxPerZone: c.WorkersPerZone, desiredPerZone: c.WorkersPerZone}
 		}
 	case topology.AWS:
-		for _, x := range spec.Clouds.AWS.Regions {
-			if &x.Region == r {
-				c := x.Cluster
-				return cluster{kube: c.Kubernetes, node: c.InstanceType,
-					minPerZone: c.NodesPerZone.Min, maxPerZone: c.NodesPerZone.Max, desiredPerZone: c.NodesPerZone.Desired}
-			}
+		if x := topology.EntryOf(spec.Clouds.AWS.Regions, r); x != nil {
+			c := x.Cluster
+			return cluster{kube: c.Kubernetes, node: c.InstanceType,
+				minPerZone: c.NodesPerZone.Min, maxPerZone: c.NodesPerZone.Max, desiredPerZone: c.NodesPerZone.Desired}
 		}
 	case topology.Hetzner:
-		for _, x := range spec.Clouds.Hetzner.Regions {
-			if &x.Region == r {
-				c := x.Cluster
-				return cluster{kube: c.Kubernetes, node: c.ServerType,
-					minPerZone: c.Workers, maxPerZone: c.Workers, desiredPerZone: c.Workers, controlPlanes: c.ControlPlanes, apiAccess: c.APIAccess}
-			}
+		if x := topology.EntryOf(spec.Clouds.Hetzner.Regions, r); x != nil {
+			c := x.Cluster
+			return cluster{kube: c.Kubernetes, node: c.ServerType,
+				minPerZone: c.Workers, maxPerZone: c.Workers, desiredPerZone: c.Workers, controlPlanes: c.ControlPlanes, apiAccess: c.APIAccess}
 		}
 	case topology.OVH:
-		for _, x := range spec.Clouds.OVH.Regions {
-			if &x.Region == r {
-				c := x.Cluster
-				return cluster{kube: c.Kubernetes, node: c.Flavor, plan: c.Plan,
-					minPerZone: c.Nodes.Min, maxPerZone: c.Nodes.Max, desiredPerZone: c.Nodes.Desired}
-			}
+		if x := topology.EntryOf(spec.Clouds.OVH.Regions, r); x != nil {
+			c := x.Cluster
+			return cluster{kube: c.Kubernetes, node: c.Flavor, plan: c.Plan,
+				minPerZone: c.Nodes.Min, maxPerZone: c.Nodes.Max, desiredPerZone: c.Nodes.Desired}
 		}
 	}
 	return cluster{}

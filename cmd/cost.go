@@ -2,8 +2,9 @@ package cmd
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -113,11 +114,7 @@ func costChange(e *engine.Engine, p *plan.Plan) *ui.CostChange {
 		return nil
 	}
 	deployed := e.DeployedResources()
-	names := make([]string, 0, len(deployed))
-	for name := range deployed {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(deployed))
 	var before []cost.Stack
 	for _, name := range names {
 		s := cost.Stack{Name: name}

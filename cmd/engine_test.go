@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,7 +17,7 @@ import (
 
 	"infra/engine"
 	"infra/provider"
-	"infra/topology"
+	"infra/topology/topologytest"
 	"infra/ui"
 )
 
@@ -344,7 +345,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 			}
 		}
 		for _, sub := range keyText.FindAllStringSubmatch(text, -1) {
-			if m := sub[1]; !contains(public, m) {
+			if m := sub[1]; !slices.Contains(public, m) {
 				t.Errorf("%s holds key material that is no public key: %s…", where, m[:8])
 			}
 		}
@@ -373,15 +374,6 @@ func TestSimulatedWorkflow(t *testing.T) {
 	if locks, _ := filepath.Glob(filepath.Join(dir, ".infra", "state", ".infra", "locks", "pair", "*")); len(locks) > 0 {
 		t.Errorf("locks left behind: %v", locks)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, l := range list {
-		if l == s {
-			return true
-		}
-	}
-	return false
 }
 
 var buildOnce struct {
@@ -511,10 +503,7 @@ func TestFakeIBMRefusedWithoutTheTag(t *testing.T) {
 // real preview or up refuses before any stack runs, naming the variable;
 // the simulator takes the placeholder.
 func TestOVHSettingsBeforeADeployment(t *testing.T) {
-	spec, _, err := topology.Load("../examples/multicloud.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, "../examples/multicloud.yaml")
 	r := run(t, false, map[string]string{}, "doctor", "-f", "../examples/multicloud.yaml", "--pulumi", "/nonexistent/pulumi")
 	for _, want := range []string{"! ovh project", "fix: set clouds.ovh.project in the topology or export OVH_CLOUD_PROJECT_SERVICE", "! ovh vrack"} {
 		if !strings.Contains(r.out, want) {

@@ -84,32 +84,37 @@ guardrails', the SCP checks' and the providers' rules.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g := f.Global()
 			opts.File = g.File
-			format, err := formatFlag(cmd, g, opts.Format, guardrailsFormats)
-			if err != nil {
+			if err := resolveFormat(cmd, g, &opts.Format, guardrailsFormats); err != nil {
 				return err
 			}
-			opts.Format = format
 			return runOrCtx(cmd.Context(), opts, runF, runGuardrailsCheck)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", ui.FormatTable, "output format: "+strings.Join(guardrailsFormats, ", "))
-	_ = cmd.RegisterFlagCompletionFunc("format", fixed(guardrailsFormats...))
+	addFormatFlag(cmd, &opts.Format, ui.FormatTable, guardrailsFormats)
 	return cmd
 }
 
-// formatFlag reconciles --format with the global --json: --json is
-// --format json, and any other --format with it is a usage error.
-func formatFlag(cmd *cobra.Command, g *GlobalOptions, format string, allowed []string) (string, error) {
+// addFormatFlag registers a verb's --format, one of allowed, def by
+// default, with its completion.
+func addFormatFlag(cmd *cobra.Command, format *string, def string, allowed []string) {
+	cmd.Flags().StringVar(format, "format", def, "output format: "+strings.Join(allowed, ", "))
+	_ = cmd.RegisterFlagCompletionFunc("format", fixed(allowed...))
+}
+
+// resolveFormat reconciles --format with the global --json: --json is
+// --format json, and any other --format with it is a usage error, as is a
+// format not in allowed.
+func resolveFormat(cmd *cobra.Command, g *GlobalOptions, format *string, allowed []string) error {
 	if g.JSON {
-		if cmd.Flags().Changed("format") && format != ui.FormatJSON {
-			return "", usageError{fmt.Errorf("--json and --format %s disagree", format)}
+		if cmd.Flags().Changed("format") && *format != ui.FormatJSON {
+			return usageError{fmt.Errorf("--json and --format %s disagree", *format)}
 		}
-		format = ui.FormatJSON
+		*format = ui.FormatJSON
 	}
-	if !slices.Contains(allowed, format) {
-		return "", usageError{fmt.Errorf("unknown --format %q: use one of %s", format, strings.Join(allowed, ", "))}
+	if !slices.Contains(allowed, *format) {
+		return usageError{fmt.Errorf("unknown --format %q: use one of %s", *format, strings.Join(allowed, ", "))}
 	}
-	return format, nil
+	return nil
 }
 
 func runGuardrailsCheck(ctx context.Context, opts *GuardrailsCheckOptions) error {

@@ -13,6 +13,7 @@ import (
 	"infra/plan/plantest"
 	"infra/policies"
 	"infra/topology"
+	"infra/topology/topologytest"
 	"infra/ui"
 )
 
@@ -69,10 +70,7 @@ func TestSyntheticGuardrailsTopology(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.out, "Guardrails synthetic: 6 guardrails over ") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	spec, _, err := topology.Load(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, f)
 	if n := len(spec.Regions()); n != 40 {
 		t.Errorf("%d regions, want 40", n)
 	}

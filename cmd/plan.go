@@ -64,11 +64,9 @@ Actions workflow commands, shown as annotations on the pull request's lines;
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g := f.Global()
 			opts.File = g.File
-			format, err := formatFlag(cmd, g, opts.Format, planFormats)
-			if err != nil {
+			if err := resolveFormat(cmd, g, &opts.Format, planFormats); err != nil {
 				return err
 			}
-			opts.Format = format
 			if opts.Out != "" && opts.Check != "" {
 				return usageError{errors.New("--out and --check cannot be used together")}
 			}
@@ -81,8 +79,7 @@ Actions workflow commands, shown as annotations on the pull request's lines;
 	fl := cmd.Flags()
 	fl.StringSliceVar(&opts.Stacks, "stack", nil, "show only these stacks (repeat or comma-separate; e.g. aws-us-east-1-prod,global)")
 	_ = cmd.RegisterFlagCompletionFunc("stack", f.completeStacks)
-	fl.StringVar(&opts.Format, "format", ui.FormatTable, "output format: "+strings.Join(planFormats, ", "))
-	_ = cmd.RegisterFlagCompletionFunc("format", fixed(planFormats...))
+	addFormatFlag(cmd, &opts.Format, ui.FormatTable, planFormats)
 	fl.StringVar(&opts.Out, "out", "", "also write the plan as JSON to this file")
 	fl.Float64Var(&opts.MaxMonthlyCost, "max-monthly-cost", 0, "fail (a guardrail violation) when the estimated monthly list price in USD is higher; the topology's budget: does the same")
 	fl.StringVar(&opts.Check, "check", "", "compare with a saved JSON plan; exit 2 with a diff if it differs (1 is an error)")

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"infra/stacks/wireguard"
-	"infra/topology"
+	"infra/topology/topologytest"
 	"infra/ui"
 )
 
@@ -71,10 +71,7 @@ func TestNoKeyMaterialInOutputs(t *testing.T) {
 		}
 		keyMaterial(t, "plan --out of "+ex, string(saved))
 
-		spec, _, err := topology.Load(ex)
-		if err != nil {
-			t.Fatal(err)
-		}
+		spec := topologytest.Load(t, ex)
 		if spec.Network.Mesh == nil {
 			continue
 		}

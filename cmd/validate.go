@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"infra/network"
@@ -42,16 +40,13 @@ validate document.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g := f.Global()
 			opts.File = g.File
-			format, err := formatFlag(cmd, g, opts.Format, validateFormats)
-			if err != nil {
+			if err := resolveFormat(cmd, g, &opts.Format, validateFormats); err != nil {
 				return err
 			}
-			opts.Format = format
 			return runOr(opts, runF, runValidate)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: "+strings.Join(validateFormats, ", "))
-	_ = cmd.RegisterFlagCompletionFunc("format", fixed(validateFormats...))
+	addFormatFlag(cmd, &opts.Format, "text", validateFormats)
 	return cmd
 }
 

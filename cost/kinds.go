@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"infra/rules"
 )
 
-// unknownValue is how a plan shows a value known only at deployment
-// (plan.Unknown; this package imports nothing of the project).
-const unknownValue = "[unknown]"
-
-func unknown(s string) bool { return s == unknownValue }
+// unknown reports whether s is how a plan shows a value known only at
+// deployment.
+func unknown(s string) bool { return s == rules.Unknown }
 
 // free are the resource types the clouds do not bill by themselves: a
 // VPC, a route, a security group, an IAM role. What flows through them may
@@ -193,7 +193,7 @@ func classify(r Resource, h Hints) ([]item, string) {
 	// AWS
 	case "aws:eks/nodeGroup:NodeGroup":
 		types, _ := in["instanceTypes"].([]any)
-		n, ok := number(get(in, "scalingConfig", "desiredSize"))
+		n, ok := number(rules.Get(in, "scalingConfig", "desiredSize"))
 		if len(types) == 0 || !ok {
 			return nil, "instance type or desired size unknown until deployment"
 		}
@@ -294,19 +294,6 @@ func serverHasIPv4(in map[string]any) bool {
 func str(m map[string]any, k string) string {
 	s, _ := m[k].(string)
 	return s
-}
-
-// get walks a path of map keys; nil when a step is missing.
-func get(m map[string]any, path ...string) any {
-	var v any = m
-	for _, k := range path {
-		mm, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = mm[k]
-	}
-	return v
 }
 
 func asMap(v any) map[string]any {

@@ -1,11 +1,11 @@
 package engine_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"infra/engine"
+	"infra/topology/topologytest"
 )
 
 // twoAWSRegions is the smallest mesh with AWS gateways on both ends.
@@ -26,16 +26,11 @@ network:
 // its user data) must free that interface first: the simulated EC2, like
 // the real one, refuses a second instance on an interface in use.
 func TestAWSGatewayReplacementKeepsItsInterface(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys a topology: skipped with -short")
-	}
-	ctx := context.Background()
-	srv := startSim(t)
-	backend := t.TempDir()
-	mustSucceed(t, "up", open(t, load(t, writeSpec(t, twoAWSRegions)), backend, srv).Up(ctx))
+	slow(t, "deploys a topology")
+	d := deploy(t, writeSpec(t, twoAWSRegions))
 
 	moved := strings.Replace(twoAWSRegions, "port: 51820", "port: 51821", 1)
-	up := open(t, load(t, writeSpec(t, moved)), backend, srv).Up(ctx)
+	up := open(t, topologytest.Load(t, writeSpec(t, moved)), d.backend, d.srv).Up(d.ctx)
 	mustSucceed(t, "up with a new mesh port", up)
 	replaced := 0
 	for _, s := range up.Stacks {

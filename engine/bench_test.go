@@ -8,6 +8,7 @@ import (
 	"infra/engine"
 	"infra/provider/sim"
 	"infra/stacks"
+	"infra/topology/topologytest"
 )
 
 // criticalPath is the longest chain of stacks through the graph, each stack
@@ -37,7 +38,7 @@ func criticalPath(g *stacks.Graph, run *engine.Result) time.Duration {
 func BenchmarkUpMulticloud(b *testing.B) {
 	pulumiCLI(b)
 	ctx := context.Background()
-	spec := load(b, "../examples/multicloud.yaml")
+	spec := topologytest.Load(b, "../examples/multicloud.yaml")
 	// Only the ups are timed; the simulator and engine start-up are not.
 	up := func(b *testing.B, parallel int) (*engine.Engine, *engine.Result, time.Duration) {
 		b.StopTimer()
@@ -84,7 +85,7 @@ func BenchmarkUpMulticloud(b *testing.B) {
 func BenchmarkEngineOverhead(b *testing.B) {
 	pulumiCLI(b)
 	ctx := context.Background()
-	spec := load(b, "../examples/multicloud.yaml")
+	spec := topologytest.Load(b, "../examples/multicloud.yaml")
 	for range b.N {
 		srv := startSim(b)
 		e := open(b, spec, b.TempDir(), srv, engine.WithParallel(1))

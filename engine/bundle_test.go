@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"infra/engine"
+	"infra/topology/topologytest"
 )
 
 // stepKeys lists a result's steps as "change urn", sorted.
@@ -29,7 +30,7 @@ func stepKeys(steps []engine.Step) []string {
 // previewed steps in every stack; its plans carry no secret in plaintext.
 func TestBundleAppliesExactlyTheReview(t *testing.T) {
 	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
+	spec := topologytest.Load(t, "testdata/pair.yaml")
 	backend := t.TempDir()
 	srv := startSim(t)
 
@@ -96,10 +97,7 @@ func TestBundleAppliesExactlyTheReview(t *testing.T) {
 // infra, naming that stack and the resource; with SkipStale the other
 // stacks apply and the stale one, and what depends on it, do not.
 func TestBundleRefusesMovedStack(t *testing.T) {
-	ctx := context.Background()
-	backend := t.TempDir()
-	srv := startSim(t)
-	mustSucceed(t, "up", open(t, load(t, "testdata/pair.yaml"), backend, srv).Up(ctx))
+	d := deploy(t, "testdata/pair.yaml")
 
 	// A change to review: one more worker in each region.
 	src, _ := os.ReadFile("testdata/pair.yaml")
@@ -107,8 +105,8 @@ func TestBundleRefusesMovedStack(t *testing.T) {
 	if err := os.WriteFile(edited, []byte(strings.ReplaceAll(string(src), "workers: 1", "workers: 2")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	spec := load(t, edited)
-	pre, b, err := open(t, spec, backend, srv).PreviewBundle(ctx)
+	spec := topologytest.Load(t, edited)
+	pre, b, err := open(t, spec, d.backend, d.srv).PreviewBundle(d.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,19 +114,19 @@ func TestBundleRefusesMovedStack(t *testing.T) {
 
 	// Out of band: a label on the nbg1 network.
 	var network resource.URN
-	for _, o := range srv.Cloud().Objects() {
+	for _, o := range d.srv.Cloud().Objects() {
 		if o.URN.Type() == "hcloud:index/network:Network" && o.URN.Stack() == "hetzner-nbg1-dev" {
 			network = o.URN
 		}
 	}
-	if err := srv.Cloud().Drift(network, "labels", resource.NewObjectProperty(resource.PropertyMap{"hand": resource.NewStringProperty("edited")})); err != nil {
+	if err := d.srv.Cloud().Drift(network, "labels", resource.NewObjectProperty(resource.PropertyMap{"hand": resource.NewStringProperty("edited")})); err != nil {
 		t.Fatal(err)
 	}
-	before := len(srv.Cloud().Objects())
-	checkpoint := filepath.Join(backend, ".pulumi", "stacks", "pair", "hetzner-fsn1-dev.json")
+	before := len(d.srv.Cloud().Objects())
+	checkpoint := filepath.Join(d.backend, ".pulumi", "stacks", "pair", "hetzner-fsn1-dev.json")
 	was, _ := os.ReadFile(checkpoint)
 
-	_, stale, err := open(t, spec, backend, srv).ApplyBundle(ctx, b, engine.ApplyOptions{})
+	_, stale, err := open(t, spec, d.backend, d.srv).ApplyBundle(d.ctx, b, engine.ApplyOptions{})
 	var se *engine.StaleError
 	if !errors.As(err, &se) || len(stale) != 1 || stale[0].Stack != "hetzner-nbg1-dev" ||
 		!strings.Contains(strings.Join(stale[0].Moved, " "), network.Name()) {
@@ -137,11 +135,11 @@ func TestBundleRefusesMovedStack(t *testing.T) {
 	if !strings.Contains(err.Error(), "hetzner-nbg1-dev") {
 		t.Errorf("the refusal does not name the stack: %v", err)
 	}
-	if now, _ := os.ReadFile(checkpoint); string(now) != string(was) || len(srv.Cloud().Objects()) != before {
+	if now, _ := os.ReadFile(checkpoint); string(now) != string(was) || len(d.srv.Cloud().Objects()) != before {
 		t.Errorf("a refused bundle touched something")
 	}
 
-	res, _, err := open(t, spec, backend, srv).ApplyBundle(ctx, b, engine.ApplyOptions{SkipStale: true})
+	res, _, err := open(t, spec, d.backend, d.srv).ApplyBundle(d.ctx, b, engine.ApplyOptions{SkipStale: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"infra/engine"
 	"infra/stacks"
+	"infra/topology/topologytest"
 )
 
 // TestChangedRunsTheChangedRegionAndDownstream: after an up, nothing has
@@ -16,13 +16,9 @@ import (
 // the stacks downstream of it run, the other region does not. The same
 // holds against the base topology's offline plan.
 func TestChangedRunsTheChangedRegionAndDownstream(t *testing.T) {
-	ctx := context.Background()
-	backend := t.TempDir()
-	srv := startSim(t)
-	base := load(t, "testdata/pair.yaml")
-	mustSucceed(t, "up", open(t, base, backend, srv).Up(ctx))
+	d := deploy(t, "testdata/pair.yaml")
 
-	sel, err := open(t, base, backend, srv).Changed(ctx, nil)
+	sel, err := d.open(t).Changed(d.ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,14 +33,14 @@ func TestChangedRunsTheChangedRegionAndDownstream(t *testing.T) {
 	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	spec := load(t, path)
-	baseGraph, err := stacks.Build(base)
+	spec := topologytest.Load(t, path)
+	baseGraph, err := stacks.Build(d.spec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, against := range []*stacks.Graph{nil, baseGraph} {
-		e := open(t, spec, backend, srv)
-		sel, err := e.Changed(ctx, against)
+		e := open(t, spec, d.backend, d.srv)
+		sel, err := e.Changed(d.ctx, against)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +61,7 @@ func TestChangedRunsTheChangedRegionAndDownstream(t *testing.T) {
 		if against == nil {
 			// Runs cover the selection only.
 			e.Only(sel.Names())
-			r := e.Preview(ctx)
+			r := e.Preview(d.ctx)
 			mustSucceed(t, "preview --changed", r)
 			if len(r.Stacks) != 2 || r.Stack("hetzner-fsn1-dev") != nil || r.Stack("hetzner-nbg1-dev").Changes[engine.Create] != 1 {
 				t.Errorf("preview of the changed stacks: %d stacks, %v", len(r.Stacks), r.Totals())

@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,23 +18,19 @@ import (
 // actual; the vanished resource), and the state file is byte-identical
 // afterwards.
 func TestDriftIsReadOnly(t *testing.T) {
-	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
-	backend := t.TempDir()
-	srv := startSim(t)
-	mustSucceed(t, "up", open(t, spec, backend, srv, engine.WithStacks("hetzner-nbg1-dev")).Up(ctx))
-	network, lb := networkAndLB(srv)
-	if err := srv.Cloud().Drift(network.URN, "labels", resource.NewObjectProperty(resource.PropertyMap{"hand": resource.NewStringProperty("edited")})); err != nil {
+	d := deploy(t, "testdata/pair.yaml", engine.WithStacks("hetzner-nbg1-dev"))
+	network, lb := networkAndLB(d.srv)
+	if err := d.srv.Cloud().Drift(network.URN, "labels", resource.NewObjectProperty(resource.PropertyMap{"hand": resource.NewStringProperty("edited")})); err != nil {
 		t.Fatal(err)
 	}
-	srv.Cloud().Remove(lb.URN)
-	checkpoint := filepath.Join(backend, ".pulumi", "stacks", "pair", "hetzner-nbg1-dev.json")
+	d.srv.Cloud().Remove(lb.URN)
+	checkpoint := filepath.Join(d.backend, ".pulumi", "stacks", "pair", "hetzner-nbg1-dev.json")
 	before, err := os.ReadFile(checkpoint)
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	res, rep := open(t, spec, backend, srv).Drift(ctx)
+	res, rep := d.open(t).Drift(d.ctx)
 	mustSucceed(t, "drift", res)
 	if !rep.Drifted {
 		t.Fatal("no drift reported")

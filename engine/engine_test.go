@@ -22,6 +22,7 @@ import (
 	"infra/provider/sim/simtest"
 	"infra/stacks"
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // pulumiCLI is the pinned CLI scripts/install-pulumi builds; tests that need
@@ -36,15 +37,6 @@ func pulumiCLI(t testing.TB) string {
 		t.Skipf("no pulumi CLI at %s: run scripts/install-pulumi to build it (CI does)", p)
 	}
 	return p
-}
-
-func load(t testing.TB, path string) *topology.Spec {
-	t.Helper()
-	spec, _, err := topology.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec
 }
 
 func startSim(t testing.TB, opts ...sim.Option) *sim.Server {
@@ -103,17 +95,48 @@ func mustSucceed(t testing.TB, step string, r *engine.Result) {
 	t.Logf("%s: %v in %v", step, r.Totals(), r.Duration.Round(time.Millisecond))
 }
 
+// slow skips t under -short, saying what makes it slow.
+func slow(t testing.TB, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(what + ": skipped with -short")
+	}
+}
+
+// deployment is a topology deployed on a simulator into a file backend:
+// where the tests of what follows an up start.
+type deployment struct {
+	ctx     context.Context
+	spec    *topology.Spec
+	backend string
+	srv     *sim.Server
+}
+
+// deploy ups the topology file at path, with opts, on a fresh simulator
+// into a new file backend, failing t unless the up succeeds.
+func deploy(t testing.TB, path string, opts ...engine.Option) *deployment {
+	t.Helper()
+	d := &deployment{ctx: context.Background(), spec: topologytest.Load(t, path), backend: t.TempDir(), srv: startSim(t)}
+	mustSucceed(t, "up", d.open(t, opts...).Up(d.ctx))
+	return d
+}
+
+// open makes an engine on the deployment's simulator and backend, as a new
+// process of infra would.
+func (d *deployment) open(t testing.TB, opts ...engine.Option) *engine.Engine {
+	t.Helper()
+	return open(t, d.spec, d.backend, d.srv, opts...)
+}
+
 // TestLifecycle drives the multicloud example through the real engine on
 // the simulator: preview, up, up again (no changes), one edit (exactly that
 // update), destroy (empty stacks). One up serves every assertion.
 func TestLifecycle(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys the whole multicloud example: skipped with -short")
-	}
+	slow(t, "deploys the whole multicloud example")
 	ctx := context.Background()
 	srv := startSim(t)
 	backend := t.TempDir()
-	spec := load(t, "../examples/multicloud.yaml")
+	spec := topologytest.Load(t, "../examples/multicloud.yaml")
 	var msgs []string
 	var mu sync.Mutex
 	record := engine.WithProgress(func(ev engine.Event) {
@@ -223,7 +246,7 @@ func TestLifecycle(t *testing.T) {
 	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	e3 := open(t, load(t, file), backend, srv)
+	e3 := open(t, topologytest.Load(t, file), backend, srv)
 	change := e3.Preview(ctx)
 	mustSucceed(t, "preview of the edit", change)
 	for _, s := range change.Stacks {
@@ -352,7 +375,7 @@ func (k knownKeys) assertAbsent(t testing.TB, backend string, texts ...string) {
 // region finish; a rerun without the fault converges, with no duplicates.
 func TestFaultSkipsDependentsAndRerunConverges(t *testing.T) {
 	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
+	spec := topologytest.Load(t, "testdata/pair.yaml")
 	backend := t.TempDir()
 	faulty := startSim(t, sim.WithFail("hetzner-nbg1-dev-network"))
 	first := open(t, spec, backend, faulty).Up(ctx)
@@ -404,7 +427,7 @@ func TestFaultSkipsDependentsAndRerunConverges(t *testing.T) {
 // the first then deploys, and the state is sound after.
 func TestLockContention(t *testing.T) {
 	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
+	spec := topologytest.Load(t, "testdata/pair.yaml")
 	backend := t.TempDir()
 	inFlight, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
@@ -463,7 +486,7 @@ func TestLockContention(t *testing.T) {
 // before it finds a CLI or makes a backend.
 func TestNoPassphraseTouchesNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "state")
-	_, err := engine.New(context.Background(), load(t, "testdata/pair.yaml"),
+	_, err := engine.New(context.Background(), topologytest.Load(t, "testdata/pair.yaml"),
 		engine.WithBackend("file://"+dir), engine.WithPulumi("/nonexistent/pulumi"))
 	if !errors.Is(err, engine.ErrNoPassphrase) || !strings.Contains(err.Error(), engine.EnvPassphrase) {
 		t.Fatalf("err = %v, want ErrNoPassphrase naming %s", err, engine.EnvPassphrase)
@@ -474,7 +497,7 @@ func TestNoPassphraseTouchesNothing(t *testing.T) {
 }
 
 func TestBackendFor(t *testing.T) {
-	spec := load(t, "testdata/pair.yaml")
+	spec := topologytest.Load(t, "testdata/pair.yaml")
 	wd, _ := os.Getwd()
 	for _, tc := range []struct{ override, want string }{
 		{"", "file://" + filepath.Join(wd, "testdata", ".infra", "state")},
@@ -492,7 +515,7 @@ func TestBackendFor(t *testing.T) {
 // TestWithStacksNeedsDeployedUpstream: an up of the mesh stack alone,
 // before its regions exist, says what to deploy first.
 func TestWithStacksNeedsDeployedUpstream(t *testing.T) {
-	spec := load(t, "testdata/pair.yaml")
+	spec := topologytest.Load(t, "testdata/pair.yaml")
 	r := open(t, spec, t.TempDir(), startSim(t), engine.WithStacks(stacks.MeshName)).Up(context.Background())
 	s := r.Stack(stacks.MeshName)
 	if s.Status != engine.Failed || s.Err == nil || !strings.Contains(s.Err.Error(), "deploy them first") {
@@ -509,7 +532,7 @@ func TestWithStacksNeedsDeployedUpstream(t *testing.T) {
 // the engine's back show as drifted and gone; the next up puts them back.
 func TestRefreshReportsDrift(t *testing.T) {
 	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
+	spec := topologytest.Load(t, "testdata/pair.yaml")
 	backend := t.TempDir()
 	srv := startSim(t)
 	e := open(t, spec, backend, srv, engine.WithStacks("hetzner-nbg1-dev"))
@@ -558,7 +581,7 @@ func TestPreviewCarriesValues(t *testing.T) {
 	ctx := context.Background()
 	srv := startSim(t)
 	backend := t.TempDir()
-	e := open(t, load(t, "testdata/pair.yaml"), backend, srv, engine.WithStacks("hetzner-nbg1-dev"))
+	e := open(t, topologytest.Load(t, "testdata/pair.yaml"), backend, srv, engine.WithStacks("hetzner-nbg1-dev"))
 	mustSucceed(t, "up", e.Up(ctx))
 
 	data, err := os.ReadFile("testdata/pair.yaml")
@@ -571,7 +594,7 @@ func TestPreviewCarriesValues(t *testing.T) {
 	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pre := open(t, load(t, file), backend, srv, engine.WithStacks("hetzner-nbg1-dev")).Preview(ctx)
+	pre := open(t, topologytest.Load(t, file), backend, srv, engine.WithStacks("hetzner-nbg1-dev")).Preview(ctx)
 	mustSucceed(t, "preview of the edit", pre)
 	servers, networks := 0, 0
 	for _, st := range pre.Stack("hetzner-nbg1-dev").Steps {

@@ -4,9 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"infra/plan"
 	"infra/provider/sim"
 	"infra/rules"
+	"infra/topology/topologytest"
 )
 
 // fourClouds is a synthetic topology with one small region on each cloud.
@@ -53,9 +55,7 @@ func writeSpec(t *testing.T, text string) string {
 // one whose plan breaks a rule fails its preview at exactly those
 // resources, as a real preview would.
 func TestEveryExampleDeploys(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys every example: skipped with -short")
-	}
+	slow(t, "deploys every example")
 	pulumiCLI(t)
 	files, err := filepath.Glob("../examples/*.yaml")
 	if err != nil || len(files) < 3 {
@@ -70,7 +70,7 @@ func TestEveryExampleDeploys(t *testing.T) {
 func deployExample(t *testing.T, file string) {
 	ctx := context.Background()
 	t.Setenv("OVH_CLOUD_PROJECT_SERVICE", "") // the plan and the deployment read the same project
-	spec := load(t, file)
+	spec := topologytest.Load(t, file)
 	var opts []sim.Option
 	// An example that adopts what an account has comes with the seed of
 	// that account.
@@ -196,14 +196,9 @@ func deployExample(t *testing.T, file string) {
 // changes a force-new input previews as a replacement naming that input,
 // where a real preview would, and anything else as an update.
 func TestForceNewPreviewsAsReplacement(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys a topology: skipped with -short")
-	}
-	ctx := context.Background()
+	slow(t, "deploys a topology")
 	t.Setenv("OVH_CLOUD_PROJECT_SERVICE", "")
-	srv := startSim(t)
-	backend := t.TempDir()
-	mustSucceed(t, "up", open(t, load(t, writeSpec(t, fourClouds)), backend, srv).Up(ctx))
+	d := deploy(t, writeSpec(t, fourClouds))
 
 	edited := strings.NewReplacer(
 		"flavor: b3-8", "flavor: b3-16", // OVH node pool flavorName
@@ -213,7 +208,7 @@ func TestForceNewPreviewsAsReplacement(t *testing.T) {
 	// Moving the Hetzner region to another private block changes its
 	// network's range, and the mesh stack then refuses the topology (the
 	// overlay is no longer routable there): read the regional stacks.
-	pre := open(t, load(t, writeSpec(t, edited)), backend, srv).Preview(ctx)
+	pre := open(t, topologytest.Load(t, writeSpec(t, edited)), d.backend, d.srv).Preview(d.ctx)
 	replaced := map[string][]string{}
 	for _, name := range []string{"aws-eu-central-1-prod", "hetzner-nbg1-prod", "ovh-gra11-prod"} {
 		s := pre.Stack(name)
@@ -255,12 +250,7 @@ func urnName(urn string) string {
 }
 
 func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(m))
 }
 
 func asJSON(v any) string {

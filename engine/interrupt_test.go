@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"infra/provider/sim"
 	"infra/stacks"
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // checkpoint is what a file backend holds of one stack: its resources'
@@ -85,7 +87,7 @@ func heldCalls(t *testing.T, globs []string, opts ...sim.Option) (*sim.Server, <
 func converges(t *testing.T, spec string, backend string, world *sim.Cloud) {
 	t.Helper()
 	ctx := context.Background()
-	s := load(t, spec)
+	s := topologytest.Load(t, spec)
 	srv := startSim(t, sim.WithCloud(world))
 	mustSucceed(t, "rerun", open(t, s, backend, srv).Up(ctx))
 	e := open(t, s, backend, srv)
@@ -130,8 +132,8 @@ func TestStopFinishesWhatIsInFlight(t *testing.T) {
 			t.Errorf("%s: %d operations left pending by a graceful stop", name, cp.Pending)
 		}
 		cloud := inCloud(srv, name)
-		if !cloud[network] || !contains(cp.URNs, network) {
-			t.Errorf("%s: the network in flight did not finish: in the cloud %v, in the state %v", name, cloud[network], contains(cp.URNs, network))
+		if !cloud[network] || !slices.Contains(cp.URNs, network) {
+			t.Errorf("%s: the network in flight did not finish: in the cloud %v, in the state %v", name, cloud[network], slices.Contains(cp.URNs, network))
 		}
 		if cloud[subnet] {
 			t.Errorf("%s: the subnet, which needs the network, started after the stop", name)
@@ -198,14 +200,12 @@ type interruptTest struct {
 // backend (one already deployed to) is used instead of a new one.
 func newInterruptTest(t *testing.T, backend string, holds []string, opts ...sim.Option) *interruptTest {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("deploys on the simulator: skipped with -short")
-	}
+	slow(t, "deploys on the simulator")
 	if backend == "" {
 		backend = t.TempDir()
 	}
 	srv, held := heldCalls(t, holds, opts...)
-	return &interruptTest{spec: load(t, "testdata/pair.yaml"), backend: backend, srv: srv, held: held}
+	return &interruptTest{spec: topologytest.Load(t, "testdata/pair.yaml"), backend: backend, srv: srv, held: held}
 }
 
 // interrupt runs op on an engine made with opts, closes signal (its stop or
@@ -233,15 +233,6 @@ func logResult(t *testing.T, res *engine.Result) {
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // TestStopDuringDestroy: a graceful stop while the mesh stack deletes its
 // gateways (held in flight). pulumi ends such a destroy without an error,
 // its other deletes skipped; the engine still reports mesh as
@@ -249,16 +240,10 @@ func contains(list []string, s string) bool {
 // finish; the rest stays, in the cloud and in the state; a rerun of destroy
 // empties both.
 func TestStopDuringDestroy(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys on the simulator: skipped with -short")
-	}
-	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
-	backend := t.TempDir()
-	world := startSim(t)
-	mustSucceed(t, "up", open(t, spec, backend, world).Up(ctx))
+	slow(t, "deploys on the simulator")
+	d := deploy(t, "testdata/pair.yaml")
 
-	it := newInterruptTest(t, backend, []string{"*-mesh-gateway"}, sim.WithCloud(world.Cloud()))
+	it := newInterruptTest(t, d.backend, []string{"*-mesh-gateway"}, sim.WithCloud(d.srv.Cloud()))
 	srv := it.srv
 	stop := make(chan struct{})
 	res := it.interrupt(t, (*engine.Engine).Destroy, 2, stop, engine.WithStop(stop))
@@ -270,7 +255,7 @@ func TestStopDuringDestroy(t *testing.T) {
 	if g.Status != engine.Canceled {
 		t.Errorf("mesh: %s (%v), want canceled: its destroy did not finish", g.Status, g.Err)
 	}
-	cp := readCheckpoint(t, backend, "pair", stacks.MeshName)
+	cp := readCheckpoint(t, d.backend, "pair", stacks.MeshName)
 	cloud := inCloud(srv, stacks.MeshName)
 	if len(cp.URNs) == 0 || len(cloud) != len(cp.URNs) || cp.Pending != 0 {
 		t.Errorf("mesh after the stop: %d resources in the state, %d in the cloud, %d pending: want the same, more than none, no pending",
@@ -290,8 +275,8 @@ func TestStopDuringDestroy(t *testing.T) {
 		}
 	}
 
-	again := startSim(t, sim.WithCloud(world.Cloud()))
-	mustSucceed(t, "destroy again", open(t, spec, backend, again).Destroy(ctx))
+	again := startSim(t, sim.WithCloud(d.srv.Cloud()))
+	mustSucceed(t, "destroy again", open(t, d.spec, d.backend, again).Destroy(d.ctx))
 	if n := len(again.Cloud().Objects()); n != 0 {
 		t.Errorf("%d objects left in the cloud after the rerun of destroy", n)
 	}

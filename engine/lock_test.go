@@ -13,6 +13,7 @@ import (
 
 	"infra/engine"
 	"infra/provider/sim"
+	"infra/topology/topologytest"
 )
 
 // TestReadingDuringAnUp: while an up holds a stack (infra's lock and
@@ -20,11 +21,9 @@ import (
 // prints outputs and previews that very stack. Neither blocks nor breaks the
 // other: reads take no lock.
 func TestReadingDuringAnUp(t *testing.T) {
-	if testing.Short() {
-		t.Skip("deploys with latency: skipped with -short")
-	}
+	slow(t, "deploys with latency")
 	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
+	spec := topologytest.Load(t, "testdata/pair.yaml")
 	backend := t.TempDir()
 	only := engine.WithStacks("hetzner-nbg1-dev")
 	// Something to read before the up starts.
@@ -69,7 +68,7 @@ func TestReadingDuringAnUp(t *testing.T) {
 // and the backup beside it; the other stacks are read and deployed as usual.
 func TestDamagedCheckpoint(t *testing.T) {
 	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
+	spec := topologytest.Load(t, "testdata/pair.yaml")
 	backend := t.TempDir()
 	srv := startSim(t)
 	regions := engine.WithStacks("hetzner-nbg1-dev", "hetzner-fsn1-dev")
@@ -123,7 +122,7 @@ func TestDamagedCheckpoint(t *testing.T) {
 // and debug passes pulumi's own verbosity; no log holds a secret.
 func TestRunLogs(t *testing.T) {
 	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
+	spec := topologytest.Load(t, "testdata/pair.yaml")
 	backend := t.TempDir()
 	logs := t.TempDir()
 	only := engine.WithStacks("hetzner-nbg1-dev")

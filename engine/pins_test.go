@@ -6,17 +6,14 @@ import (
 
 	"infra/network"
 	"infra/stacks"
-	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // TestPinsKeepDeployedAllocations: the CIDR and overlay address a region
 // was deployed with are read back from its outputs and win over what the
 // allocator would choose now.
 func TestPinsKeepDeployedAllocations(t *testing.T) {
-	spec, _, err := topology.Load("testdata/pair.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, "testdata/pair.yaml")
 	fresh, err := network.Compute(spec)
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -21,18 +20,12 @@ import (
 // another of its network; the up deletes the old routes first, says so,
 // and succeeds, leaving the declared routes only, none overlapping.
 func TestUpReplacesOverlappingHetznerRoutes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("two deployments: skipped with -short")
-	}
-	ctx := context.Background()
-	spec := load(t, "testdata/pair.yaml")
-	backend := t.TempDir()
-	srv := startSim(t)
-	mustSucceed(t, "first up", open(t, spec, backend, srv).Up(ctx))
+	slow(t, "two deployments")
+	d := deploy(t, "testdata/pair.yaml")
 
 	// Rename the routes in the state only: the cloud keeps them, the
 	// program declares their names no more.
-	cli := legacyCLI(t, open(t, spec, backend, srv), spec.Name, backend)
+	cli := legacyCLI(t, d.open(t), d.spec.Name, d.backend)
 	var doc struct {
 		Deployment struct {
 			Resources []struct{ URN, Type string }
@@ -54,13 +47,13 @@ func TestUpReplacesOverlappingHetznerRoutes(t *testing.T) {
 		t.Fatal("the mesh stack holds no Hetzner route")
 	}
 
-	pv := open(t, spec, backend, srv).Preview(ctx)
+	pv := d.open(t).Preview(d.ctx)
 	mustSucceed(t, "preview over the old routes", pv)
 	if !hasDiag(pv.Stack(stacks.MeshName), engine.RuleRun, "the up first deletes "+strconv.Itoa(renamed)+" Hetzner network route(s)") {
 		t.Errorf("the preview does not say the up deletes the old routes first: %v", pv.Stack(stacks.MeshName).Diagnostics)
 	}
 
-	up := open(t, spec, backend, srv).Up(ctx)
+	up := d.open(t).Up(d.ctx)
 	mustSucceed(t, "up over the old routes", up)
 	mesh := up.Stack(stacks.MeshName)
 	if !hasDiag(mesh, engine.RuleRun, "deleted "+strconv.Itoa(renamed)+" Hetzner network route(s) before the up") {
@@ -74,7 +67,7 @@ func TestUpReplacesOverlappingHetznerRoutes(t *testing.T) {
 		dest    netip.Prefix
 	}
 	var routes []route
-	for _, o := range srv.Cloud().Objects() {
+	for _, o := range d.srv.Cloud().Objects() {
 		if string(o.URN.Type()) != "hcloud:index/networkRoute:NetworkRoute" {
 			continue
 		}
@@ -93,7 +86,7 @@ func TestUpReplacesOverlappingHetznerRoutes(t *testing.T) {
 			}
 		}
 	}
-	again := open(t, spec, backend, srv).Up(ctx)
+	again := d.open(t).Up(d.ctx)
 	mustSucceed(t, "no-op up", again)
 	if hasDiag(again.Stack(stacks.MeshName), engine.RuleRun, "Hetzner network route") {
 		t.Errorf("a no-op up deleted routes: %v", again.Stack(stacks.MeshName).Diagnostics)

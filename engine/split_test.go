@@ -16,6 +16,7 @@ import (
 	"infra/engine"
 	"infra/provider/sim"
 	"infra/stacks"
+	"infra/topology/topologytest"
 )
 
 // TestAWSFailureSkipsOnlyItsReaders: the AWS region of testdata/split.yaml
@@ -24,7 +25,7 @@ import (
 // 26: with one global stack all four were skipped).
 func TestAWSFailureSkipsOnlyItsReaders(t *testing.T) {
 	ctx := context.Background()
-	spec := load(t, "testdata/split.yaml")
+	spec := topologytest.Load(t, "testdata/split.yaml")
 	srv := startSim(t, sim.WithFail("aws-eu-central-1-prod-vpc"))
 	r := open(t, spec, t.TempDir(), srv).Up(ctx)
 
@@ -65,41 +66,35 @@ func inCloudNamed(srv *sim.Server, prefix string) bool {
 // transit-aws, mesh and glb with the ids, outputs and secrets they had;
 // nothing in the cloud is made, replaced or deleted; global is removed.
 func TestUpSplitsLegacyGlobal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("two deployments: skipped with -short")
-	}
-	ctx := context.Background()
-	spec := load(t, "testdata/split.yaml")
-	backend := t.TempDir()
-	srv := startSim(t)
-	mustSucceed(t, "first up", open(t, spec, backend, srv).Up(ctx))
+	slow(t, "two deployments")
+	d := deploy(t, "testdata/split.yaml")
 	concerns := []string{stacks.TransitIBMName, stacks.TransitAWSName, stacks.MeshName, stacks.GLBName}
-	e := open(t, spec, backend, srv)
+	e := d.open(t)
 	psks := meshPSKs(t, e)
 
-	legacyBackend(t, e, backend, concerns)
+	legacyBackend(t, e, d.backend, concerns)
 	before := map[resource.URN]resource.ID{}
-	for _, o := range srv.Cloud().Objects() {
+	for _, o := range d.srv.Cloud().Objects() {
 		before[o.URN] = o.ID
 	}
-	old := open(t, spec, backend, srv)
+	old := d.open(t)
 	if !slices.Contains(old.Orphans(), stacks.LegacyGlobalName) {
 		t.Fatalf("orphans %v, want the legacy global stack", old.Orphans())
 	}
 	held, _ := old.Deployed(stacks.LegacyGlobalName)
 
 	// A reviewed plan cannot cover the move: refused, with what to run.
-	if _, _, err := old.PreviewBundle(ctx); err == nil || !strings.Contains(err.Error(), "infra up --stack global") {
+	if _, _, err := old.PreviewBundle(d.ctx); err == nil || !strings.Contains(err.Error(), "infra up --stack global") {
 		t.Errorf("a plan bundle over the legacy global stack: %v", err)
 	}
 	// The preview says the up moves them.
-	pv := old.Preview(ctx)
+	pv := old.Preview(d.ctx)
 	mustSucceed(t, "preview", pv)
 	if !hasDiag(pv.Stack(stacks.LegacyGlobalName), engine.RuleSplit, "up first moves") {
 		t.Errorf("the preview does not say the up moves global's resources: %v", pv.Stack(stacks.LegacyGlobalName).Diagnostics)
 	}
 
-	up := open(t, spec, backend, srv).Up(ctx)
+	up := d.open(t).Up(d.ctx)
 	mustSucceed(t, "up after the split", up)
 	moved := 0
 	for _, name := range concerns {
@@ -109,7 +104,7 @@ func TestUpSplitsLegacyGlobal(t *testing.T) {
 				t.Errorf("%s: %d %s after the move, want none: %v", name, s.Changes[c], c, s.Steps)
 			}
 		}
-		n, ok := open(t, spec, backend, srv).Deployed(name)
+		n, ok := d.open(t).Deployed(name)
 		if !ok || n == 0 {
 			t.Errorf("%s holds nothing after the up", name)
 		}
@@ -121,7 +116,7 @@ func TestUpSplitsLegacyGlobal(t *testing.T) {
 	if moved < held {
 		t.Errorf("the four stacks hold %d resources, global held %d", moved, held)
 	}
-	after := open(t, spec, backend, srv)
+	after := d.open(t)
 	if slices.Contains(after.Orphans(), stacks.LegacyGlobalName) {
 		t.Errorf("global is still in the backend")
 	}
@@ -129,7 +124,7 @@ func TestUpSplitsLegacyGlobal(t *testing.T) {
 	// objects by URN; a moved resource updated in place would be adopted
 	// under its new URN with the same id.)
 	ids, was := map[resource.ID]bool{}, slices.Collect(maps.Values(before))
-	for _, o := range srv.Cloud().Objects() {
+	for _, o := range d.srv.Cloud().Objects() {
 		ids[o.ID] = true
 		if id, ok := before[o.URN]; !ok && !slices.Contains(was, o.ID) || ok && id != o.ID {
 			t.Errorf("%s (%s) is new in the cloud", o.URN, o.ID)
@@ -144,7 +139,7 @@ func TestUpSplitsLegacyGlobal(t *testing.T) {
 	if got := meshPSKs(t, after); !slices.Equal(got, psks) || len(got) == 0 {
 		t.Errorf("pre-shared keys changed in the move")
 	}
-	mustSucceed(t, "no-op up", after.Up(ctx))
+	mustSucceed(t, "no-op up", after.Up(d.ctx))
 }
 
 // legacyBackend makes backend that of a deployment before the split: every
@@ -178,20 +173,14 @@ func legacyBackend(t *testing.T, e *engine.Engine, backend string, concerns []st
 // legacy global stack deletes global's resources before the regions they
 // live in, and leaves nothing in the cloud but what is retained on delete.
 func TestDestroyWithLegacyGlobal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a deployment: skipped with -short")
-	}
-	ctx := context.Background()
-	spec := load(t, "testdata/split.yaml")
-	backend := t.TempDir()
-	srv := startSim(t)
-	mustSucceed(t, "up", open(t, spec, backend, srv).Up(ctx))
-	legacyBackend(t, open(t, spec, backend, srv), backend,
+	slow(t, "a deployment")
+	d := deploy(t, "testdata/split.yaml")
+	legacyBackend(t, d.open(t), d.backend,
 		[]string{stacks.TransitIBMName, stacks.TransitAWSName, stacks.MeshName, stacks.GLBName})
-	mustSucceed(t, "destroy", open(t, spec, backend, srv).Destroy(ctx))
+	mustSucceed(t, "destroy", d.open(t).Destroy(d.ctx))
 	// What is left is what the programs retain on delete (an account's
 	// EBS encryption default), in regional stacks.
-	for _, o := range srv.Cloud().Objects() {
+	for _, o := range d.srv.Cloud().Objects() {
 		if o.URN.Stack().String() == stacks.LegacyGlobalName || !strings.Contains(string(o.URN), "ebs-encryption") {
 			t.Errorf("left in the cloud: %s", o.URN)
 		}

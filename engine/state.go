@@ -384,6 +384,12 @@ func parseDeployment(data []byte) (*deployed, error) {
 // reveal unwraps the secrets of an exported value; secret is set when any
 // part of it was one.
 func reveal(v any) (out any, secret bool, err error) {
+	// part reveals one element of a map or list, noting a secret in it.
+	part := func(e any) (any, error) {
+		out, s, err := reveal(e)
+		secret = secret || s
+		return out, err
+	}
 	switch t := v.(type) {
 	case map[string]any:
 		if sig, ok := t[secretSig]; ok && sig != nil {
@@ -400,21 +406,17 @@ func reveal(v any) (out any, secret bool, err error) {
 		}
 		m := make(map[string]any, len(t))
 		for k, e := range t {
-			var s bool
-			if m[k], s, err = reveal(e); err != nil {
+			if m[k], err = part(e); err != nil {
 				return nil, false, err
 			}
-			secret = secret || s
 		}
 		return m, secret, nil
 	case []any:
 		a := make([]any, len(t))
 		for i, e := range t {
-			var s bool
-			if a[i], s, err = reveal(e); err != nil {
+			if a[i], err = part(e); err != nil {
 				return nil, false, err
 			}
-			secret = secret || s
 		}
 		return a, secret, nil
 	}

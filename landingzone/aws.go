@@ -227,7 +227,7 @@ func (o *AWSOrg) EnvironmentAccount(env string) *Account {
 func (o *AWSOrg) Targets(guardrail string) []string {
 	var out []string
 	for _, u := range o.OUs {
-		if contains(u.Guardrails, guardrail) {
+		if slices.Contains(u.Guardrails, guardrail) {
 			out = append(out, u.Path)
 		}
 	}

@@ -3,6 +3,7 @@ package landingzone
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"infra/topology"
 )
@@ -153,7 +154,7 @@ func deriveIBM(spec *topology.Spec) *IBMAccount {
 		"IBM IAM has no deny policies: guardrails are grants narrowed to each environment's resource group (and allowed regions) plus context-based restrictions",
 		"infra's service ID joins each environment's access group; the account owner's API key is never used")
 	if len(allowed) > 0 {
-		a.Notes = append(a.Notes, "allowed-regions: each access group is granted only in "+join(allowed))
+		a.Notes = append(a.Notes, "allowed-regions: each access group is granted only in "+strings.Join(allowed, ", "))
 	}
 	return a
 }
@@ -248,17 +249,6 @@ func deriveHetzner(spec *topology.Spec) *HetznerProjects {
 		"create one project per environment in the Hetzner Console and give that environment's stacks a read/write API token of its project (hcloud:token, a secret)",
 		"every guardrail on Hetzner is enforced at plan time only")
 	return h
-}
-
-func join(list []string) string {
-	out := ""
-	for i, s := range list {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out
 }
 
 // OVHVrackEnv is the variable the vRack (service name, pn-…) comes from

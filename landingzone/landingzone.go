@@ -7,6 +7,7 @@
 package landingzone
 
 import (
+	"slices"
 	"strings"
 
 	"infra/topology"
@@ -65,20 +66,11 @@ func environments(spec *topology.Spec, cloud topology.Cloud) (names []string, fi
 func regionsOf(spec *topology.Spec, cloud topology.Cloud, env string) []string {
 	var out []string
 	for _, r := range spec.Regions() {
-		if r.Cloud == cloud && r.Environment == env && !contains(out, r.Name) {
+		if r.Cloud == cloud && r.Environment == env && !slices.Contains(out, r.Name) {
 			out = append(out, r.Name)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // title turns an environment or account name into an OU name: prod → Prod,

@@ -8,24 +8,13 @@ import (
 	"testing"
 
 	"infra/topology"
+	"infra/topology/topologytest"
 )
-
-func parse(t *testing.T, src string) *topology.Spec {
-	t.Helper()
-	spec, _, err := topology.Parse("t.yaml", []byte(src))
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	return spec
-}
 
 // The seeds' seven accounts: the management account is the organisation,
 // the six members go to Security, Infrastructure and Workloads/<Env>.
 func TestAWSOrgFromSeedAccounts(t *testing.T) {
-	spec, _, err := topology.Load("../examples/multicloud.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, "../examples/multicloud.yaml")
 	o := Derive(spec).AWS
 	if o == nil {
 		t.Fatal("no AWS organisation")
@@ -91,7 +80,7 @@ func TestAWSOrgFromSeedAccounts(t *testing.T) {
 // stays in the management account; with no AWS region the home region is
 // the first allowed one.
 func TestAWSOrgChoices(t *testing.T) {
-	spec := parse(t, `name: acme
+	spec := topologytest.Parse(t, `name: acme
 clouds:
   ibm:
     regions: [{region: us-south, environment: prod}]
@@ -116,7 +105,7 @@ landingZone:
 	if !strings.Contains(strings.Join(o.Notes, "\n"), "no log-archive account is listed") {
 		t.Errorf("notes %q", o.Notes)
 	}
-	if Derive(parse(t, "name: acme\nclouds:\n  aws:\n    regions: [{region: us-east-1, environment: prod}]\n")).AWS != nil {
+	if Derive(topologytest.Parse(t, "name: acme\nclouds:\n  aws:\n    regions: [{region: us-east-1, environment: prod}]\n")).AWS != nil {
 		t.Error("an organisation without landingZone.aws")
 	}
 }
@@ -125,7 +114,7 @@ landingZone:
 // allowed regions when the guardrail is mandatory; Key Protect comes with
 // require-encryption.
 func TestIBMAccount(t *testing.T) {
-	spec := parse(t, `name: acme
+	spec := topologytest.Parse(t, `name: acme
 clouds:
   ibm:
     regions:
@@ -167,7 +156,7 @@ landingZone:
 		t.Errorf("Key Protect = %+v", kp)
 	}
 	// Without the guardrails: unscoped grants, no Key Protect.
-	a = Derive(parse(t, "name: acme\nclouds:\n  ibm:\n    regions: [{region: us-south, environment: prod}]\n")).IBM
+	a = Derive(topologytest.Parse(t, "name: acme\nclouds:\n  ibm:\n    regions: [{region: us-south, environment: prod}]\n")).IBM
 	if e := a.Environments[0]; len(e.Grants) != 4 || e.Grants[1].Attributes["region"] != "" || e.KeyProtect != nil ||
 		e.ServiceID != "acme-prod-deployer" {
 		t.Errorf("plain environment = %+v", e)
@@ -177,7 +166,7 @@ landingZone:
 // OVH has one identity group per environment; Hetzner has only projects,
 // and the model says nothing exists at organisation level there.
 func TestOVHAndHetzner(t *testing.T) {
-	spec := parse(t, `name: acme
+	spec := topologytest.Parse(t, `name: acme
 clouds:
   hetzner:
     regions:
@@ -240,7 +229,7 @@ clouds:
 		{"vrack from the environment", "    project: abc\n", env(OVHVrackEnv, "pn-1"), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ds := OVHUnset(parse(t, fmt.Sprintf(ovhSpec, tc.settings)), tc.getenv)
+			ds := OVHUnset(topologytest.Parse(t, fmt.Sprintf(ovhSpec, tc.settings)), tc.getenv)
 			var got []string
 			for _, d := range ds {
 				if d.Severity != topology.Error || d.Pos.Line != 4 {
@@ -253,17 +242,14 @@ clouds:
 			}
 		})
 	}
-	if ds := OVHUnset(parse(t, "name: p\nclouds:\n  hetzner:\n    regions:\n      - {region: nbg1, environment: prod, cidr: 10.20.0.0/16, cluster: {serverType: cx23, workers: 1, apiAccess: [203.0.113.0/24]}}\n"), env()); ds != nil {
+	if ds := OVHUnset(topologytest.Parse(t, "name: p\nclouds:\n  hetzner:\n    regions:\n      - {region: nbg1, environment: prod, cidr: 10.20.0.0/16, cluster: {serverType: cx23, workers: 1, apiAccess: [203.0.113.0/24]}}\n"), env()); ds != nil {
 		t.Errorf("a spec without OVH: %v", ds)
 	}
 }
 
 // The account quota counts the management account with the members.
 func TestAccountsNeededCountsTheManagementAccount(t *testing.T) {
-	spec, _, err := topology.Load("../examples/multicloud.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, "../examples/multicloud.yaml")
 	o := Derive(spec).AWS
 	if n := o.AccountsNeeded(); n != 7 || n > DefaultAccountQuota {
 		t.Errorf("multicloud needs %d accounts, want 7 (six members and the management account) within %d", n, DefaultAccountQuota)

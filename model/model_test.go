@@ -7,14 +7,12 @@ import (
 
 	"infra/network"
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 func derive(t *testing.T, example string, opts ...network.Option) *Model {
 	t.Helper()
-	spec, _, err := topology.Load("../examples/" + example + ".yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, "../examples/"+example+".yaml")
 	m, err := Derive(spec, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -64,10 +62,7 @@ func TestNative(t *testing.T) {
 }
 
 func TestDeriveCounts(t *testing.T) {
-	spec, _, err := topology.Load("../examples/minimal.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, "../examples/minimal.yaml")
 	before := Derivations()
 	if _, err := Derive(spec); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 func TestGLBOfMulticloud(t *testing.T) {
@@ -33,7 +34,7 @@ func TestGLBOfMulticloud(t *testing.T) {
 	if len(g.Origins) != 5 {
 		t.Errorf("%d origins, want 5 distinct members", len(g.Origins))
 	}
-	if BuildGLB(parse(t, "name: t\nclouds: {aws: {regions: [{region: eu-west-1, environment: prod}]}}\n")) != nil {
+	if BuildGLB(topologytest.Parse(t, "name: t\nclouds: {aws: {regions: [{region: eu-west-1, environment: prod}]}}\n")) != nil {
 		t.Error("a spec without a load balancer has one")
 	}
 }
@@ -194,7 +195,7 @@ clouds:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ds := Validate(parse(t, tt.yaml))
+			ds := Validate(topologytest.Parse(t, tt.yaml))
 			var got []string
 			for _, d := range ds {
 				got = append(got, fmt.Sprintf("%d:%d %s", d.Pos.Line, d.Pos.Col, d.Message))
@@ -215,7 +216,7 @@ clouds:
 // entry, cloud/region/environment always; ambiguous and unknown ones are
 // left to topology's diagnostics.
 func TestBuildGLBResolvesLikeLookup(t *testing.T) {
-	spec := parse(t, `name: t
+	spec := topologytest.Parse(t, `name: t
 clouds:
   aws:
     regions:

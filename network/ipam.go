@@ -263,7 +263,7 @@ func (p *AddressPlan) allocateOverlay(spec *topology.Spec, regions []*topology.R
 			h := 1 + (start+i)%hosts
 			if !used[h] {
 				used[h] = true
-				rn.Overlay = nthAddr(p.Overlay, h)
+				rn.Overlay = NthAddr(p.Overlay, h)
 				break
 			}
 		}
@@ -294,7 +294,8 @@ func hostIndex(p netip.Prefix, a netip.Addr) int {
 	return int(addrU32(a) - addrU32(p.Masked().Addr()))
 }
 
-func nthAddr(p netip.Prefix, n int) netip.Addr {
+// NthAddr is the n-th address of p, counting its network address as 0.
+func NthAddr(p netip.Prefix, n int) netip.Addr {
 	return u32Addr(addrU32(p.Masked().Addr()) + uint32(n))
 }
 

@@ -25,32 +25,20 @@ var candidates = func() []topology.Region {
 
 // specOf builds a spec holding exactly the given regions, in that order.
 func specOf(regions []topology.Region, supernet string) *topology.Spec {
-	s := &topology.Spec{Network: topology.Network{Supernet: supernet, Mesh: &topology.Mesh{Overlay: "10.255.0.0/24"}}}
+	c := topology.Clouds{IBM: &topology.IBMCloud{}, AWS: &topology.AWSCloud{}, Hetzner: &topology.HetznerCloud{}, OVH: &topology.OVHCloud{}}
 	for _, r := range regions {
 		switch r.Cloud {
 		case topology.IBM:
-			if s.Clouds.IBM == nil {
-				s.Clouds.IBM = &topology.IBMCloud{}
-			}
-			s.Clouds.IBM.Regions = append(s.Clouds.IBM.Regions, &topology.IBMRegion{Region: r})
+			c.IBM.Regions = append(c.IBM.Regions, &topology.IBMRegion{Region: r})
 		case topology.AWS:
-			if s.Clouds.AWS == nil {
-				s.Clouds.AWS = &topology.AWSCloud{}
-			}
-			s.Clouds.AWS.Regions = append(s.Clouds.AWS.Regions, &topology.AWSRegion{Region: r})
+			c.AWS.Regions = append(c.AWS.Regions, &topology.AWSRegion{Region: r})
 		case topology.Hetzner:
-			if s.Clouds.Hetzner == nil {
-				s.Clouds.Hetzner = &topology.HetznerCloud{}
-			}
-			s.Clouds.Hetzner.Regions = append(s.Clouds.Hetzner.Regions, &topology.HetznerRegion{Region: r})
+			c.Hetzner.Regions = append(c.Hetzner.Regions, &topology.HetznerRegion{Region: r})
 		case topology.OVH:
-			if s.Clouds.OVH == nil {
-				s.Clouds.OVH = &topology.OVHCloud{}
-			}
-			s.Clouds.OVH.Regions = append(s.Clouds.OVH.Regions, &topology.OVHRegion{Region: r})
+			c.OVH.Regions = append(c.OVH.Regions, &topology.OVHRegion{Region: r})
 		}
 	}
-	return s
+	return &topology.Spec{Clouds: c, Network: topology.Network{Supernet: supernet, Mesh: &topology.Mesh{Overlay: "10.255.0.0/24"}}}
 }
 
 func TestAllocationStableUnderEdits(t *testing.T) {

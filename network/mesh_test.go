@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 func loadExample(t testing.TB, name string) (*topology.Spec, *AddressPlan, *Mesh) {
@@ -26,6 +27,13 @@ func parseMesh(t testing.TB, name, src string) (*topology.Spec, *AddressPlan, *M
 	if err != nil {
 		t.Fatal(err)
 	}
+	plan, mesh := meshOf(t, spec)
+	return spec, plan, mesh
+}
+
+// meshOf is the address plan and mesh of spec.
+func meshOf(t testing.TB, spec *topology.Spec) (*AddressPlan, *Mesh) {
+	t.Helper()
 	plan, err := Compute(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +42,7 @@ func parseMesh(t testing.TB, name, src string) (*topology.Spec, *AddressPlan, *M
 	if err != nil {
 		t.Fatal(err)
 	}
-	return spec, plan, mesh
+	return plan, mesh
 }
 
 // loadLoneDev is the multicloud example with hel1 (dev) back in the mesh,
@@ -156,14 +164,7 @@ func BenchmarkMesh200(b *testing.B) {
 	spec := syntheticMesh(b, 200)
 	b.ReportAllocs()
 	for b.Loop() {
-		plan, err := Compute(spec)
-		if err != nil {
-			b.Fatal(err)
-		}
-		mesh, err := BuildMesh(spec, plan)
-		if err != nil {
-			b.Fatal(err)
-		}
+		_, mesh := meshOf(b, spec)
 		if len(mesh.Pairs()) != 19900 {
 			b.Fatal("wrong pair count")
 		}
@@ -230,10 +231,7 @@ network:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			spec, _, err := topology.Parse("t.yaml", []byte(tt.yaml))
-			if err != nil {
-				t.Fatal(err)
-			}
+			spec := topologytest.Parse(t, tt.yaml)
 			ds := Validate(spec)
 			if len(ds) != 1 || !strings.HasPrefix(ds[0].String(), tt.want) {
 				t.Errorf("got %v, want one diagnostic starting %q", ds, tt.want)
@@ -241,10 +239,7 @@ network:
 		})
 	}
 	for _, ex := range []string{"multicloud.yaml", "minimal.yaml", "ipam.yaml"} {
-		spec, _, err := topology.Load("../examples/" + ex)
-		if err != nil {
-			t.Fatal(err)
-		}
+		spec := topologytest.Load(t, "../examples/"+ex)
 		if ds := Validate(spec); len(ds) != 0 {
 			t.Errorf("%s: %v", ex, ds)
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 func routeNames(rs []Route) []string {
@@ -101,10 +101,7 @@ network:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			y := strings.Replace(strings.Replace(strings.Replace(spec, "%s", tt.ibm, 1), "%s", tt.ibmMesh, 1), "%s", tt.overlay, 1)
-			s, _, err := topology.Parse("t.yaml", []byte(y))
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := topologytest.Parse(t, y)
 			ds := Validate(s)
 			switch {
 			case tt.want == "" && len(ds) != 0:

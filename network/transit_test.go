@@ -4,17 +4,8 @@ import (
 	"slices"
 	"testing"
 
-	"infra/topology"
+	"infra/topology/topologytest"
 )
-
-func parse(t *testing.T, src string) *topology.Spec {
-	t.Helper()
-	spec, ds, err := topology.Parse("t.yaml", []byte(src))
-	if err != nil || ds.HasErrors() {
-		t.Fatalf("parse: %v %v", err, ds)
-	}
-	return spec
-}
 
 func TestTransitOfMulticloud(t *testing.T) {
 	spec, _, _ := loadExample(t, "multicloud.yaml")
@@ -104,7 +95,7 @@ func TestTransit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tr := BuildTransit(parse(t, tt.yaml))
+			tr := BuildTransit(topologytest.Parse(t, tt.yaml))
 			var regions, peerings []string
 			for _, g := range tr.AWS {
 				regions = append(regions, g.Region)

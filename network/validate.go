@@ -59,16 +59,12 @@ func healthCapable(spec *topology.Spec, p *topology.Pool) bool {
 func minNodes(spec *topology.Spec, r *topology.Region) int {
 	switch r.Cloud {
 	case topology.AWS:
-		for _, a := range spec.Clouds.AWS.Regions {
-			if &a.Region == r {
-				return a.Cluster.NodesPerZone.Min
-			}
+		if a := topology.EntryOf(spec.Clouds.AWS.Regions, r); a != nil {
+			return a.Cluster.NodesPerZone.Min
 		}
 	case topology.OVH:
-		for _, o := range spec.Clouds.OVH.Regions {
-			if &o.Region == r {
-				return o.Cluster.Nodes.Min
-			}
+		if o := topology.EntryOf(spec.Clouds.OVH.Regions, r); o != nil {
+			return o.Cluster.Nodes.Min
 		}
 	}
 	return 1 // IBM worker pools and Hetzner servers have a fixed size of at least one

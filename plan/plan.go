@@ -18,13 +18,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
 	"infra/cost"
+	"infra/rules"
 	"infra/stacks"
 )
 
-// Redacted and Unknown stand in for values a plan must not or cannot show.
+// Redacted and Unknown stand in for values a plan must not or cannot show:
+// the placeholders the provider rules skip.
 const (
-	Redacted = "[secret]"
-	Unknown  = "[unknown]"
+	Redacted = rules.Secret
+	Unknown  = rules.Unknown
 )
 
 // Plan is the record of every stack of a graph, in graph order.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"infra/rules"
 	"infra/topology"
 )
 
@@ -27,12 +28,6 @@ type Resource struct {
 	// standing for what a plan cannot show.
 	Inputs map[string]any
 }
-
-// The placeholders a plan puts where it cannot or must not show a value.
-const (
-	secretValue  = "[secret]"
-	unknownValue = "[unknown]"
-)
 
 // Result is one guardrail's outcome over a plan.
 type Result struct {
@@ -194,22 +189,11 @@ func cloudOf(typ string) topology.Cloud {
 
 func isProvider(typ string) bool { return strings.HasPrefix(typ, "pulumi:providers:") }
 
-// get walks nested maps along path.
-func get(v any, path ...string) any {
-	for _, p := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[p]
-	}
-	return v
-}
-
-// known reports whether v is a value the plan shows.
+// known reports whether v is a value the plan shows, not one of the
+// placeholders it writes where it cannot or must not show one.
 func known(v any) bool {
 	s, ok := v.(string)
-	return !ok || (s != unknownValue && s != secretValue)
+	return !ok || (s != rules.Unknown && s != rules.Secret)
 }
 
 func str(v any) (string, bool) {

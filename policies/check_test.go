@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // specWith is a topology on all four clouds with an AWS landing zone and
@@ -245,7 +246,7 @@ func TestCheck(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			spec := parse(t, specWith(tc.guardrail))
+			spec := topologytest.Parse(t, specWith(tc.guardrail))
 			if rep := Check(spec, compliant()); len(rep.Diagnostics) != 0 || rep.Failed() {
 				t.Fatalf("the compliant plan fails:\n%v", rep.Diagnostics)
 			}
@@ -272,7 +273,7 @@ func sub(format, guardrail string) string { return strings.ReplaceAll(format, "%
 
 // Unknown and secret values are never mistaken for violations.
 func TestCheckIgnoresUnknowns(t *testing.T) {
-	spec := parse(t, specWith("allowed-regions: {aws: [us-east-1], ibm: [us-south]}"))
+	spec := topologytest.Parse(t, specWith("allowed-regions: {aws: [us-east-1], ibm: [us-south]}"))
 	rs := edit(map[string]func(*Resource){
 		"aws-us-east-1-prod-provider": set("region", "[unknown]"),
 		"ibm-vpc":                     set("region", "[unknown]"),
@@ -280,7 +281,7 @@ func TestCheckIgnoresUnknowns(t *testing.T) {
 	if rep := Check(spec, rs); len(rep.Diagnostics) != 0 {
 		t.Errorf("diagnostics: %v", rep.Diagnostics)
 	}
-	spec = parse(t, specWith("require-tags: [Owner]"))
+	spec = topologytest.Parse(t, specWith("require-tags: [Owner]"))
 	rs = edit(map[string]func(*Resource){"vpc": set("tags", "[unknown]")})
 	if rep := Check(spec, rs); len(rep.Diagnostics) != 0 {
 		t.Errorf("diagnostics: %v", rep.Diagnostics)

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"infra/rules"
 	"infra/topology"
 )
 
@@ -14,13 +15,13 @@ func (c *checker) denyRootAccount() {
 		switch {
 		case r.Type == "pulumi:providers:aws":
 			c.checked++
-			arn, _ := str(get(r.Inputs, "assumeRole", "roleArn"))
+			arn, _ := str(rules.Get(r.Inputs, "assumeRole", "roleArn"))
 			switch {
 			case r.Inputs["accessKey"] != nil || r.Inputs["secretKey"] != nil:
 				c.violate(r, "", "carries static access keys", "use the environment's credentials and assume the landing zone's role")
 			case strings.HasSuffix(arn, ":root"):
 				c.violate(r, "", "assumes the root user", "assume the landing zone's role")
-			case lz && r.Stack != "landingzone-aws" && get(r.Inputs, "assumeRole", "roleArn") == nil:
+			case lz && r.Stack != "landingzone-aws" && rules.Get(r.Inputs, "assumeRole", "roleArn") == nil:
 				// Only the landing zone itself works in the management account.
 				hint := "assume the deploy role the landing zone creates in the environment's account"
 				if reg != nil {
@@ -58,7 +59,7 @@ func (c *checker) denyRootAccount() {
 			if slices.Contains(strs(r.Inputs["roles"]), "Administrator") {
 				scoped := false
 				for _, k := range []string{"resourceGroupId", "serviceName", "serviceInstance", "resource"} {
-					if v, ok := get(r.Inputs, "resourceAttributes", k).(string); ok && v != "" {
+					if v, ok := rules.Get(r.Inputs, "resourceAttributes", k).(string); ok && v != "" {
 						scoped = true
 					}
 				}

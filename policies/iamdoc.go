@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -165,34 +166,29 @@ func ValidateSCP(doc []byte) []error {
 		if err := json.Unmarshal(st["Effect"], &effect); err != nil || (effect != "Allow" && effect != "Deny") {
 			fail("%s: Effect must be Allow or Deny", where)
 		}
-		if err := oneOf(st, "Action", "NotAction"); err != nil {
-			fail("%s: %v", where, err)
-		}
-		for _, k := range []string{"Action", "NotAction"} {
-			if raw, ok := st[k]; ok {
-				list, err := stringOrList(raw)
-				if err != nil {
-					fail("%s: %s: %v", where, k, err)
-				}
-				for _, a := range list {
-					if a != "*" && !actionRE.MatchString(a) {
-						fail("%s: %s %q is not service:Action", where, k, a)
-					}
-				}
+		// Each pair of elements: one of the two, a string or a list of
+		// values, each * or of the element's form.
+		for _, el := range []struct {
+			keys  [2]string
+			valid func(string) bool
+			form  string
+		}{
+			{[2]string{"Action", "NotAction"}, actionRE.MatchString, "is not service:Action"},
+			{[2]string{"Resource", "NotResource"}, func(r string) bool { return strings.HasPrefix(r, "arn:") }, "is neither * nor an ARN"},
+		} {
+			if err := oneOf(st, el.keys[0], el.keys[1]); err != nil {
+				fail("%s: %v", where, err)
 			}
-		}
-		if err := oneOf(st, "Resource", "NotResource"); err != nil {
-			fail("%s: %v", where, err)
-		}
-		for _, k := range []string{"Resource", "NotResource"} {
-			if raw, ok := st[k]; ok {
-				list, err := stringOrList(raw)
-				if err != nil {
-					fail("%s: %s: %v", where, k, err)
-				}
-				for _, r := range list {
-					if r != "*" && !strings.HasPrefix(r, "arn:") {
-						fail("%s: %s %q is neither * nor an ARN", where, k, r)
+			for _, k := range el.keys {
+				if raw, ok := st[k]; ok {
+					list, err := stringOrList(raw)
+					if err != nil {
+						fail("%s: %s: %v", where, k, err)
+					}
+					for _, v := range list {
+						if v != "*" && !el.valid(v) {
+							fail("%s: %s %q %s", where, k, v, el.form)
+						}
 					}
 				}
 			}
@@ -271,10 +267,5 @@ func stringOrList(raw json.RawMessage) ([]string, error) {
 }
 
 func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(m))
 }

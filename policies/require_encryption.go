@@ -2,6 +2,8 @@ package policies
 
 import (
 	"slices"
+
+	"infra/rules"
 )
 
 const (
@@ -33,7 +35,7 @@ func (c *checker) requireEncryption() {
 		switch r.Type {
 		case "aws:eks/cluster:Cluster":
 			c.checked++
-			if !slices.Contains(strs(get(r.Inputs, "encryptionConfig", "resources")), "secrets") {
+			if !slices.Contains(strs(rules.Get(r.Inputs, "encryptionConfig", "resources")), "secrets") {
 				c.violate(r, "", "does not encrypt Kubernetes secrets with a KMS key", "set encryptionConfig {resources: [secrets], provider.keyArn}")
 			}
 		case "aws:ebs/volume:Volume":
@@ -48,7 +50,7 @@ func (c *checker) requireEncryption() {
 			}
 			devs := append([]any{r.Inputs["rootBlockDevice"]}, list(r.Inputs["ebsBlockDevices"])...)
 			for _, d := range devs {
-				if on, _ := truthy(get(d, "encrypted")); !on {
+				if on, _ := truthy(rules.Get(d, "encrypted")); !on {
 					c.violate(r, "", "has an unencrypted volume and its account does not encrypt EBS by default", "set encrypted on every block device, or add "+ebsDefaultType)
 					break
 				}
@@ -59,7 +61,7 @@ func (c *checker) requireEncryption() {
 				continue
 			}
 			for _, m := range list(r.Inputs["blockDeviceMappings"]) {
-				if on, _ := truthy(get(m, "ebs", "encrypted")); !on {
+				if on, _ := truthy(rules.Get(m, "ebs", "encrypted")); !on {
 					c.violate(r, "", "maps an unencrypted volume and its account does not encrypt EBS by default", "set ebs.encrypted, or add "+ebsDefaultType)
 					break
 				}
@@ -80,7 +82,7 @@ func (c *checker) requireEncryption() {
 			c.violate(r, "", "cannot be encrypted at rest: Hetzner Cloud volumes have no encryption option", "encrypt inside the guest (LUKS), or keep the data elsewhere")
 		case "ovh:CloudProject/storage:Storage":
 			c.checked++
-			if alg, _ := str(get(r.Inputs, "encryption", "sseAlgorithm")); alg == "" || alg == "plaintext" {
+			if alg, _ := str(rules.Get(r.Inputs, "encryption", "sseAlgorithm")); alg == "" || alg == "plaintext" {
 				c.violate(r, "", "stores objects unencrypted", "set encryption.sseAlgorithm: AES256")
 			}
 		case "infra:ibm:VpcCluster":

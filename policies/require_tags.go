@@ -3,6 +3,7 @@ package policies
 import (
 	"strings"
 
+	"infra/rules"
 	"infra/topology"
 )
 
@@ -105,7 +106,7 @@ func (c *checker) tagsOf(r *Resource, input string) (map[string]string, bool) {
 	if cloudOf(r.Type) == topology.AWS {
 		// Provider default tags land on every resource of the provider.
 		if p := c.provider(r); p != nil {
-			if m, ok := get(p.Inputs, "defaultTags", "tags").(map[string]any); ok {
+			if m, ok := rules.Get(p.Inputs, "defaultTags", "tags").(map[string]any); ok {
 				for k, v := range m {
 					out[k], _ = v.(string)
 				}

@@ -9,26 +9,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"infra/topology"
+	"infra/topology/topologytest"
 )
-
-func parse(t *testing.T, src string) *topology.Spec {
-	t.Helper()
-	spec, _, err := topology.Parse("t.yaml", []byte(src))
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	return spec
-}
-
-func load(t *testing.T, file string) *topology.Spec {
-	t.Helper()
-	spec, _, err := topology.Load(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return spec
-}
 
 // seedTargets attaches as the landing zone does: every SCP to the three
 // top-level OUs, RequireTags to Workloads only.
@@ -42,7 +24,7 @@ func seedTargets(g string) []string {
 // The six SCPs of the seeds render from the multicloud example as valid
 // policies within the size limit, with the headroom reported.
 func TestSeedSCPs(t *testing.T) {
-	spec := load(t, "../examples/multicloud.yaml")
+	spec := topologytest.Load(t, "../examples/multicloud.yaml")
 	set := SCPs(spec, SCPOptions{Targets: seedTargets, DeployRoles: []string{"infra-deployer"}, TrailBucket: "acme-org-trail-*", TrailKeyAlias: "alias/acme-org-trail"})
 	// Under the documented quota of 5 per OU the six SCPs are merged (with a
 	// warning each time); nothing may be an error.
@@ -133,7 +115,7 @@ func TestSeedSCPs(t *testing.T) {
 
 // Advisory guardrails have no SCP: an SCP cannot merely warn.
 func TestAdvisoryHasNoSCP(t *testing.T) {
-	spec := parse(t, `name: acme
+	spec := topologytest.Parse(t, `name: acme
 clouds:
   aws:
     regions: [{region: us-east-1, environment: prod}]
@@ -205,7 +187,7 @@ func manyTags(n int) string {
 // An oversize document is split into parts that each fit, with a warning at
 // the guardrail; together the parts hold every statement.
 func TestSplitOversize(t *testing.T) {
-	spec := parse(t, manyTags(40))
+	spec := topologytest.Parse(t, manyTags(40))
 	whole := scpDocument(spec.Guardrail(RequireTags), SCPOptions{})
 	// The doubled quotas leave room for three parts on one OU; splitting is
 	// what this test is about.
@@ -282,7 +264,7 @@ func small(name, guardrail string, targets ...string) *SCP {
 // Too many policies on one OU: the smallest with the same targets merge
 // until the OU is within the limit, each merge a warning.
 func TestMergeToFitAttachmentLimit(t *testing.T) {
-	spec := parse(t, "name: acme\nclouds:\n  aws:\n    regions: [{region: us-east-1, environment: prod}]\nlandingZone:\n  aws:\n    accounts: [prod]\n")
+	spec := topologytest.Parse(t, "name: acme\nclouds:\n  aws:\n    regions: [{region: us-east-1, environment: prod}]\nlandingZone:\n  aws:\n    accounts: [prod]\n")
 	in := []*SCP{
 		small("A", DenyRootAccount, "Workloads"), small("BB", DenyPublicBuckets, "Workloads"),
 		small("CCC", RequireEncryption, "Workloads"), small("DDDD", RequireTags, "Workloads"),
@@ -327,7 +309,7 @@ func TestMergeToFitAttachmentLimit(t *testing.T) {
 
 // A document that breaks the grammar is an error at its guardrail.
 func TestPackRejectsInvalid(t *testing.T) {
-	spec := parse(t, manyTags(1))
+	spec := topologytest.Parse(t, manyTags(1))
 	bad := small("Bad", RequireTags, "Workloads")
 	bad.Document.Statement[0].Effect = "Maybe"
 	out, ds := Pack(spec, []*SCP{bad}, DefaultLimits)

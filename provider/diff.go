@@ -1,7 +1,8 @@
 package provider
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
@@ -21,11 +22,7 @@ func DiffInputs(olds, news resource.PropertyMap, replace func(name string) bool)
 	for k := range news {
 		keys[string(k)] = true
 	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	sort.Strings(sorted)
+	sorted := slices.Sorted(maps.Keys(keys))
 
 	resp := &pulumirpc.DiffResponse{
 		Changes:         pulumirpc.DiffResponse_DIFF_NONE,

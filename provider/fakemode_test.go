@@ -21,7 +21,7 @@ import (
 	"infra/provider/sim"
 	"infra/provider/sim/simtest"
 	"infra/stacks"
-	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // TestFakeIBMEngine deploys the multicloud example's IBM landing zone and
@@ -38,10 +38,7 @@ func TestFakeIBMEngine(t *testing.T) {
 
 func fakeIBMEngine(t *testing.T, example, ibmRegion string) {
 	cmd := simtest.PulumiCommand(t)
-	spec, _, err := topology.Load(filepath.Join(simtest.RepoRoot(t), "examples", example+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, filepath.Join(simtest.RepoRoot(t), "examples", example+".yaml"))
 	g, err := stacks.Build(spec)
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 
 	"infra/provider/ibm"
 	"infra/provider/ibm/fakeibm"
+	"infra/provider/ibm/ibmtest"
 )
 
 type instantClock struct {
@@ -39,13 +40,7 @@ func (c *instantClock) Sleep(ctx context.Context, d time.Duration) error {
 // serve runs the provider over gRPC against the fake IBM API.
 func serve(t *testing.T) (pulumirpc.ResourceProviderClient, *fakeibm.Server) {
 	t.Helper()
-	fake := fakeibm.New()
-	t.Cleanup(fake.Close)
-	vars := fake.Env()
-	cfg, err := ibm.ConfigFromEnv(func(k string) string { return vars[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, fake := ibmtest.FakeConfig(t)
 	cfg.Clock = &instantClock{now: time.Unix(0, 0)}
 	reg, err := ibm.New(cfg)
 	if err != nil {
@@ -222,13 +217,7 @@ func mustMarshal(t *testing.T, m resource.PropertyMap) *structpb.Struct {
 // fake-IBM mode) each keep their own; an instance without one acts with
 // the environment's.
 func TestConfiguredKeyPerConnection(t *testing.T) {
-	fake := fakeibm.New()
-	t.Cleanup(fake.Close)
-	vars := fake.Env()
-	cfg, err := ibm.ConfigFromEnv(func(k string) string { return vars[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, fake := ibmtest.FakeConfig(t)
 	cfg.Clock = &instantClock{now: time.Unix(0, 0)}
 	env, err := ibm.New(cfg)
 	if err != nil {

@@ -5,6 +5,19 @@ import (
 	"strings"
 )
 
+// Get walks nested maps (a plan's inputs) along path: the value there, or
+// nil where the path leaves the maps.
+func Get(v any, path ...string) any {
+	for _, k := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
 // unknown reports whether a value stands for one not known yet or hidden.
 func unknown(v any) bool {
 	s, ok := v.(string)

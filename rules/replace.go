@@ -2,9 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -68,11 +69,7 @@ func (d *db) replace(typ string, olds, news map[string]any) (bool, []string, boo
 			}
 		}
 	}
-	out := make([]string, 0, len(because))
-	for p := range because {
-		out = append(out, p)
-	}
-	sort.Strings(out)
+	out := slices.Sorted(maps.Keys(because))
 	if len(out) == 0 {
 		return false, nil, false
 	}
@@ -183,19 +180,8 @@ func diffValue(path string, o, n any) []string {
 // need facts a plan cannot have (the version a launch template resolves to,
 // the network a load balancer subnet belongs to) do not hold.
 func conditionHolds(typ, prop string, olds, news map[string]any) bool {
-	get := func(m map[string]any, path string) any {
-		var v any = m
-		for _, seg := range strings.Split(path, ".") {
-			obj, ok := v.(map[string]any)
-			if !ok {
-				return nil
-			}
-			v = obj[seg]
-		}
-		return v
-	}
 	str := func(m map[string]any, path string) string {
-		s, _ := get(m, path).(string)
+		s, _ := Get(m, strings.Split(path, ".")...).(string)
 		return s
 	}
 	empty := func(v any) bool {

@@ -2,9 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -29,11 +30,7 @@ var schemaVersion = map[string]string{
 }
 
 func (c *checker) object(path string, props map[string]*propSpec, required []string, m map[string]any, src string) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	for _, k := range keys {
 		if strings.HasPrefix(k, "__") {
 			continue // engine bookkeeping such as __defaults
@@ -120,11 +117,7 @@ func (c *checker) value(path string, spec *propSpec, v any, src string) {
 			c.typeError(path, "map", v, src)
 			return
 		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(m))
 		for _, k := range keys {
 			if spec.KeyPattern != "" {
 				if re := c.d.compile(spec.KeyPattern); re != nil && !re.MatchString(k) {

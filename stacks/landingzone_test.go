@@ -9,7 +9,7 @@ import (
 
 	"infra/landingzone"
 	ibmstack "infra/stacks/ibm"
-	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 const withLandingZones = `
@@ -65,10 +65,7 @@ func TestLandingZoneStacksInGraph(t *testing.T) {
 // buildLandingZones builds the graph of withLandingZones.
 func buildLandingZones(t *testing.T) *Graph {
 	t.Helper()
-	spec, _, err := topology.Parse("t.yaml", []byte(withLandingZones))
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Parse(t, withLandingZones)
 	g, err := Build(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -121,10 +118,7 @@ func TestAWSRegionalAssumesDeployRole(t *testing.T) {
 
 // The IBM regional program names the resource group the landing zone makes.
 func TestIBMResourceGroupNamesAgree(t *testing.T) {
-	spec, _, err := topology.Parse("t.yaml", []byte(withLandingZones))
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Parse(t, withLandingZones)
 	for _, e := range landingzone.Derive(spec).IBM.Environments {
 		if got := ibmstack.ResourceGroupName(spec, e.Name); got != e.ResourceGroup {
 			t.Errorf("%s: regional program uses %s, landing zone makes %s", e.Name, got, e.ResourceGroup)

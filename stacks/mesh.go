@@ -105,7 +105,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 		var err error
 		switch r.Cloud {
 		case topology.AWS:
-			a := awsRegion(spec, r)
+			a := topology.EntryOf(spec.Clouds.AWS.Regions, r)
 			// the account of the region's VPC and Elastic IP
 			in, perr := providers.In(r.Name, awsAccount(ctx, g.LandingZone, up, r.Environment))
 			if perr != nil {
@@ -123,7 +123,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 			})
 		case topology.Hetzner:
 			err = hetznerstack.Gateway(ctx, hetznerstack.GatewayArgs{
-				Placement: placement, Region: hetznerRegion(spec, r),
+				Placement: placement, Region: topology.EntryOf(spec.Clouds.Hetzner.Regions, r),
 				NetworkId: str(id, "vpcId"), PrimaryIpId: str(id, hetznerstack.MeshPrimaryIPOutput),
 			})
 		case topology.IBM:
@@ -132,7 +132,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 				subnets[z.Zone] = entry(ctx, up, id, ibmstack.MeshZoneSubnetsOutput, z.Zone)
 			}
 			err = ibmstack.Gateway(ctx, ibmstack.GatewayArgs{
-				Placement: placement, Region: ibmRegion(spec, r),
+				Placement: placement, Region: topology.EntryOf(spec.Clouds.IBM.Regions, r),
 				VpcId: str(id, "vpcId"), Zone: str(id, ibmstack.MeshZoneOutput), SubnetId: str(id, ibmstack.MeshSubnetOutput),
 				FloatingIpId: str(id, ibmstack.MeshFloatingIPOutput), RoutingTableId: str(id, ibmstack.MeshRoutingTableOutput),
 				ZoneSubnets:          subnets,
@@ -141,7 +141,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 			})
 		case topology.OVH:
 			err = ovhstack.Gateway(ctx, ovhstack.GatewayArgs{
-				Spec: spec, Region: ovhRegion(spec, r), Net: rn, UserData: gw.userData, Placed: gw.placed,
+				Spec: spec, Region: topology.EntryOf(spec.Clouds.OVH.Regions, r), Net: rn, UserData: gw.userData, Placed: gw.placed,
 				Project: str(id, "project"), NetworkId: str(id, "openstackNetworkId"), SubnetId: str(id, "subnetId"),
 				FloatingIpId: str(id, ovhstack.MeshFloatingIPOutput), RouterId: str(id, ovhstack.MeshRouterOutput),
 				PrivateIp: str(id, ovhstack.MeshGatewayIPOutput),
@@ -196,40 +196,3 @@ func (k *keys) PrivateKey(id string) string   { return k.priv[id] }
 func (k *keys) PublicKey(id string) string    { return k.pub[id] }
 func (k *keys) PresharedKey(id string) string { return k.psk[id] }
 func (k *keys) Endpoint(id string) string     { return k.endpoint[id] }
-
-// The typed entries of region entries, found by identity.
-func awsRegion(spec *topology.Spec, r *topology.Region) *topology.AWSRegion {
-	for _, a := range spec.Clouds.AWS.Regions {
-		if &a.Region == r {
-			return a
-		}
-	}
-	return nil
-}
-
-func hetznerRegion(spec *topology.Spec, r *topology.Region) *topology.HetznerRegion {
-	for _, h := range spec.Clouds.Hetzner.Regions {
-		if &h.Region == r {
-			return h
-		}
-	}
-	return nil
-}
-
-func ibmRegion(spec *topology.Spec, r *topology.Region) *topology.IBMRegion {
-	for _, i := range spec.Clouds.IBM.Regions {
-		if &i.Region == r {
-			return i
-		}
-	}
-	return nil
-}
-
-func ovhRegion(spec *topology.Spec, r *topology.Region) *topology.OVHRegion {
-	for _, o := range spec.Clouds.OVH.Regions {
-		if &o.Region == r {
-			return o
-		}
-	}
-	return nil
-}

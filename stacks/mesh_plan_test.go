@@ -16,6 +16,7 @@ import (
 	ovhstack "infra/stacks/ovh"
 	"infra/stacks/wireguard"
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // Every regional stack in the mesh of the multicloud plan exports its
@@ -24,10 +25,7 @@ import (
 // take their cloud-init as a secret.
 func TestMeshInThePlan(t *testing.T) {
 	t.Setenv(ovhstack.ProjectEnv, "")
-	spec, _, err := topology.Load("../examples/multicloud.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, "../examples/multicloud.yaml")
 	g, p := plantest.Generate(t, spec)
 	m, err := network.BuildMesh(spec, g.Net)
 	if err != nil {

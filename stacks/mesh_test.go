@@ -26,6 +26,7 @@ import (
 	ovhstack "infra/stacks/ovh"
 	"infra/stacks/wireguard"
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // meshMocks answers the global stack's registrations: real pre-shared
@@ -110,10 +111,7 @@ type meshFixture struct {
 
 func newMeshFixture(t testing.TB, file string) *meshFixture {
 	t.Helper()
-	spec, _, err := topology.Load(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, file)
 	return meshFixtureOf(t, spec)
 }
 
@@ -561,10 +559,7 @@ func TestMeshErrors(t *testing.T) {
 
 // No mesh in the spec, no mesh stack.
 func TestMeshAbsent(t *testing.T) {
-	spec, _, err := topology.Parse("t.yaml", []byte("name: t\nclouds:\n  hetzner:\n    regions: [{region: nbg1, environment: prod}]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Parse(t, "name: t\nclouds:\n  hetzner:\n    regions: [{region: nbg1, environment: prod}]\n")
 	g, err := Build(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -616,10 +611,7 @@ func BenchmarkMeshGlobalStack(b *testing.B) {
 // the netns test (stacks/wireguard) proves on the real tools.
 func TestMeshChangeLeavesGatewaysInPlace(t *testing.T) {
 	gateways := func(late bool) map[string]pulumi.MockResourceArgs {
-		spec, _, err := topology.Load("../examples/multicloud.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
+		spec := topologytest.Load(t, "../examples/multicloud.yaml")
 		if !late {
 			off := false
 			spec.Clouds.OVH.Regions[len(spec.Clouds.OVH.Regions)-1].Mesh = &off

@@ -22,10 +22,39 @@ type regionalProgram func(ctx *pulumi.Context, rn *network.RegionNet, up Upstrea
 // canonical order, entries in file order), each bound to its cloud's program.
 func regionalStacks(spec *topology.Spec, net *network.AddressPlan, lz *landingzone.Model) ([]*Stack, error) {
 	var out []*Stack
-	add := func(r *topology.Region, run regionalProgram) error {
+	for _, r := range spec.Regions() {
 		rn := net.Region(r.ID())
 		if rn == nil {
-			return fmt.Errorf("%s: no address plan for %s", r.Pos, r.ID())
+			return nil, fmt.Errorf("%s: no address plan for %s", r.Pos, r.ID())
+		}
+		var run regionalProgram
+		switch r.Cloud {
+		case topology.IBM:
+			e := topology.EntryOf(spec.Clouds.IBM.Regions, r)
+			run = func(ctx *pulumi.Context, rn *network.RegionNet, up Upstream) error {
+				instance, key := ibmKms(ctx, lz, up, r.Environment)
+				return ibmstack.Regional(ctx, ibmstack.RegionalArgs{Spec: spec, Region: e, Net: rn, KmsInstance: instance, KmsRootKey: key,
+					DeployerApiKey: ibmEnvOutput(ctx, lz, up, r.Environment, ibmstack.DeployerKeysOutput),
+					CbrZone:        ibmEnvOutput(ctx, lz, up, r.Environment, ibmstack.CbrZonesOutput)})
+			}
+		case topology.AWS:
+			e := topology.EntryOf(spec.Clouds.AWS.Regions, r)
+			run = func(ctx *pulumi.Context, rn *network.RegionNet, up Upstream) error {
+				return awsstack.Regional(ctx, awsstack.RegionalArgs{Spec: spec, Region: e, Net: rn,
+					DeployRole: awsDeployRole(ctx, lz, up, r.Environment)})
+			}
+		case topology.Hetzner:
+			e := topology.EntryOf(spec.Clouds.Hetzner.Regions, r)
+			run = func(ctx *pulumi.Context, rn *network.RegionNet, _ Upstream) error {
+				return hetznerstack.Regional(ctx, hetznerstack.RegionalArgs{Spec: spec, Region: e, Net: rn})
+			}
+		case topology.OVH:
+			e := topology.EntryOf(spec.Clouds.OVH.Regions, r)
+			run = func(ctx *pulumi.Context, rn *network.RegionNet, _ Upstream) error {
+				return ovhstack.Regional(ctx, ovhstack.RegionalArgs{Spec: spec, Region: e, Net: rn})
+			}
+		default:
+			return nil, fmt.Errorf("%s: %s: no regional program for cloud %s", r.Pos, r.ID(), r.Cloud)
 		}
 		out = append(out, &Stack{
 			Name:   r.ID(),
@@ -36,51 +65,6 @@ func regionalStacks(spec *topology.Spec, net *network.AddressPlan, lz *landingzo
 				return func(ctx *pulumi.Context) error { return run(ctx, rn, up) }
 			},
 		})
-		return nil
-	}
-	if c := spec.Clouds.IBM; c != nil {
-		for _, r := range c.Regions {
-			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet, up Upstream) error {
-				instance, key := ibmKms(ctx, lz, up, r.Environment)
-				return ibmstack.Regional(ctx, ibmstack.RegionalArgs{Spec: spec, Region: r, Net: rn, KmsInstance: instance, KmsRootKey: key,
-					DeployerApiKey: ibmEnvOutput(ctx, lz, up, r.Environment, ibmstack.DeployerKeysOutput),
-					CbrZone:        ibmEnvOutput(ctx, lz, up, r.Environment, ibmstack.CbrZonesOutput)})
-			})
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-	if c := spec.Clouds.AWS; c != nil {
-		for _, r := range c.Regions {
-			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet, up Upstream) error {
-				return awsstack.Regional(ctx, awsstack.RegionalArgs{Spec: spec, Region: r, Net: rn,
-					DeployRole: awsDeployRole(ctx, lz, up, r.Environment)})
-			})
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-	if c := spec.Clouds.Hetzner; c != nil {
-		for _, r := range c.Regions {
-			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet, _ Upstream) error {
-				return hetznerstack.Regional(ctx, hetznerstack.RegionalArgs{Spec: spec, Region: r, Net: rn})
-			})
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-	if c := spec.Clouds.OVH; c != nil {
-		for _, r := range c.Regions {
-			err := add(&r.Region, func(ctx *pulumi.Context, rn *network.RegionNet, _ Upstream) error {
-				return ovhstack.Regional(ctx, ovhstack.RegionalArgs{Spec: spec, Region: r, Net: rn})
-			})
-			if err != nil {
-				return nil, err
-			}
-		}
 	}
 	return out, nil
 }

@@ -2,7 +2,8 @@ package stacks
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -66,12 +67,7 @@ func (u Upstream) StringOutput(ctx *pulumi.Context, stack, key string) pulumi.St
 
 // Stacks lists the upstream stack names, sorted.
 func (u Upstream) Stacks() []string {
-	out := make([]string, 0, len(u))
-	for k := range u {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(u))
 }
 
 // MissingOutputError is a real run reading an upstream output that the

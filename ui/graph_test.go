@@ -14,7 +14,7 @@ import (
 
 	"infra/model"
 	"infra/stacks/stackstest"
-	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // Another test file of the package may own -update; register it only if not.
@@ -166,10 +166,7 @@ func TestEscaping(t *testing.T) {
 }
 
 func TestMermaidBlock(t *testing.T) {
-	spec, _, err := topology.Load(filepath.Join("..", "examples", "minimal.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, filepath.Join("..", "examples", "minimal.yaml"))
 	m, err := model.Derive(spec)
 	if err != nil {
 		t.Fatal(err)

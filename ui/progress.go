@@ -3,8 +3,9 @@ package ui
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -227,11 +228,7 @@ func (p *plainProgress) heartbeat() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	keys := make([]string, 0, len(p.running))
-	for k := range p.running {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(p.running))
 	for _, k := range keys {
 		r := p.running[k]
 		if now.Sub(r.last) < Heartbeat {

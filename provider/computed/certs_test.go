@@ -3,26 +3,14 @@ package computed
 import (
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"gopkg.in/yaml.v3"
-)
 
-func parseCert(t *testing.T, s string) *x509.Certificate {
-	t.Helper()
-	b, _ := pem.Decode([]byte(s))
-	if b == nil {
-		t.Fatalf("no PEM block in %q", s)
-	}
-	c, err := x509.ParseCertificate(b.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+	"infra/provider/computed/certtest"
+)
 
 func TestCertChainIsAVerifiableDeterministicChain(t *testing.T) {
 	a, b := CertChain("seed-1", "c-ca", "admin", "system:masters"), CertChain("seed-1", "c-ca", "admin", "system:masters")
@@ -32,7 +20,7 @@ func TestCertChainIsAVerifiableDeterministicChain(t *testing.T) {
 	if c := CertChain("seed-2", "c-ca", "admin", "system:masters"); c.CA == a.CA || c.Key == a.Key {
 		t.Error("two seeds gave one CA or key")
 	}
-	ca, cert := parseCert(t, a.CA), parseCert(t, a.Cert)
+	ca, cert := certtest.Parse(t, []byte(a.CA)), certtest.Parse(t, []byte(a.Cert))
 	roots := x509.NewCertPool()
 	roots.AddCert(ca)
 	if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
@@ -58,7 +46,7 @@ func TestEKSCertificateAuthorityIsAPEMCertificate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ca := parseCert(t, string(raw)); !ca.IsCA || ca.Subject.CommonName != "kubernetes" {
+	if ca := certtest.Parse(t, raw); !ca.IsCA || ca.Subject.CommonName != "kubernetes" {
 		t.Errorf("CA %v, IsCA %v", ca.Subject, ca.IsCA)
 	}
 }
@@ -79,7 +67,7 @@ func TestAdminKubeconfigIsComplete(t *testing.T) {
 		t.Fatalf("%+v", cfg)
 	}
 	dec := func(s string) string { b, _ := base64.StdEncoding.DecodeString(s); return string(b) }
-	ca, cert := parseCert(t, dec(cfg.Clusters[0].Cluster["certificate-authority-data"])), parseCert(t, dec(cfg.Users[0].User["client-certificate-data"]))
+	ca, cert := certtest.Parse(t, []byte(dec(cfg.Clusters[0].Cluster["certificate-authority-data"]))), certtest.Parse(t, []byte(dec(cfg.Users[0].User["client-certificate-data"])))
 	if err := cert.CheckSignatureFrom(ca); err != nil {
 		t.Errorf("the admin certificate is not signed by the CA: %v", err)
 	}

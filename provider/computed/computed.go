@@ -18,7 +18,8 @@ package computed
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -119,10 +120,5 @@ func Known(typ string) bool {
 
 // Types lists the type tokens the model describes, sorted.
 func Types() []string {
-	out := make([]string, 0, len(kinds))
-	for t := range kinds {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(kinds))
 }

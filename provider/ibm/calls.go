@@ -81,6 +81,16 @@ func (o *op) gone(resp *core.DetailedResponse, err error) (bool, error) {
 	return false, o.apiError("read", err, resp)
 }
 
+// created is a create's outcome: the id the API gave the new resource (id
+// is called only when the call succeeded, its answer being nil otherwise),
+// or the refusal, as an error naming the resource.
+func (o *op) created(resp *core.DetailedResponse, err error, id func() *string) (string, error) {
+	if err != nil {
+		return "", o.apiError("create", err, resp)
+	}
+	return deref(id()), nil
+}
+
 // deleted is a delete's outcome: deleting what is already gone succeeds.
 func (o *op) deleted(resp *core.DetailedResponse, err error) error {
 	if notFound(resp) {

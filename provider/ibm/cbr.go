@@ -2,8 +2,8 @@ package ibm
 
 import (
 	"context"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -83,10 +83,7 @@ func cbrZoneKind() *kind {
 			}
 			z, resp, err := api.CreateZoneWithContext(ctx, &contextbasedrestrictionsv1.CreateZoneOptions{
 				Name: in.strp("name"), AccountID: &acct, Description: in.strp("description"), Addresses: addrs})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(z.ID), nil
+			return o.created(resp, err, func() *string { return z.ID })
 		}),
 		read: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) (*state, error) {
 			z, addrs, err := o.readZone(ctx, api, id)
@@ -177,11 +174,7 @@ func (o *op) ruleParts(in props) ([]contextbasedrestrictionsv1.RuleContext, []co
 	}
 	attrs := []contextbasedrestrictionsv1.ResourceAttribute{{Name: core.StringPtr("accountId"), Value: &acct}}
 	m := in.strMap("resourceAttributes")
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	for _, k := range keys {
 		attrs = append(attrs, contextbasedrestrictionsv1.ResourceAttribute{Name: core.StringPtr(k), Value: core.StringPtr(m[k])})
 	}
@@ -218,12 +211,7 @@ func cbrRuleKind() *kind {
 			if err != nil {
 				return "", o.apiError("list CBR rules for", err, resp)
 			}
-			for _, r := range list.Rules {
-				if deref(r.Description) == in.str("description") {
-					return deref(r.ID), nil
-				}
-			}
-			return "", nil
+			return named(list.Rules, in.str("description"), func(r contextbasedrestrictionsv1.Rule) (*string, *string) { return r.Description, r.ID }), nil
 		}),
 		create: func(ctx context.Context, o *op, api restrictionsAPI, in props) (string, error) {
 			contexts, resources, err := o.ruleParts(in)
@@ -232,10 +220,7 @@ func cbrRuleKind() *kind {
 			}
 			r, resp, err := api.CreateRuleWithContext(ctx, &contextbasedrestrictionsv1.CreateRuleOptions{
 				Description: in.strp("description"), Contexts: contexts, Resources: resources, EnforcementMode: in.strp("enforcementMode")})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(r.ID), nil
+			return o.created(resp, err, func() *string { return r.ID })
 		},
 		read: func(ctx context.Context, o *op, api restrictionsAPI, id string, in props) (*state, error) {
 			r, resp, err := api.GetRuleWithContext(ctx, &contextbasedrestrictionsv1.GetRuleOptions{RuleID: &id})

@@ -3,6 +3,7 @@ package ibm_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,15 +15,10 @@ import (
 // never replaced.
 func TestVersionBumpUpdatesMasterThenWorkers(t *testing.T) {
 	e := newEnv(t)
-	vpc, subnet := e.network("us-south", "us-south-1")
-	in := map[string]any{"name": "bump", "region": "us-south", "resourceGroup": "Default", "kubeVersion": "1.35", "vpcId": vpc,
-		"flavor": "bx2.4x16", "workerCount": 3, "zoneSubnets": map[string]any{"us-south-1": subnet}}
+	in := e.clusterIn("bump", "us-south", 3)
 	h := e.h("infra:ibm:VpcCluster")
 	id, outs := e.create("infra:ibm:VpcCluster", props(in))
-	news := map[string]any{}
-	for k, v := range in {
-		news[k] = v
-	}
+	news := maps.Clone(in)
 	news["kubeVersion"] = "1.36"
 	d, err := h.Diff(context.Background(), id, props(in), props(news))
 	if err != nil || len(d.Replaces) > 0 {
@@ -81,16 +77,11 @@ func rawList(t *testing.T, e *env, path string) (int, []map[string]any) {
 // place (item 10); encryption stays on while the master redeploys.
 func TestRootKeyChangeInPlace(t *testing.T) {
 	e := newEnv(t)
-	vpc, subnet := e.network("us-south", "us-south-1")
-	cluster, _ := e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "rot", "region": "us-south", "resourceGroup": "Default",
-		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	cluster, _ := e.create("infra:ibm:VpcCluster", props(e.clusterIn("rot", "us-south", 1)))
 	in := map[string]any{"cluster": cluster, "region": "us-south", "instance": "kp-guid", "rootKey": "key-A", "privateEndpoint": true}
 	h := e.h("infra:ibm:ClusterKms")
 	id, outs := e.create("infra:ibm:ClusterKms", props(in))
-	news := map[string]any{}
-	for k, v := range in {
-		news[k] = v
-	}
+	news := maps.Clone(in)
 	news["rootKey"] = "key-B"
 	d, err := h.Diff(context.Background(), id, props(in), props(news))
 	if err != nil || len(d.Replaces) > 0 || len(d.Changes) == 0 {
@@ -144,17 +135,13 @@ func TestGatewayReplacedBeforeItGoes(t *testing.T) {
 // changes in place.
 func TestOutboundTrafficProtectionExplicit(t *testing.T) {
 	e := newEnv(t)
-	vpc, subnet := e.network("us-south", "us-south-1")
-	in := map[string]any{"name": "egress", "region": "us-south", "resourceGroup": "Default", "kubeVersion": "1.35", "vpcId": vpc,
-		"flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}, "disableOutboundTrafficProtection": true}
+	in := e.clusterIn("egress", "us-south", 1)
+	in["disableOutboundTrafficProtection"] = true
 	id, outs := e.create("infra:ibm:VpcCluster", props(in))
 	if b, _ := e.fake.Get("cluster", id); b["_outboundTrafficProtection"] != false {
 		t.Fatalf("outbound traffic protection %v after a create that turned it off", b["_outboundTrafficProtection"])
 	}
-	news := map[string]any{}
-	for k, v := range in {
-		news[k] = v
-	}
+	news := maps.Clone(in)
 	news["disableOutboundTrafficProtection"] = false
 	h := e.h("infra:ibm:VpcCluster")
 	if d, err := h.Diff(context.Background(), id, props(in), props(news)); err != nil || len(d.Replaces) > 0 {

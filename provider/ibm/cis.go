@@ -93,10 +93,7 @@ func cisDomainKind() *kind {
 		},
 		create: func(ctx context.Context, o *op, api zonesAPI, in props) (string, error) {
 			z, resp, err := api.CreateZoneWithContext(ctx, &zonesv1.CreateZoneOptions{Name: in.strp("domain"), Type: in.strp("type")})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(z.Result.ID), nil
+			return o.created(resp, err, func() *string { return z.Result.ID })
 		},
 		read: func(ctx context.Context, o *op, api zonesAPI, id string, in props) (*state, error) {
 			z, resp, err := api.GetZoneWithContext(ctx, &zonesv1.GetZoneOptions{ZoneIdentifier: &id})
@@ -162,20 +159,12 @@ func cisHealthCheckKind() *kind {
 			if err != nil {
 				return "", o.apiError("list monitors for", err, resp)
 			}
-			for _, m := range list.Result {
-				if deref(m.Description) == in.str("description") {
-					return deref(m.ID), nil
-				}
-			}
-			return "", nil
+			return named(list.Result, in.str("description"), func(m globalloadbalancermonitorv1.MonitorPack) (*string, *string) { return m.Description, m.ID }), nil
 		},
 		create: func(ctx context.Context, o *op, api monitorsAPI, in props) (string, error) {
 			opts := monitorOptions(in)
 			m, resp, err := api.CreateLoadBalancerMonitorWithContext(ctx, &opts)
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(m.Result.ID), nil
+			return o.created(resp, err, func() *string { return m.Result.ID })
 		},
 		read: func(ctx context.Context, o *op, api monitorsAPI, id string, in props) (*state, error) {
 			m, resp, err := api.GetLoadBalancerMonitorWithContext(ctx, &globalloadbalancermonitorv1.GetLoadBalancerMonitorOptions{MonitorIdentifier: &id})
@@ -243,10 +232,7 @@ func cisOriginPoolKind() *kind {
 				Name: in.strp("name"), CheckRegions: in.strs("checkRegions"), Origins: origins(in), Description: in.strp("description"),
 				MinimumOrigins: in.intp("minimumOrigins"), Enabled: in.boolp("enabled"), Monitor: in.strp("monitor"),
 				NotificationEmail: in.strp("notificationEmail")})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(p.Result.ID), nil
+			return o.created(resp, err, func() *string { return p.Result.ID })
 		},
 		read: func(ctx context.Context, o *op, api poolsAPI, id string, in props) (*state, error) {
 			p, resp, err := api.GetLoadBalancerPoolWithContext(ctx, &globalloadbalancerpoolsv0.GetLoadBalancerPoolOptions{PoolIdentifier: &id})
@@ -322,10 +308,7 @@ func cisGLBKind() *kind {
 				Name: in.strp("name"), FallbackPool: in.strp("fallbackPool"), DefaultPools: in.strs("defaultPools"),
 				Description: in.strp("description"), TTL: in.intp("ttl"), RegionPools: regionPools(in), Proxied: in.boolp("proxied"),
 				Enabled: in.boolp("enabled"), SessionAffinity: in.strp("sessionAffinity"), SteeringPolicy: in.strp("steeringPolicy")})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(lb.Result.ID), nil
+			return o.created(resp, err, func() *string { return lb.Result.ID })
 		},
 		read: func(ctx context.Context, o *op, api glbsAPI, id string, in props) (*state, error) {
 			lb, resp, err := api.GetLoadBalancerSettingsWithContext(ctx, &globalloadbalancerv1.GetLoadBalancerSettingsOptions{LoadBalancerIdentifier: &id})

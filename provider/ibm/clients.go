@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -317,12 +318,12 @@ func (c *clients) setTags(ctx context.Context, o *op, crn string, want []string)
 	}
 	var add, drop []string
 	for _, t := range want {
-		if !contains(have, t) {
+		if !slices.Contains(have, t) {
 			add = append(add, t)
 		}
 	}
 	for _, t := range have {
-		if !contains(want, t) {
+		if !slices.Contains(want, t) {
 			drop = append(drop, t)
 		}
 	}
@@ -382,13 +383,4 @@ func (c *clients) tagUntilIndexed(ctx context.Context, o *op, verb string, call 
 			return err
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,7 +3,9 @@ package ibm
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -230,11 +232,7 @@ func vpcClusterCalls() *kind {
 				return "", err
 			}
 			subnets := in.strMap("zoneSubnets")
-			zones := make([]string, 0, len(subnets))
-			for z := range subnets {
-				zones = append(zones, z)
-			}
-			sort.Strings(zones)
+			zones := slices.Sorted(maps.Keys(subnets))
 			var poolZones []map[string]string
 			for _, z := range zones {
 				poolZones = append(poolZones, map[string]string{"id": z, "subnetID": subnets[z]})

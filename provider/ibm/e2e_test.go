@@ -17,6 +17,7 @@ import (
 	stacksibm "infra/stacks/ibm"
 	"infra/stacks/wireguard"
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // deployMocks deploys what a program declares: infra:ibm:* resources
@@ -76,10 +77,7 @@ func TestIBMStacks(t *testing.T) {
 }
 
 func deployIBM(t *testing.T, path string) {
-	spec, _, err := topology.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, path)
 	g, err := stacks.Build(spec)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -76,10 +77,8 @@ func TestUntypedJSONRefused(t *testing.T) {
 	}
 
 	// The provider's own REST calls (Kubernetes Service) carry the type.
-	vpc, subnet := e.network("us-south", "us-south-1")
 	mark := len(e.fake.RequestURIs())
-	e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "typed", "region": "us-south", "resourceGroup": "Default",
-		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	e.create("infra:ibm:VpcCluster", props(e.clusterIn("typed", "us-south", 1)))
 	for _, u := range e.fake.RequestURIs()[mark:] {
 		if strings.HasPrefix(u, "POST /containers/") && !strings.HasSuffix(u, " application/json") {
 			t.Errorf("request %q has no JSON Content-Type", u)
@@ -184,9 +183,7 @@ func TestRouteRules(t *testing.T) {
 // enablement gone.
 func TestClusterKmsWaitsForMaster(t *testing.T) {
 	e := newEnv(t)
-	vpc, subnet := e.network("us-south", "us-south-1")
-	cluster, _ := e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "kp", "region": "us-south", "resourceGroup": "Default",
-		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	cluster, _ := e.create("infra:ibm:VpcCluster", props(e.clusterIn("kp", "us-south", 1)))
 	e.create("infra:ibm:ClusterKms", props(map[string]any{"cluster": cluster, "region": "us-south", "instance": "kp-guid",
 		"rootKey": "key-1", "privateEndpoint": true}))
 	h := e.fake.History(cluster)
@@ -223,10 +220,7 @@ func TestClusterInItsVPCsRegion(t *testing.T) {
 	if err != nil || str(r.Inputs, "region") != "eu-de" {
 		t.Errorf("read region = %q (%v)", str(r.Inputs, "region"), err)
 	}
-	bad := map[string]any{}
-	for k, v := range in {
-		bad[k] = v
-	}
+	bad := maps.Clone(in)
 	bad["name"], bad["zoneSubnets"] = "wrong-zone", map[string]any{"eu-de-2": subnet}
 	if _, _, err := e.h("infra:ibm:VpcCluster").Create(context.Background(), props(bad), false); err == nil || !strings.Contains(err.Error(), "not in zone eu-de-2") {
 		t.Errorf("a subnet in another zone: %v", err)
@@ -354,10 +348,7 @@ func TestClusterChangesInPlace(t *testing.T) {
 	ctx := context.Background()
 	step := func(what string, change func(m map[string]any)) map[string]any {
 		t.Helper()
-		news := map[string]any{}
-		for k, v := range in {
-			news[k] = v
-		}
+		news := maps.Clone(in)
 		change(news)
 		d, err := h.Diff(ctx, id, props(in), props(news))
 		if err != nil || len(d.Replaces) > 0 || d.DeleteBeforeReplace || len(d.Changes) == 0 {
@@ -414,10 +405,7 @@ func TestCBRRefusesInfraOutsideItsZones(t *testing.T) {
 	}
 	update := func(change func(map[string]any)) {
 		t.Helper()
-		news := map[string]any{}
-		for k, v := range rule {
-			news[k] = v
-		}
+		news := maps.Clone(rule)
 		change(news)
 		if _, err := e.h("infra:ibm:CbrRule").Update(context.Background(), ruleID, ruleOuts, props(rule), props(news), false); err != nil {
 			t.Fatal(err)

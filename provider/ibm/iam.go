@@ -3,7 +3,8 @@ package ibm
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,10 +60,7 @@ func resourceGroupKind() *kind {
 		}),
 		create: inAccount(func(ctx context.Context, o *op, rm managerAPI, in props, acct string) (string, error) {
 			g, resp, err := rm.CreateResourceGroupWithContext(ctx, &resourcemanagerv2.CreateResourceGroupOptions{Name: in.strp("name"), AccountID: &acct})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(g.ID), nil
+			return o.created(resp, err, func() *string { return g.ID })
 		}),
 		read: func(ctx context.Context, o *op, rm managerAPI, id string, in props) (*state, error) {
 			g, resp, err := rm.GetResourceGroupWithContext(ctx, &resourcemanagerv2.GetResourceGroupOptions{ID: &id})
@@ -133,10 +131,7 @@ func accessGroupKind() *kind {
 		create: inAccount(func(ctx context.Context, o *op, api groupsAPI, in props, acct string) (string, error) {
 			g, resp, err := api.CreateAccessGroupWithContext(ctx, &iamaccessgroupsv2.CreateAccessGroupOptions{
 				AccountID: &acct, Name: in.strp("name"), Description: in.strp("description")})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(g.ID), nil
+			return o.created(resp, err, func() *string { return g.ID })
 		}),
 		read: func(ctx context.Context, o *op, api groupsAPI, id string, in props) (*state, error) {
 			g, resp, err := api.GetAccessGroupWithContext(ctx, &iamaccessgroupsv2.GetAccessGroupOptions{AccessGroupID: &id, ShowCRN: core.BoolPtr(true)})
@@ -225,11 +220,7 @@ func (o *op) policyParts(in props) (subjects []iampolicymanagementv1.PolicySubje
 	}
 	attrs := []iampolicymanagementv1.ResourceAttribute{{Name: core.StringPtr("accountId"), Value: &acct, Operator: core.StringPtr("stringEquals")}}
 	m := in.strMap("resourceAttributes")
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	for _, k := range keys {
 		attrs = append(attrs, iampolicymanagementv1.ResourceAttribute{Name: core.StringPtr(k), Value: core.StringPtr(m[k]), Operator: core.StringPtr("stringEquals")})
 	}
@@ -309,10 +300,7 @@ func iamPolicyKind() *kind {
 			}
 			p, resp, err := api.CreatePolicyWithContext(ctx, &iampolicymanagementv1.CreatePolicyOptions{
 				Type: in.strp("type"), Subjects: subjects, Roles: roles, Resources: resources, Description: in.strp("description")})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(p.ID), nil
+			return o.created(resp, err, func() *string { return p.ID })
 		},
 		read: func(ctx context.Context, o *op, api policiesAPI, id string, in props) (*state, error) {
 			p, resp, err := api.GetPolicyWithContext(ctx, &iampolicymanagementv1.GetPolicyOptions{PolicyID: &id})

@@ -3,6 +3,7 @@ package ibm_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 
 	"infra/provider/ibm"
 	"infra/provider/ibm/fakeibm"
+	"infra/provider/ibm/ibmtest"
 	stacksibm "infra/stacks/ibm"
 )
 
@@ -59,13 +61,7 @@ func newEnv(t testing.TB) *env {
 // newEnvClock is newEnv with another clock than the fake one, when set.
 func newEnvClock(t testing.TB, other ibm.Clock) *env {
 	t.Helper()
-	fake := fakeibm.New()
-	t.Cleanup(fake.Close)
-	vars := fake.Env()
-	cfg, err := ibm.ConfigFromEnv(func(k string) string { return vars[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, fake := ibmtest.FakeConfig(t)
 	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	cfg.Clock = clock
 	if other != nil {
@@ -427,10 +423,7 @@ func TestLifecycle(t *testing.T) {
 		if s.update == nil {
 			continue
 		}
-		news := map[string]any{}
-		for k, v := range in {
-			news[k] = v
-		}
+		news := maps.Clone(in)
 		s.update(news)
 		if news["publicGateway"] == "PUBLIC_GATEWAY" {
 			news["publicGateway"] = ids["infra:ibm:PublicGateway"]
@@ -523,6 +516,16 @@ func (e *env) network(region, zone string) (vpc, subnet string) {
 	return vpc, subnet
 }
 
+// clusterIn is the inputs of a cluster named name with workers workers in
+// one zone (region-1) of a new VPC of region: where the cluster tests start.
+func (e *env) clusterIn(name, region string, workers int) map[string]any {
+	e.t.Helper()
+	zone := region + "-1"
+	vpc, subnet := e.network(region, zone)
+	return map[string]any{"name": name, "region": region, "resourceGroup": "Default", "kubeVersion": "1.35", "vpcId": vpc,
+		"flavor": "bx2.4x16", "workerCount": workers, "zoneSubnets": map[string]any{zone: subnet}}
+}
+
 func vpcInputs() resource.PropertyMap {
 	return props(map[string]any{"name": "demo-vpc", "region": "us-south", "resourceGroup": "Default"})
 }
@@ -530,9 +533,7 @@ func vpcInputs() resource.PropertyMap {
 // TestClusterStates: a cluster reaches normal through deploying and pending.
 func TestClusterStates(t *testing.T) {
 	e := newEnv(t)
-	vpc, subnet := e.network("us-south", "us-south-1")
-	id, outs := e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "c1", "region": "us-south", "resourceGroup": "Default",
-		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	id, outs := e.create("infra:ibm:VpcCluster", props(e.clusterIn("c1", "us-south", 1)))
 	if got := e.fake.History(id); !slices.Equal(got, []string{"requested", "deploying", "pending", "normal"}) {
 		t.Errorf("cluster states seen = %v, want requested, deploying, pending, normal", got)
 	}
@@ -549,9 +550,9 @@ func TestClusterStates(t *testing.T) {
 // cluster reports its id, and a rule admitting a remote range goes on it.
 func TestClusterSecurityGroup(t *testing.T) {
 	e := newEnv(t)
-	vpc, subnet := e.network("us-south", "us-south-1")
-	id, outs := e.create("infra:ibm:VpcCluster", props(map[string]any{"name": "c1", "region": "us-south", "resourceGroup": "Default",
-		"kubeVersion": "1.35", "vpcId": vpc, "flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}))
+	in := e.clusterIn("c1", "us-south", 1)
+	vpc := in["vpcId"]
+	id, outs := e.create("infra:ibm:VpcCluster", props(in))
 	sg := str(outs, "securityGroup")
 	if sg == "" {
 		t.Fatalf("the cluster reports no security group: %v", outs)

@@ -62,10 +62,7 @@ func serviceIDKind() *kind {
 				AccountID: &acct, Name: in.strp("name"), Description: in.strp("description"),
 				Apikey: &iamidentityv1.APIKeyInsideCreateServiceIDRequest{Name: core.StringPtr(apiKeyName(in.str("name"))),
 					Description: core.StringPtr("infra deploys with it"), StoreValue: core.BoolPtr(true)}})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(s.ID), nil
+			return o.created(resp, err, func() *string { return s.ID })
 		}),
 		read: func(ctx context.Context, o *op, api identityAPI, id string, in props) (*state, error) {
 			s, resp, err := api.GetServiceIDWithContext(ctx, &iamidentityv1.GetServiceIDOptions{ID: &id})

@@ -31,10 +31,7 @@ func floatingIPKind() *kind {
 			}
 			f, resp, err := api.CreateFloatingIPWithContext(ctx, &vpcv1.CreateFloatingIPOptions{FloatingIPPrototype: &vpcv1.FloatingIPPrototypeFloatingIPByZone{
 				Name: in.strp("name"), ResourceGroup: rg, Zone: &vpcv1.ZoneIdentityByName{Name: in.strp("zone")}}})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(f.ID), nil
+			return o.created(resp, err, func() *string { return f.ID })
 		},
 		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			f, resp, err := api.GetFloatingIPWithContext(ctx, &vpcv1.GetFloatingIPOptions{ID: &id})
@@ -124,10 +121,7 @@ func instanceKind() *kind {
 				Image: &vpcv1.ImageIdentityByID{ID: &image}, PrimaryNetworkInterface: nic,
 				UserData: in.strp("userData"), ResourceGroup: rg,
 			}})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(i.ID), nil
+			return o.created(resp, err, func() *string { return i.ID })
 		},
 		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			i, resp, err := api.GetInstanceWithContext(ctx, &vpcv1.GetInstanceOptions{ID: &id})

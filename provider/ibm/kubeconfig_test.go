@@ -2,12 +2,11 @@ package ibm_test
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"strings"
 	"testing"
 
 	"infra/kubeconfig"
+	"infra/provider/computed/certtest"
 )
 
 // TestClusterKubeconfig: a cluster's kubeconfig output is the admin
@@ -16,9 +15,7 @@ import (
 // its CA; a refresh reads the same one (no drift).
 func TestClusterKubeconfig(t *testing.T) {
 	e := newEnv(t)
-	vpc, subnet := e.network("us-south", "us-south-1")
-	in := map[string]any{"name": "kc", "region": "us-south", "resourceGroup": "Default", "kubeVersion": "1.35", "vpcId": vpc,
-		"flavor": "bx2.4x16", "workerCount": 1, "zoneSubnets": map[string]any{"us-south-1": subnet}}
+	in := e.clusterIn("kc", "us-south", 1)
 	id, outs := e.create("infra:ibm:VpcCluster", props(in))
 	v := outs["kubeconfig"]
 	if !v.IsSecret() {
@@ -32,18 +29,7 @@ func TestClusterKubeconfig(t *testing.T) {
 	if e1.Server != str(outs, "masterUrl") || strings.Contains(text, "admin.pem") || strings.Contains(text, "certificate-authority:") {
 		t.Errorf("server %q (master %q), or a file reference left:\n%s", e1.Server, str(outs, "masterUrl"), text)
 	}
-	cert := func(b []byte) *x509.Certificate {
-		blk, _ := pem.Decode(b)
-		if blk == nil {
-			t.Fatalf("no PEM in %q", b)
-		}
-		c, err := x509.ParseCertificate(blk.Bytes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	if err := cert(e1.ClientCert).CheckSignatureFrom(cert(e1.CAData)); err != nil {
+	if err := certtest.Parse(t, e1.ClientCert).CheckSignatureFrom(certtest.Parse(t, e1.CAData)); err != nil {
 		t.Errorf("admin certificate not signed by the cluster CA: %v", err)
 	}
 	if len(e1.ClientKey) == 0 {

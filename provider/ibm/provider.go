@@ -15,7 +15,8 @@ package ibm
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -70,12 +71,7 @@ type Registry map[string]Handler
 
 // Types returns the registered type tokens, sorted.
 func (r Registry) Types() []string {
-	out := make([]string, 0, len(r))
-	for t := range r {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(r))
 }
 
 // Lookup returns the handler of a type token, or an error naming the type.

@@ -102,10 +102,7 @@ func resourceInstanceKind(token, service string) *kind {
 			t := target(in)
 			ri, resp, err := rc.CreateResourceInstanceWithContext(ctx, &resourcecontrollerv2.CreateResourceInstanceOptions{
 				Name: in.strp("name"), Target: &t, ResourceGroup: &rg, ResourcePlanID: &plan})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(ri.ID), nil
+			return o.created(resp, err, func() *string { return ri.ID })
 		},
 		read: func(ctx context.Context, o *op, rc controllerAPI, id string, in props) (*state, error) {
 			ri, resp, err := rc.GetResourceInstanceWithContext(ctx, &resourcecontrollerv2.GetResourceInstanceOptions{ID: &id})

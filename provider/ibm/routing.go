@@ -46,10 +46,7 @@ func routeKind() *kind {
 				opts.NextHop = &vpcv1.RouteNextHopPrototypeRouteNextHopIP{Address: hop}
 			}
 			r, resp, err := api.CreateVPCRoutingTableRouteWithContext(ctx, opts)
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(r.ID), nil
+			return o.created(resp, err, func() *string { return r.ID })
 		},
 		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			r, resp, err := api.GetVPCRoutingTableRouteWithContext(ctx, &vpcv1.GetVPCRoutingTableRouteOptions{
@@ -114,10 +111,7 @@ func loadBalancerKind() *kind {
 				opts.Profile = &vpcv1.LoadBalancerProfileIdentityByName{Name: p}
 			}
 			lb, resp, err := api.CreateLoadBalancerWithContext(ctx, opts)
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(lb.ID), nil
+			return o.created(resp, err, func() *string { return lb.ID })
 		},
 		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			lb, resp, err := api.GetLoadBalancerWithContext(ctx, &vpcv1.GetLoadBalancerOptions{ID: &id})

@@ -42,10 +42,7 @@ func transitGatewayKind() *kind {
 			g, resp, err := api.CreateTransitGatewayWithContext(ctx, &transitgatewayapisv1.CreateTransitGatewayOptions{
 				Location: in.strp("location"), Name: in.strp("name"), Global: in.boolp("global"),
 				ResourceGroup: &transitgatewayapisv1.ResourceGroupIdentity{ID: &rg}})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(g.ID), nil
+			return o.created(resp, err, func() *string { return g.ID })
 		},
 		read: func(ctx context.Context, o *op, api transitClient, id string, in props) (*state, error) {
 			g, resp, err := api.GetTransitGatewayWithContext(ctx, &transitgatewayapisv1.GetTransitGatewayOptions{ID: &id})
@@ -93,10 +90,7 @@ func transitConnectionKind() *kind {
 			c, resp, err := api.CreateTransitGatewayConnectionWithContext(ctx, &transitgatewayapisv1.CreateTransitGatewayConnectionOptions{
 				TransitGatewayID: in.strp("transitGateway"), NetworkType: in.strp("networkType"), Name: in.strp("name"),
 				NetworkID: in.strp("networkId"), NetworkAccountID: in.strp("networkAccountId")})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(c.ID), nil
+			return o.created(resp, err, func() *string { return c.ID })
 		},
 		read: func(ctx context.Context, o *op, api transitClient, id string, in props) (*state, error) {
 			c, resp, err := api.GetTransitGatewayConnectionWithContext(ctx, &transitgatewayapisv1.GetTransitGatewayConnectionOptions{

@@ -99,10 +99,7 @@ func vpcKind() *kind {
 				Name: in.strp("name"), ResourceGroup: rg,
 				AddressPrefixManagement: in.strp("addressPrefixManagement"), ClassicAccess: in.boolp("classicAccess"),
 			})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(v.ID), nil
+			return o.created(resp, err, func() *string { return v.ID })
 		},
 		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			v, resp, err := api.GetVPCWithContext(ctx, &vpcv1.GetVPCOptions{ID: &id})
@@ -158,10 +155,7 @@ func addressPrefixKind() *kind {
 				VPCID: in.strp("vpc"), CIDR: in.strp("cidr"), Zone: &vpcv1.ZoneIdentityByName{Name: in.strp("zone")},
 				Name: in.strp("name"), IsDefault: in.boolp("isDefault"),
 			})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(p.ID), nil
+			return o.created(resp, err, func() *string { return p.ID })
 		},
 		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			p, resp, err := api.GetVPCAddressPrefixWithContext(ctx, &vpcv1.GetVPCAddressPrefixOptions{VPCID: in.strp("vpc"), ID: &id})
@@ -220,10 +214,7 @@ func publicGatewayKind() *kind {
 				VPC: &vpcv1.VPCIdentityByID{ID: in.strp("vpc")}, Zone: &vpcv1.ZoneIdentityByName{Name: in.strp("zone")},
 				Name: in.strp("name"), ResourceGroup: rg,
 			})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(g.ID), nil
+			return o.created(resp, err, func() *string { return g.ID })
 		},
 		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			g, resp, err := api.GetPublicGatewayWithContext(ctx, &vpcv1.GetPublicGatewayOptions{ID: &id})
@@ -276,10 +267,7 @@ func subnetKind() *kind {
 				proto.PublicGateway = &vpcv1.PublicGatewayIdentityPublicGatewayIdentityByID{ID: gw}
 			}
 			s, resp, err := api.CreateSubnetWithContext(ctx, &vpcv1.CreateSubnetOptions{SubnetPrototype: proto})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(s.ID), nil
+			return o.created(resp, err, func() *string { return s.ID })
 		},
 		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			s, resp, err := api.GetSubnetWithContext(ctx, &vpcv1.GetSubnetOptions{ID: &id})
@@ -340,10 +328,7 @@ func securityGroupKind() *kind {
 			}
 			g, resp, err := api.CreateSecurityGroupWithContext(ctx, &vpcv1.CreateSecurityGroupOptions{
 				VPC: &vpcv1.VPCIdentityByID{ID: in.strp("vpc")}, Name: in.strp("name"), ResourceGroup: rg})
-			if err != nil {
-				return "", o.apiError("create", err, resp)
-			}
-			return deref(g.ID), nil
+			return o.created(resp, err, func() *string { return g.ID })
 		},
 		read: func(ctx context.Context, o *op, api *vpcv1.VpcV1, id string, in props) (*state, error) {
 			g, resp, err := api.GetSecurityGroupWithContext(ctx, &vpcv1.GetSecurityGroupOptions{ID: &id})

@@ -2,7 +2,9 @@ package ibm
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -60,11 +62,7 @@ func (o *op) updatePool(ctx context.Context, svc *core.BaseService, id string, o
 	if pool == nil {
 		return &Error{Op: "update", Type: o.k.token, Name: o.name, Message: "the cluster has no worker pool"}
 	}
-	zoneNames := make([]string, 0, len(newZones))
-	for z := range newZones {
-		zoneNames = append(zoneNames, z)
-	}
-	sort.Strings(zoneNames)
+	zoneNames := slices.Sorted(maps.Keys(newZones))
 	if f := news.str("flavor"); f != pool.Flavor {
 		var zones []map[string]string
 		for _, z := range zoneNames {

@@ -22,9 +22,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -230,11 +231,7 @@ func (s *Server) Cloud() *Cloud { return s.cloud }
 // DebugProviders returns the value for PULUMI_DEBUG_PROVIDERS, such as
 // "aws:40123,hcloud:40125,infra:40127,ovh:40129".
 func (s *Server) DebugProviders() string {
-	names := make([]string, 0, len(s.ports))
-	for name := range s.ports {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(s.ports))
 	parts := make([]string, len(names))
 	for i, name := range names {
 		parts[i] = fmt.Sprintf("%s:%d", name, s.ports[name])

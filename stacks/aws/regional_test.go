@@ -10,6 +10,7 @@ import (
 	"infra/plan/plantest"
 	"infra/stacks"
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // planOf plans testdata/aws.yaml.
@@ -21,10 +22,7 @@ func planOf(t *testing.T) (*topology.Spec, *stacks.Graph, *plan.Plan) {
 // planOfFile plans the topology at path.
 func planOfFile(t *testing.T, path string) (*topology.Spec, *stacks.Graph, *plan.Plan) {
 	t.Helper()
-	spec, _, err := topology.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, path)
 	g, p := plantest.Generate(t, spec)
 	return spec, g, p
 }

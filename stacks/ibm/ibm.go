@@ -7,8 +7,9 @@ package ibm
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -280,11 +281,7 @@ var tagRE = regexp.MustCompile(`^[a-z0-9 _.:-]{1,128}$`)
 // sorted. A tag IBM cannot hold is an error at the tag's position.
 func Tags(spec *topology.Spec, r *topology.Region) (pulumi.StringArray, error) {
 	m := spec.TagsFor(r)
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	var out pulumi.StringArray
 	for _, k := range keys {
 		t := strings.ToLower(k + ":" + m[k])

@@ -2,7 +2,6 @@ package ovh
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/ovh/pulumi-ovh/sdk/v2/go/ovh/iam"
 	"github.com/ovh/pulumi-ovh/sdk/v2/go/ovh/me"
@@ -84,14 +83,9 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 // Vrack is the vRack the project is attached to: the spec's clouds.ovh.vrack,
 // else the VrackConfigKey config, else VrackEnv, else VrackPlaceholder.
 func Vrack(ctx *pulumi.Context, spec *topology.Spec) string {
-	if c := spec.Clouds.OVH; c != nil && c.Vrack != "" {
-		return c.Vrack
+	var vrack string
+	if c := spec.Clouds.OVH; c != nil {
+		vrack = c.Vrack
 	}
-	if v, _ := ctx.GetConfig(VrackConfigKey); v != "" {
-		return v
-	}
-	if v := os.Getenv(VrackEnv); v != "" {
-		return v
-	}
-	return VrackPlaceholder
+	return setting(ctx, vrack, VrackConfigKey, VrackEnv, VrackPlaceholder)
 }

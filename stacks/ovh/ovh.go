@@ -5,7 +5,6 @@
 package ovh
 
 import (
-	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"os"
@@ -268,16 +267,26 @@ func (p *program) cluster() (*cloudproject.Kube, []string, error) {
 // Project is the Public Cloud project id: the spec's clouds.ovh.project,
 // else the ProjectConfigKey config, else ProjectEnv, else ProjectPlaceholder.
 func Project(ctx *pulumi.Context, spec *topology.Spec) string {
-	if c := spec.Clouds.OVH; c != nil && c.Project != "" {
-		return c.Project
+	var project string
+	if c := spec.Clouds.OVH; c != nil {
+		project = c.Project
 	}
-	if p, _ := ctx.GetConfig(ProjectConfigKey); p != "" {
-		return p
+	return setting(ctx, project, ProjectConfigKey, ProjectEnv, ProjectPlaceholder)
+}
+
+// setting is an OVH setting: the topology's value, else the stack config
+// key, else the environment variable env, else the placeholder plans show.
+func setting(ctx *pulumi.Context, value, key, env, placeholder string) string {
+	if value != "" {
+		return value
 	}
-	if p := os.Getenv(ProjectEnv); p != "" {
-		return p
+	if v, _ := ctx.GetConfig(key); v != "" {
+		return v
 	}
-	return ProjectPlaceholder
+	if v := os.Getenv(env); v != "" {
+		return v
+	}
+	return placeholder
 }
 
 // pool is the gateway IP (the first host) and the DHCP range of a subnet
@@ -287,11 +296,8 @@ func pool(cidr netip.Prefix) (gateway, start, end netip.Addr, err error) {
 	if !cidr.Addr().Is4() || cidr.Bits() > 26 {
 		return gateway, start, end, fmt.Errorf("CIDR %s is too small for an OVH subnet (want /26 or larger)", cidr)
 	}
-	base := cidr.Masked().Addr()
-	gateway = base.Next()
-	start = u32Addr(addrU32(base) + hostPoolStart)
-	end = u32Addr(addrU32(base) | (1<<(32-cidr.Bits()) - 1) - 1)
-	return gateway, start, end, nil
+	last := 1<<(32-cidr.Bits()) - 2 // the broadcast address is the one after
+	return network.NthAddr(cidr, 1), network.NthAddr(cidr, hostPoolStart), network.NthAddr(cidr, last), nil
 }
 
 // MeshGatewayIP is the mesh gateway's pinned address in the region's
@@ -300,7 +306,7 @@ func MeshGatewayIP(rn *network.RegionNet) (netip.Addr, error) {
 	if !rn.CIDR.Addr().Is4() || rn.CIDR.Bits() > 26 {
 		return netip.Addr{}, fmt.Errorf("CIDR %s is too small for an OVH subnet (want /26 or larger)", rn.CIDR)
 	}
-	return u32Addr(addrU32(rn.CIDR.Masked().Addr()) + hostMeshGateway), nil
+	return network.NthAddr(rn.CIDR, hostMeshGateway), nil
 }
 
 // apiURL makes the cluster's url, which OVH gives as a bare host name, a URL.
@@ -309,15 +315,4 @@ func apiURL(u string) string {
 		return u
 	}
 	return "https://" + u
-}
-
-func addrU32(a netip.Addr) uint32 {
-	b := a.As4()
-	return binary.BigEndian.Uint32(b[:])
-}
-
-func u32Addr(v uint32) netip.Addr {
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], v)
-	return netip.AddrFrom4(b)
 }

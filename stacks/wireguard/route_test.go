@@ -19,6 +19,7 @@ import (
 
 	"infra/network"
 	"infra/topology"
+	"infra/topology/topologytest"
 )
 
 // realKeys is real key material for the namespace test; it never leaves
@@ -141,10 +142,7 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("brings up 9 gateways")
 	}
-	spec, _, err := topology.Load("../../examples/multicloud.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := topologytest.Load(t, "../../examples/multicloud.yaml")
 	plan, err := network.Compute(spec)
 	if err != nil {
 		t.Fatal(err)

@@ -121,13 +121,25 @@ func NewSSHKey(ctx *pulumi.Context, name string, args *SSHKeyArgs, opts ...pulum
 	if args == nil {
 		args = &SSHKeyArgs{}
 	}
-	opts = append(opts, pulumi.AdditionalSecretOutputs([]string{"privateKey"}))
-	var res SSHKey
-	if err := ctx.RegisterResource(SSHKeyType, name, args, &res, opts...); err != nil {
+	return declareKey(ctx, SSHKeyType, name, args, "privateKey", func(k *SSHKey) *pulumi.StringOutput { return &k.PrivateKey }, opts)
+}
+
+// declareKey declares a key resource of type typ whose output secret (the
+// field the function points at) is always secret: the engine encrypts it
+// in state, and wrapping it here too keeps it secret where no engine is
+// involved (mocks, plans).
+func declareKey[R any, P interface {
+	*R
+	pulumi.CustomResource
+}](ctx *pulumi.Context, typ, name string, args pulumi.Input, secret string, field func(P) *pulumi.StringOutput, opts []pulumi.ResourceOption) (P, error) {
+	opts = append(opts, pulumi.AdditionalSecretOutputs([]string{secret}))
+	res := P(new(R))
+	if err := ctx.RegisterResource(typ, name, args, res, opts...); err != nil {
 		return nil, err
 	}
-	res.PrivateKey = pulumi.ToSecret(res.PrivateKey).(pulumi.StringOutput)
-	return &res, nil
+	out := field(res)
+	*out = pulumi.ToSecret(*out).(pulumi.StringOutput)
+	return res, nil
 }
 
 // WireGuardKey is a gateway's key pair. The private key is always a secret
@@ -161,15 +173,7 @@ func NewWireGuardKey(ctx *pulumi.Context, name string, args *WireGuardKeyArgs, o
 	if args == nil {
 		args = &WireGuardKeyArgs{}
 	}
-	// The engine encrypts it in state; wrapping it here too keeps it secret
-	// where no engine is involved (mocks, plans).
-	opts = append(opts, pulumi.AdditionalSecretOutputs([]string{"privateKey"}))
-	var res WireGuardKey
-	if err := ctx.RegisterResource(WireGuardKeyType, name, args, &res, opts...); err != nil {
-		return nil, err
-	}
-	res.PrivateKey = pulumi.ToSecret(res.PrivateKey).(pulumi.StringOutput)
-	return &res, nil
+	return declareKey(ctx, WireGuardKeyType, name, args, "privateKey", func(k *WireGuardKey) *pulumi.StringOutput { return &k.PrivateKey }, opts)
 }
 
 // PresharedKey is the symmetric key one peer pair mixes into its handshake,
@@ -196,13 +200,7 @@ func NewPresharedKey(ctx *pulumi.Context, name string, args *PresharedKeyArgs, o
 	if args == nil {
 		args = &PresharedKeyArgs{}
 	}
-	opts = append(opts, pulumi.AdditionalSecretOutputs([]string{"key"}))
-	var res PresharedKey
-	if err := ctx.RegisterResource(PresharedKeyType, name, args, &res, opts...); err != nil {
-		return nil, err
-	}
-	res.Key = pulumi.ToSecret(res.Key).(pulumi.StringOutput)
-	return &res, nil
+	return declareKey(ctx, PresharedKeyType, name, args, "key", func(k *PresharedKey) *pulumi.StringOutput { return &k.Key }, opts)
 }
 
 // The outputs of a regional stack in the mesh that every cloud exports

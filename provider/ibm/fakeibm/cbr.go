@@ -3,6 +3,7 @@ package fakeibm
 import (
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -89,7 +90,7 @@ func (s *Server) cbrContextAdmits(rule map[string]any) bool {
 			case "networkZoneId":
 				ok = ok && s.zoneHolds(value, ClientIP)
 			case "endpointType":
-				ok = ok && contains(strings.Split(value, ","), clientEndpoint)
+				ok = ok && slices.Contains(strings.Split(value, ","), clientEndpoint)
 			default:
 				ok = false
 			}

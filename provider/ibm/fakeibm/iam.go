@@ -83,7 +83,7 @@ func (s *Server) iamRoutes() {
 		c.json(http.StatusCreated, out)
 	})
 	s.handle(http.MethodGet, "/iam/v1/serviceids", func(c *call) {
-		items := c.s.list("serviceid", "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
+		items := c.s.list("serviceid", "", c.filter("name"))
 		c.json(http.StatusOK, map[string]any{"serviceids": items})
 	})
 	s.handle(http.MethodDelete, "/iam/v1/serviceids/{id}", func(c *call) {

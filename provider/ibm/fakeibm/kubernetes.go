@@ -180,6 +180,15 @@ func (s *Server) containerRoutes() {
 		csErr(c, http.StatusNotFound, "G0004", "The specified worker pool could not be found.")
 		return nil
 	}
+	// pathPool is the cluster and worker pool the path names ({id},
+	// {pool}); the pool is nil, its error answered, when either is missing.
+	pathPool := func(c *call) (*object, *object) {
+		o := cluster(c, "")
+		if o == nil {
+			return nil, nil
+		}
+		return o, pool(c, o.id, c.params["pool"])
+	}
 	zoneSubnet := func(c *call, vpcID, zone, sid string) bool {
 		sn := c.s.find("subnet", sid)
 		switch {
@@ -244,11 +253,7 @@ func (s *Server) containerRoutes() {
 		c.w.WriteHeader(http.StatusCreated)
 	})
 	s.handle(http.MethodDelete, base+"/v1/clusters/{id}/workerpools/{pool}/zones/{zone}", func(c *call) {
-		o := cluster(c, "")
-		if o == nil {
-			return
-		}
-		wp := pool(c, o.id, c.params["pool"])
+		_, wp := pathPool(c)
 		if wp == nil {
 			return
 		}
@@ -267,11 +272,7 @@ func (s *Server) containerRoutes() {
 		c.w.WriteHeader(http.StatusNoContent)
 	})
 	s.handle(http.MethodDelete, base+"/v1/clusters/{id}/workerpools/{pool}", func(c *call) {
-		o := cluster(c, "")
-		if o == nil {
-			return
-		}
-		wp := pool(c, o.id, c.params["pool"])
+		o, wp := pathPool(c)
 		if wp == nil {
 			return
 		}

@@ -3,6 +3,7 @@ package fakeibm
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -110,7 +111,7 @@ func (s *Server) platformRoutes() {
 		c.json(http.StatusCreated, map[string]any{"id": id, "crn": crn})
 	})
 	s.handle(http.MethodGet, "/rc/v2/resource_groups", func(c *call) {
-		items := c.s.list("resource_group", "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
+		items := c.s.list("resource_group", "", c.filter("name"))
 		c.json(http.StatusOK, map[string]any{"resources": items})
 	})
 	s.handle(http.MethodDelete, "/rc/v2/resource_groups/{id}", func(c *call) {
@@ -197,9 +198,7 @@ func (s *Server) platformRoutes() {
 		c.json(http.StatusCreated, clone(o.body))
 	})
 	s.handle(http.MethodGet, "/rc/v2/resource_instances", func(c *call) {
-		items := c.s.list("resource_instance", "", func(b map[string]any) bool {
-			return (c.q("name") == "" || b["name"] == c.q("name")) && (c.q("resource_group_id") == "" || b["resource_group_id"] == c.q("resource_group_id"))
-		})
+		items := c.s.list("resource_instance", "", c.filter("name", "resource_group_id"))
 		c.json(http.StatusOK, map[string]any{"rows_count": len(items), "next_url": nil, "resources": items})
 	})
 	s.handle(http.MethodGet, "/rc/v2/resource_instances/{id}", func(c *call) {
@@ -214,9 +213,7 @@ func (s *Server) platformRoutes() {
 		if o == nil {
 			return
 		}
-		if n := c.str("name"); n != "" {
-			o.body["name"] = n
-		}
+		c.copy(o, "name")
 		c.json(http.StatusOK, clone(o.body))
 	})
 	s.handle(http.MethodDelete, "/rc/v2/resource_instances/{id}", func(c *call) {
@@ -293,7 +290,7 @@ func (s *Server) platformRoutes() {
 				have := o.body["tags"].([]string)
 				for _, n := range names {
 					t := n.(string)
-					if verb == "attach" && !contains(have, t) {
+					if verb == "attach" && !slices.Contains(have, t) {
 						have = append(have, t)
 					}
 					if verb == "detach" {
@@ -324,7 +321,7 @@ func (s *Server) platformRoutes() {
 			c.json(http.StatusCreated, clone(o.body))
 		})
 		s.handle(http.MethodGet, "/cbr/v1/"+kind+"s", func(c *call) {
-			items := c.s.list("cbr_"+kind, "", func(b map[string]any) bool { return c.q("name") == "" || b["name"] == c.q("name") })
+			items := c.s.list("cbr_"+kind, "", c.filter("name"))
 			c.json(http.StatusOK, map[string]any{"count": len(items), kind + "s": items})
 		})
 		s.single("cbr_"+kind, "/cbr/v1/"+kind+"s/{id}", http.MethodPut, true, func(c *call, o *object) {
@@ -339,15 +336,6 @@ func (s *Server) platformRoutes() {
 func (s *Server) crnLive(crn string) bool {
 	for _, o := range s.objs {
 		if !o.gone && o.kind != "tags" && o.body["crn"] == crn {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}

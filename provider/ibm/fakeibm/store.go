@@ -57,6 +57,19 @@ func (c *call) copy(o *object, fields ...string) {
 
 func (c *call) q(k string) string { return c.r.URL.Query().Get(k) }
 
+// filter is a list's query filter: an item matches when its field equals
+// the query parameter of each key the query sets.
+func (c *call) filter(keys ...string) func(map[string]any) bool {
+	return func(b map[string]any) bool {
+		for _, k := range keys {
+			if q := c.q(k); q != "" && b[k] != q {
+				return false
+			}
+		}
+		return true
+	}
+}
+
 // str reads a string at a dotted path of the body.
 func (c *call) str(path string) string { s, _ := dig(c.body, path).(string); return s }
 

@@ -87,9 +87,7 @@ func (s *Server) transitRoutes() {
 		if o == nil {
 			return
 		}
-		if n := c.str("name"); n != "" {
-			o.body["name"] = n
-		}
+		c.copy(o, "name")
 		c.json(http.StatusOK, clone(o.body))
 	})
 	s.handle(http.MethodDelete, base+"/{gw}/connections/{id}", func(c *call) {
