@@ -68,6 +68,11 @@ type Pair struct{ A, B *Gateway }
 // Name is the stable logical name of the pair, used for its PSK resource.
 func (p Pair) Name() string { return p.A.ID + "--" + p.B.ID }
 
+// AWSGatewayInstanceType is the EC2 instance type of every AWS zone's
+// mesh gateway (stacks/aws says why), named here so that the ADR prices
+// what the program deploys.
+const AWSGatewayInstanceType = "c6in.large"
+
 // natClouds are the clouds whose instances see a private address behind a 1:1 NAT.
 var natClouds = []topology.Cloud{topology.AWS, topology.IBM, topology.OVH}
 
@@ -151,12 +156,20 @@ func checkAllowedIPs(spec *topology.Spec, gws []*Gateway) error {
 }
 
 // Gateway returns the gateway of an ID (a region's, or a zone's SiteID), or nil.
-func (m *Mesh) Gateway(id string) *Gateway { return m.byID[id] }
+func (m *Mesh) Gateway(id string) *Gateway {
+	if m == nil {
+		return nil
+	}
+	return m.byID[id]
+}
 
 // Sites returns the gateways of a region ID, sorted by ID: one, or one per
 // zone where gateways are per zone; none when it is not in the mesh.
 func (m *Mesh) Sites(region string) []*Gateway {
 	var out []*Gateway
+	if m == nil {
+		return nil
+	}
 	for _, g := range m.Gateways {
 		if g.Region == region {
 			out = append(out, g)
