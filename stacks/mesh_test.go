@@ -308,7 +308,7 @@ func TestMeshGlobalStack(t *testing.T) {
 	keys := f.Keys(mocks.psks)
 	gateways := map[string]string{
 		"aws-us-east-1-prod-mesh-gateway-us-east-1a": "aws-us-east-1-prod-a", "aws-us-east-1-prod-mesh-gateway-us-east-1b": "aws-us-east-1-prod-b",
-		"aws-us-east-1-prod-mesh-gateway-us-east-1c": "aws-us-east-1-prod-c",
+		"aws-us-east-1-prod-mesh-gateway-us-east-1c":    "aws-us-east-1-prod-c",
 		"aws-us-east-1-staging-mesh-gateway-us-east-1a": "aws-us-east-1-staging-a", "aws-us-east-1-staging-mesh-gateway-us-east-1b": "aws-us-east-1-staging-b",
 		"hetzner-nbg1-prod-mesh-gateway": "hetzner-nbg1-prod", "hetzner-fsn1-prod-mesh-gateway": "hetzner-fsn1-prod",
 		"ibm-us-south-prod-mesh-gateway": "ibm-us-south-prod",
