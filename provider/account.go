@@ -72,8 +72,13 @@ func accountReady(ctx context.Context, _ resource.PropertyMap, inputs resource.P
 	defer cancel()
 	var last error
 	for wait := AccountReadyFirstWait; ; wait = min(2*wait, time.Minute) {
-		if last = probeAccount(ctx, cfg, mgmt, endpoint, id, role); last == nil {
+		err := probeAccount(ctx, cfg, mgmt, endpoint, id, role)
+		if err == nil {
 			return inputs.Copy(), nil
+		}
+		// an attempt the bound cut short says less than the one before it
+		if last == nil || ctx.Err() == nil {
+			last = err
 		}
 		select {
 		case <-ctx.Done():

@@ -103,11 +103,11 @@ func TestAccountReadyRetries(t *testing.T) {
 		{name: "role assumable after 3 refusals", assumeFailures: 3, wantAssume: 4, wantIdentity: 1},
 		{name: "session accepted after 2 refusals", identityFailures: 2, wantAssume: 3, wantIdentity: 3},
 		{name: "both", assumeFailures: 2, identityFailures: 1, wantAssume: 4, wantIdentity: 2},
-		{name: "never assumable", assumeFailures: 1 << 30, timeout: 50 * time.Millisecond,
-			wantErr: "account 210987654321 is not usable: role arn:aws:iam::210987654321:role/infra-deployer could not be assumed and used within 50ms: sts:AssumeRole"},
-		{name: "never accepted", identityFailures: -1, timeout: 50 * time.Millisecond,
-			wantErr: "account 210987654321 is not usable: role arn:aws:iam::210987654321:role/infra-deployer could not be assumed and used within 50ms: sts:GetCallerIdentity in the account"},
-		{name: "another account", wrongAccount: true, timeout: 50 * time.Millisecond,
+		{name: "never assumable", assumeFailures: 1 << 30, timeout: 500 * time.Millisecond,
+			wantErr: "account 210987654321 is not usable: role arn:aws:iam::210987654321:role/infra-deployer could not be assumed and used within 500ms: sts:AssumeRole"},
+		{name: "never accepted", identityFailures: -1, timeout: 500 * time.Millisecond,
+			wantErr: "account 210987654321 is not usable: role arn:aws:iam::210987654321:role/infra-deployer could not be assumed and used within 500ms: sts:GetCallerIdentity in the account"},
+		{name: "another account", wrongAccount: true, timeout: 500 * time.Millisecond,
 			wantErr: `the role's session is in account "999999999999", not 210987654321`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
