@@ -175,11 +175,11 @@ func TestMulticloudFigures(t *testing.T) {
 		"cluster/aws-us-east-1-staging": {"99.9% availability: at most 8.76 hours", "2 nodes in all"},
 		"cluster/hetzner-nbg1-prod":     {"99.5% availability: at most 43.8 hours", "3 control planes running embedded etcd", "network zone eu-central"},
 		"cluster/ibm-us-south-prod":     {"bx2.4x16 (4 vCPU, 16 GB) workers, 2 per zone, 6 in all"},
-		"mesh":                          {"8 gateways", "13 peer pairs", "full mesh per environment", "MTU 1440, derived from the clouds", "UDP port 51820", "`infra:mesh:WireGuardKey`", "room for 246 more gateways", "6 gateways behind a 1:1 NAT"},
+		"mesh":                          {"11 gateways", "23 peer pairs", "full mesh per environment", "MTU 1440, derived from the clouds", "UDP port 51820", "`infra:mesh:WireGuardKey`", "room for 243 more gateways", "9 gateways behind a 1:1 NAT", "AWS, a gateway per zone", "5 gateways in 2 regions", "$86.43 a month each", "$432.16 a month for the topology's 5 AWS gateways where one per region would be $172.86"},
 		"glb":                           {"`dynamic_latency` steering", "about 80 s", "fallback pool `eu`", "`geo` steering", "`random` steering"},
 		"landing-zone":                  {"7 accounts", "Workloads/Prod", "aws+log-archive@acme.example"},
 		"guardrails":                    {"SCP DenyPublicS3+DenyRootAccountUsage+RequireEncryption", "Key Protect", "5,120 characters"},
-		"state":                         {"`file://.infra/state`", "13 pre-shared keys", "16 Pulumi stacks", "4 cross-region stacks", "`transit-aws`, `mesh`, `glb`"},
+		"state":                         {"`file://.infra/state`", "23 pre-shared keys", "16 Pulumi stacks", "4 cross-region stacks", "`transit-aws`, `mesh`, `glb`"},
 		"transit/ibm":                   {"global routing"},
 		"placement":                     {"prod keeps serving if any one cloud fails: no cloud holds more than 2 of its 5 regions"},
 	} {

@@ -3,6 +3,8 @@ package adr
 import (
 	"strings"
 
+	"infra/cost"
+	"infra/network"
 	"infra/topology"
 )
 
@@ -46,11 +48,7 @@ func (m *model) meshRecord() Record {
 	usable := 1<<(32-ms.Overlay.Bits()) - 2
 	var rows [][]string
 	nat := 0
-	for _, s := range m.sites {
-		g := ms.Gateway(s.r.ID())
-		if g == nil {
-			continue
-		}
+	for _, g := range m.meshSites() {
 		var allowed []string
 		for _, p := range g.AllowedIPs {
 			allowed = append(allowed, p.String())
@@ -82,20 +80,31 @@ func (m *model) meshRecord() Record {
 	if len(out) > 0 {
 		context = paras(context, sf("Not in the mesh (`mesh: false`): %s.", and(out)))
 	}
-	shape := sf("A full mesh: one WireGuard gateway per region (%s), each peering directly with every other, so %s and %s per gateway.", plural(n, "gateway"), plural(pairs, "peer pair"), plural(n-1, "peer"))
-	if !ms.ConnectEnvironments && len(envs) > 1 {
-		shape = sf("A full mesh per environment: one WireGuard gateway per region (%s), each peering directly with every other gateway of its environment and with no other, so %s across %s. A gateway has no peer that holds another environment's addresses and accepts from a peer only the sources its AllowedIPs hold, so WireGuard itself keeps dev and staging off prod's networks, as the AWS transit gateways do with a route table per environment; `network.mesh.connectEnvironments: true` joins them into one mesh.",
-			plural(n, "gateway"), plural(pairs, "peer pair"), plural(len(envs), "environment"))
+	per := "one WireGuard gateway per region"
+	aws := awsGateways(ms)
+	if aws.gateways > 0 {
+		per = "one WireGuard gateway per region, one per zone on AWS"
 	}
-	decision := paras(
-		shape,
-		bullets([]string{
-			"**Keys** are generated inside Pulumi state: one key pair per gateway, an `infra:mesh:WireGuardKey` resource whose private key is a secret output, and one pre-shared key per peer pair. No key is ever written in plaintext to state, plan output, golden files, logs or pull-request comments; offline configs show `<secret: from state>`.",
-			sf("**Addressing**: each gateway has one overlay address; a peer's AllowedIPs are its overlay /32 and its region's CIDR, and no two overlap, so WireGuard's routing by AllowedIPs is unambiguous."),
-			sf("**NAT**: %s behind a 1:1 NAT (AWS Elastic IPs, IBM floating IPs) send a keepalive every %s to hold the mapping open.", plural(nat, "gateway"), ms.Keepalive),
-			sf("**Routing**: every region's network sends the other regions' CIDRs to its gateway (an OVH subnet sends its whole RFC 1918 block with one DHCP host route); the gateway's firewall admits UDP %d from the peers' public IPs only and drops unsolicited input from anywhere else.", ms.Port),
-		}),
-	)
+	shape := sf("A full mesh: %s (%s), each peering directly with every other region's, so %s.", per, plural(n, "gateway"), plural(pairs, "peer pair"))
+	if !ms.ConnectEnvironments && len(envs) > 1 {
+		shape = sf("A full mesh per environment: %s (%s), each peering directly with every other region's gateway of its environment and with no other, so %s across %s. A gateway has no peer that holds another environment's addresses and accepts from a peer only the sources its AllowedIPs hold, so WireGuard itself keeps dev and staging off prod's networks, as the AWS transit gateways do with a route table per environment; `network.mesh.connectEnvironments: true` joins them into one mesh.",
+			per, plural(n, "gateway"), plural(pairs, "peer pair"), plural(len(envs), "environment"))
+	}
+	bulletsOf := []string{
+		"**Keys** are generated inside Pulumi state: one key pair per gateway, an `infra:mesh:WireGuardKey` resource whose private key is a secret output, and one pre-shared key per peer pair. No key is ever written in plaintext to state, plan output, golden files, logs or pull-request comments; offline configs show `<secret: from state>`.",
+		sf("**Addressing**: each gateway has one overlay address; a peer's AllowedIPs are its overlay /32 and the addresses it serves (its region's CIDR, or its zone's subnets on AWS), and no two overlap, so WireGuard's routing by AllowedIPs is unambiguous."),
+		sf("**NAT**: %s behind a 1:1 NAT (AWS Elastic IPs, IBM floating IPs) send a keepalive every %s to hold the mapping open.", plural(nat, "gateway"), ms.Keepalive),
+		sf("**Routing**: every region's network sends the other regions' CIDRs to its gateway (an OVH subnet sends its whole RFC 1918 block with one DHCP host route); the gateway's firewall admits UDP %d from the peers' public IPs only and drops unsolicited input from anywhere else.", ms.Port),
+	}
+	if aws.gateways > 0 {
+		// Review aws.md item 22. WireGuard routes by AllowedIPs, which must
+		// not overlap on one interface, so two gateways cannot both announce
+		// the region's CIDR: each zone's gateway is a site of its own.
+		bulletsOf = append(bulletsOf, sf("**AWS, a gateway per zone**: each AWS region has a gateway in each of its Availability Zones (%s in %s), a mesh site of its own whose AllowedIPs are its zone's private and public subnets, and each zone's private route table sends the mesh's ranges to its own zone's gateway. The peers send a zone's addresses to that zone's gateway and the zone's replies leave through it, so both directions of a flow cross one gateway, no zone's mesh traffic crosses to another zone, and losing a zone or its gateway cuts off that zone only. Each gateway is a %s with an Elastic IP, with EC2's automatic recovery on and its interface's source/destination check off: %s a month each, %s a month for the topology's %s where one per region would be %s.",
+			plural(aws.gateways, "gateway"), plural(aws.regions, "region"), network.AWSGatewayInstanceType,
+			usd(aws.each), usd(aws.each*float64(aws.gateways)), plural(aws.gateways, "AWS gateway"), usd(aws.each*float64(aws.regions))))
+	}
+	decision := paras(shape, bullets(bulletsOf))
 	pos := []string{
 		"any two regions are one tunnel apart, with no hub to fail or to carry everyone's traffic",
 		sf("%s and %s live only in state, encrypted by the secrets provider", plural(n, "private key"), plural(pairs, "pre-shared key")),
@@ -103,7 +112,7 @@ func (m *model) meshRecord() Record {
 	}
 	neg := []string{
 		"the mesh grows as n² within an environment: adding a gateway adds a peer pair with every gateway of its environment and changes their configs, in place",
-		"each region's gateway is a single instance: while it is down or replaced (a boot-configuration change; Hetzner and OVH delete the old one first, as the new one needs its name and addresses), that region is cut off from the others, which keep reaching each other",
+		"each gateway is a single instance: while it is down or replaced (a boot-configuration change; Hetzner and OVH delete the old one first, as the new one needs its name and addresses), the region it serves (the zone, on AWS) is cut off from the others, which keep reaching each other",
 		sf("%d of every 1,500 bytes go to encapsulation and tunnel headroom (%s)", 1500-ms.MTU, percent(1500-ms.MTU, 1500)),
 		"traffic between clouds is billed as internet egress by the sending provider",
 	}
@@ -123,13 +132,8 @@ func (m *model) meshRecord() Record {
 			break
 		}
 	}
-	for _, g := range ms.Gateways {
-		if g.Cloud == topology.AWS {
-			// Review aws.md item 22: one gateway per region, as on the other
-			// clouds; AWS routes could name a gateway per AZ.
-			neg = append(neg, "each AWS region's one gateway runs in its first Availability Zone and every zone's private route table points at it: losing that zone cuts the region off the mesh, and mesh traffic from the other zones pays cross-zone data transfer; AWS routes accept a next hop in another zone, so a gateway per zone would remove both, at the price of an instance per zone, each a peer of every other gateway of its environment")
-			break
-		}
+	if aws.gateways > aws.regions {
+		neg = append(neg, sf("AWS pays a gateway per zone: %s instead of %s, and every other gateway of an AWS region's environment peers with each of them, so an AWS region adds a peer per zone to every other gateway's configuration", plural(aws.gateways, "instance"), thousands(aws.regions)))
 	}
 	var items []string
 	for _, c := range m.clouds() {
@@ -145,7 +149,7 @@ func (m *model) meshRecord() Record {
 	}
 	items = append(items,
 		sf("%s pre-shared keys, one per peer pair, as secret outputs", thousands(pairs)),
-		"per gateway an `infra:mesh:Peers` resource that pushes its `wg0.conf` over SSH and applies it in place with `wg syncconf`: the user data holds no key and names no peer, so adding or removing a region updates the existing gateways without replacing them or dropping a tunnel that stays; `infra mesh config --node CLOUD/REGION` prints the configuration, keys as `<secret: from state>` unless `--show-secrets` reads them from a deployed stack",
+		"per gateway an `infra:mesh:Peers` resource that pushes its `wg0.conf` over SSH and applies it in place with `wg syncconf`: the user data holds no key and names no peer, so adding or removing a region updates the existing gateways without replacing them or dropping a tunnel that stays; `infra mesh config --node CLOUD/REGION [--zone ZONE]` prints the configuration, keys as `<secret: from state>` unless `--show-secrets` reads them from a deployed stack",
 	)
 	return Record{
 		Key:      "mesh",
@@ -155,6 +159,7 @@ func (m *model) meshRecord() Record {
 		Decision: decision,
 		Alternatives: []Alternative{
 			{"Hub and spoke", sf("%s instead of %s, but the hub would be a single point of failure and every packet between spokes would cross it twice", plural(n-1, "tunnel"), thousands(pairs))},
+			{"One AWS gateway per region, in its first zone", "every zone's route table would point at it: losing its zone would cut the whole region off the mesh, and the other zones' mesh traffic would pay cross-zone data transfer; two gateways announcing the region's CIDR cannot both be peers, as WireGuard routes by AllowedIPs, which must not overlap on one interface"},
 			{"Two gateways per region with route failover", "no region is cut off while one gateway is down, but failover needs a controller that rewrites the cloud's routes when a gateway dies (an AWS route table entry, a Hetzner network route, an IBM routing-table route), and an OVH subnet's host route cannot change at all without recreating the subnet and the cluster on it (`host_route` forces a new subnet, terraform-provider-ovh v2.17.0), while the instance resource cannot share an address between two ports (no allowed-address pairs, no port-security switch); with peers pushed in place a gateway is replaced only when its own boot configuration changes, and a replacement cuts off its region for one boot, not the mesh"},
 			{"Provider site-to-site VPNs (IPsec)", "Hetzner Cloud has no VPN service, and each pair of clouds would need its own kind of tunnel"},
 			{"A coordinated overlay service (Tailscale, Headscale)", "it adds a control server outside the topology that every gateway depends on to learn its peers"},
@@ -163,7 +168,60 @@ func (m *model) meshRecord() Record {
 		Positive: pos,
 		Negative: neg,
 		Implementation: paras(
-			sf("Each regional stack in the mesh reserves its gateway's public IP and creates its `infra:mesh:WireGuardKey` (%s in all), whose private key is a secret output. The %s stack, given every gateway's IP and public key, creates:", thousands(n), code("mesh")),
+			sf("Each regional stack in the mesh reserves its gateways' public IPs and creates their `infra:mesh:WireGuardKey`s (%s in all), whose private key is a secret output. The %s stack, given every gateway's IP and public key, creates:", thousands(n), code("mesh")),
 			bullets(items)),
 	}
+}
+
+// meshSites are the mesh's gateways in the order of the topology's regions,
+// a region's zones' gateways in zone order.
+func (m *model) meshSites() []*network.Gateway {
+	var out []*network.Gateway
+	for _, s := range m.sites {
+		out = append(out, m.mesh.Sites(s.r.ID())...)
+	}
+	return out
+}
+
+// awsMesh is what the AWS gateways of a mesh number and cost.
+type awsMesh struct {
+	gateways, regions int
+	// each is one gateway's monthly price, instance and Elastic IP, at the
+	// first AWS region's on-demand rate (cost/prices.csv); 0 when the
+	// table has no price there.
+	each float64
+}
+
+func awsGateways(ms *network.Mesh) awsMesh {
+	var a awsMesh
+	seen := map[string]bool{}
+	for _, g := range ms.Gateways {
+		if g.Cloud != topology.AWS {
+			continue
+		}
+		a.gateways++
+		if !seen[g.Region] {
+			seen[g.Region] = true
+			a.regions++
+		}
+		if a.each == 0 {
+			name := strings.TrimPrefix(g.Region, "aws-")
+			name = name[:strings.LastIndex(name, "-"+g.Environment)]
+			prices := cost.Prices()
+			inst, ok1 := prices.Lookup("aws", "instance", network.AWSGatewayInstanceType, name)
+			ip, ok2 := prices.Lookup("aws", "public-ipv4", "", name)
+			if ok1 && ok2 {
+				a.each = inst.Monthly() + ip.Monthly()
+			}
+		}
+	}
+	return a
+}
+
+// usd is a monthly figure in dollars, or "an unpriced amount".
+func usd(v float64) string {
+	if v == 0 {
+		return "an unpriced amount"
+	}
+	return sf("$%.2f", v)
 }

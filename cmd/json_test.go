@@ -29,7 +29,7 @@ func TestOfflineJSONOutputsFollowTheirSchemas(t *testing.T) {
 		{"guardrails-render", ExitOK, []string{"guardrails", "render", "--cloud", "aws", "-f", multi, "--json"}},
 		{"guardrails-render", ExitOK, []string{"guardrails", "render", "--cloud", "ibm", "-f", multi, "--json"}},
 		{"adr", ExitOK, []string{"adr", "-f", multi, "-o", filepath.Join(dir, "adr"), "--date", "2026-01-02", "--json"}},
-		{"mesh-config", ExitOK, []string{"mesh", "config", "-f", multi, "--node", "aws/us-east-1/prod", "--json"}},
+		{"mesh-config", ExitOK, []string{"mesh", "config", "-f", multi, "--node", "aws/us-east-1/prod", "--zone", "us-east-1a", "--json"}},
 		{"version", ExitOK, []string{"version", "--json"}},
 		{"doctor", ExitError, []string{"doctor", "-f", multi, "--json", "--pulumi", "/nonexistent/pulumi"}},
 		{"error", ExitUsage, []string{"graph", "-f", multi, "--json"}},

@@ -15,9 +15,12 @@ import (
 
 // MeshConfigOptions are the inputs of `infra mesh config`.
 type MeshConfigOptions struct {
-	IO          *ui.IO
-	LoadSpec    func() (*topology.Spec, error)
-	Node        string
+	IO       *ui.IO
+	LoadSpec func() (*topology.Spec, error)
+	Node     string
+	// Zone picks one zone's gateway of a region whose gateways are per
+	// zone (AWS).
+	Zone        string
 	JSON        bool
 	ShowSecrets bool
 	// Keys reads the deployed keys of the named gateways (--show-secrets).
@@ -37,17 +40,18 @@ func NewCmdMesh(f *Factory, runF func(*MeshConfigOptions) error) *cobra.Command 
 	opts := &MeshConfigOptions{IO: f.IO, LoadSpec: f.loadSpec}
 	engineFlags := EngineFlags{Parallel: 10}
 	config := &cobra.Command{
-		Use:   "config --node CLOUD/REGION[/ENV]",
+		Use:   "config --node CLOUD/REGION[/ENV] [--zone ZONE]",
 		Short: "Print one gateway's wg-quick configuration",
 		Long: `Config prints the wg-quick configuration of one mesh gateway: its overlay
 address, listen port, MTU, and one [Peer] per other gateway with AllowedIPs
 (the peer's overlay /32 and its region's CIDR) and, where the gateway sits
-behind a 1:1 NAT, PersistentKeepalive.
+behind a 1:1 NAT, PersistentKeepalive. An AWS region has a gateway in each
+zone, whose AllowedIPs are its zone's subnets: --zone picks one.
 
 Offline, private and pre-shared keys print as <secret: from state> and public
 keys and endpoints as placeholders: key material exists only in the deployed
 state, encrypted.`,
-		Example: "  infra mesh config -f examples/multicloud.yaml --node aws/us-east-1/prod\n  infra mesh config --node hetzner/nbg1 --show-secrets > wg0.conf",
+		Example: "  infra mesh config -f examples/multicloud.yaml --node aws/us-east-1/prod --zone us-east-1a\n  infra mesh config --node hetzner/nbg1 --show-secrets > wg0.conf",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.JSON = f.Global().JSON
@@ -63,6 +67,7 @@ state, encrypted.`,
 		},
 	}
 	config.Flags().StringVar(&opts.Node, "node", "", "gateway to print, as cloud/region or cloud/region/environment (required)")
+	config.Flags().StringVar(&opts.Zone, "zone", "", "zone whose gateway to print, where a region has one per zone (AWS)")
 	config.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "print real keys from the deployed state (needs INFRA_PASSPHRASE)")
 	config.Flags().BoolVar(&opts.Placeholders, "placeholders", false, "write the configuration with placeholders for keys and endpoints even when stdout is not a terminal")
 	config.Flags().StringVar(&engineFlags.Backend, "backend", "", "Pulumi backend URL to read the keys from (env INFRA_BACKEND)")
@@ -103,6 +108,10 @@ func runMeshConfig(ctx context.Context, opts *MeshConfigOptions) error {
 		return err
 	}
 	mesh := m.Mesh
+	site, err := meshSite(mesh, matches[0], opts.Zone)
+	if err != nil {
+		return err
+	}
 	var keys network.Keys = network.OfflineKeys{}
 	secrets := "redacted"
 	if !opts.ShowSecrets && !opts.JSON && !opts.IO.OutTTY && !opts.Placeholders {
@@ -122,9 +131,33 @@ func runMeshConfig(ctx context.Context, opts *MeshConfigOptions) error {
 		}
 		secrets = "shown"
 	}
-	cfg, err := mesh.Config(matches[0].ID(), keys)
+	cfg, err := mesh.Config(site, keys)
 	if err != nil {
 		return err
 	}
-	return ui.NewMeshConfigView(opts.IO, opts.JSON).Config(ui.MeshConfig{Node: matches[0].Ref(), ID: matches[0].ID(), Secrets: secrets, Config: cfg})
+	return ui.NewMeshConfigView(opts.IO, opts.JSON).Config(ui.MeshConfig{Node: matches[0].Ref(), ID: site, Secrets: secrets, Config: cfg})
+}
+
+// meshSite is the ID of region r's gateway in zone (any zone's where the
+// region has one gateway): a usage error names the zones where it has
+// one per zone and zone names none of them.
+func meshSite(mesh *network.Mesh, r *topology.Region, zone string) (string, error) {
+	sites := mesh.Sites(r.ID())
+	if len(sites) == 1 && sites[0].Zone == "" {
+		return sites[0].ID, nil // one gateway for the region: its config whatever the zone
+	}
+	var zones []string
+	for _, g := range sites {
+		if g.Zone == zone {
+			return g.ID, nil
+		}
+		zones = append(zones, g.Zone)
+	}
+	if len(sites) == 0 {
+		return r.ID(), nil // not in the mesh: Config says so
+	}
+	if zone == "" {
+		return "", usageError{fmt.Errorf("%s has a mesh gateway in each zone: pass --zone, one of %s", r.Ref(), strings.Join(zones, ", "))}
+	}
+	return "", usageError{fmt.Errorf("%s has no mesh gateway in zone %q; zones: %s", r.Ref(), zone, strings.Join(zones, ", "))}
 }

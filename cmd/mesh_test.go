@@ -31,8 +31,14 @@ func TestMeshConfig(t *testing.T) {
 		stderr   string
 		noStdout string
 	}{
-		{"node with environment", []string{"mesh", "config", "-f", "../examples/multicloud.yaml", "--node", "aws/us-east-1/prod", "--placeholders"}, 0,
-			[]string{"# aws-us-east-1-prod: WireGuard mesh gateway", "PrivateKey = <secret: from state>", "PersistentKeepalive = 25", "AllowedIPs = 10.100.0.51/32, 10.30.0.0/16"}, "", ""},
+		{"node with environment", []string{"mesh", "config", "-f", "../examples/multicloud.yaml", "--node", "aws/us-east-1/prod", "--zone", "us-east-1b", "--placeholders"}, 0,
+			[]string{"# aws-us-east-1-prod-b: WireGuard mesh gateway", "PrivateKey = <secret: from state>", "PersistentKeepalive = 25", "AllowedIPs = 10.100.0.51/32, 10.30.0.0/16"}, "", ""},
+		{"an AWS region has a gateway per zone", []string{"mesh", "config", "-f", "../examples/multicloud.yaml", "--node", "aws/us-east-1/prod", "--placeholders"}, ExitUsage,
+			nil, "aws/us-east-1/prod has a mesh gateway in each zone: pass --zone, one of us-east-1a, us-east-1b, us-east-1c", ""},
+		{"no gateway in the zone", []string{"mesh", "config", "-f", "../examples/multicloud.yaml", "--node", "aws/us-east-1/staging", "--zone", "us-east-1c", "--placeholders"}, ExitUsage,
+			nil, `aws/us-east-1/staging has no mesh gateway in zone "us-east-1c"; zones: us-east-1a, us-east-1b`, ""},
+		{"the peers hold each AWS zone's gateway", []string{"mesh", "config", "-f", "../examples/multicloud.yaml", "--node", "ovh/GRA11", "--placeholders"}, 0,
+			[]string{"# aws-us-east-1-prod-a\n", "# aws-us-east-1-prod-b\n", "# aws-us-east-1-prod-c\n", "/32, 10.10.0.0/20, 10.10.128.0/20\n"}, "", "# aws-us-east-1-prod\n"},
 		{"hetzner needs no keepalive", []string{"mesh", "config", "-f", "../examples/multicloud.yaml", "--node", "hetzner/nbg1", "--placeholders"}, 0,
 			[]string{"ListenPort = 51820", "MTU = 1440"}, "", "PersistentKeepalive"},
 		{"placeholders refused off a terminal", []string{"mesh", "config", "-f", "../examples/multicloud.yaml", "--node", "hetzner/nbg1"}, ExitUsage,

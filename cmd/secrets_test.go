@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"infra/stacks/wireguard"
+	"infra/topology"
 	"infra/topology/topologytest"
 	"infra/ui"
 )
@@ -80,8 +81,12 @@ func TestNoKeyMaterialInOutputs(t *testing.T) {
 				continue
 			}
 			meshes++
+			node := []string{"--node", r.Ref()}
+			if r.Cloud == topology.AWS && len(r.Zones) > 0 {
+				node = append(node, "--zone", r.Zones[len(r.Zones)-1]) // a gateway per zone: the last zone's
+			}
 			for _, extra := range [][]string{{"--placeholders"}, {"--json"}} {
-				args := append([]string{"mesh", "config", "-f", ex, "--node", r.Ref()}, extra...)
+				args := append(append([]string{"mesh", "config", "-f", ex}, node...), extra...)
 				res := run(t, false, nil, args...)
 				if res.code != 0 {
 					t.Fatalf("%s: exit %d: %s", strings.Join(args, " "), res.code, res.err)

@@ -119,6 +119,7 @@ var free = map[string]bool{
 	"infra:ibm:AccessGroupMember":                                            true,
 	"infra:ibm:ServiceId":                                                    true,
 	"infra:mesh:Peers":                                                       true,
+	"infra:aws:AccountReady":                                                 true, // two STS calls, which are free
 }
 
 // usage names the costs of a resource type that depend on use, which no

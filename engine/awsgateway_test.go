@@ -43,7 +43,7 @@ func TestAWSGatewayReplacementKeepsItsInterface(t *testing.T) {
 			}
 		}
 	}
-	if replaced != 2 {
-		t.Errorf("%d gateway instances replaced, want 2 (the user data names the port)", replaced)
+	if replaced != 4 {
+		t.Errorf("%d gateway instances replaced, want 4, one per zone of each region (the user data names the port)", replaced)
 	}
 }

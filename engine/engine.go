@@ -49,6 +49,10 @@ const (
 // region keeps its addresses whatever is added around it.
 const OverlayOutput = "meshOverlay"
 
+// OverlaySitesOutput is OverlayOutput of a regional stack whose gateways
+// are per zone (network.PerZone): each gateway's address by site ID.
+const OverlaySitesOutput = "meshOverlays"
+
 // CIDROutput is the regional stacks' output of their network's range.
 const CIDROutput = "cidr"
 
@@ -318,6 +322,15 @@ func (e *Engine) pins() (map[string]netip.Prefix, map[string]netip.Addr) {
 		if s, ok := d.Outputs[OverlayOutput].Value.(string); ok {
 			if a, err := netip.ParseAddr(s); err == nil {
 				overlays[r.ID()] = a
+			}
+		}
+		if m, ok := d.Outputs[OverlaySitesOutput].Value.(map[string]any); ok {
+			for id, v := range m {
+				if s, ok := v.(string); ok {
+					if a, err := netip.ParseAddr(s); err == nil {
+						overlays[id] = a
+					}
+				}
 			}
 		}
 	}

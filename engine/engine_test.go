@@ -189,22 +189,33 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("the cloud holds %d objects after creating %d resources, %d of them providers", n, total, providers)
 	}
 	var inMesh []string // hel1 dev is out of the mesh: no key, no overlay
-	for _, r := range spec.Regions() {
-		if r.InMesh() {
-			inMesh = append(inMesh, r.ID())
-		}
+	deployedKey := map[string]string{}
+	mesh := e.Graph().Model.Mesh
+	for _, g := range mesh.Gateways {
+		inMesh = append(inMesh, g.ID)
 	}
-	for _, id := range inMesh {
-		out := up.Stack(id).Outputs
-		if !out["meshPrivateKey"].Secret {
-			t.Errorf("%s: meshPrivateKey is not secret", id)
+	for _, g := range mesh.Gateways {
+		out := up.Stack(g.Region).Outputs
+		priv, pub, overlay := out["meshPrivateKey"], out["meshPublicKey"], out[engine.OverlayOutput]
+		if g.Zone != "" {
+			// a gateway per zone (AWS): its entries of the stack's maps
+			entry := func(v stacks.Value) stacks.Value {
+				m, _ := v.Value.(map[string]any)
+				return stacks.Value{Value: m[g.ID], Secret: v.Secret}
+			}
+			priv, pub = entry(out["meshPrivateKeys"]), entry(out["meshPublicKeys"])
+			overlay = entry(out[engine.OverlaySitesOutput])
 		}
-		priv, _ := out["meshPrivateKey"].Value.(string)
-		if pub, err := provider.PublicKey(priv); err != nil || pub != out["meshPublicKey"].Value {
-			t.Errorf("%s: the mesh public key does not belong to the private key (%v)", id, err)
+		if !priv.Secret {
+			t.Errorf("%s: its private key is not secret", g.ID)
 		}
-		if out[engine.OverlayOutput].Value != e.Graph().Net.Region(id).Overlay.String() {
-			t.Errorf("%s: overlay output %v, want %s", id, out[engine.OverlayOutput], e.Graph().Net.Region(id).Overlay)
+		p, _ := priv.Value.(string)
+		deployedKey[g.ID] = p
+		if pk, err := provider.PublicKey(p); err != nil || pk != pub.Value {
+			t.Errorf("%s: the mesh public key does not belong to the private key (%v)", g.ID, err)
+		}
+		if overlay.Value != g.Overlay.String() {
+			t.Errorf("%s: overlay output %v, want %s", g.ID, overlay.Value, g.Overlay)
 		}
 	}
 	known := keysOf(srv.Cloud())
@@ -220,7 +231,7 @@ func TestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if keys.PrivateKey(ids[0]) != up.Stack(ids[0]).Outputs["meshPrivateKey"].Value {
+	if keys.PrivateKey(ids[0]) == "" || keys.PrivateKey(ids[0]) != deployedKey[ids[0]] {
 		t.Errorf("MeshKeys reads another private key than up made")
 	}
 

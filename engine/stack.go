@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -114,14 +115,32 @@ func (e *Engine) program(s *stacks.Stack, up stacks.Upstream) pulumi.RunFunc {
 		return run
 	}
 	rn := e.graph.Net.Region(s.Name)
-	if rn == nil || !rn.Overlay.IsValid() {
+	if rn == nil {
+		return run
+	}
+	var sites map[string]netip.Addr
+	for _, r := range e.spec.Regions() {
+		if r.ID() == s.Name {
+			sites = rn.MeshSites(r)
+		}
+	}
+	if len(sites) == 0 {
 		return run
 	}
 	return func(ctx *pulumi.Context) error {
 		if err := run(ctx); err != nil {
 			return err
 		}
-		ctx.Export(OverlayOutput, pulumi.String(rn.Overlay.String()))
+		if rn.Overlay.IsValid() {
+			ctx.Export(OverlayOutput, pulumi.String(rn.Overlay.String()))
+			return nil
+		}
+		// a gateway per zone (network.PerZone): each site's address
+		m := pulumi.StringMap{}
+		for id, a := range sites {
+			m[id] = pulumi.String(a.String())
+		}
+		ctx.Export(OverlaySitesOutput, m)
 		return nil
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strings"
 
 	"infra/topology"
 )
@@ -51,6 +52,44 @@ type ZoneNet struct {
 	Zone    string
 	Private netip.Prefix
 	Public  netip.Prefix
+	// Overlay is the mesh address of the zone's own gateway, in a region
+	// of the mesh whose gateways are per zone (PerZone); invalid otherwise.
+	Overlay netip.Addr
+}
+
+// PerZone reports whether a cloud's regions join the mesh with one
+// gateway per zone rather than one per region. AWS does: a route table
+// sends a destination to one network interface, in one AZ, so a single
+// gateway would be the region's single point of failure and carry the
+// other zones' traffic across AZs (review aws.md item 22). Each zone's
+// gateway is a mesh site of its own, whose AllowedIPs are its zone's
+// subnets, and its zone's route table points at it.
+func PerZone(c topology.Cloud) bool { return c == topology.AWS }
+
+// SiteID is the ID of the mesh gateway of zone in region r where gateways
+// are per zone: the region's ID and the zone's letter ("aws-us-east-1-prod-a").
+func SiteID(r *topology.Region, zone string) string {
+	suffix := strings.TrimPrefix(zone, r.Name)
+	if suffix == "" || suffix == zone {
+		suffix = zone
+	}
+	return r.ID() + "-" + strings.ToLower(suffix)
+}
+
+// MeshSites are the overlay addresses of a region's mesh gateways by site
+// ID: the region's own ID, or one SiteID per zone where gateways are per
+// zone. Empty when the region is not in the mesh.
+func (rn *RegionNet) MeshSites(r *topology.Region) map[string]netip.Addr {
+	out := map[string]netip.Addr{}
+	if rn.Overlay.IsValid() {
+		out[rn.ID] = rn.Overlay
+	}
+	for _, z := range rn.Zones {
+		if z.Overlay.IsValid() {
+			out[SiteID(r, z.Zone)] = z.Overlay
+		}
+	}
+	return out
 }
 
 // Region returns the plan of a region entry by topology.Region.ID, or nil.
@@ -66,7 +105,8 @@ type options struct {
 
 // WithPrevious honours allocations already deployed (read from stack outputs),
 // so that a region keeps its CIDR and overlay address for its whole life
-// whatever is added or removed around it. Keys are region IDs.
+// whatever is added or removed around it. Keys are region IDs, and for the
+// overlay the gateways' IDs (a region's, or its zones' SiteIDs).
 func WithPrevious(cidrs map[string]netip.Prefix, overlay map[string]netip.Addr) Option {
 	return func(o *options) { o.cidrs, o.overlay = cidrs, overlay }
 }
@@ -234,36 +274,49 @@ func (p *AddressPlan) allocateOverlay(spec *topology.Spec, regions []*topology.R
 		return diag(spec.Network.Mesh.At("overlay"), "overlay %s has no host addresses", p.Overlay)
 	}
 	hosts := (1 << hostBits) - 2 // neither network nor broadcast
-	var members []*RegionNet
+	// a member is a mesh gateway: a region, or a zone where gateways are per zone
+	type member struct {
+		id   string
+		addr *netip.Addr
+	}
+	var members []member
 	for i, r := range regions {
-		if r.InMesh() {
-			members = append(members, p.Regions[i])
+		if !r.InMesh() {
+			continue
+		}
+		rn := p.Regions[i]
+		if !PerZone(r.Cloud) {
+			members = append(members, member{rn.ID, &rn.Overlay})
+			continue
+		}
+		for j := range rn.Zones {
+			members = append(members, member{SiteID(r, rn.Zones[j].Zone), &rn.Zones[j].Overlay})
 		}
 	}
 	if len(members) > hosts {
 		return diag(spec.Network.Mesh.At("overlay"), "overlay %s has room for %d gateways, %d need one", p.Overlay, hosts, len(members))
 	}
-	sort.Slice(members, func(i, j int) bool { return members[i].ID < members[j].ID })
+	sort.Slice(members, func(i, j int) bool { return members[i].id < members[j].id })
 	used := map[int]bool{}
-	var rest []*RegionNet
-	for _, rn := range members {
-		if a, ok := prev[rn.ID]; ok && p.Overlay.Contains(a) {
+	var rest []member
+	for _, m := range members {
+		if a, ok := prev[m.id]; ok && p.Overlay.Contains(a) {
 			h := hostIndex(p.Overlay, a)
 			if h >= 1 && h <= hosts && !used[h] {
 				used[h] = true
-				rn.Overlay = a
+				*m.addr = a
 				continue
 			}
 		}
-		rest = append(rest, rn)
+		rest = append(rest, m)
 	}
-	for _, rn := range rest {
-		start := int(hash("overlay/"+rn.ID) % uint64(hosts))
+	for _, m := range rest {
+		start := int(hash("overlay/"+m.id) % uint64(hosts))
 		for i := 0; i < hosts; i++ {
 			h := 1 + (start+i)%hosts
 			if !used[h] {
 				used[h] = true
-				rn.Overlay = NthAddr(p.Overlay, h)
+				*m.addr = NthAddr(p.Overlay, h)
 				break
 			}
 		}

@@ -38,7 +38,8 @@ func specOf(regions []topology.Region, supernet string) *topology.Spec {
 			c.OVH.Regions = append(c.OVH.Regions, &topology.OVHRegion{Region: r})
 		}
 	}
-	return &topology.Spec{Clouds: c, Network: topology.Network{Supernet: supernet, Mesh: &topology.Mesh{Overlay: "10.255.0.0/24"}}}
+	// /22: an AWS region takes an overlay address per zone (PerZone)
+	return &topology.Spec{Clouds: c, Network: topology.Network{Supernet: supernet, Mesh: &topology.Mesh{Overlay: "10.255.0.0/22"}}}
 }
 
 func TestAllocationStableUnderEdits(t *testing.T) {
@@ -46,6 +47,7 @@ func TestAllocationStableUnderEdits(t *testing.T) {
 	var live []topology.Region
 	cidrs := map[string]netip.Prefix{}
 	overlay := map[string]netip.Addr{}
+	regionOf := map[string]string{} // site ID → region ID
 	for step := 0; step < 1000; step++ {
 		switch op := rng.IntN(3); {
 		case op == 0 || len(live) < 3: // add
@@ -62,32 +64,43 @@ func TestAllocationStableUnderEdits(t *testing.T) {
 		case op == 1: // remove
 			i := rng.IntN(len(live))
 			delete(cidrs, live[i].ID())
-			delete(overlay, live[i].ID())
+			for id, r := range regionOf {
+				if r == live[i].ID() {
+					delete(overlay, id) // the region's, or its zones' (SiteID)
+				}
+			}
 			live = append(live[:i], live[i+1:]...)
 		default: // reorder
 			rng.Shuffle(len(live), func(i, j int) { live[i], live[j] = live[j], live[i] })
 		}
-		p, err := Compute(specOf(live, "10.0.0.0/8"), WithPrevious(cidrs, overlay))
+		spec := specOf(live, "10.0.0.0/8")
+		p, err := Compute(spec, WithPrevious(cidrs, overlay))
 		if err != nil {
 			t.Fatalf("step %d: %v", step, err)
 		}
 		seen := map[netip.Prefix]string{}
 		addrs := map[netip.Addr]string{}
-		for _, rn := range p.Regions {
+		for i, rn := range p.Regions {
 			if old, ok := cidrs[rn.ID]; ok && old != rn.CIDR {
 				t.Fatalf("step %d: %s moved from %s to %s", step, rn.ID, old, rn.CIDR)
-			}
-			if old, ok := overlay[rn.ID]; ok && old != rn.Overlay {
-				t.Fatalf("step %d: %s overlay moved from %s to %s", step, rn.ID, old, rn.Overlay)
 			}
 			if other, dup := seen[rn.CIDR]; dup {
 				t.Fatalf("step %d: %s and %s share %s", step, rn.ID, other, rn.CIDR)
 			}
-			if other, dup := addrs[rn.Overlay]; dup {
-				t.Fatalf("step %d: %s and %s share overlay %s", step, rn.ID, other, rn.Overlay)
+			seen[rn.CIDR], cidrs[rn.ID] = rn.ID, rn.CIDR
+			sites := rn.MeshSites(spec.Regions()[i])
+			if len(sites) == 0 {
+				t.Fatalf("step %d: %s has no mesh gateway", step, rn.ID)
 			}
-			seen[rn.CIDR], addrs[rn.Overlay] = rn.ID, rn.ID
-			cidrs[rn.ID], overlay[rn.ID] = rn.CIDR, rn.Overlay
+			for id, a := range sites {
+				if old, ok := overlay[id]; ok && old != a {
+					t.Fatalf("step %d: %s overlay moved from %s to %s", step, id, old, a)
+				}
+				if other, dup := addrs[a]; dup || !a.IsValid() {
+					t.Fatalf("step %d: %s and %s share overlay %s", step, id, other, a)
+				}
+				addrs[a], overlay[id], regionOf[id] = id, a, rn.ID
+			}
 		}
 	}
 }
@@ -107,8 +120,8 @@ func TestAllocationIgnoresOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, rn := range a.Regions {
-		if got := b.Region(rn.ID); got.CIDR != rn.CIDR || got.Overlay != rn.Overlay {
-			t.Errorf("%s: %s/%s in one order, %s/%s in the other", rn.ID, rn.CIDR, rn.Overlay, got.CIDR, got.Overlay)
+		if got := b.Region(rn.ID); got.CIDR != rn.CIDR || got.Overlay != rn.Overlay || fmt.Sprint(got.Zones) != fmt.Sprint(rn.Zones) {
+			t.Errorf("%s: %s/%s %v in one order, %s/%s %v in the other", rn.ID, rn.CIDR, rn.Overlay, rn.Zones, got.CIDR, got.Overlay, got.Zones)
 		}
 	}
 }

@@ -12,8 +12,11 @@ import (
 )
 
 // Mesh is the cross-cloud WireGuard mesh: one gateway per region in the
-// mesh, and one peer pair (with its own pre-shared key) per two gateways of
-// one environment, or of any two environments when ConnectEnvironments.
+// mesh, or one per zone where the cloud's gateways are per zone (PerZone,
+// AWS), and one peer pair (with its own pre-shared key) per two gateways of
+// different regions of one environment, or of any two environments when
+// ConnectEnvironments. A region's own gateways never peer: its zones reach
+// each other over its network.
 //
 // Environments peer only with themselves by default (review
 // hetzner-ovh-mesh.md item 17): WireGuard's cryptokey routing then keeps
@@ -35,16 +38,23 @@ type Mesh struct {
 	byID     map[string]*Gateway
 }
 
-// Gateway is one region's mesh node.
+// Gateway is one mesh node: a region's, or one zone's of a region whose
+// gateways are per zone.
 type Gateway struct {
-	// ID is the region ID the gateway serves.
-	ID    string
-	Cloud topology.Cloud
+	// ID is the region ID the gateway serves, or its zone's SiteID.
+	ID string
+	// Region is the region ID; Zone is the zone the gateway serves alone,
+	// "" when it serves the whole region.
+	Region, Zone string
+	Cloud        topology.Cloud
 	// Environment is the region's environment: gateways peer within it.
 	Environment string
 	// Overlay is the gateway's tunnel address.
 	Overlay netip.Addr
-	// AllowedIPs are what peers route to this gateway: its overlay /32 and its region's CIDR.
+	// AllowedIPs are what peers route to this gateway: its overlay /32 and
+	// its region's CIDR, or its zone's private and public subnets. Traffic
+	// to a zone then arrives through the zone's gateway, and its route
+	// table sends the replies back through the same one.
 	AllowedIPs []netip.Prefix
 	// BehindNAT is true where the public IP is 1:1 NAT to a private one (AWS
 	// Elastic IP, IBM floating IP, OVH floating IP behind its gateway), so the
@@ -57,6 +67,11 @@ type Pair struct{ A, B *Gateway }
 
 // Name is the stable logical name of the pair, used for its PSK resource.
 func (p Pair) Name() string { return p.A.ID + "--" + p.B.ID }
+
+// AWSGatewayInstanceType is the EC2 instance type of every AWS zone's
+// mesh gateway (stacks/aws says why), named here so that the ADR prices
+// what the program deploys.
+const AWSGatewayInstanceType = "c6in.large"
 
 // natClouds are the clouds whose instances see a private address behind a 1:1 NAT.
 var natClouds = []topology.Cloud{topology.AWS, topology.IBM, topology.OVH}
@@ -77,13 +92,30 @@ func BuildMesh(spec *topology.Spec, plan *AddressPlan) (*Mesh, error) {
 			continue
 		}
 		rn := plan.Region(r.ID())
-		g := &Gateway{
-			ID: rn.ID, Cloud: r.Cloud, Environment: r.Environment, Overlay: rn.Overlay,
-			AllowedIPs: []netip.Prefix{netip.PrefixFrom(rn.Overlay, 32), rn.CIDR},
-			BehindNAT:  slices.Contains(natClouds, r.Cloud),
+		site := func(id, zone string, overlay netip.Addr, local ...netip.Prefix) error {
+			if mesh.byID[id] != nil {
+				return diag(r.At("zones"), "two mesh gateways are named %s", id)
+			}
+			g := &Gateway{
+				ID: id, Region: rn.ID, Zone: zone, Cloud: r.Cloud, Environment: r.Environment, Overlay: overlay,
+				AllowedIPs: append([]netip.Prefix{netip.PrefixFrom(overlay, 32)}, local...),
+				BehindNAT:  slices.Contains(natClouds, r.Cloud),
+			}
+			mesh.Gateways = append(mesh.Gateways, g)
+			mesh.byID[g.ID] = g
+			return nil
 		}
-		mesh.Gateways = append(mesh.Gateways, g)
-		mesh.byID[g.ID] = g
+		if !PerZone(r.Cloud) {
+			if err := site(rn.ID, "", rn.Overlay, rn.CIDR); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		for _, z := range rn.Zones {
+			if err := site(SiteID(r, z.Zone), z.Zone, z.Overlay, z.Private, z.Public); err != nil {
+				return nil, err
+			}
+		}
 	}
 	sort.Slice(mesh.Gateways, func(i, j int) bool { return mesh.Gateways[i].ID < mesh.Gateways[j].ID })
 	if mesh.MTU == 0 {
@@ -123,8 +155,28 @@ func checkAllowedIPs(spec *topology.Spec, gws []*Gateway) error {
 	return nil
 }
 
-// Gateway returns the gateway of a region ID, or nil.
-func (m *Mesh) Gateway(id string) *Gateway { return m.byID[id] }
+// Gateway returns the gateway of an ID (a region's, or a zone's SiteID), or nil.
+func (m *Mesh) Gateway(id string) *Gateway {
+	if m == nil {
+		return nil
+	}
+	return m.byID[id]
+}
+
+// Sites returns the gateways of a region ID, sorted by ID: one, or one per
+// zone where gateways are per zone; none when it is not in the mesh.
+func (m *Mesh) Sites(region string) []*Gateway {
+	var out []*Gateway
+	if m == nil {
+		return nil
+	}
+	for _, g := range m.Gateways {
+		if g.Region == region {
+			out = append(out, g)
+		}
+	}
+	return out
+}
 
 // Pairs returns every peer pair, sorted. A full mesh of n gateways has
 // n(n-1)/2; with environments apart, each environment is such a mesh.
@@ -140,8 +192,8 @@ func (m *Mesh) Pairs() []Pair {
 	return out
 }
 
-// Peers returns the gateways id peers with, sorted by ID: the others of
-// its environment, or all others when environments are connected.
+// Peers returns the gateways id peers with, sorted by ID: the other
+// regions' of its environment, or of all when environments are connected.
 func (m *Mesh) Peers(id string) []*Gateway {
 	g := m.byID[id]
 	out := make([]*Gateway, 0, len(m.Gateways))
@@ -153,9 +205,10 @@ func (m *Mesh) Peers(id string) []*Gateway {
 	return out
 }
 
-// peer reports whether two distinct gateways peer.
+// peer reports whether two distinct gateways peer: not two of one
+// region, whose network joins them.
 func (m *Mesh) peer(a, b *Gateway) bool {
-	return m.ConnectEnvironments || a.Environment == b.Environment
+	return a.Region != b.Region && (m.ConnectEnvironments || a.Environment == b.Environment)
 }
 
 // PairName names the pair of two gateways whatever the argument order.

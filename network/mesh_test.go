@@ -2,8 +2,10 @@ package network
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,12 +65,34 @@ func loadLoneDev(t testing.TB) (*topology.Spec, *AddressPlan, *Mesh) {
 }
 
 func TestMeshOfMulticloud(t *testing.T) {
-	spec, _, mesh := loadLoneDev(t)
-	if got, want := len(mesh.Gateways), len(spec.Regions()); got != want {
-		t.Fatalf("%d gateways, want one per region (%d)", got, want)
+	spec, plan, mesh := loadLoneDev(t)
+	// one gateway per region, one per zone in AWS (us-east-1 prod has 3
+	// zones, staging 2): 9 regions, 12 gateways
+	if got, want := len(mesh.Gateways), len(spec.Regions())+2+1; got != want {
+		t.Fatalf("%d gateways, want %d", got, want)
 	}
-	// environments apart: prod has 5 regions, staging 3, dev 1
-	if got, want := len(mesh.Pairs()), 5*4/2+3*2/2+0; got != want {
+	sites := mesh.Sites("aws-us-east-1-prod")
+	if len(sites) != 3 {
+		t.Fatalf("aws-us-east-1-prod has %d gateways, want one per zone", len(sites))
+	}
+	for i, g := range sites {
+		z := plan.Region("aws-us-east-1-prod").Zones[i]
+		if g.ID != "aws-us-east-1-prod-"+string(rune('a'+i)) || g.Zone != z.Zone || g.Region != "aws-us-east-1-prod" {
+			t.Errorf("site %d: %s (zone %s, region %s)", i, g.ID, g.Zone, g.Region)
+		}
+		// its zone's subnets, and nothing of the other zones
+		if want := []netip.Prefix{netip.PrefixFrom(z.Overlay, 32), z.Private, z.Public}; !slices.Equal(g.AllowedIPs, want) {
+			t.Errorf("%s: AllowedIPs %v, want %v", g.ID, g.AllowedIPs, want)
+		}
+		for _, p := range mesh.Peers(g.ID) {
+			if p.Region == g.Region {
+				t.Errorf("%s peers with %s, of its own region", g.ID, p.ID)
+			}
+		}
+	}
+	// environments apart: prod has 7 gateways in 5 regions, staging 4 in 3,
+	// dev 1; gateways of one region do not pair
+	if got, want := len(mesh.Pairs()), (7*6/2-3)+(4*3/2-1)+0; got != want {
 		t.Errorf("%d pairs, want %d", got, want)
 	}
 	for _, p := range mesh.Pairs() {
@@ -79,12 +103,12 @@ func TestMeshOfMulticloud(t *testing.T) {
 	if got := len(mesh.Peers("hetzner-hel1-dev")); got != 0 {
 		t.Errorf("the only dev region has %d peers", got)
 	}
-	cfg, err := mesh.Config("aws-us-east-1-prod", OfflineKeys{})
+	cfg, err := mesh.Config("aws-us-east-1-prod-a", OfflineKeys{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"Address = 10.100.0.113/24", "ListenPort = 51820", "MTU = 1440",
+		"Address = " + sites[0].Overlay.String() + "/24", "ListenPort = 51820", "MTU = 1440",
 		"PrivateKey = <secret: from state>",
 		"# ovh-gra11-prod\n[Peer]\nPublicKey = <public key of ovh-gra11-prod>\nPresharedKey = <secret: from state>\nAllowedIPs = 10.100.0.51/32, 10.30.0.0/16\nEndpoint = <public ip of ovh-gra11-prod>:51820\nPersistentKeepalive = 25\n",
 	} {
@@ -93,15 +117,24 @@ func TestMeshOfMulticloud(t *testing.T) {
 		}
 	}
 	if n := strings.Count(cfg, "[Peer]"); n != 4 {
-		t.Errorf("%d peers, want prod's other 4", n)
+		t.Errorf("%d peers, want prod's other 4 regions", n)
 	}
-	// connected environments: one full mesh
+	// the others peer with each AWS zone's gateway
+	cfg, _ = mesh.Config("ovh-gra11-prod", OfflineKeys{})
+	for _, g := range sites {
+		want := fmt.Sprintf("# %s\n[Peer]\nPublicKey = <public key of %s>\nPresharedKey = <secret: from state>\nAllowedIPs = %s/32, %s, %s\n",
+			g.ID, g.ID, g.Overlay, g.AllowedIPs[1], g.AllowedIPs[2])
+		if !strings.Contains(cfg, want) {
+			t.Errorf("ovh-gra11-prod config lacks %q:\n%s", want, cfg)
+		}
+	}
+	// connected environments: one full mesh, less the pairs within a region
 	mesh.ConnectEnvironments = true
-	if got, want := len(mesh.Pairs()), 9*8/2; got != want {
+	if got, want := len(mesh.Pairs()), 12*11/2-3-1; got != want {
 		t.Errorf("connected: %d pairs, want %d", got, want)
 	}
-	if got := len(mesh.Peers("hetzner-hel1-dev")); got != 8 {
-		t.Errorf("connected: hel1 has %d peers, want 8", got)
+	if got := len(mesh.Peers("hetzner-hel1-dev")); got != 11 {
+		t.Errorf("connected: hel1 has %d peers, want 11", got)
 	}
 	mesh.ConnectEnvironments = false
 	// Hetzner servers hold their public IP themselves: no keepalive needed.
@@ -109,7 +142,7 @@ func TestMeshOfMulticloud(t *testing.T) {
 	if strings.Contains(cfg, "PersistentKeepalive") {
 		t.Errorf("hetzner gateway sends keepalives:\n%s", cfg)
 	}
-	if _, err := mesh.Config("aws-nowhere", OfflineKeys{}); err == nil || !strings.Contains(err.Error(), "gateways: aws-us-east-1-prod") {
+	if _, err := mesh.Config("aws-nowhere", OfflineKeys{}); err == nil || !strings.Contains(err.Error(), "gateways: aws-us-east-1-prod-a") {
 		t.Errorf("unknown node error = %v", err)
 	}
 }

@@ -25,15 +25,19 @@ type Route struct {
 // they reach, so adding a region adds routes and renames none.
 func (m *Mesh) Routes(t *Transit, id string) []Route {
 	out := []Route{{Name: "overlay", Destination: m.Overlay.Masked()}}
+	region := id
+	if g := m.Gateway(id); g != nil {
+		region = g.Region
+	}
 	var viaTransit []string
 	if t != nil {
-		viaTransit = t.Reach(id)
+		viaTransit = t.Reach(region)
 	}
 	for _, p := range m.Peers(id) {
 		// A region the transit gateways reach routes there; one they keep
 		// apart from this one (another environment's route table) is not
 		// routed at all.
-		if slices.Contains(viaTransit, p.ID) || (t != nil && t.Isolates(id, p.ID)) {
+		if slices.Contains(viaTransit, p.Region) || (t != nil && t.Isolates(region, p.Region)) {
 			continue
 		}
 		n := 0

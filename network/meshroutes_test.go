@@ -27,9 +27,12 @@ func TestRoutes(t *testing.T) {
 		want []string
 	}{
 		// each environment is a mesh of its own: prod routes prod
-		{"aws-us-east-1-prod", tr, []string{"overlay=10.100.0.0/24", "hetzner-fsn1-prod=10.21.0.0/16",
+		{"aws-us-east-1-prod-a", tr, []string{"overlay=10.100.0.0/24", "hetzner-fsn1-prod=10.21.0.0/16",
 			"hetzner-nbg1-prod=10.20.0.0/16", "ibm-us-south-prod=10.240.0.0/16", "ovh-gra11-prod=10.30.0.0/16"}},
-		{"ovh-bhs5-staging", tr, []string{"overlay=10.100.0.0/24", "aws-us-east-1-staging=10.11.0.0/16", "ovh-sbg5-staging=10.32.0.0/16"}},
+		// each AWS zone's gateway takes its zone's private and public subnets
+		{"ovh-bhs5-staging", tr, []string{"overlay=10.100.0.0/24",
+			"aws-us-east-1-staging-a=10.11.0.0/20", "aws-us-east-1-staging-a-2=10.11.128.0/20",
+			"aws-us-east-1-staging-b=10.11.16.0/20", "aws-us-east-1-staging-b-2=10.11.144.0/20", "ovh-sbg5-staging=10.32.0.0/16"}},
 		{"hetzner-hel1-dev", tr, []string{"overlay=10.100.0.0/24"}},
 	}
 	for _, tt := range tests {
@@ -42,14 +45,16 @@ func TestRoutes(t *testing.T) {
 	// over the mesh
 	m.ConnectEnvironments = true
 	defer func() { m.ConnectEnvironments = false }()
-	if got := routeNames(m.Routes(nil, "aws-us-east-1-prod")); !slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") || len(got) != 9 {
+	// (overlay, 7 regions of one gateway, 2 zones of staging with 2 subnets each)
+	if got := routeNames(m.Routes(nil, "aws-us-east-1-prod-b")); !slices.Contains(got, "aws-us-east-1-staging-b=10.11.16.0/20") || len(got) != 1+7+4 {
 		t.Errorf("connected, no transit: %v", got)
 	}
-	if got := routeNames(m.Routes(tr, "hetzner-nbg1-prod")); len(got) != 9 || !slices.Contains(got, "hetzner-hel1-dev=10.22.0.0/16") {
+	// (overlay, 6 other regions of one gateway, 5 AWS zones with 2 subnets each)
+	if got := routeNames(m.Routes(tr, "hetzner-nbg1-prod")); len(got) != 1+6+10 || !slices.Contains(got, "hetzner-hel1-dev=10.22.0.0/16") {
 		t.Errorf("connected: %v", got)
 	}
 	// the transit gateways keep prod and staging apart: the mesh does too
-	if got := routeNames(m.Routes(tr, "aws-us-east-1-prod")); slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") || len(got) != 8 {
+	if got := routeNames(m.Routes(tr, "aws-us-east-1-prod-c")); slices.Contains(got, "aws-us-east-1-staging-b=10.11.16.0/20") || len(got) != 1+7 {
 		t.Errorf("connected, transit isolating: %v", got)
 	}
 	// names are unique per gateway

@@ -66,6 +66,7 @@ var locals = map[string]Local{
 		Outputs: []string{"hostKey"}},
 	TokenType: {Create: token, Replace: []string{"length"},
 		Outputs: []string{"token"}, Secret: []string{"token"}},
+	AccountReadyType: {Create: accountReadyCreate, Push: accountReady},
 }
 
 // LocalType returns the local type of a token.

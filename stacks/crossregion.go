@@ -47,7 +47,10 @@ func (g *Graph) crossRegionStacks() []*Stack {
 	if m.Mesh != nil {
 		var deps []string
 		for _, gw := range m.Mesh.Gateways {
-			deps = append(deps, gw.ID)
+			if slices.Contains(deps, gw.Region) {
+				continue // another zone's gateway of the region
+			}
+			deps = append(deps, gw.Region)
 			switch {
 			case gw.Cloud == topology.AWS && awsLZ:
 				// the deploy role of the gateway's environment account

@@ -45,8 +45,8 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 	publicKey, publicIP := map[string]pulumi.StringOutput{}, map[string]pulumi.StringOutput{}
 	endpoints := pulumi.StringMap{}
 	for _, g := range m.Gateways {
-		publicKey[g.ID] = up.StringOutput(ctx, g.ID, wireguard.PublicKeyOutput)
-		publicIP[g.ID] = up.StringOutput(ctx, g.ID, wireguard.PublicIPOutput)
+		publicKey[g.ID] = siteOutput(ctx, up, g, wireguard.PublicKeyOutput)
+		publicIP[g.ID] = siteOutput(ctx, up, g, wireguard.PublicIPOutput)
 		endpoints[g.ID] = publicIP[g.ID]
 	}
 	transit := g.Model.Transit
@@ -63,12 +63,11 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 		if err != nil {
 			return err
 		}
-		var local netip.Prefix // the region's CIDR: AllowedIPs after the overlay /32
-		if len(g.AllowedIPs) > 1 {
-			local = g.AllowedIPs[1]
-		}
+		// the region's CIDR, whichever zone the gateway serves: the whole
+		// region may reach it
+		local := net.Region(g.Region).CIDR
 		boot := wireguard.Boot{ID: g.ID, Port: m.Port, Local: local, SNAT: g.Cloud == topology.OVH}
-		if g.Cloud == topology.IBM && len(net.Region(g.ID).Zones) > 1 {
+		if g.Cloud == topology.IBM && len(net.Region(g.Region).Zones) > 1 {
 			boot.RelayPort = ibmstack.RelayPort // the other zones' relays (ibm.md item 4)
 		}
 		// summarised where the cloud's routes take it (AWS, Hetzner), so a
@@ -96,29 +95,34 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 	}
 	str := func(id, key string) pulumi.StringOutput { return up.StringOutput(ctx, id, key) }
 	for _, r := range spec.Regions() {
-		gw, ok := gateways[r.ID()]
-		if !ok {
+		id, rn := r.ID(), net.Region(r.ID())
+		sites := m.Sites(id)
+		if len(sites) == 0 {
 			continue
 		}
-		id, rn := r.ID(), net.Region(r.ID())
-		placement := wireguard.Placement{Spec: spec, Net: rn, Port: m.Port, UserData: gw.userData, Placed: gw.placed, Peers: gw.peers, Routes: gw.routes}
+		place := func(site string) wireguard.Placement {
+			gw := gateways[site]
+			return wireguard.Placement{Spec: spec, Net: rn, Port: m.Port, UserData: gw.userData, Placed: gw.placed, Peers: gw.peers, Routes: gw.routes}
+		}
+		placement := place(sites[0].ID)
 		var err error
 		switch r.Cloud {
 		case topology.AWS:
-			a := topology.EntryOf(spec.Clouds.AWS.Regions, r)
-			// the account of the region's VPC and Elastic IP
+			// the account of the region's VPC and Elastic IPs
 			in, perr := providers.In(r.Name, awsAccount(ctx, g.LandingZone, up, r.Environment))
 			if perr != nil {
 				return perr
 			}
-			tables := map[string]pulumi.StringInput{}
-			for _, z := range rn.Zones {
-				tables[z.Zone] = entry(ctx, up, id, awsstack.MeshRouteTablesOutput, z.Zone)
+			var zones []awsstack.ZoneGateway
+			for _, site := range sites {
+				zones = append(zones, awsstack.ZoneGateway{Placement: place(site.ID), Zone: site.Zone,
+					SubnetId:     entry(ctx, up, id, awsstack.MeshSubnetOutput, site.Zone),
+					AllocationId: entry(ctx, up, id, awsstack.MeshAllocationOutput, site.Zone),
+					RouteTable:   entry(ctx, up, id, awsstack.MeshRouteTablesOutput, site.Zone)})
 			}
 			err = awsstack.Gateway(ctx, awsstack.GatewayArgs{
-				Placement: placement, Region: a,
-				Provider: in, VpcId: str(id, "vpcId"), SubnetId: str(id, awsstack.MeshSubnetOutput),
-				AllocationId: str(id, awsstack.MeshAllocationOutput), RouteTables: tables,
+				Spec: spec, Region: topology.EntryOf(spec.Clouds.AWS.Regions, r), Net: rn, Port: m.Port,
+				Provider: in, VpcId: str(id, "vpcId"), Zones: zones,
 				ClusterSecurityGroup: str(id, awsstack.ClusterSecurityGroupOutput),
 			})
 		case topology.Hetzner:
@@ -141,7 +145,7 @@ func mesh(ctx *pulumi.Context, g *Graph, up Upstream, providers *awsstack.Provid
 			})
 		case topology.OVH:
 			err = ovhstack.Gateway(ctx, ovhstack.GatewayArgs{
-				Spec: spec, Region: topology.EntryOf(spec.Clouds.OVH.Regions, r), Net: rn, UserData: gw.userData, Placed: gw.placed,
+				Spec: spec, Region: topology.EntryOf(spec.Clouds.OVH.Regions, r), Net: rn, UserData: placement.UserData, Placed: placement.Placed,
 				Project: str(id, "project"), NetworkId: str(id, "openstackNetworkId"), SubnetId: str(id, "subnetId"),
 				FloatingIpId: str(id, ovhstack.MeshFloatingIPOutput), RouterId: str(id, ovhstack.MeshRouterOutput),
 				PrivateIp: str(id, ovhstack.MeshGatewayIPOutput),
@@ -163,7 +167,7 @@ func peerConfig(ctx *pulumi.Context, m *network.Mesh, g *network.Gateway, up Ups
 	publicKey, publicIP, psk map[string]pulumi.StringOutput) pulumi.StringOutput {
 	peers := m.Peers(g.ID)
 	// inputs: g's private key, then per peer its public key, public IP and the pair's PSK
-	in := []any{up.StringOutput(ctx, g.ID, wireguard.PrivateKeyOutput)}
+	in := []any{siteOutput(ctx, up, g, wireguard.PrivateKeyOutput)}
 	for _, p := range peers {
 		in = append(in, publicKey[p.ID], publicIP[p.ID], psk[network.PairName(g.ID, p.ID)])
 	}
@@ -187,6 +191,16 @@ func peerConfig(ctx *pulumi.Context, m *network.Mesh, g *network.Gateway, up Ups
 		return m.Config(g.ID, k)
 	}).(pulumi.StringOutput)
 	return pulumi.ToSecret(out).(pulumi.StringOutput)
+}
+
+// siteOutput is output of gateway g from its regional stack: the output
+// itself where the gateway serves the whole region, its entry of the
+// sites' map (wireguard.SitesOutput) where it serves one zone.
+func siteOutput(ctx *pulumi.Context, up Upstream, g *network.Gateway, output string) pulumi.StringOutput {
+	if g.Zone == "" {
+		return up.StringOutput(ctx, g.Region, output)
+	}
+	return entry(ctx, up, g.Region, wireguard.SitesOutput(output), g.ID)
 }
 
 // keys are the key material of one gateway's config, resolved.

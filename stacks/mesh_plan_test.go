@@ -20,7 +20,7 @@ import (
 )
 
 // Every regional stack in the mesh of the multicloud plan exports its
-// gateway's public IP and public key, its private key only as a secret,
+// gateways' public IPs and public keys (by site where they are per zone), its private key only as a secret,
 // and what its cloud's gateway is placed with; the global stack's gateways
 // take their cloud-init as a secret.
 func TestMeshInThePlan(t *testing.T) {
@@ -45,15 +45,27 @@ func TestMeshInThePlan(t *testing.T) {
 		byName[r.Name] = r
 	}
 	for _, gw := range m.Gateways {
-		s := p.Stack(gw.ID)
-		ip, _ := s.Outputs[wireguard.PublicIPOutput].(string)
+		s := p.Stack(gw.Region)
+		// a gateway per zone (AWS): its keys and IP are its entries of the sites' maps
+		out, suffix := func(k string) any { return s.Outputs[k] }, ""
+		if gw.Zone != "" {
+			suffix = "-" + gw.Zone
+			out = func(k string) any {
+				if k == wireguard.PrivateKeyOutput {
+					return s.Outputs[wireguard.SitesOutput(k)] // secret as a whole
+				}
+				m, _ := s.Outputs[wireguard.SitesOutput(k)].(map[string]any)
+				return m[gw.ID]
+			}
+		}
+		ip, _ := out(wireguard.PublicIPOutput).(string)
 		if a, err := netip.ParseAddr(ip); err != nil || !a.Is4() {
 			t.Errorf("%s: %s = %q, want an IPv4 address", gw.ID, wireguard.PublicIPOutput, ip)
 		}
-		if k, _ := s.Outputs[wireguard.PublicKeyOutput].(string); k == "" || k == plan.Redacted {
+		if k, _ := out(wireguard.PublicKeyOutput).(string); k == "" || k == plan.Redacted {
 			t.Errorf("%s: %s = %q, want the public key in the clear", gw.ID, wireguard.PublicKeyOutput, k)
 		}
-		if got := s.Outputs[wireguard.PrivateKeyOutput]; got != plan.Redacted {
+		if got := out(wireguard.PrivateKeyOutput); got != plan.Redacted {
 			t.Errorf("%s: %s = %v, want %s", gw.ID, wireguard.PrivateKeyOutput, got, plan.Redacted)
 		}
 		for _, k := range placement[gw.Cloud] {
@@ -71,12 +83,12 @@ func TestMeshInThePlan(t *testing.T) {
 		}
 		found := false
 		for _, r := range s.Resources {
-			found = found || (r.Type == wireguard.WireGuardKeyType && r.Name == gw.ID+"-mesh-key")
+			found = found || (r.Type == wireguard.WireGuardKeyType && r.Name == gw.Region+"-mesh-key"+suffix)
 		}
 		if !found {
 			t.Errorf("%s: no %s", gw.ID, wireguard.WireGuardKeyType)
 		}
-		inst := byName[gw.ID+"-mesh-gateway"]
+		inst := byName[gw.Region+"-mesh-gateway"+suffix]
 		if inst == nil {
 			t.Errorf("global: no gateway instance for %s", gw.ID)
 			continue
@@ -96,8 +108,10 @@ func TestMeshInThePlan(t *testing.T) {
 			psks++
 		}
 	}
-	if psks != 13 { // environments apart: prod's 5 gateways pair 10 ways, staging's 3 three ways
-		t.Errorf("%d PSKs, want 13", psks)
+	// environments apart: prod's 7 gateways pair 21 ways less AWS's 3 zones
+	// among themselves, staging's 4 six ways less AWS's 2 zones
+	if psks != 18+5 {
+		t.Errorf("%d PSKs, want 23", psks)
 	}
 	// A Hetzner network of the mesh spans its RFC 1918 block, so that its routes may leave the region's CIDR.
 	for _, r := range p.Stack("hetzner-nbg1-prod").Resources {

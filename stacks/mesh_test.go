@@ -135,23 +135,36 @@ func meshFixtureOf(t testing.TB, spec *topology.Spec) *meshFixture {
 		f.priv[id] = base64.StdEncoding.EncodeToString(key.Bytes())
 		f.pub[id] = base64.StdEncoding.EncodeToString(key.PublicKey().Bytes())
 		f.ip[id] = fmt.Sprintf("198.51.100.%d", i+1)
-		rn := g.Net.Region(id)
-		tables := map[string]any{}
-		for _, z := range rn.Zones {
-			tables[z.Zone] = "rtb-" + z.Zone
+	}
+	v := func(x any) Value { return Value{Value: x} }
+	for i, r := range spec.Regions() {
+		sites := m.Sites(r.ID())
+		if len(sites) == 0 {
+			continue
 		}
-		v := func(x any) Value { return Value{Value: x} }
-		o := Outputs{
-			wireguard.PrivateKeyOutput: {Value: f.priv[id], Secret: true},
-			wireguard.PublicKeyOutput:  v(f.pub[id]),
-			wireguard.PublicIPOutput:   v(f.ip[id]),
-			"vpcId":                    v(fmt.Sprint(100 + i)), // numeric, as Hetzner's are
-		}
-		switch gw.Cloud {
-		case topology.AWS:
-			o[awsstack.MeshSubnetOutput] = v("subnet-public-" + id)
-			o[awsstack.MeshAllocationOutput] = v("eipalloc-" + id)
+		id, rn := r.ID(), g.Net.Region(r.ID())
+		o := Outputs{"vpcId": v(fmt.Sprint(100 + i))} // numeric, as Hetzner's are
+		if sites[0].Zone == "" {
+			o[wireguard.PrivateKeyOutput] = Value{Value: f.priv[id], Secret: true}
+			o[wireguard.PublicKeyOutput] = v(f.pub[id])
+			o[wireguard.PublicIPOutput] = v(f.ip[id])
+		} else {
+			// a gateway per zone: the keys and IPs by site, the rest by zone
+			priv, pub, ip := map[string]any{}, map[string]any{}, map[string]any{}
+			subnets, allocations, tables := map[string]any{}, map[string]any{}, map[string]any{}
+			for _, s := range sites {
+				priv[s.ID], pub[s.ID], ip[s.ID] = f.priv[s.ID], f.pub[s.ID], f.ip[s.ID]
+				subnets[s.Zone], allocations[s.Zone], tables[s.Zone] = "subnet-public-"+s.Zone, "eipalloc-"+s.ID, "rtb-"+s.Zone
+			}
+			o[wireguard.SitesOutput(wireguard.PrivateKeyOutput)] = Value{Value: priv, Secret: true}
+			o[wireguard.SitesOutput(wireguard.PublicKeyOutput)] = v(pub)
+			o[wireguard.SitesOutput(wireguard.PublicIPOutput)] = v(ip)
+			o[awsstack.MeshSubnetOutput] = v(subnets)
+			o[awsstack.MeshAllocationOutput] = v(allocations)
 			o[awsstack.MeshRouteTablesOutput] = v(tables)
+		}
+		switch r.Cloud {
+		case topology.AWS:
 			o[awsstack.ClusterSecurityGroupOutput] = v("sg-cluster-" + id)
 		case topology.Hetzner:
 			o[hetznerstack.MeshPrimaryIPOutput] = v(fmt.Sprint(5000 + i))
@@ -241,8 +254,8 @@ func plainStrings(v resource.PropertyValue) []string {
 	return out
 }
 
-// The mesh of examples/multicloud.yaml: 8 gateways (hel1, alone in dev,
-// stays out), 13 pairs (no pair
+// The mesh of examples/multicloud.yaml: 11 gateways (hel1, alone in dev,
+// stays out; AWS has one per zone), 23 pairs (no pair
 // joins two environments), and every
 // gateway's cloud-init holds exactly the wg0.conf network.Mesh.Config
 // renders from the real keys, while no key reaches a plain input.
@@ -252,13 +265,15 @@ func TestMeshGlobalStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(f.m.Gateways); n != 8 {
-		t.Fatalf("%d gateways, want 8", n)
+	// one gateway per region, one per zone in AWS (prod 3, staging 2)
+	if n := len(f.m.Gateways); n != 11 {
+		t.Fatalf("%d gateways, want 11", n)
 	}
-	// environments apart: prod's 5 gateways, staging's 3
+	// environments apart: prod's 7 gateways in 5 regions, staging's 4 in 3;
+	// one region's gateways do not pair
 	psks := mocks.byType(wireguard.PresharedKeyType)
-	if len(psks) != 10+3 {
-		t.Errorf("%d PSKs, want 13 for prod's 5 gateways and staging's 3", len(psks))
+	if len(psks) != (21-3)+(6-1) {
+		t.Errorf("%d PSKs, want 23: prod's 7 gateways pair but for AWS's 3 among themselves, staging's 4 but for AWS's 2", len(psks))
 	}
 	for _, p := range f.m.Pairs() {
 		if _, ok := mocks.res[PSKName(p.Name())]; !ok {
@@ -266,8 +281,9 @@ func TestMeshGlobalStack(t *testing.T) {
 		}
 	}
 	for typ, want := range map[string]int{
-		"aws:ec2/instance:Instance": 2, "hcloud:index/server:Server": 2, ibmstack.InstanceType: 3, // IBM: the gateway and a relay in each of us-south's two other zones
-		"ovh:CloudProject/instance:Instance": 3, "aws:ec2/eipAssociation:EipAssociation": 2,
+		// AWS: a gateway in each zone, 3 in prod and 2 in staging
+		"aws:ec2/instance:Instance": 5, "hcloud:index/server:Server": 2, ibmstack.InstanceType: 3, // IBM: the gateway and a relay in each of us-south's two other zones
+		"ovh:CloudProject/instance:Instance": 3, "aws:ec2/eipAssociation:EipAssociation": 5, "aws:ec2/networkInterface:NetworkInterface": 5,
 		"hcloud:index/firewall:Firewall": 2, "aws:ec2/securityGroup:SecurityGroup": 2, ibmstack.SecurityGroupType: 1,
 		// AWS: prod's 3 zones and staging's 2 each send 10.0.0.0/8, which
 		// holds the overlay and the peers' CIDRs (the other us-east-1 VPC,
@@ -278,8 +294,9 @@ func TestMeshGlobalStack(t *testing.T) {
 		// they fall in distinct pieces, whose number is bounded by 8 however
 		// many regions join); IBM: the overlay and its 4 prod peers in each
 		// of the 3 zones, each to a next hop in the route's zone (the
-		// gateway or the zone's relay)
-		"hcloud:index/networkRoute:NetworkRoute": 5 + 5, ibmstack.VpcRoutingTableRouteType: 5 * 3,
+		// gateway or the zone's relay), where AWS prod's peers are its 3
+		// zones' gateways with 2 subnets each
+		"hcloud:index/networkRoute:NetworkRoute": 5 + 5, ibmstack.VpcRoutingTableRouteType: (1 + 3 + 3*2) * 3,
 	} {
 		if got := len(mocks.byType(typ)); got != want {
 			t.Errorf("%d × %s, want %d", got, typ, want)
@@ -288,7 +305,9 @@ func TestMeshGlobalStack(t *testing.T) {
 
 	keys := f.Keys(mocks.psks)
 	gateways := map[string]string{
-		"aws-us-east-1-prod-mesh-gateway": "aws-us-east-1-prod", "aws-us-east-1-staging-mesh-gateway": "aws-us-east-1-staging",
+		"aws-us-east-1-prod-mesh-gateway-us-east-1a": "aws-us-east-1-prod-a", "aws-us-east-1-prod-mesh-gateway-us-east-1b": "aws-us-east-1-prod-b",
+		"aws-us-east-1-prod-mesh-gateway-us-east-1c":    "aws-us-east-1-prod-c",
+		"aws-us-east-1-staging-mesh-gateway-us-east-1a": "aws-us-east-1-staging-a", "aws-us-east-1-staging-mesh-gateway-us-east-1b": "aws-us-east-1-staging-b",
 		"hetzner-nbg1-prod-mesh-gateway": "hetzner-nbg1-prod", "hetzner-fsn1-prod-mesh-gateway": "hetzner-fsn1-prod",
 		"ibm-us-south-prod-mesh-gateway": "ibm-us-south-prod",
 		"ovh-gra11-prod-mesh-gateway":    "ovh-gra11-prod", "ovh-bhs5-staging-mesh-gateway": "ovh-bhs5-staging",
@@ -321,7 +340,7 @@ func TestMeshGlobalStack(t *testing.T) {
 			t.Errorf("%s: user data carries the wg-quick configuration", name)
 		}
 		g := f.m.Gateway(id)
-		local, snat := g.AllowedIPs[1], g.Cloud == topology.OVH
+		local, snat := f.g.Net.Region(g.Region).CIDR, g.Cloud == topology.OVH
 		if files[wireguard.FirewallPath] != wireguard.Firewall(wireguard.Boot{Port: 51820, Local: local, SNAT: snat}) {
 			t.Errorf("%s: host firewall differs:\n%s", name, files[wireguard.FirewallPath])
 		}
@@ -395,6 +414,7 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 		return out
 	}
 	for _, id := range []string{"aws-us-east-1-prod", "aws-us-east-1-staging"} {
+		sites := f.m.Sites(id)
 		sg := mocks.res[id+"-mesh-sg"].Inputs
 		var udp []string
 		for _, rule := range sg["ingress"].ArrayValue() {
@@ -418,32 +438,57 @@ func TestMeshFirewallsAdmitPeersOnly(t *testing.T) {
 			}
 		}
 		sort.Strings(udp)
-		if !slices.Equal(udp, peers(id)) {
-			t.Errorf("%s: UDP sources %v, want the peers %v", id, udp, peers(id))
+		// every zone's gateway has the other regions' gateways as peers
+		for _, s := range sites {
+			if !slices.Equal(udp, peers(s.ID)) {
+				t.Errorf("%s: UDP sources %v, want %s's peers %v", id, udp, s.ID, peers(s.ID))
+			}
 		}
-		inst := mocks.res[id+"-mesh-gateway"].Inputs
-		eni := mocks.res[id+"-mesh-eni"].Inputs
-		if v := eni["sourceDestCheck"]; !v.IsBool() || v.BoolValue() {
-			t.Errorf("%s: source/destination check %v: the gateway cannot forward", id, v)
+		if len(sites) != len(f.g.Net.Region(id).Zones) {
+			t.Fatalf("%s: %d gateways, want one per zone", id, len(sites))
 		}
-		// launched on the interface that holds the Elastic IP before boot
-		// (review item 13: no first boot without internet access)
-		nics := inst["networkInterfaces"].ArrayValue()
-		assoc := mocks.res[id+"-mesh-eip-association"].Inputs
-		if len(nics) != 1 || nics[0].ObjectValue()["deviceIndex"].NumberValue() != 0 ||
-			nics[0].ObjectValue()["networkInterfaceId"].StringValue() != assoc["networkInterfaceId"].StringValue() ||
-			!assoc["instanceId"].IsNull() {
-			t.Errorf("%s: instance on %v, Elastic IP on %v: want both on the gateway's interface", id, nics, assoc)
-		}
-		if !inst["rootBlockDevice"].ObjectValue()["encrypted"].BoolValue() {
-			t.Errorf("%s: root volume not encrypted", id)
-		}
-		// deployed into the environment's member account, like the region
 		env := f.g.Stack(id).Region.Environment
 		account := f.g.LandingZone.AWS.EnvironmentAccount(env).Name
 		provName := "aws-provider-us-east-1-" + account
-		if !strings.Contains(mocks.res[id+"-mesh-gateway"].Provider, "::"+provName+"::") {
-			t.Errorf("%s: gateway deploys with %s, want %s", id, mocks.res[id+"-mesh-gateway"].Provider, provName)
+		for _, s := range sites {
+			inst := mocks.res[id+"-mesh-gateway-"+s.Zone].Inputs
+			eni := mocks.res[id+"-mesh-eni-"+s.Zone].Inputs
+			if v := eni["sourceDestCheck"]; !v.IsBool() || v.BoolValue() {
+				t.Errorf("%s: source/destination check %v: the gateway cannot forward", s.ID, v)
+			}
+			// in its own zone's public subnet
+			if got := eni["subnetId"].StringValue(); got != "subnet-public-"+s.Zone {
+				t.Errorf("%s: interface in %s, want its zone's public subnet", s.ID, got)
+			}
+			if got := inst["maintenanceOptions"]; !got.IsObject() || got.ObjectValue()["autoRecovery"].StringValue() != "default" {
+				t.Errorf("%s: maintenance options %v, want automatic recovery", s.ID, got)
+			}
+			// launched on the interface that holds the Elastic IP before boot
+			// (review item 13: no first boot without internet access)
+			nics := inst["networkInterfaces"].ArrayValue()
+			assoc := mocks.res[id+"-mesh-eip-association-"+s.Zone].Inputs
+			if len(nics) != 1 || nics[0].ObjectValue()["deviceIndex"].NumberValue() != 0 ||
+				nics[0].ObjectValue()["networkInterfaceId"].StringValue() != assoc["networkInterfaceId"].StringValue() ||
+				!assoc["instanceId"].IsNull() || assoc["allocationId"].StringValue() != "eipalloc-"+s.ID {
+				t.Errorf("%s: instance on %v, Elastic IP on %v: want both on the gateway's interface", s.ID, nics, assoc)
+			}
+			if !inst["rootBlockDevice"].ObjectValue()["encrypted"].BoolValue() {
+				t.Errorf("%s: root volume not encrypted", s.ID)
+			}
+			// the zone's route table, and no other, points at the zone's gateway
+			for _, r := range mocks.byType("aws:ec2/route:Route") {
+				if !strings.HasPrefix(r.Name, id+"-mesh-route-") {
+					continue
+				}
+				mine := strings.HasPrefix(r.Name, id+"-mesh-route-"+s.Zone+"-")
+				if table := r.Inputs["routeTableId"].StringValue(); mine != (table == "rtb-"+s.Zone) {
+					t.Errorf("%s: route %s in table %s", s.ID, r.Name, table)
+				}
+			}
+			// deployed into the environment's member account, like the region
+			if !strings.Contains(mocks.res[id+"-mesh-gateway-"+s.Zone].Provider, "::"+provName+"::") {
+				t.Errorf("%s: gateway deploys with %s, want %s", s.ID, mocks.res[id+"-mesh-gateway-"+s.Zone].Provider, provName)
+			}
 		}
 		role := mocks.res[provName].Inputs["assumeRole"].ObjectValue()["roleArn"].StringValue()
 		if role != "arn:aws:iam::111122223333:role/deploy-"+account {
@@ -519,12 +564,16 @@ func TestMeshRoutes(t *testing.T) {
 		}
 		return out
 	}
-	prod := dest(f.m.Routes(transit, "aws-us-east-1-prod"))
-	if slices.Contains(prod, "aws-us-east-1-staging=10.11.0.0/16") || len(prod) != 5 {
+	prod := dest(f.m.Routes(transit, "aws-us-east-1-prod-a"))
+	if slices.Contains(prod, "aws-us-east-1-staging-a=10.11.0.0/20") || len(prod) != 5 {
 		t.Errorf("aws prod routes %v: want the overlay and prod's 4 other CIDRs", prod)
 	}
+	// each AWS zone's subnets go to that zone's gateway
 	nbg := dest(f.m.Routes(transit, "hetzner-nbg1-prod"))
-	want := []string{"overlay=10.100.0.0/24", "aws-us-east-1-prod=10.10.0.0/16",
+	want := []string{"overlay=10.100.0.0/24",
+		"aws-us-east-1-prod-a=10.10.0.0/20", "aws-us-east-1-prod-a-2=10.10.128.0/20",
+		"aws-us-east-1-prod-b=10.10.16.0/20", "aws-us-east-1-prod-b-2=10.10.144.0/20",
+		"aws-us-east-1-prod-c=10.10.32.0/20", "aws-us-east-1-prod-c-2=10.10.160.0/20",
 		"hetzner-fsn1-prod=10.21.0.0/16", "ibm-us-south-prod=10.240.0.0/16", "ovh-gra11-prod=10.30.0.0/16"}
 	if !slices.Equal(nbg, want) {
 		t.Errorf("hetzner nbg1 routes\n%v\nwant\n%v", nbg, want)
@@ -532,11 +581,11 @@ func TestMeshRoutes(t *testing.T) {
 	// Environments connected: every region, but the us-east-1 neighbour
 	// goes by transit gateway when that connects them, else by the mesh.
 	f.m.ConnectEnvironments = true
-	if got := dest(f.m.Routes(nil, "aws-us-east-1-prod")); !slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") || len(got) != 8 {
+	if got := dest(f.m.Routes(nil, "aws-us-east-1-prod-a")); !slices.Contains(got, "aws-us-east-1-staging-b=10.11.16.0/20") || len(got) != 1+6+4 {
 		t.Errorf("connected, no transit: routes %v lack staging", got)
 	}
 	f.spec.Network.Transit.AWS.ConnectEnvironments = true
-	if got := dest(f.m.Routes(network.BuildTransit(f.spec), "aws-us-east-1-prod")); slices.Contains(got, "aws-us-east-1-staging=10.11.0.0/16") || len(got) != 7 {
+	if got := dest(f.m.Routes(network.BuildTransit(f.spec), "aws-us-east-1-prod-a")); slices.Contains(got, "aws-us-east-1-staging-b=10.11.16.0/20") || len(got) != 1+6 {
 		t.Errorf("connected, by transit: routes %v", got)
 	}
 }
@@ -610,23 +659,26 @@ func BenchmarkMeshGlobalStack(b *testing.B) {
 // existing gateway's Peers, in place, by the new region: the rolling change
 // the netns test (stacks/wireguard) proves on the real tools.
 func TestMeshChangeLeavesGatewaysInPlace(t *testing.T) {
+	var mesh *network.Mesh
 	gateways := func(late bool) map[string]pulumi.MockResourceArgs {
 		spec := topologytest.Load(t, "../examples/multicloud.yaml")
 		if !late {
 			off := false
 			spec.Clouds.OVH.Regions[len(spec.Clouds.OVH.Regions)-1].Mesh = &off
 		}
-		mocks, err := meshFixtureOf(t, spec).run(t)
+		f := meshFixtureOf(t, spec)
+		mocks, err := f.run(t)
 		if err != nil {
 			t.Fatal(err)
 		}
+		mesh = f.m
 		return mocks.res
 	}
 	before, after := gateways(false), gateways(true)
 	// staging: its aws-us-east-1-staging and ovh-bhs5-staging peers change,
 	// the other environments' gateways do not
 	const late = "ovh-sbg5-staging"
-	staging := []string{"aws-us-east-1-staging", "ovh-bhs5-staging"}
+	staging := []string{"aws-us-east-1-staging-a", "aws-us-east-1-staging-b", "ovh-bhs5-staging"}
 	if _, ok := before["mesh-peers-"+late]; ok {
 		t.Fatalf("%s is in the mesh before it is added", late)
 	}
@@ -637,6 +689,9 @@ func TestMeshChangeLeavesGatewaysInPlace(t *testing.T) {
 		}
 		id := strings.TrimPrefix(name, "mesh-peers-")
 		inst := id + "-mesh-gateway"
+		if g := mesh.Gateway(id); g.Zone != "" {
+			inst = g.Region + "-mesh-gateway-" + g.Zone
+		}
 		if ub, ua := before[inst].Inputs["userData"], after[inst].Inputs["userData"]; !ub.DeepEquals(ua) || ub.IsNull() {
 			t.Errorf("%s: adding %s changes the gateway's user data, which replaces it", id, late)
 		}
@@ -650,8 +705,8 @@ func TestMeshChangeLeavesGatewaysInPlace(t *testing.T) {
 		}
 		n++
 	}
-	if n != 7 {
-		t.Errorf("%d gateways before the change, want 7 (hel1 dev stays out)", n)
+	if n != 10 {
+		t.Errorf("%d gateways before the change, want 10 (hel1 dev stays out; AWS has 5 zones)", n)
 	}
 }
 

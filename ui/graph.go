@@ -103,9 +103,17 @@ func NewTopologyGraph(m *model.Model) (*TopologyGraph, error) {
 			rg.Nodes = append(rg.Nodes, zn)
 			g.Edges = append(g.Edges, &GraphEdge{From: k.ID, To: zn.ID, Kind: "zone"})
 		}
-		if mesh != nil && mesh.Gateway(id) != nil {
-			gw := mesh.Gateway(id)
-			wg := &GraphNode{ID: graphID("wg", id), Label: []string{"wg gateway", gw.Overlay.String()}, Kind: "gateway"}
+		if sites := mesh.Sites(id); len(sites) > 0 {
+			label := []string{"wg gateway", sites[0].Overlay.String()}
+			if len(sites) > 1 || sites[0].Zone != "" {
+				// a gateway per zone (AWS): one node, naming how many
+				var overlays []string
+				for _, s := range sites {
+					overlays = append(overlays, s.Overlay.String())
+				}
+				label = []string{fmt.Sprintf("%d wg gateways, one per zone", len(sites)), strings.Join(overlays, " · ")}
+			}
+			wg := &GraphNode{ID: graphID("wg", id), Label: label, Kind: "gateway"}
 			rg.Nodes = append(rg.Nodes, wg)
 			g.Edges = append(g.Edges, &GraphEdge{From: k.ID, To: wg.ID, Kind: "hosts"})
 		}
@@ -149,7 +157,7 @@ func NewTopologyGraph(m *model.Model) (*TopologyGraph, error) {
 			fmt.Sprintf("%s · UDP %d · MTU %d", mesh.Overlay, mesh.Port, mesh.MTU)}}
 		g.Global = append(g.Global, hub)
 		for _, s := range spec.Regions() {
-			if mesh.Gateway(s.ID()) != nil {
+			if len(mesh.Sites(s.ID())) > 0 {
 				g.Edges = append(g.Edges, &GraphEdge{From: graphID("wg", s.ID()), To: hub.ID, Kind: "mesh"})
 			}
 		}

@@ -206,8 +206,10 @@ var kinds = map[string]kind{
 	// infra's local types. The simulator makes them as the infra provider
 	// does, with real random values; the plan shows stand-ins, secret
 	// where the real value is.
-	"infra:k3s:Token":     {outputs: []string{"token"}},
-	"infra:k3s:ClusterCA": {outputs: []string{"caCert:token", "caKey:token", "clientCert:token", "clientKey:token"}},
+	// A new account's readiness probe: nothing drawn, the inputs are the state.
+	"infra:aws:AccountReady": {},
+	"infra:k3s:Token":        {outputs: []string{"token"}},
+	"infra:k3s:ClusterCA":    {outputs: []string{"caCert:token", "caKey:token", "clientCert:token", "clientKey:token"}},
 	// Objects applied to a cluster: nothing drawn, the inputs are the state.
 	"infra:kubernetes:Manifests": {},
 	"infra:mesh:PresharedKey":    {outputs: []string{"key:wgKey"}},

@@ -14,7 +14,10 @@ import (
 // in state, so simulating them would gain nothing: the simulator makes them
 // exactly as the infra provider does, with real random values, and keeps
 // them in the simulated cloud like any other object. A simulated mesh thus
-// has real key pairs that `wg` accepts.
+// has real key pairs that `wg` accepts. A local's Push is never called
+// here: the simulator has no gateway to push peers to (infra:mesh:Peers)
+// and no STS for a new account's probe to reach (infra:aws:AccountReady),
+// whose simulated accounts are usable at once.
 
 // createLocal is Create for a local type.
 func (p *provider) createLocal(ctx context.Context, req *pulumirpc.CreateRequest, l infraprovider.Local) (*pulumirpc.CreateResponse, error) {

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -84,4 +85,51 @@ func (p *Providers) In(region string, a Account) (pulumi.ResourceOrInvokeOption,
 	}
 	p.made[name] = prov
 	return pulumi.Provider(prov), nil
+}
+
+// AccountReadyType gates the first use of a new account (package provider,
+// provider/account.go): its create assumes the account's deploy role and
+// reads with the session, retrying until the account answers.
+const AccountReadyType = "infra:aws:AccountReady"
+
+// AccountReady is a new account found usable. Its RoleArn output is the
+// role it assumed: what reaches the account assumes that, so nothing
+// there starts before the probe succeeds.
+type AccountReady struct {
+	pulumi.CustomResourceState
+
+	RoleArn pulumi.StringOutput `pulumi:"roleArn"`
+}
+
+// AccountReadyArgs are the inputs of an AccountReady.
+type AccountReadyArgs struct {
+	// AccountId is the new account's id.
+	AccountId pulumi.StringInput
+	// RoleArn is its deploy role's ARN.
+	RoleArn pulumi.StringInput
+	// Region is the STS endpoint's region: the landing zone's home region.
+	Region pulumi.StringInput
+}
+
+type accountReadyArgs struct {
+	AccountId string `pulumi:"accountId"`
+	RoleArn   string `pulumi:"roleArn"`
+	Region    string `pulumi:"region"`
+}
+
+// ElementType is the plain shape AccountReadyArgs marshals as.
+func (AccountReadyArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*accountReadyArgs)(nil)).Elem()
+}
+
+// NewAccountReady declares the probe of a new account.
+func NewAccountReady(ctx *pulumi.Context, name string, args *AccountReadyArgs, opts ...pulumi.ResourceOption) (*AccountReady, error) {
+	if args == nil || args.AccountId == nil || args.RoleArn == nil || args.Region == nil {
+		return nil, fmt.Errorf("%s %s: AccountId, RoleArn and Region are required", AccountReadyType, name)
+	}
+	var res AccountReady
+	if err := ctx.RegisterResource(AccountReadyType, name, args, &res, opts...); err != nil {
+		return nil, err
+	}
+	return &res, nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"infra/network"
 	"infra/stacks/wireguard"
 	"infra/topology"
 )
@@ -24,42 +25,60 @@ const (
 	// ec2-instance-network-bandwidth.html). Traffic through the internet
 	// gateway, which the mesh's is, is capped at 5 Gbit/s below 32 vCPUs
 	// (same page), so a larger size buys no more. Price: cost/prices.csv.
-	// The region's cross-cloud traffic all crosses this one instance, in the
-	// first AZ (one gateway per region: the ADR of the mesh says why).
-	gatewayInstanceType = "c6in.large"
+	// Each zone has one (network.PerZone): a zone's cross-cloud traffic
+	// crosses its own zone's instance, and the mesh ADR gives the cost.
+	gatewayInstanceType = network.AWSGatewayInstanceType
 	// gatewayAMIParameter is Canonical's public SSM parameter for the
 	// current Ubuntu 24.04 AMI of the region.
 	gatewayAMIParameter = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"
 )
 
-// GatewayArgs is what the mesh stack places one AWS region's mesh gateway
-// with.
+// GatewayArgs is what the mesh stack places one AWS region's mesh
+// gateways with: one per zone, each a mesh site of its own.
 type GatewayArgs struct {
-	wireguard.Placement
+	Spec   *topology.Spec
 	Region *topology.AWSRegion
+	Net    *network.RegionNet
+	// Port is the mesh's UDP port.
+	Port int
 	// Provider deploys into the regional stack's account and region, where
-	// its Elastic IP and VPC are (Providers.In).
+	// its Elastic IPs and VPC are (Providers.In).
 	Provider pulumi.ResourceOrInvokeOption
-	// VpcId, SubnetId and AllocationId are the regional stack's vpcId,
-	// MeshSubnetOutput and MeshAllocationOutput.
-	VpcId, SubnetId, AllocationId pulumi.StringInput
-	// RouteTables are the private route tables by zone (MeshRouteTablesOutput).
-	RouteTables map[string]pulumi.StringInput
+	// VpcId is the regional stack's vpcId.
+	VpcId pulumi.StringInput
 	// ClusterSecurityGroup is the regional stack's ClusterSecurityGroupOutput:
-	// the peer ranges of Routes are admitted there, and nothing else.
+	// the peer ranges of the routes are admitted there, and nothing else.
 	ClusterSecurityGroup pulumi.StringInput
+	// Zones are the zones' gateways, in the order of Net.Zones.
+	Zones []ZoneGateway
 }
 
-// Gateway declares one AWS region's mesh gateway: a network interface in
-// the first zone's public subnet holding the region's Elastic IP, an EC2
-// instance launched on it, a security group that admits WireGuard from the
-// peers only, and a route in every private route table sending each
-// destination to the interface. The gateway forwards, so the interface's
-// source/destination check is off.
+// ZoneGateway is one zone's mesh gateway: its placement (its own
+// cloud-init, push, peers and routes) and what the regional stack exports
+// for its zone.
+type ZoneGateway struct {
+	wireguard.Placement
+	Zone string
+	// SubnetId, AllocationId and RouteTable are the zone's entries of the
+	// regional stack's MeshSubnetOutput, MeshAllocationOutput and
+	// MeshRouteTablesOutput.
+	SubnetId, AllocationId, RouteTable pulumi.StringInput
+}
+
+// Gateway declares one AWS region's mesh gateways, one per zone: in each
+// zone, a network interface in the zone's public subnet holding the zone's
+// Elastic IP, an EC2 instance launched on it, and a route in the zone's
+// private route table sending each destination to the interface; one
+// security group for them all, which admits WireGuard from the peers only.
+// A zone's route table points at its own zone's gateway, and the peers
+// send a zone's addresses to that gateway (its AllowedIPs), so both
+// directions of a flow cross the same gateway and no zone depends on
+// another's. The gateways forward, so the interfaces' source/destination
+// check is off.
 func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	r, rn := args.Region, args.Net
-	if args.Spec == nil || r == nil || rn == nil || args.Provider == nil || args.VpcId == nil || args.SubnetId == nil || args.AllocationId == nil {
-		return fmt.Errorf("aws mesh gateway: Spec, Region, Net, Provider, VpcId, SubnetId and AllocationId are required")
+	if args.Spec == nil || r == nil || rn == nil || args.Provider == nil || args.VpcId == nil || len(args.Zones) == 0 {
+		return fmt.Errorf("aws mesh gateway: Spec, Region, Net, Provider, VpcId and Zones are required")
 	}
 	p := &program{ctx: ctx, spec: args.Spec, r: r, net: rn, id: r.ID(), opts: []pulumi.ResourceOption{args.Provider}}
 
@@ -79,7 +98,8 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 		ToPort:      pulumi.Int(22),
 		CidrBlocks:  pulumi.StringArray{pulumi.String("0.0.0.0/0")},
 	})
-	for _, peer := range args.Peers {
+	// every zone's gateway has the same peers: the other regions' gateways
+	for _, peer := range args.Zones[0].Peers {
 		ingress = append(ingress, &ec2.SecurityGroupIngressArgs{
 			Description: pulumi.String("WireGuard from " + peer.ID),
 			Protocol:    pulumi.String("udp"),
@@ -90,7 +110,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	}
 	sg, err := ec2.NewSecurityGroup(ctx, p.name("mesh-sg"), &ec2.SecurityGroupArgs{
 		VpcId:       args.VpcId,
-		Description: pulumi.String("WireGuard mesh gateway: the tunnel from the peers, forwarding from the region"),
+		Description: pulumi.String("WireGuard mesh gateways: the tunnel from the peers, forwarding from the region"),
 		Ingress:     ingress,
 		Egress:      allEgress(),
 		Tags:        p.tags(p.name("mesh-sg")),
@@ -98,7 +118,33 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	if err != nil {
 		return err
 	}
+	// The gateways forward without SNAT (stacks/wireguard cloud-init), so
+	// packets from the peers keep their sources: admit exactly the ranges the
+	// region routes to the gateways (the same in every zone).
+	if args.ClusterSecurityGroup != nil {
+		for _, route := range args.Zones[0].Routes {
+			name := p.name("cluster-from-mesh", route.Name)
+			if err := admitCIDR(ctx, name, args.ClusterSecurityGroup, route.Destination.String(),
+				"mesh peer "+route.Name+" through the WireGuard gateways", p.tags(name), p.with()...); err != nil {
+				return err
+			}
+		}
+	}
+	ami := ssm.LookupParameterOutput(ctx, ssm.LookupParameterOutputArgs{Name: pulumi.String(gatewayAMIParameter)}, args.Provider)
+	for _, z := range args.Zones {
+		if err := p.zoneGateway(z, sg, ami.Value()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
+// zoneGateway declares zone z's gateway and its routes.
+func (p *program) zoneGateway(z ZoneGateway, sg *ec2.SecurityGroup, ami pulumi.StringOutput) error {
+	ctx := p.ctx
+	if z.SubnetId == nil || z.AllocationId == nil || z.RouteTable == nil {
+		return fmt.Errorf("%s: aws mesh gateway %s: no subnet, Elastic IP or route table for zone %s", p.r.At("zones"), p.id, z.Zone)
+	}
 	// The gateway's network interface outlives the instance and holds the
 	// Elastic IP before the instance exists. The public subnets map no
 	// public IP on launch, so an instance whose EIP is associated after
@@ -107,28 +153,26 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	// does not retry (review item 13). Launched on this interface as its
 	// primary one, the instance boots with its public address, and the
 	// routes to the gateway do not move when the instance is replaced.
-	eni, err := ec2.NewNetworkInterface(ctx, p.name("mesh-eni"), &ec2.NetworkInterfaceArgs{
-		SubnetId:       args.SubnetId,
+	eni, err := ec2.NewNetworkInterface(ctx, p.name("mesh-eni", z.Zone), &ec2.NetworkInterfaceArgs{
+		SubnetId:       z.SubnetId,
 		SecurityGroups: pulumi.StringArray{sg.ID()},
 		// the gateway forwards: packets to and from other networks pass it
 		SourceDestCheck: pulumi.Bool(false),
-		Description:     pulumi.String("WireGuard mesh gateway " + p.id),
-		Tags:            p.tags(p.name("mesh-eni")),
+		Description:     pulumi.String("WireGuard mesh gateway " + p.id + " " + z.Zone),
+		Tags:            p.tags(p.name("mesh-eni", z.Zone)),
 	}, p.with()...)
 	if err != nil {
 		return err
 	}
-	assoc, err := ec2.NewEipAssociation(ctx, p.name("mesh-eip-association"), &ec2.EipAssociationArgs{
-		AllocationId:       args.AllocationId,
+	assoc, err := ec2.NewEipAssociation(ctx, p.name("mesh-eip-association", z.Zone), &ec2.EipAssociationArgs{
+		AllocationId:       z.AllocationId,
 		NetworkInterfaceId: eni.ID(),
 	}, p.with()...)
 	if err != nil {
 		return err
 	}
-
-	ami := ssm.LookupParameterOutput(ctx, ssm.LookupParameterOutputArgs{Name: pulumi.String(gatewayAMIParameter)}, args.Provider)
-	inst, err := ec2.NewInstance(ctx, p.name("mesh-gateway"), &ec2.InstanceArgs{
-		Ami:          ami.Value(),
+	inst, err := ec2.NewInstance(ctx, p.name("mesh-gateway", z.Zone), &ec2.InstanceArgs{
+		Ami:          ami,
 		InstanceType: pulumi.String(gatewayInstanceType),
 		// subnet, security groups and source/destination check are the
 		// interface's (terraform-provider-aws instance: network_interface
@@ -138,7 +182,7 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 			DeviceIndex:        pulumi.Int(0),
 			NetworkInterfaceId: eni.ID(),
 		}},
-		UserData: args.UserData,
+		UserData: z.UserData,
 		// the user data names no peer and holds no key, so only a new push key or port changes it
 		UserDataReplaceOnChange: pulumi.Bool(true),
 		RootBlockDevice: &ec2.InstanceRootBlockDeviceArgs{
@@ -149,7 +193,13 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 			HttpEndpoint: pulumi.String("enabled"),
 			HttpTokens:   pulumi.String("required"),
 		},
-		Tags: p.tags(p.name("mesh-gateway")),
+		// EC2 recovers the instance onto other hardware when a system
+		// status check fails, keeping its interface and so its address
+		// and routes (EC2 User Guide, "Automatic instance recovery",
+		// ec2-instance-recover.html); the zone's gateway is back without
+		// infra.
+		MaintenanceOptions: &ec2.InstanceMaintenanceOptionsArgs{AutoRecovery: pulumi.String("default")},
+		Tags:               p.tags(p.name("mesh-gateway", z.Zone)),
 	}, p.with(
 		pulumi.IgnoreChanges([]string{"ami"}), // a newer AMI applies at the next replacement, not by itself
 		// boots with its public address
@@ -163,37 +213,19 @@ func Gateway(ctx *pulumi.Context, args GatewayArgs) error {
 	if err != nil {
 		return err
 	}
-	// The gateway forwards without SNAT (stacks/wireguard cloud-init), so
-	// packets from the peers keep their sources: admit exactly the ranges the
-	// region routes to the gateway.
-	if args.ClusterSecurityGroup != nil {
-		for _, route := range args.Routes {
-			name := p.name("cluster-from-mesh", route.Name)
-			if err := admitCIDR(ctx, name, args.ClusterSecurityGroup, route.Destination.String(),
-				"mesh peer "+route.Name+" through the WireGuard gateway", p.tags(name), p.with()...); err != nil {
-				return err
-			}
-		}
-	}
-	if args.Placed != nil {
+	if z.Placed != nil {
 		// the push goes to the Elastic IP: after the association
-		if err := args.Placed(inst, assoc); err != nil {
+		if err := z.Placed(inst, assoc); err != nil {
 			return err
 		}
 	}
-	for _, z := range rn.Zones {
-		rt, ok := args.RouteTables[z.Zone]
-		if !ok {
-			return fmt.Errorf("%s: aws mesh gateway %s: no route table for zone %s", r.At("zones"), p.id, z.Zone)
-		}
-		for _, route := range args.Routes {
-			if _, err := ec2.NewRoute(ctx, p.name("mesh-route", z.Zone, route.Name), &ec2.RouteArgs{
-				RouteTableId:         rt,
-				DestinationCidrBlock: pulumi.String(route.Destination.String()),
-				NetworkInterfaceId:   eni.ID(),
-			}, p.with()...); err != nil {
-				return err
-			}
+	for _, route := range z.Routes {
+		if _, err := ec2.NewRoute(ctx, p.name("mesh-route", z.Zone, route.Name), &ec2.RouteArgs{
+			RouteTableId:         z.RouteTable,
+			DestinationCidrBlock: pulumi.String(route.Destination.String()),
+			NetworkInterfaceId:   eni.ID(),
+		}, p.with()...); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -177,6 +177,19 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 		roleArn := acct.ID().ToStringOutput().ApplyT(func(id string) string {
 			return landingzone.RoleARN(part, id, role)
 		}).(pulumi.StringOutput)
+		if !a.Existing {
+			// A new account is usable some time after CreateAccount
+			// reports it (review item 8): everything that reaches it
+			// assumes the role the probe found assumable, and so waits for
+			// it. An adopted account is in use already.
+			ready, err := NewAccountReady(ctx, name("account-ready", a.Name), &AccountReadyArgs{
+				AccountId: acct.ID().ToStringOutput(), RoleArn: roleArn, Region: pulumi.String(o.HomeRegion),
+			})
+			if err != nil {
+				return err
+			}
+			roleArn = ready.RoleArn
+		}
 		roleArns[a.Name] = roleArn
 		// Each member account is reached through its deploy role, so that
 		// the SCPs of its OU govern what infra does there too.

@@ -113,11 +113,14 @@ func reach(from string, to netip.Addr, size int) bool {
 
 // TestMeshRoutesRegionNetworks proves that the mesh routes cluster
 // networks, not just gateways, and that a mesh change interrupts nothing.
-// Every region of the multicloud example gets a gateway namespace running
+// Every gateway of the multicloud example gets a namespace running
 // the generated artifacts with the real tools (the nftables ruleset with
 // nft, the wg-quick configuration through the generated apply script,
 // wg-quick up, wg syncconf, userspace wireguard-go) and a host in the
-// region's network whose routes are what the programs give the cloud:
+// region's network (an AWS region's gateways and hosts, one per zone, share
+// a VPC bridge: every zone's host must reach the other clouds through its
+// own zone's gateway, as the peers send a zone's subnets there and drop
+// its sources from any other) whose routes are what the programs give the cloud:
 // Mesh.CloudRoutes via the gateway's private IP (AWS route tables, IBM
 // routing tables, Hetzner network routes), the RFC 1918 block via the gateway on OVH
 // (the v2 subnet's host route), where the gateway also source-NATs. Pairs
@@ -140,7 +143,7 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		t.Skip("needs root and wireguard-go (scripts/install-wireguard)")
 	}
 	if testing.Short() {
-		t.Skip("brings up 9 gateways")
+		t.Skip("brings up 12 gateways")
 	}
 	spec := topologytest.Load(t, "../../examples/multicloud.yaml")
 	plan, err := network.Compute(spec)
@@ -188,11 +191,24 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 	os.MkdirAll("/var/run/wireguard", 0o700)
 
 	regions := map[string]*region{}
+	vpcs := map[string]string{} // an AWS region's VPC: a bridge its zones' gateways and hosts share
+	zonal := map[string]int{}   // AWS regions' gateways, one per zone
 	for i, g := range full.Gateways {
 		r := &region{g: g, gw: fmt.Sprintf("%s-g%d", tag, i), host: fmt.Sprintf("%s-h%d", tag, i),
-			dir: t.TempDir(), cidr: plan.Region(g.ID).CIDR}
+			dir: t.TempDir(), cidr: plan.Region(g.Region).CIDR}
 		r.cloud = g.Cloud
 		r.gwIP, r.hostIP = nth(r.cidr, 3), nth(r.cidr, 20)
+		if g.Zone != "" {
+			// a gateway per zone: it sits in its zone's public subnet, the
+			// host in the zone's private one, both on the region's VPC,
+			// whose local route makes every subnet of the region on-link
+			for _, z := range plan.Region(g.Region).Zones {
+				if z.Zone == g.Zone {
+					r.gwIP, r.hostIP = nth(z.Public, 4), nth(z.Private, 20)
+				}
+			}
+			zonal[g.Region]++
+		}
 		regions[g.ID] = r
 		os.Mkdir(filepath.Join(r.dir, "run"), 0o700)
 		for _, ns := range []string{r.gw, r.host} {
@@ -215,7 +231,23 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		sh(t, "ip", "-n", hub, "link", "set", veth, "master", "br0", "up")
 		sh(t, "ip", "-n", r.gw, "addr", "add", keys.endpoint[g.ID]+"/24", "dev", "eth0")
 		sh(t, "ip", "-n", r.gw, "link", "set", "eth0", "up")
-		sh(t, "ip", "link", "add", "eth1", "netns", r.gw, "type", "veth", "peer", "name", "eth0", "netns", r.host)
+		if g.Zone == "" {
+			sh(t, "ip", "link", "add", "eth1", "netns", r.gw, "type", "veth", "peer", "name", "eth0", "netns", r.host)
+		} else {
+			vpc, ok := vpcs[g.Region]
+			if !ok {
+				vpc = fmt.Sprintf("%s-vpc%d", tag, len(vpcs))
+				vpcs[g.Region] = vpc
+				sh(t, "ip", "netns", "add", vpc)
+				t.Cleanup(func() { exec.Command("ip", "netns", "del", vpc).Run() })
+				sh(t, "ip", "-n", vpc, "link", "add", "br0", "type", "bridge")
+				sh(t, "ip", "-n", vpc, "link", "set", "br0", "up")
+			}
+			for _, end := range []struct{ ns, dev, port string }{{r.gw, "eth1", fmt.Sprintf("g%d", i)}, {r.host, "eth0", fmt.Sprintf("h%d", i)}} {
+				sh(t, "ip", "link", "add", end.port, "netns", vpc, "type", "veth", "peer", "name", end.dev, "netns", end.ns)
+				sh(t, "ip", "-n", vpc, "link", "set", end.port, "master", "br0", "up")
+			}
+		}
 		sh(t, "ip", "-n", r.gw, "addr", "add", netip.PrefixFrom(r.gwIP, r.cidr.Bits()).String(), "dev", "eth1")
 		sh(t, "ip", "-n", r.host, "addr", "add", netip.PrefixFrom(r.hostIP, r.cidr.Bits()).String(), "dev", "eth0")
 		sh(t, "ip", "-n", r.gw, "link", "set", "eth1", "up")
@@ -237,6 +269,10 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 		sh(t, "ip", "netns", "exec", r.gw, "nft", "-f", filepath.Join(r.dir, "mesh.nft"))
 		sh(t, "ip", "netns", "exec", r.gw, "nft", "-f", filepath.Join(r.dir, "mesh-peers.nft"))
 	}
+	// the multicloud example's AWS regions have a gateway per zone: 3 and 2
+	if len(zonal) != 2 || zonal["aws-us-east-1-prod"] != 3 || zonal["aws-us-east-1-staging"] != 2 {
+		t.Fatalf("AWS gateways per region: %v, want one per zone", zonal)
+	}
 	// cloudRoutes gives region id's network the routes the programs give its cloud for mesh m.
 	cloudRoutes := func(m *network.Mesh, id string) {
 		r := regions[id]
@@ -247,9 +283,11 @@ func TestMeshRoutesRegionNetworks(t *testing.T) {
 			sh(t, "ip", "-n", r.host, "route", "replace", rt.Destination.String(), "via", r.gwIP.String())
 		}
 	}
+	// viaTransit: a transit gateway joins the regions of gateways a and b
 	viaTransit := func(a, b string) bool {
-		for _, id := range transit.Reach(a) {
-			if id == b {
+		ra, rb := full.Gateway(a).Region, full.Gateway(b).Region
+		for _, id := range transit.Reach(ra) {
+			if id == rb {
 				return true
 			}
 		}

@@ -215,6 +215,11 @@ const (
 	PrivateKeyOutput = "meshPrivateKey"
 )
 
+// SitesOutput names the map output that holds output's value for each of
+// a region's mesh gateways, by site ID, where the gateways are per zone
+// (network.PerZone): "meshPublicIps" for PublicIPOutput.
+func SitesOutput(output string) string { return output + "s" }
+
 // Export declares the key pair and public IP outputs of a regional stack.
 func Export(ctx *pulumi.Context, key *WireGuardKey, publicIP pulumi.StringInput) {
 	ctx.Export(PublicIPOutput, publicIP)
