@@ -88,6 +88,20 @@ func TestMeshWithRealWireGuard(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
+	// wireguard-go's UAPI socket directory, /var/run/wireguard, is fixed:
+	// this run's wireguard-go and wg see a directory of its own over it
+	// (a private mount namespace each), so two runs at once (two checkouts
+	// on one machine) never meet on a socket.
+	sockets := filepath.Join(dir, "run")
+	if err := os.MkdirAll(sockets, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll("/var/run/wireguard", 0o700)
+	wgNS := func(ns string, args ...string) []string {
+		return append([]string{"netns", "exec", ns, "unshare", "-m", "sh", "-c",
+			`mount --bind "$0" /var/run/wireguard && exec "$@"`, sockets}, args...)
+	}
+
 	hub := fmt.Sprintf("infrahub%d", os.Getpid()%10000)
 	run(t, "ip", "netns", "add", hub)
 	t.Cleanup(func() { exec.Command("ip", "netns", "del", hub).Run() })
@@ -98,7 +112,7 @@ func TestMeshWithRealWireGuard(t *testing.T) {
 	for i, g := range mesh.Gateways {
 		ns := fmt.Sprintf("%s-%d", hub, i)
 		names[g.ID] = ns
-		iface := fmt.Sprintf("wg%c", 'a'+i) // distinct: the UAPI socket dir is shared
+		iface := fmt.Sprintf("wg%c", 'a'+i) // distinct: the run's gateways share one socket directory
 		run(t, "ip", "netns", "add", ns)
 		t.Cleanup(func() { exec.Command("ip", "netns", "del", ns).Run() })
 		veth := fmt.Sprintf("v%d", i)
@@ -126,7 +140,7 @@ func TestMeshWithRealWireGuard(t *testing.T) {
 		// wg can configure the device once wireguard-go listens on its UAPI
 		// socket, which it logs at LOG_LEVEL=verbose (wireguard-go main.go:
 		// "UAPI listener started"); the rest of its log is drained.
-		cmd := exec.CommandContext(ctx, "ip", "netns", "exec", ns, wgo, "-f", iface)
+		cmd := exec.CommandContext(ctx, "ip", wgNS(ns, wgo, "-f", iface)...)
 		cmd.Env = append(os.Environ(), "WG_PROCESS_FOREGROUND=1", "LOG_LEVEL=verbose")
 		logs, err := cmd.StdoutPipe()
 		if err != nil {
@@ -152,10 +166,10 @@ func TestMeshWithRealWireGuard(t *testing.T) {
 		case <-ended:
 			t.Fatalf("wireguard-go stopped before it listened on %s's UAPI socket in %s", iface, ns)
 		}
-		run(t, "ip", "netns", "exec", ns, wg, "setconf", iface, spath)
+		run(t, "ip", wgNS(ns, wg, "setconf", iface, spath)...)
 		run(t, "ip", "-n", ns, "addr", "add", netip.PrefixFrom(g.Overlay, mesh.Overlay.Bits()).String(), "dev", iface)
 		run(t, "ip", "-n", ns, "link", "set", iface, "mtu", fmt.Sprint(mesh.MTU), "up")
-		show := run(t, "ip", "netns", "exec", ns, wg, "show", iface, "peers")
+		show := run(t, "ip", wgNS(ns, wg, "show", iface, "peers")...)
 		if got, want := len(strings.Fields(show)), len(mesh.Peers(g.ID)); got != want {
 			t.Fatalf("%s: wg shows %d peers, want %d", g.ID, got, want)
 		}
@@ -186,7 +200,7 @@ func TestMeshWithRealWireGuard(t *testing.T) {
 				}
 			}
 			if err != nil {
-				show, _ := exec.Command("ip", "netns", "exec", names[a.ID], wg, "show").CombinedOutput()
+				show, _ := exec.Command("ip", wgNS(names[a.ID], wg, "show")...).CombinedOutput()
 				t.Errorf("%s cannot reach %s at %s over the mesh: %v\n%s\nwg show on %s:\n%s", a.ID, b.ID, b.Overlay, err, out, a.ID, show)
 			}
 		}
