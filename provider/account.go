@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,8 +24,18 @@ import (
 // already reads SUCCEEDED. The account's providers assume the role whose
 // ARN this resource outputs, so nothing in the account starts before it.
 //
-// Inputs: accountId, roleArn and region (the STS endpoint's). The outputs
-// are the inputs: the resource holds no credential, in state or anywhere.
+// With the session, it then reads from the services the account's stacks
+// call first (accountprobe.go): S3 and KMS in the home region, EC2 and KMS
+// in every region the account deploys to. A new account's services come up
+// minutes after its role does, and answer OptInRequired,
+// PendingVerification or NotSignedUp until then; the probe waits those
+// out, and fails at once on any other refusal (a deny in an SCP, a missing
+// permission), naming the call and the region.
+//
+// Inputs: accountId, roleArn, region (the home region: STS's endpoint, S3
+// and KMS) and regions (where the account's regional stacks deploy; may be
+// absent). The outputs are the inputs: the resource holds no credential,
+// in state or anywhere.
 const AccountReadyType = "infra:aws:AccountReady"
 
 // AccountReadyTimeout bounds the wait for a new account; AccountReadyFirstWait
@@ -58,6 +69,10 @@ func accountReady(ctx context.Context, _ resource.PropertyMap, inputs resource.P
 	if id == "" || role == "" || region == "" {
 		return nil, fmt.Errorf("%s: accountId, roleArn and region are required", AccountReadyType)
 	}
+	regions, err := plainStrings(inputs, "regions")
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", AccountReadyType, id, err)
+	}
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region))
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: the management account's credentials: %w", AccountReadyType, id, err)
@@ -68,13 +83,24 @@ func accountReady(ctx context.Context, _ resource.PropertyMap, inputs resource.P
 		}
 	}
 	mgmt := sts.NewFromConfig(cfg, endpoint)
+	client := cfg.HTTPClient
+	if client == nil {
+		client = http.DefaultClient
+	}
+	probes := serviceProbes(region, regions)
+	done := map[serviceProbe]bool{} // a service that answered is not asked again
 	ctx, cancel := context.WithTimeout(ctx, AccountReadyTimeout)
 	defer cancel()
 	var last error
 	for wait := AccountReadyFirstWait; ; wait = min(2*wait, time.Minute) {
-		err := probeAccount(ctx, cfg, mgmt, endpoint, id, role)
+		err := probeAccount(ctx, cfg, mgmt, endpoint, id, role, func(creds aws.Credentials) error {
+			return checkServices(ctx, client, creds, probes, done)
+		})
 		if err == nil {
 			return inputs.Copy(), nil
+		}
+		if probeRefused(err) {
+			return nil, fmt.Errorf("%s: account %s, role %s: %w", AccountReadyType, id, role, err)
 		}
 		// an attempt the bound cut short says less than the one before it
 		if last == nil || ctx.Err() == nil {
@@ -82,20 +108,21 @@ func accountReady(ctx context.Context, _ resource.PropertyMap, inputs resource.P
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("%s: account %s is not usable: role %s could not be assumed and used within %s: %w",
-				AccountReadyType, id, role, AccountReadyTimeout, last)
+			return nil, fmt.Errorf("%s: account %s is not usable within %s through role %s: %w",
+				AccountReadyType, id, AccountReadyTimeout, role, last)
 		case <-time.After(wait):
 		}
 	}
 }
 
-// probeAccount assumes role and asks STS who the session is: the answer
-// must be account id.
-func probeAccount(ctx context.Context, cfg aws.Config, mgmt *sts.Client, endpoint func(*sts.Options), id, role string) error {
+// probeAccount assumes role, asks STS who the session is (the answer must
+// be account id), and hands the session's credentials to use. The
+// credentials live for this one attempt.
+func probeAccount(ctx context.Context, cfg aws.Config, mgmt *sts.Client, endpoint func(*sts.Options), id, role string, use func(aws.Credentials) error) error {
 	out, err := mgmt.AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn:         aws.String(role),
 		RoleSessionName: aws.String(accountReadySession),
-		DurationSeconds: aws.Int32(900), // the least STS allows: one call is made with it
+		DurationSeconds: aws.Int32(900), // the least STS allows: a few calls are made with it
 	})
 	if err != nil {
 		return fmt.Errorf("sts:AssumeRole: %w", err)
@@ -104,8 +131,9 @@ func probeAccount(ctx context.Context, cfg aws.Config, mgmt *sts.Client, endpoin
 	if c == nil || c.AccessKeyId == nil || c.SecretAccessKey == nil {
 		return errors.New("sts:AssumeRole returned no credentials")
 	}
+	creds := aws.Credentials{AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey, SessionToken: aws.ToString(c.SessionToken)}
 	in := cfg.Copy()
-	in.Credentials = aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, aws.ToString(c.SessionToken)))
+	in.Credentials = aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken))
 	who, err := sts.NewFromConfig(in, endpoint).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return fmt.Errorf("sts:GetCallerIdentity in the account: %w", err)
@@ -113,5 +141,27 @@ func probeAccount(ctx context.Context, cfg aws.Config, mgmt *sts.Client, endpoin
 	if got := aws.ToString(who.Account); got != id {
 		return fmt.Errorf("the role's session is in account %q, not %s", got, id)
 	}
-	return nil
+	return use(creds)
+}
+
+// plainStrings reads a list of strings input; absent is empty.
+func plainStrings(m resource.PropertyMap, k string) ([]string, error) {
+	v, ok := m[resource.PropertyKey(k)]
+	if !ok || v.IsNull() {
+		return nil, nil
+	}
+	if v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	if !v.IsArray() {
+		return nil, fmt.Errorf("%s is %s, want a list of strings", k, v.TypeString())
+	}
+	var out []string
+	for i, e := range v.ArrayValue() {
+		if !e.IsString() || e.StringValue() == "" {
+			return nil, fmt.Errorf("%s[%d] is %s, want a region name", k, i, e.TypeString())
+		}
+		out = append(out, e.StringValue())
+	}
+	return out, nil
 }
