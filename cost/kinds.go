@@ -119,7 +119,7 @@ var free = map[string]bool{
 	"infra:ibm:AccessGroupMember":                                            true,
 	"infra:ibm:ServiceId":                                                    true,
 	"infra:mesh:Peers":                                                       true,
-	"infra:aws:AccountReady":                                                 true, // two STS calls, which are free
+	"infra:aws:AccountReady":                                                 true, // a few read calls: STS and EC2 free, S3 LIST and KMS requests a fraction of a cent
 }
 
 // usage names the costs of a resource type that depend on use, which no

@@ -3,6 +3,7 @@ package aws
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	awsp "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -89,7 +90,8 @@ func (p *Providers) In(region string, a Account) (pulumi.ResourceOrInvokeOption,
 
 // AccountReadyType gates the first use of a new account (package provider,
 // provider/account.go): its create assumes the account's deploy role and
-// reads with the session, retrying until the account answers.
+// reads with the session from STS, then from S3, KMS and EC2 where the
+// account's stacks use them, retrying until the account answers.
 const AccountReadyType = "infra:aws:AccountReady"
 
 // AccountReady is a new account found usable. Its RoleArn output is the
@@ -107,14 +109,20 @@ type AccountReadyArgs struct {
 	AccountId pulumi.StringInput
 	// RoleArn is its deploy role's ARN.
 	RoleArn pulumi.StringInput
-	// Region is the STS endpoint's region: the landing zone's home region.
+	// Region is the landing zone's home region: STS's endpoint, and where
+	// the probe reads S3 and KMS.
 	Region pulumi.StringInput
+	// Regions are where the account's regional stacks deploy: the probe
+	// reads EC2 and KMS in each. Nil for an account no regional stack
+	// uses.
+	Regions pulumi.StringArrayInput
 }
 
 type accountReadyArgs struct {
-	AccountId string `pulumi:"accountId"`
-	RoleArn   string `pulumi:"roleArn"`
-	Region    string `pulumi:"region"`
+	AccountId string   `pulumi:"accountId"`
+	RoleArn   string   `pulumi:"roleArn"`
+	Region    string   `pulumi:"region"`
+	Regions   []string `pulumi:"regions"`
 }
 
 // ElementType is the plain shape AccountReadyArgs marshals as.
@@ -132,4 +140,19 @@ func NewAccountReady(ctx *pulumi.Context, name string, args *AccountReadyArgs, o
 		return nil, err
 	}
 	return &res, nil
+}
+
+// accountRegions are the regions whose regional stacks deploy into the
+// named account: those of the AWS regions whose environment's account it
+// is (stacks.awsDeployRole reads the same mapping), sorted, without
+// duplicates. Nil when no regional stack uses the account.
+func accountRegions(spec *topology.Spec, o *landingzone.AWSOrg, account string) []string {
+	var out []string
+	for _, r := range spec.Regions() {
+		if a := o.EnvironmentAccount(r.Environment); r.Cloud == topology.AWS && a != nil && a.Name == account {
+			out = append(out, r.Name)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -182,9 +182,13 @@ func LandingZone(ctx *pulumi.Context, args LandingZoneArgs) error {
 			// reports it (review item 8): everything that reaches it
 			// assumes the role the probe found assumable, and so waits for
 			// it. An adopted account is in use already.
-			ready, err := NewAccountReady(ctx, name("account-ready", a.Name), &AccountReadyArgs{
+			args := &AccountReadyArgs{
 				AccountId: acct.ID().ToStringOutput(), RoleArn: roleArn, Region: pulumi.String(o.HomeRegion),
-			})
+			}
+			if regions := accountRegions(spec, o, a.Name); len(regions) > 0 {
+				args.Regions = pulumi.ToStringArray(regions)
+			}
+			ready, err := NewAccountReady(ctx, name("account-ready", a.Name), args)
 			if err != nil {
 				return err
 			}

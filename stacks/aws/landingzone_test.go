@@ -229,3 +229,50 @@ func TestEBSDefaultEncryptionOutlivesDestroy(t *testing.T) {
 		t.Errorf("%s (%s) is deleted on destroy", r.ID()+"-ebs-encryption", ebs.TypeToken)
 	}
 }
+
+// Each account infra creates is probed before use, in the regions whose
+// stacks deploy into it: the environment's AWS regions, none for an account
+// no regional stack uses. Adopted accounts are not probed.
+func TestNewAccountsAreProbedWhereTheyDeploy(t *testing.T) {
+	const src = `name: t
+tags: {Owner: me}
+clouds:
+  aws:
+    regions:
+      - {region: us-east-1, environment: prod}
+      - {region: eu-west-1, environment: prod}
+      - {region: eu-west-1, environment: staging}
+landingZone:
+  aws:
+    organization: existing
+    accounts: [prod, staging, log-archive, {name: dev, id: "111122223333", role: PlatformDeploy}]
+    emailPattern: aws+{account}@acme.example
+  guardrails: [deny-root-account]
+`
+	m := &orgMocks{registered: map[string]pulumi.MockResourceArgs{}}
+	if err := runLandingZone(t, src, m); err != nil {
+		t.Fatal(err)
+	}
+	for account, want := range map[string][]string{"prod": {"eu-west-1", "us-east-1"}, "staging": {"eu-west-1"}, "log-archive": nil} {
+		r, ok := m.registered["landingzone-aws-account-ready-"+account]
+		if !ok || r.TypeToken != awsstack.AccountReadyType {
+			t.Errorf("account %s is not probed", account)
+			continue
+		}
+		var got []string
+		if v, set := r.Inputs["regions"]; set {
+			for _, e := range v.ArrayValue() {
+				got = append(got, e.StringValue())
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("account %s probed in %v, want %v", account, got, want)
+		}
+		if r.Inputs["region"].StringValue() != "us-east-1" {
+			t.Errorf("account %s: home region %v", account, r.Inputs["region"])
+		}
+	}
+	if _, ok := m.registered["landingzone-aws-account-ready-dev"]; ok {
+		t.Error("the adopted account dev is probed")
+	}
+}
