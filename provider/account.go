@@ -108,8 +108,14 @@ func accountReady(ctx context.Context, _ resource.PropertyMap, inputs resource.P
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("%s: account %s is not usable within %s through role %s: %w",
-				AccountReadyType, id, AccountReadyTimeout, role, last)
+			hint := ""
+			if errors.As(last, new(assumeError)) {
+				// the landing zone's RCP (stacks/aws/trust.go) lets only
+				// the pipeline assume the roles of the accounts it creates
+				hint = "; a role still refused after minutes is likely refused to the caller: only the landing zone's pipeline principal (landingZone.aws.pipelineRole, or the principal that ran the landing zone) may assume it"
+			}
+			return nil, fmt.Errorf("%s: account %s is not usable within %s through role %s: %w%s",
+				AccountReadyType, id, AccountReadyTimeout, role, last, hint)
 		case <-time.After(wait):
 		}
 	}
@@ -125,7 +131,7 @@ func probeAccount(ctx context.Context, cfg aws.Config, mgmt *sts.Client, endpoin
 		DurationSeconds: aws.Int32(900), // the least STS allows: a few calls are made with it
 	})
 	if err != nil {
-		return fmt.Errorf("sts:AssumeRole: %w", err)
+		return assumeError{fmt.Errorf("sts:AssumeRole: %w", err)}
 	}
 	c := out.Credentials
 	if c == nil || c.AccessKeyId == nil || c.SecretAccessKey == nil {
@@ -143,6 +149,12 @@ func probeAccount(ctx context.Context, cfg aws.Config, mgmt *sts.Client, endpoin
 	}
 	return use(creds)
 }
+
+// assumeError is a refused AssumeRole: a role not yet made, or a caller
+// the role does not trust.
+type assumeError struct{ error }
+
+func (e assumeError) Unwrap() error { return e.error }
 
 // plainStrings reads a list of strings input; absent is empty.
 func plainStrings(m resource.PropertyMap, k string) ([]string, error) {

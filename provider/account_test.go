@@ -211,7 +211,7 @@ func TestAccountReadyRetries(t *testing.T) {
 		assumeFailures, identityFailures int
 		wrongAccount                     bool
 		timeout                          time.Duration
-		wantErr                          string
+		wantErr, wantHint                string
 		wantAssume, wantIdentity         int
 	}{
 		{name: "usable at once", wantAssume: 1, wantIdentity: 1},
@@ -219,7 +219,8 @@ func TestAccountReadyRetries(t *testing.T) {
 		{name: "session accepted after 2 refusals", identityFailures: 2, wantAssume: 3, wantIdentity: 3},
 		{name: "both", assumeFailures: 2, identityFailures: 1, wantAssume: 4, wantIdentity: 2},
 		{name: "never assumable", assumeFailures: 1 << 30, timeout: 500 * time.Millisecond,
-			wantErr: "account 210987654321 is not usable within 500ms through role arn:aws:iam::210987654321:role/infra-deployer: sts:AssumeRole"},
+			wantErr:  "account 210987654321 is not usable within 500ms through role arn:aws:iam::210987654321:role/infra-deployer: sts:AssumeRole",
+			wantHint: "only the landing zone's pipeline principal"},
 		{name: "never accepted", identityFailures: -1, timeout: 500 * time.Millisecond,
 			wantErr: "account 210987654321 is not usable within 500ms through role arn:aws:iam::210987654321:role/infra-deployer: sts:GetCallerIdentity in the account"},
 		{name: "another account", wrongAccount: true, timeout: 500 * time.Millisecond,
@@ -242,6 +243,9 @@ func TestAccountReadyRetries(t *testing.T) {
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want it to contain %q", err, tc.wantErr)
+				}
+				if hinted := strings.Contains(err.Error(), "pipeline principal"); hinted != (tc.wantHint != "") {
+					t.Errorf("err = %v: the pipeline hint is there: %v, want %v", err, hinted, tc.wantHint != "")
 				}
 				noCredentialIn(t, err)
 				return
