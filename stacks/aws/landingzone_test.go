@@ -234,26 +234,16 @@ func TestEBSDefaultEncryptionOutlivesDestroy(t *testing.T) {
 // stacks deploy into it: the environment's AWS regions, none for an account
 // no regional stack uses. Adopted accounts are not probed.
 func TestNewAccountsAreProbedWhereTheyDeploy(t *testing.T) {
-	const src = `name: t
-tags: {Owner: me}
-clouds:
-  aws:
-    regions:
-      - {region: us-east-1, environment: prod}
-      - {region: eu-west-1, environment: prod}
-      - {region: eu-west-1, environment: staging}
-landingZone:
-  aws:
-    organization: existing
-    accounts: [prod, staging, log-archive, {name: dev, id: "111122223333", role: PlatformDeploy}]
-    emailPattern: aws+{account}@acme.example
-  guardrails: [deny-root-account]
-`
+	// adopting, with prod new and deployed to two regions
+	src := strings.NewReplacer(
+		"      - {region: eu-west-1, environment: prod}\n", "      - {region: us-east-1, environment: prod}\n      - {region: eu-west-1, environment: prod}\n",
+		`{name: prod, id: "111122223333", role: PlatformDeploy}`, "prod",
+	).Replace(adopting)
 	m := &orgMocks{registered: map[string]pulumi.MockResourceArgs{}}
 	if err := runLandingZone(t, src, m); err != nil {
 		t.Fatal(err)
 	}
-	for account, want := range map[string][]string{"prod": {"eu-west-1", "us-east-1"}, "staging": {"eu-west-1"}, "log-archive": nil} {
+	for account, want := range map[string][]string{"prod": {"eu-west-1", "us-east-1"}, "log-archive": nil} {
 		r, ok := m.registered["landingzone-aws-account-ready-"+account]
 		if !ok || r.TypeToken != awsstack.AccountReadyType {
 			t.Errorf("account %s is not probed", account)
@@ -272,7 +262,7 @@ landingZone:
 			t.Errorf("account %s: home region %v", account, r.Inputs["region"])
 		}
 	}
-	if _, ok := m.registered["landingzone-aws-account-ready-dev"]; ok {
-		t.Error("the adopted account dev is probed")
+	if _, ok := m.registered["landingzone-aws-account-ready-staging"]; ok {
+		t.Error("the adopted account staging is probed")
 	}
 }
