@@ -104,6 +104,27 @@ func TestGoldenTypesHaveRules(t *testing.T) {
 	}
 }
 
+// Every infra:ibm type the golden plans use has its IBM object (the
+// reference's or one corrections.json adds): without it the plan and the
+// simulator would check none of its inputs and replace it on no change.
+func TestGoldenIBMTypesHaveObjects(t *testing.T) {
+	d, err := decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := goldenTypes(t)
+	var missing []string
+	for typ, plans := range used {
+		if strings.HasPrefix(typ, "infra:ibm:") && d.ibmObject(typ) == nil {
+			missing = append(missing, typ+" (in "+strings.Join(plans, ", ")+")")
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("no IBM object for %s: add it to rules/data/corrections.json (\"added\": true) with its sources", m)
+	}
+}
+
 func hasAnyPrefix(s string, prefixes []string) bool {
 	for _, p := range prefixes {
 		if strings.HasPrefix(s, p) {
