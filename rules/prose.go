@@ -78,6 +78,13 @@ func formatCheck(k *constraint) func(string) string {
 			}
 			return ""
 		}
+	case s == "IPv6 address":
+		return func(v string) string {
+			if ip := net.ParseIP(v); ip == nil || ip.To4() != nil {
+				return "is not a valid IPv6 address"
+			}
+			return ""
+		}
 	case s == "IP address":
 		return func(v string) string {
 			if net.ParseIP(v) == nil {
