@@ -39,11 +39,7 @@ func TestAWSConfigGuardDutyNetworkAdditions(t *testing.T) {
 	rule := func(ingress map[string]any) map[string]any {
 		return with(sg, "ingress", []any{ingress})
 	}
-	for name, tc := range map[string]struct {
-		typ            string
-		inputs         map[string]any
-		property, rule string
-	}{
+	wantErrors(t, map[string]errorCase{
 		"aggregator name of 257":      {aggregator, with(agg, "name", strings.Repeat("a", 257)), "name", "lengthBetween"},
 		"aggregator of both sources":  {aggregator, with(agg, "accountAggregationSource", map[string]any{"accountIds": []any{"123456789012"}, "allRegions": true}), "accountAggregationSource", "exactlyOneOf"},
 		"aggregator of no source":     {aggregator, map[string]any{"name": "a"}, "accountAggregationSource", "exactlyOneOf"},
@@ -70,13 +66,8 @@ func TestAWSConfigGuardDutyNetworkAdditions(t *testing.T) {
 		"retention days and years":    {objectLock, with(lock, "rule", map[string]any{"defaultRetention": map[string]any{"days": 1.0, "years": 1.0, "mode": "GOVERNANCE"}}), "rule.defaultRetention.days", "exactlyOneOf"},
 		"retention without a period":  {objectLock, with(lock, "rule", map[string]any{"defaultRetention": map[string]any{"mode": "GOVERNANCE"}}), "rule.defaultRetention.days", "exactlyOneOf"},
 		"retention without a mode":    {objectLock, with(lock, "rule", map[string]any{"defaultRetention": map[string]any{"years": 1.0}}), "rule.defaultRetention.mode", RuleRequired},
-	} {
-		wantError(t, name, tc.typ, tc.inputs, tc.property, tc.rule)
-	}
-	for _, tc := range []struct {
-		typ, path string
-		replace   bool
-	}{
+	})
+	wantForceNew(t, []forceNewCase{
 		{aggregator, "name", true}, {aggregator, "tags.Owner", false}, {aggregator, "organizationAggregationSource.roleArn", false},
 		{recorder, "name", true}, {recorder, "roleArn", false}, {recorder, "recordingGroup.allSupported", false},
 		{defaultSG, "vpcId", true}, {defaultSG, "ingress", false}, {defaultSG, "tags.Name", false},
@@ -84,11 +75,7 @@ func TestAWSConfigGuardDutyNetworkAdditions(t *testing.T) {
 		{detector, "enable", false}, {detector, "findingPublishingFrequency", false},
 		{orgConfig, "detectorId", true}, {orgConfig, "autoEnableOrganizationMembers", false},
 		{objectLock, "bucket", true}, {objectLock, "expectedBucketOwner", true}, {objectLock, "objectLockEnabled", true}, {objectLock, "rule.defaultRetention.days", false},
-	} {
-		if r, _, _ := ForceNew(tc.typ, []string{tc.path}); r != tc.replace {
-			t.Errorf("%s %s: replace %v, want %v", tc.typ, tc.path, r, tc.replace)
-		}
-	}
+	})
 	// Conditional replacements.
 	for name, tc := range map[string]struct {
 		typ        string

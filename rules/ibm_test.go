@@ -26,11 +26,7 @@ func TestAddedIBMObjects(t *testing.T) {
 			t.Errorf("%s: valid inputs fail: %v", typ, vs)
 		}
 	}
-	for name, tc := range map[string]struct {
-		typ            string
-		inputs         map[string]any
-		property, rule string
-	}{
+	wantErrors(t, map[string]errorCase{
 		"member of type group":     {member, with(m, "type", "group"), "type", RuleEnum},
 		"member without group":     {member, map[string]any{"iamId": "iam-ServiceId-2"}, "accessGroup", RuleRequired},
 		"member without identity":  {member, map[string]any{"accessGroup": "AccessGroupId-1"}, "iamId", RuleRequired},
@@ -43,21 +39,12 @@ func TestAddedIBMObjects(t *testing.T) {
 		"a range across families":  {addresses, with(z, "ipAddresses", []any{"192.0.2.1-2001:db8::1"}), "ipAddresses[0]", "format"},
 		"a subnet that is no CIDR": {addresses, with(z, "ipAddresses", []any{"10.0.0.0/33"}), "ipAddresses[0]", "format"},
 		"service ID without name":  {serviceID, map[string]any{"description": "d"}, "name", RuleRequired},
-	} {
-		wantError(t, name, tc.typ, tc.inputs, tc.property, tc.rule)
-	}
-	for _, tc := range []struct {
-		typ, path string
-		replace   bool
-	}{
+	})
+	wantForceNew(t, []forceNewCase{
 		{member, "accessGroup", true}, {member, "iamId", true}, {member, "type", true},
 		{addresses, "zone", true}, {addresses, "name", true}, {addresses, "vpcs", false}, {addresses, "ipAddresses", false},
 		{serviceID, "name", false}, {serviceID, "description", false},
-	} {
-		if r, _, _ := ForceNew(tc.typ, []string{tc.path}); r != tc.replace {
-			t.Errorf("%s %s: replace %v, want %v", tc.typ, tc.path, r, tc.replace)
-		}
-	}
+	})
 	if r, because, _ := Replace(addresses, z, with(z, "zone", "r006-other")); !r || len(because) != 1 || because[0] != "zone" {
 		t.Errorf("addresses moved to another zone: replace %v because %v", r, because)
 	}
