@@ -15,8 +15,9 @@ func TestAddedIBMObjects(t *testing.T) {
 		member    = "infra:ibm:AccessGroupMember"
 		addresses = "infra:ibm:CbrZoneAddresses"
 		serviceID = "infra:ibm:ServiceId"
-		vpcCRN    = "crn:v1:bluemix:public:is:us-south:a/0123456789abcdef0123456789abcdef::vpc:r006-047aa99c-8bf0-983d-4727-6316937b72ae"
 	)
+	// A VPC's CRN, what a zone's vpc address holds.
+	const vpcCRN = "crn:v1:bluemix:public:is:us-south:a/0123456789abcdef0123456789abcdef::vpc:r006-047aa99c-8bf0-983d-4727-6316937b72ae"
 	m := map[string]any{"accessGroup": "AccessGroupId-1", "iamId": "iam-ServiceId-2", "type": "service"}
 	z := map[string]any{"zone": "r006-588789fd", "name": "ibm-us-south-prod", "vpcs": []any{vpcCRN},
 		"ipAddresses": []any{"203.0.113.7", "198.51.100.0/24", "192.0.2.1-192.0.2.9", "2001:db8::1"}}
