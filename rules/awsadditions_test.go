@@ -48,7 +48,6 @@ func TestAWSConfigGuardDutyNetworkAdditions(t *testing.T) {
 		"recorder without role":       {recorder, map[string]any{"name": "default"}, "roleArn", RuleRequired},
 		"recorder hourly":             {recorder, with(rec, "recordingMode", map[string]any{"recordingFrequency": "HOURLY"}), "recordingMode.recordingFrequency", "oneOf"},
 		"recording strategy unknown":  {recorder, with(rec, "recordingGroup", map[string]any{"allSupported": false, "recordingStrategies": []any{map[string]any{"useOnly": "SOME"}}}), "recordingGroup.recordingStrategies[0].useOnly", "oneOf"},
-		"resource types and all":      {recorder, with(rec, "recordingGroup", map[string]any{"allSupported": true, "resourceTypes": []any{"AWS::EC2::Instance"}}), "recordingGroup.resourceTypes", "conflictsWith"},
 		"default rule apostrophe":     {defaultSG, rule(map[string]any{"description": "the team's", "protocol": "tcp", "fromPort": 443.0, "toPort": 443.0}), "ingress[0].description", "pattern"},
 		"default rule without proto":  {defaultSG, rule(map[string]any{"fromPort": 443.0, "toPort": 443.0}), "ingress[0].protocol", RuleRequired},
 		"default rule no CIDR":        {defaultSG, rule(map[string]any{"protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrBlocks": []any{"10.0.0.1/8"}}), "ingress[0].cidrBlocks[0]", "format"},
