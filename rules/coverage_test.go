@@ -17,18 +17,10 @@ var coveredPackages = []string{"aws:", "hcloud:", "ovh:"}
 
 // uncoveredKnown are types the golden plans use that neither the reference
 // nor additions.json covers yet (issue 13): the reference was trimmed before
-// the stacks used them. The list may only shrink: the test fails when one of
+// the stacks used them. It is empty now; the list may only shrink: the test fails when one of
 // them gains rules (drop it here) or leaves the plans, and fails on any other
 // uncovered type. Add a new type to additions.json, not here.
-var uncoveredKnown = map[string]bool{
-	"aws:cfg/configurationAggregator:ConfigurationAggregator":                true,
-	"aws:cfg/recorder:Recorder":                                              true,
-	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":                      true,
-	"aws:ec2/networkInterface:NetworkInterface":                              true,
-	"aws:guardduty/detector:Detector":                                        true,
-	"aws:guardduty/organizationConfiguration:OrganizationConfiguration":      true,
-	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": true,
-}
+var uncoveredKnown = map[string]bool{}
 
 // goldenTypes reads every resource type of every golden plan, with the plans
 // that use it.
@@ -71,9 +63,10 @@ func goldenTypes(t *testing.T) map[string][]string {
 }
 
 // Every cloud resource type the golden plans use has rules (force-new paths,
-// constraints, import id) and a schema, from the reference or additions.json:
-// without them the plan and the simulator would never replace it nor check
-// its inputs.
+// constraints, import id) and a schema, from the reference or additions.json,
+// and every infra:ibm type its IBM object, from the reference or
+// corrections.json: without them the plan and the simulator would never
+// replace it nor check its inputs.
 func TestGoldenTypesHaveRules(t *testing.T) {
 	d, err := decode()
 	if err != nil {
@@ -82,6 +75,9 @@ func TestGoldenTypesHaveRules(t *testing.T) {
 	used := goldenTypes(t)
 	var missing []string
 	for typ, plans := range used {
+		if strings.HasPrefix(typ, "infra:ibm:") && d.ibmObject(typ) == nil {
+			t.Errorf("no IBM object for %s (in %s): add it to rules/data/corrections.json (\"added\": true) with its sources", typ, strings.Join(plans, ", "))
+		}
 		if !hasAnyPrefix(typ, coveredPackages) {
 			continue
 		}
@@ -162,18 +158,11 @@ func TestLogGroupAndRolePolicy(t *testing.T) {
 		logGroup   = "aws:cloudwatch/logGroup:LogGroup"
 		rolePolicy = "aws:iam/rolePolicy:RolePolicy"
 	)
-	for _, tc := range []struct {
-		typ, path string
-		replace   bool
-	}{
+	wantForceNew(t, []forceNewCase{
 		{logGroup, "name", true}, {logGroup, "namePrefix", true}, {logGroup, "logGroupClass", true},
 		{logGroup, "retentionInDays", false}, {logGroup, "kmsKeyId", false}, {logGroup, "tags.Owner", false},
 		{rolePolicy, "name", true}, {rolePolicy, "role", true}, {rolePolicy, "policy", false},
-	} {
-		if r, _, _ := ForceNew(tc.typ, []string{tc.path}); r != tc.replace {
-			t.Errorf("%s %s: replace %v, want %v", tc.typ, tc.path, r, tc.replace)
-		}
-	}
+	})
 	group := map[string]any{"name": "/infra/flow-logs", "retentionInDays": 90.0, "tags": map[string]any{"Owner": "me"}}
 	if vs := Check(logGroup, group); len(vs) != 0 {
 		t.Fatalf("valid log group fails: %v", vs)
@@ -186,18 +175,12 @@ func TestLogGroupAndRolePolicy(t *testing.T) {
 	if vs := Check(rolePolicy, policy); len(vs) != 0 {
 		t.Fatalf("valid role policy fails: %v", vs)
 	}
-	for name, tc := range map[string]struct {
-		typ            string
-		inputs         map[string]any
-		property, rule string
-	}{
+	wantErrors(t, map[string]errorCase{
 		"retention of 2 days": {logGroup, with(group, "retentionInDays", 2.0), "retentionInDays", "oneOf"},
 		"unknown class":       {logGroup, with(group, "logGroupClass", "COLD"), "logGroupClass", "oneOf"},
 		"name and prefix":     {logGroup, with(group, "namePrefix", "/infra/"), "name", "conflictsWith"},
 		"no role":             {rolePolicy, map[string]any{"policy": policy["policy"]}, "role", RuleRequired},
-	} {
-		wantError(t, name, tc.typ, tc.inputs, tc.property, tc.rule)
-	}
+	})
 }
 
 // The organization-wide designations and the account's S3 public access
@@ -339,17 +322,10 @@ func TestEKSAccess(t *testing.T) {
 		entry = "aws:eks/accessEntry:AccessEntry"
 		assoc = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
 	)
-	for _, tc := range []struct {
-		typ, path string
-		replace   bool
-	}{
+	wantForceNew(t, []forceNewCase{
 		{entry, "principalArn", true}, {entry, "type", true}, {entry, "kubernetesGroups", false}, {entry, "userName", false},
 		{assoc, "accessScope.namespaces", true}, {assoc, "policyArn", true}, {assoc, "clusterName", true},
-	} {
-		if r, _, _ := ForceNew(tc.typ, []string{tc.path}); r != tc.replace {
-			t.Errorf("%s %s: replace %v, want %v", tc.typ, tc.path, r, tc.replace)
-		}
-	}
+	})
 	a := map[string]any{
 		"clusterName": "hello", "accessScope": map[string]any{"type": "cluster"},
 		"policyArn":    "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
@@ -390,17 +366,10 @@ func TestSecurityHub(t *testing.T) {
 		account = "aws:securityhub/account:Account"
 		org     = "aws:securityhub/organizationConfiguration:OrganizationConfiguration"
 	)
-	for _, tc := range []struct {
-		typ, path string
-		replace   bool
-	}{
+	wantForceNew(t, []forceNewCase{
 		{account, "enableDefaultStandards", true}, {account, "autoEnableControls", false},
 		{org, "autoEnable", false}, {org, "organizationConfiguration.configurationType", false},
-	} {
-		if r, _, _ := ForceNew(tc.typ, []string{tc.path}); r != tc.replace {
-			t.Errorf("%s %s: replace %v, want %v", tc.typ, tc.path, r, tc.replace)
-		}
-	}
+	})
 	central := map[string]any{"autoEnable": false, "autoEnableStandards": "NONE", "organizationConfiguration": map[string]any{"configurationType": "CENTRAL"}}
 	if vs := Check(org, central); len(vs) != 0 {
 		t.Fatalf("valid organization configuration fails: %v", vs)
@@ -482,6 +451,37 @@ func TestAdditionsCiteSources(t *testing.T) {
 		if !inSchema[typ] {
 			t.Errorf("%s has rules but no schema entry in additions.json", typ)
 		}
+	}
+}
+
+// forceNewCase says whether changing one input path replaces a resource.
+type forceNewCase struct {
+	typ, path string
+	replace   bool
+}
+
+// wantForceNew fails on each case ForceNew answers otherwise.
+func wantForceNew(t *testing.T, cases []forceNewCase) {
+	t.Helper()
+	for _, tc := range cases {
+		if r, _, _ := ForceNew(tc.typ, []string{tc.path}); r != tc.replace {
+			t.Errorf("%s %s: replace %v, want %v", tc.typ, tc.path, r, tc.replace)
+		}
+	}
+}
+
+// errorCase is inputs that must fail one rule on one property.
+type errorCase struct {
+	typ            string
+	inputs         map[string]any
+	property, rule string
+}
+
+// wantErrors runs wantError over named cases.
+func wantErrors(t *testing.T, cases map[string]errorCase) {
+	t.Helper()
+	for name, tc := range cases {
+		wantError(t, name, tc.typ, tc.inputs, tc.property, tc.rule)
 	}
 }
 

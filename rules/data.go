@@ -24,9 +24,16 @@ import (
 var data embed.FS
 
 // corrections is data/corrections.json: per IBM object, the fields that
-// replace the reference's.
+// replace the reference's, or a whole object the reference lacks.
 type corrections struct {
 	IBM map[string]json.RawMessage `json:"ibm"`
+}
+
+// correctionHead is what decode reads of a correction before applying it:
+// an added object (one the reference lacks) says so and cites its sources.
+type correctionHead struct {
+	Added  bool   `json:"added"`
+	Source string `json:"source"`
 }
 
 // additions is data/additions.json: rules and schemas for resource types the
@@ -209,20 +216,8 @@ func decode() (*db, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cf corrections
-	if err := json.Unmarshal(raw, &cf); err != nil {
-		return nil, fmt.Errorf("corrections.json: %w", err)
-	}
-	for name, msg := range cf.IBM {
-		o := d.ibm[name]
-		if o == nil {
-			return nil, fmt.Errorf("corrections.json: ibm.%s is not in provider-rules.json", name)
-		}
-		// Unmarshal into the decoded object replaces only the fields the
-		// correction names.
-		if err := json.Unmarshal(msg, o); err != nil {
-			return nil, fmt.Errorf("corrections.json ibm.%s: %w", name, err)
-		}
+	if err := applyCorrections(d, raw); err != nil {
+		return nil, err
 	}
 	for pkg, file := range schemaFiles {
 		raw, err := data.ReadFile(file)
@@ -242,6 +237,44 @@ func decode() (*db, error) {
 		}
 	}
 	return d, applyAdditions(d)
+}
+
+// applyCorrections applies corrections.json to the decoded reference. An
+// entry for an object the reference has replaces the fields it names; an
+// entry marked "added" is a whole object the reference lacks (an infra:ibm
+// type the reference was trimmed before), which must cite its source. An
+// unmarked entry for an unknown object is a typo, and a marked one for an
+// object the reference already has would silently drop its other fields:
+// both fail.
+func applyCorrections(d *db, raw []byte) error {
+	var cf corrections
+	if err := json.Unmarshal(raw, &cf); err != nil {
+		return fmt.Errorf("corrections.json: %w", err)
+	}
+	for name, msg := range cf.IBM {
+		var head correctionHead
+		if err := json.Unmarshal(msg, &head); err != nil {
+			return fmt.Errorf("corrections.json ibm.%s: %w", name, err)
+		}
+		o := d.ibm[name]
+		switch {
+		case head.Added && o != nil:
+			return fmt.Errorf("corrections.json: ibm.%s is marked added but provider-rules.json has it; correct only the fields that differ", name)
+		case head.Added && head.Source == "":
+			return fmt.Errorf("corrections.json: the added ibm.%s cites no source", name)
+		case head.Added:
+			o = &ibmObject{}
+			d.ibm[name] = o
+		case o == nil:
+			return fmt.Errorf("corrections.json: ibm.%s is not in provider-rules.json (mark a new object \"added\": true)", name)
+		}
+		// Unmarshal into the decoded object replaces only the fields the
+		// correction names.
+		if err := json.Unmarshal(msg, o); err != nil {
+			return fmt.Errorf("corrections.json ibm.%s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 func applyAdditions(d *db) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -70,5 +71,51 @@ func TestAdditionsApply(t *testing.T) {
 	}
 	if d.schemaTypes["ovh:CloudProject/NetworkPrivateSubnetV2HostRoute:NetworkPrivateSubnetV2HostRoute"] == nil {
 		t.Error("the subnet's host route type is missing")
+	}
+}
+
+// corrections.json amends an object the reference has, adds one it lacks
+// only when the entry says so and cites a source, and refuses the mistakes
+// either would hide.
+func TestApplyCorrections(t *testing.T) {
+	fresh := func() *db {
+		return &db{ibm: map[string]*ibmObject{"Vpc": {Mutable: []string{"name"}, Immutable: []string{"region"}}}}
+	}
+	for name, tc := range map[string]struct {
+		file string
+		want string // an error fragment, "" for success
+	}{
+		"amend":             {`{"ibm":{"Vpc":{"mutable":["name","tags"]}}}`, ""},
+		"add":               {`{"ibm":{"ServiceId":{"added":true,"source":"IAM Identity API","mutable":["name"]}}}`, ""},
+		"typo":              {`{"ibm":{"Vcp":{"mutable":["name"]}}}`, "ibm.Vcp is not in provider-rules.json"},
+		"add what exists":   {`{"ibm":{"Vpc":{"added":true,"source":"x","mutable":["name"]}}}`, "ibm.Vpc is marked added"},
+		"add without cites": {`{"ibm":{"ServiceId":{"added":true,"mutable":["name"]}}}`, "cites no source"},
+		"not json":          {`{"ibm":{"Vpc":[]}}`, "corrections.json ibm.Vpc"},
+	} {
+		d := fresh()
+		err := applyCorrections(d, []byte(tc.file))
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want one with %q", name, err, tc.want)
+		}
+		if tc.want != "" {
+			continue
+		}
+		// An amendment keeps the fields it does not name.
+		if v := d.ibm["Vpc"]; len(v.Immutable) != 1 || v.Immutable[0] != "region" {
+			t.Errorf("%s: the reference's immutable fields became %v", name, v.Immutable)
+		}
+	}
+	d := fresh()
+	if err := applyCorrections(d, []byte(`{"ibm":{"Vpc":{"mutable":["name","tags"]},"ServiceId":{"added":true,"source":"s","mutable":["name","description"]}}}`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.ibm["Vpc"].Mutable; len(got) != 2 || got[1] != "tags" {
+		t.Errorf("amended mutable: %v", got)
+	}
+	if o := d.ibm["ServiceId"]; o == nil || len(o.Mutable) != 2 {
+		t.Errorf("added object: %+v", o)
 	}
 }

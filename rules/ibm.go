@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -120,4 +121,37 @@ func rawString(raw json.RawMessage) string {
 	var s string
 	_ = json.Unmarshal(raw, &s)
 	return s
+}
+
+// checkIBMPerValue applies the maxPerValue constraints of the IBM objects
+// over a whole plan: at most value resources of the type may share one value
+// of the property (an IAM identity is a member of at most 50 access groups).
+// The resources past the limit are reported, in plan order.
+func (d *db) checkIBMPerValue(resources []Resource) []Violation {
+	var out []Violation
+	for _, name := range sortedKeys(d.ibm) {
+		typ := "infra:ibm:" + name
+		for _, k := range d.ibm[name].Constraints {
+			if k.Rule != "maxPerValue" {
+				continue
+			}
+			var max int
+			if json.Unmarshal(k.Value, &max) != nil {
+				continue
+			}
+			seen := map[string]int{}
+			for i := range resources {
+				r := &resources[i]
+				v, ok := r.Inputs[k.Property].(string)
+				if r.Type != typ || !ok || unknown(v) {
+					continue
+				}
+				if seen[v]++; seen[v] > max {
+					out = append(out, Violation{Type: typ, Resource: r.Name, Property: k.Property, Rule: k.Rule, Source: k.Source, Severity: Error,
+						Message: fmt.Sprintf("%s %q is the %s of %d %s resources; IBM accepts at most %d: %s", k.Property, v, k.Property, seen[v], name, max, orText(k.Note, "the API refuses the rest"))})
+				}
+			}
+		}
+	}
+	return out
 }

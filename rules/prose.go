@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/netip"
 	"regexp"
 	"sort"
 	"strconv"
@@ -77,6 +78,13 @@ func formatCheck(k *constraint) func(string) string {
 			}
 			return ""
 		}
+	case s == "IPv6 address":
+		return func(v string) string {
+			if ip := net.ParseIP(v); ip == nil || ip.To4() != nil {
+				return "is not a valid IPv6 address"
+			}
+			return ""
+		}
 	case s == "IP address":
 		return func(v string) string {
 			if net.ParseIP(v) == nil {
@@ -97,6 +105,8 @@ func formatCheck(k *constraint) func(string) string {
 			}
 			return ""
 		}
+	case strings.HasPrefix(s, "IP address, IP range"):
+		return cbrAddressProblem
 	case strings.HasPrefix(s, "IPv4 CIDR /24 or larger"):
 		return tgwCIDRProblem
 	case strings.HasPrefix(s, "12-digit") && strings.Contains(s, "or ARN"):
@@ -159,6 +169,36 @@ func cidrProblem(version int) func(string) string {
 		}
 		return ""
 	}
+}
+
+// cbrAddressProblem: a context-based restrictions address is an IP address,
+// a range <first-ip>-<last-ip> of one family whose first is not past its
+// last, or a subnet in CIDR notation (contextbasedrestrictionsv1
+// AddressIPAddress, AddressIPAddressRange, AddressSubnet).
+func cbrAddressProblem(v string) string {
+	if lo, hi, ok := strings.Cut(v, "-"); ok {
+		a, errA := netip.ParseAddr(lo)
+		b, errB := netip.ParseAddr(hi)
+		switch {
+		case errA != nil || errB != nil:
+			return "is not an IP range <first-ip>-<last-ip>"
+		case a.Is4() != b.Is4():
+			return "is a range across IPv4 and IPv6"
+		case a.Compare(b) > 0:
+			return "is a range whose first address is past its last"
+		}
+		return ""
+	}
+	if strings.Contains(v, "/") {
+		if _, err := netip.ParsePrefix(v); err != nil {
+			return "is not a subnet in CIDR notation"
+		}
+		return ""
+	}
+	if _, err := netip.ParseAddr(v); err != nil {
+		return "is neither an IP address, an IP range nor a subnet"
+	}
+	return ""
 }
 
 // tgwCIDRProblem: IPv4 /24 or larger outside 169.254.0.0/16, or IPv6 /64 or larger.

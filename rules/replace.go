@@ -220,10 +220,37 @@ func conditionHolds(typ, prop string, olds, news map[string]any) bool {
 		return nlb(news) && removed(olds["subnets"], news["subnets"])
 	case "aws:lb/loadBalancer:LoadBalancer subnetMappings":
 		return removed(olds["subnetMappings"], news["subnetMappings"])
+	case "aws:cfg/configurationAggregator:ConfigurationAggregator accountAggregationSource",
+		"aws:cfg/configurationAggregator:ConfigurationAggregator organizationAggregationSource":
+		// customdiff.ForceNewIfChange: a source where there was none.
+		return !set(olds, prop) && set(news, prop)
+	case "aws:ec2/networkInterface:NetworkInterface privateIpLists":
+		// With the list in control, its first address is the primary one.
+		on, _ := news["privateIpListEnabled"].(bool)
+		return on && !reflect.DeepEqual(first(olds[prop]), first(news[prop]))
+	case "aws:ec2/networkInterface:NetworkInterface privateIps":
+		// Without the list, a set that drops the primary address (the old
+		// list's first, else the old set's only one) replaces it.
+		if on, _ := news["privateIpListEnabled"].(bool); on {
+			return false
+		}
+		primary := first(olds["privateIpLists"])
+		if old, _ := olds[prop].([]any); primary == nil && len(old) == 1 {
+			primary = old[0]
+		}
+		return primary != nil && removed([]any{primary}, news[prop])
 	case "aws:organizations/organization:Organization featureSet":
 		return orText(str(olds, prop), "ALL") == "ALL" && str(news, prop) == "CONSOLIDATED_BILLING"
 	}
 	return false
+}
+
+// first is a list's first element, nil for an empty list or no list.
+func first(v any) any {
+	if l, ok := v.([]any); ok && len(l) > 0 {
+		return l[0]
+	}
+	return nil
 }
 
 func nlb(m map[string]any) bool {

@@ -128,12 +128,15 @@ type Resource struct {
 // Limits tests the cloud API limits that span resources, over every resource
 // of a deployment: SCPs attached per target, SCP document size, policies per
 // organization, accounts per organization, accounts created one at a time,
-// servers per placement group, network zones per network, EKS cluster
+// servers per placement group, network zones per network, access groups per
+// IBM identity, EKS cluster
 // subnets in the Availability Zones EKS refuses, Hetzner routes that leave
 // their network's range or overlap a subnet or another route. Each
 // violation names the resource that crosses the limit.
 func Limits(resources []Resource) []Violation {
-	out := load().checkLimits(resources)
+	db := load()
+	out := db.checkLimits(resources)
+	out = append(out, db.checkIBMPerValue(resources)...)
 	out = append(out, checkEKSZones(resources)...)
 	out = append(out, checkHetznerRoutes(resources)...)
 	sortViolations(out)

@@ -63,6 +63,10 @@ func cbrZoneAddressesKind() *kind {
 	return bind(&kind{
 		token:    cbrZoneAddressesType,
 		required: []string{"zone", "name"},
+		// The id holds the zone and the mark its addresses carry, and an
+		// update writes to those: another zone or name is another set of
+		// addresses (rules: ibm.CbrZoneAddresses immutable).
+		replace: []string{"zone", "name"},
 		check: func(in props) []CheckFailure {
 			if len(in.strs("vpcs"))+len(in.strs("ipAddresses")) == 0 && in.set("zone") && !in.set("vpcs") && !in.set("ipAddresses") {
 				return []CheckFailure{{"vpcs", "zone addresses need at least one VPC or IP address"}}

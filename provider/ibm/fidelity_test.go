@@ -484,6 +484,20 @@ func TestZoneAddressesFromAnotherStack(t *testing.T) {
 	if got := values(); !slices.Equal(got, want) {
 		t.Errorf("after the zone's update: %v, want %v", got, want)
 	}
+	// The id holds the zone and the mark: moving the addresses to another
+	// zone or renaming them is a replacement, or the update would rewrite
+	// the old zone's addresses under the old mark.
+	for key, v := range map[string]any{"zone": "another-zone", "name": "ibm-us-south-staging"} {
+		moved := maps.Clone(a1in)
+		moved[key] = v
+		d, err := e.h("infra:ibm:CbrZoneAddresses").Diff(context.Background(), a1, props(a1in), props(moved))
+		if err != nil || !slices.Equal(d.Replaces, []string{key}) {
+			t.Errorf("a new %s: replaces %v (%v), want [%s]", key, d.Replaces, err, key)
+		}
+	}
+	if d, _ := e.h("infra:ibm:CbrZoneAddresses").Diff(context.Background(), a1, props(a1in), props(map[string]any{"zone": zone, "name": "ibm-us-south-prod", "vpcs": []any{vpc1, vpc2}})); len(d.Replaces) != 0 {
+		t.Errorf("another VPC replaces the addresses: %v", d.Replaces)
+	}
 	if err := e.h("infra:ibm:CbrZoneAddresses").Delete(context.Background(), a2, nil); err != nil {
 		t.Fatal(err)
 	}
