@@ -306,14 +306,15 @@ func applyDefaults(s *Spec) {
 			g.Steering = "dynamic_latency"
 		}
 		h := &g.HealthCheck
+		// Plain HTTP on port 80 by default: no origin serves a certificate
+		// for the hostname on a fresh deploy (infra installs none), and a
+		// CIS monitor over HTTPS validates one, so an HTTPS default left
+		// every origin unhealthy. ADR glb/health-check has the reasons.
 		if h.Protocol == "" {
-			h.Protocol = "https"
+			h.Protocol = "http"
 		}
 		if h.Port == 0 {
-			h.Port = map[string]int{"http": 80}[h.Protocol]
-			if h.Port == 0 {
-				h.Port = 443
-			}
+			h.Port = HealthCheckPort(h.Protocol)
 		}
 		if h.Path == "" {
 			h.Path = "/healthz"

@@ -149,7 +149,8 @@ func TestDefaultsWithoutMesh(t *testing.T) {
 		t.Errorf("%s is in the mesh, but network.mesh is not set", r.Ref())
 	}
 	h := s.Network.GlobalLoadBalancer.HealthCheck
-	if h.Protocol != "https" || h.Port != 443 || h.Retries != 2 {
+	// http on 80: every origin answers it on a fresh deploy (ADR glb/health-check)
+	if h.Protocol != "http" || h.Port != 80 || h.Path != "/healthz" || h.Retries != 2 {
 		t.Errorf("health check defaults: %+v", h)
 	}
 }

@@ -258,15 +258,28 @@ type GlobalLoadBalancer struct {
 	Fallback    string      `yaml:"fallback" jsonschema:"required"`
 }
 
-// HealthCheck is the monitor every origin is probed with.
+// HealthCheck is the monitor every origin is probed with, sending the
+// load-balanced hostname as Host header.
 type HealthCheck struct {
-	Meta     `yaml:"-" json:"-"`
-	Protocol string   `yaml:"protocol,omitempty" jsonschema:"enum=http,enum=https,default=https"`
-	Port     int      `yaml:"port,omitempty" jsonschema:"default=443"`
+	Meta `yaml:"-" json:"-"`
+	// Protocol is http or https. https needs a certificate for the hostname on every origin, which infra does not install: CIS validates it, so the origins stay unhealthy until one is served.
+	Protocol string `yaml:"protocol,omitempty" jsonschema:"enum=http,enum=https,default=http"`
+	// Port is where the origins' ingress load balancers serve the protocol: 80 for http, 443 for https, the only ports they listen on.
+	Port int `yaml:"port,omitempty" jsonschema:"default=80"`
+	// Path is probed on every origin: infra routes it for the hostname to the ingress controller's own health endpoint on the clusters it installs the route in (AWS, Hetzner); IKS's ALB answers /healthz by itself while no Ingress of yours routes the hostname.
 	Path     string   `yaml:"path,omitempty" jsonschema:"default=/healthz"`
 	Interval Duration `yaml:"interval,omitempty" jsonschema:"default=60s"`
 	Timeout  Duration `yaml:"timeout,omitempty" jsonschema:"default=5s"`
 	Retries  int      `yaml:"retries,omitempty" jsonschema:"default=2,minimum=0,maximum=5"`
+}
+
+// HealthCheckPort is the port the origins' ingress load balancers serve a
+// health-check protocol on: 80 for http, 443 for https.
+func HealthCheckPort(protocol string) int {
+	if protocol == "https" {
+		return 443
+	}
+	return 80
 }
 
 // Pool is a set of regions that serve one geography.

@@ -151,6 +151,7 @@ func (v *validator) glb() {
 	if h.Retries < 0 || h.Retries > 5 {
 		v.errorf(h.At("retries"), "use 0 to 5", "health-check retries %d is out of range", h.Retries)
 	}
+	v.healthCheckAnswered(g)
 	pools := map[string]*Pool{}
 	geoOwner := map[string]*Pool{}
 	for _, p := range g.Pools {
@@ -167,7 +168,9 @@ func (v *validator) glb() {
 		}
 		pools[p.Name] = p
 		for i, m := range p.Members {
-			v.member(p, i, m)
+			if r := v.member(p, i, m); r != nil {
+				v.originAnswers(g, p, i, r)
+			}
 		}
 		for i, code := range p.Geo {
 			pos := p.At(fmt.Sprintf("geo[%d]", i))
@@ -203,7 +206,9 @@ func (v *validator) glb() {
 	}
 }
 
-func (v *validator) member(p *Pool, i int, ref string) {
+// member resolves a pool member to its region entry, reporting a
+// reference that names none or several; nil then.
+func (v *validator) member(p *Pool, i int, ref string) *Region {
 	pos := p.At(fmt.Sprintf("members[%d]", i))
 	matches := v.byRef[ref]
 	if strings.Count(ref, "/") == 1 {
@@ -211,7 +216,7 @@ func (v *validator) member(p *Pool, i int, ref string) {
 	}
 	switch {
 	case len(matches) == 1:
-		return
+		return matches[0]
 	case len(matches) > 1:
 		var alts []string
 		for _, r := range matches {
@@ -224,6 +229,64 @@ func (v *validator) member(p *Pool, i int, ref string) {
 			hint = "did you mean " + s + "?"
 		}
 		v.errorf(pos, hint, "pool %s: member %s is not a region of this topology", p.Name, strconv.Quote(ref))
+	}
+	return nil
+}
+
+// healthCheckAnswered checks that the health check is one the origins can
+// pass on a fresh deploy (ADR glb/health-check). Every origin is a load
+// balancer that listens on 80 and 443 only (the AWS network load balancer's
+// listeners, the Hetzner load balancer's services, IKS's ALB), and passes
+// TCP through to an ingress controller that serves HTTP on 80 and TLS on
+// 443: any other port, or the other protocol, never succeeds. Over HTTPS,
+// CIS validates the origin's certificate (its monitors' allow_insecure is
+// false, stacks/ibm/cis.go), and no origin serves one for the hostname:
+// infra installs none, and ingress-nginx and Traefik present their own
+// self-signed one. Route 53 judges the status code only: a certificate
+// without the name makes its checker retry the handshake without SNI, not
+// fail (Route 53 API Reference, HealthCheckConfig, Type and EnableSNI).
+func (v *validator) healthCheckAnswered(g *GlobalLoadBalancer) {
+	h := &g.HealthCheck
+	if h.Protocol != "http" && h.Protocol != "https" {
+		return // reported above
+	}
+	at := func(key string) Pos {
+		if p := h.At(key); p.Line != 0 {
+			return p
+		}
+		return g.At("healthCheck")
+	}
+	want := HealthCheckPort(h.Protocol)
+	if h.Port != want && h.Port >= 1 && h.Port <= 65535 {
+		v.errorf(at("port"), fmt.Sprintf("use port %d, or omit it", want),
+			"the origins' ingress load balancers serve %s on port %d only: a health check on port %d never succeeds", strings.ToUpper(h.Protocol), want, h.Port)
+	}
+	if h.Protocol == "https" && g.Provider == "ibm-cis" {
+		v.warnf(at("protocol"), "use protocol: http, which every origin answers, until each one serves a certificate for "+g.Hostname,
+			"CIS validates the certificate of an HTTPS health check, and no origin serves one for %s (infra installs none; the ingress controllers present their own self-signed certificate): every origin would stay unhealthy", g.Hostname)
+	}
+}
+
+// originAnswers checks that a member region's ingress answers the health
+// check on a fresh deploy. infra routes the path for the hostname to the
+// ingress controller's health endpoint on AWS (ingress-nginx) and Hetzner
+// (Traefik); on IBM the cluster's ALB is IBM's ingress-nginx, whose
+// default server answers /healthz only (kubernetes/ingress-nginx
+// rootfs/etc/nginx/template/nginx.tmpl, server "_": "health checks in cloud
+// providers require the use of port 80", location /healthz, return 200),
+// and OVH regions run no ingress controller at all.
+func (v *validator) originAnswers(g *GlobalLoadBalancer, p *Pool, i int, r *Region) {
+	pos := p.At(fmt.Sprintf("members[%d]", i))
+	h := &g.HealthCheck
+	switch r.Cloud {
+	case OVH:
+		v.warnf(pos, "leave OVH regions out of the pools until infra installs an ingress controller there",
+			"OVH region %s runs no ingress controller: nothing answers at its ingress address, so the global load balancer's origin %s never turns healthy", r.ID(), r.Ref())
+	case IBM:
+		if h.Path != "/healthz" && strings.HasPrefix(h.Path, "/") {
+			v.warnf(pos, "use path /healthz, or route "+h.Path+" for "+g.Hostname+" with an Ingress of yours in "+r.ID(),
+				"IKS's ALB answers only /healthz by itself: the health check of %s on %s fails until an Ingress routes it", h.Path, r.Ref())
+		}
 	}
 }
 

@@ -783,3 +783,46 @@ func TestAdvisoryGuardrailContradictionsWarn(t *testing.T) {
 		t.Errorf("mandatory guardrails contradicted: err = %v", err)
 	}
 }
+
+// The health check must be one every origin answers on a fresh deploy
+// (ADR glb/health-check): the load balancers listen on 80 and 443 only,
+// CIS validates certificates and no origin serves one for the hostname,
+// IKS's ALB answers /healthz alone, and OVH regions serve nothing.
+func TestHealthCheckAnswered(t *testing.T) {
+	const head = "name: acme\nclouds:\n  aws:\n    regions:\n      - region: us-east-1\n        environment: prod\n        cluster: {apiAccess: [203.0.113.0/24]}\n" +
+		"  ibm:\n    regions:\n      - {region: us-south, environment: prod}\n" +
+		"  ovh:\n    regions:\n      - {region: GRA11, environment: prod, cluster: {flavor: b3-8, nodes: 3}}\n" +
+		"network:\n  globalLoadBalancer:\n    hostname: app.acme.io\n"
+	const pools = "    pools: [{name: us, members: [aws/us-east-1]}]\n    fallback: us\n"
+	for _, tc := range []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"the default", head + pools, nil},
+		{"http on 80", head + "    healthCheck: {protocol: http, port: 80}\n" + pools, nil},
+		{"https through CIS (the old default)", head + "    healthCheck: {protocol: https}\n" + pools,
+			[]string{"warning t.yaml:17:29 CIS validates the certificate of an HTTPS health check, and no origin serves one for app.acme.io (infra installs none; the ingress controllers present their own self-signed certificate): every origin would stay unhealthy"}},
+		{"https, defaulted, through CIS", head + "    healthCheck: {path: /healthz}\n" + pools, nil},
+		{"https through Route 53", head + "    provider: route53\n    healthCheck: {protocol: https}\n" + pools, nil},
+		{"http on 443", head + "    healthCheck: {protocol: http, port: 443}\n" + pools,
+			[]string{"error t.yaml:17:41 the origins' ingress load balancers serve HTTP on port 80 only: a health check on port 443 never succeeds"}},
+		{"a port nothing listens on", head + "    provider: route53\n    healthCheck: {protocol: https, port: 8443}\n" + pools,
+			[]string{"error t.yaml:18:42 the origins' ingress load balancers serve HTTPS on port 443 only: a health check on port 8443 never succeeds"}},
+		{"an OVH member", head + "    pools: [{name: eu, members: [ovh/GRA11, aws/us-east-1]}]\n    fallback: eu\n",
+			[]string{"warning t.yaml:17:34 OVH region ovh-gra11-prod runs no ingress controller: nothing answers at its ingress address, so the global load balancer's origin ovh/GRA11/prod never turns healthy"}},
+		{"IBM with another path", head + "    healthCheck: {path: /ready}\n    pools: [{name: us, members: [aws/us-east-1, ibm/us-south]}]\n    fallback: us\n",
+			[]string{"warning t.yaml:18:49 IKS's ALB answers only /healthz by itself: the health check of /ready on ibm/us-south/prod fails until an Ingress routes it"}},
+		{"IBM with /healthz", head + "    pools: [{name: us, members: [ibm/us-south]}]\n    fallback: us\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ds, _ := Parse("t.yaml", []byte(tc.yaml))
+			var got []string
+			for _, d := range ds {
+				got = append(got, string(d.Severity)+" "+d.Pos.String()+" "+d.Message)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("diagnostics %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
