@@ -101,6 +101,9 @@ func (c *kubeClient) do(ctx context.Context, method, path, contentType string, b
 // connection, or an answer that it is not serving (a control plane
 // starting). A refusal of the request or of the TLS certificate is final.
 func retryable(err error) bool {
+	if errors.As(err, new(notServedYet)) {
+		return true
+	}
 	var ae *apiError
 	if errors.As(err, &ae) {
 		return ae.code == http.StatusTooManyRequests || ae.code >= 500
@@ -122,6 +125,12 @@ func retryable(err error) bool {
 	}
 	return false
 }
+
+// notServedYet is a 404 for a kind whose definition the cluster's add-ons
+// install (kind.addon): the API is up, the definition not yet.
+type notServedYet struct{ error }
+
+func (e notServedYet) Unwrap() error { return e.error }
 
 // retry runs f until it succeeds, fails for good, or ApplyTimeout passes.
 func (c *kubeClient) retry(ctx context.Context, f func() error) error {
@@ -151,7 +160,12 @@ func (c *kubeClient) apply(ctx context.Context, o object) error {
 	what := fmt.Sprintf("%s %s: apply %s", ManifestsType, c.cluster, o.id())
 	// JSON is YAML, which apply-patch+yaml takes.
 	err = c.retry(ctx, func() error {
-		return c.do(ctx, http.MethodPatch, o.path()+"?fieldManager=infra&force=true", "application/apply-patch+yaml", body)
+		err := c.do(ctx, http.MethodPatch, o.path()+"?fieldManager=infra&force=true", "application/apply-patch+yaml", body)
+		var ae *apiError
+		if o.k.addon && errors.As(err, &ae) && ae.code == http.StatusNotFound {
+			return notServedYet{err}
+		}
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)

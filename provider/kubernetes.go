@@ -58,31 +58,41 @@ type kind struct {
 	namespaced bool
 	// stage orders the apply: what others refer to first (namespaces and
 	// definitions, then identities and roles, then bindings, then
-	// configuration, then workloads), and the reverse on delete.
+	// configuration, then workloads, then routes to them), and the reverse
+	// on delete.
 	stage int
+	// addon says the kind is a custom resource whose definition an add-on
+	// of the cluster installs after the API is up (k3s deploys Traefik's
+	// CRDs from its manifests directory, docs.k3s.io/installation/packaged-components):
+	// until it is served the API answers 404, which apply waits out.
+	addon bool
 }
 
 // kinds are the kinds infra applies, by apiVersion and kind; their plurals
 // and scopes are the API's (Kubernetes API reference, v1.35, each kind's
 // "HTTP Request" section). An object of another kind is refused at check.
 var kinds = map[string]kind{
-	"v1/Namespace": {"namespaces", false, 0},
-	"apiextensions.k8s.io/v1/CustomResourceDefinition": {"customresourcedefinitions", false, 0},
-	"v1/ServiceAccount":                               {"serviceaccounts", true, 1},
-	"rbac.authorization.k8s.io/v1/ClusterRole":        {"clusterroles", false, 1},
-	"rbac.authorization.k8s.io/v1/Role":               {"roles", true, 1},
-	"rbac.authorization.k8s.io/v1/ClusterRoleBinding": {"clusterrolebindings", false, 2},
-	"rbac.authorization.k8s.io/v1/RoleBinding":        {"rolebindings", true, 2},
-	"v1/ConfigMap":                       {"configmaps", true, 3},
-	"v1/Secret":                          {"secrets", true, 3},
-	"networking.k8s.io/v1/IngressClass":  {"ingressclasses", false, 3},
-	"storage.k8s.io/v1/StorageClass":     {"storageclasses", false, 3},
-	"scheduling.k8s.io/v1/PriorityClass": {"priorityclasses", false, 3},
-	"v1/Service":                         {"services", true, 4},
-	"apps/v1/Deployment":                 {"deployments", true, 4},
-	"apps/v1/DaemonSet":                  {"daemonsets", true, 4},
-	"policy/v1/PodDisruptionBudget":      {"poddisruptionbudgets", true, 4},
-	"networking.k8s.io/v1/NetworkPolicy": {"networkpolicies", true, 4},
+	"v1/Namespace": {"namespaces", false, 0, false},
+	"apiextensions.k8s.io/v1/CustomResourceDefinition": {"customresourcedefinitions", false, 0, false},
+	"v1/ServiceAccount":                               {"serviceaccounts", true, 1, false},
+	"rbac.authorization.k8s.io/v1/ClusterRole":        {"clusterroles", false, 1, false},
+	"rbac.authorization.k8s.io/v1/Role":               {"roles", true, 1, false},
+	"rbac.authorization.k8s.io/v1/ClusterRoleBinding": {"clusterrolebindings", false, 2, false},
+	"rbac.authorization.k8s.io/v1/RoleBinding":        {"rolebindings", true, 2, false},
+	"v1/ConfigMap":                       {"configmaps", true, 3, false},
+	"v1/Secret":                          {"secrets", true, 3, false},
+	"networking.k8s.io/v1/IngressClass":  {"ingressclasses", false, 3, false},
+	"storage.k8s.io/v1/StorageClass":     {"storageclasses", false, 3, false},
+	"scheduling.k8s.io/v1/PriorityClass": {"priorityclasses", false, 3, false},
+	"v1/Service":                         {"services", true, 4, false},
+	"apps/v1/Deployment":                 {"deployments", true, 4, false},
+	"apps/v1/DaemonSet":                  {"daemonsets", true, 4, false},
+	"policy/v1/PodDisruptionBudget":      {"poddisruptionbudgets", true, 4, false},
+	"networking.k8s.io/v1/NetworkPolicy": {"networkpolicies", true, 4, false},
+	"networking.k8s.io/v1/Ingress":       {"ingresses", true, 5, false},
+	// Traefik's route (doc.traefik.io, Kubernetes IngressRoute; CRD
+	// ingressroutes.traefik.io, namespaced).
+	"traefik.io/v1alpha1/IngressRoute": {"ingressroutes", true, 5, true},
 }
 
 // wellKnownNamespaces exist in every cluster, so objects may use them

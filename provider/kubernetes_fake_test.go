@@ -26,6 +26,10 @@ type fakeKube struct {
 
 	mu      sync.Mutex
 	objects map[string]map[string]any
+	// unserved counts the requests still answered 404 for an API group
+	// and version ("traefik.io/v1alpha1") whose definition is not
+	// installed yet, as while a cluster's add-on installs its CRDs.
+	unserved map[string]int
 	// log lists the requests, "METHOD path", in order.
 	log []string
 }
@@ -76,6 +80,11 @@ func (f *fakeKube) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rest = strings.Split(strings.TrimPrefix(p, "/api/v1/"), "/")
 	case strings.HasPrefix(p, "/apis/"):
 		parts := strings.Split(strings.TrimPrefix(p, "/apis/"), "/")
+		if gv := strings.Join(parts[:min(2, len(parts))], "/"); f.unserved[gv] > 0 {
+			f.unserved[gv]--
+			kubeStatus(w, http.StatusNotFound, "the server could not find the requested resource")
+			return
+		}
 		if len(parts) < 3 {
 			kubeStatus(w, http.StatusNotFound, "the server could not find the requested resource")
 			return

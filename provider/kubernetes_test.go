@@ -197,6 +197,34 @@ func TestManifestsPush(t *testing.T) {
 				t.Errorf("err = %v", err)
 			}
 		}},
+		{"a route waits for the definition its cluster's add-on installs", func(t *testing.T, f *fakeKube, server, ca string) {
+			f.unserved = map[string]int{"traefik.io/v1alpha1": 3}
+			in := manifestsInputs(t, server, ca, []map[string]any{testRoute()}, map[string]string{"token": testToken})
+			if _, err := l.Push(ctx, nil, in); err != nil {
+				t.Fatal(err)
+			}
+			if got := f.requests(); len(got) != 4 || f.unserved["traefik.io/v1alpha1"] != 0 || !f.paths()["/apis/traefik.io/v1alpha1/namespaces/kube-system/ingressroutes/health"] {
+				t.Errorf("requests %v, objects %v", got, f.paths())
+			}
+		}},
+		{"a definition that never comes is given up on", func(t *testing.T, f *fakeKube, server, ca string) {
+			shortTimeout(t, 50*time.Millisecond)
+			f.unserved = map[string]int{"traefik.io/v1alpha1": 1 << 30}
+			in := manifestsInputs(t, server, ca, []map[string]any{testRoute()}, map[string]string{"token": testToken})
+			_, err := l.Push(ctx, nil, in)
+			if err == nil || !strings.Contains(err.Error(), "apply IngressRoute/kube-system/health") || !strings.Contains(err.Error(), "404") {
+				t.Errorf("err = %v", err)
+			}
+		}},
+		{"a kind of the API itself answering 404 is not waited for", func(t *testing.T, f *fakeKube, server, ca string) {
+			f.unserved = map[string]int{"networking.k8s.io/v1": 1 << 30}
+			ing := map[string]any{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": map[string]any{"name": "health", "namespace": "kube-system"}}
+			in := manifestsInputs(t, server, ca, []map[string]any{ing}, map[string]string{"token": testToken})
+			_, err := l.Push(ctx, nil, in)
+			if err == nil || !strings.Contains(err.Error(), "apply Ingress/kube-system/health: 404") || len(f.requests()) != 1 {
+				t.Errorf("err = %v", err)
+			}
+		}},
 		{"an expired token leaves the objects to the cluster on delete", func(t *testing.T, f *fakeKube, server, ca string) {
 			in := manifestsInputs(t, server, ca, testObjects(), map[string]string{"token": testToken})
 			if _, err := l.Push(ctx, nil, in); err != nil {
@@ -383,4 +411,12 @@ func TestManifestsTLSServerName(t *testing.T) {
 	if _, err := l.Push(context.Background(), nil, in); err == nil || !strings.Contains(err.Error(), "10.20.0.4") {
 		t.Errorf("a certificate without the name: %v", err)
 	}
+}
+
+// testRoute is a Traefik IngressRoute, a kind whose definition k3s's
+// Traefik add-on installs.
+func testRoute() map[string]any {
+	return map[string]any{"apiVersion": "traefik.io/v1alpha1", "kind": "IngressRoute", "metadata": map[string]any{"name": "health", "namespace": "kube-system"},
+		"spec": map[string]any{"routes": []any{map[string]any{"match": "Path(`/healthz`)", "kind": "Rule",
+			"services": []any{map[string]any{"name": "ping@internal", "kind": "TraefikService"}}}}}}
 }
