@@ -317,7 +317,7 @@ func applyDefaults(s *Spec) {
 			h.Port = HealthCheckPort(h.Protocol)
 		}
 		if h.Path == "" {
-			h.Path = "/healthz"
+			h.Path = HealthPath
 		}
 		if h.Interval.Duration == 0 {
 			h.Interval.Duration = 60 * time.Second

@@ -273,6 +273,11 @@ type HealthCheck struct {
 	Retries  int      `yaml:"retries,omitempty" jsonschema:"default=2,minimum=0,maximum=5"`
 }
 
+// HealthPath is the health-check path infra answers on every origin it
+// installs a route in, and the default of healthCheck.path; another path
+// is the user's to serve (ADR glb/health-check).
+const HealthPath = "/healthz"
+
 // HealthCheckPort is the port the origins' ingress load balancers serve a
 // health-check protocol on: 80 for http, 443 for https.
 func HealthCheckPort(protocol string) int {
@@ -424,9 +429,9 @@ func (s *Spec) BackendURL() string {
 	return scheme + filepath.Join(filepath.Dir(s.File), p)
 }
 
-// poolMember says whether a pool of the global load balancer sends
+// PoolMember says whether a pool of the global load balancer sends
 // traffic to the region.
-func (s *Spec) poolMember(r *Region) bool {
+func (s *Spec) PoolMember(r *Region) bool {
 	g := s.Network.GlobalLoadBalancer
 	if g == nil {
 		return false

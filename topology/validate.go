@@ -187,7 +187,7 @@ func (v *validator) clusters() {
 			}
 			v.scaling(&k.NodesPerZone, k.At("nodesPerZone"), 0, maxEKSNodeGroup, maxEKSNodeGroupSource)
 			v.apiAccess(&k.Meta, k.APIAccess, "IAM authentication")
-			if len(k.APIAccess) == 0 && v.s.poolMember(&r.Region) {
+			if len(k.APIAccess) == 0 && v.s.PoolMember(&r.Region) {
 				// infra applies the ingress controller over the Kubernetes
 				// API (infra:kubernetes:Manifests); the endpoint is private.
 				// It matters where the global load balancer sends traffic.

@@ -169,7 +169,7 @@ func (v *validator) glb() {
 		pools[p.Name] = p
 		for i, m := range p.Members {
 			if r := v.member(p, i, m); r != nil {
-				v.originAnswers(g, p, i, r)
+				v.originAnswers(p, i, r)
 			}
 		}
 		for i, code := range p.Geo {
@@ -261,6 +261,10 @@ func (v *validator) healthCheckAnswered(g *GlobalLoadBalancer) {
 		v.errorf(at("port"), fmt.Sprintf("use port %d, or omit it", want),
 			"the origins' ingress load balancers serve %s on port %d only: a health check on port %d never succeeds", strings.ToUpper(h.Protocol), want, h.Port)
 	}
+	if h.Path != HealthPath && strings.HasPrefix(h.Path, "/") {
+		v.warnf(at("path"), "omit path for "+HealthPath+", or serve "+h.Path+" for "+g.Hostname+" with an Ingress of yours in every member region",
+			"infra answers only %s on the origins: the health check of %s fails on every origin until an Ingress of yours serves it", HealthPath, h.Path)
+	}
 	if h.Protocol == "https" && g.Provider == "ibm-cis" {
 		v.warnf(at("protocol"), "use protocol: http, which every origin answers, until each one serves a certificate for "+g.Hostname,
 			"CIS validates the certificate of an HTTPS health check, and no origin serves one for %s (infra installs none; the ingress controllers present their own self-signed certificate): every origin would stay unhealthy", g.Hostname)
@@ -268,25 +272,18 @@ func (v *validator) healthCheckAnswered(g *GlobalLoadBalancer) {
 }
 
 // originAnswers checks that a member region's ingress answers the health
-// check on a fresh deploy. infra routes the path for the hostname to the
+// check on a fresh deploy. infra routes /healthz for the hostname to the
 // ingress controller's health endpoint on AWS (ingress-nginx) and Hetzner
-// (Traefik); on IBM the cluster's ALB is IBM's ingress-nginx, whose
-// default server answers /healthz only (kubernetes/ingress-nginx
-// rootfs/etc/nginx/template/nginx.tmpl, server "_": "health checks in cloud
-// providers require the use of port 80", location /healthz, return 200),
-// and OVH regions run no ingress controller at all.
-func (v *validator) originAnswers(g *GlobalLoadBalancer, p *Pool, i int, r *Region) {
-	pos := p.At(fmt.Sprintf("members[%d]", i))
-	h := &g.HealthCheck
-	switch r.Cloud {
-	case OVH:
-		v.warnf(pos, "leave OVH regions out of the pools until infra installs an ingress controller there",
+// (Traefik); on IBM the cluster's ALB is IBM's build of ingress-nginx
+// (IBM Cloud docs, Managing ALBs: "<ingress_nginx_version>_<ibm_build>_iks"),
+// whose default server answers /healthz (kubernetes/ingress-nginx
+// rootfs/etc/nginx/template/nginx.tmpl, server "_": "health checks in
+// cloud providers require the use of port 80", location /healthz, return
+// 200); OVH regions run no ingress controller at all.
+func (v *validator) originAnswers(p *Pool, i int, r *Region) {
+	if r.Cloud == OVH {
+		v.warnf(p.At(fmt.Sprintf("members[%d]", i)), "leave OVH regions out of the pools until infra installs an ingress controller there",
 			"OVH region %s runs no ingress controller: nothing answers at its ingress address, so the global load balancer's origin %s never turns healthy", r.ID(), r.Ref())
-	case IBM:
-		if h.Path != "/healthz" && strings.HasPrefix(h.Path, "/") {
-			v.warnf(pos, "use path /healthz, or route "+h.Path+" for "+g.Hostname+" with an Ingress of yours in "+r.ID(),
-				"IKS's ALB answers only /healthz by itself: the health check of %s on %s fails until an Ingress routes it", h.Path, r.Ref())
-		}
 	}
 }
 

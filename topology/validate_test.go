@@ -787,7 +787,7 @@ func TestAdvisoryGuardrailContradictionsWarn(t *testing.T) {
 // The health check must be one every origin answers on a fresh deploy
 // (ADR glb/health-check): the load balancers listen on 80 and 443 only,
 // CIS validates certificates and no origin serves one for the hostname,
-// IKS's ALB answers /healthz alone, and OVH regions serve nothing.
+// infra answers /healthz alone, and OVH regions serve nothing.
 func TestHealthCheckAnswered(t *testing.T) {
 	const head = "name: acme\nclouds:\n  aws:\n    regions:\n      - region: us-east-1\n        environment: prod\n        cluster: {apiAccess: [203.0.113.0/24]}\n" +
 		"  ibm:\n    regions:\n      - {region: us-south, environment: prod}\n" +
@@ -810,8 +810,8 @@ func TestHealthCheckAnswered(t *testing.T) {
 			[]string{"error t.yaml:18:42 the origins' ingress load balancers serve HTTPS on port 443 only: a health check on port 8443 never succeeds"}},
 		{"an OVH member", head + "    pools: [{name: eu, members: [ovh/GRA11, aws/us-east-1]}]\n    fallback: eu\n",
 			[]string{"warning t.yaml:17:34 OVH region ovh-gra11-prod runs no ingress controller: nothing answers at its ingress address, so the global load balancer's origin ovh/GRA11/prod never turns healthy"}},
-		{"IBM with another path", head + "    healthCheck: {path: /ready}\n    pools: [{name: us, members: [aws/us-east-1, ibm/us-south]}]\n    fallback: us\n",
-			[]string{"warning t.yaml:18:49 IKS's ALB answers only /healthz by itself: the health check of /ready on ibm/us-south/prod fails until an Ingress routes it"}},
+		{"a path of the user's", head + "    healthCheck: {path: /ready}\n    pools: [{name: us, members: [aws/us-east-1, ibm/us-south]}]\n    fallback: us\n",
+			[]string{"warning t.yaml:17:25 infra answers only /healthz on the origins: the health check of /ready fails on every origin until an Ingress of yours serves it"}},
 		{"IBM with /healthz", head + "    pools: [{name: us, members: [ibm/us-south]}]\n    fallback: us\n", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

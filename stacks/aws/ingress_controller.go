@@ -57,12 +57,16 @@ func (p *program) ingressController(cluster *eks.Cluster, nodes []*eks.NodeGroup
 	for i, n := range nodes {
 		deps[i] = n
 	}
+	objects := controllerObjects()
+	if route, ok := p.healthIngress(); ok {
+		objects = append(objects, route)
+	}
 	_, err := kubernetes.NewManifests(p.ctx, p.name("ingress-controller"), &kubernetes.ManifestsArgs{
 		Cluster: p.clusterName(),
 		Server:  cluster.Endpoint,
 		CACert:  ca,
 		Token:   auth.Token(),
-		Objects: controllerObjects(),
+		Objects: objects,
 	}, pulumi.DependsOn(deps))
 	return err
 }

@@ -115,6 +115,12 @@ type r53 struct {
 	target map[string]pulumi.StringInput
 }
 
+// OriginName is the name Route 53 probes a region's load balancer by when
+// the load balancer is known by a DNS name: <region ID>.origin.<hostname>,
+// a CNAME to it, so the Host header and SNI are a name under the hostname
+// the region's ingress answers.
+func OriginName(hostname, regionID string) string { return regionID + ".origin." + hostname }
+
 func (r *r53) fqdn(labels ...string) string {
 	return strings.Join(append(labels, r.g.Hostname), ".")
 }
@@ -163,7 +169,7 @@ func (r *r53) origin(o *network.Origin) error {
 		// header when no IPAddress is given). The origin gets a name under
 		// the platform's hostname, a CNAME to the load balancer, and that
 		// name is probed: the ingress serves it as it serves IP origins'.
-		name := r.fqdn(o.ID, "origin")
+		name := OriginName(r.g.Hostname, o.ID)
 		if err := r.record("route53-origin-"+o.ID, &route53.RecordArgs{
 			Name:    pulumi.String(name),
 			Type:    pulumi.String("CNAME"),
@@ -178,7 +184,7 @@ func (r *r53) origin(o *network.Origin) error {
 		// as a client of the load balancer would.
 		args.IpAddress = in.Address
 		args.Fqdn = pulumi.String(r.g.Hostname)
-		name := r.fqdn(o.ID, "origin")
+		name := OriginName(r.g.Hostname, o.ID)
 		if err := r.record("route53-origin-"+o.ID, &route53.RecordArgs{
 			Name:    pulumi.String(name),
 			Type:    pulumi.String("A"),
