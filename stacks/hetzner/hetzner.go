@@ -149,6 +149,9 @@ func (p *program) run() error {
 	if err := p.addonSecret(ca, publics, append(servers, reg...)); err != nil {
 		return err
 	}
+	if err := p.healthRoute(ca, publics, append(servers, reg...)); err != nil {
+		return err
+	}
 	if err := mesh(ctx, p.r, p.rn, p.labels("mesh-gateway")); err != nil {
 		return err
 	}

@@ -113,6 +113,9 @@ func TestRegionalExample(t *testing.T) {
 				ClusterCAType:            1, // the cluster CA and admin certificate
 				kubernetes.ManifestsType: 1, // the add-ons' hcloud Secret
 			}
+			if spec.PoolMember(&r.Region) { // the global load balancer's health route (ingress.go)
+				wantCounts[kubernetes.ManifestsType]++
+			}
 			if rn.Overlay.IsValid() { // the mesh gateway's key and address (mesh.go)
 				wantCounts["infra:mesh:WireGuardKey"] = 1
 				wantCounts["hcloud:index/primaryIp:PrimaryIp"] = 1

@@ -46,18 +46,25 @@ func hcloudToken(ctx *pulumi.Context) string {
 // controller-manager docs/guides/private-network-setup.md, step 6), so the
 // Secret is known in full before the network exists.
 func (p *program) addonSecret(ca *ClusterCA, publics []pulumi.StringOutput, after []pulumi.Resource) error {
+	args := p.clusterAPI(ca, publics)
+	args.Objects = []kubernetes.Object{kubernetes.Object(hcloudSecret(hcloudToken(p.ctx), p.name("network")))}
+	_, err := kubernetes.NewManifests(p.ctx, p.name("hcloud-secret"), args, pulumi.DependsOn(append(after, p.net)))
+	return err
+}
+
+// clusterAPI is where and how infra reaches the cluster's API (see
+// addonSecret), for a Manifests resource to fill in its objects.
+func (p *program) clusterAPI(ca *ClusterCA, publics []pulumi.StringOutput) *kubernetes.ManifestsArgs {
 	args := &kubernetes.ManifestsArgs{
 		Cluster:    p.id,
 		Server:     pulumi.String(fmt.Sprintf("https://%s:%d", p.regIP, apiPort)),
 		CACert:     ca.CaCert,
 		ClientCert: ca.ClientCert,
 		ClientKey:  ca.ClientKey,
-		Objects:    []kubernetes.Object{kubernetes.Object(hcloudSecret(hcloudToken(p.ctx), p.name("network")))},
 	}
 	if len(p.r.Cluster.APIAccess) > 0 && len(publics) > 0 {
 		args.Server = publics[0].ApplyT(func(ip string) string { return fmt.Sprintf("https://%s:%d", ip, apiPort) }).(pulumi.StringOutput)
 		args.TLSServerName = pulumi.String(p.regIP.String())
 	}
-	_, err := kubernetes.NewManifests(p.ctx, p.name("hcloud-secret"), args, pulumi.DependsOn(append(after, p.net)))
-	return err
+	return args
 }
