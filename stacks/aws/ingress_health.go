@@ -28,6 +28,12 @@ func (p *program) healthIngress() (kubernetes.Object, bool) {
 	for _, host := range []string{g.Hostname, OriginName(g.Hostname, p.id)} {
 		rules = append(rules, map[string]any{"host": host, "http": map[string]any{"paths": []any{path}}})
 	}
-	return kubernetes.Object{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": meta("glb-health", controllerNS),
+	m := meta("glb-health", controllerNS)
+	// No redirect to HTTPS once an Ingress of the user's gives the host a
+	// certificate (ssl-redirect defaults to true for a server with TLS,
+	// ingress-nginx docs, annotations, Server-side HTTPS enforcement
+	// through redirect): CIS expects 2xx and follows no redirect.
+	m["annotations"] = map[string]any{"nginx.ingress.kubernetes.io/ssl-redirect": "false"}
+	return kubernetes.Object{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": m,
 		"spec": map[string]any{"ingressClassName": "nginx", "rules": rules}}, true
 }

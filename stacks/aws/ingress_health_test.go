@@ -47,6 +47,9 @@ func TestHealthCheckReachesTheController(t *testing.T) {
 	if route == nil {
 		t.Fatal("no health-check Ingress among the controller's objects")
 	}
+	if a := route["metadata"].(map[string]any)["annotations"].(map[string]any); a["nginx.ingress.kubernetes.io/ssl-redirect"] != "false" {
+		t.Errorf("annotations %v: a certificate of the user's for the host would redirect the check", a)
+	}
 	spec := route["spec"].(map[string]any)
 	if spec["ingressClassName"] != "nginx" {
 		t.Errorf("ingress class %v, want the controller's", spec["ingressClassName"])
