@@ -29,10 +29,12 @@ func (p *program) healthIngress() (kubernetes.Object, bool) {
 		rules = append(rules, map[string]any{"host": host, "http": map[string]any{"paths": []any{path}}})
 	}
 	m := meta("glb-health", controllerNS)
-	// No redirect to HTTPS once an Ingress of the user's gives the host a
-	// certificate (ssl-redirect defaults to true for a server with TLS,
-	// ingress-nginx docs, annotations, Server-side HTTPS enforcement
-	// through redirect): CIS expects 2xx and follows no redirect.
+	// No redirect to HTTPS once an Ingress of the user's gives the host TLS
+	// ("By default the controller redirects (308) to HTTPS if TLS is
+	// enabled for that ingress", ingress-nginx docs, annotations,
+	// Server-side HTTPS enforcement through redirect; the host's server is
+	// shared by every Ingress that names it): CIS expects 2xx and infra's
+	// monitor follows no redirect.
 	m["annotations"] = map[string]any{"nginx.ingress.kubernetes.io/ssl-redirect": "false"}
 	return kubernetes.Object{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": m,
 		"spec": map[string]any{"ingressClassName": "nginx", "rules": rules}}, true
