@@ -78,6 +78,7 @@ func Derive(d *derived.Model) ([]Record, error) {
 	recs = append(recs, m.meshRecord(), m.glb(), m.landingZone(), m.guardrails(), m.stateRecord())
 	// last, so that a topology that gains it renumbers no record
 	recs = append(recs, m.ingressAWS()...)
+	recs = append(recs, m.glbHealth()...)
 	return recs, nil
 }
 
