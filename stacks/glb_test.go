@@ -45,15 +45,17 @@ func TestCISOfMulticloud(t *testing.T) {
 	if d := named(t, g, "ibm-cis-domain"); in(d, "domain") != "example.com" {
 		t.Errorf("domain %v", d.Inputs)
 	}
-	// The monitor is the spec's health check.
+	// The monitor is the spec's health check: HTTP on 80 by default, which
+	// every origin answers (ADR glb/health-check); certificates would be
+	// validated over HTTPS.
 	hc := named(t, g, "ibm-cis-health-check")
-	for k, want := range map[string]string{"type": "https", "port": "443", "path": "/healthz", "interval": "60", "timeout": "5", "retries": "3", "header": "map[Host:[app.example.com]]"} {
+	for k, want := range map[string]string{"type": "http", "port": "80", "allowInsecure": "false", "path": "/healthz", "interval": "60", "timeout": "5", "retries": "3", "header": "map[Host:[app.example.com]]"} {
 		if in(hc, k) != want {
 			t.Errorf("health check %s = %s, want %s", k, in(hc, k), want)
 		}
 	}
 	// One pool per spec pool, its origins the members' ingress addresses.
-	pools := map[string][]string{"us": {"ibm-us-south-prod", "aws-us-east-1-prod"}, "eu": {"ovh-gra11-prod", "hetzner-nbg1-prod", "hetzner-fsn1-prod"}}
+	pools := map[string][]string{"us": {"ibm-us-south-prod", "aws-us-east-1-prod"}, "eu": {"hetzner-nbg1-prod", "hetzner-fsn1-prod"}}
 	checks := map[string]string{"us": "[WNAM ENAM]", "eu": "[WEU]"}
 	if n := len(ofType(g, cisPool)); n != 2 {
 		t.Errorf("%d origin pools, want 2", n)
@@ -131,15 +133,16 @@ func TestRoute53Geo(t *testing.T) {
 		t.Fatalf("zones %v", names(zone))
 	}
 	// A health check per member, a calculated one per pool.
-	if n := len(ofType(g, r53Health)); n != 7+2 {
-		t.Errorf("%d health checks, want 9", n)
+	if n := len(ofType(g, r53Health)); n != 5+2 {
+		t.Errorf("%d health checks, want 7", n)
 	}
 	// IP origins get an A record and are probed by address, presenting
 	// the hostname; DNS-name origins get a CNAME under the hostname and are
 	// probed by that name, not by the load balancer's own.
-	hc := named(t, g, "route53-health-ovh-de1-prod")
-	if in(hc, "ipAddress") != output(t, p, "ovh-de1-prod", "ingressAddress") || in(hc, "fqdn") != "edge.acme-platform.net" || in(hc, "requestInterval") != "30" || in(hc, "failureThreshold") != "3" {
-		t.Errorf("OVH health check %v", hc.Inputs)
+	hc := named(t, g, "route53-health-hetzner-nbg1-prod")
+	if in(hc, "ipAddress") != output(t, p, "hetzner-nbg1-prod", "ingressAddress") || in(hc, "fqdn") != "edge.acme-platform.net" || in(hc, "requestInterval") != "30" || in(hc, "failureThreshold") != "3" ||
+		in(hc, "type") != "HTTP" || in(hc, "port") != "80" || in(hc, "resourcePath") != "/healthz" {
+		t.Errorf("Hetzner health check %v", hc.Inputs)
 	}
 	if hc := named(t, g, "route53-health-aws-eu-west-1-prod"); in(hc, "fqdn") != "aws-eu-west-1-prod.origin.edge.acme-platform.net" || hc.Inputs["ipAddress"] != nil {
 		t.Errorf("AWS health check %v", hc.Inputs)
@@ -148,15 +151,14 @@ func TestRoute53Geo(t *testing.T) {
 		fmt.Sprint(c.Inputs["records"]) != fmt.Sprint([]any{output(t, p, "aws-eu-west-1-prod", "ingressAddress")}) {
 		t.Errorf("AWS origin record %v", c.Inputs)
 	}
-	a := named(t, g, "route53-origin-ovh-de1-prod")
-	if in(a, "type") != "A" || in(a, "name") != "ovh-de1-prod.origin.edge.acme-platform.net" {
+	a := named(t, g, "route53-origin-hetzner-nbg1-prod")
+	if in(a, "type") != "A" || in(a, "name") != "hetzner-nbg1-prod.origin.edge.acme-platform.net" {
 		t.Errorf("origin record %v", a.Inputs)
 	}
 	if got := records(g, "central.pool.edge.acme-platform.net"); !slices.Equal(got, []string{
 		"aws-eu-central-1-prod>" + fmt.Sprint(output(t, p, "aws-eu-central-1-prod", "ingressAddress")),
 		"hetzner-nbg1-prod>hetzner-nbg1-prod.origin.edge.acme-platform.net",
 		"ibm-eu-de-prod>" + fmt.Sprint(output(t, p, "ibm-eu-de-prod", "ingressAddress")),
-		"ovh-de1-prod>ovh-de1-prod.origin.edge.acme-platform.net",
 	}) {
 		t.Errorf("pool central records %v", got)
 	}
