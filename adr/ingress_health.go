@@ -84,17 +84,9 @@ func (m *model) glbHealth() []Record {
 	if h.Path != topology.HealthPath {
 		chosen = sf("%s on port %d, path %s, served by the user's Ingress", strings.ToUpper(h.Protocol), h.Port, h.Path)
 	}
-	return []Record{{
-		Key:            "glb/health-check",
-		Title:          sf("Health check of the global load balancer's origins: %s to %s, answered by each region's ingress", strings.ToUpper(h.Protocol), h.Path),
-		Context:        context,
-		Chosen:         chosen,
-		Decision:       decision,
-		Alternatives:   alts,
-		Positive:       pos,
-		Negative:       neg,
-		Implementation: impl,
-	}}
+	title := sf("Health check of the global load balancer's origins: %s to %s, answered by each region's ingress", strings.ToUpper(h.Protocol), h.Path)
+	return []Record{{Key: "glb/health-check", Title: title, Context: context, Chosen: chosen, Decision: decision,
+		Alternatives: alts, Positive: pos, Negative: neg, Implementation: impl}}
 }
 
 // region is the spec's region of a region ID.

@@ -695,12 +695,7 @@ func TestAWSAPIAccess(t *testing.T) {
 		{"none, no global load balancer", head, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, ds, _ := Parse("t.yaml", []byte(tc.yaml))
-			var got []string
-			for _, d := range ds {
-				got = append(got, string(d.Severity)+" "+d.Pos.String()+" "+d.Message)
-			}
-			if !slices.Equal(got, tc.want) {
+			if got := diagnosticsOf(tc.yaml); !slices.Equal(got, tc.want) {
 				t.Errorf("diagnostics %q, want %q", got, tc.want)
 			}
 		})
@@ -815,14 +810,20 @@ func TestHealthCheckAnswered(t *testing.T) {
 		{"IBM with /healthz", head + "    pools: [{name: us, members: [ibm/us-south]}]\n    fallback: us\n", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, ds, _ := Parse("t.yaml", []byte(tc.yaml))
-			var got []string
-			for _, d := range ds {
-				got = append(got, string(d.Severity)+" "+d.Pos.String()+" "+d.Message)
-			}
-			if !slices.Equal(got, tc.want) {
+			if got := diagnosticsOf(tc.yaml); !slices.Equal(got, tc.want) {
 				t.Errorf("diagnostics %q, want %q", got, tc.want)
 			}
 		})
 	}
+}
+
+// diagnosticsOf parses a topology named t.yaml and lists its diagnostics
+// as "severity file:line:col message".
+func diagnosticsOf(yaml string) []string {
+	_, ds, _ := Parse("t.yaml", []byte(yaml))
+	var got []string
+	for _, d := range ds {
+		got = append(got, string(d.Severity)+" "+d.Pos.String()+" "+d.Message)
+	}
+	return got
 }
