@@ -160,21 +160,28 @@ func (c *Cloud) update(urn resource.URN, id resource.ID, inputs, outputs resourc
 // A resource moved to another stack (pulumi state move) has a new URN and
 // the same ID: a real cloud deletes by ID, so the object with that ID and
 // type goes.
-func (c *Cloud) delete(urn resource.URN, id resource.ID) {
+//
+// It fails as the cloud would when another object still uses this one (see
+// refuseDelete); state is the object's last known state.
+func (c *Cloud) delete(urn resource.URN, id resource.ID, state resource.PropertyMap) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.refuseDelete(urn, id, state); err != nil {
+		return err
+	}
 	if o, ok := c.objects[urn]; ok {
 		if o.ID == id {
 			delete(c.objects, urn)
 		}
-		return
+		return nil
 	}
 	for u, o := range c.objects {
 		if o.ID == id && u.Type() == urn.Type() {
 			delete(c.objects, u)
-			return
+			return nil
 		}
 	}
+	return nil
 }
 
 // read returns the object as the cloud has it now. The Cloud lives in memory,

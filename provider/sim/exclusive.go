@@ -155,6 +155,7 @@ var exclusive = map[string]uniqueness{
 			return fmt.Errorf("creating EC2 Instance: InvalidNetworkInterface.InUse: Interface: [%s] in use.", primaryInterface(m))
 		},
 	},
+	eipAssociationType:                           associated,
 	"hcloud:index/firewall:Firewall":             hcloudName,
 	"hcloud:index/floatingIp:FloatingIp":         hcloudName,
 	"hcloud:index/loadBalancer:LoadBalancer":     hcloudName,

@@ -267,7 +267,13 @@ func (p *provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*e
 	if err := p.srv.wait(ctx, "delete", resource.URN(req.GetUrn())); err != nil {
 		return nil, err
 	}
-	p.srv.cloud.delete(resource.URN(req.GetUrn()), resource.ID(req.GetId()))
+	state, err := unmarshal("properties", req.GetProperties())
+	if err != nil {
+		return nil, err
+	}
+	if err := p.srv.cloud.delete(resource.URN(req.GetUrn()), resource.ID(req.GetId()), state); err != nil {
+		return nil, err
+	}
 	return &emptypb.Empty{}, nil
 }
 

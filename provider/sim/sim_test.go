@@ -322,7 +322,9 @@ func TestCloudReplacementKeepsNewObject(t *testing.T) {
 	outs := func(computed.Resource) resource.PropertyMap { return resource.PropertyMap{} }
 	old, _ := c.create(computed.Resource{URN: vpcURN}, outs)
 	repl, _ := c.create(computed.Resource{URN: vpcURN}, outs) // create-before-delete
-	c.delete(vpcURN, old.ID)
+	if err := c.delete(vpcURN, old.ID, nil); err != nil {
+		t.Fatal(err)
+	}
 	got, ok := c.Lookup(vpcURN)
 	if !ok || got.ID != repl.ID {
 		t.Fatalf("after replacing %s with %s the cloud has %v, %v", old.ID, repl.ID, got.ID, ok)

@@ -160,14 +160,14 @@ func (p *program) zoneGateway(z ZoneGateway, sg *ec2.SecurityGroup, ami pulumi.S
 		SourceDestCheck: pulumi.Bool(false),
 		Description:     pulumi.String("WireGuard mesh gateway " + p.id + " " + z.Zone),
 		Tags:            p.tags(p.name("mesh-eni", z.Zone)),
-	}, p.with()...)
+	}, p.with(p.takesOver(z.Zone, "mesh-eni")...)...)
 	if err != nil {
 		return err
 	}
 	assoc, err := ec2.NewEipAssociation(ctx, p.name("mesh-eip-association", z.Zone), &ec2.EipAssociationArgs{
 		AllocationId:       z.AllocationId,
 		NetworkInterfaceId: eni.ID(),
-	}, p.with()...)
+	}, p.with(p.takesOver(z.Zone, "mesh-eip-association")...)...)
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func (p *program) zoneGateway(z ZoneGateway, sg *ec2.SecurityGroup, ami pulumi.S
 		// infra.
 		MaintenanceOptions: &ec2.InstanceMaintenanceOptionsArgs{AutoRecovery: pulumi.String("default")},
 		Tags:               p.tags(p.name("mesh-gateway", z.Zone)),
-	}, p.with(
+	}, p.with(append(p.takesOver(z.Zone, "mesh-gateway"),
 		pulumi.IgnoreChanges([]string{"ami"}), // a newer AMI applies at the next replacement, not by itself
 		// boots with its public address
 		pulumi.DependsOn([]pulumi.Resource{assoc}),
@@ -209,7 +209,7 @@ func (p *program) zoneGateway(z ZoneGateway, sg *ec2.SecurityGroup, ami pulumi.S
 		// InvalidNetworkInterface.InUse (EC2 API Reference, Error codes),
 		// so the old one goes first.
 		pulumi.DeleteBeforeReplace(true),
-	)...)
+	)...)...)
 	if err != nil {
 		return err
 	}

@@ -38,14 +38,14 @@ func (p *program) mesh(sub *subnets) error {
 	allocations, subnetIDs, routes := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	for i, z := range p.net.Zones {
 		site := network.SiteID(&p.r.Region, z.Zone)
-		key, err := wireguard.NewWireGuardKey(p.ctx, p.name("mesh-key", z.Zone), nil)
+		key, err := wireguard.NewWireGuardKey(p.ctx, p.name("mesh-key", z.Zone), nil, p.takesOver(z.Zone, "mesh-key")...)
 		if err != nil {
 			return err
 		}
 		eip, err := ec2.NewEip(p.ctx, p.name("mesh-eip", z.Zone), &ec2.EipArgs{
 			Domain: pulumi.String("vpc"),
 			Tags:   p.tags(p.name("mesh-eip", z.Zone)),
-		}, p.with()...)
+		}, p.with(p.takesOver(z.Zone, "mesh-eip")...)...)
 		if err != nil {
 			return err
 		}
@@ -61,4 +61,20 @@ func (p *program) mesh(sub *subnets) error {
 	p.ctx.Export(MeshSubnetOutput, subnetIDs)
 	p.ctx.Export(MeshRouteTablesOutput, routes)
 	return nil
+}
+
+// takesOver makes the first zone's gateway the region's one gateway of
+// before a gateway per zone, which ran in the first zone's public subnet:
+// its resource of this kind answers to that gateway's name too (an alias),
+// so a deployed region keeps its key, Elastic IP, interface and instance,
+// and only the other zones' gateways are new. Without it the regional
+// stack would release the old Elastic IP while the mesh stack still
+// associates it, which AWS refuses (InvalidIPAddress.InUse; the EIP's
+// delete disassociates only what its own state names,
+// terraform-provider-aws internal/service/ec2/ec2_eip.go).
+func (p *program) takesOver(zone, kind string) []pulumi.ResourceOption {
+	if len(p.net.Zones) == 0 || zone != p.net.Zones[0].Zone {
+		return nil
+	}
+	return []pulumi.ResourceOption{pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(p.name(kind))}})}
 }
