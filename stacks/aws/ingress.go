@@ -13,11 +13,13 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	awsvpc "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"infra/stacks/kubernetes/ingressnginx"
 )
 
-// ingressPorts are the listener ports of the ingress load balancer: plain
-// HTTP for redirects and ACME challenges, HTTPS for traffic.
-var ingressPorts = []int{80, 443}
+// ingressPorts are the listener ports of the ingress load balancer: the
+// controller's.
+var ingressPorts = ingressnginx.Ports
 
 // lbMaxName is the longest load balancer or target group name ELB takes:
 // "can have a maximum of 32 characters" (CreateLoadBalancer,
@@ -189,7 +191,7 @@ func (p *program) healthCheck() *lb.TargetGroupHealthCheckArgs {
 		Enabled:  pulumi.Bool(true),
 		Protocol: pulumi.String("HTTP"),
 		Port:     pulumi.String(strconv.Itoa(healthNodePort)),
-		Path:     pulumi.String(controllerHealthPath),
+		Path:     pulumi.String(ingressnginx.HealthPath),
 		Matcher:  pulumi.String("200"),
 	}
 	if g := p.spec.Network.GlobalLoadBalancer; g != nil {
