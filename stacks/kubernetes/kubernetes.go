@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -58,6 +59,32 @@ type ManifestsArgs struct {
 	// Objects are what to apply. A Secret among them makes the whole
 	// objects input secret; ids shows which objects change.
 	Objects []Object
+	// Values fill the objects' placeholders (Placeholder(name)) once they
+	// are known, such as an address the cloud assigns. The ids do not
+	// wait for them: a preview shows which objects change either way.
+	Values pulumi.StringMapInput
+}
+
+// Placeholder is a string an object holds where the Values entry name
+// goes (a whole string, or part of one).
+func Placeholder(name string) string { return "${" + name + "}" }
+
+// fill replaces the placeholders of values in the JSON text of objects,
+// each value written as the inside of a JSON string.
+func fill(text string, values map[string]string) (string, error) {
+	names := make([]string, 0, len(values))
+	for name := range values {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		b, err := json.Marshal(values[name])
+		if err != nil {
+			return "", err
+		}
+		text = strings.ReplaceAll(text, Placeholder(name), string(b[1:len(b)-1]))
+	}
+	return text, nil
 }
 
 type manifestsArgs struct {
@@ -114,6 +141,11 @@ func NewManifests(ctx *pulumi.Context, name string, args *ManifestsArgs, opts ..
 	}
 	in := manifestsInputs{Cluster: pulumi.String(args.Cluster), Server: args.Server, CACert: args.CACert,
 		TLSName: args.TLSServerName, ClientCert: args.ClientCert, Objects: pulumi.String(text), IDs: pulumi.ToStringArray(ids)}
+	if args.Values != nil {
+		in.Objects = args.Values.ToStringMapOutput().ApplyT(func(v map[string]string) (string, error) {
+			return fill(text, v)
+		}).(pulumi.StringOutput)
+	}
 	if secret {
 		in.Objects = pulumi.ToSecret(in.Objects).(pulumi.StringOutput)
 	}

@@ -96,3 +96,29 @@ func TestEncodeIsDeterministic(t *testing.T) {
 		t.Errorf("Encode = %s\nwant   %s", text, want)
 	}
 }
+
+// TestValuesFillPlaceholders: a value known only at deploy time (an
+// address the cloud assigns) lands in the objects, quoted as JSON, while
+// the ids stay known.
+func TestValuesFillPlaceholders(t *testing.T) {
+	svc := Object{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": "lb", "namespace": "edge"},
+		"spec": map[string]any{"loadBalancerIP": Placeholder("ip"), "note": "at " + Placeholder("ip") + " " + Placeholder("q")}}
+	m := &mocks{inputs: map[string]resource.PropertyMap{}}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := NewManifests(ctx, "m", &ManifestsArgs{Cluster: "c", Server: pulumi.String("https://k"), CACert: pulumi.String("ca"),
+			Token: pulumi.String("tok"), Objects: []Object{svc},
+			Values: pulumi.StringMap{"ip": pulumi.String("198.51.100.7"), "q": pulumi.String(`a"b`)}})
+		return err
+	}, pulumi.WithMocks("p", "s", m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := m.inputs["m"]
+	want := `[{"apiVersion":"v1","kind":"Service","metadata":{"name":"lb","namespace":"edge"},"spec":{"loadBalancerIP":"198.51.100.7","note":"at 198.51.100.7 a\"b"}}]`
+	if got := in["objects"].StringValue(); got != want {
+		t.Errorf("objects = %s\nwant      %s", got, want)
+	}
+	if ids := in["ids"]; !ids.IsArray() || len(ids.ArrayValue()) != 1 || ids.ArrayValue()[0].StringValue() != "Service/edge/lb" {
+		t.Errorf("ids = %v", ids)
+	}
+}
