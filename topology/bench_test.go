@@ -11,7 +11,7 @@ import (
 // synthetic writes a valid topology with n entries in each of the four
 // clouds: real region names reused with distinct environments, a distinct
 // explicit /22 per entry, a mesh, a load-balancer pool per cloud referencing
-// every entry (but OVH's, which serve no ingress), AWS accounts for every environment and the guardrails.
+// every entry, AWS accounts for every environment and the guardrails.
 func synthetic(n int) []byte {
 	var b strings.Builder
 	width := len(fmt.Sprint(n))
@@ -41,9 +41,6 @@ func synthetic(n int) []byte {
 	b.WriteString("  globalLoadBalancer:\n    hostname: app.example.com\n    pools:\n")
 	geo := map[Cloud]string{IBM: "WNAM", AWS: "ENAM", Hetzner: "WEU", OVH: "EEU"}
 	for _, c := range AllClouds {
-		if c == OVH {
-			continue // no ingress controller there to answer the health check
-		}
 		fmt.Fprintf(&b, "      - {name: %s, geo: [%s], members: [%s]}\n", c, geo[c], strings.Join(pools[c], ", "))
 	}
 	b.WriteString("    fallback: aws\nlandingZone:\n  aws:\n    accounts: [security")

@@ -168,9 +168,7 @@ func (v *validator) glb() {
 		}
 		pools[p.Name] = p
 		for i, m := range p.Members {
-			if r := v.member(p, i, m); r != nil {
-				v.originAnswers(p, i, r)
-			}
+			v.member(p, i, m)
 		}
 		for i, code := range p.Geo {
 			pos := p.At(fmt.Sprintf("geo[%d]", i))
@@ -206,9 +204,8 @@ func (v *validator) glb() {
 	}
 }
 
-// member resolves a pool member to its region entry, reporting a
-// reference that names none or several; nil then.
-func (v *validator) member(p *Pool, i int, ref string) *Region {
+// member checks that a pool member names exactly one region entry.
+func (v *validator) member(p *Pool, i int, ref string) {
 	pos := p.At(fmt.Sprintf("members[%d]", i))
 	matches := v.byRef[ref]
 	if strings.Count(ref, "/") == 1 {
@@ -216,7 +213,7 @@ func (v *validator) member(p *Pool, i int, ref string) *Region {
 	}
 	switch {
 	case len(matches) == 1:
-		return matches[0]
+		return
 	case len(matches) > 1:
 		var alts []string
 		for _, r := range matches {
@@ -230,7 +227,6 @@ func (v *validator) member(p *Pool, i int, ref string) *Region {
 		}
 		v.errorf(pos, hint, "pool %s: member %s is not a region of this topology", p.Name, strconv.Quote(ref))
 	}
-	return nil
 }
 
 // healthCheckAnswered checks that the health check is one the origins can
@@ -268,22 +264,6 @@ func (v *validator) healthCheckAnswered(g *GlobalLoadBalancer) {
 	if h.Protocol == "https" && g.Provider == "ibm-cis" {
 		v.warnf(at("protocol"), "use protocol: http, which every origin answers, until each one serves a certificate for "+g.Hostname,
 			"CIS validates the certificate of an HTTPS health check, and no origin serves one for %s (infra installs none; the ingress controllers present their own self-signed certificate): every origin would stay unhealthy", g.Hostname)
-	}
-}
-
-// originAnswers checks that a member region's ingress answers the health
-// check on a fresh deploy. infra routes /healthz for the hostname to the
-// ingress controller's health endpoint on AWS (ingress-nginx) and Hetzner
-// (Traefik); on IBM the cluster's ALB is IBM's build of ingress-nginx
-// (IBM Cloud docs, Managing ALBs: "<ingress_nginx_version>_<ibm_build>_iks"),
-// whose default server answers /healthz (kubernetes/ingress-nginx
-// rootfs/etc/nginx/template/nginx.tmpl, server "_": "health checks in
-// cloud providers require the use of port 80", location /healthz, return
-// 200); OVH regions run no ingress controller at all.
-func (v *validator) originAnswers(p *Pool, i int, r *Region) {
-	if r.Cloud == OVH {
-		v.warnf(p.At(fmt.Sprintf("members[%d]", i)), "leave OVH regions out of the pools until infra installs an ingress controller there",
-			"OVH region %s runs no ingress controller: nothing answers at its ingress address, so the global load balancer's origin %s never turns healthy", r.ID(), r.Ref())
 	}
 }
 

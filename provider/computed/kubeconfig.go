@@ -10,6 +10,7 @@ import (
 func init() {
 	generators["ovhKubeconfig"] = ovhKubeconfig
 	generators["iksKubeconfig"] = iksKubeconfig
+	generators["ovhKubeconfigAttributes"] = ovhKubeconfigAttributes
 }
 
 // ovhKubeconfig is the admin kubeconfig OVHcloud returns for an MKS
@@ -18,6 +19,22 @@ func init() {
 // cluster's url.
 func ovhKubeconfig(r Resource, _ string) resource.PropertyValue {
 	return resource.MakeSecret(value(AdminKubeconfig(string(r.URN), nameOr(r), "https://"+hostname(r, "url").StringValue())))
+}
+
+// ovhKubeconfigAttributes are the parts of ovhKubeconfig as the kube
+// resource's secret kubeconfigAttributes output gives them: one element,
+// the certificates and key base64 PEM as in the kubeconfig's *-data
+// fields (terraform-provider-ovh examples/resources/
+// cloud_managed_kubernetes/example_4.tf decodes them), the host its server.
+func ovhKubeconfigAttributes(r Resource, _ string) resource.PropertyValue {
+	c := CertChain(string(r.URN), nameOr(r)+"-ca", "admin", "system:masters")
+	b64 := func(s string) resource.PropertyValue { return value(base64.StdEncoding.EncodeToString([]byte(s))) }
+	return resource.MakeSecret(resource.NewArrayProperty([]resource.PropertyValue{resource.NewObjectProperty(resource.PropertyMap{
+		"host":                 value("https://" + hostname(r, "url").StringValue()),
+		"clusterCaCertificate": b64(c.CA),
+		"clientCertificate":    b64(c.Cert),
+		"clientKey":            b64(c.Key),
+	})}))
 }
 
 // iksKubeconfig is the admin kubeconfig of an IKS cluster, as the

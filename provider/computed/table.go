@@ -152,7 +152,7 @@ var kinds = map[string]kind{
 	// API cloud.kube.ClusterStatusEnum); its url is a bare host name.
 	"ovh:CloudProject/gateway:Gateway":                           {},
 	"ovh:CloudProject/instance:Instance":                         {outputs: []string{"addresses:ovhAddresses"}},
-	"ovh:CloudProject/kube:Kube":                                 {outputs: []string{"url:hostname", "status:READY", "kubeconfig:ovhKubeconfig"}},
+	"ovh:CloudProject/kube:Kube":                                 {outputs: []string{"url:hostname", "status:READY", "kubeconfig:ovhKubeconfig", "kubeconfigAttributes:ovhKubeconfigAttributes"}},
 	"ovh:CloudProject/kubeNodePool:KubeNodePool":                 {outputs: []string{"status:READY"}},
 	"ovh:CloudProject/networkPrivate:NetworkPrivate":             {id: ovhNetworkID, outputs: []string{"regionsOpenstackIds"}},
 	"ovh:CloudProject/networkPrivateSubnet:NetworkPrivateSubnet": {},

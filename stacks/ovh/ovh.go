@@ -1,7 +1,7 @@
 // Package ovh is the regional Pulumi program for an OVHcloud Public Cloud
 // region: a vRack private network with its subnet and gateway, a Managed
-// Kubernetes cluster on it with a node pool per zone, and the floating IP
-// its ingress is exposed on.
+// Kubernetes cluster on it with a node pool per zone, and the ingress
+// controller in it, exposed on a floating IP.
 package ovh
 
 import (
@@ -120,19 +120,24 @@ func (p *program) run() error {
 	if err := p.network(); err != nil {
 		return err
 	}
-	kube, zones, err := p.cluster()
+	kube, pools, zones, err := p.cluster()
 	if err != nil {
 		return err
 	}
 	// The ingress controller's LoadBalancer Service claims this address
-	// (spec.loadBalancerIP); reserving it here lets the global load
-	// balancer point at it before the cluster runs anything.
+	// (spec.loadBalancerIP, ingressController); reserving it here lets the
+	// global load balancer point at it before the cluster runs anything,
+	// and keeps it across a new load balancer.
 	fip, err := ovh.NewCloudFloatingIp(ctx, p.name("ingress-ip"), &ovh.CloudFloatingIpArgs{
 		ServiceName: p.project,
 		Region:      p.region,
 		Description: pulumi.String(p.name("ingress")),
 	})
 	if err != nil {
+		return err
+	}
+	ip := fip.CurrentState.Ip().Elem()
+	if err := p.ingressController(kube, ip, append(pools, fip)); err != nil {
 		return err
 	}
 	if err := mesh(ctx, p.r, p.rn, p.project, p.gateway, p.meshIP); err != nil {
@@ -146,7 +151,7 @@ func (p *program) run() error {
 	// The cluster's admin kubeconfig as OVHcloud returns it (secret), for
 	// `infra kubeconfig`.
 	ctx.Export("kubeconfig", pulumi.ToSecret(kube.Kubeconfig))
-	ctx.Export("ingressAddress", fip.CurrentState.Ip())
+	ctx.Export("ingressAddress", ip)
 	ctx.Export("zones", pulumi.ToStringArray(zones))
 	ctx.Export("openstackNetworkId", p.openstackID)
 	ctx.Export("subnetId", p.subnet.ID())
@@ -215,8 +220,8 @@ func (p *program) network() error {
 }
 
 // cluster declares the Managed Kubernetes cluster on the subnet and its
-// node pools; it returns the cluster and the zones of its pools.
-func (p *program) cluster() (*cloudproject.Kube, []string, error) {
+// node pools; it returns the cluster, the pools and their zones.
+func (p *program) cluster() (*cloudproject.Kube, []pulumi.Resource, []string, error) {
 	ctx, k := p.ctx, p.r.Cluster
 	kube, err := cloudproject.NewKube(ctx, p.name("cluster"), &cloudproject.KubeArgs{
 		ServiceName:           p.project,
@@ -234,13 +239,14 @@ func (p *program) cluster() (*cloudproject.Kube, []string, error) {
 		},
 	}, pulumi.DependsOn([]pulumi.Resource{p.gateway}))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 
 	// A 3-AZ region gets one pool per zone, each pinned to its zone; a
 	// single-AZ region one pool. Nodes sizes each pool.
 	multiAZ := len(topology.ZonesOf(topology.OVH, p.r.Name)) > 0
 	var zones []string
+	var pools []pulumi.Resource
 	for _, z := range p.rn.Zones {
 		zones = append(zones, z.Zone)
 		pool := "nodes-" + strings.ToLower(z.Zone)
@@ -257,11 +263,13 @@ func (p *program) cluster() (*cloudproject.Kube, []string, error) {
 		if multiAZ {
 			np.AvailabilityZones = pulumi.StringArray{pulumi.String(z.Zone)}
 		}
-		if _, err := cloudproject.NewKubeNodePool(ctx, p.name(pool), np); err != nil {
-			return nil, nil, err
+		res, err := cloudproject.NewKubeNodePool(ctx, p.name(pool), np)
+		if err != nil {
+			return nil, nil, nil, err
 		}
+		pools = append(pools, res)
 	}
-	return kube, zones, nil
+	return kube, pools, zones, nil
 }
 
 // Project is the Public Cloud project id: the spec's clouds.ovh.project,

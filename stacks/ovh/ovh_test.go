@@ -1,6 +1,7 @@
 package ovh
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/netip"
 	"os"
@@ -23,6 +24,10 @@ const (
 	tNodePool       = "ovh:CloudProject/kubeNodePool:KubeNodePool"
 	tFloatingIP     = "ovh:index/cloudFloatingIp:CloudFloatingIp"
 	testIngressIP   = "198.51.100.7"
+	tManifests      = "infra:kubernetes:Manifests"
+	// The cluster's credentials, as the mocks' kubeconfigAttributes hold
+	// them (base64).
+	testCA, testCert, testKey = "-----BEGIN CERTIFICATE-----\nca\n", "-----BEGIN CERTIFICATE-----\nadmin\n", "-----BEGIN PRIVATE KEY-----\nkey\n"
 )
 
 // newMocks answers like the OVH API: a per-region OpenStack id for private
@@ -38,6 +43,12 @@ func newMocks() *stackstest.Mocks {
 			state["regionsOpenstackIds"] = resource.NewObjectProperty(ids)
 		case tKube:
 			state["url"] = resource.NewStringProperty("abc123.c1.gra.k8s.ovh.net")
+			b64 := func(s string) resource.PropertyValue {
+				return resource.NewStringProperty(base64.StdEncoding.EncodeToString([]byte(s)))
+			}
+			state["kubeconfigAttributes"] = resource.MakeSecret(resource.NewArrayProperty([]resource.PropertyValue{
+				resource.NewObjectProperty(resource.PropertyMap{"host": resource.NewStringProperty("https://abc123.c1.gra.k8s.ovh.net"),
+					"clusterCaCertificate": b64(testCA), "clientCertificate": b64(testCert), "clientKey": b64(testKey)})}))
 		case tFloatingIP:
 			state["currentState"] = resource.NewObjectProperty(resource.PropertyMap{"ip": resource.NewStringProperty(testIngressIP)})
 		}
@@ -96,8 +107,8 @@ func TestRegional(t *testing.T) {
 				if !strings.HasPrefix(res.Name, id+"-") {
 					t.Errorf("%s %q is not prefixed with %s", res.Type, res.Name, id)
 				}
-				if strings.HasPrefix(res.Type, "infra:mesh:") {
-					continue // the mesh key is the infra provider's, not OVH's
+				if strings.HasPrefix(res.Type, "infra:") {
+					continue // the mesh key and the Kubernetes objects are the infra provider's, not OVH's
 				}
 				if got := stackstest.Str(res.Inputs, "serviceName"); got != tt.project {
 					t.Errorf("%s serviceName = %q, want %q", res.Name, got, tt.project)
