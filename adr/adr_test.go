@@ -625,7 +625,7 @@ func TestSteeringFigures(t *testing.T) {
 		t.Errorf("off steering without failover order:\n%s", off)
 	}
 	geo := glbText(derive(t, "ipam.yaml", example(t, "ipam")))
-	for _, want := range []string{"Amazon Route 53", "geolocation records (one per location", "zone `acme-platform.net`", "5 regions"} {
+	for _, want := range []string{"Amazon Route 53", "geolocation records (one per location", "zone `acme-platform.net`", "7 regions"} {
 		if !strings.Contains(geo, want) {
 			t.Errorf("route53 geo record lacks %q:\n%s", want, geo)
 		}

@@ -79,6 +79,7 @@ func Derive(d *derived.Model) ([]Record, error) {
 	// last, so that a topology that gains it renumbers no record
 	recs = append(recs, m.ingressAWS()...)
 	recs = append(recs, m.glbHealth()...)
+	recs = append(recs, m.ingressOVH()...)
 	return recs, nil
 }
 

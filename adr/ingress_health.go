@@ -30,7 +30,7 @@ func (m *model) glbHealth() []Record {
 		answer = append(answer, sf("IBM (%s): the cluster's Ingress ALB, IBM's build of ingress-nginx, answers %s on its default server for a hostname no Ingress routes; infra applies nothing in IKS clusters", and(ids), code("/healthz")))
 	}
 	if ids := byCloud[topology.OVH]; len(ids) > 0 {
-		answer = append(answer, sf("OVH (%s): nothing. infra installs no ingress controller on OVH, so these origins never turn healthy (validation warns)", and(ids)))
+		answer = append(answer, sf("OVH (%s): the same Ingress of infra's as on AWS, for the hostname, in front of the ingress-nginx infra installs on the region's floating IP (ADR %s)", and(ids), code("ingress/ovh")))
 	}
 	provider := map[string]string{
 		"ibm-cis": "CIS monitors validate the origin's certificate over HTTPS (allow_insecure false)",
@@ -38,7 +38,7 @@ func (m *model) glbHealth() []Record {
 	}[g.Provider]
 	context := paras(
 		sf("The global load balancer (%s) probes every origin with %s %s on port %d, sending %s as the Host header. %s.", code(g.Provider), strings.ToUpper(h.Protocol), code(h.Path), h.Port, code(g.Hostname), provider),
-		"On a fresh deploy no origin serves a certificate for the hostname: infra installs none, and the ingress controllers present their own self-signed one. The origins are load balancers that pass TCP on ports 80 and 443 to the clusters' ingress controllers, which answer by Host header and path: ingress-nginx's default server answers /healthz for a host no Ingress routes, Traefik answers 404 for any route it lacks, and an OVH region runs no controller. The first default, HTTPS on port 443, left every origin unhealthy behind CIS.",
+		"On a fresh deploy no origin serves a certificate for the hostname: infra installs none, and the ingress controllers present their own self-signed one. The origins are load balancers that pass TCP on ports 80 and 443 to the clusters' ingress controllers, which answer by Host header and path: ingress-nginx's default server answers /healthz for a host no Ingress routes, and Traefik answers 404 for any route it lacks. The first default, HTTPS on port 443, left every origin unhealthy behind CIS.",
 	)
 	decision := paras(
 		sf("The health check defaults to plain HTTP on port 80 and path %s, and infra makes every origin it can answer it on the first deploy:", code(topology.HealthPath)),
@@ -53,7 +53,7 @@ func (m *model) glbHealth() []Record {
 		{"A TCP check on port 443", "proves the load balancer accepts connections, not that an ingress controller answers behind it (Hetzner's load balancer accepts them itself)"},
 	}
 	pos := []string{
-		"every AWS, IBM and Hetzner origin is healthy on a fresh deploy, with no certificate to issue or renew",
+		"every origin is healthy on a fresh deploy, with no certificate to issue or renew",
 		"the check goes the clients' way: load balancer, node, ingress controller; a region whose load balancer, nodes or controller is down fails it",
 		"infra's routes keep answering once the user's Ingress routes the hostname (an exact path on ingress-nginx, a higher priority on Traefik)",
 	}
@@ -61,7 +61,6 @@ func (m *model) glbHealth() []Record {
 		"the probe is plain HTTP: an origin whose certificate for the hostname is missing, expired or wrong still passes it",
 		"the check measures the region's ingress, not the application: set healthCheck.path to a path the application serves to steer on its health",
 		sf("on IBM, once an Ingress of the user's routes the hostname, %s is the user's to serve there: infra applies nothing in IKS clusters", code(topology.HealthPath)),
-		"OVH regions are no origins until infra installs an ingress controller there",
 		"a redirect of all HTTP to HTTPS at the controller (a Traefik entry-point redirection, ingress-nginx's ssl-redirect in its ConfigMap) fails the check: the monitor expects 2xx and follows no redirect",
 	}
 	var items []string
@@ -71,6 +70,8 @@ func (m *model) glbHealth() []Record {
 			if x := topology.EntryOf(m.spec.Clouds.AWS.Regions, m.region(o.ID)); x == nil || len(x.Cluster.APIAccess) == 0 {
 				continue // no controller either: validation warned
 			}
+			items = append(items, sf("%s: the Ingress %s in namespace %s, with the ingress controller's objects", code(o.ID), code("glb-health"), code("ingress-nginx")))
+		case topology.OVH:
 			items = append(items, sf("%s: the Ingress %s in namespace %s, with the ingress controller's objects", code(o.ID), code("glb-health"), code("ingress-nginx")))
 		case topology.Hetzner:
 			items = append(items, sf("%s: the IngressRoute %s in namespace %s, as the Manifests resource %s", code(o.ID), code("glb-health"), code("kube-system"), code(o.ID+"-glb-health")))

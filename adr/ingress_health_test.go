@@ -7,8 +7,8 @@ import (
 
 // The health-check record says what answers the check on each member
 // cloud, names the rejected certificate options, and follows the spec: a
-// path of the user's is no longer infra's route, an OVH member is called
-// out, and a topology without a global load balancer has no record.
+// path of the user's is no longer infra's route, the OVH members are
+// answered as AWS's are, and a topology without a global load balancer has no record.
 func TestGLBHealthRecord(t *testing.T) {
 	text := func(recs []Record) string {
 		t.Helper()
@@ -23,17 +23,14 @@ func TestGLBHealthRecord(t *testing.T) {
 	src := example(t, "multicloud")
 	got := text(derive(t, "multicloud.yaml", src))
 	for _, want := range []string{"HTTP `/healthz` on port 80", "ingress-nginx's own health endpoint", "`ping@internal`", "IBM's build of ingress-nginx",
-		"ACM", "HTTP-01", "origin certificates", "allowInsecure", "hetzner-fsn1-prod-glb-health"} {
+		"ACM", "HTTP-01", "origin certificates", "allowInsecure", "hetzner-fsn1-prod-glb-health",
+		"OVH (`ovh-gra11-prod`): the same Ingress", "`ovh-gra11-prod`: the Ingress `glb-health`"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("record lacks %q:\n%s", want, got)
 		}
 	}
-	if strings.Contains(got, "OVH (") {
-		t.Errorf("no OVH region is an origin, yet the record has one:\n%s", got)
-	}
-	custom := text(derive(t, "multicloud.yaml", edit(t, src, "healthCheck: {path: /healthz,", "healthCheck: {path: /ready,",
-		"members: [hetzner/nbg1, hetzner/fsn1]", "members: [ovh/GRA11, hetzner/nbg1, hetzner/fsn1]")))
-	for _, want := range []string{"probe HTTP `/ready` on port 80", "OVH (`ovh-gra11-prod`): nothing"} {
+	custom := text(derive(t, "multicloud.yaml", edit(t, src, "healthCheck: {path: /healthz,", "healthCheck: {path: /ready,")))
+	for _, want := range []string{"probe HTTP `/ready` on port 80", "OVH (`ovh-gra11-prod`): the same Ingress"} {
 		if !strings.Contains(custom, want) {
 			t.Errorf("record lacks %q:\n%s", want, custom)
 		}

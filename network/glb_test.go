@@ -24,15 +24,15 @@ func TestGLBOfMulticloud(t *testing.T) {
 		}
 		got = append(got, p.Name+"="+strings.Join(ids, ","))
 	}
-	want := []string{"us=ibm-us-south-prod,aws-us-east-1-prod", "eu=hetzner-nbg1-prod,hetzner-fsn1-prod"}
+	want := []string{"us=ibm-us-south-prod,aws-us-east-1-prod", "eu=ovh-gra11-prod,hetzner-nbg1-prod,hetzner-fsn1-prod"}
 	if !slices.Equal(got, want) {
 		t.Errorf("pools %v, want %v", got, want)
 	}
 	if g.Fallback == nil || g.Fallback.Name != "eu" {
 		t.Errorf("fallback = %v", g.Fallback)
 	}
-	if len(g.Origins) != 4 {
-		t.Errorf("%d origins, want 4 distinct members", len(g.Origins))
+	if len(g.Origins) != 5 {
+		t.Errorf("%d origins, want 5 distinct members", len(g.Origins))
 	}
 	if BuildGLB(topologytest.Parse(t, "name: t\nclouds: {aws: {regions: [{region: eu-west-1, environment: prod}]}}\n")) != nil {
 		t.Error("a spec without a load balancer has one")

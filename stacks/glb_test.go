@@ -55,7 +55,7 @@ func TestCISOfMulticloud(t *testing.T) {
 		}
 	}
 	// One pool per spec pool, its origins the members' ingress addresses.
-	pools := map[string][]string{"us": {"ibm-us-south-prod", "aws-us-east-1-prod"}, "eu": {"hetzner-nbg1-prod", "hetzner-fsn1-prod"}}
+	pools := map[string][]string{"us": {"ibm-us-south-prod", "aws-us-east-1-prod"}, "eu": {"ovh-gra11-prod", "hetzner-nbg1-prod", "hetzner-fsn1-prod"}}
 	checks := map[string]string{"us": "[WNAM ENAM]", "eu": "[WEU]"}
 	if n := len(ofType(g, cisPool)); n != 2 {
 		t.Errorf("%d origin pools, want 2", n)
@@ -133,8 +133,8 @@ func TestRoute53Geo(t *testing.T) {
 		t.Fatalf("zones %v", names(zone))
 	}
 	// A health check per member, a calculated one per pool.
-	if n := len(ofType(g, r53Health)); n != 5+2 {
-		t.Errorf("%d health checks, want 7", n)
+	if n := len(ofType(g, r53Health)); n != 7+2 {
+		t.Errorf("%d health checks, want 9", n)
 	}
 	// IP origins get an A record and are probed by address, presenting
 	// the hostname; DNS-name origins get a CNAME under the hostname and are
@@ -143,6 +143,9 @@ func TestRoute53Geo(t *testing.T) {
 	if in(hc, "ipAddress") != output(t, p, "hetzner-nbg1-prod", "ingressAddress") || in(hc, "fqdn") != "edge.acme-platform.net" || in(hc, "requestInterval") != "30" || in(hc, "failureThreshold") != "3" ||
 		in(hc, "type") != "HTTP" || in(hc, "port") != "80" || in(hc, "resourcePath") != "/healthz" {
 		t.Errorf("Hetzner health check %v", hc.Inputs)
+	}
+	if hc := named(t, g, "route53-health-ovh-de1-prod"); in(hc, "ipAddress") != output(t, p, "ovh-de1-prod", "ingressAddress") || in(hc, "fqdn") != "edge.acme-platform.net" {
+		t.Errorf("OVH health check %v", hc.Inputs)
 	}
 	if hc := named(t, g, "route53-health-aws-eu-west-1-prod"); in(hc, "fqdn") != "aws-eu-west-1-prod.origin.edge.acme-platform.net" || hc.Inputs["ipAddress"] != nil {
 		t.Errorf("AWS health check %v", hc.Inputs)
@@ -159,6 +162,7 @@ func TestRoute53Geo(t *testing.T) {
 		"aws-eu-central-1-prod>" + fmt.Sprint(output(t, p, "aws-eu-central-1-prod", "ingressAddress")),
 		"hetzner-nbg1-prod>hetzner-nbg1-prod.origin.edge.acme-platform.net",
 		"ibm-eu-de-prod>" + fmt.Sprint(output(t, p, "ibm-eu-de-prod", "ingressAddress")),
+		"ovh-de1-prod>ovh-de1-prod.origin.edge.acme-platform.net",
 	}) {
 		t.Errorf("pool central records %v", got)
 	}

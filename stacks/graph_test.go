@@ -69,7 +69,7 @@ func TestCrossRegionStacksDependOnWhatTheyRead(t *testing.T) {
 		// hetzner-hel1-dev is out of the mesh (mesh: false, alone in dev)
 		MeshName: "aws-us-east-1-prod aws-us-east-1-staging hetzner-fsn1-prod hetzner-nbg1-prod " +
 			"ibm-us-south-prod landingzone-aws landingzone-ibm ovh-bhs5-staging ovh-gra11-prod ovh-sbg5-staging",
-		GLBName: "aws-us-east-1-prod hetzner-fsn1-prod hetzner-nbg1-prod ibm-us-south-prod",
+		GLBName: "aws-us-east-1-prod hetzner-fsn1-prod hetzner-nbg1-prod ibm-us-south-prod ovh-gra11-prod",
 	} {
 		s := g.Stack(name)
 		if s == nil {
