@@ -66,17 +66,17 @@ func TestADRCommand(t *testing.T) {
 	copyExample(t, "multicloud", spec)
 
 	code, out, errs := cli(t, jan15, "adr", "-f", spec, "-o", dir)
-	if code != 0 || !strings.Contains(out, "21 created, 0 updated, 0 superseded, 0 deprecated, 0 unchanged") {
+	if code != 0 || !strings.Contains(out, "22 created, 0 updated, 0 superseded, 0 deprecated, 0 unchanged") {
 		t.Fatalf("first run: exit %d\n%s%s", code, out, errs)
 	}
 	first := readTree(t, dir)
-	if len(first) != 21 || !strings.Contains(first["0001-record-architecture-decisions.md"], "Date: 2026-01-15") {
-		t.Fatalf("want 20 records and README dated by the clock, got %d files", len(first))
+	if len(first) != 22 || !strings.Contains(first["0001-record-architecture-decisions.md"], "Date: 2026-01-15") {
+		t.Fatalf("want 21 records and README dated by the clock, got %d files", len(first))
 	}
 
 	// Another day, same topology: byte-identical.
 	code, out, _ = cli(t, feb01, "adr", "-f", spec, "-o", dir)
-	if code != 0 || !strings.Contains(out, "21 unchanged") {
+	if code != 0 || !strings.Contains(out, "22 unchanged") {
 		t.Fatalf("second run: exit %d\n%s", code, out)
 	}
 	if second := readTree(t, dir); !equalTrees(first, second) {
@@ -92,7 +92,7 @@ func TestADRCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, _ = cli(t, feb01, "adr", "-f", spec, "-o", dir, "--check")
-	if code != ExitChanges || !strings.Contains(out, "would be superseded by ADR-0021") || !strings.Contains(out, "out of date") {
+	if code != ExitChanges || !strings.Contains(out, "would be superseded by ADR-0022") || !strings.Contains(out, "out of date") {
 		t.Fatalf("--check after an edit: exit %d\n%s", code, out)
 	}
 	if !equalTrees(first, readTree(t, dir)) {
@@ -114,18 +114,18 @@ func TestADRCommand(t *testing.T) {
 	}
 	found := false
 	for _, c := range res.Changes {
-		if c.Action == "superseded" && strings.HasPrefix(c.File, "0015-") && c.By == 21 {
+		if c.Action == "superseded" && strings.HasPrefix(c.File, "0015-") && c.By == 22 {
 			found = true
 		}
 	}
 	if res.UpToDate || !found {
-		t.Errorf("JSON does not report 0015 superseded by 21: %s", out)
+		t.Errorf("JSON does not report 0015 superseded by 22: %s", out)
 	}
 	after := readTree(t, dir)
-	if !strings.Contains(after["0015-global-load-balancing-of-app-example-com-with-dynamic.md"], "Superseded by [ADR-0021](0021-global-load-balancing-of-app-example-com-with-geo-steering.md)") {
+	if !strings.Contains(after["0015-global-load-balancing-of-app-example-com-with-dynamic.md"], "Superseded by [ADR-0022](0022-global-load-balancing-of-app-example-com-with-geo-steering.md)") {
 		t.Error("old record not marked superseded")
 	}
-	if !strings.Contains(after["0021-global-load-balancing-of-app-example-com-with-geo-steering.md"], "Date: 2026-02-01") {
+	if !strings.Contains(after["0022-global-load-balancing-of-app-example-com-with-geo-steering.md"], "Date: 2026-02-01") {
 		t.Error("new record not dated by the clock")
 	}
 }
