@@ -8,13 +8,9 @@ import (
 // balancers get healthy targets (review aws.md item 10): none when the
 // topology has no AWS region.
 func (m *model) ingressAWS() []Record {
-	sites := m.sitesOf(topology.AWS)
-	if len(sites) == 0 {
+	ids := m.regionCodes(topology.AWS)
+	if len(ids) == 0 {
 		return nil
-	}
-	var ids []string
-	for _, s := range sites {
-		ids = append(ids, code(s.r.ID()))
 	}
 	context := paras(
 		sf("Each AWS region (%s) has an internet-facing network load balancer that infra creates, with a listener and a target group on ports 80 and 443; its DNS name is the region's origin for the global load balancer.", and(ids)),
@@ -56,6 +52,21 @@ func (m *model) ingressAWS() []Record {
 		Alternatives:   alts,
 		Positive:       pos,
 		Negative:       neg,
-		Implementation: paras(sf("Each AWS regional stack (%s) creates:", and(ids)), bullets(items)),
+		Implementation: stacksCreate("AWS", ids, items),
 	}}
+}
+
+// regionCodes are the IDs of the cloud's regions, as code.
+func (m *model) regionCodes(c topology.Cloud) []string {
+	var ids []string
+	for _, s := range m.sitesOf(c) {
+		ids = append(ids, code(s.r.ID()))
+	}
+	return ids
+}
+
+// stacksCreate is an implementation section: what each regional stack of
+// the cloud (ids, as code) creates.
+func stacksCreate(cloud string, ids, items []string) string {
+	return paras(sf("Each %s regional stack (%s) creates:", cloud, and(ids)), bullets(items))
 }

@@ -7,13 +7,9 @@ import (
 // ingressOVH is the decision of how the OVHcloud MKS clusters serve their
 // region's ingress address: none when the topology has no OVH region.
 func (m *model) ingressOVH() []Record {
-	sites := m.sitesOf(topology.OVH)
-	if len(sites) == 0 {
+	ids := m.regionCodes(topology.OVH)
+	if len(ids) == 0 {
 		return nil
-	}
-	var ids []string
-	for _, s := range sites {
-		ids = append(ids, code(s.r.ID()))
 	}
 	context := paras(
 		sf("Each OVH region (%s) reserves a public floating IP, %s, which the stack exports as its ingress address: the region's origin for the global load balancer, known before the cluster runs anything.", and(ids), code("<region>-ingress-ip")),
@@ -52,6 +48,6 @@ func (m *model) ingressOVH() []Record {
 		Alternatives:   alts,
 		Positive:       pos,
 		Negative:       neg,
-		Implementation: paras(sf("Each OVH regional stack (%s) creates:", and(ids)), bullets(items)),
+		Implementation: stacksCreate("OVH", ids, items),
 	}}
 }

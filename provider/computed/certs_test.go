@@ -52,17 +52,7 @@ func TestEKSCertificateAuthorityIsAPEMCertificate(t *testing.T) {
 }
 
 func TestAdminKubeconfigIsComplete(t *testing.T) {
-	var cfg struct {
-		Clusters []struct {
-			Cluster map[string]string `yaml:"cluster"`
-		} `yaml:"clusters"`
-		Users []struct {
-			User map[string]string `yaml:"user"`
-		} `yaml:"users"`
-	}
-	if err := yaml.Unmarshal([]byte(AdminKubeconfig("s", "c1", "https://c1.sim.invalid")), &cfg); err != nil {
-		t.Fatal(err)
-	}
+	cfg := parseKubeconfig(t, AdminKubeconfig("s", "c1", "https://c1.sim.invalid"))
 	if len(cfg.Clusters) != 1 || len(cfg.Users) != 1 || cfg.Clusters[0].Cluster["server"] != "https://c1.sim.invalid" {
 		t.Fatalf("%+v", cfg)
 	}
@@ -71,4 +61,23 @@ func TestAdminKubeconfigIsComplete(t *testing.T) {
 	if err := cert.CheckSignatureFrom(ca); err != nil {
 		t.Errorf("the admin certificate is not signed by the CA: %v", err)
 	}
+}
+
+// kubeconfig is what the tests read of a kubeconfig.
+type kubeconfig struct {
+	Clusters []struct {
+		Cluster map[string]string `yaml:"cluster"`
+	} `yaml:"clusters"`
+	Users []struct {
+		User map[string]string `yaml:"user"`
+	} `yaml:"users"`
+}
+
+func parseKubeconfig(t *testing.T, text string) kubeconfig {
+	t.Helper()
+	var cfg kubeconfig
+	if err := yaml.Unmarshal([]byte(text), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"gopkg.in/yaml.v3"
 )
 
 // An MKS cluster's kubeconfigAttributes are its kubeconfig's parts: the
@@ -21,16 +20,9 @@ func TestOVHKubeconfigAttributesMatchTheKubeconfig(t *testing.T) {
 		t.Fatalf("%d elements, want 1", len(list))
 	}
 	a := list[0].ObjectValue()
-	var cfg struct {
-		Clusters []struct {
-			Cluster map[string]string `yaml:"cluster"`
-		} `yaml:"clusters"`
-		Users []struct {
-			User map[string]string `yaml:"user"`
-		} `yaml:"users"`
-	}
-	if err := yaml.Unmarshal([]byte(ovhKubeconfig(r, "kubeconfig").SecretValue().Element.StringValue()), &cfg); err != nil {
-		t.Fatal(err)
+	cfg := parseKubeconfig(t, ovhKubeconfig(r, "kubeconfig").SecretValue().Element.StringValue())
+	if len(cfg.Clusters) != 1 || len(cfg.Users) != 1 {
+		t.Fatalf("kubeconfig %+v", cfg)
 	}
 	for key, want := range map[resource.PropertyKey]string{
 		"host":                 cfg.Clusters[0].Cluster["server"],
