@@ -183,10 +183,45 @@ func (c *kubeClient) remove(ctx context.Context, o object) error {
 	if errors.As(err, &ae) && ae.code == http.StatusNotFound {
 		return nil
 	}
+	if err == nil && loadBalancer(o) {
+		err = c.gone(ctx, o)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
+}
+
+// loadBalancer reports whether o is a Service of type LoadBalancer.
+func loadBalancer(o object) bool {
+	spec, _ := o.raw["spec"].(map[string]any)
+	return o.apiVersion == "v1" && o.kind == "Service" && spec["type"] == "LoadBalancer"
+}
+
+// gone waits, within ApplyTimeout, until the API no longer has o. A
+// LoadBalancer Service outlives its delete until the cloud controller has
+// removed its load balancer (the finalizer
+// service.kubernetes.io/load-balancer-cleanup; Kubernetes documentation,
+// Service, "Garbage collecting load balancers"), and what the balancer holds
+// (an OVH floating IP) is free only then: the stack deletes it next.
+func (c *kubeClient) gone(ctx context.Context, o object) error {
+	ctx, cancel := context.WithTimeout(ctx, ApplyTimeout)
+	defer cancel()
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 10*time.Second) {
+		err := c.do(ctx, http.MethodGet, o.path(), "", nil)
+		var ae *apiError
+		switch {
+		case errors.As(err, &ae) && ae.code == http.StatusNotFound:
+			return nil
+		case err != nil && !retryable(err):
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("still there %s after its delete: its load balancer's finalizer has not run (is the cloud controller manager up?)", ApplyTimeout)
+		case <-time.After(wait):
+		}
+	}
 }
 
 // removeAll deletes objects in the reverse of their apply order.

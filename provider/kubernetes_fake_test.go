@@ -30,6 +30,12 @@ type fakeKube struct {
 	// and version ("traefik.io/v1alpha1") whose definition is not
 	// installed yet, as while a cluster's add-on installs its CRDs.
 	unserved map[string]int
+	// deleting marks the objects deleted while finalizing holds them.
+	deleting map[string]bool
+	// finalizing counts, per path, the reads after its delete that still
+	// find the object, as while a LoadBalancer Service's finalizer waits
+	// for the cloud controller to remove its load balancer.
+	finalizing map[string]int
 	// log lists the requests, "METHOD path", in order.
 	log []string
 }
@@ -39,7 +45,7 @@ type fakeKube struct {
 // and its CA certificate in PEM, the one a client must trust.
 func newFakeKube(t *testing.T, token, clientCA string) (*fakeKube, *httptest.Server, string) {
 	t.Helper()
-	f := &fakeKube{token: token, objects: map[string]map[string]any{}}
+	f := &fakeKube{token: token, objects: map[string]map[string]any{}, deleting: map[string]bool{}, finalizing: map[string]int{}}
 	srv := httptest.NewUnstartedServer(f)
 	if clientCA != "" {
 		pool := x509.NewCertPool()
@@ -112,6 +118,15 @@ func (f *fakeKube) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet:
 		obj, ok := f.objects[path]
+		if ok && f.deleting[path] {
+			if f.finalizing[path] == 0 {
+				delete(f.objects, path)
+				delete(f.deleting, path)
+				ok = false
+			} else {
+				f.finalizing[path]--
+			}
+		}
 		if !ok {
 			kubeStatus(w, http.StatusNotFound, "%s %q not found", rest[len(rest)-2], name)
 			return
@@ -120,6 +135,11 @@ func (f *fakeKube) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodDelete:
 		if _, ok := f.objects[path]; !ok {
 			kubeStatus(w, http.StatusNotFound, "%s %q not found", rest[len(rest)-2], name)
+			return
+		}
+		if f.finalizing[path] > 0 {
+			f.deleting[path] = true
+			kubeStatus(w, http.StatusAccepted, "deleting")
 			return
 		}
 		delete(f.objects, path)

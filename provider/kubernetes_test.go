@@ -128,6 +128,50 @@ func TestManifestsPush(t *testing.T) {
 				t.Errorf("requests: %v", got)
 			}
 		}},
+		{"delete waits out a load balancer's finalizer", func(t *testing.T, f *fakeKube, server, ca string) {
+			svc := func(name, typ string) map[string]any {
+				return map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": name, "namespace": "edge"},
+					"spec": map[string]any{"type": typ}}
+			}
+			in := manifestsInputs(t, server, ca, testObjects(svc("lb", "LoadBalancer"), svc("internal", "ClusterIP")), map[string]string{"token": testToken})
+			if _, err := l.Push(ctx, nil, in); err != nil {
+				t.Fatal(err)
+			}
+			const lb = "/api/v1/namespaces/edge/services/lb"
+			f.mu.Lock()
+			f.finalizing[lb] = 3
+			f.mu.Unlock()
+			f.requests()
+			if err := l.Delete(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+			got := f.requests()
+			i := slices.Index(got, "DELETE "+lb)
+			if i < 0 || len(got) < i+5 || !slices.Equal(got[i+1:i+5], slices.Repeat([]string{"GET " + lb}, 4)) {
+				t.Errorf("the delete did not read the load balancer's Service until it was gone: %v", got)
+			}
+			if n := slices.Index(got, "GET /api/v1/namespaces/edge/services/internal"); n >= 0 {
+				t.Errorf("the delete waited for a Service with no load balancer: %v", got)
+			}
+			if f.paths()[lb] {
+				t.Error("the Service is still there")
+			}
+		}},
+		{"a load balancer that is never removed fails the delete", func(t *testing.T, f *fakeKube, server, ca string) {
+			lb := map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": map[string]any{"name": "lb", "namespace": "edge"},
+				"spec": map[string]any{"type": "LoadBalancer"}}
+			in := manifestsInputs(t, server, ca, testObjects(lb), map[string]string{"token": testToken})
+			if _, err := l.Push(ctx, nil, in); err != nil {
+				t.Fatal(err)
+			}
+			f.mu.Lock()
+			f.finalizing["/api/v1/namespaces/edge/services/lb"] = 1 << 30
+			f.mu.Unlock()
+			shortTimeout(t, 300*time.Millisecond)
+			if err := l.Delete(ctx, in); err == nil || !strings.Contains(err.Error(), "finalizer") || !strings.Contains(err.Error(), "Service/edge/lb") {
+				t.Errorf("delete: %v", err)
+			}
+		}},
 		{"waits for an API not reachable yet", func(t *testing.T, f *fakeKube, server, ca string) {
 			refused := 3
 			old := kubeDial
