@@ -32,7 +32,7 @@ func (m *model) ingressOVH() []Record {
 	neg := []string{
 		"the load balancer is the cloud controller manager's, not the stack's: it is billed by flavor (small, the default) and is absent from the plan and the cost estimate",
 		"spec.loadBalancerIP is deprecated in Kubernetes (since 1.24), though OVHcloud's guide and the OpenStack cloud controller manager still honour it",
-		"a destroy deletes the Service and returns before the cloud controller manager has removed its load balancer and released the address; a destroy right after may find the floating IP still attached",
+		"a destroy waits, up to the apply timeout, for the cloud controller manager to remove the load balancer and free the floating IP before the stack deletes the address; a cloud controller that never does fails the destroy there",
 		"the MKS API is open to every address: the topology has no apiAccess for OVH clusters, so infra sets no IP restrictions",
 	}
 	items := []string{
