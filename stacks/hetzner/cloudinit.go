@@ -42,7 +42,64 @@ const (
 	installPath    = "/usr/local/sbin/infra-k3s-install"
 	nodeFWPath     = "/etc/infra/node.nft"
 	nodeFWUnitPath = "/etc/systemd/system/infra-node-firewall.service"
+	// psaConfigPath is the API server's admission configuration, where
+	// k3s's CIS hardening guide puts it (docs.k3s.io/security/hardening-guide,
+	// "Pod Security").
+	psaConfigPath = "/var/lib/rancher/k3s/server/psa.yaml"
 )
+
+// psaExempt are the namespaces Pod Security admission leaves alone: those
+// of the platform's own host-network and privileged pods. kube-system holds
+// k3s's packaged components (ServiceLB's svclb DaemonSets use host ports,
+// docs.k3s.io/networking/networking-services, "How ServiceLB Works"), the
+// hcloud CCM (hostNetwork) and the CSI node plugin (privileged, hostPath);
+// system-upgrade holds Rancher's system-upgrade-controller, whose upgrade
+// jobs run privileged in the host's namespaces (docs.k3s.io/upgrades/automated).
+var psaExempt = []string{kubeSystem, "system-upgrade"}
+
+// podSecurityConfig is the API server's AdmissionConfiguration for the
+// PodSecurity plugin. Every namespace but psaExempt enforces the baseline
+// Pod Security Standard, which forbids hostNetwork, hostPID, hostIPC,
+// privileged containers and hostPath volumes: a workload pod then shares
+// neither the node's network, and so cannot reach the metadata service that
+// serves the user data with the join tokens and the CA key (the node
+// firewall already stops pod-network pods), nor its files. Audit and warn
+// use restricted, as the Kubernetes tutorial does ("Apply Pod Security
+// Standards at the Cluster Level"), so users see what restricted would
+// refuse without being refused. The k3s guide's example enforces restricted
+// too; baseline keeps ordinary images (root users, default capabilities)
+// running while still closing the host.
+//
+// Versions are "latest", the guides' choice: cloud-init writes this file
+// only when a server is created, so a pinned version would differ between
+// servers created before and after an upgrade, and with it what each API
+// server behind the registration address admits.
+//
+// A namespace's own pod-security.kubernetes.io labels override these
+// defaults (kubernetes.io/docs/concepts/security/pod-security-admission):
+// whoever may label namespaces may lift them, as an administrator may.
+// Field names: k8s.io/pod-security-admission admission/api/v1/types.go.
+func podSecurityConfig() string {
+	return `apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+  - name: PodSecurity
+    configuration:
+      apiVersion: pod-security.admission.config.k8s.io/v1
+      kind: PodSecurityConfiguration
+      defaults:
+        enforce: "baseline"
+        enforce-version: "latest"
+        audit: "restricted"
+        audit-version: "latest"
+        warn: "restricted"
+        warn-version: "latest"
+      exemptions:
+        usernames: []
+        runtimeClasses: []
+        namespaces: [` + strings.Join(psaExempt, ", ") + `]
+`
+}
 
 // node is what one server's cloud-init needs to know.
 type node struct {
@@ -93,7 +150,10 @@ type secrets struct{ server, agent, caCert, caKey string }
 // Servers are tainted so workloads land on workers, whose k3s service load
 // balancer exposes the ingress on ports 80 and 443 to the Hetzner load
 // balancer. Servers also carry the hcloud add-ons' manifests (addons.go),
-// which k3s applies; the kubelets leave node initialisation to them.
+// which k3s applies; the kubelets leave node initialisation to them. The
+// API servers admit workload pods under the baseline Pod Security Standard
+// (podSecurityConfig), so no workload shares a node's network and reads the
+// user data from the metadata service; the node firewall stops the rest.
 func cloudInit(n node, s secrets) string {
 	var cfg []string
 	add := func(k, v string) { cfg = append(cfg, k+": "+v) }
@@ -128,6 +188,7 @@ func cloudInit(n node, s secrets) string {
 		list("tls-san", strconv.Quote(n.Join.String()), strconv.Quote(n.IP.String()))
 		list("node-taint", strconv.Quote("node-role.kubernetes.io/control-plane:NoSchedule"))
 		add("disable-cloud-controller", "true")
+		list("kube-apiserver-arg", strconv.Quote("admission-control-config-file="+psaConfigPath))
 		// Hetzner volumes are the default storage (addons.go). k3s's
 		// local-path class is node-local, lost with its node, and k3s
 		// rewrites its packaged manifest, default annotation included, at
@@ -151,6 +212,10 @@ func cloudInit(n node, s secrets) string {
 	b.WriteString("#cloud-config\n")
 	b.WriteString("write_files:\n")
 	writeFile(&b, k3sConfigPath, "0600", strings.Join(cfg, "\n")+"\n")
+	if n.Role == "server" {
+		// Only servers run the API server, and with it admission.
+		writeFile(&b, psaConfigPath, "0600", podSecurityConfig())
+	}
 	if n.Role == "server" && s.caCert != "" {
 		// One CA signs the API server's certificate and the clients': the
 		// admin certificate of `infra kubeconfig` is one of them.
@@ -195,8 +260,10 @@ WantedBy=multi-user.target
 // nodeFirewall is the node's nftables ruleset. Hetzner firewalls filter only
 // the public interface, so the private network needs its own: pods may not
 // reach the metadata service (it serves the user data, and with it the join
-// token), and etcd, the kubelet and flannel answer only the region's network
-// and the pods, not other regions arriving over the mesh. The Kubernetes API
+// token; pods in the node's own network leave from the node itself, so Pod
+// Security admission keeps them out instead, podSecurityConfig), and etcd,
+// the kubelet and flannel answer only the region's network and the pods,
+// not other regions arriving over the mesh. The Kubernetes API
 // stays reachable, as it is behind the registration load balancer anyway.
 func nodeFirewall(region netip.Prefix) string {
 	var b strings.Builder

@@ -1,6 +1,7 @@
 package hetzner
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+	corev1 "k8s.io/api/core/v1"
 
 	"infra/provider"
 )
@@ -138,5 +140,155 @@ func TestCloudInitExternalCloudProvider(t *testing.T) {
 		if strings.Contains(fs[k3sConfigPath], "hcloud") {
 			t.Errorf("%s: the k3s config mentions hcloud: %s", n.Name, fs[k3sConfigPath])
 		}
+	}
+}
+
+// admissionConfig is the API server's admission configuration file, the
+// PodSecurity plugin's part as typed: apiserver.config.k8s.io/v1
+// AdmissionConfiguration, and pod-security.admission.config.k8s.io/v1
+// PodSecurityConfiguration (k8s.io/pod-security-admission
+// admission/api/v1/types.go). Decoded strictly, a misspelt field fails.
+type admissionConfig struct {
+	APIVersion string `yaml:"apiVersion"`
+	Kind       string `yaml:"kind"`
+	Plugins    []struct {
+		Name          string `yaml:"name"`
+		Path          string `yaml:"path"`
+		Configuration struct {
+			APIVersion string `yaml:"apiVersion"`
+			Kind       string `yaml:"kind"`
+			Defaults   struct {
+				Enforce        string `yaml:"enforce"`
+				EnforceVersion string `yaml:"enforce-version"`
+				Audit          string `yaml:"audit"`
+				AuditVersion   string `yaml:"audit-version"`
+				Warn           string `yaml:"warn"`
+				WarnVersion    string `yaml:"warn-version"`
+			} `yaml:"defaults"`
+			Exemptions struct {
+				Usernames      []string `yaml:"usernames"`
+				Namespaces     []string `yaml:"namespaces"`
+				RuntimeClasses []string `yaml:"runtimeClasses"`
+			} `yaml:"exemptions"`
+		} `yaml:"configuration"`
+	} `yaml:"plugins"`
+}
+
+// Servers, which run the API server, start it with the Pod Security
+// admission configuration: baseline enforced everywhere but the platform's
+// namespaces, restricted audited and warned about. Agents carry neither the
+// file nor the flag.
+func TestCloudInitPodSecurityAdmission(t *testing.T) {
+	for _, n := range testNodes() {
+		fs := files(t, cloudInit(n, secrets{server: "s", agent: "a"}))
+		var cfg struct {
+			APIServerArgs []string `yaml:"kube-apiserver-arg"`
+		}
+		if err := yaml.Unmarshal([]byte(fs[k3sConfigPath]), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		doc, ok := fs[psaConfigPath]
+		if n.Role == "agent" {
+			if ok || cfg.APIServerArgs != nil {
+				t.Errorf("%s (agent): admission config %v, kube-apiserver-arg %v", n.Name, ok, cfg.APIServerArgs)
+			}
+			continue
+		}
+		if want := []string{"admission-control-config-file=" + psaConfigPath}; fmt.Sprint(cfg.APIServerArgs) != fmt.Sprint(want) {
+			t.Errorf("%s: kube-apiserver-arg %v, want %v", n.Name, cfg.APIServerArgs, want)
+		}
+		if !ok {
+			t.Fatalf("%s: no %s in the user data", n.Name, psaConfigPath)
+		}
+		var ac admissionConfig
+		dec := yaml.NewDecoder(strings.NewReader(doc))
+		dec.KnownFields(true)
+		if err := dec.Decode(&ac); err != nil {
+			t.Fatalf("%s: admission config: %v\n%s", n.Name, err, doc)
+		}
+		if ac.APIVersion != "apiserver.config.k8s.io/v1" || ac.Kind != "AdmissionConfiguration" || len(ac.Plugins) != 1 {
+			t.Fatalf("%s: %s %s with %d plugins", n.Name, ac.APIVersion, ac.Kind, len(ac.Plugins))
+		}
+		p := ac.Plugins[0]
+		c := p.Configuration
+		if p.Name != "PodSecurity" || p.Path != "" || c.APIVersion != "pod-security.admission.config.k8s.io/v1" || c.Kind != "PodSecurityConfiguration" {
+			t.Errorf("%s: plugin %q path %q, configuration %s %s", n.Name, p.Name, p.Path, c.APIVersion, c.Kind)
+		}
+		d := c.Defaults
+		got := [][2]string{{d.Enforce, d.EnforceVersion}, {d.Audit, d.AuditVersion}, {d.Warn, d.WarnVersion}}
+		want := [][2]string{{"baseline", "latest"}, {"restricted", "latest"}, {"restricted", "latest"}}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: enforce, audit, warn = %v, want %v", n.Name, got, want)
+		}
+		e := c.Exemptions
+		if fmt.Sprint(e.Namespaces) != "[kube-system system-upgrade]" || len(e.Usernames) != 0 || len(e.RuntimeClasses) != 0 {
+			t.Errorf("%s: exemptions %+v", n.Name, e)
+		}
+	}
+}
+
+// baselineViolations lists what in a pod spec the baseline Pod Security
+// Standard refuses among the host-sharing controls
+// (kubernetes.io/docs/concepts/security/pod-security-standards, Baseline:
+// Host Namespaces, Privileged Containers, HostPath Volumes, Host Ports).
+func baselineViolations(spec corev1.PodSpec) []string {
+	var out []string
+	if spec.HostNetwork || spec.HostPID || spec.HostIPC {
+		out = append(out, "host namespaces")
+	}
+	for _, v := range spec.Volumes {
+		if v.HostPath != nil {
+			out = append(out, "hostPath volume "+v.Name)
+		}
+	}
+	for _, c := range append(append([]corev1.Container{}, spec.InitContainers...), spec.Containers...) {
+		if c.SecurityContext != nil && c.SecurityContext.Privileged != nil && *c.SecurityContext.Privileged {
+			out = append(out, "privileged container "+c.Name)
+		}
+		for _, p := range c.Ports {
+			if p.HostPort != 0 {
+				out = append(out, "host port in "+c.Name)
+			}
+		}
+	}
+	return out
+}
+
+// Every add-on pod that baseline would refuse runs in an exempt namespace,
+// so enforcing baseline leaves the cluster's own components running; and
+// the add-ons do have such pods (the CCM on the host network, the CSI node
+// plugin privileged), so the check is not vacuous.
+func TestAddonsRunUnderPodSecurity(t *testing.T) {
+	exempt := map[string]bool{}
+	for _, ns := range psaExempt {
+		exempt[ns] = true
+	}
+	refused := 0
+	for _, o := range append(ccmObjects(), csiObjects("nbg1")...) {
+		if o["kind"] != "Deployment" && o["kind"] != "DaemonSet" {
+			continue
+		}
+		data, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w struct {
+			Metadata struct{ Name, Namespace string }
+			Spec     struct{ Template corev1.PodTemplateSpec }
+		}
+		if err := json.Unmarshal(data, &w); err != nil {
+			t.Fatal(err)
+		}
+		v := baselineViolations(w.Spec.Template.Spec)
+		if len(v) == 0 {
+			continue
+		}
+		refused++
+		if !exempt[w.Metadata.Namespace] {
+			t.Errorf("%s %s/%s needs an exemption (%s), its namespace has none", o["kind"], w.Metadata.Namespace, w.Metadata.Name, strings.Join(v, ", "))
+		}
+	}
+	if refused < 2 {
+		t.Errorf("%d add-on workloads need an exemption, want the CCM and the CSI node plugin at least", refused)
 	}
 }
