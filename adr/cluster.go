@@ -133,7 +133,7 @@ func (m *model) clusterRecord(s *site) Record {
 			"infra applies the add-ons' Secret from where it runs, so it must reach the API: from the apiAccess networks, or over the mesh at the registration address; until it does, nodes stay uninitialised and take no workloads",
 			"Services of type LoadBalancer stay with k3s's ServiceLB and make no Hetzner load balancer: the ingress load balancer infra declares targets ServiceLB's ports, and two controllers on one Service would fight over it")
 		// DESIGN.md "Secrets on machines": Hetzner has no secret store.
-		neg = append(neg, "Hetzner Cloud has no secret store, so the k3s join tokens sit in the servers' user data, which the metadata service (169.254.169.254) serves to anything on the server: every node's nftables drop pod traffic to it, and workers hold only the agent token, but a pod on the host network can still read it")
+		neg = append(neg, "Hetzner Cloud has no secret store, so the k3s join tokens and the cluster CA key sit in the servers' user data, which the metadata service (169.254.169.254) serves to anything on the server: every node's nftables drop pod traffic to it, workers hold only the agent token, and the API servers enforce the baseline Pod Security Standard, which refuses host-network, privileged and hostPath pods everywhere but kube-system and system-upgrade; a pod there, or in a namespace an administrator labels out of the standard, can still read it")
 		if c.controlPlanes >= 3 {
 			pos = append(pos, sf("%d control planes keep etcd's quorum through the loss of %d", c.controlPlanes, (c.controlPlanes-1)/2))
 		} else {
@@ -165,6 +165,7 @@ func (m *model) clusterRecord(s *site) Record {
 			"a spread placement group, and a firewall with no inbound rule (Hetzner firewalls filter public interfaces only; each node's nftables filter the private network)",
 			sf("%s and %s (%s) installing k3s %s through cloud-init, flannel on the private interface, secrets encrypted in etcd", plural(c.controlPlanes, "control-plane server"), plural(c.maxPerZone, "worker server"), c.node, c.kube),
 			"a private registration load balancer for the control planes (port 6443), and a load balancer targeting the workers",
+			"Pod Security admission on the API servers: the baseline standard enforced in every namespace but kube-system and system-upgrade, restricted audited and warned about",
 			"the hcloud cloud-controller-manager and CSI driver at pinned releases, which k3s deploys from the manifests cloud-init writes on the servers; Hetzner volumes are the default StorageClass and k3s's node-local storage is off; their Secret (the API token and the network) is applied over the Kubernetes API from where infra runs, never through user data",
 		}
 		if len(c.apiAccess) > 0 {
