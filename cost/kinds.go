@@ -19,6 +19,7 @@ var free = map[string]bool{
 	"aws:ebs/encryptionByDefault:EncryptionByDefault":                                            true,
 	"aws:ec2/eipAssociation:EipAssociation":                                                      true,
 	"aws:ec2/internetGateway:InternetGateway":                                                    true,
+	"aws:ec2/launchTemplate:LaunchTemplate":                                                      true, // the instances it launches are priced on their node group
 	"aws:ec2/networkInterface:NetworkInterface":                                                  true, // the public IPv4 is billed on its Elastic IP
 	"aws:ec2/route:Route":                                                                        true,
 	"aws:ec2/routeTable:RouteTable":                                                              true,

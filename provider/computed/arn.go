@@ -31,6 +31,7 @@ var arnShapes = map[string]arnShape{
 	"aws:ec2/eip:Eip":                                           {"ec2", false, withID("elastic-ip/")},
 	"aws:ec2/instance:Instance":                                 {"ec2", false, withID("instance/")},
 	"aws:ec2/internetGateway:InternetGateway":                   {"ec2", false, withID("internet-gateway/")},
+	"aws:ec2/launchTemplate:LaunchTemplate":                     {"ec2", false, withID("launch-template/")},
 	"aws:ec2/natGateway:NatGateway":                             {"ec2", false, withID("natgateway/")},
 	"aws:ec2/routeTable:RouteTable":                             {"ec2", false, withID("route-table/")},
 	"aws:ec2/securityGroup:SecurityGroup":                       {"ec2", false, withID("security-group/")},

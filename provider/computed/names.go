@@ -26,9 +26,10 @@ type autoName struct {
 func named(maxLen int) autoName { return autoName{prop: "name", maxLen: maxLen} }
 
 var autoNames = map[string]autoName{
-	"aws:cloudtrail/trail:Trail":          named(255),
-	"aws:ec2/securityGroup:SecurityGroup": named(255),
-	"aws:eks/cluster:Cluster":             named(255),
+	"aws:cloudtrail/trail:Trail":            named(255),
+	"aws:ec2/securityGroup:SecurityGroup":   named(255),
+	"aws:ec2/launchTemplate:LaunchTemplate": named(255),
+	"aws:eks/cluster:Cluster":               named(255),
 	// pulumi-aws resources.go aws_eks_node_group: AutoName("nodeGroupName", 255, "-").
 	"aws:eks/nodeGroup:NodeGroup": {prop: "nodeGroupName", maxLen: 255},
 	// aws_iam_role: AutoName("name", 64, "-").

@@ -62,6 +62,9 @@ var kinds = map[string]kind{
 	// EKS makes one Auto Scaling group per managed node group, named
 	// eks-<node group>-<uuid> (EKS API Reference, NodegroupResources).
 	"aws:eks/nodeGroup:NodeGroup": {id: joined(":", "clusterName", "nodeGroupName"), outputs: []string{"status:ACTIVE", "resources:nodeGroupResources"}},
+	// A new launch template is version 1, its default and its latest (EC2
+	// API Reference, CreateLaunchTemplate: LaunchTemplate.LatestVersionNumber).
+	"aws:ec2/launchTemplate:LaunchTemplate": {id: prefixed("lt"), outputs: []string{"latestVersion:firstVersion", "defaultVersion:firstVersion", "arn"}},
 	// GuardDuty detector ids are 32 hex characters; a delegated
 	// administrator is named by its account id, an organization
 	// configuration by its detector (terraform-provider-aws guardduty).
@@ -402,6 +405,7 @@ var generators = map[string]func(r Resource, prop string) resource.PropertyValue
 	"esp":              constant("esp"),
 	"vpc":              constant("vpc"),
 	"true":             func(Resource, string) resource.PropertyValue { return resource.NewProperty(true) },
+	"firstVersion":     func(Resource, string) resource.PropertyValue { return resource.NewProperty(1.0) },
 	"ec2Dns":           ec2DNS,
 	"instancePublicIp": instancePublicIP,
 	"eksEndpoint": func(r Resource, prop string) resource.PropertyValue {

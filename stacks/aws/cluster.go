@@ -3,6 +3,7 @@ package aws
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -110,6 +111,10 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, []*eks.Node
 	if err != nil {
 		return nil, nil, err
 	}
+	lt, err := p.nodeLaunchTemplate()
+	if err != nil {
+		return nil, nil, err
+	}
 	var groups []pulumi.Resource
 	var nodeGroups []*eks.NodeGroup
 	n := k.NodesPerZone
@@ -127,7 +132,14 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, []*eks.Node
 				DesiredSize: pulumi.Int(n.Desired),
 			},
 			UpdateConfig: &eks.NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(1)},
-			Tags:         p.tags(name),
+			// A new template version rolls the group's nodes, one at a
+			// time (updateConfig); the template's id is fixed for the
+			// group's life (EKS API Reference, UpdateNodegroupVersion).
+			LaunchTemplate: &eks.NodeGroupLaunchTemplateArgs{
+				Id:      lt.ID(),
+				Version: lt.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
+			},
+			Tags: p.tags(name),
 			// The desired size is where a node group starts; afterwards the
 			// cluster autoscaler owns it, and an update must not reset it
 			// (terraform-provider-aws eks_node_group docs: ignore_changes on
@@ -146,6 +158,38 @@ func (p *program) cluster(vpc *ec2.Vpc, sub *subnets) (*eks.Cluster, []*eks.Node
 		return nil, nil, err
 	}
 	return cluster, nodeGroups, nil
+}
+
+// nodeLaunchTemplate is the launch template of the cluster's managed node
+// groups, which sets only the instance metadata options: IMDSv2 only, and a
+// PUT response hop limit of 1, so the session token a metadata read needs
+// never leaves the node's own network stack. A pod on the pod network is a
+// hop further (its own network namespace) and gets no token, so it cannot
+// read the node role's credentials; host-network pods (aws-node, kube-proxy,
+// the Pod Identity agent) still can, as they must (EC2 User Guide, "Use
+// IMDSv2": "if the hop limit is 1 in a container environment, the call
+// might not receive a response at all because going to the container is
+// considered an additional network hop"; EKS Best Practices Guide,
+// Security, "Restrict access to the instance profile assigned to the
+// worker node"). Pods get AWS credentials through Pod Identity,
+// which does not use IMDS. The defaults are not relied on: AL2023's AMIs
+// default to a hop limit of 2 (Amazon Linux 2023 User Guide, "IMDSv2").
+//
+// EKS fills in the rest (AMI, user data, security groups, instance type
+// from the node group): a template for managed nodes may set none of
+// subnet, instance profile and the like (EKS User Guide, "Customize
+// managed nodes with launch templates").
+func (p *program) nodeLaunchTemplate() (*ec2.LaunchTemplate, error) {
+	name := p.name("nodes-lt")
+	return ec2.NewLaunchTemplate(p.ctx, name, &ec2.LaunchTemplateArgs{
+		Description: pulumi.String("EKS nodes of " + p.clusterName() + ": IMDSv2 only, hop limit 1"),
+		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"),
+			HttpPutResponseHopLimit: pulumi.Int(1),
+		},
+		Tags: p.tags(name),
+	}, p.with()...)
 }
 
 // role declares an IAM role that service may assume, with AWS managed
