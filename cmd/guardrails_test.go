@@ -97,7 +97,7 @@ landingZone:
 	// deploys the region's resources.
 	for _, want := range []string{
 		"warning[topology/landing-zone]: region eu-west-1 is not in the guardrail's allowed regions for aws\n  --> " + f + ":6:18\n",
-		"warning[guardrail/allowed-regions]: allowed-regions: pulumi:providers:aws \"aws-eu-west-1-dev-provider\" in stack aws-eu-west-1-dev deploys 72 resources to eu-west-1, which is not an allowed aws region\n" +
+		"warning[guardrail/allowed-regions]: allowed-regions: pulumi:providers:aws \"aws-eu-west-1-dev-provider\" in stack aws-eu-west-1-dev deploys 73 resources to eu-west-1, which is not an allowed aws region\n" +
 			"  --> " + f + ":6:18\n" +
 			"    |\n" +
 			"  6 |       - {region: eu-west-1, environment: dev}\n" +
