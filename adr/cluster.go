@@ -126,6 +126,11 @@ func (m *model) clusterRecord(s *site) Record {
 			pos = append(pos, sf("the spread placement group puts the %s on distinct hosts: one host failure takes out one server", plural(c.controlPlanes+c.maxPerZone, "server")))
 		}
 	}
+	if r.Cloud == topology.AWS {
+		// EKS passes no --admission-control-config-file, so Pod Security
+		// is per namespace only (aws/containers-roadmap#1822).
+		neg = append(neg, "pods on the host network still reach the instance metadata and the node role; EKS takes no cluster-wide Pod Security configuration, so keeping workloads off the host network takes pod-security.kubernetes.io labels on their namespaces, which infra does not set")
+	}
 	if r.Cloud == topology.Hetzner {
 		pos = append(pos, "nodes join, and clients reach the API, through a private load balancer in front of every control plane, so no single control plane is the cluster's address")
 		pos = append(pos, "the hcloud cloud-controller-manager ties every node to its server (provider ID hcloud://<server id>) and removes the nodes of deleted servers; volumes are Hetzner volumes, which outlive any node")
@@ -150,7 +155,7 @@ func (m *model) clusterRecord(s *site) Record {
 	case topology.AWS:
 		items = []string{
 			sf("VPC %s with a private and a public subnet per zone, an internet gateway, a NAT gateway per zone and route tables, flow logs, an S3 gateway endpoint and interface endpoints for ECR and STS (image pulls and pod credentials skip the NAT gateways)", s.net.CIDR),
-			sf("EKS cluster %s with its IAM roles, and a managed node group per zone (%s, %s)", c.kube, c.node, c.perZone()),
+			sf("EKS cluster %s with its IAM roles, and a managed node group per zone (%s, %s), launched from a template that requires IMDSv2 with a hop limit of 1, so pods on the pod network get no metadata token and no node-role credentials", c.kube, c.node, c.perZone()),
 			"security groups, and an ingress load balancer",
 		}
 	case topology.IBM:
