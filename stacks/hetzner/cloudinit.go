@@ -9,9 +9,11 @@ import (
 )
 
 // k3sVersions pins the k3s release of each Kubernetes minor version the
-// topology accepts: every node of a cluster, whenever it is created, runs
-// the same build. v1.35.5+k3s1: github.com/k3s-io/k3s/releases/tag/v1.35.5+k3s1.
-var k3sVersions = map[string]string{"1.35": "v1.35.5+k3s1"}
+// topology accepts: a new node installs it, and the upgrade Plans hold the
+// running nodes at it (upgrade.go). Both shipped 2026-05-20:
+// github.com/k3s-io/k3s/releases/tag/v1.35.5+k3s1 and
+// github.com/k3s-io/k3s/releases/tag/v1.34.8+k3s1.
+var k3sVersions = map[string]string{"1.34": "v1.34.8+k3s1", "1.35": "v1.35.5+k3s1"}
 
 // k3sVersion is the pinned k3s release of a Kubernetes minor version.
 func k3sVersion(kubernetes string) (string, error) {
@@ -92,8 +94,8 @@ type secrets struct{ server, agent, caCert, caKey string }
 // replaced first server rejoins the cluster instead of starting a new one.
 // Servers are tainted so workloads land on workers, whose k3s service load
 // balancer exposes the ingress on ports 80 and 443 to the Hetzner load
-// balancer. Servers also carry the hcloud add-ons' manifests (addons.go),
-// which k3s applies; the kubelets leave node initialisation to them.
+// balancer. The kubelets leave node initialisation to the hcloud
+// cloud-controller-manager, which infra applies over the API (addons.go).
 func cloudInit(n node, s secrets) string {
 	var cfg []string
 	add := func(k, v string) { cfg = append(cfg, k+": "+v) }
@@ -157,17 +159,6 @@ func cloudInit(n node, s secrets) string {
 		for _, ca := range []string{"server-ca", "client-ca"} {
 			writeFile(&b, k3sTLSDir+"/"+ca+".crt", "0644", s.caCert)
 			writeFile(&b, k3sTLSDir+"/"+ca+".key", "0600", s.caKey)
-		}
-	}
-	if n.Role == "server" {
-		manifests := addonManifests(n.Location)
-		names := make([]string, 0, len(manifests))
-		for name := range manifests {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			writeFile(&b, k3sManifestsDir+"/"+name, "0600", manifests[name])
 		}
 	}
 	writeFile(&b, nodeFWPath, "0644", nodeFirewall(n.Region))
