@@ -112,9 +112,9 @@ func TestRegionalExample(t *testing.T) {
 				"hcloud:index/loadBalancerService:LoadBalancerService": 3,
 				TokenType:     2, // server and agent tokens
 				ClusterCAType: 1, // the cluster CA and admin certificate
-				// the hcloud Secret, the hcloud add-ons, the
-				// system-upgrade-controller and the upgrade Plans
-				kubernetes.ManifestsType: 4,
+				// the hcloud Secret, the hcloud add-ons, and the
+				// system-upgrade-controller with its Plans
+				kubernetes.ManifestsType: 3,
 			}
 			if spec.PoolMember(&r.Region) { // the global load balancer's health route (ingress.go)
 				wantCounts[kubernetes.ManifestsType]++
@@ -395,11 +395,11 @@ func TestRegionalAPIAccess(t *testing.T) {
 }
 
 // What infra keeps in the cluster goes over its API as the cluster's
-// admin, in four sets, each after what it needs: the hcloud Secret (the
+// admin, in three sets, each after what it needs: the hcloud Secret (the
 // deploying token and the network's name, secret in the plan) after the
 // servers and the registration load balancer; the add-ons after the
-// Secret; the system-upgrade-controller after the servers; the upgrade
-// Plans, at the pinned release, after the controller. All reach the API
+// Secret; the system-upgrade-controller and its Plans, at the pinned
+// release, after the servers. All reach the API
 // where the kubeconfig does: the registration address, or with apiAccess
 // the first control plane's public address checked against the
 // registration address's name. Nothing of it is in user data.
@@ -420,8 +420,8 @@ func TestClusterObjectsOverTheAPI(t *testing.T) {
 		{"hcloud-secret", true, []string{"Secret/kube-system/hcloud"}, servers},
 		{"hcloud-addons", false, []string{"Deployment/kube-system/hcloud-cloud-controller-manager", "DaemonSet/kube-system/hcloud-csi-node",
 			"CSIDriver//csi.hetzner.cloud", "StorageClass//hcloud-volumes"}, []string{id + "-hcloud-secret"}},
-		{"system-upgrade", false, []string{"Namespace//system-upgrade", "Deployment/system-upgrade/system-upgrade-controller"}, servers},
-		{"k3s-upgrade", false, []string{"Plan/system-upgrade/k3s-agent", "Plan/system-upgrade/k3s-server"}, []string{id + "-system-upgrade"}},
+		{"k3s-upgrade", false, []string{"Namespace//system-upgrade", "Deployment/system-upgrade/system-upgrade-controller",
+			"Plan/system-upgrade/k3s-agent", "Plan/system-upgrade/k3s-server"}, servers},
 	}
 	for _, access := range [][]string{nil, {"203.0.113.0/24"}} {
 		r.Cluster.APIAccess = access

@@ -82,8 +82,10 @@ func (p *program) clusterObjects(name string, api kubeAccess, objs []obj, after 
 //   - the hcloud add-ons (addons.go), which read it, after it: a set of
 //     their own, so that a preview shows their changes, which the Secret's
 //     set would hide;
-//   - the system-upgrade-controller (upgrade.go), and after it the Plans
-//     that hold every node at the pinned k3s release.
+//   - the system-upgrade-controller (upgrade.go) and the Plans that hold
+//     every node at the pinned k3s release, in one set: the Plans live in
+//     the controller's namespace, and apply last (provider/kubernetes.go,
+//     stage), once the controller has registered their kind.
 func (p *program) clusterAddons(api kubeAccess, servers, reg []pulumi.Resource) error {
 	after := append(append(append([]pulumi.Resource{}, servers...), reg...), p.net)
 	secret, err := p.clusterObjects("hcloud-secret", api, []obj{hcloudSecret(hcloudToken(p.ctx), p.name("network"))}, after)
@@ -93,10 +95,6 @@ func (p *program) clusterAddons(api kubeAccess, servers, reg []pulumi.Resource) 
 	if _, err := p.clusterObjects("hcloud-addons", api, addonObjects(p.r.Name), []pulumi.Resource{secret}); err != nil {
 		return err
 	}
-	controller, err := p.clusterObjects("system-upgrade", api, controllerObjects(), after)
-	if err != nil {
-		return err
-	}
-	_, err = p.clusterObjects("k3s-upgrade", api, upgradePlans(p.k3s), []pulumi.Resource{controller})
+	_, err = p.clusterObjects("k3s-upgrade", api, append(controllerObjects(), upgradePlans(p.k3s)...), after)
 	return err
 }
