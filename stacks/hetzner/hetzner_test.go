@@ -399,7 +399,7 @@ func TestRegionalAPIAccess(t *testing.T) {
 // deploying token and the network's name, secret in the plan) after the
 // servers and the registration load balancer; the add-ons after the
 // Secret; the system-upgrade-controller and its Plans, at the pinned
-// release, after the servers. All reach the API
+// release, after the add-ons. All reach the API
 // where the kubeconfig does: the registration address, or with apiAccess
 // the first control plane's public address checked against the
 // registration address's name. Nothing of it is in user data.
@@ -421,7 +421,7 @@ func TestClusterObjectsOverTheAPI(t *testing.T) {
 		{"hcloud-addons", false, []string{"Deployment/kube-system/hcloud-cloud-controller-manager", "DaemonSet/kube-system/hcloud-csi-node",
 			"CSIDriver//csi.hetzner.cloud", "StorageClass//hcloud-volumes"}, []string{id + "-hcloud-secret"}},
 		{"k3s-upgrade", false, []string{"Namespace//system-upgrade", "Deployment/system-upgrade/system-upgrade-controller",
-			"Plan/system-upgrade/k3s-agent", "Plan/system-upgrade/k3s-server"}, servers},
+			"Plan/system-upgrade/k3s-agent", "Plan/system-upgrade/k3s-server"}, []string{id + "-hcloud-addons"}},
 	}
 	for _, access := range [][]string{nil, {"203.0.113.0/24"}} {
 		r.Cluster.APIAccess = access

@@ -83,18 +83,22 @@ func (p *program) clusterObjects(name string, api kubeAccess, objs []obj, after 
 //     their own, so that a preview shows their changes, which the Secret's
 //     set would hide;
 //   - the system-upgrade-controller (upgrade.go) and the Plans that hold
-//     every node at the pinned k3s release, in one set: the Plans live in
-//     the controller's namespace, and apply last (provider/kubernetes.go,
-//     stage), once the controller has registered their kind.
+//     every node at the pinned k3s release, after the add-ons: the
+//     controller's pod waits for the cloud-controller-manager to
+//     initialise a node, and the Plans wait for the controller to register
+//     their kind (provider/kubernetes.go, custom), so that wait starts
+//     when it can end. One set: the Plans live in the controller's
+//     namespace and apply last.
 func (p *program) clusterAddons(api kubeAccess, servers, reg []pulumi.Resource) error {
 	after := append(append(append([]pulumi.Resource{}, servers...), reg...), p.net)
 	secret, err := p.clusterObjects("hcloud-secret", api, []obj{hcloudSecret(hcloudToken(p.ctx), p.name("network"))}, after)
 	if err != nil {
 		return err
 	}
-	if _, err := p.clusterObjects("hcloud-addons", api, addonObjects(p.r.Name), []pulumi.Resource{secret}); err != nil {
+	addons, err := p.clusterObjects("hcloud-addons", api, addonObjects(p.r.Name), []pulumi.Resource{secret})
+	if err != nil {
 		return err
 	}
-	_, err = p.clusterObjects("k3s-upgrade", api, append(controllerObjects(), upgradePlans(p.k3s)...), after)
+	_, err = p.clusterObjects("k3s-upgrade", api, append(controllerObjects(), upgradePlans(p.k3s)...), []pulumi.Resource{addons})
 	return err
 }

@@ -193,7 +193,11 @@ func controllerDeployment() obj {
 // control-plane label. The server Plan tolerates the control planes'
 // taint (cloudinit.go node-taint), which its jobs would otherwise not
 // (the controller adds only the unschedulable toleration, pkg/upgrade/job/
-// job.go). A Plan's version can only go up: k3s-upgrade refuses a
+// job.go). A node already at version is left as it is, after a moment
+// cordoned: k3s-upgrade compares the binaries and exits ("Binary already
+// been replaced", k3s-io/k3s-upgrade upgrade.sh, replace_binary), so the
+// Plans are harmless on a new cluster and on new nodes, which install the
+// same release from their user data. A Plan's version can only go up: k3s-upgrade refuses a
 // downgrade and leaves the node cordoned (docs.k3s.io/upgrades/automated,
 // "Downgrade Prevention"), and minor versions must not be skipped.
 func upgradePlans(version string) []obj {
