@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
 	"infra/engine"
 	"infra/topology/topologytest"
 )
@@ -87,5 +89,42 @@ func TestK3sUpgradeUpdatesPlansOnly(t *testing.T) {
 	}
 	if !found {
 		t.Error("no third worker in the simulated cloud")
+	}
+}
+
+// TestK3sStaleConfigWarns: a server keeps the k3s configuration it was
+// made with (its user data is read once), which its infra/k3s-config label
+// names. While that differs from the current configuration, every preview
+// warns about that server, and changes nothing.
+func TestK3sStaleConfigWarns(t *testing.T) {
+	slow(t, "deploys a topology")
+	d := deploy(t, writeSpec(t, oneK3s))
+	const server = "hetzner-nbg1-prod-control-plane-2"
+	// As if made by an older infra: another configuration in its label.
+	for _, o := range d.srv.Cloud().Objects() {
+		if urnName(string(o.URN)) != server {
+			continue
+		}
+		labels := o.Inputs["labels"].ObjectValue().Copy()
+		labels["infra/k3s-config"] = resource.NewStringProperty("0123456789ab")
+		if err := d.srv.Cloud().Drift(o.URN, "labels", resource.NewObjectProperty(labels)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustSucceed(t, "refresh", d.open(t).Refresh(d.ctx))
+	pre := d.open(t).Preview(d.ctx)
+	mustSucceed(t, "preview", pre)
+	s := pre.Stack("hetzner-nbg1-prod")
+	var warned []string
+	for _, dg := range s.Diagnostics {
+		if strings.Contains(dg.Message, "k3s configuration") {
+			warned = append(warned, dg.Message)
+		}
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], server+" was made with k3s configuration 0123456789ab") {
+		t.Errorf("warnings %q; want one, about %s", warned, server)
+	}
+	if n := s.Total(); n != 0 {
+		t.Errorf("the preview changes %d resources: %v", n, s.Steps)
 	}
 }

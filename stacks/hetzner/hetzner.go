@@ -234,9 +234,9 @@ type clusterServer struct {
 // instead (clusterAddons): the add-ons, and a new k3s release through the
 // upgrade Plans (upgrade.go). The rest of the k3s configuration reaches
 // only servers made after it changes; each server's label infra/k3s-config
-// (configLabel) names the configuration it was made with, so a preview
-// shows such a change as an update of that label on the servers it does
-// not reach.
+// (configLabel) names the configuration it was made with, and every
+// preview and up warns about each server whose label differs from the
+// current configuration (staleConfig).
 func (p *program) cluster(fw, apiFW *hcloud.Firewall) (kubeAccess, []pulumi.Resource, error) {
 	ctx, k := p.ctx, p.r.Cluster
 	// The server token makes servers (and is cluster admin); the agent
@@ -271,7 +271,8 @@ func (p *program) cluster(fw, apiFW *hcloud.Firewall) (kubeAccess, []pulumi.Reso
 			return cloudInit(n, secrets{server: v[0].(string), agent: v[1].(string), caCert: v[2].(string), caKey: v[3].(string)})
 		})).(pulumi.StringOutput)
 		labels := p.labels(s.role)
-		labels[configLabel] = pulumi.String(configHash(n))
+		config := configHash(n)
+		labels[configLabel] = pulumi.String(config)
 		firewalls := pulumi.IntArray{intID(fw.ID())}
 		if apiFW != nil && s.role == "control-plane" {
 			firewalls = append(firewalls, intID(apiFW.ID()))
@@ -294,10 +295,18 @@ func (p *program) cluster(fw, apiFW *hcloud.Firewall) (kubeAccess, []pulumi.Reso
 				Ipv6Enabled: pulumi.Bool(true),
 			}},
 			UserData: userData,
-		}, pulumi.DependsOn([]pulumi.Resource{p.subnet}), pulumi.IgnoreChanges([]string{"userData"}))
+		}, pulumi.DependsOn([]pulumi.Resource{p.subnet}), pulumi.IgnoreChanges(ignoredServerInputs))
 		if err != nil {
 			return kubeAccess{}, nil, err
 		}
+		// The label keeps the configuration the server was made with; a
+		// preview or up warns while it differs from the current one.
+		srv.Labels.ApplyT(func(l map[string]string) string {
+			if msg := staleConfig(s.name, l[configLabel], config); msg != "" {
+				_ = ctx.Log.Warn(msg, &pulumi.LogArgs{Resource: srv})
+			}
+			return ""
+		})
 		made = append(made, srv)
 		if s.role == "control-plane" {
 			publics = append(publics, srv.Ipv4Address)

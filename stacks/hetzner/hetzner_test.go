@@ -480,7 +480,8 @@ func TestClusterObjectsOverTheAPI(t *testing.T) {
 }
 
 // A server ignores changes of its user data, so no change of it replaces
-// every node at once; its configuration label names what it was made with.
+// every node at once, and of its configuration label, which so names what
+// it was made with.
 func TestServersIgnoreUserDataChanges(t *testing.T) {
 	spec, plan := stackstest.Load(t, example)
 	r := stackstest.Region(t, spec.Clouds.Hetzner.Regions, "nbg1", "prod")
@@ -490,8 +491,8 @@ func TestServersIgnoreUserDataChanges(t *testing.T) {
 	}
 	hashes := map[string]bool{}
 	for _, s := range m.ByType("hcloud:index/server:Server") {
-		if !slices.Equal(s.IgnoreChanges, []string{"userData"}) {
-			t.Errorf("%s ignores changes of %v, want userData", s.Name, s.IgnoreChanges)
+		if !slices.Equal(s.IgnoreChanges, []string{"userData", `labels["infra/k3s-config"]`}) {
+			t.Errorf("%s ignores changes of %v, want userData and the configuration label", s.Name, s.IgnoreChanges)
 		}
 		h := stackstest.Str(stackstest.Unwrap(s.Inputs["labels"]).ObjectValue(), configLabel)
 		if len(h) != 12 || hashes[h] {

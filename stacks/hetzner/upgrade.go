@@ -234,3 +234,24 @@ func configHash(n node) string {
 	sum := sha256.Sum256([]byte(cloudInit(n, secrets{server: "-", agent: "-", caCert: "-", caKey: "-"})))
 	return hex.EncodeToString(sum[:6])
 }
+
+// ignoredServerInputs are the inputs of a k3s server that never change
+// once it is made (Pulumi's ignoreChanges: the engine keeps the state's
+// value, pulumi/pulumi#2657): its user data, read once at boot, and the
+// label that names the configuration in it.
+var ignoredServerInputs = []string{"userData", `labels["` + configLabel + `"]`}
+
+// staleConfig is the warning for a server whose configuration label got
+// differs from the current configuration want, "" when they agree. A
+// server made before infra labelled configurations has none.
+func staleConfig(server, got, want string) string {
+	if got == want {
+		return ""
+	}
+	made := "with k3s configuration " + got
+	if got == "" {
+		made = "before infra labelled k3s configurations"
+	}
+	return server + " was made " + made + " and keeps it: the current configuration (" + want +
+		") reaches only servers made anew, as a server reads its user data once; a k3s release reaches it through the upgrade Plans"
+}

@@ -145,3 +145,15 @@ func TestConfigHash(t *testing.T) {
 		t.Error("a new node label leaves the configuration label")
 	}
 }
+
+func TestStaleConfig(t *testing.T) {
+	if msg := staleConfig("cp-1", "abc", "abc"); msg != "" {
+		t.Errorf("same configuration: %q", msg)
+	}
+	for got, want := range map[string]string{"abc": "made with k3s configuration abc", "": "made before infra labelled"} {
+		msg := staleConfig("cp-1", got, "def")
+		if !strings.HasPrefix(msg, "cp-1 was ") || !strings.Contains(msg, want) || !strings.Contains(msg, "(def) reaches only servers made anew") {
+			t.Errorf("label %q: %q", got, msg)
+		}
+	}
+}
