@@ -86,7 +86,7 @@ func (p *program) clusterObjects(name string, api kubeAccess, objs []obj, after 
 //     every node at the pinned k3s release, after the add-ons: the
 //     controller's pod waits for the cloud-controller-manager to
 //     initialise a node, and the Plans wait for the controller to register
-//     their kind (provider/kubernetes.go, custom), so that wait starts
+//     their kind (provider/kubernetes.go, kind.addon), so that wait starts
 //     when it can end. One set: the Plans live in the controller's
 //     namespace and apply last.
 func (p *program) clusterAddons(api kubeAccess, servers, reg []pulumi.Resource) error {

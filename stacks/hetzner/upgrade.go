@@ -31,7 +31,7 @@ import (
 // pkg/crds/yaml, waiting a minute for it to be Established). Applying it too
 // would put 72 KB of schema in every plan and state, and two writers on one
 // object. The Plans are applied after the controller and the Manifests
-// client waits for the kind to be served (provider/kubernetes.go, custom).
+// client waits for the kind to be served (provider/kubernetes.go, kind.addon).
 const (
 	sucImage = "docker.io/rancher/system-upgrade-controller:v0.20.1"
 	// k3sUpgradeImage is k3s's upgrade image: the controller tags it with
