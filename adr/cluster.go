@@ -134,8 +134,9 @@ func (m *model) clusterRecord(s *site) Record {
 	if r.Cloud == topology.Hetzner {
 		pos = append(pos, "nodes join, and clients reach the API, through a private load balancer in front of every control plane, so no single control plane is the cluster's address")
 		pos = append(pos, "the hcloud cloud-controller-manager ties every node to its server (provider ID hcloud://<server id>) and removes the nodes of deleted servers; volumes are Hetzner volumes, which outlive any node")
-		neg = append(neg, "the add-ons' manifests are part of the servers' user data, so a new add-on release reaches a running cluster only with new control planes",
-			"infra applies the add-ons' Secret from where it runs, so it must reach the API: from the apiAccess networks, or over the mesh at the registration address; until it does, nodes stay uninitialised and take no workloads",
+		pos = append(pos, "a new k3s or add-on release updates the running cluster in place: servers ignore changes of their user data, so no change replaces them all at once (Hetzner refuses a second server of the same name and address, and etcd would lose every member); the system-upgrade-controller's Plans upgrade the control planes one at a time, cordoned, then the workers")
+		neg = append(neg, "the rest of the k3s configuration is user data and reaches only servers made after it changes: each server's infra/k3s-config label names the configuration it was made with, and every preview warns about the servers it no longer matches; a release can only go up, one minor version at a time (k3s-upgrade refuses a downgrade)",
+			"infra applies the add-ons, their Secret and the upgrade Plans from where it runs, so it must reach the API: from the apiAccess networks, or over the mesh at the registration address; until it does, nodes stay uninitialised and take no workloads",
 			"Services of type LoadBalancer stay with k3s's ServiceLB and make no Hetzner load balancer: the ingress load balancer infra declares targets ServiceLB's ports, and two controllers on one Service would fight over it")
 		// DESIGN.md "Secrets on machines": Hetzner has no secret store.
 		neg = append(neg, "Hetzner Cloud has no secret store, so the k3s join tokens and the cluster CA key sit in the servers' user data, which the metadata service (169.254.169.254) serves to anything on the server: every node's nftables drop pod traffic to it, workers hold only the agent token, and the API servers enforce the baseline Pod Security Standard, which refuses host-network, privileged and hostPath pods everywhere but kube-system and system-upgrade; a pod there, or in a namespace an administrator labels out of the standard, can still read it")
@@ -168,10 +169,10 @@ func (m *model) clusterRecord(s *site) Record {
 		items = []string{
 			sf("network spanning the RFC 1918 block of %s with a subnet %s in network zone %s", s.net.CIDR, s.net.CIDR, topology.NetworkZone(r.Name)),
 			"a spread placement group, and a firewall with no inbound rule (Hetzner firewalls filter public interfaces only; each node's nftables filter the private network)",
-			sf("%s and %s (%s) installing k3s %s through cloud-init, flannel on the private interface, secrets encrypted in etcd", plural(c.controlPlanes, "control-plane server"), plural(c.maxPerZone, "worker server"), c.node, c.kube),
+			sf("%s and %s (%s) installing k3s %s through cloud-init, held at that release by the system-upgrade-controller's Plans, flannel on the private interface, secrets encrypted in etcd", plural(c.controlPlanes, "control-plane server"), plural(c.maxPerZone, "worker server"), c.node, c.kube),
 			"a private registration load balancer for the control planes (port 6443), and a load balancer targeting the workers",
 			"Pod Security admission on the API servers: the baseline standard enforced in every namespace but kube-system and system-upgrade, restricted audited and warned about",
-			"the hcloud cloud-controller-manager and CSI driver at pinned releases, which k3s deploys from the manifests cloud-init writes on the servers; Hetzner volumes are the default StorageClass and k3s's node-local storage is off; their Secret (the API token and the network) is applied over the Kubernetes API from where infra runs, never through user data",
+			"the hcloud cloud-controller-manager and CSI driver at pinned releases, and the system-upgrade-controller, applied with their Secret (the API token and the network) over the Kubernetes API from where infra runs, never through user data; Hetzner volumes are the default StorageClass and k3s's node-local storage is off",
 		}
 		if len(c.apiAccess) > 0 {
 			items = append(items, sf("a second firewall on the control planes admitting the Kubernetes API (TCP 6443) on their public addresses from %s only; `infra kubeconfig` takes the first control plane that answers there (without apiAccess the API answers on the private network and over the mesh only)", strings.Join(c.apiAccess, ", ")))

@@ -27,7 +27,7 @@ func TestPlanBundleThroughTheCLI(t *testing.T) {
 		t.Errorf("the bundle holds a secret in plaintext")
 	}
 	r := step(ExitOK, "show", bundle)
-	for _, want := range []string{"Plan bundle of pair", "Preview of pair: 58 to create", "nothing (not deployed)"} {
+	for _, want := range []string{"Plan bundle of pair", "Preview of pair: 62 to create", "nothing (not deployed)"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("show lacks %q:\n%s", want, r.out)
 		}
@@ -41,12 +41,12 @@ func TestPlanBundleThroughTheCLI(t *testing.T) {
 		Kind    string         `json:"kind"`
 		Changes map[string]int `json:"changes"`
 	}
-	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || doc.Kind != "plan-bundle" || doc.Changes["create"] != 58 {
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || doc.Kind != "plan-bundle" || doc.Changes["create"] != 62 {
 		t.Errorf("show --json: %v %+v", err, doc)
 	}
 
 	r = step(ExitOK, "up", "-f", file, "--plan", bundle, "--yes")
-	if !strings.Contains(r.out, "Update of pair: 58 created") {
+	if !strings.Contains(r.out, "Update of pair: 62 created") {
 		t.Errorf("up --plan:\n%s", r.out)
 	}
 	r = step(ExitError, "up", "-f", file, "--plan", bundle, "--yes")

@@ -189,7 +189,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 	comment := filepath.Join(dir, "comment.md")
 	r := step(ExitChanges, "preview", "--simulate", "-f", file, "--detailed-exitcode", "--comment", comment)
 	shown = append(shown, r.out, r.err)
-	for _, want := range []string{ui.SimulatedBanner, "Preview of pair: 58 to create", "hetzner-nbg1-dev", "mesh"} {
+	for _, want := range []string{ui.SimulatedBanner, "Preview of pair: 62 to create", "hetzner-nbg1-dev", "mesh"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("preview output lacks %q:\n%s", want, r.out)
 		}
@@ -207,7 +207,7 @@ func TestSimulatedWorkflow(t *testing.T) {
 
 	r = step(ExitOK, "up", "--simulate", "--yes", "-f", file)
 	shown = append(shown, r.out, r.err)
-	for _, want := range []string{ui.SimulatedBanner, "Update of pair: 58 created", "Outputs:", "meshPrivateKey", ui.Redacted, "up done [SIMULATED]"} {
+	for _, want := range []string{ui.SimulatedBanner, "Update of pair: 62 created", "Outputs:", "meshPrivateKey", ui.Redacted, "up done [SIMULATED]"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("up output lacks %q:\n%s", want, r.out)
 		}
@@ -364,11 +364,11 @@ func TestSimulatedWorkflow(t *testing.T) {
 	// The question counts what the destroy then deletes (the explicit
 	// providers too, as the plan and every summary do).
 	r = runHooked(t, true, "n\n", env, nil, "destroy", "--simulate", "-f", file)
-	if r.code != ExitError || !strings.Contains(r.err, "Destroy 58 resources in 3 stacks of pair (SIMULATED)?") || !strings.Contains(r.err, "Nothing destroyed.") {
+	if r.code != ExitError || !strings.Contains(r.err, "Destroy 62 resources in 3 stacks of pair (SIMULATED)?") || !strings.Contains(r.err, "Nothing destroyed.") {
 		t.Errorf("destroy answered no: exit %d\n%s", r.code, r.err)
 	}
 	r = step(ExitOK, "destroy", "--simulate", "--yes", "-f", file)
-	if !strings.Contains(r.out, "Destroy of pair: 58 deleted") {
+	if !strings.Contains(r.out, "Destroy of pair: 62 deleted") {
 		t.Errorf("destroy:\n%s", r.out)
 	}
 	if locks, _ := filepath.Glob(filepath.Join(dir, ".infra", "state", ".infra", "locks", "pair", "*")); len(locks) > 0 {
@@ -422,7 +422,7 @@ func TestUpAsksFirst(t *testing.T) {
 	needCLI(t)
 	file, _ := pairSpec(t)
 	r := runTTY(t, "n\n", map[string]string{"INFRA_PASSPHRASE": "p"}, "up", "--simulate", "-f", file)
-	if r.code != ExitError || !strings.Contains(r.err, "Deploy 58 changes to 3 stacks? [y/N]") || !strings.Contains(r.err, "Nothing deployed.") {
+	if r.code != ExitError || !strings.Contains(r.err, "Deploy 62 changes to 3 stacks? [y/N]") || !strings.Contains(r.err, "Nothing deployed.") {
 		t.Fatalf("up answered no: exit %d\nstderr:\n%s", r.code, r.err)
 	}
 	r = run(t, false, map[string]string{"INFRA_PASSPHRASE": "p"}, "outputs", "-f", file, "--json")

@@ -62,7 +62,7 @@ func TestPreviewCreatesNoStack(t *testing.T) {
 	file, dir := pairSpec(t)
 	env := map[string]string{"INFRA_PASSPHRASE": "p"}
 	r := run(t, false, env, "preview", "--simulate", "-f", file, "--detailed-exitcode")
-	if r.code != ExitChanges || !strings.Contains(r.out, "Preview of pair: 58 to create") {
+	if r.code != ExitChanges || !strings.Contains(r.out, "Preview of pair: 62 to create") {
 		t.Fatalf("preview: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 	if files := stackFiles(t, dir); len(files) != 0 {
@@ -79,7 +79,7 @@ func TestPreviewCreatesNoStack(t *testing.T) {
 	// A preview of the rest: one deployed stack, two still previewed in
 	// scratch; still nothing new in the backend.
 	r = run(t, false, env, "preview", "--simulate", "-f", file)
-	if r.code != ExitOK || !strings.Contains(r.out, "35 to create") {
+	if r.code != ExitOK || !strings.Contains(r.out, "37 to create") {
 		t.Errorf("preview after one stack is up: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 	if files := stackFiles(t, dir); len(files) != 1 || filepath.Base(files[0]) != "hetzner-nbg1-dev.json" {

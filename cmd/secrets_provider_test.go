@@ -145,7 +145,7 @@ func TestKeyServiceSecretsProvider(t *testing.T) {
 
 	const vault = "hashivault://infra"
 	r := runTTY(t, "y\n", withPass, "up", "--simulate", "-f", file, "--secrets-provider", vault)
-	if r.code != ExitOK || !strings.Contains(r.err, "Re-encrypt the secrets of 1 stack with "+vault+" and deploy 35 changes to 2 stacks?") {
+	if r.code != ExitOK || !strings.Contains(r.err, "Re-encrypt the secrets of 1 stack with "+vault+" and deploy 37 changes to 2 stacks?") {
 		t.Fatalf("up moving to %s: exit %d\n%s", vault, r.code, r.err)
 	}
 	for _, s := range []string{"hetzner-nbg1-dev", "hetzner-fsn1-dev", "mesh"} {

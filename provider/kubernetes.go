@@ -63,8 +63,10 @@ type kind struct {
 	stage int
 	// addon says the kind is a custom resource whose definition an add-on
 	// of the cluster installs after the API is up (k3s deploys Traefik's
-	// CRDs from its manifests directory, docs.k3s.io/installation/packaged-components):
-	// until it is served the API answers 404, which apply waits out.
+	// CRDs from its manifests directory, docs.k3s.io/installation/packaged-components;
+	// the system-upgrade-controller registers its Plan's when it starts,
+	// pkg/upgrade/controller.go registerCRD): until it is served the API
+	// answers 404, which apply waits out.
 	addon bool
 }
 
@@ -83,6 +85,7 @@ var kinds = map[string]kind{
 	"v1/Secret":                          {"secrets", true, 3, false},
 	"networking.k8s.io/v1/IngressClass":  {"ingressclasses", false, 3, false},
 	"storage.k8s.io/v1/StorageClass":     {"storageclasses", false, 3, false},
+	"storage.k8s.io/v1/CSIDriver":        {"csidrivers", false, 3, false},
 	"scheduling.k8s.io/v1/PriorityClass": {"priorityclasses", false, 3, false},
 	"v1/Service":                         {"services", true, 4, false},
 	"apps/v1/Deployment":                 {"deployments", true, 4, false},
@@ -93,6 +96,10 @@ var kinds = map[string]kind{
 	// Traefik's route (doc.traefik.io, Kubernetes IngressRoute; CRD
 	// ingressroutes.traefik.io, namespaced).
 	"traefik.io/v1alpha1/IngressRoute": {"ingressroutes", true, 5, true},
+	// Rancher's system-upgrade-controller's Plan (its CRD
+	// pkg/crds/yaml/generated/upgrade.cattle.io_plans.yaml at v0.20.1:
+	// plural plans, scope Namespaced), after the controller.
+	"upgrade.cattle.io/v1/Plan": {"plans", true, 5, true},
 }
 
 // wellKnownNamespaces exist in every cluster, so objects may use them

@@ -32,6 +32,12 @@ func testObjects(extra ...map[string]any) []map[string]any {
 	return append(objs, extra...)
 }
 
+// plan is a system-upgrade-controller Plan: a kind its controller defines.
+func plan(name, namespace string) map[string]any {
+	return map[string]any{"apiVersion": "upgrade.cattle.io/v1", "kind": "Plan", "metadata": map[string]any{"name": name, "namespace": namespace},
+		"spec": map[string]any{"version": "v1.35.5+k3s1", "upgrade": map[string]any{"image": "rancher/k3s-upgrade"}}}
+}
+
 func manifestsInputs(t *testing.T, server, ca string, objs []map[string]any, auth map[string]string) resource.PropertyMap {
 	t.Helper()
 	b, err := json.Marshal(objs)
@@ -269,6 +275,36 @@ func TestManifestsPush(t *testing.T) {
 				t.Errorf("err = %v", err)
 			}
 		}},
+		{"a plan waits for the definition its controller registers", func(t *testing.T, f *fakeKube, server, ca string) {
+			// The controller registers the Plan's CRD as it starts, after
+			// its Deployment is applied: plans are 404 twice, then served.
+			f.unserved = map[string]int{"upgrade.cattle.io/v1": 2}
+			in := manifestsInputs(t, server, ca, testObjects(plan("k3s-server", "edge")), map[string]string{"token": testToken})
+			if _, err := l.Push(ctx, nil, in); err != nil {
+				t.Fatal(err)
+			}
+			const path = "/apis/upgrade.cattle.io/v1/namespaces/edge/plans/k3s-server"
+			got := f.requests()
+			if n := len(got); n != 8 || got[n-1] != "PATCH "+path || got[n-2] != got[n-1] || got[n-3] != got[n-1] || !f.paths()[path] {
+				t.Errorf("requests: %v; want the plan last, tried three times", got)
+			}
+		}},
+		{"a plan in the same set as its definition", func(t *testing.T, f *fakeKube, server, ca string) {
+			// The definition applies first (stage 0); the API serves the
+			// kind a moment later, once the definition is Established.
+			f.unserved = map[string]int{"upgrade.cattle.io/v1": 1}
+			crd := map[string]any{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+				"metadata": map[string]any{"name": "plans.upgrade.cattle.io"}}
+			in := manifestsInputs(t, server, ca, []map[string]any{plan("p", "kube-system"), crd}, map[string]string{"token": testToken})
+			if _, err := l.Push(ctx, nil, in); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{"PATCH /apis/apiextensions.k8s.io/v1/customresourcedefinitions/plans.upgrade.cattle.io",
+				"PATCH /apis/upgrade.cattle.io/v1/namespaces/kube-system/plans/p", "PATCH /apis/upgrade.cattle.io/v1/namespaces/kube-system/plans/p"}
+			if got := f.requests(); !slices.Equal(got, want) {
+				t.Errorf("requests: %v, want %v", got, want)
+			}
+		}},
 		{"an expired token leaves the objects to the cluster on delete", func(t *testing.T, f *fakeKube, server, ca string) {
 			in := manifestsInputs(t, server, ca, testObjects(), map[string]string{"token": testToken})
 			if _, err := l.Push(ctx, nil, in); err != nil {
@@ -377,6 +413,9 @@ func TestManifestsCheck(t *testing.T) {
 		{"namespace on cluster kind", []map[string]any{obj("networking.k8s.io/v1", "IngressClass", "edge", "nginx"), ns}, nil, "cluster-scoped"},
 		{"unknown namespace", []map[string]any{obj("v1", "Service", "ingress", "web")}, nil, `in namespace "ingress", which the objects do not create`},
 		{"twice", []map[string]any{ns, ns}, nil, "Namespace//edge appears twice"},
+		{"plan", []map[string]any{plan("k3s-server", "edge"), ns}, nil, ""},
+		{"plan without namespace", []map[string]any{obj("upgrade.cattle.io/v1", "Plan", "", "k3s-server")}, nil, "is namespaced"},
+		{"csi driver", []map[string]any{obj("storage.k8s.io/v1", "CSIDriver", "", "csi.hetzner.cloud")}, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := manifestsInputs(t, "https://k", "ca", tc.objs, nil)

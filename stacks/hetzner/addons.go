@@ -1,21 +1,16 @@
 package hetzner
 
-import (
-	"strings"
-
-	"gopkg.in/yaml.v3"
-)
-
 // The Hetzner add-ons every cluster runs: the hcloud cloud-controller-manager
 // (node lifecycle: provider IDs hcloud://<server id>, which it sets when it
 // initialises a node, docs/explanation/provider-id.md; private InternalIPs,
 // zone labels, nodes of deleted servers removed) and the hcloud CSI driver
-// (Hetzner volumes as the default storage). Cloud-init writes them into
-// k3s's auto-deploying manifests directory on every server, which k3s
-// applies and keeps applied (docs.k3s.io/installation/packaged-components,
-// "Auto-Deploying Manifests"). Both read the API token and the network from
-// the Secret hcloud in kube-system, which infra writes over the Kubernetes
-// API (hcloudSecret), never through user data.
+// (Hetzner volumes as the default storage). infra applies them over the
+// Kubernetes API (secret.go, clusterAddons), so that a new release of
+// either reaches a running cluster. They are not in k3s's auto-deploying
+// manifests directory, which cloud-init would fill only on servers made
+// after the change (the servers ignore changes of their user data). Both
+// read the API token and the network from the Secret hcloud in kube-system
+// (hcloudSecret), applied the same way, never through user data.
 //
 // The objects are our own, minimal; their facts come from the upstream
 // deployment files, cited at each object, at the pinned releases:
@@ -46,8 +41,6 @@ const (
 	// StorageClassName is the cluster's default StorageClass: Hetzner
 	// volumes, network block storage that outlives any node.
 	StorageClassName = "hcloud-volumes"
-	// k3sManifestsDir is where k3s servers pick up manifests to apply.
-	k3sManifestsDir = "/var/lib/rancher/k3s/server/manifests"
 )
 
 // obj is a Kubernetes object as YAML or JSON maps it.
@@ -294,29 +287,10 @@ func csiObjects(location string) []obj {
 		}))
 }
 
-// manifest renders objects as one multi-document YAML file, keys sorted,
-// so the same objects always make the same bytes.
-func manifest(objs []obj) string {
-	docs := make([]string, len(objs))
-	for i, o := range objs {
-		b, err := yaml.Marshal(o)
-		if err != nil {
-			// Only maps, lists, strings, numbers and booleans: nothing
-			// yaml.Marshal refuses.
-			panic(err)
-		}
-		docs[i] = string(b)
-	}
-	return strings.Join(docs, "---\n")
-}
-
-// addonManifests are the files cloud-init writes into k3s's manifests
-// directory on the servers, by file name.
-func addonManifests(location string) map[string]string {
-	return map[string]string{
-		"infra-hcloud-ccm.yaml": manifest(ccmObjects()),
-		"infra-hcloud-csi.yaml": manifest(csiObjects(location)),
-	}
+// addonObjects are the hcloud add-ons, the cloud-controller-manager then
+// the CSI driver, for a cluster in location.
+func addonObjects(location string) []obj {
+	return append(ccmObjects(), csiObjects(location)...)
 }
 
 // hcloudSecret is the Secret the add-ons read: the Hetzner API token and

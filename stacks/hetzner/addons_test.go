@@ -1,36 +1,24 @@
 package hetzner
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	storagev1 "k8s.io/api/storage/v1"
 )
 
-// docs splits a multi-document YAML manifest into its objects.
-func docs(t *testing.T, text string) []map[string]any {
+// encode is the JSON the Manifests resource sends for v.
+func encode(t *testing.T, v any) string {
 	t.Helper()
-	var out []map[string]any
-	dec := yaml.NewDecoder(strings.NewReader(text))
-	for {
-		var o map[string]any
-		err := dec.Decode(&o)
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			t.Fatalf("not YAML: %v", err)
-		}
-		out = append(out, o)
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return string(b)
 }
 
 // strict decodes o into the Kubernetes API type of its kind, refusing any
@@ -47,18 +35,19 @@ func strict(t *testing.T, o map[string]any) any {
 		"apps/v1/DaemonSet":                               func() any { return &appsv1.DaemonSet{} },
 		"storage.k8s.io/v1/CSIDriver":                     func() any { return &storagev1.CSIDriver{} },
 		"storage.k8s.io/v1/StorageClass":                  func() any { return &storagev1.StorageClass{} },
+		"v1/Namespace":                                    func() any { return &corev1.Namespace{} },
+		"v1/ConfigMap":                                    func() any { return &corev1.ConfigMap{} },
+		"rbac.authorization.k8s.io/v1/Role":               func() any { return &rbacv1.Role{} },
+		"rbac.authorization.k8s.io/v1/RoleBinding":        func() any { return &rbacv1.RoleBinding{} },
+		"upgrade.cattle.io/v1/Plan":                       func() any { return &suPlan{} },
 	}
 	key := o["apiVersion"].(string) + "/" + o["kind"].(string)
 	mk, ok := types[key]
 	if !ok {
 		t.Fatalf("no API type for %s", key)
 	}
-	data, err := json.Marshal(o)
-	if err != nil {
-		t.Fatal(err)
-	}
 	v := mk()
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(strings.NewReader(encode(t, o)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		t.Errorf("%s %v: %v", key, o["metadata"], err)
@@ -71,28 +60,23 @@ func strict(t *testing.T, o map[string]any) any {
 // hcloud Secret, leaves routes and load balancers alone, tolerates the
 // uninitialised taint on the host network; the CSI's class is the default;
 // the CSI node plugin reaches the metadata service (host network).
-func TestAddonManifests(t *testing.T) {
-	m := addonManifests("fsn1")
-	if len(m) != 2 {
-		t.Fatalf("manifests %v", m)
-	}
+func TestAddonObjects(t *testing.T) {
 	var deployments []*appsv1.Deployment
 	var daemonsets []*appsv1.DaemonSet
 	var classes []*storagev1.StorageClass
-	for name, text := range m {
-		for _, o := range docs(t, text) {
-			switch v := strict(t, o).(type) {
-			case *appsv1.Deployment:
-				deployments = append(deployments, v)
-			case *appsv1.DaemonSet:
-				daemonsets = append(daemonsets, v)
-			case *storagev1.StorageClass:
-				classes = append(classes, v)
-			}
+	objs := addonObjects("fsn1")
+	for _, o := range objs {
+		switch v := strict(t, o).(type) {
+		case *appsv1.Deployment:
+			deployments = append(deployments, v)
+		case *appsv1.DaemonSet:
+			daemonsets = append(daemonsets, v)
+		case *storagev1.StorageClass:
+			classes = append(classes, v)
 		}
-		if manifest(nil) != "" || text != addonManifests("fsn1")[name] {
-			t.Errorf("%s is not deterministic", name)
-		}
+	}
+	if a, b := encode(t, objs), encode(t, addonObjects("fsn1")); a != b {
+		t.Errorf("the add-ons are not deterministic:\n%s\n%s", a, b)
 	}
 	if len(deployments) != 2 || len(daemonsets) != 1 || len(classes) != 1 {
 		t.Fatalf("%d deployments, %d daemonsets, %d classes", len(deployments), len(daemonsets), len(classes))

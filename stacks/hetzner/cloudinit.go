@@ -9,9 +9,11 @@ import (
 )
 
 // k3sVersions pins the k3s release of each Kubernetes minor version the
-// topology accepts: every node of a cluster, whenever it is created, runs
-// the same build. v1.35.5+k3s1: github.com/k3s-io/k3s/releases/tag/v1.35.5+k3s1.
-var k3sVersions = map[string]string{"1.35": "v1.35.5+k3s1"}
+// topology accepts: a new node installs it, and the upgrade Plans hold the
+// running nodes at it (upgrade.go). Both shipped 2026-05-20:
+// github.com/k3s-io/k3s/releases/tag/v1.35.5+k3s1 and
+// github.com/k3s-io/k3s/releases/tag/v1.34.8+k3s1.
+var k3sVersions = map[string]string{"1.34": "v1.34.8+k3s1", "1.35": "v1.35.5+k3s1"}
 
 // k3sVersion is the pinned k3s release of a Kubernetes minor version.
 func k3sVersion(kubernetes string) (string, error) {
@@ -55,7 +57,7 @@ const (
 // hcloud CCM (hostNetwork) and the CSI node plugin (privileged, hostPath);
 // system-upgrade holds Rancher's system-upgrade-controller, whose upgrade
 // jobs run privileged in the host's namespaces (docs.k3s.io/upgrades/automated).
-var psaExempt = []string{kubeSystem, "system-upgrade"}
+var psaExempt = []string{kubeSystem, upgradeNamespace}
 
 // podSecurityConfig is the API server's AdmissionConfiguration for the
 // PodSecurity plugin. Every namespace but psaExempt enforces the baseline
@@ -149,11 +151,12 @@ type secrets struct{ server, agent, caCert, caKey string }
 // replaced first server rejoins the cluster instead of starting a new one.
 // Servers are tainted so workloads land on workers, whose k3s service load
 // balancer exposes the ingress on ports 80 and 443 to the Hetzner load
-// balancer. Servers also carry the hcloud add-ons' manifests (addons.go),
-// which k3s applies; the kubelets leave node initialisation to them. The
-// API servers admit workload pods under the baseline Pod Security Standard
-// (podSecurityConfig), so no workload shares a node's network and reads the
-// user data from the metadata service; the node firewall stops the rest.
+// balancer. The kubelets leave node initialisation to the hcloud
+// cloud-controller-manager, which infra applies over the API (addons.go).
+// The API servers admit workload pods under the baseline Pod Security
+// Standard (podSecurityConfig), so no workload shares a node's network and
+// reads the user data from the metadata service; the node firewall stops the
+// rest.
 func cloudInit(n node, s secrets) string {
 	var cfg []string
 	add := func(k, v string) { cfg = append(cfg, k+": "+v) }
@@ -222,17 +225,6 @@ func cloudInit(n node, s secrets) string {
 		for _, ca := range []string{"server-ca", "client-ca"} {
 			writeFile(&b, k3sTLSDir+"/"+ca+".crt", "0644", s.caCert)
 			writeFile(&b, k3sTLSDir+"/"+ca+".key", "0600", s.caKey)
-		}
-	}
-	if n.Role == "server" {
-		manifests := addonManifests(n.Location)
-		names := make([]string, 0, len(manifests))
-		for name := range manifests {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			writeFile(&b, k3sManifestsDir+"/"+name, "0600", manifests[name])
 		}
 	}
 	writeFile(&b, nodeFWPath, "0644", nodeFirewall(n.Region))

@@ -44,6 +44,8 @@ const (
 const (
 	labelCluster = "infra/cluster"
 	labelRole    = "infra/role"
+	// configLabel holds configHash of a k3s server's user data.
+	configLabel = "infra/k3s-config"
 )
 
 // RegionalArgs is what one Hetzner regional stack is built from.
@@ -82,6 +84,9 @@ func Regional(ctx *pulumi.Context, args RegionalArgs) error {
 	if k := r.Cluster; k.ControlPlanes < 1 || k.ControlPlanes > hostWorker-hostControlPlane {
 		return fmt.Errorf("%s: %s: %d control planes; want 1 to %d", k.At("controlPlanes"), id, k.ControlPlanes, hostWorker-hostControlPlane)
 	}
+	if p.k3s, err = k3sVersion(r.Cluster.Kubernetes); err != nil {
+		return fmt.Errorf("%s: %s: %w", r.Cluster.At("kubernetes"), id, err)
+	}
 	return p.run()
 }
 
@@ -98,6 +103,8 @@ type program struct {
 	// and registration load balancers' pinned addresses in it.
 	subnetRange netip.Prefix
 	lbIP, regIP netip.Addr
+	// k3s is the pinned k3s release of the cluster's Kubernetes version.
+	k3s string
 
 	// declared by network
 	net    *hcloud.Network
@@ -134,10 +141,11 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
-	ca, publics, servers, err := p.cluster(fw, apiFW)
+	api, servers, err := p.cluster(fw, apiFW)
 	if err != nil {
 		return err
 	}
+	ca, publics := api.ca, api.publics
 	lb, err := ingress(ctx, p.id, p.r.Name, p.netID, p.lbIP, p.labels(""), p.subnet)
 	if err != nil {
 		return err
@@ -146,7 +154,7 @@ func (p *program) run() error {
 	if err != nil {
 		return err
 	}
-	if err := p.addonSecret(ca, publics, append(servers, reg...)); err != nil {
+	if err := p.clusterAddons(api, servers, reg); err != nil {
 		return err
 	}
 	if err := p.healthRoute(ca, publics, append(servers, reg...)); err != nil {
@@ -213,39 +221,48 @@ type clusterServer struct {
 
 // cluster declares the k3s cluster: its join tokens and CA, the placement
 // groups and a server per control plane and worker. Control planes also
-// take apiFW, when there is one. It returns the CA, whose certificates the
-// stack exports, the control planes' public IPv4 addresses, in order, and
-// the servers.
-func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, []pulumi.StringOutput, []pulumi.Resource, error) {
+// take apiFW, when there is one. It returns the way to its API (the CA,
+// whose certificates the stack exports, and the control planes' public
+// IPv4 addresses, in order) and the servers.
+//
+// A server's user data is read once, when the server is made: the servers
+// ignore its changes. Any change of it would otherwise replace every node
+// at once, create-before-delete with the same name and private address,
+// which Hetzner refuses, and all control planes together, which loses
+// etcd (terraform-provider-hcloud internal/server/resource.go: user_data
+// is ForceNew). What must reach running nodes goes over the Kubernetes API
+// instead (clusterAddons): the add-ons, and a new k3s release through the
+// upgrade Plans (upgrade.go). The rest of the k3s configuration reaches
+// only servers made after it changes; each server's label infra/k3s-config
+// (configLabel) names the configuration it was made with, and every
+// preview and up warns about each server whose label differs from the
+// current configuration (staleConfig).
+func (p *program) cluster(fw, apiFW *hcloud.Firewall) (kubeAccess, []pulumi.Resource, error) {
 	ctx, k := p.ctx, p.r.Cluster
 	// The server token makes servers (and is cluster admin); the agent
 	// token joins workers only, so a worker never holds the server token.
 	token, err := NewToken(ctx, p.name("k3s-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
 	if err != nil {
-		return nil, nil, nil, err
+		return kubeAccess{}, nil, err
 	}
 	agentToken, err := NewToken(ctx, p.name("k3s-agent-token"), &TokenArgs{Length: pulumi.Int(tokenBytes)})
 	if err != nil {
-		return nil, nil, nil, err
+		return kubeAccess{}, nil, err
 	}
 	// The cluster CA and admin certificate infra owns: cloud-init installs
 	// the CA on the servers, `infra kubeconfig` uses the certificate.
 	ca, err := NewClusterCA(ctx, p.name("k3s-ca"), &ClusterCAArgs{ClusterName: pulumi.String(p.id)})
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	version, err := k3sVersion(k.Kubernetes)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%s: %s: %w", k.At("kubernetes"), p.id, err)
+		return kubeAccess{}, nil, err
 	}
 	servers, err := p.servers()
 	if err != nil {
-		return nil, nil, nil, err
+		return kubeAccess{}, nil, err
 	}
 	var publics []pulumi.StringOutput
 	var made []pulumi.Resource
 	for _, s := range servers {
-		n := node{Role: "server", Name: s.name, Location: p.r.Name, First: s.first, IP: s.ip, Join: p.regIP, Version: version, Region: p.rn.CIDR,
+		n := node{Role: "server", Name: s.name, Location: p.r.Name, First: s.first, IP: s.ip, Join: p.regIP, Version: p.k3s, Region: p.rn.CIDR,
 			Labels: map[string]string{labelCluster: p.id, labelRole: s.role}}
 		if s.role == "worker" {
 			n.Role = "agent"
@@ -253,6 +270,9 @@ func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, []pulumi.Stri
 		userData := pulumi.ToSecret(pulumi.All(token.Token, agentToken.Token, ca.CaCert, ca.CaKey).ApplyT(func(v []any) string {
 			return cloudInit(n, secrets{server: v[0].(string), agent: v[1].(string), caCert: v[2].(string), caKey: v[3].(string)})
 		})).(pulumi.StringOutput)
+		labels := p.labels(s.role)
+		config := configHash(n)
+		labels[configLabel] = pulumi.String(config)
 		firewalls := pulumi.IntArray{intID(fw.ID())}
 		if apiFW != nil && s.role == "control-plane" {
 			firewalls = append(firewalls, intID(apiFW.ID()))
@@ -262,7 +282,7 @@ func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, []pulumi.Stri
 			ServerType:       pulumi.String(k.ServerType),
 			Image:            pulumi.String(image),
 			Location:         pulumi.String(p.r.Name),
-			Labels:           p.labels(s.role),
+			Labels:           labels,
 			PlacementGroupId: intID(s.group.ID()).ToIntPtrOutput(),
 			FirewallIds:      firewalls,
 			Networks: hcloud.ServerNetworkTypeArray{hcloud.ServerNetworkTypeArgs{
@@ -275,16 +295,24 @@ func (p *program) cluster(fw, apiFW *hcloud.Firewall) (*ClusterCA, []pulumi.Stri
 				Ipv6Enabled: pulumi.Bool(true),
 			}},
 			UserData: userData,
-		}, pulumi.DependsOn([]pulumi.Resource{p.subnet}))
+		}, pulumi.DependsOn([]pulumi.Resource{p.subnet}), pulumi.IgnoreChanges(ignoredServerInputs))
 		if err != nil {
-			return nil, nil, nil, err
+			return kubeAccess{}, nil, err
 		}
+		// The label keeps the configuration the server was made with; a
+		// preview or up warns while it differs from the current one.
+		srv.Labels.ApplyT(func(l map[string]string) string {
+			if msg := staleConfig(s.name, l[configLabel], config); msg != "" {
+				_ = ctx.Log.Warn(msg, &pulumi.LogArgs{Resource: srv})
+			}
+			return ""
+		})
 		made = append(made, srv)
 		if s.role == "control-plane" {
 			publics = append(publics, srv.Ipv4Address)
 		}
 	}
-	return ca, publics, made, nil
+	return kubeAccess{ca: ca, publics: publics}, made, nil
 }
 
 // servers are the cluster's nodes, control planes first, each at its

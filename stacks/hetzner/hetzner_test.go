@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,9 +110,11 @@ func TestRegionalExample(t *testing.T) {
 				"hcloud:index/loadBalancerNetwork:LoadBalancerNetwork": 2,
 				"hcloud:index/loadBalancerTarget:LoadBalancerTarget":   2,
 				"hcloud:index/loadBalancerService:LoadBalancerService": 3,
-				TokenType:                2, // server and agent tokens
-				ClusterCAType:            1, // the cluster CA and admin certificate
-				kubernetes.ManifestsType: 1, // the add-ons' hcloud Secret
+				TokenType:     2, // server and agent tokens
+				ClusterCAType: 1, // the cluster CA and admin certificate
+				// the hcloud Secret, the hcloud add-ons, and the
+				// system-upgrade-controller with its Plans
+				kubernetes.ManifestsType: 3,
 			}
 			if spec.PoolMember(&r.Region) { // the global load balancer's health route (ingress.go)
 				wantCounts[kubernetes.ManifestsType]++
@@ -391,55 +394,81 @@ func TestRegionalAPIAccess(t *testing.T) {
 	}
 }
 
-// The add-ons' Secret goes to the cluster over its API as the cluster's
-// admin, holding the deploying token and the network's name, secret in the
-// plan; never in any server's user data. It waits for the servers and the
-// registration load balancer, and reaches the API where the kubeconfig
-// does: the registration address, or with apiAccess the first control
-// plane's public address checked against the registration address's name.
-func TestAddonSecretOverTheAPI(t *testing.T) {
+// What infra keeps in the cluster goes over its API as the cluster's
+// admin, in three sets, each after what it needs: the hcloud Secret (the
+// deploying token and the network's name, secret in the plan) after the
+// servers and the registration load balancer; the add-ons after the
+// Secret; the system-upgrade-controller and its Plans, at the pinned
+// release, after the add-ons. All reach the API
+// where the kubeconfig does: the registration address, or with apiAccess
+// the first control plane's public address checked against the
+// registration address's name. Nothing of it is in user data.
+func TestClusterObjectsOverTheAPI(t *testing.T) {
 	const token = "hcloud-t0ken-for-the-ccm"
 	t.Setenv(tokenEnv, token)
 	spec, plan := stackstest.Load(t, example)
 	r := stackstest.Region(t, spec.Clouds.Hetzner.Regions, "nbg1", "prod")
 	id := r.ID()
+	reg, _ := host(plan.Region(id).Zones[0].Private, hostRegistration)
+	servers := []string{id + "-control-plane-1", id + "-worker-3", id + "-registration-control-planes", id + "-registration-api", id + "-network"}
+	sets := []struct {
+		name   string
+		secret bool
+		ids    []string // some of its ids
+		after  []string
+	}{
+		{"hcloud-secret", true, []string{"Secret/kube-system/hcloud"}, servers},
+		{"hcloud-addons", false, []string{"Deployment/kube-system/hcloud-cloud-controller-manager", "DaemonSet/kube-system/hcloud-csi-node",
+			"CSIDriver//csi.hetzner.cloud", "StorageClass//hcloud-volumes"}, []string{id + "-hcloud-secret"}},
+		{"k3s-upgrade", false, []string{"Namespace//system-upgrade", "Deployment/system-upgrade/system-upgrade-controller",
+			"Plan/system-upgrade/k3s-agent", "Plan/system-upgrade/k3s-server"}, []string{id + "-hcloud-addons"}},
+	}
 	for _, access := range [][]string{nil, {"203.0.113.0/24"}} {
 		r.Cluster.APIAccess = access
 		m := newMocks()
 		if _, err := run(m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())}); err != nil {
 			t.Fatal(err)
 		}
-		sec := m.Named(id + "-hcloud-secret")
-		in := sec.Inputs
-		if !stackstest.IsSecret(in["objects"]) || !stackstest.IsSecret(in["clientKey"]) {
-			t.Fatalf("objects or client key not secret: %v", in)
-		}
-		objs := stackstest.Unwrap(in["objects"]).StringValue()
-		if !strings.Contains(objs, `"token":"`+token+`"`) || !strings.Contains(objs, `"network":"`+id+`-network"`) ||
-			!strings.Contains(objs, `"name":"hcloud","namespace":"kube-system"`) {
-			t.Errorf("objects %s", objs)
-		}
-		if ids := stackstest.PlainStrings(in["ids"]); strings.Join(ids, " ") != "Secret/kube-system/hcloud" {
-			t.Errorf("ids %v", ids)
-		}
-		reg, _ := host(plan.Region(id).Zones[0].Private, hostRegistration)
-		server, name := stackstest.Str(in, "server"), ""
-		if v, ok := in["tlsServerName"]; ok && !v.IsNull() {
-			name = stackstest.Str(in, "tlsServerName")
-		}
-		if access == nil && (server != "https://"+reg.String()+":6443" || name != "") {
-			t.Errorf("without apiAccess: server %s, tlsServerName %q", server, name)
-		}
-		if access != nil && (server != "https://198.51.100.1:6443" || name != reg.String()) {
-			t.Errorf("with apiAccess: server %s, tlsServerName %q", server, name)
-		}
-		deps := map[string]bool{}
-		for _, d := range sec.Deps {
-			deps[d[strings.LastIndex(d, "::")+2:]] = true
-		}
-		for _, want := range []string{id + "-control-plane-1", id + "-worker-3", id + "-registration-control-planes", id + "-registration-api", id + "-network"} {
-			if !deps[want] {
-				t.Errorf("the Secret does not wait for %s: %v", want, sec.Deps)
+		for _, set := range sets {
+			res := m.Named(id + "-" + set.name)
+			in := res.Inputs
+			if stackstest.IsSecret(in["objects"]) != set.secret || !stackstest.IsSecret(in["clientKey"]) {
+				t.Errorf("%s: objects secret %v, client key secret %v", set.name, stackstest.IsSecret(in["objects"]), stackstest.IsSecret(in["clientKey"]))
+			}
+			objs := stackstest.Unwrap(in["objects"]).StringValue()
+			if set.name == "hcloud-secret" && (!strings.Contains(objs, `"token":"`+token+`"`) || !strings.Contains(objs, `"network":"`+id+`-network"`)) {
+				t.Errorf("secret objects %s", objs)
+			}
+			if set.name != "hcloud-secret" && strings.Contains(objs, token) {
+				t.Errorf("%s holds the hcloud token in the clear", set.name)
+			}
+			if set.name == "k3s-upgrade" && strings.Count(objs, `"version":"v1.35.5+k3s1"`) != 2 {
+				t.Errorf("plans %s", objs)
+			}
+			ids := stackstest.PlainStrings(in["ids"])
+			for _, want := range set.ids {
+				if !slices.Contains(ids, want) {
+					t.Errorf("%s: ids %v lack %s", set.name, ids, want)
+				}
+			}
+			server, name := stackstest.Str(in, "server"), ""
+			if v, ok := in["tlsServerName"]; ok && !v.IsNull() {
+				name = stackstest.Str(in, "tlsServerName")
+			}
+			if access == nil && (server != "https://"+reg.String()+":6443" || name != "") {
+				t.Errorf("%s without apiAccess: server %s, tlsServerName %q", set.name, server, name)
+			}
+			if access != nil && (server != "https://198.51.100.1:6443" || name != reg.String()) {
+				t.Errorf("%s with apiAccess: server %s, tlsServerName %q", set.name, server, name)
+			}
+			deps := map[string]bool{}
+			for _, d := range res.Deps {
+				deps[d[strings.LastIndex(d, "::")+2:]] = true
+			}
+			for _, want := range set.after {
+				if !deps[want] {
+					t.Errorf("%s does not wait for %s: %v", set.name, want, res.Deps)
+				}
 			}
 		}
 		for _, s := range m.ByType("hcloud:index/server:Server") {
@@ -447,5 +476,31 @@ func TestAddonSecretOverTheAPI(t *testing.T) {
 				t.Errorf("%s: the hcloud token is in user data", s.Name)
 			}
 		}
+	}
+}
+
+// A server ignores changes of its user data, so no change of it replaces
+// every node at once, and of its configuration label, which so names what
+// it was made with.
+func TestServersIgnoreUserDataChanges(t *testing.T) {
+	spec, plan := stackstest.Load(t, example)
+	r := stackstest.Region(t, spec.Clouds.Hetzner.Regions, "nbg1", "prod")
+	m := newMocks()
+	if _, err := run(m, RegionalArgs{Spec: spec, Region: r, Net: plan.Region(r.ID())}); err != nil {
+		t.Fatal(err)
+	}
+	hashes := map[string]bool{}
+	for _, s := range m.ByType("hcloud:index/server:Server") {
+		if !slices.Equal(s.IgnoreChanges, []string{"userData", `labels["infra/k3s-config"]`}) {
+			t.Errorf("%s ignores changes of %v, want userData and the configuration label", s.Name, s.IgnoreChanges)
+		}
+		h := stackstest.Str(stackstest.Unwrap(s.Inputs["labels"]).ObjectValue(), configLabel)
+		if len(h) != 12 || hashes[h] {
+			t.Errorf("%s: configuration label %q (seen: %v)", s.Name, h, hashes)
+		}
+		hashes[h] = true
+	}
+	if len(hashes) != 6 {
+		t.Errorf("%d servers with a configuration label, want 6", len(hashes))
 	}
 }

@@ -19,6 +19,8 @@ type Resource struct {
 	// Provider is the provider reference of the registration
 	// (URN::id), "" for the default provider.
 	Provider string
+	// IgnoreChanges are the inputs whose changes the engine ignores.
+	IgnoreChanges []string
 }
 
 // Mocks answers registrations like a cloud would, as far as a test needs,
@@ -47,6 +49,7 @@ func (m *Mocks) NewResource(a pulumi.MockResourceArgs) (string, resource.Propert
 	rec := Resource{Type: a.TypeToken, Name: a.Name, ID: id, Inputs: a.Inputs, Provider: a.Provider}
 	if a.RegisterRPC != nil {
 		rec.Deps = a.RegisterRPC.GetDependencies()
+		rec.IgnoreChanges = a.RegisterRPC.GetIgnoreChanges()
 	}
 	m.mu.Lock()
 	m.res = append(m.res, rec)
