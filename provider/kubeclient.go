@@ -101,7 +101,7 @@ func (c *kubeClient) do(ctx context.Context, method, path, contentType string, b
 // connection, or an answer that it is not serving (a control plane
 // starting). A refusal of the request or of the TLS certificate is final.
 func retryable(err error) bool {
-	if errors.As(err, new(notServedYet)) {
+	if errors.As(err, new(notServedYet)) || errors.As(err, new(stillThere)) {
 		return true
 	}
 	var ae *apiError
@@ -143,6 +143,9 @@ func (c *kubeClient) retry(ctx context.Context, f func() error) error {
 		}
 		select {
 		case <-ctx.Done():
+			if errors.As(err, new(stillThere)) {
+				return fmt.Errorf("%w (waited %s)", err, ApplyTimeout)
+			}
 			return fmt.Errorf("the API at %s was not reachable within %s: %w", c.server, ApplyTimeout, err)
 		case <-time.After(wait):
 		}
@@ -205,23 +208,25 @@ func loadBalancer(o object) bool {
 // Service, "Garbage collecting load balancers"), and what the balancer holds
 // (an OVH floating IP) is free only then: the stack deletes it next.
 func (c *kubeClient) gone(ctx context.Context, o object) error {
-	ctx, cancel := context.WithTimeout(ctx, ApplyTimeout)
-	defer cancel()
-	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 10*time.Second) {
+	return c.retry(ctx, func() error {
 		err := c.do(ctx, http.MethodGet, o.path(), "", nil)
 		var ae *apiError
-		switch {
-		case errors.As(err, &ae) && ae.code == http.StatusNotFound:
+		if errors.As(err, &ae) && ae.code == http.StatusNotFound {
 			return nil
-		case err != nil && !retryable(err):
-			return err
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("still there %s after its delete: its load balancer's finalizer has not run (is the cloud controller manager up?)", ApplyTimeout)
-		case <-time.After(wait):
+		if err == nil {
+			return stillThere{}
 		}
-	}
+		return err
+	})
+}
+
+// stillThere is an object read back after its delete: its finalizers have
+// not run yet.
+type stillThere struct{}
+
+func (stillThere) Error() string {
+	return "still there after its delete: its load balancer's finalizer has not run (is the cloud controller manager up?)"
 }
 
 // removeAll deletes objects in the reverse of their apply order.
