@@ -111,8 +111,6 @@ type node struct {
 	// cloud-controller-manager finds a node's server by it until the node
 	// has its provider ID.
 	Name string
-	// Location is the Hetzner location, where the CSI driver makes volumes.
-	Location string
 	// First is true for the server that initialises the embedded etcd
 	// when the cluster is created.
 	First bool

@@ -21,10 +21,10 @@ func testNodes() []node {
 	region := netip.MustParsePrefix("10.20.0.0/16")
 	join := netip.MustParseAddr("10.20.0.4")
 	return []node{
-		{Role: "server", Name: "nbg1-prod-control-plane-1", Location: "nbg1", First: true, IP: netip.MustParseAddr("10.20.0.10"), Join: join, Version: "v1.35.5+k3s1", Region: region,
+		{Role: "server", Name: "nbg1-prod-control-plane-1", First: true, IP: netip.MustParseAddr("10.20.0.10"), Join: join, Version: "v1.35.5+k3s1", Region: region,
 			Labels: map[string]string{labelRole: "control-plane"}},
-		{Role: "server", Name: "nbg1-prod-control-plane-2", Location: "nbg1", IP: netip.MustParseAddr("10.20.0.11"), Join: join, Version: "v1.35.5+k3s1", Region: region},
-		{Role: "agent", Name: "nbg1-prod-worker-1", Location: "nbg1", IP: netip.MustParseAddr("10.20.0.20"), Join: join, Version: "v1.35.5+k3s1", Region: region},
+		{Role: "server", Name: "nbg1-prod-control-plane-2", IP: netip.MustParseAddr("10.20.0.11"), Join: join, Version: "v1.35.5+k3s1", Region: region},
+		{Role: "agent", Name: "nbg1-prod-worker-1", IP: netip.MustParseAddr("10.20.0.20"), Join: join, Version: "v1.35.5+k3s1", Region: region},
 	}
 }
 

@@ -262,7 +262,7 @@ func (p *program) cluster(fw, apiFW *hcloud.Firewall) (kubeAccess, []pulumi.Reso
 	var publics []pulumi.StringOutput
 	var made []pulumi.Resource
 	for _, s := range servers {
-		n := node{Role: "server", Name: s.name, Location: p.r.Name, First: s.first, IP: s.ip, Join: p.regIP, Version: p.k3s, Region: p.rn.CIDR,
+		n := node{Role: "server", Name: s.name, First: s.first, IP: s.ip, Join: p.regIP, Version: p.k3s, Region: p.rn.CIDR,
 			Labels: map[string]string{labelCluster: p.id, labelRole: s.role}}
 		if s.role == "worker" {
 			n.Role = "agent"
